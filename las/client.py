@@ -1,0 +1,785 @@
+"""The low-level client: one method per API operation, each the one place that knows its
+path and wire field names. Methods return the API's decoded JSON.
+
+Names, parameters and return values are those of the reference client, so code written
+for it runs unchanged. Optional arguments that are not passed (left ``None``) are not sent;
+``False``, ``0`` and ``""`` are. Extra keyword arguments (``**optional_args``) are sent as
+body fields; snake_case names are converted to the API's camelCase.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import pathlib
+from collections.abc import Sequence
+from typing import Any, cast
+from urllib.parse import quote
+
+from ._pagination import items_key
+from .content import (
+    Content,
+    JsonBodyWithContent,
+    check_size,
+    detect_content_type,
+    encode_content,
+    read_content,
+)
+from .credentials import Credentials
+from .session import Session
+
+__all__ = ["Client"]
+
+Queryparam = str | list[str]
+_STREAM_THRESHOLD = 256 * 1024  # content larger than this is streamed, not built in memory
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _fields(optional_args: dict[str, Any] | None = None, **named: Any) -> dict[str, Any]:
+    """A request body: named fields that were passed (not None) plus the caller's extras.
+
+    ``named`` keys are already the API's names; ``optional_args`` keys are converted to camelCase
+    and kept even when None (an explicit null, e.g. to clear a description).
+    """
+    body = {key: value for key, value in named.items() if value is not None}
+    for key, value in (optional_args or {}).items():
+        body[_camel(key)] = value
+    return body
+
+
+def _query(**params: Any) -> dict[str, Any]:
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def _segment(value: str) -> str:
+    """An id as a path segment; ids hold ':' which is kept, anything path-like is escaped."""
+    return quote(str(value), safe=":")
+
+
+def _timestamp(value: str | datetime.datetime | None) -> str | None:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    return value
+
+
+class Client:
+    """A low level client to invoke api methods from Lucidtech AI Services.
+
+    Args:
+        credentials: used to build a :class:`las.Session` when ``session`` is not given;
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
+        session: the Session to send requests through (shared pooling, retries, token).
+        session_options: passed to :class:`las.Session` (e.g. ``timeout``, ``max_retries``).
+
+    Example::
+
+        client = las.Client()
+        document = client.create_document(b'%PDF-1.4 ...', 'application/pdf')
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        session: Session | None = None,
+        **session_options: Any,
+    ) -> None:
+        if session is not None and (credentials is not None or session_options):
+            raise TypeError("pass either session= or credentials/session options, not both")
+        self.session = session or Session(credentials, **session_options)
+        self.credentials = self.session.credentials
+
+    def __repr__(self) -> str:
+        return f"Client({self.session!r})"
+
+    # The API answers every operation but heartbeats with a JSON object.
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return cast("dict[str, Any]", self.session.request("GET", path, params=params))
+
+    def _post(self, path: str, body: Any, *, idempotent: bool | None = None) -> dict[str, Any]:
+        if isinstance(body, JsonBodyWithContent):
+            answer = self.session.request("POST", path, body=body, idempotent=idempotent)
+        else:
+            answer = self.session.request("POST", path, json=body, idempotent=idempotent)
+        return cast("dict[str, Any]", answer)
+
+    def _patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return cast("dict[str, Any]", self.session.request("PATCH", path, json=body))
+
+    def _delete(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return cast("dict[str, Any]", self.session.request("DELETE", path, params=params))
+
+    @staticmethod
+    def _content_body(
+        content: Content, content_type: str | None, fields: dict[str, Any], *, with_type: bool
+    ) -> Any:
+        """A JSON body with base64 content: streamed when large, checked against the limit."""
+        source = read_content(content)
+        check_size(source)
+        if with_type and content_type is None:
+            content_type = detect_content_type(source.head(16))
+        if with_type:
+            fields = {"contentType": content_type, **fields}
+        if source.size > _STREAM_THRESHOLD:
+            return JsonBodyWithContent(source, fields)
+        return {"content": encode_content(source), **fields}
+
+    # -- app clients -----------------------------------------------------------------------
+
+    def create_app_client(
+        self,
+        generate_secret: bool = True,
+        logout_urls: list[str] | None = None,
+        callback_urls: list[str] | None = None,
+        login_urls: list[str] | None = None,
+        default_login_url: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates an appClient, calls the POST /appClients endpoint. Extras: name, description."""
+        body = _fields(
+            optional_args,
+            generateSecret=generate_secret,
+            logoutUrls=logout_urls,
+            callbackUrls=callback_urls,
+            loginUrls=login_urls,
+            defaultLoginUrl=default_login_url,
+        )
+        return self._post("/appClients", body)
+
+    @items_key("appClients")
+    def list_app_clients(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List appClients available, calls the GET /appClients endpoint."""
+        return self._get("/appClients", _query(maxResults=max_results, nextToken=next_token))
+
+    def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint."""
+        return self._patch(f"/appClients/{_segment(app_client_id)}", _fields(optional_args))
+
+    def delete_app_client(self, app_client_id: str) -> dict[str, Any]:
+        """Delete the appClient with the provided appClientId, calls DELETE /appClients/{appClientId}."""
+        return self._delete(f"/appClients/{_segment(app_client_id)}")
+
+    # -- assets ----------------------------------------------------------------------------
+
+    def create_asset(
+        self, content: bytes | bytearray | str | pathlib.Path | io.IOBase, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Creates an asset, calls the POST /assets endpoint. Extras: name, description.
+
+        Raises:
+            ContentTooLargeError: content over the API's limit, before any upload.
+        """
+        body = self._content_body(content, None, _fields(optional_args), with_type=False)  # type: ignore[arg-type]
+        return self._post("/assets", body)
+
+    @items_key("assets")
+    def list_assets(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
+        """List assets available, calls the GET /assets endpoint."""
+        return self._get("/assets", _query(maxResults=max_results, nextToken=next_token))
+
+    def get_asset(self, asset_id: str) -> dict[str, Any]:
+        """Get asset, calls the GET /assets/{assetId} endpoint."""
+        return self._get(f"/assets/{_segment(asset_id)}")
+
+    def update_asset(self, asset_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an asset, calls the PATCH /assets/{assetId} endpoint. Extras: content, name, description."""
+        content = optional_args.pop("content", None)
+        body = _fields(optional_args)
+        if content is not None:
+            source = read_content(content)
+            check_size(source)
+            body["content"] = encode_content(source)
+        return self._patch(f"/assets/{_segment(asset_id)}", body)
+
+    def delete_asset(self, asset_id: str) -> dict[str, Any]:
+        """Delete the asset with the provided asset_id, calls the DELETE /assets/{assetId} endpoint."""
+        return self._delete(f"/assets/{_segment(asset_id)}")
+
+    # -- datasets --------------------------------------------------------------------------
+
+    def create_dataset(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates a dataset, calls the POST /datasets endpoint. Extras: name, description,
+        retention_in_days, contains_personally_identifiable_information."""
+        return self._post("/datasets", _fields(optional_args))
+
+    @items_key("datasets")
+    def list_datasets(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List datasets available, calls the GET /datasets endpoint."""
+        return self._get("/datasets", _query(maxResults=max_results, nextToken=next_token))
+
+    def get_dataset(self, dataset_id: str) -> dict[str, Any]:
+        """Get dataset, calls the GET /datasets/{datasetId} endpoint."""
+        return self._get(f"/datasets/{_segment(dataset_id)}")
+
+    def update_dataset(self, dataset_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a dataset, calls the PATCH /datasets/{datasetId} endpoint. Extras: name, description."""
+        return self._patch(f"/datasets/{_segment(dataset_id)}", _fields(optional_args))
+
+    def delete_dataset(self, dataset_id: str, delete_documents: bool = False) -> dict[str, Any]:
+        """Delete the dataset, calls the DELETE /datasets/{datasetId} endpoint.
+
+        Args:
+            delete_documents: first delete every document in the dataset (the API refuses to
+                delete a dataset that still has documents).
+        """
+        if delete_documents:
+            self.delete_documents(dataset_id=dataset_id, delete_all=True)
+        return self._delete(f"/datasets/{_segment(dataset_id)}")
+
+    # -- documents -------------------------------------------------------------------------
+
+    def create_document(
+        self,
+        content: bytes | bytearray | str | pathlib.Path | io.IOBase,
+        content_type: str | None = None,
+        *,
+        consent_id: str | None = None,
+        dataset_id: str | None = None,
+        ground_truth: Sequence[dict[str, str]] | None = None,
+        retention_in_days: int | None = None,
+    ) -> dict[str, Any]:
+        """Creates a document, calls the POST /documents endpoint.
+
+        Args:
+            content: bytes, bytearray, a path (str or Path) or a file object.
+            content_type: MIME type; detected from the first bytes (PDF, JPEG, PNG, TIFF) when None.
+            consent_id: id of the consent that marks the owner of the document.
+            dataset_id: id of the dataset to put the document in.
+            ground_truth: ``[{"label": ..., "value": ...}, ...]``.
+            retention_in_days: days before the API deletes the document.
+
+        Raises:
+            FileFormatException: the type could not be detected; lists the accepted types.
+            ContentTooLargeError: content over the API's limit, before any upload.
+        """
+        fields = _fields(
+            consentId=consent_id,
+            datasetId=dataset_id,
+            groundTruth=list(ground_truth) if ground_truth is not None else None,
+            retentionInDays=retention_in_days,
+        )
+        body = self._content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
+        return self._post("/documents", body)
+
+    @items_key("documents")
+    def list_documents(
+        self,
+        *,
+        consent_id: Queryparam | None = None,
+        dataset_id: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List documents available for inference, calls the GET /documents endpoint."""
+        params = _query(
+            consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
+        )
+        return self._get("/documents", params)
+
+    def get_document(self, document_id: str) -> dict[str, Any]:
+        """Get document, calls the GET /documents/{documentId} endpoint."""
+        return self._get(f"/documents/{_segment(document_id)}")
+
+    def update_document(
+        self,
+        document_id: str,
+        ground_truth: Sequence[dict[str, str | bool | None]] | None = None,
+        *,
+        dataset_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Update ground truth or dataset of a document, calls the PATCH /documents/{documentId} endpoint."""
+        body = _fields(
+            groundTruth=list(ground_truth) if ground_truth is not None else None, datasetId=dataset_id
+        )
+        return self._patch(f"/documents/{_segment(document_id)}", body)
+
+    def delete_document(self, document_id: str) -> dict[str, Any]:
+        """Delete the document, calls the DELETE /documents/{documentId} endpoint."""
+        return self._delete(f"/documents/{_segment(document_id)}")
+
+    def delete_documents(
+        self,
+        *,
+        consent_id: Queryparam | None = None,
+        dataset_id: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        delete_all: bool | None = False,
+    ) -> dict[str, Any]:
+        """Delete documents matching the filters, calls the DELETE /documents endpoint.
+
+        Args:
+            delete_all: follow pages until every matching document is deleted; the answer
+                lists them all. Cannot be combined with ``max_results``.
+
+        Raises:
+            ValueError: ``delete_all`` with ``max_results``.
+        """
+        if delete_all and max_results is not None:
+            raise ValueError("delete_documents: max_results cannot be combined with delete_all=True")
+        params = _query(
+            consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
+        )
+        response: dict[str, Any] = self._delete("/documents", params)
+        if delete_all:
+            while response.get("nextToken"):
+                params["nextToken"] = response["nextToken"]
+                page = self._delete("/documents", params)
+                response["documents"].extend(page.get("documents") or [])
+                response["nextToken"] = page.get("nextToken")
+        return response
+
+    # -- logs ------------------------------------------------------------------------------
+
+    @items_key("logs")
+    def list_logs(
+        self,
+        *,
+        workflow_id: str | None = None,
+        workflow_execution_id: str | None = None,
+        transition_id: str | None = None,
+        transition_execution_id: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List logs, calls the GET /logs endpoint."""
+        params = _query(
+            workflowId=workflow_id,
+            workflowExecutionId=workflow_execution_id,
+            transitionId=transition_id,
+            transitionExecutionId=transition_execution_id,
+            maxResults=max_results,
+            nextToken=next_token,
+        )
+        return self._get("/logs", params)
+
+    def get_log(self, log_id: str) -> dict[str, Any]:
+        """get log, calls the GET /logs/{logId} endpoint."""
+        return self._get(f"/logs/{_segment(log_id)}")
+
+    # -- models and data bundles -----------------------------------------------------------
+
+    def create_model(
+        self,
+        width: int,
+        height: int,
+        field_config: dict[str, Any],
+        *,
+        preprocess_config: dict[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a model, calls the POST /models endpoint.
+
+        Args:
+            width, height: input image size in pixels (97 to 1921).
+            field_config: ``{label: {"type": ..., "maxLength": ..., "description": ...}}``.
+            preprocess_config: ``{"autoRotate": ..., "maxPages": ..., "imageQuality": ...}``.
+        """
+        body = _fields(
+            optional_args,
+            width=width,
+            height=height,
+            fieldConfig=field_config,
+            preprocessConfig=preprocess_config,
+            name=name,
+            description=description,
+        )
+        return self._post("/models", body)
+
+    @items_key("models")
+    def list_models(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
+        """List models available, calls the GET /models endpoint."""
+        return self._get("/models", _query(maxResults=max_results, nextToken=next_token))
+
+    def get_model(self, model_id: str) -> dict[str, Any]:
+        """Get a model, calls the GET /models/{modelId} endpoint."""
+        return self._get(f"/models/{_segment(model_id)}")
+
+    def update_model(
+        self,
+        model_id: str,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        field_config: dict[str, Any] | None = None,
+        preprocess_config: dict[str, Any] | None = None,
+        status: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a model, calls the PATCH /models/{modelId} endpoint. Extras: name, description."""
+        body = _fields(
+            optional_args,
+            width=width,
+            height=height,
+            fieldConfig=field_config,
+            preprocessConfig=preprocess_config,
+            status=status,
+        )
+        return self._patch(f"/models/{_segment(model_id)}", body)
+
+    def delete_model(self, model_id: str) -> dict[str, Any]:
+        """Delete the model, calls the DELETE /models/{modelId} endpoint."""
+        return self._delete(f"/models/{_segment(model_id)}")
+
+    def create_data_bundle(
+        self, model_id: str, dataset_ids: list[str], **optional_args: Any
+    ) -> dict[str, Any]:
+        """Creates a data bundle, calls the POST /models/{modelId}/dataBundles endpoint."""
+        body = _fields(optional_args, datasetIds=list(dataset_ids))
+        return self._post(f"/models/{_segment(model_id)}/dataBundles", body)
+
+    @items_key("dataBundles")
+    def list_data_bundles(
+        self, model_id: str, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List data bundles of a model, calls the GET /models/{modelId}/dataBundles endpoint."""
+        params = _query(maxResults=max_results, nextToken=next_token)
+        return self._get(f"/models/{_segment(model_id)}/dataBundles", params)
+
+    def update_data_bundle(self, model_id: str, data_bundle_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a data bundle, calls PATCH /models/{modelId}/dataBundles/{dataBundleId}."""
+        path = f"/models/{_segment(model_id)}/dataBundles/{_segment(data_bundle_id)}"
+        return self._patch(path, _fields(optional_args))
+
+    def delete_data_bundle(self, model_id: str, data_bundle_id: str) -> dict[str, Any]:
+        """Delete a data bundle, calls DELETE /models/{modelId}/dataBundles/{dataBundleId}."""
+        return self._delete(f"/models/{_segment(model_id)}/dataBundles/{_segment(data_bundle_id)}")
+
+    # -- organizations ---------------------------------------------------------------------
+
+    def get_organization(self, organization_id: str) -> dict[str, Any]:
+        """Get an organization, calls the GET /organizations/{organizationId} endpoint."""
+        return self._get(f"/organizations/{_segment(organization_id)}")
+
+    def update_organization(self, organization_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an organization, calls PATCH /organizations/{organizationId}. Extras: name, description."""
+        return self._patch(f"/organizations/{_segment(organization_id)}", _fields(optional_args))
+
+    # -- predictions -----------------------------------------------------------------------
+
+    def create_prediction(
+        self,
+        document_id: str,
+        model_id: str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a prediction on a document using a model, calls the POST /predictions endpoint.
+
+        Args:
+            max_pages: pages to run predictions on (1 to 3).
+            auto_rotate: let the API try rotations of the document.
+            image_quality: ``"LOW"`` or ``"HIGH"``.
+        """
+        body = _fields(
+            documentId=document_id,
+            modelId=model_id,
+            maxPages=max_pages,
+            autoRotate=auto_rotate,
+            imageQuality=image_quality,
+        )
+        return self._post("/predictions", body)
+
+    @items_key("predictions")
+    def list_predictions(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List predictions available, calls the GET /predictions endpoint."""
+        return self._get("/predictions", _query(maxResults=max_results, nextToken=next_token))
+
+    # -- secrets ---------------------------------------------------------------------------
+
+    def create_secret(self, data: dict[str, Any], **optional_args: Any) -> dict[str, Any]:
+        """Creates a secret, calls the POST /secrets endpoint. Extras: name, description."""
+        return self._post("/secrets", _fields(optional_args, data=data))
+
+    @items_key("secrets")
+    def list_secrets(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List secrets available, calls the GET /secrets endpoint."""
+        return self._get("/secrets", _query(maxResults=max_results, nextToken=next_token))
+
+    def update_secret(
+        self, secret_id: str, *, data: dict[str, Any] | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a secret, calls the PATCH /secrets/{secretId} endpoint. Extras: name, description."""
+        return self._patch(f"/secrets/{_segment(secret_id)}", _fields(optional_args, data=data))
+
+    def delete_secret(self, secret_id: str) -> dict[str, Any]:
+        """Delete the secret, calls the DELETE /secrets/{secretId} endpoint."""
+        return self._delete(f"/secrets/{_segment(secret_id)}")
+
+    # -- transitions -----------------------------------------------------------------------
+
+    def create_transition(
+        self,
+        transition_type: str,
+        *,
+        in_schema: dict[str, Any] | None = None,
+        out_schema: dict[str, Any] | None = None,
+        parameters: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a transition, calls the POST /transitions endpoint.
+
+        Args:
+            transition_type: ``"docker"`` or ``"manual"``.
+            in_schema, out_schema: JSON schemas of the transition's input and output.
+            parameters: e.g. ``{"imageUrl": ...}`` for docker, ``{"assets": {...}}`` for manual.
+        """
+        body = _fields(
+            optional_args,
+            transitionType=transition_type,
+            inputJsonSchema=in_schema,
+            outputJsonSchema=out_schema,
+            parameters=parameters,
+        )
+        return self._post("/transitions", body)
+
+    @items_key("transitions")
+    def list_transitions(
+        self,
+        *,
+        transition_type: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List transitions, calls the GET /transitions endpoint."""
+        params = _query(transitionType=transition_type, maxResults=max_results, nextToken=next_token)
+        return self._get("/transitions", params)
+
+    def get_transition(self, transition_id: str) -> dict[str, Any]:
+        """Get the transition, calls the GET /transitions/{transitionId} endpoint."""
+        return self._get(f"/transitions/{_segment(transition_id)}")
+
+    def update_transition(
+        self,
+        transition_id: str,
+        *,
+        in_schema: dict[str, Any] | None = None,
+        out_schema: dict[str, Any] | None = None,
+        assets: dict[str, Any] | None = None,
+        environment: dict[str, Any] | None = None,
+        environment_secrets: list[str] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a transition, calls the PATCH /transitions/{transitionId} endpoint."""
+        body = _fields(
+            optional_args,
+            inputJsonSchema=in_schema,
+            outputJsonSchema=out_schema,
+            assets=assets,
+            environment=environment,
+            environmentSecrets=environment_secrets,
+        )
+        return self._patch(f"/transitions/{_segment(transition_id)}", body)
+
+    def delete_transition(self, transition_id: str) -> dict[str, Any]:
+        """Delete the transition, calls DELETE /transitions/{transitionId}. Fails while a workflow uses it."""
+        return self._delete(f"/transitions/{_segment(transition_id)}")
+
+    def execute_transition(self, transition_id: str) -> dict[str, Any]:
+        """Start executing a manual transition, calls POST /transitions/{transitionId}/executions."""
+        return self._post(f"/transitions/{_segment(transition_id)}/executions", {})
+
+    @items_key("executions")
+    def list_transition_executions(
+        self,
+        transition_id: str,
+        *,
+        status: Queryparam | None = None,
+        execution_id: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        sort_by: str | None = None,
+        order: str | None = None,
+    ) -> dict[str, Any]:
+        """List executions of a transition, calls GET /transitions/{transitionId}/executions.
+
+        Args:
+            sort_by: ``"startTime"`` or ``"endTime"``.
+            order: ``"ascending"`` or ``"descending"``.
+        """
+        params = _query(
+            status=status,
+            executionId=execution_id,
+            maxResults=max_results,
+            nextToken=next_token,
+            sortBy=sort_by,
+            order=order,
+        )
+        return self._get(f"/transitions/{_segment(transition_id)}/executions", params)
+
+    def get_transition_execution(self, transition_id: str, execution_id: str) -> dict[str, Any]:
+        """Get an execution of a transition, calls GET /transitions/{transitionId}/executions/{executionId}."""
+        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}"
+        return self._get(path)
+
+    def update_transition_execution(
+        self,
+        transition_id: str,
+        execution_id: str,
+        status: str,
+        *,
+        output: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+        start_time: str | datetime.datetime | None = None,
+    ) -> dict[str, Any]:
+        """Ends the processing of a transition execution, calls
+        PATCH /transitions/{transitionId}/executions/{executionId}.
+
+        Args:
+            status: ``"succeeded"`` (with ``output``), ``"failed"`` (with ``error={"message": ...}``),
+                ``"rejected"`` or ``"retry"``.
+            start_time: replaces the execution's start time.
+        """
+        body = _fields(status=status, output=output, error=error, startTime=_timestamp(start_time))
+        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}"
+        return self._patch(path, body)
+
+    def send_heartbeat(self, transition_id: str, execution_id: str) -> None:
+        """Signal that a manual execution is still being worked on (at least every 60 seconds),
+        calls POST /transitions/{transitionId}/executions/{executionId}/heartbeats."""
+        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}/heartbeats"
+        self._post(path, {}, idempotent=True)
+
+    # -- users -----------------------------------------------------------------------------
+
+    def create_user(self, email: str, *, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Creates a new user, calls the POST /users endpoint. Extras: name, avatar."""
+        body = _fields(optional_args, email=email, appClientId=app_client_id)
+        return self._post("/users", body)
+
+    @items_key("users")
+    def list_users(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
+        """List users, calls the GET /users endpoint."""
+        return self._get("/users", _query(maxResults=max_results, nextToken=next_token))
+
+    def get_user(self, user_id: str) -> dict[str, Any]:
+        """Get information about a specific user, calls the GET /users/{userId} endpoint."""
+        return self._get(f"/users/{_segment(user_id)}")
+
+    def update_user(self, user_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a user, calls the PATCH /users/{userId} endpoint. Extras: name, avatar."""
+        return self._patch(f"/users/{_segment(user_id)}", _fields(optional_args))
+
+    def delete_user(self, user_id: str) -> dict[str, Any]:
+        """Delete the user, calls the DELETE /users/{userId} endpoint."""
+        return self._delete(f"/users/{_segment(user_id)}")
+
+    # -- workflows -------------------------------------------------------------------------
+
+    def create_workflow(
+        self,
+        specification: dict[str, Any],
+        *,
+        error_config: dict[str, Any] | None = None,
+        completed_config: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a new workflow, calls the POST /workflows endpoint.
+
+        Args:
+            specification: ``{"language": "ASL", "version": "1.0.0", "definition": {...}}``.
+            error_config: e.g. ``{"email": ..., "manualRetry": True}``.
+            completed_config: a job to run whenever an execution ends, ``{"imageUrl": ...}``.
+        """
+        body = _fields(
+            optional_args,
+            specification=specification,
+            errorConfig=error_config,
+            completedConfig=completed_config,
+        )
+        return self._post("/workflows", body)
+
+    @items_key("workflows")
+    def list_workflows(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List workflows, calls the GET /workflows endpoint."""
+        return self._get("/workflows", _query(maxResults=max_results, nextToken=next_token))
+
+    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """Get the workflow, calls the GET /workflows/{workflowId} endpoint."""
+        return self._get(f"/workflows/{_segment(workflow_id)}")
+
+    def update_workflow(
+        self,
+        workflow_id: str,
+        *,
+        error_config: dict[str, Any] | None = None,
+        completed_config: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a workflow, calls the PATCH /workflows/{workflowId} endpoint. Extras: name, description."""
+        body = _fields(optional_args, errorConfig=error_config, completedConfig=completed_config)
+        return self._patch(f"/workflows/{_segment(workflow_id)}", body)
+
+    def delete_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """Delete the workflow, calls the DELETE /workflows/{workflowId} endpoint."""
+        return self._delete(f"/workflows/{_segment(workflow_id)}")
+
+    def execute_workflow(self, workflow_id: str, content: dict[str, Any]) -> dict[str, Any]:
+        """Start a workflow execution, calls POST /workflows/{workflowId}/executions.
+
+        Args:
+            content: the input to the first step of the workflow.
+        """
+        return self._post(f"/workflows/{_segment(workflow_id)}/executions", {"input": content})
+
+    @items_key("executions")
+    def list_workflow_executions(
+        self,
+        workflow_id: str,
+        *,
+        status: Queryparam | None = None,
+        sort_by: str | None = None,
+        order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List executions of a workflow, calls GET /workflows/{workflowId}/executions.
+
+        Args:
+            sort_by: ``"startTime"`` or ``"endTime"``.
+            order: ``"ascending"`` or ``"descending"``.
+        """
+        params = _query(
+            status=status, sortBy=sort_by, order=order, maxResults=max_results, nextToken=next_token
+        )
+        return self._get(f"/workflows/{_segment(workflow_id)}/executions", params)
+
+    def get_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
+        """Get a workflow execution, calls GET /workflows/{workflowId}/executions/{executionId}."""
+        return self._get(f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}")
+
+    def update_workflow_execution(
+        self, workflow_id: str, execution_id: str, next_transition_id: str
+    ) -> dict[str, Any]:
+        """Retry or end a workflow execution, calls PATCH /workflows/{workflowId}/executions/{executionId}.
+
+        Args:
+            next_transition_id: the transition to continue from; ``las:transition:commons-failed``
+                ends the execution.
+        """
+        path = f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}"
+        return self._patch(path, {"nextTransitionId": next_transition_id})
+
+    def delete_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
+        """Delete a workflow execution, calls DELETE /workflows/{workflowId}/executions/{executionId}."""
+        return self._delete(f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}")
