@@ -277,5 +277,5 @@ def test_paginate_stops_at_the_limit_without_fetching_more(client: las.Client, r
 
 
 def test_paginate_refuses_a_method_that_is_not_a_list(client: las.Client) -> None:
-    with pytest.raises(TypeError, match="not a las.Client list method"):
+    with pytest.raises(TypeError, match=r"not a las\.Client list method"):
         list(las.paginate(client.get_model, MODEL))

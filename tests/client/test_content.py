@@ -51,8 +51,8 @@ def test_every_kind_of_content_argument_is_accepted(
         "bytearray": lambda: bytearray(expected),
         "str path": lambda: str(path),
         "Path": lambda: path,
-        "binary file": lambda: open(path, "rb"),  # noqa: SIM115 - closed by the test's tmp dir
-        "text file": lambda: open(path),  # noqa: SIM115
+        "binary file": lambda: open(path, "rb"),
+        "text file": lambda: open(path),
     }[kind]()
     client.create_document(content)
     assert _sent_content(recorder) == (expected, "application/pdf")
@@ -72,7 +72,7 @@ def test_undetectable_content_lists_the_accepted_types(client: las.Client, recor
 
 
 def test_missing_path_and_wrong_type_are_clear_errors(client: las.Client) -> None:
-    with pytest.raises(FileNotFoundError, match="no-such.pdf"):
+    with pytest.raises(FileNotFoundError, match=r"no-such\.pdf"):
         client.create_document("no-such.pdf")
     with pytest.raises(TypeError, match="content must be bytes"):
         client.create_document(12345)  # type: ignore[arg-type]
