@@ -29,6 +29,8 @@ from .exceptions import (
     ServerError,
     TooManyRequestsException,
 )
+from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
+from .resources import __all__ as _resources_all
 from .session import Session
 
 __version__ = "0.1.0"
@@ -54,4 +56,5 @@ __all__ = [
     "__version__",
     "paginate",
     "read_credentials",
+    *_resources_all,
 ]

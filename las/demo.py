@@ -1,0 +1,154 @@
+"""``python -m las demo``: a tour of the SDK against the embedded emulator, in a few seconds.
+
+It uses only the public SDK (resource classes over a Session) and prints what happened.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import las
+from las.testing import Emulator
+
+INVOICE_FIELDS = {
+    "invoice_number": {"type": "alphanum", "maxLength": 20, "description": "Invoice number"},
+    "total_amount": {"type": "amount", "maxLength": 12, "description": "Total including VAT"},
+    "due_date": {"type": "date", "maxLength": 10, "description": "Due date"},
+}
+SAMPLES = [
+    ("ACME-1001", "1250.00", "2026-12-01"),
+    ("ACME-1002", "89.90", "2026-12-15"),
+    ("GLOBEX-77", "15000.00", "2027-01-10"),
+]
+
+
+def sample_pdf(number: str, total: str, due: str) -> bytes:
+    """A small, valid one-page PDF invoice."""
+    text = f"BT /F1 18 Tf 72 720 Td (Invoice {number}) Tj 0 -30 Td (Total {total} due {due}) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number_, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number_} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def _export(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the docker transition's container would do: here, mark the invoice as exported."""
+    return {**payload, "exported": True}
+
+
+def run(emulator: Emulator, out: Any = sys.stdout) -> None:
+    """The tour itself, against a running emulator."""
+
+    def say(text: str = "") -> None:
+        print(text, file=out)
+
+    cache = Path(tempfile.mkdtemp(prefix="las-demo-")) / "token-cache.json"
+    credentials = las.Credentials(
+        emulator.client_id,
+        emulator.client_secret,
+        auth_endpoint=emulator.auth_endpoint,
+        api_endpoint=emulator.api_endpoint,
+        cache_path=cache,
+    )
+    session = las.Session(credentials)
+    las.set_default_session(session)
+
+    say(f"Emulator serving the API at {emulator.url}\n")
+    model = las.Model.create(700, 900, INVOICE_FIELDS, name="Invoice model")
+    dataset = las.Dataset.create(name="Invoices 2026", description="Demo training data")
+    say(f"Created {model!r} with fields {', '.join(model.field_config)}")
+    say(f"Created {dataset!r}")
+
+    items = [
+        (sample_pdf(*sample), {"invoice_number": sample[0], "total_amount": sample[1], "due_date": sample[2]})
+        for sample in SAMPLES
+    ]
+    uploaded = dataset.upload(items, max_workers=3).raise_for_errors()
+    say(f"Uploaded {len(uploaded.documents)} documents into {dataset.name!r}")
+    bundle = model.data_bundles.create([dataset], name="First bundle")
+    say(f"Created {bundle!r} from {len(bundle.datasets)} dataset(s)\n")
+
+    say("Predictions:")
+    for document in uploaded.documents:
+        prediction = document.predict(model)
+        fields = ", ".join(
+            f"{item.label}={item.value} ({item.confidence:.2f})" for item in prediction.predictions
+        )
+        say(f"  {document.id}: {fields}")
+
+    review = las.Transition.create(
+        "manual", name="Review", description="A person checks the predicted fields"
+    )
+    export = las.Transition.create(
+        "docker", name="Export", parameters={"imageUrl": "registry.example.com/export:1"}
+    )
+    emulator.register_docker_handler(export.id, _export)
+    workflow = las.Workflow.create(
+        {
+            "language": "ASL",
+            "version": "1.0.0",
+            "definition": {
+                "StartAt": "Review",
+                "States": {
+                    "Review": {"Type": "Task", "Resource": review.id, "Next": "Export"},
+                    "Export": {"Type": "Task", "Resource": export.id, "End": True},
+                },
+            },
+        },
+        name="Invoice approval",
+        error_config={"email": "ops@example.com"},
+    )
+    say(f"\nCreated {workflow!r} with a manual and a docker transition")
+
+    first = uploaded.documents[0]
+    execution = workflow.execute({"documentId": first.id})
+    task = review.executions.all(status="running").first()
+    assert task is not None, "the manual transition should be waiting for a person"
+    say(f"Started {execution!r}; {task!r} waits for a reviewer")
+    task.heartbeat()
+    task.succeed({"documentId": first.id, "approved": True})
+    execution = execution.wait(timeout=10)
+    say(f"Review approved; execution ended {execution.status!r} with output {execution.output}\n")
+
+    say("Every workflow and its executions:")
+    for each in las.Workflow.all():
+        say(f"  {each.name} ({each.id})")
+        for run_ in each.executions.all():
+            took = (
+                (run_.end_time - run_.start_time).total_seconds()
+                if run_.end_time and run_.start_time
+                else 0.0
+            )
+            say(f"    {run_.id}: {run_.status} in {took:.3f}s, workflow {run_.workflow.name!r}")
+    logs = list(las.Log.all(workflow_execution_id=execution.id))
+    say(
+        f"\n{len(logs)} log(s) for the execution; documents in the dataset: {dataset.refresh().number_of_documents}"
+    )
+    session.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the emulator, run the tour, print a summary; returns the exit status."""
+    started = time.perf_counter()
+    with Emulator() as emulator:
+        run(emulator)
+    print(f"\nDemo finished in {time.perf_counter() - started:.2f}s against the embedded emulator.")
+    return 0
