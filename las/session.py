@@ -11,7 +11,8 @@ What is retried (bounded by ``max_retries`` attempts and ``max_retry_wait`` seco
 - 502/503/504 and connection errors, only for requests that cannot duplicate work when
   repeated: GET, HEAD, OPTIONS, DELETE and requests marked ``idempotent=True`` (heartbeats).
   A POST that creates something, or a PATCH, is never sent twice: the error goes to the caller.
-- 401 once per request: the token is refreshed (once for all threads) and the request resent.
+- 401/403 once per request: the token is refreshed (once for all threads) and the request
+  resent; a refusal of the fresh token is raised.
 """
 
 from __future__ import annotations
@@ -315,8 +316,9 @@ class _Attempt:
                 raise invalid_body_error(response, self.method, self.path) from None
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         failure = error_for_response(response, self.method, self.path, retry_after=retry_after)
-        if isinstance(failure, InvalidCredentialsException) and status == 401 and not self.refreshed:
-            # The token expired or was revoked: refresh once (one fetch for all threads), resend.
+        if isinstance(failure, InvalidCredentialsException) and not self.refreshed:
+            # The token may have expired or been revoked (the API says 401 or 403): refresh it
+            # once (one fetch for all threads) and resend; a second refusal is final.
             self.refreshed = True
             session.credentials.invalidate(token)
             return self()

@@ -121,6 +121,12 @@ def test_401_refreshes_the_token_once_and_resends(client: las.Client, recorder: 
     assert [r.path for r in recorder.requests] == ["/token", "/models", "/models", "/token", "/models"]
 
 
+def test_403_for_an_expired_token_also_refreshes_once(client: las.Client, recorder: Recorder) -> None:
+    recorder.reply(Reply(403, {"message": "Forbidden"}))
+    client.list_models()
+    assert recorder.token_requests == 2 and len(recorder.api_requests) == 2
+
+
 def test_401_after_a_refresh_is_raised(client: las.Client, recorder: Recorder) -> None:
     recorder.reply(Reply(401, {"message": "Unauthorized"}), Reply(401, {"message": "Unauthorized"}))
     with pytest.raises(las.InvalidCredentialsException) as raised:
@@ -133,7 +139,6 @@ def test_401_after_a_refresh_is_raised(client: las.Client, recorder: Recorder) -
     ("status", "error"),
     [
         (400, las.BadRequestError),
-        (403, las.InvalidCredentialsException),
         (404, las.NotFoundError),
         (409, las.ConflictError),
         (422, las.ConflictError),
