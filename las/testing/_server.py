@@ -1,0 +1,395 @@
+"""The HTTP side: a ``ThreadingHTTPServer`` (HTTP/1.1, keep-alive) in front of :class:`Service`.
+
+:class:`Service` turns one raw request into one response (or none, for a dropped connection):
+it records the request, applies faults, answers the token endpoint, routes, authenticates,
+validates, runs the handler under the state lock, runs docker transitions outside the lock, and
+serialises compact JSON. Order of checks for an API request: unknown path (404) or method (405),
+then authentication (401 without a bearer token; 403 for an unknown, expired or revoked one),
+then malformed path ids, query and body (400; 415 for a body that is not JSON), then the handler.
+Every answer carries ``x-amzn-RequestId`` and ``Access-Control-Allow-Origin: *``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import secrets
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from las.testing import _workflows
+from las.testing._call import Call
+from las.testing._faults import TOKEN_PATHS, Faults
+from las.testing._handlers import add_app_client
+from las.testing._ids import describe, is_id, new_id
+from las.testing._routes import resolve
+from las.testing._store import ApiError, State
+from las.testing._validation import ValidationError
+
+MAX_DOCKER_STEPS = 1000  # per request; a docker-only loop in a workflow stops there
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request received by the emulator, as seen on the wire.
+
+    ``headers`` keeps the names as sent; ``json`` is the decoded body (None when empty or not
+    JSON); ``status`` is what the emulator answered (0 when the connection was dropped).
+    """
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    json: Any
+    status: int
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
+    body = b"" if payload is None else json.dumps(payload, separators=(",", ":")).encode()
+    return Response(status, body, headers=list((headers or {}).items()))
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    return json_response(status, {"message": message}, headers)
+
+
+class Service:
+    """All behaviour of the emulator except the socket handling."""
+
+    def __init__(self, client_id: str, client_secret: str, token_ttl: float) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.token_ttl = token_ttl
+        self.organization_id = new_id("organization")
+        self.app_client_id = new_id("app-client")
+        self.faults = Faults()
+        self._records: list[RecordedRequest | None] = []
+        self._records_lock = threading.Lock()
+        self._tokens: dict[str, tuple[str, float]] = {}  # token -> (app client id, expiry)
+        self._expired: set[str] = set()
+        self._tokens_lock = threading.Lock()
+        self.token_grants = 0
+        self.state = State()
+        self.reset()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Fresh state, no faults, no recorded requests; issued tokens of the emulator's own app
+        client stay valid."""
+        state = State()
+        state.organization = {"organizationId": self.organization_id,
+                              "name": "Emulated organization", "description": None,
+                              "updatedTime": None, "updatedBy": None}
+        add_app_client(state, None, self.client_id, self.client_secret,
+                       {"name": "las emulator", "description": "The emulator's own app client"},
+                       app_client_id=self.app_client_id)
+        self.state = state
+        self.faults.clear()
+        with self._records_lock:
+            self._records = []
+        with self._tokens_lock:
+            self.token_grants = 0
+
+    def expire_tokens(self) -> None:
+        with self._tokens_lock:
+            self._expired.update(self._tokens)
+            self._tokens.clear()
+
+    def recorded(self) -> list[RecordedRequest]:
+        with self._records_lock:
+            return [record for record in self._records if record is not None]
+
+    def clear_records(self) -> None:
+        with self._records_lock:
+            self._records = []
+
+    # -- one request -----------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str],
+               body: bytes) -> Response | None:
+        """Answer one request; None means: close the connection without answering."""
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        query = parse_qs(parts.query, keep_blank_values=True)
+        with self._records_lock:
+            records = self._records
+            slot = len(records)
+            records.append(None)
+        action = self.faults.decide(method, path)
+        if action.delay:
+            time.sleep(action.delay)
+        response: Response | None
+        if action.drop:
+            response = None
+        elif action.status is not None:
+            response = Response(action.status, action.body, action.content_type,
+                                list(action.headers))
+        else:
+            response = self._answer(method, path, query, headers, body)
+        try:
+            decoded = json.loads(body) if body else None
+        except ValueError:
+            decoded = None
+        record = RecordedRequest(method, path, query, dict(headers), body, decoded,
+                                 response.status if response else 0)
+        with self._records_lock:
+            if records is self._records:  # not cleared meanwhile
+                records[slot] = record
+        return response
+
+    def _answer(self, method: str, path: str, query: dict[str, list[str]],
+                headers: Mapping[str, str], body: bytes) -> Response:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        try:
+            if path in TOKEN_PATHS:
+                return self._token(method, query, lowered, body)
+            return self._api(method, path, query, lowered, body)
+        except ApiError as error:
+            return error_response(error.status, error.message, error.headers)
+        except ValidationError as error:
+            return error_response(400, str(error))
+        except Exception as error:  # a bug in the emulator: say so, loudly
+            traceback.print_exc(file=sys.stderr)
+            return error_response(500, f"internal emulator error: {error!r}")
+
+    def _token(self, method: str, query: dict[str, list[str]], headers: dict[str, str],
+               body: bytes) -> Response:
+        if method != "POST":
+            raise ApiError(405, f"{method} not allowed on the token endpoint; use POST",
+                           {"Allow": "POST"})
+        form = parse_qs(body.decode("utf-8", "replace"))
+        grant = (query.get("grant_type") or form.get("grant_type") or [""])[0]
+        if grant != "client_credentials":
+            raise ApiError(400, f"unsupported grant_type {grant!r}; use client_credentials")
+        client_id, client_secret = _basic_credentials(headers.get("authorization", ""))
+        if client_id is None:
+            client_id = (form.get("client_id") or [""])[0]
+            client_secret = (form.get("client_secret") or [""])[0]
+        state = self.state
+        with state.lock:
+            owner = next((row["appClientId"] for row in state.app_clients
+                          if row["clientId"] == client_id and row["_clientSecret"] is not None
+                          and secrets.compare_digest(row["_clientSecret"], client_secret or "")),
+                         None)
+        if owner is None:
+            raise ApiError(401, "invalid client credentials: send HTTP Basic auth with the "
+                                "client id and client secret")
+        token = secrets.token_urlsafe(32)
+        with self._tokens_lock:
+            self._tokens[token] = (owner, time.monotonic() + self.token_ttl)
+            self.token_grants += 1
+        return json_response(200, {"access_token": token, "token_type": "Bearer",
+                                   "expires_in": max(1, math.ceil(self.token_ttl))})
+
+    def _authenticate(self, headers: dict[str, str], state: State) -> str:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "Unauthorized: send 'Authorization: Bearer <access token>'; get "
+                                "a token from POST /token?grant_type=client_credentials")
+        token = token.strip()
+        with self._tokens_lock:
+            entry = self._tokens.get(token)
+            if entry is not None and time.monotonic() >= entry[1]:
+                del self._tokens[token]
+                self._expired.add(token)
+                entry = None
+            if entry is None:
+                reason = "has expired" if token in self._expired else "is not valid"
+                raise ApiError(403, f"Forbidden: the access token {reason}; get a new one from "
+                                    "the token endpoint")
+        with state.lock:
+            if state.app_clients.get(entry[0]) is None:
+                raise ApiError(403, "Forbidden: the app client of this access token was deleted")
+        return entry[0]
+
+    def _api(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
+             body: bytes) -> Response:
+        found = resolve(method, path)
+        if isinstance(found, list):
+            if not found:
+                raise ApiError(404, f"no such path: {path}")
+            allowed = ", ".join(found)
+            raise ApiError(405, f"{method} is not allowed on {path}; allowed: {allowed}",
+                           {"Allow": allowed})
+        route, params = found
+        state = self.state
+        caller = self._authenticate(headers, state)
+        for name, value in params.items():
+            kind = route.kind_of(name)
+            if not is_id(kind, value):
+                raise ValidationError(f"path.{name}: must be {describe(kind)}, got {value!r}")
+        route.query.check(query)
+        data: Any = None
+        if route.body is not None:
+            content_type = headers.get("content-type", "application/json")
+            if body.strip() and not content_type.lower().startswith("application/json"):
+                raise ApiError(415, f"unsupported Content-Type {content_type!r}; send "
+                                    "application/json")
+            try:
+                data = json.loads(body) if body.strip() else {}
+            except ValueError as error:
+                raise ValidationError(f"body: invalid JSON ({error})") from None
+            route.body.check(data, "body")
+        call = Call(state, params, query, data, caller)
+        with state.lock:
+            status, payload = route.handler(call)
+        self._run_docker_jobs(call)
+        if callable(payload):
+            with state.lock:
+                payload = payload()
+        return json_response(status, payload)
+
+    def _run_docker_jobs(self, call: Call) -> None:
+        """Run the docker transitions this request started (and those they lead to)."""
+        state = call.state
+        for _ in range(MAX_DOCKER_STEPS):
+            if not call.docker_jobs:
+                return
+            execution_id = call.docker_jobs.pop(0)
+            with state.lock:
+                claimed = _workflows.claim_docker_job(state, execution_id)
+            if claimed is None:
+                continue
+            handler, data = claimed
+            output: Any = None
+            error: str | None = None
+            try:
+                output = handler(data)
+            except Exception as problem:
+                error = str(problem) or type(problem).__name__
+            with state.lock:
+                _workflows.finish_docker_job(call, execution_id, output, error)
+        with state.lock:
+            for execution_id in call.docker_jobs:
+                _workflows.finish_docker_job(call, execution_id, None, (
+                    f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in one request "
+                    "(does the workflow loop through docker transitions only?)"))
+
+
+def _basic_credentials(header: str) -> tuple[str | None, str | None]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    client_id, sep, client_secret = decoded.partition(":")
+    return (client_id, client_secret) if sep else (None, None)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body leave in separate writes: without this, Nagle + delayed ACK add 40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection, add=True)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, add=False)
+        super().finish()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        response = self.server.service.handle(self.command, self.path, dict(self.headers.items()),
+                                              body)
+        if response is None:  # injected fault: drop the connection without a word
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(response.body)
+
+
+class HTTPServer(ThreadingHTTPServer):
+    """Threading HTTP server bound to a :class:`Service`; :meth:`close` also ends keep-alives."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256  # the default 5 drops/resets connections when many clients start at once
+
+    def __init__(self, host: str, port: int, service: Service) -> None:
+        self.service = service
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__((host, port), _RequestHandler)
+
+    def track(self, connection: socket.socket, *, add: bool) -> None:
+        with self._connections_lock:
+            if add:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):  # client went away: not our problem
+            return
+        super().handle_error(request, client_address)
+
+    def close(self) -> None:
+        """Stop accepting and close every open connection (idle keep-alives included)."""
+        self.server_close()
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
