@@ -8,8 +8,10 @@ What is retried (bounded by ``max_retries`` attempts and ``max_retry_wait`` seco
 - 429 Too Many Requests, on every method: the API refused the request before doing any work.
   ``Retry-After`` (seconds or an HTTP date) is honoured, else exponential backoff with jitter.
   A 429 "Limit Exceeded" (the monthly quota) is not retried.
-- 502/503/504 and connection errors, only for requests that cannot duplicate work when
-  repeated: GET, HEAD, OPTIONS, DELETE and requests marked ``idempotent=True`` (heartbeats).
+- 502/503/504, dropped connections and read timeouts, only for requests that cannot duplicate
+  work when repeated: GET, HEAD, OPTIONS, DELETE and requests marked ``idempotent=True``
+  (heartbeats). A connection that could not be opened is retried for every method: nothing
+  was sent.
   A POST that creates something, or a PATCH, is never sent twice: the error goes to the caller.
 - 401/403 once per request: the token is refreshed (once for all threads) and the request
   resent; a refusal of the fresh token is raised.
@@ -27,6 +29,7 @@ from typing import Any
 
 import requests
 import tenacity
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from .credentials import Credentials, read_credentials
@@ -234,6 +237,14 @@ class _StopAfterTotalWait(tenacity.stop.stop_base):
         return retry_state.idle_for + upcoming > self.limit
 
 
+def _never_sent(error: requests.RequestException) -> bool:
+    """Whether the connection failed before any byte of the request went out."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
 class _Attempt:
     """One send of a request, classifying its failure as final or retryable."""
 
@@ -293,9 +304,10 @@ class _Attempt:
                 timeout=self.timeout or session.timeout,
             )
         except (requests.ConnectionError, requests.Timeout) as error:
-            # A read timeout or a dropped connection may come after the API did the work.
+            # A read timeout or a dropped connection may come after the API did the work; a
+            # connection that could not be opened means the request was never sent.
             log.debug("%s %s failed: %s", self.method, self.path, type(error).__name__)
-            if self.idempotent:
+            if self.idempotent or _never_sent(error):
                 raise _Retry(error) from None
             raise
         status = response.status_code

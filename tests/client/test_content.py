@@ -29,7 +29,9 @@ def _sent_content(recorder: Recorder) -> tuple[bytes, str]:
 
 
 @pytest.mark.parametrize("content_type", sorted(SAMPLES))
-def test_content_type_is_detected_from_magic_bytes(client: las.Client, recorder: Recorder, content_type: str) -> None:
+def test_content_type_is_detected_from_magic_bytes(
+    client: las.Client, recorder: Recorder, content_type: str
+) -> None:
     client.create_document(SAMPLES[content_type])
     assert _sent_content(recorder) == (SAMPLES[content_type], content_type)
 
@@ -107,7 +109,9 @@ def test_content_at_the_limit_is_sent(client: las.Client, recorder: Recorder, tm
     assert base64.b64decode(body["content"]) == path.read_bytes()
 
 
-def test_streamed_body_is_resent_identically_after_a_429(client: las.Client, recorder: Recorder, tmp_path: Path) -> None:
+def test_streamed_body_is_resent_identically_after_a_429(
+    client: las.Client, recorder: Recorder, tmp_path: Path
+) -> None:
     path = tmp_path / "large.pdf"
     path.write_bytes(b"%PDF" + os.urandom(600_000))
     recorder.reply(Reply(429, {"message": "Too Many Requests"}, headers={"Retry-After": "0"}))
@@ -126,7 +130,11 @@ def test_json_body_with_content_encodes_exactly(size: int) -> None:
         chunks.append(chunk)
     text = b"".join(chunks)
     assert len(text) == len(body)
-    assert json.loads(text) == {"content": base64.b64encode(data).decode(), "contentType": "image/png", "a": [1, None]}
+    assert json.loads(text) == {
+        "content": base64.b64encode(data).decode(),
+        "contentType": "image/png",
+        "a": [1, None],
+    }
     body.seek(0)
     assert body.read() == text
 

@@ -59,13 +59,22 @@ def test_config_profile_and_use_cache(tmp_path: Path) -> None:
     assert credentials.api_endpoint == "https://b"
 
 
-def test_missing_values_name_each_value_and_every_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_values_name_each_value_and_every_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LAS_CLIENT_ID", "only-this")
     config = tmp_path / "absent.cfg"
     with pytest.raises(las.MissingCredentials) as raised:
         read_credentials(config_path=config)
     message = str(raised.value)
-    for expected in ("client_secret", "auth_endpoint", "api_endpoint", "LAS_CLIENT_SECRET", "arguments", str(config)):
+    for expected in (
+        "client_secret",
+        "auth_endpoint",
+        "api_endpoint",
+        "LAS_CLIENT_SECRET",
+        "arguments",
+        str(config),
+    ):
         assert expected in message
     assert "client_id," not in message.split(";")[0]
 
@@ -83,7 +92,9 @@ def test_repr_and_str_hide_the_secret_and_the_token(credentials: las.Credentials
         assert "***" in text
 
 
-def test_token_is_fetched_with_basic_auth_and_form_encoding(credentials: las.Credentials, recorder: Recorder) -> None:
+def test_token_is_fetched_with_basic_auth_and_form_encoding(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
     assert credentials.access_token().startswith("token-")
     [request] = recorder.requests
     assert request.method == "POST" and request.path == "/token"

@@ -77,11 +77,7 @@ def _reference_signatures() -> dict[str, dict[str, list[tuple[str, str, Any]]]]:
 
 def _actual(function: Any) -> list[tuple[str, str, Any]]:
     signature = inspect.signature(function)
-    return [
-        (p.name, p.kind.name, p.default)
-        for p in signature.parameters.values()
-        if p.name != "self"
-    ]
+    return [(p.name, p.kind.name, p.default) for p in signature.parameters.values() if p.name != "self"]
 
 
 def test_reference_lists_the_whole_client() -> None:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import email.utils
+import logging
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 
 import las
 from las.session import parse_retry_after
-from tests.support.recorder import Recorder, Reply
+from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder, Reply
 
 DOC = "las:document:" + "ab" * 16
 TOO_MANY = Reply(429, {"message": "Too Many Requests"})
@@ -22,7 +25,9 @@ def _throttled(retry_after: str) -> Reply:
     return Reply(429, {"message": "Too Many Requests"}, headers={"Retry-After": retry_after})
 
 
-def test_429_with_retry_after_is_retried_after_that_many_seconds(client: las.Client, recorder: Recorder) -> None:
+def test_429_with_retry_after_is_retried_after_that_many_seconds(
+    client: las.Client, recorder: Recorder
+) -> None:
     recorder.reply(_throttled("0.3"), _throttled("0.2"))
     started = time.monotonic()
     assert client.get_document(DOC) == {"nextToken": None}
@@ -164,12 +169,18 @@ def test_status_families_raise_their_exception(
     [b"<html><body><h1>502 Bad Gateway</h1></body></html>", b"", b'{"message": "trunc'],
     ids=["html", "empty", "truncated"],
 )
-def test_bodies_that_are_not_the_api_json_raise_a_clear_error(client: las.Client, recorder: Recorder, raw: bytes) -> None:
+def test_bodies_that_are_not_the_api_json_raise_a_clear_error(
+    client: las.Client, recorder: Recorder, raw: bytes
+) -> None:
     recorder.reply(Reply(500, raw=raw, headers={"Content-Type": "text/html"}))
     with pytest.raises(las.InvalidResponseError) as raised:
         client.list_models()
     assert raised.value.status_code == 500
-    assert ("502 Bad Gateway" in str(raised.value)) or ("empty body" in str(raised.value)) or ("trunc" in str(raised.value))
+    assert (
+        ("502 Bad Gateway" in str(raised.value))
+        or ("empty body" in str(raised.value))
+        or ("trunc" in str(raised.value))
+    )
 
 
 def test_truncated_success_body_raises_invalid_response(client: las.Client, recorder: Recorder) -> None:
@@ -233,3 +244,16 @@ def test_one_session_shared_by_8_threads_makes_1000_calls_with_one_token_fetch(
 def test_session_repr_hides_secrets(session: las.Session) -> None:
     assert "secret" not in repr(session).lower()
     assert "***" in repr(session.credentials)
+
+
+def test_a_connection_that_cannot_be_opened_is_retried_even_for_post(
+    recorder: Recorder, cache_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, dead, cache_path=cache_path)
+    session = las.Session(credentials, max_retries=2, max_retry_wait=5.0)
+    with caplog.at_level(logging.INFO, logger="las.session"), pytest.raises(requests.ConnectionError):
+        las.Client(session=session).create_dataset(name="never sent")
+    assert caplog.text.count("retrying POST /datasets") == 2  # nothing was sent, so resending is safe
