@@ -111,7 +111,7 @@ def prediction_through_resources(session: las.Session) -> dict[str, Any]:
         "document": document,
         "prediction": prediction,
         "values": {item.label: item.value for item in prediction.predictions},
-        "prediction_document_id": prediction.document.id if prediction.document else None,
+        "prediction_document_id": prediction.document.id,
     }
 
 

@@ -1,0 +1,78 @@
+"""The default session, and the Client each resource object talks through.
+
+Nothing happens at import: the default :class:`las.Session` is built on first use (from
+arguments-less ``las.Session()``, i.e. the environment or ``~/.lucidtech/credentials.cfg``),
+once, even when several threads ask at the same time. :func:`set_default_session` replaces it.
+
+Every resource call takes ``session=`` (a :class:`las.Session`, or a :class:`las.Client`);
+:func:`client_for` turns either into the Client the call uses. A Client per Session is cached,
+so objects from one Session share one Client.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from ..client import Client
+from ..session import Session
+
+__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session"]
+
+SessionLike = Session | Client
+"""What ``session=`` accepts: a :class:`las.Session` or a :class:`las.Client`."""
+
+_lock = threading.Lock()
+_default: Session | None = None
+_clients: weakref.WeakKeyDictionary[Session, Client] = weakref.WeakKeyDictionary()
+
+
+def get_default_session() -> Session:
+    """Return the default session, creating it on the first call.
+
+    Raises:
+        MissingCredentials: no credentials in the environment or the config file (only when
+            the session is first created).
+    """
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Session()
+        return _default
+
+
+def set_default_session(session: SessionLike | None) -> None:
+    """Make ``session`` the one resource calls use when they are not given ``session=``.
+
+    Args:
+        session: a :class:`las.Session` (or a :class:`las.Client`, whose session is used);
+            None forgets the current one, so the next use creates a new one from the environment.
+
+    Example::
+
+        las.set_default_session(las.Session(las.Credentials(...)))
+    """
+    global _default
+    if session is not None and not isinstance(session, (Session, Client)):
+        raise TypeError(f"expected a las.Session or las.Client, got {type(session).__name__}")
+    if isinstance(session, Client):
+        with _lock:
+            _clients.setdefault(session.session, session)
+        session = session.session
+    with _lock:
+        _default = session
+
+
+def client_for(session: SessionLike | None = None) -> Client:
+    """The Client to use for ``session`` (a Session, a Client, or None for the default session)."""
+    if isinstance(session, Client):
+        return session
+    if session is None:
+        session = get_default_session()
+    elif not isinstance(session, Session):
+        raise TypeError(f"session must be a las.Session or las.Client, got {type(session).__name__}")
+    with _lock:
+        client = _clients.get(session)
+        if client is None:
+            client = _clients[session] = Client(session=session)
+        return client

@@ -1,0 +1,94 @@
+"""App clients: the credentials (client id and secret) that programs use to call the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ._base import Deletable, Listable, ListMethod, Updatable
+from ._session import SessionLike, client_for
+
+__all__ = ["AppClient"]
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class AppClient(Listable, Updatable, Deletable):
+    """An app client. ``client_secret`` and ``api_key`` are never shown in its repr.
+
+    ``client_secret`` is only in the answer to :meth:`create`: keep it then. ``update``
+    changes ``name``, ``description``, ``login_urls`` and ``default_login_url``. The API has
+    no way to get one app client by id: find it with ``AppClient.all()``.
+    """
+
+    _id_field: ClassVar[str] = "app_client_id"
+    _id_kind: ClassVar[str] = ids.APP_CLIENT
+    _updatable: ClassVar[frozenset[str]] = frozenset(
+        {"name", "description", "login_urls", "default_login_url"}
+    )
+
+    app_client_id: str = ""
+    client_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    has_secret: bool | None = None
+    client_secret: str | None = None
+    api_key: str | None = None
+    callback_urls: list[str] = attrs.field(factory=list)
+    login_urls: list[str] = attrs.field(factory=list)
+    logout_urls: list[str] = attrs.field(factory=list)
+    default_login_url: str | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        generate_secret: bool = True,
+        callback_urls: Sequence[str] | None = None,
+        login_urls: Sequence[str] | None = None,
+        logout_urls: Sequence[str] | None = None,
+        default_login_url: str | None = None,
+        session: SessionLike | None = None,
+    ) -> AppClient:
+        """Create an app client (one request).
+
+        Args:
+            name, description: free text.
+            generate_secret: False for a public client (no secret).
+            callback_urls, login_urls, logout_urls, default_login_url: OAuth2 URLs
+                (``https://...`` or ``http://localhost...``).
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+        """
+        optional = {
+            key: value for key, value in (("name", name), ("description", description)) if value is not None
+        }
+        client = client_for(session)
+        data = client.create_app_client(
+            generate_secret=generate_secret,
+            logout_urls=list(logout_urls) if logout_urls is not None else None,
+            callback_urls=list(callback_urls) if callback_urls is not None else None,
+            login_urls=list(login_urls) if login_urls is not None else None,
+            default_login_url=default_login_url,
+            **optional,
+        )
+        return cls._from_wire(data, client)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_app_clients
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_app_client(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_app_client(self.id)

@@ -1,0 +1,81 @@
+"""Assets: files (such as a manual transition's user interface) stored with the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar, cast
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ..content import Content
+from ._base import Deletable, Listable, ListMethod, Retrievable, Updatable
+from ._session import SessionLike, client_for
+
+__all__ = ["Asset"]
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Asset(Retrievable, Listable, Updatable, Deletable):
+    """A stored file. ``content`` (bytes) is left out of lists and loaded on first access.
+
+    ``update`` changes ``name``, ``description`` and ``content``.
+    """
+
+    _id_field: ClassVar[str] = "asset_id"
+    _id_kind: ClassVar[str] = ids.ASSET
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "content"})
+
+    asset_id: str = ""
+    name: str | None = None
+    description: str | None = None
+    content: bytes | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        content: Content,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: SessionLike | None = None,
+    ) -> Asset:
+        """Store a file (one request).
+
+        Args:
+            content: bytes, a path (str or Path) or a binary file object.
+            name, description: free text.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+
+        Raises:
+            ContentTooLargeError: over the API's limit (before any upload).
+        """
+        optional = {
+            key: value for key, value in (("name", name), ("description", description)) if value is not None
+        }
+        client = client_for(session)
+        return cls._from_wire(client.create_asset(cast(Any, content), **optional), client)
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_asset(id)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_assets
+
+    @classmethod
+    def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(changes)  # content goes as given (bytes, path or file): the Client reads it
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_asset(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_asset(self.id)

@@ -1,0 +1,394 @@
+"""Documents and the datasets that hold them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ..content import Content
+from ._base import Collection, Deletable, Listable, ListMethod, Retrievable, Struct, Updatable
+from ._converter import converter
+from ._session import SessionLike, client_for
+
+if TYPE_CHECKING:
+    from .models import Prediction
+    from .uploads import UploadItem, UploadResult
+
+__all__ = ["Dataset", "DatasetDocuments", "Document", "GroundTruthItem", "GroundTruthLike"]
+
+
+@attrs.define(slots=False, frozen=True)
+class GroundTruthItem(Struct):
+    """One known value of a document: ``label`` (e.g. ``"total_amount"``) and its ``value``."""
+
+    label: str
+    value: str | bool | None
+
+
+GroundTruthLike = Mapping[str, str | bool | None] | Sequence[GroundTruthItem | Mapping[str, Any]]
+"""Ground truth as ``{label: value}``, or as a list of GroundTruthItem / ``{"label", "value"}`` dicts."""
+
+
+def ground_truth_items(ground_truth: GroundTruthLike) -> list[dict[str, Any]]:
+    """Ground truth in the API's shape, ``[{"label": ..., "value": ...}, ...]``."""
+    if isinstance(ground_truth, Mapping):
+        items: list[Any] = [GroundTruthItem(label, value) for label, value in ground_truth.items()]
+    elif isinstance(ground_truth, (str, bytes)):
+        raise TypeError("ground_truth must be a {label: value} dict or a list of items, not a string")
+    else:
+        items = list(ground_truth)
+    return [
+        converter.unstructure(item) if isinstance(item, GroundTruthItem) else dict(item) for item in items
+    ]
+
+
+def _optional_id(kind: str, value: object) -> str | None:
+    return None if value is None else ids.require_id(kind, value)
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Document(Retrievable, Listable, Updatable, Deletable):
+    """A document (PDF or image) to predict on or to train with.
+
+    Create with :meth:`create`; get with ``Document.get(id)``; list with
+    ``Document.all(dataset_id=..., consent_id=...)``. ``update`` changes ``ground_truth`` or
+    ``dataset_id``. ``content`` is left out of lists and loaded on first access.
+    """
+
+    _id_field: ClassVar[str] = "document_id"
+    _id_kind: ClassVar[str] = ids.DOCUMENT
+    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset_id"})
+
+    document_id: str = ""
+    content_type: str | None = None
+    content: bytes | None = None
+    consent_id: str | None = None
+    dataset_id: str | None = None
+    batch_id: str | None = None
+    ground_truth: list[GroundTruthItem] = attrs.field(factory=list)
+    retention_in_days: int | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        dataset: Dataset | str | None = None,
+        consent_id: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+        session: SessionLike | None = None,
+    ) -> Document:
+        """Upload a document (one request, never repeated by the SDK).
+
+        Args:
+            content: bytes, a path (str or Path) or a binary file object.
+            content_type: ``"application/pdf"``, ``"image/jpeg"``, ``"image/png"`` or
+                ``"image/tiff"``; detected from the content when None.
+            dataset: the Dataset (or dataset id) to put the document in.
+            consent_id: the consent that marks the owner of the document (``las:consent:...``).
+            ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
+            retention_in_days: days before the API deletes the document.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+
+        Raises:
+            InvalidIdError: ``dataset`` or ``consent_id`` is not an id of its kind (before any request).
+            FileFormatException: the content type could not be detected.
+            ContentTooLargeError: the content is over the API's limit (before any upload).
+
+        Example::
+
+            document = las.Document.create("invoice.pdf", ground_truth={"total_amount": "120.00"})
+        """
+        dataset_id = _optional_id(ids.DATASET, dataset)
+        consent = _optional_id(ids.CONSENT, consent_id)
+        items = ground_truth_items(ground_truth) if ground_truth is not None else None
+        client = client_for(session)
+        data = client.create_document(
+            cast(Any, content),  # las.content.Content: what the Client reads
+            content_type,
+            consent_id=consent,
+            dataset_id=dataset_id,
+            ground_truth=items,
+            retention_in_days=retention_in_days,
+        )
+        return cls._from_wire(data, client)
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_document(id)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_documents
+
+    @classmethod
+    def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
+        """Filters: ``dataset_id`` and ``consent_id``, each an id, an object or a list of them."""
+        unknown = sorted(set(filters) - {"dataset_id", "consent_id"})
+        if unknown:
+            raise TypeError(f"Document lists take dataset_id= and consent_id=, not {', '.join(unknown)}")
+        result: dict[str, Any] = {}
+        for name, kind in (("dataset_id", ids.DATASET), ("consent_id", ids.CONSENT)):
+            value = filters.get(name)
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple, set)):
+                result[name] = [ids.require_id(kind, item) for item in value]
+            else:
+                result[name] = ids.require_id(kind, value)
+        return result
+
+    @classmethod
+    def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        if changes.get("ground_truth") is not None:
+            result["ground_truth"] = ground_truth_items(changes["ground_truth"])
+        if changes.get("dataset_id") is not None:
+            result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset_id"])
+        return result
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_document(
+            self.id, changes.get("ground_truth"), dataset_id=changes.get("dataset_id")
+        )
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_document(self.id)
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The document's Dataset (one request on first access, then cached), or None."""
+        return self._related("dataset", self.dataset_id, lambda id: Dataset.get(id, session=self._client))
+
+    def ground_truth_dict(self) -> dict[str, str | bool | None]:
+        """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""
+        return {item.label: item.value for item in self.ground_truth}
+
+    def predict(
+        self,
+        model: Any,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> Prediction:
+        """Run a model on this document (one request) and return the :class:`Prediction`.
+
+        Args:
+            model: a Model or a model id.
+            max_pages: pages to predict on (1 to 3).
+            auto_rotate: let the API try rotations of the document.
+            image_quality: ``"LOW"`` or ``"HIGH"`` (slower, sometimes better).
+
+        Raises:
+            InvalidIdError: ``model`` is not a model (before any request).
+
+        Example::
+
+            prediction = document.predict(model)
+            print(prediction["total_amount"].value)
+        """
+        from .models import Prediction
+
+        return Prediction.create(
+            self,
+            model,
+            max_pages=max_pages,
+            auto_rotate=auto_rotate,
+            image_quality=image_quality,
+            session=self._client,
+        )
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Dataset(Retrievable, Listable, Updatable, Deletable):
+    """A named set of documents with ground truth, to train models on.
+
+    ``dataset.documents`` is its documents (a lazy collection with ``create`` and ``upload``);
+    ``update`` changes ``name`` and ``description``.
+    """
+
+    _id_field: ClassVar[str] = "dataset_id"
+    _id_kind: ClassVar[str] = ids.DATASET
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+
+    dataset_id: str = ""
+    name: str | None = None
+    description: str | None = None
+    contains_personally_identifiable_information: bool | None = None
+    ground_truth_summary: dict[str, Any] = attrs.field(factory=dict)
+    number_of_documents: int | None = None
+    retention_in_days: int | None = None
+    storage_location: str | None = None
+    version: int | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        retention_in_days: int | None = None,
+        contains_personally_identifiable_information: bool | None = None,
+        session: SessionLike | None = None,
+    ) -> Dataset:
+        """Create a dataset (one request).
+
+        Args:
+            name, description: free text.
+            retention_in_days: days before the API deletes the dataset's documents.
+            contains_personally_identifiable_information: mark the data as personal.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+        """
+        given = {
+            "name": name,
+            "description": description,
+            "retention_in_days": retention_in_days,
+            "contains_personally_identifiable_information": contains_personally_identifiable_information,
+        }
+        client = client_for(session)
+        data = client.create_dataset(**{key: value for key, value in given.items() if value is not None})
+        return cls._from_wire(data, client)
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_dataset(id)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_datasets
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_dataset(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_dataset(self.id)
+
+    def delete(self, *, delete_documents: bool = False) -> Dataset:
+        """Delete the dataset.
+
+        Args:
+            delete_documents: first delete every document in it (the API refuses to delete a
+                dataset that still has documents).
+
+        Raises:
+            NotFoundError: it was already deleted.
+        """
+        self._absorb(self._client.delete_dataset(self.id, delete_documents=delete_documents))
+        return self
+
+    @property
+    def documents(self) -> DatasetDocuments:
+        """The documents in this dataset: iterate, ``all(consent_id=...)``, ``create(...)``, ``upload(...)``."""
+        return DatasetDocuments(self)
+
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = 4,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        progress_bar: bool = False,
+    ) -> UploadResult:
+        """Create many documents in this dataset, concurrently. Same as ``dataset.documents.upload``."""
+        return self.documents.upload(
+            items, max_workers=max_workers, on_progress=on_progress, progress_bar=progress_bar
+        )
+
+
+class DatasetDocuments(Collection[Document]):
+    """The documents of one dataset: a lazy collection that can also add documents."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        client = dataset._client
+        super().__init__(
+            make=lambda data: Document._from_wire(data, client),
+            list_method=client.list_documents,
+            normalize=self._normalize_filters,
+            filters={"dataset_id": dataset.id},
+        )
+        self._dataset = dataset
+
+    @staticmethod
+    def _normalize_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+        if "dataset_id" in filters:
+            raise TypeError("dataset.documents is already filtered by its dataset")
+        return Document._list_filters(filters)
+
+    def create(
+        self,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        consent_id: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+    ) -> Document:
+        """Create one document in this dataset; see :meth:`Document.create`."""
+        return Document.create(
+            content,
+            content_type,
+            dataset=self._dataset,
+            consent_id=consent_id,
+            ground_truth=ground_truth,
+            retention_in_days=retention_in_days,
+            session=self._dataset._client,
+        )
+
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = 4,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        progress_bar: bool = False,
+    ) -> UploadResult:
+        """Create many documents in this dataset, ``max_workers`` at a time.
+
+        Every item gets exactly one create request: a failed one is reported in the result,
+        never sent again (so no document is created twice).
+
+        Args:
+            items: each one of
+                - content: bytes, a path (str or Path) or a binary file object;
+                - a tuple ``(content,)`` or ``(content, ground_truth)``;
+                - a dict with ``content`` and optionally ``ground_truth``, ``content_type``,
+                  ``consent_id``, ``retention_in_days``.
+            max_workers: uploads in flight at once.
+            on_progress: called in the calling thread after each item as
+                ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).
+            progress_bar: print a one-line progress bar to stderr.
+
+        Returns:
+            An :class:`UploadResult` with one entry per item, in order: its Document or its error.
+
+        Example::
+
+            result = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
+            for failed in result.failed:
+                print(failed.source, failed.error)
+        """
+        from .uploads import upload_documents
+
+        return upload_documents(
+            self._dataset,
+            items,
+            max_workers=max_workers,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+        )

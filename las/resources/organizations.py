@@ -1,0 +1,70 @@
+"""The organization: its name, and how much of each quota it has used."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ._base import Retrievable, Updatable
+
+__all__ = ["Organization"]
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Organization(Retrievable, Updatable):
+    """An organization: ``Organization.get(organization_id)``; ``update`` changes ``name`` and ``description``.
+
+    The ``number_of_*_allowed`` / ``*_created`` counters are its quotas and their use; the
+    ``monthly_*`` ones restart every month. The API cannot list, create or delete organizations.
+    """
+
+    _id_field: ClassVar[str] = "organization_id"
+    _id_kind: ClassVar[str] = ids.ORGANIZATION
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+
+    organization_id: str = ""
+    name: str | None = None
+    description: str | None = None
+    monthly_usage_summary: dict[str, Any] = attrs.field(factory=dict)
+    monthly_number_of_data_bundles_allowed: int | None = None
+    monthly_number_of_data_bundles_created: int | None = None
+    monthly_number_of_documents_allowed: int | None = None
+    monthly_number_of_documents_created: int | None = None
+    monthly_number_of_predictions_allowed: int | None = None
+    monthly_number_of_predictions_created: int | None = None
+    monthly_number_of_transition_executions_allowed: int | None = None
+    monthly_number_of_transition_executions_created: int | None = None
+    monthly_number_of_workflow_executions_allowed: int | None = None
+    monthly_number_of_workflow_executions_created: int | None = None
+    number_of_app_clients_allowed: int | None = None
+    number_of_app_clients_created: int | None = None
+    number_of_assets_allowed: int | None = None
+    number_of_assets_created: int | None = None
+    number_of_batches_allowed: int | None = None
+    number_of_batches_created: int | None = None
+    number_of_datasets_allowed: int | None = None
+    number_of_datasets_created: int | None = None
+    number_of_models_allowed: int | None = None
+    number_of_models_created: int | None = None
+    number_of_secrets_allowed: int | None = None
+    number_of_secrets_created: int | None = None
+    number_of_transitions_allowed: int | None = None
+    number_of_transitions_created: int | None = None
+    number_of_users_allowed: int | None = None
+    number_of_users_created: int | None = None
+    number_of_workflows_allowed: int | None = None
+    number_of_workflows_created: int | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_organization(id)
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_organization(self.id, **changes)

@@ -1,0 +1,69 @@
+"""Secrets: credentials and other values that transitions and workflows use without showing them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ._base import Deletable, Listable, ListMethod, Updatable
+from ._session import SessionLike, client_for
+
+__all__ = ["Secret"]
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Secret(Listable, Updatable, Deletable):
+    """A secret. The API never returns a secret's ``data``, and the SDK never keeps or shows it.
+
+    ``update`` changes ``name``, ``description`` and ``data``. The API has no way to get one
+    secret by id: find it with ``Secret.all()``.
+    """
+
+    _id_field: ClassVar[str] = "secret_id"
+    _id_kind: ClassVar[str] = ids.SECRET
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "data"})
+
+    secret_id: str = ""
+    name: str | None = None
+    description: str | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: SessionLike | None = None,
+    ) -> Secret:
+        """Store a secret (one request), e.g. ``Secret.create({"username": ..., "password": ...})``.
+
+        Args:
+            data: the values to keep secret.
+            name, description: free text.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+        """
+        optional = {
+            key: value for key, value in (("name", name), ("description", description)) if value is not None
+        }
+        client = client_for(session)
+        return cls._from_wire(client.create_secret(dict(data), **optional), client)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_secrets
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_secret(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_secret(self.id)

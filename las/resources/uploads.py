@@ -1,0 +1,204 @@
+"""Uploading many documents into a dataset: bounded concurrency, progress, a full report."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import attrs
+
+from ..exceptions import ClientException
+from .documents import Document
+
+if TYPE_CHECKING:
+    from .documents import Dataset
+
+__all__ = ["UploadError", "UploadItem", "UploadResult"]
+
+_ITEM_KEYS = frozenset({"content", "ground_truth", "content_type", "consent_id", "retention_in_days"})
+
+
+class UploadError(ClientException):
+    """Raised by :meth:`UploadResult.raise_for_errors` when some items failed; ``result`` has them all."""
+
+    def __init__(self, result: UploadResult) -> None:
+        self.result = result
+        failed = result.failed
+        first = failed[0]
+        super().__init__(
+            f"{len(failed)} of {len(result.items)} uploads failed; first: item {first.index} "
+            f"({first.source}): {first.error}"
+        )
+
+
+@attrs.frozen
+class UploadItem:
+    """What happened to one item of an upload: its ``document``, or the ``error`` that stopped it."""
+
+    index: int
+    """Position of the item in the input."""
+    source: str
+    """A short description of the item (its path, or its size in bytes)."""
+    document: Document | None = None
+    error: BaseException | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the document was created."""
+        return self.error is None
+
+
+@attrs.frozen
+class UploadResult:
+    """The outcome of every item of an upload, in input order; nothing is left out."""
+
+    items: list[UploadItem]
+
+    @property
+    def documents(self) -> list[Document]:
+        """The created documents, in input order."""
+        return [item.document for item in self.items if item.document is not None]
+
+    @property
+    def failed(self) -> list[UploadItem]:
+        """The items that were not created, with their errors."""
+        return [item for item in self.items if item.error is not None]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every item was created."""
+        return not self.failed
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[UploadItem]:
+        return iter(self.items)
+
+    def raise_for_errors(self) -> UploadResult:
+        """Return the result if every item was created; else raise :class:`UploadError`."""
+        if self.failed:
+            raise UploadError(self)
+        return self
+
+
+def _describe(content: Any) -> str:
+    if isinstance(content, (str, Path)):
+        return str(content)
+    if isinstance(content, (bytes, bytearray)):
+        return f"<{len(content)} bytes>"
+    name = getattr(content, "name", None)
+    return str(name) if isinstance(name, str) else f"<{type(content).__name__}>"
+
+
+def _arguments(item: Any) -> dict[str, Any]:
+    """The Document.create arguments for one upload item."""
+    if isinstance(item, Mapping):
+        unknown = sorted(set(item) - _ITEM_KEYS)
+        if "content" not in item or unknown:
+            raise ValueError(
+                "an upload dict needs 'content' and may have ground_truth, content_type, consent_id, "
+                f"retention_in_days; got keys {sorted(item)}"
+            )
+        return dict(item)
+    if isinstance(item, tuple):
+        if not 1 <= len(item) <= 2:
+            raise ValueError(
+                f"an upload tuple is (content,) or (content, ground_truth), got {len(item)} values"
+            )
+        return {"content": item[0], "ground_truth": item[1] if len(item) == 2 else None}
+    return {"content": item}
+
+
+class _ProgressBar:
+    """A one-line text progress bar on stderr."""
+
+    def __init__(self, total: int | None, stream: IO[str] | None = None) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+
+    def show(self, done: int, failed: int) -> None:
+        failures = f", {failed} failed" if failed else ""
+        if self.total:
+            width = 30
+            filled = width * done // self.total
+            bar = "#" * filled + "-" * (width - filled)
+            line = f"\rUploading [{bar}] {done}/{self.total}{failures}"
+        else:
+            line = f"\rUploading {done} documents{failures}"
+        self.stream.write(line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def upload_documents(
+    dataset: Dataset,
+    items: Iterable[Any],
+    *,
+    max_workers: int = 4,
+    on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+) -> UploadResult:
+    """Create a document in ``dataset`` for each item; see :meth:`DatasetDocuments.upload`."""
+    if max_workers < 1:
+        raise ValueError(f"max_workers must be 1 or more, got {max_workers}")
+    total = len(items) if isinstance(items, Sized) else None
+    client = dataset._client
+    dataset_id = dataset.id
+    bar = _ProgressBar(total) if progress_bar else None
+    results: dict[int, UploadItem] = {}
+    failed = 0
+
+    def create(index: int, item: Any) -> UploadItem:
+        source = "<invalid item>"
+        try:
+            arguments = _arguments(item)
+            source = _describe(arguments["content"])
+            document = Document.create(
+                arguments.pop("content"),
+                arguments.pop("content_type", None),
+                dataset=dataset_id,
+                session=client,
+                **arguments,
+            )
+        except Exception as error:  # reported in the result, never retried
+            return UploadItem(index, source, error=error)
+        return UploadItem(index, source, document=document)
+
+    def record(item: UploadItem) -> None:
+        nonlocal failed
+        results[item.index] = item
+        failed += 0 if item.ok else 1
+        if on_progress is not None:
+            on_progress(item, len(results), total)
+        if bar is not None:
+            bar.show(len(results), failed)
+
+    window = max_workers * 2  # items in flight: bounds memory for large or lazy inputs
+    with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-upload") as pool:
+        pending: set[concurrent.futures.Future[UploadItem]] = set()
+        try:
+            for index, item in enumerate(items):
+                pending.add(pool.submit(create, index, item))
+                if len(pending) >= window:
+                    done, pending = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
+                    for future in done:
+                        record(future.result())
+            for future in concurrent.futures.as_completed(pending):
+                record(future.result())
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    return UploadResult([results[index] for index in sorted(results)])

@@ -1,0 +1,76 @@
+"""Users of the organization."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ._base import Deletable, Listable, ListMethod, Retrievable, Updatable
+from ._session import SessionLike, client_for
+
+__all__ = ["User"]
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class User(Retrievable, Listable, Updatable, Deletable):
+    """A user. ``update`` changes ``name`` and ``avatar`` (a base64 JPEG)."""
+
+    _id_field: ClassVar[str] = "user_id"
+    _id_kind: ClassVar[str] = ids.USER
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
+
+    user_id: str = ""
+    email: str | None = None
+    name: str | None = None
+    avatar: str | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        email: str,
+        *,
+        app_client: Any = None,
+        name: str | None = None,
+        avatar: str | None = None,
+        session: SessionLike | None = None,
+    ) -> User:
+        """Invite a user (one request).
+
+        Args:
+            email: the user's email address.
+            app_client: the AppClient (or its id) the invitation is for.
+            name: the user's name.
+            avatar: a base64-encoded JPEG.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+
+        Raises:
+            InvalidIdError: ``app_client`` is not an app client (before any request).
+        """
+        optional = {key: value for key, value in (("name", name), ("avatar", avatar)) if value is not None}
+        app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
+        client = client_for(session)
+        data = client.create_user(email, app_client_id=app_client_id, **optional)  # type: ignore[arg-type]
+        return cls._from_wire(data, client)
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_user(id)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_users
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_user(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_user(self.id)

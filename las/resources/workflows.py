@@ -1,0 +1,294 @@
+"""Workflows and their executions."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from .. import ids
+from ..client import Client
+from ._base import Collection, Deletable, Listable, ListMethod, Refreshable, Retrievable, Struct, Updatable
+from ._converter import converter
+from ._session import SessionLike, client_for
+from .logs import Log
+
+__all__ = [
+    "FINAL_EXECUTION_STATUSES",
+    "CompletedConfig",
+    "ErrorConfig",
+    "Workflow",
+    "WorkflowExecution",
+    "WorkflowExecutions",
+]
+
+# The clock and sleep wait() uses (module attributes so tests can drive them without touching `time`).
+_monotonic = time.monotonic
+_sleep = time.sleep
+
+FINAL_EXECUTION_STATUSES = frozenset({"succeeded", "failed", "rejected", "error"})
+"""Statuses after which a workflow execution does not change by itself."""
+FAILED_TRANSITION = "las:transition:commons-failed"
+"""The built-in transition that ends an execution as failed."""
+
+
+@attrs.define(slots=False, frozen=True)
+class ErrorConfig(Struct):
+    """What happens when an execution fails: an ``email`` to notify, and whether to wait for a manual retry."""
+
+    email: str | None = None
+    manual_retry: bool | None = None
+
+
+@attrs.define(slots=False, frozen=True)
+class CompletedConfig(Struct):
+    """A docker job to run whenever an execution ends."""
+
+    image_url: str
+    secret_id: str | None = None
+    """A secret with the registry credentials of the image."""
+    environment: dict[str, str] = attrs.field(factory=dict)
+    environment_secrets: list[str] = attrs.field(factory=list)
+    """Ids of secrets whose data become environment variables."""
+
+
+def _config(value: Any) -> Any:
+    return None if value is None else converter.unstructure(value)
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Workflow(Retrievable, Listable, Updatable, Deletable):
+    """A state machine of transitions (AWS States Language) that documents run through.
+
+    ``workflow.execute(input)`` starts an execution; ``workflow.executions`` lists them.
+    ``update`` changes ``name``, ``description``, ``error_config`` and ``completed_config``.
+    """
+
+    _id_field: ClassVar[str] = "workflow_id"
+    _id_kind: ClassVar[str] = ids.WORKFLOW
+    _updatable: ClassVar[frozenset[str]] = frozenset(
+        {"name", "description", "error_config", "completed_config"}
+    )
+
+    workflow_id: str = ""
+    name: str | None = None
+    description: str | None = None
+    error_config: ErrorConfig | None = None
+    completed_config: CompletedConfig | None = None
+    number_of_running_executions: int | None = None
+    created_by: str | None = None
+    created_time: datetime | None = None
+    updated_by: str | None = None
+    updated_time: datetime | None = None
+
+    @classmethod
+    def create(
+        cls,
+        specification: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        error_config: ErrorConfig | Mapping[str, Any] | None = None,
+        completed_config: CompletedConfig | Mapping[str, Any] | None = None,
+        session: SessionLike | None = None,
+    ) -> Workflow:
+        """Create a workflow (one request).
+
+        Args:
+            specification: ``{"language": "ASL", "version": "1.0.0", "definition": {...}}``.
+            name, description: free text.
+            error_config: e.g. ``ErrorConfig(email="ops@example.com", manual_retry=True)``.
+            completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+        """
+        optional = {
+            key: value for key, value in (("name", name), ("description", description)) if value is not None
+        }
+        client = client_for(session)
+        data = client.create_workflow(
+            dict(specification),
+            error_config=_config(error_config),
+            completed_config=_config(completed_config),
+            **optional,
+        )
+        return cls._from_wire(data, client)
+
+    @classmethod
+    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
+        return client.get_workflow(id)
+
+    @classmethod
+    def _api_list(cls, client: Client) -> ListMethod:
+        return client.list_workflows
+
+    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
+        return self._client.update_workflow(self.id, **changes)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_workflow(self.id)
+
+    @property
+    def executions(self) -> WorkflowExecutions:
+        """This workflow's executions: ``all(status=..., sort_by=..., order=...)``, ``get(id)``, ``create(input)``."""
+        return WorkflowExecutions(self)
+
+    def execute(self, input: Mapping[str, Any]) -> WorkflowExecution:
+        """Start an execution with ``input`` as the first step's input (one request, not repeated).
+
+        Example::
+
+            execution = workflow.execute({"documentId": document.id}).wait(timeout=60)
+        """
+        return self.executions.create(input)
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class WorkflowExecution(Refreshable, Deletable):
+    """One run of a workflow. Reached through ``workflow.executions`` or ``workflow.execute(...)``.
+
+    ``status`` is ``running``, ``succeeded``, ``failed``, ``rejected``, ``retry`` or ``error``;
+    :meth:`wait` polls until it is final.
+    """
+
+    _id_field: ClassVar[str] = "execution_id"
+    _id_kind: ClassVar[str] = ids.WORKFLOW_EXECUTION
+
+    execution_id: str = ""
+    workflow_id: str = ""
+    status: str | None = None
+    input: dict[str, Any] = attrs.field(factory=dict)
+    output: dict[str, Any] = attrs.field(factory=dict)
+    transition_executions: dict[str, Any] = attrs.field(factory=dict)
+    events: list[dict[str, Any]] = attrs.field(factory=list)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    log_id: str | None = None
+    completed_task_log_id: str | None = None
+    completed_by: list[str] = attrs.field(factory=list)
+
+    def _api_fetch(self) -> Mapping[str, Any]:
+        return self._client.get_workflow_execution(self.workflow_id, self.id)
+
+    def _api_delete(self) -> Mapping[str, Any]:
+        return self._client.delete_workflow_execution(self.workflow_id, self.id)
+
+    @property
+    def workflow(self) -> Workflow:
+        """The Workflow this execution runs (one request on first access, then cached)."""
+        return self._parent("workflow", self.workflow_id, lambda id: Workflow.get(id, session=self._client))
+
+    @property
+    def log(self) -> Log | None:
+        """The execution's Log (one request on first access, then cached), or None if it has none."""
+        return self._related("log", self.log_id, lambda id: Log.get(id, session=self._client))
+
+    @property
+    def completed_task_log(self) -> Log | None:
+        """The Log of the workflow's completed job (``completed_config``), or None."""
+        return self._related(
+            "completed_task_log", self.completed_task_log_id, lambda id: Log.get(id, session=self._client)
+        )
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the status is final (succeeded, failed, rejected or error); as last loaded."""
+        return self.status in FINAL_EXECUTION_STATUSES
+
+    def wait(
+        self,
+        timeout: float = 300.0,
+        *,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+    ) -> WorkflowExecution:
+        """Poll until the execution reaches a final status; return it, refreshed.
+
+        The first poll happens at once; the wait between polls starts at ``poll_interval``
+        and grows by half each time up to ``max_poll_interval``. An execution waiting for a
+        manual retry (status ``retry``) is not final: it is waited for.
+
+        Args:
+            timeout: seconds to wait in all.
+            poll_interval: seconds before the second poll.
+            max_poll_interval: the longest wait between two polls.
+
+        Raises:
+            TimeoutError: still not final after ``timeout`` seconds (the object holds the last status).
+        """
+        deadline = _monotonic() + timeout
+        interval = poll_interval
+        while True:
+            self.refresh()
+            if self.is_final:
+                return self
+            remaining = deadline - _monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"workflow execution {self.id} is still {self.status!r} after {timeout:g} seconds; "
+                    "call wait() again to keep waiting, or pass a larger timeout"
+                )
+            _sleep(min(interval, remaining))
+            interval = min(interval * 1.5, max_poll_interval)
+
+    def move_to(self, transition: Any) -> WorkflowExecution:
+        """Continue the execution from ``transition`` (a Transition or its id), e.g. to retry a step.
+
+        Raises:
+            InvalidIdError: ``transition`` is not a transition (before any request).
+        """
+        transition_id = ids.require_id(ids.TRANSITION, transition)
+        self._absorb(self._client.update_workflow_execution(self.workflow_id, self.id, transition_id))
+        return self
+
+    def fail(self) -> WorkflowExecution:
+        """End the execution as failed (moves it to the built-in ``commons-failed`` transition)."""
+        return self.move_to(FAILED_TRANSITION)
+
+
+class WorkflowExecutions(Collection[WorkflowExecution]):
+    """The executions of one workflow: a lazy collection that can also get and start one.
+
+    Filters of ``all``: ``status`` (one or a list), ``sort_by`` (``"startTime"`` or
+    ``"endTime"``), ``order`` (``"ascending"`` or ``"descending"``).
+    """
+
+    def __init__(self, workflow: Workflow) -> None:
+        client = workflow._client
+        super().__init__(
+            make=lambda data: WorkflowExecution._from_wire(data, client),
+            list_method=functools.partial(client.list_workflow_executions, workflow.id),
+            normalize=_execution_filters,
+        )
+        self._workflow = workflow
+
+    def get(self, execution: WorkflowExecution | str) -> WorkflowExecution:
+        """Get one execution of this workflow (one request).
+
+        Raises:
+            InvalidIdError: not a workflow execution id (before any request).
+            NotFoundError: no such execution.
+        """
+        execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
+        client = self._workflow._client
+        data = client.get_workflow_execution(self._workflow.id, execution_id)
+        return WorkflowExecution._from_wire(data, client, complete=True)
+
+    def create(self, input: Mapping[str, Any]) -> WorkflowExecution:
+        """Start an execution with ``input`` (one request, never repeated by the SDK)."""
+        client = self._workflow._client
+        return WorkflowExecution._from_wire(client.execute_workflow(self._workflow.id, dict(input)), client)
+
+    execute = create
+
+
+def _execution_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(filters) - {"status", "sort_by", "order"})
+    if unknown:
+        raise TypeError(
+            f"workflow executions are filtered by status=, sort_by=, order=; not {', '.join(unknown)}"
+        )
+    return {key: value for key, value in filters.items() if value is not None}

@@ -1,0 +1,126 @@
+"""Sessions: a lazy, replaceable, thread-safe default; objects keep the session they came from."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import las
+import las.resources
+from las.resources import Dataset, Document, Model, _session
+from las.testing import Emulator
+
+from .conftest import PDF
+
+
+@pytest.fixture
+def second_emulator() -> Iterator[Emulator]:
+    with Emulator(client_id="another-client") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def second_session(second_emulator: Emulator, tmp_path: Path) -> las.Session:
+    credentials = las.Credentials(
+        second_emulator.client_id, second_emulator.client_secret,
+        auth_endpoint=second_emulator.auth_endpoint, api_endpoint=second_emulator.api_endpoint,
+        cache_path=tmp_path / "second-token-cache.json",
+    )
+    return las.Session(credentials)
+
+
+def test_two_sessions_side_by_side(
+    session: las.Session, second_session: las.Session, las_emulator: Emulator, second_emulator: Emulator
+) -> None:
+    first = Dataset.create(name="first", session=session)
+    second = Dataset.create(name="second", session=second_session)
+    document = Document.create(PDF, dataset=second, session=second_session)
+
+    assert [d.name for d in Dataset.all(session=session)] == ["first"]
+    assert [d.name for d in Dataset.all(session=second_session)] == ["second"]
+    assert document.session is second_session and first.session is session
+
+    las_emulator.clear_requests()
+    second_emulator.clear_requests()
+    assert document.dataset == second  # through the document's own session
+    assert [r.path for r in second_emulator.requests if r.path != "/token"] == [f"/datasets/{second.id}"]
+    assert [r.path for r in las_emulator.requests] == []
+
+
+def test_verbs_use_the_objects_session(
+    session: las.Session, second_session: las.Session, second_emulator: Emulator
+) -> None:
+    model = Model.create(300, 300, {"total": {"type": "amount", "maxLength": 10}}, session=second_session)
+    document = Document.create(PDF, session=second_session)
+    prediction = document.predict(model)
+    assert prediction.session is second_session
+    assert prediction.model == model
+
+
+def test_a_client_is_accepted_as_session(las_client: las.Client) -> None:
+    dataset = Dataset.create(name="via client", session=las_client)
+    assert dataset.session is las_client.session
+
+
+def test_objects_of_one_session_share_one_client(session: las.Session) -> None:
+    assert _session.client_for(session) is _session.client_for(session)
+
+
+def test_calls_without_session_use_the_default(default_session: las.Session) -> None:
+    dataset = Dataset.create(name="default")
+    assert dataset.session is default_session
+    assert las.resources.get_default_session() is default_session
+
+
+def test_set_default_session_replaces_it(second_session: las.Session) -> None:
+    las.resources.set_default_session(second_session)
+    assert Dataset.create(name="x").session is second_session
+    assert [d.name for d in Dataset.all()] == ["x"]
+
+
+def test_set_default_session_refuses_other_things() -> None:
+    with pytest.raises(TypeError, match=r"las\.Session or las\.Client"):
+        las.resources.set_default_session("token")  # type: ignore[arg-type]
+
+
+def test_the_default_session_is_created_on_first_use_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LAS_CLIENT_ID", las_emulator.client_id)
+    monkeypatch.setenv("LAS_CLIENT_SECRET", las_emulator.client_secret)
+    monkeypatch.setenv("LAS_AUTH_ENDPOINT", las_emulator.auth_endpoint)
+    monkeypatch.setenv("LAS_API_ENDPOINT", las_emulator.api_endpoint)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    las.resources.set_default_session(None)
+    assert _session._default is None  # nothing built until used
+
+    created: list[las.Session] = []
+    barrier = threading.Barrier(8)
+
+    def use() -> None:
+        barrier.wait()
+        created.append(las.resources.get_default_session())
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(s) for s in created}) == 1  # one session, however many threads asked
+    assert Dataset.create(name="env").session is created[0]
+
+
+def test_importing_builds_no_session_and_reads_no_credentials(tmp_path: Path) -> None:
+    code = (
+        "import las.resources, las.resources._session as s, las.resources._base as b; "
+        "assert s._default is None and not s._clients; print('ok')"
+    )
+    environment = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
