@@ -106,12 +106,30 @@ class Resource:
 
         ``complete`` says the body is the entity's full one (from a GET): no field will be loaded later.
         """
+        if not complete:
+            # A list can hold many thousands of items: keep the wire body and build the typed
+            # fields on first access, so iterating costs next to nothing per item.
+            obj = cls.__new__(cls)
+            obj.__dict__.update(_wire=data, _client=client, _completed=False, _relations={})
+            return obj
         obj = converter.structure(data, cls)
         obj.__dict__["_completed"] = complete
         obj._attach(client)
-        if complete:
-            obj._fill_defaults()
+        obj._fill_defaults()
         return obj
+
+    def _materialize(self) -> None:
+        """Build the typed fields from the kept wire body (once, on first access)."""
+        state = self.__dict__
+        if "_wire" not in state:
+            return
+        with self._lock:
+            data = state.get("_wire")
+            if data is None:
+                return
+            state.update(converter.structure(data, type(self)).__dict__)
+            self._attach(state["_client"])
+            del state["_wire"]  # last: a reader that sees no _wire sees every field
 
     def _attach(self, client: Client | None) -> None:
         """Bind to a client (and nested resources too); forget absent fields so they load lazily."""
@@ -129,6 +147,7 @@ class Resource:
 
     def _absorb(self, data: Mapping[str, Any], *, complete: bool = False) -> None:
         """Take the server's answer as the object's new state."""
+        self._materialize()
         fresh = converter.structure(data, type(self))
         fresh._attach(self._client)
         state = self.__dict__
@@ -148,6 +167,7 @@ class Resource:
 
     def _complete(self) -> None:
         """Fetch the full body once (PyGithub-style lazy completion)."""
+        self._materialize()
         state = self.__dict__
         with self._lock:
             if not state.get("_completed") and self._completable and state.get("_client") is not None:
@@ -161,7 +181,11 @@ class Resource:
     if not TYPE_CHECKING:  # keep typos in attribute names visible to type checkers
 
         def __getattr__(self, name: str) -> Any:
-            # Only called for attributes not set: a field the response left out.
+            # Only called for attributes not set: a body not built yet, or a field the response
+            # left out.
+            if "_wire" in self.__dict__ and not name.startswith("_"):
+                self._materialize()
+                return getattr(self, name)
             if name.startswith("_") or name not in _defaults(type(self)):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             self._complete()
@@ -172,7 +196,11 @@ class Resource:
     @property
     def id(self) -> str:
         """The entity's id (e.g. the ``documentId`` of a Document)."""
-        return cast(str, self.__dict__.get(self._id_field))
+        state = self.__dict__
+        wire = state.get("_wire")
+        if wire is not None:
+            return cast(str, wire.get(_wire_id(type(self))))
+        return cast(str, state.get(self._id_field))
 
     @property
     def _client(self) -> Client:
@@ -194,6 +222,7 @@ class Resource:
 
     @property
     def _present(self) -> frozenset[str]:
+        self._materialize()
         return cast("frozenset[str]", self.__dict__.get("_present", frozenset()))
 
     def __eq__(self, other: object) -> bool:
@@ -208,6 +237,7 @@ class Resource:
 
     def __repr__(self) -> str:
         parts = [f"id={self.id!r}"]
+        self._materialize()
         name = self.__dict__.get("name")
         if isinstance(name, str):
             parts.append(f"name={name!r}")
@@ -215,6 +245,7 @@ class Resource:
 
     def to_dict(self) -> dict[str, Any]:
         """The object as the API's JSON (camelCase names; unknown fields included)."""
+        self._materialize()
         return cast("dict[str, Any]", converter.unstructure(self))
 
     # -- helpers for subclasses ---------------------------------------------------------------
