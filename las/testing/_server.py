@@ -45,7 +45,8 @@ class RecordedRequest:
     """One request received by the emulator, as seen on the wire.
 
     ``headers`` keeps the names as sent; ``json`` is the decoded body (None when empty or not
-    JSON); ``status`` is what the emulator answered (0 when the connection was dropped).
+    JSON); ``status`` is what the emulator answered (0 when the connection was dropped);
+    ``received_at`` is ``time.monotonic()`` on arrival, to measure the waits between requests.
     """
 
     method: str
@@ -55,6 +56,7 @@ class RecordedRequest:
     body: bytes
     json: Any
     status: int
+    received_at: float = 0.0
 
 
 @dataclass
@@ -133,6 +135,7 @@ class Service:
         parts = urlsplit(target)
         path = parts.path or "/"
         query = parse_qs(parts.query, keep_blank_values=True)
+        received_at = time.monotonic()
         with self._records_lock:
             records = self._records
             slot = len(records)
@@ -153,7 +156,7 @@ class Service:
         except ValueError:
             decoded = None
         record = RecordedRequest(method, path, query, dict(headers), body, decoded,
-                                 response.status if response else 0)
+                                 response.status if response else 0, received_at)
         with self._records_lock:
             if records is self._records:  # not cleared meanwhile
                 records[slot] = record
