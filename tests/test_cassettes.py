@@ -87,4 +87,4 @@ def test_cassettes_hold_no_credentials_or_tokens() -> None:
         assert "Basic " not in text, path
         assert re.search(r"(?i)authorization", text) is None, path
         for token in re.findall(r'"access_token": "([^"]*)"', text):
-            assert token == "REDACTED", path
+            assert token == cassettes.REDACTED, path

@@ -8,8 +8,8 @@ Re-record every cassette (after changing a scenario or the SDK's requests)::
 
     .venv/bin/python -m tests.support.cassettes
 
-Authorization headers are dropped and access tokens in token answers replaced by ``REDACTED``
-before anything is written.
+Authorization headers are dropped, and access tokens, generated client secrets, API keys and
+Secret values in bodies are replaced by ``REDACTED``, before anything is written.
 """
 
 from __future__ import annotations
@@ -39,28 +39,52 @@ FIELDS = {
 SECRET_HEADERS = ("authorization", "x-api-key")
 
 
-def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    body = response.get("body", {}).get("string")
-    if body and b"access_token" in body:
+REDACTED = "REDACTED"
+# Body fields that carry secrets: tokens (token answers), generated client secrets and API keys
+# (app clients), and the values of Secrets.
+SECRET_FIELDS = frozenset({"access_token", "clientSecret", "apiKey", "data"})
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: REDACTED if key in SECRET_FIELDS else _scrub(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    return value
+
+
+def scrub_body(body: Any) -> Any:
+    """A JSON body (bytes or str) with every secret field replaced; other bodies unchanged."""
+    if not body or not isinstance(body, (bytes, str)):
+        return body
+    try:
         data = json.loads(body)
-        data["access_token"] = "REDACTED"
-        response["body"]["string"] = json.dumps(data).encode()
+    except ValueError:
+        return body
+    scrubbed = json.dumps(_scrub(data))
+    return scrubbed.encode() if isinstance(body, bytes) else scrubbed
+
+
+def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    body = response.get("body", {})
+    body["string"] = scrub_body(body.get("string"))
     return response
 
 
 def cassette_vcr(record_mode: str, origin: str | None = None) -> vcr.VCR:
     """The one vcrpy configuration for recording and replaying."""
 
-    def rewrite(request: Any) -> Any:
+    def scrub_request(request: Any) -> Any:
         if origin is not None and request.uri.startswith(origin):
             request.uri = ORIGIN + request.uri[len(origin) :]
+        request.body = scrub_body(request.body)
         return request
 
     return vcr.VCR(
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode,
         filter_headers=list(SECRET_HEADERS),
-        before_record_request=rewrite,
+        before_record_request=scrub_request,
         before_record_response=_scrub_response,
         match_on=["method", "scheme", "host", "port", "path", "query"],
         decode_compressed_response=True,
