@@ -1,0 +1,101 @@
+"""A minimal HTTP/1.1 keep-alive server (asyncio, one process) that answers every GET with one
+canned JSON body after ``delay`` seconds (a stand-in for the API's and the network's latency),
+and ``POST /token`` with a token at once.
+
+It does almost no CPU work per request, so it is not the bottleneck: the thread scaling figure
+measured against it is whether the client lets threads overlap their waits, as they do against
+the real API, where a call spends most of its time waiting for the network and the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import socket
+from multiprocessing.connection import Connection
+
+TOKEN = "canned-benchmark-token"
+
+
+class _Protocol(asyncio.Protocol):
+    def __init__(self, document: bytes, token: bytes, delay: float) -> None:
+        self.delay = delay
+        self.buffer = b""
+        self.document = document
+        self.token = token
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value.strip())
+            if len(self.buffer) < end + 4 + length:
+                return
+            self.buffer = self.buffer[end + 4 + length:]
+            token = head.startswith("POST /token")
+            body = self.token if token else self.document
+            answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                      + str(len(body)).encode() + b"\r\n\r\n" + body)
+            assert self.transport is not None
+            if token or not self.delay:
+                self.transport.write(answer)
+            else:
+                asyncio.get_running_loop().call_later(self.delay, self._write, answer)
+
+    def _write(self, answer: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(answer)
+
+
+def _serve(connection: Connection, document: dict[str, object], delay: float) -> None:
+    async def main() -> None:
+        body = json.dumps(document, separators=(",", ":")).encode()
+        token = json.dumps({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3600}).encode()
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: _Protocol(body, token, delay), "127.0.0.1", 0)
+        connection.send(server.sockets[0].getsockname()[1])
+        await loop.run_in_executor(None, connection.recv)
+        server.close()
+
+    asyncio.run(main())
+
+
+class CannedServer:
+    """The canned server in a child process; ``url`` is its base URL."""
+
+    where = "canned asyncio subprocess"
+
+    def __init__(self, document: dict[str, object], delay: float = 0.0) -> None:
+        self.delay = delay
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, document, delay), daemon=True)
+        self._process.start()
+        self.url = f"http://127.0.0.1:{self._connection.recv()}"
+
+    def stop(self) -> None:
+        self._connection.send("stop")
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+
+    def __enter__(self) -> CannedServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,484 @@
+"""Benchmarks of the las SDK against bare ``requests`` loops, on one emulator on loopback.
+
+Usage::
+
+    .venv/bin/python benchmarks/run.py [--quick] [--reference-python /path/to/python]
+
+Every SDK figure is measured side by side with a bare ``requests.Session`` doing the same HTTP
+work (same headers, same pool, JSON decoded), interleaved in rounds (A B C, B C A, ...) so that
+machine noise hits every variant alike; the figure is the median of the per-round medians.
+Targets are printed beside each figure, never asserted. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gc
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import requests  # noqa: E402
+from _canned_server import CannedServer  # noqa: E402
+from _load import bare_session, load_worker  # noqa: E402
+from _server import InProcessServer, ServerProcess  # noqa: E402
+
+import las  # noqa: E402
+from las.content import MAX_BASE64_CONTENT_LENGTH  # noqa: E402
+
+MiB = 1024 * 1024
+Server = ServerProcess | InProcessServer
+
+
+# -- output -----------------------------------------------------------------------------------
+
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def row(label: str, figure: str, target: str = "", verdict: str = "") -> None:
+    """Print one figure with its target; rows are repeated as a table at the end."""
+    ROWS.append((label, figure, target, verdict))
+    print(f"  {label:<52} {figure:>22}  {target:<18} {verdict}", flush=True)
+
+
+def section(title: str) -> None:
+    print(f"\n{title}", flush=True)
+
+
+def check(ratio: float, limit: float, *, at_least: bool = False) -> str:
+    met = ratio >= limit if at_least else ratio <= limit
+    return "met" if met else "NOT MET"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def make_session(server: Server, cache_dir: Path, name: str = "token-cache.json") -> las.Session:
+    credentials = las.Credentials(server.client_id, server.client_secret, server.url, server.url,
+                                  cache_path=cache_dir / name)
+    return las.Session(credentials)
+
+
+def interleaved(variants: dict[str, Callable[[], float | list[float]]], rounds: int) -> dict[str, list[float]]:
+    """Run each variant once per round, rotating the order; returns each variant's round figures."""
+    names = list(variants)
+    figures: dict[str, list[float]] = {name: [] for name in names}
+    for index in range(rounds):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            result = variants[name]()
+            figures[name].append(statistics.median(result) if isinstance(result, list) else result)
+    return figures
+
+
+def timed_calls(call: Callable[[], Any], count: int) -> list[float]:
+    """Per-call seconds of ``count`` calls."""
+    times = []
+    clock = time.perf_counter
+    for _ in range(count):
+        started = clock()
+        call()
+        times.append(clock() - started)
+    return times
+
+
+def timed(call: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def peak_growth(call: Callable[[], Any]) -> float:
+    """Peak bytes allocated (tracemalloc) above the level before ``call``, in MiB."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return (peak - before) / MiB
+
+
+# -- 1. latency of one GET --------------------------------------------------------------------
+
+
+def bench_latency(server: Server, cache_dir: Path, rounds: int, calls: int, suffix: str = "") -> dict[str, float]:
+    document_id = server.seed_documents(1)[0]
+    session = make_session(server, cache_dir, f"latency{suffix}.json")
+    client = las.Client(session=session)
+    token = session.credentials.access_token(session.http)
+    bare = bare_session(token)
+    url = f"{server.url}/documents/{document_id}"
+
+    def bare_get() -> None:
+        response = bare.get(url, timeout=las.session.DEFAULT_TIMEOUT)
+        if response.status_code >= 400:
+            raise RuntimeError(response.text)
+        json.loads(response.content)
+
+    variants: dict[str, Callable[[], Any]] = {
+        "bare": lambda: timed_calls(bare_get, calls),
+        "client": lambda: timed_calls(lambda: client.get_document(document_id), calls),
+        "resource": lambda: timed_calls(lambda: las.Document.get(document_id, session=session), calls),
+    }
+    for variant in variants.values():  # warm up: connections, caches
+        variant()
+    figures = {name: statistics.median(values) for name, values in interleaved(variants, rounds).items()}
+    section(f"1. latency of one GET /documents/{{id}} (server {server.where}{suffix}; "
+            f"median of {rounds} round medians of {calls} calls)")
+    bare_us = figures["bare"] * 1e6
+    row(f"bare requests.Session GET{suffix}", f"{bare_us:8.0f} us")
+    ratio = figures["client"] / figures["bare"]
+    row(f"Client.get_document / bare{suffix}", f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "<= 1.05x", check(ratio, 1.05))
+    ratio = figures["resource"] / figures["bare"]
+    row(f"las.Document.get / bare{suffix}", f"{figures['resource'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "<= 1.2x", check(ratio, 1.2))
+    session.close()
+    bare.close()
+    return figures
+
+
+# -- 2. iterating many documents --------------------------------------------------------------
+
+
+def bench_iteration(server: Server, cache_dir: Path, documents: int, rounds: int) -> None:
+    server.reset()
+    server.seed_documents(documents)
+    session = make_session(server, cache_dir, "iteration.json")
+    client = las.Client(session=session)
+    token = session.credentials.access_token(session.http)
+    bare = bare_session(token)
+    url = f"{server.url}/documents"
+
+    def bare_loop() -> int:
+        seen, next_token = 0, None
+        while True:
+            params: dict[str, Any] = {"maxResults": 100}
+            if next_token:
+                params["nextToken"] = next_token
+            response = bare.get(url, params=params, timeout=las.session.DEFAULT_TIMEOUT)
+            if response.status_code >= 400:
+                raise RuntimeError(response.text)
+            page = json.loads(response.content)
+            for _ in page["documents"]:
+                seen += 1
+            next_token = page.get("nextToken")
+            if not next_token:
+                return seen
+
+    def resources() -> int:
+        return sum(1 for _ in las.Document.all(page_size=100, session=session))
+
+    def paginate() -> int:
+        return sum(1 for _ in las.paginate(client.list_documents, page_size=100))
+
+    counts = {name: loop() for name, loop in
+              (("bare", bare_loop), ("resource", resources), ("paginate", paginate))}
+    if set(counts.values()) != {documents}:
+        raise RuntimeError(f"iteration saw {counts}, expected {documents} each")
+    figures = interleaved({"bare": lambda: timed(bare_loop), "resource": lambda: timed(resources),
+                           "paginate": lambda: timed(paginate)}, rounds)
+    times = {name: statistics.median(values) for name, values in figures.items()}
+    memory = {name: peak_growth(loop) for name, loop in
+              (("bare", bare_loop), ("resource", resources), ("paginate", paginate))}
+    section(f"2. iterating {documents:,} documents in pages of 100 (server {server.where}; "
+            f"median of {rounds} rounds)")
+    row("bare nextToken loop", f"{times['bare']:7.2f} s")
+    ratio = times["resource"] / times["bare"]
+    row("las.Document.all(page_size=100) / bare", f"{times['resource']:5.2f} s  {ratio:4.2f}x",
+        "<= 1.1x", check(ratio, 1.1))
+    ratio = times["paginate"] / times["bare"]
+    row("las.paginate(client.list_documents) / bare", f"{times['paginate']:5.2f} s  {ratio:4.2f}x",
+        "(info)")
+    row("peak memory growth, bare loop", f"{memory['bare']:7.2f} MiB")
+    row("peak memory growth, Document.all", f"{memory['resource']:7.2f} MiB", "<= 2 MiB",
+        check(memory["resource"], 2.0))
+    row("peak memory growth, paginate", f"{memory['paginate']:7.2f} MiB", "(info)")
+    session.close()
+    bare.close()
+    server.reset()
+
+
+# -- 3. uploading a large file ----------------------------------------------------------------
+
+
+def bench_upload(server: Server, cache_dir: Path, rounds: int) -> None:
+    server.reset()
+    size = MAX_BASE64_CONTENT_LENGTH // 4 * 3  # the largest file whose base64 fits the API's limit
+    path = cache_dir / "large.pdf"
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.write(os.urandom(size - 9))
+    session = make_session(server, cache_dir, "upload.json")
+    client = las.Client(session=session)
+    token = session.credentials.access_token(session.http)
+    bare = bare_session(token)
+    url = f"{server.url}/documents"
+
+    def bare_upload() -> None:
+        with open(path, "rb") as handle:
+            content = base64.b64encode(handle.read()).decode()
+        body = json.dumps({"content": content, "contentType": "application/pdf"})
+        response = bare.post(url, data=body, headers={"Content-Type": "application/json"},
+                             timeout=las.session.DEFAULT_TIMEOUT)
+        if response.status_code >= 400:
+            raise RuntimeError(response.text)
+        json.loads(response.content)
+
+    def sdk_upload() -> None:
+        client.create_document(path)
+
+    def fresh(call: Callable[[], None]) -> Callable[[], float]:
+        def run() -> float:
+            server.reset()  # the emulator keeps every upload in memory: start each from empty
+            return timed(call)
+        return run
+
+    fresh(bare_upload)()
+    fresh(sdk_upload)()
+    figures = interleaved({"bare": fresh(bare_upload), "sdk": fresh(sdk_upload)}, rounds)
+    times = {name: statistics.median(values) for name, values in figures.items()}
+    server.reset()
+    memory_bare = peak_growth(bare_upload)
+    server.reset()
+    memory_sdk = peak_growth(sdk_upload)
+    section(f"3. Client.create_document(path) of a {size:,}-byte file ({size / 1e6:.2f} MB: the "
+            f"largest whose base64 fits the API's {MAX_BASE64_CONTENT_LENGTH:,} characters; "
+            f"median of {rounds} rounds)")
+    row("bare read + b64encode + json.dumps + POST", f"{times['bare'] * 1000:7.0f} ms")
+    ratio = times["sdk"] / times["bare"]
+    row("Client.create_document(path) / bare", f"{times['sdk'] * 1000:5.0f} ms  {ratio:4.2f}x",
+        "<= 1.2x", check(ratio, 1.2))
+    row("peak memory growth, bare upload", f"{memory_bare:7.2f} MiB")
+    row("peak memory growth, Client.create_document", f"{memory_sdk:7.2f} MiB", "<= 6 MiB",
+        check(memory_sdk, 6.0))
+    session.close()
+    bare.close()
+    path.unlink()
+    server.reset()
+
+
+# -- 4. threads sharing one Session -----------------------------------------------------------
+
+_CANNED_DOCUMENT = {
+    "documentId": "las:document:" + "0" * 32, "contentType": "application/pdf",
+    "content": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode(), "retentionInDays": 1825,
+    "createdTime": "2024-01-01T00:00:00+00:00", "createdBy": None, "updatedTime": None, "updatedBy": None,
+}
+
+
+def thread_throughput(session: las.Session, document_id: str, threads: int, total: int,
+                      bare: bool = False) -> float:
+    """Requests/s of ``threads`` threads sharing ``session`` for ``total`` get_document calls."""
+    client = las.Client(session=session)
+    http = bare_session(session.credentials.access_token(session.http)) if bare else None
+    url = f"{session.api_endpoint}/documents/{document_id}"
+
+    def call() -> None:
+        if http is None:
+            client.get_document(document_id)
+        else:
+            json.loads(http.get(url, timeout=las.session.DEFAULT_TIMEOUT).content)
+
+    barrier = threading.Barrier(threads + 1)
+    per_thread = total // threads
+
+    def work() -> None:
+        barrier.wait()
+        for _ in range(per_thread):
+            call()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    return per_thread * threads / (time.perf_counter() - started)
+
+
+def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, threads: int = 8,
+                  suffix: str = "", latency_total: int = 800, latency: float = 0.005) -> None:
+    """Thread scaling twice: against the emulator (CPU-bound on 2 cores) and against a server
+    that answers after ``latency`` seconds and does no work (I/O-bound, like the real API)."""
+    server.reset()
+    document_id = server.seed_documents(1)[0]
+    runs = 0
+
+    def fresh_session(url: str, client_id: str, client_secret: str) -> las.Session:
+        nonlocal runs
+        runs += 1
+        credentials = las.Credentials(client_id, client_secret, url, url,
+                                      cache_path=cache_dir / f"threads{runs}.json")
+        return las.Session(credentials)
+
+    figures: dict[str, list[float]] = {"sdk1": [], "sdk8": [], "bare1": [], "bare8": []}
+    fetches: list[int] = []
+    grants: list[int] = []
+    for index in range(rounds):
+        order = ["sdk1", "sdk8", "bare1", "bare8"]
+        for name in order[index % 4:] + order[:index % 4]:
+            count = 1 if name.endswith("1") else threads
+            session = fresh_session(server.url, server.client_id, server.client_secret)
+            grants_before = server.token_requests
+            figures[name].append(thread_throughput(session, document_id, count, total, bare=name.startswith("bare")))
+            if name == "sdk8":
+                fetches.append(session.credentials.token_fetches)
+                grants.append(server.token_requests - grants_before)
+            session.close()
+    one, many = (statistics.median(figures[name]) for name in ("sdk1", "sdk8"))
+    bare_one, bare_many = (statistics.median(figures[name]) for name in ("bare1", "bare8"))
+    section(f"4. {threads} threads sharing one Session, get_document ({total} calls per run, median of "
+            f"{rounds} runs)")
+    row(f"emulator {server.where}: 1 thread", f"{one:7.0f} req/s")
+    ratio = many / one
+    row(f"emulator {server.where}: {threads} threads / 1", f"{many:5.0f} req/s  {ratio:4.2f}x",
+        ">= 1.6x", check(ratio, 1.6, at_least=True) + " (CPU-bound: see README)")
+    row(f"emulator {server.where}: bare requests {threads} threads / 1",
+        f"{bare_many:5.0f} req/s  {bare_many / bare_one:4.2f}x", "(floor)")
+    row(f"token fetches per {threads}-thread run{suffix} (client, server)",
+        f"{sorted(set(fetches))} {sorted(set(grants))}", "exactly 1",
+        "met" if set(fetches) == {1} and set(grants) == {1} else "NOT MET")
+    server.reset()
+    if suffix:
+        return
+    with CannedServer(_CANNED_DOCUMENT, delay=latency) as canned:
+        results: dict[int, list[float]] = {1: [], threads: []}
+        canned_fetches: list[int] = []
+        for index in range(rounds):
+            for count in ([1, threads] if index % 2 == 0 else [threads, 1]):
+                session = fresh_session(canned.url, "canned", "canned")
+                results[count].append(thread_throughput(session, str(_CANNED_DOCUMENT["documentId"]),
+                                                        count, latency_total))
+                if count == threads:
+                    canned_fetches.append(session.credentials.token_fetches)
+                session.close()
+        one, many = statistics.median(results[1]), statistics.median(results[threads])
+        label = f"server answering after {latency * 1000:.0f} ms"
+        row(f"{label}: 1 thread", f"{one:7.0f} req/s")
+        ratio = many / one
+        row(f"{label}: {threads} threads / 1", f"{many:5.0f} req/s  {ratio:4.2f}x", ">= 1.6x",
+            check(ratio, 1.6, at_least=True))
+        row(f"token fetches per {threads}-thread run ({label})", f"{sorted(set(canned_fetches))}",
+            "exactly 1", "met" if set(canned_fetches) == {1} else "NOT MET")
+
+
+# -- 5. the emulator's own throughput ---------------------------------------------------------
+
+
+def bench_emulator(server: Server, cache_dir: Path, count: int, processes: int = 3, threads: int = 2) -> None:
+    server.reset()
+    document_id = server.seed_documents(1000)[0]
+    session = make_session(server, cache_dir, "emulator.json")
+    token = session.credentials.access_token(session.http)
+    context = multiprocessing.get_context("spawn")
+    section(f"5. the emulator's throughput (server {server.where}; {processes} bare client processes x "
+            f"{threads} threads, {count} requests in all; the clients share the 2 cores)")
+    for label, url, params in (
+        ("GET /documents/{id}", f"{server.url}/documents/{document_id}", None),
+        ("GET /documents?maxResults=100 (list)", f"{server.url}/documents", {"maxResults": 100}),
+    ):
+        barrier = context.Barrier(processes)
+        results = context.Queue()
+        workers = [context.Process(target=load_worker, args=(url, token, params, count // processes,
+                                                              threads, barrier, results))
+                   for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        reports = [results.get(timeout=600) for _ in workers]
+        for worker in workers:
+            worker.join()
+        done = sum(report[0] for report in reports)
+        elapsed = max(report[2] for report in reports) - min(report[1] for report in reports)
+        row(f"emulator {label}", f"{done / elapsed:7.0f} req/s", "(info)")
+    session.close()
+    server.reset()
+
+
+# -- 6. the published reference client --------------------------------------------------------
+
+_REFERENCE_WORKER = HERE / "_reference_worker.py"
+
+
+def bench_reference(server: Server, cache_dir: Path, python: str, rounds: int, calls: int) -> None:
+    """Latency of the published lucidtech-las Client in another interpreter, against its own bare loop."""
+    server.reset()
+    document_id = server.seed_documents(1)[0]
+    session = make_session(server, cache_dir, "reference.json")
+    token = session.credentials.access_token(session.http)
+    section(f"6. the published lucidtech-las Client ({python}; server {server.where})")
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    process = subprocess.Popen(
+        [python, str(_REFERENCE_WORKER), server.url, token, document_id, str(calls), str(rounds)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(),
+        env=environment)
+    out, err = process.communicate(timeout=600)
+    if process.returncode != 0:
+        row("reference client", "failed", "", err.strip().splitlines()[-1] if err.strip() else "")
+        return
+    figures = json.loads(out.strip().splitlines()[-1])
+    row(f"reference {figures['version']}: bare requests GET", f"{figures['bare'] * 1e6:8.0f} us")
+    ratio = figures["client"] / figures["bare"]
+    row("reference Client.get_document / its bare", f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "(info)")
+    session.close()
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small counts: a smoke test in < 60 s")
+    parser.add_argument("--reference-python", help="a Python with the published lucidtech-las installed")
+    options = parser.parse_args(argv)
+    quick = options.quick
+    started = time.perf_counter()
+    print(f"las benchmarks ({'quick' if quick else 'full'}): Python {sys.version.split()[0]}, "
+          f"requests {requests.__version__}, {os.cpu_count()} CPUs")
+    print(f"  {'figure':<52} {'measured':>22}  {'target':<18} verdict")
+    with tempfile.TemporaryDirectory(prefix="las-bench-") as directory:
+        cache_dir = Path(directory)
+        with ServerProcess() as server:
+            bench_latency(server, cache_dir, rounds=5 if quick else 15, calls=40 if quick else 200)
+            bench_iteration(server, cache_dir, documents=10_000 if quick else 100_000, rounds=1 if quick else 3)
+            bench_upload(server, cache_dir, rounds=1 if quick else 5)
+            bench_threads(server, cache_dir, total=400 if quick else 3000, rounds=1 if quick else 3,
+                          latency_total=160 if quick else 800)
+            bench_emulator(server, cache_dir, count=600 if quick else 6000)
+            if options.reference_python:
+                bench_reference(server, cache_dir, options.reference_python,
+                                rounds=5 if quick else 15, calls=40 if quick else 200)
+        if not quick:
+            with InProcessServer() as in_process:
+                bench_latency(in_process, cache_dir, rounds=15, calls=200, suffix=" [in-process]")
+                bench_threads(in_process, cache_dir, total=3000, rounds=3, suffix=" [in-process]")
+    print(f"\nSummary ({time.perf_counter() - started:.0f} s)")
+    print(f"| {'figure':<62} | {'measured':>22} | {'target':<10} | verdict |")
+    print(f"|{'-' * 64}|{'-' * 24}|{'-' * 12}|---------|")
+    for label, figure, target, verdict in ROWS:
+        print(f"| {label:<62} | {figure:>22} | {target:<10} | {verdict} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Bad input never crashes the emulator: malformed bodies, wrong types, huge strings, bad ids and
+bad query parameters on every operation of the contract (oas.json when present, else the
+emulator's route table) get a 4xx with the API's error shape, and a refused request changes
+nothing that any list shows."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import las
+from las.testing import Emulator
+from tests.contract import load_contract
+
+METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
+FIELD_NAMES = ("name", "description", "content", "contentType", "documentId", "modelId", "datasetId",
+               "input", "specification", "fieldConfig", "width", "height", "data", "groundTruth",
+               "transitionType", "status", "output", "email", "appClientId", "maxPages", "parameters",
+               "retentionInDays", "consentId", "generateSecret", "datasetIds")
+QUERY_NAMES = ("maxResults", "nextToken", "datasetId", "consentId", "status", "sortBy", "order",
+               "transitionId", "workflowId", "modelId", "deleteAll", "bogus")
+
+
+def _operations() -> list[tuple[str, str]]:
+    contract = load_contract()
+    if contract is not None:
+        return sorted(contract.operations())
+    from las.testing._routes import ROUTES  # the emulator's own table when oas.json is absent
+
+    return sorted((route.method, route.template) for route in ROUTES)
+
+
+OPERATIONS = _operations()
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+huge_strings = st.sampled_from([10_000, 200_000, 7_000_000]).map(lambda n: "A" * n)
+field_values = json_values | huge_strings | st.sampled_from(
+    ["las:document:" + "0" * 32, "las:model:xyz", "", "../../etc/passwd", "\x00", "💥" * 100])
+bodies = st.one_of(
+    st.none(),
+    st.binary(max_size=64),
+    st.sampled_from([b"{", b'{"name": ', b"[1, 2", b"null", b"\xff\xfe", b'{"a": NaN}', b"{}" * 1000]),
+    json_values.map(lambda value: json.dumps(value).encode()),
+    st.dictionaries(st.sampled_from(FIELD_NAMES), field_values, min_size=1, max_size=5)
+    .map(lambda value: json.dumps(value).encode()),
+)
+queries = st.dictionaries(
+    st.sampled_from(QUERY_NAMES) | st.text(min_size=1, max_size=10),
+    st.text(max_size=20) | st.integers(min_value=-5, max_value=10**20).map(str) | huge_strings.map(lambda s: s[:10_000]),
+    max_size=3,
+)
+
+
+@st.composite
+def requests_to_send(draw: st.DrawFn, known_ids: dict[str, list[str]]) -> tuple[str, str, dict[str, str], bytes | None]:
+    method, template = draw(st.sampled_from(OPERATIONS))
+    if draw(st.integers(0, 9)) == 0:
+        method = draw(st.sampled_from(METHODS))
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        candidates = known_ids.get(name, [])
+        value = draw(st.sampled_from(candidates) if candidates and draw(st.booleans())
+                     else st.text(max_size=40) | huge_strings.map(lambda s: s[:5000])
+                     | st.sampled_from(["las:document:" + "f" * 32, "las:model:" + "0" * 32, "null", "%00"]))
+        return quote(value, safe=":") or "%20"
+
+    path = re.sub(r"\{(\w+)\}", fill, template)
+    return method, path, draw(queries), draw(bodies)
+
+
+LISTS = ("/appClients", "/assets", "/datasets", "/documents", "/models", "/predictions", "/secrets",
+         "/transitions", "/users", "/workflows")
+
+
+def snapshot(http: requests.Session, url: str, known_ids: dict[str, list[str]], organization_id: str) -> Any:
+    """Everything the lists (and the organization) show."""
+    paths = [*LISTS, f"/organizations/{organization_id}"]
+    paths += [f"/workflows/{workflow}/executions" for workflow in known_ids["workflowId"]]
+    paths += [f"/transitions/{transition}/executions" for transition in known_ids["transitionId"]]
+    paths += [f"/models/{model}/dataBundles" for model in known_ids["modelId"]]
+    state = {}
+    for path in paths:
+        response = http.get(url + path, timeout=30)
+        state[path] = response.status_code, response.json()
+    return state
+
+
+@pytest.fixture
+def known_ids(las_emulator: Emulator, las_client: las.Client) -> dict[str, list[str]]:
+    """A few entities of each kind, so that fuzzed paths sometimes name ones that exist."""
+    client = las_client
+    dataset = client.create_dataset(name="fuzz")["datasetId"]
+    document = client.create_document(b"%PDF-1.4\n%%EOF\n", "application/pdf", dataset_id=dataset)["documentId"]
+    model = client.create_model(300, 400, {"total": {"type": "amount", "maxLength": 10}})["modelId"]
+    transition = client.create_transition("manual", name="fuzz")["transitionId"]
+    workflow = client.create_workflow({"language": "ASL", "version": "1.0.0", "definition": {
+        "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": transition, "End": True}}}})["workflowId"]
+    execution = client.execute_workflow(workflow, {"documentId": document})["executionId"]
+    return {
+        "datasetId": [dataset], "documentId": [document], "modelId": [model], "transitionId": [transition],
+        "workflowId": [workflow], "executionId": [execution],
+        "assetId": [client.create_asset(b"asset")["assetId"]],
+        "secretId": [client.create_secret({"k": "v"})["secretId"]],
+        "organizationId": [las_emulator.organization_id], "appClientId": [las_emulator.app_client_id],
+    }
+
+
+def test_bad_input_gets_a_4xx_with_a_message_and_changes_nothing(
+    las_emulator: Emulator, las_client: las.Client, known_ids: dict[str, list[str]]
+) -> None:
+    token = las_client.session.credentials.access_token(las_client.session.http)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    url = las_emulator.api_endpoint
+    seen_statuses: set[int] = set()
+
+    @settings(max_examples=150, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(request=requests_to_send(known_ids))
+    def check(request: tuple[str, str, dict[str, str], bytes | None]) -> None:
+        method, path, query, body = request
+        before = snapshot(http, url, known_ids, las_emulator.organization_id)
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        response = http.request(method, url + path, params=query, data=body, headers=headers, timeout=30)
+        seen_statuses.add(response.status_code)
+        assert response.status_code < 500, (method, path, query, body and body[:200], response.text[:300])
+        if response.status_code >= 400:
+            error = response.json()
+            assert isinstance(error, dict) and isinstance(error.get("message"), str), response.text[:300]
+            after = snapshot(http, url, known_ids, las_emulator.organization_id)
+            assert after == before, f"refused {method} {path} changed the state"
+
+    check()
+    assert any(400 <= status < 500 for status in seen_statuses)
