@@ -25,8 +25,15 @@ def bare_session(token: str, pool_maxsize: int = 32) -> requests.Session:
     return http
 
 
-def load_worker(url: str, token: str, params: dict[str, Any] | None, count: int, threads: int,
-                barrier: Barrier, results: Any) -> None:
+def load_worker(
+    url: str,
+    token: str,
+    params: dict[str, Any] | None,
+    count: int,
+    threads: int,
+    barrier: Barrier,
+    results: Any,
+) -> None:
     """Send ``count`` GETs to ``url`` from ``threads`` threads; report (count, start, end)."""
     http = bare_session(token)
 

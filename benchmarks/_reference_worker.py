@@ -57,7 +57,11 @@ def main() -> None:
             from las.__version__ import __version__ as version  # type: ignore[no-redef]
         except ImportError:
             version = "?"
-    print(json.dumps({"version": version, **{name: statistics.median(values) for name, values in figures.items()}}))
+    print(
+        json.dumps(
+            {"version": version, **{name: statistics.median(values) for name, values in figures.items()}}
+        )
+    )
 
 
 if __name__ == "__main__":

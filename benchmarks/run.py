@@ -68,12 +68,15 @@ def check(ratio: float, limit: float, *, at_least: bool = False) -> str:
 
 
 def make_session(server: Server, cache_dir: Path, name: str = "token-cache.json") -> las.Session:
-    credentials = las.Credentials(server.client_id, server.client_secret, server.url, server.url,
-                                  cache_path=cache_dir / name)
+    credentials = las.Credentials(
+        server.client_id, server.client_secret, server.url, server.url, cache_path=cache_dir / name
+    )
     return las.Session(credentials)
 
 
-def interleaved(variants: dict[str, Callable[[], float | list[float]]], rounds: int) -> dict[str, list[float]]:
+def interleaved(
+    variants: dict[str, Callable[[], float | list[float]]], rounds: int
+) -> dict[str, list[float]]:
     """Run each variant once per round, rotating the order; returns each variant's round figures."""
     names = list(variants)
     figures: dict[str, list[float]] = {name: [] for name in names}
@@ -119,7 +122,9 @@ def peak_growth(call: Callable[[], Any]) -> float:
 # -- 1. latency of one GET --------------------------------------------------------------------
 
 
-def bench_latency(server: Server, cache_dir: Path, rounds: int, calls: int, suffix: str = "") -> dict[str, float]:
+def bench_latency(
+    server: Server, cache_dir: Path, rounds: int, calls: int, suffix: str = ""
+) -> dict[str, float]:
     document_id = server.seed_documents(1)[0]
     session = make_session(server, cache_dir, f"latency{suffix}.json")
     client = las.Client(session=session)
@@ -141,16 +146,26 @@ def bench_latency(server: Server, cache_dir: Path, rounds: int, calls: int, suff
     for variant in variants.values():  # warm up: connections, caches
         variant()
     figures = {name: statistics.median(values) for name, values in interleaved(variants, rounds).items()}
-    section(f"1. latency of one GET /documents/{{id}} (server {server.where}{suffix}; "
-            f"median of {rounds} round medians of {calls} calls)")
+    section(
+        f"1. latency of one GET /documents/{{id}} (server {server.where}{suffix}; "
+        f"median of {rounds} round medians of {calls} calls)"
+    )
     bare_us = figures["bare"] * 1e6
     row(f"bare requests.Session GET{suffix}", f"{bare_us:8.0f} us")
     ratio = figures["client"] / figures["bare"]
-    row(f"Client.get_document / bare{suffix}", f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
-        "<= 1.05x", check(ratio, 1.05))
+    row(
+        f"Client.get_document / bare{suffix}",
+        f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "<= 1.05x",
+        check(ratio, 1.05),
+    )
     ratio = figures["resource"] / figures["bare"]
-    row(f"las.Document.get / bare{suffix}", f"{figures['resource'] * 1e6:6.0f} us  {ratio:4.2f}x",
-        "<= 1.2x", check(ratio, 1.2))
+    row(
+        f"las.Document.get / bare{suffix}",
+        f"{figures['resource'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "<= 1.2x",
+        check(ratio, 1.2),
+    )
     session.close()
     bare.close()
     return figures
@@ -190,27 +205,45 @@ def bench_iteration(server: Server, cache_dir: Path, documents: int, rounds: int
     def paginate() -> int:
         return sum(1 for _ in las.paginate(client.list_documents, page_size=100))
 
-    counts = {name: loop() for name, loop in
-              (("bare", bare_loop), ("resource", resources), ("paginate", paginate))}
+    counts = {
+        name: loop() for name, loop in (("bare", bare_loop), ("resource", resources), ("paginate", paginate))
+    }
     if set(counts.values()) != {documents}:
         raise RuntimeError(f"iteration saw {counts}, expected {documents} each")
-    figures = interleaved({"bare": lambda: timed(bare_loop), "resource": lambda: timed(resources),
-                           "paginate": lambda: timed(paginate)}, rounds)
+    figures = interleaved(
+        {
+            "bare": lambda: timed(bare_loop),
+            "resource": lambda: timed(resources),
+            "paginate": lambda: timed(paginate),
+        },
+        rounds,
+    )
     times = {name: statistics.median(values) for name, values in figures.items()}
-    memory = {name: peak_growth(loop) for name, loop in
-              (("bare", bare_loop), ("resource", resources), ("paginate", paginate))}
-    section(f"2. iterating {documents:,} documents in pages of 100 (server {server.where}; "
-            f"median of {rounds} rounds)")
+    memory = {
+        name: peak_growth(loop)
+        for name, loop in (("bare", bare_loop), ("resource", resources), ("paginate", paginate))
+    }
+    section(
+        f"2. iterating {documents:,} documents in pages of 100 (server {server.where}; "
+        f"median of {rounds} rounds)"
+    )
     row("bare nextToken loop", f"{times['bare']:7.2f} s")
     ratio = times["resource"] / times["bare"]
-    row("las.Document.all(page_size=100) / bare", f"{times['resource']:5.2f} s  {ratio:4.2f}x",
-        "<= 1.1x", check(ratio, 1.1))
+    row(
+        "las.Document.all(page_size=100) / bare",
+        f"{times['resource']:5.2f} s  {ratio:4.2f}x",
+        "<= 1.1x",
+        check(ratio, 1.1),
+    )
     ratio = times["paginate"] / times["bare"]
-    row("las.paginate(client.list_documents) / bare", f"{times['paginate']:5.2f} s  {ratio:4.2f}x",
-        "(info)")
+    row("las.paginate(client.list_documents) / bare", f"{times['paginate']:5.2f} s  {ratio:4.2f}x", "(info)")
     row("peak memory growth, bare loop", f"{memory['bare']:7.2f} MiB")
-    row("peak memory growth, Document.all", f"{memory['resource']:7.2f} MiB", "<= 2 MiB",
-        check(memory["resource"], 2.0))
+    row(
+        "peak memory growth, Document.all",
+        f"{memory['resource']:7.2f} MiB",
+        "<= 2 MiB",
+        check(memory["resource"], 2.0),
+    )
     row("peak memory growth, paginate", f"{memory['paginate']:7.2f} MiB", "(info)")
     session.close()
     bare.close()
@@ -237,8 +270,9 @@ def bench_upload(server: Server, cache_dir: Path, rounds: int) -> None:
         with open(path, "rb") as handle:
             content = base64.b64encode(handle.read()).decode()
         body = json.dumps({"content": content, "contentType": "application/pdf"})
-        response = bare.post(url, data=body, headers={"Content-Type": "application/json"},
-                             timeout=las.session.DEFAULT_TIMEOUT)
+        response = bare.post(
+            url, data=body, headers={"Content-Type": "application/json"}, timeout=las.session.DEFAULT_TIMEOUT
+        )
         if response.status_code >= 400:
             raise RuntimeError(response.text)
         json.loads(response.content)
@@ -250,6 +284,7 @@ def bench_upload(server: Server, cache_dir: Path, rounds: int) -> None:
         def run() -> float:
             server.reset()  # the emulator keeps every upload in memory: start each from empty
             return timed(call)
+
         return run
 
     fresh(bare_upload)()
@@ -260,16 +295,26 @@ def bench_upload(server: Server, cache_dir: Path, rounds: int) -> None:
     memory_bare = peak_growth(bare_upload)
     server.reset()
     memory_sdk = peak_growth(sdk_upload)
-    section(f"3. Client.create_document(path) of a {size:,}-byte file ({size / 1e6:.2f} MB: the "
-            f"largest whose base64 fits the API's {MAX_BASE64_CONTENT_LENGTH:,} characters; "
-            f"median of {rounds} rounds)")
+    section(
+        f"3. Client.create_document(path) of a {size:,}-byte file ({size / 1e6:.2f} MB: the "
+        f"largest whose base64 fits the API's {MAX_BASE64_CONTENT_LENGTH:,} characters; "
+        f"median of {rounds} rounds)"
+    )
     row("bare read + b64encode + json.dumps + POST", f"{times['bare'] * 1000:7.0f} ms")
     ratio = times["sdk"] / times["bare"]
-    row("Client.create_document(path) / bare", f"{times['sdk'] * 1000:5.0f} ms  {ratio:4.2f}x",
-        "<= 1.2x", check(ratio, 1.2))
+    row(
+        "Client.create_document(path) / bare",
+        f"{times['sdk'] * 1000:5.0f} ms  {ratio:4.2f}x",
+        "<= 1.2x",
+        check(ratio, 1.2),
+    )
     row("peak memory growth, bare upload", f"{memory_bare:7.2f} MiB")
-    row("peak memory growth, Client.create_document", f"{memory_sdk:7.2f} MiB", "<= 6 MiB",
-        check(memory_sdk, 6.0))
+    row(
+        "peak memory growth, Client.create_document",
+        f"{memory_sdk:7.2f} MiB",
+        "<= 6 MiB",
+        check(memory_sdk, 6.0),
+    )
     session.close()
     bare.close()
     path.unlink()
@@ -279,14 +324,20 @@ def bench_upload(server: Server, cache_dir: Path, rounds: int) -> None:
 # -- 4. threads sharing one Session -----------------------------------------------------------
 
 _CANNED_DOCUMENT = {
-    "documentId": "las:document:" + "0" * 32, "contentType": "application/pdf",
-    "content": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode(), "retentionInDays": 1825,
-    "createdTime": "2024-01-01T00:00:00+00:00", "createdBy": None, "updatedTime": None, "updatedBy": None,
+    "documentId": "las:document:" + "0" * 32,
+    "contentType": "application/pdf",
+    "content": base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode(),
+    "retentionInDays": 1825,
+    "createdTime": "2024-01-01T00:00:00+00:00",
+    "createdBy": None,
+    "updatedTime": None,
+    "updatedBy": None,
 }
 
 
-def thread_throughput(session: las.Session, document_id: str, threads: int, total: int,
-                      bare: bool = False) -> float:
+def thread_throughput(
+    session: las.Session, document_id: str, threads: int, total: int, bare: bool = False
+) -> float:
     """Requests/s of ``threads`` threads sharing ``session`` for ``total`` get_document calls."""
     client = las.Client(session=session)
     http = bare_session(session.credentials.access_token(session.http)) if bare else None
@@ -316,8 +367,16 @@ def thread_throughput(session: las.Session, document_id: str, threads: int, tota
     return per_thread * threads / (time.perf_counter() - started)
 
 
-def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, threads: int = 8,
-                  suffix: str = "", latency_total: int = 800, latency: float = 0.005) -> None:
+def bench_threads(
+    server: Server,
+    cache_dir: Path,
+    total: int,
+    rounds: int,
+    threads: int = 8,
+    suffix: str = "",
+    latency_total: int = 800,
+    latency: float = 0.005,
+) -> None:
     """Thread scaling twice: against the emulator (CPU-bound on 2 cores) and against a server
     that answers after ``latency`` seconds and does no work (I/O-bound, like the real API)."""
     server.reset()
@@ -327,8 +386,9 @@ def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, thre
     def fresh_session(url: str, client_id: str, client_secret: str) -> las.Session:
         nonlocal runs
         runs += 1
-        credentials = las.Credentials(client_id, client_secret, url, url,
-                                      cache_path=cache_dir / f"threads{runs}.json")
+        credentials = las.Credentials(
+            client_id, client_secret, url, url, cache_path=cache_dir / f"threads{runs}.json"
+        )
         return las.Session(credentials)
 
     figures: dict[str, list[float]] = {"sdk1": [], "sdk8": [], "bare1": [], "bare8": []}
@@ -336,28 +396,42 @@ def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, thre
     grants: list[int] = []
     for index in range(rounds):
         order = ["sdk1", "sdk8", "bare1", "bare8"]
-        for name in order[index % 4:] + order[:index % 4]:
+        for name in order[index % 4 :] + order[: index % 4]:
             count = 1 if name.endswith("1") else threads
             session = fresh_session(server.url, server.client_id, server.client_secret)
             grants_before = server.token_requests
-            figures[name].append(thread_throughput(session, document_id, count, total, bare=name.startswith("bare")))
+            figures[name].append(
+                thread_throughput(session, document_id, count, total, bare=name.startswith("bare"))
+            )
             if name == "sdk8":
                 fetches.append(session.credentials.token_fetches)
                 grants.append(server.token_requests - grants_before)
             session.close()
     one, many = (statistics.median(figures[name]) for name in ("sdk1", "sdk8"))
     bare_one, bare_many = (statistics.median(figures[name]) for name in ("bare1", "bare8"))
-    section(f"4. {threads} threads sharing one Session, get_document ({total} calls per run, median of "
-            f"{rounds} runs)")
+    section(
+        f"4. {threads} threads sharing one Session, get_document ({total} calls per run, median of "
+        f"{rounds} runs)"
+    )
     row(f"emulator {server.where}: 1 thread", f"{one:7.0f} req/s")
     ratio = many / one
-    row(f"emulator {server.where}: {threads} threads / 1", f"{many:5.0f} req/s  {ratio:4.2f}x",
-        ">= 1.6x", check(ratio, 1.6, at_least=True) + " (CPU-bound: see README)")
-    row(f"emulator {server.where}: bare requests {threads} threads / 1",
-        f"{bare_many:5.0f} req/s  {bare_many / bare_one:4.2f}x", "(floor)")
-    row(f"token fetches per {threads}-thread run{suffix} (client, server)",
-        f"{sorted(set(fetches))} {sorted(set(grants))}", "exactly 1",
-        "met" if set(fetches) == {1} and set(grants) == {1} else "NOT MET")
+    row(
+        f"emulator {server.where}: {threads} threads / 1",
+        f"{many:5.0f} req/s  {ratio:4.2f}x",
+        ">= 1.6x",
+        check(ratio, 1.6, at_least=True) + " (CPU-bound: see README)",
+    )
+    row(
+        f"emulator {server.where}: bare requests {threads} threads / 1",
+        f"{bare_many:5.0f} req/s  {bare_many / bare_one:4.2f}x",
+        "(floor)",
+    )
+    row(
+        f"token fetches per {threads}-thread run{suffix} (client, server)",
+        f"{sorted(set(fetches))} {sorted(set(grants))}",
+        "exactly 1",
+        "met" if set(fetches) == {1} and set(grants) == {1} else "NOT MET",
+    )
     server.reset()
     if suffix:
         return
@@ -365,10 +439,11 @@ def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, thre
         results: dict[int, list[float]] = {1: [], threads: []}
         canned_fetches: list[int] = []
         for index in range(rounds):
-            for count in ([1, threads] if index % 2 == 0 else [threads, 1]):
+            for count in [1, threads] if index % 2 == 0 else [threads, 1]:
                 session = fresh_session(canned.url, "canned", "canned")
-                results[count].append(thread_throughput(session, str(_CANNED_DOCUMENT["documentId"]),
-                                                        count, latency_total))
+                results[count].append(
+                    thread_throughput(session, str(_CANNED_DOCUMENT["documentId"]), count, latency_total)
+                )
                 if count == threads:
                     canned_fetches.append(session.credentials.token_fetches)
                 session.close()
@@ -376,10 +451,18 @@ def bench_threads(server: Server, cache_dir: Path, total: int, rounds: int, thre
         label = f"server answering after {latency * 1000:.0f} ms"
         row(f"{label}: 1 thread", f"{one:7.0f} req/s")
         ratio = many / one
-        row(f"{label}: {threads} threads / 1", f"{many:5.0f} req/s  {ratio:4.2f}x", ">= 1.6x",
-            check(ratio, 1.6, at_least=True))
-        row(f"token fetches per {threads}-thread run ({label})", f"{sorted(set(canned_fetches))}",
-            "exactly 1", "met" if set(canned_fetches) == {1} else "NOT MET")
+        row(
+            f"{label}: {threads} threads / 1",
+            f"{many:5.0f} req/s  {ratio:4.2f}x",
+            ">= 1.6x",
+            check(ratio, 1.6, at_least=True),
+        )
+        row(
+            f"token fetches per {threads}-thread run ({label})",
+            f"{sorted(set(canned_fetches))}",
+            "exactly 1",
+            "met" if set(canned_fetches) == {1} else "NOT MET",
+        )
 
 
 # -- 5. the emulator's own throughput ---------------------------------------------------------
@@ -391,17 +474,22 @@ def bench_emulator(server: Server, cache_dir: Path, count: int, processes: int =
     session = make_session(server, cache_dir, "emulator.json")
     token = session.credentials.access_token(session.http)
     context = multiprocessing.get_context("spawn")
-    section(f"5. the emulator's throughput (server {server.where}; {processes} bare client processes x "
-            f"{threads} threads, {count} requests in all; the clients share the 2 cores)")
+    section(
+        f"5. the emulator's throughput (server {server.where}; {processes} bare client processes x "
+        f"{threads} threads, {count} requests in all; the clients share the 2 cores)"
+    )
     for label, url, params in (
         ("GET /documents/{id}", f"{server.url}/documents/{document_id}", None),
         ("GET /documents?maxResults=100 (list)", f"{server.url}/documents", {"maxResults": 100}),
     ):
         barrier = context.Barrier(processes)
         results = context.Queue()
-        workers = [context.Process(target=load_worker, args=(url, token, params, count // processes,
-                                                              threads, barrier, results))
-                   for _ in range(processes)]
+        workers = [
+            context.Process(
+                target=load_worker, args=(url, token, params, count // processes, threads, barrier, results)
+            )
+            for _ in range(processes)
+        ]
         for worker in workers:
             worker.start()
         reports = [results.get(timeout=600) for _ in workers]
@@ -429,8 +517,12 @@ def bench_reference(server: Server, cache_dir: Path, python: str, rounds: int, c
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     process = subprocess.Popen(
         [python, str(_REFERENCE_WORKER), server.url, token, document_id, str(calls), str(rounds)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(),
-        env=environment)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env=environment,
+    )
     out, err = process.communicate(timeout=600)
     if process.returncode != 0:
         row("reference client", "failed", "", err.strip().splitlines()[-1] if err.strip() else "")
@@ -438,8 +530,11 @@ def bench_reference(server: Server, cache_dir: Path, python: str, rounds: int, c
     figures = json.loads(out.strip().splitlines()[-1])
     row(f"reference {figures['version']}: bare requests GET", f"{figures['bare'] * 1e6:8.0f} us")
     ratio = figures["client"] / figures["bare"]
-    row("reference Client.get_document / its bare", f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
-        "(info)")
+    row(
+        "reference Client.get_document / its bare",
+        f"{figures['client'] * 1e6:6.0f} us  {ratio:4.2f}x",
+        "(info)",
+    )
     session.close()
 
 
@@ -447,27 +542,43 @@ def bench_reference(server: Server, cache_dir: Path, python: str, rounds: int, c
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke test in < 60 s")
     parser.add_argument("--reference-python", help="a Python with the published lucidtech-las installed")
     options = parser.parse_args(argv)
     quick = options.quick
     started = time.perf_counter()
-    print(f"las benchmarks ({'quick' if quick else 'full'}): Python {sys.version.split()[0]}, "
-          f"requests {requests.__version__}, {os.cpu_count()} CPUs")
+    print(
+        f"las benchmarks ({'quick' if quick else 'full'}): Python {sys.version.split()[0]}, "
+        f"requests {requests.__version__}, {os.cpu_count()} CPUs"
+    )
     print(f"  {'figure':<52} {'measured':>22}  {'target':<18} verdict")
     with tempfile.TemporaryDirectory(prefix="las-bench-") as directory:
         cache_dir = Path(directory)
         with ServerProcess() as server:
             bench_latency(server, cache_dir, rounds=5 if quick else 15, calls=40 if quick else 200)
-            bench_iteration(server, cache_dir, documents=10_000 if quick else 100_000, rounds=1 if quick else 3)
+            bench_iteration(
+                server, cache_dir, documents=10_000 if quick else 100_000, rounds=1 if quick else 3
+            )
             bench_upload(server, cache_dir, rounds=1 if quick else 5)
-            bench_threads(server, cache_dir, total=400 if quick else 3000, rounds=1 if quick else 3,
-                          latency_total=160 if quick else 800)
+            bench_threads(
+                server,
+                cache_dir,
+                total=400 if quick else 3000,
+                rounds=1 if quick else 3,
+                latency_total=160 if quick else 800,
+            )
             bench_emulator(server, cache_dir, count=600 if quick else 6000)
             if options.reference_python:
-                bench_reference(server, cache_dir, options.reference_python,
-                                rounds=5 if quick else 15, calls=40 if quick else 200)
+                bench_reference(
+                    server,
+                    cache_dir,
+                    options.reference_python,
+                    rounds=5 if quick else 15,
+                    calls=40 if quick else 200,
+                )
         if not quick:
             with InProcessServer() as in_process:
                 bench_latency(in_process, cache_dir, rounds=15, calls=200, suffix=" [in-process]")

@@ -55,8 +55,9 @@ class Contract:
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
-        self.definitions = {name: _convert(schema)
-                            for name, schema in document["components"]["schemas"].items()}
+        self.definitions = {
+            name: _convert(schema) for name, schema in document["components"]["schemas"].items()
+        }
         self._templates: list[tuple[re.Pattern[str], str]] = []
         for template in document["paths"]:
             pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
@@ -64,8 +65,12 @@ class Contract:
 
     def operations(self) -> list[tuple[str, str]]:
         """Every (METHOD, path template) of the contract."""
-        return [(method.upper(), template) for template, item in self.document["paths"].items()
-                for method in item if method in METHODS]
+        return [
+            (method.upper(), template)
+            for template, item in self.document["paths"].items()
+            for method in item
+            if method in METHODS
+        ]
 
     def match(self, method: str, path: str) -> tuple[str, dict[str, Any]]:
         """The path template and operation object of a request (path without query)."""
@@ -74,8 +79,7 @@ class Contract:
             if pattern.match(path):
                 operation = self.document["paths"][template].get(method.lower())
                 if operation is None:
-                    raise AssertionError(f"{method} {path}: the contract has no such operation on "
-                                         f"{template}")
+                    raise AssertionError(f"{method} {path}: the contract has no such operation on {template}")
                 return template, operation
         raise AssertionError(f"{method} {path}: no path of the contract matches")
 
@@ -86,19 +90,20 @@ class Contract:
         if errors:
             details = "\n".join(
                 f"  at {'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message[:300]}"
-                for error in errors[:8])
+                for error in errors[:8]
+            )
             raise AssertionError(f"{what} does not match the contract:\n{details}")
 
-    def validate_request(self, method: str, path: str, query: Mapping[str, Sequence[str]],
-                         body: Any) -> None:
+    def validate_request(self, method: str, path: str, query: Mapping[str, Sequence[str]], body: Any) -> None:
         """Check query parameter names and the JSON body (None = no body) of a request."""
         template, operation = self.match(method, path)
         parameters = operation.get("parameters", [])
         known = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
         unknown = sorted(set(query) - known)
         if unknown:
-            raise AssertionError(f"{method} {template}: unknown query parameter(s) {unknown}; "
-                                 f"allowed: {sorted(known)}")
+            raise AssertionError(
+                f"{method} {template}: unknown query parameter(s) {unknown}; allowed: {sorted(known)}"
+            )
         request_body = operation.get("requestBody")
         if request_body is None:
             if body is not None:
@@ -117,8 +122,9 @@ class Contract:
         responses = operation["responses"]
         response = responses.get(str(status)) or responses.get("default")
         if response is None:
-            raise AssertionError(f"{method} {template}: status {status} is not in the contract "
-                                 f"({', '.join(responses)})")
+            raise AssertionError(
+                f"{method} {template}: status {status} is not in the contract ({', '.join(responses)})"
+            )
         schema = response.get("content", {}).get("application/json", {}).get("schema")
         if schema is None or (status == 204 and body in (None, b"", "")):
             return

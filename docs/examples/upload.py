@@ -8,7 +8,11 @@ dataset = las.Dataset.create(name="training data")
 items = [
     b"%PDF-1.4 first",  # content only
     (b"%PDF-1.4 second", {"total_amount": "10.00"}),  # (content, ground truth)
-    {"content": b"%PDF-1.4 third", "ground_truth": {"total_amount": "30.00"}, "content_type": "application/pdf"},
+    {
+        "content": b"%PDF-1.4 third",
+        "ground_truth": {"total_amount": "30.00"},
+        "content_type": "application/pdf",
+    },
     b"this is not a PDF, JPEG, PNG or TIFF",  # will fail: the content type cannot be detected
 ]
 

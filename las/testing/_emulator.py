@@ -41,9 +41,15 @@ class Emulator:
         token_ttl: Lifetime of access tokens in seconds (also the ``expires_in`` answered).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
-                 client_id: str = "las-emulator-client", client_secret: str | None = None,
-                 token_ttl: float = 3600.0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        client_id: str = "las-emulator-client",
+        client_secret: str | None = None,
+        token_ttl: float = 3600.0,
+    ) -> None:
         self.host = host
         self._port = port
         self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl)
@@ -56,9 +62,12 @@ class Emulator:
         """Bind and serve on a background (daemon) thread; returns self. Idempotent."""
         if self._server is None:
             server = HTTPServer(self.host, self._port, self._service)
-            self._thread = threading.Thread(target=server.serve_forever, kwargs={
-                "poll_interval": 0.05}, name=f"las-emulator:{server.server_address[1]}",
-                daemon=True)
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"las-emulator:{server.server_address[1]}",
+                daemon=True,
+            )
             self._server = server
             self._thread.start()
         return self
@@ -76,8 +85,9 @@ class Emulator:
     def __enter__(self) -> Emulator:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.stop()
 
     # -- addresses and credentials ---------------------------------------------------------
@@ -95,8 +105,7 @@ class Emulator:
             RuntimeError: the emulator is not started.
         """
         if self._server is None:
-            raise RuntimeError("the emulator is not running; call start() or use `with "
-                               "Emulator() as emu:`")
+            raise RuntimeError("the emulator is not running; call start() or use `with Emulator() as emu:`")
         host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self.port}"
 
@@ -141,8 +150,9 @@ class Emulator:
         """Make every access token issued so far invalid (API answers 403) to test refresh."""
         self._service.expire_tokens()
 
-    def register_docker_handler(self, transition_id: str,
-                                handler: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def register_docker_handler(
+        self, transition_id: str, handler: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
         """Run ``handler(input) -> output`` for executions of the docker transition.
 
         Without a handler a docker transition outputs its input. An exception raised by the
@@ -152,9 +162,14 @@ class Emulator:
         with state.lock:
             state.docker_handlers[transition_id] = handler
 
-    def seed_documents(self, n: int, *, dataset_id: str | None = None,
-                       content: bytes = DEFAULT_CONTENT,
-                       content_type: str = "application/pdf") -> list[str]:
+    def seed_documents(
+        self,
+        n: int,
+        *,
+        dataset_id: str | None = None,
+        content: bytes = DEFAULT_CONTENT,
+        content_type: str = "application/pdf",
+    ) -> list[str]:
         """Insert ``n`` documents straight into the store (fast: 100,000 in well under a second).
 
         Returns:
@@ -177,9 +192,16 @@ class Emulator:
             retention = dataset["retentionInDays"] if dataset else DEFAULT_RETENTION_IN_DAYS
             insert, next_seq = state.documents.insert, state.next_seq
             for document_id in ids:
-                row = {"documentId": document_id, "contentType": content_type, "content": encoded,
-                       "retentionInDays": retention, "createdTime": created, "createdBy": owner,
-                       "updatedTime": None, "updatedBy": None}
+                row = {
+                    "documentId": document_id,
+                    "contentType": content_type,
+                    "content": encoded,
+                    "retentionInDays": retention,
+                    "createdTime": created,
+                    "createdBy": owner,
+                    "updatedTime": None,
+                    "updatedBy": None,
+                }
                 if dataset_id is not None:
                     row["datasetId"] = dataset_id
                 insert(document_id, row, next_seq())
@@ -190,24 +212,32 @@ class Emulator:
 
     # -- faults ----------------------------------------------------------------------------
 
-    def fail_next(self, n: int = 1, *, status: int = 503, retry_after: float | str | None = None,
-                  body: bytes | None = None, content_type: str = "application/json",
-                  method: str | None = None, path: str | None = None) -> None:
+    def fail_next(
+        self,
+        n: int = 1,
+        *,
+        status: int = 503,
+        retry_after: float | str | None = None,
+        body: bytes | None = None,
+        content_type: str = "application/json",
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
         """Answer the next ``n`` matching API requests with ``status`` instead of handling them.
 
         ``retry_after`` adds a ``Retry-After`` header; ``body`` replaces the JSON error body
         (e.g. an HTML page, ``b""`` or truncated JSON). Filters: see :mod:`las.testing._faults`
         (no ``path``: any API request but not the token endpoint; ``path="/token"`` for it).
         """
-        self._service.faults.add(Fault("status", n, method, path, status, retry_after, body,
-                                       content_type))
+        self._service.faults.add(Fault("status", n, method, path, status, retry_after, body, content_type))
 
     def drop_next(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> None:
         """Close the connection of the next ``n`` matching requests without any answer."""
         self._service.faults.add(Fault("drop", n, method, path))
 
-    def delay_next(self, n: int = 1, seconds: float = 0.5, *, method: str | None = None,
-                   path: str | None = None) -> None:
+    def delay_next(
+        self, n: int = 1, seconds: float = 0.5, *, method: str | None = None, path: str | None = None
+    ) -> None:
         """Wait ``seconds`` before answering the next ``n`` matching requests."""
         self._service.faults.add(Fault("delay", n, method, path, seconds=seconds))
 
@@ -215,17 +245,31 @@ class Emulator:
         """Answer 429 with ``Retry-After`` above this rate (token bucket); None removes it."""
         self._service.faults.set_rate_limit(requests_per_second)
 
-    def fail_randomly(self, probability: float, *, status: int = 503,
-                      retry_after: float | str | None = None, method: str | None = None,
-                      path: str | None = None, seed: int = 0,
-                      kinds: tuple[str, ...] = ("status",)) -> None:
+    def fail_randomly(
+        self,
+        probability: float,
+        *,
+        status: int = 503,
+        retry_after: float | str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        seed: int = 0,
+        kinds: tuple[str, ...] = ("status",),
+    ) -> None:
         """Fault each matching request with ``probability`` (reproducible with ``seed``).
 
         ``kinds`` picks among ``"status"`` (answer ``status``) and ``"drop"`` (close the
         connection). Call with probability 0 or :meth:`clear_faults` to stop.
         """
-        self._service.faults.set_random(probability, status=status, retry_after=retry_after,
-                                        method=method, path=path, seed=seed, kinds=kinds)
+        self._service.faults.set_random(
+            probability,
+            status=status,
+            retry_after=retry_after,
+            method=method,
+            path=path,
+            seed=seed,
+            kinds=kinds,
+        )
 
     def clear_faults(self) -> None:
         """Remove every armed fault, the rate limit and random faults."""

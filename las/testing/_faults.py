@@ -57,8 +57,11 @@ class Fault:
     seconds: float = 0.0
 
     def concerns(self, method: str, path: str) -> bool:
-        return (self.remaining > 0 and (self.method is None or self.method.upper() == method)
-                and path_matches(self.path, path))
+        return (
+            self.remaining > 0
+            and (self.method is None or self.method.upper() == method)
+            and path_matches(self.path, path)
+        )
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,14 @@ class Action:
     content_type: str = "application/json"
 
 
-def error_action(status: int, retry_after: float | str | None, body: bytes | None,
-                 content_type: str, delay: float, reason: str) -> Action:
+def error_action(
+    status: int,
+    retry_after: float | str | None,
+    body: bytes | None,
+    content_type: str,
+    delay: float,
+    reason: str,
+) -> Action:
     try:
         phrase = http.HTTPStatus(status).phrase
     except ValueError:
@@ -82,8 +91,7 @@ def error_action(status: int, retry_after: float | str | None, body: bytes | Non
     if body is None:
         body = json.dumps({"message": f"{phrase} ({reason})"}, separators=(",", ":")).encode()
     headers = () if retry_after is None else (("Retry-After", format_retry_after(retry_after)),)
-    return Action(delay=delay, status=status, headers=headers, body=body,
-                  content_type=content_type)
+    return Action(delay=delay, status=status, headers=headers, body=body, content_type=content_type)
 
 
 @dataclass
@@ -114,24 +122,32 @@ class Faults:
 
     def set_rate_limit(self, requests_per_second: float | None) -> None:
         if requests_per_second is not None and requests_per_second <= 0:
-            raise ValueError(f"requests_per_second must be positive or None, "
-                             f"got {requests_per_second}")
+            raise ValueError(f"requests_per_second must be positive or None, got {requests_per_second}")
         with self._lock:
             self._rate = requests_per_second
             self._tokens = max(1.0, requests_per_second or 0.0)
             self._refilled = time.monotonic()
 
-    def set_random(self, probability: float, *, status: int, retry_after: float | str | None,
-                   method: str | None, path: str | None, seed: int,
-                   kinds: tuple[str, ...]) -> None:
+    def set_random(
+        self,
+        probability: float,
+        *,
+        status: int,
+        retry_after: float | str | None,
+        method: str | None,
+        path: str | None,
+        seed: int,
+        kinds: tuple[str, ...],
+    ) -> None:
         if not 0.0 <= probability <= 1.0:
             raise ValueError(f"probability must be between 0 and 1, got {probability}")
         unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
         if unknown or not kinds:
             raise ValueError(f"kinds must be a non-empty subset of {FAULT_KINDS}, got {kinds}")
         with self._lock:
-            self._random = _RandomFaults(probability, status, retry_after, method, path,
-                                         tuple(kinds), random.Random(seed))
+            self._random = _RandomFaults(
+                probability, status, retry_after, method, path, tuple(kinds), random.Random(seed)
+            )
 
     def clear(self) -> None:
         with self._lock:
@@ -157,20 +173,36 @@ class Faults:
             if chosen is not None:
                 if chosen.kind == "drop":
                     return Action(delay=delay, drop=True)
-                return error_action(chosen.status, chosen.retry_after, chosen.body,
-                                    chosen.content_type, delay, "fault injected by the emulator")
+                return error_action(
+                    chosen.status,
+                    chosen.retry_after,
+                    chosen.body,
+                    chosen.content_type,
+                    delay,
+                    "fault injected by the emulator",
+                )
             limited = self._rate_limited(path)
             if limited is not None:
-                return error_action(429, limited, None, "application/json", delay,
-                                    "rate limit of the emulator exceeded")
+                return error_action(
+                    429, limited, None, "application/json", delay, "rate limit of the emulator exceeded"
+                )
             chance = self._random
-            if (chance is not None and (chance.method is None or chance.method.upper() == method)
-                    and path_matches(chance.path, path)
-                    and chance.rng.random() < chance.probability):
+            if (
+                chance is not None
+                and (chance.method is None or chance.method.upper() == method)
+                and path_matches(chance.path, path)
+                and chance.rng.random() < chance.probability
+            ):
                 if chance.rng.choice(chance.kinds) == "drop":
                     return Action(delay=delay, drop=True)
-                return error_action(chance.status, chance.retry_after, None, "application/json",
-                                    delay, "random fault injected by the emulator")
+                return error_action(
+                    chance.status,
+                    chance.retry_after,
+                    None,
+                    "application/json",
+                    delay,
+                    "random fault injected by the emulator",
+                )
             return Action(delay=delay)
 
     def _rate_limited(self, path: str) -> float | None:

@@ -64,19 +64,32 @@ def new_client_id() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(26))
 
 
-def add_app_client(state: State, caller: str | None, client_id: str, client_secret: str | None,
-                   body: dict[str, Any], app_client_id: str | None = None) -> Row:
+def add_app_client(
+    state: State,
+    caller: str | None,
+    client_id: str,
+    client_secret: str | None,
+    body: dict[str, Any],
+    app_client_id: str | None = None,
+) -> Row:
     """Store an app client (with a fresh id unless ``app_client_id`` is given).
 
     Its credentials can then get access tokens from ``/token``.
     """
     row: Row = {
-        "clientId": client_id, "hasSecret": client_secret is not None,
-        "apiKey": secrets.token_urlsafe(30), "name": body.get("name"),
-        "description": body.get("description"), "callbackUrls": body.get("callbackUrls", []),
-        "loginUrls": body.get("loginUrls", []), "logoutUrls": body.get("logoutUrls", []),
-        "defaultLoginUrl": body.get("defaultLoginUrl"), "_clientSecret": client_secret,
-        "createdTime": now_iso(), "updatedTime": None, "updatedBy": None,
+        "clientId": client_id,
+        "hasSecret": client_secret is not None,
+        "apiKey": secrets.token_urlsafe(30),
+        "name": body.get("name"),
+        "description": body.get("description"),
+        "callbackUrls": body.get("callbackUrls", []),
+        "loginUrls": body.get("loginUrls", []),
+        "logoutUrls": body.get("logoutUrls", []),
+        "defaultLoginUrl": body.get("defaultLoginUrl"),
+        "_clientSecret": client_secret,
+        "createdTime": now_iso(),
+        "updatedTime": None,
+        "updatedBy": None,
     }
     if app_client_id is None:
         row = state.insert(state.app_clients, "app-client", row, "appClientId")
@@ -112,8 +125,9 @@ def delete_app_client(call: Call) -> Reply:
     app_client_id = call.params["appClientId"]
     state.app_clients.require(app_client_id)
     if app_client_id == call.caller:
-        raise ApiError(400, f"{app_client_id} is the app client making this request; "
-                            "use another app client to delete it")
+        raise ApiError(
+            400, f"{app_client_id} is the app client making this request; use another app client to delete it"
+        )
     return 200, public(state.app_clients.delete(app_client_id))  # its tokens stop working
 
 
@@ -122,9 +136,13 @@ def delete_app_client(call: Call) -> Reply:
 
 
 def create_asset(call: Call) -> Reply:
-    row = call.stamp_created({"name": call.body.get("name"),
-                              "description": call.body.get("description"),
-                              "content": call.body["content"]})
+    row = call.stamp_created(
+        {
+            "name": call.body.get("name"),
+            "description": call.body.get("description"),
+            "content": call.body["content"],
+        }
+    )
     row = call.state.insert(call.state.assets, "asset", row, "assetId")
     return 200, public(row)
 
@@ -161,13 +179,19 @@ def render_dataset(state: State, row: Row) -> dict[str, Any]:
 
 def create_dataset(call: Call) -> Reply:
     body = call.body
-    row = call.stamp_created({
-        "name": body.get("name"), "description": body.get("description"),
-        "retentionInDays": body.get("retentionInDays", DEFAULT_RETENTION_IN_DAYS),
-        "containsPersonallyIdentifiableInformation":
-            body.get("containsPersonallyIdentifiableInformation", False),
-        "storageLocation": "EU", "version": 0, "groundTruthSummary": {},
-    })
+    row = call.stamp_created(
+        {
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "retentionInDays": body.get("retentionInDays", DEFAULT_RETENTION_IN_DAYS),
+            "containsPersonallyIdentifiableInformation": body.get(
+                "containsPersonallyIdentifiableInformation", False
+            ),
+            "storageLocation": "EU",
+            "version": 0,
+            "groundTruthSummary": {},
+        }
+    )
     row = call.state.insert(call.state.datasets, "dataset", row, "datasetId")
     return 200, render_dataset(call.state, row)
 
@@ -194,8 +218,11 @@ def delete_dataset(call: Call) -> Reply:
     state.datasets.require(dataset_id)
     count = state.documents.count("datasetId", dataset_id)
     if count:
-        raise ApiError(400, f"{dataset_id} still contains {count} document(s); delete them first "
-                            f"(DELETE /documents?datasetId={dataset_id})")
+        raise ApiError(
+            400,
+            f"{dataset_id} still contains {count} document(s); delete them first "
+            f"(DELETE /documents?datasetId={dataset_id})",
+        )
     return 200, render_dataset(state, state.datasets.delete(dataset_id))
 
 
@@ -216,8 +243,9 @@ def create_document(call: Call) -> Reply:
     retention = body.get("retentionInDays")
     if retention is None:
         retention = dataset["retentionInDays"] if dataset else DEFAULT_RETENTION_IN_DAYS
-    row = call.stamp_created({"contentType": body["contentType"], "content": body["content"],
-                              "retentionInDays": retention})
+    row = call.stamp_created(
+        {"contentType": body["contentType"], "content": body["content"], "retentionInDays": retention}
+    )
     for name in ("consentId", "datasetId", "batchId", "groundTruth"):
         if name in body:
             row[name] = body[name]
@@ -227,22 +255,26 @@ def create_document(call: Call) -> Reply:
 
 
 def list_documents(call: Call) -> Reply:
-    rows, token = call.state.documents.page(call.query, indexed_filters=_echo(
-        call.query, *_DOCUMENT_FILTERS))
-    return 200, {"documents": [public(row, "content") for row in rows], "nextToken": token,
-                 **_echo(call.query, *_DOCUMENT_FILTERS)}
+    rows, token = call.state.documents.page(call.query, indexed_filters=_echo(call.query, *_DOCUMENT_FILTERS))
+    return 200, {
+        "documents": [public(row, "content") for row in rows],
+        "nextToken": token,
+        **_echo(call.query, *_DOCUMENT_FILTERS),
+    }
 
 
 def delete_documents(call: Call) -> Reply:
     """Delete one page of the matching documents and answer them (``nextToken`` for the rest)."""
     state = call.state
-    rows, token = state.documents.page(call.query, indexed_filters=_echo(
-        call.query, *_DOCUMENT_FILTERS))
+    rows, token = state.documents.page(call.query, indexed_filters=_echo(call.query, *_DOCUMENT_FILTERS))
     for row in rows:
         state.documents.delete(row["documentId"])
         _bump_dataset(state, row.get("datasetId"))
-    return 200, {"documents": [public(row, "content") for row in rows], "nextToken": token,
-                 **_echo(call.query, *_DOCUMENT_FILTERS)}
+    return 200, {
+        "documents": [public(row, "content") for row in rows],
+        "nextToken": token,
+        **_echo(call.query, *_DOCUMENT_FILTERS),
+    }
 
 
 def get_document(call: Call) -> Reply:
@@ -285,12 +317,17 @@ def render_model(state: State, row: Row) -> dict[str, Any]:
 
 def create_model(call: Call) -> Reply:
     body = call.body
-    row = call.stamp_created({
-        "name": body.get("name"), "description": body.get("description"),
-        "width": body["width"], "height": body["height"], "fieldConfig": body["fieldConfig"],
-        "preprocessConfig": body.get("preprocessConfig", dict(DEFAULT_PREPROCESS_CONFIG)),
-        "status": "inactive",
-    })
+    row = call.stamp_created(
+        {
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "width": body["width"],
+            "height": body["height"],
+            "fieldConfig": body["fieldConfig"],
+            "preprocessConfig": body.get("preprocessConfig", dict(DEFAULT_PREPROCESS_CONFIG)),
+            "status": "inactive",
+        }
+    )
     row = call.state.insert(call.state.models, "model", row, "modelId")
     return 200, render_model(call.state, row)
 
@@ -316,8 +353,11 @@ def delete_model(call: Call) -> Reply:
     state.models.require(model_id)
     count = state.data_bundles.count("modelId", model_id)
     if count:
-        raise ApiError(400, f"{model_id} still has {count} data bundle(s); delete them first "
-                            f"(DELETE /models/{model_id}/dataBundles/<dataBundleId>)")
+        raise ApiError(
+            400,
+            f"{model_id} still has {count} data bundle(s); delete them first "
+            f"(DELETE /models/{model_id}/dataBundles/<dataBundleId>)",
+        )
     return 200, render_model(state, state.models.delete(model_id))
 
 
@@ -325,11 +365,20 @@ def create_data_bundle(call: Call) -> Reply:
     state, body = call.state, call.body
     model_id = call.params["modelId"]
     state.models.require(model_id)
-    datasets = [render_dataset(state, state.datasets.require(dataset_id))
-                for dataset_id in dict.fromkeys(body["datasetIds"])]
-    row = call.stamp_created({"modelId": model_id, "name": body.get("name"),
-                              "description": body.get("description"), "datasets": datasets,
-                              "status": "ready", "summary": {}})
+    datasets = [
+        render_dataset(state, state.datasets.require(dataset_id))
+        for dataset_id in dict.fromkeys(body["datasetIds"])
+    ]
+    row = call.stamp_created(
+        {
+            "modelId": model_id,
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "datasets": datasets,
+            "status": "ready",
+            "summary": {},
+        }
+    )
     row = state.insert(state.data_bundles, "model-data-bundle", row, "dataBundleId")
     return 200, public(row)
 
@@ -340,10 +389,15 @@ def list_data_bundles(call: Call) -> Reply:
     state.models.require(model_id)
     statuses = call.query.get("status")
     rows, token = state.data_bundles.page(
-        call.query, indexed_filters={"modelId": [model_id]},
-        where=(lambda row: row["status"] in statuses) if statuses else None)
-    return 200, {"dataBundles": [public(row) for row in rows], "nextToken": token,
-                 **_echo(call.query, "status")}
+        call.query,
+        indexed_filters={"modelId": [model_id]},
+        where=(lambda row: row["status"] in statuses) if statuses else None,
+    )
+    return 200, {
+        "dataBundles": [public(row) for row in rows],
+        "nextToken": token,
+        **_echo(call.query, "status"),
+    }
 
 
 def _data_bundle(call: Call) -> Row:
@@ -371,14 +425,23 @@ def delete_data_bundle(call: Call) -> Reply:
 
 def render_organization(state: State) -> dict[str, Any]:
     counts = {
-        "AppClients": len(state.app_clients), "Assets": len(state.assets), "Batches": 0,
-        "Datasets": len(state.datasets), "Models": len(state.models),
-        "Secrets": len(state.secrets), "Transitions": len(state.transitions),
-        "Users": len(state.users), "Workflows": len(state.workflows),
+        "AppClients": len(state.app_clients),
+        "Assets": len(state.assets),
+        "Batches": 0,
+        "Datasets": len(state.datasets),
+        "Models": len(state.models),
+        "Secrets": len(state.secrets),
+        "Transitions": len(state.transitions),
+        "Users": len(state.users),
+        "Workflows": len(state.workflows),
     }
-    monthly = {"DataBundles": "model-data-bundle", "Documents": "document",
-               "Predictions": "prediction", "TransitionExecutions": "transition-execution",
-               "WorkflowExecutions": "workflow-execution"}
+    monthly = {
+        "DataBundles": "model-data-bundle",
+        "Documents": "document",
+        "Predictions": "prediction",
+        "TransitionExecutions": "transition-execution",
+        "WorkflowExecutions": "workflow-execution",
+    }
     answer = public(state.organization)
     for name, count in counts.items():
         answer[f"numberOf{name}Allowed"] = ALLOWED
@@ -458,9 +521,13 @@ def create_prediction(call: Call) -> Reply:
             confidence = round(0.9 + seed[31] / 2550, 4)
         predictions.append({"label": label, "value": value, "confidence": confidence})
     seed = _digest(document["documentId"], model["modelId"])
-    row = {"documentId": document["documentId"], "modelId": model["modelId"],
-           "predictions": predictions, "inferenceTime": round(0.5 + seed[0] / 100, 3),
-           "timestamp": int(time.time())}
+    row = {
+        "documentId": document["documentId"],
+        "modelId": model["modelId"],
+        "predictions": predictions,
+        "inferenceTime": round(0.5 + seed[0] / 100, 3),
+        "timestamp": int(time.time()),
+    }
     row = state.insert(state.predictions, "prediction", row, "predictionId")
     return 200, public(row)
 
@@ -475,9 +542,13 @@ def list_predictions(call: Call) -> Reply:
 
 
 def create_secret(call: Call) -> Reply:
-    row = call.stamp_created({"name": call.body.get("name"),
-                              "description": call.body.get("description"),
-                              "_data": call.body["data"]})
+    row = call.stamp_created(
+        {
+            "name": call.body.get("name"),
+            "description": call.body.get("description"),
+            "_data": call.body["data"],
+        }
+    )
     row = call.state.insert(call.state.secrets, "secret", row, "secretId")
     return 200, public(row)
 
@@ -510,8 +581,14 @@ def create_user(call: Call) -> Reply:
     email = body["email"]
     if any(user["email"].lower() == email.lower() for user in state.users):
         raise ApiError(400, f"body.email: a user with email {email!r} already exists")
-    row = call.stamp_created({"email": email, "name": body.get("name"),
-                              "avatar": body.get("avatar"), "_appClientId": body.get("appClientId")})
+    row = call.stamp_created(
+        {
+            "email": email,
+            "name": body.get("name"),
+            "avatar": body.get("avatar"),
+            "_appClientId": body.get("appClientId"),
+        }
+    )
     row = state.insert(state.users, "user", row, "userId")
     return 200, public(row)
 
@@ -534,4 +611,3 @@ def update_user(call: Call) -> Reply:
 def delete_user(call: Call) -> Reply:
     call.state.users.require(call.params["userId"])
     return 200, public(call.state.users.delete(call.params["userId"]))
-

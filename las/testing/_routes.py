@@ -17,10 +17,18 @@ from las.testing import _workflows as w
 from las.testing._call import Handler
 
 PARAM_KINDS: Final = {
-    "appClientId": "app-client", "assetId": "asset", "dataBundleId": "model-data-bundle",
-    "datasetId": "dataset", "documentId": "document", "logId": "log", "modelId": "model",
-    "organizationId": "organization", "secretId": "secret", "transitionId": "transition",
-    "userId": "user", "workflowId": "workflow",
+    "appClientId": "app-client",
+    "assetId": "asset",
+    "dataBundleId": "model-data-bundle",
+    "datasetId": "dataset",
+    "documentId": "document",
+    "logId": "log",
+    "modelId": "model",
+    "organizationId": "organization",
+    "secretId": "secret",
+    "transitionId": "transition",
+    "userId": "user",
+    "workflowId": "workflow",
 }
 
 
@@ -71,14 +79,16 @@ ROUTES: Final = (
     Route("PATCH", "/models/{modelId}", h.update_model, body=v.PATCH_MODEL),
     Route("DELETE", "/models/{modelId}", h.delete_model),
     Route("GET", "/models/{modelId}/dataBundles", h.list_data_bundles, v.DATA_BUNDLES_QUERY),
-    Route("POST", "/models/{modelId}/dataBundles", h.create_data_bundle,
-          body=v.POST_DATA_BUNDLES),
-    Route("PATCH", "/models/{modelId}/dataBundles/{dataBundleId}", h.update_data_bundle,
-          body=v.PATCH_DATA_BUNDLE),
+    Route("POST", "/models/{modelId}/dataBundles", h.create_data_bundle, body=v.POST_DATA_BUNDLES),
+    Route(
+        "PATCH",
+        "/models/{modelId}/dataBundles/{dataBundleId}",
+        h.update_data_bundle,
+        body=v.PATCH_DATA_BUNDLE,
+    ),
     Route("DELETE", "/models/{modelId}/dataBundles/{dataBundleId}", h.delete_data_bundle),
     Route("GET", "/organizations/{organizationId}", h.get_organization),
-    Route("PATCH", "/organizations/{organizationId}", h.update_organization,
-          body=v.PATCH_ORGANIZATION),
+    Route("PATCH", "/organizations/{organizationId}", h.update_organization, body=v.PATCH_ORGANIZATION),
     Route("GET", "/predictions", h.list_predictions, v.PAGE_QUERY),
     Route("POST", "/predictions", h.create_prediction, body=v.POST_PREDICTIONS),
     Route("GET", "/secrets", h.list_secrets, v.PAGE_QUERY),
@@ -90,16 +100,35 @@ ROUTES: Final = (
     Route("GET", "/transitions/{transitionId}", w.get_transition),
     Route("PATCH", "/transitions/{transitionId}", w.update_transition, body=v.PATCH_TRANSITION),
     Route("DELETE", "/transitions/{transitionId}", w.delete_transition),
-    Route("GET", "/transitions/{transitionId}/executions", w.list_transition_executions,
-          v.TRANSITION_EXECUTIONS_QUERY),
-    Route("POST", "/transitions/{transitionId}/executions", w.execute_transition,
-          body=v.POST_TRANSITION_EXECUTION),
-    Route("GET", "/transitions/{transitionId}/executions/{executionId}",
-          w.get_transition_execution, kinds=_TE),
-    Route("PATCH", "/transitions/{transitionId}/executions/{executionId}",
-          w.update_transition_execution, body=v.PATCH_TRANSITION_EXECUTION, kinds=_TE),
-    Route("POST", "/transitions/{transitionId}/executions/{executionId}/heartbeats",
-          w.send_heartbeat, body=v.POST_HEARTBEAT, kinds=_TE),
+    Route(
+        "GET",
+        "/transitions/{transitionId}/executions",
+        w.list_transition_executions,
+        v.TRANSITION_EXECUTIONS_QUERY,
+    ),
+    Route(
+        "POST",
+        "/transitions/{transitionId}/executions",
+        w.execute_transition,
+        body=v.POST_TRANSITION_EXECUTION,
+    ),
+    Route(
+        "GET", "/transitions/{transitionId}/executions/{executionId}", w.get_transition_execution, kinds=_TE
+    ),
+    Route(
+        "PATCH",
+        "/transitions/{transitionId}/executions/{executionId}",
+        w.update_transition_execution,
+        body=v.PATCH_TRANSITION_EXECUTION,
+        kinds=_TE,
+    ),
+    Route(
+        "POST",
+        "/transitions/{transitionId}/executions/{executionId}/heartbeats",
+        w.send_heartbeat,
+        body=v.POST_HEARTBEAT,
+        kinds=_TE,
+    ),
     Route("GET", "/users", h.list_users, v.PAGE_QUERY),
     Route("POST", "/users", h.create_user, body=v.POST_USERS),
     Route("GET", "/users/{userId}", h.get_user),
@@ -110,23 +139,27 @@ ROUTES: Final = (
     Route("GET", "/workflows/{workflowId}", w.get_workflow),
     Route("PATCH", "/workflows/{workflowId}", w.update_workflow, body=v.PATCH_WORKFLOW),
     Route("DELETE", "/workflows/{workflowId}", w.delete_workflow),
-    Route("GET", "/workflows/{workflowId}/executions", w.list_workflow_executions,
-          v.WORKFLOW_EXECUTIONS_QUERY),
-    Route("POST", "/workflows/{workflowId}/executions", w.execute_workflow,
-          body=v.POST_WORKFLOW_EXECUTIONS),
-    Route("GET", "/workflows/{workflowId}/executions/{executionId}", w.get_workflow_execution,
-          kinds=_WE),
-    Route("PATCH", "/workflows/{workflowId}/executions/{executionId}",
-          w.update_workflow_execution, body=v.PATCH_WORKFLOW_EXECUTION, kinds=_WE),
-    Route("DELETE", "/workflows/{workflowId}/executions/{executionId}",
-          w.delete_workflow_execution, kinds=_WE),
+    Route(
+        "GET", "/workflows/{workflowId}/executions", w.list_workflow_executions, v.WORKFLOW_EXECUTIONS_QUERY
+    ),
+    Route("POST", "/workflows/{workflowId}/executions", w.execute_workflow, body=v.POST_WORKFLOW_EXECUTIONS),
+    Route("GET", "/workflows/{workflowId}/executions/{executionId}", w.get_workflow_execution, kinds=_WE),
+    Route(
+        "PATCH",
+        "/workflows/{workflowId}/executions/{executionId}",
+        w.update_workflow_execution,
+        body=v.PATCH_WORKFLOW_EXECUTION,
+        kinds=_WE,
+    ),
+    Route(
+        "DELETE", "/workflows/{workflowId}/executions/{executionId}", w.delete_workflow_execution, kinds=_WE
+    ),
 )
 
 
 def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", template)
-    pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)"
-                      for i, part in enumerate(parts))
+    pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts))
     return re.compile(f"^{pattern}$")
 
 

@@ -101,12 +101,21 @@ class Service:
         """Fresh state, no faults, no recorded requests; issued tokens of the emulator's own app
         client stay valid."""
         state = State()
-        state.organization = {"organizationId": self.organization_id,
-                              "name": "Emulated organization", "description": None,
-                              "updatedTime": None, "updatedBy": None}
-        add_app_client(state, None, self.client_id, self.client_secret,
-                       {"name": "las emulator", "description": "The emulator's own app client"},
-                       app_client_id=self.app_client_id)
+        state.organization = {
+            "organizationId": self.organization_id,
+            "name": "Emulated organization",
+            "description": None,
+            "updatedTime": None,
+            "updatedBy": None,
+        }
+        add_app_client(
+            state,
+            None,
+            self.client_id,
+            self.client_secret,
+            {"name": "las emulator", "description": "The emulator's own app client"},
+            app_client_id=self.app_client_id,
+        )
         self.state = state
         self.faults.clear()
         with self._records_lock:
@@ -129,8 +138,7 @@ class Service:
 
     # -- one request -----------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str],
-               body: bytes) -> Response | None:
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response | None:
         """Answer one request; None means: close the connection without answering."""
         parts = urlsplit(target)
         path = parts.path or "/"
@@ -147,23 +155,24 @@ class Service:
         if action.drop:
             response = None
         elif action.status is not None:
-            response = Response(action.status, action.body, action.content_type,
-                                list(action.headers))
+            response = Response(action.status, action.body, action.content_type, list(action.headers))
         else:
             response = self._answer(method, path, query, headers, body)
         try:
             decoded = json.loads(body) if body else None
         except ValueError:
             decoded = None
-        record = RecordedRequest(method, path, query, dict(headers), body, decoded,
-                                 response.status if response else 0, received_at)
+        record = RecordedRequest(
+            method, path, query, dict(headers), body, decoded, response.status if response else 0, received_at
+        )
         with self._records_lock:
             if records is self._records:  # not cleared meanwhile
                 records[slot] = record
         return response
 
-    def _answer(self, method: str, path: str, query: dict[str, list[str]],
-                headers: Mapping[str, str], body: bytes) -> Response:
+    def _answer(
+        self, method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str], body: bytes
+    ) -> Response:
         lowered = {name.lower(): value for name, value in headers.items()}
         try:
             if path in TOKEN_PATHS:
@@ -177,11 +186,11 @@ class Service:
             traceback.print_exc(file=sys.stderr)
             return error_response(500, f"internal emulator error: {error!r}")
 
-    def _token(self, method: str, query: dict[str, list[str]], headers: dict[str, str],
-               body: bytes) -> Response:
+    def _token(
+        self, method: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
+    ) -> Response:
         if method != "POST":
-            raise ApiError(405, f"{method} not allowed on the token endpoint; use POST",
-                           {"Allow": "POST"})
+            raise ApiError(405, f"{method} not allowed on the token endpoint; use POST", {"Allow": "POST"})
         form = parse_qs(body.decode("utf-8", "replace"))
         grant = (query.get("grant_type") or form.get("grant_type") or [""])[0]
         if grant != "client_credentials":
@@ -192,25 +201,37 @@ class Service:
             client_secret = (form.get("client_secret") or [""])[0]
         state = self.state
         with state.lock:
-            owner = next((row["appClientId"] for row in state.app_clients
-                          if row["clientId"] == client_id and row["_clientSecret"] is not None
-                          and secrets.compare_digest(row["_clientSecret"], client_secret or "")),
-                         None)
+            owner = next(
+                (
+                    row["appClientId"]
+                    for row in state.app_clients
+                    if row["clientId"] == client_id
+                    and row["_clientSecret"] is not None
+                    and secrets.compare_digest(row["_clientSecret"], client_secret or "")
+                ),
+                None,
+            )
         if owner is None:
-            raise ApiError(401, "invalid client credentials: send HTTP Basic auth with the "
-                                "client id and client secret")
+            raise ApiError(
+                401, "invalid client credentials: send HTTP Basic auth with the client id and client secret"
+            )
         token = secrets.token_urlsafe(32)
         with self._tokens_lock:
             self._tokens[token] = (owner, time.monotonic() + self.token_ttl)
             self.token_grants += 1
-        return json_response(200, {"access_token": token, "token_type": "Bearer",
-                                   "expires_in": max(1, math.ceil(self.token_ttl))})
+        return json_response(
+            200,
+            {"access_token": token, "token_type": "Bearer", "expires_in": max(1, math.ceil(self.token_ttl))},
+        )
 
     def _authenticate(self, headers: dict[str, str], state: State) -> str:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "Unauthorized: send 'Authorization: Bearer <access token>'; get "
-                                "a token from POST /token?grant_type=client_credentials")
+            raise ApiError(
+                401,
+                "Unauthorized: send 'Authorization: Bearer <access token>'; get "
+                "a token from POST /token?grant_type=client_credentials",
+            )
         token = token.strip()
         with self._tokens_lock:
             entry = self._tokens.get(token)
@@ -220,22 +241,23 @@ class Service:
                 entry = None
             if entry is None:
                 reason = "has expired" if token in self._expired else "is not valid"
-                raise ApiError(403, f"Forbidden: the access token {reason}; get a new one from "
-                                    "the token endpoint")
+                raise ApiError(
+                    403, f"Forbidden: the access token {reason}; get a new one from the token endpoint"
+                )
         with state.lock:
             if state.app_clients.get(entry[0]) is None:
                 raise ApiError(403, "Forbidden: the app client of this access token was deleted")
         return entry[0]
 
-    def _api(self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str],
-             body: bytes) -> Response:
+    def _api(
+        self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: bytes
+    ) -> Response:
         found = resolve(method, path)
         if isinstance(found, list):
             if not found:
                 raise ApiError(404, f"no such path: {path}")
             allowed = ", ".join(found)
-            raise ApiError(405, f"{method} is not allowed on {path}; allowed: {allowed}",
-                           {"Allow": allowed})
+            raise ApiError(405, f"{method} is not allowed on {path}; allowed: {allowed}", {"Allow": allowed})
         route, params = found
         state = self.state
         caller = self._authenticate(headers, state)
@@ -248,8 +270,7 @@ class Service:
         if route.body is not None:
             content_type = headers.get("content-type", "application/json")
             if body.strip() and not content_type.lower().startswith("application/json"):
-                raise ApiError(415, f"unsupported Content-Type {content_type!r}; send "
-                                    "application/json")
+                raise ApiError(415, f"unsupported Content-Type {content_type!r}; send application/json")
             try:
                 data = json.loads(body) if body.strip() else {}
             except ValueError as error:
@@ -286,9 +307,15 @@ class Service:
                 _workflows.finish_docker_job(call, execution_id, output, error)
         with state.lock:
             for execution_id in call.docker_jobs:
-                _workflows.finish_docker_job(call, execution_id, None, (
-                    f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in one request "
-                    "(does the workflow loop through docker transitions only?)"))
+                _workflows.finish_docker_job(
+                    call,
+                    execution_id,
+                    None,
+                    (
+                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in one request "
+                        "(does the workflow loop through docker transitions only?)"
+                    ),
+                )
 
 
 def _basic_credentials(header: str) -> tuple[str | None, str | None]:
@@ -341,8 +368,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         body = self._read_body()
-        response = self.server.service.handle(self.command, self.path, dict(self.headers.items()),
-                                              body)
+        response = self.server.service.handle(self.command, self.path, dict(self.headers.items()), body)
         if response is None:  # injected fault: drop the connection without a word
             self.close_connection = True
             try:

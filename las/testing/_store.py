@@ -67,8 +67,10 @@ def decode_token(token: str, example: SortKey) -> SortKey:
     Raises:
         ValidationError: the token was not made by this list (wrong shape) or is not a token.
     """
-    problem = ValidationError(f"query.nextToken: invalid page token {token[:40]!r}; pass the "
-                              "nextToken of the previous page unchanged, or omit it for page 1")
+    problem = ValidationError(
+        f"query.nextToken: invalid page token {token[:40]!r}; pass the "
+        "nextToken of the previous page unchanged, or omit it for page 1"
+    )
     try:
         key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     except (binascii.Error, ValueError):
@@ -220,6 +222,7 @@ def page_sorted(
 
     For small collections (executions, logs); the token holds the last row's sort key.
     """
+
     def key(row: Row) -> SortKey:
         value = row.get(sort_field) if sort_field else None
         return [value or "", row["_seq"]]

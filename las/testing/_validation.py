@@ -52,17 +52,20 @@ class String:
         if value is None and self.nullable:
             return
         if not isinstance(value, str):
-            raise ValidationError(f"{where}: must be a string{' or null' if self.nullable else ''}, "
-                                  f"got {_show(value)}")
+            raise ValidationError(
+                f"{where}: must be a string{' or null' if self.nullable else ''}, got {_show(value)}"
+            )
         if self.enum is not None and value not in self.enum:
             choices = ", ".join(repr(choice) for choice in self.enum)
             raise ValidationError(f"{where}: must be one of {choices}, got {_show(value)}")
         if self.min_length is not None and len(value) < self.min_length:
-            raise ValidationError(f"{where}: must be at least {self.min_length} characters long, "
-                                  f"got {len(value)}")
+            raise ValidationError(
+                f"{where}: must be at least {self.min_length} characters long, got {len(value)}"
+            )
         if self.max_length is not None and len(value) > self.max_length:
-            raise ValidationError(f"{where}: must be at most {self.max_length} characters long, "
-                                  f"got {len(value)}")
+            raise ValidationError(
+                f"{where}: must be at most {self.max_length} characters long, got {len(value)}"
+            )
         if self.pattern is not None and not re.search(self.pattern, value):
             expected = self.description or f"a string matching {self.pattern}"
             raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
@@ -128,8 +131,9 @@ class Base64:
         try:
             base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationError(f"{where}: must be valid base64 (standard alphabet, padded), "
-                                  f"got {_show(value)}") from None
+            raise ValidationError(
+                f"{where}: must be valid base64 (standard alphabet, padded), got {_show(value)}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -170,8 +174,9 @@ class Object:
                 raise ValidationError(f"{where}.{name}: is required")
         if len(value) < self.min_properties:
             names = ", ".join(self.properties)
-            raise ValidationError(f"{where}: must contain at least {self.min_properties} of the "
-                                  f"fields {names}")
+            raise ValidationError(
+                f"{where}: must contain at least {self.min_properties} of the fields {names}"
+            )
         for name, item in value.items():
             rule = self.properties.get(name)
             if rule is None:
@@ -245,16 +250,23 @@ def Id(kind: str) -> String:
     return String(pattern=id_pattern(kind), description=describe(kind))
 
 
-TRANSITION_ID: Rule = AnyOf((Id("transition"), String(pattern=COMMONS_TRANSITION_PATTERN,
-                                                      description="a commons transition id")))
+TRANSITION_ID: Rule = AnyOf(
+    (Id("transition"), String(pattern=COMMONS_TRANSITION_PATTERN, description="a commons transition id"))
+)
 TEXT = String(max_length=4096, nullable=True)
 CONTENT = Base64(max_length=6_250_000)
-URL = String(pattern=r"^http://localhost.*|^https://.*",
-             description="an https:// url (or http://localhost...)")
-EMAIL = String(pattern=r"^[A-Za-z0-9][-+._A-Za-z0-9]*@([-_.A-Za-z0-9]+\.)+[A-Za-z]{2,}$",
-               description="an email address")
-LABEL = String(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_]+$",
-               description="a label of letters, digits and underscores")
+URL = String(
+    pattern=r"^http://localhost.*|^https://.*", description="an https:// url (or http://localhost...)"
+)
+EMAIL = String(
+    pattern=r"^[A-Za-z0-9][-+._A-Za-z0-9]*@([-_.A-Za-z0-9]+\.)+[A-Za-z]{2,}$", description="an email address"
+)
+LABEL = String(
+    min_length=1,
+    max_length=36,
+    pattern=r"^[0-9A-Za-z_]+$",
+    description="a label of letters, digits and underscores",
+)
 CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff")
 FIELD_TYPES = ("date", "amount", "number", "letter", "phone", "alphanum", "alphanumext", "all")
 MODEL_STATUSES = ("active", "training", "inactive")
@@ -265,20 +277,26 @@ WORKFLOW_EXECUTION_STATUSES = ("running", "succeeded", "failed", "rejected", "re
 ORDERS = ("ascending", "descending")
 SORT_BY = ("startTime", "endTime")
 
-GROUND_TRUTH = Array(Object(
-    properties={"label": LABEL,
-                "value": AnyOf((String(min_length=1, max_length=64, nullable=True), Boolean()))},
-    required=("label", "value"),
-))
+GROUND_TRUTH = Array(
+    Object(
+        properties={
+            "label": LABEL,
+            "value": AnyOf((String(min_length=1, max_length=64, nullable=True), Boolean())),
+        },
+        required=("label", "value"),
+    )
+)
 PREPROCESS_CONFIG = Object(
-    properties={"maxPages": Integer(), "autoRotate": Boolean(),
-                "imageQuality": String(enum=("LOW", "HIGH"))},
+    properties={"maxPages": Integer(), "autoRotate": Boolean(), "imageQuality": String(enum=("LOW", "HIGH"))},
     required=("autoRotate", "imageQuality", "maxPages"),
 )
 FIELD_CONFIG = Object(
     additional=Object(
-        properties={"description": TEXT, "type": String(enum=FIELD_TYPES),
-                    "maxLength": Integer(minimum=1, maximum=100)},
+        properties={
+            "description": TEXT,
+            "type": String(enum=FIELD_TYPES),
+            "maxLength": Integer(minimum=1, maximum=100),
+        },
         required=("maxLength", "type"),
     ),
     keys=LABEL,  # stricter: predictions use the keys as labels, which must match LABEL
@@ -287,15 +305,24 @@ SECRET_IDS = Array(Id("secret"))
 ENVIRONMENT = Object(additional=String())
 ASSETS = Object(properties={"jsRemoteComponent": Id("asset")}, additional=Id("asset"))
 COMPLETED_CONFIG = Object(
-    properties={"environmentSecrets": SECRET_IDS, "environment": ENVIRONMENT,
-                "imageUrl": String(), "secretId": Id("secret")},
+    properties={
+        "environmentSecrets": SECRET_IDS,
+        "environment": ENVIRONMENT,
+        "imageUrl": String(),
+        "secretId": Id("secret"),
+    },
     required=("imageUrl",),
 )
 ERROR_CONFIG = Object(properties={"manualRetry": Boolean(), "email": EMAIL})
 DOCKER_PARAMETERS = Object(
-    properties={"environmentSecrets": SECRET_IDS, "environment": ENVIRONMENT,
-                "memory": Integer(enum=(512, 1024, 2048)), "imageUrl": String(),
-                "secretId": Id("secret"), "cpu": Integer(enum=(256,))},
+    properties={
+        "environmentSecrets": SECRET_IDS,
+        "environment": ENVIRONMENT,
+        "memory": Integer(enum=(512, 1024, 2048)),
+        "imageUrl": String(),
+        "secretId": Id("secret"),
+        "cpu": Integer(enum=(256,)),
+    },
     required=("imageUrl",),
 )
 MANUAL_PARAMETERS = Object(properties={"assets": ASSETS})
@@ -304,105 +331,195 @@ MANUAL_PARAMETERS = Object(properties={"assets": ASSETS})
 # One entry per endpoint: request body rules
 
 
-POST_APP_CLIENTS = Object({
-    "generateSecret": Boolean(), "logoutUrls": Array(URL), "name": TEXT, "callbackUrls": Array(URL),
-    "description": TEXT, "loginUrls": Array(URL), "defaultLoginUrl": URL,
-})
-PATCH_APP_CLIENT = Object({"name": TEXT, "description": TEXT, "loginUrls": Array(URL),
-                           "defaultLoginUrl": URL}, min_properties=1)
+POST_APP_CLIENTS = Object(
+    {
+        "generateSecret": Boolean(),
+        "logoutUrls": Array(URL),
+        "name": TEXT,
+        "callbackUrls": Array(URL),
+        "description": TEXT,
+        "loginUrls": Array(URL),
+        "defaultLoginUrl": URL,
+    }
+)
+PATCH_APP_CLIENT = Object(
+    {"name": TEXT, "description": TEXT, "loginUrls": Array(URL), "defaultLoginUrl": URL}, min_properties=1
+)
 POST_ASSETS = Object({"name": TEXT, "description": TEXT, "content": CONTENT}, required=("content",))
 PATCH_ASSET = Object({"name": TEXT, "description": TEXT, "content": CONTENT}, min_properties=1)
-POST_DATASETS = Object({
-    "retentionInDays": Integer(minimum=1, maximum=1825),  # stricter: datasets answer <= 1825
-    "name": TEXT, "description": TEXT, "containsPersonallyIdentifiableInformation": Boolean(),
-})
+POST_DATASETS = Object(
+    {
+        "retentionInDays": Integer(minimum=1, maximum=1825),  # stricter: datasets answer <= 1825
+        "name": TEXT,
+        "description": TEXT,
+        "containsPersonallyIdentifiableInformation": Boolean(),
+    }
+)
 PATCH_DATASET = Object({"name": TEXT, "description": TEXT}, min_properties=1)
-POST_DOCUMENTS = Object({
-    "groundTruth": GROUND_TRUTH, "consentId": Id("consent"), "retentionInDays": Integer(minimum=1),
-    "datasetId": Id("dataset"), "batchId": Id("batch"), "contentType": String(enum=CONTENT_TYPES),
-    "content": CONTENT,
-}, required=("content", "contentType"))
-PATCH_DOCUMENT = Object({"groundTruth": GROUND_TRUTH, "retentionInDays": Integer(minimum=1),
-                         "datasetId": Id("dataset")}, min_properties=1)
-POST_MODELS = Object({
-    "preprocessConfig": PREPROCESS_CONFIG, "name": TEXT, "description": TEXT,
-    "width": Integer(minimum=97, maximum=1921), "height": Integer(minimum=97, maximum=1921),
-    "fieldConfig": FIELD_CONFIG,
-}, required=("fieldConfig", "height", "width"))
-PATCH_MODEL = Object({
-    "preprocessConfig": PREPROCESS_CONFIG, "name": TEXT, "description": TEXT,
-    "width": Integer(minimum=97, maximum=1921), "height": Integer(minimum=97, maximum=1921),
-    "fieldConfig": FIELD_CONFIG, "status": String(enum=MODEL_STATUSES),
-}, min_properties=1)
-POST_DATA_BUNDLES = Object({
-    "datasetIds": Array(Id("dataset"), min_items=1), "name": TEXT, "description": TEXT,
-}, required=("datasetIds",))  # stricter: a data bundle without datasets means nothing
+POST_DOCUMENTS = Object(
+    {
+        "groundTruth": GROUND_TRUTH,
+        "consentId": Id("consent"),
+        "retentionInDays": Integer(minimum=1),
+        "datasetId": Id("dataset"),
+        "batchId": Id("batch"),
+        "contentType": String(enum=CONTENT_TYPES),
+        "content": CONTENT,
+    },
+    required=("content", "contentType"),
+)
+PATCH_DOCUMENT = Object(
+    {"groundTruth": GROUND_TRUTH, "retentionInDays": Integer(minimum=1), "datasetId": Id("dataset")},
+    min_properties=1,
+)
+POST_MODELS = Object(
+    {
+        "preprocessConfig": PREPROCESS_CONFIG,
+        "name": TEXT,
+        "description": TEXT,
+        "width": Integer(minimum=97, maximum=1921),
+        "height": Integer(minimum=97, maximum=1921),
+        "fieldConfig": FIELD_CONFIG,
+    },
+    required=("fieldConfig", "height", "width"),
+)
+PATCH_MODEL = Object(
+    {
+        "preprocessConfig": PREPROCESS_CONFIG,
+        "name": TEXT,
+        "description": TEXT,
+        "width": Integer(minimum=97, maximum=1921),
+        "height": Integer(minimum=97, maximum=1921),
+        "fieldConfig": FIELD_CONFIG,
+        "status": String(enum=MODEL_STATUSES),
+    },
+    min_properties=1,
+)
+POST_DATA_BUNDLES = Object(
+    {
+        "datasetIds": Array(Id("dataset"), min_items=1),
+        "name": TEXT,
+        "description": TEXT,
+    },
+    required=("datasetIds",),
+)  # stricter: a data bundle without datasets means nothing
 PATCH_DATA_BUNDLE = Object({"name": TEXT, "description": TEXT})
 PATCH_ORGANIZATION = Object({"name": TEXT, "description": TEXT}, min_properties=1)
-POST_PREDICTIONS = Object({
-    "modelId": Id("model"), "maxPages": Integer(minimum=1, maximum=3), "documentId": Id("document"),
-    "autoRotate": Boolean(), "imageQuality": String(enum=("LOW", "HIGH")),
-}, required=("documentId", "modelId"))
+POST_PREDICTIONS = Object(
+    {
+        "modelId": Id("model"),
+        "maxPages": Integer(minimum=1, maximum=3),
+        "documentId": Id("document"),
+        "autoRotate": Boolean(),
+        "imageQuality": String(enum=("LOW", "HIGH")),
+    },
+    required=("documentId", "modelId"),
+)
 POST_SECRETS = Object({"data": AnyObject(), "name": TEXT, "description": TEXT}, required=("data",))
 PATCH_SECRET = Object({"data": AnyObject(), "name": TEXT, "description": TEXT}, min_properties=1)
-POST_TRANSITIONS = Object({
-    "outputJsonSchema": AnyObject(), "name": TEXT, "description": TEXT,
-    "transitionType": String(enum=TRANSITION_TYPES), "inputJsonSchema": AnyObject(),
-    "parameters": AnyOf((DOCKER_PARAMETERS, MANUAL_PARAMETERS)),
-    "timeoutInSeconds": Integer(minimum=60, maximum=1800),
-}, required=("transitionType",))
-PATCH_TRANSITION = Object({
-    "environmentSecrets": SECRET_IDS, "environment": ENVIRONMENT, "outputJsonSchema": AnyObject(),
-    "assets": ASSETS, "name": TEXT, "description": TEXT, "inputJsonSchema": AnyObject(),
-}, min_properties=1)
+POST_TRANSITIONS = Object(
+    {
+        "outputJsonSchema": AnyObject(),
+        "name": TEXT,
+        "description": TEXT,
+        "transitionType": String(enum=TRANSITION_TYPES),
+        "inputJsonSchema": AnyObject(),
+        "parameters": AnyOf((DOCKER_PARAMETERS, MANUAL_PARAMETERS)),
+        "timeoutInSeconds": Integer(minimum=60, maximum=1800),
+    },
+    required=("transitionType",),
+)
+PATCH_TRANSITION = Object(
+    {
+        "environmentSecrets": SECRET_IDS,
+        "environment": ENVIRONMENT,
+        "outputJsonSchema": AnyObject(),
+        "assets": ASSETS,
+        "name": TEXT,
+        "description": TEXT,
+        "inputJsonSchema": AnyObject(),
+    },
+    min_properties=1,
+)
 POST_TRANSITION_EXECUTION = AnyObject()
 POST_HEARTBEAT = AnyObject()
-PATCH_TRANSITION_EXECUTION = Object({
-    "output": AnyObject(), "error": Object({"message": String()}, required=("message",)),
-    "startTime": String(nullable=True, description="an ISO 8601 time like 2021-03-14T12:00:00Z",
-                        pattern=r"^[0-9]{4}-?[0-9]{2}-?[0-9]{2}( |T)?[0-9]{2}:?[0-9]{2}:?[0-9]{2}"
-                                r"(.[0-9]{1,6})?(Z|[+][0-9]{2}(:|)[0-9]{2})$"),
-    "status": String(enum=("succeeded", "failed", "rejected", "retry")),
-}, required=("status",))  # stricter: the status says how the execution ended
-POST_USERS = Object({"name": TEXT, "avatar": String(max_length=131072, nullable=True),
-                     "email": EMAIL, "appClientId": Id("app-client")}, required=("email",))
-PATCH_USER = Object({"name": TEXT, "avatar": String(max_length=131072, nullable=True)},
-                    min_properties=1)
-POST_WORKFLOWS = Object({
-    "completedConfig": COMPLETED_CONFIG, "name": TEXT, "description": TEXT,
-    "specification": Object({"language": String(enum=("ASL",)), "definition": AnyObject(),
-                             "version": String(enum=("1.0.0",))}, required=("definition",)),
-    "errorConfig": ERROR_CONFIG,
-}, required=("specification",))
-PATCH_WORKFLOW = Object({"completedConfig": COMPLETED_CONFIG, "name": TEXT, "description": TEXT,
-                         "errorConfig": ERROR_CONFIG}, min_properties=1)
+PATCH_TRANSITION_EXECUTION = Object(
+    {
+        "output": AnyObject(),
+        "error": Object({"message": String()}, required=("message",)),
+        "startTime": String(
+            nullable=True,
+            description="an ISO 8601 time like 2021-03-14T12:00:00Z",
+            pattern=r"^[0-9]{4}-?[0-9]{2}-?[0-9]{2}( |T)?[0-9]{2}:?[0-9]{2}:?[0-9]{2}"
+            r"(.[0-9]{1,6})?(Z|[+][0-9]{2}(:|)[0-9]{2})$",
+        ),
+        "status": String(enum=("succeeded", "failed", "rejected", "retry")),
+    },
+    required=("status",),
+)  # stricter: the status says how the execution ended
+POST_USERS = Object(
+    {
+        "name": TEXT,
+        "avatar": String(max_length=131072, nullable=True),
+        "email": EMAIL,
+        "appClientId": Id("app-client"),
+    },
+    required=("email",),
+)
+PATCH_USER = Object({"name": TEXT, "avatar": String(max_length=131072, nullable=True)}, min_properties=1)
+POST_WORKFLOWS = Object(
+    {
+        "completedConfig": COMPLETED_CONFIG,
+        "name": TEXT,
+        "description": TEXT,
+        "specification": Object(
+            {
+                "language": String(enum=("ASL",)),
+                "definition": AnyObject(),
+                "version": String(enum=("1.0.0",)),
+            },
+            required=("definition",),
+        ),
+        "errorConfig": ERROR_CONFIG,
+    },
+    required=("specification",),
+)
+PATCH_WORKFLOW = Object(
+    {"completedConfig": COMPLETED_CONFIG, "name": TEXT, "description": TEXT, "errorConfig": ERROR_CONFIG},
+    min_properties=1,
+)
 POST_WORKFLOW_EXECUTIONS = Object({"input": AnyObject()}, required=("input",))
-PATCH_WORKFLOW_EXECUTION = Object({"nextTransitionId": TRANSITION_ID},
-                                  required=("nextTransitionId",))
+PATCH_WORKFLOW_EXECUTION = Object({"nextTransitionId": TRANSITION_ID}, required=("nextTransitionId",))
 
 # ---------------------------------------------------------------------------------------------
 # One entry per endpoint: query parameters
 
 _PAGE: dict[str, Rule] = {"maxResults": PositiveIntString(), "nextToken": String(min_length=1)}
 PAGE_QUERY = Query(single=_PAGE)
-DOCUMENTS_QUERY = Query(single=_PAGE, repeatable={
-    "datasetId": Id("dataset"), "consentId": Id("consent"), "batchId": Id("batch")})
-TRANSITIONS_QUERY = Query(single=_PAGE,
-                          repeatable={"transitionType": String(enum=TRANSITION_TYPES)})
-DATA_BUNDLES_QUERY = Query(single=_PAGE,
-                           repeatable={"status": String(enum=DATA_BUNDLE_STATUSES)})
-LOGS_QUERY = Query(single={
-    **_PAGE, "workflowId": Id("workflow"), "workflowExecutionId": Id("workflow-execution"),
-    "transitionId": TRANSITION_ID, "transitionExecutionId": Id("transition-execution"),
-    "order": String(enum=ORDERS),
-})
+DOCUMENTS_QUERY = Query(
+    single=_PAGE, repeatable={"datasetId": Id("dataset"), "consentId": Id("consent"), "batchId": Id("batch")}
+)
+TRANSITIONS_QUERY = Query(single=_PAGE, repeatable={"transitionType": String(enum=TRANSITION_TYPES)})
+DATA_BUNDLES_QUERY = Query(single=_PAGE, repeatable={"status": String(enum=DATA_BUNDLE_STATUSES)})
+LOGS_QUERY = Query(
+    single={
+        **_PAGE,
+        "workflowId": Id("workflow"),
+        "workflowExecutionId": Id("workflow-execution"),
+        "transitionId": TRANSITION_ID,
+        "transitionExecutionId": Id("transition-execution"),
+        "order": String(enum=ORDERS),
+    }
+)
 WORKFLOW_EXECUTIONS_QUERY = Query(
     single={**_PAGE, "sortBy": String(enum=SORT_BY), "order": String(enum=ORDERS)},
     repeatable={"status": String(enum=WORKFLOW_EXECUTION_STATUSES)},
 )
 TRANSITION_EXECUTIONS_QUERY = Query(
     single={**_PAGE, "sortBy": String(enum=SORT_BY), "order": String(enum=ORDERS)},
-    repeatable={"status": String(enum=TRANSITION_EXECUTION_STATUSES),
-                "executionId": Id("transition-execution")},
+    repeatable={
+        "status": String(enum=TRANSITION_EXECUTION_STATUSES),
+        "executionId": Id("transition-execution"),
+    },
 )
 NO_QUERY = Query()

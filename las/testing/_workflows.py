@@ -63,13 +63,24 @@ def _echo(query: dict[str, list[str]], *names: str, single: bool = False) -> dic
 # Logs
 
 
-def new_log(state: State, *, workflow_id: str | None, workflow_execution_id: str | None,
-            transition_id: str, transition_execution_id: str | None, message: str) -> Row:
+def new_log(
+    state: State,
+    *,
+    workflow_id: str | None,
+    workflow_execution_id: str | None,
+    transition_id: str,
+    transition_execution_id: str | None,
+    message: str,
+) -> Row:
     start = now_iso()
-    row = {"startTime": start, "workflowId": workflow_id,
-           "workflowExecutionId": workflow_execution_id, "transitionId": transition_id,
-           "transitionExecutionId": transition_execution_id,
-           "events": [{"timestamp": start, "message": message}]}
+    row = {
+        "startTime": start,
+        "workflowId": workflow_id,
+        "workflowExecutionId": workflow_execution_id,
+        "transitionId": transition_id,
+        "transitionExecutionId": transition_execution_id,
+        "events": [{"timestamp": start, "message": message}],
+    }
     return state.insert(state.logs, "log", row, "logId")
 
 
@@ -80,14 +91,18 @@ def log_event(state: State, log_id: str | None, message: str) -> None:
 
 
 def list_logs(call: Call) -> Reply:
-    filters = _echo(call.query, "workflowId", "workflowExecutionId", "transitionId",
-                    "transitionExecutionId", single=True)
-    rows = [row for row in call.state.logs
-            if all(row.get(name) == value for name, value in filters.items())]
+    filters = _echo(
+        call.query, "workflowId", "workflowExecutionId", "transitionId", "transitionExecutionId", single=True
+    )
+    rows = [row for row in call.state.logs if all(row.get(name) == value for name, value in filters.items())]
     descending = call.query.get("order") == ["descending"]
     page, token = page_sorted(rows, call.query, descending=descending)
-    return 200, {"logs": [public(row) for row in page], "nextToken": token, **filters,
-                 **_echo(call.query, "order", single=True)}
+    return 200, {
+        "logs": [public(row) for row in page],
+        "nextToken": token,
+        **filters,
+        **_echo(call.query, "order", single=True),
+    }
 
 
 def get_log(call: Call) -> Reply:
@@ -101,11 +116,15 @@ def get_log(call: Call) -> Reply:
 def create_transition(call: Call) -> Reply:
     body = call.body
     parameters = body.get("parameters", {})
-    row = call.stamp_created({
-        "transitionType": body["transitionType"], "name": body.get("name"),
-        "description": body.get("description"), "parameters": parameters,
-        "timeoutInSeconds": body.get("timeoutInSeconds", DEFAULT_TIMEOUT_IN_SECONDS),
-    })
+    row = call.stamp_created(
+        {
+            "transitionType": body["transitionType"],
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "parameters": parameters,
+            "timeoutInSeconds": body.get("timeoutInSeconds", DEFAULT_TIMEOUT_IN_SECONDS),
+        }
+    )
     for name in ("inputJsonSchema", "outputJsonSchema"):
         if name in body:
             row[name] = body[name]
@@ -118,9 +137,13 @@ def create_transition(call: Call) -> Reply:
 def list_transitions(call: Call) -> Reply:
     types = call.query.get("transitionType")
     rows, token = call.state.transitions.page(
-        call.query, where=(lambda row: row["transitionType"] in types) if types else None)
-    return 200, {"transitions": [public(row) for row in rows], "nextToken": token,
-                 **_echo(call.query, "transitionType")}
+        call.query, where=(lambda row: row["transitionType"] in types) if types else None
+    )
+    return 200, {
+        "transitions": [public(row) for row in rows],
+        "nextToken": token,
+        **_echo(call.query, "transitionType"),
+    }
 
 
 def get_transition(call: Call) -> Reply:
@@ -148,9 +171,11 @@ def update_transition(call: Call) -> Reply:
 
 
 def _workflows_using(state: State, transition_id: str) -> list[str]:
-    return [workflow["workflowId"] for workflow in state.workflows
-            if any(task.get("Resource") == transition_id
-                   for task in workflow["_definition"]["States"].values())]
+    return [
+        workflow["workflowId"]
+        for workflow in state.workflows
+        if any(task.get("Resource") == transition_id for task in workflow["_definition"]["States"].values())
+    ]
 
 
 def delete_transition(call: Call) -> Reply:
@@ -159,8 +184,7 @@ def delete_transition(call: Call) -> Reply:
     state.transitions.require(transition_id)
     users = _workflows_using(state, transition_id)
     if users:
-        raise ApiError(400, f"{transition_id} is used by {', '.join(users)}; delete those "
-                            "workflows first")
+        raise ApiError(400, f"{transition_id} is used by {', '.join(users)}; delete those workflows first")
     return 200, public(state.transitions.delete(transition_id))
 
 
@@ -168,18 +192,28 @@ def delete_transition(call: Call) -> Reply:
 # Transition executions
 
 
-def _new_transition_execution(call: Call, transition: Row, data: dict[str, Any],
-                              execution: Row | None) -> Row:
+def _new_transition_execution(
+    call: Call, transition: Row, data: dict[str, Any], execution: Row | None
+) -> Row:
     state = call.state
-    row: Row = {"transitionId": transition["transitionId"], "status": "running", "input": data,
-                "startTime": now_iso(), "endTime": None, "completedBy": None,
-                "_workflowExecutionId": execution["executionId"] if execution else None}
+    row: Row = {
+        "transitionId": transition["transitionId"],
+        "status": "running",
+        "input": data,
+        "startTime": now_iso(),
+        "endTime": None,
+        "completedBy": None,
+        "_workflowExecutionId": execution["executionId"] if execution else None,
+    }
     row = state.insert(state.transition_executions, "transition-execution", row, "executionId")
-    log = new_log(state, workflow_id=execution["workflowId"] if execution else None,
-                  workflow_execution_id=execution["executionId"] if execution else None,
-                  transition_id=transition["transitionId"],
-                  transition_execution_id=row["executionId"],
-                  message=f"{transition['transitionType']} transition execution started")
+    log = new_log(
+        state,
+        workflow_id=execution["workflowId"] if execution else None,
+        workflow_execution_id=execution["executionId"] if execution else None,
+        transition_id=transition["transitionId"],
+        transition_execution_id=row["executionId"],
+        message=f"{transition['transitionType']} transition execution started",
+    )
     row["logId"] = log["logId"]
     if transition["transitionType"] == "docker":
         call.docker_jobs.append(row["executionId"])
@@ -189,8 +223,11 @@ def _new_transition_execution(call: Call, transition: Row, data: dict[str, Any],
 def execute_transition(call: Call) -> Reply:
     transition = call.state.transitions.require(call.params["transitionId"])
     if transition["transitionType"] != "manual":
-        raise ApiError(400, f"{transition['transitionId']} is a docker transition; only manual "
-                            "transitions can be executed directly (docker ones run in workflows)")
+        raise ApiError(
+            400,
+            f"{transition['transitionId']} is a docker transition; only manual "
+            "transitions can be executed directly (docker ones run in workflows)",
+        )
     return 200, public(_new_transition_execution(call, transition, {}, None))
 
 
@@ -208,13 +245,20 @@ def list_transition_executions(call: Call) -> Reply:
     state.transitions.require(transition_id)
     statuses = call.query.get("status")
     ids = call.query.get("executionId")
-    rows = [row for row in state.transition_executions.select("transitionId", transition_id)
-            if (not statuses or row["status"] in statuses) and (not ids or row["executionId"] in ids)]
+    rows = [
+        row
+        for row in state.transition_executions.select("transitionId", transition_id)
+        if (not statuses or row["status"] in statuses) and (not ids or row["executionId"] in ids)
+    ]
     sort_by = call.query.get("sortBy", [None])[0]
     descending = call.query.get("order") == ["descending"]
     page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
-    return 200, {"executions": [public(row) for row in page], "nextToken": token,
-                 "transitionId": transition_id, **_echo(call.query, "status")}
+    return 200, {
+        "executions": [public(row) for row in page],
+        "nextToken": token,
+        "transitionId": transition_id,
+        **_echo(call.query, "status"),
+    }
 
 
 def get_transition_execution(call: Call) -> Reply:
@@ -226,13 +270,15 @@ def update_transition_execution(call: Call) -> Reply:
     body = call.body
     status = body["status"]
     if row["status"] != "running":
-        raise ApiError(400, f"{row['executionId']} is not running (status {row['status']!r}); "
-                            "only running executions can be updated")
+        raise ApiError(
+            400,
+            f"{row['executionId']} is not running (status {row['status']!r}); "
+            "only running executions can be updated",
+        )
     if status == "succeeded" and "output" not in body:
         raise ApiError(400, "body.output: is required when status is 'succeeded'")
     if status == "failed" and "error" not in body:
-        raise ApiError(400, "body.error: is required when status is 'failed' "
-                            "(an object with a message)")
+        raise ApiError(400, "body.error: is required when status is 'failed' (an object with a message)")
     if "startTime" in body:
         row["startTime"] = body["startTime"]
     complete_transition_execution(call, row, status, body.get("output"), body.get("error"))
@@ -242,19 +288,21 @@ def update_transition_execution(call: Call) -> Reply:
 def send_heartbeat(call: Call) -> Reply:
     row = _transition_execution(call)
     if row["status"] != "running":
-        raise ApiError(400, f"{row['executionId']} is not running (status {row['status']!r}); "
-                            "heartbeats are only accepted for running executions")
+        raise ApiError(
+            400,
+            f"{row['executionId']} is not running (status {row['status']!r}); "
+            "heartbeats are only accepted for running executions",
+        )
     row["_lastHeartbeat"] = now_iso()
     return 204, None
 
 
-def complete_transition_execution(call: Call, row: Row, status: str,
-                                  output: dict[str, Any] | None,
-                                  error: dict[str, Any] | None) -> None:
+def complete_transition_execution(
+    call: Call, row: Row, status: str, output: dict[str, Any] | None, error: dict[str, Any] | None
+) -> None:
     """End a running transition execution and move its workflow execution on."""
     state = call.state
-    row.update(status=status, endTime=now_iso(), completedBy=call.caller, _output=output,
-               _error=error)
+    row.update(status=status, endTime=now_iso(), completedBy=call.caller, _output=output, _error=error)
     detail = f": {error['message']}" if error else ""
     log_event(state, row.get("logId"), f"transition execution {status}{detail}")
     execution = state.workflow_executions.get(row["_workflowExecutionId"] or "")
@@ -272,11 +320,16 @@ def complete_transition_execution(call: Call, row: Row, status: str,
         else:
             _enter(call, execution, task["Next"], output)
     elif status == "failed" and workflow["errorConfig"].get("manualRetry"):
-        _pause(state, execution, "retry", f"transition failed{detail}; waiting for a PATCH "
-                                          "with nextTransitionId")
+        _pause(
+            state, execution, "retry", f"transition failed{detail}; waiting for a PATCH with nextTransitionId"
+        )
     elif status == "retry":
-        _pause(state, execution, "retry", "transition asked for a retry; waiting for a PATCH "
-                                          "with nextTransitionId")
+        _pause(
+            state,
+            execution,
+            "retry",
+            "transition asked for a retry; waiting for a PATCH with nextTransitionId",
+        )
     else:
         _finish(state, execution, status, {}, f"transition execution {status}{detail}")
 
@@ -323,30 +376,39 @@ def check_definition(state: State, definition: dict[str, Any]) -> None:
         raise ValidationError(f"{where}.States: must be a non-empty object of states")
     start = definition.get("StartAt")
     if not isinstance(start, str) or start not in states:
-        raise ValidationError(f"{where}.StartAt: must name one of the States "
-                              f"({', '.join(states)}), got {start!r}")
+        raise ValidationError(
+            f"{where}.StartAt: must name one of the States ({', '.join(states)}), got {start!r}"
+        )
     for name, task in states.items():
         here = f"{where}.States.{name}"
         if not isinstance(task, dict) or task.get("Type") not in STATE_TYPES:
-            raise ValidationError(f"{here}.Type: must be one of {', '.join(STATE_TYPES)} "
-                                  "(the emulator runs these ASL state types)")
+            raise ValidationError(
+                f"{here}.Type: must be one of {', '.join(STATE_TYPES)} "
+                "(the emulator runs these ASL state types)"
+            )
         if task["Type"] == "Task":
             resource = task.get("Resource")
             if not is_id("transition", resource):
-                raise ValidationError(f"{here}.Resource: must be a transition id like "
-                                      f"'las:transition:<32 hex chars>', got {resource!r}")
+                raise ValidationError(
+                    f"{here}.Resource: must be a transition id like "
+                    f"'las:transition:<32 hex chars>', got {resource!r}"
+                )
             state.transitions.require(str(resource))
         if task["Type"] in ("Task", "Pass") and task.get("End") is not True:
             if task.get("Next") not in states:
-                raise ValidationError(f"{here}.Next: must name one of the States or the state "
-                                      f"must have \"End\": true, got {task.get('Next')!r}")
+                raise ValidationError(
+                    f"{here}.Next: must name one of the States or the state "
+                    f'must have "End": true, got {task.get("Next")!r}'
+                )
 
 
 def render_workflow(state: State, row: Row) -> dict[str, Any]:
     answer = public(row)
     answer["numberOfRunningExecutions"] = sum(
-        1 for execution in state.workflow_executions.select("workflowId", row["workflowId"])
-        if execution["status"] == "running")
+        1
+        for execution in state.workflow_executions.select("workflowId", row["workflowId"])
+        if execution["status"] == "running"
+    )
     return answer
 
 
@@ -354,20 +416,22 @@ def create_workflow(call: Call) -> Reply:
     body = call.body
     definition = body["specification"]["definition"]
     check_definition(call.state, definition)
-    row = call.stamp_created({
-        "name": body.get("name"), "description": body.get("description"),
-        "completedConfig": body.get("completedConfig", {"imageUrl": ""}),
-        "errorConfig": body.get("errorConfig", {}),
-        "_definition": copy.deepcopy(definition),
-    })
+    row = call.stamp_created(
+        {
+            "name": body.get("name"),
+            "description": body.get("description"),
+            "completedConfig": body.get("completedConfig", {"imageUrl": ""}),
+            "errorConfig": body.get("errorConfig", {}),
+            "_definition": copy.deepcopy(definition),
+        }
+    )
     row = call.state.insert(call.state.workflows, "workflow", row, "workflowId")
     return 200, render_workflow(call.state, row)
 
 
 def list_workflows(call: Call) -> Reply:
     rows, token = call.state.workflows.page(call.query)
-    return 200, {"workflows": [render_workflow(call.state, row) for row in rows],
-                 "nextToken": token}
+    return 200, {"workflows": [render_workflow(call.state, row) for row in rows], "nextToken": token}
 
 
 def get_workflow(call: Call) -> Reply:
@@ -395,8 +459,9 @@ def delete_workflow(call: Call) -> Reply:
 # Workflow executions
 
 
-def _finish(state: State, execution: Row, status: str, output: dict[str, Any],
-            message: str | None = None) -> None:
+def _finish(
+    state: State, execution: Row, status: str, output: dict[str, Any], message: str | None = None
+) -> None:
     execution.update(status=status, output=output, endTime=now_iso(), _current=None)
     log_event(state, execution["logId"], message or f"workflow execution {status}")
 
@@ -430,7 +495,8 @@ def _enter(call: Call, execution: Row, name: str, data: dict[str, Any]) -> None:
         transition = state.transitions.require(str(task["Resource"]))
         child = _new_transition_execution(call, transition, data, execution)
         execution["transitionExecutions"].setdefault(transition["transitionId"], []).append(
-            child["executionId"])
+            child["executionId"]
+        )
         execution.update(status="running", endTime=None, _state=name, _current=child["executionId"])
         return
 
@@ -446,13 +512,28 @@ def execute_workflow(call: Call) -> Reply:
     state = call.state
     workflow = state.workflows.require(call.params["workflowId"])
     data = call.body["input"]
-    row: Row = {"workflowId": workflow["workflowId"], "status": "running", "input": data,
-                "output": {}, "startTime": now_iso(), "endTime": None, "transitionExecutions": {},
-                "completedBy": [], "_current": None, "_state": None, "_lastOutput": None}
+    row: Row = {
+        "workflowId": workflow["workflowId"],
+        "status": "running",
+        "input": data,
+        "output": {},
+        "startTime": now_iso(),
+        "endTime": None,
+        "transitionExecutions": {},
+        "completedBy": [],
+        "_current": None,
+        "_state": None,
+        "_lastOutput": None,
+    }
     row = state.insert(state.workflow_executions, "workflow-execution", row, "executionId")
-    log = new_log(state, workflow_id=workflow["workflowId"],
-                  workflow_execution_id=row["executionId"], transition_id=COMMONS_WORKFLOW,
-                  transition_execution_id=None, message="workflow execution started")
+    log = new_log(
+        state,
+        workflow_id=workflow["workflowId"],
+        workflow_execution_id=row["executionId"],
+        transition_id=COMMONS_WORKFLOW,
+        transition_execution_id=None,
+        message="workflow execution started",
+    )
     row["logId"] = log["logId"]
     _enter(call, row, workflow["_definition"]["StartAt"], data)
     return 200, lambda: render_execution(state, row)
@@ -471,14 +552,21 @@ def list_workflow_executions(call: Call) -> Reply:
     workflow_id = call.params["workflowId"]
     state.workflows.require(workflow_id)
     statuses = call.query.get("status")
-    rows = [row for row in state.workflow_executions.select("workflowId", workflow_id)
-            if not statuses or row["status"] in statuses]
+    rows = [
+        row
+        for row in state.workflow_executions.select("workflowId", workflow_id)
+        if not statuses or row["status"] in statuses
+    ]
     sort_by = call.query.get("sortBy", [None])[0]
     descending = call.query.get("order") == ["descending"]
     page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
-    return 200, {"executions": [render_execution(state, row) for row in page], "nextToken": token,
-                 "workflowId": workflow_id, **_echo(call.query, "status"),
-                 **_echo(call.query, "sortBy", "order", single=True)}
+    return 200, {
+        "executions": [render_execution(state, row) for row in page],
+        "nextToken": token,
+        "workflowId": workflow_id,
+        **_echo(call.query, "status"),
+        **_echo(call.query, "sortBy", "order", single=True),
+    }
 
 
 def get_workflow_execution(call: Call) -> Reply:
@@ -494,19 +582,31 @@ def update_workflow_execution(call: Call) -> Reply:
     states = state.workflows.require(row["workflowId"])["_definition"]["States"]
     names = [name for name, task in states.items() if task.get("Resource") == target]
     if target not in (COMMONS_FAILED, COMMONS_SUCCEEDED) and not names:
-        raise ApiError(400, f"body.nextTransitionId: {target} is not a task of "
-                            f"{row['workflowId']}; use one of its transitions, "
-                            f"{COMMONS_FAILED} or {COMMONS_SUCCEEDED}")
+        raise ApiError(
+            400,
+            f"body.nextTransitionId: {target} is not a task of "
+            f"{row['workflowId']}; use one of its transitions, "
+            f"{COMMONS_FAILED} or {COMMONS_SUCCEEDED}",
+        )
     current = state.transition_executions.get(row["_current"] or "")
     if current is not None and current["status"] == "running":
-        current.update(status="failed", endTime=now_iso(), completedBy=call.caller,
-                       _error={"message": f"superseded by a move to {target}"})
+        current.update(
+            status="failed",
+            endTime=now_iso(),
+            completedBy=call.caller,
+            _error={"message": f"superseded by a move to {target}"},
+        )
         log_event(state, current["logId"], f"transition execution failed: superseded by {target}")
     if target == COMMONS_FAILED:
         _finish(state, row, "failed", {}, f"workflow execution failed by request ({target})")
     elif target == COMMONS_SUCCEEDED:
-        _finish(state, row, "succeeded", row["_lastOutput"] or {},
-                f"workflow execution succeeded by request ({target})")
+        _finish(
+            state,
+            row,
+            "succeeded",
+            row["_lastOutput"] or {},
+            f"workflow execution succeeded by request ({target})",
+        )
     else:
         previous = row["transitionExecutions"].get(target)
         earlier = state.transition_executions.get(previous[-1]) if previous else None

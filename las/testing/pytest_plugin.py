@@ -44,8 +44,10 @@ def las_session(las_emulator: Emulator, tmp_path: Path) -> Iterator[Any]:
     import las
 
     credentials = las.Credentials(
-        las_emulator.client_id, las_emulator.client_secret,
-        auth_endpoint=las_emulator.auth_endpoint, api_endpoint=las_emulator.api_endpoint,
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        auth_endpoint=las_emulator.auth_endpoint,
+        api_endpoint=las_emulator.api_endpoint,
         cache_path=tmp_path / "token-cache.json",
     )
     session = las.Session(credentials)

@@ -26,8 +26,13 @@ LABELS = (
 
 
 def test_quick_benchmark_runs_and_prints_every_figure() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     missing = [label for label in LABELS if label not in result.stdout]
     assert not missing, f"missing figures {missing} in:\n{result.stdout}"

@@ -38,13 +38,19 @@ def test_every_call_completes_under_30_percent_429_and_each_retry_honours_retry_
     assert statuses.count(200) == 1000
     assert len(statuses) == 1000 + refused  # nothing but the calls and their retries
     assert 300 < refused < 600  # ~30% of all attempts: 1000 * 0.3 / 0.7 expected
-    waits = [float(match.group(1)) for record in caplog.records
-             if (match := re.search(r"retrying GET \S+ in ([0-9.]+)s", record.getMessage()))]
+    waits = [
+        float(match.group(1))
+        for record in caplog.records
+        if (match := re.search(r"retrying GET \S+ in ([0-9.]+)s", record.getMessage()))
+    ]
     assert len(waits) == refused  # one retry per 429, no more, no less
     assert all(wait >= 0.01 for wait in waits)  # the header's value, not a shorter backoff
     records = api_requests(las_emulator)  # the calls are sequential: a 429's retry comes next
-    gaps = [after.received_at - before.received_at for before, after in itertools.pairwise(records)
-            if before.status == 429]
+    gaps = [
+        after.received_at - before.received_at
+        for before, after in itertools.pairwise(records)
+        if before.status == 429
+    ]
     assert len(gaps) == refused and min(gaps) >= 0.01  # as seen by the server, too
 
 
@@ -52,8 +58,9 @@ def test_iterating_10000_documents_while_pages_fail_sees_each_exactly_once(
     las_emulator: Emulator, patient_client: las.Client
 ) -> None:
     seeded = las_emulator.seed_documents(10_000)
-    las_emulator.fail_randomly(0.15, status=503, retry_after=0, method="GET", path="/documents",
-                               seed=3, kinds=("status", "drop"))
+    las_emulator.fail_randomly(
+        0.15, status=503, retry_after=0, method="GET", path="/documents", seed=3, kinds=("status", "drop")
+    )
 
     seen = [document.id for document in las.Document.all(page_size=100, session=patient_client)]
 
@@ -78,21 +85,40 @@ def _execute_workflow(client: las.Client, model_id: str, workflow_id: str) -> An
 
 
 CREATING_POSTS: list[tuple[str, str, Callable[..., Any], Callable[[las.Client, str], list[Any]]]] = [
-    ("create_document", "/documents", _create_document,
-     lambda client, workflow_id: client.list_documents()["documents"]),
-    ("create_prediction", "/predictions", _create_prediction,
-     lambda client, workflow_id: client.list_predictions()["predictions"]),
-    ("execute_workflow", "/workflows/{workflowId}/executions", _execute_workflow,
-     lambda client, workflow_id: client.list_workflow_executions(workflow_id)["executions"]),
+    (
+        "create_document",
+        "/documents",
+        _create_document,
+        lambda client, workflow_id: client.list_documents()["documents"],
+    ),
+    (
+        "create_prediction",
+        "/predictions",
+        _create_prediction,
+        lambda client, workflow_id: client.list_predictions()["predictions"],
+    ),
+    (
+        "execute_workflow",
+        "/workflows/{workflowId}/executions",
+        _execute_workflow,
+        lambda client, workflow_id: client.list_workflow_executions(workflow_id)["executions"],
+    ),
 ]
 
 
 @pytest.mark.parametrize("fault", ["503", "dropped connection"])
-@pytest.mark.parametrize(("name", "path", "create", "listing"), CREATING_POSTS,
-                         ids=[post[0] for post in CREATING_POSTS])
+@pytest.mark.parametrize(
+    ("name", "path", "create", "listing"), CREATING_POSTS, ids=[post[0] for post in CREATING_POSTS]
+)
 def test_a_creating_post_that_fails_is_raised_and_never_resent(
-    las_emulator: Emulator, patient_client: las.Client, model_id: str, workflow_id: str,
-    name: str, path: str, create: Callable[..., Any], listing: Callable[[las.Client, str], list[Any]],
+    las_emulator: Emulator,
+    patient_client: las.Client,
+    model_id: str,
+    workflow_id: str,
+    name: str,
+    path: str,
+    create: Callable[..., Any],
+    listing: Callable[[las.Client, str], list[Any]],
     fault: str,
 ) -> None:
     before = len(listing(patient_client, workflow_id))
@@ -108,7 +134,9 @@ def test_a_creating_post_that_fails_is_raised_and_never_resent(
         create(patient_client, model_id, workflow_id)
 
     concrete = path.replace("{workflowId}", workflow_id)
-    posts = [record for record in las_emulator.requests if record.method == "POST" and record.path == concrete]
+    posts = [
+        record for record in las_emulator.requests if record.method == "POST" and record.path == concrete
+    ]
     assert len(posts) == 1, f"{name} was sent {len(posts)} times"
     assert len(listing(patient_client, workflow_id)) == before  # nothing created, so no duplicate
 
@@ -146,13 +174,17 @@ def test_a_proxy_html_page_raises_invalid_response_error_with_status_and_snippet
     assert not isinstance(raised.value, json.JSONDecodeError)
 
 
-@pytest.mark.parametrize(("status", "body"), [
-    (500, b""),
-    (503, b""),
-    (400, b'{"message": "trunc'),
-    (200, b'{"documentId": "las:document:0123'),
-    (200, b"<html>maintenance</html>"),
-], ids=["empty-500", "empty-503", "truncated-400", "truncated-200", "html-200"])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, b""),
+        (503, b""),
+        (400, b'{"message": "trunc'),
+        (200, b'{"documentId": "las:document:0123'),
+        (200, b"<html>maintenance</html>"),
+    ],
+    ids=["empty-500", "empty-503", "truncated-400", "truncated-200", "html-200"],
+)
 def test_a_body_that_is_not_the_apis_json_raises_a_clear_error(
     las_emulator: Emulator, blunt_client: las.Client, status: int, body: bytes
 ) -> None:
@@ -176,8 +208,9 @@ def test_a_retried_non_json_error_surfaces_after_the_retries_with_its_snippet(
 ) -> None:
     document_id = las_emulator.seed_documents(1)[0]
     patient_client.session.max_retries = 2
-    las_emulator.fail_next(3, status=503, retry_after=0, body=b"<html>Service Unavailable</html>",
-                           content_type="text/html")
+    las_emulator.fail_next(
+        3, status=503, retry_after=0, body=b"<html>Service Unavailable</html>", content_type="text/html"
+    )
 
     with pytest.raises(las.InvalidResponseError) as raised:
         patient_client.get_document(document_id)

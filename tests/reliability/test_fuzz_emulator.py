@@ -20,12 +20,47 @@ from las.testing import Emulator
 from tests.contract import load_contract
 
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
-FIELD_NAMES = ("name", "description", "content", "contentType", "documentId", "modelId", "datasetId",
-               "input", "specification", "fieldConfig", "width", "height", "data", "groundTruth",
-               "transitionType", "status", "output", "email", "appClientId", "maxPages", "parameters",
-               "retentionInDays", "consentId", "generateSecret", "datasetIds")
-QUERY_NAMES = ("maxResults", "nextToken", "datasetId", "consentId", "status", "sortBy", "order",
-               "transitionId", "workflowId", "modelId", "deleteAll", "bogus")
+FIELD_NAMES = (
+    "name",
+    "description",
+    "content",
+    "contentType",
+    "documentId",
+    "modelId",
+    "datasetId",
+    "input",
+    "specification",
+    "fieldConfig",
+    "width",
+    "height",
+    "data",
+    "groundTruth",
+    "transitionType",
+    "status",
+    "output",
+    "email",
+    "appClientId",
+    "maxPages",
+    "parameters",
+    "retentionInDays",
+    "consentId",
+    "generateSecret",
+    "datasetIds",
+)
+QUERY_NAMES = (
+    "maxResults",
+    "nextToken",
+    "datasetId",
+    "consentId",
+    "status",
+    "sortBy",
+    "order",
+    "transitionId",
+    "workflowId",
+    "modelId",
+    "deleteAll",
+    "bogus",
+)
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -40,31 +75,46 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 huge_strings = st.sampled_from([10_000, 200_000, 7_000_000]).map(lambda n: "A" * n)
-field_values = json_values | huge_strings | st.sampled_from(
-    ["las:document:" + "0" * 32, "las:model:xyz", "", "../../etc/passwd", "\x00", "💥" * 100])
+field_values = (
+    json_values
+    | huge_strings
+    | st.sampled_from(
+        ["las:document:" + "0" * 32, "las:model:xyz", "", "../../etc/passwd", "\x00", "💥" * 100]
+    )
+)
 bodies = st.one_of(
     st.none(),
     st.binary(max_size=64),
     st.sampled_from([b"{", b'{"name": ', b"[1, 2", b"null", b"\xff\xfe", b'{"a": NaN}', b"{}" * 1000]),
     json_values.map(lambda value: json.dumps(value).encode()),
-    st.dictionaries(st.sampled_from(FIELD_NAMES), field_values, min_size=1, max_size=5)
-    .map(lambda value: json.dumps(value).encode()),
+    st.dictionaries(st.sampled_from(FIELD_NAMES), field_values, min_size=1, max_size=5).map(
+        lambda value: json.dumps(value).encode()
+    ),
 )
 queries = st.dictionaries(
     st.sampled_from(QUERY_NAMES) | st.text(min_size=1, max_size=10),
-    st.text(max_size=20) | st.integers(min_value=-5, max_value=10**20).map(str) | huge_strings.map(lambda s: s[:10_000]),
+    st.text(max_size=20)
+    | st.integers(min_value=-5, max_value=10**20).map(str)
+    | huge_strings.map(lambda s: s[:10_000]),
     max_size=3,
 )
 
 
 @st.composite
-def requests_to_send(draw: st.DrawFn, known_ids: dict[str, list[str]]) -> tuple[str, str, dict[str, str], bytes | None]:
+def requests_to_send(
+    draw: st.DrawFn, known_ids: dict[str, list[str]]
+) -> tuple[str, str, dict[str, str], bytes | None]:
     method, template = draw(st.sampled_from(OPERATIONS))
     if draw(st.integers(0, 9)) == 0:
         method = draw(st.sampled_from(METHODS))
@@ -72,17 +122,31 @@ def requests_to_send(draw: st.DrawFn, known_ids: dict[str, list[str]]) -> tuple[
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         candidates = known_ids.get(name, [])
-        value = draw(st.sampled_from(candidates) if candidates and draw(st.booleans())
-                     else st.text(max_size=40) | huge_strings.map(lambda s: s[:5000])
-                     | st.sampled_from(["las:document:" + "f" * 32, "las:model:" + "0" * 32, "null", "%00"]))
+        value = draw(
+            st.sampled_from(candidates)
+            if candidates and draw(st.booleans())
+            else st.text(max_size=40)
+            | huge_strings.map(lambda s: s[:5000])
+            | st.sampled_from(["las:document:" + "f" * 32, "las:model:" + "0" * 32, "null", "%00"])
+        )
         return quote(value, safe=":") or "%20"
 
     path = re.sub(r"\{(\w+)\}", fill, template)
     return method, path, draw(queries), draw(bodies)
 
 
-LISTS = ("/appClients", "/assets", "/datasets", "/documents", "/models", "/predictions", "/secrets",
-         "/transitions", "/users", "/workflows")
+LISTS = (
+    "/appClients",
+    "/assets",
+    "/datasets",
+    "/documents",
+    "/models",
+    "/predictions",
+    "/secrets",
+    "/transitions",
+    "/users",
+    "/workflows",
+)
 
 
 def snapshot(http: requests.Session, url: str, known_ids: dict[str, list[str]], organization_id: str) -> Any:
@@ -103,18 +167,33 @@ def known_ids(las_emulator: Emulator, las_client: las.Client) -> dict[str, list[
     """A few entities of each kind, so that fuzzed paths sometimes name ones that exist."""
     client = las_client
     dataset = client.create_dataset(name="fuzz")["datasetId"]
-    document = client.create_document(b"%PDF-1.4\n%%EOF\n", "application/pdf", dataset_id=dataset)["documentId"]
+    document = client.create_document(b"%PDF-1.4\n%%EOF\n", "application/pdf", dataset_id=dataset)[
+        "documentId"
+    ]
     model = client.create_model(300, 400, {"total": {"type": "amount", "maxLength": 10}})["modelId"]
     transition = client.create_transition("manual", name="fuzz")["transitionId"]
-    workflow = client.create_workflow({"language": "ASL", "version": "1.0.0", "definition": {
-        "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": transition, "End": True}}}})["workflowId"]
+    workflow = client.create_workflow(
+        {
+            "language": "ASL",
+            "version": "1.0.0",
+            "definition": {
+                "StartAt": "A",
+                "States": {"A": {"Type": "Task", "Resource": transition, "End": True}},
+            },
+        }
+    )["workflowId"]
     execution = client.execute_workflow(workflow, {"documentId": document})["executionId"]
     return {
-        "datasetId": [dataset], "documentId": [document], "modelId": [model], "transitionId": [transition],
-        "workflowId": [workflow], "executionId": [execution],
+        "datasetId": [dataset],
+        "documentId": [document],
+        "modelId": [model],
+        "transitionId": [transition],
+        "workflowId": [workflow],
+        "executionId": [execution],
         "assetId": [client.create_asset(b"asset")["assetId"]],
         "secretId": [client.create_secret({"k": "v"})["secretId"]],
-        "organizationId": [las_emulator.organization_id], "appClientId": [las_emulator.app_client_id],
+        "organizationId": [las_emulator.organization_id],
+        "appClientId": [las_emulator.app_client_id],
     }
 
 
@@ -127,8 +206,13 @@ def test_bad_input_gets_a_4xx_with_a_message_and_changes_nothing(
     url = las_emulator.api_endpoint
     seen_statuses: set[int] = set()
 
-    @settings(max_examples=150, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=150,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(request=requests_to_send(known_ids))
     def check(request: tuple[str, str, dict[str, str], bytes | None]) -> None:
         method, path, query, body = request

@@ -22,6 +22,8 @@ from tests.reliability.conftest import MODEL_FIELDS, credentials_for
 from tests.support import cassettes
 
 SECRET_VALUE = "hunter2-very-secret-value"
+
+
 def test_secrets_appear_in_no_log_repr_exception_or_cassette(
     las_emulator: Emulator, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -44,9 +46,17 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
         model = las.Model.create(300, 400, MODEL_FIELDS, session=session)
         prediction = document.predict(model)
         transition = las.Transition.create("manual", name="Review", session=session)
-        workflow = las.Workflow.create({"language": "ASL", "version": "1.0.0", "definition": {
-            "StartAt": "Review", "States": {"Review": {"Type": "Task", "Resource": transition.id, "End": True}}}},
-            session=session)
+        workflow = las.Workflow.create(
+            {
+                "language": "ASL",
+                "version": "1.0.0",
+                "definition": {
+                    "StartAt": "Review",
+                    "States": {"Review": {"Type": "Task", "Resource": transition.id, "End": True}},
+                },
+            },
+            session=session,
+        )
         execution = workflow.execute({"documentId": document.id})
         try:
             las.Document.get("las:document:" + "0" * 32, session=session)
@@ -62,25 +72,56 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
         las_emulator.expire_tokens()
         client.get_document(document.id)  # a 403, then a new token
         # the generated app client gets its own token
-        worker = las.Credentials(str(app_client.client_id),
-                                 generated_secret, las_emulator.auth_endpoint, las_emulator.api_endpoint,
-                                 cache_path=tmp_path / "worker-cache.json")
+        worker = las.Credentials(
+            str(app_client.client_id),
+            generated_secret,
+            las_emulator.auth_endpoint,
+            las_emulator.api_endpoint,
+            cache_path=tmp_path / "worker-cache.json",
+        )
         las.Client(worker).list_models()
         try:
-            las.Client(las.Credentials(credentials.client_id, "wrong-secret-" + SECRET_VALUE[:4],
-                                       las_emulator.auth_endpoint, las_emulator.api_endpoint,
-                                       cache_path=tmp_path / "bad.json")).list_models()
+            las.Client(
+                las.Credentials(
+                    credentials.client_id,
+                    "wrong-secret-" + SECRET_VALUE[:4],
+                    las_emulator.auth_endpoint,
+                    las_emulator.api_endpoint,
+                    cache_path=tmp_path / "bad.json",
+                )
+            ).list_models()
         except las.InvalidCredentialsException as error:
             shown += [str(error), repr(error)]
 
-    objects = [credentials, worker, session, client, secret, app_client, dataset, document, model,
-               prediction, transition, workflow, execution, *las.Secret.all(session=session)]
+    objects = [
+        credentials,
+        worker,
+        session,
+        client,
+        secret,
+        app_client,
+        dataset,
+        document,
+        model,
+        prediction,
+        transition,
+        workflow,
+        execution,
+        *las.Secret.all(session=session),
+    ]
     shown += [repr(obj) for obj in objects] + [str(obj) for obj in objects]
-    tokens = {record.headers.get("Authorization", "").removeprefix("Bearer ")
-              for record in las_emulator.requests if record.path != "/token"} - {""}
+    tokens = {
+        record.headers.get("Authorization", "").removeprefix("Bearer ")
+        for record in las_emulator.requests
+        if record.path != "/token"
+    } - {""}
     assert len(tokens) >= 3  # the first token, the one after expiry, the worker's
-    secrets = {"client secret": las_emulator.client_secret, "generated client secret": generated_secret,
-               "secret value": SECRET_VALUE, **{f"token {token[:4]}...": token for token in tokens}}
+    secrets = {
+        "client secret": las_emulator.client_secret,
+        "generated client secret": generated_secret,
+        "secret value": SECRET_VALUE,
+        **{f"token {token[:4]}...": token for token in tokens},
+    }
     logs = "\n".join(record.getMessage() for record in caplog.records)
     assert "retrying" in logs and "fetching access token" in logs  # the DEBUG/INFO logs were on
     recorded = cassette.read_text()

@@ -35,9 +35,21 @@ def test_eight_processes_sharing_a_token_cache_keep_it_valid_json_and_private(
     environment = {**os.environ, "PYTHONPATH": project}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", REFRESHER, las_emulator.api_endpoint, las_emulator.client_id,
-             las_emulator.client_secret, str(cache), "400" if index == 0 else "30"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+            [
+                sys.executable,
+                "-c",
+                REFRESHER,
+                las_emulator.api_endpoint,
+                las_emulator.client_id,
+                las_emulator.client_secret,
+                str(cache),
+                "400" if index == 0 else "30",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
         for index in range(8)
     ]
     victim = processes[0]

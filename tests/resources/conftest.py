@@ -67,7 +67,10 @@ def model(session: las.Session) -> las.resources.Model:
     return las.resources.Model.create(
         300,
         300,
-        {"total_amount": las.resources.FieldConfigEntry("amount", 20), "due_date": {"type": "date", "maxLength": 10}},
+        {
+            "total_amount": las.resources.FieldConfigEntry("amount", 20),
+            "due_date": {"type": "date", "maxLength": 10},
+        },
         name="invoices",
         session=session,
     )
@@ -79,5 +82,8 @@ PDF = b"%PDF-1.4 a small test document"
 @pytest.fixture
 def document(session: las.Session, dataset: las.resources.Dataset) -> las.resources.Document:
     return las.resources.Document.create(
-        PDF, dataset=dataset, ground_truth={"total_amount": "120.00", "due_date": "2024-01-31"}, session=session
+        PDF,
+        dataset=dataset,
+        ground_truth={"total_amount": "120.00", "due_date": "2024-01-31"},
+        session=session,
     )

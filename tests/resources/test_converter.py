@@ -50,7 +50,9 @@ def test_wire_names_become_snake_case_attributes_with_nested_types() -> None:
 
 
 def test_dictionary_keys_are_data_and_are_not_renamed() -> None:
-    model = converter.structure({**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model)
+    model = converter.structure(
+        {**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model
+    )
     assert list(model.field_config) == ["totalAmount"]
     assert converter.unstructure(model)["fieldConfig"] == {"totalAmount": {"type": "all", "maxLength": 5}}
 
@@ -81,8 +83,11 @@ def test_a_round_trip_gives_back_the_wire_body() -> None:
 
 
 def test_unknown_fields_are_kept_and_written_back() -> None:
-    body = {**MODEL, "trainingProgress": {"epoch": 3}, "fieldConfig": {
-        "total_amount": {"type": "amount", "maxLength": 20, "confidenceThreshold": 0.5}}}
+    body = {
+        **MODEL,
+        "trainingProgress": {"epoch": 3},
+        "fieldConfig": {"total_amount": {"type": "amount", "maxLength": 20, "confidenceThreshold": 0.5}},
+    }
     model = converter.structure(body, Model)
     assert model.extra == {"trainingProgress": {"epoch": 3}}
     assert model.field_config["total_amount"].extra == {"confidenceThreshold": 0.5}
@@ -97,8 +102,14 @@ def test_a_null_where_a_list_is_promised_becomes_an_empty_list() -> None:
 
 
 def test_ground_truth_values_may_be_strings_booleans_or_null() -> None:
-    body = {"documentId": f"las:document:{HEX}", "groundTruth": [
-        {"label": "paid", "value": True}, {"label": "total", "value": "10"}, {"label": "due", "value": None}]}
+    body = {
+        "documentId": f"las:document:{HEX}",
+        "groundTruth": [
+            {"label": "paid", "value": True},
+            {"label": "total", "value": "10"},
+            {"label": "due", "value": None},
+        ],
+    }
     document = converter.structure(body, Document)
     assert document.ground_truth_dict() == {"paid": True, "total": "10", "due": None}
 
@@ -110,16 +121,24 @@ def test_document_content_is_bytes_from_base64() -> None:
 
 
 def test_prediction_items_are_typed() -> None:
-    body = {"predictionId": f"las:prediction:{HEX}", "documentId": f"las:document:{HEX}",
-            "modelId": f"las:model:{HEX}", "inferenceTime": 1.5, "timestamp": 1700000000,
-            "predictions": [{"label": "total", "value": "10", "confidence": 0.8}]}
+    body = {
+        "predictionId": f"las:prediction:{HEX}",
+        "documentId": f"las:document:{HEX}",
+        "modelId": f"las:model:{HEX}",
+        "inferenceTime": 1.5,
+        "timestamp": 1700000000,
+        "predictions": [{"label": "total", "value": "10", "confidence": 0.8}],
+    }
     prediction = converter.structure(body, Prediction)
     assert prediction.predictions == [PredictionItem("total", "10", 0.8)]
 
 
 def test_workflow_configs_are_typed() -> None:
-    body = {"workflowId": f"las:workflow:{HEX}", "errorConfig": {"email": "a@b.no", "manualRetry": True},
-            "completedConfig": {"imageUrl": "img", "environment": {"A": "1"}}}
+    body = {
+        "workflowId": f"las:workflow:{HEX}",
+        "errorConfig": {"email": "a@b.no", "manualRetry": True},
+        "completedConfig": {"imageUrl": "img", "environment": {"A": "1"}},
+    }
     workflow = converter.structure(body, Workflow)
     assert workflow.error_config == ErrorConfig(email="a@b.no", manual_retry=True)
     assert workflow.completed_config == CompletedConfig(image_url="img", environment={"A": "1"})
@@ -131,15 +150,19 @@ def test_a_user_made_config_sends_only_what_was_set() -> None:
 
 def test_transition_asset_ids_come_from_the_assets_field() -> None:
     transition = converter.structure(
-        {"transitionId": f"las:transition:{HEX}", "assets": {"jsRemoteComponent": f"las:asset:{HEX}"}}, Transition
+        {"transitionId": f"las:transition:{HEX}", "assets": {"jsRemoteComponent": f"las:asset:{HEX}"}},
+        Transition,
     )
     assert transition.asset_ids == {"jsRemoteComponent": f"las:asset:{HEX}"}
     assert converter.unstructure(transition)["assets"] == {"jsRemoteComponent": f"las:asset:{HEX}"}
 
 
 def test_data_bundle_datasets_are_dataset_objects() -> None:
-    body = {"dataBundleId": f"las:model-data-bundle:{HEX}", "modelId": f"las:model:{HEX}",
-            "datasets": [{"datasetId": f"las:dataset:{HEX}", "numberOfDocuments": 3}]}
+    body = {
+        "dataBundleId": f"las:model-data-bundle:{HEX}",
+        "modelId": f"las:model:{HEX}",
+        "datasets": [{"datasetId": f"las:dataset:{HEX}", "numberOfDocuments": 3}],
+    }
     bundle = converter.structure(body, DataBundle)
     assert bundle.datasets == [Dataset.ref(f"las:dataset:{HEX}")]
     assert bundle.datasets[0].number_of_documents == 3

@@ -27,8 +27,9 @@ from .conftest import PDF, Requests
 
 
 def test_document_create_get_list_update_delete(session: las.Session, dataset: Dataset) -> None:
-    document = Document.create(PDF, "application/pdf", dataset=dataset, ground_truth={"total_amount": "1.00"},
-                               session=session)
+    document = Document.create(
+        PDF, "application/pdf", dataset=dataset, ground_truth={"total_amount": "1.00"}, session=session
+    )
     assert document.id.startswith("las:document:")
     assert document.dataset_id == dataset.id
     assert document.content_type == "application/pdf"
@@ -77,9 +78,13 @@ def test_dataset_crud_and_delete_with_documents(session: las.Session) -> None:
 
 def test_model_crud(session: las.Session) -> None:
     model = Model.create(
-        300, 400, {"total_amount": FieldConfigEntry("amount", 20, description="the total")},
+        300,
+        400,
+        {"total_amount": FieldConfigEntry("amount", 20, description="the total")},
         preprocess_config=PreprocessConfig(max_pages=2, auto_rotate=True, image_quality="HIGH"),
-        name="invoices", description="first try", session=session,
+        name="invoices",
+        description="first try",
+        session=session,
     )
     assert (model.width, model.height, model.name) == (300, 400, "invoices")
     assert model.field_config["total_amount"] == FieldConfigEntry("amount", 20, description="the total")
@@ -122,10 +127,17 @@ def test_prediction_create_and_list(document: Document, model: Model, session: l
 
 def test_workflow_crud(session: las.Session) -> None:
     transition = Transition.create("docker", parameters={"imageUrl": "example/image:1"}, session=session)
-    specification = {"language": "ASL", "version": "1.0.0", "definition": {
-        "StartAt": "step", "States": {"step": {"Type": "Task", "Resource": transition.id, "End": True}}}}
-    workflow = Workflow.create(specification, name="flow", error_config={"email": "ops@example.com"},
-                               session=session)
+    specification = {
+        "language": "ASL",
+        "version": "1.0.0",
+        "definition": {
+            "StartAt": "step",
+            "States": {"step": {"Type": "Task", "Resource": transition.id, "End": True}},
+        },
+    }
+    workflow = Workflow.create(
+        specification, name="flow", error_config={"email": "ops@example.com"}, session=session
+    )
     assert workflow.name == "flow"
     assert workflow.error_config is not None and workflow.error_config.email == "ops@example.com"
     workflow.update(description="described")

@@ -43,7 +43,11 @@ def test_example_runs_against_the_emulator(script: Path, las_emulator: Emulator,
     }
     done = subprocess.run(
         [sys.executable, "-c", RUNNER, str(script)],
-        env=environment, capture_output=True, text=True, timeout=60, check=False,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, f"{script.name} failed:\n{done.stdout}\n{done.stderr}"
 
@@ -65,8 +69,11 @@ def test_the_guides_pytest_example_passes(
         if not hasattr(las, name):
             monkeypatch.setattr(las, name, getattr(las.resources, name), raising=False)
     guide = (DOCS / "guide.md").read_text()
-    [snippet] = [block for block in re.findall(r"```python\n(.*?)```", guide, flags=re.DOTALL)
-                 if "def test_predicts_the_total" in block]
+    [snippet] = [
+        block
+        for block in re.findall(r"```python\n(.*?)```", guide, flags=re.DOTALL)
+        if "def test_predicts_the_total" in block
+    ]
     namespace: dict[str, Any] = {}
     exec(compile(snippet, str(DOCS / "guide.md"), "exec"), namespace)
     namespace["test_predicts_the_total"](las_session, las_emulator)

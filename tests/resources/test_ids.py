@@ -39,7 +39,9 @@ def test_invalid_id_error_is_a_client_exception_and_a_value_error() -> None:
         ids.require_id(ids.MODEL, 42)
 
 
-@pytest.mark.parametrize("value", [f"las:model:{HEX[:-1]}", f"las:model:{HEX.upper()}", f" las:model:{HEX}", None])
+@pytest.mark.parametrize(
+    "value", [f"las:model:{HEX[:-1]}", f"las:model:{HEX.upper()}", f" las:model:{HEX}", None]
+)
 def test_malformed_ids_are_refused(value: object) -> None:
     with pytest.raises(InvalidIdError):
         ids.require_id(ids.MODEL, value)

@@ -28,7 +28,9 @@ def test_all_walks_every_page(many_documents: list[str], session: las.Session, a
     assert all(request.query.get("maxResults") == ["100"] for request in api.all)
 
 
-def test_a_collection_can_be_iterated_again(many_documents: list[str], session: las.Session, api: Requests) -> None:
+def test_a_collection_can_be_iterated_again(
+    many_documents: list[str], session: las.Session, api: Requests
+) -> None:
     documents = Document.all(page_size=500, session=session)
     assert [d.id for d in documents] == [d.id for d in documents]
     assert len(api) == 2 * 3
@@ -48,7 +50,9 @@ def test_limit_and_page_size_can_be_chained(many_documents: list[str], session: 
     assert len(list(collection)) == 20
 
 
-def test_first_costs_one_small_request(many_documents: list[str], session: las.Session, api: Requests) -> None:
+def test_first_costs_one_small_request(
+    many_documents: list[str], session: las.Session, api: Requests
+) -> None:
     first = Document.all(session=session).first()
     assert first is not None and first.id in many_documents
     assert [request.query.get("maxResults") for request in api.all] == [["1"]]
@@ -60,7 +64,9 @@ def test_iter_pages_yields_pages(many_documents: list[str], session: las.Session
     assert pages[-1].next_token is None and pages[0].has_next
 
 
-def test_list_returns_one_page_and_its_token(many_documents: list[str], session: las.Session, api: Requests) -> None:
+def test_list_returns_one_page_and_its_token(
+    many_documents: list[str], session: las.Session, api: Requests
+) -> None:
     page = Document.list(max_results=10, session=session)
     assert len(page.items) == 10 and page.next_token is not None
     second = Document.list(max_results=10, next_token=page.next_token, session=session)
@@ -86,7 +92,9 @@ def test_an_unknown_filter_is_refused_before_any_request(session: las.Session, a
     assert len(api) == 0
 
 
-def test_memory_is_bounded_by_one_page(many_documents: list[str], session: las.Session, api: Requests) -> None:
+def test_memory_is_bounded_by_one_page(
+    many_documents: list[str], session: las.Session, api: Requests
+) -> None:
     iterator = iter(Document.all(page_size=100, session=session))
     next(iterator)
     assert len(api) == 1  # the second page is not fetched until the first is used up

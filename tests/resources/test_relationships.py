@@ -11,11 +11,16 @@ ASL_ONE_STEP = "StartAt"
 
 
 def one_step_workflow(session: las.Session, transition: Transition) -> Workflow:
-    definition = {"StartAt": "step", "States": {"step": {"Type": "Task", "Resource": transition.id, "End": True}}}
+    definition = {
+        "StartAt": "step",
+        "States": {"step": {"Type": "Task", "Resource": transition.id, "End": True}},
+    }
     return Workflow.create({"language": "ASL", "version": "1.0.0", "definition": definition}, session=session)
 
 
-def test_prediction_document_costs_one_request_then_none(document: Document, model: Model, api: Requests) -> None:
+def test_prediction_document_costs_one_request_then_none(
+    document: Document, model: Model, api: Requests
+) -> None:
     prediction = document.predict(model)
     api.clear()
     loaded = prediction.document
@@ -26,7 +31,9 @@ def test_prediction_document_costs_one_request_then_none(document: Document, mod
     assert len(api) == 1
 
 
-def test_prediction_model_costs_one_request_then_none(document: Document, model: Model, api: Requests) -> None:
+def test_prediction_model_costs_one_request_then_none(
+    document: Document, model: Model, api: Requests
+) -> None:
     prediction = document.predict(model)
     api.clear()
     assert prediction.model == model
@@ -34,14 +41,18 @@ def test_prediction_model_costs_one_request_then_none(document: Document, model:
     assert api.calls == [("GET", f"/models/{model.id}")]
 
 
-def test_document_dataset_costs_one_request_then_none(document: Document, dataset: Dataset, api: Requests) -> None:
+def test_document_dataset_costs_one_request_then_none(
+    document: Document, dataset: Dataset, api: Requests
+) -> None:
     api.clear()
     assert document.dataset == dataset
     assert document.dataset is document.dataset
     assert api.calls == [("GET", f"/datasets/{dataset.id}")]
 
 
-def test_a_changed_dataset_id_loads_the_new_dataset(document: Document, session: las.Session, api: Requests) -> None:
+def test_a_changed_dataset_id_loads_the_new_dataset(
+    document: Document, session: las.Session, api: Requests
+) -> None:
     first = document.dataset
     other = Dataset.create(name="other", session=session)
     document.update(dataset_id=other)
@@ -87,7 +98,9 @@ def test_transition_execution_transition_and_log(session: las.Session, api: Requ
 
 def test_transition_assets_are_asset_objects_loaded_on_first_use(session: las.Session, api: Requests) -> None:
     ui = Asset.create(b"<js/>", name="ui", session=session)
-    transition = Transition.create("manual", parameters={"assets": {"jsRemoteComponent": ui.id}}, session=session)
+    transition = Transition.create(
+        "manual", parameters={"assets": {"jsRemoteComponent": ui.id}}, session=session
+    )
     transition = Transition.get(transition.id, session=session)
     api.clear()
     assets = transition.assets
@@ -110,7 +123,9 @@ def test_list_entries_complete_themselves_once(session: las.Session, dataset: Da
     assert api.calls == [("GET", "/documents"), ("GET", f"/documents/{listed.id}")]
 
 
-def test_a_ref_costs_nothing_until_an_attribute_is_read(model: Model, session: las.Session, api: Requests) -> None:
+def test_a_ref_costs_nothing_until_an_attribute_is_read(
+    model: Model, session: las.Session, api: Requests
+) -> None:
     reference = Model.ref(model.id, session=session)
     assert reference.id == model.id
     assert len(api) == 0
@@ -119,7 +134,9 @@ def test_a_ref_costs_nothing_until_an_attribute_is_read(model: Model, session: l
     assert api.calls == [("GET", f"/models/{model.id}")]
 
 
-def test_verbs_on_a_ref_need_no_fetch(document: Document, model: Model, session: las.Session, api: Requests) -> None:
+def test_verbs_on_a_ref_need_no_fetch(
+    document: Document, model: Model, session: las.Session, api: Requests
+) -> None:
     prediction = Document.ref(document.id, session=session).predict(model.id)
     assert prediction.document_id == document.id
     assert api.calls == [("POST", "/predictions")]

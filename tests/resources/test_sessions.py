@@ -28,8 +28,10 @@ def second_emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def second_session(second_emulator: Emulator, tmp_path: Path) -> las.Session:
     credentials = las.Credentials(
-        second_emulator.client_id, second_emulator.client_secret,
-        auth_endpoint=second_emulator.auth_endpoint, api_endpoint=second_emulator.api_endpoint,
+        second_emulator.client_id,
+        second_emulator.client_secret,
+        auth_endpoint=second_emulator.auth_endpoint,
+        api_endpoint=second_emulator.api_endpoint,
         cache_path=tmp_path / "second-token-cache.json",
     )
     return las.Session(credentials)
@@ -122,5 +124,7 @@ def test_importing_builds_no_session_and_reads_no_credentials(tmp_path: Path) ->
         "assert s._default is None and not s._clients; print('ok')"
     )
     environment = {"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "")}
-    done = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+    )
     assert done.stdout.strip() == "ok", done.stderr

@@ -39,7 +39,9 @@ def test_update_with_none_sends_an_explicit_null(dataset: Dataset, api: Requests
 def test_workflow_update_sends_typed_configs(session: las.Session, api: Requests) -> None:
     transition = Transition.create("manual", session=session)
     definition = {"StartAt": "s", "States": {"s": {"Type": "Task", "Resource": transition.id, "End": True}}}
-    workflow = Workflow.create({"language": "ASL", "version": "1.0.0", "definition": definition}, session=session)
+    workflow = Workflow.create(
+        {"language": "ASL", "version": "1.0.0", "definition": definition}, session=session
+    )
     api.clear()
     workflow.update(error_config=ErrorConfig(email="ops@example.com", manual_retry=True))
     assert patch_bodies(api) == [{"errorConfig": {"email": "ops@example.com", "manualRetry": True}}]
@@ -59,7 +61,9 @@ def test_document_update_accepts_ground_truth_as_a_dict_and_a_dataset_object(
     other = Dataset.create(session=session)
     api.clear()
     document.update(ground_truth={"total_amount": "5"}, dataset_id=other)
-    assert patch_bodies(api) == [{"groundTruth": [{"label": "total_amount", "value": "5"}], "datasetId": other.id}]
+    assert patch_bodies(api) == [
+        {"groundTruth": [{"label": "total_amount", "value": "5"}], "datasetId": other.id}
+    ]
 
 
 @pytest.mark.parametrize(

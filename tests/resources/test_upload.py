@@ -90,7 +90,9 @@ def test_progress_is_reported_for_every_item(dataset: Dataset) -> None:
 
 def test_an_unsized_iterable_is_uploaded_with_an_unknown_total(dataset: Dataset) -> None:
     totals: list[int | None] = []
-    result = dataset.upload((pdf(n) for n in range(6)), on_progress=lambda item, done, total: totals.append(total))
+    result = dataset.upload(
+        (pdf(n) for n in range(6)), on_progress=lambda item, done, total: totals.append(total)
+    )
     assert len(result.documents) == 6 and set(totals) == {None}
 
 

@@ -23,7 +23,11 @@ def workflow_of(session: las.Session, *transitions: Transition, **options: Any) 
         else:
             state["End"] = True
         states[f"step{number}"] = state
-    specification = {"language": "ASL", "version": "1.0.0", "definition": {"StartAt": "step0", "States": states}}
+    specification = {
+        "language": "ASL",
+        "version": "1.0.0",
+        "definition": {"StartAt": "step0", "States": states},
+    }
     return Workflow.create(specification, session=session, **options)
 
 
@@ -68,7 +72,9 @@ def test_wait_polls_with_growing_intervals(
     assert len(api) == 5  # a poll at once, then one after each wait
 
 
-def test_a_manual_step_is_ended_through_its_transition_execution(session: las.Session, manual: Transition) -> None:
+def test_a_manual_step_is_ended_through_its_transition_execution(
+    session: las.Session, manual: Transition
+) -> None:
     workflow = workflow_of(session, manual)
     execution = workflow.execute({"document": "x"})
     [task] = list(manual.executions.all(status="running"))
@@ -106,7 +112,9 @@ def test_a_standalone_manual_execution(manual: Transition, api: Requests) -> Non
     assert [r.json for r in api.all] == [{"status": "succeeded", "output": {"ok": True}}]
 
 
-def test_executions_are_listed_with_filters(session: las.Session, docker: Transition, manual: Transition) -> None:
+def test_executions_are_listed_with_filters(
+    session: las.Session, docker: Transition, manual: Transition
+) -> None:
     finished = workflow_of(session, docker).execute({"amount": 1})
     waiting_workflow = workflow_of(session, manual)
     waiting = waiting_workflow.execute({})

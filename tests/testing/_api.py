@@ -13,12 +13,15 @@ from tests.contract import Contract, load_contract
 PDF = base64.b64encode(b"%PDF-1.4 test document").decode()
 
 
-def token_for(emulator: Emulator, client_id: str | None = None,
-              client_secret: str | None = None) -> requests.Response:
-    return requests.post(f"{emulator.auth_endpoint}/token?grant_type=client_credentials",
-                         auth=(client_id or emulator.client_id,
-                               client_secret or emulator.client_secret),
-                         data={"grant_type": "client_credentials"}, timeout=10)
+def token_for(
+    emulator: Emulator, client_id: str | None = None, client_secret: str | None = None
+) -> requests.Response:
+    return requests.post(
+        f"{emulator.auth_endpoint}/token?grant_type=client_credentials",
+        auth=(client_id or emulator.client_id, client_secret or emulator.client_secret),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    )
 
 
 class Api:
@@ -28,8 +31,7 @@ class Api:
     ``covered`` collects the (METHOD, template) of every successful call.
     """
 
-    def __init__(self, emulator: Emulator, contract: Contract | None = None, *,
-                 check: bool = True) -> None:
+    def __init__(self, emulator: Emulator, contract: Contract | None = None, *, check: bool = True) -> None:
         self.emulator = emulator
         self.contract = (contract or load_contract()) if check else None
         self.http = requests.Session()
@@ -38,17 +40,25 @@ class Api:
         self.http.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         self.covered: set[tuple[str, str]] = set()
 
-    def call(self, method: str, path: str, *, json: Any = None,
-             params: dict[str, Any] | None = None, expect: int = 200) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        expect: int = 200,
+    ) -> Any:
         """Send one request; assert the status; return the decoded JSON answer (None if empty)."""
-        query = {name: value if isinstance(value, list) else [str(value)]
-                 for name, value in (params or {}).items()}
+        query = {
+            name: value if isinstance(value, list) else [str(value)] for name, value in (params or {}).items()
+        }
         if self.contract is not None and expect < 400:
             self.contract.validate_request(method, path, query, json)
-        response = self.http.request(method, self.emulator.url + path, json=json, params=query,
-                                     timeout=10)
-        assert response.status_code == expect, (f"{method} {path} -> {response.status_code} "
-                                                 f"{response.text[:500]}")
+        response = self.http.request(method, self.emulator.url + path, json=json, params=query, timeout=10)
+        assert response.status_code == expect, (
+            f"{method} {path} -> {response.status_code} {response.text[:500]}"
+        )
         body = response.json() if response.content else None
         if self.contract is not None:
             self.contract.validate_response(method, path, response.status_code, body)
@@ -71,16 +81,21 @@ class Api:
     # -- shortcuts -------------------------------------------------------------------------
 
     def document(self, **fields: Any) -> dict[str, Any]:
-        return self.post("/documents", {"content": PDF, "contentType": "application/pdf",
-                                        **fields})
+        return self.post("/documents", {"content": PDF, "contentType": "application/pdf", **fields})
 
     def dataset(self, **fields: Any) -> dict[str, Any]:
         return self.post("/datasets", fields)
 
     def model(self, **fields: Any) -> dict[str, Any]:
-        body = {"width": 300, "height": 300,
-                "fieldConfig": {"total": {"type": "amount", "maxLength": 10},
-                                "date": {"type": "date", "maxLength": 10}}, **fields}
+        body = {
+            "width": 300,
+            "height": 300,
+            "fieldConfig": {
+                "total": {"type": "amount", "maxLength": 10},
+                "date": {"type": "date", "maxLength": 10},
+            },
+            **fields,
+        }
         return self.post("/models", body)
 
     def transition(self, transition_type: str, **fields: Any) -> dict[str, Any]:
@@ -95,6 +110,5 @@ class Api:
             else:
                 task["End"] = True
             states[f"step{position}"] = task
-        spec = {"language": "ASL", "version": "1.0.0",
-                "definition": {"StartAt": "step0", "States": states}}
+        spec = {"language": "ASL", "version": "1.0.0", "definition": {"StartAt": "step0", "States": states}}
         return self.post("/workflows", {"specification": spec, **fields})

@@ -26,8 +26,11 @@ def test_token_endpoint_refuses_a_wrong_secret_with_401(las_emulator: Emulator) 
 
 
 def test_token_endpoint_refuses_an_unsupported_grant_type(las_emulator: Emulator) -> None:
-    response = requests.post(f"{las_emulator.url}/token?grant_type=password",
-                             auth=(las_emulator.client_id, las_emulator.client_secret), timeout=5)
+    response = requests.post(
+        f"{las_emulator.url}/token?grant_type=password",
+        auth=(las_emulator.client_id, las_emulator.client_secret),
+        timeout=5,
+    )
     assert response.status_code == 400
     assert "grant_type" in response.json()["message"]
 
@@ -39,8 +42,9 @@ def test_api_without_a_token_answers_401(las_emulator: Emulator) -> None:
 
 
 def test_api_with_an_unknown_token_answers_403(las_emulator: Emulator) -> None:
-    response = requests.get(f"{las_emulator.url}/documents",
-                            headers={"Authorization": "Bearer nope"}, timeout=5)
+    response = requests.get(
+        f"{las_emulator.url}/documents", headers={"Authorization": "Bearer nope"}, timeout=5
+    )
     assert response.status_code == 403
     assert "not valid" in response.json()["message"]
 
@@ -68,12 +72,10 @@ def test_created_app_clients_get_tokens_and_own_what_they_create(las_emulator: E
     response = token_for(las_emulator, client["clientId"], client["clientSecret"])
     assert response.status_code == 200
     headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    dataset = requests.post(f"{las_emulator.url}/datasets", json={}, headers=headers,
-                            timeout=5).json()
+    dataset = requests.post(f"{las_emulator.url}/datasets", json={}, headers=headers, timeout=5).json()
     assert dataset["createdBy"] == client["appClientId"]
     api.delete(f"/appClients/{client['appClientId']}")
-    assert requests.get(f"{las_emulator.url}/datasets", headers=headers,
-                        timeout=5).status_code == 403
+    assert requests.get(f"{las_emulator.url}/datasets", headers=headers, timeout=5).status_code == 403
 
 
 def test_an_app_client_cannot_delete_itself(las_emulator: Emulator) -> None:

@@ -11,8 +11,11 @@ from tests.testing._api import PDF, Api
 
 
 def _contract_operations(contract: Contract) -> set[tuple[str, str]]:
-    return {(method, template) for method, template in contract.operations()
-            if not template.startswith("/batches")}
+    return {
+        (method, template)
+        for method, template in contract.operations()
+        if not template.startswith("/batches")
+    }
 
 
 def test_the_route_table_has_exactly_the_operations_of_the_contract(contract: Contract) -> None:
@@ -20,8 +23,7 @@ def test_the_route_table_has_exactly_the_operations_of_the_contract(contract: Co
     assert routes == _contract_operations(contract)
 
 
-def test_every_operation_answers_per_the_contract(las_emulator: Emulator,
-                                                  contract: Contract) -> None:
+def test_every_operation_answers_per_the_contract(las_emulator: Emulator, contract: Contract) -> None:
     api = Api(las_emulator, contract)
     org = las_emulator.organization_id
 
@@ -43,10 +45,11 @@ def test_every_operation_answers_per_the_contract(las_emulator: Emulator,
     api.get(f"/datasets/{dataset['datasetId']}")
     api.patch(f"/datasets/{dataset['datasetId']}", {"description": "all of them"})
     api.get("/datasets")
-    document = api.document(datasetId=dataset["datasetId"],
-                            consentId="las:consent:" + "a" * 32,
-                            groundTruth=[{"label": "total", "value": "100.00"},
-                                         {"label": "paid", "value": True}])
+    document = api.document(
+        datasetId=dataset["datasetId"],
+        consentId="las:consent:" + "a" * 32,
+        groundTruth=[{"label": "total", "value": "100.00"}, {"label": "paid", "value": True}],
+    )
     assert api.get(f"/documents/{document['documentId']}")["content"] == PDF
     api.patch(f"/documents/{document['documentId']}", {"retentionInDays": 30})
     listed = api.get("/documents", params={"datasetId": dataset["datasetId"]})
@@ -57,13 +60,11 @@ def test_every_operation_answers_per_the_contract(las_emulator: Emulator,
     api.get(f"/models/{model['modelId']}")
     api.get("/models")
     api.patch(f"/models/{model['modelId']}", {"status": "training"})
-    bundle = api.post(f"/models/{model['modelId']}/dataBundles",
-                      {"datasetIds": [dataset["datasetId"]]})
+    bundle = api.post(f"/models/{model['modelId']}/dataBundles", {"datasetIds": [dataset["datasetId"]]})
     assert bundle["datasets"][0]["numberOfDocuments"] == 1
     api.get(f"/models/{model['modelId']}/dataBundles", params={"status": "ready"})
     api.patch(f"/models/{model['modelId']}/dataBundles/{bundle['dataBundleId']}", {"name": "b"})
-    prediction = api.post("/predictions", {"documentId": document["documentId"],
-                                           "modelId": model["modelId"]})
+    prediction = api.post("/predictions", {"documentId": document["documentId"], "modelId": model["modelId"]})
     assert {"label": "total", "value": "100.00"}.items() <= prediction["predictions"][0].items()
     api.get("/predictions")
 
@@ -97,16 +98,19 @@ def test_every_operation_answers_per_the_contract(las_emulator: Emulator,
     api.get(f"/transitions/{tr}/executions", params={"status": "running"})
     api.get(f"/transitions/{tr}/executions/{task_id}")
     assert api.post(f"/transitions/{tr}/executions/{task_id}/heartbeats", expect=204) is None
-    api.patch(f"/transitions/{tr}/executions/{task_id}",
-              {"status": "succeeded", "output": {"approved": True}})
+    api.patch(
+        f"/transitions/{tr}/executions/{task_id}", {"status": "succeeded", "output": {"approved": True}}
+    )
     done = api.get(f"/workflows/{wf}/executions/{execution['executionId']}")
     assert done["status"] == "succeeded" and done["output"] == {"approved": True}
     api.get(f"/workflows/{wf}/executions", params={"sortBy": "startTime", "order": "descending"})
     direct = api.post(f"/transitions/{tr}/executions", {})
     assert direct["status"] == "running"
     second = api.post(f"/workflows/{wf}/executions", {"input": {}})
-    moved = api.patch(f"/workflows/{wf}/executions/{second['executionId']}",
-                      {"nextTransitionId": "las:transition:commons-failed"})
+    moved = api.patch(
+        f"/workflows/{wf}/executions/{second['executionId']}",
+        {"nextTransitionId": "las:transition:commons-failed"},
+    )
     assert moved["status"] == "failed"
     logs = api.get("/logs", params={"workflowExecutionId": execution["executionId"]})["logs"]
     assert logs
@@ -136,5 +140,6 @@ def test_error_answers_match_the_error_schema(las_emulator: Emulator, contract: 
     api = Api(las_emulator, contract)
     api.get("/documents/las:document:" + "0" * 32, expect=404)
     api.post("/models", {"width": 1}, expect=400)
-    api.post("/documents", {"content": base64.b64encode(b"x").decode(), "contentType": "text/plain"},
-             expect=400)
+    api.post(
+        "/documents", {"content": base64.b64encode(b"x").decode(), "contentType": "text/plain"}, expect=400
+    )

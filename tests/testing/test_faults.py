@@ -67,8 +67,11 @@ def test_drop_next_closes_the_connection_without_answer(las_emulator: Emulator) 
     api = Api(las_emulator, check=False)
     las_emulator.drop_next(method="GET")
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"{las_emulator.url}/datasets",
-                     headers={"Authorization": api.http.headers["Authorization"]}, timeout=5)
+        requests.get(
+            f"{las_emulator.url}/datasets",
+            headers={"Authorization": api.http.headers["Authorization"]},
+            timeout=5,
+        )
     api.get("/datasets")
     statuses = [(r.path, r.status) for r in las_emulator.requests if r.path == "/datasets"]
     assert statuses == [("/datasets", 0), ("/datasets", 200)]
@@ -103,8 +106,13 @@ def test_random_faults_are_reproducible(las_emulator: Emulator) -> None:
         codes = []
         for _ in range(20):
             try:
-                codes.append(requests.get(f"{las_emulator.url}/datasets", headers={
-                    "Authorization": api.http.headers["Authorization"]}, timeout=5).status_code)
+                codes.append(
+                    requests.get(
+                        f"{las_emulator.url}/datasets",
+                        headers={"Authorization": api.http.headers["Authorization"]},
+                        timeout=5,
+                    ).status_code
+                )
             except requests.ConnectionError:
                 codes.append(0)
         las_emulator.clear_faults()
@@ -121,5 +129,9 @@ def test_requests_are_recorded_with_decoded_json(las_emulator: Emulator) -> None
     api.post("/datasets", {"name": "x"}, params={})
     [record] = las_emulator.requests
     assert (record.method, record.path, record.json, record.status) == (
-        "POST", "/datasets", {"name": "x"}, 200)
+        "POST",
+        "/datasets",
+        {"name": "x"},
+        200,
+    )
     assert record.headers["Authorization"].startswith("Bearer ")

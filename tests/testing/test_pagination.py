@@ -43,8 +43,7 @@ def test_pages_stay_correct_while_rows_are_added_and_deleted(las_emulator: Emula
     api.delete(f"/documents/{ids[2]}")  # already seen
     api.delete(f"/documents/{ids[5]}")  # not yet seen
     new = api.document()["documentId"]
-    rest = _all_ids(api, "/documents", "documents", "documentId", maxResults=4,
-                    nextToken=page["nextToken"])
+    rest = _all_ids(api, "/documents", "documents", "documentId", maxResults=4, nextToken=page["nextToken"])
     assert rest == [*ids[4:5], *ids[6:], new]
 
 
@@ -57,8 +56,9 @@ def test_filters_are_or_within_a_parameter_and_echoed(las_emulator: Emulator) ->
     page = api.get("/documents", params={"datasetId": [b, a], "maxResults": 100})
     assert [d["documentId"] for d in page["documents"]] == in_a + in_b
     assert page["datasetId"] == [b, a]
-    assert _all_ids(api, "/documents", "documents", "documentId", datasetId=[a, b],
-                    maxResults=2) == in_a + in_b
+    assert (
+        _all_ids(api, "/documents", "documents", "documentId", datasetId=[a, b], maxResults=2) == in_a + in_b
+    )
 
 
 def test_consent_filter_and_ground_truth(las_emulator: Emulator) -> None:
@@ -71,8 +71,7 @@ def test_consent_filter_and_ground_truth(las_emulator: Emulator) -> None:
     assert page["consentId"] == [consent]
 
 
-def test_delete_documents_deletes_one_page_and_hands_a_token_for_the_rest(
-        las_emulator: Emulator) -> None:
+def test_delete_documents_deletes_one_page_and_hands_a_token_for_the_rest(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     dataset = api.dataset()["datasetId"]
     ids = las_emulator.seed_documents(5, dataset_id=dataset)
@@ -80,8 +79,9 @@ def test_delete_documents_deletes_one_page_and_hands_a_token_for_the_rest(
     first = api.delete("/documents", params={"datasetId": dataset, "maxResults": 3})
     assert [d["documentId"] for d in first["documents"]] == ids[:3]
     assert api.get(f"/datasets/{dataset}")["numberOfDocuments"] == 2
-    second = api.delete("/documents", params={"datasetId": dataset, "maxResults": 3,
-                                              "nextToken": first["nextToken"]})
+    second = api.delete(
+        "/documents", params={"datasetId": dataset, "maxResults": 3, "nextToken": first["nextToken"]}
+    )
     assert [d["documentId"] for d in second["documents"]] == ids[3:]
     assert second["nextToken"] is None
     api.delete(f"/datasets/{dataset}")
@@ -106,8 +106,16 @@ def test_execution_lists_sort_by_start_time_descending(las_emulator: Emulator) -
     api = Api(las_emulator)
     docker = api.transition("docker")["transitionId"]
     workflow = api.workflow(docker)["workflowId"]
-    runs = [api.post(f"/workflows/{workflow}/executions", {"input": {"n": i}})["executionId"]
-            for i in range(5)]
-    ids = _all_ids(api, f"/workflows/{workflow}/executions", "executions", "executionId",
-                   sortBy="startTime", order="descending", maxResults=2)
+    runs = [
+        api.post(f"/workflows/{workflow}/executions", {"input": {"n": i}})["executionId"] for i in range(5)
+    ]
+    ids = _all_ids(
+        api,
+        f"/workflows/{workflow}/executions",
+        "executions",
+        "executionId",
+        sortBy="startTime",
+        order="descending",
+        maxResults=2,
+    )
     assert ids == runs[::-1]

@@ -36,8 +36,7 @@ def test_documents_keep_ground_truth_and_content(las_emulator: Emulator) -> None
     assert (fetched["groundTruth"], fetched["content"]) == (truth, PDF)
 
 
-def test_model_counts_data_bundles_and_refuses_deletion_while_it_has_some(
-        las_emulator: Emulator) -> None:
+def test_model_counts_data_bundles_and_refuses_deletion_while_it_has_some(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     model = api.model()["modelId"]
     dataset = api.dataset()["datasetId"]
@@ -52,9 +51,13 @@ def test_model_counts_data_bundles_and_refuses_deletion_while_it_has_some(
 
 def test_predictions_are_deterministic_and_respect_field_config(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
-    model = api.model(fieldConfig={"total": {"type": "amount", "maxLength": 10},
-                                   "phone": {"type": "phone", "maxLength": 4},
-                                   "due": {"type": "date", "maxLength": 10}})["modelId"]
+    model = api.model(
+        fieldConfig={
+            "total": {"type": "amount", "maxLength": 10},
+            "phone": {"type": "phone", "maxLength": 4},
+            "due": {"type": "date", "maxLength": 10},
+        }
+    )["modelId"]
     document = api.document(groundTruth=[{"label": "total", "value": "42.00"}])["documentId"]
     first = api.post("/predictions", {"documentId": document, "modelId": model})
     second = api.post("/predictions", {"documentId": document, "modelId": model})

@@ -66,18 +66,24 @@ def test_serve_prints_the_url_and_credentials() -> None:
     assert "http://127.0.0.1:" in text and "s3" in text and "curl" in text
 
 
-@pytest.mark.skipif(not (REPO_ROOT / "las" / "__main__.py").exists(),
-                    reason="las/__main__.py not written yet")
+@pytest.mark.skipif(
+    not (REPO_ROOT / "las" / "__main__.py").exists(), reason="las/__main__.py not written yet"
+)
 def test_python_m_las_serve_answers_tokens() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "las", "serve", "--client-secret", "s3"],
-                               cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "las", "serve", "--client-secret", "s3"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
         url = first.split()[-1]
         assert url.startswith("http://127.0.0.1:")
-        response = requests.post(f"{url}/token?grant_type=client_credentials",
-                                 auth=("las-emulator-client", "s3"), timeout=5)
+        response = requests.post(
+            f"{url}/token?grant_type=client_credentials", auth=("las-emulator-client", "s3"), timeout=5
+        )
         assert response.status_code == 200
     finally:
         process.terminate()
@@ -97,8 +103,7 @@ def test_the_fixture_gives_fresh_state_again(las_emulator: Emulator) -> None:
     assert Api(las_emulator).get("/documents")["documents"] == []
 
 
-def test_the_client_fixture_talks_to_the_emulator(las_client: object,
-                                                  las_emulator: Emulator) -> None:
+def test_the_client_fixture_talks_to_the_emulator(las_client: object, las_emulator: Emulator) -> None:
     create_dataset = getattr(las_client, "create_dataset", None)
     if create_dataset is None:
         pytest.skip("las.Client.create_dataset is not written yet")
@@ -116,6 +121,7 @@ def test_chunked_request_bodies_are_read(las_emulator: Emulator) -> None:
         yield b'{"name": '
         yield b'"streamed"}'
 
-    response = api.http.post(f"{las_emulator.url}/datasets", data=chunks(),
-                             headers={"Content-Type": "application/json"}, timeout=5)
+    response = api.http.post(
+        f"{las_emulator.url}/datasets", data=chunks(), headers={"Content-Type": "application/json"}, timeout=5
+    )
     assert response.status_code == 200 and response.json()["name"] == "streamed"

@@ -15,8 +15,7 @@ from tests.testing._api import PDF, Api
 
 
 def test_out_of_range_integer_names_field_bounds_and_value(las_emulator: Emulator) -> None:
-    body = Api(las_emulator).post("/models", {"width": 5, "height": 200, "fieldConfig": {}},
-                                  expect=400)
+    body = Api(las_emulator).post("/models", {"width": 5, "height": 200, "fieldConfig": {}}, expect=400)
     assert body["message"] == "body.width: must be an integer between 97 and 1921, got 5"
 
 
@@ -31,22 +30,27 @@ def test_unknown_field_is_refused(las_emulator: Emulator) -> None:
 
 
 def test_enum_violation_lists_the_choices(las_emulator: Emulator) -> None:
-    body = Api(las_emulator).post("/documents", {"content": PDF, "contentType": "text/plain"},
-                                  expect=400)
+    body = Api(las_emulator).post("/documents", {"content": PDF, "contentType": "text/plain"}, expect=400)
     assert body["message"].startswith("body.contentType: must be one of 'application/pdf'")
 
 
 def test_nested_fields_are_named_with_their_path(las_emulator: Emulator) -> None:
-    body = Api(las_emulator).post("/documents", {
-        "content": PDF, "contentType": "application/pdf",
-        "groundTruth": [{"label": "ok", "value": "1"}, {"label": "bad label", "value": "2"}]},
-        expect=400)
+    body = Api(las_emulator).post(
+        "/documents",
+        {
+            "content": PDF,
+            "contentType": "application/pdf",
+            "groundTruth": [{"label": "ok", "value": "1"}, {"label": "bad label", "value": "2"}],
+        },
+        expect=400,
+    )
     assert body["message"].startswith("body.groundTruth[1].label: must be")
 
 
 def test_content_must_be_base64(las_emulator: Emulator) -> None:
-    body = Api(las_emulator).post("/documents", {"content": "not base64!",
-                                                 "contentType": "application/pdf"}, expect=400)
+    body = Api(las_emulator).post(
+        "/documents", {"content": "not base64!", "contentType": "application/pdf"}, expect=400
+    )
     assert body["message"].startswith("body.content: must be valid base64")
 
 
@@ -65,17 +69,21 @@ def test_patch_needs_at_least_one_field(las_emulator: Emulator) -> None:
 
 def test_invalid_json_answers_400(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
-    response = api.http.post(f"{las_emulator.url}/datasets", data=b"{nope",
-                             headers={"Content-Type": "application/json"}, timeout=5)
+    response = api.http.post(
+        f"{las_emulator.url}/datasets", data=b"{nope", headers={"Content-Type": "application/json"}, timeout=5
+    )
     assert response.status_code == 400
     assert response.json()["message"].startswith("body: invalid JSON")
 
 
 def test_a_body_that_is_not_json_answers_415(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
-    response = api.http.post(f"{las_emulator.url}/datasets", data=b"name=x",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"},
-                             timeout=5)
+    response = api.http.post(
+        f"{las_emulator.url}/datasets",
+        data=b"name=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=5,
+    )
     assert response.status_code == 415
 
 
@@ -102,17 +110,24 @@ def test_unknown_path_answers_404_and_wrong_method_405_with_allow(las_emulator: 
 def test_query_parameters_are_checked(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     assert api.get("/documents", params={"maxResults": "0"}, expect=400)["message"] == (
-        'query.maxResults: must be a positive integer, got "0"')
+        'query.maxResults: must be a positive integer, got "0"'
+    )
     assert api.get("/documents", params={"nextToken": "garbage"}, expect=400)["message"].startswith(
-        "query.nextToken: invalid page token")
+        "query.nextToken: invalid page token"
+    )
     assert api.get("/documents", params={"colour": "red"}, expect=400)["message"].startswith(
-        "query.colour: unknown parameter")
+        "query.colour: unknown parameter"
+    )
 
 
 def _snapshot(api: Api) -> dict[str, Any]:
     org = api.get(f"/organizations/{api.emulator.organization_id}")
-    return {"org": org, "documents": api.get("/documents"), "datasets": api.get("/datasets"),
-            "models": api.get("/models")}
+    return {
+        "org": org,
+        "documents": api.get("/documents"),
+        "datasets": api.get("/datasets"),
+        "models": api.get("/models"),
+    }
 
 
 def test_refused_requests_change_no_state(las_emulator: Emulator) -> None:
@@ -122,41 +137,101 @@ def test_refused_requests_change_no_state(las_emulator: Emulator) -> None:
     model = api.model()
     before = _snapshot(api)
     missing_dataset = "las:dataset:" + "0" * 32
-    api.post("/documents", {"content": PDF, "contentType": "application/pdf",
-                            "datasetId": missing_dataset}, expect=404)
-    api.patch(f"/documents/{document['documentId']}",
-              {"datasetId": missing_dataset, "retentionInDays": 5}, expect=404)
+    api.post(
+        "/documents",
+        {"content": PDF, "contentType": "application/pdf", "datasetId": missing_dataset},
+        expect=404,
+    )
+    api.patch(
+        f"/documents/{document['documentId']}",
+        {"datasetId": missing_dataset, "retentionInDays": 5},
+        expect=404,
+    )
     api.patch(f"/documents/{document['documentId']}", {"retentionInDays": 0}, expect=400)
     api.delete(f"/datasets/{dataset['datasetId']}", expect=400)
-    api.post(f"/models/{model['modelId']}/dataBundles",
-             {"datasetIds": [dataset["datasetId"], missing_dataset]}, expect=404)
-    api.post("/workflows", {"specification": {"definition": {"StartAt": "a", "States": {
-        "a": {"Type": "Task", "Resource": "las:transition:" + "0" * 32, "End": True}}}}},
-        expect=404)
-    api.post("/predictions", {"documentId": document["documentId"],
-                              "modelId": "las:model:" + "0" * 32}, expect=404)
+    api.post(
+        f"/models/{model['modelId']}/dataBundles",
+        {"datasetIds": [dataset["datasetId"], missing_dataset]},
+        expect=404,
+    )
+    api.post(
+        "/workflows",
+        {
+            "specification": {
+                "definition": {
+                    "StartAt": "a",
+                    "States": {"a": {"Type": "Task", "Resource": "las:transition:" + "0" * 32, "End": True}},
+                }
+            }
+        },
+        expect=404,
+    )
+    api.post(
+        "/predictions", {"documentId": document["documentId"], "modelId": "las:model:" + "0" * 32}, expect=404
+    )
     las_emulator.fail_next(1, status=500)
     api.post("/datasets", {}, expect=500)
     assert _snapshot(api) == before
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(path=st.sampled_from(["/models", "/documents", "/workflows", "/transitions", "/appClients",
-                             "/predictions", "/users", "/secrets", "/assets"]),
-       body=st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["width", "height", "fieldConfig", "name", "total", "type",
-                                       "maxLength", "preprocessConfig", "content", "contentType",
-                                       "specification", "definition", "States", "StartAt",
-                                       "transitionType", "parameters", "email", "data",
-                                       "documentId", "modelId"]), children, max_size=4),
-    max_leaves=10))
-def test_malformed_bodies_never_crash_the_emulator(las_emulator: Emulator, path: str,
-                                                   body: Any) -> None:
-    response = requests.post(f"{las_emulator.url}{path}", data=json.dumps(body),
-                             headers={"Authorization": _bearer(las_emulator),
-                                      "Content-Type": "application/json"}, timeout=5)
+@given(
+    path=st.sampled_from(
+        [
+            "/models",
+            "/documents",
+            "/workflows",
+            "/transitions",
+            "/appClients",
+            "/predictions",
+            "/users",
+            "/secrets",
+            "/assets",
+        ]
+    ),
+    body=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "width",
+                        "height",
+                        "fieldConfig",
+                        "name",
+                        "total",
+                        "type",
+                        "maxLength",
+                        "preprocessConfig",
+                        "content",
+                        "contentType",
+                        "specification",
+                        "definition",
+                        "States",
+                        "StartAt",
+                        "transitionType",
+                        "parameters",
+                        "email",
+                        "data",
+                        "documentId",
+                        "modelId",
+                    ]
+                ),
+                children,
+                max_size=4,
+            )
+        ),
+        max_leaves=10,
+    ),
+)
+def test_malformed_bodies_never_crash_the_emulator(las_emulator: Emulator, path: str, body: Any) -> None:
+    response = requests.post(
+        f"{las_emulator.url}{path}",
+        data=json.dumps(body),
+        headers={"Authorization": _bearer(las_emulator), "Content-Type": "application/json"},
+        timeout=5,
+    )
     assert response.status_code in (200, 400, 404), response.text
     assert "message" in response.json() or response.status_code == 200
 

@@ -24,8 +24,10 @@ def test_manual_then_docker_runs_to_completion(las_emulator: Emulator) -> None:
     [task] = execution["transitionExecutions"][manual]
     waiting = api.get(f"/transitions/{manual}/executions/{task}")
     assert (waiting["status"], waiting["input"]) == ("running", {"doc": 1})
-    api.patch(f"/transitions/{manual}/executions/{task}",
-              {"status": "succeeded", "output": {"doc": 1, "approved": True}})
+    api.patch(
+        f"/transitions/{manual}/executions/{task}",
+        {"status": "succeeded", "output": {"doc": 1, "approved": True}},
+    )
     done = api.get(f"/workflows/{workflow}/executions/{execution['executionId']}")
     assert done["status"] == "succeeded"
     assert done["output"] == {"doc": 1, "approved": True, "ocr": "done"}
@@ -46,8 +48,7 @@ def test_docker_only_workflow_completes_inside_the_post(las_emulator: Emulator) 
     assert (execution["status"], execution["output"]) == ("succeeded", {"sum": 3})
 
 
-def test_a_failing_docker_handler_fails_the_execution_with_its_message(
-        las_emulator: Emulator) -> None:
+def test_a_failing_docker_handler_fails_the_execution_with_its_message(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     docker = api.transition("docker")["transitionId"]
 
@@ -69,14 +70,15 @@ def test_failed_manual_transition_fails_the_execution(las_emulator: Emulator) ->
     execution = api.post(f"/workflows/{workflow}/executions", {"input": {}})
     [task] = execution["transitionExecutions"][manual]
     api.patch(f"/transitions/{manual}/executions/{task}", {"status": "failed"}, expect=400)
-    api.patch(f"/transitions/{manual}/executions/{task}",
-              {"status": "failed", "error": {"message": "unreadable"}})
-    assert api.get(f"/workflows/{workflow}/executions/{execution['executionId']}")[
-        "status"] == "failed"
+    api.patch(
+        f"/transitions/{manual}/executions/{task}", {"status": "failed", "error": {"message": "unreadable"}}
+    )
+    assert api.get(f"/workflows/{workflow}/executions/{execution['executionId']}")["status"] == "failed"
     failed = api.get(f"/workflows/{workflow}/executions", params={"status": "failed"})
     assert [e["executionId"] for e in failed["executions"]] == [execution["executionId"]]
-    body = api.patch(f"/transitions/{manual}/executions/{task}",
-                     {"status": "succeeded", "output": {}}, expect=400)
+    body = api.patch(
+        f"/transitions/{manual}/executions/{task}", {"status": "succeeded", "output": {}}, expect=400
+    )
     assert "not running" in body["message"]
 
 
@@ -106,8 +108,7 @@ def test_heartbeats_only_for_running_executions(las_emulator: Emulator) -> None:
     api.post(f"/transitions/{manual}/executions/{task}/heartbeats", expect=204)
     api.patch(f"/transitions/{manual}/executions/{task}", {"status": "rejected"})
     api.post(f"/transitions/{manual}/executions/{task}/heartbeats", expect=400)
-    api.post(f"/transitions/{manual}/executions/las:transition-execution:{'0' * 32}/heartbeats",
-             expect=404)
+    api.post(f"/transitions/{manual}/executions/las:transition-execution:{'0' * 32}/heartbeats", expect=404)
 
 
 def test_docker_transitions_cannot_be_executed_directly(las_emulator: Emulator) -> None:
