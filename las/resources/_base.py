@@ -14,8 +14,13 @@ A resource class says what it can do by what it inherits (stripe-python style)::
 
 ``create`` is written out in each class, since its arguments are what differ most.
 
-Each concrete class implements the small ``_api_*`` hooks by calling one :class:`las.Client`
-method; that is the only place a resource touches the API.
+Which :class:`las.Client` method does each capability is declared once per class, in
+``_operations`` (an :class:`Operations`); that is the only place a resource touches the API::
+
+    _operations = Operations(get=Client.get_document, list=Client.list_documents, ...)
+
+Sub-resources, whose calls also need their parent's id (a workflow execution, a data bundle),
+override the small ``_api_fetch`` / ``_api_update`` / ``_api_delete`` hooks instead.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ __all__ = [
     "Collection",
     "Deletable",
     "Listable",
+    "Operations",
     "Page",
     "Refreshable",
     "Resource",
@@ -53,6 +59,37 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 C = TypeVar("C", bound="Collection[Any]")
 ListMethod = Callable[..., Mapping[str, Any]]
+
+
+def given(**arguments: Any) -> dict[str, Any]:
+    """The keyword arguments that were given: those whose value is not None.
+
+    Example::
+
+        client.create_secret(data, **given(name=name, description=description))
+    """
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
+@attrs.frozen
+class Operations:
+    """The :class:`las.Client` methods behind a resource's capabilities, e.g. ``Client.get_dataset``.
+
+    The capability mixins call them: ``get(client, id)``, ``list(client, **filters)``,
+    ``update(client, id, **changes)``, ``delete(client, id)``. None: the class has no such call.
+    """
+
+    get: Callable[[Client, str], Mapping[str, Any]] | None = None
+    list: ListMethod | None = None
+    update: Callable[..., Mapping[str, Any]] | None = None
+    delete: Callable[[Client, str], Mapping[str, Any]] | None = None
+
+
+def _operation(cls: type[Resource], name: str) -> Callable[..., Mapping[str, Any]]:
+    method: Callable[..., Mapping[str, Any]] | None = getattr(cls._operations, name)
+    if method is None:
+        raise NotImplementedError(f"{cls.__name__}._operations names no las.Client method to {name} it")
+    return method
 
 
 @attrs.define(slots=False, frozen=True)
@@ -94,6 +131,7 @@ class Resource:
     _id_field: ClassVar[str]
     _id_kind: ClassVar[str]
     _completable: ClassVar[bool] = False
+    _operations: ClassVar[Operations] = Operations()
 
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True)
     """Response fields this version of the SDK does not know, by their wire names."""
@@ -303,12 +341,8 @@ class Refreshable(Resource):
 class Retrievable(Refreshable):
     """Can be got by id: ``Cls.get(id)`` (one request) and ``Cls.ref(id)`` (none until used)."""
 
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        raise NotImplementedError
-
     def _api_fetch(self) -> Mapping[str, Any]:
-        return type(self)._api_get(self._client, self.id)
+        return _operation(type(self), "get")(self._client, self.id)
 
     @classmethod
     def get(cls: type[R], id: str | R, *, session: SessionLike | None = None) -> R:
@@ -324,7 +358,7 @@ class Retrievable(Refreshable):
         """
         entity_id = ids.require_id(cls._id_kind, id)
         client = client_for(session)
-        return cls._from_wire(cast(Any, cls)._api_get(client, entity_id), client, complete=True)
+        return cls._from_wire(_operation(cls, "get")(client, entity_id), client, complete=True)
 
     @classmethod
     def ref(cls: type[R], id: str | R, *, session: SessionLike | None = None) -> R:
@@ -348,11 +382,6 @@ class Listable(Resource):
     """Can be listed: ``Cls.list(...)`` returns one :class:`Page`, ``Cls.all(...)`` a lazy :class:`Collection`."""
 
     @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        """The Client list method (bound), e.g. ``client.list_documents``."""
-        raise NotImplementedError
-
-    @classmethod
     def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
         """Check and translate filter arguments into the list method's keyword arguments."""
         if filters:
@@ -365,7 +394,7 @@ class Listable(Resource):
         lister = cast(Any, cls)
         return Collection(
             make=functools.partial(cls._from_wire, client=client),
-            list_method=lister._api_list(client),
+            list_method=functools.partial(_operation(cls, "list"), client),
             normalize=lister._list_filters,
         )
 
@@ -421,7 +450,7 @@ class Updatable(Resource):
     _updatable: ClassVar[frozenset[str]] = frozenset()
 
     def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        raise NotImplementedError
+        return _operation(type(self), "update")(self._client, self.id, **changes)
 
     def update(self: R, **changes: Any) -> R:
         """Change the given fields (and only those); the object then holds the server's answer.
@@ -459,7 +488,7 @@ class Deletable(Resource):
     """Can be deleted: ``obj.delete()``."""
 
     def _api_delete(self) -> Mapping[str, Any]:
-        raise NotImplementedError
+        return _operation(type(self), "delete")(self._client, self.id)
 
     def delete(self: R) -> R:
         """Delete the entity; returns the object holding the API's last answer about it.

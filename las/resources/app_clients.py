@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, ListMethod, Updatable
+from ._base import Deletable, Listable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["AppClient"]
@@ -29,6 +29,9 @@ class AppClient(Listable, Updatable, Deletable):
     _id_kind: ClassVar[str] = ids.APP_CLIENT
     _updatable: ClassVar[frozenset[str]] = frozenset(
         {"name", "description", "login_urls", "default_login_url"}
+    )
+    _operations: ClassVar[Operations] = Operations(
+        list=Client.list_app_clients, update=Client.update_app_client, delete=Client.delete_app_client
     )
 
     app_client_id: str = ""
@@ -69,9 +72,6 @@ class AppClient(Listable, Updatable, Deletable):
                 (``https://...`` or ``http://localhost...``).
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        optional = {
-            key: value for key, value in (("name", name), ("description", description)) if value is not None
-        }
         client = client_for(session)
         data = client.create_app_client(
             generate_secret=generate_secret,
@@ -79,16 +79,6 @@ class AppClient(Listable, Updatable, Deletable):
             callback_urls=list(callback_urls) if callback_urls is not None else None,
             login_urls=list(login_urls) if login_urls is not None else None,
             default_login_url=default_login_url,
-            **optional,
+            **given(name=name, description=description),
         )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_app_clients
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_app_client(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_app_client(self.id)

@@ -11,7 +11,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Deletable, Listable, ListMethod, Retrievable, Updatable
+from ._base import Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Asset"]
@@ -27,6 +27,9 @@ class Asset(Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "asset_id"
     _id_kind: ClassVar[str] = ids.ASSET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "content"})
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_asset, list=Client.list_assets, update=Client.update_asset, delete=Client.delete_asset
+    )
 
     asset_id: str = ""
     name: str | None = None
@@ -56,26 +59,11 @@ class Asset(Retrievable, Listable, Updatable, Deletable):
         Raises:
             ContentTooLargeError: over the API's limit (before any upload).
         """
-        optional = {
-            key: value for key, value in (("name", name), ("description", description)) if value is not None
-        }
         client = client_for(session)
-        return cls._from_wire(client.create_asset(cast(Any, content), **optional), client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_asset(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_assets
+        return cls._from_wire(
+            client.create_asset(cast(Any, content), **given(name=name, description=description)), client
+        )
 
     @classmethod
     def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
         return dict(changes)  # content goes as given (bytes, path or file): the Client reads it
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_asset(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_asset(self.id)

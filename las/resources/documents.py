@@ -11,7 +11,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Collection, Deletable, Listable, ListMethod, Retrievable, Struct, Updatable
+from ._base import Collection, Deletable, Listable, Operations, Retrievable, Struct, Updatable, given
 from ._converter import converter
 from ._session import SessionLike, client_for
 
@@ -63,6 +63,12 @@ class Document(Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "document_id"
     _id_kind: ClassVar[str] = ids.DOCUMENT
     _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset_id"})
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_document,
+        list=Client.list_documents,
+        update=Client.update_document,
+        delete=Client.delete_document,
+    )
 
     document_id: str = ""
     content_type: str | None = None
@@ -125,14 +131,6 @@ class Document(Retrievable, Listable, Updatable, Deletable):
         return cls._from_wire(data, client)
 
     @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_document(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_documents
-
-    @classmethod
     def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
         """Filters: ``dataset_id`` and ``consent_id``, each an id, an object or a list of them."""
         unknown = sorted(set(filters) - {"dataset_id", "consent_id"})
@@ -157,14 +155,6 @@ class Document(Retrievable, Listable, Updatable, Deletable):
         if changes.get("dataset_id") is not None:
             result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset_id"])
         return result
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_document(
-            self.id, changes.get("ground_truth"), dataset_id=changes.get("dataset_id")
-        )
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_document(self.id)
 
     @property
     def dataset(self) -> Dataset | None:
@@ -222,6 +212,12 @@ class Dataset(Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "dataset_id"
     _id_kind: ClassVar[str] = ids.DATASET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_dataset,
+        list=Client.list_datasets,
+        update=Client.update_dataset,
+        delete=Client.delete_dataset,
+    )
 
     dataset_id: str = ""
     name: str | None = None
@@ -255,29 +251,16 @@ class Dataset(Retrievable, Listable, Updatable, Deletable):
             contains_personally_identifiable_information: mark the data as personal.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        given = {
-            "name": name,
-            "description": description,
-            "retention_in_days": retention_in_days,
-            "contains_personally_identifiable_information": contains_personally_identifiable_information,
-        }
         client = client_for(session)
-        data = client.create_dataset(**{key: value for key, value in given.items() if value is not None})
+        data = client.create_dataset(
+            **given(
+                name=name,
+                description=description,
+                retention_in_days=retention_in_days,
+                contains_personally_identifiable_information=contains_personally_identifiable_information,
+            )
+        )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_dataset(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_datasets
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_dataset(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_dataset(self.id)
 
     def delete(self, *, delete_documents: bool = False) -> Dataset:
         """Delete the dataset.

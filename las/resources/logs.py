@@ -10,7 +10,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Listable, ListMethod, Retrievable
+from ._base import Listable, Operations, Retrievable
 
 __all__ = ["Log"]
 
@@ -32,6 +32,7 @@ class Log(Retrievable, Listable):
 
     _id_field: ClassVar[str] = "log_id"
     _id_kind: ClassVar[str] = ids.LOG
+    _operations: ClassVar[Operations] = Operations(get=Client.get_log, list=Client.list_logs)
 
     log_id: str = ""
     workflow_id: str | None = None
@@ -40,14 +41,6 @@ class Log(Retrievable, Listable):
     transition_execution_id: str | None = None
     start_time: datetime | None = None
     events: list[dict[str, Any]] = attrs.field(factory=list)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_log(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_logs
 
     @classmethod
     def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:

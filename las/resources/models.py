@@ -15,10 +15,11 @@ from ._base import (
     Collection,
     Deletable,
     Listable,
-    ListMethod,
+    Operations,
     Retrievable,
     Struct,
     Updatable,
+    given,
 )
 from ._converter import converter
 from ._session import SessionLike, client_for
@@ -83,6 +84,9 @@ class Model(Retrievable, Listable, Updatable, Deletable):
     _updatable: ClassVar[frozenset[str]] = frozenset(
         {"name", "description", "width", "height", "field_config", "preprocess_config", "status"}
     )
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_model, list=Client.list_models, update=Client.update_model, delete=Client.delete_model
+    )
 
     model_id: str = ""
     name: str | None = None
@@ -130,20 +134,6 @@ class Model(Retrievable, Listable, Updatable, Deletable):
             description=description,
         )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_model(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_models
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_model(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_model(self.id)
 
     @property
     def data_bundles(self) -> DataBundles:
@@ -231,11 +221,10 @@ class DataBundles(Collection[DataBundle]):
             InvalidIdError: one of ``datasets`` is not a dataset (before any request).
         """
         dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
-        optional = {
-            key: value for key, value in (("name", name), ("description", description)) if value is not None
-        }
         client = self._model._client
-        data = client.create_data_bundle(self._model.id, dataset_ids, **optional)
+        data = client.create_data_bundle(
+            self._model.id, dataset_ids, **given(name=name, description=description)
+        )
         return DataBundle._from_wire(data, client)
 
 
@@ -266,6 +255,7 @@ class Prediction(Listable):
 
     _id_field: ClassVar[str] = "prediction_id"
     _id_kind: ClassVar[str] = ids.PREDICTION
+    _operations: ClassVar[Operations] = Operations(list=Client.list_predictions)
 
     prediction_id: str = ""
     document_id: str = ""
@@ -299,10 +289,6 @@ class Prediction(Listable):
             document_id, model_id, max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality
         )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_predictions
 
     @property
     def document(self) -> Document:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -10,7 +9,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Retrievable, Updatable
+from ._base import Operations, Retrievable, Updatable
 
 __all__ = ["Organization"]
 
@@ -26,6 +25,9 @@ class Organization(Retrievable, Updatable):
     _id_field: ClassVar[str] = "organization_id"
     _id_kind: ClassVar[str] = ids.ORGANIZATION
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_organization, update=Client.update_organization
+    )
 
     organization_id: str = ""
     name: str | None = None
@@ -61,10 +63,3 @@ class Organization(Retrievable, Updatable):
     number_of_workflows_created: int | None = None
     updated_by: str | None = None
     updated_time: datetime | None = None
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_organization(id)
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_organization(self.id, **changes)

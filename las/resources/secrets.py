@@ -10,7 +10,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, ListMethod, Updatable
+from ._base import Deletable, Listable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Secret"]
@@ -27,6 +27,9 @@ class Secret(Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "secret_id"
     _id_kind: ClassVar[str] = ids.SECRET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "data"})
+    _operations: ClassVar[Operations] = Operations(
+        list=Client.list_secrets, update=Client.update_secret, delete=Client.delete_secret
+    )
 
     secret_id: str = ""
     name: str | None = None
@@ -52,18 +55,7 @@ class Secret(Listable, Updatable, Deletable):
             name, description: free text.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        optional = {
-            key: value for key, value in (("name", name), ("description", description)) if value is not None
-        }
         client = client_for(session)
-        return cls._from_wire(client.create_secret(dict(data), **optional), client)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_secrets
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_secret(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_secret(self.id)
+        return cls._from_wire(
+            client.create_secret(dict(data), **given(name=name, description=description)), client
+        )

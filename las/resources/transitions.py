@@ -11,7 +11,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Collection, Deletable, Listable, ListMethod, Refreshable, Retrievable, Updatable
+from ._base import Collection, Deletable, Listable, Operations, Refreshable, Retrievable, Updatable, given
 from ._converter import converter
 from ._session import SessionLike, client_for
 from .assets import Asset
@@ -44,6 +44,12 @@ class Transition(Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "transition_id"
     _id_kind: ClassVar[str] = ids.TRANSITION
     _updatable: ClassVar[frozenset[str]] = frozenset(_UPDATE_ARGUMENTS)
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_transition,
+        list=Client.list_transitions,
+        update=Client.update_transition,
+        delete=Client.delete_transition,
+    )
 
     transition_id: str = ""
     transition_type: str | None = None
@@ -85,39 +91,22 @@ class Transition(Retrievable, Listable, Updatable, Deletable):
             timeout_in_seconds: 60 to 1800.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        optional = {
-            key: value
-            for key, value in (
-                ("name", name),
-                ("description", description),
-                ("timeout_in_seconds", timeout_in_seconds),
-            )
-            if value is not None
-        }
         client = client_for(session)
         data = client.create_transition(
             transition_type,
             in_schema=dict(input_json_schema) if input_json_schema is not None else None,
             out_schema=dict(output_json_schema) if output_json_schema is not None else None,
             parameters=converter.unstructure(parameters) if parameters is not None else None,
-            **optional,
+            **given(name=name, description=description, timeout_in_seconds=timeout_in_seconds),
         )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_transition(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_transitions
 
     @classmethod
     def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(filters) - {"transition_type"})
         if unknown:
             raise TypeError(f"Transition lists take transition_type=, not {', '.join(unknown)}")
-        return {key: value for key, value in filters.items() if value is not None}
+        return given(**filters)
 
     @classmethod
     def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,12 +118,6 @@ class Transition(Retrievable, Listable, Updatable, Deletable):
                 value = [ids.require_id(ids.SECRET, secret) for secret in value]
             result[_UPDATE_ARGUMENTS[name]] = converter.unstructure(value)
         return result
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_transition(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_transition(self.id)
 
     @property
     def assets(self) -> dict[str, Asset]:
@@ -271,7 +254,7 @@ def _execution_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
         raise TypeError(
             f"transition executions are filtered by status=, execution_id=, sort_by=, order=; not {', '.join(unknown)}"
         )
-    result = {key: value for key, value in filters.items() if value is not None}
+    result = given(**filters)
     if "execution_id" in result:
         value = result["execution_id"]
         if isinstance(value, Sequence) and not isinstance(value, str):

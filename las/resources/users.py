@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -10,7 +9,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, ListMethod, Retrievable, Updatable
+from ._base import Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["User"]
@@ -23,6 +22,9 @@ class User(Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "user_id"
     _id_kind: ClassVar[str] = ids.USER
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_user, list=Client.list_users, update=Client.update_user, delete=Client.delete_user
+    )
 
     user_id: str = ""
     email: str | None = None
@@ -55,22 +57,8 @@ class User(Retrievable, Listable, Updatable, Deletable):
         Raises:
             InvalidIdError: ``app_client`` is not an app client (before any request).
         """
-        optional = {key: value for key, value in (("name", name), ("avatar", avatar)) if value is not None}
         app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
         client = client_for(session)
+        optional = given(name=name, avatar=avatar)
         data = client.create_user(email, app_client_id=app_client_id, **optional)  # type: ignore[arg-type]
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_user(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_users
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_user(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_user(self.id)

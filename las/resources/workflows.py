@@ -12,7 +12,17 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Collection, Deletable, Listable, ListMethod, Refreshable, Retrievable, Struct, Updatable
+from ._base import (
+    Collection,
+    Deletable,
+    Listable,
+    Operations,
+    Refreshable,
+    Retrievable,
+    Struct,
+    Updatable,
+    given,
+)
 from ._converter import converter
 from ._session import SessionLike, client_for
 from .logs import Log
@@ -73,6 +83,12 @@ class Workflow(Retrievable, Listable, Updatable, Deletable):
     _updatable: ClassVar[frozenset[str]] = frozenset(
         {"name", "description", "error_config", "completed_config"}
     )
+    _operations: ClassVar[Operations] = Operations(
+        get=Client.get_workflow,
+        list=Client.list_workflows,
+        update=Client.update_workflow,
+        delete=Client.delete_workflow,
+    )
 
     workflow_id: str = ""
     name: str | None = None
@@ -105,31 +121,14 @@ class Workflow(Retrievable, Listable, Updatable, Deletable):
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        optional = {
-            key: value for key, value in (("name", name), ("description", description)) if value is not None
-        }
         client = client_for(session)
         data = client.create_workflow(
             dict(specification),
             error_config=_config(error_config),
             completed_config=_config(completed_config),
-            **optional,
+            **given(name=name, description=description),
         )
         return cls._from_wire(data, client)
-
-    @classmethod
-    def _api_get(cls, client: Client, id: str) -> Mapping[str, Any]:
-        return client.get_workflow(id)
-
-    @classmethod
-    def _api_list(cls, client: Client) -> ListMethod:
-        return client.list_workflows
-
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_workflow(self.id, **changes)
-
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_workflow(self.id)
 
     @property
     def executions(self) -> WorkflowExecutions:
@@ -291,4 +290,4 @@ def _execution_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
         raise TypeError(
             f"workflow executions are filtered by status=, sort_by=, order=; not {', '.join(unknown)}"
         )
-    return {key: value for key, value in filters.items() if value is not None}
+    return given(**filters)
