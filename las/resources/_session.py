@@ -24,7 +24,11 @@ SessionLike = Session | Client
 
 _lock = threading.Lock()
 _default: Session | None = None
-_clients: weakref.WeakKeyDictionary[Session, Client] = weakref.WeakKeyDictionary()
+# Keyed by id(session), holding Clients weakly: a Client refers to its Session, so a dict holding
+# Clients strongly (or keyed weakly by the Session) would keep every Session and its open
+# connections alive forever. A live Client keeps its Session alive, so an id is never reused
+# while its entry exists.
+_clients: weakref.WeakValueDictionary[int, Client] = weakref.WeakValueDictionary()
 
 
 def get_default_session() -> Session:
@@ -57,7 +61,7 @@ def set_default_session(session: SessionLike | None) -> None:
         raise TypeError(f"expected a las.Session or las.Client, got {type(session).__name__}")
     if isinstance(session, Client):
         with _lock:
-            _clients.setdefault(session.session, session)
+            _clients.setdefault(id(session.session), session)
         session = session.session
     with _lock:
         _default = session
@@ -72,7 +76,7 @@ def client_for(session: SessionLike | None = None) -> Client:
     elif not isinstance(session, Session):
         raise TypeError(f"session must be a las.Session or las.Client, got {type(session).__name__}")
     with _lock:
-        client = _clients.get(session)
-        if client is None:
-            client = _clients[session] = Client(session=session)
+        client = _clients.get(id(session))
+        if client is None or client.session is not session:
+            client = _clients[id(session)] = Client(session=session)
         return client

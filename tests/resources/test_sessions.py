@@ -128,3 +128,18 @@ def test_importing_builds_no_session_and_reads_no_credentials(tmp_path: Path) ->
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_session_no_longer_used_is_released() -> None:
+    import gc
+    import weakref
+
+    from las.resources._session import client_for
+
+    credentials = las.Credentials("id", "secret", "http://127.0.0.1:9", "http://127.0.0.1:9")
+    session = las.Session(credentials)
+    client_for(session)
+    released = weakref.ref(session)
+    del session
+    gc.collect()
+    assert released() is None  # the per-session Client cache does not keep it (and its sockets) alive
