@@ -9,7 +9,7 @@ those patterns. Resources call :func:`require_id` on every id argument so a wron
     >>> require_id(DOCUMENT, "las:model:" + "0" * 32)
     Traceback (most recent call last):
     ...
-    las.exceptions.InvalidIdError: expected a document id like 'las:document:<32 hex chars>', got 'las:model:000...'
+    las.exceptions.InvalidIdError: expected a document id like 'las:document:<32 hex chars>', got 'las:model:00000000000000000000000000000000'
 """
 
 from __future__ import annotations
