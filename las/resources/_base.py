@@ -29,6 +29,7 @@ import copy
 import functools
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
@@ -42,6 +43,7 @@ from ._converter import EXTRA_FIELD, converter, structure_page, wire_name
 from ._session import SessionLike, client_for
 
 __all__ = [
+    "Audited",
     "Collection",
     "Deletable",
     "Listable",
@@ -90,6 +92,16 @@ def _operation(cls: type[Resource], name: str) -> Callable[..., Mapping[str, Any
     if method is None:
         raise NotImplementedError(f"{cls.__name__}._operations names no las.Client method to {name} it")
     return method
+
+
+@attrs.define(slots=False, frozen=True, eq=False, repr=False)
+class Audited:
+    """Who created and last updated an entity, and when (the contract's common fields)."""
+
+    created_by: str | None = attrs.field(default=None, kw_only=True)
+    created_time: datetime | None = attrs.field(default=None, kw_only=True)
+    updated_by: str | None = attrs.field(default=None, kw_only=True)
+    updated_time: datetime | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.define(slots=False, frozen=True)

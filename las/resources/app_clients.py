@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, Operations, Updatable, given
+from ._base import Audited, Deletable, Listable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["AppClient"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class AppClient(Listable, Updatable, Deletable):
+class AppClient(Audited, Listable, Updatable, Deletable):
     """An app client. ``client_secret`` and ``api_key`` are never shown in its repr.
 
     ``client_secret`` is only in the answer to :meth:`create`: keep it then. ``update``
@@ -45,10 +44,6 @@ class AppClient(Listable, Updatable, Deletable):
     login_urls: list[str] = attrs.field(factory=list)
     logout_urls: list[str] = attrs.field(factory=list)
     default_login_url: str | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, ClassVar, cast
 
 import attrs
@@ -11,14 +10,14 @@ import attrs
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Asset"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Asset(Retrievable, Listable, Updatable, Deletable):
+class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
     """A stored file. ``content`` (bytes) is left out of lists and loaded on first access.
 
     ``update`` changes ``name``, ``description`` and ``content``.
@@ -35,10 +34,6 @@ class Asset(Retrievable, Listable, Updatable, Deletable):
     name: str | None = None
     description: str | None = None
     content: bytes | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import attrs
@@ -11,7 +10,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Collection, Deletable, Listable, Operations, Retrievable, Struct, Updatable, given
+from ._base import Audited, Collection, Deletable, Listable, Operations, Retrievable, Struct, Updatable, given
 from ._converter import converter
 from ._session import SessionLike, client_for
 
@@ -52,7 +51,7 @@ def _optional_id(kind: str, value: object) -> str | None:
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Document(Retrievable, Listable, Updatable, Deletable):
+class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     """A document (PDF or image) to predict on or to train with.
 
     Create with :meth:`create`; get with ``Document.get(id)``; list with
@@ -78,10 +77,6 @@ class Document(Retrievable, Listable, Updatable, Deletable):
     batch_id: str | None = None
     ground_truth: list[GroundTruthItem] = attrs.field(factory=list)
     retention_in_days: int | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(
@@ -202,7 +197,7 @@ class Document(Retrievable, Listable, Updatable, Deletable):
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Dataset(Retrievable, Listable, Updatable, Deletable):
+class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
     """A named set of documents with ground truth, to train models on.
 
     ``dataset.documents`` is its documents (a lazy collection with ``create`` and ``upload``);
@@ -228,10 +223,6 @@ class Dataset(Retrievable, Listable, Updatable, Deletable):
     retention_in_days: int | None = None
     storage_location: str | None = None
     version: int | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

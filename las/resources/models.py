@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
 from typing import Any, ClassVar, overload
 
 import attrs
@@ -12,6 +11,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ._base import (
+    Audited,
     Collection,
     Deletable,
     Listable,
@@ -72,7 +72,7 @@ def _preprocess_config(value: PreprocessConfig | Mapping[str, Any] | None) -> di
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Model(Retrievable, Listable, Updatable, Deletable):
+class Model(Audited, Retrievable, Listable, Updatable, Deletable):
     """A model that predicts the labels of its ``field_config`` from documents.
 
     ``model.data_bundles`` lists and creates its data bundles; ``update`` changes ``name``,
@@ -98,10 +98,6 @@ class Model(Retrievable, Listable, Updatable, Deletable):
     status: str | None = None
     """``"active"``, ``"training"`` or ``"inactive"``."""
     number_of_data_bundles: int | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(
@@ -160,7 +156,7 @@ class Model(Retrievable, Listable, Updatable, Deletable):
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class DataBundle(Updatable, Deletable):
+class DataBundle(Audited, Updatable, Deletable):
     """A frozen selection of datasets a model trains on. Reached through ``model.data_bundles``.
 
     ``datasets`` are Dataset objects made from the summaries the API embeds; a field the summary
@@ -180,10 +176,6 @@ class DataBundle(Updatable, Deletable):
     """``"processing"``, ``"ready"`` or ``"failed"``."""
     summary: dict[str, Any] = attrs.field(factory=dict)
     datasets: list[Dataset] = attrs.field(factory=list)
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
         return self._client.update_data_bundle(self.model_id, self.id, **changes)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, Operations, Updatable, given
+from ._base import Audited, Deletable, Listable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Secret"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Secret(Listable, Updatable, Deletable):
+class Secret(Audited, Listable, Updatable, Deletable):
     """A secret. The API never returns a secret's ``data``, and the SDK never keeps or shows it.
 
     ``update`` changes ``name``, ``description`` and ``data``. The API has no way to get one
@@ -34,10 +33,6 @@ class Secret(Listable, Updatable, Deletable):
     secret_id: str = ""
     name: str | None = None
     description: str | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

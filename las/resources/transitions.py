@@ -11,7 +11,17 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Collection, Deletable, Listable, Operations, Refreshable, Retrievable, Updatable, given
+from ._base import (
+    Audited,
+    Collection,
+    Deletable,
+    Listable,
+    Operations,
+    Refreshable,
+    Retrievable,
+    Updatable,
+    given,
+)
 from ._converter import converter
 from ._session import SessionLike, client_for
 from .assets import Asset
@@ -31,7 +41,7 @@ _UPDATE_ARGUMENTS = {  # Transition.update() name -> las.Client.update_transitio
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Transition(Retrievable, Listable, Updatable, Deletable):
+class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
     """A step of a workflow: a ``docker`` job, or a ``manual`` task done by a person or program.
 
     ``transition.execute()`` starts a manual execution; ``transition.executions`` lists them;
@@ -62,10 +72,6 @@ class Transition(Retrievable, Listable, Updatable, Deletable):
     asset_ids: dict[str, str] = attrs.field(factory=dict)
     """``{name: asset id}``; see :attr:`assets` for the Asset objects."""
     timeout_in_seconds: int | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

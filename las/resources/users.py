@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["User"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class User(Retrievable, Listable, Updatable, Deletable):
+class User(Audited, Retrievable, Listable, Updatable, Deletable):
     """A user. ``update`` changes ``name`` and ``avatar`` (a base64 JPEG)."""
 
     _id_field: ClassVar[str] = "user_id"
@@ -30,10 +29,6 @@ class User(Retrievable, Listable, Updatable, Deletable):
     email: str | None = None
     name: str | None = None
     avatar: str | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(

@@ -13,6 +13,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ._base import (
+    Audited,
     Collection,
     Deletable,
     Listable,
@@ -71,7 +72,7 @@ def _config(value: Any) -> Any:
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Workflow(Retrievable, Listable, Updatable, Deletable):
+class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
     """A state machine of transitions (AWS States Language) that documents run through.
 
     ``workflow.execute(input)`` starts an execution; ``workflow.executions`` lists them.
@@ -96,10 +97,6 @@ class Workflow(Retrievable, Listable, Updatable, Deletable):
     error_config: ErrorConfig | None = None
     completed_config: CompletedConfig | None = None
     number_of_running_executions: int | None = None
-    created_by: str | None = None
-    created_time: datetime | None = None
-    updated_by: str | None = None
-    updated_time: datetime | None = None
 
     @classmethod
     def create(
