@@ -386,8 +386,16 @@ class Retrievable(Refreshable):
         return cls._from_wire({_wire_id(cls): entity_id}, client_for(session))
 
 
+_WIRE_IDS: dict[str, str] = {}
+
+
 def _wire_id(cls: type[Resource]) -> str:
-    return wire_name(cls, cls._id_field)
+    """The wire name of a class's id field (e.g. ``documentId``); read on every id, hash and ==."""
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    name = _WIRE_IDS.get(key)
+    if name is None:
+        name = _WIRE_IDS[key] = wire_name(cls, cls._id_field)
+    return name
 
 
 class Listable(Resource):
