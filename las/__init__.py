@@ -8,9 +8,14 @@ Three layers, each usable on its own:
   with create/get/list/all/update/delete, lazy relationships and domain verbs.
 
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
+
+:class:`AsyncClient` and :class:`AsyncSession` are the asyncio variant (``pip install
+'las[async]'``, aiohttp); they are imported on first use, so ``import las`` does not need aiohttp.
 """
 
-from ._pagination import paginate
+from typing import TYPE_CHECKING, Any
+
+from ._pagination import apaginate, paginate
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
@@ -33,10 +38,16 @@ from .resources import *  # noqa: F403 - the resource classes are the SDK's main
 from .resources import __all__ as _resources_all
 from .session import Session
 
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
+    from ._async_session import AsyncSession
+
 __version__ = "0.1.0"
 
 __all__ = [
     "APIError",
+    "AsyncClient",
+    "AsyncSession",
     "BadRequestError",
     "Client",
     "ClientException",
@@ -54,7 +65,23 @@ __all__ = [
     "Session",
     "TooManyRequestsException",
     "__version__",
+    "apaginate",
     "paginate",
     "read_credentials",
     *_resources_all,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the async variant on first use: it needs the optional aiohttp."""
+    if name in ("AsyncClient", "AsyncSession"):
+        try:
+            from . import _async_client
+        except ModuleNotFoundError as error:
+            if error.name != "aiohttp":
+                raise
+            raise ModuleNotFoundError(
+                f"las.{name} needs aiohttp: pip install 'las[async]'", name="aiohttp"
+            ) from None
+        return getattr(_async_client, name)
+    raise AttributeError(f"module 'las' has no attribute {name!r}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["items_key", "iter_pages", "paginate"]
+__all__ = ["apaginate", "items_key", "iter_pages", "next_page_token", "paginate"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,9 +32,38 @@ def iter_pages(
     while True:
         page = fetch_page(next_token)
         yield page
-        next_token = page.get("nextToken")
+        next_token = next_page_token(page)
         if not next_token:
             return
+
+
+def next_page_token(page: Mapping[str, Any]) -> str | None:
+    """The token that asks for the page after ``page``; None after the last page."""
+    return page.get("nextToken") or None
+
+
+def _plan(
+    list_method: Callable[..., Any],
+    limit: int | None,
+    page_size: int | None,
+    kwargs: dict[str, Any],
+    *,
+    awaited: bool,
+) -> tuple[str, str | None]:
+    """Check a paginate call; return the items key and the start token (``kwargs`` keeps the filters)."""
+    key = getattr(list_method, "items_key", None)
+    name = getattr(list_method, "__name__", list_method)
+    if key is None:
+        client = "las.AsyncClient" if awaited else "las.Client"
+        raise TypeError(f"{name!r} is not a {client} list method")
+    if inspect.iscoroutinefunction(list_method) != awaited:
+        fix = "las.apaginate(...) with `async for`" if not awaited else "las.paginate(...) with `for`"
+        raise TypeError(f"{name!r} is {'not ' if awaited else ''}a coroutine function: use {fix}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    if page_size is not None:
+        kwargs["max_results"] = page_size
+    return key, kwargs.pop("next_token", None)
 
 
 def paginate(
@@ -56,14 +86,7 @@ def paginate(
         for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
             print(document["documentId"])
     """
-    key = getattr(list_method, "items_key", None)
-    if key is None:
-        raise TypeError(f"{getattr(list_method, '__name__', list_method)!r} is not a las.Client list method")
-    if limit is not None and limit < 0:
-        raise ValueError(f"limit must be 0 or more, got {limit}")
-    if page_size is not None:
-        kwargs["max_results"] = page_size
-    start = kwargs.pop("next_token", None)
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
     if limit == 0:
         return
 
@@ -77,3 +100,36 @@ def paginate(
             seen += 1
             if limit is not None and seen >= limit:
                 return
+
+
+async def apaginate(
+    list_method: Callable[..., Awaitable[Mapping[str, Any]]],
+    *args: Any,
+    limit: int | None = None,
+    page_size: int | None = None,
+    **kwargs: Any,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield every item of a :class:`las.AsyncClient` list method across pages, lazily.
+
+    The async twin of :func:`paginate`: same arguments, same rules (the next page is
+    requested only when the items of this one are used up).
+
+    Example::
+
+        async for document in las.apaginate(client.list_documents, dataset_id=dataset_id, limit=500):
+            print(document["documentId"])
+    """
+    key, next_token = _plan(list_method, limit, page_size, kwargs, awaited=True)
+    if limit == 0:
+        return
+    seen = 0
+    while True:
+        page = await list_method(*args, next_token=next_token, **kwargs)
+        for item in page.get(key) or ():
+            yield item
+            seen += 1
+            if limit is not None and seen >= limit:
+                return
+        next_token = next_page_token(page)
+        if not next_token:
+            return
