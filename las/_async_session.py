@@ -22,6 +22,7 @@ Requires the ``async`` extra: ``pip install 'las[async]'`` (aiohttp).
 from __future__ import annotations
 
 import asyncio
+import io
 import json as jsonlib
 import logging
 import random
@@ -57,6 +58,7 @@ __all__ = ["AsyncSession"]
 log = logging.getLogger("las.session")
 
 DEFAULT_MAX_CONNECTIONS = 100
+_LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
 
 
 class _Retry(Exception):
@@ -138,9 +140,9 @@ class AsyncSession:
         max_retry_wait: upper bound in seconds on the total time spent waiting between attempts.
         max_connections: connections open to the API at most; at least your concurrency.
 
-    The aiohttp session is made on the first request, in the running event loop; the
-    AsyncSession belongs to that loop. Close it with ``await session.close()`` or
-    ``async with``.
+    The connections are opened on the first request, in the running event loop, and belong to
+    it until ``await session.close()`` (or the end of ``async with``); after that the session
+    may be used again, from any loop.
 
     Example::
 
@@ -189,13 +191,14 @@ class AsyncSession:
             await http.close()
 
     def _pool(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        if self._http is not None and self._loop is not loop:
-            if self._loop is not None and not self._loop.is_closed():
+        if self._http is not None:
+            if self._loop is not asyncio.get_running_loop():
                 raise RuntimeError(
-                    "this AsyncSession is in use by another event loop; make one AsyncSession per loop"
+                    "this AsyncSession has connections open in another event loop; close it there "
+                    "(await session.close(), or `async with`) or make one AsyncSession per loop"
                 )
-            self._http = None  # its loop is gone, and its connections with it
+            return self._http
+        loop = asyncio.get_running_loop()
         if self._http is None:
             connector = aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0)
             self._http = aiohttp.ClientSession(
@@ -303,7 +306,9 @@ class AsyncSession:
                 call.method,
                 call.url,
                 params=call.params,
-                data=call.data,
+                data=call.data
+                if call.data is None or len(call.data) < _LARGE_BODY
+                else io.BytesIO(call.data),
                 headers=headers,
                 timeout=call.timeout or self._client_timeout,
             ) as response:
