@@ -21,6 +21,7 @@ import json
 import math
 import secrets
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -43,6 +44,7 @@ from las.testing._validation import ValidationError
 
 # What a CORS preflight may ask to send: API Gateway's default list.
 CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
+HANDSHAKE_TIMEOUT = 10.0  # seconds a TLS client may take to shake hands
 MAX_DOCKER_STEPS = 1000  # per request; a docker-only loop in a workflow stops there
 
 
@@ -346,6 +348,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: HTTPServer
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):  # TLS: shake hands here, off the accept loop
+            self.request.settimeout(HANDSHAKE_TIMEOUT)
+            self.request.do_handshake()  # a failure (e.g. plain HTTP) closes the connection
+            self.request.settimeout(None)
         super().setup()
         # headers and body leave in separate writes: without this, Nagle + delayed ACK add 40 ms
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -406,17 +412,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class HTTPServer(ThreadingHTTPServer):
-    """Threading HTTP server bound to a :class:`Service`; :meth:`close` also ends keep-alives."""
+    """Threading HTTP server bound to a :class:`Service`; :meth:`close` also ends keep-alives.
+
+    With ``ssl_context`` (server side) it speaks HTTPS only.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256  # the default 5 drops/resets connections when many clients start at once
 
-    def __init__(self, host: str, port: int, service: Service) -> None:
+    def __init__(
+        self, host: str, port: int, service: Service, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self.service = service
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__((host, port), _RequestHandler)
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
 
     def track(self, connection: socket.socket, *, add: bool) -> None:
         with self._connections_lock:
