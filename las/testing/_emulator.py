@@ -259,7 +259,8 @@ class Emulator:
         self._service.faults.add(Fault("delay", n, method, path, seconds=seconds))
 
     def set_rate_limit(self, requests_per_second: float | None) -> None:
-        """Answer 429 with ``Retry-After`` above this rate (token bucket); None removes it."""
+        """Above this rate (token bucket) answer as the API Gateway does, 429 ``{"message": "Too Many
+        Requests"}``, with ``Retry-After``; None removes the limit."""
         self._service.faults.set_rate_limit(requests_per_second)
 
     def fail_randomly(
