@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import signal
 import sys
 import threading
 from urllib.parse import urlsplit
@@ -87,7 +88,9 @@ def describe(emulator: Emulator) -> str:
 
 
 def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None) -> int:
-    """Run the emulator until Ctrl-C (or until ``stop`` is set).
+    """Run the emulator until Ctrl-C, SIGTERM (in the main thread) or until ``stop`` is set.
+
+    Either way it stops cleanly: with ``--tls`` the throwaway CA's files are removed.
 
     Returns:
         The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed.
@@ -105,10 +108,16 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
     except ImportError as error:
         print(f"python -m las serve: {error}", file=sys.stderr)
         return 2
-    with emulator:
-        print(describe(emulator), flush=True)
-        try:
-            (stop or threading.Event()).wait()
-        except KeyboardInterrupt:
-            print("stopped", flush=True)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if in_main_thread else None
+    try:
+        with emulator:
+            print(describe(emulator), flush=True)
+            try:
+                (stop or threading.Event()).wait()
+            except KeyboardInterrupt:
+                print("stopped", flush=True)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0

@@ -196,3 +196,35 @@ def test_tls_without_trustme_says_how_to_install_it(monkeypatch: pytest.MonkeyPa
     with contextlib.redirect_stderr(errors):
         assert serve(["--tls"]) == 2
     assert "pip install 'las[tls]'" in errors.getvalue()
+
+
+def test_python_m_las_serve_tls_serves_https_and_cleans_up_on_sigterm() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "las", "serve", "--tls", "--client-secret", "s3"],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        printed = []
+        while not printed or "Ctrl-C" not in printed[-1]:
+            line = process.stdout.readline()
+            assert line, f"serve exited early: {printed}"
+            printed.append(line)
+        url = printed[0].split()[-1]
+        ca = next(line.split()[-1] for line in printed if "CA certificate" in line)
+        token = requests.post(
+            f"{url}/token?grant_type=client_credentials",
+            auth=("las-emulator-client", "s3"),
+            verify=ca,
+            timeout=5,
+        )
+        assert token.status_code == 200
+        process.terminate()
+        assert process.wait(10) == 0
+        assert not Path(ca).exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
