@@ -6,15 +6,21 @@ from __future__ import annotations
 import json
 import re
 import socket
+from pathlib import Path
 
 import pytest
 import requests
 
 import las
-from las.exceptions import InvalidCredentialsException, TooManyRequestsException, error_for_response
+from las.exceptions import (
+    InvalidCredentialsException,
+    LimitExceededException,
+    TooManyRequestsException,
+    error_for_response,
+)
 from las.testing import Emulator
 from tests.contract import Contract
-from tests.testing._api import Api
+from tests.testing._api import Api, token_for
 
 # A CORS preflight as a browser sends it: no credentials, the method and headers it wants to use.
 PREFLIGHT = {
@@ -203,8 +209,6 @@ def test_a_refused_token_answers_exactly_forbidden(las_emulator: Emulator, token
         las_emulator.expire_tokens()
     else:
         worker = api.post("/appClients", {"name": "worker"})
-        from tests.testing._api import token_for
-
         granted = token_for(las_emulator, worker["clientId"], worker["clientSecret"]).json()["access_token"]
         api.delete(f"/appClients/{worker['appClientId']}")
         api.http.headers["Authorization"] = f"Bearer {granted}"
@@ -240,14 +244,14 @@ def test_las_client_refreshes_a_forbidden_token_once(las_client: las.Client, las
 
 
 def test_las_client_raises_too_many_requests_with_the_gateways_message(
-    las_emulator: Emulator, tmp_path: object
+    las_emulator: Emulator, tmp_path: Path
 ) -> None:
     credentials = las.Credentials(
         las_emulator.client_id,
         las_emulator.client_secret,
         auth_endpoint=las_emulator.auth_endpoint,
         api_endpoint=las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",  # type: ignore[operator]
+        cache_path=tmp_path / "cache.json",
     )
     client = las.Client(credentials, max_retries=0)
     client.list_datasets()
@@ -257,3 +261,15 @@ def test_las_client_raises_too_many_requests_with_the_gateways_message(
         client.list_datasets()
     assert type(raised.value) is TooManyRequestsException
     assert raised.value.message == "Too Many Requests" and raised.value.retry_after
+
+
+def test_the_monthly_quota_429_stays_distinct_from_the_rate_limit(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    las_client.list_datasets()
+    las_emulator.fail_next(1, status=429, body=b'{"message":"Limit Exceeded"}', path="/datasets")
+    las_emulator.clear_requests()
+    with pytest.raises(LimitExceededException) as raised:
+        las_client.list_datasets()
+    assert raised.value.message == "Limit Exceeded"
+    assert [(r.path, r.status) for r in las_emulator.requests] == [("/datasets", 429)]  # not retried
