@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import http
 import json
 import math
 import secrets
@@ -277,7 +278,8 @@ class Service:
         for name, value in params.items():
             kind = route.kind_of(name)
             if not is_id(kind, value) and not (kind == "organization" and value == ME):
-                raise ValidationError(f"path.{name}: must be {describe(kind)}, got {value!r}")
+                also = f" or {ME!r}" if kind == "organization" else ""
+                raise ValidationError(f"path.{name}: must be {describe(kind)}{also}, got {value!r}")
         route.query.check(query)
         data: Any = None
         if route.body is not None:
@@ -371,6 +373,24 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return False
         setattr(self, f"do_{self.command}", self._serve)
         return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer what the standard library refuses before the Service sees it (a malformed
+        request line or headers) in the API's JSON error shape too, and close the connection."""
+        self.close_connection = True
+        self.request_version = self.protocol_version  # unparsed yet: else no status line, no headers
+        try:
+            phrase = http.HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Error"
+        body = json.dumps({"message": message or phrase}, separators=(",", ":")).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -55,9 +55,10 @@ def _raw_exchange(emulator: Emulator, request: bytes, *, then: bytes) -> tuple[b
                 line = reader.readline()
                 assert line, f"connection closed after {head!r}"
                 head += line
-            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            assert length, head
             is_head = raw.startswith(b"HEAD ")
-            answers.append(head + (b"" if is_head else reader.read(length)))
+            answers.append(head + (b"" if is_head else reader.read(int(length.group(1)))))
         return answers[0], answers[1]
 
 
@@ -273,3 +274,32 @@ def test_the_monthly_quota_429_stays_distinct_from_the_rate_limit(
         las_client.list_datasets()
     assert raised.value.message == "Limit Exceeded"
     assert [(r.path, r.status) for r in las_emulator.requests] == [("/datasets", 429)]  # not retried
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    [
+        (b"GET /documents HTTP/9.9", 505),
+        (b"GET /documents HTTP/1.1 extra", 400),
+        (b"GET /" + b"a" * 70_000 + b" HTTP/1.1", 414),
+    ],
+)
+def test_malformed_requests_answer_in_the_json_error_shape(
+    las_emulator: Emulator, request_line: bytes, status: int
+) -> None:
+    with socket.create_connection((las_emulator.host, las_emulator.port), timeout=5) as connection:
+        connection.sendall(request_line + b"\r\nHost: x\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), answer[:300]
+    assert b"\r\nContent-Type: application/json\r\n" in head
+    assert isinstance(json.loads(body)["message"], str)
+
+
+def test_a_malformed_organization_id_names_me_as_an_alternative(las_emulator: Emulator) -> None:
+    body = Api(las_emulator).get("/organizations/ME", expect=400)
+    assert body["message"] == (
+        "path.organizationId: must be an id like 'las:organization:<32 hex chars>' or 'me', got 'ME'"
+    )
