@@ -27,6 +27,8 @@ import json as jsonlib
 import logging
 import random
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
@@ -172,6 +174,7 @@ class AsyncSession:
         self.api_endpoint = self.credentials.api_endpoint
         self._client_timeout = _client_timeout(timeout)
         self._http: aiohttp.ClientSession | None = None
+        self._proxy: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._token_lock = asyncio.Lock()
 
@@ -208,6 +211,7 @@ class AsyncSession:
             )
             self._loop = loop
             self._token_lock = asyncio.Lock()
+            self._proxy = proxy_from_environment(self.api_endpoint)
         return self._http
 
     async def _access_token(self) -> str:
@@ -311,6 +315,7 @@ class AsyncSession:
                 else io.BytesIO(call.data),
                 headers=headers,
                 timeout=call.timeout or self._client_timeout,
+                proxy=self._proxy,
             ) as response:
                 content = await response.read()
                 status = response.status
@@ -346,6 +351,19 @@ class AsyncSession:
         if isinstance(failure, ServerError) and status in RETRYABLE_SERVER_STATUSES and call.idempotent:
             raise _Retry(failure, retry_after)
         raise failure
+
+
+def proxy_from_environment(url: str) -> str | None:
+    """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
+    unless ``NO_PROXY`` names its host. Read once per connection pool, not per request (aiohttp's
+    own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header)."""
+    proxies = urllib.request.getproxies_environment()
+    if not proxies:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all")
 
 
 def _read_all(body: Any) -> bytes:
