@@ -181,7 +181,7 @@ def _attempt(
     except _DeadlinePassed:
         response.close()
         return Fail(deadline_exceeded(call, limits)), status, headers
-    except urllib3.exceptions.DecodeError as error:
+    except (urllib3.exceptions.DecodeError, requests.exceptions.ContentDecodingError) as error:
         response.close()
         return (
             invalid_body(call, status, headers, f"the body could not be decoded: {error}", response),
@@ -217,7 +217,7 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
     raw = response.raw
     read1 = getattr(raw, "read1", None)
     if read1 is None or type(raw) is not _URLLIB3_RESPONSE:
-        # urllib3 1.x (or a test double): each read is bounded by the read timeout only
+        # a test double (vcrpy's): read it whole
         content: bytes = response.content
         return content
     chunk: bytes = read1(_READ_SIZE, decode_content=True)

@@ -65,6 +65,16 @@ def test_a_good_gzip_body_is_decoded(client: las.Client, recorder: Recorder) -> 
     assert client.get_document(DOC) == {"documentId": "x"}
 
 
+def test_a_redirect_is_not_followed_and_raises_invalid_response(
+    client: las.Client, recorder: Recorder
+) -> None:
+    recorder.reply(Reply(302, raw=b"", headers={"Location": "http://elsewhere.example/steal"}))
+    with pytest.raises(las.InvalidResponseError, match=r"elsewhere\.example") as raised:
+        client.get_document(DOC)
+    assert raised.value.status_code == 302
+    assert len(recorder.requests) == 2  # the token and the one GET; nothing went elsewhere
+
+
 # -- pagination ----------------------------------------------------------------------------------
 
 
