@@ -84,6 +84,7 @@ BACKOFF_MAX = 8.0
 _SNIPPET_LENGTH = 200
 
 _BAD_ENDS = ("/", "/.", "/..")
+_WAITS_HONOURED = frozenset({429, *RETRYABLE_SERVER_STATUSES})  # statuses whose Retry-After is read
 
 # What a call promises to return on success.
 EXPECT_OBJECT = "object"  # a JSON object (every API operation but heartbeats)
@@ -265,7 +266,7 @@ def judge(
                 response,
             )
         )
-    retry_after = parse_retry_after(headers.get("Retry-After")) if status in (429, 503) else None
+    retry_after = parse_retry_after(headers.get("Retry-After")) if status in _WAITS_HONOURED else None
     error = error_for_status(call, status, headers, body, retry_after=retry_after, response=response)
     if status in (401, 403) and not call.token_request and not progress.refreshed:
         return Refresh(error)

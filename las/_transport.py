@@ -81,14 +81,15 @@ def execute(
     url: str,
     call: Call,
     limits: Limits,
-    authorize: Callable[[], requests.auth.AuthBase],
+    authorize: Callable[[float], requests.auth.AuthBase],
     refresh: Callable[[requests.auth.AuthBase], None] | None = None,
     on_send: Callable[[], None] | None = None,
 ) -> Outcome:
     """Send ``call`` to ``url`` until the policy says it is done, and return the outcome.
 
     Args:
-        authorize: gives the auth of the next attempt (e.g. a bearer token).
+        authorize: gives the auth of the next attempt (e.g. a bearer token), given the seconds
+            left before the deadline (a token fetch must fit in them).
         refresh: called with the auth the API refused, before the one resend it allows.
         on_send: called before each request goes out (a counter).
 
@@ -101,7 +102,7 @@ def execute(
     waited = 0.0
     attempts = 0
     while True:
-        auth = authorize()
+        auth = authorize(limits.deadline - (time.monotonic() - started))
         timeout = attempt_timeout(limits, time.monotonic() - started)
         attempts += 1
         if on_send is not None:

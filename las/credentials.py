@@ -139,8 +139,13 @@ class Credentials:
         """
         return read_credentials(profile, config_path, cache_path=cache_path)
 
-    def access_token(self, session: requests.Session | None = None) -> str:
+    def access_token(self, session: requests.Session | None = None, *, deadline: float | None = None) -> str:
         """A valid access token, from memory, the cache file or the token endpoint.
+
+        Args:
+            session: the ``requests.Session`` to fetch with (a new one when None).
+            deadline: seconds a fetch may take at most (the calling request's time left);
+                :data:`TOKEN_LIMITS` bounds it otherwise.
 
         Raises:
             InvalidCredentialsException: the token endpoint refused the client id and secret.
@@ -157,7 +162,7 @@ class Credentials:
             if cached is not None:
                 self._token, self._expires_at = cached
                 return cached[0]
-            token, expires_at = self._fetch(session)
+            token, expires_at = self._fetch(session, deadline)
             self._token, self._expires_at = token, expires_at
             self._write_cache(token, expires_at)
             return token
@@ -197,7 +202,7 @@ class Credentials:
 
     # -- token endpoint ------------------------------------------------------------------
 
-    def _fetch(self, session: requests.Session | None) -> tuple[str, float]:
+    def _fetch(self, session: requests.Session | None, deadline: float | None = None) -> tuple[str, float]:
         log.debug("fetching access token for client %s from %s", self.client_id, self.token_url)
         call = Call(
             "POST",
@@ -212,7 +217,10 @@ class Credentials:
         basic = requests.auth.HTTPBasicAuth(self.client_id, self._client_secret)
         http = session or requests.Session()
         try:
-            outcome = execute(http, self.token_url, call, TOKEN_LIMITS, lambda: basic)
+            limits = TOKEN_LIMITS
+            if deadline is not None and deadline < limits.deadline:
+                limits = limits._replace(deadline=deadline)
+            outcome = execute(http, self.token_url, call, limits, lambda seconds_left: basic)
         finally:
             self.token_fetches += 1
             if session is None:

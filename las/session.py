@@ -325,8 +325,8 @@ class Session:
             hook(info)
         return RawResponse(outcome.data, info) if raw else outcome.data
 
-    def _authorize(self) -> BearerAuth:
-        return BearerAuth(self.credentials.access_token(self._shared.http))
+    def _authorize(self, seconds_left: float) -> BearerAuth:
+        return BearerAuth(self.credentials.access_token(self._shared.http, deadline=seconds_left))
 
     def _refresh(self, refused: Any) -> None:
         # One fetch for all threads: only the thread whose token is still current drops it.

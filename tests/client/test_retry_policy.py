@@ -238,3 +238,13 @@ def test_bad_options_are_refused(credentials: las.Credentials) -> None:
         las.Session(credentials, deadline=0)
     with pytest.raises(ValueError, match="max_retries"):
         las.Session(credentials).with_options(max_retries=-1)
+
+
+def test_a_slow_token_endpoint_is_bounded_by_the_calls_deadline(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    recorder.token_delay = 10.0
+    session = las.Session(credentials, deadline=1.0, timeout=(2.0, 60.0))
+    error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=8)
+    assert isinstance(error, las.APITimeoutError), error
+    assert [request.path for request in recorder.requests] == ["/token"]  # one try, no API call
