@@ -13,6 +13,7 @@ import datetime
 import functools
 import io
 import pathlib
+import types
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 from urllib.parse import quote
@@ -900,16 +901,28 @@ class RawResponseClient:
     def __init__(self, client: Client) -> None:
         self._client = client
 
+    __slots__ = ("_client",)
+    _wrappers: dict[str, Callable[..., RawResponse[Any]]] = {}
+
     def __getattr__(self, name: str) -> Callable[..., RawResponse[Any]]:
-        method = getattr(Client, name, None)
-        if name.startswith("_") or not callable(method):
-            raise AttributeError(f"las.Client has no method {name!r}")
+        wrapper = RawResponseClient._wrappers.get(name)
+        if wrapper is None:
+            wrapper = RawResponseClient._wrappers[name] = _raw_wrapper(name)
+        return types.MethodType(wrapper, self._client)
 
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
-            recording = _RecordingClient(self._client)
-            data = method(recording, *args, **kwargs)
-            assert recording.last_info is not None, f"{name} sent no request"
-            return RawResponse(data, recording.last_info)
 
-        return call
+def _raw_wrapper(name: str) -> Callable[..., RawResponse[Any]]:
+    """``Client.<name>`` taking the client first and returning a RawResponse (built once per name)."""
+    method = getattr(Client, name, None)
+    if name.startswith("_") or not callable(method):
+        raise AttributeError(f"las.Client has no method {name!r}")
+
+    @functools.wraps(method)
+    def call(client: Client, *args: Any, **kwargs: Any) -> RawResponse[Any]:
+        recording = _RecordingClient(client)
+        data = method(recording, *args, **kwargs)
+        if recording.last_info is None:  # pragma: no cover - every Client method sends a request
+            raise RuntimeError(f"las.Client.{name} sent no request")
+        return RawResponse(data, recording.last_info)
+
+    return call
