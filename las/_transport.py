@@ -3,6 +3,13 @@
 A short loop, prepare -> send -> judge -> (sleep | refresh | return | raise); every decision is
 :mod:`las._policy`'s. Nothing is built for retrying until an attempt fails. The body is read in
 pieces so a server that dribbles its answer cannot keep a call past its deadline.
+
+An async executor is the same loop around another client library, reusing everything else:
+``_policy.attempt_timeout`` (each attempt's timeouts), ``_policy.judge`` (an answer: status,
+headers, body bytes), ``_policy.judge_failure`` with ``NOT_SENT`` / ``LOST`` / ``TIMED_OUT`` (no
+answer), ``_policy.deadline_exceeded`` and ``_policy.invalid_body`` (a body that arrived too
+slowly or could not be decoded), ``Credentials.known_token`` / ``token_call`` /
+``accept_token_answer`` (the token, under its own lock), and ``ResponseInfo`` / ``RawResponse``.
 """
 
 from __future__ import annotations

@@ -156,16 +156,59 @@ class Credentials:
         if self._token is not None and time.time() < self._expires_at:
             return self._token
         with self._lock:
-            if self._token is not None and time.time() < self._expires_at:
-                return self._token
-            cached = self._read_cache()
-            if cached is not None:
-                self._token, self._expires_at = cached
-                return cached[0]
-            token, expires_at = self._fetch(session, deadline)
-            self._token, self._expires_at = token, expires_at
-            self._write_cache(token, expires_at)
-            return token
+            token = self.known_token()
+            if token is not None:
+                return token
+            return self.accept_token_answer(self._fetch(session, deadline))
+
+    # The HTTP-free steps of access_token, for an executor that fetches the token its own way
+    # (the async one): under its own lock, known_token(); if None, send token_call() to
+    # token_url with HTTP Basic auth (client_id, client_secret) through las._policy, then
+    # accept_token_answer(status, decoded JSON).
+
+    def known_token(self) -> str | None:
+        """The token in memory or, failing that, a usable one in the cache file; None if neither."""
+        if self._token is not None and time.time() < self._expires_at:
+            return self._token
+        cached = self._read_cache()
+        if cached is None:
+            return None
+        self._token, self._expires_at = cached
+        return cached[0]
+
+    @staticmethod
+    def token_call() -> Call:
+        """The token request as data: POST, form-encoded, retried like a GET, never refreshed."""
+        return Call(
+            "POST",
+            "/token",
+            None,
+            b"",
+            idempotent=True,
+            expect="object",
+            token_request=True,
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    def accept_token_answer(self, answer: tuple[int, Any]) -> str:
+        """Keep (in memory and the cache file) the token from the endpoint's (status, JSON).
+
+        Raises:
+            InvalidResponseError: the answer has no usable ``access_token`` / ``expires_in``.
+        """
+        status, data = answer
+        try:
+            token, expires_at = _token_cache.token_from_answer(data)
+        except ValueError as error:
+            raise InvalidResponseError(
+                f"the token endpoint answered without a usable access_token/expires_in ({error})",
+                status_code=status,
+                method="POST",
+                path="/token",
+            ) from None
+        self._token, self._expires_at = token, expires_at
+        self._write_cache(token, expires_at)
+        return token
 
     def invalidate(self, token: str | None = None) -> None:
         """Forget the current token (e.g. after a 401) so the next call fetches a new one.
@@ -202,38 +245,21 @@ class Credentials:
 
     # -- token endpoint ------------------------------------------------------------------
 
-    def _fetch(self, session: requests.Session | None, deadline: float | None = None) -> tuple[str, float]:
+    def _fetch(self, session: requests.Session | None, deadline: float | None = None) -> tuple[int, Any]:
+        """The token endpoint's (status, decoded JSON), through the retry policy."""
         log.debug("fetching access token for client %s from %s", self.client_id, self.token_url)
-        call = Call(
-            "POST",
-            "/token",
-            None,
-            b"",
-            idempotent=True,
-            expect="object",
-            token_request=True,
-            content_type="application/x-www-form-urlencoded",
-        )
         basic = requests.auth.HTTPBasicAuth(self.client_id, self._client_secret)
+        limits = TOKEN_LIMITS
+        if deadline is not None and deadline < limits.deadline:
+            limits = limits._replace(deadline=deadline)
         http = session or requests.Session()
         try:
-            limits = TOKEN_LIMITS
-            if deadline is not None and deadline < limits.deadline:
-                limits = limits._replace(deadline=deadline)
-            outcome = execute(http, self.token_url, call, limits, lambda seconds_left: basic)
+            outcome = execute(http, self.token_url, self.token_call(), limits, lambda seconds_left: basic)
         finally:
             self.token_fetches += 1
             if session is None:
                 http.close()
-        try:
-            return _token_cache.token_from_answer(outcome.data)
-        except ValueError as error:
-            raise InvalidResponseError(
-                f"the token endpoint answered without a usable access_token/expires_in ({error})",
-                status_code=outcome.status,
-                method="POST",
-                path="/token",
-            ) from None
+        return outcome.status, outcome.data
 
     # -- cache file ------------------------------------------------------------------------
 
