@@ -38,8 +38,6 @@ log = logging.getLogger("las.session")
 
 ResponseHook = Callable[[ResponseInfo], None]
 
-_UNSET: Any = object()
-
 
 class _Shared:
     """What a Session and its :meth:`Session.with_options` views share: pool, counter, hooks."""
@@ -148,14 +146,15 @@ class Session:
     def with_options(
         self,
         *,
-        timeout: Timeout = _UNSET,
-        max_retries: int = _UNSET,
-        max_retry_wait: float = _UNSET,
-        deadline: float = _UNSET,
-        lazy: bool = _UNSET,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        lazy: bool | None = None,
     ) -> Session:
         """A Session with other options that shares this one's pool, credentials and token,
-        request counter and response hooks; usable wherever a Session is.
+        request counter and response hooks; usable wherever a Session is. An option left None
+        keeps this Session's value.
 
         Example::
 
@@ -170,7 +169,7 @@ class Session:
             ("deadline", deadline),
             ("lazy", lazy),
         ):
-            if value is not _UNSET:
+            if value is not None:
                 setattr(view, name, value)
         _check_options(view.max_retries, view.max_retry_wait, view.deadline)
         return view
