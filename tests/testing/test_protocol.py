@@ -12,12 +12,12 @@ import pytest
 import requests
 
 import las
+from las._policy import error_for_status, make_call
 from las.exceptions import (
     InvalidCredentialsException,
     LimitExceededException,
     TooManyRequestsException,
 )
-from las._policy import error_for_status, make_call
 from las.testing import Emulator
 from tests.contract import Contract
 from tests.testing._api import Api, token_for
