@@ -118,7 +118,7 @@ class Session:
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
         self.http.headers["Accept"] = "application/json"
-        self.http.headers["User-Agent"] = "las-python"
+        self.http.headers["User-Agent"] = f"las-python/{__import__('las').__version__}"
 
     def __repr__(self) -> str:
         return f"Session(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
