@@ -15,6 +15,7 @@ def archive(document: las.Document) -> str:
 
 def wrong(model: las.Model, dataset: las.Dataset) -> None:
     archive(model)  # expect: arg-type
+    las.Document.get(model)  # expect: arg-type
     las.Document.create(b"%PDF", dataset=model)  # expect: arg-type
     las.Dataset.create(nmae="Invoices")  # expect: call-arg
     las.Document.create(b"%PDF", dataset=dataset, grund_truth={})  # expect: call-arg
