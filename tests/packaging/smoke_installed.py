@@ -32,7 +32,11 @@ def check_package_data() -> None:
     assert any(name.endswith("licenses/LICENSE") or name.endswith("/LICENSE") for name in files)
     plugins = {entry.name: entry.value for entry in metadata.entry_points(group="pytest11")}
     assert plugins.get("las") == "las.testing.pytest_plugin", plugins
-    print("ok  py.typed, LICENSE and the pytest plugin entry point are installed")
+    fields = metadata.metadata(DISTRIBUTION)
+    assert fields["License-Expression"] == "Apache-2.0", fields["License-Expression"]
+    assert "Typing :: Typed" in (fields.get_all("Classifier") or [])
+    assert fields["Requires-Python"] == ">=3.10", fields["Requires-Python"]
+    print("ok  py.typed, LICENSE, metadata and the pytest plugin entry point are installed")
 
 
 def check_version() -> None:
