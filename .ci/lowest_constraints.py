@@ -1,4 +1,8 @@
-"""Print pip constraints pinning every runtime, test and build dependency to its lowest allowed version.
+"""Print pip constraints pinning every runtime, extra and build dependency to its lowest allowed version.
+
+Every extra counts (``test`` and any a user may install, like ``testing``) except ``dev``, the
+maintainers' tools. ``--extras`` prints those extras instead, comma-separated, for
+``pip install -e '.[EXTRAS]'``.
 
 Reads the requirements of the installed ``lucidtech-las-sdk`` (the dev venv's editable install,
 so pyproject.toml as it is now) and pyproject.toml's ``[build-system] requires``. Every one must
@@ -13,7 +17,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-EXTRAS = ("test",)
+DISTRIBUTION = "lucidtech-las-sdk"
+NOT_FLOOR_TESTED = ("dev",)  # the maintainers' tools: mypy, ruff, build
 REQUIREMENT = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?P<spec>[^;]*)(?:;(?P<marker>.*))?$"
 )
@@ -28,19 +33,28 @@ def build_requirements() -> list[str]:
     return re.findall(r'"([^"]+)"', match.group(1))
 
 
-def main() -> int:
+def extras() -> list[str]:
+    """The extras a user may install, whose floors are tested."""
+    provided = metadata.metadata(DISTRIBUTION).get_all("Provides-Extra") or []
+    return [name for name in provided if name not in NOT_FLOOR_TESTED]
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--extras"]:
+        print(",".join(extras()))
+        return 0
     pins, problems = [], []
-    for requirement in [*build_requirements(), *(metadata.requires("lucidtech-las-sdk") or [])]:
+    for requirement in [*build_requirements(), *(metadata.requires(DISTRIBUTION) or [])]:
         match = REQUIREMENT.match(requirement.strip())
         if not match:
             problems.append(f"cannot read requirement {requirement!r}")
             continue
         marker = (match["marker"] or "").replace(" ", "").replace("'", '"')
         extra = re.search(r'extra=="([^"]+)"', marker)
-        if extra and extra.group(1) not in EXTRAS:
+        if extra and extra.group(1) not in extras():
             continue
         name, spec = match["name"], match["spec"].replace(" ", "")
-        if name.lower().replace("_", "-") == "lucidtech-las-sdk":
+        if name.lower().replace("_", "-") == DISTRIBUTION:
             continue
         floor = re.search(r">=([0-9][0-9A-Za-z.]*)", spec)
         if not floor:
@@ -54,4 +68,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
