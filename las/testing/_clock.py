@@ -10,7 +10,8 @@ exactly when a 30-minute timeout happens::
     emulator.clock.advance(1801)   # the transition execution has now timed out
 
 Timers fire one at a time (never two at once), and a timer's callback may set new timers,
-also due ones: :meth:`advance` fires those too before returning.
+also due ones: :meth:`advance` fires those too before returning. :meth:`freeze` stops the clock
+following real time, so that only :meth:`advance` moves it (exact boundaries in tests).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Clock:
 
     def __init__(self) -> None:
         self._offset = 0.0
+        self._frozen_at: float | None = None
         self._condition = threading.Condition(threading.Lock())
         self._heap: list[tuple[float, int, Timer]] = []
         self._order = itertools.count()
@@ -59,7 +61,8 @@ class Clock:
 
     def now(self) -> float:
         """Seconds since the epoch, as the emulator sees them."""
-        return time.time() + self._offset
+        base = self._frozen_at
+        return (time.time() if base is None else base) + self._offset
 
     def iso(self, moment: float | None = None) -> str:
         """``moment`` (default: now) as ISO 8601 UTC with microseconds and a ``Z``."""
@@ -80,6 +83,26 @@ class Clock:
             self._offset += seconds
             self._condition.notify_all()
         self._fire_due()
+
+    def freeze(self) -> None:
+        """Stop following real time: from now on only :meth:`advance` moves the clock."""
+        with self._condition:
+            if self._frozen_at is None:
+                self._frozen_at = time.time()
+            self._condition.notify_all()
+
+    def unfreeze(self) -> None:
+        """Follow real time again, from the moment the clock shows now."""
+        with self._condition:
+            if self._frozen_at is not None:
+                self._offset = self._frozen_at + self._offset - time.time()
+                self._frozen_at = None
+            self._condition.notify_all()
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock moves only by :meth:`advance`."""
+        return self._frozen_at is not None
 
     # -- timers ----------------------------------------------------------------------------
 
@@ -151,8 +174,8 @@ class Clock:
                     self._thread = None
                     return
                 wait = self._heap[0][0] - self.now()
-                if wait > 0:
-                    self._condition.wait(wait)
+                if wait > 0:  # frozen: only advance() (which notifies) can make a timer due
+                    self._condition.wait(None if self._frozen_at is not None else wait)
                     continue
             try:
                 self._fire_due()
