@@ -25,6 +25,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 
+RESOLUTION = 1e-6  # timestamps have microseconds: a timer within 1 µs of now is due
+
+
 class Timer:
     """A pending call set by :meth:`Clock.call_at`; :meth:`cancel` it when no longer wanted."""
 
@@ -145,7 +148,7 @@ class Clock:
 
     def _pop_due(self) -> Timer | None:
         with self._condition:
-            now = self.now()
+            now = self.now() + RESOLUTION
             while self._heap:
                 when, _, timer = self._heap[0]
                 if timer.cancelled:
@@ -173,7 +176,7 @@ class Clock:
                 if not self._heap:  # nothing to wait for: end; call_at starts a new thread
                     self._thread = None
                     return
-                wait = self._heap[0][0] - self.now()
+                wait = self._heap[0][0] - self.now() - RESOLUTION
                 if wait > 0:  # frozen: only advance() (which notifies) can make a timer due
                     self._condition.wait(None if self._frozen_at is not None else wait)
                     continue

@@ -53,7 +53,7 @@ from las.testing._asl.errors import (
     Unsupported,
     matches,
 )
-from las.testing._clock import Clock, Timer
+from las.testing._clock import RESOLUTION, Clock, Timer
 
 Step = tuple[Any, ...]  # ("goto", name, raw) | ("again",) | ("end", output) | ("fail", error)
 
@@ -236,7 +236,7 @@ def _start(frame: Frame) -> Step | None:
     if kind == "Wait":
         frame.effective = _input(frame)
         when = _wait_until(frame)
-        if when <= frame.run.host.clock.now():
+        if when <= frame.run.host.clock.now() + RESOLUTION:
             return _next(frame, _output(frame, frame.effective))
         visit = frame.visit
         frame.timer = frame.run.host.call_at(when, lambda: resume(frame, visit, None))
