@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 
-RESOLUTION = 1e-6  # timestamps have microseconds: a timer within 1 µs of now is due
+RESOLUTION = 1e-6  # timestamps have microseconds: a timer within a microsecond of now is due
 
 
 class Timer:
