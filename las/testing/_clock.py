@@ -24,7 +24,6 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-
 RESOLUTION = 1e-6  # timestamps have microseconds: a timer within a microsecond of now is due
 
 
