@@ -398,11 +398,14 @@ def test_every_state_type_together_is_accepted(las_emulator: Emulator) -> None:
                 "Branches": [
                     {"StartAt": "t", "States": {"t": {"Type": "Task", "Resource": task, "End": True}}}
                 ],
+                "ResultPath": "$.branches",
                 "Next": "map",
             },
             "map": {
                 "Type": "Map",
+                "ItemsPath": "$.branches",
                 "ItemProcessor": {"StartAt": "s", "States": {"s": {"Type": "Succeed"}}},
+                "ResultPath": "$.mapped",
                 "Next": "succeed",
             },
             "succeed": {"Type": "Succeed"},
@@ -411,5 +414,5 @@ def test_every_state_type_together_is_accepted(las_emulator: Emulator) -> None:
     }
     workflow = machines.create(definition)
     execution = machines.start(workflow["workflowId"], {"doc": 1})
-    assert execution["status"] == "succeeded"
+    assert execution["status"] == "succeeded", execution["events"]
     assert execution["output"] == {"doc": 1, "branches": [{"doc": 1}], "mapped": [{"doc": 1}]}
