@@ -43,10 +43,15 @@ class Timer:
 
 
 class Clock:
-    """Time for the emulator: ``time.time()`` plus an offset that only grows.
+    """Time for the emulator: real time (``time.time()``) plus what :meth:`advance` added.
 
-    Thread-safe. Callbacks run outside the clock's lock, so they may read the clock and set
-    timers.
+    It never goes back. Thread-safe; callbacks run outside the clock's lock, so they may read
+    the clock and set timers. Example::
+
+        clock = emulator.clock
+        clock.freeze()                      # optional: only advance() moves it now
+        clock.call_later(30, lambda: print("30 seconds later"))
+        clock.advance(30)                   # prints before advance returns
     """
 
     def __init__(self) -> None:

@@ -39,6 +39,7 @@ Semantics, by the spec's sections:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -217,7 +218,7 @@ def _start(frame: Frame) -> Step | None:
     _refuse_unsupported(state)
     if kind == "Pass":
         effective = payload.parameters(state, _input(frame), frame.context())
-        result = state["Result"] if "Result" in state else effective
+        result = copy.deepcopy(state["Result"]) if "Result" in state else effective
         return _next(frame, _output(frame, payload.result_path(state, frame.raw, result)))
     if kind == "Succeed":
         return ("end", _output(frame, _input(frame)))
