@@ -13,8 +13,7 @@ The pytest plugin (``las.testing.pytest_plugin``) provides ``las_emulator``, ``l
 
 Behaviour where the API contract is silent is documented in the modules that implement it:
 ``_server`` (auth and check order), ``_handlers`` and ``_workflows`` (resources, executions),
-``_asl`` (the States Language: what workflow definitions may use and how they run), ``_clock``
-(workflow time), ``_faults`` (fault filters), ``_validation`` (request rules).
+``_faults`` (fault filters), ``_validation`` (request rules).
 """
 
 from las.testing._clock import Clock

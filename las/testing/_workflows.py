@@ -15,7 +15,8 @@ connects the runner to the API's rows:
   itself, before the request (or clock advance, or timer) that reached it is over, with the
   handler registered by ``Emulator.register_docker_handler`` (default: output = input; an
   exception fails the transition execution with its message). Docker handlers run outside the
-  state lock, one at a time, so they may call the emulator.
+  state lock, so they may call the emulator; those started together (Parallel branches, Map
+  items) run at the same time on worker threads (see :func:`run_docker_jobs`).
 * A transition execution that ``succeeded`` gives the Task its result. ``failed`` raises
   ``States.TaskFailed`` (cause: the error's message) in the Task, which its ``Retry`` and
   ``Catch`` handle; an error no Catcher handles fails the execution — or, for a top-level Task
@@ -61,6 +62,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from las.testing._asl import definition as asl_definition
@@ -74,7 +76,8 @@ from las.testing._validation import ValidationError
 
 DEFAULT_TIMEOUT_IN_SECONDS = 1800
 HEARTBEAT_SECONDS = 60  # "at minimum once every 60 seconds" (the API's send_heartbeat docs)
-MAX_DOCKER_STEPS = 1000  # per clock event; a docker-only loop in a workflow stops there
+MAX_DOCKER_STEPS = 1000  # per request or clock event; a docker-only loop stops there
+DOCKER_WORKERS = 16  # docker handlers running at once for one request or clock event
 DockerHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -485,34 +488,45 @@ def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | N
 def run_docker_jobs(call: Call) -> None:
     """Run the docker transitions ``call`` started (and those they lead to), outside the lock.
 
-    The server does the same for requests; this is for work the clock starts.
+    Jobs pending together (Parallel branches, Map items up to ``MaxConcurrency``) run at the
+    same time, on up to :data:`DOCKER_WORKERS` threads; their results are recorded in the order
+    the jobs were started, so what follows does not depend on which handler finished first.
+    Jobs their results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`).
     """
     state = call.state
-    for _ in range(MAX_DOCKER_STEPS):
-        if not call.docker_jobs:
-            return
-        execution_id = call.docker_jobs.pop(0)
-        with state.lock:
-            claimed = claim_docker_job(state, execution_id)
-        if claimed is None:
+    steps = 0
+    while call.docker_jobs:
+        batch, call.docker_jobs[:] = list(call.docker_jobs), []
+        if steps + len(batch) > MAX_DOCKER_STEPS:
+            with state.lock:
+                for execution_id in batch:
+                    finish_docker_job(
+                        call,
+                        execution_id,
+                        None,
+                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
+                        "(does the workflow loop through docker transitions only?)",
+                    )
             continue
-        handler, data = claimed
-        output: Any = None
-        error: str | None = None
-        try:
-            output = handler(data)
-        except Exception as problem:
-            error = str(problem) or type(problem).__name__
+        steps += len(batch)
         with state.lock:
-            finish_docker_job(call, execution_id, output, error)
-    with state.lock:
-        for execution_id in call.docker_jobs:
-            finish_docker_job(
-                call,
-                execution_id,
-                None,
-                f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row",
-            )
+            claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
+        jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
+        if len(jobs) == 1:
+            results = [_run_handler(*jobs[0][1])]
+        else:
+            with ThreadPoolExecutor(min(DOCKER_WORKERS, len(jobs)), "las-emulator-docker") as pool:
+                results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
+        with state.lock:
+            for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
+                finish_docker_job(call, execution_id, output, error)
+
+
+def _run_handler(handler: DockerHandler, data: dict[str, Any]) -> tuple[Any, str | None]:
+    try:
+        return handler(data), None
+    except Exception as problem:
+        return None, str(problem) or type(problem).__name__
 
 
 # ---------------------------------------------------------------------------------------------

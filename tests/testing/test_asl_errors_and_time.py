@@ -248,8 +248,9 @@ def test_retry_on_a_map_runs_every_item_again(machines: Machines) -> None:
     done = machines.refresh(execution)
     assert done["status"] == "succeeded"
     assert done["output"]["texts"] == [{"p": 1}, {"p": 2}]
-    # first run: item 1 failed and item 2's queued task was aborted before it ran; retry: both
-    assert machines.calls[flaky] == [{"p": 1}, {"p": 1}, {"p": 2}]
+    # both items ran at once; item 1 failed, so the Map failed and item 2's output was dropped;
+    # the retry ran both again
+    assert sorted(call["p"] for call in machines.calls[flaky]) == [1, 1, 2, 2]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -255,3 +256,61 @@ def test_deep_scan_paths_are_accepted_and_fail_naming_them(machines: Machines) -
     execution = machines.run(single({"Type": "Pass", "Parameters": {"v.$": "$..a"}}), {"a": 1})
     assert execution["status"] == "failed"
     assert "deep scan '..'" in events(execution)
+
+
+def test_parallel_docker_branches_run_at_the_same_time(machines: Machines) -> None:
+    # both handlers wait for each other: this finishes only if the branches run at once
+    meeting = threading.Barrier(2, timeout=10)
+
+    def meet(data: dict[str, Any]) -> dict[str, Any]:
+        meeting.wait()
+        return {"met": True}
+
+    left, right = machines.docker(meet), machines.docker(meet)
+    definition = single(
+        {
+            "Type": "Parallel",
+            "Branches": [
+                _branch({"Type": "Task", "Resource": left}),
+                _branch({"Type": "Task", "Resource": right}),
+            ],
+            "ResultPath": "$.both",
+        }
+    )
+    execution = machines.run(definition)
+    assert execution["status"] == "succeeded", events(execution)
+    assert execution["output"]["both"] == [{"met": True}, {"met": True}]
+
+
+def test_map_docker_items_run_at_most_max_concurrency_at_once(machines: Machines) -> None:
+    lock = threading.Lock()
+    active = [0]
+    most = [0]
+    pairs = threading.Barrier(2, timeout=10)
+
+    def work(data: dict[str, Any]) -> dict[str, Any]:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        pairs.wait()  # two items must overlap
+        with lock:
+            active[0] -= 1
+        return {"item": data["i"]}
+
+    step = machines.docker(work)
+    definition = single(
+        {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": 2,
+            "ItemProcessor": {
+                "StartAt": "s",
+                "States": {"s": {"Type": "Task", "Resource": step, "End": True}},
+            },
+            "ResultPath": "$.out",
+        }
+    )
+    execution = machines.run(definition, {"items": [{"i": n} for n in range(6)]})
+    assert execution["status"] == "succeeded", events(execution)
+    assert execution["output"]["out"] == [{"item": n} for n in range(6)]
+    assert most[0] == 2

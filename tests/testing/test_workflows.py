@@ -257,3 +257,24 @@ def test_a_failed_transition_execution_is_states_task_failed_for_catch(las_emula
         "succeeded",
         {"doc": 1, "error": {"Error": "States.TaskFailed", "Cause": "no"}},
     )
+
+
+def test_a_docker_only_loop_stops_after_1000_steps_and_fails_naming_the_limit(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    count = machines.docker(lambda data: {"n": data["n"] + 1})
+    definition = {
+        "StartAt": "count",
+        "States": {
+            "count": {"Type": "Task", "Resource": count, "Next": "again?"},
+            "again?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericLessThan": 10**9, "Next": "count"}],
+                "Default": "done",
+            },
+            "done": {"Type": "Succeed"},
+        },
+    }
+    execution = machines.run(definition, {"n": 0})
+    assert execution["status"] == "failed"
+    assert len(machines.calls[count]) == 1000
+    assert "stopped after 1000 docker steps" in events(execution)
