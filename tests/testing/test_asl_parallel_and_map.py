@@ -314,3 +314,50 @@ def test_map_docker_items_run_at_most_max_concurrency_at_once(machines: Machines
     assert execution["status"] == "succeeded", events(execution)
     assert execution["output"]["out"] == [{"item": n} for n in range(6)]
     assert most[0] == 2
+
+
+def test_a_long_map_of_instant_items_one_at_a_time_does_not_exhaust_the_stack(machines: Machines) -> None:
+    definition = single(
+        {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {"StartAt": "p", "States": {"p": {"Type": "Pass", "End": True}}},
+            "ResultSelector": {"count.$": "States.ArrayLength($)"},
+            "ResultPath": "$.result",
+        }
+    )
+    execution = machines.run(definition, {"items": list(range(5000))})
+    assert execution["status"] == "succeeded", events(execution)[-500:]
+    assert execution["output"]["result"] == {"count": 5000}
+
+
+def test_a_map_that_loops_back_to_itself_runs_again(machines: Machines) -> None:
+    definition = {
+        "StartAt": "each",
+        "States": {
+            "each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 1,
+                "ItemProcessor": {"StartAt": "p", "States": {"p": {"Type": "Pass", "End": True}}},
+                "ResultPath": None,
+                "Next": "count",
+            },
+            "count": {
+                "Type": "Pass",
+                "Parameters": {"items.$": "$.items", "rounds.$": "States.MathAdd($.rounds, 1)"},
+                "Next": "again?",
+            },
+            "again?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.rounds", "NumericLessThan": 3, "Next": "each"}],
+                "Default": "done",
+            },
+            "done": {"Type": "Succeed"},
+        },
+    }
+    assert machines.run(definition, {"items": [1, 2], "rounds": 0})["output"] == {
+        "items": [1, 2],
+        "rounds": 3,
+    }

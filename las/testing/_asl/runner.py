@@ -40,6 +40,7 @@ Semantics, by the spec's sections:
 from __future__ import annotations
 
 import copy
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,8 +104,11 @@ class Frame:
     task: str | None = None  # running transition execution id
     children: list[Frame] = field(default_factory=list)
     results: list[Any] = field(default_factory=list)
-    pending: list[tuple[int, Any]] = field(default_factory=list)  # Map items not started
-    remaining: int = 0
+    pending: deque[tuple[int, Any]] = field(default_factory=deque)  # children not started
+    limit: int = 0  # children running at once (0: no limit)
+    active: int = 0  # children running
+    remaining: int = 0  # children not ended
+    pumping: int | None = None  # the visit whose pump loop is on the stack
     done: bool = False
 
     @property
@@ -256,7 +260,7 @@ def _start(frame: Frame) -> Step | None:
         frame.task = frame.run.host.start_task(frame, state, frame.effective)
         return None
     branches = state["Branches"]
-    _spawn(frame, [(index, frame.effective) for index in range(len(branches))], len(branches), 0)
+    _spawn(frame, [(index, frame.effective) for index in range(len(branches))], 0)
     return None
 
 
@@ -405,11 +409,8 @@ def _end(frame: Frame, output: Any) -> None:
         return
     parent.results[frame.slot] = output
     parent.remaining -= 1
-    if parent.pending:
-        slot, item = parent.pending.pop(0)
-        _launch(parent, slot, item)
-    elif parent.remaining == 0:
-        resume(parent, parent.visit, parent.results)
+    parent.active -= 1
+    _pump(parent)
 
 
 def _fail(frame: Frame, error: StatesError) -> None:
@@ -428,7 +429,7 @@ def _fail(frame: Frame, error: StatesError) -> None:
     for sibling in parent.children:
         if sibling is not frame:
             cancel(sibling, f"aborted: {_describe(frame)} failed with {error.name}")
-    parent.pending = []
+    parent.pending.clear()
     raise_in(parent, parent.visit, error)
 
 
@@ -451,19 +452,38 @@ def cancel(frame: Frame, reason: str) -> None:
 # Parallel and Map
 
 
-def _spawn(frame: Frame, items: list[tuple[int, Any]], count: int, limit: int) -> None:
+def _spawn(frame: Frame, items: list[tuple[int, Any]], limit: int) -> None:
     frame.children = []
-    frame.results = [None] * count
-    frame.remaining = count
-    frame.pending = list(items[limit:]) if limit else []
+    frame.results = [None] * len(items)
+    frame.remaining = len(items)
+    frame.active = 0
+    frame.limit = limit
+    frame.pending = deque(items)
+    _pump(frame)
+
+
+def _pump(frame: Frame) -> None:
+    """Start children while the limit allows; resume the state once every child has ended.
+
+    Children that end at once come back here: the loop already on the stack carries on, so a
+    long Map of instant items is a loop, not a recursion.
+    """
     visit = frame.visit
-    if count == 0:
-        resume(frame, visit, [])
+    if frame.pumping == visit:
         return
-    for slot, data in items[:limit] if limit else items:
-        if frame.visit != visit or frame.done:
-            return
-        _launch(frame, slot, data)
+    frame.pumping = visit
+    try:
+        while frame.pending and (frame.limit == 0 or frame.active < frame.limit):
+            if frame.done or frame.visit != visit:
+                return
+            slot, data = frame.pending.popleft()
+            frame.active += 1
+            _launch(frame, slot, data)
+    finally:
+        if frame.pumping == visit:
+            frame.pumping = None
+    if not frame.done and frame.visit == visit and frame.remaining == 0:
+        resume(frame, visit, frame.results)
 
 
 def _launch(frame: Frame, slot: int, data: Any) -> None:
@@ -493,4 +513,4 @@ def _start_map(frame: Frame) -> None:
             context = frame.context({"Index": index, "Value": value})
             value = payload.fill(state[template], effective, context)
         prepared.append((index, value))
-    _spawn(frame, prepared, len(prepared), int(state.get("MaxConcurrency", 0)))
+    _spawn(frame, prepared, int(state.get("MaxConcurrency", 0)))
