@@ -416,3 +416,29 @@ def test_every_state_type_together_is_accepted(las_emulator: Emulator) -> None:
     execution = machines.start(workflow["workflowId"], {"doc": 1})
     assert execution["status"] == "succeeded", execution["events"]
     assert execution["output"] == {"doc": 1, "branches": [{"doc": 1}], "mapped": [{"doc": 1}]}
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    machine: dict[str, Any] = {
+        "StartAt": "x",
+        "States": {"x": {"Type": "Pass", "Result": {"deep": True}, "End": True}},
+    }
+    for _ in range(depth):
+        machine = {"StartAt": "p", "States": {"p": {"Type": "Parallel", "Branches": [machine], "End": True}}}
+    return machine
+
+
+def test_deeply_nested_definitions_answer_400_not_a_crash(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    body = machines.create(_nested(150), expect=400)
+    assert "nest more than 40 deep" in body["message"]
+    assert len(body["message"]) < 2000  # the first problems only, not an endless list
+
+
+def test_forty_levels_of_nesting_run(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    machine = _nested(40)
+    machine["States"]["p"]["OutputPath"] = "$" + "[0]" * 40  # 40 lists of one branch output
+    execution = machines.run(machine)
+    assert execution["status"] == "succeeded", execution["events"][-1]
+    assert execution["output"] == {"deep": True}

@@ -107,11 +107,14 @@ WITH_NEXT = ("Task", "Pass", "Wait", "Parallel", "Map")
 TERMINAL_TYPES = ("Succeed", "Fail")
 WAIT_FIELDS = ("Seconds", "Timestamp", "SecondsPath", "TimestampPath")
 MAX_NAME = 80
+MAX_DEPTH = 40  # Parallel/Map machines inside each other: the emulator's own limit
 
 
-def problems(definition: Any, where: str = "") -> list[str]:
+def problems(definition: Any, where: str = "", depth: int = 0) -> list[str]:
     """Every rule the state machine ``definition`` breaks (empty: valid)."""
     prefix = f"{where}." if where else ""
+    if depth > MAX_DEPTH:
+        return [f"{where}: Parallel and Map states nest more than {MAX_DEPTH} deep (the emulator's limit)"]
     if not isinstance(definition, dict):
         return [f"{where or 'definition'}: a state machine must be an object"]
     states = definition.get("States")
@@ -127,13 +130,13 @@ def problems(definition: Any, where: str = "") -> list[str]:
         here = f"{prefix}States.{name}"
         if len(name) > MAX_NAME:
             found.append(f"{here}: a state name has at most {MAX_NAME} characters")
-        found += _state_problems(name, state, states, here)
+        found += _state_problems(name, state, states, here, depth)
     if not found:
         found += _graph_problems(str(start), states, prefix)
     return found
 
 
-def _state_problems(name: str, state: Any, states: dict[str, Any], here: str) -> list[str]:
+def _state_problems(name: str, state: Any, states: dict[str, Any], here: str, depth: int) -> list[str]:
     if not isinstance(state, dict):
         return [f"{here}: a state must be an object"]
     kind = state.get("Type")
@@ -154,7 +157,12 @@ def _state_problems(name: str, state: Any, states: dict[str, Any], here: str) ->
         found += _target(state["Next"], states, f"{here}.Next")
     found += _path_problems(state, here)
     found += _template_problems(state, here)
-    found += _CHECKS[kind](state, states, here)
+    if kind == "Parallel":
+        found += _parallel_problems(state, here, depth)
+    elif kind == "Map":
+        found += _map_problems(state, here, depth)
+    else:
+        found += _CHECKS[kind](state, states, here)
     if kind in ("Task", "Parallel", "Map"):
         found += _error_handling_problems(state, states, here)
     return found
@@ -277,23 +285,23 @@ def _wait_problems(state: dict[str, Any], states: dict[str, Any], here: str) -> 
     return []
 
 
-def _parallel_problems(state: dict[str, Any], states: dict[str, Any], here: str) -> list[str]:
+def _parallel_problems(state: dict[str, Any], here: str, depth: int) -> list[str]:
     branches = state.get("Branches")
     if not isinstance(branches, list) or not branches:
         return [f"{here}.Branches: a Parallel state must have a non-empty array of Branches"]
     found: list[str] = []
     for index, branch in enumerate(branches):
-        found += problems(branch, f"{here}.Branches[{index}]")
+        found += problems(branch, f"{here}.Branches[{index}]", depth + 1)
     return found
 
 
-def _map_problems(state: dict[str, Any], states: dict[str, Any], here: str) -> list[str]:
+def _map_problems(state: dict[str, Any], here: str, depth: int) -> list[str]:
     found: list[str] = []
     processors = [field for field in ("ItemProcessor", "Iterator") if field in state]
     if len(processors) != 1:
         found.append(f"{here}: a Map state must have exactly one of ItemProcessor and Iterator")
     else:
-        found += problems(state[processors[0]], f"{here}.{processors[0]}")
+        found += problems(state[processors[0]], f"{here}.{processors[0]}", depth + 1)
     if "ItemSelector" in state and "Parameters" in state:
         found.append(f"{here}: a Map state has at most one of ItemSelector and Parameters")
     value = state.get("MaxConcurrency", 0)
@@ -359,8 +367,6 @@ _CHECKS = {
     "Wait": _wait_problems,
     "Succeed": _succeed_problems,
     "Fail": _fail_problems,
-    "Parallel": _parallel_problems,
-    "Map": _map_problems,
 }
 
 
