@@ -24,6 +24,8 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()
+LONGEST_SLEEP = 3600.0  # the thread re-checks at least hourly (waits have an OS maximum)
 RESOLUTION = 1e-6  # timestamps have microseconds: a timer within a microsecond of now is due
 
 
@@ -82,10 +84,15 @@ class Clock:
         """Move the clock ``seconds`` forward and fire every timer now due before returning.
 
         Raises:
-            ValueError: ``seconds`` is negative (time does not go back).
+            ValueError: ``seconds`` is negative (time does not go back), not finite, or would
+                take the clock past the year 9999.
         """
-        if seconds < 0:
-            raise ValueError(f"the clock only moves forward; got advance({seconds!r})")
+        if not seconds >= 0 or seconds == float("inf"):
+            raise ValueError(f"the clock only moves forward, by a finite number; got advance({seconds!r})")
+        if self.now() + seconds > LATEST:
+            raise ValueError(
+                f"advance({seconds!r}) would take the clock past 9999-12-31 (timestamps end there)"
+            )
         with self._condition:
             self._offset += seconds
             self._condition.notify_all()
@@ -182,7 +189,7 @@ class Clock:
                     return
                 wait = self._heap[0][0] - self.now() - RESOLUTION
                 if wait > 0:  # frozen: only advance() (which notifies) can make a timer due
-                    self._condition.wait(None if self._frozen_at is not None else wait)
+                    self._condition.wait(None if self._frozen_at is not None else min(wait, LONGEST_SLEEP))
                     continue
             try:
                 self._fire_due()

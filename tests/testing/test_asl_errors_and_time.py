@@ -449,3 +449,14 @@ def test_waits_follow_real_time_by_default(las_emulator: Emulator) -> None:
     assert not las_emulator.clock.frozen
     assert machines.run(single({"Type": "Wait", "Seconds": 0}))["status"] == "succeeded"
     assert machines.run(single({"Type": "Wait", "Seconds": 3600}))["status"] == "running"
+
+
+def test_a_huge_backoff_stops_growing_instead_of_crashing(machines: Machines) -> None:
+    flaky = machines.failing("busy")
+    retry = [{"ErrorEquals": ["States.ALL"], "BackoffRate": 1e300, "MaxAttempts": 3}]
+    execution = machines.run(single(_task(flaky, Retry=retry)))
+    clock = machines.emulator.clock
+    for wait, calls in ((1, 2), (1e9, 3), (1e9, 4)):  # 1e300, then an overflow: both capped at 1e9 s
+        clock.advance(wait)
+        assert len(machines.calls[flaky]) == calls
+    assert machines.refresh(execution)["status"] == "failed"

@@ -119,3 +119,10 @@ def test_reset_cancels_pending_timers_and_gives_a_fresh_clock(las_emulator: Emul
     assert old.pending() == 0
     assert las_emulator.clock is not old and not las_emulator.clock.frozen
     assert abs(las_emulator.clock.now() - time.time()) < 5
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 10.0**12])
+def test_advance_refuses_what_timestamps_cannot_show(seconds: float) -> None:
+    clock = Clock()
+    with pytest.raises(ValueError, match="clock"):
+        clock.advance(seconds)

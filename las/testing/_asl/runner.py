@@ -57,6 +57,7 @@ from las.testing._asl.errors import (
 )
 from las.testing._clock import RESOLUTION, Clock, Timer
 
+LONGEST_RETRY_DELAY = 10.0**9  # seconds (31 years): where a huge backoff stops growing
 Step = tuple[Any, ...]  # ("goto", name, raw) | ("again",) | ("end", output) | ("fail", error)
 
 
@@ -356,9 +357,11 @@ def _on_error(frame: Frame, error: StatesError) -> Step | None:
         if attempts >= retrier.get("MaxAttempts", 3):
             break
         frame.retries[index] = attempts + 1
-        delay = retrier.get("IntervalSeconds", 1) * retrier.get("BackoffRate", 2.0) ** attempts
-        if "MaxDelaySeconds" in retrier:
-            delay = min(delay, retrier["MaxDelaySeconds"])
+        try:
+            delay = retrier.get("IntervalSeconds", 1) * retrier.get("BackoffRate", 2.0) ** attempts
+        except OverflowError:
+            delay = float("inf")
+        delay = min(delay, retrier.get("MaxDelaySeconds", LONGEST_RETRY_DELAY))
         frame.run.host.log(f"retrying {frame.name!r} in {delay:g} s ({error.name})")
         frame.timer = frame.run.host.call_at(frame.run.host.clock.now() + delay, _retry_later(frame))
         return None
