@@ -817,7 +817,7 @@ def update_workflow_execution(call: Call) -> Reply:
         log_event(state, row["logId"], f"moved to {target} by request")
         row.update(status="running", endTime=None)
         run = _new_run(call, row, workflow)
-        runner.drive(run.root, ("goto", names[0], copy.deepcopy(data)))
+        run.start(copy.deepcopy(data), at=names[0])
     return 200, lambda: render_execution(state, row)
 
 

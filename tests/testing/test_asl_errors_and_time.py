@@ -460,3 +460,41 @@ def test_a_huge_backoff_stops_growing_instead_of_crashing(machines: Machines) ->
         clock.advance(wait)
         assert len(machines.calls[flaky]) == calls
     assert machines.refresh(execution)["status"] == "failed"
+
+
+def test_the_machine_timeout_seconds_fails_a_running_execution(machines: Machines) -> None:
+    # "Top-level fields": TimeoutSeconds bounds the whole execution (States.Timeout)
+    review = machines.manual()
+    definition = {"TimeoutSeconds": 300, **single(_task(review))}
+    execution = machines.run(definition)
+    task = machines.running_task(execution, review)
+    clock = machines.emulator.clock
+    for _ in range(5):
+        clock.advance(59.9)
+        machines.heartbeat(review, task)
+    assert machines.refresh(execution)["status"] == "running"  # 299.5 s
+    clock.advance(0.5)
+    done = machines.refresh(execution)
+    assert done["status"] == "failed"
+    assert "States.Timeout: it ran longer than the definition's TimeoutSeconds (300)" in events(done)
+    assert machines.task(review, task)["status"] == "failed"  # aborted
+    assert clock.pending() == 0
+
+
+def test_an_execution_that_ends_in_time_leaves_no_machine_timer(machines: Machines) -> None:
+    execution = machines.run({"TimeoutSeconds": 300, **single({"Type": "Pass"})})
+    assert execution["status"] == "succeeded"
+    assert machines.emulator.clock.pending() == 0
+
+
+def test_a_context_field_the_emulator_lacks_fails_naming_what_it_has(machines: Machines) -> None:
+    execution = machines.run(single({"Type": "Pass", "Parameters": {"token.$": "$$.Task.Token"}}))
+    assert execution["status"] == "failed"
+    assert "the context object has nothing at '$$.Task.Token'" in events(execution)
+    assert "Execution.Id" in events(execution)
+
+
+def test_jsonata_machines_are_accepted_and_fail_naming_it(machines: Machines) -> None:
+    execution = machines.run({"QueryLanguage": "JSONata", **single({"Type": "Pass"})})
+    assert execution["status"] == "failed"
+    assert "does not run QueryLanguage 'JSONata'" in events(execution)

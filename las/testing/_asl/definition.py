@@ -5,7 +5,9 @@
 ``<where>`` names the state (``States.route.Choices[0].Next``). Rules checked, for the top
 machine and every ``Parallel`` branch and ``Map`` processor:
 
-* ``StartAt`` names a state; ``States`` is a non-empty object; names are at most 80 characters.
+* ``StartAt`` names a state; ``States`` is a non-empty object; names are at most 80 characters;
+  a machine has only the fields of the language (``Comment``, ``StartAt``, ``States``,
+  ``TimeoutSeconds``, ``Version``, ``QueryLanguage``; ``ProcessorConfig`` in a Map's processor).
 * ``Type`` is a state type of the language; a state has only the fields its type allows.
 * ``Task``, ``Pass``, ``Wait``, ``Parallel`` and ``Map`` have exactly one of ``Next`` and
   ``"End": true``; ``Choice``, ``Succeed`` and ``Fail`` have neither. Every ``Next`` (and a
@@ -107,6 +109,7 @@ WITH_NEXT = ("Task", "Pass", "Wait", "Parallel", "Map")
 TERMINAL_TYPES = ("Succeed", "Fail")
 WAIT_FIELDS = ("Seconds", "Timestamp", "SecondsPath", "TimestampPath")
 MAX_NAME = 80
+MACHINE_FIELDS = ("Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage")
 MAX_DEPTH = 40  # Parallel/Map machines inside each other: the emulator's own limit
 
 
@@ -120,7 +123,15 @@ def problems(definition: Any, where: str = "", depth: int = 0) -> list[str]:
     states = definition.get("States")
     if not isinstance(states, dict) or not states:
         return [f"{prefix}States: a state machine must have a non-empty States object"]
-    found: list[str] = []
+    found = [
+        f"{prefix}{field}: a state machine has no field {field!r}"
+        for field in definition
+        if field not in MACHINE_FIELDS
+        and not (where.endswith(".ItemProcessor") and field == "ProcessorConfig")
+    ]
+    timeout = definition.get("TimeoutSeconds", 1)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
+        found.append(f"{prefix}TimeoutSeconds: must be a positive integer, got {timeout!r}")
     start = definition.get("StartAt")
     if "StartAt" not in definition:
         found.append(f"{prefix}StartAt: a state machine must have a StartAt naming its first state")

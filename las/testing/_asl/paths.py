@@ -26,6 +26,10 @@ _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
 _SLICE = re.compile(r"\[\s*(-?\d*)\s*:\s*(-?\d*)\s*\]")
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
 
+CONTEXT_FIELDS = (
+    "the emulator's context object has Execution.Id/Name/Input/StartTime, StateMachine.Id/Name, "
+    "State.Name/EnteredTime/RetryCount and, in a Map's ItemSelector, Map.Item.Index/Value"
+)
 Step = tuple[str, Any]  # ("name", str) | ("index", int) | ("all", None) | ("slice", (a, b))
 
 
@@ -135,6 +139,8 @@ def read(path: str, data: Any, context: Any = None) -> Any:
         if not nodes and is_definite(steps):
             break
     if is_definite(steps):
+        if not nodes and is_context:
+            raise StatesError(RUNTIME, f"the context object has nothing at {path!r}; {CONTEXT_FIELDS}")
         if not nodes:
             raise StatesError(RUNTIME, f"the path {path!r} selects nothing in the input")
         return nodes[0]

@@ -51,6 +51,7 @@ from las.testing._asl import paths as jsonpath
 from las.testing._asl.errors import (
     NO_CHOICE_MATCHED,
     RUNTIME,
+    TIMEOUT,
     StatesError,
     Unsupported,
     matches,
@@ -132,13 +133,42 @@ class Run:
         self.host = host
         self.root = Frame(self, definition)
         self.over = False
+        self.timer: Timer | None = None  # the machine's TimeoutSeconds
 
-    def start(self, data: Any) -> None:
-        drive(self.root, ("goto", self.root.machine["StartAt"], data))
+    def start(self, data: Any, at: str | None = None) -> None:
+        """Enter ``StartAt`` (or the state ``at``) with ``data``; arm the machine's
+        ``TimeoutSeconds`` (counted from now) if it has one."""
+        machine = self.root.machine
+        if machine.get("QueryLanguage", "JSONPath") != "JSONPath":
+            self.over = True
+            cause = Unsupported(f"QueryLanguage {machine['QueryLanguage']!r}").cause
+            self.host.finish("failed", {}, f"workflow execution failed: {RUNTIME}: {cause}")
+            return
+        if "TimeoutSeconds" in machine:
+            seconds = machine["TimeoutSeconds"]
+            self.timer = self.host.call_at(self.host.clock.now() + seconds, lambda: self._time_out(seconds))
+        drive(self.root, ("goto", at or machine["StartAt"], data))
+
+    def close(self) -> None:
+        """The execution has ended: nothing more runs."""
+        self.over = True
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def _time_out(self, seconds: float) -> None:
+        if self.over:
+            return
+        self.cancel(f"aborted: the workflow execution timed out ({TIMEOUT})")
+        self.host.finish(
+            "failed",
+            {},
+            f"workflow execution failed: {TIMEOUT}: it ran longer than the definition's "
+            f"TimeoutSeconds ({seconds:g})",
+        )
 
     def cancel(self, reason: str) -> None:
         """Stop every frame (running transition executions are aborted with ``reason``)."""
-        self.over = True
+        self.close()
         cancel(self.root, reason)
 
 
@@ -396,8 +426,8 @@ def _end(frame: Frame, output: Any) -> None:
     parent = frame.parent
     if parent is None:
         run = frame.run
+        run.close()
         if not isinstance(output, dict):
-            run.over = True
             run.host.finish(
                 "failed",
                 {},
@@ -405,7 +435,6 @@ def _end(frame: Frame, output: Any) -> None:
                 f"(an execution's output is an object), got {type(output).__name__}",
             )
             return
-        run.over = True
         run.host.finish("succeeded", output, "workflow execution succeeded")
         return
     if parent.done or parent.visit != frame.parent_visit:
@@ -424,7 +453,7 @@ def _fail(frame: Frame, error: StatesError) -> None:
         if frame.state["Type"] == "Task" and run.host.manual_retry() and error.name != RUNTIME:
             run.host.pause(frame, f"{error.name}: {error.cause}")
             return
-        run.over = True
+        run.close()
         run.host.finish("failed", {}, f"workflow execution failed: {error.name}: {error.cause}")
         return
     if parent.done or parent.visit != frame.parent_visit:
