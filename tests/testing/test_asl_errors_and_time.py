@@ -498,3 +498,23 @@ def test_jsonata_machines_are_accepted_and_fail_naming_it(machines: Machines) ->
     execution = machines.run({"QueryLanguage": "JSONata", **single({"Type": "Pass"})})
     assert execution["status"] == "failed"
     assert "does not run QueryLanguage 'JSONata'" in events(execution)
+
+
+def test_an_endless_loop_of_instant_states_fails_instead_of_hanging_the_emulator(machines: Machines) -> None:
+    # Step Functions stops an execution at 25,000 history events; the emulator at 25,000 states
+    definition = {
+        "StartAt": "spin",
+        "States": {
+            "spin": {"Type": "Pass", "Next": "again?"},
+            "again?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "done"}],
+                "Default": "spin",
+            },
+            "done": {"Type": "Succeed"},
+        },
+    }
+    execution = machines.run(definition, {})
+    assert execution["status"] == "failed"
+    assert "entered 25000 states" in events(execution)
+    assert machines.api.get("/workflows")["workflows"]  # the emulator still answers

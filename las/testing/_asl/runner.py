@@ -35,6 +35,9 @@ Semantics, by the spec's sections:
 * "Wait State": ``Seconds``/``SecondsPath`` from entering the state, ``Timestamp``/
   ``TimestampPath`` as an instant; a moment already past continues at once.
 * "Fail State": fails the frame with ``Error``/``Cause`` (or ``ErrorPath``/``CausePath``).
+* An execution enters at most :data:`MAX_STATES_ENTERED` states (retries and every branch and
+  item included), then fails with ``States.Runtime``: an endless loop of instant states would
+  otherwise hold the emulator's lock forever.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from las.testing._asl.errors import (
 )
 from las.testing._clock import RESOLUTION, Clock, Timer
 
+MAX_STATES_ENTERED = 25_000  # per execution, like Step Functions' 25,000 history events
 LONGEST_RETRY_DELAY = 10.0**9  # seconds (31 years): where a huge backoff stops growing
 Step = tuple[Any, ...]  # ("goto", name, raw) | ("again",) | ("end", output) | ("fail", error)
 
@@ -134,6 +138,7 @@ class Run:
         self.root = Frame(self, definition)
         self.over = False
         self.timer: Timer | None = None  # the machine's TimeoutSeconds
+        self.entered = 0  # states entered (retries included), across all frames
 
     def start(self, data: Any, at: str | None = None) -> None:
         """Enter ``StartAt`` (or the state ``at``) with ``data``; arm the machine's
@@ -186,6 +191,17 @@ def drive(frame: Frame, first: Step | None) -> None:
             return
         if kind == "fail":
             _fail(frame, step[1])
+            return
+        run = frame.run
+        run.entered += 1
+        if run.entered > MAX_STATES_ENTERED:
+            run.cancel("aborted: the workflow execution entered too many states")
+            run.host.finish(
+                "failed",
+                {},
+                f"workflow execution failed: {RUNTIME}: it entered {MAX_STATES_ENTERED} states "
+                "(Step Functions stops an execution at 25,000 history events; is there a loop?)",
+            )
             return
         if kind == "goto":
             _begin(frame, step[1], step[2])
