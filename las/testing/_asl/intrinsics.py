@@ -3,7 +3,8 @@
 The emulator runs ``States.Format``, ``StringToJson``, ``JsonToString``, ``Array``,
 ``ArrayPartition``, ``ArrayContains``, ``ArrayRange``, ``ArrayGetItem``, ``ArrayLength``,
 ``ArrayUnique``, ``Base64Encode``, ``Base64Decode``, ``Hash``, ``JsonMerge`` (shallow),
-``MathAdd``, ``StringSplit`` and ``UUID`` (a random version 4 UUID, as in Step Functions).
+``MathAdd``, ``StringSplit`` (each character of the second argument is a delimiter; empty pieces
+are dropped) and ``UUID`` (a random version 4 UUID, as in Step Functions).
 ``States.MathRandom`` is refused when run (its results are not reproducible); any other name
 fails the execution with ``States.Runtime`` naming it.
 
