@@ -46,7 +46,6 @@ from las.testing._validation import ValidationError
 # What a CORS preflight may ask to send: API Gateway's default list.
 CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
 HANDSHAKE_TIMEOUT = 10.0  # seconds a TLS client may take to shake hands
-MAX_DOCKER_STEPS = 1000  # per request; a docker-only loop in a workflow stops there
 
 
 @dataclass(frozen=True)
