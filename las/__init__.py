@@ -10,20 +10,27 @@ Three layers, each usable on its own:
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
 
 :class:`AsyncClient` and :class:`AsyncSession` are the asyncio variant (``pip install
-'las[async]'``, aiohttp); they are imported on first use, so ``import las`` does not need aiohttp.
+'lucidtech-las-sdk[async]'``, aiohttp); they are imported on first use, so ``import las`` does not need aiohttp.
 """
 
 from typing import TYPE_CHECKING, Any
 
 from ._pagination import apaginate, paginate
+from ._response import RawResponse, ResponseInfo
+from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
+    APIConnectionError,
     APIError,
+    APITimeoutError,
     BadRequestError,
     ClientException,
     ConflictError,
+    ContentNotFoundError,
     ContentTooLargeError,
+    CredentialsConflictError,
+    DeadlineExceeded,
     FileFormatException,
     InvalidCredentialsException,
     InvalidIdError,
@@ -32,6 +39,7 @@ from .exceptions import (
     MissingCredentials,
     NotFoundError,
     ServerError,
+    SessionNotPicklableError,
     TooManyRequestsException,
 )
 from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
@@ -42,18 +50,23 @@ if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._async_session import AsyncSession
 
-__version__ = "0.1.0"
+warn_if_installed_beside_another_las()
 
 __all__ = [
+    "APIConnectionError",
     "APIError",
+    "APITimeoutError",
     "AsyncClient",
     "AsyncSession",
     "BadRequestError",
     "Client",
     "ClientException",
     "ConflictError",
+    "ContentNotFoundError",
     "ContentTooLargeError",
     "Credentials",
+    "CredentialsConflictError",
+    "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
     "InvalidIdError",
@@ -61,8 +74,11 @@ __all__ = [
     "LimitExceededException",
     "MissingCredentials",
     "NotFoundError",
+    "RawResponse",
+    "ResponseInfo",
     "ServerError",
     "Session",
+    "SessionNotPicklableError",
     "TooManyRequestsException",
     "__version__",
     "apaginate",
@@ -81,7 +97,7 @@ def __getattr__(name: str) -> Any:
             if error.name != "aiohttp":
                 raise
             raise ModuleNotFoundError(
-                f"las.{name} needs aiohttp: pip install 'las[async]'", name="aiohttp"
+                f"las.{name} needs aiohttp: pip install 'lucidtech-las-sdk[async]'", name="aiohttp"
             ) from None
         return getattr(_async_client, name)
     raise AttributeError(f"module 'las' has no attribute {name!r}")

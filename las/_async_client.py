@@ -1,9 +1,9 @@
 """The async client: every :class:`las.Client` method as a coroutine, from the same source.
 
-``las.Client``'s methods build a request (path, query, body, whether it may be retried) and end
-in ``self._get/_post/_patch/_delete(...)``, which return whatever the session's ``request``
-returns. Bound to an :class:`las.AsyncSession`, whose ``request`` is a coroutine function, the
-very same method bodies return awaitables; :class:`AsyncClient` awaits them. So an endpoint's
+``las.Client``'s methods build a request (a :class:`las._policy.Call`: method, path, query,
+body, whether it may be retried) and hand it to ``self._send``, which returns whatever the
+session's ``send`` returns. Bound to an :class:`las.AsyncSession`, whose ``send`` is a coroutine
+function, the very same method bodies return awaitables; :class:`AsyncClient` awaits them. So an endpoint's
 path, fields, parameters and docstring live once, in ``las.Client``; this module only lists
 the names, so that type checkers see each method as a coroutine with the Client's signature.
 
@@ -11,7 +11,7 @@ Two methods send several requests (``delete_documents(delete_all=True)`` and
 ``delete_dataset(delete_documents=True)``) and have short async twins here, built on the
 Client's one-request bodies.
 
-Requires the ``async`` extra: ``pip install 'las[async]'``.
+Requires the ``async`` extra: ``pip install 'lucidtech-las-sdk[async]'``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
 
 from ._async_session import AsyncSession
+from ._policy import Call
+from ._response import RawResponse, ResponseInfo
 from .client import Client, Queryparam
 from .credentials import Credentials
 
@@ -80,27 +82,23 @@ def _sent_and_discarded(method: Callable[P, None]) -> _AsyncMethod[P, None]:
 
 
 class _Recorder:
-    """An AsyncClient stand-in that keeps every request a Client method builds, returned or not."""
+    """A stand-in ``self`` for a Client method body: keeps every request it sends, returned or not."""
+
+    _get = Client._get
+    _post = Client._post
+    _patch = Client._patch
+    _delete = Client._delete
+    _content_body = staticmethod(Client._content_body)
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self.session = client.session
         self.sent: list[Coroutine[Any, Any, Any]] = []
 
-    def _record(self, request: Any) -> Any:
+    def _send(self, call: Call) -> Any:
+        request = self.client._send(call)
         self.sent.append(request)
         return request
-
-    def _get(self, *args: Any, **kwargs: Any) -> Any:
-        return self._record(self.client._get(*args, **kwargs))
-
-    def _post(self, *args: Any, **kwargs: Any) -> Any:
-        return self._record(self.client._post(*args, **kwargs))
-
-    def _patch(self, *args: Any, **kwargs: Any) -> Any:
-        return self._record(self.client._patch(*args, **kwargs))
-
-    def _delete(self, *args: Any, **kwargs: Any) -> Any:
-        return self._record(self.client._delete(*args, **kwargs))
 
 
 async def _one_request(method: Callable[..., Any], client: AsyncClient, *args: Any, **kwargs: Any) -> Any:
@@ -150,7 +148,19 @@ class AsyncClient:
         """Close the session's pooled connections."""
         await self.session.close()
 
+    @property
+    def with_raw_response(self) -> AsyncRawResponseClient:
+        """The same coroutines, answering with a :class:`las.RawResponse` (``data`` and ``info``).
+
+        Example::
+
+            answer = await client.with_raw_response.get_document(document_id)
+            print(answer.data["documentId"], answer.info.request_id, answer.info.attempts)
+        """
+        return AsyncRawResponseClient(self)
+
     # The Client's request builders, as they are: bound to an AsyncSession they return awaitables.
+    _send = Client._send
     _get = Client._get
     _post = Client._post
     _patch = Client._patch
@@ -279,3 +289,40 @@ class AsyncClient:
 
     delete_dataset.__doc__ = Client.delete_dataset.__doc__
     delete_documents.__doc__ = Client.delete_documents.__doc__
+
+
+class _RecordingAsyncClient(AsyncClient):
+    """An AsyncClient for one raw call: sends through the same session and keeps each answer's info."""
+
+    def __init__(self, client: AsyncClient) -> None:  # shares the session; no new one is made
+        self.session = client.session
+        self.credentials = client.credentials
+        self.last_info: ResponseInfo | None = None
+
+    async def _send(self, call: Call) -> Any:
+        answer = await self.session.send(call, raw=True)
+        self.last_info = answer.info
+        return answer.data
+
+
+class AsyncRawResponseClient:
+    """``async_client.with_raw_response``: every AsyncClient coroutine, answering with a
+    :class:`las.RawResponse`. For a method that sends several requests, ``info`` is the last one's.
+    """
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, RawResponse[Any]]]:
+        method = getattr(AsyncClient, name, None)
+        if name.startswith("_") or not callable(getattr(Client, name, None)) or method is None:
+            raise AttributeError(f"las.AsyncClient has no method {name!r}")
+
+        @functools.wraps(method)
+        async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
+            recording = _RecordingAsyncClient(self._client)
+            data = await method(recording, *args, **kwargs)
+            assert recording.last_info is not None, f"{name} sent no request"
+            return RawResponse(data, recording.last_info)
+
+        return call

@@ -1,59 +1,68 @@
-"""How las talks to the API from asyncio: the same requests as :class:`las.Session`, sent with aiohttp.
+"""How las talks to the API from asyncio: the sync Session's rules, sent with aiohttp.
 
-:class:`AsyncSession` is the async executor behind :class:`las.AsyncClient`. It follows the
-sync Session's rules (see :mod:`las.session`): what is retried, ``Retry-After``, the
-idempotency rules, the token refresh after a 401/403 and the exceptions raised are the same.
+:class:`AsyncSession` is the async executor behind :class:`las.AsyncClient`. Every decision --
+what is retried, ``Retry-After``, the idempotency rules, the deadline, the token refresh after a
+401/403 and the exceptions raised -- is :mod:`las._policy`'s, the same pure functions the sync
+:class:`las.Session` obeys. This module is only the loop that sends and obeys:
+prepare -> send -> judge -> (sleep | refresh | return | raise).
 
 Its own rules:
 
-- One access token for all tasks: the first task that needs one fetches it (through the same
-  :class:`las.Credentials`, its file cache and its thread lock) while the others wait on an
-  ``asyncio.Lock``.
-- The success path is one send and one decode: no retry machinery is entered until an attempt
+- One access token for all tasks: the first task that needs one fetches it while the others
+  wait on an ``asyncio.Lock``; the token's lifetime and its file cache are
+  :class:`las.Credentials`' (shared with the sync Session), the fetch goes through aiohttp and
+  the same policy.
+- The success path is one send and one decode: nothing is built for retrying until an attempt
   has failed in a retryable way.
 - Cancellation is never retried or swallowed, so ``asyncio.timeout()`` (or ``wait_for``) around
   any call works, and a call cancelled during a retry wait stops there.
 - Connections: at most ``max_connections`` open at once, reused across calls (keep-alive); give
   it at least the number of calls you run concurrently.
 
-Requires the ``async`` extra: ``pip install 'las[async]'`` (aiohttp).
+Requires the ``async`` extra: ``pip install 'lucidtech-las-sdk[async]'`` (aiohttp).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
-import json as jsonlib
 import logging
-import random
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, NamedTuple, overload
 
 import aiohttp
-import requests
-from requests.structures import CaseInsensitiveDict
 
-from .credentials import Credentials, read_credentials
-from .exceptions import (
-    InvalidCredentialsException,
-    LimitExceededException,
-    ServerError,
-    TooManyRequestsException,
-    error_for_response,
-    invalid_body_error,
-)
-from .session import (
-    _BACKOFF_BASE,
-    _BACKOFF_MAX,
+from ._policy import (
+    DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
-    IDEMPOTENT_METHODS,
-    RETRYABLE_SERVER_STATUSES,
+    LOST,
+    NOT_SENT,
+    TIMED_OUT,
+    Call,
+    Done,
+    Fail,
+    Limits,
+    Progress,
+    Refresh,
+    Retry,
     Timeout,
-    parse_retry_after,
+    Verdict,
+    attempt_timeout,
+    deadline_exceeded,
+    invalid_body,
+    judge,
+    judge_failure,
+    make_call,
+    request_id,
 )
+from ._response import RawResponse, ResponseInfo
+from .credentials import TOKEN_LIMITS, Credentials, read_credentials
+from .exceptions import SessionNotPicklableError
+from .session import _check_options
 
 __all__ = ["AsyncSession"]
 
@@ -61,40 +70,449 @@ log = logging.getLogger("las.session")
 
 DEFAULT_MAX_CONNECTIONS = 100
 _LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
+_UNSET: Any = object()
+
+ResponseHook = Callable[[ResponseInfo], None]
 
 
-class _Retry(Exception):
-    """Internal: a failed attempt that may be repeated (after ``wait`` seconds when known)."""
+class _Outcome(NamedTuple):
+    data: Any
+    status: int
+    headers: Mapping[str, str]
+    attempts: int
+    elapsed: float
 
-    def __init__(self, error: BaseException, wait: float | None = None) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.wait = wait
+
+class _Shared:
+    """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
+
+    __slots__ = ("count", "hooks", "http", "loop", "max_connections", "proxy", "token_lock")
+
+    def __init__(self, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self.http: aiohttp.ClientSession | None = None
+        self.proxy: str | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.token_lock = asyncio.Lock()
+        self.count = 0
+        self.hooks: tuple[ResponseHook, ...] = ()
+
+    def pool(self, api_endpoint: str) -> aiohttp.ClientSession:
+        """The connection pool of the running loop (opened on first use)."""
+        loop = asyncio.get_running_loop()
+        if self.http is not None:
+            if self.loop is not loop:
+                raise RuntimeError(
+                    "this AsyncSession has connections open in another event loop; close it there "
+                    "(await session.close(), or `async with`) or make one AsyncSession per loop"
+                )
+            return self.http
+        self.http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
+            headers={"Accept": "application/json", "User-Agent": "las-python"},
+            timeout=aiohttp.ClientTimeout(total=None),
+            auto_decompress=True,
+        )
+        self.loop = loop
+        self.token_lock = asyncio.Lock()
+        self.proxy = proxy_from_environment(api_endpoint)
+        return self.http
 
 
-class _Call:
-    """One prepared request: everything needed to send it again."""
+class AsyncSession:
+    """Credentials plus one aiohttp connection pool, for use from one event loop at a time.
 
-    __slots__ = ("data", "headers", "idempotent", "method", "params", "path", "timeout", "url")
+    Args:
+        credentials: defaults to :func:`las.credentials.read_credentials` (environment, then
+            ``~/.lucidtech/credentials.cfg``), read when the AsyncSession is made.
+        timeout: seconds, or (connect, read) seconds, for each request.
+        max_retries: attempts after the first for a retryable failure (see :mod:`las._policy`).
+        max_retry_wait: upper bound in seconds on the total time spent waiting between attempts.
+        deadline: seconds a whole call may take, every attempt and wait included (default 300).
+        lazy: stored for the resource layer, as on :class:`las.Session`.
+        max_connections: connections open to the API at most; at least your concurrency.
+
+    The connections are opened on the first request, in the running event loop, and belong to
+    it until ``await session.close()`` (or the end of ``async with``); after that the session
+    may be used again, from any loop.
+
+    Example::
+
+        async with las.AsyncSession(max_connections=64, deadline=60) as session:
+            client = las.AsyncClient(session=session)
+            document = await client.get_document(document_id)
+            quick = las.AsyncClient(session=session.with_options(timeout=2, max_retries=0))
+    """
+
+    credentials: Credentials
+    api_endpoint: str
+    timeout: Timeout
+    max_retries: int
+    max_retry_wait: float
+    deadline: float
+    lazy: bool
 
     def __init__(
         self,
-        method: str,
-        url: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        data: bytes | None,
-        idempotent: bool,
-        timeout: aiohttp.ClientTimeout | None,
+        credentials: Credentials | None = None,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 5,
+        max_retry_wait: float = 120.0,
+        deadline: float = DEFAULT_DEADLINE,
+        lazy: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
-        self.method = method
-        self.url = url
-        self.path = path
-        self.params = _query_pairs(params)
-        self.data = data
-        self.headers = {"Content-Type": "application/json"} if data is not None else {}
-        self.idempotent = idempotent
+        _check_options(max_retries, max_retry_wait, deadline)
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
+        self.credentials = credentials or read_credentials()
+        self.api_endpoint = self.credentials.api_endpoint
         self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.deadline = deadline
+        self.lazy = lazy
+        self._shared = _Shared(max_connections)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout = _UNSET,
+        max_retries: int = _UNSET,
+        max_retry_wait: float = _UNSET,
+        deadline: float = _UNSET,
+        lazy: bool = _UNSET,
+    ) -> AsyncSession:
+        """An AsyncSession with other options that shares this one's connections, credentials,
+        token, request counter and response hooks; usable wherever an AsyncSession is."""
+        view = object.__new__(AsyncSession)
+        view.__dict__.update(self.__dict__)
+        for name, value in (
+            ("timeout", timeout),
+            ("max_retries", max_retries),
+            ("max_retry_wait", max_retry_wait),
+            ("deadline", deadline),
+            ("lazy", lazy),
+        ):
+            if value is not _UNSET:
+                setattr(view, name, value)
+        _check_options(view.max_retries, view.max_retry_wait, view.deadline)
+        return view
+
+    @property
+    def max_connections(self) -> int:
+        return self._shared.max_connections
+
+    @property
+    def request_count(self) -> int:
+        """API requests sent through this session and its ``with_options`` views, retries
+        included, token fetches excluded."""
+        return self._shared.count
+
+    def add_response_hook(self, callback: ResponseHook) -> None:
+        """Call ``callback(info)`` once for every call that returned (after its retries), with
+        the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views."""
+        self._shared.hooks = (*self._shared.hooks, callback)
+
+    def __repr__(self) -> str:
+        return f"AsyncSession(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise SessionNotPicklableError(
+            "a las.AsyncSession cannot be pickled: it holds the client secret, an access token and "
+            "open connections. Pass a las.Credentials (which pickles) and make the AsyncSession there."
+        )
+
+    async def __aenter__(self) -> AsyncSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the pooled connections (shared with every ``with_options`` view)."""
+        shared = self._shared
+        http, shared.http, shared.loop = shared.http, None, None
+        if http is not None:
+            await http.close()
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[False] = ...,
+    ) -> Any: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[True],
+    ) -> RawResponse[Any]: ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        body: Any = None,
+        idempotent: bool | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send one API request and return its decoded JSON (None for an empty answer).
+
+        Arguments, answers and exceptions as :meth:`las.Session.request`; ``body`` may also
+        be a file object such as :class:`las.content.JsonBodyWithContent` (read in a worker
+        thread).
+
+        Raises:
+            APIError: a subclass per status family (see :mod:`las.exceptions`).
+            APIConnectionError, APITimeoutError: no answer after the retries allowed.
+            DeadlineExceeded: the call passed its deadline.
+            asyncio.CancelledError: the calling task was cancelled; nothing is retried.
+        """
+        call = make_call(method, path, params=params, json=json, body=body, idempotent=idempotent)
+        return await self.send(call, timeout=timeout, max_retries=max_retries, deadline=deadline, raw=raw)
+
+    async def send(
+        self,
+        call: Call,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
+        limits = Limits(
+            self.timeout if timeout is None else timeout,
+            self.max_retries if max_retries is None else max_retries,
+            self.max_retry_wait,
+            self.deadline if deadline is None else deadline,
+        )
+        outcome = await self._execute(call, limits)
+        hooks = self._shared.hooks
+        if not raw and not hooks:
+            return outcome.data
+        info = ResponseInfo(
+            call.method,
+            call.path,
+            outcome.status,
+            outcome.headers,
+            request_id(outcome.headers),
+            outcome.elapsed,
+            outcome.attempts,
+        )
+        for hook in hooks:
+            hook(info)
+        return RawResponse(outcome.data, info) if raw else outcome.data
+
+    async def _access_token(self, seconds_left: float) -> str:
+        """The current token, fetched once for all tasks when there is none or it expired.
+
+        The steps are the sync Session's (:meth:`las.Credentials.known_token`, ``token_call``,
+        ``accept_token_answer``: memory, the shared cache file, then the token endpoint through
+        the same policy); the lock is an ``asyncio.Lock``, and the fetch goes through aiohttp.
+        """
+        credentials = self.credentials
+        async with self._shared.token_lock:
+            token = await asyncio.to_thread(credentials.known_token)  # memory, then the cache file
+            if token is not None:
+                return token
+            log.debug(
+                "fetching access token for client %s from %s", credentials.client_id, credentials.token_url
+            )
+            limits = TOKEN_LIMITS
+            if seconds_left < limits.deadline:
+                limits = limits._replace(deadline=max(seconds_left, 0.001))
+            pair = f"{credentials.client_id}:{credentials.client_secret}".encode("latin-1")  # as requests
+            basic = "Basic " + base64.b64encode(pair).decode("ascii")
+            try:
+                outcome = await self._run(credentials.token_url, credentials.token_call(), limits, basic)
+            finally:
+                credentials.token_fetches += 1
+            return await asyncio.to_thread(credentials.accept_token_answer, (outcome.status, outcome.data))
+
+    async def _execute(self, call: Call, limits: Limits) -> _Outcome:
+        """Send an API call with the bearer token (refreshed once after a 401/403)."""
+        return await self._run(self.api_endpoint + call.path, call, limits, None)
+
+    async def _run(self, url: str, call: Call, limits: Limits, authorization: str | None) -> _Outcome:
+        """Send ``call`` until the policy says it is done: the loop of :func:`las._transport.execute`.
+
+        ``authorization`` is the header for every attempt; None means the API's bearer token
+        (and the attempts count in :attr:`request_count`).
+        """
+        shared = self._shared
+        http = shared.pool(self.api_endpoint)
+        body = call.body
+        data = body if body is None or type(body) is bytes else await _body_bytes(body)
+        params = _query_pairs(call.params)
+        credentials = self.credentials
+        started = time.monotonic()
+        retries = 0
+        refreshed = False
+        waited = 0.0
+        attempts = 0
+        token = ""
+        while True:
+            if authorization is None:
+                # The fast path reads the token in memory without a lock or an await.
+                token = credentials._token or ""
+                if not token or time.time() >= credentials._expires_at:
+                    token = await self._access_token(limits.deadline - (time.monotonic() - started))
+                shared.count += 1
+            timeout = attempt_timeout(limits, time.monotonic() - started)
+            attempts += 1
+            progress = Progress(retries, refreshed, waited, 0.0)
+            verdict, status, headers = await _attempt(
+                http,
+                shared.proxy,
+                url,
+                call,
+                params,
+                data,
+                authorization or "Bearer " + token,
+                timeout,
+                started,
+                limits,
+                progress,
+            )
+            if isinstance(verdict, Done):
+                return _Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
+            if isinstance(verdict, Refresh):
+                log.info(
+                    "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
+                )
+                await asyncio.to_thread(credentials.invalidate, token)
+                refreshed = True
+                continue
+            if isinstance(verdict, Retry):
+                retries += 1
+                log.info(
+                    "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
+                    call.method,
+                    call.path,
+                    verdict.wait,
+                    verdict.error,
+                    retries + 1,
+                    limits.max_retries + 1,
+                )
+                await asyncio.sleep(verdict.wait)
+                waited += verdict.wait
+                continue
+            raise verdict.error
+
+
+async def _attempt(
+    http: aiohttp.ClientSession,
+    proxy: str | None,
+    url: str,
+    call: Call,
+    params: list[tuple[str, str]] | None,
+    data: bytes | None,
+    authorization: str,
+    timeout: tuple[float, float],
+    started: float,
+    limits: Limits,
+    progress: Progress,
+) -> tuple[Verdict, int, Mapping[str, str]]:
+    """One send and its verdict, with the answer's status and headers (0 and {} without one)."""
+    headers = {"Authorization": authorization}
+    if data is not None:
+        headers["Content-Type"] = call.content_type
+    left = started + limits.deadline - time.monotonic()
+    try:
+        async with http.request(
+            call.method,
+            url,
+            params=params,
+            data=data if data is None or len(data) < _LARGE_BODY else io.BytesIO(data),
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(
+                total=max(left, 0.001), sock_connect=timeout[0], sock_read=timeout[1]
+            ),
+            allow_redirects=False,
+            proxy=proxy,
+        ) as response:
+            status = response.status
+            answer_headers = response.headers
+            try:
+                content = await response.read()
+            except aiohttp.ClientPayloadError as error:
+                if "decod" in str(error).lower():  # a body the Content-Encoding does not decode
+                    verdict = invalid_body(
+                        call, status, answer_headers, f"the body could not be decoded: {error}", response
+                    )
+                    return verdict, status, answer_headers
+                raise
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        elapsed = time.monotonic() - started
+        if elapsed >= limits.deadline:
+            return Fail(deadline_exceeded(call, limits)), 0, {}
+        reason = _reason(error)
+        log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error), 0, {}
+    if 200 <= status < 300:  # the success path: no time to account for
+        return (
+            judge(call, status, answer_headers, content, progress, limits, response),
+            status,
+            answer_headers,
+        )
+    progress = progress._replace(elapsed=time.monotonic() - started)
+    return judge(call, status, answer_headers, content, progress, limits, response), status, answer_headers
+
+
+_CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 3.10
+
+
+def _reason(error: BaseException) -> str:
+    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    if isinstance(error, aiohttp.ClientConnectorError) or (
+        _CONNECT_TIMEOUT and isinstance(error, _CONNECT_TIMEOUT)
+    ):
+        return NOT_SENT
+    if isinstance(error, asyncio.TimeoutError):  # ServerTimeoutError is one too
+        return NOT_SENT if str(error).startswith("Connection timeout") else TIMED_OUT
+    return LOST
+
+
+def proxy_from_environment(url: str) -> str | None:
+    """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
+    unless ``NO_PROXY`` names its host. Read once per connection pool, not per request (aiohttp's
+    own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header)."""
+    proxies = urllib.request.getproxies_environment()
+    if not proxies:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all")
 
 
 def _query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
@@ -114,260 +532,16 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
-    return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
-
-
-def _requests_response(
-    status: int, headers: Mapping[str, str], content: bytes, url: str
-) -> requests.Response:
-    """The answer as a ``requests.Response``: the type :class:`las.APIError` carries on both sides."""
-    response = requests.Response()
-    response.status_code = status
-    response.headers = CaseInsensitiveDict(headers)
-    response._content = content
-    response.url = url
-    return response
-
-
-class AsyncSession:
-    """Credentials plus one aiohttp connection pool, for use from one event loop.
-
-    Args:
-        credentials: defaults to :func:`las.credentials.read_credentials` (environment, then
-            ``~/.lucidtech/credentials.cfg``), read when the AsyncSession is made.
-        timeout: seconds, or (connect, read) seconds, for each request.
-        max_retries: attempts after the first for a retryable failure (as :class:`las.Session`).
-        max_retry_wait: upper bound in seconds on the total time spent waiting between attempts.
-        max_connections: connections open to the API at most; at least your concurrency.
-
-    The connections are opened on the first request, in the running event loop, and belong to
-    it until ``await session.close()`` (or the end of ``async with``); after that the session
-    may be used again, from any loop.
-
-    Example::
-
-        async with las.AsyncSession(max_connections=64) as session:
-            client = las.AsyncClient(session=session)
-            document = await client.get_document(document_id)
-    """
-
-    def __init__(
-        self,
-        credentials: Credentials | None = None,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 5,
-        max_retry_wait: float = 120.0,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-    ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
-        if max_connections < 1:
-            raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
-        self.credentials = credentials or read_credentials()
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_retry_wait = max_retry_wait
-        self.max_connections = max_connections
-        self.api_endpoint = self.credentials.api_endpoint
-        self._client_timeout = _client_timeout(timeout)
-        self._http: aiohttp.ClientSession | None = None
-        self._proxy: str | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._token_lock = asyncio.Lock()
-
-    def __repr__(self) -> str:
-        return f"AsyncSession(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
-
-    async def __aenter__(self) -> AsyncSession:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        """Close the pooled connections. The session opens new ones if used again."""
-        http, self._http = self._http, None
-        if http is not None:
-            await http.close()
-
-    def _pool(self) -> aiohttp.ClientSession:
-        if self._http is not None:
-            if self._loop is not asyncio.get_running_loop():
-                raise RuntimeError(
-                    "this AsyncSession has connections open in another event loop; close it there "
-                    "(await session.close(), or `async with`) or make one AsyncSession per loop"
-                )
-            return self._http
-        loop = asyncio.get_running_loop()
-        if self._http is None:
-            connector = aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0)
-            self._http = aiohttp.ClientSession(
-                connector=connector,
-                headers={"Accept": "application/json", "User-Agent": "las-python"},
-                timeout=self._client_timeout,
-            )
-            self._loop = loop
-            self._token_lock = asyncio.Lock()
-            self._proxy = proxy_from_environment(self.api_endpoint)
-        return self._http
-
-    async def _access_token(self) -> str:
-        """The current token, fetched once for all tasks when there is none (or it expired)."""
-        credentials = self.credentials
-        token = credentials._token
-        if token is not None and time.time() < credentials._expires_at:
-            return token
-        async with self._token_lock:
-            # The sync fetch, cache file and thread lock, off the event loop: one fetch for
-            # every task here and every thread sharing these credentials.
-            return await asyncio.to_thread(credentials.access_token)
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        body: Any = None,
-        idempotent: bool | None = None,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> Any:
-        """Send one API request and return its decoded JSON (None for an empty answer).
-
-        Arguments as :meth:`las.Session.request`; ``body`` may be bytes or a readable file
-        object (such as :class:`las.content.JsonBodyWithContent`, read in a worker thread).
-
-        Raises:
-            APIError: a subclass per status family (see :mod:`las.exceptions`).
-            aiohttp.ClientError: a connection error or timeout after the retries.
-            asyncio.CancelledError: the calling task was cancelled; the request is not retried.
-        """
-        method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        data: bytes | None = None
-        if json is not None:
-            data = jsonlib.dumps(json, separators=(",", ":")).encode()
-        elif isinstance(body, (bytes, bytearray)):
-            data = bytes(body)
-        elif body is not None:
-            data = await asyncio.to_thread(_read_all, body)
-        call = _Call(
-            method,
-            self.api_endpoint + path,
-            path,
-            params,
-            data,
-            idempotent,
-            None if timeout is None else _client_timeout(timeout),
-        )
-        try:
-            return await self._attempt(call)
-        except _Retry as first_failure:
-            retries = self.max_retries if max_retries is None else max_retries
-            if retries == 0:
-                raise first_failure.error from None
-            return await self._retry(call, first_failure, retries)
-
-    async def _retry(self, call: _Call, failure: _Retry, retries: int) -> Any:
-        """Repeat a failed call under the retry policy; the first failure counts as attempt 1."""
-        waited = 0.0
-        for attempt in range(1, retries + 1):
-            wait = failure.wait
-            if wait is None:
-                wait = random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
-            if waited + wait > self.max_retry_wait:
-                break
-            log.info(
-                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
-                call.method,
-                call.path,
-                wait,
-                failure.error,
-                attempt + 1,
-                retries + 1,
-            )
-            await asyncio.sleep(wait)
-            waited += wait
-            try:
-                return await self._attempt(call)
-            except _Retry as again:
-                failure = again
-        raise failure.error
-
-    async def _attempt(self, call: _Call, refreshed: bool = False) -> Any:
-        """One send of a call: its decoded answer, a ``_Retry``, or the exception to raise."""
-        http = self._pool()
-        token = await self._access_token()
-        headers = {"Authorization": f"Bearer {token}", **call.headers}
-        try:
-            async with http.request(
-                call.method,
-                call.url,
-                params=call.params,
-                data=call.data
-                if call.data is None or len(call.data) < _LARGE_BODY
-                else io.BytesIO(call.data),
-                headers=headers,
-                timeout=call.timeout or self._client_timeout,
-                proxy=self._proxy,
-            ) as response:
-                content = await response.read()
-                status = response.status
-                answer_headers = response.headers
-        except aiohttp.ClientConnectorError as error:
-            # Nothing was sent: the connection could not be opened.
-            log.debug("%s %s failed: %s", call.method, call.path, type(error).__name__)
-            raise _Retry(error) from None
-        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as error:
-            # Dropped connections and read timeouts (ServerTimeoutError is a connection error)
-            # may come after the API did the work: only idempotent requests are sent again.
-            log.debug("%s %s failed: %s", call.method, call.path, type(error).__name__)
-            if call.idempotent:
-                raise _Retry(error) from None
-            raise
-        if status < 400:
-            if status == 204 or not content:
-                return None
-            try:
-                return jsonlib.loads(content)
-            except ValueError:
-                response_ = _requests_response(status, answer_headers, content, call.url)
-                raise invalid_body_error(response_, call.method, call.path) from None
-        retry_after = parse_retry_after(answer_headers.get("Retry-After"))
-        response_ = _requests_response(status, answer_headers, content, call.url)
-        failure = error_for_response(response_, call.method, call.path, retry_after=retry_after)
-        if isinstance(failure, InvalidCredentialsException) and not refreshed:
-            # The token may have expired or been revoked: refresh it once for all tasks and resend.
-            await asyncio.to_thread(self.credentials.invalidate, token)
-            return await self._attempt(call, refreshed=True)
-        if isinstance(failure, TooManyRequestsException) and not isinstance(failure, LimitExceededException):
-            raise _Retry(failure, retry_after)
-        if isinstance(failure, ServerError) and status in RETRYABLE_SERVER_STATUSES and call.idempotent:
-            raise _Retry(failure, retry_after)
-        raise failure
-
-
-def proxy_from_environment(url: str) -> str | None:
-    """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
-    unless ``NO_PROXY`` names its host. Read once per connection pool, not per request (aiohttp's
-    own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header)."""
-    proxies = urllib.request.getproxies_environment()
-    if not proxies:
-        return None
-    parts = urllib.parse.urlsplit(url)
-    if urllib.request.proxy_bypass(parts.hostname or ""):
-        return None
-    return proxies.get(parts.scheme) or proxies.get("all")
+async def _body_bytes(body: Any) -> bytes | None:
+    """A call's body as bytes; a file object (at most the API's limit, ~6.3 MB) is read in a thread."""
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    return await asyncio.to_thread(_read_all, body)
 
 
 def _read_all(body: Any) -> bytes:
-    """A prepared body file read whole (it is at most the API's size limit, about 6.3 MB)."""
     seek = getattr(body, "seek", None)
     if seek is not None:
         seek(0)

@@ -1,4 +1,11 @@
-"""Following ``nextToken`` across pages, lazily: one place for every list in the SDK."""
+"""Following ``nextToken`` across pages, lazily: one paginator and one token rule for every list.
+
+:func:`iter_pages` is the one loop; the Client's :func:`paginate` and the resource layer's
+collections are a few lines around it. Every page is checked before it is handed out: a page
+that is not a JSON object, lacks its items key, holds items that are not objects, or repeats a
+``nextToken`` already followed (A -> B -> A too) raises :class:`las.InvalidResponseError` and the
+iteration stops.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,13 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["apaginate", "items_key", "iter_pages", "next_page_token", "paginate"]
+from ._response import RawResponse
+from .exceptions import InvalidResponseError
+
+__all__ = ["apaginate", "items_key", "iter_pages", "paginate"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = TypeVar("P")
 
 
 def items_key(key: str) -> Callable[[F], F]:
@@ -22,24 +33,101 @@ def items_key(key: str) -> Callable[[F], F]:
 
 
 def iter_pages(
-    fetch_page: Callable[[str | None], Mapping[str, Any]], next_token: str | None = None
-) -> Iterator[Mapping[str, Any]]:
-    """Yield every page: ``fetch_page(None)`` (or the given token), then each ``nextToken`` until null.
+    fetch_page: Callable[[str | None], P],
+    next_token: str | None = None,
+    *,
+    items_key: str | None = None,
+    method: str = "GET",
+    path: str = "(a list)",
+) -> Iterator[P]:
+    """Yield every page: ``fetch_page(next_token)``, then each ``nextToken`` until null or "".
+
+    Args:
+        fetch_page: fetches one page for a token (None for the first); returns the page's JSON,
+            or a :class:`las.RawResponse` of it (then errors name its method, path and status).
+        next_token: where to start.
+        items_key: the key of the page's items (``"documents"``); each page must hold a list of
+            JSON objects there. None checks the page and the token only.
+        method, path: name the request in errors when ``fetch_page`` returns bare JSON.
+
+    Yields:
+        What ``fetch_page`` returned, after checking it.
+
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see the module doc).
 
     Nothing is requested until the first page is asked for. A page that fails is retried by
     the Session with the same token, so no page is skipped or repeated.
+
+    Example::
+
+        for page in iter_pages(lambda token: client.list_documents(next_token=token),
+                               items_key="documents", path="/documents"):
+            ...
     """
+    walk = _Walk(next_token, items_key, method, path)
     while True:
-        page = fetch_page(next_token)
-        yield page
-        next_token = next_page_token(page)
-        if not next_token:
+        answer = fetch_page(walk.next_token)
+        walk.check(answer)
+        yield answer
+        if walk.next_token is None:
             return
 
 
-def next_page_token(page: Mapping[str, Any]) -> str | None:
-    """The token that asks for the page after ``page``; None after the last page."""
-    return page.get("nextToken") or None
+class _Walk:
+    """Where one listing stands: the token to ask for next (None once the last page is in),
+    and every token followed so far. The one nextToken rule, for sync and async iteration."""
+
+    __slots__ = ("followed", "items_key", "method", "next_token", "path")
+
+    def __init__(self, start: str | None, items_key: str | None, method: str, path: str) -> None:
+        self.next_token = start
+        self.followed: set[str] = {start} if start else set()
+        self.items_key = items_key
+        self.method = method
+        self.path = path
+
+    def check(self, answer: Any) -> None:
+        """Check a page (its JSON, or a RawResponse of it) and move to the token it gives."""
+        if isinstance(answer, RawResponse):
+            page, status = answer.data, answer.info.status
+            where = (answer.info.method, answer.info.path)
+        else:
+            page, status, where = answer, 200, (self.method, self.path)
+        self.next_token = _check_page(page, self.items_key, self.followed, status, where)
+        if self.next_token is not None:
+            self.followed.add(self.next_token)
+
+
+def _check_page(
+    page: Any, key: str | None, followed: set[str], status: int, where: tuple[str, str]
+) -> str | None:
+    """The page's nextToken, once the page is known to be well formed."""
+
+    def invalid(problem: str) -> InvalidResponseError:
+        shown = repr(page)
+        shown = shown if len(shown) <= 200 else shown[:200] + "..."
+        return InvalidResponseError(
+            f"a page of the listing {problem}: {shown}", status_code=status, method=where[0], path=where[1]
+        )
+
+    if not isinstance(page, Mapping):
+        raise invalid(f"is a {type(page).__name__}, not a JSON object")
+    if key is not None:
+        items = page.get(key)
+        if not isinstance(items, list):
+            raise invalid(f"has no list of items under {key!r}")
+        for item in items:
+            if not isinstance(item, Mapping):
+                raise invalid(f"holds an item that is not a JSON object ({type(item).__name__} {item!r:.60})")
+    token = page.get("nextToken")
+    if token is None or token == "":
+        return None
+    if not isinstance(token, str):
+        raise invalid(f"has a nextToken that is not a string ({token!r:.60})")
+    if token in followed:
+        raise invalid(f"repeats nextToken {token!r:.60}, already followed: the listing would never end")
+    return token
 
 
 def _plan(
@@ -66,6 +154,12 @@ def _plan(
     return key, kwargs.pop("next_token", None)
 
 
+def _raw(list_method: Callable[..., Any]) -> Callable[..., Any]:
+    """The list method's twin that answers with a RawResponse, so page errors name the request."""
+    raw_client = getattr(getattr(list_method, "__self__", None), "with_raw_response", None)
+    return getattr(raw_client, list_method.__name__) if raw_client is not None else list_method
+
+
 def paginate(
     list_method: Callable[..., Mapping[str, Any]],
     *args: Any,
@@ -81,6 +175,9 @@ def paginate(
         limit: stop after this many items.
         page_size: ``max_results`` of each page request.
 
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
+
     Example::
 
         for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
@@ -89,13 +186,15 @@ def paginate(
     key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
     if limit == 0:
         return
+    fetch_method = _raw(list_method)
 
-    def fetch(token: str | None) -> Mapping[str, Any]:
-        return list_method(*args, next_token=token, **kwargs)
+    def fetch(token: str | None) -> Any:
+        return fetch_method(*args, next_token=token, **kwargs)
 
     seen = 0
-    for page in iter_pages(fetch, start):
-        for item in page.get(key) or ():
+    for answer in iter_pages(fetch, start, items_key=key):
+        page = answer.data if isinstance(answer, RawResponse) else answer
+        for item in page[key]:
             yield item
             seen += 1
             if limit is not None and seen >= limit:
@@ -103,7 +202,7 @@ def paginate(
 
 
 async def apaginate(
-    list_method: Callable[..., Awaitable[Mapping[str, Any]]],
+    list_method: Callable[..., Awaitable[Any]],
     *args: Any,
     limit: int | None = None,
     page_size: int | None = None,
@@ -111,25 +210,31 @@ async def apaginate(
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield every item of a :class:`las.AsyncClient` list method across pages, lazily.
 
-    The async twin of :func:`paginate`: same arguments, same rules (the next page is
-    requested only when the items of this one are used up).
+    The async twin of :func:`paginate`: the same arguments and the same checks of every page
+    (the next page is requested only when the items of this one are used up).
+
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
 
     Example::
 
         async for document in las.apaginate(client.list_documents, dataset_id=dataset_id, limit=500):
             print(document["documentId"])
     """
-    key, next_token = _plan(list_method, limit, page_size, kwargs, awaited=True)
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=True)
     if limit == 0:
         return
+    fetch_method = _raw(list_method)
+    walk = _Walk(start, key, "GET", "(a list)")
     seen = 0
     while True:
-        page = await list_method(*args, next_token=next_token, **kwargs)
-        for item in page.get(key) or ():
+        answer = await fetch_method(*args, next_token=walk.next_token, **kwargs)
+        walk.check(answer)
+        page = answer.data if isinstance(answer, RawResponse) else answer
+        for item in page[key]:
             yield item
             seen += 1
             if limit is not None and seen >= limit:
                 return
-        next_token = next_page_token(page)
-        if not next_token:
+        if walk.next_token is None:
             return

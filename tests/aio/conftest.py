@@ -12,10 +12,8 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 import pytest_asyncio
-import requests
 
 import las
 from las.testing import Emulator
@@ -42,6 +40,18 @@ class Variant:
             return await asyncio.to_thread(bound, *args, **kwargs)
 
         return in_thread
+
+    async def raw(self, method: str, *args: Any, **kwargs: Any) -> las.RawResponse[Any]:
+        """``client.with_raw_response.<method>(...)``: the data and the final answer's info."""
+        bound = getattr(self.client.with_raw_response, method)
+        if self.name == "async":
+            return await bound(*args, **kwargs)  # type: ignore[no-any-return]
+        return await asyncio.to_thread(bound, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def with_options(self, **options: Any) -> Variant:
+        """This variant on ``session.with_options(**options)``: same pool, token and counter."""
+        client = type(self.client)(session=self.client.session.with_options(**options))
+        return Variant(self.name, client, self.connection_errors)
 
     async def items(self, list_method: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         """Every item of a list method: ``las.paginate`` (sync) or ``las.apaginate`` (async)."""
@@ -72,7 +82,7 @@ async def api(
     credentials = credentials_for(las_emulator, tmp_path / "token-cache.json")
     if request.param == "sync":
         with las.Session(credentials, **SESSION_OPTIONS) as session:
-            yield Variant("sync", las.Client(session=session), (requests.ConnectionError,))
+            yield Variant("sync", las.Client(session=session), (las.APIConnectionError,))
     else:
         async with las.AsyncSession(credentials, **SESSION_OPTIONS) as asession:
-            yield Variant("async", las.AsyncClient(session=asession), (aiohttp.ClientConnectionError,))
+            yield Variant("async", las.AsyncClient(session=asession), (las.APIConnectionError,))

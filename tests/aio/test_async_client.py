@@ -39,7 +39,7 @@ def test_every_client_method_is_an_async_client_coroutine_with_its_signature_and
 
 def test_async_client_adds_no_operation_of_its_own() -> None:
     public = {name for name in dir(las.AsyncClient) if not name.startswith("_")}
-    assert public - set(CLIENT_METHODS) == {"close"}
+    assert public - set(CLIENT_METHODS) == {"close", "with_raw_response"}
 
 
 @pytest.mark.asyncio
@@ -113,7 +113,10 @@ def test_without_aiohttp_the_error_names_the_extra_to_install() -> None:
         "print(las.Client.__name__)"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.splitlines() == ["las.AsyncClient needs aiohttp: pip install 'las[async]'", "Client"]
+    assert output.splitlines() == [
+        "las.AsyncClient needs aiohttp: pip install 'lucidtech-las-sdk[async]'",
+        "Client",
+    ]
 
 
 def test_an_unknown_attribute_of_las_is_still_an_attribute_error() -> None:

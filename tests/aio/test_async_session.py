@@ -68,16 +68,25 @@ async def test_a_task_cancelled_during_a_retry_wait_stops_there(
 
 
 @pytest.mark.asyncio
-async def test_the_success_path_never_enters_the_retry_loop(
+async def test_calls_that_succeed_at_once_send_once_and_never_wait(
     las_async_session: las.AsyncSession, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def no_retries(*args: Any) -> Any:
-        raise AssertionError("the retry loop was entered")
-
-    monkeypatch.setattr(las_async_session, "_retry", no_retries)
     client = las.AsyncClient(session=las_async_session)
+    await client.list_datasets()  # the token
+    before = las_async_session.request_count
+    waits: list[float] = []
+    sleep = asyncio.sleep
+
+    async def recording_sleep(delay: float, *args: Any) -> Any:
+        waits.append(delay)
+        return await sleep(delay, *args)
+
+    monkeypatch.setattr("las._async_session.asyncio.sleep", recording_sleep)
     answers = await asyncio.gather(*(client.list_datasets() for _ in range(10)))
+
     assert all(answer["datasets"] == [] for answer in answers)
+    assert las_async_session.request_count - before == 10
+    assert waits == []
 
 
 @pytest.mark.asyncio
@@ -197,16 +206,41 @@ async def test_a_connection_that_cannot_be_opened_is_retried_even_for_a_post(tmp
     credentials = las.Credentials("id", "secret", f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}")
     credentials._token, credentials._expires_at = "token", float("inf")  # no token endpoint either
     async with las.AsyncSession(credentials, max_retries=2) as session:
-        attempts: list[int] = []
-        original = session._attempt
-
-        async def counting(*args: Any, **kwargs: Any) -> Any:
-            attempts.append(1)
-            return await original(*args, **kwargs)
-
-        session._attempt = counting  # type: ignore[method-assign]
-        import aiohttp
-
-        with pytest.raises(aiohttp.ClientConnectorError):
+        with pytest.raises(las.APIConnectionError, match="not sent"):
             await session.request("POST", "/datasets", json={})
-    assert len(attempts) == 3  # nothing was sent, so even a POST is tried again
+        assert session.request_count == 3  # nothing was sent, so even a POST is tried again
+
+
+def test_an_async_session_refuses_to_be_pickled_and_says_what_to_do() -> None:
+    import pickle
+
+    credentials = las.Credentials("id", "secret", "http://127.0.0.1:9", "http://127.0.0.1:9")
+    with pytest.raises(las.SessionNotPicklableError, match="Credentials"):
+        pickle.dumps(las.AsyncSession(credentials))
+    assert pickle.loads(pickle.dumps(credentials)).client_id == "id"
+
+
+def test_with_options_checks_its_values() -> None:
+    credentials = las.Credentials("id", "secret", "http://127.0.0.1:9", "http://127.0.0.1:9")
+    session = las.AsyncSession(credentials)
+    with pytest.raises(ValueError, match="deadline must be more than 0"):
+        session.with_options(deadline=0)
+    view = session.with_options(max_retries=0, timeout=1.0)
+    assert (view.max_retries, view.timeout, session.max_retries) == (0, 1.0, 5)
+
+
+@pytest.mark.asyncio
+async def test_a_raw_answer_of_a_call_with_several_requests_is_the_last_ones(
+    las_async_client: Any, las_emulator: Emulator
+) -> None:
+    dataset_id = (await las_async_client.create_dataset())["datasetId"]
+    las_emulator.seed_documents(120, dataset_id=dataset_id)
+
+    answer = await las_async_client.with_raw_response.delete_dataset(dataset_id, delete_documents=True)
+
+    assert answer.data["datasetId"] == dataset_id
+    assert (answer.info.method, answer.info.path) == ("DELETE", f"/datasets/{dataset_id}")
+    heartbeat = las_async_client.with_raw_response.send_heartbeat
+    assert heartbeat.__doc__ == las.Client.send_heartbeat.__doc__
+    with pytest.raises(AttributeError, match="has no method 'close'"):
+        las_async_client.with_raw_response.close  # noqa: B018

@@ -29,6 +29,10 @@ class BlockingAsyncSession:
         self.sent += 1
         return self.loop.run_until_complete(self.session.request(*args, **kwargs))
 
+    def send(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        return self.loop.run_until_complete(self.session.send(*args, **kwargs))
+
     def close(self) -> None:
         self.loop.run_until_complete(self.session.close())
         self.loop.close()

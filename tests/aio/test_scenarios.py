@@ -263,3 +263,82 @@ async def test_ids_with_slashes_or_queries_stay_one_path_segment(
             await api.get_document(hostile)
         (sent,) = las_emulator.requests
         assert sent.path.count("/") == 2 and sent.path.startswith("/documents/")
+
+
+async def test_a_raw_response_carries_the_final_answers_info(api: Variant, las_emulator: Emulator) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    las_emulator.fail_next(1, status=503, retry_after=0, method="GET")
+
+    answer = await api.raw("get_document", document_id)
+
+    assert answer.data["documentId"] == document_id
+    info = answer.info
+    assert (info.method, info.path, info.status, info.attempts) == (
+        "GET",
+        f"/documents/{document_id}",
+        200,
+        2,
+    )
+    assert info.request_id and info.request_id == info.headers["x-amzn-RequestId"]
+    assert info.elapsed > 0
+
+
+async def test_hooks_see_each_call_once_and_the_counter_every_request(
+    api: Variant, las_emulator: Emulator
+) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    session = api.client.session
+    seen: list[las.ResponseInfo] = []
+    session.add_response_hook(seen.append)
+    before = session.request_count
+    las_emulator.fail_next(2, status=429, retry_after=0, method="GET")
+
+    for _ in range(3):
+        await api.get_document(document_id)
+
+    assert [(info.status, info.attempts) for info in seen] == [(200, 3), (200, 1), (200, 1)]
+    assert session.request_count - before == 5
+
+
+async def test_with_options_changes_limits_and_shares_pool_token_and_counter(
+    api: Variant, las_emulator: Emulator
+) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    impatient = api.with_options(max_retries=0)
+    await api.get_document(document_id)
+    las_emulator.fail_next(1, status=503, method="GET")
+
+    with pytest.raises(las.ServerError):
+        await impatient.get_document(document_id)
+
+    las_emulator.fail_next(1, status=503, retry_after=0, method="GET")
+    assert (await api.get_document(document_id))["documentId"] == document_id  # the original retries
+    assert impatient.client.session.request_count == api.client.session.request_count == 4
+    assert las_emulator.token_requests == 1
+
+
+async def test_the_deadline_bounds_a_call_that_gets_no_answer(api: Variant, las_emulator: Emulator) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    await api.get_document(document_id)
+    las_emulator.delay_next(1, seconds=1.5, method="GET")
+
+    with pytest.raises(las.APITimeoutError):
+        await api.with_options(deadline=0.3).get_document(document_id)
+
+
+async def test_a_read_timeout_is_retried_for_a_get_and_raised_for_a_post(
+    api: Variant, las_emulator: Emulator
+) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    quick = api.with_options(timeout=(2.0, 0.25))
+    await quick.get_document(document_id)
+    las_emulator.delay_next(1, seconds=1.0, method="GET")
+    las_emulator.delay_next(1, seconds=1.0, method="POST", path="/datasets")
+
+    assert (await quick.get_document(document_id))["documentId"] == document_id
+    with pytest.raises(las.APITimeoutError):
+        await quick.create_dataset(name="slow")
+    await asyncio.sleep(1.2)  # the emulator records a request once it has answered it
+
+    assert len(arrivals(las_emulator, "GET", f"/documents/{document_id}")) == 3  # 1 + timed out + retry
+    assert len(arrivals(las_emulator, "POST", "/datasets")) == 1
