@@ -70,8 +70,6 @@ log = logging.getLogger("las.session")
 
 DEFAULT_MAX_CONNECTIONS = 100
 _LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
-_UNSET: Any = object()
-
 ResponseHook = Callable[[ResponseInfo], None]
 
 
@@ -178,14 +176,15 @@ class AsyncSession:
     def with_options(
         self,
         *,
-        timeout: Timeout = _UNSET,
-        max_retries: int = _UNSET,
-        max_retry_wait: float = _UNSET,
-        deadline: float = _UNSET,
-        lazy: bool = _UNSET,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        lazy: bool | None = None,
     ) -> AsyncSession:
         """An AsyncSession with other options that shares this one's connections, credentials,
-        token, request counter and response hooks; usable wherever an AsyncSession is."""
+        token, request counter and response hooks; usable wherever an AsyncSession is. An option
+        left None keeps this session's value."""
         view = object.__new__(AsyncSession)
         view.__dict__.update(self.__dict__)
         for name, value in (
@@ -195,7 +194,7 @@ class AsyncSession:
             ("deadline", deadline),
             ("lazy", lazy),
         ):
-            if value is not _UNSET:
+            if value is not None:
                 setattr(view, name, value)
         _check_options(view.max_retries, view.max_retry_wait, view.deadline)
         return view
@@ -352,16 +351,22 @@ class AsyncSession:
             pair = f"{credentials.client_id}:{credentials.client_secret}".encode("latin-1")  # as requests
             basic = "Basic " + base64.b64encode(pair).decode("ascii")
             try:
-                outcome = await self._run(credentials.token_url, credentials.token_call(), limits, basic)
+                token_url = credentials.token_url
+                proxy = proxy_from_environment(token_url)
+                outcome = await self._run(token_url, credentials.token_call(), limits, basic, proxy)
             finally:
                 credentials.token_fetches += 1
             return await asyncio.to_thread(credentials.accept_token_answer, (outcome.status, outcome.data))
 
     async def _execute(self, call: Call, limits: Limits) -> _Outcome:
         """Send an API call with the bearer token (refreshed once after a 401/403)."""
-        return await self._run(self.api_endpoint + call.path, call, limits, None)
+        shared = self._shared
+        shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
+        return await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
 
-    async def _run(self, url: str, call: Call, limits: Limits, authorization: str | None) -> _Outcome:
+    async def _run(
+        self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
+    ) -> _Outcome:
         """Send ``call`` until the policy says it is done: the loop of :func:`las._transport.execute`.
 
         ``authorization`` is the header for every attempt; None means the API's bearer token
@@ -391,7 +396,7 @@ class AsyncSession:
             progress = Progress(retries, refreshed, waited, 0.0)
             verdict, status, headers = await _attempt(
                 http,
-                shared.proxy,
+                proxy,
                 url,
                 call,
                 params,
