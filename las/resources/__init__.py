@@ -8,15 +8,15 @@ Every class maps one entity of the API; what it can do is what it inherits (see 
     prediction = document.predict(model)
     print(prediction["total_amount"].value, prediction.document is not None)
 
-    for execution in workflow.executions.all(status="failed", sort_by="endTime", order="descending"):
+    for execution in workflow.executions.filter(status="failed", sort_by="endTime", order="descending"):
         print(execution.id, execution.log.events[-1])
 
 Calls use the default session (created from the environment on first use) unless given
 ``session=``; objects remember their session and use it for their relationships and verbs.
 """
 
-from ._base import Collection, Page, Resource
-from ._session import get_default_session, set_default_session
+from ._base import Collection, NotLoadedError, NotSupportedError, Page, Resource
+from ._session import get_default_session, set_default_session, using_session
 from .app_clients import AppClient
 from .assets import Asset
 from .documents import Dataset, DatasetDocuments, Document, GroundTruthItem
@@ -52,6 +52,8 @@ __all__ = [
     "GroundTruthItem",
     "Log",
     "Model",
+    "NotLoadedError",
+    "NotSupportedError",
     "Organization",
     "Page",
     "Prediction",
@@ -71,4 +73,5 @@ __all__ = [
     "WorkflowExecutions",
     "get_default_session",
     "set_default_session",
+    "using_session",
 ]

@@ -11,13 +11,15 @@ so objects from one Session share one Client.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
+from collections.abc import Iterator
 
 from ..client import Client
 from ..session import Session
 
-__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session"]
+__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session", "using_session"]
 
 SessionLike = Session | Client
 """What ``session=`` accepts: a :class:`las.Session` or a :class:`las.Client`."""
@@ -65,6 +67,31 @@ def set_default_session(session: SessionLike | None) -> None:
         session = session.session
     with _lock:
         _default = session
+
+
+@contextlib.contextmanager
+def using_session(session: SessionLike | None) -> Iterator[Session | None]:
+    """Make ``session`` the default inside a ``with`` block, then put back the one before.
+
+    What was there before is restored exactly, even when it was "none yet" (so the next use
+    outside the block still builds one from the environment), and even if the block raises.
+
+    Example::
+
+        with las.using_session(las.Session(credentials)):
+            las.Dataset.create(name="receipts")  # through that session
+    """
+    global _default
+    with _lock:
+        saved = _default
+    set_default_session(session)
+    try:
+        with _lock:
+            current = _default
+        yield current
+    finally:
+        with _lock:
+            _default = saved
 
 
 def client_for(session: SessionLike | None = None) -> Client:

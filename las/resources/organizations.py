@@ -29,7 +29,7 @@ class Organization(Retrievable, Updatable):
         get=Client.get_organization, update=Client.update_organization
     )
 
-    organization_id: str = ""
+    organization_id: str
     name: str | None = None
     description: str | None = None
     monthly_usage_summary: dict[str, Any] = attrs.field(factory=dict)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["UploadError", "UploadItem", "UploadResult"]
 
-_ITEM_KEYS = frozenset({"content", "ground_truth", "content_type", "consent_id", "retention_in_days"})
+_ITEM_KEYS = frozenset({"content", "ground_truth", "content_type", "consent", "retention_in_days"})
 
 
 class UploadError(ClientException):
@@ -100,7 +100,7 @@ def _arguments(item: Any) -> dict[str, Any]:
         unknown = sorted(set(item) - _ITEM_KEYS)
         if "content" not in item or unknown:
             raise ValueError(
-                "an upload dict needs 'content' and may have ground_truth, content_type, consent_id, "
+                "an upload dict needs 'content' and may have ground_truth, content_type, consent, "
                 f"retention_in_days; got keys {sorted(item)}"
             )
         return dict(item)
