@@ -364,8 +364,19 @@ class Resource:
 
 
 def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
+    if state == REF:
+        return _ref(cls, data[_plan(cls).by_name[cls._id_field].wire], None)
     obj = cls._from_wire(data, None, full=state == FULL)
     obj._meta.state = state
+    return obj
+
+
+def _ref(cls: type[R], entity_id: str, client: Client | None) -> R:
+    """An object that knows only its id: reading any field loads it."""
+    _plan(cls)
+    obj = cls.__new__(cls)
+    obj.__dict__[cls._id_field] = entity_id
+    obj.__dict__["_meta"] = _Meta(client, None, REF, None)
     return obj
 
 
@@ -406,12 +417,7 @@ class Retrievable(Refreshable):
         Raises:
             InvalidIdError: ``id`` is not an id of this kind.
         """
-        entity_id = ids.require_id(cls._id_kind, id)
-        obj = cls.__new__(cls)
-        obj.__dict__[cls._id_field] = entity_id
-        obj.__dict__["_meta"] = _Meta(client_for(session), None, REF, None)
-        _plan(cls)
-        return obj
+        return _ref(cls, ids.require_id(cls._id_kind, id), client_for(session))
 
 
 class NotRetrievable(Resource):
