@@ -458,7 +458,9 @@ class Listable(Resource):
             filters: the class's filters, e.g. ``Document.all(dataset=dataset)``.
         """
         method = cast(Any, cls)._operations.list
-        collection = Collection(cls, client_for(session), method, allowed=cast(Any, cls)._filters)
+        collection: Collection[R] = Collection(
+            cls, client_for(session), method, allowed=cast(Any, cls)._filters
+        )
         return collection.filter(**filters).page_size(page_size).limit(limit)
 
     @classmethod
@@ -542,5 +544,3 @@ class Deletable(Resource):
         """
         self._absorb(cast(Any, self)._delete_call())
         return self
-
-

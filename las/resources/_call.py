@@ -54,5 +54,3 @@ def invalid(call: Call | None, problem: str, info: Any = None) -> InvalidRespons
         method=getattr(info, "method", call.method if call else "?"),
         path=getattr(info, "path", ""),
     )
-
-

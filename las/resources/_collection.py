@@ -52,7 +52,9 @@ class Page(Generic[T]):
     """One page of a list: ``items``, the ``next_token`` of the page after it (None on the last),
     and ``last_response``. ``page.next()`` and ``page.auto_paging_iter()`` continue from it."""
 
-    def __init__(self, items: list[T], next_token: str | None, collection: Collection[Any], info: Any) -> None:
+    def __init__(
+        self, items: list[T], next_token: str | None, collection: Collection[Any], info: Any
+    ) -> None:
         self.items = items
         self.next_token = next_token
         self.last_response = info
@@ -165,7 +167,9 @@ class Collection(Generic[T]):
         items = data.get(key) if type(data) is dict else None
         token = data.get("nextToken") if type(data) is dict else None
         if type(items) is not list or not (token is None or type(token) is str):
-            raise invalid(call, f"expected {{{key!r}: [...], 'nextToken': ...}}, got {str(data)[:80]!r}", info)
+            raise invalid(
+                call, f"expected {{{key!r}: [...], 'nextToken': ...}}, got {str(data)[:80]!r}", info
+            )
         build, client = self._cls._from_wire, self._client
         try:
             objects = [build(item, client, info=info) for item in items]
@@ -241,4 +245,3 @@ class Collection(Generic[T]):
             "a Collection has no len() (it is lazy): use .count(), which iterates every page, "
             "or .list() for one page"
         )
-

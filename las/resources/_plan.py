@@ -117,9 +117,11 @@ def _parse_timestamp_slowly(value: str) -> datetime:
         digits = zone[1:].replace(":", "")
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     fraction = int((parts["fraction"] or "0").ljust(6, "0"))
-    numbers = [int(parts[name]) for name in ("year", "month", "day", "hour", "minute", "second")]
+    year, month, day, hour, minute, second = (
+        int(parts[name]) for name in ("year", "month", "day", "hour", "minute", "second")
+    )
     try:
-        return datetime(*numbers, fraction, tzinfo=tz)
+        return datetime(year, month, day, hour, minute, second, fraction, tzinfo=tz)
     except ValueError as error:
         raise WireError(f"not a valid timestamp: {value!r} ({error})") from None
 
@@ -240,7 +242,9 @@ def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
             lines.append(f"        result[{name}] = raw if {kept} else f{index}.value(raw, client)")
         if field.required:
             lines.append("    else:")
-            lines.append(f"        raise WireError(f'{{cls.__name__}} without \"{field.wire}\": {{shown(data)}}')")
+            lines.append(
+                f"        raise WireError(f'{{cls.__name__}} without \"{field.wire}\": {{shown(data)}}')"
+            )
         else:
             default = "None" if field.factory is None else f"factory{index}()"
             if field.lazy:
@@ -249,7 +253,7 @@ def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
                 lines.append("    else:")
             lines.append(f"        result[{name}] = {default}")
     lines.append("    return result")
-    exec(compile("\n".join(lines), f"<plan of {plan.cls.__qualname__}>", "exec"), scope)  # noqa: S102
+    exec(compile("\n".join(lines), f"<plan of {plan.cls.__qualname__}>", "exec"), scope)
     return cast("Callable[..., dict[str, Any]]", scope["values"])
 
 
@@ -367,7 +371,7 @@ def _nested(cls: type[Any], value: Any, client: Any) -> Any:
     if build is not None:
         return build(value, client)
     plan = plan_of(cls)
-    obj = cls.__new__(cls)
+    obj = object.__new__(cls)
     obj.__dict__.update(plan.values(value, client))
     obj.__dict__[EXTRA_FIELD] = plan.extra(value)
     return obj

@@ -86,9 +86,13 @@ def _field_config(value: Any) -> dict[str, Any]:
             raise TypeError(f"field_config[{label!r}] must be a FieldConfigEntry or a dict, got {entry!r}")
         kind, length = wire.get("type"), wire.get("maxLength")
         if kind not in _FIELD_TYPES:
-            raise ValueError(f"field_config[{label!r}] type must be one of {', '.join(sorted(_FIELD_TYPES))}, got {kind!r}")
+            raise ValueError(
+                f"field_config[{label!r}] type must be one of {', '.join(sorted(_FIELD_TYPES))}, got {kind!r}"
+            )
         if type(length) is not int or not 1 <= length <= 100:
-            raise ValueError(f"field_config[{label!r}] maxLength must be an int from 1 to 100, got {length!r}")
+            raise ValueError(
+                f"field_config[{label!r}] maxLength must be an int from 1 to 100, got {length!r}"
+            )
         result[label] = wire
     return result
 
@@ -160,7 +164,9 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
         arguments = given(
-            preprocess_config=_preprocess_config(preprocess_config) if preprocess_config is not None else None,
+            preprocess_config=_preprocess_config(preprocess_config)
+            if preprocess_config is not None
+            else None,
             name=name,
             description=description,
         )

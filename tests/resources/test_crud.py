@@ -226,7 +226,10 @@ def test_operations_the_api_lacks_are_not_there() -> None:
 
 @pytest.mark.parametrize("cls", [Secret, AppClient, Prediction])
 def test_get_by_id_where_the_api_has_none_says_how_to_find_one(cls: type, api: Requests) -> None:
-    with pytest.raises(las.NotSupportedError, match=rf"no way to get one {cls.__name__} by id; find it in {cls.__name__}\.all\(\)"):
+    with pytest.raises(
+        las.NotSupportedError,
+        match=rf"no way to get one {cls.__name__} by id; find it in {cls.__name__}\.all\(\)",
+    ):
         cls.get("las:secret:" + "0" * 32)
     assert len(api) == 0
 

@@ -18,7 +18,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLES = sorted((DOCS / "examples").glob("*.py"))
 
 
-
 def test_there_are_examples() -> None:
     assert len(EXAMPLES) >= 5
 

@@ -73,12 +73,18 @@ def test_invalid_base64_content_raises_instead_of_becoming_the_texts_bytes(
     answer(las_emulator, {"documentId": DOCUMENT_ID, "content": "not base64!"}, "/documents/{documentId}")
     document = Document.get(DOCUMENT_ID, session=session)  # content is decoded when read
     with pytest.raises(las.InvalidResponseError, match="content: not valid base64"):
-        document.content
+        document.content  # noqa: B018 - reading is what raises
 
 
 @pytest.mark.parametrize(
     "body",
-    [{"nextToken": None}, {"documents": "x"}, {"documents": ["a", "b"]}, {"documents": [], "nextToken": 5}, []],
+    [
+        {"nextToken": None},
+        {"documents": "x"},
+        {"documents": ["a", "b"]},
+        {"documents": [], "nextToken": 5},
+        [],
+    ],
     ids=["no-items", "items-not-a-list", "items-are-strings", "token-not-a-string", "list"],
 )
 def test_a_page_that_is_not_the_contracts_raises_invalid_response(
@@ -167,8 +173,16 @@ def test_an_empty_ground_truth_clears_it(document: Document) -> None:
     [
         ((300, 300, None), TypeError, "field_config must be"),
         ((300, 300, {"total": {"maxLength": 5}}), ValueError, "type must be one of"),
-        ((300, 300, {"total": FieldConfigEntry("amount", 0)}), ValueError, "maxLength must be an int from 1 to 100"),
-        ((300, 30, {"total": FieldConfigEntry("amount", 5)}), ValueError, "height must be an int from 97 to 1921"),
+        (
+            (300, 300, {"total": FieldConfigEntry("amount", 0)}),
+            ValueError,
+            "maxLength must be an int from 1 to 100",
+        ),
+        (
+            (300, 30, {"total": FieldConfigEntry("amount", 5)}),
+            ValueError,
+            "height must be an int from 97 to 1921",
+        ),
     ],
 )
 def test_model_create_checks_the_contracts_shapes_before_any_request(

@@ -14,7 +14,9 @@ from las.testing import Emulator
 from .conftest import Requests
 
 PUBLIC = [getattr(las.resources, name) for name in las.resources.__all__]
-RESOURCES = [cls for cls in PUBLIC if isinstance(cls, type) and issubclass(cls, Resource) and cls is not Resource]
+RESOURCES = [
+    cls for cls in PUBLIC if isinstance(cls, type) and issubclass(cls, Resource) and cls is not Resource
+]
 COLLECTIONS = [cls for cls in PUBLIC if isinstance(cls, type) and issubclass(cls, Collection)]
 
 
@@ -87,7 +89,9 @@ def documents(las_emulator: Emulator, dataset: Dataset, session: las.Session) ->
     return las_emulator.seed_documents(25, dataset_id=dataset.id)
 
 
-def test_a_collection_has_no_truth_value_nor_len_and_says_what_to_use(dataset: Dataset, api: Requests) -> None:
+def test_a_collection_has_no_truth_value_nor_len_and_says_what_to_use(
+    dataset: Dataset, api: Requests
+) -> None:
     with pytest.raises(TypeError, match=r"\.exists\(\).*\.count\(\)"):
         bool(dataset.documents)
     with pytest.raises(TypeError, match=r"\.count\(\)"):
@@ -99,7 +103,10 @@ def test_exists_costs_one_request_of_one_item(documents: list[str], dataset: Dat
     api.clear()
     assert dataset.documents.exists()
     assert not Document.all(dataset=Dataset.create(name="empty")).exists()
-    assert [request.query.get("maxResults") for request in api.all if request.method == "GET"] == [["1"], ["1"]]
+    assert [request.query.get("maxResults") for request in api.all if request.method == "GET"] == [
+        ["1"],
+        ["1"],
+    ]
 
 
 def test_count_iterates_every_page(documents: list[str], dataset: Dataset, api: Requests) -> None:

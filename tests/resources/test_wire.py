@@ -58,9 +58,7 @@ def test_wire_names_become_snake_case_attributes_with_nested_types() -> None:
 
 
 def test_dictionary_keys_are_data_and_are_not_renamed() -> None:
-    model = build(
-        {**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model
-    )
+    model = build({**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model)
     assert list(model.field_config) == ["totalAmount"]
     assert model.to_dict()["fieldConfig"] == {"totalAmount": {"type": "all", "maxLength": 5}}
 
