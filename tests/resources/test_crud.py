@@ -218,6 +218,14 @@ def test_organization_get_and_update(session: las.Session, las_emulator: object)
     assert Organization.get(organization_id, session=session).name == "Acme"
 
 
+def test_organization_me_is_the_callers_own(session: las.Session, las_emulator: object, api: Requests) -> None:
+    organization = Organization.me(session=session)
+    assert organization.id == las_emulator.organization_id  # type: ignore[attr-defined]
+    assert organization.loaded and api.calls == [("GET", "/organizations/me")]
+    organization.update(description="ours")  # by its id from then on
+    assert api.calls[-1] == ("PATCH", f"/organizations/{organization.id}")
+
+
 def test_operations_the_api_lacks_are_not_there() -> None:
     assert not issubclass(Prediction, Retrievable) and not hasattr(Prediction, "delete")
     assert not hasattr(Organization, "delete") and not hasattr(Organization, "all")
