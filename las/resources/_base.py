@@ -26,8 +26,14 @@ A resource class says what it can do by what it inherits (stripe-python style)::
     class Document(Audited, Retrievable, Listable, Updatable, Deletable): ...
 
 Which :class:`las.Client` method does each capability is declared once per class, in
-``_operations``. Each verb is a :class:`Call` (built without sending anything) and a builder,
-so an asynchronous twin is two lines: ``await call.run(async_client)`` and the same builder.
+``_operations``. Each verb is a :class:`Call` (``_call.py``: built without sending anything)
+then ``_from_answer`` / ``_take_answer`` (building, no I/O), so an asynchronous twin is two lines
+around the same two halves::
+
+    call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
+    return cls._from_answer(call, *await execute_async(call, client), client, full=True)
+
+Lists live in ``_collection.py`` (Page, Collection), field plans in ``_plan.py``.
 """
 
 from __future__ import annotations
@@ -199,16 +205,23 @@ class Resource:
 
     @classmethod
     def _build(cls: type[R], call: Call, client: Client, *, full: bool = False) -> R:
-        """Execute ``call`` and build the object from its answer."""
-        data, info = execute(call, client)
+        """Execute ``call`` and build the object from its answer (an async twin awaits the call)."""
+        return cls._from_answer(call, *execute(call, client), client, full=full)
+
+    @classmethod
+    def _from_answer(cls: type[R], call: Call, data: Any, info: Any, client: Client, *, full: bool) -> R:
+        """Build the object from ``call``'s answer; a body that is not the contract's raises."""
         try:
             return cls._from_wire(data, client, full=full, info=info)
         except WireError as error:
             raise invalid(call, str(error), info) from None
 
     def _absorb(self, call: Call, *, full: bool = False) -> None:
-        """Execute ``call`` and take its answer as the object's new state (one atomic update)."""
-        data, info = execute(call, self._client)
+        """Execute ``call`` and take its answer as the object's new state."""
+        self._take_answer(call, *execute(call, self._client), full=full)
+
+    def _take_answer(self, call: Call, data: Any, info: Any, *, full: bool) -> None:
+        """Take an answer as the object's new state: every field in one ``dict.update``."""
         meta = self._meta
         try:
             values = _plan(type(self)).values(data, meta.client, skip_absent_lazy=not full)
@@ -240,11 +253,19 @@ class Resource:
         return None if field.factory is None else field.factory()
 
     def _wait_for_load(self, field: FieldPlan) -> None:
-        """Load the full body once, however many threads ask; no lock is held across the request."""
+        """Load the full body once, however many threads ask; no lock is held across the request.
+
+        Raises:
+            NotLoadedError: the session does not load by itself (``lazy=False``, or an async
+                session, whose objects are loaded with ``await obj.load_async()``).
+        """
+        name = f"{type(self).__name__}.{field.name}"
+        if getattr(self._client, "is_async", False):
+            raise NotLoadedError(f"{name} is not loaded: await obj.load_async() first (one request)")
         if not getattr(self.session, "lazy", True):
             raise NotLoadedError(
-                f"{type(self).__name__}.{field.name} is not loaded and the session has lazy=False: "
-                f"call .load() first (one request), or use {type(self).__name__}.get(id)"
+                f"{name} is not loaded and the session has lazy=False: call .load() first "
+                f"(one request: Client.{self._get_call().method}), or use {type(self).__name__}.get(id)"
             )
         meta = self._meta
         with _LOADING:
@@ -304,21 +325,6 @@ class Resource:
         """Response fields this version of the SDK does not know, by their wire names."""
         wire = self._meta.wire
         return _plan(type(self)).extra(wire) if wire is not None else {}
-
-    def load(self: R) -> R:
-        """Fetch the full body if the object does not hold it yet (one request, or none); returns it."""
-        if self._meta.state != FULL:
-            self._absorb(self._get_call(), full=True)
-        return self
-
-    def refresh(self: R) -> R:
-        """Fetch the entity again and take the answer as the object's state; returns the object.
-
-        Raises:
-            NotFoundError: the entity no longer exists.
-        """
-        self._absorb(self._get_call(), full=True)
-        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The object as the API's JSON (camelCase names; unknown fields included)."""
@@ -385,6 +391,21 @@ def _ref(cls: type[R], entity_id: str, client: Client | None) -> R:
 
 class Refreshable(Resource):
     """Can be fetched again (``load``, ``refresh``); sub-resources give their ``_get_call``."""
+
+    def load(self: R) -> R:
+        """Fetch the full body if the object does not hold it yet (one request, or none); returns it."""
+        if self._meta.state != FULL:
+            self._absorb(self._get_call(), full=True)
+        return self
+
+    def refresh(self: R) -> R:
+        """Fetch the entity again and take the answer as the object's state; returns the object.
+
+        Raises:
+            NotFoundError: the entity no longer exists.
+        """
+        self._absorb(self._get_call(), full=True)
+        return self
 
 
 class Retrievable(Refreshable):
