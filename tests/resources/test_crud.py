@@ -218,7 +218,9 @@ def test_organization_get_and_update(session: las.Session, las_emulator: object)
     assert Organization.get(organization_id, session=session).name == "Acme"
 
 
-def test_organization_me_is_the_callers_own(session: las.Session, las_emulator: object, api: Requests) -> None:
+def test_organization_me_is_the_callers_own(
+    session: las.Session, las_emulator: object, api: Requests
+) -> None:
     organization = Organization.me(session=session)
     assert organization.id == las_emulator.organization_id  # type: ignore[attr-defined]
     assert organization.loaded and api.calls == [("GET", "/organizations/me")]
