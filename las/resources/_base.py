@@ -197,10 +197,9 @@ class Resource:
         Raises:
             WireError: the body is not the contract's (callers turn it into InvalidResponseError).
         """
-        values = _plan(cls).values(data, client, skip_absent_lazy=not full)
         obj = cls.__new__(cls)
-        obj.__dict__.update(values)
-        obj.__dict__["_meta"] = _Meta(client, data, FULL if full else PARTIAL, info)
+        state = _plan(cls).values(data, client, not full, obj.__dict__)  # fills the new object
+        state["_meta"] = _Meta(client, data, FULL if full else PARTIAL, info)
         return obj
 
     @classmethod

@@ -207,9 +207,9 @@ class Plan:
         self.values = _compile(self)
 
     values: Callable[..., dict[str, Any]]
-    """``values(data, client, skip_absent_lazy=False)``: the Python values of a wire object, by
-    field name; with ``skip_absent_lazy``, lazy fields the body does not carry are left out (they
-    load later). Raises :class:`WireError` when ``data`` is not an object, lacks a required field
+    """``values(data, client, skip_absent_lazy=False, result=None)``: the Python values of a wire
+    object, by field name, written into ``result`` (a new dict when None) and returned; with
+    ``skip_absent_lazy``, lazy fields the body does not carry are left out (they load later). Raises :class:`WireError` when ``data`` is not an object, lacks a required field
     or has a mistyped one.
 
     It is generated once per class (as attrs generates ``__init__``): straight-line code, one
@@ -223,23 +223,37 @@ class Plan:
 def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
     """Generate ``plan.values`` (see :class:`Plan`); every value it uses is passed in, never text."""
     lines = [
-        "def values(data, client, skip_absent_lazy=False):",
+        "def values(data, client, skip_absent_lazy=False, result=None):",
         "    if type(data) is not dict:",
         "        raise WireError(f'expected a JSON object for {cls.__name__}, got {shown(data)}')",
-        "    result = {}",
+        "    if result is None:",
+        "        result = {}",
         "    get = data.get",
     ]
-    scope: dict[str, Any] = {"WireError": WireError, "shown": _shown, "cls": plan.cls}
+    scope: dict[str, Any] = {
+        "WireError": WireError,
+        "shown": _shown,
+        "cls": plan.cls,
+        "fromisoformat": datetime.fromisoformat,
+        "utc": timezone.utc,
+    }
     for index, field in enumerate(plan.eager):
         scope[f"f{index}"], scope[f"kept{index}"], scope[f"factory{index}"] = field, field.kept, field.factory
-        wire, name = repr(field.wire), repr(field.name)
-        kept = "" if field.kept is None else f"type(raw) in kept{index}"
+        wire, target = repr(field.wire), f"result[{field.name!r}]"
         lines.append(f"    raw = get({wire})")
         lines.append("    if raw is not None:")
         if field.kept is None:
-            lines.append(f"        result[{name}] = raw")
+            lines.append(f"        {target} = raw")
+        elif field.convert is _timestamp:  # the common case inline; anything else reports its field
+            lines.append("        try:")
+            lines.append("            raw = fromisoformat(raw)")
+            lines.append(f"            {target} = raw if raw.tzinfo is not None else raw.replace(tzinfo=utc)")
+            lines.append("        except (TypeError, ValueError):")
+            lines.append(f"            {target} = f{index}.value(raw, client)")
         else:
-            lines.append(f"        result[{name}] = raw if {kept} else f{index}.value(raw, client)")
+            lines.append(
+                f"        {target} = raw if type(raw) in kept{index} else f{index}.value(raw, client)"
+            )
         if field.required:
             lines.append("    else:")
             lines.append(
@@ -251,7 +265,7 @@ def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
                 lines.append(f"    elif not (skip_absent_lazy and {wire} not in data):")
             else:
                 lines.append("    else:")
-            lines.append(f"        result[{name}] = {default}")
+            lines.append(f"        {target} = {default}")
     lines.append("    return result")
     exec(compile("\n".join(lines), f"<plan of {plan.cls.__qualname__}>", "exec"), scope)
     return cast("Callable[..., dict[str, Any]]", scope["values"])
@@ -372,7 +386,7 @@ def _nested(cls: type[Any], value: Any, client: Any) -> Any:
         return build(value, client)
     plan = plan_of(cls)
     obj = object.__new__(cls)
-    obj.__dict__.update(plan.values(value, client))
+    plan.values(value, client, False, obj.__dict__)
     obj.__dict__[EXTRA_FIELD] = plan.extra(value)
     return obj
 
