@@ -2,7 +2,7 @@
 
 How a call becomes an object, and how an attribute read is answered::
 
-    Document.get(id)                      verb: a Call (which Client method, which arguments)
+    Document.get(id)                      verb: a ClientCall (which Client method, which arguments)
       -> execute(call, client)            the one place a resource sends a request
         -> Client.get_document(id)        the API (path, fields), then Session (HTTP)
       <- (JSON body, ResponseInfo)
@@ -26,7 +26,7 @@ A resource class says what it can do by what it inherits (stripe-python style)::
     class Document(Audited, Retrievable, Listable, Updatable, Deletable): ...
 
 Which :class:`las.Client` method does each capability is declared once per class, in
-``_operations``. Each verb is a :class:`Call` (``_call.py``: built without sending anything)
+``_operations``. Each verb is a :class:`ClientCall` (``_call.py``: built without sending anything)
 then ``_from_answer`` / ``_take_answer`` (building, no I/O), so an asynchronous twin is two lines
 around the same two halves::
 
@@ -50,14 +50,14 @@ from .. import ids
 from ..client import Client
 from ..exceptions import ClientException
 from ..session import Session
-from ._call import Call, NotSupportedError, execute, given, invalid
+from ._call import ClientCall, NotSupportedError, execute, given, invalid
 from ._collection import Collection, Page, list_filters
 from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
 from ._session import SessionLike, client_for
 
 __all__ = [
     "Audited",
-    "Call",
+    "ClientCall",
     "Collection",
     "Deletable",
     "Listable",
@@ -106,12 +106,12 @@ class Operations:
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
 
-    def call(self, owner: type[Any], operation: str, /, *args: Any, **kwargs: Any) -> Call:
-        """The Call of ``operation`` (``"get"``, ...) with these arguments."""
+    def call(self, owner: type[Any], operation: str, /, *args: Any, **kwargs: Any) -> ClientCall:
+        """The ClientCall of ``operation`` (``"get"``, ...) with these arguments."""
         method = getattr(self, operation)
         if method is None:
             raise NotSupportedError(f"the API has no way to {operation} a {owner.__name__}")
-        return Call(method.__name__, args, kwargs)
+        return ClientCall(method.__name__, args, kwargs)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -203,23 +203,25 @@ class Resource:
         return obj
 
     @classmethod
-    def _build(cls: type[R], call: Call, client: Client, *, full: bool = False) -> R:
+    def _build(cls: type[R], call: ClientCall, client: Client, *, full: bool = False) -> R:
         """Execute ``call`` and build the object from its answer (an async twin awaits the call)."""
         return cls._from_answer(call, *execute(call, client), client, full=full)
 
     @classmethod
-    def _from_answer(cls: type[R], call: Call, data: Any, info: Any, client: Client, *, full: bool) -> R:
+    def _from_answer(
+        cls: type[R], call: ClientCall, data: Any, info: Any, client: Client, *, full: bool
+    ) -> R:
         """Build the object from ``call``'s answer; a body that is not the contract's raises."""
         try:
             return cls._from_wire(data, client, full=full, info=info)
         except WireError as error:
             raise invalid(call, str(error), info) from None
 
-    def _absorb(self, call: Call, *, full: bool = False) -> None:
+    def _absorb(self, call: ClientCall, *, full: bool = False) -> None:
         """Execute ``call`` and take its answer as the object's new state."""
         self._take_answer(call, *execute(call, self._client), full=full)
 
-    def _take_answer(self, call: Call, data: Any, info: Any, *, full: bool) -> None:
+    def _take_answer(self, call: ClientCall, data: Any, info: Any, *, full: bool) -> None:
         """Take an answer as the object's new state: every field in one ``dict.update``."""
         meta = self._meta
         try:
@@ -243,7 +245,8 @@ class Resource:
             try:
                 value = decode_base64(raw)
             except WireError as error:
-                raise invalid(None, f"{type(self).__name__} {self.id!r} {field.wire}: {error}") from None
+                problem = f"{type(self).__name__} {self.id!r} {field.wire}: {error}"
+                raise invalid(None, problem, meta.last_response) from None
             self.__dict__[field.name] = value
             return value
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
@@ -261,7 +264,7 @@ class Resource:
         name = f"{type(self).__name__}.{field.name}"
         if getattr(self._client, "is_async", False):
             raise NotLoadedError(f"{name} is not loaded: await obj.load_async() first (one request)")
-        if not getattr(self.session, "lazy", True):
+        if not self.session.lazy:
             raise NotLoadedError(
                 f"{name} is not loaded and the session has lazy=False: call .load() first "
                 f"(one request: Client.{self._get_call().method}), or use {type(self).__name__}.get(id)"
@@ -284,7 +287,7 @@ class Resource:
             if mine:
                 cast(threading.Event, event).set()
 
-    def _get_call(self) -> Call:
+    def _get_call(self) -> ClientCall:
         raise NotSupportedError(
             f"the API has no way to get one {type(self).__name__}; find it with {type(self).__name__}.all()"
         )
@@ -410,7 +413,7 @@ class Refreshable(Resource):
 class Retrievable(Refreshable):
     """Can be got by id: ``Cls.get(id)`` (one request) and ``Cls.ref(id)`` (none until used)."""
 
-    def _get_call(self) -> Call:
+    def _get_call(self) -> ClientCall:
         return self._operations.call(type(self), "get", self._checked_id())
 
     @classmethod
@@ -513,7 +516,7 @@ class Updatable(Resource):
     _updatable: ClassVar[frozenset[str]] = frozenset()
     _clearable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
 
-    def _update_call(self, changes: dict[str, Any]) -> Call:
+    def _update_call(self, changes: dict[str, Any]) -> ClientCall:
         return self._operations.call(type(self), "update", self._checked_id(), **changes)
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -553,7 +556,7 @@ class Updatable(Resource):
 class Deletable(Resource):
     """Can be deleted: ``obj.delete()``."""
 
-    def _delete_call(self) -> Call:
+    def _delete_call(self) -> ClientCall:
         return self._operations.call(type(self), "delete", self._checked_id())
 
     def delete(self: R) -> R:

@@ -1,8 +1,9 @@
-"""A request as data, and the one place a resource executes one.
+"""A Client call as data, and the one place a resource executes one.
 
-A verb builds a :class:`Call` (which :class:`las.Client` method, which arguments) without
-sending anything; :func:`execute` sends it and returns the JSON and its response info. An
-asynchronous twin runs the same Call on an async client (``await call.run(client)``).
+A verb builds a :class:`ClientCall` (which :class:`las.Client` method, which arguments) without
+sending anything; :func:`execute` runs it through ``client.with_raw_response`` and returns the
+JSON and its :class:`las.ResponseInfo` (kept as ``obj.last_response``). An asynchronous twin
+runs the same ClientCall on an async client (``await call.run(client.with_raw_response)``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 import attrs
 
+from .._response import ResponseInfo
 from ..client import Client
 from ..exceptions import ClientException, InvalidResponseError
 
-__all__ = ["Call", "NotSupportedError", "execute", "given", "invalid"]
+__all__ = ["ClientCall", "NotSupportedError", "execute", "given", "invalid"]
 
 
 class NotSupportedError(ClientException, NotImplementedError):
@@ -28,9 +30,9 @@ def given(**arguments: Any) -> dict[str, Any]:
 
 
 @attrs.frozen
-class Call:
-    """One request as data: the :class:`las.Client` method and its arguments. Nothing is sent
-    until :meth:`run`, which returns what the client's method returns (a dict, or an awaitable)."""
+class ClientCall:
+    """A :class:`las.Client` method and its arguments. Nothing is sent until :meth:`run`, which
+    returns what the client's method returns (a dict, a RawResponse, or an awaitable of one)."""
 
     method: str
     args: tuple[Any, ...] = ()
@@ -40,17 +42,18 @@ class Call:
         return getattr(client, self.method)(*self.args, **self.kwargs)
 
 
-def execute(call: Call, client: Client) -> tuple[Any, Any]:
-    """Send ``call`` through ``client``: (the decoded JSON, the ResponseInfo or None)."""
-    return call.run(client), None
+def execute(call: ClientCall, client: Client) -> tuple[Any, ResponseInfo]:
+    """Send ``call`` through ``client``: (the decoded JSON, the ResponseInfo of its answer)."""
+    answer = call.run(client.with_raw_response)
+    return answer.data, answer.info
 
 
-def invalid(call: Call | None, problem: str, info: Any = None) -> InvalidResponseError:
-    """The error for an answer that is not the contract's (names the call and the problem)."""
+def invalid(call: ClientCall | None, problem: str, info: ResponseInfo | None) -> InvalidResponseError:
+    """The error for an answer that is not the contract's: the call, the request and the problem."""
     where = f"Client.{call.method}" if call is not None else "the API"
     return InvalidResponseError(
         f"{where} answered with a body that is not the contract's: {problem}",
-        status_code=getattr(info, "status", 200),
-        method=getattr(info, "method", call.method if call else "?"),
-        path=getattr(info, "path", ""),
+        status_code=info.status if info is not None else 200,
+        method=info.method if info is not None else "GET",
+        path=info.path if info is not None else "",
     )

@@ -1,7 +1,8 @@
 """Lists: one :class:`Page` at a time, or a lazy :class:`Collection` over every page.
 
-Every list of the SDK goes through :meth:`Collection._page` (items built by their class's
-builder) and :func:`las._pagination.iter_pages` (the one ``nextToken`` rule).
+Every list of the resource layer goes through :func:`las._pagination.iter_pages` (the one
+paginator: it checks each page and stops on a repeated ``nextToken``) and
+:meth:`Collection._page` (items built by their class's builder).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any, Generic, TypeVar, cast
 
 from .. import ids
 from .._pagination import iter_pages
+from .._response import RawResponse
 from ..client import Client
-from ._call import Call, NotSupportedError, execute, given, invalid
+from ._call import ClientCall, NotSupportedError, given, invalid
 from ._plan import WireError
 
 __all__ = ["Collection", "Page", "list_filters"]
@@ -157,48 +159,41 @@ class Collection(Generic[T]):
             raise ValueError(f"limit must be 0 or more, got {count}")
         return self._copy(_limit=count)
 
-    def _call(self, next_token: str | None, page_size: int | None) -> Call:
+    def _call(self, next_token: str | None, page_size: int | None) -> ClientCall:
         arguments = {**self._filters, **given(max_results=page_size, next_token=next_token)}
-        return Call(self._method.__name__, self._parents, arguments)
+        return ClientCall(self._method.__name__, self._parents, arguments)
 
-    def _page(self, call: Call, data: Any, info: Any) -> Page[T]:
-        """Build a page from a list answer (the only place list items are built)."""
-        key: str = self._method.items_key  # type: ignore[attr-defined]
-        items = data.get(key) if type(data) is dict else None
-        token = data.get("nextToken") if type(data) is dict else None
-        if type(items) is not list or not (token is None or type(token) is str):
-            raise invalid(
-                call, f"expected {{{key!r}: [...], 'nextToken': ...}}, got {str(data)[:80]!r}", info
-            )
-        build, client = self._cls._from_wire, self._client
+    def _page(self, call: ClientCall, answer: RawResponse[Any]) -> Page[T]:
+        """Build a page from an answer ``iter_pages`` checked (the only place list items are built)."""
+        data, info = answer.data, answer.info
+        build, client, key = self._cls._from_wire, self._client, self._method.items_key  # type: ignore[attr-defined]
         try:
-            objects = [build(item, client, info=info) for item in items]
+            objects = [build(item, client, info=info) for item in data[key]]
         except WireError as error:
             raise invalid(call, str(error), info) from None
-        return Page(objects, token or None, self, info)
+        return Page(objects, data.get("nextToken") or None, self, info)
 
     def list(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
         """One page (one request): ``page_size`` items from ``next_token`` (None: the first page)."""
         sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
-        call = sized._call(next_token, sized._page_size)
-        return sized._page(call, *execute(call, self._client))
+        return next(sized._pages(lambda seen: sized._page_size, next_token))
 
     def pages(self, *, next_token: str | None = None) -> Iterator[Page[T]]:
         """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
         yield from self._pages(lambda seen: self._page_size, next_token)
 
     def _pages(self, size: Callable[[int], int | None], next_token: str | None) -> Iterator[Page[T]]:
+        """Pages through the one paginator (it checks each page and stops on a repeated token)."""
         seen = 0
-        pages: list[Page[T]] = []
+        calls: list[ClientCall] = []
 
-        def fetch(token: str | None) -> Mapping[str, Any]:
-            call = self._call(token, size(seen))
-            data, info = execute(call, self._client)
-            pages.append(self._page(call, data, info))
-            return cast("Mapping[str, Any]", data)
+        def fetch(token: str | None) -> RawResponse[Any]:
+            calls.append(self._call(token, size(seen)))
+            return cast("RawResponse[Any]", calls[-1].run(self._client.with_raw_response))
 
-        for _ in iter_pages(fetch, next_token):
-            page = pages.pop()
+        key = self._method.items_key  # type: ignore[attr-defined]
+        for answer in iter_pages(fetch, next_token, items_key=key):
+            page = self._page(calls.pop(), answer)
             seen += len(page.items)
             yield page
 

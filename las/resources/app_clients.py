@@ -9,7 +9,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Call, Deletable, Listable, NotRetrievable, Operations, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["AppClient"]
@@ -76,4 +76,4 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
             name=name,
             description=description,
         )
-        return cls._build(Call("create_app_client", (), arguments), client_for(session))
+        return cls._build(ClientCall("create_app_client", (), arguments), client_for(session))

@@ -10,7 +10,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Audited, Call, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
+from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
 from ._session import SessionLike, client_for
 
 __all__ = ["Asset"]
@@ -55,7 +55,7 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             ContentTooLargeError: over the API's limit (before any upload).
         """
-        call = Call("create_asset", (content,), given(name=name, description=description))
+        call = ClientCall("create_asset", (content,), given(name=name, description=description))
         return cls._build(call, client_for(session))
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ..client import Client
 from ..content import Content
 from ._base import (
     Audited,
-    Call,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -136,7 +136,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             retention_in_days=retention_in_days,
         )
         # content: las.content.Content, what the Client reads
-        call = Call("create_document", (content, content_type), arguments)
+        call = ClientCall("create_document", (content, content_type), arguments)
         return cls._build(call, client_for(session))
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -244,7 +244,7 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
             retention_in_days=retention_in_days,
             contains_personally_identifiable_information=contains_personally_identifiable_information,
         )
-        return cls._build(Call("create_dataset", (), arguments), client_for(session))
+        return cls._build(ClientCall("create_dataset", (), arguments), client_for(session))
 
     def delete(self, *, delete_documents: bool = False) -> Dataset:
         """Delete the dataset.
@@ -256,7 +256,9 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             NotFoundError: it was already deleted.
         """
-        self._absorb(Call("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents}))
+        self._absorb(
+            ClientCall("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents})
+        )
         return self
 
     @property

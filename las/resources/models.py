@@ -11,7 +11,7 @@ from .. import ids
 from ..client import Client
 from ._base import (
     Audited,
-    Call,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -171,7 +171,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
         )
         sizes = (_size("width", width), _size("height", height))
-        call = Call("create_model", (*sizes, _field_config(field_config)), arguments)
+        call = ClientCall("create_model", (*sizes, _field_config(field_config)), arguments)
         return cls._build(call, client_for(session))
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,11 +229,11 @@ class DataBundle(Audited, Updatable, Deletable):
     summary: dict[str, Any] = attrs.field(factory=dict)
     datasets: list[Dataset] = attrs.field(factory=list)
 
-    def _update_call(self, changes: dict[str, Any]) -> Call:
-        return Call("update_data_bundle", self._path(), changes)
+    def _update_call(self, changes: dict[str, Any]) -> ClientCall:
+        return ClientCall("update_data_bundle", self._path(), changes)
 
-    def _delete_call(self) -> Call:
-        return Call("delete_data_bundle", self._path())
+    def _delete_call(self) -> ClientCall:
+        return ClientCall("delete_data_bundle", self._path())
 
     def _path(self) -> tuple[str, str]:
         return ids.require_id(ids.MODEL, self.model_id), self._checked_id()
@@ -264,7 +264,7 @@ class DataBundles(Collection[DataBundle]):
         """
         dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
         arguments = given(name=name, description=description)
-        call = Call("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
+        call = ClientCall("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
         return DataBundle._build(call, self._model._client)
 
 
@@ -319,7 +319,9 @@ class Prediction(NotRetrievable, Listable):
         document_id = ids.require_id(ids.DOCUMENT, document)
         model_id = ids.require_id(ids.MODEL, model)
         arguments = given(max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality)
-        return cls._build(Call("create_prediction", (document_id, model_id), arguments), client_for(session))
+        return cls._build(
+            ClientCall("create_prediction", (document_id, model_id), arguments), client_for(session)
+        )
 
     @property
     def document(self) -> Document:

@@ -9,7 +9,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Call, Operations, Retrievable, Updatable
+from ._base import ClientCall, Operations, Retrievable, Updatable
 from ._session import SessionLike, client_for
 
 __all__ = ["Organization"]
@@ -74,4 +74,4 @@ class Organization(Retrievable, Updatable):
 
             print(las.Organization.me().number_of_documents_created)
         """
-        return cls._build(Call("get_organization", ("me",)), client_for(session), full=True)
+        return cls._build(ClientCall("get_organization", ("me",)), client_for(session), full=True)

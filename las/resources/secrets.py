@@ -9,7 +9,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Call, Deletable, Listable, NotRetrievable, Operations, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Secret"]
@@ -50,5 +50,5 @@ class Secret(Audited, NotRetrievable, Listable, Updatable, Deletable):
             name, description: free text.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        call = Call("create_secret", (dict(data),), given(name=name, description=description))
+        call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
         return cls._build(call, client_for(session))

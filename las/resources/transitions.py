@@ -12,7 +12,7 @@ from .. import ids
 from ..client import Client
 from ._base import (
     Audited,
-    Call,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -108,7 +108,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
             timeout_in_seconds=timeout_in_seconds,
         )
-        return cls._build(Call("create_transition", (transition_type,), arguments), client_for(session))
+        return cls._build(ClientCall("create_transition", (transition_type,), arguments), client_for(session))
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result = {}
@@ -139,7 +139,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
 
     def execute(self) -> TransitionExecution:
         """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
-        call = Call("execute_transition", (self._checked_id(),))
+        call = ClientCall("execute_transition", (self._checked_id(),))
         return TransitionExecution._build(call, self._client)
 
 
@@ -167,8 +167,8 @@ class TransitionExecution(Refreshable):
     def _path(self) -> tuple[str, str]:
         return ids.require_id(ids.TRANSITION, self.transition_id), self._checked_id()
 
-    def _get_call(self) -> Call:
-        return Call("get_transition_execution", self._path())
+    def _get_call(self) -> ClientCall:
+        return ClientCall("get_transition_execution", self._path())
 
     @property
     def transition(self) -> Transition:
@@ -184,14 +184,14 @@ class TransitionExecution(Refreshable):
 
     def heartbeat(self) -> None:
         """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
-        execute(Call("send_heartbeat", self._path()), self._client)
+        execute(ClientCall("send_heartbeat", self._path()), self._client)
 
     def _end(
         self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
     ) -> TransitionExecution:
         error = {"message": message} if message is not None else None
         arguments = given(output=dict(output) if output is not None else None, error=error)
-        self._absorb(Call("update_transition_execution", (*self._path(), status), arguments))
+        self._absorb(ClientCall("update_transition_execution", (*self._path(), status), arguments))
         return self
 
     def succeed(self, output: Mapping[str, Any]) -> TransitionExecution:
@@ -236,5 +236,5 @@ class TransitionExecutions(Collection[TransitionExecution]):
             NotFoundError: no such execution.
         """
         execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
-        call = Call("get_transition_execution", (self._transition._checked_id(), execution_id))
+        call = ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))
         return TransitionExecution._build(call, self._transition._client, full=True)

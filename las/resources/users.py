@@ -8,7 +8,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Call, Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
 
 if TYPE_CHECKING:
@@ -58,4 +58,4 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
         """
         app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
         arguments = {"app_client_id": app_client_id, **given(name=name, avatar=avatar)}
-        return cls._build(Call("create_user", (email,), arguments), client_for(session))
+        return cls._build(ClientCall("create_user", (email,), arguments), client_for(session))

@@ -13,7 +13,7 @@ from .. import ids
 from ..client import Client
 from ._base import (
     Audited,
-    Call,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -122,7 +122,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             name=name,
             description=description,
         )
-        call = Call("create_workflow", (dict(specification),), arguments)
+        call = ClientCall("create_workflow", (dict(specification),), arguments)
         return cls._build(call, client_for(session))
 
     @property
@@ -137,7 +137,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
 
             execution = workflow.execute({"documentId": document.id}).wait(timeout=60)
         """
-        call = Call("execute_workflow", (self._checked_id(), dict(input)))
+        call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
         return WorkflowExecution._build(call, self._client)
 
 
@@ -168,11 +168,11 @@ class WorkflowExecution(Refreshable, Deletable):
     def _path(self) -> tuple[str, str]:
         return ids.require_id(ids.WORKFLOW, self.workflow_id), self._checked_id()
 
-    def _get_call(self) -> Call:
-        return Call("get_workflow_execution", self._path())
+    def _get_call(self) -> ClientCall:
+        return ClientCall("get_workflow_execution", self._path())
 
-    def _delete_call(self) -> Call:
-        return Call("delete_workflow_execution", self._path())
+    def _delete_call(self) -> ClientCall:
+        return ClientCall("delete_workflow_execution", self._path())
 
     @property
     def workflow(self) -> Workflow:
@@ -239,7 +239,7 @@ class WorkflowExecution(Refreshable, Deletable):
             InvalidIdError: ``transition`` is not a transition (before any request).
         """
         transition_id = ids.require_id(ids.TRANSITION, transition)
-        self._absorb(Call("update_workflow_execution", (*self._path(), transition_id)))
+        self._absorb(ClientCall("update_workflow_execution", (*self._path(), transition_id)))
         return self
 
     def fail(self) -> WorkflowExecution:
@@ -272,5 +272,5 @@ class WorkflowExecutions(Collection[WorkflowExecution]):
             NotFoundError: no such execution.
         """
         execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
-        call = Call("get_workflow_execution", (self._workflow._checked_id(), execution_id))
+        call = ClientCall("get_workflow_execution", (self._workflow._checked_id(), execution_id))
         return WorkflowExecution._build(call, self._workflow._client, full=True)
