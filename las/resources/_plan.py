@@ -31,6 +31,8 @@ from typing import Any, Union, cast
 
 import attrs
 
+from ..client import _camel as to_camel  # the one camelCase rule, owned by the Client
+
 __all__ = [
     "EXTRA_FIELD",
     "LAZY",
@@ -63,12 +65,6 @@ Convert = Callable[[Any, Any], Any]
 
 class WireError(ValueError):
     """A response value that is not what the contract declares (the message names where)."""
-
-
-def to_camel(name: str) -> str:
-    """``"number_of_data_bundles"`` -> ``"numberOfDataBundles"``."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def wire_name(cls: type[Any], field: str) -> str:

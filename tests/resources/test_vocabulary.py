@@ -132,3 +132,15 @@ def test_a_page_continues_on_its_own(documents: list[str], dataset: Dataset, api
 
 def test_pages_replaces_iter_pages() -> None:
     assert hasattr(Collection, "pages") and not hasattr(Collection, "iter_pages")
+
+
+LISTABLE = [cls for cls in RESOURCES if hasattr(cls, "all")]
+
+
+@pytest.mark.parametrize("cls", LISTABLE, ids=lambda cls: cls.__name__)
+def test_every_class_takes_a_with_options_session(cls: type, session: las.Session) -> None:
+    view = session.with_options(timeout=7, max_retries=1)
+    before = session.request_count
+    found = cls.all(session=view).first()  # type: ignore[attr-defined]
+    assert found is None or found.session is view
+    assert session.request_count - before == 1  # through the view, which shares the counter
