@@ -4,14 +4,16 @@ How a call becomes an object, and how an attribute read is answered::
 
     Document.get(id)                      verb: a ClientCall (which Client method, which arguments)
       -> execute(call, client)            the one place a resource sends a request
-        -> Client.get_document(id)        the API (path, fields), then Session (HTTP)
-      <- (JSON body, ResponseInfo)
+        -> client.with_raw_response       the API (path, fields), then Session (HTTP)
+             .get_document(id)
+      <- (JSON body, ResponseInfo)        the info is kept as obj.last_response
       -> Document._from_wire(body)        the one builder: the class's Plan (see _plan) checks and
                                           converts each field, once; a bad body raises
                                           InvalidResponseError, never half an object
     document.name                         a plain attribute: set by the builder, no code runs
     listed.content                        declared lazy(): absent from list answers, so the
                                           _Field descriptor runs -> load() -> one GET, once
+                                          (or NotLoadedError with session.lazy False)
     Document.ref(id).name                 a ref knows only its id: any field read -> load()
 
 An object is in one of three states (``obj.loaded`` is True in the last):
