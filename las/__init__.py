@@ -12,6 +12,7 @@ Three layers, each usable on its own:
 
 from ._pagination import paginate
 from ._response import RawResponse, ResponseInfo
+from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
@@ -40,7 +41,7 @@ from .resources import *  # noqa: F403 - the resource classes are the SDK's main
 from .resources import __all__ as _resources_all
 from .session import Session
 
-__version__ = "0.1.0"
+warn_if_installed_beside_another_las()
 
 __all__ = [
     "APIConnectionError",

@@ -29,6 +29,7 @@ from requests.adapters import HTTPAdapter
 from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Limits, Timeout, make_call, request_id
 from ._response import RawResponse, ResponseInfo
 from ._transport import BearerAuth, execute
+from ._version import __version__
 from .credentials import Credentials, read_credentials
 from .exceptions import SessionNotPicklableError
 
@@ -57,7 +58,7 @@ class _Shared:
         http.mount("http://", adapter)
         http.mount("https://", adapter)
         http.headers["Accept"] = "application/json"
-        http.headers["User-Agent"] = "las-python"
+        http.headers["User-Agent"] = f"las-python/{__version__}"
         return http
 
     def counted(self) -> None:
