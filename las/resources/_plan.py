@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import sys
 import threading
 import types
 import typing
@@ -85,6 +86,10 @@ _TIMESTAMP = re.compile(
 )
 
 
+# Python 3.10's fromisoformat reads "+00:00" but not "Z", the API's usual suffix.
+_ISO_Z_NEEDS_OFFSET = sys.version_info < (3, 11)
+
+
 def parse_timestamp(value: str) -> datetime:
     """An ISO 8601 timestamp of the contract as an aware datetime (UTC when it has no offset).
 
@@ -95,6 +100,8 @@ def parse_timestamp(value: str) -> datetime:
         WireError: not a timestamp.
     """
     try:
+        if _ISO_Z_NEEDS_OFFSET and value[-1:] == "Z":
+            value = value[:-1] + "+00:00"
         parsed = datetime.fromisoformat(value)
     except ValueError:
         parsed = _parse_timestamp_slowly(value)
@@ -242,6 +249,8 @@ def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
             lines.append(f"        {target} = raw")
         elif field.convert is _timestamp:  # the common case inline; anything else reports its field
             lines.append("        try:")
+            if _ISO_Z_NEEDS_OFFSET:
+                lines.append("            raw = raw[:-1] + '+00:00' if raw[-1:] == 'Z' else raw")
             lines.append("            raw = fromisoformat(raw)")
             lines.append(f"            {target} = raw if raw.tzinfo is not None else raw.replace(tzinfo=utc)")
             lines.append("        except (TypeError, ValueError):")
