@@ -203,19 +203,20 @@ class Plan:
             for field in attrs.fields(cls)
             if field.name != EXTRA_FIELD and field.init
         )
-        #: Fields built when an object is built (not lazy-and-absent, not base64 text).
+        #: Fields built with the object (bytes fields stay base64 text until read).
         self.eager = tuple(field for field in self.fields if not field.base64)
         self.known = frozenset(field.wire for field in self.fields)
         self.by_name = {field.name: field for field in self.fields}
         self.values = _compile(self)
 
     values: Callable[..., dict[str, Any]]
-    """``values(data, client, skip_absent_lazy=False, result=None)``: the Python values of a wire
-    object, by field name, written into ``result`` (a new dict when None) and returned; with
-    ``skip_absent_lazy``, lazy fields the body does not carry are left out (they load later). Raises :class:`WireError` when ``data`` is not an object, lacks a required field
-    or has a mistyped one.
+    """``values(data, client, skip_absent_lazy=False, result=None)``: the Python value of each
+    field of a wire object, by name, written into ``result`` (a new dict when None), which is
+    returned. With ``skip_absent_lazy``, lazy fields the body does not carry are left out (they
+    load later). Raises :class:`WireError` when ``data`` is not an object, lacks a required
+    field or has a mistyped one.
 
-    It is generated once per class (as attrs generates ``__init__``): straight-line code, one
+    It is generated once per class, as attrs generates ``__init__``: straight-line code, one
     block per field, costs about half of a loop over the fields, on every listed item."""
 
     def extra(self, data: Mapping[str, Any]) -> dict[str, Any]:
