@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import given as for_all
+from hypothesis import strategies as st
 
 from las.resources import (
     CompletedConfig,
@@ -14,6 +16,7 @@ from las.resources import (
     Document,
     ErrorConfig,
     FieldConfigEntry,
+    GroundTruthItem,
     Model,
     Organization,
     Prediction,
@@ -22,7 +25,7 @@ from las.resources import (
     Transition,
     Workflow,
 )
-from las.resources._plan import parse_timestamp, to_wire
+from las.resources._plan import WireError, parse_timestamp, to_wire
 
 
 def build(body: Any, cls: type[T]) -> T:
@@ -179,3 +182,52 @@ def test_organization_counters_are_attributes() -> None:
         Organization,
     )
     assert organization.number_of_models_allowed == 5
+
+
+# -- the generated builder against the plan it comes from, on arbitrary bodies -------------------
+
+TEXT = st.text(max_size=8)
+DOCUMENT_VALUES = {
+    "contentType": TEXT,
+    "consentId": TEXT,
+    "datasetId": TEXT,
+    "batchId": TEXT,
+    "createdBy": TEXT,
+    "retentionInDays": st.integers(),
+    "createdTime": st.datetimes(timezones=st.just(timezone.utc)).map(lambda moment: moment.isoformat()),
+    "groundTruth": st.lists(
+        st.fixed_dictionaries({"label": TEXT, "value": st.one_of(TEXT, st.booleans(), st.none())}), max_size=3
+    ),
+}
+
+
+@for_all(
+    st.dictionaries(st.sampled_from(sorted(DOCUMENT_VALUES)), st.none(), max_size=8).flatmap(
+        lambda chosen: st.fixed_dictionaries({key: DOCUMENT_VALUES[key] for key in chosen})
+    )
+)
+def test_the_builder_keeps_every_valid_value_and_defaults_the_rest(body: dict[str, Any]) -> None:
+    document = build({"documentId": f"las:document:{HEX}", **body}, Document)
+    assert document.to_dict() == {"documentId": f"las:document:{HEX}", **body}
+    assert document.content_type == body.get("contentType")
+    assert document.retention_in_days == body.get("retentionInDays")
+    assert document.ground_truth == [GroundTruthItem(**item) for item in body.get("groundTruth", [])]
+    created = body.get("createdTime")
+    assert document.created_time == (datetime.fromisoformat(created) if created else None)
+
+
+@for_all(
+    st.sampled_from(sorted(DOCUMENT_VALUES)),
+    st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.lists(st.integers(), max_size=2)),
+)
+def test_the_builder_refuses_a_value_of_another_type_naming_its_field(field: str, value: Any) -> None:
+    if field == "retentionInDays" and type(value) is int:
+        return  # the right type
+    if field == "groundTruth" and value == []:
+        return  # an empty list is valid
+    try:
+        build({"documentId": f"las:document:{HEX}", field: value}, Document)
+    except WireError as error:
+        assert field in str(error)
+    else:
+        raise AssertionError(f"{field}={value!r} was accepted")
