@@ -19,7 +19,7 @@ print(documents.exists())  # the same request: is there any?
 # A collection is lazy, so it has no truth value nor len(): say which cost you want.
 try:
     bool(documents)
-except TypeError as error:
+except las.InvalidArgumentError as error:
     print(error)
 
 for page in documents.pages():  # pages, when you want them

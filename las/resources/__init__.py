@@ -15,7 +15,7 @@ Calls use the default session (created from the environment on first use) unless
 ``session=``; objects remember their session and use it for their relationships and verbs.
 """
 
-from ._base import Collection, NotLoadedError, NotSupportedError, Page, Resource
+from ._base import Collection, InvalidArgumentError, NotLoadedError, NotSupportedError, Page, Resource
 from ._session import get_default_session, set_default_session, using_session
 from .app_clients import AppClient
 from .assets import Asset
@@ -35,7 +35,14 @@ from .secrets import Secret
 from .transitions import Transition, TransitionExecution, TransitionExecutions
 from .uploads import UploadError, UploadItem, UploadResult
 from .users import User
-from .workflows import CompletedConfig, ErrorConfig, Workflow, WorkflowExecution, WorkflowExecutions
+from .workflows import (
+    CompletedConfig,
+    ErrorConfig,
+    WaitTimeoutError,
+    Workflow,
+    WorkflowExecution,
+    WorkflowExecutions,
+)
 
 __all__ = [
     "AppClient",
@@ -50,6 +57,7 @@ __all__ = [
     "ErrorConfig",
     "FieldConfigEntry",
     "GroundTruthItem",
+    "InvalidArgumentError",
     "Log",
     "Model",
     "NotLoadedError",
@@ -68,6 +76,7 @@ __all__ = [
     "UploadItem",
     "UploadResult",
     "User",
+    "WaitTimeoutError",
     "Workflow",
     "WorkflowExecution",
     "WorkflowExecutions",

@@ -52,7 +52,7 @@ from .. import ids
 from ..client import Client
 from ..exceptions import ClientException
 from ..session import Session
-from ._call import ClientCall, NotSupportedError, execute, given, invalid
+from ._call import ClientCall, InvalidArgumentError, NotSupportedError, execute, given, invalid
 from ._collection import Collection, Page, list_filters
 from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
 from ._session import SessionLike, client_for
@@ -62,6 +62,7 @@ __all__ = [
     "ClientCall",
     "Collection",
     "Deletable",
+    "InvalidArgumentError",
     "Listable",
     "NotLoadedError",
     "NotRetrievable",
@@ -539,14 +540,14 @@ class Updatable(Resource):
         owner = cast(Any, self)
         unknown = sorted(set(changes) - owner._updatable)
         if unknown:
-            raise TypeError(
+            raise InvalidArgumentError(
                 f"{type(self).__name__}.update() cannot change {', '.join(unknown)}; "
                 f"it can change {', '.join(sorted(owner._updatable))}"
             )
         cleared = sorted(name for name, value in changes.items() if value is None)
         refused = [name for name in cleared if name not in owner._clearable]
         if refused:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{type(self).__name__}.update({refused[0]}=None): the API cannot clear {refused[0]}; "
                 f"only {', '.join(sorted(owner._clearable & owner._updatable)) or 'nothing'} can be set to None"
             )

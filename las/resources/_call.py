@@ -17,11 +17,18 @@ from .._response import ResponseInfo
 from ..client import Client
 from ..exceptions import ClientException, InvalidResponseError
 
-__all__ = ["ClientCall", "NotSupportedError", "execute", "given", "invalid"]
+__all__ = ["ClientCall", "InvalidArgumentError", "NotSupportedError", "execute", "given", "invalid"]
 
 
 class NotSupportedError(ClientException, NotImplementedError):
     """The API has no such operation for this class (e.g. getting one Secret by id)."""
+
+
+class InvalidArgumentError(ClientException, TypeError, ValueError):
+    """What the resource layer refuses before any request: an unknown filter or field, a null
+    the API cannot take, a shape the contract refuses, ``bool()`` or ``len()`` of a lazy
+    collection. Also a TypeError and a ValueError, as Python's own checks raise, so
+    ``except ValueError`` keeps working."""
 
 
 def given(**arguments: Any) -> dict[str, Any]:

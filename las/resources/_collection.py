@@ -15,7 +15,7 @@ from .. import ids
 from .._pagination import iter_pages
 from .._response import RawResponse
 from ..client import Client
-from ._call import ClientCall, NotSupportedError, given, invalid
+from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid
 from ._plan import WireError
 
 __all__ = ["Collection", "Page", "list_filters"]
@@ -37,7 +37,7 @@ def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, s
     unknown = sorted(set(filters) - set(allowed))
     if unknown:
         takes = ", ".join(f"{name}=" for name in allowed) or "no filters"
-        raise TypeError(f"{owner} takes {takes}; not {', '.join(unknown)}")
+        raise InvalidArgumentError(f"{owner} takes {takes}; not {', '.join(unknown)}")
     result: dict[str, Any] = {}
     for name, value in given(**filters).items():
         kind = allowed[name]
@@ -150,13 +150,13 @@ class Collection(Generic[T]):
     def page_size(self: C, count: int | None) -> C:
         """A collection that asks for ``count`` items per request."""
         if count is not None and count < 1:
-            raise ValueError(f"page_size must be 1 or more, got {count}")
+            raise InvalidArgumentError(f"page_size must be 1 or more, got {count}")
         return self._copy(_page_size=count)
 
     def limit(self: C, count: int | None) -> C:
         """A collection that stops after ``count`` items."""
         if count is not None and count < 0:
-            raise ValueError(f"limit must be 0 or more, got {count}")
+            raise InvalidArgumentError(f"limit must be 0 or more, got {count}")
         return self._copy(_limit=count)
 
     def _call(self, next_token: str | None, page_size: int | None) -> ClientCall:
@@ -230,13 +230,13 @@ class Collection(Generic[T]):
         return sum(1 for _ in self)
 
     def __bool__(self) -> bool:
-        raise TypeError(
+        raise InvalidArgumentError(
             "a Collection has no truth value (it is lazy): use .exists() (one request of one item) "
             "or .count() (iterates every page)"
         )
 
-    def __len__(self) -> int:
-        raise TypeError(
+    def __len__(self) -> int:  # a TypeError, which list(collection) passes over as a length hint
+        raise InvalidArgumentError(
             "a Collection has no len() (it is lazy): use .count(), which iterates every page, "
             "or .list() for one page"
         )

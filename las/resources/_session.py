@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from ..client import Client
 from ..session import Session
+from ._call import InvalidArgumentError
 
 __all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session", "using_session"]
 
@@ -60,7 +61,7 @@ def set_default_session(session: SessionLike | None) -> None:
     """
     global _default
     if session is not None and not isinstance(session, (Session, Client)):
-        raise TypeError(f"expected a las.Session or las.Client, got {type(session).__name__}")
+        raise InvalidArgumentError(f"expected a las.Session or las.Client, got {type(session).__name__}")
     if isinstance(session, Client):
         with _lock:
             _clients.setdefault(id(session.session), session)
@@ -101,7 +102,9 @@ def client_for(session: SessionLike | None = None) -> Client:
     if session is None:
         session = get_default_session()
     elif not isinstance(session, Session):
-        raise TypeError(f"session must be a las.Session or las.Client, got {type(session).__name__}")
+        raise InvalidArgumentError(
+            f"session must be a las.Session or las.Client, got {type(session).__name__}"
+        )
     with _lock:
         client = _clients.get(id(session))
         if client is None or client.session is not session:

@@ -15,6 +15,7 @@ from ._base import (
     ClientCall,
     Collection,
     Deletable,
+    InvalidArgumentError,
     Listable,
     Operations,
     Retrievable,
@@ -50,7 +51,9 @@ def ground_truth_items(ground_truth: GroundTruthLike) -> list[dict[str, Any]]:
     if isinstance(ground_truth, Mapping):
         items: list[Any] = [GroundTruthItem(label, value) for label, value in ground_truth.items()]
     elif isinstance(ground_truth, (str, bytes)):
-        raise TypeError("ground_truth must be a {label: value} dict or a list of items, not a string")
+        raise InvalidArgumentError(
+            "ground_truth must be a {label: value} dict or a list of items, not a string"
+        )
     else:
         items = list(ground_truth)
     return [to_wire(item) if isinstance(item, GroundTruthItem) else dict(item) for item in items]

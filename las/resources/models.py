@@ -14,6 +14,7 @@ from ._base import (
     ClientCall,
     Collection,
     Deletable,
+    InvalidArgumentError,
     Listable,
     NotRetrievable,
     Operations,
@@ -75,7 +76,7 @@ def _field_config(value: Any) -> dict[str, Any]:
         ValueError: an entry without a known ``type`` or a ``maxLength`` of 1 to 100.
     """
     if not isinstance(value, Mapping):
-        raise TypeError(
+        raise InvalidArgumentError(
             "field_config must be {label: FieldConfigEntry(type, max_length)} "
             f"(or the API's {{label: {{'type': ..., 'maxLength': ...}}}}), got {type(value).__name__}"
         )
@@ -83,14 +84,16 @@ def _field_config(value: Any) -> dict[str, Any]:
     for label, entry in value.items():
         wire = to_wire(entry)
         if not isinstance(label, str) or not isinstance(wire, dict):
-            raise TypeError(f"field_config[{label!r}] must be a FieldConfigEntry or a dict, got {entry!r}")
+            raise InvalidArgumentError(
+                f"field_config[{label!r}] must be a FieldConfigEntry or a dict, got {entry!r}"
+            )
         kind, length = wire.get("type"), wire.get("maxLength")
         if kind not in _FIELD_TYPES:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"field_config[{label!r}] type must be one of {', '.join(sorted(_FIELD_TYPES))}, got {kind!r}"
             )
         if type(length) is not int or not 1 <= length <= 100:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"field_config[{label!r}] maxLength must be an int from 1 to 100, got {length!r}"
             )
         result[label] = wire
@@ -101,7 +104,7 @@ def _preprocess_config(value: Any) -> dict[str, Any]:
     """The preprocess config as JSON, with the three fields the contract requires."""
     wire = to_wire(value)
     if not isinstance(wire, dict) or {"maxPages", "autoRotate", "imageQuality"} - set(wire):
-        raise ValueError(
+        raise InvalidArgumentError(
             "preprocess_config needs max_pages, auto_rotate and image_quality "
             f"(a PreprocessConfig), got {value!r}"
         )
@@ -110,7 +113,7 @@ def _preprocess_config(value: Any) -> dict[str, Any]:
 
 def _size(name: str, value: Any) -> int:
     if type(value) is not int or not 97 <= value <= 1921:
-        raise ValueError(f"{name} must be an int from 97 to 1921 pixels, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be an int from 97 to 1921 pixels, got {value!r}")
     return value
 
 

@@ -11,6 +11,7 @@ import attrs
 
 from .. import ids
 from ..client import Client
+from ..exceptions import ClientException
 from ._base import (
     Audited,
     ClientCall,
@@ -32,6 +33,7 @@ __all__ = [
     "FINAL_EXECUTION_STATUSES",
     "CompletedConfig",
     "ErrorConfig",
+    "WaitTimeoutError",
     "Workflow",
     "WorkflowExecution",
     "WorkflowExecutions",
@@ -47,6 +49,10 @@ FAILED_TRANSITION = "las:transition:commons-failed"
 """The built-in transition that ends an execution as failed."""
 EXECUTION_FILTERS = {"status": None, "sort_by": None, "order": None}
 """The filters of a list of executions (workflow and transition executions alike)."""
+
+
+class WaitTimeoutError(ClientException, TimeoutError):
+    """:meth:`WorkflowExecution.wait` gave up: the execution is still not final (a TimeoutError too)."""
 
 
 @attrs.define(slots=False, frozen=True)
@@ -215,7 +221,8 @@ class WorkflowExecution(Refreshable, Deletable):
             max_poll_interval: the longest wait between two polls.
 
         Raises:
-            TimeoutError: still not final after ``timeout`` seconds (the object holds the last status).
+            WaitTimeoutError: still not final after ``timeout`` seconds (a ``TimeoutError``; the
+                object holds the last status).
         """
         deadline = _monotonic() + timeout
         interval = poll_interval
@@ -225,7 +232,7 @@ class WorkflowExecution(Refreshable, Deletable):
                 return self
             remaining = deadline - _monotonic()
             if remaining <= 0:
-                raise TimeoutError(
+                raise WaitTimeoutError(
                     f"workflow execution {self.id} is still {self.status!r} after {timeout:g} seconds; "
                     "call wait() again to keep waiting, or pass a larger timeout"
                 )

@@ -206,3 +206,26 @@ def test_a_document_created_in_a_dataset_is_listed_by_dataset_object_or_id(
     document = dataset.documents.create(PDF)
     assert Document.all(dataset=dataset, session=session).first() == document
     assert Document.all(dataset=dataset.id, session=session).first() == document
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda document, session: document.update(dataset=None),
+        lambda document, session: document.update(content_type="image/png"),
+        lambda document, session: Document.all(status="x", session=session),
+        lambda document, session: Document.all(page_size=0, session=session),
+        lambda document, session: Model.create(300, 300, None, session=session),  # type: ignore[arg-type]
+        lambda document, session: Document.create(PDF, ground_truth="x", session=session),  # type: ignore[arg-type]
+        lambda document, session: Document.get(document.id, session="a token"),  # type: ignore[arg-type]
+    ],
+)
+def test_every_argument_the_resource_layer_refuses_is_a_client_exception(
+    refused: Callable[[Document, las.Session], Any], document: Document, session: las.Session, api: Requests
+) -> None:
+    api.clear()
+    with pytest.raises(las.InvalidArgumentError) as raised:
+        refused(document, session)
+    assert isinstance(raised.value, las.ClientException)
+    assert isinstance(raised.value, TypeError) and isinstance(raised.value, ValueError)
+    assert len(api) == 0

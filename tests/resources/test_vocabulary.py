@@ -92,11 +92,12 @@ def documents(las_emulator: Emulator, dataset: Dataset, session: las.Session) ->
 def test_a_collection_has_no_truth_value_nor_len_and_says_what_to_use(
     dataset: Dataset, api: Requests
 ) -> None:
-    with pytest.raises(TypeError, match=r"\.exists\(\).*\.count\(\)"):
+    with pytest.raises(las.InvalidArgumentError, match=r"\.exists\(\).*\.count\(\)"):
         bool(dataset.documents)
-    with pytest.raises(TypeError, match=r"\.count\(\)"):
+    with pytest.raises(las.InvalidArgumentError, match=r"\.count\(\)"):
         len(Document.all())
     assert len(api) == 0
+    assert list(Document.all()) == []  # list() still works: len() is only a hint to it
 
 
 def test_exists_costs_one_request_of_one_item(documents: list[str], dataset: Dataset, api: Requests) -> None:

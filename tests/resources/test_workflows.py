@@ -54,7 +54,7 @@ def test_execute_and_wait_returns_the_final_execution(session: las.Session, dock
 
 def test_wait_times_out_with_a_clear_message(session: las.Session, manual: Transition) -> None:
     execution = workflow_of(session, manual).execute({})
-    with pytest.raises(TimeoutError, match=r"still 'running' after 0\.05 seconds"):
+    with pytest.raises(las.WaitTimeoutError, match=r"still 'running' after 0\.05 seconds"):
         execution.wait(timeout=0.05, poll_interval=0.01)
 
 
