@@ -72,7 +72,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
     Create with :meth:`create`; get with ``Document.get(id)``; list with
     ``Document.all(dataset=..., consent=...)``. ``update`` changes ``ground_truth`` (``[]`` clears
-    it) or ``dataset``; the API cannot set either to null.
+    it), ``dataset`` or ``retention_in_days``; the API cannot set any of them to null.
 
     Lazy fields (left out of lists; reading one on a listed document loads it, once):
     ``content`` (bytes, decoded from base64 when read).
@@ -80,7 +80,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
     _id_field: ClassVar[str] = "document_id"
     _id_kind: ClassVar[str] = ids.DOCUMENT
-    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset"})
+    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset", "retention_in_days"})
     _clearable: ClassVar[frozenset[str]] = frozenset()
     _filters: ClassVar[Mapping[str, str | None]] = _DOCUMENT_FILTERS
     _operations: ClassVar[Operations] = Operations(
@@ -148,6 +148,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             result["ground_truth"] = ground_truth_items(changes["ground_truth"])
         if "dataset" in changes:
             result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset"])
+        if "retention_in_days" in changes:
+            result["retention_in_days"] = changes["retention_in_days"]
         return result
 
     @property

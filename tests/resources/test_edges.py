@@ -163,6 +163,16 @@ def test_none_sends_an_explicit_null_where_the_api_allows_it(
     assert dataset.description is None
 
 
+def test_document_update_changes_retention_in_days(
+    document: Document, api: Requests, session: las.Session
+) -> None:
+    api.clear()
+    document.update(retention_in_days=7)
+    assert [(request.method, request.json) for request in api.all] == [("PATCH", {"retentionInDays": 7})]
+    assert document.retention_in_days == 7
+    assert Document.get(document.id, session=session).retention_in_days == 7
+
+
 def test_an_empty_ground_truth_clears_it(document: Document) -> None:
     document.update(ground_truth=[])
     assert document.ground_truth == []
