@@ -1,0 +1,282 @@
+"""las.Worker against the emulator: draining, exactly-once completion through faults, counters."""
+
+from __future__ import annotations
+
+import collections
+import threading
+from typing import Any
+
+import pytest
+
+import las
+from las.testing import Emulator
+from tests.workers.conftest import (
+    heartbeats_for,
+    manual_transition,
+    recorded,
+    single_step_workflow,
+    wait_until,
+)
+
+pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
+
+
+def _executions(client: las.Client, events: list[dict[str, Any]]) -> tuple[str, str]:
+    """A manual transition in a one-step workflow, with one running execution per event."""
+    transition_id = manual_transition(client)
+    workflow_id = single_step_workflow(client, transition_id)
+    for event in events:
+        client.execute_workflow(workflow_id, event)
+    return transition_id, workflow_id
+
+
+def _statuses(client: las.Client, transition_id: str) -> collections.Counter[str]:
+    return collections.Counter(
+        execution["status"]
+        for execution in las.paginate(client.list_transition_executions, transition_id, max_results=100)
+    )
+
+
+def test_a_worker_drains_100_executions_exactly_once_through_faults(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, workflow_id = _executions(client, [{"n": n} for n in range(100)])
+    las_emulator.clear_requests()
+    calls: collections.Counter[int] = collections.Counter()
+    lock = threading.Lock()
+
+    def double(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        with lock:
+            calls[event["n"]] += 1
+            if sum(calls.values()) == 50:
+                las_emulator.expire_tokens()  # every token in use is refused from now on
+        return {"n": event["n"], "double": 2 * event["n"]}
+
+    las_emulator.fail_next(5, status=503, method="PATCH")
+    las_emulator.drop_next(5, method="PATCH")
+    las_emulator.fail_next(3, status=503, method="GET")
+    las_emulator.drop_next(3, method="GET")
+    las_emulator.fail_randomly(0.05, kinds=("status", "drop"), seed=7)
+    worker = las.Worker(
+        transition_id, double, client=client, concurrency=8, poll_interval=0, heartbeat_interval=1
+    )
+    counters = worker.run(until_idle=True, handle_signals=False)
+    las_emulator.clear_faults()
+
+    assert calls == {n: 1 for n in range(100)}  # the function ran once per execution
+    completions = recorded(las_emulator, "PATCH", status=200)
+    assert len(completions) == 100
+    assert set(completions.values()) == {1}  # the API recorded one completion each
+    patches = collections.Counter(r.status for r in las_emulator.requests if r.method == "PATCH")
+    assert patches[0] >= 5 and patches[503] >= 5  # the faults did hit completions
+    assert patches[400] == 0  # and no completion was ever sent to an ended execution
+    assert las_emulator.token_requests >= 2  # the expired token was replaced
+    assert (counters.taken, counters.succeeded, counters.superseded) == (100, 100, 0)
+    assert (counters.failed, counters.rejected, counters.retried, counters.released) == (0, 0, 0, 0)
+    assert _statuses(client, transition_id) == {"succeeded": 100}
+    outputs = {
+        execution["output"]["n"]: execution["output"]["double"]
+        for execution in las.paginate(client.list_workflow_executions, workflow_id, max_results=100)
+    }
+    assert outputs == {n: 2 * n for n in range(100)}
+
+
+def test_never_the_same_execution_twice_at_once_and_never_above_the_concurrency(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{"n": n} for n in range(30)])
+    in_hand: collections.Counter[int] = collections.Counter()
+    overlaps: list[int] = []
+    most = [0]
+    lock = threading.Lock()
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        with lock:
+            in_hand[event["n"]] += 1
+            if in_hand[event["n"]] > 1:
+                overlaps.append(event["n"])
+            most[0] = max(most[0], sum(in_hand.values()))
+        las_client.list_transition_executions(transition_id, status="running")  # some work on the wire
+        with lock:
+            in_hand[event["n"]] -= 1
+        return {}
+
+    worker = las.Worker(transition_id, work, client=client, concurrency=3, poll_interval=0)
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert overlaps == []
+    assert 1 <= most[0] <= 3
+    assert counters.taken == counters.succeeded == 30
+    assert set(recorded(las_emulator, "PATCH").values()) == {1}
+
+
+def test_counters_follow_the_outcomes(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(
+        client, [{"kind": kind} for kind in ("ok", "reject", "retry", "boom", "ok")]
+    )
+
+    def route(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        if event["kind"] == "reject":
+            raise las.Reject("not for this step")
+        if event["kind"] == "retry":
+            raise las.Retry("try later")
+        if event["kind"] == "boom":
+            raise RuntimeError("boom")
+        return {"ok": True}
+
+    counters = las.Worker(transition_id, route, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert counters == las.WorkerCounters(taken=5, succeeded=2, failed=1, rejected=1, retried=1)
+    assert _statuses(client, transition_id) == {"succeeded": 2, "failed": 1, "rejected": 1, "retry": 1}
+
+
+def test_an_execution_ended_elsewhere_is_counted_superseded(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+
+    def raced(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        [running] = las_client.list_transition_executions(transition_id, status="running")["executions"]
+        las_client.update_transition_execution(  # a human was faster
+            transition_id, running["executionId"], "rejected", error={"message": "by hand"}
+        )
+        return {"ok": True}
+
+    counters = las.Worker(transition_id, raced, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert (counters.taken, counters.succeeded, counters.superseded) == (1, 0, 1)
+    assert _statuses(client, transition_id) == {"rejected": 1}
+    assert list(recorded(las_emulator, "PATCH", status=200).values()) == [1]
+
+
+def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_again(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+    calls = []
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event)
+        las_emulator.fail_next(1, status=503, method="PATCH")
+        return {"ok": True}
+
+    worker = las.Worker(transition_id, work, client=client, poll_interval=0, patience=0)
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert len(calls) == 1
+    assert (counters.taken, counters.succeeded, counters.errors) == (1, 1, 1)
+    assert [r.status for r in las_emulator.requests if r.method == "PATCH"] == [503, 200]
+
+
+def test_listing_failures_are_counted_and_survived(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}, {}])
+    las_emulator.fail_next(2, status=500, method="GET", path="/transitions/{transitionId}/executions")
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert (counters.errors, counters.succeeded) == (2, 2)
+
+
+def test_each_execution_in_hand_gets_heartbeats(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}, {}])
+
+    def slow(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        running = las_client.list_transition_executions(transition_id, status="running")["executions"]
+        ids = [execution["executionId"] for execution in running]
+        wait_until(lambda: all(heartbeats_for(las_emulator, i) >= 3 for i in ids), what="3 heartbeats each")
+        return {}
+
+    counters = las.Worker(transition_id, slow, client=client, concurrency=2, heartbeat_interval=0.05).run(
+        until_idle=True, handle_signals=False
+    )
+    assert counters.succeeded == 2
+    assert counters.heartbeat_errors == 0
+    heartbeats = recorded(las_emulator, "POST", suffix="/heartbeats")
+    assert len(heartbeats) == 2 and min(heartbeats.values()) >= 3
+    refused = [r for r in las_emulator.requests if r.path.endswith("/heartbeats") and r.status != 204]
+    assert refused == []  # none raced a completion
+
+
+def test_stop_finishes_the_work_in_hand_and_takes_no_more(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{"n": n} for n in range(5)])
+    calls = []
+
+    def first_and_stop(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event["n"])
+        worker.stop()
+        return {"done": event["n"]}
+
+    worker = las.Worker(transition_id, first_and_stop, client=client, concurrency=1, poll_interval=0)
+    counters = worker.run(handle_signals=False)
+    assert len(calls) == 1
+    assert (counters.taken, counters.succeeded) == (1, 1)
+    assert _statuses(client, transition_id) == {"succeeded": 1, "running": 4}
+
+
+def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+    started, finish = threading.Event(), threading.Event()
+
+    def stuck(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        finish.wait(30)
+        return {"late": True}
+
+    worker = las.Worker(transition_id, stuck, client=client, poll_interval=0, grace_period=0)
+    stopper = threading.Thread(target=lambda: (started.wait(30), worker.stop()))
+    stopper.start()
+    counters = worker.run(handle_signals=False)
+    stopper.join()
+    assert (counters.taken, counters.released, counters.succeeded) == (1, 1, 0)
+    [execution] = client.list_transition_executions(transition_id)["executions"]
+    assert execution["status"] == "retry"
+    finish.set()  # the function returns late: its result is dropped, not sent
+    wait_until(
+        lambda: not [t for t in threading.enumerate() if t.name.startswith("las-worker:")], what="the task"
+    )
+    [patch] = [r for r in las_emulator.requests if r.method == "PATCH"]
+    assert patch.json["status"] == "retry"
+    assert patch.json["error"]["message"].startswith("released: the worker stopped")
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"concurrency": 0}, "concurrency"),
+        ({"heartbeat_interval": 60}, "heartbeat limit"),
+        ({"grace_period": -1}, "grace_period"),
+        ({"page_size": 0}, "page_size"),
+        ({"poll_interval": -1}, "poll_interval"),
+    ],
+)
+def test_bad_options_are_refused(client: las.Client, options: dict[str, Any], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        las.Worker("las:transition:" + "a" * 32, lambda c, e: {}, client=client, **options)
+
+
+@pytest.mark.parametrize("hostile", ["", ".", "..", "/", "%2F", "las:transition-execution:" + "a" * 32])
+def test_a_hostile_transition_id_is_refused_before_any_request(
+    client: las.Client, las_emulator: Emulator, hostile: str
+) -> None:
+    with pytest.raises(las.InvalidIdError, match="transition id"):
+        las.Worker(hostile, lambda c, e: {}, client=client)
+    assert las_emulator.requests == []
+
+
+def test_a_worker_cannot_run_twice_at_once(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}])
+    attempts: list[BaseException] = []
+
+    def nested(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        try:
+            worker.run(handle_signals=False)
+        except RuntimeError as error:
+            attempts.append(error)
+        return {}
+
+    worker = las.Worker(transition_id, nested, client=client, poll_interval=0)
+    worker.run(until_idle=True, handle_signals=False)
+    [error] = attempts
+    assert "already running" in str(error)
