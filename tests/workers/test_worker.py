@@ -280,3 +280,19 @@ def test_a_worker_cannot_run_twice_at_once(client: las.Client, las_emulator: Emu
     worker.run(until_idle=True, handle_signals=False)
     [error] = attempts
     assert "already running" in str(error)
+
+
+def test_run_puts_the_previous_signal_handlers_back(client: las.Client, las_emulator: Emulator) -> None:
+    import signal
+
+    transition_id, _ = _executions(client, [{}])
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+    seen = {}
+
+    def look(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        seen.update({number: signal.getsignal(number) for number in before})
+        return {}
+
+    las.Worker(transition_id, look, client=client, poll_interval=0).run(until_idle=True)
+    assert all(seen[number] is not before[number] for number in before)  # the worker's, while it ran
+    assert {number: signal.getsignal(number) for number in before} == before
