@@ -87,7 +87,7 @@ class Worker:
     Worker never holds one execution twice at a time, re-reads it right before calling the
     function (so a stale listing never runs ended work), calls the function at most once per
     execution, and delivers its completion through lost answers and 5xx by asking the API
-    whether the completion landed (see :mod:`las.workers._reporting`). So each execution ends
+    whether the completion landed (see :func:`las.workers.deliver`). So each execution ends
     with exactly one recorded status. Two Workers (or processes) on the same transition may
     both call the function for one execution; only one completion is recorded, but the
     function's own side effects happen twice: make them idempotent, or run one Worker per

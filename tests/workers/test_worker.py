@@ -296,3 +296,31 @@ def test_run_puts_the_previous_signal_handlers_back(client: las.Client, las_emul
     las.Worker(transition_id, look, client=client, poll_interval=0).run(until_idle=True)
     assert all(seen[number] is not before[number] for number in before)  # the worker's, while it ran
     assert {number: signal.getsignal(number) for number in before} == before
+
+
+def test_an_execution_ended_after_the_listing_is_not_run(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{"n": 0}, {"n": 1}])
+    first, second = client.list_transition_executions(
+        transition_id, status="running", sort_by="startTime", order="ascending"
+    )["executions"]
+    # The worker lists both; its read of the second is held back while the first one's
+    # function ends the second by hand, so the listing it took the second from is stale.
+    las_emulator.delay_next(
+        1, 2.0, method="GET", path=f"/transitions/{transition_id}/executions/{second['executionId']}"
+    )
+    calls = []
+
+    def end_the_other(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event["n"])
+        las_client.update_transition_execution(
+            transition_id, second["executionId"], "rejected", error={"message": "by hand"}
+        )
+        return {}
+
+    counters = las.Worker(transition_id, end_the_other, client=client, concurrency=2, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert calls == [first["input"]["n"]]
+    assert (counters.taken, counters.succeeded) == (1, 1)
+    patched = [r.path.rsplit("/", 1)[1] for r in las_emulator.requests if r.method == "PATCH"]
+    assert sorted(patched) == sorted([first["executionId"], second["executionId"]])  # one each
