@@ -16,6 +16,7 @@ from ._outcomes import (
     Retry,
     TransitionFunction,
     TransitionOutcome,
+    current_execution,
 )
 from ._reporting import Delivery, complete, deliver
 from ._worker import Worker, WorkerCounters
@@ -36,6 +37,7 @@ __all__ = [
     "Worker",
     "WorkerCounters",
     "complete",
+    "current_execution",
     "deliver",
     "transition_handler",
 ]

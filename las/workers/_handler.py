@@ -69,7 +69,7 @@ class TransitionHandler:
         log.info("running %s of %s", execution_id, transition_id)
         with Heartbeats(client, self.heartbeat_interval) as heartbeats:
             heartbeats.add(transition_id, execution_id)
-            completion, raised = run_function(self.function, client, execution.get("input") or {})
+            completion, raised = run_function(self.function, client, execution)
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             delivery = complete(client, transition_id, execution_id, completion, patience=self.patience)
         if not delivery.recorded:

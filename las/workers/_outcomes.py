@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final
 
@@ -33,6 +34,7 @@ __all__ = [
     "Retry",
     "TransitionFunction",
     "TransitionOutcome",
+    "current_execution",
     "run_function",
 ]
 
@@ -140,15 +142,40 @@ TransitionFunction = Callable[[Client, dict[str, Any]], Any]
 """A transition function: ``function(client, event) -> dict``, ``event`` being the execution's input."""
 
 
+_CURRENT: ContextVar[dict[str, Any] | None] = ContextVar("las_current_execution", default=None)
+
+
+def current_execution() -> dict[str, Any]:
+    """The transition execution whose function is running in this thread, as the API showed it
+    when it was taken (``executionId``, ``transitionId``, ``input``, ...).
+
+    Use its ``executionId`` to make the function's side effects idempotent (see docs/workers.md).
+
+    Raises:
+        RuntimeError: called outside a function run by ``transition_handler`` or ``Worker``.
+    """
+    execution = _CURRENT.get()
+    if execution is None:
+        raise RuntimeError(
+            "no transition execution is being processed here: current_execution() works inside a "
+            "function run by @las.transition_handler or las.Worker"
+        )
+    return execution
+
+
 def run_function(
-    function: TransitionFunction, client: Client, event: dict[str, Any]
+    function: TransitionFunction, client: Client, execution: dict[str, Any]
 ) -> tuple[Completion, Exception | None]:
-    """Call ``function(client, event)``; the completion its result means, and the exception it
-    raised (None when it returned or raised a :class:`TransitionOutcome`)."""
+    """Call ``function(client, execution["input"])`` (with :func:`current_execution` set);
+    the completion its result means, and the exception it raised (None when it returned or
+    raised a :class:`TransitionOutcome`)."""
+    token = _CURRENT.set(execution)
     try:
-        result = function(client, event)
+        result = function(client, execution.get("input") or {})
     except TransitionOutcome as outcome:
         return completion_for_exception(outcome), None
     except Exception as error:
         return completion_for_exception(error), error
+    finally:
+        _CURRENT.reset(token)
     return completion_for_result(result), None

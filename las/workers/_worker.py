@@ -326,7 +326,7 @@ class Worker:
                     self._counts["taken"] += 1
             heartbeats.add(transition_id, execution_id)
             if completion is None:
-                completion, raised = run_function(self.function, self.client, current.get("input") or {})
+                completion, raised = run_function(self.function, self.client, current)
                 if raised is not None:
                     log.warning("the function failed on %s", execution_id, exc_info=raised)
             with self._condition:

@@ -12,7 +12,7 @@ import pytest
 
 import las
 from las.testing import Emulator
-from las.workers import MAX_ERROR_MESSAGE_LENGTH, MissingExecutionError
+from las.workers import MAX_ERROR_MESSAGE_LENGTH, MissingExecutionError, current_execution
 from tests.workers.conftest import (
     Platform,
     docker_transition,
@@ -320,3 +320,14 @@ def test_a_failing_container_exits_with_an_error_after_marking_the_execution_fai
 def test_the_heartbeat_thread_ends_with_the_function(client: las.Client, las_emulator: Emulator) -> None:
     _run_workflow(client, las_emulator, lambda c, e: {}, {}, heartbeat_interval=0.05)
     assert "las-heartbeats" not in [thread.name for thread in threading.enumerate()]
+
+
+def test_the_function_knows_which_execution_it_runs(client: las.Client, las_emulator: Emulator) -> None:
+    seen = []
+
+    def look(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        seen.append(current_execution()["executionId"])
+        return {}
+
+    _, platform, _ = _run_workflow(client, las_emulator, look, {})
+    assert seen == platform.runs

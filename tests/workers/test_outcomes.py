@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import las
-from las.workers import MAX_ERROR_MESSAGE_LENGTH, Completion
+from las.workers import MAX_ERROR_MESSAGE_LENGTH, Completion, current_execution
 from las.workers._outcomes import completion_for_exception, completion_for_result, run_function, truncate
 
 
@@ -55,13 +55,27 @@ def test_run_function_reports_what_was_raised_except_outcomes() -> None:
     def rejecting(client: las.Client, event: dict[str, object]) -> dict[str, object]:
         raise las.Reject("no")
 
-    completion, raised = run_function(broken, None, {})  # type: ignore[arg-type]
+    completion, raised = run_function(broken, None, {"input": {}})  # type: ignore[arg-type]
     assert (completion.status, raised) == ("failed", error)
     assert completion.error_message is not None and completion.error_message.startswith("ValueError: bad\n")
-    assert run_function(rejecting, None, {}) == (Completion("rejected", error_message="no"), None)  # type: ignore[arg-type]
+    assert run_function(rejecting, None, {"input": {}}) == (Completion("rejected", error_message="no"), None)  # type: ignore[arg-type]
 
 
 def test_outcomes_survive_pickling() -> None:
     for outcome in (las.Reject("not an invoice"), las.Retry("the ERP is down")):
         copy = pickle.loads(pickle.dumps(outcome))
         assert (type(copy), copy.reason) == (type(outcome), outcome.reason)
+
+
+def test_current_execution_is_set_only_while_the_function_runs() -> None:
+    seen = []
+
+    def look(client: las.Client, event: dict[str, object]) -> dict[str, object]:
+        seen.append(current_execution())
+        return {}
+
+    execution = {"executionId": "las:transition-execution:" + "a" * 32, "input": {"n": 1}}
+    run_function(look, None, execution)  # type: ignore[arg-type]
+    assert seen == [execution]
+    with pytest.raises(RuntimeError, match="inside a function run by"):
+        current_execution()

@@ -10,6 +10,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from las.workers import current_execution
 from tests.workers.conftest import (
     heartbeats_for,
     manual_transition,
@@ -324,3 +325,39 @@ def test_an_execution_ended_after_the_listing_is_not_run(client: las.Client, las
     assert (counters.taken, counters.succeeded) == (1, 1)
     patched = [r.path.rsplit("/", 1)[1] for r in las_emulator.requests if r.method == "PATCH"]
     assert sorted(patched) == sorted([first["executionId"], second["executionId"]])  # one each
+
+
+def test_each_function_call_knows_its_execution(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{"n": n} for n in range(6)])
+    seen: dict[int, str] = {}
+
+    def look(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        execution = current_execution()
+        assert execution["input"] == event
+        seen[event["n"]] = execution["executionId"]
+        return {}
+
+    las.Worker(transition_id, look, client=client, concurrency=3, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    by_id = {
+        execution["executionId"]: execution["input"]["n"]
+        for execution in client.list_transition_executions(transition_id)["executions"]
+    }
+    assert {n: by_id[execution_id] for n, execution_id in seen.items()} == {n: n for n in range(6)}
+
+
+def test_failing_heartbeats_are_counted(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}])
+    path = "/transitions/{transitionId}/executions/{executionId}/heartbeats"
+    las_emulator.fail_next(2, status=404, method="POST", path=path)
+
+    def slow(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        execution_id = current_execution()["executionId"]
+        wait_until(lambda: heartbeats_for(las_emulator, execution_id) >= 1, what="a heartbeat through")
+        return {}
+
+    counters = las.Worker(transition_id, slow, client=client, heartbeat_interval=0.05).run(
+        until_idle=True, handle_signals=False
+    )
+    assert (counters.heartbeat_errors, counters.succeeded) == (2, 1)
