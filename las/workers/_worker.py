@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Any
 
 from .. import ids
+from .._pagination import iter_pages
 from ..client import Client
 from ..exceptions import NotFoundError
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
@@ -261,11 +262,15 @@ class Worker:
                 self._condition.wait(timeout=seconds)
 
     def _poll(self, free: int) -> list[str]:
-        """Ids of up to ``free`` running executions not in hand, oldest first."""
-        found: list[str] = []
-        next_token: str | None = None
-        while len(found) < free:
-            page = self.client.list_transition_executions(
+        """Ids of up to ``free`` running executions not in hand, oldest first.
+
+        An item without a transition-execution id is skipped, and a listing that repeats a
+        ``nextToken`` ends the poll (with a warning): answers outside the contract never make
+        the worker request a strange path or loop forever.
+        """
+
+        def fetch(next_token: str | None) -> dict[str, Any]:
+            return self.client.list_transition_executions(
                 self.transition_id,
                 status="running",
                 sort_by="startTime",
@@ -273,21 +278,32 @@ class Worker:
                 max_results=self.page_size,
                 next_token=next_token,
             )
-            with self._condition:
-                for item in page.get("executions") or []:
-                    execution_id = item.get("executionId")
-                    if (
-                        isinstance(execution_id, str)
-                        and execution_id not in self._tasks
-                        and execution_id not in self._ended
-                        and execution_id not in found
-                    ):
-                        found.append(execution_id)
-                        if len(found) == free:
-                            break
-            next_token = page.get("nextToken")
-            if not next_token:
+
+        found: list[str] = []
+        tokens: set[str] = set()
+        for page in iter_pages(fetch):
+            items = page.get("executions")
+            for item in items if isinstance(items, list) else []:
+                execution_id = item.get("executionId") if isinstance(item, dict) else None
+                if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
+                    log.warning("skipping a listed execution without a valid id: %.100r", item)
+                    continue
+                with self._condition:
+                    if execution_id in self._tasks or execution_id in self._ended or execution_id in found:
+                        continue
+                found.append(str(execution_id))
+                if len(found) == free:
+                    return found
+            token = page.get("nextToken")
+            if token in tokens:
+                log.warning(
+                    "the listing of %s repeated nextToken %.60r; polling again later",
+                    self.transition_id,
+                    token,
+                )
                 break
+            if isinstance(token, str):
+                tokens.add(token)
         return found
 
     def _start(self, execution_id: str) -> None:

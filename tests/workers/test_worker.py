@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import threading
 from typing import Any
 
@@ -361,3 +362,55 @@ def test_failing_heartbeats_are_counted(client: las.Client, las_emulator: Emulat
         until_idle=True, handle_signals=False
     )
     assert (counters.heartbeat_errors, counters.succeeded) == (2, 1)
+
+
+def _listing(transition_id: str, executions: list[Any], next_token: str | None) -> bytes:
+    return json.dumps(
+        {"executions": executions, "nextToken": next_token, "transitionId": transition_id}
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "hostile", ["", ".", "..", "/", "%2F", "../../documents", None, 7, "las:document:" + "a" * 32]
+)
+def test_a_listed_id_that_is_not_an_execution_id_is_never_requested(
+    client: las.Client, las_emulator: Emulator, hostile: Any
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+    listing = f"/transitions/{transition_id}/executions"
+    items = [{"executionId": hostile, "status": "running", "input": {}}, "not an object"]
+    las_emulator.fail_next(
+        1, status=200, method="GET", path=listing, body=_listing(transition_id, items, None)
+    )
+    las_emulator.clear_requests()
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert counters == las.WorkerCounters()  # that poll found nothing to take
+    assert [(r.method, r.path) for r in las_emulator.requests if r.path != "/token"] == [("GET", listing)]
+
+
+def test_a_listing_that_repeats_its_token_ends_the_poll(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}])
+    listing = f"/transitions/{transition_id}/executions"
+    again = _listing(transition_id, [], "same-token")
+    las_emulator.fail_next(2, status=200, method="GET", path=listing, body=again)
+    las_emulator.clear_requests()
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    listings = [r.query.get("nextToken") for r in las_emulator.requests if r.path == listing]
+    assert listings == [None, ["same-token"]]  # the repeat ended the poll instead of looping
+    assert counters == las.WorkerCounters()
+
+
+def test_an_html_listing_is_an_error_survived(client: las.Client, las_emulator: Emulator) -> None:
+    transition_id, _ = _executions(client, [{}])
+    listing = f"/transitions/{transition_id}/executions"
+    las_emulator.fail_next(
+        1, status=200, method="GET", path=listing, body=b"<html>proxy</html>", content_type="text/html"
+    )
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+        until_idle=True, handle_signals=False
+    )
+    assert (counters.errors, counters.succeeded) == (1, 1)
