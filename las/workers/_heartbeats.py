@@ -68,10 +68,11 @@ class Heartbeats:
         self._thread: threading.Thread | None = None
 
     def add(self, transition_id: str, execution_id: str) -> None:
-        """Start beating for this execution: the first heartbeat goes out at once."""
+        """Start beating for this execution: the first heartbeat goes out at once (nothing
+        happens once these Heartbeats are closed)."""
         with self._condition:
             if self._closed:
-                raise RuntimeError("these Heartbeats are closed; make a new one")
+                return
             self._due[(transition_id, execution_id)] = 0.0
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="las-heartbeats", daemon=True)

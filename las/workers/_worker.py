@@ -105,7 +105,8 @@ class Worker:
         function: ``function(client, event) -> dict``; ``event`` is the execution's input.
         client: the client to use (``las.Client()`` by default).
         concurrency: executions processed at the same time (threads).
-        poll_interval: seconds between polls when there is nothing to take.
+        poll_interval: seconds between polls when there is nothing to take (an execution
+            leaving the worker's hands also starts a poll).
         heartbeat_interval: seconds between heartbeats, below the API's 60-second limit.
         grace_period: seconds a stop waits for executions in hand; None waits for them all.
         patience: seconds to keep trying to record a completion through 5xx and lost answers.
@@ -133,8 +134,10 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
-        if poll_interval < 0:
-            raise ValueError(f"poll_interval must be 0 or more seconds, got {poll_interval!r}")
+        if not poll_interval > 0:
+            raise ValueError(
+                f"poll_interval must be above 0 seconds (an idle worker would flood the API), got {poll_interval!r}"
+            )
         if grace_period is not None and grace_period < 0:
             raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
         if not 1 <= page_size <= 1000:
@@ -153,6 +156,7 @@ class Worker:
         self._condition = threading.Condition(threading.RLock())
         self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
         self._tasks: dict[str, _Task] = {}
+        self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._ended: OrderedDict[str, None] = OrderedDict()
         self._undelivered: dict[str, Completion] = {}
         self._heartbeats: Heartbeats | None = None
@@ -241,24 +245,26 @@ class Worker:
                     return
                 free = self.concurrency - len(self._tasks)
                 busy = bool(self._tasks)
+                departures = self._departures
             try:
                 found = self._poll(free)
             except Exception as error:
                 self._count("errors")
                 log.warning("listing the running executions of %s failed: %s", self.transition_id, error)
-                self._wait(self.poll_interval)
+                self._wait(self.poll_interval, departures)
                 continue
             for execution_id in found:
                 self._start(execution_id)
             if not found:
                 if until_idle and not busy:
                     return
-                self._wait(self.poll_interval)
+                self._wait(self.poll_interval, departures)
 
-    def _wait(self, seconds: float) -> None:
-        """Sleep up to ``seconds``; a stop or an execution leaving the worker's hands wakes it."""
+    def _wait(self, seconds: float, departures: int) -> None:
+        """Sleep up to ``seconds``, unless stopped or an execution has left the worker's hands
+        since ``departures`` was read (then poll again at once: there is a free slot)."""
         with self._condition:
-            if not self._stopping:
+            if not self._stopping and self._departures == departures:
                 self._condition.wait(timeout=seconds)
 
     def _poll(self, free: int) -> list[str]:
@@ -360,6 +366,7 @@ class Worker:
             heartbeats.remove(transition_id, execution_id)
             with self._condition:
                 self._tasks.pop(execution_id, None)
+                self._departures += 1
                 self._condition.notify_all()
 
     def _deliver(self, execution_id: str, completion: Completion) -> Delivery | None:

@@ -60,7 +60,7 @@ def test_a_worker_drains_100_executions_exactly_once_through_faults(
     las_emulator.drop_next(3, method="GET")
     las_emulator.fail_randomly(0.05, kinds=("status", "drop"), seed=7)
     worker = las.Worker(
-        transition_id, double, client=client, concurrency=8, poll_interval=0, heartbeat_interval=1
+        transition_id, double, client=client, concurrency=8, poll_interval=0.05, heartbeat_interval=1
     )
     counters = worker.run(until_idle=True, handle_signals=False)
     las_emulator.clear_faults()
@@ -103,7 +103,7 @@ def test_never_the_same_execution_twice_at_once_and_never_above_the_concurrency(
             in_hand[event["n"]] -= 1
         return {}
 
-    worker = las.Worker(transition_id, work, client=client, concurrency=3, poll_interval=0)
+    worker = las.Worker(transition_id, work, client=client, concurrency=3, poll_interval=0.05)
     counters = worker.run(until_idle=True, handle_signals=False)
     assert overlaps == []
     assert 1 <= most[0] <= 3
@@ -125,7 +125,7 @@ def test_counters_follow_the_outcomes(client: las.Client, las_emulator: Emulator
             raise RuntimeError("boom")
         return {"ok": True}
 
-    counters = las.Worker(transition_id, route, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, route, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert counters == las.WorkerCounters(taken=5, succeeded=2, failed=1, rejected=1, retried=1)
@@ -144,7 +144,7 @@ def test_an_execution_ended_elsewhere_is_counted_superseded(
         )
         return {"ok": True}
 
-    counters = las.Worker(transition_id, raced, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, raced, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.taken, counters.succeeded, counters.superseded) == (1, 0, 1)
@@ -163,7 +163,7 @@ def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_a
         las_emulator.fail_next(1, status=503, method="PATCH")
         return {"ok": True}
 
-    worker = las.Worker(transition_id, work, client=client, poll_interval=0, patience=0)
+    worker = las.Worker(transition_id, work, client=client, poll_interval=0.05, patience=0)
     counters = worker.run(until_idle=True, handle_signals=False)
     assert len(calls) == 1
     assert (counters.taken, counters.succeeded, counters.errors) == (1, 1, 1)
@@ -173,7 +173,7 @@ def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_a
 def test_listing_failures_are_counted_and_survived(client: las.Client, las_emulator: Emulator) -> None:
     transition_id, _ = _executions(client, [{}, {}])
     las_emulator.fail_next(2, status=500, method="GET", path="/transitions/{transitionId}/executions")
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.errors, counters.succeeded) == (2, 2)
@@ -208,7 +208,7 @@ def test_stop_finishes_the_work_in_hand_and_takes_no_more(client: las.Client, la
         worker.stop()
         return {"done": event["n"]}
 
-    worker = las.Worker(transition_id, first_and_stop, client=client, concurrency=1, poll_interval=0)
+    worker = las.Worker(transition_id, first_and_stop, client=client, concurrency=1, poll_interval=0.05)
     counters = worker.run(handle_signals=False)
     assert len(calls) == 1
     assert (counters.taken, counters.succeeded) == (1, 1)
@@ -226,7 +226,7 @@ def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
         finish.wait(30)
         return {"late": True}
 
-    worker = las.Worker(transition_id, stuck, client=client, poll_interval=0, grace_period=0)
+    worker = las.Worker(transition_id, stuck, client=client, poll_interval=0.05, grace_period=0)
     stopper = threading.Thread(target=lambda: (started.wait(30), worker.stop()))
     stopper.start()
     counters = worker.run(handle_signals=False)
@@ -250,7 +250,7 @@ def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
         ({"heartbeat_interval": 60}, "heartbeat limit"),
         ({"grace_period": -1}, "grace_period"),
         ({"page_size": 0}, "page_size"),
-        ({"poll_interval": -1}, "poll_interval"),
+        ({"poll_interval": 0}, "poll_interval"),
     ],
 )
 def test_bad_options_are_refused(client: las.Client, options: dict[str, Any], problem: str) -> None:
@@ -278,7 +278,7 @@ def test_a_worker_cannot_run_twice_at_once(client: las.Client, las_emulator: Emu
             attempts.append(error)
         return {}
 
-    worker = las.Worker(transition_id, nested, client=client, poll_interval=0)
+    worker = las.Worker(transition_id, nested, client=client, poll_interval=0.05)
     worker.run(until_idle=True, handle_signals=False)
     [error] = attempts
     assert "already running" in str(error)
@@ -295,7 +295,7 @@ def test_run_puts_the_previous_signal_handlers_back(client: las.Client, las_emul
         seen.update({number: signal.getsignal(number) for number in before})
         return {}
 
-    las.Worker(transition_id, look, client=client, poll_interval=0).run(until_idle=True)
+    las.Worker(transition_id, look, client=client, poll_interval=0.05).run(until_idle=True)
     assert all(seen[number] is not before[number] for number in before)  # the worker's, while it ran
     assert {number: signal.getsignal(number) for number in before} == before
 
@@ -319,7 +319,7 @@ def test_an_execution_ended_after_the_listing_is_not_run(client: las.Client, las
         )
         return {}
 
-    counters = las.Worker(transition_id, end_the_other, client=client, concurrency=2, poll_interval=0).run(
+    counters = las.Worker(transition_id, end_the_other, client=client, concurrency=2, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert calls == [first["input"]["n"]]
@@ -338,7 +338,7 @@ def test_each_function_call_knows_its_execution(client: las.Client, las_emulator
         seen[event["n"]] = execution["executionId"]
         return {}
 
-    las.Worker(transition_id, look, client=client, concurrency=3, poll_interval=0).run(
+    las.Worker(transition_id, look, client=client, concurrency=3, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     by_id = {
@@ -383,7 +383,7 @@ def test_a_listed_id_that_is_not_an_execution_id_is_never_requested(
         1, status=200, method="GET", path=listing, body=_listing(transition_id, items, None)
     )
     las_emulator.clear_requests()
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert counters == las.WorkerCounters()  # that poll found nothing to take
@@ -396,7 +396,7 @@ def test_a_listing_that_repeats_its_token_ends_the_poll(client: las.Client, las_
     again = _listing(transition_id, [], "same-token")
     las_emulator.fail_next(2, status=200, method="GET", path=listing, body=again)
     las_emulator.clear_requests()
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     listings = [r.query.get("nextToken") for r in las_emulator.requests if r.path == listing]
@@ -410,7 +410,23 @@ def test_an_html_listing_is_an_error_survived(client: las.Client, las_emulator: 
     las_emulator.fail_next(
         1, status=200, method="GET", path=listing, body=b"<html>proxy</html>", content_type="text/html"
     )
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.errors, counters.succeeded) == (1, 1)
+
+
+def test_a_free_slot_starts_the_next_poll_without_waiting_the_poll_interval(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{"n": n} for n in range(12)])
+    worker = las.Worker(transition_id, lambda c, e: {}, client=client, concurrency=2, poll_interval=3600)
+    runner = threading.Thread(
+        target=worker.run, kwargs={"until_idle": True, "handle_signals": False}, daemon=True
+    )
+    runner.start()
+    runner.join(timeout=60)  # an hour-long poll interval: only wake-ups can finish it
+    alive = runner.is_alive()
+    worker.stop(release=True)
+    assert not alive, "the worker slept through free slots"
+    assert worker.counters.succeeded == 12
