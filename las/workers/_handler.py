@@ -125,6 +125,7 @@ def transition_handler(
     - ``las.Reject(reason)`` raised or returned: ``rejected``; ``las.Retry(reason)``: ``retry``;
     - any other exception: ``failed`` with ``"Type: message"`` and the traceback (cut to 4096
       characters), then the exception is raised again so the container exits with an error;
+    - the official SDK's ``(output, status)`` pair: that status;
     - any other return value: ``failed``, saying a dict was expected.
 
     The completion is recorded once even when its answer is lost (see

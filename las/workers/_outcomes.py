@@ -14,6 +14,8 @@ raises or returns ``Retry(r)``   ``retry`` with ``error.message`` = r
 raises any other exception      ``failed``; ``error.message`` = ``Type: message`` + traceback
 returns anything else           ``failed``, naming what was returned and what is expected
 ==============================  =========================================================
+
+A returned ``(output, status)`` pair, the official SDK's form, is also understood.
 """
 
 from __future__ import annotations
@@ -121,11 +123,31 @@ def completion_for_exception(error: BaseException) -> Completion:
     return _failed(f"{summary}\n\n{trace}")
 
 
+_STATUSES: Final = ("succeeded", "failed", "rejected", "retry")
+
+
 def completion_for_result(result: object) -> Completion:
     """``succeeded`` for a JSON object, the outcome's status for a returned
-    :class:`TransitionOutcome`, else ``failed`` saying what was wrong with the result."""
+    :class:`TransitionOutcome`, else ``failed`` saying what was wrong with the result.
+
+    The official SDK's ``(output, status)`` form is accepted too, so its handlers run
+    unchanged: ``({...}, "succeeded")``, or ``(message, "rejected")`` where a message that is
+    not a string is sent as indented JSON.
+    """
     if isinstance(result, TransitionOutcome):
         return completion_for_exception(result)
+    if isinstance(result, tuple) and len(result) == 2 and result[1] in _STATUSES:
+        output, status = result
+        if status == "succeeded":
+            return completion_for_result(output)
+        if isinstance(output, str):
+            message = output
+        else:
+            try:
+                message = json.dumps(output, indent=2, allow_nan=False)
+            except (TypeError, ValueError):
+                message = repr(output)
+        return Completion(status, error_message=truncate(message))
     if not isinstance(result, dict):
         return _failed(
             f"the transition function returned {type(result).__name__}, expected a dict: the "

@@ -331,3 +331,20 @@ def test_the_function_knows_which_execution_it_runs(client: las.Client, las_emul
 
     _, platform, _ = _run_workflow(client, las_emulator, look, {})
     assert seen == platform.runs
+
+
+def test_a_handler_written_for_the_official_sdk_runs_unchanged(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    def official(las_client: las.Client, event: dict[str, Any]) -> Any:
+        if event["total"] > 100:
+            return {"reason": "too expensive"}, "rejected"
+        return event, "succeeded"
+
+    execution, _, _ = _run_workflow(client, las_emulator, official, {"total": 500})
+    assert execution["status"] == "rejected"
+    [patch] = [r for r in las_emulator.requests if r.method == "PATCH"]
+    assert patch.json == {"status": "rejected", "error": {"message": '{\n  "reason": "too expensive"\n}'}}
+    las_emulator.reset()
+    execution, _, _ = _run_workflow(client, las_emulator, official, {"total": 5})
+    assert (execution["status"], execution["output"]) == ("succeeded", {"total": 5})

@@ -79,3 +79,21 @@ def test_current_execution_is_set_only_while_the_function_runs() -> None:
     assert seen == [execution]
     with pytest.raises(RuntimeError, match="inside a function run by"):
         current_execution()
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (({"a": 1}, "succeeded"), Completion("succeeded", output={"a": 1})),
+        (("not an invoice", "rejected"), Completion("rejected", error_message="not an invoice")),
+        (({"why": "later"}, "retry"), Completion("retry", error_message='{\n  "why": "later"\n}')),
+        (("bad scan", "failed"), Completion("failed", error_message="bad scan")),
+    ],
+)
+def test_the_official_sdks_output_status_pairs_are_understood(result: object, expected: Completion) -> None:
+    assert completion_for_result(result) == expected
+
+
+def test_a_pair_that_is_not_output_and_status_is_not_a_dict() -> None:
+    assert completion_for_result(({"a": 1}, "done")).status == "failed"
+    assert completion_for_result((["x"], "succeeded")).status == "failed"  # output must be a dict
