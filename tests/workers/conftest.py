@@ -47,9 +47,11 @@ def execution_of(request: RecordedRequest) -> str | None:
     return None
 
 
-def recorded(emulator: Emulator, method: str, *, suffix: str = "", status: int | None = None) -> Counter:
+def recorded(
+    emulator: Emulator, method: str, *, suffix: str = "", status: int | None = None
+) -> collections.Counter[str]:
     """Per execution id: requests with this method (and path suffix, and answer status)."""
-    counts: Counter = collections.Counter()
+    counts: collections.Counter[str] = collections.Counter()
     for request in emulator.requests:
         execution_id = execution_of(request)
         if (
@@ -60,9 +62,6 @@ def recorded(emulator: Emulator, method: str, *, suffix: str = "", status: int |
         ):
             counts[execution_id] += 1
     return counts
-
-
-Counter = collections.Counter
 
 
 def heartbeats_for(emulator: Emulator, execution_id: str) -> int:

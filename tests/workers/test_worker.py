@@ -299,6 +299,12 @@ def test_run_puts_the_previous_signal_handlers_back(client: las.Client, las_emul
     assert all(seen[number] is not before[number] for number in before)  # the worker's, while it ran
     assert {number: signal.getsignal(number) for number in before} == before
 
+    transition_id, _ = _executions(client, [{}])
+    las.Worker(transition_id, look, client=client, poll_interval=0.05).run(
+        until_idle=True, handle_signals=False
+    )
+    assert seen == before  # left alone
+
 
 def test_an_execution_ended_after_the_listing_is_not_run(client: las.Client, las_emulator: Emulator) -> None:
     transition_id, _ = _executions(client, [{"n": 0}, {"n": 1}])
