@@ -1,10 +1,11 @@
 """Running transitions with code: ``@transition_handler`` for a docker transition's container,
 :class:`Worker` for a loop that completes a transition's executions (a bot on a manual one).
 
-Both map a function's result to the execution's status the same way (see
-:mod:`las.workers._outcomes`), heartbeat while the function runs (:class:`Heartbeats`), and
-record each completion once even when its answer is lost (:func:`deliver`). The guide's page
-is docs/workers.md.
+Both map a function's result to the execution's status the same way (a dict: ``succeeded``;
+:class:`Reject`: ``rejected``; :class:`Retry`: ``retry``; an exception: ``failed``), heartbeat
+while the function runs (:class:`Heartbeats`), record each completion once even when its
+answer is lost (:func:`deliver`), and tell the function which execution it runs
+(:func:`current_execution`). The guide's page is docs/workers.md.
 """
 
 from ._handler import MissingExecutionError, TransitionHandler, transition_handler
@@ -31,7 +32,6 @@ __all__ = [
     "MissingExecutionError",
     "Reject",
     "Retry",
-    "TransitionFunction",
     "TransitionHandler",
     "TransitionOutcome",
     "Worker",

@@ -85,7 +85,8 @@ class Completion:
     error_message: str | None = None
 
     def send(self, client: Client, transition_id: str, execution_id: str) -> dict[str, Any]:
-        """PATCH the execution with these fields (once; see :mod:`las.workers._reporting`)."""
+        """PATCH the execution with these fields, once (:func:`las.workers.deliver` resends
+        it safely)."""
         error = None if self.error_message is None else {"message": self.error_message}
         return client.update_transition_execution(
             transition_id, execution_id, self.status, output=self.output, error=error

@@ -66,7 +66,19 @@ def deliver(
     patience: float = DEFAULT_PATIENCE,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Delivery:
-    """Record ``completion`` on the execution exactly once (see the module doc).
+    """Record ``completion`` on the execution once, through lost answers and 5xx.
+
+    The Session never resends a PATCH (its answer may be lost after the API did the work);
+    the API, though, accepts a completion only while the execution is running. So after an
+    ambiguous failure (dropped connection, timeout, 5xx, 429) this GETs the execution: still
+    ``running`` means the PATCH did not land, and it is sent again after a backoff; ended
+    means it landed (the status is ours: ``recorded``) or someone else ended it first. A 400
+    is read the same way. At most one completion is recorded per execution.
+
+    Args:
+        completion: the fields to send.
+        patience: seconds (of clock and of waits) to keep trying through ambiguous failures.
+        sleep: how to wait between attempts.
 
     Raises:
         APIError: the API refused the completion while the execution is running (a malformed
