@@ -15,9 +15,11 @@ from ._outcomes import (
     Completion,
     Reject,
     Retry,
-    TransitionFunction,
     TransitionOutcome,
     current_execution,
+)
+from ._outcomes import (
+    TransitionFunction as TransitionFunction,  # a type for annotations, kept out of the reference
 )
 from ._reporting import Delivery, complete, deliver
 from ._worker import Worker, WorkerCounters
