@@ -7,7 +7,7 @@ import pytest
 import las
 from las.testing import Emulator
 from las.workers import Completion, deliver
-from tests.workers.conftest import manual_transition
+from tests.workers.conftest import manual_transition, wait_until
 
 DONE = Completion("succeeded", output={"ok": True})
 
@@ -79,3 +79,18 @@ def test_patience_bounds_the_attempts(client: las.Client, las_emulator: Emulator
     assert 0 < sum(waited) <= 5
     assert 3 <= len(_patches(las_emulator)) == len(waited) + 1 < 100
     assert client.get_transition_execution(transition_id, execution_id)["status"] == "running"
+
+
+def test_an_answer_lost_after_the_work_never_records_a_second_completion(
+    las_session: las.Session, las_emulator: Emulator
+) -> None:
+    # A read timeout shorter than the server's delay: the first PATCH is still applied by the
+    # server after the client gave up on it, as a real network can lose a done request's answer.
+    impatient = las.Client(session=las.Session(las_session.credentials, timeout=(5.0, 0.5)))
+    transition_id, execution_id = _running(impatient)
+    las_emulator.delay_next(1, 3.0, method="PATCH")
+    delivery = deliver(impatient, transition_id, execution_id, DONE)
+    assert delivery.recorded
+    wait_until(lambda: len(_patches(las_emulator)) == 2, what="the late PATCH to be answered")
+    assert sorted(_patches(las_emulator)) == [200, 400]  # the API refused the late duplicate
+    assert impatient.get_transition_execution(transition_id, execution_id)["status"] == "succeeded"
