@@ -150,6 +150,8 @@ def transition_handler(
     check_interval(heartbeat_interval)
 
     def wrap(function: TransitionFunction) -> TransitionHandler:
+        if not callable(function):
+            raise TypeError(f"@transition_handler decorates a function(client, event), got {function!r}")
         return TransitionHandler(function, heartbeat_interval, patience)
 
     return wrap if function is None else wrap(function)

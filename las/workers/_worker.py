@@ -132,6 +132,8 @@ class Worker:
         patience: float = DEFAULT_PATIENCE,
         page_size: int = 100,
     ) -> None:
+        if not callable(function):
+            raise TypeError(f"function must be callable as function(client, event), got {function!r}")
         if concurrency < 1:
             raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
         if not poll_interval > 0:

@@ -348,3 +348,8 @@ def test_a_handler_written_for_the_official_sdk_runs_unchanged(
     las_emulator.reset()
     execution, _, _ = _run_workflow(client, las_emulator, official, {"total": 5})
     assert (execution["status"], execution["output"]) == ("succeeded", {"total": 5})
+
+
+def test_decorating_something_that_is_not_a_function_is_refused() -> None:
+    with pytest.raises(TypeError, match="decorates a function"):
+        las.transition_handler("handle")  # type: ignore[call-overload]

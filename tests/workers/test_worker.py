@@ -269,6 +269,11 @@ def test_bad_options_are_refused(client: las.Client, options: dict[str, Any], pr
         las.Worker("las:transition:" + "a" * 32, lambda c, e: {}, client=client, **options)
 
 
+def test_a_function_that_is_not_callable_is_refused(client: las.Client) -> None:
+    with pytest.raises(TypeError, match="function must be callable"):
+        las.Worker("las:transition:" + "a" * 32, {"not": "callable"}, client=client)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("hostile", ["", ".", "..", "/", "%2F", "las:transition-execution:" + "a" * 32])
 def test_a_hostile_transition_id_is_refused_before_any_request(
     client: las.Client, las_emulator: Emulator, hostile: str
