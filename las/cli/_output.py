@@ -1,0 +1,132 @@
+"""How commands print: the API's JSON with ``--json``, tables for people otherwise.
+
+Results go to stdout; progress, notes and errors to stderr, so ``las --json ... > out.json``
+stays valid JSON while a bar still shows in the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ._context import App
+
+# A column of a list table: its header, and the item field (or a function of the item) it shows.
+Column = tuple[str, str | Callable[[Mapping[str, Any]], Any]]
+
+_SHOWN_VALUE = 120  # characters of a nested value shown in a table cell; --json shows all
+
+
+def _console(stream: Any) -> Console:
+    # Not a terminal (a pipe, a file, a test): no width limit, so ids are never cut.
+    width = None if stream.isatty() else 10_000
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def stdout() -> Console:
+    """A console on stdout (for results)."""
+    return _console(sys.stdout)
+
+
+def stderr() -> Console:
+    """A console on stderr (for progress and notes)."""
+    return _console(sys.stderr)
+
+
+def print_json(data: Any) -> None:
+    """The API's JSON as is, indented, on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def note(text: str) -> None:
+    """A line for people on stderr (never mixed into ``--json`` output)."""
+    stderr().print(escape(text))
+
+
+def cell(value: Any) -> str:
+    """A value as a table cell: scalars as they are, nested values as short JSON."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    else:
+        text = str(value)
+    if len(text) > _SHOWN_VALUE:
+        text = text[: _SHOWN_VALUE - 1] + f"… ({len(text)} chars; --json shows all)"
+    return text
+
+
+def _value_of(item: Mapping[str, Any], source: str | Callable[[Mapping[str, Any]], Any]) -> Any:
+    return source(item) if callable(source) else item.get(source)
+
+
+def show_items(items: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, title: str) -> None:
+    """A table with one row per item."""
+    table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
+    for header, _ in columns:
+        table.add_column(header, overflow="fold")
+    for item in items:
+        table.add_row(*(escape(cell(_value_of(item, source))) for _, source in columns))
+    console = stdout()
+    if items:
+        console.print(table)
+    console.print(escape(f"{len(items)} {title}"))
+
+
+def show_page(
+    app: App, page: Mapping[str, Any], key: str, columns: Sequence[Column], *, title: str | None = None
+) -> None:
+    """A list answer: the JSON as is, or a table plus how to get the next page."""
+    if app.json_output:
+        print_json(page)
+        return
+    show_items(page.get(key) or [], columns, title=title or key)
+    if page.get("nextToken"):
+        stdout().print(escape(f"more: add --next-token {page['nextToken']} (or --all for every page)"))
+
+
+def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None = None) -> None:
+    """One object: the JSON as is, or a two-column table of its fields."""
+    if app.json_output:
+        print_json(data)
+        return
+    console = stdout()
+    if heading:
+        console.print(escape(heading))
+    if not data:
+        return
+    table = Table(show_header=False, show_edge=False, pad_edge=False, box=None)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in data.items():
+        table.add_row(escape(key), escape(cell(value)))
+    console.print(table)
+
+
+def show_done(app: App, data: Mapping[str, Any] | None, message: str) -> None:
+    """An answer whose fields people need not read (a delete, a heartbeat): a line, or the JSON."""
+    if app.json_output:
+        print_json(data)
+    else:
+        stdout().print(escape(message))
+
+
+def without_content(data: Mapping[str, Any], field: str = "content") -> dict[str, Any]:
+    """The object with a base64 ``content`` replaced by its size, for people to read."""
+    shown = dict(data)
+    content = shown.get(field)
+    if isinstance(content, str):
+        shown[field] = f"<{len(content) * 3 // 4} bytes; --json or --download-content shows it>"
+    return shown
+
+
+def joined(values: Iterable[Any]) -> str:
+    return ", ".join(str(value) for value in values)
