@@ -6,6 +6,8 @@ run as given (arguments, files, ids, missing credentials).
 
 from __future__ import annotations
 
+import re
+
 import requests
 
 from las import exceptions
@@ -43,9 +45,19 @@ USAGE_ERRORS = (
 HANDLED = (exceptions.ClientException, requests.RequestException)
 
 
+def _what_happened(error: BaseException) -> str:
+    if isinstance(error, requests.ConnectionError) and error.request is not None:
+        # urllib3's text nests the pool, the URL and the socket error; keep the URL and the cause.
+        reason = re.findall(
+            r"\[Errno -?\d+\] [^'\")]+|timed out|Connection refused|Name or service not known", str(error)
+        )
+        return f"cannot connect to {error.request.url}" + (f": {reason[-1]}" if reason else "")
+    return " ".join(str(error).split()).rstrip(".") or type(error).__name__
+
+
 def one_line(error: BaseException) -> str:
     """``error: <what happened>; <what to do>`` on one line."""
-    text = " ".join(str(error).split()) or type(error).__name__
+    text = _what_happened(error)
     for kind, hint in _HINTS:
         if isinstance(error, kind):
             return f"error: {text}; {hint}"

@@ -34,6 +34,17 @@ def stdout() -> Console:
     return _console(sys.stdout)
 
 
+def emit(renderable: Any) -> None:
+    """Print a table (or text) on stdout; to a file or pipe without the cells' trailing padding."""
+    console = stdout()
+    if sys.stdout.isatty():
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
 def stderr() -> Console:
     """A console on stderr (for progress and notes)."""
     return _console(sys.stderr)
@@ -75,10 +86,9 @@ def show_items(items: Sequence[Mapping[str, Any]], columns: Sequence[Column], *,
         table.add_column(header, overflow="fold")
     for item in items:
         table.add_row(*(escape(cell(_value_of(item, source))) for _, source in columns))
-    console = stdout()
     if items:
-        console.print(table)
-    console.print(escape(f"{len(items)} {title}"))
+        emit(table)
+    emit(escape(f"{len(items)} {title}"))
 
 
 def show_page(
@@ -90,7 +100,7 @@ def show_page(
         return
     show_items(page.get(key) or [], columns, title=title or key)
     if page.get("nextToken"):
-        stdout().print(escape(f"more: add --next-token {page['nextToken']} (or --all for every page)"))
+        emit(escape(f"more: add --next-token {page['nextToken']} (or --all for every page)"))
 
 
 def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None = None) -> None:
@@ -98,9 +108,8 @@ def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None
     if app.json_output:
         print_json(data)
         return
-    console = stdout()
     if heading:
-        console.print(escape(heading))
+        emit(escape(heading))
     if not data:
         return
     table = Table(show_header=False, show_edge=False, pad_edge=False, box=None)
@@ -108,7 +117,7 @@ def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None
     table.add_column(overflow="fold")
     for key, value in data.items():
         table.add_row(escape(key), escape(cell(value)))
-    console.print(table)
+    emit(table)
 
 
 def show_done(app: App, data: Mapping[str, Any] | None, message: str) -> None:
@@ -116,7 +125,7 @@ def show_done(app: App, data: Mapping[str, Any] | None, message: str) -> None:
     if app.json_output:
         print_json(data)
     else:
-        stdout().print(escape(message))
+        emit(escape(message))
 
 
 def without_content(data: Mapping[str, Any], field: str = "content") -> dict[str, Any]:

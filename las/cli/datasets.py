@@ -14,7 +14,7 @@ from las._pagination import paginate
 from ._context import App, pass_app
 from ._download import DownloadError, download_document
 from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, one_line
-from ._output import Column, note, print_json, show_done, show_items, show_object, show_page
+from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
 from ._params import DATASET_ID, list_page, named, paging
 from ._progress import progress_bar
 from ._sources import Item, SourceError, read_items
@@ -211,7 +211,7 @@ def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> in
         failures = [row for row in report if row["status"] == "failed"]
         if failures:
             show_items(failures, [("document id", "documentId"), ("error", "error")], title="failed")
-        note(
+        emit(
             f"{counts['downloaded']} downloaded, {counts['existing']} already there, "
             f"{counts['failed']} failed, into {directory}"
         )

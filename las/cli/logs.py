@@ -6,9 +6,10 @@ import datetime
 from typing import Any
 
 import click
+from rich.text import Text
 
 from ._context import App, pass_app
-from ._output import Column, print_json, show_page, stdout
+from ._output import Column, emit, print_json, show_page
 from ._params import (
     LOG_ID,
     TRANSITION_EXECUTION_ID,
@@ -84,9 +85,6 @@ def get(app: App, log_id: str) -> None:
     if app.json_output:
         print_json(log)
         return
-    console = stdout()
-    console.print(
-        f"Log {log.get('logId')} of {log.get('workflowId')} / {log.get('transitionId')}", markup=False
-    )
+    emit(Text(f"Log {log.get('logId')} of {log.get('workflowId')} / {log.get('transitionId')}"))
     for event in log.get("events") or []:
-        console.print(_event_line(event), markup=False)
+        emit(Text(_event_line(event)))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import click
+from rich.text import Text
 
 from ._context import App, pass_app
-from ._output import Column, show_items, show_object, show_page
+from ._output import Column, emit, show_items, show_object, show_page
 from ._params import DOCUMENT_ID, MODEL_ID, list_page, paging
 
 COLUMNS: list[Column] = [
@@ -31,7 +32,7 @@ def show_prediction(app: App, prediction: dict[str, object]) -> None:
         show_object(app, prediction)
         return
     fields = prediction.get("predictions")
-    click.echo(f"Prediction {prediction.get('predictionId')} of {prediction.get('documentId')}")
+    emit(Text(f"Prediction {prediction.get('predictionId')} of {prediction.get('documentId')}"))
     show_items(fields if isinstance(fields, list) else [], FIELD_COLUMNS, title="fields")
 
 
