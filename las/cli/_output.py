@@ -26,7 +26,8 @@ _SHOWN_VALUE = 120  # characters of a nested value shown in a table cell; --json
 def _console(stream: Any) -> Console:
     # Not a terminal (a pipe, a file, a test): no width limit, so ids are never cut.
     width = None if stream.isatty() else 10_000
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    # emoji=False: ids hold ":secret:"-like codes rich would otherwise turn into pictures.
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
 
 
 def stdout() -> Console:
