@@ -39,11 +39,21 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option(
     "--emulator", is_flag=True, help="Run against a fresh embedded emulator (nothing real is touched)."
 )
-@click.option("--endpoint", metavar="URL", help="Run against a `las serve` at URL.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    envvar="LAS_ENDPOINT",
+    help="Run against a `las serve` at URL (env LAS_ENDPOINT).",
+)
 @click.option("--client-id", help="Client id (default: LAS_CLIENT_ID, the profile, or las serve's default).")
 @click.option("--client-secret", help="Client secret (default: LAS_CLIENT_SECRET or the profile).")
 @click.option(
     "--json", "json_output", is_flag=True, help="Print the API's JSON (for scripts) instead of tables."
+)
+@click.option(
+    "--field",
+    metavar="NAME",
+    help="Print only this field of the JSON answer, e.g. `--field datasetId` (a string bare, for $(...)).",
 )
 @click.version_option(las.__version__, "--version", prog_name="las", message="%(prog)s %(version)s")
 @click.pass_context
@@ -55,6 +65,7 @@ def cli(
     client_id: str | None,
     client_secret: str | None,
     json_output: bool,
+    field: str | None,
 ) -> None:
     """The Lucidtech AI Services API from a terminal.
 
@@ -69,6 +80,7 @@ def cli(
         client_id=client_id,
         client_secret=client_secret,
         json_output=json_output,
+        field=field,
     )
     ctx.obj = app
     ctx.call_on_close(app.close)

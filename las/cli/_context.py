@@ -31,6 +31,7 @@ class App:
         endpoint: URL of a running ``las serve`` (API and token endpoint at once).
         client_id, client_secret: credentials for ``endpoint`` (or overrides of the profile's).
         json_output: print the API's JSON instead of tables.
+        field: print only this top-level field of the answer (implies ``json_output``).
     """
 
     def __init__(
@@ -42,13 +43,15 @@ class App:
         client_id: str | None = None,
         client_secret: str | None = None,
         json_output: bool = False,
+        field: str | None = None,
     ) -> None:
         self.profile = profile
         self.use_emulator = emulator
         self.endpoint = endpoint
         self.client_id = client_id
         self.client_secret = client_secret
-        self.json_output = json_output
+        self.json_output = json_output or field is not None
+        self.field = field
         self._client: Client | None = None
         self._closers: list[Callable[[], None]] = []
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -51,8 +52,20 @@ def stderr() -> Console:
     return _console(sys.stderr)
 
 
-def print_json(data: Any) -> None:
-    """The API's JSON as is, indented, on stdout."""
+def print_json(app: App, data: Any) -> None:
+    """The API's JSON as is, indented, on stdout; with ``--field NAME`` only that field (a string bare).
+
+    Raises:
+        click.UsageError: the answer has no such field.
+    """
+    if app.field is not None:
+        if not isinstance(data, Mapping) or app.field not in data:
+            fields = ", ".join(data) if isinstance(data, Mapping) else "none"
+            raise click.UsageError(f"--field {app.field}: the answer has no such field; its fields: {fields}")
+        data = data[app.field]
+        if isinstance(data, str):
+            sys.stdout.write(data + "\n")
+            return
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -97,7 +110,7 @@ def show_page(
 ) -> None:
     """A list answer: the JSON as is, or a table plus how to get the next page."""
     if app.json_output:
-        print_json(page)
+        print_json(app, page)
         return
     show_items(page.get(key) or [], columns, title=title or key)
     if page.get("nextToken"):
@@ -107,7 +120,7 @@ def show_page(
 def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None = None) -> None:
     """One object: the JSON as is, or a two-column table of its fields."""
     if app.json_output:
-        print_json(data)
+        print_json(app, data)
         return
     if heading:
         emit(escape(heading))
@@ -124,7 +137,7 @@ def show_object(app: App, data: Mapping[str, Any] | None, *, heading: str | None
 def show_done(app: App, data: Mapping[str, Any] | None, message: str) -> None:
     """An answer whose fields people need not read (a delete, a heartbeat): a line, or the JSON."""
     if app.json_output:
-        print_json(data)
+        print_json(app, data)
     else:
         emit(escape(message))
 

@@ -157,13 +157,14 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
     skipped_rows = [{"path": str(each.path), "status": "skipped", "reason": each.reason} for each in skipped]
     if app.json_output:
         print_json(
+            app,
             {
                 "datasetId": dataset_id,
                 "items": report,
                 "skipped": skipped_rows,
                 "created": len(report) - failed,
                 "failed": failed,
-            }
+            },
         )
     else:
         shown = report + [{**row, "error": row["reason"]} for row in skipped_rows]
@@ -206,7 +207,7 @@ def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> in
         for status in ("downloaded", "existing", "failed")
     }
     if app.json_output:
-        print_json({"datasetId": dataset_id, "directory": str(directory), "items": report, **counts})
+        print_json(app, {"datasetId": dataset_id, "directory": str(directory), "items": report, **counts})
     else:
         failures = [row for row in report if row["status"] == "failed"]
         if failures:

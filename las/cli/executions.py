@@ -71,7 +71,7 @@ def wait(
             time.sleep(interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic())))
     executions = [latest[each] for each in pending]
     if app.json_output:
-        print_json({"executions": executions})
+        print_json(app, {"executions": executions})
     else:
         show_items(executions, COLUMNS, title="executions")
     unfinished = len(pending) - len(ended)

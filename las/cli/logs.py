@@ -83,7 +83,7 @@ def get(app: App, log_id: str) -> None:
     """Show a log's events, one per line (UTC)."""
     log = app.client.get_log(log_id)
     if app.json_output:
-        print_json(log)
+        print_json(app, log)
         return
     emit(Text(f"Log {log.get('logId')} of {log.get('workflowId')} / {log.get('transitionId')}"))
     for event in log.get("events") or []:

@@ -88,3 +88,23 @@ def test_emulator_runs_long_commands_too(home: Path, tmp_path: Path) -> None:
     result = run("--emulator", "datasets", "create-documents", missing_dataset, str(tmp_path), home=home)
     # The fresh emulator has no such dataset: the item fails, is reported, and the run exits 1.
     assert result.code == 1 and "failed" in result.stdout and "1/1" in result.stderr
+
+
+def test_field_prints_one_field_bare_for_shell_variables(las: Las) -> None:
+    created = las("--field", "datasetId", "datasets", "create", "--name", "by-field")
+    assert created.code == 0 and created.stdout.startswith("las:dataset:") and created.stdout.count("\n") == 1
+    name = las("--field", "name", "datasets", "get", created.stdout.strip())
+    assert name.stdout == "by-field\n"
+    count = las("--field", "numberOfDocuments", "datasets", "get", created.stdout.strip())
+    assert count.stdout == "0\n"
+
+
+def test_field_that_the_answer_lacks_names_the_fields_it_has(las: Las) -> None:
+    result = las("--field", "nope", "datasets", "list")
+    assert result.code == 2 and "no such field; its fields: datasets, nextToken" in result.stderr
+
+
+def test_endpoint_from_the_environment(server: Server, home: Path) -> None:
+    env = clean_env(home, LAS_ENDPOINT=server.url, LAS_CLIENT_SECRET=SECRET)
+    result = run("--json", "models", "list", home=home, env=env)
+    assert result.code == 0 and "models" in result.json()
