@@ -52,8 +52,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 )
 @click.option(
     "--field",
-    metavar="NAME",
-    help="Print only this field of the JSON answer, e.g. `--field datasetId` (a string bare, for $(...)).",
+    metavar="PATH",
+    help="Print only this field of the JSON answer, bare if a string (for $(...)): "
+    "`--field datasetId`, `--field executions.0.executionId`.",
 )
 @click.version_option(las.__version__, "--version", prog_name="las", message="%(prog)s %(version)s")
 @click.pass_context

@@ -52,17 +52,37 @@ def stderr() -> Console:
     return _console(sys.stderr)
 
 
+def pick(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of an answer: ``datasetId``, ``executions.0.executionId``.
+
+    Raises:
+        click.UsageError: naming the part that is missing and what is there instead.
+    """
+    for part in path.split("."):
+        if isinstance(data, Mapping) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            there = (
+                f"its fields: {', '.join(data)}"
+                if isinstance(data, Mapping)
+                else f"a list of {len(data)}"
+                if isinstance(data, list)
+                else f"a {type(data).__name__}"
+            )
+            raise click.UsageError(f"--field {path}: the answer has no {part!r}; {there}")
+    return data
+
+
 def print_json(app: App, data: Any) -> None:
-    """The API's JSON as is, indented, on stdout; with ``--field NAME`` only that field (a string bare).
+    """The API's JSON as is, indented, on stdout; with ``--field PATH`` only that value (a string bare).
 
     Raises:
         click.UsageError: the answer has no such field.
     """
     if app.field is not None:
-        if not isinstance(data, Mapping) or app.field not in data:
-            fields = ", ".join(data) if isinstance(data, Mapping) else "none"
-            raise click.UsageError(f"--field {app.field}: the answer has no such field; its fields: {fields}")
-        data = data[app.field]
+        data = pick(data, app.field)
         if isinstance(data, str):
             sys.stdout.write(data + "\n")
             return

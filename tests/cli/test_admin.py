@@ -86,7 +86,9 @@ def test_app_clients_and_users(las: Las, contract: Contract) -> None:
     updated = las("--json", "app-clients", "update", app_client_id, "--description", "for people")
     contract.validate_response("PATCH", f"/appClients/{app_client_id}", 200, updated.json())
 
-    user = las("--json", "users", "create", "ada@example.com", "--app-client-id", app_client_id, "--name", "Ada")
+    user = las(
+        "--json", "users", "create", "ada@example.com", "--app-client-id", app_client_id, "--name", "Ada"
+    )
     user_id = created_id(user, "userId")
     contract.validate_response("POST", "/users", 200, user.json())
     assert las("--json", "users", "get", user_id).json()["email"] == "ada@example.com"

@@ -79,7 +79,11 @@ def test_create_documents_json_report_names_each_document(las: Las, folder: Path
     created = {item["documentId"] for item in report["items"]}
     assert created == {each["documentId"] for each in documents_of(las, dataset_id)}
     assert report["skipped"] == [
-        {"path": str(folder / "notes.txt"), "status": "skipped", "reason": "not a PDF, JPEG, PNG or TIFF file"}
+        {
+            "path": str(folder / "notes.txt"),
+            "status": "skipped",
+            "reason": "not a PDF, JPEG, PNG or TIFF file",
+        }
     ]
 
 
@@ -91,7 +95,9 @@ def test_create_documents_from_a_csv_of_paths_and_ground_truth(las: Las, folder:
     truths = sorted(json.dumps(each.get("groundTruth") or []) for each in documents_of(las, dataset_id))
     assert truths == sorted(
         [
-            json.dumps([{"label": "invoice_number", "value": "A-1"}, {"label": "total_amount", "value": "10.00"}]),
+            json.dumps(
+                [{"label": "invoice_number", "value": "A-1"}, {"label": "total_amount", "value": "10.00"}]
+            ),
             json.dumps([{"label": "invoice_number", "value": "B-2"}]),
         ]
     )
@@ -128,7 +134,9 @@ def test_unknown_options_in_a_json_source_are_named(las: Las, folder: Path) -> N
     assert result.code == 2 and "unknown option(s) groundtruth" in result.stderr
 
 
-def test_download_writes_content_and_ground_truth_then_skips_them(las: Las, folder: Path, tmp_path: Path) -> None:
+def test_download_writes_content_and_ground_truth_then_skips_them(
+    las: Las, folder: Path, tmp_path: Path
+) -> None:
     dataset_id = make_dataset(las)
     assert las("datasets", "create-documents", dataset_id, str(folder)).code == 0
     target = tmp_path / "out"
@@ -143,8 +151,12 @@ def test_download_writes_content_and_ground_truth_then_skips_them(las: Las, fold
     assert again.code == 0 and again.stdout.startswith("0 downloaded, 2 already there, 0 failed")
 
 
-@pytest.mark.parametrize("hostile", ["", ".", "..", "/", "%2F", "../../etc/passwd", "las:document:../x", None])
-def test_download_refuses_file_names_from_ids_that_are_not_document_ids(hostile: object, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "hostile", ["", ".", "..", "/", "%2F", "../../etc/passwd", "las:document:../x", None]
+)
+def test_download_refuses_file_names_from_ids_that_are_not_document_ids(
+    hostile: object, tmp_path: Path
+) -> None:
     with pytest.raises(DownloadError, match="is not one"):
         file_stem(hostile)
     with pytest.raises(DownloadError):

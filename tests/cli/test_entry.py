@@ -21,7 +21,12 @@ WITHOUT_CLI_EXTRA = "import sys; sys.modules['click'] = None; sys.modules['rich'
 def run_without_cli_extra(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     code = WITHOUT_CLI_EXTRA + f"from las.__main__ import main; sys.exit(main({args!r}))"
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(home), timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=clean_env(home),
+        timeout=60,
+        check=False,
     )
 
 
@@ -92,6 +97,10 @@ def test_the_block_really_hides_click(home: Path) -> None:
 
 def test_python_m_las_is_the_same_command(home: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "las", "--version"], capture_output=True, text=True, env=clean_env(home), check=False
+        [sys.executable, "-m", "las", "--version"],
+        capture_output=True,
+        text=True,
+        env=clean_env(home),
+        check=False,
     )
     assert result.stdout == f"las {las.__version__}\n" and LAS.exists()

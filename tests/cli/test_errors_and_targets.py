@@ -101,7 +101,16 @@ def test_field_prints_one_field_bare_for_shell_variables(las: Las) -> None:
 
 def test_field_that_the_answer_lacks_names_the_fields_it_has(las: Las) -> None:
     result = las("--field", "nope", "datasets", "list")
-    assert result.code == 2 and "no such field; its fields: datasets, nextToken" in result.stderr
+    assert result.code == 2 and "has no 'nope'; its fields: datasets, nextToken" in result.stderr
+    beyond = las("--field", "datasets.99", "datasets", "list")
+    assert beyond.code == 2 and "has no '99'; a list of" in beyond.stderr
+
+
+def test_field_walks_into_lists(las: Las) -> None:
+    las("--field", "datasetId", "datasets", "create")
+    every = las("--json", "datasets", "list", "--all").json()["datasets"]
+    first = las("--field", "datasets.0.datasetId", "datasets", "list", "--all")
+    assert first.code == 0 and first.stdout == every[0]["datasetId"] + "\n"
 
 
 def test_endpoint_from_the_environment(server: Server, home: Path) -> None:

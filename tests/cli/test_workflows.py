@@ -30,7 +30,9 @@ def specification(transition_id: str) -> str:
 @pytest.fixture
 def flow(las: Las) -> tuple[str, str]:
     """A workflow of one manual transition: (workflow id, transition id)."""
-    transition_id = created_id(las("--json", "transitions", "create", "manual", "--name", "Review"), "transitionId")
+    transition_id = created_id(
+        las("--json", "transitions", "create", "manual", "--name", "Review"), "transitionId"
+    )
     workflow_id = created_id(
         las("--json", "workflows", "create", specification(transition_id), "--name", "Flow"), "workflowId"
     )
@@ -85,8 +87,12 @@ def test_a_manual_task_done_from_the_command_line_ends_the_execution(
     beat = las("transitions", "heartbeat", transition_id, task_id)
     assert beat.code == 0 and beat.stdout == f"Heartbeat sent for {task_id}\n"
     assert las("--json", "transitions", "heartbeat", transition_id, task_id).json() is None
-    done = las("--json", "transitions", "update-execution", transition_id, task_id, "succeeded", "-o", '{"ok": true}')
-    contract.validate_response("PATCH", f"/transitions/{transition_id}/executions/{task_id}", 200, done.json())
+    done = las(
+        "--json", "transitions", "update-execution", transition_id, task_id, "succeeded", "-o", '{"ok": true}'
+    )
+    contract.validate_response(
+        "PATCH", f"/transitions/{transition_id}/executions/{task_id}", 200, done.json()
+    )
 
     waited = las("--json", "executions", "wait", workflow_id, execution_id, "--interval", "0.1")
     assert waited.code == 0, waited.stderr
@@ -102,7 +108,9 @@ def test_a_manual_task_done_from_the_command_line_ends_the_execution(
     assert shown.code == 0 and "succeeded" in shown.stdout
 
 
-def test_wait_without_ids_waits_for_every_running_execution_and_times_out(las: Las, flow: tuple[str, str]) -> None:
+def test_wait_without_ids_waits_for_every_running_execution_and_times_out(
+    las: Las, flow: tuple[str, str]
+) -> None:
     workflow_id, transition_id = flow
     execution_id, _ = start(las, workflow_id, transition_id)
     waited = las("executions", "wait", workflow_id, "--timeout", "0.3", "--interval", "0.1")
@@ -120,14 +128,18 @@ def test_wait_exits_1_when_an_execution_does_not_succeed(las: Las, flow: tuple[s
     assert waited.code == 1 and "did not succeed" in waited.stderr
 
 
-def test_update_execution_ends_a_workflow_execution(las: Las, flow: tuple[str, str], contract: Contract) -> None:
+def test_update_execution_ends_a_workflow_execution(
+    las: Las, flow: tuple[str, str], contract: Contract
+) -> None:
     workflow_id, transition_id = flow
     execution_id, _ = start(las, workflow_id, transition_id)
     ended = las(
         "--json", "workflows", "update-execution", workflow_id, execution_id, "las:transition:commons-failed"
     )
     assert ended.code == 0, ended.stderr
-    contract.validate_response("PATCH", f"/workflows/{workflow_id}/executions/{execution_id}", 200, ended.json())
+    contract.validate_response(
+        "PATCH", f"/workflows/{workflow_id}/executions/{execution_id}", 200, ended.json()
+    )
     deleted = las("workflows", "delete-execution", workflow_id, execution_id)
     assert deleted.code == 0 and execution_id in deleted.stdout
 
