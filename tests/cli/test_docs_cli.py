@@ -61,7 +61,8 @@ def test_every_console_example_prints_what_the_page_shows(server: Server, tmp_pa
 
     steps = transcript(PAGE.read_text())
     script = "".join(
-        f"echo '@@step {number}@@'\n{command}\necho \"@@exit $?@@\"\n" for number, (command, _) in enumerate(steps)
+        f"echo '@@step {number}@@'\n{command}\necho \"@@exit $?@@\"\n"
+        for number, (command, _) in enumerate(steps)
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("LAS_")}
     env.update(
@@ -71,7 +72,13 @@ def test_every_console_example_prints_what_the_page_shows(server: Server, tmp_pa
         LAS_CLIENT_SECRET=SECRET,
     )
     done = subprocess.run(
-        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     outputs = re.split(r"@@step \d+@@\n", done.stdout)[1:]
     assert len(outputs) == len(steps), done.stderr
