@@ -127,6 +127,16 @@ for _module in (
 cli.add_command(predict.predict)
 
 
+# click >= 8.2 raises this for a group called without a command (older clicks exit 0 with the help).
+_NO_ARGS_IS_HELP: type[click.UsageError] | None = getattr(click.exceptions, "NoArgsIsHelpError", None)
+
+
+def usage_line(error: click.UsageError) -> str:
+    """A usage error as one line: what is wrong, and the help to read."""
+    command = error.ctx.command_path if error.ctx is not None else "las"
+    return f"error: {' '.join(error.format_message().split()).rstrip('.')}; see `{command} --help`"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``las`` with ``argv`` (default ``sys.argv[1:]``); returns the exit status.
 
@@ -135,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         result = cli.main(args=args, prog_name="las", standalone_mode=False)
+    except click.UsageError as error:
+        if _NO_ARGS_IS_HELP is not None and isinstance(error, _NO_ARGS_IS_HELP):
+            error.show()  # `las` or `las GROUP` alone: the help, as click shows it
+        else:
+            print(usage_line(error), file=sys.stderr)
+        return error.exit_code
     except click.ClickException as error:
         error.show()
         return error.exit_code

@@ -104,3 +104,11 @@ def test_python_m_las_is_the_same_command(home: Path) -> None:
         check=False,
     )
     assert result.stdout == f"las {las.__version__}\n" and LAS.exists()
+
+
+def test_a_usage_error_is_one_line_naming_the_help_to_read(home: Path) -> None:
+    result = run("models", "create", "5", "900", "{}", home=home)
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr == (
+        "error: Invalid value for 'WIDTH': 5 is not in the range 97<=x<=1921; see `las models create --help`\n"
+    )
