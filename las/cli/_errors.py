@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import requests
+import urllib3
 
 from las import exceptions
 
@@ -67,3 +68,18 @@ def one_line(error: BaseException) -> str:
 def exit_code(error: BaseException) -> int:
     """2 for errors the user fixes in the command line or files, 1 for the API's and the network's."""
     return EXIT_USAGE if isinstance(error, USAGE_ERRORS) else EXIT_API_ERROR
+
+
+def answer_lost(error: BaseException) -> bool:
+    """Whether a request went out but its answer never came (a dropped connection, a read timeout).
+
+    The API may then have done the work: a create must not be sent again blindly. A connection
+    that could not be opened at all is not such a case (nothing was sent); the Session draws the
+    same line when it decides what to retry.
+    """
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    if not isinstance(error, (requests.ConnectionError, requests.Timeout)):
+        return False
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return not isinstance(reason, urllib3.exceptions.NewConnectionError)

@@ -13,7 +13,7 @@ from las._pagination import paginate
 
 from ._context import App, pass_app
 from ._download import DownloadError, download_document
-from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, one_line
+from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
 from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
 from ._params import DATASET_ID, list_page, named, paging
 from ._progress import progress_bar
@@ -34,6 +34,11 @@ REPORT_COLUMNS: list[Column] = [
     ("document id / error", lambda item: item.get("documentId") or item.get("error")),
 ]
 WORKERS = click.IntRange(1, 64)
+UPLOAD_STATUSES = ("created", "failed", "ambiguous")
+AMBIGUOUS = (
+    "sent, but the answer was lost: the document may exist; "
+    "check `las documents list --dataset-id {}` before uploading it again"
+)
 
 
 @click.group("datasets")
@@ -123,7 +128,8 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
       a CSV file   header `path,label1,label2,...`, one row per document;
       a JSON file  {"path": [ground truth] or {"ground_truth": ..., "consent_id": ...}}.
     Paths in a CSV or JSON file are relative to its folder. The input is checked before
-    anything is uploaded. Prints one line per item; exits 1 if any upload failed.
+    anything is uploaded. Prints one line per item: created, failed, or ambiguous (sent, but
+    the answer was lost: it may exist; it is never sent twice). Exits 1 unless all were created.
     """
     try:
         items, skipped = read_items(source, delimiter=delimiter)
@@ -132,7 +138,7 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
     client = app.client
 
     def upload(item: Item) -> dict[str, Any]:
-        row: dict[str, Any] = {"path": str(item.path)}
+        row: dict[str, Any] = {"path": str(item.path), "status": "created", "documentId": None, "error": None}
         try:
             document = client.create_document(
                 item.path,
@@ -143,37 +149,24 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
                 retention_in_days=item.options.get("retention_in_days"),
             )
         except HANDLED as error:
-            return {
-                **row,
-                "status": "failed",
-                "documentId": None,
-                "error": one_line(error).removeprefix("error: "),
-            }
-        return {**row, "status": "created", "documentId": document["documentId"], "error": None}
+            if answer_lost(error):
+                return {**row, "status": "ambiguous", "error": AMBIGUOUS.format(dataset_id)}
+            return {**row, "status": "failed", "error": one_line(error).removeprefix("error: ")}
+        return {**row, "documentId": document["documentId"]}
 
     with progress_bar("Uploading", len(items)) as bar:
         report = _in_parallel(upload, items, max_workers, bar.advance)
-    failed = sum(1 for row in report if row["status"] == "failed")
+    counts = {status: sum(1 for row in report if row["status"] == status) for status in UPLOAD_STATUSES}
     skipped_rows = [{"path": str(each.path), "status": "skipped", "reason": each.reason} for each in skipped]
     if app.json_output:
-        print_json(
-            app,
-            {
-                "datasetId": dataset_id,
-                "items": report,
-                "skipped": skipped_rows,
-                "created": len(report) - failed,
-                "failed": failed,
-            },
-        )
+        print_json(app, {"datasetId": dataset_id, "items": report, "skipped": skipped_rows, **counts})
     else:
         shown = report + [{**row, "error": row["reason"]} for row in skipped_rows]
-        show_items(
-            shown,
-            REPORT_COLUMNS,
-            title=f"items: {len(report) - failed} created, {failed} failed, {len(skipped)} skipped",
+        summary = ", ".join(
+            f"{count} {status}" for status, count in counts.items() if count or status != "ambiguous"
         )
-    return EXIT_API_ERROR if failed else EXIT_OK
+        show_items(shown, REPORT_COLUMNS, title=f"items: {summary}, {len(skipped)} skipped")
+    return EXIT_OK if counts["created"] == len(report) else EXIT_API_ERROR
 
 
 @group.command("download")

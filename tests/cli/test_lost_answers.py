@@ -1,0 +1,63 @@
+"""An upload whose answer is lost is reported as ambiguous and never sent twice.
+
+The emulator's faults are set from the test, so the command runs in-process here
+(``las.cli.main``, the function behind the console script) against a pytest-owned emulator.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from las.cli import main
+from las.demo import sample_pdf
+from las.testing import Emulator
+
+
+def las(emulator: Emulator, *args: str) -> int:
+    return main(["--endpoint", emulator.url, "--client-secret", emulator.client_secret, *args])
+
+
+def test_a_dropped_create_is_ambiguous_not_failed_and_not_resent(
+    las_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.pdf").write_bytes(sample_pdf(name, "1.00", "2026-01-01"))
+    assert las(las_emulator, "--json", "datasets", "create") == 0
+    dataset_id = json.loads(capsys.readouterr().out)["datasetId"]
+    las_emulator.clear_requests()
+    las_emulator.drop_next(1, method="POST", path="/documents")
+
+    code = las(
+        las_emulator,
+        "--json",
+        "datasets",
+        "create-documents",
+        dataset_id,
+        str(tmp_path),
+        "--max-workers",
+        "1",
+    )
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert (report["created"], report["failed"], report["ambiguous"]) == (2, 0, 1)
+    (lost,) = [item for item in report["items"] if item["status"] == "ambiguous"]
+    assert "may exist" in lost["error"] and f"--dataset-id {dataset_id}" in lost["error"]
+    posts = [each for each in las_emulator.requests if each.method == "POST" and each.path == "/documents"]
+    assert len(posts) == 3  # one per file: the lost one was not sent again
+
+
+def test_the_human_report_counts_the_ambiguous_items(
+    las_emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(sample_pdf("a", "1.00", "2026-01-01"))
+    assert las(las_emulator, "--field", "datasetId", "datasets", "create") == 0
+    dataset_id = capsys.readouterr().out.strip()
+    las_emulator.drop_next(1, method="POST", path="/documents")
+    assert las(las_emulator, "datasets", "create-documents", dataset_id, str(tmp_path)) == 1
+    out = capsys.readouterr().out
+    assert "ambiguous" in out.splitlines()[1]
+    assert out.splitlines()[-1] == "1 items: 0 created, 0 failed, 1 ambiguous, 0 skipped"
