@@ -25,7 +25,7 @@ from . import (
     workflows,
 )
 from ._context import App
-from ._errors import EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, HANDLED, exit_code, one_line
+from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, HANDLED, exit_code, one_line
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -154,15 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.Abort:
-        print("aborted", file=sys.stderr)
-        return EXIT_API_ERROR
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except HANDLED as error:
         print(one_line(error), file=sys.stderr)
         return exit_code(error)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         return EXIT_OK
     if isinstance(result, int):

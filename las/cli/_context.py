@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 
 from las.client import Client
 from las.credentials import Credentials, read_credentials
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 # `las serve` names its app client this unless told otherwise; it is the default for --endpoint.
 SERVE_DEFAULT_CLIENT_ID = "las-emulator-client"

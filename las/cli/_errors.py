@@ -1,7 +1,7 @@
 """Errors as one line that says what happened and what to do, and the exit code scripts see.
 
 Exit codes: 0 ok; 1 the API (or the network to it) refused or failed; 2 the command cannot
-run as given (arguments, files, ids, missing credentials).
+run as given (arguments, files, ids, missing credentials); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from las import exceptions
 EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     (exceptions.NotFoundError, "check the id; `las <group> list` shows what exists"),

@@ -17,8 +17,6 @@ from las import ids
 from las._pagination import paginate
 from las.exceptions import InvalidIdError
 
-from ._context import App
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by value; older clicks cannot subscript it at runtime
@@ -123,7 +121,6 @@ def paging(function: F) -> F:
 
 
 def list_page(
-    app: App,
     list_method: Callable[..., Mapping[str, Any]],
     *args: Any,
     max_results: int | None,

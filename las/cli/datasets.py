@@ -52,7 +52,7 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List datasets."""
     page = list_page(
-        app, app.client.list_datasets, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_datasets, max_results=max_results, next_token=next_token, all_pages=all_pages
     )
     show_page(app, page, "datasets", COLUMNS)
 
@@ -102,13 +102,22 @@ def delete(app: App, dataset_id: str, delete_documents: bool) -> None:
 def _in_parallel(
     function: Callable[[T], R], items: Iterable[T], workers: int, on_done: Callable[[], None]
 ) -> list[R]:
-    """``function`` over ``items`` on ``workers`` threads; results in input order."""
+    """``function`` over ``items`` on ``workers`` threads; results in input order.
+
+    On Ctrl-C, items not started yet are dropped and those in flight are let finish (so no
+    request is cut off half-sent) before the interrupt goes on.
+    """
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(function, item) for item in items]
         results = []
-        for future in futures:
-            results.append(future.result())
-            on_done()
+        try:
+            for future in futures:
+                results.append(future.result())
+                on_done()
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
     return results
 
 

@@ -45,7 +45,6 @@ def list_(
 ) -> None:
     """List documents."""
     page = list_page(
-        app,
         app.client.list_documents,
         dataset_id=list(dataset_id) or None,
         consent_id=list(consent_id) or None,

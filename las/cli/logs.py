@@ -63,7 +63,6 @@ def list_(
 ) -> None:
     """List logs."""
     page = list_page(
-        app,
         app.client.list_logs,
         workflow_id=workflow_id,
         workflow_execution_id=workflow_execution_id,

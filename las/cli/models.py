@@ -38,7 +38,7 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List models."""
     page = list_page(
-        app, app.client.list_models, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_models, max_results=max_results, next_token=next_token, all_pages=all_pages
     )
     show_page(app, page, "models", COLUMNS)
 
@@ -145,7 +145,6 @@ def list_data_bundles(
 ) -> None:
     """List the data bundles of a model."""
     page = list_page(
-        app,
         app.client.list_data_bundles,
         model_id,
         max_results=max_results,

@@ -53,7 +53,6 @@ def list_(
 ) -> None:
     """List transitions."""
     page = list_page(
-        app,
         app.client.list_transitions,
         transition_type=list(transition_type) or None,
         max_results=max_results,
@@ -170,7 +169,6 @@ def list_executions(
 ) -> None:
     """List the executions of a transition."""
     page = list_page(
-        app,
         app.client.list_transition_executions,
         transition_id,
         status=list(status) or None,

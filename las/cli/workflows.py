@@ -38,7 +38,7 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List workflows."""
     page = list_page(
-        app, app.client.list_workflows, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_workflows, max_results=max_results, next_token=next_token, all_pages=all_pages
     )
     show_page(app, page, "workflows", COLUMNS)
 
@@ -141,7 +141,6 @@ def list_executions(
 ) -> None:
     """List the executions of a workflow."""
     page = list_page(
-        app,
         app.client.list_workflow_executions,
         workflow_id,
         status=list(status) or None,

@@ -61,3 +61,40 @@ def test_the_human_report_counts_the_ambiguous_items(
     out = capsys.readouterr().out
     assert "ambiguous" in out.splitlines()[1]
     assert out.splitlines()[-1] == "1 items: 0 created, 0 failed, 1 ambiguous, 0 skipped"
+
+
+def test_ctrl_c_stops_starting_uploads_and_exits_130(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "interrupt.py"
+    script.write_text(
+        "import os, signal, sys, threading\n"
+        "from pathlib import Path\n"
+        "from las.cli import main\n"
+        "from las.demo import sample_pdf\n"
+        "from las.testing import Emulator\n"
+        "folder = Path(sys.argv[1])\n"
+        "for number in range(20):\n"
+        "    (folder / f'{number}.pdf').write_bytes(sample_pdf(str(number), '1.00', '2026-01-01'))\n"
+        "with Emulator() as emulator:\n"
+        "    import las\n"
+        "    client = las.Client(las.Credentials(emulator.client_id, emulator.client_secret,\n"
+        "                                        emulator.auth_endpoint, emulator.api_endpoint))\n"
+        "    dataset_id = client.create_dataset()['datasetId']\n"
+        "    emulator.delay_next(100, seconds=0.4, method='POST', path='/documents')\n"
+        "    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "    code = main(['--endpoint', emulator.url, '--client-secret', emulator.client_secret,\n"
+        "                 'datasets', 'create-documents', dataset_id, str(folder), '--max-workers', '2'])\n"
+        "    posts = [r for r in emulator.requests if r.method == 'POST' and r.path == '/documents']\n"
+        "    print('exit', code, 'posts', len(posts))\n"
+    )
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=60, check=False
+    )
+    words = done.stdout.split()
+    assert words[:2] == ["exit", "130"], done.stdout + done.stderr
+    assert int(words[3]) < 20  # the uploads not started at Ctrl-C were dropped
+    assert "interrupted" in done.stderr and "Traceback" not in done.stderr
