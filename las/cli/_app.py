@@ -25,7 +25,7 @@ from . import (
     workflows,
 )
 from ._context import App
-from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, HANDLED, exit_code, one_line
+from ._errors import EXIT_INTERRUPTED, EXIT_OK, HANDLED, exit_code, one_line
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             print(usage_line(error), file=sys.stderr)
         return error.exit_code
     except click.ClickException as error:
-        error.show()
+        print(f"error: {' '.join(error.format_message().split())}", file=sys.stderr)
         return error.exit_code
     except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         print("interrupted", file=sys.stderr)
@@ -167,4 +167,4 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-__all__ = ["EXIT_USAGE", "cli", "main"]
+__all__ = ["cli", "main"]

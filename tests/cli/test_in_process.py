@@ -1,7 +1,7 @@
-"""An upload whose answer is lost is reported as ambiguous and never sent twice.
+"""Behaviours that need the emulator's request log or faults: lost answers, Ctrl-C, no requests.
 
-The emulator's faults are set from the test, so the command runs in-process here
-(``las.cli.main``, the function behind the console script) against a pytest-owned emulator.
+The command runs in-process here (``las.cli.main``, the function behind the console script)
+against a pytest-owned emulator whose faults the test sets and whose requests it reads.
 """
 
 from __future__ import annotations
@@ -98,3 +98,21 @@ def test_ctrl_c_stops_starting_uploads_and_exits_130(tmp_path: Path) -> None:
     assert words[:2] == ["exit", "130"], done.stdout + done.stderr
     assert int(words[3]) < 20  # the uploads not started at Ctrl-C were dropped
     assert "interrupted" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "hostile", ["", ".", "..", "/", "%2F", "las:document:%2F..", "las:model:" + "0" * 32]
+)
+def test_a_bad_id_is_refused_before_any_request_even_for_a_token(
+    hostile: str, las_emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    las_emulator.clear_requests()
+    tokens_before = las_emulator.token_requests
+    assert las(las_emulator, "documents", "get", hostile) == 2
+    assert "expected a document id" in capsys.readouterr().err
+    assert las_emulator.requests == [] and las_emulator.token_requests == tokens_before
+
+
+def test_help_needs_no_credentials_and_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["datasets", "create-documents", "--help"]) == 0
+    assert "a directory" in capsys.readouterr().out
