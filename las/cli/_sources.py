@@ -181,6 +181,18 @@ def _ground_truth(value: Any, where: object) -> list[dict[str, Any]]:
 def _check_files_exist(items: list[Item]) -> None:
     missing = [str(item.path) for item in items if not item.path.is_file()]
     if missing:
-        shown = ", ".join(missing[:_SHOWN_PROBLEMS])
-        more = f" and {len(missing) - _SHOWN_PROBLEMS} more" if len(missing) > _SHOWN_PROBLEMS else ""
-        raise SourceError(f"{len(missing)} file(s) not found: {shown}{more}")
+        raise SourceError(f"{len(missing)} file(s) not found: {_some(missing)}")
+    unknown = [
+        str(item.path) for item in items if "content_type" not in item.options and not _is_document(item.path)
+    ]
+    if unknown:
+        raise SourceError(
+            f"{len(unknown)} file(s) not PDF, JPEG, PNG or TIFF (give content_type in a JSON source "
+            f"to send another type): {_some(unknown)}"
+        )
+
+
+def _some(paths: list[str]) -> str:
+    shown = ", ".join(paths[:_SHOWN_PROBLEMS])
+    more = f" and {len(paths) - _SHOWN_PROBLEMS} more" if len(paths) > _SHOWN_PROBLEMS else ""
+    return shown + more

@@ -168,3 +168,16 @@ def test_download_names_files_after_the_id_and_content_type(tmp_path: Path) -> N
     content, truth = paths_for(tmp_path, {"documentId": document_id, "contentType": "image/png"})
     assert (content.name, truth.name) == (f"las_document_{'a' * 32}.png", f"las_document_{'a' * 32}.json")
     assert content.parent == tmp_path
+
+
+def test_a_listed_file_that_is_not_a_document_is_refused_before_any_upload(las: Las, folder: Path) -> None:
+    source = folder / "list.csv"
+    source.write_text("path,label\na.pdf,x\nnotes.txt,y\n")
+    dataset_id = make_dataset(las)
+    result = las("datasets", "create-documents", dataset_id, str(source))
+    assert (
+        result.code == 2
+        and "1 file(s) not PDF, JPEG, PNG or TIFF" in result.stderr
+        and "notes.txt" in result.stderr
+    )
+    assert documents_of(las, dataset_id) == []
