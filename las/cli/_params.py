@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from las import ids
-from las._pagination import paginate
+from las import ids, paginate
 from las.exceptions import InvalidIdError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -123,6 +122,7 @@ def paging(function: F) -> F:
 def list_page(
     list_method: Callable[..., Mapping[str, Any]],
     *args: Any,
+    key: str,
     max_results: int | None,
     next_token: str | None,
     all_pages: bool,
@@ -130,11 +130,10 @@ def list_page(
 ) -> dict[str, Any]:
     """One page of a Client list method, or with ``all_pages`` every page merged into one answer.
 
-    The merged answer has the shape of a page (the items under their key, ``nextToken`` null).
+    The merged answer has the shape of a page: the items under ``key``, ``nextToken`` null.
     """
-    filters = {key: value for key, value in filters.items() if value not in (None, ())}
+    filters = {name: value for name, value in filters.items() if value not in (None, ())}
     if not all_pages:
         return dict(list_method(*args, max_results=max_results, next_token=next_token, **filters))
-    key: str = getattr(list_method, "items_key")  # noqa: B009 - set by las._pagination.items_key
     items = list(paginate(list_method, *args, page_size=max_results, next_token=next_token, **filters))
     return {key: items, "nextToken": None}

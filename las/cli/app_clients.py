@@ -28,7 +28,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List app clients."""
     page = list_page(
-        app.client.list_app_clients, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_app_clients,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="appClients",
     )
     show_page(app, page, "appClients", COLUMNS, title="app clients")
 

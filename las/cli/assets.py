@@ -32,7 +32,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List assets."""
     page = list_page(
-        app.client.list_assets, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_assets,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="assets",
     )
     show_page(app, page, "assets", COLUMNS)
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from las._pagination import paginate
+from las import paginate
 
 from ._context import App, pass_app
 from ._download import DownloadError, download_document
@@ -52,7 +52,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List datasets."""
     page = list_page(
-        app.client.list_datasets, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_datasets,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="datasets",
     )
     show_page(app, page, "datasets", COLUMNS)
 

@@ -51,6 +51,7 @@ def list_(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="documents",
     )
     show_page(app, page, "documents", COLUMNS)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from las._pagination import paginate
+from las import paginate
 
 from ._context import App, pass_app
 from ._errors import EXIT_API_ERROR, EXIT_OK

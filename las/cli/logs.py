@@ -71,6 +71,7 @@ def list_(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="logs",
     )
     show_page(app, page, "logs", COLUMNS)
 

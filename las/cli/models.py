@@ -38,7 +38,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List models."""
     page = list_page(
-        app.client.list_models, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_models,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="models",
     )
     show_page(app, page, "models", COLUMNS)
 
@@ -150,6 +154,7 @@ def list_data_bundles(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="dataBundles",
     )
     show_page(app, page, "dataBundles", BUNDLE_COLUMNS, title="data bundles")
 

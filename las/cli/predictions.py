@@ -64,6 +64,10 @@ def create(
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List predictions."""
     page = list_page(
-        app.client.list_predictions, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_predictions,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="predictions",
     )
     show_page(app, page, "predictions", COLUMNS)

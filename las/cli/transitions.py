@@ -58,6 +58,7 @@ def list_(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="transitions",
     )
     show_page(app, page, "transitions", COLUMNS)
 
@@ -178,6 +179,7 @@ def list_executions(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="executions",
     )
     show_page(app, page, "executions", EXECUTION_COLUMNS)
 

@@ -41,7 +41,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List users."""
     page = list_page(
-        app.client.list_users, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_users,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="users",
     )
     show_page(app, page, "users", COLUMNS)
 

@@ -38,7 +38,11 @@ def group() -> None:
 def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
     """List workflows."""
     page = list_page(
-        app.client.list_workflows, max_results=max_results, next_token=next_token, all_pages=all_pages
+        app.client.list_workflows,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="workflows",
     )
     show_page(app, page, "workflows", COLUMNS)
 
@@ -149,6 +153,7 @@ def list_executions(
         max_results=max_results,
         next_token=next_token,
         all_pages=all_pages,
+        key="executions",
     )
     show_page(app, page, "executions", EXECUTION_COLUMNS)
 
