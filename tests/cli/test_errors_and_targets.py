@@ -53,8 +53,9 @@ def test_endpoint_credentials_come_from_the_environment(server: Server, home: Pa
     assert result.code == 0 and "datasets" in result.json()
 
 
-def test_hostile_ids_are_usage_errors_before_any_request(las: Las) -> None:
-    for hostile in ("", ".", "..", "/", "%2F", "las:document:..%2F..", "las:model:" + "0" * 32):
+def test_hostile_ids_are_usage_errors(las: Las) -> None:
+    # Every hostile id, and that none sends a request, in test_in_process.py; here the real script.
+    for hostile in ("..", "las:model:" + "0" * 32):
         result = las("documents", "get", hostile)
         assert result.code == 2 and "expected a document id" in result.stderr, hostile
 
