@@ -17,12 +17,20 @@ from ._progress import progress_bar
 
 # Statuses after which an execution does not change by itself ("retry" waits to run again).
 ENDED = frozenset({"succeeded", "failed", "rejected", "error"})
+NOT_ENDED = ["running", "retry"]
+FEW = 5  # up to this many executions are checked one GET each; more, through one listing per round
 COLUMNS: list[Column] = [
     ("execution id", "executionId"),
     ("status", "status"),
     ("started", "startTime"),
     ("ended", "endTime"),
 ]
+
+
+def _not_ended(app: App, workflow_id: str) -> dict[str, dict[str, Any]]:
+    """The executions of a workflow that have not ended, by id (every page)."""
+    listed = paginate(app.client.list_workflow_executions, workflow_id, status=NOT_ENDED)
+    return {execution["executionId"]: execution for execution in listed}
 
 
 @click.group("executions")
@@ -47,21 +55,25 @@ def wait(
 ) -> int:
     """Wait until executions of WORKFLOW_ID end (default: every one running now).
 
-    Exits 0 when every execution succeeded, 1 when one ended otherwise (failed, rejected,
-    error) or the timeout passed first.
+    Checks every --interval seconds: a GET per execution when there are a few, else one
+    listing of the running ones plus a GET per execution that ended. Exits 0 when every
+    execution succeeded, 1 when one ended otherwise (failed, rejected, error) or the timeout
+    passed first.
     """
     client = app.client
-    pending = list(dict.fromkeys(execution_ids))
-    if not pending:
-        running = paginate(client.list_workflow_executions, workflow_id, status=["running", "retry"])
-        pending = [execution["executionId"] for execution in running]
+    pending = list(dict.fromkeys(execution_ids)) or list(_not_ended(app, workflow_id))
     ended: dict[str, dict[str, Any]] = {}
     latest: dict[str, dict[str, Any]] = {}
     deadline = None if timeout is None else time.monotonic() + timeout
     with progress_bar("Waiting", len(pending)) as bar:
         while True:
-            for execution_id in [each for each in pending if each not in ended]:
-                execution = client.get_workflow_execution(workflow_id, execution_id)
+            waiting = [each for each in pending if each not in ended]
+            # Many to watch: one listing of what still runs, then a GET only for those that ended.
+            running = _not_ended(app, workflow_id) if len(waiting) > FEW else {}
+            for execution_id in waiting:
+                execution = running.get(execution_id) or client.get_workflow_execution(
+                    workflow_id, execution_id
+                )
                 latest[execution_id] = execution
                 if execution.get("status") in ENDED:
                     ended[execution_id] = execution

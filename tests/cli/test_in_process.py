@@ -116,3 +116,51 @@ def test_a_bad_id_is_refused_before_any_request_even_for_a_token(
 def test_help_needs_no_credentials_and_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["datasets", "create-documents", "--help"]) == 0
     assert "a directory" in capsys.readouterr().out
+
+
+def test_waiting_for_many_executions_gets_each_one_once_it_ended(
+    las_emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+    import time
+
+    import las as sdk
+
+    client = sdk.Client(
+        sdk.Credentials(
+            las_emulator.client_id,
+            las_emulator.client_secret,
+            las_emulator.auth_endpoint,
+            las_emulator.api_endpoint,
+        )
+    )
+    review = client.create_transition("manual")["transitionId"]
+    spec = {
+        "language": "ASL",
+        "version": "1.0.0",
+        "definition": {"StartAt": "R", "States": {"R": {"Type": "Task", "Resource": review, "End": True}}},
+    }
+    workflow_id = client.create_workflow(spec)["workflowId"]
+    for number in range(8):
+        client.execute_workflow(workflow_id, {"n": number})
+    listing = f"/workflows/{workflow_id}/executions"
+    las_emulator.clear_requests()
+    codes: list[int] = []
+    waiter = threading.Thread(
+        target=lambda: codes.append(
+            las(las_emulator, "--json", "executions", "wait", workflow_id, "--interval", "0.05")
+        )
+    )
+    waiter.start()
+    deadline = time.monotonic() + 30
+    while sum(1 for r in las_emulator.requests if r.path == listing) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)  # let the wait poll a few rounds with everything still running
+    for task in sdk.paginate(client.list_transition_executions, review, status="running"):
+        client.update_transition_execution(review, task["executionId"], "succeeded", output={})
+    waiter.join(30)
+
+    assert codes == [0]
+    executions = json.loads(capsys.readouterr().out)["executions"]
+    assert len(executions) == 8 and {each["status"] for each in executions} == {"succeeded"}
+    gets = [r.path for r in las_emulator.requests if r.method == "GET" and r.path.startswith(listing + "/")]
+    assert sorted(gets) == sorted(f"{listing}/{each['executionId']}" for each in executions)  # once each
