@@ -47,13 +47,21 @@ USAGE_ERRORS = (
 HANDLED = (exceptions.ClientException, requests.RequestException)
 
 
+def _underlying(error: BaseException) -> BaseException:
+    """The requests error under a las connection error (which keeps it as its ``request``)."""
+    inner = getattr(error, "request", None)
+    return inner if isinstance(inner, requests.RequestException) else error
+
+
 def _what_happened(error: BaseException) -> str:
-    if isinstance(error, requests.ConnectionError) and error.request is not None:
+    cause = _underlying(error)
+    url = getattr(getattr(cause, "request", None), "url", None)
+    if isinstance(error, requests.ConnectionError) and isinstance(url, str):
         # urllib3's text nests the pool, the URL and the socket error; keep the URL and the cause.
         reason = re.findall(
-            r"\[Errno -?\d+\] [^'\")]+|timed out|Connection refused|Name or service not known", str(error)
+            r"\[Errno -?\d+\] [^'\")]+|timed out|Connection refused|Name or service not known", str(cause)
         )
-        return f"cannot connect to {error.request.url}" + (f": {reason[-1]}" if reason else "")
+        return f"cannot connect to {url}" + (f": {reason[-1]}" if reason else "")
     return " ".join(str(error).split()).rstrip(".") or type(error).__name__
 
 
@@ -78,9 +86,10 @@ def answer_lost(error: BaseException) -> bool:
     that could not be opened at all is not such a case (nothing was sent); the Session draws the
     same line when it decides what to retry.
     """
-    if isinstance(error, requests.ConnectTimeout):
-        return False
     if not isinstance(error, (requests.ConnectionError, requests.Timeout)):
         return False
-    reason = getattr(error.args[0], "reason", None) if error.args else None
+    cause = _underlying(error)
+    if isinstance(cause, requests.ConnectTimeout):
+        return False
+    reason = getattr(cause.args[0], "reason", None) if cause.args else None
     return not isinstance(reason, urllib3.exceptions.NewConnectionError)

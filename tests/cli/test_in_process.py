@@ -164,3 +164,20 @@ def test_waiting_for_many_executions_gets_each_one_once_it_ended(
     assert len(executions) == 8 and {each["status"] for each in executions} == {"succeeded"}
     gets = [r.path for r in las_emulator.requests if r.method == "GET" and r.path.startswith(listing + "/")]
     assert sorted(gets) == sorted(f"{listing}/{each['executionId']}" for each in executions)  # once each
+
+
+def test_an_upload_that_could_not_connect_failed_it_is_not_ambiguous(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "a.pdf").write_bytes(sample_pdf("a", "1.00", "2026-01-01"))
+    dataset_id = "las:dataset:" + "0" * 32
+    target = ["--endpoint", f"http://127.0.0.1:{port}", "--client-secret", "s"]
+    code = main([*target, "--json", "datasets", "create-documents", dataset_id, str(tmp_path)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and (report["failed"], report["ambiguous"]) == (1, 0)
+    assert "cannot connect" in report["items"][0]["error"] or "not sent" in report["items"][0]["error"]
