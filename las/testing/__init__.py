@@ -1,7 +1,7 @@
 """Test tools for code that uses the Lucidtech AI Services API, without the real API.
 
-:class:`Emulator` serves the API on loopback from memory (standard library only), with fault
-injection (errors, dropped connections, latency, rate limits) and a record of every request::
+:class:`Emulator` serves the API on loopback from memory (standard library only; HTTPS with
+``tls=True`` needs the ``tls`` extra), with fault injection (errors, dropped connections, latency, rate limits) and a record of every request::
 
     from las.testing import Emulator
 
@@ -12,11 +12,12 @@ The pytest plugin (``las.testing.pytest_plugin``) provides ``las_emulator``, ``l
 ``las_client`` fixtures; ``python -m las serve`` runs an emulator from the command line.
 
 Behaviour where the API contract is silent is documented in the modules that implement it:
-``_server`` (auth and check order), ``_handlers`` and ``_workflows`` (resources, executions),
+``_server`` (auth, check order, OPTIONS and unserved methods), ``_tls`` (HTTPS), ``_handlers`` and ``_workflows`` (resources, executions),
 ``_faults`` (fault filters), ``_validation`` (request rules).
 """
 
+from las.testing._clock import Clock
 from las.testing._emulator import Emulator
 from las.testing._server import RecordedRequest
 
-__all__ = ["Emulator", "RecordedRequest"]
+__all__ = ["Clock", "Emulator", "RecordedRequest"]

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from las.testing._clock import Clock
 from las.testing._faults import Fault
 from las.testing._handlers import DEFAULT_RETENTION_IN_DAYS
 from las.testing._ids import new_ids
 from las.testing._server import HTTPServer, RecordedRequest, Service
 from las.testing._store import now_iso
+from las.testing._tls import ThrowawayCA, require_trustme
 
 DEFAULT_CONTENT = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -39,6 +41,8 @@ class Emulator:
         client_id: Client id of the emulator's own app client.
         client_secret: Its secret; random when None.
         token_ttl: Lifetime of access tokens in seconds (also the ``expires_in`` answered).
+        tls: Serve HTTPS only, with a certificate from a throwaway CA whose certificate is at
+            :attr:`ca_path` while running (needs ``pip install 'las[tls]'``; ImportError otherwise).
     """
 
     def __init__(
@@ -49,7 +53,12 @@ class Emulator:
         client_id: str = "las-emulator-client",
         client_secret: str | None = None,
         token_ttl: float = 3600.0,
+        tls: bool = False,
     ) -> None:
+        if tls:
+            require_trustme()
+        self._tls = tls
+        self._ca: ThrowawayCA | None = None
         self.host = host
         self._port = port
         self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl)
@@ -61,7 +70,8 @@ class Emulator:
     def start(self) -> Emulator:
         """Bind and serve on a background (daemon) thread; returns self. Idempotent."""
         if self._server is None:
-            server = HTTPServer(self.host, self._port, self._service)
+            self._ca = ThrowawayCA(self.host) if self._tls else None
+            server = HTTPServer(self.host, self._port, self._service, self._ca.context if self._ca else None)
             self._thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -81,6 +91,9 @@ class Emulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self._ca is not None:
+            self._ca.remove()
+            self._ca = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -99,7 +112,7 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        """``http://HOST:PORT`` of the running emulator.
+        """``http://HOST:PORT`` (``https://`` with ``tls=True``) of the running emulator.
 
         Raises:
             RuntimeError: the emulator is not started.
@@ -107,7 +120,12 @@ class Emulator:
         if self._server is None:
             raise RuntimeError("the emulator is not running; call start() or use `with Emulator() as emu:`")
         host = self.host if ":" not in self.host else f"[{self.host}]"
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def ca_path(self) -> str | None:
+        """With ``tls=True``, while running: the PEM file of the CA to trust; else None."""
+        return self._ca.ca_path if self._ca else None
 
     @property
     def api_endpoint(self) -> str:
@@ -142,9 +160,24 @@ class Emulator:
     def reset(self) -> None:
         """Forget every resource, fault, recorded request, docker handler and token count.
 
-        Access tokens already issued to the emulator's own client stay valid.
+        Running workflow executions stop where they are (their timers are cancelled) and
+        :attr:`clock` is a fresh one that follows real time. Access tokens already issued to the
+        emulator's own client stay valid.
         """
+        self._service.state.clock.close()
         self._service.reset()
+
+    @property
+    def clock(self) -> Clock:
+        """The clock of workflow time: Wait states, Retry intervals, transition timeouts and
+        heartbeat limits. It follows real time; ``clock.advance(seconds)`` moves it forward
+        without sleeping and fires every timer come due before returning::
+
+            emu.clock.advance(61)   # a running transition execution without heartbeats fails
+
+        :meth:`reset` replaces it, so fetch it after a reset.
+        """
+        return self._service.state.clock
 
     def expire_tokens(self) -> None:
         """Make every access token issued so far invalid (API answers 403) to test refresh."""
@@ -242,7 +275,8 @@ class Emulator:
         self._service.faults.add(Fault("delay", n, method, path, seconds=seconds))
 
     def set_rate_limit(self, requests_per_second: float | None) -> None:
-        """Answer 429 with ``Retry-After`` above this rate (token bucket); None removes it."""
+        """Above this rate (token bucket) answer as the API Gateway does, 429 ``{"message": "Too Many
+        Requests"}``, with ``Retry-After``; None removes the limit."""
         self._service.faults.set_rate_limit(requests_per_second)
 
     def fail_randomly(

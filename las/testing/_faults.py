@@ -6,7 +6,9 @@ matches itself and everything below it (``"/documents"`` matches ``/documents`` 
 ``/documents/las:document:…``). Without a path filter a fault applies to API requests only,
 never to the token endpoint, so "the next request fails" means the next *API* request even
 when the client first has to fetch a token; pass ``path="/token"`` to fault the token endpoint.
-The rate limit never applies to the token endpoint.
+The rate limit never applies to the token endpoint; over it, requests get what the API Gateway
+answers, ``429 {"message": "Too Many Requests"}``, with a ``Retry-After``. Injected faults
+without a ``body`` answer ``{"message": "<status phrase> (<why>)"}``, naming the injection.
 """
 
 from __future__ import annotations
@@ -82,14 +84,15 @@ def error_action(
     body: bytes | None,
     content_type: str,
     delay: float,
-    reason: str,
+    reason: str | None,
 ) -> Action:
     try:
         phrase = http.HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
     if body is None:
-        body = json.dumps({"message": f"{phrase} ({reason})"}, separators=(",", ":")).encode()
+        message = phrase if reason is None else f"{phrase} ({reason})"
+        body = json.dumps({"message": message}, separators=(",", ":")).encode()
     headers = () if retry_after is None else (("Retry-After", format_retry_after(retry_after)),)
     return Action(delay=delay, status=status, headers=headers, body=body, content_type=content_type)
 
@@ -183,9 +186,7 @@ class Faults:
                 )
             limited = self._rate_limited(path)
             if limited is not None:
-                return error_action(
-                    429, limited, None, "application/json", delay, "rate limit of the emulator exceeded"
-                )
+                return error_action(429, limited, None, "application/json", delay, None)
             chance = self._random
             if (
                 chance is not None

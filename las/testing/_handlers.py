@@ -40,13 +40,14 @@ import hashlib
 import secrets
 import string
 import time
-from typing import Any
+from typing import Any, Final
 
 from las.testing._call import Call, Reply, public
 from las.testing._store import ApiError, Row, State, not_found, now_iso
 
 DEFAULT_RETENTION_IN_DAYS = 1825
 DEFAULT_PREPROCESS_CONFIG = {"autoRotate": False, "imageQuality": "LOW", "maxPages": 1}
+ME: Final = "me"  # /organizations/me: the caller's organization, as the API's own clients ask for it
 ALLOWED = 1_000_000  # every "...Allowed" quota of the emulated organization
 
 
@@ -454,7 +455,8 @@ def render_organization(state: State) -> dict[str, Any]:
 
 
 def _organization(call: Call) -> Row:
-    if call.params["organizationId"] != call.state.organization["organizationId"]:
+    """The organization of the path: its id, or ``me`` for the caller's (the emulator's only one)."""
+    if call.params["organizationId"] not in (ME, call.state.organization["organizationId"]):
         raise not_found(call.params["organizationId"])
     return call.state.organization
 

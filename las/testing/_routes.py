@@ -1,6 +1,8 @@
 """The route table: (method, path template) -> handler, with the query and body rules it uses.
 
-Every path and method of the API contract is here except ``/batches`` (not emulated).
+Every path and method of the API contract is here except ``/batches`` (not emulated: its
+operations answer 404 saying so). Every path of the contract also answers ``OPTIONS`` (the CORS
+preflight), so the methods of a path are its routes', :data:`NOT_EMULATED` ones and ``OPTIONS``.
 Path parameters are checked against the id format of their kind (malformed -> 400).
 """
 
@@ -46,6 +48,14 @@ class Route:
     def kind_of(self, name: str) -> str:
         return self.kinds.get(name) or PARAM_KINDS[name]
 
+
+# Paths of the contract without a route: their methods besides OPTIONS. ``/organizations`` has
+# none (the contract declares only its CORS preflight); ``/batches`` is not emulated.
+NOT_EMULATED: Final = {
+    "/batches": ("GET", "POST"),
+    "/batches/{batchId}": ("DELETE", "PATCH"),
+    "/organizations": (),
+}
 
 _TE = {"executionId": "transition-execution"}
 _WE = {"executionId": "workflow-execution"}
@@ -164,6 +174,7 @@ def _compile(template: str) -> re.Pattern[str]:
 
 
 _COMPILED: Final = [(route, _compile(route.template)) for route in ROUTES]
+_NOT_EMULATED_COMPILED: Final = [(template, _compile(template)) for template in NOT_EMULATED]
 
 
 def match_template(template: str, path: str) -> bool:
@@ -172,16 +183,24 @@ def match_template(template: str, path: str) -> bool:
 
 
 def resolve(method: str, path: str) -> tuple[Route, dict[str, str]] | list[str]:
-    """The route and path parameters for a request, or the methods the path allows.
+    """The route and path parameters for a request, or the methods the path has (sorted).
 
-    An empty list means no such path (404); a non-empty one means a wrong method (405).
+    An empty list means no such path (404). Otherwise the list holds ``OPTIONS`` and the
+    path's methods, and ``method`` is either not among them (405) or one of the contract's
+    that is not emulated (:data:`NOT_EMULATED`).
     """
-    allowed: list[str] = []
+    known = False
+    allowed: list[str] = ["OPTIONS"]
     for route, pattern in _COMPILED:
         found = pattern.match(path)
         if found is None:
             continue
         if route.method == method:
             return route, {name: unquote(value) for name, value in found.groupdict().items()}
+        known = True
         allowed.append(route.method)
-    return allowed
+    for template, pattern in _NOT_EMULATED_COMPILED:
+        if pattern.match(path):
+            known = True
+            allowed.extend(NOT_EMULATED[template])
+    return sorted(allowed) if known else []

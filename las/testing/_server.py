@@ -3,20 +3,26 @@
 :class:`Service` turns one raw request into one response (or none, for a dropped connection):
 it records the request, applies faults, answers the token endpoint, routes, authenticates,
 validates, runs the handler under the state lock, runs docker transitions outside the lock, and
-serialises compact JSON. Order of checks for an API request: unknown path (404) or method (405),
-then authentication (401 without a bearer token; 403 for an unknown, expired or revoked one),
-then malformed path ids, query and body (400; 415 for a body that is not JSON), then the handler.
-Every answer carries ``x-amzn-RequestId`` and ``Access-Control-Allow-Origin: *``.
+serialises compact JSON. Order of checks for an API request: unknown path (404); ``OPTIONS``,
+the CORS preflight, answered 200 without a token as the contract declares; a method the path
+does not have (405 with ``Allow``: any method, ``HEAD`` and ``TRACE`` included, always in the
+JSON error shape); then authentication (401 without a bearer token; 403 ``{"message":
+"Forbidden"}``, as the API Gateway says it, for an unknown, expired or revoked one), then
+malformed path ids, query and body (400; 415 for a body that is not JSON), then the handler.
+Every answer carries ``x-amzn-RequestId`` and ``Access-Control-Allow-Origin: *``; answers to
+``HEAD`` have headers only.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import http
 import json
 import math
 import secrets
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -31,12 +37,15 @@ from urllib.parse import parse_qs, urlsplit
 from las.testing import _workflows
 from las.testing._call import Call
 from las.testing._faults import TOKEN_PATHS, Faults
-from las.testing._handlers import add_app_client
+from las.testing._handlers import ME, add_app_client
 from las.testing._ids import describe, is_id, new_id
 from las.testing._routes import resolve
 from las.testing._store import ApiError, State
 from las.testing._validation import ValidationError
 
+# What a CORS preflight may ask to send: API Gateway's default list.
+CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
+HANDSHAKE_TIMEOUT = 10.0  # seconds a TLS client may take to shake hands
 MAX_DOCKER_STEPS = 1000  # per request; a docker-only loop in a workflow stops there
 
 
@@ -89,7 +98,6 @@ class Service:
         self._records: list[RecordedRequest | None] = []
         self._records_lock = threading.Lock()
         self._tokens: dict[str, tuple[str, float]] = {}  # token -> (app client id, expiry)
-        self._expired: set[str] = set()
         self._tokens_lock = threading.Lock()
         self.token_grants = 0
         self.state = State()
@@ -125,7 +133,6 @@ class Service:
 
     def expire_tokens(self) -> None:
         with self._tokens_lock:
-            self._expired.update(self._tokens)
             self._tokens.clear()
 
     def recorded(self) -> list[RecordedRequest]:
@@ -237,16 +244,12 @@ class Service:
             entry = self._tokens.get(token)
             if entry is not None and time.monotonic() >= entry[1]:
                 del self._tokens[token]
-                self._expired.add(token)
                 entry = None
             if entry is None:
-                reason = "has expired" if token in self._expired else "is not valid"
-                raise ApiError(
-                    403, f"Forbidden: the access token {reason}; get a new one from the token endpoint"
-                )
+                raise ApiError(403, "Forbidden")  # unknown or expired: API Gateway says no more
         with state.lock:
             if state.app_clients.get(entry[0]) is None:
-                raise ApiError(403, "Forbidden: the app client of this access token was deleted")
+                raise ApiError(403, "Forbidden")  # the token's app client was deleted
         return entry[0]
 
     def _api(
@@ -256,6 +259,17 @@ class Service:
         if isinstance(found, list):
             if not found:
                 raise ApiError(404, f"no such path: {path}")
+            if method == "OPTIONS":
+                return json_response(
+                    200,
+                    {},
+                    {
+                        "Access-Control-Allow-Methods": ",".join(found),
+                        "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+                    },
+                )
+            if method in found:
+                raise ApiError(404, f"{method} {path} is an operation of the API that is not emulated")
             allowed = ", ".join(found)
             raise ApiError(405, f"{method} is not allowed on {path}; allowed: {allowed}", {"Allow": allowed})
         route, params = found
@@ -263,8 +277,9 @@ class Service:
         caller = self._authenticate(headers, state)
         for name, value in params.items():
             kind = route.kind_of(name)
-            if not is_id(kind, value):
-                raise ValidationError(f"path.{name}: must be {describe(kind)}, got {value!r}")
+            if not is_id(kind, value) and not (kind == "organization" and value == ME):
+                also = f" or {ME!r}" if kind == "organization" else ""
+                raise ValidationError(f"path.{name}: must be {describe(kind)}{also}, got {value!r}")
         route.query.check(query)
         data: Any = None
         if route.body is not None:
@@ -287,35 +302,7 @@ class Service:
 
     def _run_docker_jobs(self, call: Call) -> None:
         """Run the docker transitions this request started (and those they lead to)."""
-        state = call.state
-        for _ in range(MAX_DOCKER_STEPS):
-            if not call.docker_jobs:
-                return
-            execution_id = call.docker_jobs.pop(0)
-            with state.lock:
-                claimed = _workflows.claim_docker_job(state, execution_id)
-            if claimed is None:
-                continue
-            handler, data = claimed
-            output: Any = None
-            error: str | None = None
-            try:
-                output = handler(data)
-            except Exception as problem:
-                error = str(problem) or type(problem).__name__
-            with state.lock:
-                _workflows.finish_docker_job(call, execution_id, output, error)
-        with state.lock:
-            for execution_id in call.docker_jobs:
-                _workflows.finish_docker_job(
-                    call,
-                    execution_id,
-                    None,
-                    (
-                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in one request "
-                        "(does the workflow loop through docker transitions only?)"
-                    ),
-                )
+        _workflows.run_docker_jobs(call)
 
 
 def _basic_credentials(header: str) -> tuple[str | None, str | None]:
@@ -335,6 +322,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: HTTPServer
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):  # TLS: shake hands here, off the accept loop
+            self.request.settimeout(HANDSHAKE_TIMEOUT)
+            self.request.do_handshake()  # a failure (e.g. plain HTTP) closes the connection
+            self.request.settimeout(None)
         super().setup()
         # headers and body leave in separate writes: without this, Nagle + delayed ACK add 40 ms
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -344,10 +335,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.server.track(self.connection, add=False)
         super().finish()
 
-    def do_GET(self) -> None:
-        self._serve()
+    def parse_request(self) -> bool:
+        """Parse the request line and headers, then route every method to :meth:`_serve`.
 
-    do_POST = do_PATCH = do_DELETE = do_PUT = do_OPTIONS = do_GET
+        The standard library answers a method without a ``do_<METHOD>`` with a 501 HTML page;
+        here the Service answers every method, those the API lacks with a JSON 405.
+        """
+        if not super().parse_request():
+            return False
+        setattr(self, f"do_{self.command}", self._serve)
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer what the standard library refuses before the Service sees it (a malformed
+        request line or headers) in the API's JSON error shape too, and close the connection."""
+        self.close_connection = True
+        self.request_version = self.protocol_version  # unparsed yet: else no status line, no headers
+        try:
+            phrase = http.HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Error"
+        body = json.dumps({"message": message or phrase}, separators=(",", ":")).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -384,21 +399,31 @@ class _RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(response.body)
+        if self.command != "HEAD":  # HEAD: the headers of the answer, never its body
+            self.wfile.write(response.body)
 
 
 class HTTPServer(ThreadingHTTPServer):
-    """Threading HTTP server bound to a :class:`Service`; :meth:`close` also ends keep-alives."""
+    """Threading HTTP server bound to a :class:`Service`; :meth:`close` also ends keep-alives.
+
+    With ``ssl_context`` (server side) it speaks HTTPS only.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256  # the default 5 drops/resets connections when many clients start at once
 
-    def __init__(self, host: str, port: int, service: Service) -> None:
+    def __init__(
+        self, host: str, port: int, service: Service, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self.service = service
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__((host, port), _RequestHandler)
+        if ssl_context is not None:
+            self.socket = ssl_context.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
 
     def track(self, connection: socket.socket, *, add: bool) -> None:
         with self._connections_lock:

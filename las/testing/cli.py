@@ -1,9 +1,13 @@
-"""``python -m las serve``: run the emulator in the foreground until Ctrl-C."""
+"""``python -m las serve [--tls]``: run the emulator in the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import signal
+import sys
 import threading
+from urllib.parse import urlsplit
 
 from las.testing._emulator import Emulator
 
@@ -27,43 +31,93 @@ def build_parser() -> argparse.ArgumentParser:
         default=3600.0,
         help="access token lifetime in seconds (default: %(default)s)",
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS only, with a throwaway CA whose certificate path is printed "
+        "(needs pip install 'las[tls]')",
+    )
     return parser
 
 
 def describe(emulator: Emulator) -> str:
-    """What ``serve`` prints: where the emulator is, its credentials and a curl example."""
-    return "\n".join(
-        [
-            f"las emulator serving at {emulator.url}",
-            f"  api endpoint:    {emulator.api_endpoint}",
-            f"  auth endpoint:   {emulator.auth_endpoint}  (POST /token?grant_type=client_credentials)",
-            f"  client id:       {emulator.client_id}",
-            f"  client secret:   {emulator.client_secret}",
-            f"  organization id: {emulator.organization_id}",
-            "Try:",
-            f"  TOKEN=$(curl -s -X POST -u '{emulator.client_id}:{emulator.client_secret}' "
-            f"'{emulator.auth_endpoint}/token?grant_type=client_credentials' "
-            "| python -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
-            f'  curl -s -H "Authorization: Bearer $TOKEN" {emulator.api_endpoint}/documents',
-            "Press Ctrl-C to stop.",
-        ]
-    )
+    """What ``serve`` prints: where the emulator is, its credentials, environment and curl examples.
+
+    With TLS it also prints the CA certificate to trust, and the auth endpoint as a bare host
+    name: clients that only know a host name (the reference client) fetch
+    ``https://{auth_endpoint}/token``, and las does the same for an endpoint without a scheme.
+    """
+    ca = emulator.ca_path
+    auth_endpoint = urlsplit(emulator.auth_endpoint).netloc if ca else emulator.auth_endpoint
+    cacert = f"--cacert {shlex.quote(ca)} " if ca else ""
+    lines = [
+        f"las emulator serving at {emulator.url}",
+        f"  api endpoint:    {emulator.api_endpoint}",
+        f"  auth endpoint:   {emulator.auth_endpoint}  (POST /token?grant_type=client_credentials)",
+        f"  client id:       {emulator.client_id}",
+        f"  client secret:   {emulator.client_secret}",
+        f"  organization id: {emulator.organization_id}",
+    ]
+    if ca:
+        lines.append(f"  CA certificate (throwaway, trust it for this emulator only): {ca}")
+    lines += [
+        "Environment for las (and clients that read the same variables):",
+        "  export "
+        + " ".join(
+            f"{name}={shlex.quote(value)}"
+            for name, value in (
+                ("LAS_CLIENT_ID", emulator.client_id),
+                ("LAS_CLIENT_SECRET", emulator.client_secret),
+                ("LAS_AUTH_ENDPOINT", auth_endpoint),
+                ("LAS_API_ENDPOINT", emulator.api_endpoint),
+            )
+        ),
+    ]
+    if ca:
+        lines.append(f"  export REQUESTS_CA_BUNDLE={shlex.quote(ca)} SSL_CERT_FILE={shlex.quote(ca)}")
+        lines.append("  (an auth endpoint without a scheme is a host name: clients fetch https://HOST/token)")
+    lines += [
+        "Try:",
+        f"  TOKEN=$(curl -s {cacert}-X POST -u '{emulator.client_id}:{emulator.client_secret}' "
+        f"'{emulator.auth_endpoint}/token?grant_type=client_credentials' "
+        "| python -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
+        f'  curl -s {cacert}-H "Authorization: Bearer $TOKEN" {emulator.api_endpoint}/documents',
+        "Press Ctrl-C to stop.",
+    ]
+    return "\n".join(lines)
 
 
 def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None) -> int:
-    """Run the emulator until Ctrl-C (or until ``stop`` is set); returns the exit status 0."""
+    """Run the emulator until Ctrl-C, SIGTERM (in the main thread) or until ``stop`` is set.
+
+    Either way it stops cleanly: with ``--tls`` the throwaway CA's files are removed.
+
+    Returns:
+        The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed.
+    """
     options = build_parser().parse_args(argv)
-    emulator = Emulator(
-        options.host,
-        options.port,
-        client_id=options.client_id,
-        client_secret=options.client_secret,
-        token_ttl=options.token_ttl,
-    )
-    with emulator:
-        print(describe(emulator), flush=True)
-        try:
-            (stop or threading.Event()).wait()
-        except KeyboardInterrupt:
-            print("stopped", flush=True)
+    try:
+        emulator = Emulator(
+            options.host,
+            options.port,
+            client_id=options.client_id,
+            client_secret=options.client_secret,
+            token_ttl=options.token_ttl,
+            tls=options.tls,
+        )
+    except ImportError as error:
+        print(f"python -m las serve: {error}", file=sys.stderr)
+        return 2
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if in_main_thread else None
+    try:
+        with emulator:
+            print(describe(emulator), flush=True)
+            try:
+                (stop or threading.Event()).wait()
+            except KeyboardInterrupt:
+                print("stopped", flush=True)
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0

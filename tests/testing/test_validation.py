@@ -104,7 +104,7 @@ def test_unknown_path_answers_404_and_wrong_method_405_with_allow(las_emulator: 
     assert api.http.get(f"{las_emulator.url}/nothing", timeout=5).status_code == 404
     response = api.http.put(f"{las_emulator.url}/datasets", json={}, timeout=5)
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, POST"
+    assert response.headers["Allow"] == "GET, OPTIONS, POST"
 
 
 def test_query_parameters_are_checked(las_emulator: Emulator) -> None:
