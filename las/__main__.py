@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sys
 
-INSTALL_HINT = "the las command line needs the 'cli' extra: pip install 'las[cli]'"
+from ._version import DISTRIBUTION
+
+INSTALL_HINT = f"the las command line needs the 'cli' extra: pip install '{DISTRIBUTION}[cli]'"
 
 USAGE = f"""usage: las [--profile P] [--emulator | --endpoint URL] [--json] GROUP VERB [ARGS]
 

@@ -79,13 +79,13 @@ def test_demo_runs_without_the_cli_extra(home: Path) -> None:
 def test_a_group_without_the_cli_extra_says_how_to_install_it(home: Path) -> None:
     result = run_without_cli_extra(["documents", "list"], home)
     assert result.returncode == 2
-    assert "pip install 'las[cli]'" in result.stderr and "Traceback" not in result.stderr
+    assert "pip install 'lucidtech-las-sdk[cli]'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_version_and_help_work_without_the_cli_extra(home: Path) -> None:
     assert run_without_cli_extra(["--version"], home).stdout == f"las {las.__version__}\n"
     shown = run_without_cli_extra(["--help"], home)
-    assert shown.returncode == 0 and "demo" in shown.stdout and "las[cli]" in shown.stdout
+    assert shown.returncode == 0 and "demo" in shown.stdout and "lucidtech-las-sdk[cli]" in shown.stdout
 
 
 def test_the_block_really_hides_click(home: Path) -> None:
