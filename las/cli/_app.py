@@ -26,11 +26,12 @@ from . import (
 )
 from ._context import App
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, HANDLED, exit_code, one_line
+from ._group import Group
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--profile",
     envvar="LAS_PROFILE",
@@ -127,10 +128,6 @@ for _module in (
 cli.add_command(predict.predict)
 
 
-# click >= 8.2 raises this for a group called without a command (older clicks exit 0 with the help).
-_NO_ARGS_IS_HELP: type[click.UsageError] | None = getattr(click.exceptions, "NoArgsIsHelpError", None)
-
-
 def usage_line(error: click.UsageError) -> str:
     """A usage error as one line: what is wrong, and the help to read."""
     command = error.ctx.command_path if error.ctx is not None else "las"
@@ -146,10 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=args, prog_name="las", standalone_mode=False)
     except click.UsageError as error:
-        if _NO_ARGS_IS_HELP is not None and isinstance(error, _NO_ARGS_IS_HELP):
-            error.show()  # `las` or `las GROUP` alone: the help, as click shows it
-        else:
-            print(usage_line(error), file=sys.stderr)
+        print(usage_line(error), file=sys.stderr)
         return error.exit_code
     except click.ClickException as error:
         print(f"error: {' '.join(error.format_message().split())}", file=sys.stderr)

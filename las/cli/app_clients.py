@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import APP_CLIENT_ID, list_page, named, paging
 
@@ -17,7 +18,7 @@ COLUMNS: list[Column] = [
 ]
 
 
-@click.group("app-clients")
+@click.group("app-clients", cls=Group)
 def group() -> None:
     """App clients: credentials programs use to call the API."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page, without_content
 from ._params import ASSET_ID, list_page, named, paging
 
@@ -21,7 +22,7 @@ COLUMNS: list[Column] = [
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-@click.group("assets")
+@click.group("assets", cls=Group)
 def group() -> None:
     """Assets: files transitions use (e.g. the HTML of a manual task)."""
 

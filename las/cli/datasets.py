@@ -14,6 +14,7 @@ from las import paginate
 from ._context import App, pass_app
 from ._download import DownloadError, download_document
 from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
+from ._group import Group
 from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
 from ._params import DATASET_ID, list_page, named, paging
 from ._progress import progress_bar
@@ -41,7 +42,7 @@ AMBIGUOUS = (
 )
 
 
-@click.group("datasets")
+@click.group("datasets", cls=Group)
 def group() -> None:
     """Datasets: documents with ground truth, to train models on."""
 

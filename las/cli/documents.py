@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page, without_content
 from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list, list_page, paging
 
@@ -21,7 +22,7 @@ COLUMNS: list[Column] = [
 ]
 
 
-@click.group("documents")
+@click.group("documents", cls=Group)
 def group() -> None:
     """Documents: the files models read."""
 

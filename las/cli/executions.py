@@ -11,6 +11,7 @@ from las import paginate
 
 from ._context import App, pass_app
 from ._errors import EXIT_API_ERROR, EXIT_OK
+from ._group import Group
 from ._output import Column, print_json, show_items
 from ._params import WORKFLOW_EXECUTION_ID, WORKFLOW_ID
 from ._progress import progress_bar
@@ -33,7 +34,7 @@ def _not_ended(app: App, workflow_id: str) -> dict[str, dict[str, Any]]:
     return {execution["executionId"]: execution for execution in listed}
 
 
-@click.group("executions")
+@click.group("executions", cls=Group)
 def group() -> None:
     """Workflow executions across workflows (see also `las workflows list-executions`)."""
 

@@ -9,6 +9,7 @@ import click
 from rich.text import Text
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, emit, print_json, show_page
 from ._params import (
     LOG_ID,
@@ -39,7 +40,7 @@ def _event_line(event: Any) -> str:
     return f"{when}  {event.get('message', '')}"
 
 
-@click.group("logs")
+@click.group("logs", cls=Group)
 def group() -> None:
     """Logs of workflow and transition executions."""
 

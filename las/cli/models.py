@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import DATA_BUNDLE_ID, DATASET_ID, JSON, MODEL_ID, list_page, named, paging
 
@@ -27,7 +28,7 @@ BUNDLE_COLUMNS: list[Column] = [
 SIZE = click.IntRange(97, 1921)
 
 
-@click.group("models")
+@click.group("models", cls=Group)
 def group() -> None:
     """Models: what reads fields out of documents."""
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import show_object
 from ._params import ORGANIZATION_ID, named
 
 
-@click.group("organizations")
+@click.group("organizations", cls=Group)
 def group() -> None:
     """Your organization: its name and monthly usage and limits."""
 

@@ -6,6 +6,7 @@ import click
 from rich.text import Text
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, emit, show_items, show_object, show_page
 from ._params import DOCUMENT_ID, MODEL_ID, list_page, paging
 
@@ -21,7 +22,7 @@ MAX_PAGES = click.IntRange(1, 3)
 IMAGE_QUALITY = click.Choice(["LOW", "HIGH"])
 
 
-@click.group("predictions")
+@click.group("predictions", cls=Group)
 def group() -> None:
     """Predictions: a model's reading of a document."""
 

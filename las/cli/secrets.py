@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import KEY_VALUE, SECRET_ID, list_page, named, paging
 
@@ -16,7 +17,7 @@ COLUMNS: list[Column] = [
 ]
 
 
-@click.group("secrets")
+@click.group("secrets", cls=Group)
 def group() -> None:
     """Secrets: values docker transitions read from their environment."""
 

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import (
     JSON,
@@ -35,7 +36,7 @@ TYPES = click.Choice(["docker", "manual"])
 STATUSES = click.Choice(["running", "succeeded", "failed", "rejected", "retry"])
 
 
-@click.group("transitions")
+@click.group("transitions", cls=Group)
 def group() -> None:
     """Transitions: the steps of a workflow (docker containers or manual tasks)."""
 

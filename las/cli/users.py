@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import APP_CLIENT_ID, USER_ID, list_page, named, paging
 
@@ -30,7 +31,7 @@ def _shown(app: App, user: dict[str, object]) -> dict[str, object]:
     return {**user, "avatar": f"<{len(str(user['avatar'])) * 3 // 4} bytes; --json shows it>"}
 
 
-@click.group("users")
+@click.group("users", cls=Group)
 def group() -> None:
     """Users: people with access to the organization."""
 

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from ._context import App, pass_app
+from ._group import Group
 from ._output import Column, show_done, show_object, show_page
 from ._params import JSON, TRANSITION_ID, WORKFLOW_EXECUTION_ID, WORKFLOW_ID, list_page, named, paging
 
@@ -27,7 +28,7 @@ SORT_BY = click.Choice(["startTime", "endTime"])
 ORDER = click.Choice(["ascending", "descending"])
 
 
-@click.group("workflows")
+@click.group("workflows", cls=Group)
 def group() -> None:
     """Workflows: chains of transitions that documents go through."""
 

@@ -45,7 +45,12 @@ def test_help_lists_every_command_group_and_the_exit_codes(home: Path) -> None:
 
 def test_no_command_shows_help_and_exits_2(home: Path) -> None:
     result = run(home=home)
-    assert result.code == 2 and "Commands:" in result.stdout + result.stderr
+    assert result.code == 2 and "Commands:" in result.stdout
+
+
+def test_a_group_without_a_verb_shows_its_verbs_and_exits_2(home: Path) -> None:
+    result = run("datasets", home=home)
+    assert result.code == 2 and "create-documents" in result.stdout and "download" in result.stdout
 
 
 def test_unknown_verb_is_a_usage_error(home: Path) -> None:
