@@ -18,6 +18,7 @@ USAGE = f"""usage: las [--profile P] [--emulator | --endpoint URL] [--json] GROU
 commands that work without extras:
   demo                 run a short tour of the SDK against the embedded emulator
   serve [--port N]     serve the API emulator on 127.0.0.1 for any HTTP client
+  --version            print the version of las
 
 every other command (documents, models, datasets, workflows, ...): {INSTALL_HINT}
 """
