@@ -25,13 +25,21 @@ else:
 
 
 class IdType(ParamType):
-    """An id of one kind (``las:document:<hex>``), checked before any request."""
+    """An id of one kind (``las:document:<hex>``), checked before any request.
 
-    def __init__(self, kind: str) -> None:
+    Args:
+        kind: the id kind, e.g. ``ids.DOCUMENT``.
+        also: other values the API takes in its place (``me`` for the caller's organization).
+    """
+
+    def __init__(self, kind: str, also: tuple[str, ...] = ()) -> None:
         self.kind = kind
+        self.also = also
         self.name = f"{kind.upper().replace('-', '_')}_ID"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value in self.also:
+            return str(value)
         try:
             return ids.require_id(self.kind, value)
         except InvalidIdError as error:
@@ -89,7 +97,7 @@ SECRET_ID = IdType(ids.SECRET)
 ASSET_ID = IdType(ids.ASSET)
 USER_ID = IdType(ids.USER)
 APP_CLIENT_ID = IdType(ids.APP_CLIENT)
-ORGANIZATION_ID = IdType(ids.ORGANIZATION)
+ORGANIZATION_ID = IdType(ids.ORGANIZATION, also=("me",))  # /organizations/me: the caller's
 LOG_ID = IdType(ids.LOG)
 CONSENT_ID = IdType(ids.CONSENT)
 

@@ -16,15 +16,15 @@ def group() -> None:
 
 
 @group.command("get")
-@click.argument("organization_id", type=ORGANIZATION_ID)
+@click.argument("organization_id", type=ORGANIZATION_ID, default="me")
 @pass_app
 def get(app: App, organization_id: str) -> None:
-    """Show an organization with its usage and limits."""
+    """Show an organization with its usage and limits (default: yours, `me`)."""
     show_object(app, app.client.get_organization(organization_id))
 
 
 @group.command("update")
-@click.argument("organization_id", type=ORGANIZATION_ID)
+@click.argument("organization_id", type=ORGANIZATION_ID)  # required: a rename names its target
 @click.option("--name")
 @click.option("--description")
 @pass_app

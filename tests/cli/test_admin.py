@@ -102,6 +102,9 @@ def test_app_clients_and_users(las: Las, contract: Contract) -> None:
 def test_organization_get_and_update(las: Las, server: Server, contract: Contract) -> None:
     shown = las("organizations", "get", server.organization_id)
     assert shown.code == 0 and "monthlyNumberOfDocumentsAllowed" in shown.stdout
+    mine = las("--json", "organizations", "get")  # default `me`: the caller's organization
+    contract.validate_response("GET", "/organizations/me", 200, mine.json())
+    assert mine.json()["organizationId"] == server.organization_id
     updated = las("--json", "organizations", "update", server.organization_id, "--name", "ACME")
     contract.validate_response("PATCH", f"/organizations/{server.organization_id}", 200, updated.json())
     assert updated.json()["name"] == "ACME"
