@@ -23,7 +23,7 @@ import las
 from las.testing import Emulator
 from las.testing.cli import serve
 
-pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'las[tls]'")
+pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'lucidtech-las-sdk[tls]'")
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +195,7 @@ def test_tls_without_trustme_says_how_to_install_it(monkeypatch: pytest.MonkeyPa
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
         assert serve(["--tls"]) == 2
-    assert "pip install 'las[tls]'" in errors.getvalue()
+    assert "pip install 'lucidtech-las-sdk[tls]'" in errors.getvalue()
 
 
 def test_python_m_las_serve_tls_serves_https_and_cleans_up_on_sigterm() -> None:
