@@ -190,7 +190,7 @@ def test_the_curl_lines_serve_tls_prints_work() -> None:
 
 def test_tls_without_trustme_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "trustme", None)  # import trustme now raises ImportError
-    with pytest.raises(ImportError, match=r"pip install 'las\[tls\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'lucidtech-las-sdk\[tls\]'"):
         Emulator(tls=True)
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
