@@ -13,6 +13,7 @@ from typing import Any
 
 import las
 import las.testing
+import las.workers
 
 OUTPUT = Path(__file__).resolve().parent / "reference.md"
 
@@ -78,6 +79,7 @@ def build() -> str:
         "",
     ]
     lines += _section("las", [n for n in las.__all__ if not n.startswith("__")], las)
+    lines += _section("las.workers", [n for n in las.workers.__all__ if n not in las.__all__], las.workers)
     lines += _section("las.testing", list(las.testing.__all__), las.testing)
     return "\n".join(lines).rstrip() + "\n"
 

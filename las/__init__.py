@@ -7,6 +7,7 @@ Three layers, each usable on its own:
 - resource classes (:class:`Document`, :class:`Model`, :class:`Workflow`, ...): typed objects
   with create/get/list/all/update/delete, lazy relationships and domain verbs.
 
+``las.workers`` runs transitions with code: :func:`transition_handler`, :class:`Worker`.
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
 
 :class:`AsyncClient` and :class:`AsyncSession` are the asyncio variant (``pip install
@@ -45,6 +46,7 @@ from .exceptions import (
 from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
 from .resources import __all__ as _resources_all
 from .session import Session
+from .workers import Reject, Retry, Worker, WorkerCounters, transition_handler
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
@@ -84,6 +86,12 @@ __all__ = [
     "apaginate",
     "paginate",
     "read_credentials",
+    # transition workers (las.workers)
+    "Reject",
+    "Retry",
+    "Worker",
+    "WorkerCounters",
+    "transition_handler",
     *_resources_all,
 ]
 
