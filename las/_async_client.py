@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from typing import Any, ParamSpec, Protocol, TypeVar, cast, overload
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast, overload
 
 from ._async_session import AsyncSession
 from ._policy import Call
@@ -122,6 +122,9 @@ class AsyncClient:
             async for item in las.apaginate(client.list_documents, dataset_id=dataset_id):
                 print(item["documentId"])
     """
+
+    is_async: ClassVar[bool] = True
+    """Marks the async variant (resource objects bound to it load nothing on attribute access)."""
 
     def __init__(
         self,

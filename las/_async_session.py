@@ -32,7 +32,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, NamedTuple, overload
+from typing import Any, ClassVar, Literal, NamedTuple, overload
 
 import aiohttp
 
@@ -141,6 +141,9 @@ class AsyncSession:
             document = await client.get_document(document_id)
             quick = las.AsyncClient(session=session.with_options(timeout=2, max_retries=0))
     """
+
+    is_async: ClassVar[bool] = True
+    """Marks the async variant (resource objects bound to it load nothing on attribute access)."""
 
     credentials: Credentials
     api_endpoint: str

@@ -39,7 +39,7 @@ def test_every_client_method_is_an_async_client_coroutine_with_its_signature_and
 
 def test_async_client_adds_no_operation_of_its_own() -> None:
     public = {name for name in dir(las.AsyncClient) if not name.startswith("_")}
-    assert public - set(CLIENT_METHODS) == {"close", "with_raw_response"}
+    assert public - set(CLIENT_METHODS) == {"close", "is_async", "with_raw_response"}
 
 
 @pytest.mark.asyncio
