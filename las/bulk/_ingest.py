@@ -1,0 +1,545 @@
+"""Resumable, duplicate-aware ingestion of many documents into a dataset, with a journal.
+
+What happens to each item, in its :class:`ItemResult`:
+
+- ``created``: sent now, the API created the document (``document_id``).
+- ``skipped``: the journal says an earlier run created it (same key, same content).
+- ``duplicate``: another item with the same content was (or is being) created in this dataset:
+  not sent again; ``document_id`` is that document (``allow_duplicates=True`` sends it anyway).
+- ``ambiguous``: sent, but the answer was lost (a dropped connection, a timeout, a 5xx), now or
+  in an earlier run that stopped mid-request. The API may or may not have created the document,
+  so it is never sent again on its own: run :func:`reconcile`, or pass ``retry_ambiguous=True``
+  to send it again and accept a possible duplicate.
+- ``failed``: certainly not created (never sent, or refused with a 4xx); ``error`` says why. A
+  re-run sends it again.
+- ``changed``: the journal has this key created with other content: not sent; use a new key, or
+  delete the document and the journal's lines for the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import hashlib
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from .._pagination import paginate
+from ..client import Client
+from ..content import check_size, detect_content_type, read_content
+from ..ids import DATASET, require_id
+from ..session import Session
+from ._journal import Entry, Journal, TornLine
+from ._outcome import AMBIGUOUS, FAILED, classify_failure
+
+__all__ = [
+    "IngestItem",
+    "IngestReport",
+    "ItemResult",
+    "ReconcileReport",
+    "ingest",
+    "reconcile",
+    "upload_to_dataset",
+]
+
+STATUSES = ("created", "skipped", "duplicate", "ambiguous", "failed", "changed")
+RECONCILE_HINT = (
+    "the API may have created this document: run las.bulk.reconcile(journal) to look for it in the "
+    "dataset by content hash, or re-run with retry_ambiguous=True to send it again and accept a "
+    "possible duplicate"
+)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+@attrs.frozen
+class IngestItem:
+    """One document to create, when a bare path or bytes is not enough.
+
+    Attributes:
+        content: bytes, or a path (str or Path) to a file.
+        key: what identifies the item across runs in the journal; default: the path as given,
+            or ``sha256:<hash>`` of in-memory content.
+        content_type: detected from the first bytes when None.
+        ground_truth: ``[{"label": ..., "value": ...}, ...]``.
+    """
+
+    content: bytes | str | Path
+    key: str | None = None
+    content_type: str | None = None
+    ground_truth: list[dict[str, Any]] | None = None
+
+
+@attrs.frozen
+class ItemResult:
+    """What happened to one item (see the module doc for each ``status``)."""
+
+    index: int
+    key: str
+    status: str
+    document_id: str | None = None
+    sha256: str | None = None
+    error: str | None = None
+
+
+@attrs.frozen
+class Progress:
+    """A snapshot handed to the ``on_progress`` callback after each item."""
+
+    done: int
+    total: int | None
+    counts: dict[str, int]
+    elapsed: float
+    last: Any
+
+    @property
+    def rate(self) -> float:
+        """Items per second so far."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@attrs.frozen
+class IngestReport:
+    """The outcome of every item, in input order, and how to resolve what is left."""
+
+    dataset_id: str
+    journal: Path
+    results: list[ItemResult]
+    elapsed: float
+    torn_line: TornLine | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many items ended in each status (every status present, zeros included)."""
+        found = Counter(result.status for result in self.results)
+        return {status: found.get(status, 0) for status in STATUSES}
+
+    def with_status(self, status: str) -> list[ItemResult]:
+        """The items that ended in ``status``."""
+        return [result for result in self.results if result.status == status]
+
+    @property
+    def ambiguous(self) -> list[ItemResult]:
+        return self.with_status("ambiguous")
+
+    @property
+    def failed(self) -> list[ItemResult]:
+        return self.with_status("failed")
+
+    @property
+    def ok(self) -> bool:
+        """Whether every item is in the dataset (created, skipped or a duplicate of one)."""
+        return all(result.status in ("created", "skipped", "duplicate") for result in self.results)
+
+    def summary(self) -> str:
+        """A few lines for a person: the counts, then what to do about what is left."""
+        counts = ", ".join(f"{count} {status}" for status, count in self.counts.items() if count)
+        lines = [f"{len(self.results)} items in {self.elapsed:.1f}s: {counts or 'nothing to do'}"]
+        if self.torn_line is not None:
+            lines.append(f"journal {self.journal}: {self.torn_line}")
+        if self.ambiguous:
+            lines.append(
+                f"{len(self.ambiguous)} ambiguous: their answer was lost, so the API may have created "
+                f"them. Run las.bulk.reconcile({str(self.journal)!r}) to find them in the dataset by content "
+                "hash (then re-run to send those it did not find), or re-run with retry_ambiguous=True "
+                "to send them again and accept possible duplicates."
+            )
+        if self.failed:
+            lines.append(
+                f"{len(self.failed)} failed (not created; a re-run sends them again); first: "
+                f"{self.failed[0].key}: {self.failed[0].error}"
+            )
+        changed = self.with_status("changed")
+        if changed:
+            lines.append(
+                f"{len(changed)} changed since they were created; first: {changed[0].key}: {changed[0].error}"
+            )
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class ReconcileReport:
+    """What :func:`reconcile` found for the journal's ambiguous items.
+
+    Attributes:
+        found: key -> id of the document the API did create for it (now ``created``).
+        not_found: keys the dataset has no document for (now ``failed``: a re-run sends them).
+        extra_documents: documents with the content of an item that already has one: duplicates
+            an earlier ``retry_ambiguous=True`` (or another tool) made; delete them if unwanted.
+    """
+
+    found: dict[str, str]
+    not_found: list[str]
+    extra_documents: list[str]
+
+
+# -- preparing an item ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Prepared:
+    key: str
+    content: bytes
+    sha256: str
+    content_type: str
+    ground_truth: list[dict[str, Any]] | None
+
+
+def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | None]:
+    if isinstance(item, IngestItem):
+        spec = item
+    elif isinstance(item, (bytes, bytearray, str, os.PathLike)):
+        spec = IngestItem(bytes(item) if isinstance(item, bytearray) else item)
+    else:
+        raise TypeError(f"an item must be bytes, a path or a las.bulk.IngestItem, got {type(item).__name__}")
+    if spec.key is not None:
+        if not spec.key:
+            raise ValueError("an item's key must not be empty")
+        return spec, spec.key
+    if isinstance(spec.content, (str, os.PathLike)):
+        return spec, os.fspath(spec.content)
+    return spec, None  # keyed by its hash once read
+
+
+def _prepare(spec: IngestItem, key: str | None) -> _Prepared:
+    source = read_content(spec.content)
+    check_size(source)
+    with source.open() as handle:
+        content = handle.read()
+    digest = hashlib.sha256(content).hexdigest()
+    content_type = spec.content_type or detect_content_type(content[:16])
+    return _Prepared(key or f"sha256:{digest}", content, digest, content_type, spec.ground_truth)
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def _client(session: Session | Client | None) -> Client:
+    if isinstance(session, Client):
+        return session
+    return Client(session=session) if session is not None else Client()
+
+
+def _dataset_id(dataset: str | _HasId) -> str:
+    return require_id(DATASET, dataset if isinstance(dataset, str) else dataset.id)
+
+
+class _Run:
+    def __init__(
+        self,
+        client: Client,
+        journal: Journal,
+        dataset_id: str,
+        *,
+        retry_ambiguous: bool,
+        allow_duplicates: bool,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.dataset_id = dataset_id
+        self.retry_ambiguous = retry_ambiguous
+        self.allow_duplicates = allow_duplicates
+        self.lock = threading.Lock()
+        self.claimed_keys: set[str] = set()
+        # content hash -> (key of the item that owns it, its document id once known)
+        self.owners: dict[str, str] = {}
+        for entry in journal.entries():
+            if entry.sha256 and entry.state in ("created", "ambiguous", "sending"):
+                self.owners.setdefault(entry.sha256, entry.key)
+
+    def one(self, index: int, spec: IngestItem, key: str | None) -> ItemResult:
+        try:
+            item = _prepare(spec, key)
+        except Exception as error:  # unreadable, unknown type, too large: nothing was sent
+            entry = self.journal.get(key) if key is not None else None
+            if entry is not None and entry.state == "created":  # e.g. the file was moved since
+                return ItemResult(index, entry.key, "skipped", entry.document_id, entry.sha256)
+            return ItemResult(index, key or "?", FAILED, error=f"{type(error).__name__}: {error}")
+        decided = self._claim(index, item)
+        if decided is not None:
+            return decided
+        journal = self.journal
+        journal.record(
+            item.key,
+            "sending",
+            sha256=item.sha256,
+            contentType=item.content_type,
+            groundTruth=item.ground_truth,
+        )
+        try:
+            document = self.client.create_document(
+                item.content,
+                item.content_type,
+                dataset_id=self.dataset_id,
+                ground_truth=item.ground_truth,
+            )
+        except Exception as error:
+            outcome = classify_failure(error)
+            message = f"{type(error).__name__}: {error}"
+            hint = RECONCILE_HINT if outcome == AMBIGUOUS else None
+            journal.record(item.key, outcome, sha256=item.sha256, error=message, hint=hint)
+            if outcome == FAILED:
+                with self.lock:
+                    if self.owners.get(item.sha256) == item.key:
+                        del self.owners[item.sha256]
+            shown = f"{message}; {hint}" if hint else message
+            return ItemResult(index, item.key, outcome, sha256=item.sha256, error=shown)
+        document_id = document["documentId"]
+        journal.record(item.key, "created", sha256=item.sha256, documentId=document_id)
+        return ItemResult(index, item.key, "created", document_id, item.sha256)
+
+    def _decide_from_journal(self, index: int, key: str, sha256: str) -> ItemResult | None:
+        """The result for a key the journal settles (created, unresolved, changed), else None."""
+        entry = self.journal.get(key)
+        if entry is None or entry.state == FAILED:
+            return None
+        if entry.sha256 is not None and entry.sha256 != sha256:
+            if entry.state == "created":
+                return ItemResult(
+                    index,
+                    key,
+                    "changed",
+                    entry.document_id,
+                    sha256,
+                    error=(
+                        f"the journal has {key!r} created as {entry.document_id} with other content "
+                        f"(sha256 {entry.sha256[:12]}...): give the new content another key, or delete "
+                        "that document and the journal's lines for the key"
+                    ),
+                )
+            return None if self.retry_ambiguous else _unresolved(index, entry)
+        if entry.state == "created":
+            return ItemResult(index, key, "skipped", entry.document_id, entry.sha256)
+        if entry.unresolved and not self.retry_ambiguous:
+            return _unresolved(index, entry)
+        return None
+
+    def _claim(self, index: int, item: _Prepared) -> ItemResult | None:
+        """Settle the item from the journal and this run's other items, or claim it for sending."""
+        with self.lock:
+            if item.key in self.claimed_keys:
+                return ItemResult(
+                    index,
+                    item.key,
+                    "duplicate",
+                    sha256=item.sha256,
+                    error="the same key appears twice in the input",
+                )
+            decided = self._decide_from_journal(index, item.key, item.sha256)
+            if decided is not None:
+                return decided
+            owner = self.owners.get(item.sha256)
+            if owner is not None and owner != item.key and not self.allow_duplicates:
+                owned = self.journal.get(owner)
+                return ItemResult(
+                    index,
+                    item.key,
+                    "duplicate",
+                    owned.document_id if owned is not None else None,
+                    item.sha256,
+                    error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
+                )
+            self.claimed_keys.add(item.key)
+            self.owners.setdefault(item.sha256, item.key)
+            return None
+
+
+def _unresolved(index: int, entry: Entry) -> ItemResult:
+    return ItemResult(
+        index,
+        entry.key,
+        AMBIGUOUS,
+        sha256=entry.sha256,
+        error=f"{entry.error or 'the run stopped while this item was being sent'}; {RECONCILE_HINT}",
+    )
+
+
+def ingest(
+    items: Iterable[IngestItem | bytes | str | Path],
+    *,
+    dataset: str | _HasId,
+    journal: str | os.PathLike[str],
+    session: Session | Client | None = None,
+    max_concurrency: int = 8,
+    retry_ambiguous: bool = False,
+    allow_duplicates: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> IngestReport:
+    """Create a document in ``dataset`` for every item, recording each step in ``journal``.
+
+    Safe to run again with the same items and journal after a crash or a failure: what was
+    created is skipped, what failed is sent again, and what may have been created (the answer
+    was lost) is reported ``ambiguous`` and never sent again on its own (see :func:`reconcile`).
+    Items with the same content are created once (``allow_duplicates=True`` to create each).
+
+    Args:
+        items: paths, bytes, or :class:`IngestItem` (for a key, a content type, ground truth).
+            Read lazily: at most about ``2 * max_concurrency`` items are in memory at once.
+        dataset: the dataset id (or an object with an ``id``).
+        journal: path of the JSON Lines journal; created when missing.
+        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        max_concurrency: documents sent at the same time.
+        retry_ambiguous: send ambiguous items again, accepting that some may end up twice.
+        allow_duplicates: create items whose content another item already has.
+        on_progress: called (from the calling thread) with a :class:`Progress` after each item.
+
+    Returns:
+        An :class:`IngestReport` with an :class:`ItemResult` per item, in input order.
+
+    Raises:
+        JournalError: the journal is corrupted, belongs to another dataset or is in use.
+        InvalidIdError: ``dataset`` is not a dataset id.
+
+    Example::
+
+        report = las.bulk.ingest(Path("scans").glob("*.pdf"), dataset=dataset_id, journal="upload.jsonl")
+        print(report.summary())
+    """
+    if max_concurrency < 1:
+        raise ValueError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    dataset_id = _dataset_id(dataset)
+    client = _client(session)
+    total = len(items) if isinstance(items, Sequence) else None
+    started = time.perf_counter()
+    results: list[ItemResult] = []
+    counts: Counter[str] = Counter()
+    with Journal(journal, dataset_id=dataset_id) as book:
+        run = _Run(
+            client, book, dataset_id, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
+        )
+        with concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="las-ingest") as pool:
+            pending: set[concurrent.futures.Future[ItemResult]] = set()
+
+            def collect(done: set[concurrent.futures.Future[ItemResult]]) -> None:
+                for future in done:
+                    result = future.result()
+                    results.append(result)
+                    counts[result.status] += 1
+                    if on_progress is not None:
+                        elapsed = time.perf_counter() - started
+                        on_progress(Progress(len(results), total, dict(counts), elapsed, result))
+
+            for index, raw in enumerate(items):
+                spec, key = _item_key(raw)
+                pending.add(pool.submit(run.one, index, spec, key))
+                if len(pending) >= 2 * max_concurrency:
+                    done, pending = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
+                    collect(done)
+            done, _ = concurrent.futures.wait(pending)
+            collect(done)
+        torn = book.torn_line
+    results.sort(key=lambda result: result.index)
+    return IngestReport(dataset_id, Path(journal), results, time.perf_counter() - started, torn)
+
+
+def upload_to_dataset(
+    dataset: str | _HasId,
+    items: Iterable[IngestItem | bytes | str | Path],
+    *,
+    journal: str | os.PathLike[str],
+    session: Session | Client | None = None,
+    **options: Any,
+) -> IngestReport:
+    """``dataset.upload(items, journal=...)``: :func:`ingest` with the dataset first.
+
+    A resource object's own session is used when ``session`` is not given. ``options`` are
+    :func:`ingest`'s.
+    """
+    if session is None and not isinstance(dataset, str):
+        session = getattr(dataset, "session", None)
+    return ingest(items, dataset=dataset, journal=journal, session=session, **options)
+
+
+# -- reconciling ---------------------------------------------------------------------------------
+
+
+def reconcile(
+    journal: str | os.PathLike[str],
+    *,
+    session: Session | Client | None = None,
+) -> ReconcileReport:
+    """Resolve the journal's ambiguous items by looking for their documents in the dataset.
+
+    Lists the dataset's documents, leaves out those the journal already knows, keeps those whose
+    content type and ground truth match an ambiguous item, and fetches them to compare the
+    sha256 of their content with the item's. A match is recorded ``created`` with its document
+    id; an item with no match is recorded ``failed`` (certainly not created), so the next run
+    sends it. The API lists documents with a short delay, so reconcile a while after the run.
+
+    Returns:
+        A :class:`ReconcileReport`.
+
+    Raises:
+        JournalError: the journal is corrupted or in use.
+    """
+    client = _client(session)
+    with Journal(journal) as book:
+        unresolved = [entry for entry in book.entries() if entry.unresolved]
+        if not unresolved:
+            return ReconcileReport({}, [], [])
+        assert book.dataset_id is not None
+        known = {entry.document_id for entry in book.entries() if entry.document_id}
+        owners: dict[str, str] = {
+            entry.sha256: entry.key for entry in book.entries() if entry.state == "created" and entry.sha256
+        }
+        wanted: dict[tuple[str | None, str], list[Entry]] = {}
+        for entry in unresolved:
+            wanted.setdefault((entry.content_type, _truth_key(entry.ground_truth)), []).append(entry)
+        by_hash: dict[str, list[Entry]] = {}
+        for entry in unresolved:
+            if entry.sha256:
+                by_hash.setdefault(entry.sha256, []).append(entry)
+        found: dict[str, str] = {}
+        extra: list[str] = []
+        for listed in paginate(client.list_documents, dataset_id=book.dataset_id):
+            document_id = listed["documentId"]
+            if document_id in known:
+                continue
+            if (listed.get("contentType"), _truth_key(listed.get("groundTruth"))) not in wanted:
+                continue
+            full = client.get_document(document_id)
+            digest = hashlib.sha256(_decoded(full.get("content"))).hexdigest()
+            waiting = by_hash.get(digest)
+            if waiting:
+                entry = waiting.pop(0)
+                book.record(entry.key, "created", sha256=digest, documentId=document_id)
+                found[entry.key] = document_id
+                owners.setdefault(digest, entry.key)
+            elif digest in owners:
+                extra.append(document_id)
+        not_found: list[str] = []
+        for entry in unresolved:
+            if entry.key not in found:
+                book.record(
+                    entry.key,
+                    FAILED,
+                    sha256=entry.sha256,
+                    error="reconcile found no document with this content in the dataset: not created",
+                )
+                not_found.append(entry.key)
+    return ReconcileReport(found, not_found, extra)
+
+
+def _truth_key(ground_truth: Any) -> str:
+    if not ground_truth:
+        return "[]"
+    pairs = sorted((str(item.get("label")), repr(item.get("value"))) for item in ground_truth)
+    return repr(pairs)
+
+
+def _decoded(content: Any) -> bytes:
+    if not isinstance(content, str):
+        return b""
+    return base64.b64decode(content)

@@ -1,0 +1,174 @@
+"""The journal survives crashes: a killed process, a torn last line, a second process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import las
+import las.bulk
+from las.testing import Emulator
+from tests.bulk.conftest import documents_in, post_documents
+
+KILLED_RUN = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    import las, las.bulk
+
+    endpoint, client_id, secret, dataset_id, journal, folder = sys.argv[1:]
+    credentials = las.Credentials(client_id, secret, endpoint, endpoint, cache_path=Path(journal).with_suffix(".token"))
+
+    def die_mid_run(progress):
+        if progress.done == 7:
+            os._exit(9)  # no cleanup, no flush: as a kill -9 or a power cut would leave it
+
+    las.bulk.ingest(sorted(Path(folder).iterdir()), dataset=dataset_id, journal=journal,
+                    session=las.Session(credentials), max_concurrency=4, on_progress=die_mid_run)
+    """
+)
+
+
+def test_a_killed_run_resumes_and_every_item_ends_in_the_dataset_once(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    scans: list[Path],
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    script = tmp_path / "killed_run.py"
+    script.write_text(KILLED_RUN)
+    root = Path(__file__).resolve().parents[2]
+    args = [
+        las_emulator.url,
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        dataset_id,
+        str(journal),
+        str(scans[0].parent),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    died = subprocess.run([sys.executable, str(script), *args], env=env, capture_output=True, timeout=120)
+    assert died.returncode == 9, died.stderr.decode()
+    sent_by_the_dead = post_documents(las_emulator)
+    assert 7 <= sent_by_the_dead < 20
+
+    resumed = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session)
+    # Items in flight when the process died are "sending" in the journal: ambiguous, not resent.
+    assert resumed.counts["skipped"] + resumed.counts["ambiguous"] + resumed.counts["created"] == 20
+    assert post_documents(las_emulator) == sent_by_the_dead + resumed.counts["created"]
+    las.bulk.reconcile(journal, session=las_session)
+    final = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session)
+    assert final.ok and final.counts["skipped"] + final.counts["created"] == 20
+    assert len(documents_in(las_client, dataset_id)) == 20  # each item once
+    assert post_documents(las_emulator) == 20
+
+
+def test_a_torn_last_line_is_tolerated_reported_and_cut_off(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las.bulk.ingest(scans[:5], dataset=dataset_id, journal=journal, session=las_session)
+    whole = journal.read_bytes()
+    with journal.open("ab") as handle:
+        handle.write(b'{"key":"' + str(scans[5]).encode() + b'","state":"sen')  # a crash mid-write
+    report = las.bulk.ingest(scans[:6], dataset=dataset_id, journal=journal, session=las_session)
+    assert report.torn_line is not None and report.torn_line.line_number == whole.count(b"\n") + 1
+    assert "torn" in report.summary()
+    assert [r.status for r in report.results] == ["skipped"] * 5 + ["created"]
+    assert post_documents(las_emulator) == 6
+    assert journal.read_bytes().startswith(whole) and b'"sen\n' not in journal.read_bytes()
+    for line in journal.read_text().splitlines():
+        json.loads(line)  # every line whole again
+
+
+def test_a_torn_created_line_leaves_the_item_ambiguous_not_resent(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    scans: list[Path],
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1)
+    text = journal.read_text()
+    journal.write_text(text[: text.rstrip("\n").rfind("\n") + 1] + text.rstrip("\n").rsplit("\n", 1)[1][:30])
+    report = las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session)
+    assert [r.status for r in report.results] == ["skipped", "skipped", "ambiguous"]
+    unknown_to_the_journal = documents_ids_minus(las_client, dataset_id, report)
+    assert las.bulk.reconcile(journal, session=las_session).found == {str(scans[2]): unknown_to_the_journal}
+    assert post_documents(las_emulator) == 3
+
+
+def documents_ids_minus(client: las.Client, dataset_id: str, report: las.bulk.IngestReport) -> str:
+    known = {r.document_id for r in report.results}
+    (left,) = [
+        doc["documentId"] for doc in documents_in(client, dataset_id) if doc["documentId"] not in known
+    ]
+    return str(left)
+
+
+def test_a_corrupted_line_before_the_last_is_refused_with_its_number(
+    las_session: las.Session, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las.bulk.ingest(scans[:2], dataset=dataset_id, journal=journal, session=las_session)
+    lines = journal.read_text().splitlines()
+    lines[2] = "garbage"
+    journal.write_text("\n".join(lines) + "\n")
+    with pytest.raises(las.bulk.JournalError, match="line 3"):
+        las.bulk.ingest(scans[:2], dataset=dataset_id, journal=journal, session=las_session)
+
+
+def test_a_journal_of_another_dataset_is_refused(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    scans: list[Path],
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las.bulk.ingest(scans[:1], dataset=dataset_id, journal=journal, session=las_session)
+    other = las_client.create_dataset(name="other")["datasetId"]
+    with pytest.raises(las.bulk.JournalError, match="another journal file"):
+        las.bulk.ingest(scans[:1], dataset=other, journal=journal, session=las_session)
+    assert post_documents(las_emulator) == 1
+
+
+def test_a_journal_in_use_is_refused(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    with las.bulk.Journal(journal, dataset_id=dataset_id):
+        with pytest.raises(las.bulk.JournalError, match="in use by another process"):
+            las.bulk.ingest(scans[:1], dataset=dataset_id, journal=journal, session=las_session)
+    assert post_documents(las_emulator) == 0
+
+
+def test_a_file_that_is_not_a_journal_is_refused(
+    las_session: las.Session, dataset_id: str, tmp_path: Path
+) -> None:
+    journal = tmp_path / "notes.jsonl"
+    journal.write_text('{"some": "other data"}\n')
+    with pytest.raises(las.bulk.JournalError, match="not a las bulk journal"):
+        las.bulk.ingest([], dataset=dataset_id, journal=journal, session=las_session)
+
+
+def test_reconcile_with_nothing_ambiguous_sends_no_request(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las.bulk.ingest(scans[:2], dataset=dataset_id, journal=journal, session=las_session)
+    before = len(las_emulator.requests)
+    assert las.bulk.reconcile(journal, session=las_session) == las.bulk.ReconcileReport({}, [], [])
+    assert len(las_emulator.requests) == before
