@@ -38,6 +38,7 @@ from ..ids import DATASET, require_id
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
+from ._progress import Progress
 
 __all__ = [
     "IngestItem",
@@ -90,22 +91,6 @@ class ItemResult:
     document_id: str | None = None
     sha256: str | None = None
     error: str | None = None
-
-
-@attrs.frozen
-class Progress:
-    """A snapshot handed to the ``on_progress`` callback after each item."""
-
-    done: int
-    total: int | None
-    counts: dict[str, int]
-    elapsed: float
-    last: Any
-
-    @property
-    def rate(self) -> float:
-        """Items per second so far."""
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
 
 
 @attrs.frozen

@@ -17,13 +17,16 @@ import urllib3
 
 from ..exceptions import APIError
 
-__all__ = ["AMBIGUOUS", "FAILED", "classify_failure"]
+__all__ = ["AMBIGUOUS", "FAILED", "classify_failure", "never_sent"]
 
 FAILED = "failed"
 AMBIGUOUS = "ambiguous"
 
 
-def _never_sent(error: requests.RequestException) -> bool:
+def never_sent(error: BaseException) -> bool:
+    """Whether ``error`` is a connection that failed before any byte of the request went out."""
+    if not isinstance(error, requests.RequestException):
+        return False
     if isinstance(error, requests.ConnectTimeout):
         return True
     reason = getattr(error.args[0], "reason", None) if error.args else None
@@ -38,5 +41,5 @@ def classify_failure(error: BaseException) -> str:
     if isinstance(
         error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
     ):
-        return FAILED if _never_sent(error) else AMBIGUOUS
+        return FAILED if never_sent(error) else AMBIGUOUS
     return FAILED
