@@ -235,7 +235,7 @@ class _Run:
         self.retry_ambiguous = retry_ambiguous
         self.allow_duplicates = allow_duplicates
         self.lock = threading.Lock()
-        self.claimed_keys: set[str] = set()
+        self.seen_keys: set[str] = set()
         # content hash -> (key of the item that owns it, its document id once known)
         self.owners: dict[str, str] = {}
         for entry in journal.entries():
@@ -312,14 +312,17 @@ class _Run:
     def _claim(self, index: int, item: _Prepared) -> ItemResult | None:
         """Settle the item from the journal and this run's other items, or claim it for sending."""
         with self.lock:
-            if item.key in self.claimed_keys:
+            if item.key in self.seen_keys:
+                entry = self.journal.get(item.key)
                 return ItemResult(
                     index,
                     item.key,
                     "duplicate",
-                    sha256=item.sha256,
+                    entry.document_id if entry is not None else None,
+                    item.sha256,
                     error="the same key appears twice in the input",
                 )
+            self.seen_keys.add(item.key)
             decided = self._decide_from_journal(index, item.key, item.sha256)
             if decided is not None:
                 return decided
@@ -334,7 +337,6 @@ class _Run:
                     item.sha256,
                     error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
                 )
-            self.claimed_keys.add(item.key)
             self.owners.setdefault(item.sha256, item.key)
             return None
 
