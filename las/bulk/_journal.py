@@ -103,6 +103,10 @@ class Journal:
         self.dataset_id: str | None = dataset_id
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
+        if dataset_id is None and not self.path.is_file():
+            raise JournalError(
+                f"no journal at {str(self.path)!r}: check the path (a new journal needs a dataset id)"
+            )
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             self._take_lock()

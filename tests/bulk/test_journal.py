@@ -172,3 +172,11 @@ def test_reconcile_with_nothing_ambiguous_sends_no_request(
     before = len(las_emulator.requests)
     assert las.bulk.reconcile(journal, session=las_session) == las.bulk.ReconcileReport({}, [], [])
     assert len(las_emulator.requests) == before
+
+
+def test_reconcile_of_a_missing_journal_says_so_and_creates_no_file(
+    las_session: las.Session, tmp_path: Path
+) -> None:
+    with pytest.raises(las.bulk.JournalError, match="no journal at"):
+        las.bulk.reconcile(tmp_path / "typo.jsonl", session=las_session)
+    assert not (tmp_path / "typo.jsonl").exists()
