@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,74 @@ def test_upload_to_dataset_uses_the_dataset_objects_session(
     report = las.bulk.upload_to_dataset(dataset, scans[:3], journal=tmp_path / "j.jsonl")
     assert report.counts["created"] == 3 and report.dataset_id == dataset_id
     assert len(documents_in(las_client, dataset_id)) == 3
+
+
+def test_a_success_status_with_a_body_that_is_not_json_is_ambiguous(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    scans: list[Path],
+    tmp_path: Path,
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.fail_next(
+        1,
+        status=200,
+        body=b"<html>proxy page</html>",
+        content_type="text/html",
+        method="POST",
+        path="/documents",
+    )
+    report = las.bulk.ingest(
+        scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1
+    )
+    assert [r.status for r in report.results] == ["ambiguous", "created", "created"]
+    assert "InvalidResponseError" in str(report.results[0].error)
+    assert las.bulk.reconcile(journal, session=las_session).not_found == [str(scans[0])]  # the proxy ate it
+    again = las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session)
+    assert [r.status for r in again.results] == ["created", "skipped", "skipped"]
+    assert len(documents_in(las_client, dataset_id)) == 3
+
+
+def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
+    las_emulator: Emulator, las_client: las.Client, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    credentials = las.Credentials(
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        las_emulator.auth_endpoint,
+        las_emulator.api_endpoint,
+        cache_path=tmp_path / "cache.json",
+    )
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.delay_next(1, 1.0, method="POST", path="/documents")
+    with las.Session(credentials, timeout=(5.0, 0.2)) as impatient:
+        report = las.bulk.ingest(
+            scans[:2], dataset=dataset_id, journal=journal, session=impatient, max_concurrency=1
+        )
+    assert [r.status for r in report.results] == ["ambiguous", "created"]
+    give_up = time.monotonic() + 60  # a bound against hanging, not a speed assertion
+    while len(documents_in(las_client, dataset_id)) < 2 and time.monotonic() < give_up:
+        time.sleep(0.05)  # the server finishes the slow one
+    found = las.bulk.reconcile(journal, session=las_client)
+    assert list(found.found) == [str(scans[0])]
+    assert post_documents(las_emulator) == 2
+
+
+def test_progress_printer_keeps_a_status_line_for_an_unsized_input(
+    las_session: las.Session, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    import io
+
+    out = io.StringIO()
+    las.bulk.ingest(
+        (path for path in scans[:3]),
+        dataset=dataset_id,
+        journal=tmp_path / "j.jsonl",
+        session=las_session,
+        on_progress=las.bulk.progress_printer(out),
+    )
+    updates = out.getvalue().split("\r")[1:]
+    assert [update.split(" ")[0] for update in updates] == ["1", "2", "3"]  # no total: not "1/3"
+    assert "3 created" in updates[-1] and not out.getvalue().endswith("\n")

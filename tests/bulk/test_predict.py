@@ -201,3 +201,25 @@ def test_an_export_that_fails_leaves_no_half_written_file(tmp_path: Path) -> Non
     with pytest.raises(RuntimeError):
         las.bulk.export_csv(Boom(), target)  # type: ignore[arg-type]
     assert target.read_text() == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_connection_that_never_opened_is_tried_again_up_to_max_attempts(
+    las_emulator: Emulator, model_id: str, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    credentials = las.Credentials(
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        las_emulator.auth_endpoint,
+        dead,
+        cache_path=tmp_path / "cache.json",
+    )
+    with las.Session(credentials) as session:
+        report = las.bulk.predict(model_id, ["las:document:" + "0" * 32], session=session, max_attempts=3)
+    (result,) = report.results
+    assert result.status == "failed" and result.attempts == 3 and "ConnectionError" in str(result.error)
+    assert "may have been made" not in str(result.error)
