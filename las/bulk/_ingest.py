@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import datetime
 import hashlib
 import os
 import threading
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 STATUSES = ("created", "skipped", "duplicate", "ambiguous", "failed", "changed")
+CLOCK_SKEW = datetime.timedelta(hours=1)
+"""How far the API's clock may be behind this machine's when reconcile compares ``createdTime``."""
 RECONCILE_HINT = (
     "the API may have created this document: run las.bulk.reconcile(journal) to look for it in the "
     "dataset by content hash, or re-run with retry_ambiguous=True to send it again and accept a "
@@ -459,7 +462,8 @@ def reconcile(
 ) -> ReconcileReport:
     """Resolve the journal's ambiguous items by looking for their documents in the dataset.
 
-    Lists the dataset's documents, leaves out those the journal already knows, keeps those whose
+    Lists the dataset's documents, leaves out those the journal already knows and those created
+    before the ambiguous items were sent (allowing :data:`CLOCK_SKEW`), keeps those whose
     content type and ground truth match an ambiguous item, and fetches them to compare the
     sha256 of their content with the item's. A match is recorded ``created`` with its document
     id; an item with no match is recorded ``failed`` (certainly not created), so the next run
@@ -490,10 +494,15 @@ def reconcile(
                 by_hash.setdefault(entry.sha256, []).append(entry)
         found: dict[str, str] = {}
         extra: list[str] = []
+        sent = [_parse_time(entry.sent_time) for entry in unresolved]
+        oldest = None if None in sent else min(t for t in sent if t is not None) - CLOCK_SKEW
         for listed in paginate(client.list_documents, dataset_id=book.dataset_id):
             document_id = listed["documentId"]
             if document_id in known:
                 continue
+            created = _parse_time(listed.get("createdTime"))
+            if oldest is not None and created is not None and created < oldest:
+                continue  # created before any ambiguous item was sent
             if (listed.get("contentType"), _truth_key(listed.get("groundTruth"))) not in wanted:
                 continue
             full = client.get_document(document_id)
@@ -517,6 +526,17 @@ def reconcile(
                 )
                 not_found.append(entry.key)
     return ReconcileReport(found, not_found, extra)
+
+
+def _parse_time(value: Any) -> datetime.datetime | None:
+    """A timestamp as the API or the journal writes it, or None when it cannot be read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
 def _truth_key(ground_truth: Any) -> str:

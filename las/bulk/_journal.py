@@ -75,6 +75,8 @@ class Entry:
     content_type: str | None = None
     ground_truth: list[dict[str, Any]] | None = None
     error: str | None = None
+    sent_time: str | None = None
+    """When the last POST for the item was about to be sent (ISO 8601, UTC)."""
 
     @property
     def unresolved(self) -> bool:
@@ -207,6 +209,7 @@ class Journal:
             content_type=record.get("contentType", before.content_type if before else None),
             ground_truth=record.get("groundTruth", before.ground_truth if before else None),
             error=record.get("error"),
+            sent_time=record.get("time") if state == "sending" else before.sent_time if before else None,
         )
 
     # -- the entries -----------------------------------------------------------------------

@@ -180,3 +180,42 @@ def test_reconcile_of_a_missing_journal_says_so_and_creates_no_file(
     with pytest.raises(las.bulk.JournalError, match="no journal at"):
         las.bulk.reconcile(tmp_path / "typo.jsonl", session=las_session)
     assert not (tmp_path / "typo.jsonl").exists()
+
+
+def document_gets(emulator: Emulator) -> int:
+    return sum(
+        1 for sent in emulator.requests if sent.method == "GET" and sent.path.startswith("/documents/")
+    )
+
+
+def test_reconcile_fetches_only_unknown_documents_that_could_be_an_ambiguous_item(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.seed_documents(
+        30, dataset_id=dataset_id, content=b"\x89PNG\r\n\x1a\n", content_type="image/png"
+    )
+    las_emulator.lose_answer_next(2, method="POST", path="/documents")
+    las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session)
+    las_emulator.clear_requests()
+    found = las.bulk.reconcile(journal, session=las_session)
+    assert len(found.found) == 2
+    assert document_gets(las_emulator) == 2  # not the 18 the journal knows, nor the 30 PNGs
+
+
+def test_reconcile_skips_documents_created_before_the_items_were_sent(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.lose_answer_next(2, method="POST", path="/documents")
+    las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session)
+    # As if the items had been sent in the far future: every document in the dataset is older.
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    for line in lines:
+        if line.get("state") == "sending":
+            line["time"] = "2999-01-01T00:00:00.000+00:00"
+    journal.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    las_emulator.clear_requests()
+    found = las.bulk.reconcile(journal, session=las_session)
+    assert found.found == {} and len(found.not_found) == 2
+    assert document_gets(las_emulator) == 0
