@@ -199,14 +199,13 @@ def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | 
     return spec, None  # keyed by its hash once read
 
 
-def _prepare(spec: IngestItem, key: str | None) -> _Prepared:
+def _read(spec: IngestItem) -> tuple[bytes, str]:
+    """The bytes to send and their sha256 (hex); raises before anything is sent."""
     source = read_content(spec.content)
     check_size(source)
     with source.open() as handle:
         content = handle.read()
-    digest = hashlib.sha256(content).hexdigest()
-    content_type = spec.content_type or detect_content_type(content[:16])
-    return _Prepared(key or f"sha256:{digest}", content, digest, content_type, spec.ground_truth)
+    return content, hashlib.sha256(content).hexdigest()
 
 
 # -- the run --------------------------------------------------------------------------------------
@@ -239,7 +238,7 @@ class _Run:
         self.allow_duplicates = allow_duplicates
         self.lock = threading.Lock()
         self.seen_keys: set[str] = set()
-        # content hash -> (key of the item that owns it, its document id once known)
+        # content hash -> key of the item that owns it (created, or maybe created)
         self.owners: dict[str, str] = {}
         for entry in journal.entries():
             if entry.sha256 and entry.state in ("created", "ambiguous", "sending"):
@@ -247,12 +246,20 @@ class _Run:
 
     def one(self, index: int, spec: IngestItem, key: str | None) -> ItemResult:
         try:
-            item = _prepare(spec, key)
-        except Exception as error:  # unreadable, unknown type, too large: nothing was sent
+            content, digest = _read(spec)
+        except Exception as error:  # unreadable or too large: nothing was sent
             entry = self.journal.get(key) if key is not None else None
             if entry is not None and entry.state == "created":  # e.g. the file was moved since
                 return ItemResult(index, entry.key, "skipped", entry.document_id, entry.sha256)
-            return ItemResult(index, key or "?", FAILED, error=f"{type(error).__name__}: {error}")
+            return ItemResult(
+                index, key or "(in-memory content)", FAILED, error=f"{type(error).__name__}: {error}"
+            )
+        key = key or f"sha256:{digest}"
+        try:
+            content_type = spec.content_type or detect_content_type(content[:16])
+        except Exception as error:  # not a type the API accepts: nothing was sent
+            return ItemResult(index, key, FAILED, sha256=digest, error=f"{type(error).__name__}: {error}")
+        item = _Prepared(key, content, digest, content_type, spec.ground_truth)
         decided = self._claim(index, item)
         if decided is not None:
             return decided

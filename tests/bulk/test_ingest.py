@@ -276,11 +276,13 @@ def test_an_unreadable_item_fails_alone_with_its_reason(
     las_session: las.Session, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
     (tmp_path / "notes.txt").write_text("not a document")
-    items = [scans[0], tmp_path / "missing.pdf", tmp_path / "notes.txt"]
+    items = [scans[0], tmp_path / "missing.pdf", tmp_path / "notes.txt", b"plain text"]
     report = las.bulk.ingest(items, dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session)
-    assert [r.status for r in report.results] == ["created", "failed", "failed"]
+    assert [r.status for r in report.results] == ["created", "failed", "failed", "failed"]
     assert "FileNotFoundError" in str(report.results[1].error)
     assert "FileFormatException" in str(report.results[2].error)
+    assert report.results[3].key == f"sha256:{hashlib.sha256(b'plain text').hexdigest()}"
+    assert "failed" in report.summary() and "FileNotFoundError" in report.summary()
 
 
 def test_bad_arguments_are_refused_before_any_request(
