@@ -379,3 +379,30 @@ def test_progress_printer_keeps_a_status_line_for_an_unsized_input(
     updates = out.getvalue().split("\r")[1:]
     assert [update.split(" ")[0] for update in updates] == ["1", "2", "3"]  # no total: not "1/3"
     assert "3 created" in updates[-1] and not out.getvalue().endswith("\n")
+
+
+def test_under_lost_answers_drops_and_5xx_every_item_ends_in_the_dataset_exactly_once(
+    las_session: las.Session, las_client: las.Client, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    items = [las.bulk.IngestItem(pdf(number), key=f"item-{number}") for number in range(120)]
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.fail_randomly(
+        0.4, kinds=("lose", "drop", "status"), method="POST", path="/documents", seed=3
+    )
+    first = las.bulk.ingest(
+        items, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=8
+    )
+    las_emulator.clear_faults()
+    assert first.counts["created"] + first.counts["ambiguous"] == 120 and first.counts["ambiguous"] > 0
+    assert post_documents(las_emulator) == 120  # one POST per item, whatever happened to it
+    found = las.bulk.reconcile(journal, session=las_session)
+    assert len(found.found) + len(found.not_found) == first.counts["ambiguous"]
+    assert found.found and found.not_found  # lost answers were created; drops and 503s were not
+    second = las.bulk.ingest(
+        items, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=8
+    )
+    assert second.counts["created"] == len(found.not_found) and second.ok
+    contents = [
+        las_client.get_document(doc["documentId"])["content"] for doc in documents_in(las_client, dataset_id)
+    ]
+    assert sorted(contents) == sorted(base64.b64encode(pdf(number)).decode() for number in range(120))

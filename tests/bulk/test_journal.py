@@ -219,3 +219,32 @@ def test_reconcile_skips_documents_created_before_the_items_were_sent(
     found = las.bulk.reconcile(journal, session=las_session)
     assert found.found == {} and len(found.not_found) == 2
     assert document_gets(las_emulator) == 0
+
+
+def test_a_journal_cut_anywhere_in_a_line_loads_and_is_whole_lines_again(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.lose_answer_next(1, method="POST", path="/documents")
+    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1)
+    whole = journal.read_bytes()
+    complete = las.bulk.Journal(journal, dataset_id=dataset_id)
+    final_states = {entry.key: entry.state for entry in complete.entries()}
+    complete.close()
+    cut_journal = tmp_path / "cut.jsonl"
+    ends = [index + 1 for index, byte in enumerate(whole) if byte == ord("\n")]
+    starts = [0, *ends[:-1]]
+    cuts = {0, len(whole)}
+    for start, end in zip(starts, ends, strict=True):  # around each line end, and mid-line
+        cuts |= {start + 1, (start + end) // 2, end - 2, end - 1, end}
+    for cut in sorted(cuts):
+        cut_journal.write_bytes(whole[:cut])
+        with las.bulk.Journal(cut_journal, dataset_id=dataset_id) as book:
+            states = {entry.key: entry.state for entry in book.entries()}
+            torn = book.torn_line
+        at_boundary = cut == 0 or whole[cut - 1 : cut] == b"\n"
+        assert (torn is None) == at_boundary or whole[:cut].rsplit(b"\n", 1)[-1].endswith(b"}"), cut
+        assert set(states) <= set(final_states)
+        text = cut_journal.read_text()
+        assert text.endswith("\n") and all(json.loads(line) for line in text.splitlines())
+    assert states == final_states
