@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -174,13 +174,26 @@ def _backoff(attempt: int) -> float:
     return random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
 
 
-def _no_retry_client(session: Session | Client | None) -> Client:
-    """A Client whose Session hands 429s back at once (the limiter reacts to them), sharing the
-    caller's credentials and token."""
-    if isinstance(session, Client):
-        session = session.session
-    base = session if session is not None else Session()
-    return Client(session=Session(base.credentials, timeout=base.timeout, max_retries=0))
+class _RateLimitsToCaller:
+    """The caller's Session, except that a 429 comes back at once instead of being retried, so
+    the adaptive limit sees it. Everything else (pool, token, TLS, proxies) is the caller's."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def request(self, method: str, path: str, **options: Any) -> Any:
+        options["max_retries"] = 0
+        return self._session.request(method, path, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def _clients(session: Session | Client | None) -> tuple[Client, Client]:
+    """(a Client on the caller's Session for listing, one that hands 429s back for predicting)."""
+    lister = session if isinstance(session, Client) else Client(session=session)
+    predictor = Client(session=cast(Session, _RateLimitsToCaller(lister.session)))
+    return lister, predictor
 
 
 def predict(
@@ -207,7 +220,7 @@ def predict(
         documents: a dataset id (every document in it), or an iterable of document ids,
             mappings with a ``documentId`` (list items) or objects with an ``id``.
         session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
-            Its credentials are used by a Session of its own that does not retry 429s itself.
+            Its 429s come back to the adaptive limit instead of being retried by the Session.
         max_concurrency: the most requests in flight at once.
         initial_concurrency: where the limit starts; default ``max_concurrency``.
         max_attempts: requests sent at most for one document (429s and refused connections
@@ -240,37 +253,33 @@ def predict(
         )
         if value is not None
     }
-    lister = session if isinstance(session, Client) else Client(session=session) if session else None
-    client = _no_retry_client(session)
+    lister, client = _clients(session)
     limit = AdaptiveLimit(max_concurrency, initial=initial_concurrency)
     run = _Run(client, model_id, limit, max_attempts, options)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     started = time.perf_counter()
     results: list[PredictionResult] = []
     counts: Counter[str] = Counter()
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="las-predict") as pool:
-            pending: set[concurrent.futures.Future[PredictionResult]] = set()
+    with concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="las-predict") as pool:
+        pending: set[concurrent.futures.Future[PredictionResult]] = set()
 
-            def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
-                for future in done:
-                    result = future.result()
-                    results.append(result)
-                    counts[result.status] += 1
-                    if on_progress is not None:
-                        elapsed = time.perf_counter() - started
-                        on_progress(Progress(len(results), total, dict(counts), elapsed, result))
+        def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
+            for future in done:
+                result = future.result()
+                results.append(result)
+                counts[result.status] += 1
+                if on_progress is not None:
+                    elapsed = time.perf_counter() - started
+                    on_progress(Progress(len(results), total, dict(counts), elapsed, result))
 
-            for index, document in enumerate(_documents(lister or client, documents)):
-                pending.add(pool.submit(run.one, index, document))
-                if len(pending) >= 2 * max_concurrency:
-                    done, pending = concurrent.futures.wait(
-                        pending, return_when=concurrent.futures.FIRST_COMPLETED
-                    )
-                    collect(done)
-            done, _ = concurrent.futures.wait(pending)
-            collect(done)
-    finally:
-        client.session.close()
+        for index, document in enumerate(_documents(lister, documents)):
+            pending.add(pool.submit(run.one, index, document))
+            if len(pending) >= 2 * max_concurrency:
+                done, pending = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                collect(done)
+        done, _ = concurrent.futures.wait(pending)
+        collect(done)
     results.sort(key=lambda result: result.index)
     return PredictionReport(model_id, results, time.perf_counter() - started, limit.stats())

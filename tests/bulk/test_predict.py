@@ -223,3 +223,14 @@ def test_a_connection_that_never_opened_is_tried_again_up_to_max_attempts(
     (result,) = report.results
     assert result.status == "failed" and result.attempts == 3 and "ConnectionError" in str(result.error)
     assert "may have been made" not in str(result.error)
+
+
+def test_predict_uses_the_callers_session_and_leaves_its_retries_alone(
+    las_session: las.Session, las_client: las.Client, las_emulator: Emulator, model_id: str
+) -> None:
+    ids = las_emulator.seed_documents(4)
+    las_client.list_documents()  # the session has its token
+    las.bulk.predict(model_id, ids, session=las_session)
+    assert las_emulator.token_requests == 1  # the same token, no second session
+    las_emulator.fail_next(1, status=429, retry_after=0, method="GET", path="/documents")
+    assert las_client.list_documents()["documents"]  # the caller's 429 retries still work
