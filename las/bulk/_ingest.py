@@ -404,6 +404,11 @@ def ingest(
     """
     if max_concurrency < 1:
         raise ValueError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    if isinstance(items, (str, bytes, bytearray, os.PathLike)):
+        raise TypeError(
+            f"items must be an iterable of items, got one {type(items).__name__}: to ingest a single "
+            "file or content, pass it in a list"
+        )
     dataset_id = _dataset_id(dataset)
     client = _client(session)
     total = len(items) if isinstance(items, Sequence) else None

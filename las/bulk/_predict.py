@@ -106,6 +106,10 @@ def _documents(client: Client, documents: str | Iterable[Any]) -> Iterator[Any]:
         raise TypeError(
             f"documents must be a dataset id or an iterable of documents, got the string {documents!r}"
         )
+    if isinstance(documents, (bytes, bytearray)):
+        raise TypeError(
+            f"documents must be a dataset id or an iterable of documents, got {type(documents).__name__}"
+        )
     return iter(documents)
 
 

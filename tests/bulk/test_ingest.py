@@ -294,6 +294,10 @@ def test_bad_arguments_are_refused_before_any_request(
         )
     with pytest.raises(TypeError, match="IngestItem"):
         las.bulk.ingest([123], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="in a list"):
+        las.bulk.ingest(
+            str(tmp_path / "one.pdf"), dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session
+        )
     with pytest.raises(ValueError, match="max_concurrency"):
         las.bulk.ingest(
             [pdf(1)], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_concurrency=0
