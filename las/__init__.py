@@ -11,14 +11,21 @@ Three layers, each usable on its own:
 """
 
 from ._pagination import paginate
+from ._response import RawResponse, ResponseInfo
+from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
+    APIConnectionError,
     APIError,
+    APITimeoutError,
     BadRequestError,
     ClientException,
     ConflictError,
+    ContentNotFoundError,
     ContentTooLargeError,
+    CredentialsConflictError,
+    DeadlineExceeded,
     FileFormatException,
     InvalidCredentialsException,
     InvalidIdError,
@@ -27,22 +34,28 @@ from .exceptions import (
     MissingCredentials,
     NotFoundError,
     ServerError,
+    SessionNotPicklableError,
     TooManyRequestsException,
 )
 from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
 from .resources import __all__ as _resources_all
 from .session import Session
 
-__version__ = "0.1.0"
+warn_if_installed_beside_another_las()
 
 __all__ = [
+    "APIConnectionError",
     "APIError",
+    "APITimeoutError",
     "BadRequestError",
     "Client",
     "ClientException",
     "ConflictError",
+    "ContentNotFoundError",
     "ContentTooLargeError",
     "Credentials",
+    "CredentialsConflictError",
+    "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
     "InvalidIdError",
@@ -50,8 +63,11 @@ __all__ = [
     "LimitExceededException",
     "MissingCredentials",
     "NotFoundError",
+    "RawResponse",
+    "ResponseInfo",
     "ServerError",
     "Session",
+    "SessionNotPicklableError",
     "TooManyRequestsException",
     "__version__",
     "paginate",

@@ -1,13 +1,24 @@
-"""Following ``nextToken`` across pages, lazily: one place for every list in the SDK."""
+"""Following ``nextToken`` across pages, lazily: one paginator and one token rule for every list.
+
+:func:`iter_pages` is the one loop; the Client's :func:`paginate` and the resource layer's
+collections are a few lines around it. Every page is checked before it is handed out: a page
+that is not a JSON object, lacks its items key, holds items that are not objects, or repeats a
+``nextToken`` already followed (A -> B -> A too) raises :class:`las.InvalidResponseError` and the
+iteration stops.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from ._response import RawResponse
+from .exceptions import InvalidResponseError
+
 __all__ = ["items_key", "iter_pages", "paginate"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = TypeVar("P")
 
 
 def items_key(key: str) -> Callable[[F], F]:
@@ -21,19 +32,84 @@ def items_key(key: str) -> Callable[[F], F]:
 
 
 def iter_pages(
-    fetch_page: Callable[[str | None], Mapping[str, Any]], next_token: str | None = None
-) -> Iterator[Mapping[str, Any]]:
-    """Yield every page: ``fetch_page(None)`` (or the given token), then each ``nextToken`` until null.
+    fetch_page: Callable[[str | None], P],
+    next_token: str | None = None,
+    *,
+    items_key: str | None = None,
+    method: str = "GET",
+    path: str = "(a list)",
+) -> Iterator[P]:
+    """Yield every page: ``fetch_page(next_token)``, then each ``nextToken`` until null or "".
+
+    Args:
+        fetch_page: fetches one page for a token (None for the first); returns the page's JSON,
+            or a :class:`las.RawResponse` of it (then errors name its method, path and status).
+        next_token: where to start.
+        items_key: the key of the page's items (``"documents"``); each page must hold a list of
+            JSON objects there. None checks the page and the token only.
+        method, path: name the request in errors when ``fetch_page`` returns bare JSON.
+
+    Yields:
+        What ``fetch_page`` returned, after checking it.
+
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see the module doc).
 
     Nothing is requested until the first page is asked for. A page that fails is retried by
     the Session with the same token, so no page is skipped or repeated.
+
+    Example::
+
+        for page in iter_pages(lambda token: client.list_documents(next_token=token),
+                               items_key="documents", path="/documents"):
+            ...
     """
+    followed: set[str] = set()
+    if next_token:
+        followed.add(next_token)
     while True:
-        page = fetch_page(next_token)
-        yield page
-        next_token = page.get("nextToken")
+        answer = fetch_page(next_token)
+        if isinstance(answer, RawResponse):
+            page, status = answer.data, answer.info.status
+            where = (answer.info.method, answer.info.path)
+        else:
+            page, status, where = answer, 200, (method, path)
+        next_token = _check_page(page, items_key, followed, status, where)
+        yield answer
         if not next_token:
             return
+        followed.add(next_token)
+
+
+def _check_page(
+    page: Any, key: str | None, followed: set[str], status: int, where: tuple[str, str]
+) -> str | None:
+    """The page's nextToken, once the page is known to be well formed."""
+
+    def invalid(problem: str) -> InvalidResponseError:
+        shown = repr(page)
+        shown = shown if len(shown) <= 200 else shown[:200] + "..."
+        return InvalidResponseError(
+            f"a page of the listing {problem}: {shown}", status_code=status, method=where[0], path=where[1]
+        )
+
+    if not isinstance(page, Mapping):
+        raise invalid(f"is a {type(page).__name__}, not a JSON object")
+    if key is not None:
+        items = page.get(key)
+        if not isinstance(items, list):
+            raise invalid(f"has no list of items under {key!r}")
+        for item in items:
+            if not isinstance(item, Mapping):
+                raise invalid(f"holds an item that is not a JSON object ({type(item).__name__} {item!r:.60})")
+    token = page.get("nextToken")
+    if token is None or token == "":
+        return None
+    if not isinstance(token, str):
+        raise invalid(f"has a nextToken that is not a string ({token!r:.60})")
+    if token in followed:
+        raise invalid(f"repeats nextToken {token!r:.60}, already followed: the listing would never end")
+    return token
 
 
 def paginate(
@@ -51,6 +127,9 @@ def paginate(
         limit: stop after this many items.
         page_size: ``max_results`` of each page request.
 
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
+
     Example::
 
         for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
@@ -66,13 +145,18 @@ def paginate(
     start = kwargs.pop("next_token", None)
     if limit == 0:
         return
+    raw_client = getattr(getattr(list_method, "__self__", None), "with_raw_response", None)
+    fetch_method: Callable[..., Any] = (
+        getattr(raw_client, list_method.__name__) if raw_client is not None else list_method
+    )
 
-    def fetch(token: str | None) -> Mapping[str, Any]:
-        return list_method(*args, next_token=token, **kwargs)
+    def fetch(token: str | None) -> Any:
+        return fetch_method(*args, next_token=token, **kwargs)
 
     seen = 0
-    for page in iter_pages(fetch, start):
-        for item in page.get(key) or ():
+    for answer in iter_pages(fetch, start, items_key=key):
+        page = answer.data if isinstance(answer, RawResponse) else answer
+        for item in page[key]:
             yield item
             seen += 1
             if limit is not None and seen >= limit:

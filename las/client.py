@@ -10,13 +10,17 @@ body fields; snake_case names are converted to the API's camelCase.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import pathlib
-from collections.abc import Sequence
+import types
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 from urllib.parse import quote
 
 from ._pagination import items_key
+from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
+from ._response import RawResponse, ResponseInfo
 from .content import (
     Content,
     JsonBodyWithContent,
@@ -26,6 +30,7 @@ from .content import (
     read_content,
 )
 from .credentials import Credentials
+from .exceptions import InvalidIdError
 from .session import Session
 
 __all__ = ["Client"]
@@ -55,9 +60,30 @@ def _query(**params: Any) -> dict[str, Any]:
     return {key: value for key, value in params.items() if value is not None}
 
 
-def _segment(value: str) -> str:
-    """An id as a path segment; ids hold ':' which is kept, anything path-like is escaped."""
-    return quote(str(value), safe=":")
+_DOT_SEGMENTS = ("", ".", "..")
+
+
+def _path(template: str, **ids: str) -> str:
+    """A path from a template and the ids to put in it, each one whole segment.
+
+    Ids keep their ``:``; anything else path-like (``/``, ``%``, ``?``, ``#``) is percent-encoded.
+    An id that would change the path (empty, ``.`` or ``..``, which URL normalisation removes)
+    or that is None is refused before any request.
+
+    Raises:
+        InvalidIdError: naming the argument and showing the path as it would have been sent.
+    """
+    segments = {}
+    for name, value in ids.items():
+        if value is None or value in _DOT_SEGMENTS:
+            shown = template.format(**{key: quote(str(ids[key]), safe=":") for key in ids})
+            raise InvalidIdError(
+                f"{name}={value!r} is not an id: the request would go to {shown!r}, "
+                f"{'not the path it names' if value is not None else 'which names nothing'}. "
+                f"Pass the id of the resource (like 'las:<kind>:<id>')."
+            )
+        segments[name] = quote(str(value), safe=":")
+    return template.format(**segments)
 
 
 def _timestamp(value: str | datetime.datetime | None) -> str | None:
@@ -98,22 +124,39 @@ class Client:
     def __repr__(self) -> str:
         return f"Client({self.session!r})"
 
-    # The API answers every operation but heartbeats with a JSON object.
-    def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return cast("dict[str, Any]", self.session.request("GET", path, params=params))
+    @property
+    def with_raw_response(self) -> RawResponseClient:
+        """The same methods, returning a :class:`las.RawResponse` (``data`` and ``info``).
 
-    def _post(self, path: str, body: Any, *, idempotent: bool | None = None) -> dict[str, Any]:
+        Example::
+
+            answer = client.with_raw_response.get_document(document_id)
+            print(answer.data["documentId"], answer.info.request_id, answer.info.attempts)
+        """
+        return RawResponseClient(self)
+
+    def _send(self, call: Call) -> Any:
+        return self.session.send(call)
+
+    # The API answers every operation but heartbeats with a JSON object: anything else raises
+    # las.InvalidResponseError.
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return cast("dict[str, Any]", self._send(make_call("GET", path, params=params, expect=EXPECT_OBJECT)))
+
+    def _post(self, path: str, body: Any) -> dict[str, Any]:
         if isinstance(body, JsonBodyWithContent):
-            answer = self.session.request("POST", path, body=body, idempotent=idempotent)
+            call = make_call("POST", path, body=body, expect=EXPECT_OBJECT)
         else:
-            answer = self.session.request("POST", path, json=body, idempotent=idempotent)
-        return cast("dict[str, Any]", answer)
+            call = make_call("POST", path, json=body, expect=EXPECT_OBJECT)
+        return cast("dict[str, Any]", self._send(call))
 
     def _patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return cast("dict[str, Any]", self.session.request("PATCH", path, json=body))
+        return cast("dict[str, Any]", self._send(make_call("PATCH", path, json=body, expect=EXPECT_OBJECT)))
 
     def _delete(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return cast("dict[str, Any]", self.session.request("DELETE", path, params=params))
+        return cast(
+            "dict[str, Any]", self._send(make_call("DELETE", path, params=params, expect=EXPECT_OBJECT))
+        )
 
     @staticmethod
     def _content_body(
@@ -161,11 +204,13 @@ class Client:
 
     def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint."""
-        return self._patch(f"/appClients/{_segment(app_client_id)}", _fields(optional_args))
+        return self._patch(
+            _path("/appClients/{app_client_id}", app_client_id=app_client_id), _fields(optional_args)
+        )
 
     def delete_app_client(self, app_client_id: str) -> dict[str, Any]:
         """Delete the appClient with the provided appClientId, calls DELETE /appClients/{appClientId}."""
-        return self._delete(f"/appClients/{_segment(app_client_id)}")
+        return self._delete(_path("/appClients/{app_client_id}", app_client_id=app_client_id))
 
     # -- assets ----------------------------------------------------------------------------
 
@@ -187,7 +232,7 @@ class Client:
 
     def get_asset(self, asset_id: str) -> dict[str, Any]:
         """Get asset, calls the GET /assets/{assetId} endpoint."""
-        return self._get(f"/assets/{_segment(asset_id)}")
+        return self._get(_path("/assets/{asset_id}", asset_id=asset_id))
 
     def update_asset(self, asset_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates an asset, calls the PATCH /assets/{assetId} endpoint. Extras: content, name, description."""
@@ -197,11 +242,11 @@ class Client:
             source = read_content(content)
             check_size(source)
             body["content"] = encode_content(source)
-        return self._patch(f"/assets/{_segment(asset_id)}", body)
+        return self._patch(_path("/assets/{asset_id}", asset_id=asset_id), body)
 
     def delete_asset(self, asset_id: str) -> dict[str, Any]:
         """Delete the asset with the provided asset_id, calls the DELETE /assets/{assetId} endpoint."""
-        return self._delete(f"/assets/{_segment(asset_id)}")
+        return self._delete(_path("/assets/{asset_id}", asset_id=asset_id))
 
     # -- datasets --------------------------------------------------------------------------
 
@@ -219,11 +264,11 @@ class Client:
 
     def get_dataset(self, dataset_id: str) -> dict[str, Any]:
         """Get dataset, calls the GET /datasets/{datasetId} endpoint."""
-        return self._get(f"/datasets/{_segment(dataset_id)}")
+        return self._get(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
 
     def update_dataset(self, dataset_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates a dataset, calls the PATCH /datasets/{datasetId} endpoint. Extras: name, description."""
-        return self._patch(f"/datasets/{_segment(dataset_id)}", _fields(optional_args))
+        return self._patch(_path("/datasets/{dataset_id}", dataset_id=dataset_id), _fields(optional_args))
 
     def delete_dataset(self, dataset_id: str, delete_documents: bool = False) -> dict[str, Any]:
         """Delete the dataset, calls the DELETE /datasets/{datasetId} endpoint.
@@ -234,7 +279,7 @@ class Client:
         """
         if delete_documents:
             self.delete_documents(dataset_id=dataset_id, delete_all=True)
-        return self._delete(f"/datasets/{_segment(dataset_id)}")
+        return self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
 
     # -- documents -------------------------------------------------------------------------
 
@@ -288,7 +333,7 @@ class Client:
 
     def get_document(self, document_id: str) -> dict[str, Any]:
         """Get document, calls the GET /documents/{documentId} endpoint."""
-        return self._get(f"/documents/{_segment(document_id)}")
+        return self._get(_path("/documents/{document_id}", document_id=document_id))
 
     def update_document(
         self,
@@ -301,11 +346,11 @@ class Client:
         body = _fields(
             groundTruth=list(ground_truth) if ground_truth is not None else None, datasetId=dataset_id
         )
-        return self._patch(f"/documents/{_segment(document_id)}", body)
+        return self._patch(_path("/documents/{document_id}", document_id=document_id), body)
 
     def delete_document(self, document_id: str) -> dict[str, Any]:
         """Delete the document, calls the DELETE /documents/{documentId} endpoint."""
-        return self._delete(f"/documents/{_segment(document_id)}")
+        return self._delete(_path("/documents/{document_id}", document_id=document_id))
 
     def delete_documents(
         self,
@@ -365,7 +410,7 @@ class Client:
 
     def get_log(self, log_id: str) -> dict[str, Any]:
         """get log, calls the GET /logs/{logId} endpoint."""
-        return self._get(f"/logs/{_segment(log_id)}")
+        return self._get(_path("/logs/{log_id}", log_id=log_id))
 
     # -- models and data bundles -----------------------------------------------------------
 
@@ -405,7 +450,7 @@ class Client:
 
     def get_model(self, model_id: str) -> dict[str, Any]:
         """Get a model, calls the GET /models/{modelId} endpoint."""
-        return self._get(f"/models/{_segment(model_id)}")
+        return self._get(_path("/models/{model_id}", model_id=model_id))
 
     def update_model(
         self,
@@ -427,18 +472,18 @@ class Client:
             preprocessConfig=preprocess_config,
             status=status,
         )
-        return self._patch(f"/models/{_segment(model_id)}", body)
+        return self._patch(_path("/models/{model_id}", model_id=model_id), body)
 
     def delete_model(self, model_id: str) -> dict[str, Any]:
         """Delete the model, calls the DELETE /models/{modelId} endpoint."""
-        return self._delete(f"/models/{_segment(model_id)}")
+        return self._delete(_path("/models/{model_id}", model_id=model_id))
 
     def create_data_bundle(
         self, model_id: str, dataset_ids: list[str], **optional_args: Any
     ) -> dict[str, Any]:
         """Creates a data bundle, calls the POST /models/{modelId}/dataBundles endpoint."""
         body = _fields(optional_args, datasetIds=list(dataset_ids))
-        return self._post(f"/models/{_segment(model_id)}/dataBundles", body)
+        return self._post(_path("/models/{model_id}/dataBundles", model_id=model_id), body)
 
     @items_key("dataBundles")
     def list_data_bundles(
@@ -446,26 +491,38 @@ class Client:
     ) -> dict[str, Any]:
         """List data bundles of a model, calls the GET /models/{modelId}/dataBundles endpoint."""
         params = _query(maxResults=max_results, nextToken=next_token)
-        return self._get(f"/models/{_segment(model_id)}/dataBundles", params)
+        return self._get(_path("/models/{model_id}/dataBundles", model_id=model_id), params)
 
     def update_data_bundle(self, model_id: str, data_bundle_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates a data bundle, calls PATCH /models/{modelId}/dataBundles/{dataBundleId}."""
-        path = f"/models/{_segment(model_id)}/dataBundles/{_segment(data_bundle_id)}"
+        path = _path(
+            "/models/{model_id}/dataBundles/{data_bundle_id}",
+            model_id=model_id,
+            data_bundle_id=data_bundle_id,
+        )
         return self._patch(path, _fields(optional_args))
 
     def delete_data_bundle(self, model_id: str, data_bundle_id: str) -> dict[str, Any]:
         """Delete a data bundle, calls DELETE /models/{modelId}/dataBundles/{dataBundleId}."""
-        return self._delete(f"/models/{_segment(model_id)}/dataBundles/{_segment(data_bundle_id)}")
+        return self._delete(
+            _path(
+                "/models/{model_id}/dataBundles/{data_bundle_id}",
+                model_id=model_id,
+                data_bundle_id=data_bundle_id,
+            )
+        )
 
     # -- organizations ---------------------------------------------------------------------
 
     def get_organization(self, organization_id: str) -> dict[str, Any]:
         """Get an organization, calls the GET /organizations/{organizationId} endpoint."""
-        return self._get(f"/organizations/{_segment(organization_id)}")
+        return self._get(_path("/organizations/{organization_id}", organization_id=organization_id))
 
     def update_organization(self, organization_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates an organization, calls PATCH /organizations/{organizationId}. Extras: name, description."""
-        return self._patch(f"/organizations/{_segment(organization_id)}", _fields(optional_args))
+        return self._patch(
+            _path("/organizations/{organization_id}", organization_id=organization_id), _fields(optional_args)
+        )
 
     # -- predictions -----------------------------------------------------------------------
 
@@ -518,11 +575,13 @@ class Client:
         self, secret_id: str, *, data: dict[str, Any] | None = None, **optional_args: Any
     ) -> dict[str, Any]:
         """Updates a secret, calls the PATCH /secrets/{secretId} endpoint. Extras: name, description."""
-        return self._patch(f"/secrets/{_segment(secret_id)}", _fields(optional_args, data=data))
+        return self._patch(
+            _path("/secrets/{secret_id}", secret_id=secret_id), _fields(optional_args, data=data)
+        )
 
     def delete_secret(self, secret_id: str) -> dict[str, Any]:
         """Delete the secret, calls the DELETE /secrets/{secretId} endpoint."""
-        return self._delete(f"/secrets/{_segment(secret_id)}")
+        return self._delete(_path("/secrets/{secret_id}", secret_id=secret_id))
 
     # -- transitions -----------------------------------------------------------------------
 
@@ -565,7 +624,7 @@ class Client:
 
     def get_transition(self, transition_id: str) -> dict[str, Any]:
         """Get the transition, calls the GET /transitions/{transitionId} endpoint."""
-        return self._get(f"/transitions/{_segment(transition_id)}")
+        return self._get(_path("/transitions/{transition_id}", transition_id=transition_id))
 
     def update_transition(
         self,
@@ -587,15 +646,15 @@ class Client:
             environment=environment,
             environmentSecrets=environment_secrets,
         )
-        return self._patch(f"/transitions/{_segment(transition_id)}", body)
+        return self._patch(_path("/transitions/{transition_id}", transition_id=transition_id), body)
 
     def delete_transition(self, transition_id: str) -> dict[str, Any]:
         """Delete the transition, calls DELETE /transitions/{transitionId}. Fails while a workflow uses it."""
-        return self._delete(f"/transitions/{_segment(transition_id)}")
+        return self._delete(_path("/transitions/{transition_id}", transition_id=transition_id))
 
     def execute_transition(self, transition_id: str) -> dict[str, Any]:
         """Start executing a manual transition, calls POST /transitions/{transitionId}/executions."""
-        return self._post(f"/transitions/{_segment(transition_id)}/executions", {})
+        return self._post(_path("/transitions/{transition_id}/executions", transition_id=transition_id), {})
 
     @items_key("executions")
     def list_transition_executions(
@@ -623,11 +682,17 @@ class Client:
             sortBy=sort_by,
             order=order,
         )
-        return self._get(f"/transitions/{_segment(transition_id)}/executions", params)
+        return self._get(
+            _path("/transitions/{transition_id}/executions", transition_id=transition_id), params
+        )
 
     def get_transition_execution(self, transition_id: str, execution_id: str) -> dict[str, Any]:
         """Get an execution of a transition, calls GET /transitions/{transitionId}/executions/{executionId}."""
-        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}"
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
         return self._get(path)
 
     def update_transition_execution(
@@ -649,14 +714,23 @@ class Client:
             start_time: replaces the execution's start time.
         """
         body = _fields(status=status, output=output, error=error, startTime=_timestamp(start_time))
-        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}"
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
         return self._patch(path, body)
 
     def send_heartbeat(self, transition_id: str, execution_id: str) -> None:
         """Signal that a manual execution is still being worked on (at least every 60 seconds),
         calls POST /transitions/{transitionId}/executions/{executionId}/heartbeats."""
-        path = f"/transitions/{_segment(transition_id)}/executions/{_segment(execution_id)}/heartbeats"
-        self._post(path, {}, idempotent=True)
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}/heartbeats",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
+        # Heartbeats answer 204 without a body, and repeating one cannot duplicate work.
+        self._send(make_call("POST", path, json={}, idempotent=True, expect=EXPECT_ANY))
 
     # -- users -----------------------------------------------------------------------------
 
@@ -672,15 +746,15 @@ class Client:
 
     def get_user(self, user_id: str) -> dict[str, Any]:
         """Get information about a specific user, calls the GET /users/{userId} endpoint."""
-        return self._get(f"/users/{_segment(user_id)}")
+        return self._get(_path("/users/{user_id}", user_id=user_id))
 
     def update_user(self, user_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates a user, calls the PATCH /users/{userId} endpoint. Extras: name, avatar."""
-        return self._patch(f"/users/{_segment(user_id)}", _fields(optional_args))
+        return self._patch(_path("/users/{user_id}", user_id=user_id), _fields(optional_args))
 
     def delete_user(self, user_id: str) -> dict[str, Any]:
         """Delete the user, calls the DELETE /users/{userId} endpoint."""
-        return self._delete(f"/users/{_segment(user_id)}")
+        return self._delete(_path("/users/{user_id}", user_id=user_id))
 
     # -- workflows -------------------------------------------------------------------------
 
@@ -716,7 +790,7 @@ class Client:
 
     def get_workflow(self, workflow_id: str) -> dict[str, Any]:
         """Get the workflow, calls the GET /workflows/{workflowId} endpoint."""
-        return self._get(f"/workflows/{_segment(workflow_id)}")
+        return self._get(_path("/workflows/{workflow_id}", workflow_id=workflow_id))
 
     def update_workflow(
         self,
@@ -728,11 +802,11 @@ class Client:
     ) -> dict[str, Any]:
         """Updates a workflow, calls the PATCH /workflows/{workflowId} endpoint. Extras: name, description."""
         body = _fields(optional_args, errorConfig=error_config, completedConfig=completed_config)
-        return self._patch(f"/workflows/{_segment(workflow_id)}", body)
+        return self._patch(_path("/workflows/{workflow_id}", workflow_id=workflow_id), body)
 
     def delete_workflow(self, workflow_id: str) -> dict[str, Any]:
         """Delete the workflow, calls the DELETE /workflows/{workflowId} endpoint."""
-        return self._delete(f"/workflows/{_segment(workflow_id)}")
+        return self._delete(_path("/workflows/{workflow_id}", workflow_id=workflow_id))
 
     def execute_workflow(self, workflow_id: str, content: dict[str, Any]) -> dict[str, Any]:
         """Start a workflow execution, calls POST /workflows/{workflowId}/executions.
@@ -740,7 +814,9 @@ class Client:
         Args:
             content: the input to the first step of the workflow.
         """
-        return self._post(f"/workflows/{_segment(workflow_id)}/executions", {"input": content})
+        return self._post(
+            _path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), {"input": content}
+        )
 
     @items_key("executions")
     def list_workflow_executions(
@@ -762,11 +838,17 @@ class Client:
         params = _query(
             status=status, sortBy=sort_by, order=order, maxResults=max_results, nextToken=next_token
         )
-        return self._get(f"/workflows/{_segment(workflow_id)}/executions", params)
+        return self._get(_path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), params)
 
     def get_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
         """Get a workflow execution, calls GET /workflows/{workflowId}/executions/{executionId}."""
-        return self._get(f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}")
+        return self._get(
+            _path(
+                "/workflows/{workflow_id}/executions/{execution_id}",
+                workflow_id=workflow_id,
+                execution_id=execution_id,
+            )
+        )
 
     def update_workflow_execution(
         self, workflow_id: str, execution_id: str, next_transition_id: str
@@ -777,9 +859,70 @@ class Client:
             next_transition_id: the transition to continue from; ``las:transition:commons-failed``
                 ends the execution.
         """
-        path = f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}"
+        path = _path(
+            "/workflows/{workflow_id}/executions/{execution_id}",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
+        )
         return self._patch(path, {"nextTransitionId": next_transition_id})
 
     def delete_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
         """Delete a workflow execution, calls DELETE /workflows/{workflowId}/executions/{executionId}."""
-        return self._delete(f"/workflows/{_segment(workflow_id)}/executions/{_segment(execution_id)}")
+        return self._delete(
+            _path(
+                "/workflows/{workflow_id}/executions/{execution_id}",
+                workflow_id=workflow_id,
+                execution_id=execution_id,
+            )
+        )
+
+
+class _RecordingClient(Client):
+    """A Client for one raw call: sends through the same Session and keeps each answer's info."""
+
+    def __init__(self, client: Client) -> None:  # shares the session; no new Session is made
+        self.session = client.session
+        self.credentials = client.credentials
+        self.last_info: ResponseInfo | None = None
+
+    def _send(self, call: Call) -> Any:
+        answer = self.session.send(call, raw=True)
+        self.last_info = answer.info
+        return answer.data
+
+
+class RawResponseClient:
+    """``client.with_raw_response``: every Client method, returning a :class:`las.RawResponse`.
+
+    For a method that sends several requests (``delete_documents(delete_all=True)``,
+    ``delete_dataset(delete_documents=True)``), ``info`` is the last request's.
+    """
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    __slots__ = ("_client",)
+    _wrappers: dict[str, Callable[..., RawResponse[Any]]] = {}
+
+    def __getattr__(self, name: str) -> Callable[..., RawResponse[Any]]:
+        wrapper = RawResponseClient._wrappers.get(name)
+        if wrapper is None:
+            wrapper = RawResponseClient._wrappers[name] = _raw_wrapper(name)
+        return types.MethodType(wrapper, self._client)
+
+
+def _raw_wrapper(name: str) -> Callable[..., RawResponse[Any]]:
+    """``Client.<name>`` taking the client first and returning a RawResponse (built once per name)."""
+    method = getattr(Client, name, None)
+    if name.startswith("_") or not callable(method):
+        raise AttributeError(f"las.Client has no method {name!r}")
+
+    @functools.wraps(method)
+    def call(client: Client, *args: Any, **kwargs: Any) -> RawResponse[Any]:
+        recording = _RecordingClient(client)
+        data = method(recording, *args, **kwargs)
+        if recording.last_info is None:  # pragma: no cover - every Client method sends a request
+            raise RuntimeError(f"las.Client.{name} sent no request")
+        return RawResponse(data, recording.last_info)
+
+    return call

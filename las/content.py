@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .exceptions import ContentTooLargeError, FileFormatException
+from .exceptions import ContentNotFoundError, ContentTooLargeError, FileFormatException
 
 __all__ = [
     "ACCEPTED_CONTENT_TYPES",
@@ -70,14 +70,21 @@ def read_content(content: Content) -> _Source:
 
     Raises:
         TypeError: content of another type.
-        FileNotFoundError: a path that does not exist.
+        ContentNotFoundError: a path that is not a file (a ``las.ClientException`` and a
+            ``FileNotFoundError``).
     """
     if isinstance(content, (bytes, bytearray, memoryview)):
         return _Source(data=bytes(content))
     if isinstance(content, (str, Path)):
         path = Path(content).expanduser()
         if not path.is_file():
-            raise FileNotFoundError(f"content path {str(path)!r} is not a file")
+            raise ContentNotFoundError(
+                2,  # errno.ENOENT, as open() would say
+                f"content path {str(path)!r} is not a file"
+                + ("" if path.exists() else " (no such file)")
+                + "; pass bytes, a file object, or the path of an existing file",
+                str(path),
+            )
         return _Source(path=path)
     read = getattr(content, "read", None)
     if callable(read):

@@ -6,7 +6,13 @@ The tree::
     ├── MissingCredentials                no credentials in arguments, environment or config file
     ├── FileFormatException               content whose type is not PDF, JPEG, PNG or TIFF
     ├── ContentTooLargeError              content over the API's size limit (also a ValueError)
-    ├── InvalidIdError                    an id of the wrong kind, e.g. a model id for a document (ValueError)
+    ├── InvalidIdError                    an id of the wrong kind, or a path segment "", "." or ".." (ValueError)
+    ├── ContentNotFoundError              content given as a path that is not a file (also FileNotFoundError)
+    ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
+    ├── CredentialsConflictError          client id and secret from different places (env vs file)
+    ├── APIConnectionError                no answer: the connection failed (also requests.ConnectionError)
+    ├── APITimeoutError                   no answer in time (also requests.Timeout)
+    │   └── DeadlineExceeded              the whole call passed its deadline
     └── APIError                          the API answered with an error (also requests.HTTPError)
         ├── BadRequestError               400: the request was malformed
         ├── InvalidCredentialsException   401/403: credentials or token refused
@@ -17,8 +23,9 @@ The tree::
         ├── ServerError                   5xx: the API failed
         └── InvalidResponseError          a reply that is not the API's JSON (proxy HTML page, empty, truncated)
 
-Status errors are ``requests.exceptions.HTTPError`` too, so code written against the
-reference client (``except requests.HTTPError``) keeps working.
+Status errors are ``requests.exceptions.HTTPError`` too, and connection errors and timeouts are
+``requests.ConnectionError`` and ``requests.Timeout``, so code written against the reference
+client (``except requests.HTTPError``) keeps working.
 """
 
 from __future__ import annotations
@@ -26,13 +33,19 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+import requests.exceptions
 
 __all__ = [
+    "APIConnectionError",
     "APIError",
+    "APITimeoutError",
     "BadRequestError",
     "ClientException",
     "ConflictError",
+    "ContentNotFoundError",
     "ContentTooLargeError",
+    "CredentialsConflictError",
+    "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
     "InvalidIdError",
@@ -41,11 +54,9 @@ __all__ = [
     "MissingCredentials",
     "NotFoundError",
     "ServerError",
+    "SessionNotPicklableError",
     "TooManyRequestsException",
-    "error_for_response",
 ]
-
-_SNIPPET_LENGTH = 200
 
 
 class ClientException(Exception):
@@ -65,7 +76,32 @@ class ContentTooLargeError(ClientException, ValueError):
 
 
 class InvalidIdError(ClientException, ValueError):
-    """Raised before any request when an id of the wrong kind is given."""
+    """Raised before any request when an id of the wrong kind is given, or an id that would
+    change the path it is put in (empty, ``.`` or ``..``)."""
+
+
+class ContentNotFoundError(ClientException, FileNotFoundError):
+    """Raised before any request when content is given as a path that is not a file."""
+
+
+class SessionNotPicklableError(ClientException, TypeError):
+    """Raised when pickling a Session or a Client: they hold a client secret and open sockets."""
+
+
+class CredentialsConflictError(ClientException):
+    """Raised when the client id and the client secret come from different places."""
+
+
+class APIConnectionError(ClientException, requests.exceptions.ConnectionError):
+    """No answer: the connection could not be opened or dropped, after the retries allowed."""
+
+
+class APITimeoutError(ClientException, requests.exceptions.Timeout):
+    """No answer within the read timeout, after the retries allowed."""
+
+
+class DeadlineExceeded(APITimeoutError):
+    """The whole call (attempts and waits together) passed its deadline."""
 
 
 class APIError(ClientException, requests.exceptions.HTTPError):
@@ -76,8 +112,9 @@ class APIError(ClientException, requests.exceptions.HTTPError):
         message: the API's ``message`` (or a snippet of the body when it has none).
         method: the HTTP method of the request.
         path: the path of the request, without the query string.
-        response: the ``requests.Response``.
-        request_id: the API's request id header, when it sent one.
+        response: the ``requests.Response`` (None for errors found in a page or a body).
+        request_id: the API's request id header (``x-amzn-requestid``, ``x-amz-apigw-id`` or
+            ``x-request-id``), when it sent one.
     """
 
     def __init__(
@@ -87,13 +124,14 @@ class APIError(ClientException, requests.exceptions.HTTPError):
         status_code: int,
         method: str,
         path: str,
-        response: requests.Response | None = None,
+        response: Any = None,
+        request_id: str | None = None,
     ) -> None:
         self.message = message
         self.status_code = status_code
         self.method = method
         self.path = path
-        self.request_id = _request_id(response)
+        self.request_id = request_id
         text = f"{status_code} on {method} {path}: {message}"
         if self.request_id:
             text += f" (request id {self.request_id})"
@@ -134,80 +172,3 @@ class ServerError(APIError):
 
 class InvalidResponseError(APIError):
     """The API (or a proxy in front of it) answered with something that is not the API's JSON."""
-
-
-def _request_id(response: requests.Response | None) -> str | None:
-    if response is None:
-        return None
-    for header in ("x-amzn-requestid", "x-request-id", "apigw-requestid"):
-        value = response.headers.get(header)
-        if value:
-            return value
-    return None
-
-
-def _snippet(response: requests.Response) -> str:
-    text = response.content[:_SNIPPET_LENGTH].decode("utf-8", "replace")
-    more = "..." if len(response.content) > _SNIPPET_LENGTH else ""
-    return repr(text + more) if text else "(empty body)"
-
-
-def _class_for_status(status: int) -> type[APIError]:
-    if status == 400:
-        return BadRequestError
-    if status in (401, 403):
-        return InvalidCredentialsException
-    if status == 404:
-        return NotFoundError
-    if status in (409, 422):
-        return ConflictError
-    if status == 429:
-        return TooManyRequestsException
-    if status >= 500:
-        return ServerError
-    return APIError
-
-
-def error_for_response(
-    response: requests.Response, method: str, path: str, *, retry_after: float | None = None
-) -> APIError:
-    """Build the exception that describes an error response (status >= 400)."""
-    status = response.status_code
-    message: str | None = None
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        raw = body.get("message")
-        message = raw if isinstance(raw, str) else None
-    if message is None:
-        # Not the API's error shape: a proxy page, an empty or truncated body.
-        return InvalidResponseError(
-            f"the server answered without the API's JSON error body: {_snippet(response)}",
-            status_code=status,
-            method=method,
-            path=path,
-            response=response,
-        )
-    cls = _class_for_status(status)
-    if cls is TooManyRequestsException:
-        if "limit exceeded" in message.lower():
-            return LimitExceededException(
-                message, status_code=status, method=method, path=path, response=response
-            )
-        return TooManyRequestsException(
-            message, retry_after=retry_after, status_code=status, method=method, path=path, response=response
-        )
-    return cls(message, status_code=status, method=method, path=path, response=response)
-
-
-def invalid_body_error(response: requests.Response, method: str, path: str) -> InvalidResponseError:
-    """Build the exception for a success status whose body is not valid JSON."""
-    return InvalidResponseError(
-        f"expected a JSON body, got {_snippet(response)}",
-        status_code=response.status_code,
-        method=method,
-        path=path,
-        response=response,
-    )

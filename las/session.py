@@ -1,83 +1,95 @@
 """How las talks to the API: auth, one pooled connection set, timeouts, retries and errors.
 
 The Session knows no entity: it sends a method, a path and a body, and answers with the
-decoded JSON or an exception from :mod:`las.exceptions`.
+decoded JSON or an exception from :mod:`las.exceptions`. What is retried, how long a call may
+take and which errors are raised is decided in one place, :mod:`las._policy` (its docstring
+lists the rules); the loop that sends and obeys is :mod:`las._transport`.
 
-What is retried (bounded by ``max_retries`` attempts and ``max_retry_wait`` seconds in all):
+Defaults: ``timeout=(5, 60)`` seconds (connect, each read), ``max_retries=5``,
+``max_retry_wait=120`` seconds of waiting between attempts, ``deadline=300`` seconds for a whole
+call (attempts and waits together). Each can be set per Session, per block of calls
+(:meth:`Session.with_options`) and per call (:meth:`Session.request`).
 
-- 429 Too Many Requests, on every method: the API refused the request before doing any work.
-  ``Retry-After`` (seconds or an HTTP date) is honoured, else exponential backoff with jitter.
-  A 429 "Limit Exceeded" (the monthly quota) is not retried.
-- 502/503/504, dropped connections and read timeouts, only for requests that cannot duplicate
-  work when repeated: GET, HEAD, OPTIONS, DELETE and requests marked ``idempotent=True``
-  (heartbeats). A connection that could not be opened is retried for every method: nothing
-  was sent.
-  A POST that creates something, or a PATCH, is never sent twice: the error goes to the caller.
-- 401/403 once per request: the token is refreshed (once for all threads) and the request
-  resent; a refusal of the fresh token is raised.
+A Session is safe to share across threads. After ``os.fork()`` the child gets fresh
+connections of its own (never the parent's sockets). It cannot be pickled: it holds a secret.
 """
 
 from __future__ import annotations
 
-import email.utils
-import json as jsonlib
 import logging
-import random
-import time
-from collections.abc import Mapping
-from typing import Any
+import os
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, overload
 
 import requests
-import tenacity
-import urllib3
 from requests.adapters import HTTPAdapter
 
+from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Limits, Timeout, make_call, request_id
+from ._response import RawResponse, ResponseInfo
+from ._transport import BearerAuth, execute
+from ._version import __version__
 from .credentials import Credentials, read_credentials
-from .exceptions import (
-    InvalidCredentialsException,
-    LimitExceededException,
-    ServerError,
-    TooManyRequestsException,
-    error_for_response,
-    invalid_body_error,
-)
+from .exceptions import SessionNotPicklableError
 
-__all__ = ["DEFAULT_TIMEOUT", "Session"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "ResponseHook", "Session"]
 
 log = logging.getLogger("las.session")
 
-DEFAULT_TIMEOUT = (5.0, 60.0)
-"""Seconds to connect and to wait for each read of the answer."""
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
-RETRYABLE_SERVER_STATUSES = frozenset({502, 503, 504})
-_BACKOFF_BASE = 0.25
-_BACKOFF_MAX = 8.0
-
-Timeout = float | tuple[float, float]
+ResponseHook = Callable[[ResponseInfo], None]
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header given as seconds or as an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+class _Shared:
+    """What a Session and its :meth:`Session.with_options` views share: pool, counter, hooks."""
+
+    __slots__ = ("__weakref__", "count", "count_lock", "hooks", "http", "pool_maxsize")
+
+    def __init__(self, pool_maxsize: int) -> None:
+        self.pool_maxsize = pool_maxsize
+        self.http = self.new_http()
+        self.count = 0
+        self.count_lock = threading.Lock()
+        self.hooks: tuple[ResponseHook, ...] = ()
+
+    def new_http(self) -> requests.Session:
+        http = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_maxsize, max_retries=0)
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
+        http.headers["Accept"] = "application/json"
+        http.headers["User-Agent"] = f"las-python/{__version__}"
+        return http
+
+    def counted(self) -> None:
+        with self.count_lock:
+            self.count += 1
+
+    def after_fork_in_child(self) -> None:
+        # The parent's pooled sockets stay the parent's: dropping (not closing) them here leaves
+        # the parent's connections intact, and the child opens its own.
+        self.http = self.new_http()
+        self.count_lock = threading.Lock()
 
 
-class _Retry(Exception):
-    """Internal: a failed attempt that may be repeated."""
+_LIVE: weakref.WeakSet[_Shared] = weakref.WeakSet()
+_fork_hook_registered = False
+_fork_hook_lock = threading.Lock()
 
-    def __init__(self, error: Exception, wait: float | None = None) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.wait = wait
+
+def _after_fork_in_child() -> None:
+    for shared in list(_LIVE):
+        shared.after_fork_in_child()
+    Credentials._after_fork_in_child()
+
+
+def _track(shared: _Shared) -> None:
+    global _fork_hook_registered
+    with _fork_hook_lock:
+        if not _fork_hook_registered and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=_after_fork_in_child)
+            _fork_hook_registered = True
+        _LIVE.add(shared)
 
 
 class Session:
@@ -87,15 +99,28 @@ class Session:
         credentials: defaults to :func:`las.credentials.read_credentials` (environment, then
             ``~/.lucidtech/credentials.cfg``), read when the Session is made.
         timeout: seconds, or (connect, read) seconds, for each request.
-        max_retries: attempts after the first for a retryable failure (see the module doc).
-        max_retry_wait: upper bound in seconds on the total time spent waiting between attempts.
+        max_retries: attempts after the first for a retryable failure (see :mod:`las._policy`).
+        max_retry_wait: upper bound in seconds on the total time spent waiting between
+            attempts; a ``Retry-After`` longer than this fails at once.
+        deadline: seconds a whole call may take, every attempt and wait included (default 300).
+        lazy: whether resource objects load missing fields on access (read by the resource
+            layer; the Session itself only stores it).
         pool_maxsize: connections kept open to the API (one per concurrent thread is ideal).
 
     Example::
 
-        session = las.Session(max_retries=8)
+        session = las.Session(max_retries=8, deadline=60)
         client = las.Client(session=session)
+        quick = session.with_options(timeout=2, max_retries=0)  # same pool, token and counter
     """
+
+    credentials: Credentials
+    api_endpoint: str
+    timeout: Timeout
+    max_retries: int
+    max_retry_wait: float
+    deadline: float
+    lazy: bool
 
     def __init__(
         self,
@@ -104,24 +129,81 @@ class Session:
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 5,
         max_retry_wait: float = 120.0,
+        deadline: float = DEFAULT_DEADLINE,
+        lazy: bool = True,
         pool_maxsize: int = 32,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
+        _check_options(max_retries, max_retry_wait, deadline)
         self.credentials = credentials or read_credentials()
+        self.api_endpoint = self.credentials.api_endpoint
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
-        self.api_endpoint = self.credentials.api_endpoint
-        self.http = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_maxsize, max_retries=0)
-        self.http.mount("http://", adapter)
-        self.http.mount("https://", adapter)
-        self.http.headers["Accept"] = "application/json"
-        self.http.headers["User-Agent"] = "las-python"
+        self.deadline = deadline
+        self.lazy = lazy
+        self._shared = _Shared(pool_maxsize)
+        _track(self._shared)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        lazy: bool | None = None,
+    ) -> Session:
+        """A Session with other options that shares this one's pool, credentials and token,
+        request counter and response hooks; usable wherever a Session is. An option left None
+        keeps this Session's value.
+
+        Example::
+
+            las.Document.get(document_id, session=session.with_options(timeout=2, max_retries=0))
+        """
+        view = object.__new__(Session)
+        view.__dict__.update(self.__dict__)
+        for name, value in (
+            ("timeout", timeout),
+            ("max_retries", max_retries),
+            ("max_retry_wait", max_retry_wait),
+            ("deadline", deadline),
+            ("lazy", lazy),
+        ):
+            if value is not None:
+                setattr(view, name, value)
+        _check_options(view.max_retries, view.max_retry_wait, view.deadline)
+        return view
+
+    @property
+    def http(self) -> requests.Session:
+        """The pooled ``requests.Session`` (a fresh one in a forked child)."""
+        return self._shared.http
+
+    @property
+    def request_count(self) -> int:
+        """API requests sent through this Session and its ``with_options`` views, retries
+        included, token fetches excluded."""
+        return self._shared.count
+
+    def add_response_hook(self, callback: ResponseHook) -> None:
+        """Call ``callback(info)`` once for every call that returned (after its retries),
+        with the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views.
+        """
+        shared = self._shared
+        with shared.count_lock:
+            shared.hooks = (*shared.hooks, callback)
 
     def __repr__(self) -> str:
         return f"Session(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise SessionNotPicklableError(
+            "a las.Session cannot be pickled: it holds the client secret, an access token and open "
+            "connections. Make one in the worker process instead: las.Session() reads the environment "
+            "(LAS_CLIENT_ID, ...) or ~/.lucidtech/credentials.cfg there, or pass a las.Credentials "
+            "(which pickles) and call las.Session(credentials) in the worker."
+        )
 
     def __enter__(self) -> Session:
         return self
@@ -130,8 +212,40 @@ class Session:
         self.close()
 
     def close(self) -> None:
-        """Close the pooled connections."""
-        self.http.close()
+        """Close the pooled connections (shared with every ``with_options`` view)."""
+        self._shared.http.close()
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[False] = ...,
+    ) -> Any: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[True],
+    ) -> RawResponse[Any]: ...
 
     def request(
         self,
@@ -144,6 +258,8 @@ class Session:
         idempotent: bool | None = None,
         timeout: Timeout | None = None,
         max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one API request and return its decoded JSON (None for an empty answer).
 
@@ -156,186 +272,71 @@ class Session:
                 length, such as :class:`las.content.JsonBodyWithContent`), sent as JSON.
             idempotent: whether repeating the request cannot duplicate work; defaults to True
                 for GET, HEAD, OPTIONS, PUT and DELETE.
-            timeout: overrides the Session's timeout for this call.
-            max_retries: overrides the Session's max_retries for this call.
+            timeout, max_retries, deadline: override the Session's for this call.
+            raw: return a :class:`las.RawResponse` (``data`` and ``info``) instead of the data.
 
         Raises:
             APIError: a subclass per status family (see :mod:`las.exceptions`).
-            requests.RequestException: a connection error or timeout after the retries.
+            APIConnectionError, APITimeoutError: no answer after the retries allowed.
+            DeadlineExceeded: the call passed its deadline.
         """
-        method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        url = self.api_endpoint + path
-        data: Any = None
-        if json is not None:
-            data = jsonlib.dumps(json, separators=(",", ":")).encode()
-        elif body is not None:
-            data = body
-        headers = {"Content-Type": "application/json"} if data is not None else None
-        attempt = _Attempt(self, method, url, path, params, data, headers, idempotent, timeout)
-        try:
-            return attempt()
-        except _Retry as first_failure:
-            retries = self.max_retries if max_retries is None else max_retries
-            if retries == 0:
-                raise first_failure.error from None
-            return self._retry(attempt, first_failure, retries)
+        call = make_call(method, path, params=params, json=json, body=body, idempotent=idempotent)
+        return self.send(call, timeout=timeout, max_retries=max_retries, deadline=deadline, raw=raw)
 
-    def _retry(self, attempt: _Attempt, first_failure: _Retry, retries: int) -> Any:
-        """Repeat a failed attempt under the retry policy; the first failure counts as attempt 1."""
-        replay: list[_Retry] = [first_failure]
-
-        def call() -> Any:
-            if replay:
-                raise replay.pop()
-            return attempt()
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            failure = state.outcome.exception() if state.outcome else None
-            if isinstance(failure, _Retry) and failure.wait is not None:
-                return failure.wait
-            exponential = min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (state.attempt_number - 1))
-            return random.uniform(0, exponential)  # full jitter
-
-        def log_retry(state: tenacity.RetryCallState) -> None:
-            failure = state.outcome.exception() if state.outcome else None
-            log.info(
-                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
-                attempt.method,
-                attempt.path,
-                state.upcoming_sleep,
-                failure,
-                state.attempt_number + 1,
-                retries + 1,
-            )
-
-        def give_up(state: tenacity.RetryCallState) -> Any:
-            failure = state.outcome.exception() if state.outcome else None
-            if isinstance(failure, _Retry):
-                raise failure.error
-            raise RuntimeError("unreachable: gave up without a failure")  # pragma: no cover
-
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(retries + 1) | _StopAfterTotalWait(self.max_retry_wait),
-            wait=wait,
-            retry=tenacity.retry_if_exception_type(_Retry),
-            before_sleep=log_retry,
-            retry_error_callback=give_up,
-        )
-        return retrying(call)
-
-
-class _StopAfterTotalWait(tenacity.stop.stop_base):
-    """Stop when the next wait would push the total time spent waiting past the limit."""
-
-    def __init__(self, limit: float) -> None:
-        self.limit = limit
-
-    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
-        upcoming = retry_state.upcoming_sleep or 0.0
-        return retry_state.idle_for + upcoming > self.limit
-
-
-def _never_sent(error: requests.RequestException) -> bool:
-    """Whether the connection failed before any byte of the request went out."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-class _Attempt:
-    """One send of a request, classifying its failure as final or retryable."""
-
-    __slots__ = (
-        "data",
-        "headers",
-        "idempotent",
-        "method",
-        "params",
-        "path",
-        "refreshed",
-        "session",
-        "timeout",
-        "url",
-    )
-
-    def __init__(
+    def send(
         self,
-        session: Session,
-        method: str,
-        url: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        data: Any,
-        headers: dict[str, str] | None,
-        idempotent: bool,
-        timeout: Timeout | None,
-    ) -> None:
-        self.session = session
-        self.method = method
-        self.url = url
-        self.path = path
-        self.params = params
-        self.data = data
-        self.headers = headers
-        self.idempotent = idempotent
-        self.timeout = timeout
-        self.refreshed = False
+        call: Call,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
+        limits = Limits(
+            self.timeout if timeout is None else timeout,
+            self.max_retries if max_retries is None else max_retries,
+            self.max_retry_wait,
+            self.deadline if deadline is None else deadline,
+        )
+        shared = self._shared
+        outcome = execute(
+            shared.http,
+            self.api_endpoint + call.path,
+            call,
+            limits,
+            self._authorize,
+            self._refresh,
+            shared.counted,
+        )
+        hooks = shared.hooks
+        if not raw and not hooks:
+            return outcome.data
+        info = ResponseInfo(
+            call.method,
+            call.path,
+            outcome.status,
+            outcome.headers,
+            request_id(outcome.headers),
+            outcome.elapsed,
+            outcome.attempts,
+        )
+        for hook in hooks:
+            hook(info)
+        return RawResponse(outcome.data, info) if raw else outcome.data
 
-    def __call__(self) -> Any:
-        session = self.session
-        token = session.credentials.access_token(session.http)
-        headers = {"Authorization": f"Bearer {token}"}
-        if self.headers:
-            headers.update(self.headers)
-        seek = getattr(self.data, "seek", None)
-        if seek is not None:
-            seek(0)
-        started = time.perf_counter()
-        try:
-            response = session.http.request(
-                self.method,
-                self.url,
-                params=self.params,
-                data=self.data,
-                headers=headers,
-                timeout=self.timeout or session.timeout,
-            )
-        except (requests.ConnectionError, requests.Timeout) as error:
-            # A read timeout or a dropped connection may come after the API did the work; a
-            # connection that could not be opened means the request was never sent.
-            log.debug("%s %s failed: %s", self.method, self.path, type(error).__name__)
-            if self.idempotent or _never_sent(error):
-                raise _Retry(error) from None
-            raise
-        status = response.status_code
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "%s %s -> %d in %.1f ms",
-                self.method,
-                self.path,
-                status,
-                1000 * (time.perf_counter() - started),
-            )
-        if status < 400:
-            if status == 204 or not response.content:
-                return None
-            try:
-                return jsonlib.loads(response.content)
-            except ValueError:
-                raise invalid_body_error(response, self.method, self.path) from None
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        failure = error_for_response(response, self.method, self.path, retry_after=retry_after)
-        if isinstance(failure, InvalidCredentialsException) and not self.refreshed:
-            # The token may have expired or been revoked (the API says 401 or 403): refresh it
-            # once (one fetch for all threads) and resend; a second refusal is final.
-            self.refreshed = True
-            session.credentials.invalidate(token)
-            return self()
-        if isinstance(failure, TooManyRequestsException) and not isinstance(failure, LimitExceededException):
-            raise _Retry(failure, retry_after)
-        if isinstance(failure, ServerError) and status in RETRYABLE_SERVER_STATUSES and self.idempotent:
-            raise _Retry(failure, retry_after)
-        raise failure
+    def _authorize(self, seconds_left: float) -> BearerAuth:
+        return BearerAuth(self.credentials.access_token(self._shared.http, deadline=seconds_left))
+
+    def _refresh(self, refused: Any) -> None:
+        # One fetch for all threads: only the thread whose token is still current drops it.
+        self.credentials.invalidate(getattr(refused, "token", None))
+
+
+def _check_options(max_retries: int, max_retry_wait: float, deadline: float) -> None:
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
+    if not max_retry_wait >= 0:
+        raise ValueError(f"max_retry_wait must be 0 or more seconds, got {max_retry_wait}")
+    if not deadline > 0:
+        raise ValueError(f"deadline must be more than 0 seconds, got {deadline}")

@@ -16,7 +16,8 @@ Behaviour where the API contract is silent is documented in the modules that imp
 ``_faults`` (fault filters), ``_validation`` (request rules).
 """
 
+from las.testing._clock import Clock
 from las.testing._emulator import Emulator
 from las.testing._server import RecordedRequest
 
-__all__ = ["Emulator", "RecordedRequest"]
+__all__ = ["Clock", "Emulator", "RecordedRequest"]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from las.testing._clock import Clock
 from las.testing._faults import Fault
 from las.testing._handlers import DEFAULT_RETENTION_IN_DAYS
 from las.testing._ids import new_ids
@@ -159,9 +160,24 @@ class Emulator:
     def reset(self) -> None:
         """Forget every resource, fault, recorded request, docker handler and token count.
 
-        Access tokens already issued to the emulator's own client stay valid.
+        Running workflow executions stop where they are (their timers are cancelled) and
+        :attr:`clock` is a fresh one that follows real time. Access tokens already issued to the
+        emulator's own client stay valid.
         """
+        self._service.state.clock.close()
         self._service.reset()
+
+    @property
+    def clock(self) -> Clock:
+        """The clock of workflow time: Wait states, Retry intervals, transition timeouts and
+        heartbeat limits. It follows real time; ``clock.advance(seconds)`` moves it forward
+        without sleeping and fires every timer come due before returning::
+
+            emu.clock.advance(61)   # a running transition execution without heartbeats fails
+
+        :meth:`reset` replaces it, so fetch it after a reset.
+        """
+        return self._service.state.clock
 
     def expire_tokens(self) -> None:
         """Make every access token issued so far invalid (API answers 403) to test refresh."""

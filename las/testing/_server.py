@@ -46,7 +46,6 @@ from las.testing._validation import ValidationError
 # What a CORS preflight may ask to send: API Gateway's default list.
 CORS_ALLOW_HEADERS = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
 HANDSHAKE_TIMEOUT = 10.0  # seconds a TLS client may take to shake hands
-MAX_DOCKER_STEPS = 1000  # per request; a docker-only loop in a workflow stops there
 
 
 @dataclass(frozen=True)
@@ -305,35 +304,7 @@ class Service:
 
     def _run_docker_jobs(self, call: Call) -> None:
         """Run the docker transitions this request started (and those they lead to)."""
-        state = call.state
-        for _ in range(MAX_DOCKER_STEPS):
-            if not call.docker_jobs:
-                return
-            execution_id = call.docker_jobs.pop(0)
-            with state.lock:
-                claimed = _workflows.claim_docker_job(state, execution_id)
-            if claimed is None:
-                continue
-            handler, data = claimed
-            output: Any = None
-            error: str | None = None
-            try:
-                output = handler(data)
-            except Exception as problem:
-                error = str(problem) or type(problem).__name__
-            with state.lock:
-                _workflows.finish_docker_job(call, execution_id, output, error)
-        with state.lock:
-            for execution_id in call.docker_jobs:
-                _workflows.finish_docker_job(
-                    call,
-                    execution_id,
-                    None,
-                    (
-                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in one request "
-                        "(does the workflow loop through docker transitions only?)"
-                    ),
-                )
+        _workflows.run_docker_jobs(call)
 
 
 def _basic_credentials(header: str) -> tuple[str | None, str | None]:

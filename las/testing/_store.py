@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from las.testing._clock import Clock
 from las.testing._ids import new_id
 from las.testing._validation import ValidationError
 
@@ -267,6 +268,7 @@ class State:
         self.organization: Row = {}
         self.created: Counter[str] = Counter()  # monthly "created" counters of the organization
         self.docker_handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+        self.clock = Clock()  # workflow time: Waits, retries, timeouts (see las.testing._clock)
 
     def next_seq(self) -> int:
         return next(self._seq)

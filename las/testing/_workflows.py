@@ -1,39 +1,58 @@
-"""Transitions, workflows, their executions, logs, and the ASL runner that drives executions.
+"""Transitions, workflows, their executions and logs; the API side of the ASL runner.
 
-How an execution runs (a subset of the Amazon States Language: ``StartAt`` and ``States`` of
-type ``Task``, ``Pass``, ``Succeed`` and ``Fail``, linked by ``Next``/``End``):
+A workflow's ``specification.definition`` is an Amazon States Language state machine, checked
+at ``POST /workflows`` (:mod:`las.testing._asl.definition`: a broken rule answers 400 naming
+the state and the rule) and run by :mod:`las.testing._asl.runner` (every state type, input and
+output processing, Retry and Catch, Parallel, Map, Wait, intrinsic functions). This module
+connects the runner to the API's rows:
 
 * ``POST /workflows/{id}/executions`` creates a ``running`` execution and enters ``StartAt``
   with the request's ``input``.
 * Entering a ``Task`` creates a ``running`` transition execution of its ``Resource`` (a
-  transition id) whose input is the execution input (first state) or the previous output.
-  A ``manual`` transition then waits for ``PATCH /transitions/{t}/executions/{e}``. A ``docker``
-  transition is run by the emulator itself, before the request that reached it is answered,
-  with the handler registered by ``Emulator.register_docker_handler`` (default: output = input;
-  an exception fails the transition execution with its message). Docker handlers run outside the
-  state lock, so they may call the emulator.
-* A transition execution that ``succeeded`` moves the workflow on (``Next``) or ends it
-  (``End``: status ``succeeded``, output = last output). ``failed`` ends the execution ``failed``
-  (or puts it in ``retry`` when the workflow's ``errorConfig.manualRetry`` is true);
-  ``rejected`` ends it ``rejected``; ``retry`` puts it in ``retry``.
+  transition id) whose input is the state's effective input (a JSON object, else the state
+  fails with ``States.Runtime``). A ``manual`` transition then waits for
+  ``PATCH /transitions/{t}/executions/{e}``. A ``docker`` transition is run by the emulator
+  itself, before the request (or clock advance, or timer) that reached it is over, with the
+  handler registered by ``Emulator.register_docker_handler`` (default: output = input; an
+  exception fails the transition execution with its message). Docker handlers run outside the
+  state lock, so they may call the emulator; those started together (Parallel branches, Map
+  items) run at the same time on worker threads (see :func:`run_docker_jobs`).
+* A transition execution that ``succeeded`` gives the Task its result. ``failed`` raises
+  ``States.TaskFailed`` (cause: the error's message) in the Task, which its ``Retry`` and
+  ``Catch`` handle; an error no Catcher handles fails the execution — or, for a top-level Task
+  of a workflow whose ``errorConfig.manualRetry`` is true, puts it in ``retry``. ``rejected``
+  ends the execution ``rejected``; ``retry`` puts it in ``retry``.
+* Time limits: a running transition execution fails with ``States.Timeout`` once it has run
+  longer than the Task's ``TimeoutSeconds`` (default: the transition's ``timeoutInSeconds``),
+  and with ``States.HeartbeatTimeout`` once no heartbeat came for the Task's
+  ``HeartbeatSeconds`` (default 60, the API's documented heartbeat limit; the start counts as
+  a heartbeat). This holds for docker and manual transitions, and for manual executions
+  started alone. Time is the emulator's clock (``Emulator.clock``), which Waits and Retry
+  intervals use too.
 * ``PATCH /workflows/{w}/executions/{e}`` with ``nextTransitionId`` (allowed unless the
   execution succeeded): ``las:transition:commons-failed`` ends it ``failed``,
-  ``las:transition:commons-succeeded`` ends it ``succeeded`` (output = last output); a transition
-  of the workflow restarts the execution at that task (input = what that task got last time in
-  this execution, else the last output, else the execution input). A still running transition
-  execution of the execution is marked ``failed`` ("superseded").
+  ``las:transition:commons-succeeded`` ends it ``succeeded`` (output = the last top-level
+  Task's output); a transition of a top-level Task restarts the execution at that state (input =
+  what that state got last time in this execution, else the last output, else the execution
+  input). Transitions only used inside a Parallel or Map answer 400. Running transition
+  executions of the execution are marked ``failed`` ("superseded").
 
 Other choices where the contract is silent:
 
 * Deleting a transition used by a workflow's definition answers 400. Deleting a workflow also
-  deletes its executions. Transition executions are kept when their workflow execution goes.
+  deletes its executions; deleting a running execution stops it. Transition executions are kept
+  when their workflow execution goes; those still running are marked ``failed`` ("aborted"),
+  as are those of Parallel branches or Map iterations stopped by a sibling's failure.
 * ``POST /transitions/{id}/executions`` starts a ``running`` execution (input ``{}``, not part of a
   workflow) of a *manual* transition; docker transitions answer 400.
-* Heartbeats answer 204 for a running execution, 400 otherwise; timeouts are not emulated.
+* Heartbeats answer 204 for a running execution, 400 otherwise.
+* An execution that fails ends with output ``{}``; its log says the error name and cause. An
+  execution whose final output is not a JSON object fails (``States.Runtime``): the API's
+  execution output is an object.
 * Each transition execution has a log; each workflow execution has one too, whose
-  ``transitionId`` is ``las:transition:commons-workflow``. Log events are
-  ``{"timestamp": <ISO time>, "message": <text>}``; a workflow execution's ``events`` are the
-  events of its log.
+  ``transitionId`` is ``las:transition:commons-workflow`` and which records every state entered,
+  retry and catch. Log events are ``{"timestamp": <ISO time>, "message": <text>}``; a workflow
+  execution's ``events`` are the events of its log. Execution and log times come from the clock.
 * Workflow answers have no ``specification`` (the contract's schema has no such field). The
   default ``completedConfig`` is ``{"imageUrl": ""}`` (the schema requires ``imageUrl``) and the
   default ``errorConfig`` is ``{}``. The default ``timeoutInSeconds`` of a transition is 1800.
@@ -42,16 +61,23 @@ Other choices where the contract is silent:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from las.testing._asl import definition as asl_definition
+from las.testing._asl import runner
+from las.testing._asl.errors import HEARTBEAT_TIMEOUT, RUNTIME, TASK_FAILED, TIMEOUT, StatesError
 from las.testing._call import Call, Reply, public
+from las.testing._clock import Clock, Timer
 from las.testing._ids import COMMONS_FAILED, COMMONS_SUCCEEDED, COMMONS_WORKFLOW, is_id
-from las.testing._store import ApiError, Row, State, not_found, now_iso, page_sorted
+from las.testing._store import ApiError, Row, State, not_found, page_sorted
 from las.testing._validation import ValidationError
 
 DEFAULT_TIMEOUT_IN_SECONDS = 1800
-STATE_TYPES = ("Task", "Pass", "Succeed", "Fail")
+HEARTBEAT_SECONDS = 60  # "at minimum once every 60 seconds" (the API's send_heartbeat docs)
+MAX_DOCKER_STEPS = 1000  # per request or clock event; a docker-only loop stops there
+DOCKER_WORKERS = 16  # docker handlers running at once for one request or clock event
 DockerHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -72,7 +98,7 @@ def new_log(
     transition_execution_id: str | None,
     message: str,
 ) -> Row:
-    start = now_iso()
+    start = state.clock.iso()
     row = {
         "startTime": start,
         "workflowId": workflow_id,
@@ -87,7 +113,7 @@ def new_log(
 def log_event(state: State, log_id: str | None, message: str) -> None:
     log = state.logs.get(log_id) if log_id else None
     if log is not None:
-        log["events"].append({"timestamp": now_iso(), "message": message})
+        log["events"].append({"timestamp": state.clock.iso(), "message": message})
 
 
 def list_logs(call: Call) -> Reply:
@@ -170,11 +196,24 @@ def update_transition(call: Call) -> Reply:
     return 200, public(call.stamp_updated(row))
 
 
+def _tasks(machine: dict[str, Any], where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, state)`` of every Task of a (valid) state machine, branches and maps included."""
+    for name, state in machine["States"].items():
+        here = f"{where}States.{name}"
+        if state["Type"] == "Task":
+            yield here, state
+        for index, branch in enumerate(state.get("Branches", [])):
+            yield from _tasks(branch, f"{here}.Branches[{index}].")
+        for field in ("ItemProcessor", "Iterator"):
+            if field in state:
+                yield from _tasks(state[field], f"{here}.{field}.")
+
+
 def _workflows_using(state: State, transition_id: str) -> list[str]:
     return [
         workflow["workflowId"]
         for workflow in state.workflows
-        if any(task.get("Resource") == transition_id for task in workflow["_definition"]["States"].values())
+        if any(task.get("Resource") == transition_id for _, task in _tasks(workflow["_definition"]))
     ]
 
 
@@ -193,14 +232,20 @@ def delete_transition(call: Call) -> Reply:
 
 
 def _new_transition_execution(
-    call: Call, transition: Row, data: dict[str, Any], execution: Row | None
+    call: Call,
+    transition: Row,
+    data: dict[str, Any],
+    execution: Row | None,
+    *,
+    timeout: float | None = None,
+    heartbeat: float | None = None,
 ) -> Row:
     state = call.state
     row: Row = {
         "transitionId": transition["transitionId"],
         "status": "running",
         "input": data,
-        "startTime": now_iso(),
+        "startTime": state.clock.iso(),
         "endTime": None,
         "completedBy": None,
         "_workflowExecutionId": execution["executionId"] if execution else None,
@@ -215,6 +260,12 @@ def _new_transition_execution(
         message=f"{transition['transitionType']} transition execution started",
     )
     row["logId"] = log["logId"]
+    _arm_limits(
+        state,
+        row,
+        timeout if timeout is not None else transition["timeoutInSeconds"],
+        heartbeat if heartbeat is not None else HEARTBEAT_SECONDS,
+    )
     if transition["transitionType"] == "docker":
         call.docker_jobs.append(row["executionId"])
     return row
@@ -293,49 +344,119 @@ def send_heartbeat(call: Call) -> Reply:
             f"{row['executionId']} is not running (status {row['status']!r}); "
             "heartbeats are only accepted for running executions",
         )
-    row["_lastHeartbeat"] = now_iso()
+    row["_beat"] = call.state.clock.now()
     return 204, None
 
 
 def complete_transition_execution(
-    call: Call, row: Row, status: str, output: dict[str, Any] | None, error: dict[str, Any] | None
+    call: Call,
+    row: Row,
+    status: str,
+    output: dict[str, Any] | None,
+    error: dict[str, Any] | None,
+    *,
+    error_name: str = TASK_FAILED,
 ) -> None:
-    """End a running transition execution and move its workflow execution on."""
+    """End a running transition execution and give its Task the result (or the error)."""
     state = call.state
-    row.update(status=status, endTime=now_iso(), completedBy=call.caller, _output=output, _error=error)
+    row.update(
+        status=status,
+        endTime=state.clock.iso(),
+        completedBy=call.caller or None,
+        _output=output,
+        _error=error,
+    )
+    timer: Timer | None = row.pop("_limitTimer", None)
+    if timer is not None:
+        timer.cancel()
     detail = f": {error['message']}" if error else ""
     log_event(state, row.get("logId"), f"transition execution {status}{detail}")
-    execution = state.workflow_executions.get(row["_workflowExecutionId"] or "")
-    if execution is None or execution["_current"] != row["executionId"]:
+    frame: runner.Frame | None = row.pop("_frame", None)
+    if frame is None or frame.done or frame.task != row["executionId"]:
         return
+    host = frame.run.host
+    assert isinstance(host, _Host)
+    host.call = call
+    execution = host.execution
     if call.caller not in execution["completedBy"] and is_id("app-client", call.caller):
         execution["completedBy"].append(call.caller)
-    workflow = state.workflows.require(execution["workflowId"])
+    visit = row["_visit"]
     if status == "succeeded":
-        assert output is not None
-        execution["_lastOutput"] = output
-        task = workflow["_definition"]["States"][execution["_state"]]
-        if task.get("End"):
-            _finish(state, execution, "succeeded", output)
-        else:
-            _enter(call, execution, task["Next"], output)
-    elif status == "failed" and workflow["errorConfig"].get("manualRetry"):
-        _pause(
-            state, execution, "retry", f"transition failed{detail}; waiting for a PATCH with nextTransitionId"
-        )
-    elif status == "retry":
-        _pause(
+        if frame.parent is None:
+            execution["_lastOutput"] = output
+        runner.resume(frame, visit, output)
+    elif status == "failed":
+        message = error["message"] if error else "transition execution failed"
+        runner.raise_in(frame, visit, StatesError(error_name, message))
+    elif status == "rejected":
+        frame.task = None
+        frame.run.cancel(f"aborted: {row['executionId']} was rejected")
+        _finish(
             state,
             execution,
-            "retry",
-            "transition asked for a retry; waiting for a PATCH with nextTransitionId",
+            "rejected",
+            {},
+            f"workflow execution rejected: transition execution rejected{detail}",
         )
-    else:
-        _finish(state, execution, status, {}, f"transition execution {status}{detail}")
+    else:  # retry
+        frame.done = True
+        host.pause(frame, "transition asked for a retry")
 
 
 # ---------------------------------------------------------------------------------------------
-# Docker transitions (run outside the lock by the server; see module docstring)
+# Time limits of transition executions (see the module docstring)
+
+
+def _arm_limits(state: State, row: Row, timeout: float, heartbeat: float) -> None:
+    now = state.clock.now()
+    row.update(_deadline=now + timeout, _timeout=timeout, _heartbeatSeconds=heartbeat, _beat=now)
+    _schedule_limit_check(state, row)
+
+
+def _schedule_limit_check(state: State, row: Row) -> None:
+    when = min(row["_deadline"], row["_beat"] + row["_heartbeatSeconds"])
+    execution_id = row["executionId"]
+    row["_limitTimer"] = state.clock.call_at(
+        when, on_timer(state, lambda call: _check_limits(call, execution_id))
+    )
+
+
+def _check_limits(call: Call, execution_id: str) -> None:
+    state = call.state
+    row = state.transition_executions.get(execution_id)
+    if row is None or row["status"] != "running":
+        return
+    now = state.clock.now()
+    silent_until = row["_beat"] + row["_heartbeatSeconds"]
+    if min(silent_until, row["_deadline"]) > now:
+        _schedule_limit_check(state, row)
+        return
+    if row["_deadline"] <= silent_until:
+        name = TIMEOUT
+        message = (
+            f"{TIMEOUT}: the transition execution ran longer than its timeout of {row['_timeout']:g} seconds"
+        )
+    else:
+        name = HEARTBEAT_TIMEOUT
+        message = f"{HEARTBEAT_TIMEOUT}: no heartbeat for {row['_heartbeatSeconds']:g} seconds"
+    row.pop("_limitTimer", None)
+    complete_transition_execution(call, row, "failed", None, {"message": message}, error_name=name)
+
+
+def on_timer(state: State, work: Callable[[Call], None]) -> Callable[[], None]:
+    """A clock callback that runs ``work`` under the state lock, then the docker jobs it started."""
+
+    def fire() -> None:
+        call = Call(state, {}, {}, None, "")
+        with state.lock:
+            work(call)
+        run_docker_jobs(call)
+
+    return fire
+
+
+# ---------------------------------------------------------------------------------------------
+# Docker transitions (run outside the lock; see module docstring)
 
 
 def claim_docker_job(state: State, execution_id: str) -> tuple[DockerHandler, dict[str, Any]] | None:
@@ -364,42 +485,70 @@ def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | N
         complete_transition_execution(call, row, "failed", None, {"message": error})
 
 
+def run_docker_jobs(call: Call) -> None:
+    """Run the docker transitions ``call`` started (and those they lead to), outside the lock.
+
+    Jobs pending together (Parallel branches, Map items up to ``MaxConcurrency``) run at the
+    same time, on up to :data:`DOCKER_WORKERS` threads; their results are recorded in the order
+    the jobs were started, so what follows does not depend on which handler finished first.
+    Jobs their results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`).
+    """
+    state = call.state
+    steps = 0
+    while call.docker_jobs:
+        batch, call.docker_jobs[:] = list(call.docker_jobs), []
+        if steps + len(batch) > MAX_DOCKER_STEPS:
+            with state.lock:
+                for execution_id in batch:
+                    finish_docker_job(
+                        call,
+                        execution_id,
+                        None,
+                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
+                        "(does the workflow loop through docker transitions only?)",
+                    )
+            continue
+        steps += len(batch)
+        with state.lock:
+            claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
+        jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
+        if len(jobs) == 1:
+            results = [_run_handler(*jobs[0][1])]
+        else:
+            with ThreadPoolExecutor(min(DOCKER_WORKERS, len(jobs)), "las-emulator-docker") as pool:
+                results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
+        with state.lock:
+            for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
+                finish_docker_job(call, execution_id, output, error)
+
+
+def _run_handler(handler: DockerHandler, data: dict[str, Any]) -> tuple[Any, str | None]:
+    try:
+        return handler(data), None
+    except Exception as problem:
+        return None, str(problem) or type(problem).__name__
+
+
 # ---------------------------------------------------------------------------------------------
 # Workflows
 
 
 def check_definition(state: State, definition: dict[str, Any]) -> None:
-    """Refuse (400/404) a definition the runner cannot execute."""
+    """Refuse (400) a definition that is not a valid state machine, or (404) one whose Task
+    names an unknown transition."""
     where = "body.specification.definition"
-    states = definition.get("States")
-    if not isinstance(states, dict) or not states:
-        raise ValidationError(f"{where}.States: must be a non-empty object of states")
-    start = definition.get("StartAt")
-    if not isinstance(start, str) or start not in states:
-        raise ValidationError(
-            f"{where}.StartAt: must name one of the States ({', '.join(states)}), got {start!r}"
-        )
-    for name, task in states.items():
-        here = f"{where}.States.{name}"
-        if not isinstance(task, dict) or task.get("Type") not in STATE_TYPES:
+    problems = asl_definition.problems(definition)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise ValidationError("; ".join(f"{where}.{problem}" for problem in problems[:3]) + more)
+    for here, task in _tasks(definition):
+        resource = task.get("Resource")
+        if not is_id("transition", resource):
             raise ValidationError(
-                f"{here}.Type: must be one of {', '.join(STATE_TYPES)} "
-                "(the emulator runs these ASL state types)"
+                f"{where}.{here}.Resource: must be a transition id like "
+                f"'las:transition:<32 hex chars>', got {resource!r}"
             )
-        if task["Type"] == "Task":
-            resource = task.get("Resource")
-            if not is_id("transition", resource):
-                raise ValidationError(
-                    f"{here}.Resource: must be a transition id like "
-                    f"'las:transition:<32 hex chars>', got {resource!r}"
-                )
-            state.transitions.require(str(resource))
-        if task["Type"] in ("Task", "Pass") and task.get("End") is not True:
-            if task.get("Next") not in states:
-                raise ValidationError(
-                    f"{here}.Next: must name one of the States or the state "
-                    f'must have "End": true, got {task.get("Next")!r}'
-                )
+        state.transitions.require(str(resource))
 
 
 def render_workflow(state: State, row: Row) -> dict[str, Any]:
@@ -450,6 +599,7 @@ def delete_workflow(call: Call) -> Reply:
     row = state.workflows.require(workflow_id)
     answer = render_workflow(state, row)
     for execution in state.workflow_executions.select("workflowId", workflow_id):
+        _stop(execution, "aborted: the workflow was deleted")
         state.workflow_executions.delete(execution["executionId"])
     state.workflows.delete(workflow_id)
     return 200, answer
@@ -459,46 +609,92 @@ def delete_workflow(call: Call) -> Reply:
 # Workflow executions
 
 
-def _finish(
-    state: State, execution: Row, status: str, output: dict[str, Any], message: str | None = None
-) -> None:
-    execution.update(status=status, output=output, endTime=now_iso(), _current=None)
-    log_event(state, execution["logId"], message or f"workflow execution {status}")
+class _Host:
+    """The API side of one execution's run (see :class:`las.testing._asl.runner.Host`)."""
+
+    def __init__(self, call: Call, execution: Row, workflow: Row) -> None:
+        self.state = call.state
+        self.clock: Clock = call.state.clock
+        self.call = call  # the request or timer now driving the run: it collects docker jobs
+        self.execution = execution
+        self.workflow = workflow
+
+    def log(self, message: str) -> None:
+        log_event(self.state, self.execution["logId"], message)
+
+    def start_task(self, frame: runner.Frame, task: dict[str, Any], data: dict[str, Any]) -> str:
+        transition = self.state.transitions.get(task["Resource"])
+        if transition is None:
+            raise StatesError(
+                RUNTIME, f"the transition {task['Resource']} of {frame.name!r} no longer exists"
+            )
+        row = _new_transition_execution(
+            self.call,
+            transition,
+            data,
+            self.execution,
+            timeout=task.get("TimeoutSeconds"),
+            heartbeat=task.get("HeartbeatSeconds"),
+        )
+        row.update(_frame=frame, _visit=frame.visit, _stateInput=frame.raw)
+        self.execution["transitionExecutions"].setdefault(transition["transitionId"], []).append(
+            row["executionId"]
+        )
+        return str(row["executionId"])
+
+    def abort_task(self, task_id: str, reason: str) -> None:
+        row = self.state.transition_executions.get(task_id)
+        if row is None or row["status"] != "running":
+            return
+        timer: Timer | None = row.pop("_limitTimer", None)
+        if timer is not None:
+            timer.cancel()
+        row.pop("_frame", None)
+        row.update(status="failed", endTime=self.clock.iso(), _error={"message": reason})
+        log_event(self.state, row["logId"], f"transition execution failed: {reason}")
+
+    def finish(self, status: str, output: dict[str, Any], message: str) -> None:
+        _finish(self.state, self.execution, status, output, message)
+
+    def pause(self, frame: runner.Frame, message: str) -> None:
+        execution = self.execution
+        execution["_run"].cancel("aborted: the workflow execution paused for a retry")
+        execution["_state"] = frame.name if frame.parent is None else None
+        execution.update(status="retry")
+        self.log(f"{message}; waiting for a PATCH with nextTransitionId")
+
+    def manual_retry(self) -> bool:
+        return bool(self.workflow["errorConfig"].get("manualRetry"))
+
+    def context(self) -> dict[str, Any]:
+        execution, workflow = self.execution, self.workflow
+        return {
+            "Execution": {
+                "Id": execution["executionId"],
+                "Name": execution["executionId"],
+                "Input": execution["input"],
+                "StartTime": execution["startTime"],
+            },
+            "StateMachine": {"Id": workflow["workflowId"], "Name": workflow["name"]},
+        }
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
+        def work(call: Call) -> None:
+            self.call = call
+            callback()
+
+        return self.clock.call_at(when, on_timer(self.state, work))
 
 
-def _pause(state: State, execution: Row, status: str, message: str) -> None:
-    execution.update(status=status, _current=None)
+def _finish(state: State, execution: Row, status: str, output: dict[str, Any], message: str) -> None:
+    execution.update(status=status, output=output, endTime=state.clock.iso())
     log_event(state, execution["logId"], message)
 
 
-def _enter(call: Call, execution: Row, name: str, data: dict[str, Any]) -> None:
-    """Run states from ``name`` until a task must wait or the execution ends."""
-    state = call.state
-    states = state.workflows.require(execution["workflowId"])["_definition"]["States"]
-    while True:
-        task = states[name]
-        log_event(state, execution["logId"], f"entered state {name!r} ({task['Type']})")
-        if task["Type"] == "Succeed":
-            _finish(state, execution, "succeeded", data)
-            return
-        if task["Type"] == "Fail":
-            cause = task.get("Cause") or task.get("Error") or f"reached Fail state {name!r}"
-            _finish(state, execution, "failed", {}, f"workflow execution failed: {cause}")
-            return
-        if task["Type"] == "Pass":
-            data = task.get("Result", data)
-            if task.get("End"):
-                _finish(state, execution, "succeeded", data)
-                return
-            name = task["Next"]
-            continue
-        transition = state.transitions.require(str(task["Resource"]))
-        child = _new_transition_execution(call, transition, data, execution)
-        execution["transitionExecutions"].setdefault(transition["transitionId"], []).append(
-            child["executionId"]
-        )
-        execution.update(status="running", endTime=None, _state=name, _current=child["executionId"])
-        return
+def _stop(execution: Row, reason: str) -> None:
+    run: runner.Run | None = execution.get("_run")
+    if run is not None and not run.over:
+        run.cancel(reason)
 
 
 def render_execution(state: State, row: Row) -> dict[str, Any]:
@@ -506,6 +702,12 @@ def render_execution(state: State, row: Row) -> dict[str, Any]:
     log = state.logs.get(row["logId"])
     answer["events"] = list(log["events"]) if log else []
     return answer
+
+
+def _new_run(call: Call, execution: Row, workflow: Row) -> runner.Run:
+    run = runner.Run(_Host(call, execution, workflow), workflow["_definition"])
+    execution["_run"] = run
+    return run
 
 
 def execute_workflow(call: Call) -> Reply:
@@ -517,11 +719,10 @@ def execute_workflow(call: Call) -> Reply:
         "status": "running",
         "input": data,
         "output": {},
-        "startTime": now_iso(),
+        "startTime": state.clock.iso(),
         "endTime": None,
         "transitionExecutions": {},
         "completedBy": [],
-        "_current": None,
         "_state": None,
         "_lastOutput": None,
     }
@@ -535,7 +736,7 @@ def execute_workflow(call: Call) -> Reply:
         message="workflow execution started",
     )
     row["logId"] = log["logId"]
-    _enter(call, row, workflow["_definition"]["StartAt"], data)
+    _new_run(call, row, workflow).start(copy.deepcopy(data))
     return 200, lambda: render_execution(state, row)
 
 
@@ -579,24 +780,23 @@ def update_workflow_execution(call: Call) -> Reply:
     target = call.body["nextTransitionId"]
     if row["status"] == "succeeded":
         raise ApiError(400, f"{row['executionId']} has already succeeded; it cannot be moved")
-    states = state.workflows.require(row["workflowId"])["_definition"]["States"]
-    names = [name for name, task in states.items() if task.get("Resource") == target]
+    workflow = state.workflows.require(row["workflowId"])
+    definition = workflow["_definition"]
+    names = [name for name, task in definition["States"].items() if task.get("Resource") == target]
     if target not in (COMMONS_FAILED, COMMONS_SUCCEEDED) and not names:
+        if any(task.get("Resource") == target for _, task in _tasks(definition)):
+            raise ApiError(
+                400,
+                f"body.nextTransitionId: {target} is used only inside a Parallel or Map state of "
+                f"{row['workflowId']}; the emulator moves executions to top-level tasks only",
+            )
         raise ApiError(
             400,
             f"body.nextTransitionId: {target} is not a task of "
             f"{row['workflowId']}; use one of its transitions, "
             f"{COMMONS_FAILED} or {COMMONS_SUCCEEDED}",
         )
-    current = state.transition_executions.get(row["_current"] or "")
-    if current is not None and current["status"] == "running":
-        current.update(
-            status="failed",
-            endTime=now_iso(),
-            completedBy=call.caller,
-            _error={"message": f"superseded by a move to {target}"},
-        )
-        log_event(state, current["logId"], f"transition execution failed: superseded by {target}")
+    _stop(row, f"superseded by a move to {target}")
     if target == COMMONS_FAILED:
         _finish(state, row, "failed", {}, f"workflow execution failed by request ({target})")
     elif target == COMMONS_SUCCEEDED:
@@ -610,14 +810,20 @@ def update_workflow_execution(call: Call) -> Reply:
     else:
         previous = row["transitionExecutions"].get(target)
         earlier = state.transition_executions.get(previous[-1]) if previous else None
-        data = earlier["input"] if earlier else (row["_lastOutput"] or row["input"])
+        if earlier is not None:
+            data = earlier.get("_stateInput", earlier["input"])
+        else:
+            data = row["_lastOutput"] or row["input"]
         log_event(state, row["logId"], f"moved to {target} by request")
-        _enter(call, row, names[0], data)
+        row.update(status="running", endTime=None)
+        run = _new_run(call, row, workflow)
+        run.start(copy.deepcopy(data), at=names[0])
     return 200, lambda: render_execution(state, row)
 
 
 def delete_workflow_execution(call: Call) -> Reply:
     row = _execution(call)
     answer = render_execution(call.state, row)
+    _stop(row, "aborted: the workflow execution was deleted")
     call.state.workflow_executions.delete(row["executionId"])
     return 200, answer

@@ -80,6 +80,22 @@ def test_missing_path_and_wrong_type_are_clear_errors(client: las.Client) -> Non
         client.create_document(12345)  # type: ignore[arg-type]
 
 
+def test_a_missing_content_path_is_both_a_las_error_and_file_not_found(
+    session: las.Session, recorder: Recorder, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.pdf"
+    for create in (
+        lambda: las.Client(session=session).create_document(str(missing)),
+        lambda: las.Client(session=session).create_asset(missing),
+        lambda: las.Document.create(str(missing), session=session),
+    ):
+        with pytest.raises(las.ContentNotFoundError) as raised:
+            create()
+        assert isinstance(raised.value, las.ClientException) and isinstance(raised.value, FileNotFoundError)
+        assert raised.value.filename == str(missing) and "missing.pdf" in str(raised.value)
+    assert recorder.requests == []
+
+
 def test_content_over_the_limit_is_refused_before_any_upload(
     client: las.Client, recorder: Recorder, tmp_path: Path
 ) -> None:

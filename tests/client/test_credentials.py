@@ -40,13 +40,20 @@ def test_arguments_win_over_environment_and_environment_over_config(
         "auth_endpoint = auth.file\napi_endpoint = https://api.file/v1\n",
     )
     monkeypatch.setenv("LAS_CLIENT_ID", "from-env")
+    monkeypatch.setenv("LAS_CLIENT_SECRET", "env-secret")
     monkeypatch.setenv("LAS_API_ENDPOINT", "https://api.env/v1")
     credentials = read_credentials(config_path=config, api_endpoint="https://api.arg/v1")
     assert credentials.client_id == "from-env"
-    assert credentials.client_secret == "file-secret"
+    assert credentials.client_secret == "env-secret"
     assert credentials.api_endpoint == "https://api.arg/v1"
     assert credentials.token_url == "https://auth.file/token?grant_type=client_credentials"
     assert credentials.cached_profile == "default"
+    assert credentials.sources == {
+        "client_id": "environment (LAS_CLIENT_ID)",
+        "client_secret": "environment (LAS_CLIENT_SECRET)",
+        "auth_endpoint": f"file {config} [default]",
+        "api_endpoint": "argument",
+    }
 
 
 def test_config_profile_and_use_cache(tmp_path: Path) -> None:

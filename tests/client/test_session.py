@@ -14,7 +14,7 @@ import pytest
 import requests
 
 import las
-from las.session import parse_retry_after
+from las._policy import parse_retry_after
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder, Reply
 
 DOC = "las:document:" + "ab" * 16

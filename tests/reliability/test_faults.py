@@ -211,9 +211,11 @@ def test_a_retried_non_json_error_surfaces_after_the_retries_with_its_snippet(
     las_emulator.fail_next(
         3, status=503, retry_after=0, body=b"<html>Service Unavailable</html>", content_type="text/html"
     )
+    las_emulator.clear_requests()
 
     with pytest.raises(las.InvalidResponseError) as raised:
         patient_client.get_document(document_id)
 
     assert raised.value.status_code == 503
     assert "Service Unavailable" in str(raised.value)
+    assert [record.status for record in api_requests(las_emulator)] == [503, 503, 503]  # 1 + 2 retries

@@ -32,6 +32,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
     delay: float = 0.0
+    dribble: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    raw_path: str = ""  # the path as sent, still percent-encoded
 
     @property
     def json(self) -> Any:
@@ -122,7 +124,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             path = unquote(parts.path)
             with recorder.lock:
                 recorder.requests.append(
-                    Recorded(self.command, path, parse_qs(parts.query), dict(self.headers), body)
+                    Recorded(self.command, path, parse_qs(parts.query), dict(self.headers), body, parts.path)
                 )
             if path == "/token":
                 expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
@@ -144,7 +146,24 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 self.connection.close()
                 return
             raw = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+            if reply.dribble:
+                self._dribble(reply, raw)
+                return
             self._send(reply.status, raw, reply.headers)
+
+        def _dribble(self, reply: Reply, raw: bytes) -> None:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.flush()
+            try:
+                for byte in raw:
+                    time.sleep(reply.dribble)
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            except OSError:  # the client gave up and closed the connection
+                self.close_connection = True
 
         do_GET = do_POST = do_PATCH = do_DELETE = _handle
 

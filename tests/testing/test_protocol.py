@@ -12,11 +12,11 @@ import pytest
 import requests
 
 import las
+from las._policy import error_for_status, make_call
 from las.exceptions import (
     InvalidCredentialsException,
     LimitExceededException,
     TooManyRequestsException,
-    error_for_response,
 )
 from las.testing import Emulator
 from tests.contract import Contract
@@ -216,7 +216,7 @@ def test_a_refused_token_answers_exactly_forbidden(las_emulator: Emulator, token
     response = api.http.get(f"{las_emulator.url}/documents", timeout=5)
     assert response.status_code == 403
     assert response.content == b'{"message":"Forbidden"}'
-    error = error_for_response(response, "GET", "/documents")
+    error = error_for_status(make_call("GET", "/documents"), 403, response.headers, response.content)
     assert isinstance(error, InvalidCredentialsException) and error.message == "Forbidden"
 
 
@@ -228,7 +228,9 @@ def test_a_rate_limit_answers_exactly_too_many_requests(las_emulator: Emulator) 
     assert response.status_code == 429
     assert response.content == b'{"message":"Too Many Requests"}'
     assert float(response.headers["Retry-After"]) > 0
-    error = error_for_response(response, "GET", "/documents", retry_after=1.0)
+    error = error_for_status(
+        make_call("GET", "/documents"), 429, response.headers, response.content, retry_after=1.0
+    )
     assert type(error) is TooManyRequestsException and error.message == "Too Many Requests"
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from las.testing import Emulator
 from tests.testing._api import Api
+from tests.testing._machines import Machines, events
 
 
 def _setup(api: Api, emulator: Emulator) -> tuple[str, str, str]:
@@ -142,3 +143,138 @@ def test_logs_filter_by_execution(las_emulator: Emulator) -> None:
     assert logs["workflowExecutionId"] == one["executionId"]
     assert {log["workflowExecutionId"] for log in logs["logs"]} == {one["executionId"]}
     assert one["logId"] in {log["logId"] for log in logs["logs"]}
+
+
+def _parallel(*transition_ids: str) -> dict[str, Any]:
+    branches = [
+        {"StartAt": "t", "States": {"t": {"Type": "Task", "Resource": transition_id, "End": True}}}
+        for transition_id in transition_ids
+    ]
+    return {"StartAt": "both", "States": {"both": {"Type": "Parallel", "Branches": branches, "End": True}}}
+
+
+def test_manual_retry_pauses_on_an_unhandled_task_error_and_restarts_with_the_state_input(
+    las_emulator: Emulator,
+) -> None:
+    machines = Machines(las_emulator)
+    review = machines.manual()
+    definition = {
+        "StartAt": "prepare",
+        "States": {
+            "prepare": {"Type": "Pass", "Result": {"doc": 1}, "Next": "review"},
+            "review": {"Type": "Task", "Resource": review, "Parameters": {"id.$": "$.doc"}, "End": True},
+        },
+    }
+    workflow = machines.create(definition, errorConfig={"manualRetry": True})["workflowId"]
+    execution = machines.start(workflow)
+    first = machines.running_task(execution, review)
+    assert machines.task(review, first)["input"] == {"id": 1}
+    machines.complete(review, first, "failed", error={"message": "scan unreadable"})
+    paused = machines.refresh(execution)
+    assert paused["status"] == "retry"
+    assert "States.TaskFailed: scan unreadable" in events(paused)
+    moved = machines.api.patch(
+        f"/workflows/{workflow}/executions/{execution['executionId']}", {"nextTransitionId": review}
+    )
+    assert moved["status"] == "running"
+    second = machines.running_task(execution, review)
+    assert machines.task(review, second)["input"] == {"id": 1}  # Parameters applied again
+    machines.complete(review, second, output={"ok": True})
+    assert machines.refresh(execution)["output"] == {"ok": True}
+
+
+def test_a_retry_asked_inside_a_parallel_pauses_the_execution_and_aborts_the_siblings(
+    las_emulator: Emulator,
+) -> None:
+    machines = Machines(las_emulator)
+    one, two = machines.manual(), machines.manual()
+    workflow = machines.create(_parallel(one, two))["workflowId"]
+    execution = machines.start(workflow)
+    first, second = machines.running_task(execution, one), machines.running_task(execution, two)
+    machines.complete(one, first, "retry")
+    assert machines.refresh(execution)["status"] == "retry"
+    assert machines.task(two, second)["status"] == "failed"  # aborted
+    nested = machines.api.patch(
+        f"/workflows/{workflow}/executions/{execution['executionId']}", {"nextTransitionId": one}, expect=400
+    )
+    assert "inside a Parallel or Map" in nested["message"]
+
+
+def test_a_rejected_task_in_a_branch_rejects_the_execution(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    one, two = machines.manual(), machines.manual()
+    execution = machines.start(machines.create(_parallel(one, two))["workflowId"])
+    second = machines.running_task(execution, two)
+    machines.complete(one, machines.running_task(execution, one), "rejected")
+    assert machines.refresh(execution)["status"] == "rejected"
+    assert machines.task(two, second)["status"] == "failed"
+
+
+def test_deleting_a_running_execution_aborts_its_tasks_and_timers(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    review = machines.manual()
+    definition = {
+        "StartAt": "both",
+        "States": {
+            "both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "t", "States": {"t": {"Type": "Task", "Resource": review, "End": True}}},
+                    {"StartAt": "w", "States": {"w": {"Type": "Wait", "Seconds": 3600, "End": True}}},
+                ],
+                "End": True,
+            }
+        },
+    }
+    workflow = machines.create(definition)["workflowId"]
+    execution = machines.start(workflow)
+    task = machines.running_task(execution, review)
+    assert las_emulator.clock.pending() == 2  # the Wait and the task's time limits
+    machines.api.delete(f"/workflows/{workflow}/executions/{execution['executionId']}")
+    assert machines.task(review, task)["status"] == "failed"
+    assert las_emulator.clock.pending() == 0
+
+
+def test_a_failed_transition_execution_is_states_task_failed_for_catch(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    review = machines.manual()
+    definition = {
+        "StartAt": "review",
+        "States": {
+            "review": {
+                "Type": "Task",
+                "Resource": review,
+                "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "note", "ResultPath": "$.error"}],
+                "End": True,
+            },
+            "note": {"Type": "Pass", "End": True},
+        },
+    }
+    execution = machines.start(machines.create(definition)["workflowId"], {"doc": 1})
+    machines.complete(review, machines.running_task(execution, review), "failed", error={"message": "no"})
+    done = machines.refresh(execution)
+    assert (done["status"], done["output"]) == (
+        "succeeded",
+        {"doc": 1, "error": {"Error": "States.TaskFailed", "Cause": "no"}},
+    )
+
+
+def test_a_docker_only_loop_stops_after_1000_steps_and_fails_naming_the_limit(las_emulator: Emulator) -> None:
+    machines = Machines(las_emulator)
+    count = machines.docker(lambda data: {"n": data["n"] + 1})
+    definition = {
+        "StartAt": "count",
+        "States": {
+            "count": {"Type": "Task", "Resource": count, "Next": "again?"},
+            "again?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericLessThan": 10**9, "Next": "count"}],
+                "Default": "done",
+            },
+            "done": {"Type": "Succeed"},
+        },
+    }
+    execution = machines.run(definition, {"n": 0})
+    assert execution["status"] == "failed"
+    assert len(machines.calls[count]) == 1000
+    assert "stopped after 1000 docker steps" in events(execution)

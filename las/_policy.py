@@ -1,0 +1,435 @@
+"""How an answer is judged: the one place for retries, Retry-After, the deadline and errors.
+
+A request is described once, as data (:class:`Call`); an executor (the sync :class:`las.Session`
+today, an async one later) sends it and hands what came back to :func:`judge` (an answer: status,
+headers, body bytes) or :func:`judge_failure` (no answer: the connection failed). Both are pure:
+no I/O, no sleeping, no clock. They return a verdict the executor obeys::
+
+    prepare -> send -> judge -> Done(data)        return it
+                            -> Retry(wait, error) sleep ``wait`` seconds, send again
+                            -> Refresh(error)     fetch a new token once, send again
+                            -> Fail(error)        raise ``error``
+
+The rules, decided on status and method alone, never on whether the body parsed:
+
+- 2xx: the decoded JSON; a body that is not what the call expects (not JSON, or not a JSON
+  object where one is promised, or empty) is an :class:`InvalidResponseError`.
+- 429, on every method: the API refused before doing any work. Waits ``Retry-After`` when it is
+  a finite number of seconds >= 0 or a future HTTP date (other values count as absent), else
+  exponential backoff with full jitter. The API's "Limit Exceeded" (monthly quota) is final.
+- 502/503/504, a read timeout or a dropped connection: retried only when repeating the call
+  cannot duplicate work (GET, HEAD, OPTIONS, PUT, DELETE, or ``idempotent=True``). A connection
+  that could not be opened is retried for every method: nothing was sent.
+- 401/403: refresh the token once and resend (not for the token request itself).
+- Budgets: at most ``max_retries`` retries; the waits together at most ``max_retry_wait``
+  seconds (a ``Retry-After`` longer than that fails at once); and the whole call, attempts and
+  waits together, ends by ``deadline`` seconds after it started.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json as jsonlib
+import math
+import random
+import time
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from .exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    BadRequestError,
+    ConflictError,
+    DeadlineExceeded,
+    InvalidCredentialsException,
+    InvalidIdError,
+    InvalidResponseError,
+    LimitExceededException,
+    NotFoundError,
+    ServerError,
+    TooManyRequestsException,
+)
+
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_TIMEOUT",
+    "Call",
+    "Done",
+    "Fail",
+    "Limits",
+    "Progress",
+    "Refresh",
+    "Retry",
+    "attempt_timeout",
+    "judge",
+    "judge_failure",
+    "make_call",
+    "parse_retry_after",
+    "request_id",
+]
+
+Timeout = float | tuple[float, float]
+
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 60.0)
+"""Seconds to connect and to wait for each read of the answer."""
+DEFAULT_DEADLINE = 300.0
+"""Seconds a whole call may take, every attempt and wait included."""
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+RETRYABLE_SERVER_STATUSES = frozenset({502, 503, 504})
+REQUEST_ID_HEADERS = ("x-amzn-requestid", "x-amz-apigw-id", "x-request-id")
+BACKOFF_BASE = 0.25
+BACKOFF_MAX = 8.0
+_SNIPPET_LENGTH = 200
+
+_BAD_ENDS = ("/", "/.", "/..")
+_WAITS_HONOURED = frozenset({429, *RETRYABLE_SERVER_STATUSES})  # statuses whose Retry-After is read
+
+# What a call promises to return on success.
+EXPECT_OBJECT = "object"  # a JSON object (every API operation but heartbeats)
+EXPECT_ANY = "any"  # any JSON, or None for an empty body (Session.request's default)
+
+
+class Call(NamedTuple):
+    """What a request is: everything needed to send it again, and nothing about how it went."""
+
+    method: str
+    path: str
+    params: Mapping[str, Any] | None
+    body: Any  # None, bytes, or a rewindable file object with a length
+    idempotent: bool
+    expect: str = EXPECT_ANY
+    token_request: bool = False  # the OAuth2 token fetch: no refresh, its own 4xx message
+    content_type: str = "application/json"  # of the body, when there is one
+
+
+def make_call(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    json: Any = None,
+    body: Any = None,
+    idempotent: bool | None = None,
+    expect: str = EXPECT_ANY,
+) -> Call:
+    """Describe a request; ``json`` is encoded here once, so every attempt sends the same bytes.
+
+    Raises:
+        InvalidIdError: ``path`` has an empty, ``.`` or ``..`` segment (URL normalisation would
+            send the request elsewhere), or does not start with ``/``.
+    """
+    if (
+        not path.startswith("/")
+        or "//" in path
+        or "/./" in path
+        or "/../" in path
+        or path.endswith(_BAD_ENDS)
+    ):
+        raise InvalidIdError(
+            f"path={path!r} has an empty, '.' or '..' segment (or does not start with '/'): it would be "
+            "sent somewhere else than it names. Percent-encode ids put in a path (las.Client does)."
+        )
+    method = method.upper()
+    if idempotent is None:
+        idempotent = method in IDEMPOTENT_METHODS
+    if json is not None:
+        body = jsonlib.dumps(json, separators=(",", ":")).encode()
+    return Call(method, path, params, body, idempotent, expect)
+
+
+class Limits(NamedTuple):
+    """How long and how often a call may try."""
+
+    timeout: Timeout
+    max_retries: int
+    max_retry_wait: float
+    deadline: float
+
+
+class Progress(NamedTuple):
+    """What has happened so far in one call."""
+
+    retries: int  # retries already made (the first send is not a retry)
+    refreshed: bool  # the token was already refreshed once
+    waited: float  # seconds slept between attempts so far
+    elapsed: float  # seconds since the call started
+
+
+class Done(NamedTuple):
+    data: Any
+
+
+class Retry(NamedTuple):
+    wait: float
+    error: Exception
+
+
+class Refresh(NamedTuple):
+    error: Exception
+
+
+class Fail(NamedTuple):
+    error: Exception
+
+
+Verdict = Done | Retry | Refresh | Fail
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None.
+
+    None when absent or unusable: negative, not finite, unparsable, or a date not in the future.
+
+    >>> parse_retry_after("2.5"), parse_retry_after("-5"), parse_retry_after("nan")
+    (2.5, None, None)
+    """
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # an HTTP date is GMT
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+        return seconds if seconds > 0 and math.isfinite(seconds) else None
+    return seconds if seconds >= 0 and math.isfinite(seconds) else None
+
+
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """The API's request id from the answer's headers, when it sent one."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def snippet(body: bytes) -> str:
+    """The start of a body, for error messages."""
+    text = body[:_SNIPPET_LENGTH].decode("utf-8", "replace")
+    more = "..." if len(body) > _SNIPPET_LENGTH else ""
+    return repr(text + more) if text else "(empty body)"
+
+
+def attempt_timeout(limits: Limits, elapsed: float) -> tuple[float, float]:
+    """The (connect, read) timeout of the next attempt, cut to what is left of the deadline.
+
+    Raises:
+        DeadlineExceeded: nothing is left.
+    """
+    left = limits.deadline - elapsed
+    if left <= 0:
+        raise DeadlineExceeded(_deadline_message(limits))
+    timeout = limits.timeout
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    return (min(connect, left), min(read, left))
+
+
+def _deadline_message(limits: Limits) -> str:
+    return (
+        f"the call did not complete within its deadline of {limits.deadline:g} s (attempts and waits "
+        "together); pass deadline=... to las.Session, Session.with_options or the call to change it"
+    )
+
+
+def deadline_exceeded(call: Call, limits: Limits) -> DeadlineExceeded:
+    """The error for an answer still arriving when the deadline passed."""
+    return DeadlineExceeded(f"{call.method} {call.path}: {_deadline_message(limits)}")
+
+
+def judge(
+    call: Call,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    progress: Progress,
+    limits: Limits,
+    response: Any = None,
+) -> Verdict:
+    """Decide what an answer means. ``response`` is passed through to errors (``.response``)."""
+    if 200 <= status < 300:
+        return _success(call, status, headers, body, response)
+    if status < 400:
+        return Fail(
+            _invalid(
+                call,
+                status,
+                headers,
+                f"unexpected redirect or informational answer (Location: {headers.get('Location')!r}); "
+                f"body {snippet(body)}",
+                response,
+            )
+        )
+    retry_after = parse_retry_after(headers.get("Retry-After")) if status in _WAITS_HONOURED else None
+    error = error_for_status(call, status, headers, body, retry_after=retry_after, response=response)
+    if status in (401, 403) and not call.token_request and not progress.refreshed:
+        return Refresh(error)
+    if status == 429 and not isinstance(error, LimitExceededException):
+        return _retry_or_fail(error, retry_after, progress, limits)
+    if status in RETRYABLE_SERVER_STATUSES and (call.idempotent or call.token_request):
+        return _retry_or_fail(error, retry_after, progress, limits)
+    return Fail(error)
+
+
+# Why a send produced no answer.
+NOT_SENT = "not sent"  # the connection could not be opened: nothing went out
+LOST = "lost"  # the connection dropped after the request went out
+TIMED_OUT = "timed out"  # no answer within the read timeout
+
+
+def judge_failure(
+    call: Call, reason: str, detail: str, progress: Progress, limits: Limits, cause: Any = None
+) -> Verdict:
+    """Decide what a send without an answer means (``reason``: NOT_SENT, LOST or TIMED_OUT)."""
+    where = f"{call.method} {call.path}"
+    error: Exception
+    if reason == TIMED_OUT:
+        error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
+    else:
+        error = APIConnectionError(f"{where}: {reason} ({detail})", request=cause)
+    if reason == NOT_SENT or call.idempotent or call.token_request:
+        return _retry_or_fail(error, None, progress, limits)
+    return Fail(error)
+
+
+def _retry_or_fail(
+    error: Exception, retry_after: float | None, progress: Progress, limits: Limits
+) -> Verdict:
+    if progress.retries >= limits.max_retries:
+        return Fail(error)
+    if retry_after is None:
+        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**progress.retries)
+        wait = random.uniform(0, ceiling)  # full jitter
+    else:
+        wait = retry_after
+    if progress.waited + wait > limits.max_retry_wait:
+        return Fail(error)
+    if progress.elapsed + wait >= limits.deadline:
+        return Fail(error)
+    return Retry(wait, error)
+
+
+def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:
+    if not body or status == 204:
+        if call.expect == EXPECT_OBJECT:
+            return Fail(
+                _invalid(call, status, headers, "expected a JSON object, got an empty body", response)
+            )
+        return Done(None)
+    try:
+        data = jsonlib.loads(body)
+    except ValueError:
+        return Fail(_invalid(call, status, headers, f"expected a JSON body, got {snippet(body)}", response))
+    if call.expect == EXPECT_OBJECT and not isinstance(data, dict):
+        detail = f"expected a JSON object, got {type(data).__name__ if data is not None else 'null'}: {snippet(body)}"
+        return Fail(_invalid(call, status, headers, detail, response))
+    return Done(data)
+
+
+def _invalid(
+    call: Call, status: int, headers: Mapping[str, str], detail: str, response: Any
+) -> InvalidResponseError:
+    return InvalidResponseError(
+        detail,
+        status_code=status,
+        method=call.method,
+        path=call.path,
+        response=response,
+        request_id=request_id(headers),
+    )
+
+
+def invalid_body(
+    call: Call, status: int, headers: Mapping[str, str], detail: str, response: Any = None
+) -> Fail:
+    """The verdict for a body that could not be read as sent (e.g. broken gzip)."""
+    return Fail(_invalid(call, status, headers, detail, response))
+
+
+def _class_for_status(status: int) -> type[APIError]:
+    if status == 400:
+        return BadRequestError
+    if status in (401, 403):
+        return InvalidCredentialsException
+    if status == 404:
+        return NotFoundError
+    if status in (409, 422):
+        return ConflictError
+    if status == 429:
+        return TooManyRequestsException
+    if status >= 500:
+        return ServerError
+    return APIError
+
+
+def error_for_status(
+    call: Call,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    retry_after: float | None = None,
+    response: Any = None,
+) -> APIError:
+    """The exception that describes an error answer (status >= 400)."""
+    method, path, rid = call.method, call.path, request_id(headers)
+    message: str | None = None
+    try:
+        decoded = jsonlib.loads(body) if body else None
+    except ValueError:
+        decoded = None
+    if isinstance(decoded, dict):
+        raw = decoded.get("message")
+        message = raw if isinstance(raw, str) else None
+    if call.token_request and status in (400, 401, 403):
+        return InvalidCredentialsException(
+            "the token endpoint refused the client id and secret; check LAS_CLIENT_ID and "
+            "LAS_CLIENT_SECRET (or credentials.cfg)" + (f" ({message})" if message else ""),
+            status_code=status,
+            method=method,
+            path=path,
+            response=response,
+            request_id=rid,
+        )
+    if message is None:
+        if status == 429:  # the status says enough: slow down, whatever the body
+            return TooManyRequestsException(
+                f"too many requests; body {snippet(body)}",
+                retry_after=retry_after,
+                status_code=status,
+                method=method,
+                path=path,
+                response=response,
+                request_id=rid,
+            )
+        # Not the API's error shape: a proxy page, an empty or truncated body.
+        return InvalidResponseError(
+            f"the server answered without the API's JSON error body: {snippet(body)}",
+            status_code=status,
+            method=method,
+            path=path,
+            response=response,
+            request_id=rid,
+        )
+    cls = _class_for_status(status)
+    if cls is TooManyRequestsException:
+        if "limit exceeded" in message.lower():
+            return LimitExceededException(
+                message, status_code=status, method=method, path=path, response=response, request_id=rid
+            )
+        return TooManyRequestsException(
+            message,
+            retry_after=retry_after,
+            status_code=status,
+            method=method,
+            path=path,
+            response=response,
+            request_id=rid,
+        )
+    return cls(message, status_code=status, method=method, path=path, response=response, request_id=rid)

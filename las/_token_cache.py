@@ -1,0 +1,167 @@
+"""The access token's lifetime and its file cache, without any HTTP: shared by every executor.
+
+The cache has the reference client's format, ``{profile: {"access_token": ...,
+"expires_in": <absolute epoch seconds>}}``, plus ``client_id`` and ``auth_endpoint`` in each
+entry, which the reference client ignores. An entry is used only by the client id (and auth
+endpoint) that fetched it: by those two keys, or, for an entry the reference client wrote,
+by the ``client_id`` claim of the token itself (a JWT). Anything else is not used.
+
+The file is written atomically (temporary file, then rename) with mode 0600, under an exclusive
+lock, in a directory created with mode 0700; a corrupt or unreadable cache is ignored with a
+warning.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+try:  # POSIX advisory locks; on other platforms writes stay atomic but unserialized.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["REFRESH_MARGIN_SECONDS", "TokenCache", "entry_for", "token_from_answer", "usable_entry"]
+
+log = logging.getLogger("las.credentials")
+
+# A token is refreshed this many seconds (at most a tenth of its lifetime) before it expires.
+REFRESH_MARGIN_SECONDS = 60.0
+
+
+def token_from_answer(body: Any, now: float | None = None) -> tuple[str, float]:
+    """The token and the epoch second to stop using it, from the token endpoint's JSON.
+
+    Raises:
+        ValueError: the answer has no usable ``access_token`` / ``expires_in``.
+    """
+    if not isinstance(body, Mapping):
+        raise ValueError("not a JSON object")
+    token, expires_in = body.get("access_token"), body.get("expires_in")
+    if not isinstance(token, str) or not token:
+        raise ValueError("no access_token string")
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not expires_in > 0:
+        raise ValueError("no positive expires_in")
+    margin = min(REFRESH_MARGIN_SECONDS, float(expires_in) / 10)
+    return token, (time.time() if now is None else now) + float(expires_in) - margin
+
+
+def entry_for(token: str, expires_at: float, client_id: str, auth_endpoint: str) -> dict[str, Any]:
+    """A cache entry: the reference client's two keys plus who fetched the token."""
+    return {
+        "access_token": token,
+        "expires_in": expires_at,
+        "client_id": client_id,
+        "auth_endpoint": auth_endpoint,
+    }
+
+
+def _jwt_claim(token: str, claim: str) -> Any:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except ValueError:
+        return None
+    return claims.get(claim) if isinstance(claims, dict) else None
+
+
+def usable_entry(
+    entry: Any, client_id: str, auth_endpoint: str, now: float | None = None
+) -> tuple[str, float] | None:
+    """The (token, expires_at) of a cache entry if this client may use it now, else None."""
+    if not isinstance(entry, dict):
+        return None
+    token, expires = entry.get("access_token"), entry.get("expires_in")
+    if not isinstance(token, str) or isinstance(expires, bool) or not isinstance(expires, (int, float)):
+        return None
+    if (time.time() if now is None else now) >= expires:
+        return None
+    owner = entry.get("client_id")
+    if owner is None:  # written by the reference client: trust only the token's own claim
+        owner = _jwt_claim(token, "client_id")
+    elif entry.get("auth_endpoint") != auth_endpoint:
+        return None
+    if owner != client_id:
+        return None
+    return token, float(expires)
+
+
+class TokenCache:
+    """The cache file, read and changed under a lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        _make_private_dir(self.path.parent)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def load(self) -> dict[str, Any]:
+        """The whole cache; {} when absent, unreadable or corrupt (with a warning)."""
+        try:
+            text = self.path.read_text()
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            log.warning("ignoring unreadable token cache %s: %s", self.path, error)
+            return {}
+        try:
+            data = json.loads(text)
+        except ValueError:
+            log.warning("ignoring corrupt token cache %s (not valid JSON)", self.path)
+            return {}
+        if not isinstance(data, dict):
+            log.warning("ignoring token cache %s: expected a JSON object", self.path)
+            return {}
+        return data
+
+    def update(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Read-modify-write the cache under the lock, replacing the file atomically."""
+        try:
+            with self._locked():
+                data = self.load()
+                change(data)
+                fd, temp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+                try:
+                    with os.fdopen(fd, "w") as handle:  # mkstemp creates the file with mode 0600
+                        json.dump(data, handle)
+                        handle.flush()
+                        os.fsync(handle.fileno())
+                    os.replace(temp, self.path)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+                    raise
+        except OSError as error:
+            log.warning("could not write token cache %s: %s", self.path, error)
+
+
+def _make_private_dir(directory: Path) -> None:
+    """Create the cache directory (and missing parents) readable by its owner only."""
+    if directory.is_dir():
+        return
+    _make_private_dir(directory.parent)
+    try:
+        os.mkdir(directory, 0o700)
+    except FileExistsError:
+        return
+    os.chmod(directory, 0o700)  # mkdir's mode is cut by the umask; make it exact

@@ -1,0 +1,258 @@
+"""The sync executor: send a :class:`las._policy.Call` with requests and obey the verdicts.
+
+A short loop, prepare -> send -> judge -> (sleep | refresh | return | raise); every decision is
+:mod:`las._policy`'s. Nothing is built for retrying until an attempt fails. The body is read in
+pieces so a server that dribbles its answer cannot keep a call past its deadline.
+
+An async executor is the same loop around another client library, reusing everything else:
+``_policy.attempt_timeout`` (each attempt's timeouts), ``_policy.judge`` (an answer: status,
+headers, body bytes), ``_policy.judge_failure`` with ``NOT_SENT`` / ``LOST`` / ``TIMED_OUT`` (no
+answer), ``_policy.deadline_exceeded`` and ``_policy.invalid_body`` (a body that arrived too
+slowly or could not be decoded), ``Credentials.known_token`` / ``token_call`` /
+``accept_token_answer`` (the token, under its own lock), and ``ResponseInfo`` / ``RawResponse``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import requests
+import requests.auth
+import urllib3
+
+from ._policy import (
+    LOST,
+    NOT_SENT,
+    TIMED_OUT,
+    Call,
+    Done,
+    Fail,
+    Limits,
+    Progress,
+    Refresh,
+    Retry,
+    Verdict,
+    attempt_timeout,
+    deadline_exceeded,
+    invalid_body,
+    judge,
+    judge_failure,
+    request_id,
+)
+
+__all__ = ["BearerAuth", "Outcome", "execute"]
+
+log = logging.getLogger("las.session")
+
+_JSON = "application/json"
+_JSON_HEADERS = {"Content-Type": _JSON}
+_READ_SIZE = 256 * 1024
+_URLLIB3_RESPONSE = urllib3.response.HTTPResponse
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """``Authorization: Bearer <token>``, given to requests as ``auth=``.
+
+    Passing auth this way (not as a header) also keeps requests from applying a ``~/.netrc``
+    entry over it.
+    """
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = "Bearer " + self.token
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
+
+
+class Outcome(NamedTuple):
+    """A call that succeeded: its data and what is known of its final answer."""
+
+    data: Any
+    status: int
+    headers: Mapping[str, str]
+    attempts: int
+    elapsed: float
+
+
+def execute(
+    http: requests.Session,
+    url: str,
+    call: Call,
+    limits: Limits,
+    authorize: Callable[[float], requests.auth.AuthBase],
+    refresh: Callable[[requests.auth.AuthBase], None] | None = None,
+    on_send: Callable[[], None] | None = None,
+) -> Outcome:
+    """Send ``call`` to ``url`` until the policy says it is done, and return the outcome.
+
+    Args:
+        authorize: gives the auth of the next attempt (e.g. a bearer token), given the seconds
+            left before the deadline (a token fetch must fit in them).
+        refresh: called with the auth the API refused, before the one resend it allows.
+        on_send: called before each request goes out (a counter).
+
+    Raises:
+        ClientException: the policy's error (an APIError, a connection error, a timeout).
+    """
+    started = time.monotonic()
+    retries = 0
+    refreshed = False
+    waited = 0.0
+    attempts = 0
+    while True:
+        auth = authorize(limits.deadline - (time.monotonic() - started))
+        timeout = attempt_timeout(limits, time.monotonic() - started)
+        attempts += 1
+        if on_send is not None:
+            on_send()
+        verdict, status, headers = _attempt(
+            http, url, call, auth, timeout, started, limits, Progress(retries, refreshed, waited, 0.0)
+        )
+        if isinstance(verdict, Done):
+            return Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
+        if isinstance(verdict, Refresh):
+            log.info(
+                "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
+            )
+            if refresh is not None:
+                refresh(auth)
+            refreshed = True
+            continue
+        if isinstance(verdict, Retry):
+            retries += 1
+            log.info(
+                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
+                call.method,
+                call.path,
+                verdict.wait,
+                verdict.error,
+                retries + 1,
+                limits.max_retries + 1,
+            )
+            time.sleep(verdict.wait)
+            waited += verdict.wait
+            continue
+        raise verdict.error
+
+
+def _attempt(
+    http: requests.Session,
+    url: str,
+    call: Call,
+    auth: requests.auth.AuthBase,
+    timeout: tuple[float, float],
+    started: float,
+    limits: Limits,
+    progress: Progress,
+) -> tuple[Verdict, int, Mapping[str, str]]:
+    """One send and its verdict, with the answer's status and headers (0 and {} without one)."""
+    body = call.body
+    if body is not None:
+        seek = getattr(body, "seek", None)
+        if seek is not None:
+            seek(0)
+    sent_at = time.monotonic()
+    try:
+        response = http.request(
+            call.method,
+            url,
+            params=call.params,
+            data=body,
+            headers=None
+            if body is None
+            else _JSON_HEADERS
+            if call.content_type == _JSON
+            else {"Content-Type": call.content_type},
+            timeout=timeout,
+            auth=auth,
+            stream=True,
+            allow_redirects=False,
+        )
+    except requests.RequestException as error:
+        reason = _reason(error)
+        log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
+        progress = progress._replace(elapsed=time.monotonic() - started)
+        return judge_failure(call, reason, type(error).__name__, progress, limits, error), 0, {}
+    status = response.status_code
+    headers = response.headers
+    try:
+        content = _read_body(response, started + limits.deadline)
+    except _DeadlinePassed:
+        response.close()
+        return Fail(deadline_exceeded(call, limits)), status, headers
+    except (urllib3.exceptions.DecodeError, requests.exceptions.ContentDecodingError) as error:
+        response.close()
+        return (
+            invalid_body(call, status, headers, f"the body could not be decoded: {error}", response),
+            status,
+            headers,
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as error:
+        response.close()
+        reason = TIMED_OUT if isinstance(error, urllib3.exceptions.ReadTimeoutError) else LOST
+        progress = progress._replace(elapsed=time.monotonic() - started)
+        return judge_failure(call, reason, f"while reading the body: {error}", progress, limits, error), 0, {}
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "%s %s -> %d in %.1f ms (request id %s)",
+            call.method,
+            call.path,
+            status,
+            1000 * (time.monotonic() - sent_at),
+            request_id(headers),
+        )
+    if 200 <= status < 300:  # the success path: no time to account for
+        return judge(call, status, headers, content, progress, limits, response), status, headers
+    progress = progress._replace(elapsed=time.monotonic() - started)
+    return judge(call, status, headers, content, progress, limits, response), status, headers
+
+
+class _DeadlinePassed(Exception):
+    pass
+
+
+def _read_body(response: requests.Response, deadline_at: float) -> bytes:
+    """The whole (decoded) body, read a piece at a time; stops when the deadline passes."""
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    if read1 is None or type(raw) is not _URLLIB3_RESPONSE:
+        # a test double (vcrpy's): read it whole
+        content: bytes = response.content
+        return content
+    chunk: bytes = read1(_READ_SIZE, decode_content=True)
+    rest = read1(_READ_SIZE, decode_content=True) if chunk else b""
+    if rest:
+        chunks = [chunk, rest]
+        while True:
+            if time.monotonic() > deadline_at:
+                raise _DeadlinePassed
+            piece = read1(_READ_SIZE, decode_content=True)
+            if not piece:
+                break
+            chunks.append(piece)
+        chunk = b"".join(chunks)
+    # Let requests' own accessors (``.content``, ``.json()``) see the body already read.
+    response._content = chunk
+    response._content_consumed = True  # type: ignore[attr-defined]
+    return chunk
+
+
+def _reason(error: requests.RequestException) -> str:
+    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    if isinstance(error, requests.ConnectTimeout):
+        return NOT_SENT
+    if isinstance(error, requests.Timeout):
+        return TIMED_OUT
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return NOT_SENT
+    return LOST

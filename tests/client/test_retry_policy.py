@@ -1,0 +1,250 @@
+"""Retries decided by status and method, never by the body; Retry-After's bad values; the
+token endpoint's failures; and the per-call deadline. Every test counts arrivals at the server."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import las
+from las._policy import parse_retry_after
+from las.testing import Emulator
+from tests.support.recorder import Recorder, Reply
+
+DOC = "las:document:" + "ab" * 16
+HTML_503 = Reply(
+    503, raw=b"<html><body>Service Unavailable</body></html>", headers={"Content-Type": "text/html"}
+)
+
+
+def test_an_html_503_on_a_get_is_retried(client: las.Client, recorder: Recorder) -> None:
+    recorder.reply(HTML_503, HTML_503)
+    assert client.get_document(DOC) == {"nextToken": None}
+    assert len(recorder.api_requests) == 3
+
+
+def test_an_html_503_on_a_get_surfaces_after_the_retries(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, max_retries=2)
+    recorder.reply(HTML_503, HTML_503, HTML_503, HTML_503)
+    with pytest.raises(las.InvalidResponseError) as raised:
+        las.Client(session=session).get_document(DOC)
+    assert raised.value.status_code == 503 and "Service Unavailable" in str(raised.value)
+    assert len(recorder.api_requests) == 3
+
+
+def test_an_html_429_is_retried_even_for_a_creating_post(client: las.Client, recorder: Recorder) -> None:
+    recorder.reply(Reply(429, raw=b"<html>Too Many Requests</html>", headers={"Content-Type": "text/html"}))
+    client.create_dataset(name="d")
+    assert [r.method for r in recorder.api_requests] == ["POST", "POST"]
+
+
+def test_an_empty_body_401_refreshes_the_token(client: las.Client, recorder: Recorder) -> None:
+    recorder.reply(Reply(401, raw=b""))
+    client.list_models()
+    assert recorder.token_requests == 2
+    assert len(recorder.api_requests) == 2
+
+
+def test_an_html_503_on_a_creating_post_is_not_resent(client: las.Client, recorder: Recorder) -> None:
+    recorder.reply(HTML_503)
+    with pytest.raises(las.InvalidResponseError):
+        client.create_dataset(name="once")
+    assert len(recorder.api_requests) == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["-5", "nan", "inf", "-inf", email.utils.formatdate(time.time() - 3600, usegmt=True), "soon"],
+    ids=["negative", "nan", "inf", "-inf", "past-date", "garbage"],
+)
+def test_an_unusable_retry_after_counts_as_absent(value: str) -> None:
+    assert parse_retry_after(value) is None
+
+
+def test_retry_after_values_that_are_usable() -> None:
+    assert parse_retry_after("0") == 0.0
+    assert parse_retry_after("2.5") == 2.5
+    assert 28 <= (parse_retry_after(email.utils.formatdate(time.time() + 30, usegmt=True)) or 0) <= 30
+
+
+def test_a_negative_retry_after_uses_the_backoff(
+    credentials: las.Credentials, recorder: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = las.Session(credentials, max_retries=2)
+    throttled = Reply(429, {"message": "Too Many Requests"}, headers={"Retry-After": "-5"})
+    recorder.reply(throttled, throttled, throttled)
+    with (
+        caplog.at_level(logging.INFO, logger="las.session"),
+        pytest.raises(las.TooManyRequestsException) as raised,
+    ):
+        las.Client(session=session).get_document(DOC)
+    assert raised.value.retry_after is None
+    assert len(recorder.api_requests) == 3
+    waits = [float(w) for w in re.findall(r"retrying GET \S+ in ([0-9.]+)s", caplog.text)]
+    assert len(waits) == 2
+    assert waits[0] <= 0.25 and waits[1] <= 0.5  # full-jitter backoff: 0.25 s, then 0.5 s ceilings
+
+
+def test_a_retry_after_over_max_retry_wait_fails_at_once(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, max_retries=5, max_retry_wait=10)
+    recorder.reply(Reply(429, {"message": "Too Many Requests"}, headers={"Retry-After": "60"}))
+    with pytest.raises(las.TooManyRequestsException) as raised:
+        las.Client(session=session).get_document(DOC)
+    assert raised.value.retry_after == 60
+    assert len(recorder.api_requests) == 1
+
+
+def test_a_dropped_connection_is_a_las_error_and_a_requests_error(
+    client: las.Client, recorder: Recorder
+) -> None:
+    recorder.reply(Reply(drop=True))
+    with pytest.raises(las.APIConnectionError) as raised:
+        client.create_dataset(name="once")
+    assert isinstance(raised.value, requests.ConnectionError)
+    assert isinstance(raised.value, las.ClientException)
+    assert len(recorder.api_requests) == 1
+
+
+# -- the token endpoint ------------------------------------------------------------------------
+
+
+def _token_requests(emulator: Emulator) -> int:
+    return sum(1 for record in emulator.requests if record.path == "/token")
+
+
+@pytest.mark.parametrize("fault", ["503", "drop"])
+def test_the_token_endpoint_failing_is_retried_like_a_get(
+    las_emulator: Emulator, tmp_path: Path, fault: str
+) -> None:
+    if fault == "503":
+        las_emulator.fail_next(2, status=503, path="/token")
+    else:
+        las_emulator.drop_next(2, path="/token")
+    credentials = las.Credentials(
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        las_emulator.auth_endpoint,
+        las_emulator.api_endpoint,
+        cache_path=tmp_path / "cache.json",
+    )
+    with las.Session(credentials) as session:
+        las.Client(session=session).list_models()
+    assert _token_requests(las_emulator) == 3
+
+
+def test_a_token_endpoint_that_keeps_failing_raises_a_las_error(
+    las_emulator: Emulator, tmp_path: Path
+) -> None:
+    las_emulator.fail_next(10, status=502, path="/token")
+    credentials = las.Credentials(
+        las_emulator.client_id,
+        las_emulator.client_secret,
+        las_emulator.auth_endpoint,
+        las_emulator.api_endpoint,
+        cache_path=tmp_path / "cache.json",
+    )
+    with las.Session(credentials) as session, pytest.raises(las.ClientException) as raised:
+        las.Client(session=session).list_models()
+    assert isinstance(raised.value, las.APIError) and raised.value.status_code == 502
+    assert _token_requests(las_emulator) == 1 + las.credentials.TOKEN_LIMITS.max_retries
+    assert [r for r in las_emulator.requests if r.path != "/token"] == []
+
+
+# -- the deadline ------------------------------------------------------------------------------
+
+
+def _finishes(call: Callable[[], Any], bound: float) -> BaseException | None:
+    """Run ``call`` in a thread; the test fails (instead of hanging) if it runs past ``bound``."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(bound)
+    assert not thread.is_alive(), f"the call was still running after {bound} s"
+    return outcome[0]
+
+
+def test_a_dribbling_server_cannot_keep_a_call_past_its_deadline(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, deadline=1.0, timeout=(2.0, 5.0))
+    session.credentials.access_token(session.http)  # the token first, to time the call alone
+    recorder.reply(Reply(body={"documentId": DOC, "padding": "x" * 2000}, dribble=0.01))  # ~20 s
+    error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=15)
+    assert isinstance(error, las.DeadlineExceeded), error
+    assert isinstance(error, requests.Timeout) and "deadline of 1 s" in str(error)
+    assert len(recorder.api_requests) == 1  # an answer already arriving is not resent
+
+
+def test_the_deadline_can_be_set_per_call_and_per_view(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, timeout=(2.0, 5.0))  # default deadline: 300 s
+    assert session.deadline == las.session.DEFAULT_DEADLINE == 300
+    session.credentials.access_token(session.http)
+    recorder.reply(Reply(body={"padding": "x" * 2000}, dribble=0.01))
+    error = _finishes(lambda: session.request("GET", "/documents", deadline=0.5), bound=15)
+    assert isinstance(error, las.DeadlineExceeded)
+    recorder.reply(Reply(body={"padding": "x" * 2000}, dribble=0.01))
+    error = _finishes(lambda: session.with_options(deadline=0.5).request("GET", "/documents"), bound=15)
+    assert isinstance(error, las.DeadlineExceeded)
+    assert len(recorder.api_requests) == 2
+
+
+def test_a_server_that_never_answers_costs_the_deadline_not_six_read_timeouts(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, deadline=1.0, timeout=(2.0, 60.0), max_retries=5)
+    session.credentials.access_token(session.http)
+    recorder.reply(Reply(delay=10.0))
+    error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=8)
+    assert isinstance(error, las.APITimeoutError), error
+    assert len(recorder.api_requests) == 1  # no time was left for a second attempt
+
+
+def test_a_deadline_stops_the_retries_before_a_wait_that_would_pass_it(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    session = las.Session(credentials, deadline=1.0, max_retries=10)
+    throttled = Reply(429, {"message": "Too Many Requests"}, headers={"Retry-After": "0.4"})
+    recorder.reply(*[throttled] * 10)
+    error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=8)
+    assert isinstance(error, las.TooManyRequestsException)
+    assert len(recorder.api_requests) == 3  # waits of 0.4 s: a third would end past 1 s
+
+
+def test_bad_options_are_refused(credentials: las.Credentials) -> None:
+    with pytest.raises(ValueError, match="deadline"):
+        las.Session(credentials, deadline=0)
+    with pytest.raises(ValueError, match="max_retries"):
+        las.Session(credentials).with_options(max_retries=-1)
+
+
+def test_a_slow_token_endpoint_is_bounded_by_the_calls_deadline(
+    credentials: las.Credentials, recorder: Recorder
+) -> None:
+    recorder.token_delay = 10.0
+    session = las.Session(credentials, deadline=1.0, timeout=(2.0, 60.0))
+    error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=8)
+    assert isinstance(error, las.APITimeoutError), error
+    assert [request.path for request in recorder.requests] == ["/token"]  # one try, no API call

@@ -1,0 +1,39 @@
+"""What the README promises about CI and installing, checked against the files that keep it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _section(title: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", readme, re.MULTILINE | re.DOTALL)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def _shell_blocks(text: str) -> list[str]:
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL)]
+
+
+def test_the_quick_start_has_exactly_two_commands_and_ci_runs_them_verbatim() -> None:
+    commands = _shell_blocks(_section("Quick start"))
+    assert len(commands) == 2 and all("\n" not in command for command in commands), commands
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for command in commands:
+        assert command in ci, f"CI does not run the quick start command verbatim: {command}"
+
+
+def test_ci_builds_and_tests_the_wheel_and_the_lowest_versions() -> None:
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "bash .ci/packaging" in ci
+    assert "bash .ci/lowest-versions" in ci
+
+
+def test_the_install_section_installs_the_distribution_pyproject_names() -> None:
+    name = re.search(r'^name = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
+    assert name and name.group(1) == "lucidtech-las-sdk"
+    assert f"pip install {name.group(1)}" in _shell_blocks(_section("Install"))
