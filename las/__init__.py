@@ -16,6 +16,7 @@ from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
+    AnswerLostError,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -47,6 +48,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AnswerLostError",
     "BadRequestError",
     "Client",
     "ClientException",
