@@ -2,20 +2,21 @@
 
 Read from what the Session raises for a POST (it never repeats a POST that was sent):
 
-- a connection that could not be opened (``ConnectTimeout``, a refused connection): never sent;
-- any other connection error or timeout: the request went out and its answer was lost;
+- :class:`las.AnswerLostError`: the request went out, the connection dropped: it may have worked;
+- :class:`las.APITimeoutError`: no answer in time after sending (or the deadline passed): it may have;
+- any other :class:`las.APIConnectionError`: the connection could not be opened: never sent;
 - 4xx (and 429): the API refused the request, nothing was created;
 - 5xx, or a success status whose body is not the API's JSON: the API may have done the work.
 
-Anything raised before sending (unreadable file, unknown content type, too large) is "not sent".
+Anything raised before sending (unreadable file, unknown content type, too large) is "not sent";
+any other transport error is taken as "may have worked", the side that never duplicates.
 """
 
 from __future__ import annotations
 
 import requests
-import urllib3
 
-from ..exceptions import APIError
+from ..exceptions import AnswerLostError, APIConnectionError, APIError, APITimeoutError
 
 __all__ = ["AMBIGUOUS", "FAILED", "classify_failure", "never_sent"]
 
@@ -25,12 +26,7 @@ AMBIGUOUS = "ambiguous"
 
 def never_sent(error: BaseException) -> bool:
     """Whether ``error`` is a connection that failed before any byte of the request went out."""
-    if not isinstance(error, requests.RequestException):
-        return False
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return isinstance(error, APIConnectionError) and not isinstance(error, AnswerLostError)
 
 
 def classify_failure(error: BaseException) -> str:
@@ -38,8 +34,8 @@ def classify_failure(error: BaseException) -> str:
     if isinstance(error, APIError):
         status = error.status_code
         return AMBIGUOUS if status >= 500 or status < 400 else FAILED
-    if isinstance(
-        error, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-    ):
-        return FAILED if never_sent(error) else AMBIGUOUS
+    if never_sent(error):
+        return FAILED
+    if isinstance(error, (AnswerLostError, APITimeoutError, requests.RequestException)):
+        return AMBIGUOUS
     return FAILED

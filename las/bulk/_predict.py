@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
@@ -178,25 +178,11 @@ def _backoff(attempt: int) -> float:
     return random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
 
 
-class _RateLimitsToCaller:
-    """The caller's Session, except that a 429 comes back at once instead of being retried, so
-    the adaptive limit sees it. Everything else (pool, token, TLS, proxies) is the caller's."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def request(self, method: str, path: str, **options: Any) -> Any:
-        options["max_retries"] = 0
-        return self._session.request(method, path, **options)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
-
-
 def _clients(session: Session | Client | None) -> tuple[Client, Client]:
     """(a Client on the caller's Session for listing, one that hands 429s back for predicting)."""
     lister = session if isinstance(session, Client) else Client(session=session)
-    predictor = Client(session=cast(Session, _RateLimitsToCaller(lister.session)))
+    # Same pool, token and settings; a 429 comes back at once so the adaptive limit sees it.
+    predictor = Client(session=lister.session.with_options(max_retries=0))
     return lister, predictor
 
 

@@ -279,10 +279,10 @@ def test_an_unreadable_item_fails_alone_with_its_reason(
     items = [scans[0], tmp_path / "missing.pdf", tmp_path / "notes.txt", b"plain text"]
     report = las.bulk.ingest(items, dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session)
     assert [r.status for r in report.results] == ["created", "failed", "failed", "failed"]
-    assert "FileNotFoundError" in str(report.results[1].error)
+    assert "ContentNotFoundError" in str(report.results[1].error)
     assert "FileFormatException" in str(report.results[2].error)
     assert report.results[3].key == f"sha256:{hashlib.sha256(b'plain text').hexdigest()}"
-    assert "failed" in report.summary() and "FileNotFoundError" in report.summary()
+    assert "failed" in report.summary() and "ContentNotFoundError" in report.summary()
 
 
 def test_bad_arguments_are_refused_before_any_request(
