@@ -12,15 +12,14 @@ from ._ingest import (
     IngestItem,
     IngestReport,
     ItemResult,
-    ReconcileReport,
     ingest,
-    reconcile,
     upload_to_dataset,
 )
 from ._journal import Journal, JournalError, TornLine
 from ._limiter import AdaptiveLimit, LimitStats
 from ._predict import PredictionReport, PredictionResult, predict
 from ._progress import Progress, progress_printer
+from ._reconcile import ReconcileReport, reconcile
 
 __all__ = [
     "CSV_COLUMNS",

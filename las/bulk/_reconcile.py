@@ -1,0 +1,136 @@
+"""Resolving a journal's ambiguous items: finding the documents the API did create for them."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import os
+from typing import Any
+
+import attrs
+
+from .._pagination import paginate
+from ..client import Client
+from ..session import Session
+from ._ingest import as_client
+from ._journal import Entry, Journal
+from ._outcome import FAILED
+
+__all__ = ["CLOCK_SKEW", "ReconcileReport", "reconcile"]
+
+CLOCK_SKEW = datetime.timedelta(hours=1)
+"""How far the API's clock may be behind this machine's when reconcile compares ``createdTime``."""
+
+
+@attrs.frozen
+class ReconcileReport:
+    """What :func:`reconcile` found for the journal's ambiguous items.
+
+    Attributes:
+        found: key -> id of the document the API did create for it (now ``created``).
+        not_found: keys the dataset has no document for (now ``failed``: a re-run sends them).
+        extra_documents: documents with the content of an item that already has one: duplicates
+            an earlier ``retry_ambiguous=True`` (or another tool) made; delete them if unwanted.
+    """
+
+    found: dict[str, str]
+    not_found: list[str]
+    extra_documents: list[str]
+
+
+def reconcile(
+    journal: str | os.PathLike[str],
+    *,
+    session: Session | Client | None = None,
+) -> ReconcileReport:
+    """Resolve the journal's ambiguous items by looking for their documents in the dataset.
+
+    Lists the dataset's documents, leaves out those the journal already knows and those created
+    before the ambiguous items were sent (allowing :data:`CLOCK_SKEW`), keeps those whose
+    content type and ground truth match an ambiguous item, and fetches them to compare the
+    sha256 of their content with the item's. A match is recorded ``created`` with its document
+    id; an item with no match is recorded ``failed`` (certainly not created), so the next run
+    sends it. The API lists documents with a short delay, so reconcile a while after the run.
+
+    Returns:
+        A :class:`ReconcileReport`.
+
+    Raises:
+        JournalError: the journal is corrupted or in use.
+    """
+    client = as_client(session)
+    with Journal(journal) as book:
+        unresolved = [entry for entry in book.entries() if entry.unresolved]
+        if not unresolved:
+            return ReconcileReport({}, [], [])
+        assert book.dataset_id is not None
+        known = {entry.document_id for entry in book.entries() if entry.document_id}
+        owners: dict[str, str] = {
+            entry.sha256: entry.key for entry in book.entries() if entry.state == "created" and entry.sha256
+        }
+        wanted: dict[tuple[str | None, str], list[Entry]] = {}
+        for entry in unresolved:
+            wanted.setdefault((entry.content_type, _truth_key(entry.ground_truth)), []).append(entry)
+        by_hash: dict[str, list[Entry]] = {}
+        for entry in unresolved:
+            if entry.sha256:
+                by_hash.setdefault(entry.sha256, []).append(entry)
+        found: dict[str, str] = {}
+        extra: list[str] = []
+        sent = [_parse_time(entry.sent_time) for entry in unresolved]
+        oldest = None if None in sent else min(t for t in sent if t is not None) - CLOCK_SKEW
+        for listed in paginate(client.list_documents, dataset_id=book.dataset_id):
+            document_id = listed["documentId"]
+            if document_id in known:
+                continue
+            created = _parse_time(listed.get("createdTime"))
+            if oldest is not None and created is not None and created < oldest:
+                continue  # created before any ambiguous item was sent
+            if (listed.get("contentType"), _truth_key(listed.get("groundTruth"))) not in wanted:
+                continue
+            full = client.get_document(document_id)
+            digest = hashlib.sha256(_decoded(full.get("content"))).hexdigest()
+            waiting = by_hash.get(digest)
+            if waiting:
+                entry = waiting.pop(0)
+                book.record(entry.key, "created", sha256=digest, documentId=document_id)
+                found[entry.key] = document_id
+                owners.setdefault(digest, entry.key)
+            elif digest in owners:
+                extra.append(document_id)
+        not_found: list[str] = []
+        for entry in unresolved:
+            if entry.key not in found:
+                book.record(
+                    entry.key,
+                    FAILED,
+                    sha256=entry.sha256,
+                    error="reconcile found no document with this content in the dataset: not created",
+                )
+                not_found.append(entry.key)
+    return ReconcileReport(found, not_found, extra)
+
+
+def _parse_time(value: Any) -> datetime.datetime | None:
+    """A timestamp as the API or the journal writes it, or None when it cannot be read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def _truth_key(ground_truth: Any) -> str:
+    if not ground_truth:
+        return "[]"
+    pairs = sorted((str(item.get("label")), repr(item.get("value"))) for item in ground_truth)
+    return repr(pairs)
+
+
+def _decoded(content: Any) -> bytes:
+    if not isinstance(content, str):
+        return b""
+    return base64.b64decode(content)
