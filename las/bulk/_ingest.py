@@ -54,7 +54,9 @@ RECONCILE_HINT = (
 )
 
 
-class _HasId(Protocol):
+class HasId(Protocol):
+    """Anything with an ``id``: a resource object such as ``las.Dataset``."""
+
     @property
     def id(self) -> str: ...
 
@@ -195,7 +197,7 @@ def as_client(session: Session | Client | None) -> Client:
     return Client(session=session) if session is not None else Client()
 
 
-def _dataset_id(dataset: str | _HasId) -> str:
+def _dataset_id(dataset: str | HasId) -> str:
     return require_id(DATASET, dataset if isinstance(dataset, str) else dataset.id)
 
 
@@ -342,7 +344,7 @@ def _unresolved(index: int, entry: Entry) -> ItemResult:
 def ingest(
     items: Iterable[IngestItem | bytes | str | Path],
     *,
-    dataset: str | _HasId,
+    dataset: str | HasId,
     journal: str | os.PathLike[str],
     session: Session | Client | None = None,
     max_concurrency: int = 8,
@@ -425,7 +427,7 @@ def ingest(
 
 
 def upload_to_dataset(
-    dataset: str | _HasId,
+    dataset: str | HasId,
     items: Iterable[IngestItem | bytes | str | Path],
     *,
     journal: str | os.PathLike[str],

@@ -28,6 +28,7 @@ from ..exceptions import LimitExceededException, TooManyRequestsException
 from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
 from ..session import Session
 from ._export import export_csv, export_jsonl
+from ._ingest import HasId
 from ._limiter import AdaptiveLimit, LimitStats
 from ._outcome import AMBIGUOUS, classify_failure, never_sent
 from ._progress import Progress
@@ -99,7 +100,11 @@ def _an_id(value: Any) -> str:
     )
 
 
-def _documents(client: Client, documents: str | Iterable[Any]) -> Iterator[Any]:
+def _documents(client: Client, documents: Any) -> Iterator[Any]:
+    """The documents to predict: a dataset's (given by id or as an object with that id) or those given."""
+    dataset_id = getattr(documents, "id", None)
+    if isinstance(dataset_id, str) and is_id(DATASET, dataset_id):
+        documents = dataset_id
     if isinstance(documents, str):
         if is_id(DATASET, documents):
             return (listed["documentId"] for listed in paginate(client.list_documents, dataset_id=documents))
@@ -188,7 +193,7 @@ def _clients(session: Session | Client | None) -> tuple[Client, Client]:
 
 def predict(
     model: Any,
-    documents: str | Iterable[Any],
+    documents: str | HasId | Iterable[Any],
     *,
     session: Session | Client | None = None,
     max_concurrency: int = 8,
@@ -207,7 +212,7 @@ def predict(
 
     Args:
         model: the model id (or an object with an ``id``).
-        documents: a dataset id (every document in it), or an iterable of document ids,
+        documents: a dataset id or object (every document in it), or an iterable of document ids,
             mappings with a ``documentId`` (list items) or objects with an ``id``.
         session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
             Its 429s come back to the adaptive limit instead of being retried by the Session.

@@ -234,3 +234,12 @@ def test_predict_uses_the_callers_session_and_leaves_its_retries_alone(
     assert las_emulator.token_requests == 1  # the same token, no second session
     las_emulator.fail_next(1, status=429, retry_after=0, method="GET", path="/documents")
     assert las_client.list_documents()["documents"]  # the caller's 429 retries still work
+
+
+def test_predict_over_a_dataset_object(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, model_id: str
+) -> None:
+    ids = las_emulator.seed_documents(3, dataset_id=dataset_id)
+    dataset = las.Dataset.get(dataset_id, session=las_session)
+    report = las.bulk.predict(model_id, dataset, session=las_session)
+    assert sorted(r.document_id for r in report.results) == sorted(ids) and report.ok
