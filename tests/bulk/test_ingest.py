@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -410,3 +411,30 @@ def test_under_lost_answers_drops_and_5xx_every_item_ends_in_the_dataset_exactly
         las_client.get_document(doc["documentId"])["content"] for doc in documents_in(las_client, dataset_id)
     ]
     assert sorted(contents) == sorted(base64.b64encode(pdf(number)).decode() for number in range(120))
+
+
+def test_items_are_read_lazily_at_most_twice_max_concurrency_ahead(
+    las_session: las.Session, dataset_id: str, tmp_path: Path
+) -> None:
+    finished = 0
+    ahead: list[int] = []
+
+    def items() -> Iterator[bytes]:
+        for number in range(30):
+            ahead.append(number - finished)  # pulled but not finished, before this one
+            yield pdf(number)
+
+    def count(progress: las.bulk.Progress) -> None:
+        nonlocal finished
+        finished = progress.done
+
+    report = las.bulk.ingest(
+        items(),
+        dataset=dataset_id,
+        journal=tmp_path / "j.jsonl",
+        session=las_session,
+        max_concurrency=2,
+        on_progress=count,
+    )
+    assert report.counts["created"] == 30
+    assert max(ahead) <= 2 * 2
