@@ -14,7 +14,7 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
-from tests.bulk.conftest import documents_in, post_documents
+from tests.bulk.conftest import documents_in, pdf, post_documents
 
 KILLED_RUN = textwrap.dedent(
     """
@@ -248,3 +248,20 @@ def test_a_journal_cut_anywhere_in_a_line_loads_and_is_whole_lines_again(
         text = cut_journal.read_text()
         assert text.endswith("\n") and all(json.loads(line) for line in text.splitlines())
     assert states == final_states
+
+
+def test_hostile_keys_round_trip_through_the_journal(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    keys = ["a\nb", '{"key": "x"}', "ключ", "%2F", ".", "..", "/", " "]
+    items = [las.bulk.IngestItem(pdf(number), key=key) for number, key in enumerate(keys)]
+    journal = tmp_path / "upload.jsonl"
+    first = las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session)
+    assert [r.key for r in first.results] == keys and first.counts["created"] == len(keys)
+    again = las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session)
+    assert again.counts["skipped"] == len(keys)
+    assert post_documents(las_emulator) == len(keys)
+    with pytest.raises(ValueError, match="key must not be empty"):
+        las.bulk.ingest(
+            [las.bulk.IngestItem(pdf(99), key="")], dataset=dataset_id, journal=journal, session=las_session
+        )
