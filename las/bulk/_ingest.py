@@ -71,12 +71,16 @@ class IngestItem:
             or ``sha256:<hash>`` of in-memory content.
         content_type: detected from the first bytes when None.
         ground_truth: ``[{"label": ..., "value": ...}, ...]``.
+        consent_id: id of the consent that marks the owner of the document.
+        retention_in_days: days before the API deletes the document.
     """
 
     content: bytes | str | Path
     key: str | None = None
     content_type: str | None = None
     ground_truth: list[dict[str, Any]] | None = None
+    consent_id: str | None = None
+    retention_in_days: int | None = None
 
 
 @attrs.frozen
@@ -159,7 +163,7 @@ class _Prepared:
     content: bytes
     sha256: str
     content_type: str
-    ground_truth: list[dict[str, Any]] | None
+    spec: IngestItem
 
 
 def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | None]:
@@ -239,7 +243,7 @@ class _Run:
             content_type = spec.content_type or detect_content_type(content[:16])
         except Exception as error:  # not a type the API accepts: nothing was sent
             return ItemResult(index, key, FAILED, sha256=digest, error=f"{type(error).__name__}: {error}")
-        item = _Prepared(key, content, digest, content_type, spec.ground_truth)
+        item = _Prepared(key, content, digest, content_type, spec)
         decided = self._claim(index, item)
         if decided is not None:
             return decided
@@ -249,14 +253,16 @@ class _Run:
             "sending",
             sha256=item.sha256,
             contentType=item.content_type,
-            groundTruth=item.ground_truth,
+            groundTruth=item.spec.ground_truth,
         )
         try:
             document = self.client.create_document(
                 item.content,
                 item.content_type,
                 dataset_id=self.dataset_id,
-                ground_truth=item.ground_truth,
+                ground_truth=item.spec.ground_truth,
+                consent_id=item.spec.consent_id,
+                retention_in_days=item.spec.retention_in_days,
             )
         except Exception as error:
             outcome = classify_failure(error)

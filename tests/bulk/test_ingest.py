@@ -251,6 +251,16 @@ def test_in_memory_items_are_keyed_by_their_content_hash(
     assert again.counts["skipped"] == 2
 
 
+def test_an_items_consent_and_retention_are_sent_with_it(
+    las_session: las.Session, las_client: las.Client, dataset_id: str, tmp_path: Path
+) -> None:
+    consent = "las:consent:" + "c" * 32
+    item = las.bulk.IngestItem(pdf(1), key="kept", consent_id=consent, retention_in_days=7)
+    report = las.bulk.ingest([item], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session)
+    document = las_client.get_document(str(report.results[0].document_id))
+    assert (document["consentId"], document["retentionInDays"]) == (consent, 7)
+
+
 def test_content_changed_since_created_is_reported_not_sent(
     las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
