@@ -38,3 +38,20 @@ def test_quick_bulk_benchmark_creates_nothing_twice() -> None:
     assert figure(out, "duplicates (documents with the same content)") == "0"
     assert figure(out, "items missing from the dataset") == "0"
     assert "ingest / plain" in out
+
+
+def test_quick_bulk_predict_benchmark_predicts_every_document_once_both_ways() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bulk_predict.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert figure(out, "documents predicted").startswith("60")  # the fixed pool's
+    assert figure(out.split("las.bulk.predict (AIMD)")[1], "documents predicted") == "60 (report: 60)"
+    fixed_sent, fixed_429 = (int(n) for n in figure(out, "requests sent / 429s received").split(" / "))
+    assert fixed_sent == 60 + fixed_429 and fixed_429 > 0  # the limit was met: the comparison means something
+    assert "429s, adaptive / fixed" in out and "time, adaptive / fixed" in out
