@@ -48,7 +48,7 @@ def reconcile(
 
     Lists the dataset's documents, leaves out those the journal already knows and those created
     before the ambiguous items were sent (allowing :data:`CLOCK_SKEW`), keeps those whose
-    content type and ground truth match an ambiguous item, and fetches them to compare the
+    content type is an ambiguous item's, and fetches them to compare the
     sha256 of their content with the item's. A match is recorded ``created`` with its document
     id; an item with no match is recorded ``failed`` (certainly not created), so the next run
     sends it. The API lists documents with a short delay, so reconcile a while after the run.
@@ -69,9 +69,10 @@ def reconcile(
         owners: dict[str, str] = {
             entry.sha256: entry.key for entry in book.entries() if entry.state == "created" and entry.sha256
         }
-        wanted: dict[tuple[str | None, str], list[Entry]] = {}
-        for entry in unresolved:
-            wanted.setdefault((entry.content_type, _truth_key(entry.ground_truth)), []).append(entry)
+        # Content types are an enum the API stores as sent: a safe filter before fetching. Ground
+        # truth is not used: were the API to normalise a value, a filter on it would miss the
+        # document, and the item would be sent again.
+        content_types = {entry.content_type for entry in unresolved}
         by_hash: dict[str, list[Entry]] = {}
         for entry in unresolved:
             if entry.sha256:
@@ -87,7 +88,7 @@ def reconcile(
             created = _parse_time(listed.get("createdTime"))
             if oldest is not None and created is not None and created < oldest:
                 continue  # created before any ambiguous item was sent
-            if (listed.get("contentType"), _truth_key(listed.get("groundTruth"))) not in wanted:
+            if None not in content_types and listed.get("contentType") not in content_types:
                 continue
             full = client.get_document(document_id)
             digest = hashlib.sha256(_decoded(full.get("content"))).hexdigest()
@@ -121,13 +122,6 @@ def _parse_time(value: Any) -> datetime.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
-
-
-def _truth_key(ground_truth: Any) -> str:
-    if not ground_truth:
-        return "[]"
-    pairs = sorted((str(item.get("label")), repr(item.get("value"))) for item in ground_truth)
-    return repr(pairs)
 
 
 def _decoded(content: Any) -> bytes:

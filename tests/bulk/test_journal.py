@@ -265,3 +265,15 @@ def test_hostile_keys_round_trip_through_the_journal(
         las.bulk.ingest(
             [las.bulk.IngestItem(pdf(99), key="")], dataset=dataset_id, journal=journal, session=las_session
         )
+
+
+def test_reconcile_matches_by_content_even_if_the_api_reshaped_the_ground_truth(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    item = las.bulk.IngestItem(pdf(1), key="receipt", ground_truth=[{"label": "total", "value": "12"}])
+    las_emulator.lose_answer_next(1, method="POST", path="/documents")
+    las.bulk.ingest([item], dataset=dataset_id, journal=journal, session=las_session)
+    # As if the API stored the value in another form than the one sent.
+    journal.write_text(journal.read_text().replace('"value":"12"', '"value":"12.00"'))
+    assert list(las.bulk.reconcile(journal, session=las_session).found) == ["receipt"]
