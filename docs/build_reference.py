@@ -14,6 +14,7 @@ from typing import Any
 import las
 import las.bulk
 import las.testing
+import las.workers
 
 OUTPUT = Path(__file__).resolve().parent / "reference.md"
 
@@ -79,6 +80,7 @@ def build() -> str:
         "",
     ]
     lines += _section("las", [n for n in las.__all__ if not n.startswith("__")], las)
+    lines += _section("las.workers", [n for n in las.workers.__all__ if n not in las.__all__], las.workers)
     lines += _section("las.testing", list(las.testing.__all__), las.testing)
     lines += _section("las.bulk", list(las.bulk.__all__), las.bulk)
     return "\n".join(lines).rstrip() + "\n"

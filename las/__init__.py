@@ -7,6 +7,7 @@ Three layers, each usable on its own:
 - resource classes (:class:`Document`, :class:`Model`, :class:`Workflow`, ...): typed objects
   with create/get/list/all/update/delete, lazy relationships and domain verbs.
 
+``las.workers`` runs transitions with code: :func:`transition_handler`, :class:`Worker`.
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
 """
 
@@ -41,6 +42,7 @@ from .exceptions import (
 from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
 from .resources import __all__ as _resources_all
 from .session import Session
+from .workers import Reject, Retry, Worker, WorkerCounters, transition_handler
 
 warn_if_installed_beside_another_las()
 
@@ -74,5 +76,11 @@ __all__ = [
     "__version__",
     "paginate",
     "read_credentials",
+    # transition workers (las.workers)
+    "Reject",
+    "Retry",
+    "Worker",
+    "WorkerCounters",
+    "transition_handler",
     *_resources_all,
 ]

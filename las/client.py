@@ -341,10 +341,17 @@ class Client:
         ground_truth: Sequence[dict[str, str | bool | None]] | None = None,
         *,
         dataset_id: str | None = None,
+        retention_in_days: int | None = None,
     ) -> dict[str, Any]:
-        """Update ground truth or dataset of a document, calls the PATCH /documents/{documentId} endpoint."""
+        """Update ground truth, dataset or retention of a document, calls the PATCH /documents/{documentId} endpoint.
+
+        ``retention_in_days`` (days before the API deletes the document) goes beyond the
+        reference client, as a keyword-only option.
+        """
         body = _fields(
-            groundTruth=list(ground_truth) if ground_truth is not None else None, datasetId=dataset_id
+            groundTruth=list(ground_truth) if ground_truth is not None else None,
+            datasetId=dataset_id,
+            retentionInDays=retention_in_days,
         )
         return self._patch(_path("/documents/{document_id}", document_id=document_id), body)
 

@@ -120,7 +120,7 @@ def run(emulator: Emulator, out: Any = sys.stdout) -> None:
 
     first = uploaded.documents[0]
     execution = workflow.execute({"documentId": first.id})
-    task = review.executions.all(status="running").first()
+    task = review.executions.filter(status="running").first()
     assert task is not None, "the manual transition should be waiting for a person"
     say(f"Started {execution!r}; {task!r} waits for a reviewer")
     task.heartbeat()
@@ -131,14 +131,14 @@ def run(emulator: Emulator, out: Any = sys.stdout) -> None:
     say("Every workflow and its executions:")
     for each in las.Workflow.all():
         say(f"  {each.name} ({each.id})")
-        for run_ in each.executions.all():
+        for run_ in each.executions:
             took = (
                 (run_.end_time - run_.start_time).total_seconds()
                 if run_.end_time and run_.start_time
                 else 0.0
             )
             say(f"    {run_.id}: {run_.status} in {took:.3f}s, workflow {run_.workflow.name!r}")
-    logs = list(las.Log.all(workflow_execution_id=execution.id))
+    logs = list(las.Log.all(workflow_execution=execution))
     say(
         f"\n{len(logs)} log(s) for the execution; documents in the dataset: {dataset.refresh().number_of_documents}"
     )

@@ -27,9 +27,9 @@ try:
 except las.InvalidIdError as error:
     print(error)
 
-# A reference costs nothing until used.
+# A reference costs nothing until used; reading a field loads it (one request, once).
 reference = las.Model.ref(model.id)
-print(reference.name)  # one request, now
+print(reference.loaded, reference.name, reference.loaded)  # False v2 True
 
 # Fields this SDK version does not know are kept, not dropped.
 print(model.extra)

@@ -26,7 +26,7 @@ model = las.Model.create(
 prediction = document.predict(model)  # a model object or a model id
 total = prediction["total_amount"]  # the most confident item for the label
 print(total.label, total.value, 0 <= total.confidence <= 1)
-print(prediction.get("iban"))  # None: no such label predicted
+print(prediction.item_for("iban"))  # None: no such label predicted
 print(sorted(prediction.as_dict()))  # {label: value}
 
 # Relationships load on first access (one request), then stay cached.

@@ -24,7 +24,11 @@ print(dataset.session is other)
 document = dataset.documents.create(b"%PDF-1.4 x")
 print(document.session is other, document.dataset == dataset)
 
-# Replace the default for every call that does not say session=.
+# Replace the default for every call that does not say session=, inside a block only.
+with las.using_session(other):
+    print(dataset in list(las.Dataset.all()))
+print(las.get_default_session() is default)  # the one before, restored
+
+# Or for the rest of the program.
 las.set_default_session(other)
-print(dataset in list(las.Dataset.all()))
 las.set_default_session(default)

@@ -23,7 +23,7 @@ execution = workflow.execute({"documentId": "las:document:" + "0" * 32})
 print(execution.status)  # running: it waits for the review
 
 # A worker takes the running manual executions and ends each one.
-for task in review.executions.all(status="running"):
+for task in review.executions.filter(status="running"):
     task.heartbeat()  # at least every 60 seconds while working
     task.succeed({"approved": True, "input": task.input})
 
@@ -33,5 +33,5 @@ print(execution.status, execution.output["approved"])
 log = execution.log  # loaded on first access
 print(log is not None and len(log.events) > 0)
 
-for finished in workflow.executions.all(status="succeeded", sort_by="endTime", order="descending"):
+for finished in workflow.executions.filter(status="succeeded", sort_by="endTime", order="descending"):
     print(finished.id == execution.id)

@@ -8,15 +8,15 @@ Every class maps one entity of the API; what it can do is what it inherits (see 
     prediction = document.predict(model)
     print(prediction["total_amount"].value, prediction.document is not None)
 
-    for execution in workflow.executions.all(status="failed", sort_by="endTime", order="descending"):
+    for execution in workflow.executions.filter(status="failed", sort_by="endTime", order="descending"):
         print(execution.id, execution.log.events[-1])
 
 Calls use the default session (created from the environment on first use) unless given
 ``session=``; objects remember their session and use it for their relationships and verbs.
 """
 
-from ._base import Collection, Page, Resource
-from ._session import get_default_session, set_default_session
+from ._base import Collection, InvalidArgumentError, NotLoadedError, NotSupportedError, Page, Resource
+from ._session import get_default_session, set_default_session, using_session
 from .app_clients import AppClient
 from .assets import Asset
 from .documents import Dataset, DatasetDocuments, Document, GroundTruthItem
@@ -35,7 +35,14 @@ from .secrets import Secret
 from .transitions import Transition, TransitionExecution, TransitionExecutions
 from .uploads import UploadError, UploadItem, UploadResult
 from .users import User
-from .workflows import CompletedConfig, ErrorConfig, Workflow, WorkflowExecution, WorkflowExecutions
+from .workflows import (
+    CompletedConfig,
+    ErrorConfig,
+    WaitTimeoutError,
+    Workflow,
+    WorkflowExecution,
+    WorkflowExecutions,
+)
 
 __all__ = [
     "AppClient",
@@ -50,8 +57,11 @@ __all__ = [
     "ErrorConfig",
     "FieldConfigEntry",
     "GroundTruthItem",
+    "InvalidArgumentError",
     "Log",
     "Model",
+    "NotLoadedError",
+    "NotSupportedError",
     "Organization",
     "Page",
     "Prediction",
@@ -66,9 +76,11 @@ __all__ = [
     "UploadItem",
     "UploadResult",
     "User",
+    "WaitTimeoutError",
     "Workflow",
     "WorkflowExecution",
     "WorkflowExecutions",
     "get_default_session",
     "set_default_session",
+    "using_session",
 ]

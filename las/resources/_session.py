@@ -11,13 +11,16 @@ so objects from one Session share one Client.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
+from collections.abc import Iterator
 
 from ..client import Client
 from ..session import Session
+from ._call import InvalidArgumentError
 
-__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session"]
+__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session", "using_session"]
 
 SessionLike = Session | Client
 """What ``session=`` accepts: a :class:`las.Session` or a :class:`las.Client`."""
@@ -58,13 +61,38 @@ def set_default_session(session: SessionLike | None) -> None:
     """
     global _default
     if session is not None and not isinstance(session, (Session, Client)):
-        raise TypeError(f"expected a las.Session or las.Client, got {type(session).__name__}")
+        raise InvalidArgumentError(f"expected a las.Session or las.Client, got {type(session).__name__}")
     if isinstance(session, Client):
         with _lock:
             _clients.setdefault(id(session.session), session)
         session = session.session
     with _lock:
         _default = session
+
+
+@contextlib.contextmanager
+def using_session(session: SessionLike | None) -> Iterator[Session | None]:
+    """Make ``session`` the default inside a ``with`` block, then put back the one before.
+
+    What was there before is restored exactly, even when it was "none yet" (so the next use
+    outside the block still builds one from the environment), and even if the block raises.
+
+    Example::
+
+        with las.using_session(las.Session(credentials)):
+            las.Dataset.create(name="receipts")  # through that session
+    """
+    global _default
+    with _lock:
+        saved = _default
+    set_default_session(session)
+    try:
+        with _lock:
+            current = _default
+        yield current
+    finally:
+        with _lock:
+            _default = saved
 
 
 def client_for(session: SessionLike | None = None) -> Client:
@@ -74,7 +102,9 @@ def client_for(session: SessionLike | None = None) -> Client:
     if session is None:
         session = get_default_session()
     elif not isinstance(session, Session):
-        raise TypeError(f"session must be a las.Session or las.Client, got {type(session).__name__}")
+        raise InvalidArgumentError(
+            f"session must be a las.Session or las.Client, got {type(session).__name__}"
+        )
     with _lock:
         client = _clients.get(id(session))
         if client is None or client.session is not session:

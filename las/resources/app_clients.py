@@ -9,14 +9,14 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Deletable, Listable, Operations, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["AppClient"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class AppClient(Audited, Listable, Updatable, Deletable):
+class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
     """An app client. ``client_secret`` and ``api_key`` are never shown in its repr.
 
     ``client_secret`` is only in the answer to :meth:`create`: keep it then. ``update``
@@ -33,7 +33,7 @@ class AppClient(Audited, Listable, Updatable, Deletable):
         list=Client.list_app_clients, update=Client.update_app_client, delete=Client.delete_app_client
     )
 
-    app_client_id: str = ""
+    app_client_id: str
     client_id: str | None = None
     name: str | None = None
     description: str | None = None
@@ -67,13 +67,13 @@ class AppClient(Audited, Listable, Updatable, Deletable):
                 (``https://...`` or ``http://localhost...``).
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        data = client.create_app_client(
+        arguments = given(
             generate_secret=generate_secret,
             logout_urls=list(logout_urls) if logout_urls is not None else None,
             callback_urls=list(callback_urls) if callback_urls is not None else None,
             login_urls=list(login_urls) if login_urls is not None else None,
             default_login_url=default_login_url,
-            **given(name=name, description=description),
+            name=name,
+            description=description,
         )
-        return cls._from_wire(data, client)
+        return cls._build(ClientCall("create_app_client", (), arguments), client_for(session))

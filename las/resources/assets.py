@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
 from ._session import SessionLike, client_for
 
 __all__ = ["Asset"]
@@ -18,9 +18,10 @@ __all__ = ["Asset"]
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
 class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
-    """A stored file. ``content`` (bytes) is left out of lists and loaded on first access.
+    """A stored file. ``update`` changes ``name``, ``description`` and ``content``.
 
-    ``update`` changes ``name``, ``description`` and ``content``.
+    Lazy fields (left out of lists; reading one on a listed asset loads it, once):
+    ``content`` (bytes, decoded from base64 when read).
     """
 
     _id_field: ClassVar[str] = "asset_id"
@@ -30,10 +31,10 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
         get=Client.get_asset, list=Client.list_assets, update=Client.update_asset, delete=Client.delete_asset
     )
 
-    asset_id: str = ""
+    asset_id: str
     name: str | None = None
     description: str | None = None
-    content: bytes | None = None
+    content: bytes | None = lazy()
 
     @classmethod
     def create(
@@ -54,11 +55,8 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             ContentTooLargeError: over the API's limit (before any upload).
         """
-        client = client_for(session)
-        return cls._from_wire(
-            client.create_asset(cast(Any, content), **given(name=name, description=description)), client
-        )
+        call = ClientCall("create_asset", (content,), given(name=name, description=description))
+        return cls._build(call, client_for(session))
 
-    @classmethod
-    def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         return dict(changes)  # content goes as given (bytes, path or file): the Client reads it

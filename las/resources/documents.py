@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
 from ..content import Content
-from ._base import Audited, Collection, Deletable, Listable, Operations, Retrievable, Struct, Updatable, given
-from ._converter import converter
+from ._base import (
+    Audited,
+    ClientCall,
+    Collection,
+    Deletable,
+    InvalidArgumentError,
+    Listable,
+    Operations,
+    Retrievable,
+    Struct,
+    Updatable,
+    given,
+    lazy,
+)
+from ._plan import to_wire
 from ._session import SessionLike, client_for
 
 if TYPE_CHECKING:
-    from .models import Prediction
+    from .models import Model, Prediction
     from .uploads import UploadItem, UploadResult
 
 __all__ = ["Dataset", "DatasetDocuments", "Document", "GroundTruthItem", "GroundTruthLike"]
@@ -38,16 +51,19 @@ def ground_truth_items(ground_truth: GroundTruthLike) -> list[dict[str, Any]]:
     if isinstance(ground_truth, Mapping):
         items: list[Any] = [GroundTruthItem(label, value) for label, value in ground_truth.items()]
     elif isinstance(ground_truth, (str, bytes)):
-        raise TypeError("ground_truth must be a {label: value} dict or a list of items, not a string")
+        raise InvalidArgumentError(
+            "ground_truth must be a {label: value} dict or a list of items, not a string"
+        )
     else:
         items = list(ground_truth)
-    return [
-        converter.unstructure(item) if isinstance(item, GroundTruthItem) else dict(item) for item in items
-    ]
+    return [to_wire(item) if isinstance(item, GroundTruthItem) else dict(item) for item in items]
 
 
 def _optional_id(kind: str, value: object) -> str | None:
     return None if value is None else ids.require_id(kind, value)
+
+
+_DOCUMENT_FILTERS = {"dataset": ids.DATASET, "consent": ids.CONSENT}
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -55,13 +71,18 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     """A document (PDF or image) to predict on or to train with.
 
     Create with :meth:`create`; get with ``Document.get(id)``; list with
-    ``Document.all(dataset_id=..., consent_id=...)``. ``update`` changes ``ground_truth`` or
-    ``dataset_id``. ``content`` is left out of lists and loaded on first access.
+    ``Document.all(dataset=..., consent=...)``. ``update`` changes ``ground_truth`` (``[]`` clears
+    it), ``dataset`` or ``retention_in_days``; the API cannot set any of them to null.
+
+    Lazy fields (left out of lists; reading one on a listed document loads it, once):
+    ``content`` (bytes, decoded from base64 when read).
     """
 
     _id_field: ClassVar[str] = "document_id"
     _id_kind: ClassVar[str] = ids.DOCUMENT
-    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset_id"})
+    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset", "retention_in_days"})
+    _clearable: ClassVar[frozenset[str]] = frozenset()
+    _filters: ClassVar[Mapping[str, str | None]] = _DOCUMENT_FILTERS
     _operations: ClassVar[Operations] = Operations(
         get=Client.get_document,
         list=Client.list_documents,
@@ -69,9 +90,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         delete=Client.delete_document,
     )
 
-    document_id: str = ""
+    document_id: str
     content_type: str | None = None
-    content: bytes | None = None
+    content: bytes | None = lazy()
     consent_id: str | None = None
     dataset_id: str | None = None
     batch_id: str | None = None
@@ -85,7 +106,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         content_type: str | None = None,
         *,
         dataset: Dataset | str | None = None,
-        consent_id: str | None = None,
+        consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
         session: SessionLike | None = None,
@@ -97,13 +118,13 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             content_type: ``"application/pdf"``, ``"image/jpeg"``, ``"image/png"`` or
                 ``"image/tiff"``; detected from the content when None.
             dataset: the Dataset (or dataset id) to put the document in.
-            consent_id: the consent that marks the owner of the document (``las:consent:...``).
+            consent: the consent id that marks the owner of the document (``las:consent:...``).
             ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
             retention_in_days: days before the API deletes the document.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
 
         Raises:
-            InvalidIdError: ``dataset`` or ``consent_id`` is not an id of its kind (before any request).
+            InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
             FileFormatException: the content type could not be detected.
             ContentTooLargeError: the content is over the API's limit (before any upload).
 
@@ -111,44 +132,24 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
             document = las.Document.create("invoice.pdf", ground_truth={"total_amount": "120.00"})
         """
-        dataset_id = _optional_id(ids.DATASET, dataset)
-        consent = _optional_id(ids.CONSENT, consent_id)
-        items = ground_truth_items(ground_truth) if ground_truth is not None else None
-        client = client_for(session)
-        data = client.create_document(
-            cast(Any, content),  # las.content.Content: what the Client reads
-            content_type,
-            consent_id=consent,
-            dataset_id=dataset_id,
-            ground_truth=items,
+        arguments = given(
+            consent_id=_optional_id(ids.CONSENT, consent),
+            dataset_id=_optional_id(ids.DATASET, dataset),
+            ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
             retention_in_days=retention_in_days,
         )
-        return cls._from_wire(data, client)
+        # content: las.content.Content, what the Client reads
+        call = ClientCall("create_document", (content, content_type), arguments)
+        return cls._build(call, client_for(session))
 
-    @classmethod
-    def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
-        """Filters: ``dataset_id`` and ``consent_id``, each an id, an object or a list of them."""
-        unknown = sorted(set(filters) - {"dataset_id", "consent_id"})
-        if unknown:
-            raise TypeError(f"Document lists take dataset_id= and consent_id=, not {', '.join(unknown)}")
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for name, kind in (("dataset_id", ids.DATASET), ("consent_id", ids.CONSENT)):
-            value = filters.get(name)
-            if value is None:
-                continue
-            if isinstance(value, (list, tuple, set)):
-                result[name] = [ids.require_id(kind, item) for item in value]
-            else:
-                result[name] = ids.require_id(kind, value)
-        return result
-
-    @classmethod
-    def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        if changes.get("ground_truth") is not None:
+        if "ground_truth" in changes:
             result["ground_truth"] = ground_truth_items(changes["ground_truth"])
-        if changes.get("dataset_id") is not None:
-            result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset_id"])
+        if "dataset" in changes:
+            result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset"])
+        if "retention_in_days" in changes:
+            result["retention_in_days"] = changes["retention_in_days"]
         return result
 
     @property
@@ -162,7 +163,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
     def predict(
         self,
-        model: Any,
+        model: Model | str,
         *,
         max_pages: int | None = None,
         auto_rotate: bool | None = None,
@@ -214,7 +215,7 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         delete=Client.delete_dataset,
     )
 
-    dataset_id: str = ""
+    dataset_id: str
     name: str | None = None
     description: str | None = None
     contains_personally_identifiable_information: bool | None = None
@@ -242,16 +243,13 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
             contains_personally_identifiable_information: mark the data as personal.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        data = client.create_dataset(
-            **given(
-                name=name,
-                description=description,
-                retention_in_days=retention_in_days,
-                contains_personally_identifiable_information=contains_personally_identifiable_information,
-            )
+        arguments = given(
+            name=name,
+            description=description,
+            retention_in_days=retention_in_days,
+            contains_personally_identifiable_information=contains_personally_identifiable_information,
         )
-        return cls._from_wire(data, client)
+        return cls._build(ClientCall("create_dataset", (), arguments), client_for(session))
 
     def delete(self, *, delete_documents: bool = False) -> Dataset:
         """Delete the dataset.
@@ -263,12 +261,14 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             NotFoundError: it was already deleted.
         """
-        self._absorb(self._client.delete_dataset(self.id, delete_documents=delete_documents))
+        self._absorb(
+            ClientCall("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents})
+        )
         return self
 
     @property
     def documents(self) -> DatasetDocuments:
-        """The documents in this dataset: iterate, ``all(consent_id=...)``, ``create(...)``, ``upload(...)``."""
+        """The documents in this dataset: iterate, ``filter(consent=...)``, ``create(...)``, ``upload(...)``."""
         return DatasetDocuments(self)
 
     def upload(
@@ -289,27 +289,21 @@ class DatasetDocuments(Collection[Document]):
     """The documents of one dataset: a lazy collection that can also add documents."""
 
     def __init__(self, dataset: Dataset) -> None:
-        client = dataset._client
         super().__init__(
-            make=lambda data: Document._from_wire(data, client),
-            list_method=client.list_documents,
-            normalize=self._normalize_filters,
-            filters={"dataset_id": dataset.id},
+            Document,
+            dataset._client,
+            Client.list_documents,
+            allowed={"consent": ids.CONSENT},  # already filtered by its dataset
+            filters={"dataset_id": dataset._checked_id()},
         )
         self._dataset = dataset
-
-    @staticmethod
-    def _normalize_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-        if "dataset_id" in filters:
-            raise TypeError("dataset.documents is already filtered by its dataset")
-        return Document._list_filters(filters)
 
     def create(
         self,
         content: Content,
         content_type: str | None = None,
         *,
-        consent_id: str | None = None,
+        consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
     ) -> Document:
@@ -318,7 +312,7 @@ class DatasetDocuments(Collection[Document]):
             content,
             content_type,
             dataset=self._dataset,
-            consent_id=consent_id,
+            consent=consent,
             ground_truth=ground_truth,
             retention_in_days=retention_in_days,
             session=self._dataset._client,
@@ -342,7 +336,7 @@ class DatasetDocuments(Collection[Document]):
                 - content: bytes, a path (str or Path) or a binary file object;
                 - a tuple ``(content,)`` or ``(content, ground_truth)``;
                 - a dict with ``content`` and optionally ``ground_truth``, ``content_type``,
-                  ``consent_id``, ``retention_in_days``.
+                  ``consent``, ``retention_in_days``.
             max_workers: uploads in flight at once.
             on_progress: called in the calling thread after each item as
                 ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).

@@ -14,11 +14,11 @@ from ._base import Listable, Operations, Retrievable
 
 __all__ = ["Log"]
 
-_FILTER_KINDS = {
-    "workflow_id": ids.WORKFLOW,
-    "workflow_execution_id": ids.WORKFLOW_EXECUTION,
-    "transition_id": ids.TRANSITION,
-    "transition_execution_id": ids.TRANSITION_EXECUTION,
+_LOG_FILTERS = {
+    "workflow": ids.WORKFLOW,
+    "workflow_execution": ids.WORKFLOW_EXECUTION,
+    "transition": ids.TRANSITION,
+    "transition_execution": ids.TRANSITION_EXECUTION,
 }
 
 
@@ -26,31 +26,19 @@ _FILTER_KINDS = {
 class Log(Retrievable, Listable):
     """The events logged by one execution. Usually reached as ``execution.log``.
 
-    ``Log.all(workflow_id=..., workflow_execution_id=..., transition_id=...,
-    transition_execution_id=...)`` lists logs; each filter takes an id or the object.
+    ``Log.all(workflow=..., workflow_execution=..., transition=..., transition_execution=...)``
+    lists logs; each filter takes an object or its id.
     """
 
     _id_field: ClassVar[str] = "log_id"
     _id_kind: ClassVar[str] = ids.LOG
     _operations: ClassVar[Operations] = Operations(get=Client.get_log, list=Client.list_logs)
+    _filters: ClassVar[Mapping[str, str | None]] = _LOG_FILTERS
 
-    log_id: str = ""
+    log_id: str
     workflow_id: str | None = None
     workflow_execution_id: str | None = None
     transition_id: str | None = None
     transition_execution_id: str | None = None
     start_time: datetime | None = None
     events: list[dict[str, Any]] = attrs.field(factory=list)
-
-    @classmethod
-    def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(filters) - set(_FILTER_KINDS))
-        if unknown:
-            raise TypeError(
-                f"Log lists take {', '.join(f'{name}=' for name in _FILTER_KINDS)}; not {', '.join(unknown)}"
-            )
-        return {
-            name: ids.require_id(_FILTER_KINDS[name], value)
-            for name, value in filters.items()
-            if value is not None
-        }

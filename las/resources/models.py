@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, overload
 
@@ -12,16 +11,19 @@ from .. import ids
 from ..client import Client
 from ._base import (
     Audited,
+    ClientCall,
     Collection,
     Deletable,
+    InvalidArgumentError,
     Listable,
+    NotRetrievable,
     Operations,
     Retrievable,
     Struct,
     Updatable,
     given,
 )
-from ._converter import converter
+from ._plan import to_wire
 from ._session import SessionLike, client_for
 from .documents import Dataset, Document
 
@@ -63,12 +65,56 @@ FieldConfigLike = Mapping[str, FieldConfigEntry | Mapping[str, Any]]
 """``{label: FieldConfigEntry(...)}``, or the API's ``{label: {"type": ..., "maxLength": ...}}``."""
 
 
-def _field_config(value: FieldConfigLike) -> dict[str, Any]:
-    return {label: converter.unstructure(entry) for label, entry in value.items()}
+_FIELD_TYPES = frozenset({"date", "amount", "number", "letter", "phone", "alphanum", "alphanumext", "all"})
 
 
-def _preprocess_config(value: PreprocessConfig | Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if value is None else dict(converter.unstructure(value))
+def _field_config(value: Any) -> dict[str, Any]:
+    """The field config as JSON, checked as the contract states it (before any request).
+
+    Raises:
+        TypeError: not a mapping of labels to entries.
+        ValueError: an entry without a known ``type`` or a ``maxLength`` of 1 to 100.
+    """
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(
+            "field_config must be {label: FieldConfigEntry(type, max_length)} "
+            f"(or the API's {{label: {{'type': ..., 'maxLength': ...}}}}), got {type(value).__name__}"
+        )
+    result = {}
+    for label, entry in value.items():
+        wire = to_wire(entry)
+        if not isinstance(label, str) or not isinstance(wire, dict):
+            raise InvalidArgumentError(
+                f"field_config[{label!r}] must be a FieldConfigEntry or a dict, got {entry!r}"
+            )
+        kind, length = wire.get("type"), wire.get("maxLength")
+        if kind not in _FIELD_TYPES:
+            raise InvalidArgumentError(
+                f"field_config[{label!r}] type must be one of {', '.join(sorted(_FIELD_TYPES))}, got {kind!r}"
+            )
+        if type(length) is not int or not 1 <= length <= 100:
+            raise InvalidArgumentError(
+                f"field_config[{label!r}] maxLength must be an int from 1 to 100, got {length!r}"
+            )
+        result[label] = wire
+    return result
+
+
+def _preprocess_config(value: Any) -> dict[str, Any]:
+    """The preprocess config as JSON, with the three fields the contract requires."""
+    wire = to_wire(value)
+    if not isinstance(wire, dict) or {"maxPages", "autoRotate", "imageQuality"} - set(wire):
+        raise InvalidArgumentError(
+            "preprocess_config needs max_pages, auto_rotate and image_quality "
+            f"(a PreprocessConfig), got {value!r}"
+        )
+    return wire
+
+
+def _size(name: str, value: Any) -> int:
+    if type(value) is not int or not 97 <= value <= 1921:
+        raise InvalidArgumentError(f"{name} must be an int from 97 to 1921 pixels, got {value!r}")
+    return value
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -88,7 +134,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
         get=Client.get_model, list=Client.list_models, update=Client.update_model, delete=Client.delete_model
     )
 
-    model_id: str = ""
+    model_id: str
     name: str | None = None
     description: str | None = None
     width: int | None = None
@@ -120,16 +166,25 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             name, description: free text.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        data = client.create_model(
-            width,
-            height,
-            _field_config(field_config),
-            preprocess_config=_preprocess_config(preprocess_config),
+        arguments = given(
+            preprocess_config=_preprocess_config(preprocess_config)
+            if preprocess_config is not None
+            else None,
             name=name,
             description=description,
         )
-        return cls._from_wire(data, client)
+        sizes = (_size("width", width), _size("height", height))
+        call = ClientCall("create_model", (*sizes, _field_config(field_config)), arguments)
+        return cls._build(call, client_for(session))
+
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        checks = {"field_config": _field_config, "preprocess_config": _preprocess_config}
+        result = {}
+        for name, value in changes.items():
+            if name in ("width", "height") and value is not None:
+                value = _size(name, value)
+            result[name] = checks[name](value) if name in checks else to_wire(value)
+        return result
 
     @property
     def data_bundles(self) -> DataBundles:
@@ -159,17 +214,17 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
 class DataBundle(Audited, Updatable, Deletable):
     """A frozen selection of datasets a model trains on. Reached through ``model.data_bundles``.
 
-    ``datasets`` are Dataset objects made from the summaries the API embeds; a field the summary
-    leaves out loads on first access (one request per dataset, once). ``update`` changes
-    ``name`` and ``description``. The API has no way to get one data bundle by id.
+    ``datasets`` are Dataset objects made from the summaries the API embeds: a field a summary
+    leaves out is None (``dataset.load()`` fetches the full body). ``update`` changes ``name``
+    and ``description``. The API has no way to get one data bundle by id.
     """
 
     _id_field: ClassVar[str] = "data_bundle_id"
     _id_kind: ClassVar[str] = ids.DATA_BUNDLE
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
 
-    data_bundle_id: str = ""
-    model_id: str = ""
+    data_bundle_id: str
+    model_id: str
     name: str | None = None
     description: str | None = None
     status: str | None = None
@@ -177,11 +232,14 @@ class DataBundle(Audited, Updatable, Deletable):
     summary: dict[str, Any] = attrs.field(factory=dict)
     datasets: list[Dataset] = attrs.field(factory=list)
 
-    def _api_update(self, changes: dict[str, Any]) -> Mapping[str, Any]:
-        return self._client.update_data_bundle(self.model_id, self.id, **changes)
+    def _update_call(self, changes: dict[str, Any]) -> ClientCall:
+        return ClientCall("update_data_bundle", self._path(), changes)
 
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_data_bundle(self.model_id, self.id)
+    def _delete_call(self) -> ClientCall:
+        return ClientCall("delete_data_bundle", self._path())
+
+    def _path(self) -> tuple[str, str]:
+        return ids.require_id(ids.MODEL, self.model_id), self._checked_id()
 
     @property
     def model(self) -> Model:
@@ -193,12 +251,7 @@ class DataBundles(Collection[DataBundle]):
     """The data bundles of one model: a lazy collection that can also create one."""
 
     def __init__(self, model: Model) -> None:
-        client = model._client
-        super().__init__(
-            make=lambda data: DataBundle._from_wire(data, client),
-            list_method=functools.partial(client.list_data_bundles, model.id),
-            normalize=_no_filters,
-        )
+        super().__init__(DataBundle, model._client, Client.list_data_bundles, parents=(model._checked_id(),))
         self._model = model
 
     def create(
@@ -213,17 +266,9 @@ class DataBundles(Collection[DataBundle]):
             InvalidIdError: one of ``datasets`` is not a dataset (before any request).
         """
         dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
-        client = self._model._client
-        data = client.create_data_bundle(
-            self._model.id, dataset_ids, **given(name=name, description=description)
-        )
-        return DataBundle._from_wire(data, client)
-
-
-def _no_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    if filters:
-        raise TypeError(f"this list takes no filters, got {', '.join(sorted(filters))}")
-    return {}
+        arguments = given(name=name, description=description)
+        call = ClientCall("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
+        return DataBundle._build(call, self._model._client)
 
 
 @attrs.define(slots=False, frozen=True)
@@ -236,11 +281,11 @@ class PredictionItem(Struct):
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Prediction(Listable):
+class Prediction(NotRetrievable, Listable):
     """The values a model predicted for a document.
 
     Items are reachable by label: ``prediction["total_amount"]`` (the most confident item for
-    that label; KeyError if none), ``prediction.get("due_date")`` (None if none),
+    that label; KeyError if none), ``prediction.item_for("due_date")`` (None if none),
     ``prediction.as_dict()`` (``{label: value}``). ``prediction.document`` and
     ``prediction.model`` load on first access. The API has no way to get one prediction by id.
     """
@@ -249,9 +294,9 @@ class Prediction(Listable):
     _id_kind: ClassVar[str] = ids.PREDICTION
     _operations: ClassVar[Operations] = Operations(list=Client.list_predictions)
 
-    prediction_id: str = ""
-    document_id: str = ""
-    model_id: str = ""
+    prediction_id: str
+    document_id: str
+    model_id: str
     predictions: list[PredictionItem] = attrs.field(factory=list)
     inference_time: float | None = None
     """Seconds the model spent."""
@@ -276,11 +321,10 @@ class Prediction(Listable):
         """
         document_id = ids.require_id(ids.DOCUMENT, document)
         model_id = ids.require_id(ids.MODEL, model)
-        client = client_for(session)
-        data = client.create_prediction(
-            document_id, model_id, max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality
+        arguments = given(max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality)
+        return cls._build(
+            ClientCall("create_prediction", (document_id, model_id), arguments), client_for(session)
         )
-        return cls._from_wire(data, client)
 
     @property
     def document(self) -> Document:
@@ -310,12 +354,12 @@ class Prediction(Listable):
         return found[0]
 
     @overload
-    def get(self, label: str) -> PredictionItem | None: ...
+    def item_for(self, label: str) -> PredictionItem | None: ...
 
     @overload
-    def get(self, label: str, default: PredictionItem) -> PredictionItem: ...
+    def item_for(self, label: str, default: PredictionItem) -> PredictionItem: ...
 
-    def get(self, label: str, default: PredictionItem | None = None) -> PredictionItem | None:
+    def item_for(self, label: str, default: PredictionItem | None = None) -> PredictionItem | None:
         """The most confident item for ``label``, or ``default``."""
         found = self.items_for(label)
         return found[0] if found else default

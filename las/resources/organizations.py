@@ -9,14 +9,16 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Operations, Retrievable, Updatable
+from ._base import ClientCall, Operations, Retrievable, Updatable
+from ._session import SessionLike, client_for
 
 __all__ = ["Organization"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
 class Organization(Retrievable, Updatable):
-    """An organization: ``Organization.get(organization_id)``; ``update`` changes ``name`` and ``description``.
+    """An organization: ``Organization.me()`` (the caller's) or ``Organization.get(organization_id)``;
+    ``update`` changes ``name`` and ``description``.
 
     The ``number_of_*_allowed`` / ``*_created`` counters are its quotas and their use; the
     ``monthly_*`` ones restart every month. The API cannot list, create or delete organizations.
@@ -29,7 +31,7 @@ class Organization(Retrievable, Updatable):
         get=Client.get_organization, update=Client.update_organization
     )
 
-    organization_id: str = ""
+    organization_id: str
     name: str | None = None
     description: str | None = None
     monthly_usage_summary: dict[str, Any] = attrs.field(factory=dict)
@@ -63,3 +65,13 @@ class Organization(Retrievable, Updatable):
     number_of_workflows_created: int | None = None
     updated_by: str | None = None
     updated_time: datetime | None = None
+
+    @classmethod
+    def me(cls, *, session: SessionLike | None = None) -> Organization:
+        """The organization of the session's credentials (one request, ``GET /organizations/me``).
+
+        Example::
+
+            print(las.Organization.me().number_of_documents_created)
+        """
+        return cls._build(ClientCall("get_organization", ("me",)), client_for(session), full=True)

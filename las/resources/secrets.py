@@ -9,14 +9,14 @@ import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Deletable, Listable, Operations, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
 from ._session import SessionLike, client_for
 
 __all__ = ["Secret"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Secret(Audited, Listable, Updatable, Deletable):
+class Secret(Audited, NotRetrievable, Listable, Updatable, Deletable):
     """A secret. The API never returns a secret's ``data``, and the SDK never keeps or shows it.
 
     ``update`` changes ``name``, ``description`` and ``data``. The API has no way to get one
@@ -30,7 +30,7 @@ class Secret(Audited, Listable, Updatable, Deletable):
         list=Client.list_secrets, update=Client.update_secret, delete=Client.delete_secret
     )
 
-    secret_id: str = ""
+    secret_id: str
     name: str | None = None
     description: str | None = None
 
@@ -50,7 +50,5 @@ class Secret(Audited, Listable, Updatable, Deletable):
             name, description: free text.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        return cls._from_wire(
-            client.create_secret(dict(data), **given(name=name, description=description)), client
-        )
+        call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
+        return cls._build(call, client_for(session))

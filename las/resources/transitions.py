@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -13,6 +12,7 @@ from .. import ids
 from ..client import Client
 from ._base import (
     Audited,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -22,10 +22,12 @@ from ._base import (
     Updatable,
     given,
 )
-from ._converter import converter
+from ._call import execute
+from ._plan import to_wire
 from ._session import SessionLike, client_for
 from .assets import Asset
 from .logs import Log
+from .workflows import EXECUTION_FILTERS
 
 __all__ = ["Transition", "TransitionExecution", "TransitionExecutions"]
 
@@ -54,6 +56,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "transition_id"
     _id_kind: ClassVar[str] = ids.TRANSITION
     _updatable: ClassVar[frozenset[str]] = frozenset(_UPDATE_ARGUMENTS)
+    _filters: ClassVar[Mapping[str, str | None]] = {"transition_type": None}
     _operations: ClassVar[Operations] = Operations(
         get=Client.get_transition,
         list=Client.list_transitions,
@@ -61,7 +64,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         delete=Client.delete_transition,
     )
 
-    transition_id: str = ""
+    transition_id: str
     transition_type: str | None = None
     """``"docker"`` or ``"manual"``."""
     name: str | None = None
@@ -97,32 +100,24 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             timeout_in_seconds: 60 to 1800.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        data = client.create_transition(
-            transition_type,
-            in_schema=dict(input_json_schema) if input_json_schema is not None else None,
-            out_schema=dict(output_json_schema) if output_json_schema is not None else None,
-            parameters=converter.unstructure(parameters) if parameters is not None else None,
-            **given(name=name, description=description, timeout_in_seconds=timeout_in_seconds),
+        arguments = given(
+            in_schema=to_wire(input_json_schema),
+            out_schema=to_wire(output_json_schema),
+            parameters=to_wire(parameters),
+            name=name,
+            description=description,
+            timeout_in_seconds=timeout_in_seconds,
         )
-        return cls._from_wire(data, client)
+        return cls._build(ClientCall("create_transition", (transition_type,), arguments), client_for(session))
 
-    @classmethod
-    def _list_filters(cls, filters: Mapping[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(filters) - {"transition_type"})
-        if unknown:
-            raise TypeError(f"Transition lists take transition_type=, not {', '.join(unknown)}")
-        return given(**filters)
-
-    @classmethod
-    def _wire_changes(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result = {}
         for name, value in changes.items():
             if name == "assets" and value is not None:
                 value = {label: ids.require_id(ids.ASSET, asset) for label, asset in value.items()}
             elif name == "environment_secrets" and value is not None:
                 value = [ids.require_id(ids.SECRET, secret) for secret in value]
-            result[_UPDATE_ARGUMENTS[name]] = converter.unstructure(value)
+            result[_UPDATE_ARGUMENTS[name]] = to_wire(value)
         return result
 
     @property
@@ -139,12 +134,13 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
 
     @property
     def executions(self) -> TransitionExecutions:
-        """This transition's executions: ``all(status=..., sort_by=..., order=...)``, ``get(id)``, ``create()``."""
+        """This transition's executions: iterate, ``filter(status=..., execution=..., sort_by=..., order=...)``, ``get(id)``."""
         return TransitionExecutions(self)
 
     def execute(self) -> TransitionExecution:
         """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
-        return self.executions.create()
+        call = ClientCall("execute_transition", (self._checked_id(),))
+        return TransitionExecution._build(call, self._client)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -159,8 +155,8 @@ class TransitionExecution(Refreshable):
     _id_field: ClassVar[str] = "execution_id"
     _id_kind: ClassVar[str] = ids.TRANSITION_EXECUTION
 
-    execution_id: str = ""
-    transition_id: str = ""
+    execution_id: str
+    transition_id: str
     status: str | None = None
     input: dict[str, Any] = attrs.field(factory=dict)
     start_time: datetime | None = None
@@ -168,8 +164,11 @@ class TransitionExecution(Refreshable):
     log_id: str | None = None
     completed_by: str | None = None
 
-    def _api_fetch(self) -> Mapping[str, Any]:
-        return self._client.get_transition_execution(self.transition_id, self.id)
+    def _path(self) -> tuple[str, str]:
+        return ids.require_id(ids.TRANSITION, self.transition_id), self._checked_id()
+
+    def _get_call(self) -> ClientCall:
+        return ClientCall("get_transition_execution", self._path())
 
     @property
     def transition(self) -> Transition:
@@ -185,28 +184,22 @@ class TransitionExecution(Refreshable):
 
     def heartbeat(self) -> None:
         """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
-        self._client.send_heartbeat(self.transition_id, self.id)
+        execute(ClientCall("send_heartbeat", self._path()), self._client)
 
     def _end(
         self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
     ) -> TransitionExecution:
         error = {"message": message} if message is not None else None
-        data = self._client.update_transition_execution(
-            self.transition_id,
-            self.id,
-            status,
-            output=dict(output) if output is not None else None,
-            error=error,
-        )
-        self._absorb(data)
+        arguments = given(output=dict(output) if output is not None else None, error=error)
+        self._absorb(ClientCall("update_transition_execution", (*self._path(), status), arguments))
         return self
 
     def succeed(self, output: Mapping[str, Any]) -> TransitionExecution:
         """End the execution successfully with ``output`` (which must match the transition's output schema)."""
         return self._end("succeeded", output=output)
 
-    def fail(self, message: str) -> TransitionExecution:
-        """End the execution as failed, with a message saying why."""
+    def fail(self, message: str | None = None) -> TransitionExecution:
+        """End the execution as failed, optionally saying why."""
         return self._end("failed", message=message)
 
     def reject(self, message: str | None = None) -> TransitionExecution:
@@ -219,18 +212,19 @@ class TransitionExecution(Refreshable):
 
 
 class TransitionExecutions(Collection[TransitionExecution]):
-    """The executions of one transition: a lazy collection that can also get and start one.
+    """The executions of one transition: a lazy collection that can also get one.
 
-    Filters of ``all``: ``status`` (one or a list), ``execution_id`` (one or a list),
+    Filters: ``status`` (one or a list), ``execution`` (executions or ids, one or a list),
     ``sort_by`` (``"startTime"`` or ``"endTime"``), ``order`` (``"ascending"`` or ``"descending"``).
     """
 
     def __init__(self, transition: Transition) -> None:
-        client = transition._client
         super().__init__(
-            make=lambda data: TransitionExecution._from_wire(data, client),
-            list_method=functools.partial(client.list_transition_executions, transition.id),
-            normalize=_execution_filters,
+            TransitionExecution,
+            transition._client,
+            Client.list_transition_executions,
+            parents=(transition._checked_id(),),
+            allowed={**EXECUTION_FILTERS, "execution": ids.TRANSITION_EXECUTION},
         )
         self._transition = transition
 
@@ -242,29 +236,5 @@ class TransitionExecutions(Collection[TransitionExecution]):
             NotFoundError: no such execution.
         """
         execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
-        client = self._transition._client
-        data = client.get_transition_execution(self._transition.id, execution_id)
-        return TransitionExecution._from_wire(data, client, complete=True)
-
-    def create(self) -> TransitionExecution:
-        """Start an execution (one request, never repeated by the SDK)."""
-        client = self._transition._client
-        return TransitionExecution._from_wire(client.execute_transition(self._transition.id), client)
-
-    execute = create
-
-
-def _execution_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(filters) - {"status", "execution_id", "sort_by", "order"})
-    if unknown:
-        raise TypeError(
-            f"transition executions are filtered by status=, execution_id=, sort_by=, order=; not {', '.join(unknown)}"
-        )
-    result = given(**filters)
-    if "execution_id" in result:
-        value = result["execution_id"]
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            result["execution_id"] = [ids.require_id(ids.TRANSITION_EXECUTION, item) for item in value]
-        else:
-            result["execution_id"] = ids.require_id(ids.TRANSITION_EXECUTION, value)
-    return result
+        call = ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))
+        return TransitionExecution._build(call, self._transition._client, full=True)

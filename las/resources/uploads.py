@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from ..exceptions import ClientException
+from ._call import InvalidArgumentError
 from .documents import Document
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["UploadError", "UploadItem", "UploadResult"]
 
-_ITEM_KEYS = frozenset({"content", "ground_truth", "content_type", "consent_id", "retention_in_days"})
+_ITEM_KEYS = frozenset({"content", "ground_truth", "content_type", "consent", "retention_in_days"})
 
 
 class UploadError(ClientException):
@@ -99,14 +100,14 @@ def _arguments(item: Any) -> dict[str, Any]:
     if isinstance(item, Mapping):
         unknown = sorted(set(item) - _ITEM_KEYS)
         if "content" not in item or unknown:
-            raise ValueError(
-                "an upload dict needs 'content' and may have ground_truth, content_type, consent_id, "
+            raise InvalidArgumentError(
+                "an upload dict needs 'content' and may have ground_truth, content_type, consent, "
                 f"retention_in_days; got keys {sorted(item)}"
             )
         return dict(item)
     if isinstance(item, tuple):
         if not 1 <= len(item) <= 2:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"an upload tuple is (content,) or (content, ground_truth), got {len(item)} values"
             )
         return {"content": item[0], "ground_truth": item[1] if len(item) == 2 else None}
@@ -147,7 +148,7 @@ def upload_documents(
 ) -> UploadResult:
     """Create a document in ``dataset`` for each item; see :meth:`DatasetDocuments.upload`."""
     if max_workers < 1:
-        raise ValueError(f"max_workers must be 1 or more, got {max_workers}")
+        raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
     total = len(items) if isinstance(items, Sized) else None
     client = dataset._client
     dataset_id = dataset.id

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
-from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for
+
+if TYPE_CHECKING:
+    from .app_clients import AppClient
 
 __all__ = ["User"]
 
@@ -21,11 +24,12 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
     _id_field: ClassVar[str] = "user_id"
     _id_kind: ClassVar[str] = ids.USER
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
+    _clearable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
     _operations: ClassVar[Operations] = Operations(
         get=Client.get_user, list=Client.list_users, update=Client.update_user, delete=Client.delete_user
     )
 
-    user_id: str = ""
+    user_id: str
     email: str | None = None
     name: str | None = None
     avatar: str | None = None
@@ -35,7 +39,7 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
         cls,
         email: str,
         *,
-        app_client: Any = None,
+        app_client: AppClient | str | None = None,
         name: str | None = None,
         avatar: str | None = None,
         session: SessionLike | None = None,
@@ -53,7 +57,5 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
             InvalidIdError: ``app_client`` is not an app client (before any request).
         """
         app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
-        client = client_for(session)
-        optional = given(name=name, avatar=avatar)
-        data = client.create_user(email, app_client_id=app_client_id, **optional)  # type: ignore[arg-type]
-        return cls._from_wire(data, client)
+        arguments = {"app_client_id": app_client_id, **given(name=name, avatar=avatar)}
+        return cls._build(ClientCall("create_user", (email,), arguments), client_for(session))

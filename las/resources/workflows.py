@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -12,8 +11,10 @@ import attrs
 
 from .. import ids
 from ..client import Client
+from ..exceptions import ClientException
 from ._base import (
     Audited,
+    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -24,7 +25,7 @@ from ._base import (
     Updatable,
     given,
 )
-from ._converter import converter
+from ._plan import to_wire
 from ._session import SessionLike, client_for
 from .logs import Log
 
@@ -32,6 +33,7 @@ __all__ = [
     "FINAL_EXECUTION_STATUSES",
     "CompletedConfig",
     "ErrorConfig",
+    "WaitTimeoutError",
     "Workflow",
     "WorkflowExecution",
     "WorkflowExecutions",
@@ -45,6 +47,12 @@ FINAL_EXECUTION_STATUSES = frozenset({"succeeded", "failed", "rejected", "error"
 """Statuses after which a workflow execution does not change by itself."""
 FAILED_TRANSITION = "las:transition:commons-failed"
 """The built-in transition that ends an execution as failed."""
+EXECUTION_FILTERS = {"status": None, "sort_by": None, "order": None}
+"""The filters of a list of executions (workflow and transition executions alike)."""
+
+
+class WaitTimeoutError(ClientException, TimeoutError):
+    """:meth:`WorkflowExecution.wait` gave up: the execution is still not final (a TimeoutError too)."""
 
 
 @attrs.define(slots=False, frozen=True)
@@ -67,10 +75,6 @@ class CompletedConfig(Struct):
     """Ids of secrets whose data become environment variables."""
 
 
-def _config(value: Any) -> Any:
-    return None if value is None else converter.unstructure(value)
-
-
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
 class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
     """A state machine of transitions (AWS States Language) that documents run through.
@@ -91,7 +95,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
         delete=Client.delete_workflow,
     )
 
-    workflow_id: str = ""
+    workflow_id: str
     name: str | None = None
     description: str | None = None
     error_config: ErrorConfig | None = None
@@ -118,18 +122,18 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
-        client = client_for(session)
-        data = client.create_workflow(
-            dict(specification),
-            error_config=_config(error_config),
-            completed_config=_config(completed_config),
-            **given(name=name, description=description),
+        arguments = given(
+            error_config=to_wire(error_config),
+            completed_config=to_wire(completed_config),
+            name=name,
+            description=description,
         )
-        return cls._from_wire(data, client)
+        call = ClientCall("create_workflow", (dict(specification),), arguments)
+        return cls._build(call, client_for(session))
 
     @property
     def executions(self) -> WorkflowExecutions:
-        """This workflow's executions: ``all(status=..., sort_by=..., order=...)``, ``get(id)``, ``create(input)``."""
+        """This workflow's executions: iterate, ``filter(status=..., sort_by=..., order=...)``, ``get(id)``."""
         return WorkflowExecutions(self)
 
     def execute(self, input: Mapping[str, Any]) -> WorkflowExecution:
@@ -139,7 +143,8 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
 
             execution = workflow.execute({"documentId": document.id}).wait(timeout=60)
         """
-        return self.executions.create(input)
+        call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
+        return WorkflowExecution._build(call, self._client)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -153,8 +158,8 @@ class WorkflowExecution(Refreshable, Deletable):
     _id_field: ClassVar[str] = "execution_id"
     _id_kind: ClassVar[str] = ids.WORKFLOW_EXECUTION
 
-    execution_id: str = ""
-    workflow_id: str = ""
+    execution_id: str
+    workflow_id: str
     status: str | None = None
     input: dict[str, Any] = attrs.field(factory=dict)
     output: dict[str, Any] = attrs.field(factory=dict)
@@ -166,11 +171,14 @@ class WorkflowExecution(Refreshable, Deletable):
     completed_task_log_id: str | None = None
     completed_by: list[str] = attrs.field(factory=list)
 
-    def _api_fetch(self) -> Mapping[str, Any]:
-        return self._client.get_workflow_execution(self.workflow_id, self.id)
+    def _path(self) -> tuple[str, str]:
+        return ids.require_id(ids.WORKFLOW, self.workflow_id), self._checked_id()
 
-    def _api_delete(self) -> Mapping[str, Any]:
-        return self._client.delete_workflow_execution(self.workflow_id, self.id)
+    def _get_call(self) -> ClientCall:
+        return ClientCall("get_workflow_execution", self._path())
+
+    def _delete_call(self) -> ClientCall:
+        return ClientCall("delete_workflow_execution", self._path())
 
     @property
     def workflow(self) -> Workflow:
@@ -213,7 +221,8 @@ class WorkflowExecution(Refreshable, Deletable):
             max_poll_interval: the longest wait between two polls.
 
         Raises:
-            TimeoutError: still not final after ``timeout`` seconds (the object holds the last status).
+            WaitTimeoutError: still not final after ``timeout`` seconds (a ``TimeoutError``; the
+                object holds the last status).
         """
         deadline = _monotonic() + timeout
         interval = poll_interval
@@ -223,7 +232,7 @@ class WorkflowExecution(Refreshable, Deletable):
                 return self
             remaining = deadline - _monotonic()
             if remaining <= 0:
-                raise TimeoutError(
+                raise WaitTimeoutError(
                     f"workflow execution {self.id} is still {self.status!r} after {timeout:g} seconds; "
                     "call wait() again to keep waiting, or pass a larger timeout"
                 )
@@ -237,7 +246,7 @@ class WorkflowExecution(Refreshable, Deletable):
             InvalidIdError: ``transition`` is not a transition (before any request).
         """
         transition_id = ids.require_id(ids.TRANSITION, transition)
-        self._absorb(self._client.update_workflow_execution(self.workflow_id, self.id, transition_id))
+        self._absorb(ClientCall("update_workflow_execution", (*self._path(), transition_id)))
         return self
 
     def fail(self) -> WorkflowExecution:
@@ -246,18 +255,19 @@ class WorkflowExecution(Refreshable, Deletable):
 
 
 class WorkflowExecutions(Collection[WorkflowExecution]):
-    """The executions of one workflow: a lazy collection that can also get and start one.
+    """The executions of one workflow: a lazy collection that can also get one.
 
-    Filters of ``all``: ``status`` (one or a list), ``sort_by`` (``"startTime"`` or
-    ``"endTime"``), ``order`` (``"ascending"`` or ``"descending"``).
+    Filters: ``status`` (one or a list), ``sort_by`` (``"startTime"`` or ``"endTime"``),
+    ``order`` (``"ascending"`` or ``"descending"``).
     """
 
     def __init__(self, workflow: Workflow) -> None:
-        client = workflow._client
         super().__init__(
-            make=lambda data: WorkflowExecution._from_wire(data, client),
-            list_method=functools.partial(client.list_workflow_executions, workflow.id),
-            normalize=_execution_filters,
+            WorkflowExecution,
+            workflow._client,
+            Client.list_workflow_executions,
+            parents=(workflow._checked_id(),),
+            allowed=EXECUTION_FILTERS,
         )
         self._workflow = workflow
 
@@ -269,22 +279,5 @@ class WorkflowExecutions(Collection[WorkflowExecution]):
             NotFoundError: no such execution.
         """
         execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
-        client = self._workflow._client
-        data = client.get_workflow_execution(self._workflow.id, execution_id)
-        return WorkflowExecution._from_wire(data, client, complete=True)
-
-    def create(self, input: Mapping[str, Any]) -> WorkflowExecution:
-        """Start an execution with ``input`` (one request, never repeated by the SDK)."""
-        client = self._workflow._client
-        return WorkflowExecution._from_wire(client.execute_workflow(self._workflow.id, dict(input)), client)
-
-    execute = create
-
-
-def _execution_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(filters) - {"status", "sort_by", "order"})
-    if unknown:
-        raise TypeError(
-            f"workflow executions are filtered by status=, sort_by=, order=; not {', '.join(unknown)}"
-        )
-    return given(**filters)
+        call = ClientCall("get_workflow_execution", (self._workflow._checked_id(), execution_id))
+        return WorkflowExecution._build(call, self._workflow._client, full=True)

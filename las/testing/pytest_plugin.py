@@ -3,7 +3,8 @@
 * ``las_emulator``: the running :class:`~las.testing.Emulator`, reset before each test (one
   server per test session, so a test costs no start-up).
 * ``las_session``: a ``las.Session`` with credentials for the emulator and a token cache in
-  the test's ``tmp_path``.
+  the test's ``tmp_path``; it is the default session during the test (``las.Document.get(id)``
+  without ``session=`` uses it), and the default from before is restored after it.
 * ``las_client``: a ``las.Client`` using ``las_session``.
 
 Example::
@@ -51,7 +52,8 @@ def las_session(las_emulator: Emulator, tmp_path: Path) -> Iterator[Any]:
         cache_path=tmp_path / "token-cache.json",
     )
     session = las.Session(credentials)
-    yield session
+    with las.using_session(session):
+        yield session
     close = getattr(session, "close", None)
     if callable(close):
         close()

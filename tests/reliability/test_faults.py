@@ -148,7 +148,7 @@ def test_token_expiry_mid_iteration_refreshes_once_and_sees_every_item(
     collection = las.Document.all(page_size=100, session=patient_client)
     seen: list[str] = []
     grants_before_expiry = None
-    for page_number, page in enumerate(collection.iter_pages()):
+    for page_number, page in enumerate(collection.pages()):
         seen.extend(document.id for document in page)
         if page_number == 4:
             grants_before_expiry = las_emulator.token_requests

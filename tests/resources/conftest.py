@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import las
 import las.resources
-from las.resources import _session
 from las.testing import Emulator
 
 
@@ -49,12 +47,9 @@ def api(las_emulator: Emulator, session: las.Session) -> Requests:
 
 
 @pytest.fixture(autouse=True)
-def default_session(las_session: las.Session) -> Iterator[las.Session]:
-    """Make the emulator Session the default one during each test, then restore what was there."""
-    saved = _session._default
-    las.resources.set_default_session(las_session)
-    yield las_session
-    _session._default = saved
+def default_session(las_session: las.Session) -> las.Session:
+    """The emulator Session, the default one during each test (the plugin restores the one before)."""
+    return las_session
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ def test_data_bundle_create_list_update_delete(model: Model, dataset: Dataset) -
     bundle.update(name="bundle v2")
     assert bundle.name == "bundle v2"
     bundle.delete()
-    assert list(model.data_bundles.all()) == []
+    assert list(model.data_bundles) == []
 
 
 def test_prediction_create_and_list(document: Document, model: Model, session: las.Session) -> None:
@@ -116,7 +116,7 @@ def test_prediction_create_and_list(document: Document, model: Model, session: l
     assert set(prediction.labels) == {"total_amount", "due_date"}
     assert prediction["total_amount"].label == "total_amount"
     assert 0 <= prediction["total_amount"].confidence <= 1
-    assert prediction.get("no_such_label") is None
+    assert prediction.item_for("no_such_label") is None
     assert "due_date" in prediction
     assert set(prediction.as_dict()) == {"total_amount", "due_date"}
     with pytest.raises(KeyError, match="no prediction for label 'nope'"):
@@ -218,13 +218,30 @@ def test_organization_get_and_update(session: las.Session, las_emulator: object)
     assert Organization.get(organization_id, session=session).name == "Acme"
 
 
+def test_organization_me_is_the_callers_own(
+    session: las.Session, las_emulator: object, api: Requests
+) -> None:
+    organization = Organization.me(session=session)
+    assert organization.id == las_emulator.organization_id  # type: ignore[attr-defined]
+    assert organization.loaded and api.calls == [("GET", "/organizations/me")]
+    organization.update(description="ours")  # by its id from then on
+    assert api.calls[-1] == ("PATCH", f"/organizations/{organization.id}")
+
+
 def test_operations_the_api_lacks_are_not_there() -> None:
-    # prediction.get(label) reads an item; there is no Prediction.get(id) since the API has no GET.
     assert not issubclass(Prediction, Retrievable) and not hasattr(Prediction, "delete")
-    assert not hasattr(Secret, "get")
-    assert not hasattr(AppClient, "get")
     assert not hasattr(Organization, "delete") and not hasattr(Organization, "all")
     assert not hasattr(las.resources.DataBundle, "get")
+
+
+@pytest.mark.parametrize("cls", [Secret, AppClient, Prediction])
+def test_get_by_id_where_the_api_has_none_says_how_to_find_one(cls: type, api: Requests) -> None:
+    with pytest.raises(
+        las.NotSupportedError,
+        match=rf"no way to get one {cls.__name__} by id; find it in {cls.__name__}\.all\(\)",
+    ):
+        cls.get("las:secret:" + "0" * 32)
+    assert len(api) == 0
 
 
 def test_equality_and_hash_are_by_class_and_id(document: Document, session: las.Session) -> None:

@@ -12,19 +12,10 @@ from typing import Any
 import pytest
 
 import las
-import las.resources
 from las.testing import Emulator
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLES = sorted((DOCS / "examples").glob("*.py"))
-
-# Runs a script as __main__; if the lead has not yet re-exported las.resources from las, it does so first.
-RUNNER = (
-    "import runpy, sys, las, las.resources as resources\n"
-    "for name in resources.__all__:\n"
-    "    if not hasattr(las, name): setattr(las, name, getattr(resources, name))\n"
-    "runpy.run_path(sys.argv[1], run_name='__main__')\n"
-)
 
 
 def test_there_are_examples() -> None:
@@ -42,7 +33,7 @@ def test_example_runs_against_the_emulator(script: Path, las_emulator: Emulator,
         "LAS_API_ENDPOINT": las_emulator.api_endpoint,
     }
     done = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(script)],
+        [sys.executable, str(script)],
         env=environment,
         capture_output=True,
         text=True,
@@ -62,12 +53,7 @@ def test_the_guide_shows_each_example_as_it_is() -> None:
         assert by_file[header] == script.read_text(), f"docs/guide.md shows an outdated {script.name}"
 
 
-def test_the_guides_pytest_example_passes(
-    las_session: las.Session, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in las.resources.__all__:  # until las re-exports las.resources
-        if not hasattr(las, name):
-            monkeypatch.setattr(las, name, getattr(las.resources, name), raising=False)
+def test_the_guides_pytest_example_passes(las_session: las.Session, las_emulator: Emulator) -> None:
     guide = (DOCS / "guide.md").read_text()
     [snippet] = [
         block

@@ -58,8 +58,8 @@ def test_first_costs_one_small_request(
     assert [request.query.get("maxResults") for request in api.all] == [["1"]]
 
 
-def test_iter_pages_yields_pages(many_documents: list[str], session: las.Session) -> None:
-    pages = list(Document.all(page_size=400, session=session).iter_pages())
+def test_pages_yields_pages(many_documents: list[str], session: las.Session) -> None:
+    pages = list(Document.all(page_size=400, session=session).pages())
     assert [len(page) for page in pages] == [400, 400, 400]
     assert pages[-1].next_token is None and pages[0].has_next
 
@@ -67,11 +67,11 @@ def test_iter_pages_yields_pages(many_documents: list[str], session: las.Session
 def test_list_returns_one_page_and_its_token(
     many_documents: list[str], session: las.Session, api: Requests
 ) -> None:
-    page = Document.list(max_results=10, session=session)
+    page = Document.list(page_size=10, session=session)
     assert len(page.items) == 10 and page.next_token is not None
-    second = Document.list(max_results=10, next_token=page.next_token, session=session)
+    second = Document.list(page_size=10, next_token=page.next_token, session=session)
     assert not set(second.items) & set(page.items)
-    following = page.next_page()
+    following = page.next()
     assert following is not None and following.items == second.items
     assert len(api) == 3
 
@@ -79,13 +79,13 @@ def test_list_returns_one_page_and_its_token(
 def test_filters_narrow_the_list(session: las.Session, dataset: Dataset, las_emulator: Emulator) -> None:
     las_emulator.seed_documents(5, dataset_id=dataset.id)
     las_emulator.seed_documents(3)
-    assert len(list(Document.all(dataset_id=dataset, session=session))) == 5
+    assert len(list(Document.all(dataset=dataset, session=session))) == 5
     assert len(list(dataset.documents)) == 5
     assert len(list(Document.all(session=session))) == 8
 
 
 def test_an_unknown_filter_is_refused_before_any_request(session: las.Session, api: Requests) -> None:
-    with pytest.raises(TypeError, match="dataset_id= and consent_id="):
+    with pytest.raises(TypeError, match="takes dataset=, consent=; not status"):
         Document.all(status="x", session=session)
     with pytest.raises(TypeError):
         Dataset.list(name="x", session=session)

@@ -55,7 +55,7 @@ def test_a_changed_dataset_id_loads_the_new_dataset(
 ) -> None:
     first = document.dataset
     other = Dataset.create(name="other", session=session)
-    document.update(dataset_id=other)
+    document.update(dataset=other)
     assert document.dataset == other and document.dataset != first
 
 

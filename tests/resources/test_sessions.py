@@ -16,7 +16,7 @@ import las.resources
 from las.resources import Dataset, Document, Model, _session
 from las.testing import Emulator
 
-from .conftest import PDF
+from .conftest import PDF, Requests
 
 
 @pytest.fixture
@@ -143,3 +143,40 @@ def test_a_session_no_longer_used_is_released() -> None:
     del session
     gc.collect()
     assert released() is None  # the per-session Client cache does not keep it (and its sockets) alive
+
+
+def test_using_session_restores_the_one_before_even_when_the_block_raises(
+    session: las.Session, second_session: las.Session
+) -> None:
+    with pytest.raises(RuntimeError), las.using_session(second_session):
+        assert Dataset.create(name="inside").session is second_session
+        raise RuntimeError("boom")
+    assert las.get_default_session() is session
+    with las.using_session(second_session), las.using_session(session):
+        assert las.get_default_session() is session
+    assert las.get_default_session() is session
+
+
+def test_using_session_restores_none_yet(second_session: las.Session) -> None:
+    las.set_default_session(None)
+    with las.using_session(second_session):
+        assert las.get_default_session() is second_session
+    assert _session._default is None  # the next use builds one from the environment, as before
+
+
+def test_the_plugin_makes_las_session_the_default(las_session: las.Session) -> None:
+    assert las.get_default_session() is las_session
+
+
+def test_an_object_of_an_async_client_names_the_awaitable_instead_of_loading(
+    session: las.Session, api: Requests
+) -> None:
+    class AsyncStandIn(las.Client):  # what an async client says of itself
+        is_async = True
+
+    reference = Document.ref("las:document:" + "0" * 32, session=AsyncStandIn(session=session))
+    with pytest.raises(
+        las.NotLoadedError, match=r"Document\.content is not loaded: await obj\.load_async\(\)"
+    ):
+        reference.content  # noqa: B018 - reading is what raises
+    assert len(api) == 0

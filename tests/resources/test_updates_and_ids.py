@@ -60,7 +60,7 @@ def test_document_update_accepts_ground_truth_as_a_dict_and_a_dataset_object(
 ) -> None:
     other = Dataset.create(session=session)
     api.clear()
-    document.update(ground_truth={"total_amount": "5"}, dataset_id=other)
+    document.update(ground_truth={"total_amount": "5"}, dataset=other)
     assert patch_bodies(api) == [
         {"groundTruth": [{"label": "total_amount", "value": "5"}], "datasetId": other.id}
     ]
@@ -75,10 +75,10 @@ def test_document_update_accepts_ground_truth_as_a_dict_and_a_dataset_object(
         lambda doc, model, session: Document.get(model.id, session=session),
         lambda doc, model, session: Document.get(model, session=session),
         lambda doc, model, session: Document.create(PDF, dataset=model, session=session),
-        lambda doc, model, session: Document.create(PDF, consent_id="consent-1", session=session),
-        lambda doc, model, session: doc.update(dataset_id=model),
+        lambda doc, model, session: Document.create(PDF, consent="consent-1", session=session),
+        lambda doc, model, session: doc.update(dataset=model),
         lambda doc, model, session: model.data_bundles.create([doc]),
-        lambda doc, model, session: Document.all(dataset_id=model, session=session),
+        lambda doc, model, session: Document.all(dataset=model, session=session),
         lambda doc, model, session: Model.get("las:model:not-hex", session=session),
         lambda doc, model, session: Dataset.ref(doc.id, session=session),
     ],

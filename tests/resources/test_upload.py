@@ -63,7 +63,7 @@ def test_failures_in_the_middle_are_reported_and_not_resent(
     assert sum(isinstance(item.error, ServerError) for item in result.failed) == 3
     posts = [request for request in api.all if request.method == "POST" and request.path == "/documents"]
     assert len(posts) == 20  # one request per item: the failed ones were not sent again
-    stored = list(Document.all(dataset_id=dataset, session=session))
+    stored = list(Document.all(dataset=dataset, session=session))
     assert len(stored) == 16 == len({document.id for document in stored})
     assert {document.id for document in stored} == {document.id for document in result.documents}
     with pytest.raises(UploadError, match="4 of 20 uploads failed"):

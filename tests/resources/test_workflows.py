@@ -54,7 +54,7 @@ def test_execute_and_wait_returns_the_final_execution(session: las.Session, dock
 
 def test_wait_times_out_with_a_clear_message(session: las.Session, manual: Transition) -> None:
     execution = workflow_of(session, manual).execute({})
-    with pytest.raises(TimeoutError, match=r"still 'running' after 0\.05 seconds"):
+    with pytest.raises(las.WaitTimeoutError, match=r"still 'running' after 0\.05 seconds"):
         execution.wait(timeout=0.05, poll_interval=0.01)
 
 
@@ -77,7 +77,7 @@ def test_a_manual_step_is_ended_through_its_transition_execution(
 ) -> None:
     workflow = workflow_of(session, manual)
     execution = workflow.execute({"document": "x"})
-    [task] = list(manual.executions.all(status="running"))
+    [task] = list(manual.executions.filter(status="running"))
     assert isinstance(task, TransitionExecution)
     assert task.input == {"document": "x"}
     task.heartbeat()
@@ -95,7 +95,7 @@ def test_transition_execution_final_statuses(
     session: las.Session, manual: Transition, verb: str, status: str, workflow_status: str
 ) -> None:
     execution = workflow_of(session, manual).execute({})
-    task = manual.executions.all().first()
+    task = manual.executions.first()
     assert task is not None
     getattr(task, verb)("not readable")
     assert task.status == status
@@ -106,7 +106,7 @@ def test_a_standalone_manual_execution(manual: Transition, api: Requests) -> Non
     task = manual.execute()
     assert task.status == "running" and task.transition_id == manual.id
     assert manual.executions.get(task.id) == task
-    assert manual.executions.all(execution_id=[task.id]).first() == task
+    assert manual.executions.filter(execution=[task]).first() == task
     api.clear()
     task.succeed({"ok": True})
     assert [r.json for r in api.all] == [{"status": "succeeded", "output": {"ok": True}}]
@@ -120,12 +120,12 @@ def test_executions_are_listed_with_filters(
     waiting = waiting_workflow.execute({})
     workflow = finished.workflow
     assert workflow is not None
-    assert [e.id for e in workflow.executions.all(status="succeeded")] == [finished.id]
-    assert list(waiting_workflow.executions.all(status=["succeeded"])) == []
-    assert waiting_workflow.executions.all(sort_by="startTime", order="descending").first() == waiting
+    assert [e.id for e in workflow.executions.filter(status="succeeded")] == [finished.id]
+    assert list(waiting_workflow.executions.filter(status=["succeeded"])) == []
+    assert waiting_workflow.executions.filter(sort_by="startTime", order="descending").first() == waiting
     assert waiting_workflow.executions.get(waiting.id).status == "running"
     with pytest.raises(TypeError, match="status=, sort_by=, order="):
-        waiting_workflow.executions.all(state="running")
+        waiting_workflow.executions.filter(state="running")
 
 
 def test_an_execution_can_be_ended_or_moved(session: las.Session, manual: Transition) -> None:
@@ -155,4 +155,4 @@ def test_the_log_of_a_finished_execution_has_events(session: las.Session, docker
     log = execution.log
     assert log is not None and log.events
     assert log.workflow_execution_id == execution.id
-    assert las.resources.Log.all(workflow_execution_id=execution, session=session).first() is not None
+    assert las.resources.Log.all(workflow_execution=execution, session=session).first() is not None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+import las
 from las.testing import Emulator
 from las.testing.cli import serve
 
@@ -103,11 +104,8 @@ def test_the_fixture_gives_fresh_state_again(las_emulator: Emulator) -> None:
     assert Api(las_emulator).get("/documents")["documents"] == []
 
 
-def test_the_client_fixture_talks_to_the_emulator(las_client: object, las_emulator: Emulator) -> None:
-    create_dataset = getattr(las_client, "create_dataset", None)
-    if create_dataset is None:
-        pytest.skip("las.Client.create_dataset is not written yet")
-    dataset = create_dataset(name="from the fixture")
+def test_the_client_fixture_talks_to_the_emulator(las_client: las.Client, las_emulator: Emulator) -> None:
+    dataset = las_client.create_dataset(name="from the fixture")
     assert dataset["datasetId"].startswith("las:dataset:")
     assert [r.path for r in las_emulator.requests] == ["/token", "/datasets"]
 

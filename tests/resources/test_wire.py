@@ -1,10 +1,13 @@
-"""The one converter: camelCase <-> snake_case, timestamps, bytes, unknown fields, nulls."""
+"""The one builder (a plan per class): camelCase <-> snake_case, timestamps, bytes, unknown fields, nulls."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
 import pytest
+from hypothesis import given as for_all
+from hypothesis import strategies as st
 
 from las.resources import (
     CompletedConfig,
@@ -13,6 +16,7 @@ from las.resources import (
     Document,
     ErrorConfig,
     FieldConfigEntry,
+    GroundTruthItem,
     Model,
     Organization,
     Prediction,
@@ -21,8 +25,15 @@ from las.resources import (
     Transition,
     Workflow,
 )
-from las.resources._converter import converter, parse_timestamp
+from las.resources._plan import WireError, parse_timestamp, to_wire
 
+
+def build(body: Any, cls: type[T]) -> T:
+    """Build an object from a full body, as Cls.get does (no client: the default session)."""
+    return cls._from_wire(body, None, full=True)  # type: ignore[attr-defined, no-any-return]
+
+
+T = TypeVar("T")
 HEX = "ab" * 16
 MODEL = {
     "modelId": f"las:model:{HEX}",
@@ -42,7 +53,7 @@ MODEL = {
 
 
 def test_wire_names_become_snake_case_attributes_with_nested_types() -> None:
-    model = converter.structure(MODEL, Model)
+    model = build(MODEL, Model)
     assert model.id == f"las:model:{HEX}"
     assert model.field_config == {"total_amount": FieldConfigEntry("amount", 20)}
     assert model.preprocess_config == PreprocessConfig(max_pages=2, auto_rotate=True, image_quality="HIGH")
@@ -50,15 +61,13 @@ def test_wire_names_become_snake_case_attributes_with_nested_types() -> None:
 
 
 def test_dictionary_keys_are_data_and_are_not_renamed() -> None:
-    model = converter.structure(
-        {**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model
-    )
+    model = build({**MODEL, "fieldConfig": {"totalAmount": {"type": "all", "maxLength": 5}}}, Model)
     assert list(model.field_config) == ["totalAmount"]
-    assert converter.unstructure(model)["fieldConfig"] == {"totalAmount": {"type": "all", "maxLength": 5}}
+    assert model.to_dict()["fieldConfig"] == {"totalAmount": {"type": "all", "maxLength": 5}}
 
 
 def test_timestamps_are_timezone_aware_datetimes() -> None:
-    model = converter.structure(MODEL, Model)
+    model = build(MODEL, Model)
     assert model.created_time == datetime(2024, 3, 1, 12, 30, 0, 250000, tzinfo=timezone.utc)
     assert model.updated_time is None
 
@@ -77,9 +86,8 @@ def test_every_timestamp_form_of_the_contract_parses(text: str, expected: dateti
 
 
 def test_a_round_trip_gives_back_the_wire_body() -> None:
-    model = converter.structure(MODEL, Model)
-    again = converter.unstructure(model)
-    assert again == {**MODEL, "createdTime": "2024-03-01T12:30:00.250000Z"}
+    model = build(MODEL, Model)
+    assert model.to_dict() == MODEL
 
 
 def test_unknown_fields_are_kept_and_written_back() -> None:
@@ -88,16 +96,16 @@ def test_unknown_fields_are_kept_and_written_back() -> None:
         "trainingProgress": {"epoch": 3},
         "fieldConfig": {"total_amount": {"type": "amount", "maxLength": 20, "confidenceThreshold": 0.5}},
     }
-    model = converter.structure(body, Model)
+    model = build(body, Model)
     assert model.extra == {"trainingProgress": {"epoch": 3}}
     assert model.field_config["total_amount"].extra == {"confidenceThreshold": 0.5}
-    again = converter.unstructure(model)
+    again = model.to_dict()
     assert again["trainingProgress"] == {"epoch": 3}
     assert again["fieldConfig"]["total_amount"]["confidenceThreshold"] == 0.5
 
 
 def test_a_null_where_a_list_is_promised_becomes_an_empty_list() -> None:
-    document = converter.structure({"documentId": f"las:document:{HEX}", "groundTruth": None}, Document)
+    document = build({"documentId": f"las:document:{HEX}", "groundTruth": None}, Document)
     assert document.ground_truth == []
 
 
@@ -110,14 +118,14 @@ def test_ground_truth_values_may_be_strings_booleans_or_null() -> None:
             {"label": "due", "value": None},
         ],
     }
-    document = converter.structure(body, Document)
+    document = build(body, Document)
     assert document.ground_truth_dict() == {"paid": True, "total": "10", "due": None}
 
 
 def test_document_content_is_bytes_from_base64() -> None:
-    document = converter.structure({"documentId": f"las:document:{HEX}", "content": "JVBERi0xLjQ="}, Document)
+    document = build({"documentId": f"las:document:{HEX}", "content": "JVBERi0xLjQ="}, Document)
     assert document.content == b"%PDF-1.4"
-    assert converter.unstructure(document)["content"] == "JVBERi0xLjQ="
+    assert document.to_dict()["content"] == "JVBERi0xLjQ="
 
 
 def test_prediction_items_are_typed() -> None:
@@ -129,7 +137,7 @@ def test_prediction_items_are_typed() -> None:
         "timestamp": 1700000000,
         "predictions": [{"label": "total", "value": "10", "confidence": 0.8}],
     }
-    prediction = converter.structure(body, Prediction)
+    prediction = build(body, Prediction)
     assert prediction.predictions == [PredictionItem("total", "10", 0.8)]
 
 
@@ -139,22 +147,22 @@ def test_workflow_configs_are_typed() -> None:
         "errorConfig": {"email": "a@b.no", "manualRetry": True},
         "completedConfig": {"imageUrl": "img", "environment": {"A": "1"}},
     }
-    workflow = converter.structure(body, Workflow)
+    workflow = build(body, Workflow)
     assert workflow.error_config == ErrorConfig(email="a@b.no", manual_retry=True)
     assert workflow.completed_config == CompletedConfig(image_url="img", environment={"A": "1"})
 
 
 def test_a_user_made_config_sends_only_what_was_set() -> None:
-    assert converter.unstructure(ErrorConfig(email="a@b.no")) == {"email": "a@b.no"}
+    assert to_wire(ErrorConfig(email="a@b.no")) == {"email": "a@b.no"}
 
 
 def test_transition_asset_ids_come_from_the_assets_field() -> None:
-    transition = converter.structure(
+    transition = build(
         {"transitionId": f"las:transition:{HEX}", "assets": {"jsRemoteComponent": f"las:asset:{HEX}"}},
         Transition,
     )
     assert transition.asset_ids == {"jsRemoteComponent": f"las:asset:{HEX}"}
-    assert converter.unstructure(transition)["assets"] == {"jsRemoteComponent": f"las:asset:{HEX}"}
+    assert transition.to_dict()["assets"] == {"jsRemoteComponent": f"las:asset:{HEX}"}
 
 
 def test_data_bundle_datasets_are_dataset_objects() -> None:
@@ -163,14 +171,63 @@ def test_data_bundle_datasets_are_dataset_objects() -> None:
         "modelId": f"las:model:{HEX}",
         "datasets": [{"datasetId": f"las:dataset:{HEX}", "numberOfDocuments": 3}],
     }
-    bundle = converter.structure(body, DataBundle)
+    bundle = build(body, DataBundle)
     assert bundle.datasets == [Dataset.ref(f"las:dataset:{HEX}")]
     assert bundle.datasets[0].number_of_documents == 3
 
 
 def test_organization_counters_are_attributes() -> None:
-    organization = converter.structure(
+    organization = build(
         {"organizationId": f"las:organization:{HEX}", "numberOfModelsAllowed": 5, "monthlyUsageSummary": {}},
         Organization,
     )
     assert organization.number_of_models_allowed == 5
+
+
+# -- the generated builder against the plan it comes from, on arbitrary bodies -------------------
+
+TEXT = st.text(max_size=8)
+DOCUMENT_VALUES = {
+    "contentType": TEXT,
+    "consentId": TEXT,
+    "datasetId": TEXT,
+    "batchId": TEXT,
+    "createdBy": TEXT,
+    "retentionInDays": st.integers(),
+    "createdTime": st.datetimes(timezones=st.just(timezone.utc)).map(lambda moment: moment.isoformat()),
+    "groundTruth": st.lists(
+        st.fixed_dictionaries({"label": TEXT, "value": st.one_of(TEXT, st.booleans(), st.none())}), max_size=3
+    ),
+}
+
+
+@for_all(
+    st.dictionaries(st.sampled_from(sorted(DOCUMENT_VALUES)), st.none(), max_size=8).flatmap(
+        lambda chosen: st.fixed_dictionaries({key: DOCUMENT_VALUES[key] for key in chosen})
+    )
+)
+def test_the_builder_keeps_every_valid_value_and_defaults_the_rest(body: dict[str, Any]) -> None:
+    document = build({"documentId": f"las:document:{HEX}", **body}, Document)
+    assert document.to_dict() == {"documentId": f"las:document:{HEX}", **body}
+    assert document.content_type == body.get("contentType")
+    assert document.retention_in_days == body.get("retentionInDays")
+    assert document.ground_truth == [GroundTruthItem(**item) for item in body.get("groundTruth", [])]
+    created = body.get("createdTime")
+    assert document.created_time == (datetime.fromisoformat(created) if created else None)
+
+
+@for_all(
+    st.sampled_from(sorted(DOCUMENT_VALUES)),
+    st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.lists(st.integers(), max_size=2)),
+)
+def test_the_builder_refuses_a_value_of_another_type_naming_its_field(field: str, value: Any) -> None:
+    if field == "retentionInDays" and type(value) is int:
+        return  # the right type
+    if field == "groundTruth" and value == []:
+        return  # an empty list is valid
+    try:
+        build({"documentId": f"las:document:{HEX}", field: value}, Document)
+    except WireError as error:
+        assert field in str(error)
+    else:
+        raise AssertionError(f"{field}={value!r} was accepted")

@@ -1,0 +1,66 @@
+"""A Client call as data, and the one place a resource executes one.
+
+A verb builds a :class:`ClientCall` (which :class:`las.Client` method, which arguments) without
+sending anything; :func:`execute` runs it through ``client.with_raw_response`` and returns the
+JSON and its :class:`las.ResponseInfo` (kept as ``obj.last_response``). An asynchronous twin
+runs the same ClientCall on an async client (``await call.run(client.with_raw_response)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .._response import ResponseInfo
+from ..client import Client
+from ..exceptions import ClientException, InvalidResponseError
+
+__all__ = ["ClientCall", "InvalidArgumentError", "NotSupportedError", "execute", "given", "invalid"]
+
+
+class NotSupportedError(ClientException, NotImplementedError):
+    """The API has no such operation for this class (e.g. getting one Secret by id)."""
+
+
+class InvalidArgumentError(ClientException, TypeError, ValueError):
+    """What the resource layer refuses before any request: an unknown filter or field, a null
+    the API cannot take, a shape the contract refuses, ``bool()`` or ``len()`` of a lazy
+    collection. Also a TypeError and a ValueError, as Python's own checks raise, so
+    ``except ValueError`` keeps working."""
+
+
+def given(**arguments: Any) -> dict[str, Any]:
+    """The keyword arguments whose value is not None (the one "drop the Nones" helper)."""
+    return {name: value for name, value in arguments.items() if value is not None}
+
+
+@attrs.frozen
+class ClientCall:
+    """A :class:`las.Client` method and its arguments. Nothing is sent until :meth:`run`, which
+    returns what the client's method returns (a dict, a RawResponse, or an awaitable of one)."""
+
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def run(self, client: Any) -> Any:
+        return getattr(client, self.method)(*self.args, **self.kwargs)
+
+
+def execute(call: ClientCall, client: Client) -> tuple[Any, ResponseInfo]:
+    """Send ``call`` through ``client``: (the decoded JSON, the ResponseInfo of its answer)."""
+    answer = call.run(client.with_raw_response)
+    return answer.data, answer.info
+
+
+def invalid(call: ClientCall | None, problem: str, info: ResponseInfo | None) -> InvalidResponseError:
+    """The error for an answer that is not the contract's: the call, the request and the problem."""
+    where = f"Client.{call.method}" if call is not None else "the API"
+    return InvalidResponseError(
+        f"{where} answered with a body that is not the contract's: {problem}",
+        status_code=info.status if info is not None else 200,
+        method=info.method if info is not None else "GET",
+        path=info.path if info is not None else "",
+    )

@@ -1,0 +1,242 @@
+"""Lists: one :class:`Page` at a time, or a lazy :class:`Collection` over every page.
+
+Every list of the resource layer goes through :func:`las._pagination.iter_pages` (the one
+paginator: it checks each page and stops on a repeated ``nextToken``) and
+:meth:`Collection._page` (items built by their class's builder).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar, cast
+
+from .. import ids
+from .._pagination import iter_pages
+from .._response import RawResponse
+from ..client import Client
+from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid
+from ._plan import WireError
+
+__all__ = ["Collection", "Page", "list_filters"]
+
+T = TypeVar("T")
+C = TypeVar("C", bound="Collection[Any]")
+
+
+def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, str | None]) -> dict[str, Any]:
+    """Check list filters and turn them into Client arguments (one function for every list).
+
+    ``allowed`` maps a filter name to an id kind (the filter takes objects or ids, one or a list,
+    and is sent as ``<name>_id``) or to None (sent as given). None values are dropped.
+
+    Raises:
+        TypeError: a filter ``owner`` does not take.
+        InvalidIdError: an id of the wrong kind.
+    """
+    unknown = sorted(set(filters) - set(allowed))
+    if unknown:
+        takes = ", ".join(f"{name}=" for name in allowed) or "no filters"
+        raise InvalidArgumentError(f"{owner} takes {takes}; not {', '.join(unknown)}")
+    result: dict[str, Any] = {}
+    for name, value in given(**filters).items():
+        kind = allowed[name]
+        if kind is None:
+            result[name] = value
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            result[f"{name}_id"] = [ids.require_id(kind, item) for item in value]
+        else:
+            result[f"{name}_id"] = ids.require_id(kind, value)
+    return result
+
+
+class Page(Generic[T]):
+    """One page of a list: ``items``, the ``next_token`` of the page after it (None on the last),
+    and ``last_response``. ``page.next()`` and ``page.auto_paging_iter()`` continue from it."""
+
+    def __init__(
+        self, items: list[T], next_token: str | None, collection: Collection[Any], info: Any
+    ) -> None:
+        self.items = items
+        self.next_token = next_token
+        self.last_response = info
+        self._collection = collection
+
+    def __repr__(self) -> str:
+        return f"<Page of {len(self.items)} items, next_token={self.next_token!r}>"
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> T:
+        return self.items[index]
+
+    @property
+    def has_next(self) -> bool:
+        """Whether there is a page after this one."""
+        return self.next_token is not None
+
+    def next(self) -> Page[T] | None:
+        """The page after this one (one request), or None if this is the last."""
+        if self.next_token is None:
+            return None
+        return cast("Page[T]", self._collection.list(next_token=self.next_token))
+
+    def auto_paging_iter(self) -> Iterator[T]:
+        """This page's items, then every following page's, fetched one page at a time."""
+        yield from self.items
+        if self.next_token is not None:
+            for page in self._collection.pages(next_token=self.next_token):
+                yield from page.items
+
+
+class Collection(Generic[T]):
+    """A lazy, re-iterable view over every item of a list (boto3-style).
+
+    Nothing is requested until you iterate; pages are fetched one at a time as you go, so
+    memory holds one page. Each iteration starts again from the first page. ``filter``,
+    ``page_size`` and ``limit`` return a new collection::
+
+        failed = workflow.executions.filter(status="failed", sort_by="endTime", order="descending")
+        for execution in failed.page_size(50).limit(200):
+            ...
+
+    ``bool(collection)`` and ``len(collection)`` raise: say what you mean with ``exists()``
+    (one request of one item) or ``count()`` (iterates every page).
+    """
+
+    def __init__(
+        self,
+        cls: type[Any],
+        client: Client,
+        method: Callable[..., Any] | None,
+        *,
+        parents: tuple[str, ...] = (),
+        allowed: Mapping[str, str | None] | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> None:
+        if method is None:
+            raise NotSupportedError(f"the API has no way to list {cls.__name__} objects")
+        self._cls = cls
+        self._client = client
+        self._method = method
+        self._parents = parents
+        self._allowed = dict(allowed or {})
+        self._filters: dict[str, Any] = dict(filters or {})
+        self._page_size: int | None = None
+        self._limit: int | None = None
+
+    def __repr__(self) -> str:
+        return f"<Collection of {self._cls.__name__} filters={self._filters!r} page_size={self._page_size} limit={self._limit}>"
+
+    def _copy(self: C, **changes: Any) -> C:
+        new = copy.copy(self)
+        new.__dict__.update(changes)
+        return new
+
+    def filter(self: C, **filters: Any) -> C:
+        """A collection narrowed by the given filters (checked now, sent when iterated).
+
+        Raises:
+            TypeError: a filter this list does not take.
+            InvalidIdError: an id filter of the wrong kind.
+        """
+        added = list_filters(f"{self._cls.__name__} lists", filters, self._allowed)
+        return self._copy(_filters={**self._filters, **added})
+
+    def page_size(self: C, count: int | None) -> C:
+        """A collection that asks for ``count`` items per request."""
+        if count is not None and count < 1:
+            raise InvalidArgumentError(f"page_size must be 1 or more, got {count}")
+        return self._copy(_page_size=count)
+
+    def limit(self: C, count: int | None) -> C:
+        """A collection that stops after ``count`` items."""
+        if count is not None and count < 0:
+            raise InvalidArgumentError(f"limit must be 0 or more, got {count}")
+        return self._copy(_limit=count)
+
+    def _call(self, next_token: str | None, page_size: int | None) -> ClientCall:
+        arguments = {**self._filters, **given(max_results=page_size, next_token=next_token)}
+        return ClientCall(self._method.__name__, self._parents, arguments)
+
+    def _page(self, call: ClientCall, answer: RawResponse[Any]) -> Page[T]:
+        """Build a page from an answer ``iter_pages`` checked (the only place list items are built)."""
+        data, info = answer.data, answer.info
+        build, client, key = self._cls._from_wire, self._client, self._method.items_key  # type: ignore[attr-defined]
+        try:
+            objects = [build(item, client, info=info) for item in data[key]]
+        except WireError as error:
+            raise invalid(call, str(error), info) from None
+        return Page(objects, data.get("nextToken") or None, self, info)
+
+    def list(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
+        """One page (one request): ``page_size`` items from ``next_token`` (None: the first page)."""
+        sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
+        return next(sized._pages(lambda seen: sized._page_size, next_token))
+
+    def pages(self, *, next_token: str | None = None) -> Iterator[Page[T]]:
+        """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
+        yield from self._pages(lambda seen: self._page_size, next_token)
+
+    def _pages(self, size: Callable[[int], int | None], next_token: str | None) -> Iterator[Page[T]]:
+        """Pages through the one paginator (it checks each page and stops on a repeated token)."""
+        seen = 0
+        calls: list[ClientCall] = []
+
+        def fetch(token: str | None) -> RawResponse[Any]:
+            calls.append(self._call(token, size(seen)))
+            return cast("RawResponse[Any]", calls[-1].run(self._client.with_raw_response))
+
+        key = self._method.items_key  # type: ignore[attr-defined]
+        for answer in iter_pages(fetch, next_token, items_key=key):
+            page = self._page(calls.pop(), answer)
+            seen += len(page.items)
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        limit = self._limit
+        if limit == 0:
+            return
+
+        def size(seen: int) -> int | None:  # never ask for more than the items still wanted
+            if limit is None:
+                return self._page_size
+            return limit - seen if self._page_size is None else min(self._page_size, limit - seen)
+
+        seen = 0
+        for page in self._pages(size, None):
+            for item in page.items:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+
+    def first(self) -> T | None:
+        """The first item (one request of one item), or None when there is none."""
+        for item in self.limit(1):
+            return item
+        return None
+
+    def exists(self) -> bool:
+        """Whether the collection has any item (one request of one item)."""
+        return self.first() is not None
+
+    def count(self) -> int:
+        """How many items there are: iterates every page (one request each), up to ``limit``."""
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        raise InvalidArgumentError(
+            "a Collection has no truth value (it is lazy): use .exists() (one request of one item) "
+            "or .count() (iterates every page)"
+        )
+
+    def __len__(self) -> int:  # a TypeError, which list(collection) passes over as a length hint
+        raise InvalidArgumentError(
+            "a Collection has no len() (it is lazy): use .count(), which iterates every page, "
+            "or .list() for one page"
+        )

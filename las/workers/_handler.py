@@ -1,0 +1,157 @@
+"""``@las.transition_handler``: the entry point of a docker transition's container."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, overload
+
+from .. import ids
+from ..client import Client
+from ..exceptions import ClientException
+from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
+from ._outcomes import TransitionFunction, run_function
+from ._reporting import DEFAULT_PATIENCE, complete
+
+__all__ = ["MissingExecutionError", "TransitionHandler", "transition_handler"]
+
+log = logging.getLogger("las.workers")
+
+ENVIRONMENT_VARIABLES = ("TRANSITION_ID", "EXECUTION_ID")
+
+
+class MissingExecutionError(ClientException, LookupError):
+    """A transition handler was called without ``TRANSITION_ID`` or ``EXECUTION_ID`` set."""
+
+
+class TransitionHandler:
+    """A transition function wrapped as a container entry point; call it with no arguments.
+
+    Calling it runs one execution (see :func:`transition_handler`) and returns the execution
+    as the API shows it after the completion.
+    """
+
+    def __init__(self, function: TransitionFunction, heartbeat_interval: float, patience: float) -> None:
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.heartbeat_interval = check_interval(heartbeat_interval)
+        self.patience = patience
+
+    def __call__(
+        self, *, client: Client | None = None, environ: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Run the execution named by ``TRANSITION_ID`` and ``EXECUTION_ID``.
+
+        Args:
+            client: the client to use; by default ``las.Client()`` (credentials from the
+                environment, as the platform provides them).
+            environ: where to read the two ids; ``os.environ`` by default.
+
+        Returns:
+            The execution after its completion (or as found, if it was not running).
+
+        Raises:
+            MissingExecutionError: ``TRANSITION_ID`` or ``EXECUTION_ID`` is not set (nothing was requested).
+            InvalidIdError: one of them is not an id of its kind (nothing was requested).
+            Exception: what the function raised, after the execution was marked ``failed``,
+                so that the container exits with an error.
+        """
+        transition_id, execution_id = _ids_from(os.environ if environ is None else environ)
+        client = client or Client()
+        execution = client.get_transition_execution(transition_id, execution_id)
+        if execution.get("status") != "running":
+            log.warning(
+                "%s is %s, not running: the function is not called", execution_id, execution.get("status")
+            )
+            return execution
+        log.info("running %s of %s", execution_id, transition_id)
+        with Heartbeats(client, self.heartbeat_interval) as heartbeats:
+            heartbeats.add(transition_id, execution_id)
+            completion, raised = run_function(self.function, client, execution)
+            heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
+            delivery = complete(client, transition_id, execution_id, completion, patience=self.patience)
+        if not delivery.recorded:
+            log.warning(
+                "%s had already ended (%s); the handler's %s was not recorded",
+                execution_id,
+                delivery.execution.get("status"),
+                completion.status,
+            )
+        if raised is not None:
+            raise raised
+        return delivery.execution
+
+
+def _ids_from(environ: Mapping[str, str]) -> tuple[str, str]:
+    missing = [name for name in ENVIRONMENT_VARIABLES if not environ.get(name)]
+    if missing:
+        raise MissingExecutionError(
+            f"{' and '.join(missing)} not set: the platform sets TRANSITION_ID and EXECUTION_ID "
+            "when it starts a docker transition; set both to run the handler by hand"
+        )
+    return (
+        ids.require_id(ids.TRANSITION, environ["TRANSITION_ID"]),
+        ids.require_id(ids.TRANSITION_EXECUTION, environ["EXECUTION_ID"]),
+    )
+
+
+@overload
+def transition_handler(function: TransitionFunction, /) -> TransitionHandler: ...
+
+
+@overload
+def transition_handler(
+    *, heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL, patience: float = DEFAULT_PATIENCE
+) -> Callable[[TransitionFunction], TransitionHandler]: ...
+
+
+def transition_handler(
+    function: TransitionFunction | None = None,
+    /,
+    *,
+    heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
+    patience: float = DEFAULT_PATIENCE,
+) -> TransitionHandler | Callable[[TransitionFunction], TransitionHandler]:
+    """Make ``function(client, event)`` the entry point of a docker transition.
+
+    The platform starts the container with ``TRANSITION_ID`` and ``EXECUTION_ID`` in its
+    environment. Calling the decorated function (with no arguments) loads that execution,
+    calls ``function(client, execution["input"])`` while heartbeats go out every
+    ``heartbeat_interval`` seconds, and completes the execution from the result:
+
+    - a returned dict: ``succeeded`` with it as output;
+    - ``las.Reject(reason)`` raised or returned: ``rejected``; ``las.Retry(reason)``: ``retry``;
+    - any other exception: ``failed`` with ``"Type: message"`` and the traceback (cut to 4096
+      characters), then the exception is raised again so the container exits with an error;
+    - the official SDK's ``(output, status)`` pair: that status;
+    - any other return value: ``failed``, saying a dict was expected.
+
+    The completion is recorded once even when its answer is lost (see
+    :func:`las.workers.deliver`). Same call signature as the official SDK's helper:
+    ``function(las_client, event)``, wrapped callable taking no arguments.
+
+    Args:
+        function: the transition's work; ``event`` is the execution's input.
+        heartbeat_interval: seconds between heartbeats, below the API's 60-second limit.
+        patience: seconds to keep trying to record the completion through 5xx and lost answers.
+
+    Example::
+
+        @las.transition_handler
+        def handle(client: las.Client, event: dict) -> dict:
+            document = client.get_document(event["documentId"])
+            return {"documentId": document["documentId"], "pages": 1}
+
+        if __name__ == "__main__":
+            handle()
+    """
+    check_interval(heartbeat_interval)
+
+    def wrap(function: TransitionFunction) -> TransitionHandler:
+        if not callable(function):
+            raise TypeError(f"@transition_handler decorates a function(client, event), got {function!r}")
+        return TransitionHandler(function, heartbeat_interval, patience)
+
+    return wrap if function is None else wrap(function)

@@ -1,0 +1,449 @@
+"""``las.Worker``: a long-running loop that completes a transition's executions by code."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from .. import ids
+from .._pagination import iter_pages
+from ..client import Client
+from ..exceptions import NotFoundError
+from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
+from ._outcomes import Completion, TransitionFunction, run_function
+from ._reporting import DEFAULT_PATIENCE, Delivery, complete
+
+__all__ = ["Worker", "WorkerCounters"]
+
+log = logging.getLogger("las.workers")
+
+_REMEMBERED = 10_000  # ids of ended executions kept to ignore them in stale listings
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@dataclass(frozen=True)
+class WorkerCounters:
+    """What a :class:`Worker` has done so far (a snapshot).
+
+    Attributes:
+        taken: executions whose function was called (once each).
+        succeeded, failed, rejected, retried: completions the API recorded, by status.
+        released: executions handed back with status ``retry`` because a stop's grace period
+            ran out while their function was still running.
+        superseded: completions the API did not record because the execution had already
+            ended another way (completed elsewhere, timed out).
+        errors: API failures the worker survived: polls, takes, and completions it could not
+            deliver (those are tried again, without calling the function, when the execution
+            is seen running again).
+        heartbeat_errors: heartbeats that failed (logged; the work went on).
+    """
+
+    taken: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    rejected: int = 0
+    retried: int = 0
+    released: int = 0
+    superseded: int = 0
+    errors: int = 0
+    heartbeat_errors: int = 0
+
+
+_COUNTER_OF_STATUS = {
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "rejected": "rejected",
+    "retry": "retried",
+}
+
+
+@dataclass
+class _Task:
+    """One execution in the worker's hands; ``state`` moves under the worker's lock:
+    taking -> working -> reporting, or working -> released (by a stop), or taking -> end."""
+
+    execution_id: str
+    state: str = "taking"
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+
+class Worker:
+    """Complete the running executions of a transition with ``function(client, event)``.
+
+    For a transition whose executions are completed by code, such as a manual transition
+    handled by a bot. :meth:`run` polls the transition's ``running`` executions, calls the
+    function for each on up to ``concurrency`` threads, heartbeats every execution it holds,
+    and completes each from the function's result exactly as :func:`las.transition_handler`
+    does (a dict: ``succeeded``; ``las.Reject``: ``rejected``; ``las.Retry``: ``retry``; an
+    exception: ``failed``).
+
+    What "exactly once" means here: the API has no way to claim an execution, but it records
+    only one completion per execution (it refuses any PATCH once the execution has ended). A
+    Worker never holds one execution twice at a time, re-reads it right before calling the
+    function (so a stale listing never runs ended work), calls the function at most once per
+    execution, and delivers its completion through lost answers and 5xx by asking the API
+    whether the completion landed (see :func:`las.workers.deliver`). So each execution ends
+    with exactly one recorded status. Two Workers (or processes) on the same transition may
+    both call the function for one execution; only one completion is recorded, but the
+    function's own side effects happen twice: make them idempotent, or run one Worker per
+    transition.
+
+    Stopping: :meth:`stop`, SIGTERM or SIGINT (during :meth:`run` on the main thread) stop the
+    taking of new executions; executions in hand finish (heartbeats go on) for up to
+    ``grace_period`` seconds, then those whose function is still running are released: their
+    status is set to ``retry`` with a message saying the worker stopped. A second signal
+    releases at once. No execution the Worker took is left running without a status.
+
+    Args:
+        transition_id: the transition whose executions to complete.
+        function: ``function(client, event) -> dict``; ``event`` is the execution's input.
+        client: the client to use (``las.Client()`` by default).
+        concurrency: executions processed at the same time (threads).
+        poll_interval: seconds between polls when there is nothing to take (an execution
+            leaving the worker's hands also starts a poll).
+        heartbeat_interval: seconds between heartbeats, below the API's 60-second limit.
+        grace_period: seconds a stop waits for executions in hand; None waits for them all.
+        patience: seconds to keep trying to record a completion through 5xx and lost answers.
+        page_size: executions asked per listing page.
+
+    Example::
+
+        worker = las.Worker(transition_id, review, concurrency=8)
+        worker.run()                      # until SIGTERM / SIGINT / worker.stop()
+        print(worker.counters)
+    """
+
+    def __init__(
+        self,
+        transition_id: str,
+        function: TransitionFunction,
+        *,
+        client: Client | None = None,
+        concurrency: int = 4,
+        poll_interval: float = 5.0,
+        heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
+        grace_period: float | None = 25.0,
+        patience: float = DEFAULT_PATIENCE,
+        page_size: int = 100,
+    ) -> None:
+        if not callable(function):
+            raise TypeError(f"function must be callable as function(client, event), got {function!r}")
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
+        if not poll_interval > 0:
+            raise ValueError(
+                f"poll_interval must be above 0 seconds (an idle worker would flood the API), got {poll_interval!r}"
+            )
+        if grace_period is not None and grace_period < 0:
+            raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
+        if not 1 <= page_size <= 1000:
+            raise ValueError(f"page_size must be between 1 and 1000, got {page_size!r}")
+        self.transition_id = ids.require_id(ids.TRANSITION, transition_id)
+        self.function = function
+        self.client = client or Client()
+        self.concurrency = concurrency
+        self.poll_interval = poll_interval
+        self.heartbeat_interval = check_interval(heartbeat_interval)
+        self.grace_period = grace_period
+        self.patience = patience
+        self.page_size = page_size
+        # One reentrant lock for all state: a signal handler runs on the main thread, possibly
+        # while that thread holds the lock, and must be able to take it again.
+        self._condition = threading.Condition(threading.RLock())
+        self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
+        self._tasks: dict[str, _Task] = {}
+        self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
+        self._ended: OrderedDict[str, None] = OrderedDict()
+        self._undelivered: dict[str, Completion] = {}
+        self._heartbeats: Heartbeats | None = None
+        self._running = False
+        self._stopping = False
+        self._release_now = False
+
+    def __repr__(self) -> str:
+        return f"Worker({self.transition_id!r}, concurrency={self.concurrency})"
+
+    @property
+    def counters(self) -> WorkerCounters:
+        """What the worker has done so far."""
+        with self._condition:
+            counts = dict(self._counts)
+            if self._heartbeats is not None:
+                counts["heartbeat_errors"] += self._heartbeats.failures
+        return WorkerCounters(**counts)
+
+    def stop(self, *, release: bool = False) -> None:
+        """Ask :meth:`run` to stop (from any thread or a signal handler); returns at once.
+
+        Args:
+            release: release executions in hand now instead of waiting ``grace_period``.
+        """
+        with self._condition:
+            self._stopping = True
+            self._release_now = self._release_now or release
+            self._condition.notify_all()
+
+    def run(self, *, until_idle: bool = False, handle_signals: bool = True) -> WorkerCounters:
+        """Take and complete executions until stopped; returns the counters.
+
+        Args:
+            until_idle: also return once a poll made with nothing in hand finds no running
+                execution (drain what is there, then exit: for batch jobs and tests).
+            handle_signals: on the main thread, SIGTERM and SIGINT stop the worker gracefully
+                (a second one releases at once); the previous handlers come back on return.
+
+        Raises:
+            RuntimeError: the worker is already running.
+        """
+        with self._condition:
+            if self._running:
+                raise RuntimeError(f"{self!r} is already running")
+            self._running = True
+            self._stopping = self._release_now = False
+            self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
+        previous = self._install_signal_handlers() if handle_signals else {}
+        try:
+            self._loop(until_idle)
+        finally:
+            try:
+                self._drain()
+            finally:
+                heartbeats = self._heartbeats
+                heartbeats.close()
+                with self._condition:
+                    self._counts["heartbeat_errors"] += heartbeats.failures
+                    self._heartbeats = None
+                    self._running = False
+                for number, handler in previous.items():
+                    signal.signal(number, handler)
+        return self.counters
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> dict[int, Any]:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+
+        def on_signal(number: int, frame: FrameType | None) -> None:
+            with self._condition:
+                again = self._stopping
+            log.info("signal %d: %s", number, "releasing executions in hand" if again else "stopping")
+            self.stop(release=again)
+
+        return {number: signal.signal(number, on_signal) for number in _STOP_SIGNALS}
+
+    def _loop(self, until_idle: bool) -> None:
+        while True:
+            with self._condition:
+                while not self._stopping and len(self._tasks) >= self.concurrency:
+                    self._condition.wait()
+                if self._stopping:
+                    return
+                free = self.concurrency - len(self._tasks)
+                busy = bool(self._tasks)
+                departures = self._departures
+            try:
+                found = self._poll(free)
+            except Exception as error:
+                self._count("errors")
+                log.warning("listing the running executions of %s failed: %s", self.transition_id, error)
+                self._wait(self.poll_interval, departures)
+                continue
+            for execution_id in found:
+                self._start(execution_id)
+            if not found:
+                if until_idle and not busy:
+                    return
+                self._wait(self.poll_interval, departures)
+
+    def _wait(self, seconds: float, departures: int) -> None:
+        """Sleep up to ``seconds``, unless stopped or an execution has left the worker's hands
+        since ``departures`` was read (then poll again at once: there is a free slot)."""
+        with self._condition:
+            if not self._stopping and self._departures == departures:
+                self._condition.wait(timeout=seconds)
+
+    def _poll(self, free: int) -> list[str]:
+        """Ids of up to ``free`` running executions not in hand, oldest first.
+
+        An item without a transition-execution id is skipped; a page outside the contract (not
+        a JSON object, items that are not objects, a ``nextToken`` that repeats) raises
+        :class:`las.InvalidResponseError` from the one paginator, which the loop counts as an
+        error before polling again: answers outside the contract never make the worker request
+        a strange path or loop forever.
+        """
+
+        def fetch(next_token: str | None) -> dict[str, Any]:
+            return self.client.list_transition_executions(
+                self.transition_id,
+                status="running",
+                sort_by="startTime",
+                order="ascending",
+                max_results=self.page_size,
+                next_token=next_token,
+            )
+
+        found: list[str] = []
+        listing = f"/transitions/{self.transition_id}/executions"
+        for page in iter_pages(fetch, items_key="executions", path=listing):
+            for item in page["executions"]:
+                execution_id = item.get("executionId")
+                if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
+                    log.warning("skipping a listed execution without a valid id: %.100r", item)
+                    continue
+                with self._condition:
+                    if execution_id in self._tasks or execution_id in self._ended or execution_id in found:
+                        continue
+                found.append(str(execution_id))
+                if len(found) == free:
+                    return found
+        return found
+
+    def _start(self, execution_id: str) -> None:
+        task = _Task(execution_id)
+        task.thread = threading.Thread(
+            target=self._process, args=(task,), name=f"las-worker:{execution_id[-8:]}", daemon=True
+        )
+        with self._condition:
+            self._tasks[execution_id] = task
+        task.thread.start()
+
+    # -- one execution -----------------------------------------------------------------------
+
+    def _process(self, task: _Task) -> None:
+        transition_id, execution_id = self.transition_id, task.execution_id
+        heartbeats = self._heartbeats
+        assert heartbeats is not None
+        try:
+            try:
+                current = self.client.get_transition_execution(transition_id, execution_id)
+            except NotFoundError:
+                return
+            except Exception as error:
+                self._count("errors")
+                log.warning("taking %s failed: %s", execution_id, error)
+                return
+            if current.get("status") != "running":
+                self._remember_ended(execution_id)
+                return
+            with self._condition:
+                if self._stopping:  # not started: leave it untouched for whoever comes next
+                    return
+                task.state = "working"
+                completion = self._undelivered.pop(execution_id, None)
+                if completion is None:
+                    self._counts["taken"] += 1
+            heartbeats.add(transition_id, execution_id)
+            if completion is None:
+                completion, raised = run_function(self.function, self.client, current)
+                if raised is not None:
+                    log.warning("the function failed on %s", execution_id, exc_info=raised)
+            with self._condition:
+                if task.state == "released":
+                    log.warning(
+                        "%s was released by the stop; its %s result is dropped",
+                        execution_id,
+                        completion.status,
+                    )
+                    return
+                task.state = "reporting"
+            heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
+            self._deliver(execution_id, completion)
+        finally:
+            heartbeats.remove(transition_id, execution_id)
+            with self._condition:
+                self._tasks.pop(execution_id, None)
+                self._departures += 1
+                self._condition.notify_all()
+
+    def _deliver(self, execution_id: str, completion: Completion) -> Delivery | None:
+        try:
+            delivery = complete(
+                self.client, self.transition_id, execution_id, completion, patience=self.patience
+            )
+        except NotFoundError as error:
+            self._count("errors")
+            log.warning("%s is gone; its %s was not recorded: %s", execution_id, completion.status, error)
+            self._remember_ended(execution_id)
+            return None
+        except Exception as error:
+            self._count("errors")
+            log.error(
+                "could not record %s on %s (tried again when it is seen running): %s",
+                completion.status,
+                execution_id,
+                error,
+            )
+            with self._condition:
+                self._undelivered[execution_id] = completion
+            return None
+        if delivery.recorded:
+            self._count(_COUNTER_OF_STATUS.get(str(delivery.execution.get("status")), "errors"))
+        else:
+            self._count("superseded")
+            log.warning(
+                "%s had already ended (%s); the worker's %s was not recorded",
+                execution_id,
+                delivery.execution.get("status"),
+                completion.status,
+            )
+        self._remember_ended(execution_id)
+        return delivery
+
+    def _count(self, name: str) -> None:
+        with self._condition:
+            self._counts[name] += 1
+
+    def _remember_ended(self, execution_id: str) -> None:
+        with self._condition:
+            self._ended[execution_id] = None
+            while len(self._ended) > _REMEMBERED:
+                self._ended.popitem(last=False)
+
+    # -- stopping ----------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        """Wait for executions in hand (up to the grace period), then release the rest."""
+        deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
+        with self._condition:
+            self._stopping = True  # tasks not yet started stay untouched
+            while self._tasks and not self._release_now:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                self._condition.wait(timeout=remaining)
+            released = [task for task in self._tasks.values() if task.state == "working"]
+            for task in released:
+                task.state = "released"
+        for task in released:
+            self._release(task.execution_id)
+        with self._condition:  # completions on the wire: let them land
+            while any(task.state == "reporting" for task in self._tasks.values()):
+                self._condition.wait()
+
+    def _release(self, execution_id: str) -> None:
+        assert self._heartbeats is not None
+        self._heartbeats.remove(self.transition_id, execution_id)
+        completion = Completion(
+            "retry",
+            error_message=(
+                "released: the worker stopped before the function finished; the work was not "
+                "completed and may be retried"
+            ),
+        )
+        try:
+            delivery = complete(
+                self.client, self.transition_id, execution_id, completion, patience=self.patience
+            )
+        except Exception as error:
+            self._count("errors")
+            log.error("could not release %s: %s", execution_id, error)
+            return
+        self._count("released" if delivery.recorded else "superseded")
+        self._remember_ended(execution_id)

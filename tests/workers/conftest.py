@@ -1,0 +1,168 @@
+"""Helpers for the transition-worker tests: transitions, workflows, the platform's part, and
+counting what the emulator received per execution."""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import las
+from las.testing import Emulator, RecordedRequest
+
+EXECUTION_PATH = "/transitions/{transition}/executions/{execution}"
+
+
+def single_step_workflow(client: las.Client, transition_id: str) -> str:
+    """A workflow whose one task is ``transition_id``."""
+    definition = {
+        "StartAt": "work",
+        "States": {"work": {"Type": "Task", "Resource": transition_id, "End": True}},
+    }
+    spec = {"language": "ASL", "version": "1.0.0", "definition": definition}
+    return str(client.create_workflow(spec)["workflowId"])
+
+
+def docker_transition(client: las.Client) -> str:
+    return str(client.create_transition("docker", parameters={"imageUrl": "example/handler"})["transitionId"])
+
+
+def manual_transition(client: las.Client) -> str:
+    return str(client.create_transition("manual")["transitionId"])
+
+
+def execution_of(request: RecordedRequest) -> str | None:
+    """The transition execution id a request is about, if any."""
+    parts = request.path.split("/")
+    if len(parts) >= 5 and parts[1] == "transitions" and parts[3] == "executions":
+        return parts[4]
+    return None
+
+
+def recorded(
+    emulator: Emulator, method: str, *, suffix: str = "", status: int | None = None
+) -> collections.Counter[str]:
+    """Per execution id: requests with this method (and path suffix, and answer status)."""
+    counts: collections.Counter[str] = collections.Counter()
+    for request in emulator.requests:
+        execution_id = execution_of(request)
+        if (
+            execution_id
+            and request.method == method
+            and request.path.endswith(suffix)
+            and (status is None or request.status == status)
+        ):
+            counts[execution_id] += 1
+    return counts
+
+
+def heartbeats_for(emulator: Emulator, execution_id: str) -> int:
+    return sum(
+        1
+        for request in emulator.requests
+        if request.method == "POST"
+        and request.path.endswith(f"{execution_id}/heartbeats")
+        and request.status == 204
+    )
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: str = "condition") -> None:
+    """Poll ``condition`` until true; fail the test (not hang) after a generous ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+        time.sleep(0.01)
+
+
+def environment_for(emulator: Emulator, home: Path, **extra: str) -> dict[str, str]:
+    """A process environment with the emulator's credentials and nothing of the user's."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(home),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "LAS_CLIENT_ID": emulator.client_id,
+        "LAS_CLIENT_SECRET": emulator.client_secret,
+        "LAS_AUTH_ENDPOINT": emulator.auth_endpoint,
+        "LAS_API_ENDPOINT": emulator.api_endpoint,
+        **extra,
+    }
+
+
+class Platform:
+    """Plays the platform for a docker transition: when the emulator starts one of its
+    executions, run ``entry`` as a container would, with TRANSITION_ID and EXECUTION_ID set.
+
+    The emulator's docker hook hands over only the input, so the platform looks up the one
+    running execution of the transition (tests start one workflow execution at a time).
+    ``entry(environ)`` runs in-process; :meth:`subprocess` runs a script instead.
+    """
+
+    def __init__(self, emulator: Emulator, client: las.Client, transition_id: str) -> None:
+        self.emulator = emulator
+        self.client = client
+        self.transition_id = transition_id
+        self.raised: list[BaseException] = []
+        self.runs: list[str] = []
+        self._lock = threading.Lock()
+
+    def _environ(self) -> dict[str, str]:
+        [running] = self.client.list_transition_executions(self.transition_id, status="running")["executions"]
+        self.runs.append(running["executionId"])
+        return {"TRANSITION_ID": self.transition_id, "EXECUTION_ID": running["executionId"]}
+
+    def serve(self, entry: Callable[[dict[str, str]], Any]) -> None:
+        def container(data: dict[str, Any]) -> dict[str, Any]:
+            with self._lock:
+                environ = self._environ()
+            try:
+                entry(environ)
+            except BaseException as error:  # the container exits with an error
+                self.raised.append(error)
+                raise
+            return data  # ignored: the handler completed the execution itself
+
+        self.emulator.register_docker_handler(self.transition_id, container)
+
+    def serve_script(self, script: Path, home: Path) -> list[subprocess.CompletedProcess[str]]:
+        finished: list[subprocess.CompletedProcess[str]] = []
+
+        def container(data: dict[str, Any]) -> dict[str, Any]:
+            with self._lock:
+                environ = self._environ()
+            done = subprocess.run(
+                [sys.executable, str(script)],
+                env=environment_for(self.emulator, home, **environ),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            finished.append(done)
+            if done.returncode != 0:
+                raise RuntimeError(f"the container exited with {done.returncode}: {done.stderr[-2000:]}")
+            return data
+
+        self.emulator.register_docker_handler(self.transition_id, container)
+        return finished
+
+
+@pytest.fixture
+def client(las_client: las.Client) -> las.Client:
+    return las_client
+
+
+@pytest.fixture
+def no_stray_heartbeat_threads() -> Iterator[None]:
+    """Fail a test that leaves a heartbeat thread running."""
+    yield
+    stray = [thread.name for thread in threading.enumerate() if thread.name == "las-heartbeats"]
+    assert not stray, f"heartbeat threads still running: {stray}"

@@ -1,0 +1,145 @@
+"""A Worker in a real process stops gracefully on SIGTERM and SIGINT."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import las
+from las.testing import Emulator
+from tests.workers.conftest import environment_for, manual_transition, single_step_workflow, wait_until
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+WORKER_SCRIPT = textwrap.dedent(
+    """
+    import dataclasses, json, logging, pathlib, sys, time
+    import las
+
+    transition_id, flags, grace = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+    logging.basicConfig(filename=flags / "log.txt", level=logging.INFO)
+
+    def work(client, event):
+        (flags / f"started-{event['n']}").touch()
+        deadline = time.monotonic() + 60
+        while not (flags / "go").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return {"n": event["n"]}
+
+    worker = las.Worker(
+        transition_id, work, concurrency=2, poll_interval=0.05, heartbeat_interval=0.5,
+        grace_period=None if grace == "none" else float(grace),
+    )
+    print(json.dumps(dataclasses.asdict(worker.run())))
+    """
+)
+
+
+def _start(
+    client: las.Client, emulator: Emulator, tmp_path: Path, grace: str, executions: int = 6
+) -> tuple[str, subprocess.Popen[str], Path]:
+    transition_id = manual_transition(client)
+    workflow_id = single_step_workflow(client, transition_id)
+    for n in range(executions):
+        client.execute_workflow(workflow_id, {"n": n})
+    script, flags = tmp_path / "worker.py", tmp_path / "flags"
+    script.write_text(WORKER_SCRIPT)
+    flags.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, str(script), transition_id, str(flags), grace],
+        env=environment_for(emulator, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return transition_id, process, flags
+
+
+def _started(flags: Path) -> set[int]:
+    return {int(path.name.split("-")[1]) for path in flags.glob("started-*")}
+
+
+def _log(flags: Path) -> str:
+    path = flags / "log.txt"
+    return path.read_text() if path.exists() else ""
+
+
+def _finish(process: subprocess.Popen[str]) -> dict[str, Any]:
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    counters: dict[str, Any] = json.loads(out)
+    return counters
+
+
+def _by_status(client: las.Client, transition_id: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for execution in client.list_transition_executions(transition_id)["executions"]:
+        grouped.setdefault(execution["status"], []).append(execution)
+    return grouped
+
+
+def test_sigterm_finishes_the_work_in_hand_and_takes_no_more(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    transition_id, process, flags = _start(client, las_emulator, tmp_path, grace="30")
+    try:
+        wait_until(lambda: len(_started(flags)) == 2, what="two executions in hand")
+        process.send_signal(signal.SIGTERM)
+        wait_until(lambda: "stopping" in _log(flags), what="the worker to see the signal")
+        (flags / "go").touch()
+        counters = _finish(process)
+    finally:
+        process.kill()
+    assert (counters["taken"], counters["succeeded"], counters["released"]) == (2, 2, 0)
+    assert len(_started(flags)) == 2  # nothing was taken after the signal
+    statuses = _by_status(client, transition_id)
+    assert {e["output"]["n"] for e in _succeeded_workflow_executions(client)} == _started(flags)
+    assert (len(statuses["succeeded"]), len(statuses["running"])) == (2, 4)
+    patched = {r.path.rsplit("/", 1)[1] for r in las_emulator.requests if r.method == "PATCH"}
+    assert patched == {e["executionId"] for e in statuses["succeeded"]}  # the rest untouched
+
+
+def _succeeded_workflow_executions(client: las.Client) -> list[dict[str, Any]]:
+    [workflow] = client.list_workflows()["workflows"]
+    executions: list[dict[str, Any]] = client.list_workflow_executions(
+        workflow["workflowId"], status="succeeded"
+    )["executions"]
+    return executions
+
+
+def test_sigterm_past_the_grace_period_releases_the_work_in_hand(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    transition_id, process, flags = _start(client, las_emulator, tmp_path, grace="0.2")
+    try:
+        wait_until(lambda: len(_started(flags)) == 2, what="two executions in hand")
+        process.send_signal(signal.SIGTERM)
+        counters = _finish(process)  # the functions never finish: the worker must not wait for them
+    finally:
+        process.kill()
+    assert (counters["taken"], counters["released"], counters["succeeded"]) == (2, 2, 0)
+    statuses = _by_status(client, transition_id)
+    assert (len(statuses["retry"]), len(statuses["running"])) == (2, 4)
+    messages = [r.json["error"]["message"] for r in las_emulator.requests if r.method == "PATCH"]
+    assert len(messages) == 2 and all(m.startswith("released: the worker stopped") for m in messages)
+
+
+def test_a_second_signal_releases_at_once(client: las.Client, las_emulator: Emulator, tmp_path: Path) -> None:
+    transition_id, process, flags = _start(client, las_emulator, tmp_path, grace="none")
+    try:
+        wait_until(lambda: len(_started(flags)) == 2, what="two executions in hand")
+        process.send_signal(signal.SIGTERM)
+        wait_until(lambda: "stopping" in _log(flags), what="the worker to see the first signal")
+        process.send_signal(signal.SIGINT)
+        counters = _finish(process)
+    finally:
+        process.kill()
+    assert (counters["taken"], counters["released"]) == (2, 2)
+    assert len(_by_status(client, transition_id)["retry"]) == 2
