@@ -75,7 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--lose", type=float, default=0.3, help="share of POST /documents answers lost")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--max-workers", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="200 items, for the smoke test")
     args = parser.parse_args()
@@ -90,7 +90,7 @@ def main() -> int:
             emulator.api_endpoint,
             cache_path=folder / "token.json",
         )
-        session = las.Session(credentials, pool_maxsize=args.concurrency)
+        session = las.Session(credentials, pool_maxsize=args.max_workers)
         client = las.Client(session=session)
         items_dir = folder / "items"
         items_dir.mkdir()
@@ -100,13 +100,13 @@ def main() -> int:
         journal = folder / "upload.jsonl"
         print(
             f"bulk ingestion: {n} documents, {args.lose:.0%} of POST answers lost after the server "
-            f"created the document, {args.concurrency} in flight"
+            f"created the document, {args.max_workers} in flight"
         )
 
         print("\n1. first run, answers lost")
         emulator.fail_randomly(args.lose, kinds=("lose",), method="POST", path="/documents", seed=args.seed)
         first = las.bulk.ingest(
-            paths, dataset=dataset_id, journal=journal, session=session, max_concurrency=args.concurrency
+            paths, dataset=dataset_id, journal=journal, session=session, max_workers=args.max_workers
         )
         emulator.clear_faults()
         counts = first.counts
@@ -120,7 +120,7 @@ def main() -> int:
         print("\n2. re-run before reconciling")
         sent_before = posts(emulator)
         second = las.bulk.ingest(
-            paths, dataset=dataset_id, journal=journal, session=session, max_concurrency=args.concurrency
+            paths, dataset=dataset_id, journal=journal, session=session, max_workers=args.max_workers
         )
         line("skipped / ambiguous", f"{second.counts['skipped']} / {second.counts['ambiguous']}")
         line("POST /documents sent by the re-run", posts(emulator) - sent_before)
@@ -139,7 +139,7 @@ def main() -> int:
         print("\n4. final re-run")
         sent_before = posts(emulator)
         final = las.bulk.ingest(
-            paths, dataset=dataset_id, journal=journal, session=session, max_concurrency=args.concurrency
+            paths, dataset=dataset_id, journal=journal, session=session, max_workers=args.max_workers
         )
         line(
             "skipped / created / other",
@@ -158,14 +158,14 @@ def main() -> int:
 
         print("\ntimings side by side (no faults, fresh datasets)")
         plain_dataset = client.create_dataset(name="plain")["datasetId"]
-        plain = plain_loop(client, paths, plain_dataset, args.concurrency)
+        plain = plain_loop(client, paths, plain_dataset, args.max_workers)
         journal_dataset = client.create_dataset(name="journaled")["datasetId"]
         clean = las.bulk.ingest(
             paths,
             dataset=journal_dataset,
             journal=folder / "clean.jsonl",
             session=session,
-            max_concurrency=args.concurrency,
+            max_workers=args.max_workers,
         )
         line("plain create_document loop", f"{plain:.2f}s ({n / plain:.0f} items/s)")
         line(

@@ -2,14 +2,14 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bulk_predict.py [--documents 300] [--rate 100] [--concurrency 16] [--quick]
+    .venv/bin/python benchmarks/bulk_predict.py [--documents 300] [--rate 100] [--max-workers 16] [--quick]
 
 Against an in-process emulator limited to ``--rate`` requests per second (429 with
 ``Retry-After`` above it, as the API Gateway answers), side by side:
 
-- a fixed pool of ``--concurrency`` threads calling ``Client.create_prediction``, each retrying
+- a fixed pool of ``--max-workers`` threads calling ``Client.create_prediction``, each retrying
   its own 429s after the ``Retry-After`` (the Session's policy);
-- ``las.bulk.predict`` with ``max_concurrency=--concurrency``: the limit halves on a 429,
+- ``las.bulk.predict`` with ``max_workers=--max-workers``: the limit halves on a 429,
   pauses every request for the ``Retry-After``, and grows back after successes.
 
 Prints, for each, the time, the requests sent, the 429s received and every document predicted
@@ -49,7 +49,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second before 429s")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-workers", type=int, default=16)
     parser.add_argument("--quick", action="store_true", help="60 documents at 20/s, for the smoke test")
     args = parser.parse_args()
     n = 60 if args.quick else args.documents
@@ -64,16 +64,16 @@ def main() -> int:
             cache_path=Path(tmp, "token.json"),
         )
         # Retries enough that the fixed pool finishes too: it is the number of 429s we compare.
-        session = las.Session(credentials, max_retries=100, max_retry_wait=600, pool_maxsize=args.concurrency)
+        session = las.Session(credentials, max_retries=100, max_retry_wait=600, pool_maxsize=args.max_workers)
         client = las.Client(session=session)
         model_id = client.create_model(300, 400, FIELDS, name="bulk-benchmark")["modelId"]
         ids = emulator.seed_documents(n)
-        print(f"bulk prediction: {n} documents, rate limit {rate:g} requests/s, {args.concurrency} threads")
+        print(f"bulk prediction: {n} documents, rate limit {rate:g} requests/s, {args.max_workers} threads")
 
         emulator.clear_requests()
         emulator.set_rate_limit(rate)
         started = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
+        with concurrent.futures.ThreadPoolExecutor(args.max_workers) as pool:
             list(pool.map(lambda document_id: client.create_prediction(document_id, model_id), ids))
         fixed_time = time.perf_counter() - started
         fixed = predictions(emulator)
@@ -82,7 +82,7 @@ def main() -> int:
         time.sleep(1.0)  # let the bucket fill again: both start from the same state
         emulator.clear_requests()
         emulator.set_rate_limit(rate)
-        report = las.bulk.predict(model_id, ids, session=session, max_concurrency=args.concurrency)
+        report = las.bulk.predict(model_id, ids, session=session, max_workers=args.max_workers)
         adaptive = predictions(emulator)
         emulator.set_rate_limit(None)
 
@@ -96,7 +96,7 @@ def main() -> int:
         line("documents predicted", f"{adaptive.count(200)} (report: {report.counts['predicted']})")
         line(
             "concurrency: start, lowest, final",
-            f"{args.concurrency}, {min(report.concurrency.history)}, {report.concurrency.final}",
+            f"{args.max_workers}, {min(report.concurrency.history)}, {report.concurrency.final}",
         )
         print("\nside by side")
         line("429s, adaptive / fixed", f"{adaptive.count(429) / max(1, fixed.count(429)):.2f}x")

@@ -33,6 +33,7 @@ import attrs
 from ..client import Client
 from ..content import check_size, detect_content_type, read_content
 from ..ids import DATASET, require_id
+from ..resources import InvalidArgumentError
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
@@ -172,10 +173,12 @@ def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | 
     elif isinstance(item, (bytes, bytearray, str, os.PathLike)):
         spec = IngestItem(bytes(item) if isinstance(item, bytearray) else item)
     else:
-        raise TypeError(f"an item must be bytes, a path or a las.bulk.IngestItem, got {type(item).__name__}")
+        raise InvalidArgumentError(
+            f"an item must be bytes, a path or a las.bulk.IngestItem, got {type(item).__name__}"
+        )
     if spec.key is not None:
         if not spec.key:
-            raise ValueError("an item's key must not be empty")
+            raise InvalidArgumentError("an item's key must not be empty")
         return spec, spec.key
     if isinstance(spec.content, (str, os.PathLike)):
         return spec, os.fspath(spec.content)
@@ -353,7 +356,7 @@ def ingest(
     dataset: str | HasId,
     journal: str | os.PathLike[str],
     session: Session | Client | None = None,
-    max_concurrency: int = 8,
+    max_workers: int = 8,
     retry_ambiguous: bool = False,
     allow_duplicates: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
@@ -367,11 +370,12 @@ def ingest(
 
     Args:
         items: paths, bytes, or :class:`IngestItem` (for a key, a content type, ground truth).
-            Read lazily: at most about ``2 * max_concurrency`` items are in memory at once.
+            Read lazily: at most about ``2 * max_workers`` items are in memory at once.
         dataset: the dataset id (or an object with an ``id``).
         journal: path of the JSON Lines journal; created when missing.
         session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
-        max_concurrency: documents sent at the same time.
+        max_workers: threads sending documents, so at most this many requests in flight
+            (the same name as ``dataset.upload(max_workers=)``).
         retry_ambiguous: send ambiguous items again, accepting that some may end up twice.
         allow_duplicates: create items whose content another item already has.
         on_progress: called (from the calling thread) with a :class:`Progress` after each item.
@@ -388,10 +392,10 @@ def ingest(
         report = las.bulk.ingest(Path("scans").glob("*.pdf"), dataset=dataset_id, journal="upload.jsonl")
         print(report.summary())
     """
-    if max_concurrency < 1:
-        raise ValueError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    if max_workers < 1:
+        raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
     if isinstance(items, (str, bytes, bytearray, os.PathLike)):
-        raise TypeError(
+        raise InvalidArgumentError(
             f"items must be an iterable of items, got one {type(items).__name__}: to ingest a single "
             "file or content, pass it in a list"
         )
@@ -405,7 +409,7 @@ def ingest(
         run = _Run(
             client, book, dataset_id, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
         )
-        with concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="las-ingest") as pool:
+        with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-ingest") as pool:
             pending: set[concurrent.futures.Future[ItemResult]] = set()
 
             def collect(done: set[concurrent.futures.Future[ItemResult]]) -> None:
@@ -420,7 +424,7 @@ def ingest(
             for index, raw in enumerate(items):
                 spec, key = _item_key(raw)
                 pending.add(pool.submit(run.one, index, spec, key))
-                if len(pending) >= 2 * max_concurrency:
+                if len(pending) >= 2 * max_workers:
                     done, pending = concurrent.futures.wait(
                         pending, return_when=concurrent.futures.FIRST_COMPLETED
                     )

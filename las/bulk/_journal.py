@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 
 from ..exceptions import ClientException
+from ..resources import InvalidArgumentError
 
 __all__ = ["FORMAT_VERSION", "Entry", "Journal", "JournalError", "TornLine"]
 
@@ -240,7 +241,7 @@ class Journal:
         ``groundTruth``, ``error``, ``hint``; None values are left out.
         """
         if state not in STATES:
-            raise ValueError(f"state must be one of {STATES}, got {state!r}")
+            raise InvalidArgumentError(f"state must be one of {STATES}, got {state!r}")
         record = {"key": key, "state": state, **{k: v for k, v in fields.items() if v is not None}}
         record["time"] = now_iso()
         with self._lock:

@@ -14,6 +14,8 @@ import time
 
 import attrs
 
+from ..resources import InvalidArgumentError
+
 __all__ = ["AdaptiveLimit", "LimitStats"]
 
 
@@ -45,10 +47,12 @@ class AdaptiveLimit:
 
     def __init__(self, maximum: int, *, initial: int | None = None, minimum: int = 1) -> None:
         if not 1 <= minimum <= maximum:
-            raise ValueError(f"need 1 <= minimum <= maximum, got minimum={minimum}, maximum={maximum}")
+            raise InvalidArgumentError(
+                f"need 1 <= minimum <= maximum, got minimum={minimum}, maximum={maximum}"
+            )
         start = maximum if initial is None else initial
         if not minimum <= start <= maximum:
-            raise ValueError(f"initial must be between {minimum} and {maximum}, got {start}")
+            raise InvalidArgumentError(f"initial must be between {minimum} and {maximum}, got {start}")
         self.minimum = minimum
         self.maximum = maximum
         self._limit = start
@@ -92,7 +96,7 @@ class AdaptiveLimit:
         ``pause``: seconds during which no request may start (a 429's ``Retry-After``).
         """
         if outcome not in ("ok", "rate_limited", "error"):
-            raise ValueError(f"outcome must be 'ok', 'rate_limited' or 'error', got {outcome!r}")
+            raise InvalidArgumentError(f"outcome must be 'ok', 'rate_limited' or 'error', got {outcome!r}")
         with self._changed:
             self._in_flight -= 1
             if pause > 0:

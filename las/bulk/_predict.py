@@ -26,6 +26,7 @@ from .._pagination import paginate
 from ..client import Client
 from ..exceptions import LimitExceededException, TooManyRequestsException
 from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
+from ..resources import InvalidArgumentError
 from ..session import Session
 from ._export import export_csv, export_jsonl
 from ._ingest import HasId
@@ -91,11 +92,13 @@ def _an_id(value: Any) -> str:
         found = value.get("documentId")
         if isinstance(found, str):
             return found
-        raise ValueError(f"a document given as a mapping needs a 'documentId', got keys {sorted(value)}")
+        raise InvalidArgumentError(
+            f"a document given as a mapping needs a 'documentId', got keys {sorted(value)}"
+        )
     found = getattr(value, "id", None)
     if isinstance(found, str):
         return found
-    raise TypeError(
+    raise InvalidArgumentError(
         f"a document must be an id, a mapping with 'documentId' or an object with an id, got {type(value).__name__}"
     )
 
@@ -108,11 +111,11 @@ def _documents(client: Client, documents: Any) -> Iterator[Any]:
     if isinstance(documents, str):
         if is_id(DATASET, documents):
             return (listed["documentId"] for listed in paginate(client.list_documents, dataset_id=documents))
-        raise TypeError(
+        raise InvalidArgumentError(
             f"documents must be a dataset id or an iterable of documents, got the string {documents!r}"
         )
     if isinstance(documents, (bytes, bytearray)):
-        raise TypeError(
+        raise InvalidArgumentError(
             f"documents must be a dataset id or an iterable of documents, got {type(documents).__name__}"
         )
     return iter(documents)
@@ -196,7 +199,7 @@ def predict(
     documents: str | HasId | Iterable[Any],
     *,
     session: Session | Client | None = None,
-    max_concurrency: int = 8,
+    max_workers: int = 8,
     initial_concurrency: int | None = None,
     max_attempts: int = 30,
     on_progress: Callable[[Progress], None] | None = None,
@@ -204,11 +207,11 @@ def predict(
     auto_rotate: bool | None = None,
     image_quality: str | None = None,
 ) -> PredictionReport:
-    """Predict ``model`` on every document, with at most ``max_concurrency`` requests in flight.
+    """Predict ``model`` on every document, with at most ``max_workers`` requests in flight.
 
     Concurrency adapts to the API's rate limit: a 429 halves the requests in flight and the
     document is sent again after the ``Retry-After``; after a run of successes as long as the
-    limit, it grows by one, up to ``max_concurrency``.
+    limit, it grows by one, up to ``max_workers``.
 
     Args:
         model: the model id (or an object with an ``id``).
@@ -216,8 +219,9 @@ def predict(
             mappings with a ``documentId`` (list items) or objects with an ``id``.
         session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
             Its 429s come back to the adaptive limit instead of being retried by the Session.
-        max_concurrency: the most requests in flight at once.
-        initial_concurrency: where the limit starts; default ``max_concurrency``.
+        max_workers: threads, so the most requests in flight at once; the adaptive limit stays
+            at or below it.
+        initial_concurrency: where the limit starts; default ``max_workers``.
         max_attempts: requests sent at most for one document (429s and refused connections
             included; a document that reaches it fails with the last error).
         on_progress: called (from the calling thread) with a :class:`Progress` after each document.
@@ -231,13 +235,13 @@ def predict(
 
     Example::
 
-        report = las.bulk.predict(model_id, dataset_id, max_concurrency=16)
+        report = las.bulk.predict(model_id, dataset_id, max_workers=16)
         report.to_csv("predictions.csv")
     """
-    if max_concurrency < 1:
-        raise ValueError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    if max_workers < 1:
+        raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
     if max_attempts < 1:
-        raise ValueError(f"max_attempts must be 1 or more, got {max_attempts}")
+        raise InvalidArgumentError(f"max_attempts must be 1 or more, got {max_attempts}")
     model_id = require_id(MODEL, model if isinstance(model, str) else getattr(model, "id", model))
     options = {
         name: value
@@ -249,13 +253,13 @@ def predict(
         if value is not None
     }
     lister, client = _clients(session)
-    limit = AdaptiveLimit(max_concurrency, initial=initial_concurrency)
+    limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
     run = _Run(client, model_id, limit, max_attempts, options)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     started = time.perf_counter()
     results: list[PredictionResult] = []
     counts: Counter[str] = Counter()
-    with concurrent.futures.ThreadPoolExecutor(max_concurrency, thread_name_prefix="las-predict") as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-predict") as pool:
         pending: set[concurrent.futures.Future[PredictionResult]] = set()
 
         def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
@@ -269,7 +273,7 @@ def predict(
 
         for index, document in enumerate(_documents(lister, documents)):
             pending.add(pool.submit(run.one, index, document))
-            if len(pending) >= 2 * max_concurrency:
+            if len(pending) >= 2 * max_workers:
                 done, pending = concurrent.futures.wait(
                     pending, return_when=concurrent.futures.FIRST_COMPLETED
                 )

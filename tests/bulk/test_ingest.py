@@ -77,14 +77,12 @@ def test_a_run_stopped_mid_way_resumes_where_it_stopped(
             dataset=dataset_id,
             journal=journal,
             session=las_session,
-            max_concurrency=2,
+            max_workers=2,
             on_progress=stop_after_five,
         )
     sent_before = post_documents(las_emulator)
     assert 5 <= sent_before < 20
-    report = las.bulk.ingest(
-        scans, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=2
-    )
+    report = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session, max_workers=2)
     assert report.counts["skipped"] == sent_before and report.counts["created"] == 20 - sent_before
     assert post_documents(las_emulator) == 20
     assert len(documents_in(las_client, dataset_id)) == 20
@@ -149,9 +147,7 @@ def test_reconcile_marks_what_the_api_never_created_and_the_rerun_sends_it(
     journal = tmp_path / "upload.jsonl"
     las_emulator.drop_next(1, method="POST", path="/documents")  # closed before handling
     las_emulator.fail_next(1, status=500, method="POST", path="/documents")  # refused, body says so
-    report = las.bulk.ingest(
-        scans, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1
-    )
+    report = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session, max_workers=1)
     assert report.counts["ambiguous"] == 2  # from the client's side, either may have been created
     found = las.bulk.reconcile(journal, session=las_session)
     assert found.found == {} and sorted(found.not_found) == sorted(r.key for r in report.ambiguous)
@@ -184,9 +180,7 @@ def test_a_refused_item_is_failed_and_sent_again_by_the_next_run(
 ) -> None:
     journal = tmp_path / "upload.jsonl"
     las_emulator.fail_next(1, status=400, method="POST", path="/documents")
-    report = las.bulk.ingest(
-        scans, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1
-    )
+    report = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session, max_workers=1)
     assert report.counts["failed"] == 1 and "BadRequestError" in str(report.failed[0].error)
     again = las.bulk.ingest(scans, dataset=dataset_id, journal=journal, session=las_session)
     assert again.counts["created"] == 1 and again.counts["skipped"] == 19
@@ -219,7 +213,7 @@ def test_same_content_is_created_once_and_reported_duplicate(
     (tmp_path / "copy-of-a.pdf").write_bytes(pdf(1))
     items = [tmp_path / "a.pdf", tmp_path / "copy-of-a.pdf", pdf(1), tmp_path / "a.pdf"]
     report = las.bulk.ingest(
-        items, dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_concurrency=1
+        items, dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_workers=1
     )
     assert [r.status for r in report.results] == ["created", "duplicate", "duplicate", "duplicate"]
     assert {r.document_id for r in report.results[:3]} == {report.results[0].document_id}
@@ -309,9 +303,9 @@ def test_bad_arguments_are_refused_before_any_request(
         las.bulk.ingest(
             str(tmp_path / "one.pdf"), dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session
         )
-    with pytest.raises(ValueError, match="max_concurrency"):
+    with pytest.raises(ValueError, match="max_workers"):
         las.bulk.ingest(
-            [pdf(1)], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_concurrency=0
+            [pdf(1)], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_workers=0
         )
     assert post_documents(las_emulator) == 0
 
@@ -343,7 +337,7 @@ def test_a_success_status_with_a_body_that_is_not_json_is_ambiguous(
         path="/documents",
     )
     report = las.bulk.ingest(
-        scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1
+        scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_workers=1
     )
     assert [r.status for r in report.results] == ["ambiguous", "created", "created"]
     assert "InvalidResponseError" in str(report.results[0].error)
@@ -367,7 +361,7 @@ def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
     las_emulator.delay_next(1, 1.0, method="POST", path="/documents")
     with las.Session(credentials, timeout=(5.0, 0.2)) as impatient:
         report = las.bulk.ingest(
-            scans[:2], dataset=dataset_id, journal=journal, session=impatient, max_concurrency=1
+            scans[:2], dataset=dataset_id, journal=journal, session=impatient, max_workers=1
         )
     assert [r.status for r in report.results] == ["ambiguous", "created"]
     give_up = time.monotonic() + 60  # a bound against hanging, not a speed assertion
@@ -404,18 +398,14 @@ def test_under_lost_answers_drops_and_5xx_every_item_ends_in_the_dataset_exactly
     las_emulator.fail_randomly(
         0.4, kinds=("lose", "drop", "status"), method="POST", path="/documents", seed=3
     )
-    first = las.bulk.ingest(
-        items, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=8
-    )
+    first = las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session, max_workers=8)
     las_emulator.clear_faults()
     assert first.counts["created"] + first.counts["ambiguous"] == 120 and first.counts["ambiguous"] > 0
     assert post_documents(las_emulator) == 120  # one POST per item, whatever happened to it
     found = las.bulk.reconcile(journal, session=las_session)
     assert len(found.found) + len(found.not_found) == first.counts["ambiguous"]
     assert found.found and found.not_found  # lost answers were created; drops and 503s were not
-    second = las.bulk.ingest(
-        items, dataset=dataset_id, journal=journal, session=las_session, max_concurrency=8
-    )
+    second = las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session, max_workers=8)
     assert second.counts["created"] == len(found.not_found) and second.ok
     contents = [
         las_client.get_document(doc["documentId"])["content"] for doc in documents_in(las_client, dataset_id)
@@ -423,7 +413,7 @@ def test_under_lost_answers_drops_and_5xx_every_item_ends_in_the_dataset_exactly
     assert sorted(contents) == sorted(base64.b64encode(pdf(number)).decode() for number in range(120))
 
 
-def test_items_are_read_lazily_at_most_twice_max_concurrency_ahead(
+def test_items_are_read_lazily_at_most_twice_max_workers_ahead(
     las_session: las.Session, dataset_id: str, tmp_path: Path
 ) -> None:
     finished = 0
@@ -443,7 +433,7 @@ def test_items_are_read_lazily_at_most_twice_max_concurrency_ahead(
         dataset=dataset_id,
         journal=tmp_path / "j.jsonl",
         session=las_session,
-        max_concurrency=2,
+        max_workers=2,
         on_progress=count,
     )
     assert report.counts["created"] == 30

@@ -30,7 +30,7 @@ KILLED_RUN = textwrap.dedent(
             os._exit(9)  # no cleanup, no flush: as a kill -9 or a power cut would leave it
 
     las.bulk.ingest(sorted(Path(folder).iterdir()), dataset=dataset_id, journal=journal,
-                    session=las.Session(credentials), max_concurrency=4, on_progress=die_mid_run)
+                    session=las.Session(credentials), max_workers=4, on_progress=die_mid_run)
     """
 )
 
@@ -99,7 +99,7 @@ def test_a_torn_created_line_leaves_the_item_ambiguous_not_resent(
     tmp_path: Path,
 ) -> None:
     journal = tmp_path / "upload.jsonl"
-    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1)
+    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_workers=1)
     text = journal.read_text()
     journal.write_text(text[: text.rstrip("\n").rfind("\n") + 1] + text.rstrip("\n").rsplit("\n", 1)[1][:30])
     report = las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session)
@@ -226,7 +226,7 @@ def test_a_journal_cut_anywhere_in_a_line_loads_and_is_whole_lines_again(
 ) -> None:
     journal = tmp_path / "upload.jsonl"
     las_emulator.lose_answer_next(1, method="POST", path="/documents")
-    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_concurrency=1)
+    las.bulk.ingest(scans[:3], dataset=dataset_id, journal=journal, session=las_session, max_workers=1)
     whole = journal.read_bytes()
     complete = las.bulk.Journal(journal, dataset_id=dataset_id)
     final_states = {entry.key: entry.state for entry in complete.entries()}

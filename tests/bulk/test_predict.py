@@ -36,7 +36,7 @@ def test_predict_over_a_dataset_gives_one_result_per_document(
 ) -> None:
     ids = las_emulator.seed_documents(25, dataset_id=dataset_id)
     las_emulator.seed_documents(5)  # outside the dataset: not predicted
-    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_concurrency=4)
+    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=4)
     assert report.ok and report.counts == {"predicted": 25, "failed": 0}
     assert sorted(r.document_id for r in report.results) == sorted(ids)
     assert all(
@@ -75,8 +75,8 @@ def test_bad_arguments_are_refused_before_any_request(
         las.bulk.predict("las:dataset:" + "0" * 32, [], session=las_session)
     with pytest.raises(TypeError, match="dataset id"):
         las.bulk.predict(model_id, "receipts", session=las_session)
-    with pytest.raises(ValueError, match="max_concurrency"):
-        las.bulk.predict(model_id, [], session=las_session, max_concurrency=0)
+    with pytest.raises(ValueError, match="max_workers"):
+        las.bulk.predict(model_id, [], session=las_session, max_workers=0)
     assert predictions_sent(las_emulator) == []
 
 
@@ -85,7 +85,7 @@ def test_concurrency_halves_under_a_rate_limit_and_every_document_is_predicted_o
 ) -> None:
     las_emulator.seed_documents(20, dataset_id=dataset_id)
     las_emulator.set_rate_limit(5)  # a bucket of 5 tokens: the first burst of 16 meets 429s
-    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_concurrency=16)
+    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=16)
     las_emulator.set_rate_limit(None)
     statuses = predictions_sent(las_emulator)
     throttled = statuses.count(429)
@@ -102,9 +102,7 @@ def test_concurrency_grows_back_after_successes(
     las_session: las.Session, las_emulator: Emulator, dataset_id: str, model_id: str
 ) -> None:
     las_emulator.seed_documents(30, dataset_id=dataset_id)
-    report = las.bulk.predict(
-        model_id, dataset_id, session=las_session, max_concurrency=4, initial_concurrency=1
-    )
+    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=4, initial_concurrency=1)
     assert report.concurrency.history[:4] == [1, 2, 3, 4]  # +1 after 1, 2 and 3 successes in a row
     assert report.ok
 
@@ -116,7 +114,7 @@ def test_the_monthly_quota_stops_the_run_without_sending_the_rest(
     las_emulator.fail_next(
         1, status=429, body=b'{"message": "Limit Exceeded"}', method="POST", path="/predictions"
     )
-    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_concurrency=1)
+    report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=1)
     assert report.counts == {"predicted": 0, "failed": 10}
     assert "monthly quota" in str(report.results[-1].error)
     assert predictions_sent(las_emulator) == [429]
@@ -127,7 +125,7 @@ def test_a_lost_answer_is_not_resent_and_says_the_prediction_may_exist(
 ) -> None:
     ids = las_emulator.seed_documents(2)
     las_emulator.lose_answer_next(1, method="POST", path="/predictions")
-    report = las.bulk.predict(model_id, ids, session=las_session, max_concurrency=1)
+    report = las.bulk.predict(model_id, ids, session=las_session, max_workers=1)
     assert [r.status for r in report.results] == ["failed", "predicted"]
     assert "may have been made" in str(report.results[0].error)
     assert len(predictions_sent(las_emulator)) == 2
