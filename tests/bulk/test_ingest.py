@@ -297,13 +297,13 @@ def test_bad_arguments_are_refused_before_any_request(
         las.bulk.ingest(
             [pdf(1)], dataset="las:model:" + "0" * 32, journal=tmp_path / "j.jsonl", session=las_session
         )
-    with pytest.raises(TypeError, match="IngestItem"):
+    with pytest.raises(las.InvalidArgumentError, match="IngestItem"):
         las.bulk.ingest([123], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session)  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="in a list"):
+    with pytest.raises(las.InvalidArgumentError, match="in a list"):
         las.bulk.ingest(
             str(tmp_path / "one.pdf"), dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session
         )
-    with pytest.raises(ValueError, match="max_workers"):
+    with pytest.raises(las.InvalidArgumentError, match="max_workers"):
         las.bulk.ingest(
             [pdf(1)], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_workers=0
         )

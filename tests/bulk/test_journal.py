@@ -261,7 +261,7 @@ def test_hostile_keys_round_trip_through_the_journal(
     again = las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session)
     assert again.counts["skipped"] == len(keys)
     assert post_documents(las_emulator) == len(keys)
-    with pytest.raises(ValueError, match="key must not be empty"):
+    with pytest.raises(las.InvalidArgumentError, match="key must not be empty"):
         las.bulk.ingest(
             [las.bulk.IngestItem(pdf(99), key="")], dataset=dataset_id, journal=journal, session=las_session
         )

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+import las
 from las.bulk import AdaptiveLimit
 
 
@@ -69,9 +70,9 @@ def test_acquire_waits_while_the_limit_is_full() -> None:
 
 
 def test_bad_bounds_and_outcomes_are_refused() -> None:
-    with pytest.raises(ValueError, match="minimum"):
+    with pytest.raises(las.InvalidArgumentError, match="minimum"):
         AdaptiveLimit(0)
-    with pytest.raises(ValueError, match="initial"):
+    with pytest.raises(las.InvalidArgumentError, match="initial"):
         AdaptiveLimit(4, initial=5)
-    with pytest.raises(ValueError, match="outcome"):
+    with pytest.raises(las.InvalidArgumentError, match="outcome"):
         AdaptiveLimit(4).release(0, "maybe")

@@ -73,9 +73,9 @@ def test_bad_arguments_are_refused_before_any_request(
 ) -> None:
     with pytest.raises(las.InvalidIdError):
         las.bulk.predict("las:dataset:" + "0" * 32, [], session=las_session)
-    with pytest.raises(TypeError, match="dataset id"):
+    with pytest.raises(las.InvalidArgumentError, match="dataset id"):
         las.bulk.predict(model_id, "receipts", session=las_session)
-    with pytest.raises(ValueError, match="max_workers"):
+    with pytest.raises(las.InvalidArgumentError, match="max_workers"):
         las.bulk.predict(model_id, [], session=las_session, max_workers=0)
     assert predictions_sent(las_emulator) == []
 
