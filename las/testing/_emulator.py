@@ -42,7 +42,7 @@ class Emulator:
         client_secret: Its secret; random when None.
         token_ttl: Lifetime of access tokens in seconds (also the ``expires_in`` answered).
         tls: Serve HTTPS only, with a certificate from a throwaway CA whose certificate is at
-            :attr:`ca_path` while running (needs ``pip install 'las[tls]'``; ImportError otherwise).
+            :attr:`ca_path` while running (needs ``pip install 'lucidtech-las-sdk[tls]'``; ImportError otherwise).
     """
 
     def __init__(

@@ -15,7 +15,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Final
 
-INSTALL_HINT: Final = "serving over TLS needs the optional 'trustme' package: pip install 'las[tls]'"
+INSTALL_HINT: Final = (
+    "serving over TLS needs the optional 'trustme' package: pip install 'lucidtech-las-sdk[tls]'"
+)
 LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost", "::1")
 
 

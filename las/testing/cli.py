@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--tls",
         action="store_true",
         help="serve HTTPS only, with a throwaway CA whose certificate path is printed "
-        "(needs pip install 'las[tls]')",
+        "(needs pip install 'lucidtech-las-sdk[tls]')",
     )
     return parser
 

@@ -23,7 +23,7 @@ import las
 from las.testing import Emulator
 from las.testing.cli import serve
 
-pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'las[tls]'")
+pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'lucidtech-las-sdk[tls]'")
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +190,12 @@ def test_the_curl_lines_serve_tls_prints_work() -> None:
 
 def test_tls_without_trustme_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "trustme", None)  # import trustme now raises ImportError
-    with pytest.raises(ImportError, match=r"pip install 'las\[tls\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'lucidtech-las-sdk\[tls\]'"):
         Emulator(tls=True)
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors):
         assert serve(["--tls"]) == 2
-    assert "pip install 'las[tls]'" in errors.getvalue()
+    assert "pip install 'lucidtech-las-sdk[tls]'" in errors.getvalue()
 
 
 def test_python_m_las_serve_tls_serves_https_and_cleans_up_on_sigterm() -> None:

@@ -1,0 +1,226 @@
+"""``las datasets list|get|create|update|delete|create-documents|download``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from las import paginate
+
+from ._context import App, pass_app
+from ._download import DownloadError, download_document
+from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
+from ._group import Group
+from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
+from ._params import DATASET_ID, list_page, named, paging
+from ._progress import progress_bar
+from ._sources import Item, SourceError, read_items
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+COLUMNS: list[Column] = [
+    ("dataset id", "datasetId"),
+    ("name", "name"),
+    ("documents", "numberOfDocuments"),
+    ("created", "createdTime"),
+]
+REPORT_COLUMNS: list[Column] = [
+    ("path", "path"),
+    ("status", "status"),
+    ("document id / error", lambda item: item.get("documentId") or item.get("error")),
+]
+WORKERS = click.IntRange(1, 64)
+UPLOAD_STATUSES = ("created", "failed", "ambiguous")
+AMBIGUOUS = (
+    "sent, but the answer was lost: the document may exist; "
+    "check `las documents list --dataset-id {}` before uploading it again"
+)
+
+
+@click.group("datasets", cls=Group)
+def group() -> None:
+    """Datasets: documents with ground truth, to train models on."""
+
+
+@group.command("list")
+@paging
+@pass_app
+def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
+    """List datasets."""
+    page = list_page(
+        app.client.list_datasets,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="datasets",
+    )
+    show_page(app, page, "datasets", COLUMNS)
+
+
+@group.command("get")
+@click.argument("dataset_id", type=DATASET_ID)
+@pass_app
+def get(app: App, dataset_id: str) -> None:
+    """Show a dataset."""
+    show_object(app, app.client.get_dataset(dataset_id))
+
+
+@group.command("create")
+@click.option("--name")
+@click.option("--description")
+@click.option("--retention-in-days", type=click.IntRange(min=1))
+@pass_app
+def create(app: App, name: str | None, description: str | None, retention_in_days: int | None) -> None:
+    """Create a dataset."""
+    fields = named(name=name, description=description, retention_in_days=retention_in_days)
+    show_object(app, app.client.create_dataset(**fields), heading="Created dataset")
+
+
+@group.command("update")
+@click.argument("dataset_id", type=DATASET_ID)
+@click.option("--name")
+@click.option("--description")
+@pass_app
+def update(app: App, dataset_id: str, name: str | None, description: str | None) -> None:
+    """Rename or describe a dataset."""
+    fields = named(name=name, description=description)
+    if not fields:
+        raise click.UsageError("nothing to update: give --name and/or --description")
+    show_object(app, app.client.update_dataset(dataset_id, **fields), heading="Updated dataset")
+
+
+@group.command("delete")
+@click.argument("dataset_id", type=DATASET_ID)
+@click.option("--delete-documents", is_flag=True, help="First delete its documents (else the API refuses).")
+@pass_app
+def delete(app: App, dataset_id: str, delete_documents: bool) -> None:
+    """Delete a dataset."""
+    answer = app.client.delete_dataset(dataset_id, delete_documents=delete_documents)
+    show_done(app, answer, f"Deleted {dataset_id}")
+
+
+def _in_parallel(
+    function: Callable[[T], R], items: Iterable[T], workers: int, on_done: Callable[[], None]
+) -> list[R]:
+    """``function`` over ``items`` on ``workers`` threads; results in input order.
+
+    On Ctrl-C, items not started yet are dropped and those in flight are let finish (so no
+    request is cut off half-sent) before the interrupt goes on.
+    """
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(function, item) for item in items]
+        results = []
+        try:
+            for future in futures:
+                results.append(future.result())
+                on_done()
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    return results
+
+
+@group.command("create-documents")
+@click.argument("dataset_id", type=DATASET_ID)
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--max-workers", type=WORKERS, default=4, show_default=True, help="Uploads at once.")
+@click.option("--delimiter", default=",", show_default=True, help="Cell delimiter of a CSV source.")
+@pass_app
+def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, delimiter: str) -> int:
+    """Upload the documents of SOURCE (a directory, a CSV or a JSON file) into DATASET_ID.
+
+    \b
+    SOURCE is one of:
+      a directory  every PDF/JPEG/PNG/TIFF file, with NAME.json beside it as ground truth
+                   ([{"label": ..., "value": ...}] or {"label": value});
+      a CSV file   header `path,label1,label2,...`, one row per document;
+      a JSON file  {"path": [ground truth] or {"ground_truth": ..., "consent_id": ...}}.
+    Paths in a CSV or JSON file are relative to its folder. The input is checked before
+    anything is uploaded. Prints one line per item: created, failed, or ambiguous (sent, but
+    the answer was lost: it may exist; it is never sent twice). Exits 1 unless all were created.
+    """
+    try:
+        items, skipped = read_items(source, delimiter=delimiter)
+    except SourceError as error:
+        raise click.BadParameter(str(error), param_hint="SOURCE") from None
+    client = app.client
+
+    def upload(item: Item) -> dict[str, Any]:
+        row: dict[str, Any] = {"path": str(item.path), "status": "created", "documentId": None, "error": None}
+        try:
+            document = client.create_document(
+                item.path,
+                item.options.get("content_type"),
+                dataset_id=dataset_id,
+                ground_truth=item.ground_truth,
+                consent_id=item.options.get("consent_id"),
+                retention_in_days=item.options.get("retention_in_days"),
+            )
+        except HANDLED as error:
+            if answer_lost(error):
+                return {**row, "status": "ambiguous", "error": AMBIGUOUS.format(dataset_id)}
+            return {**row, "status": "failed", "error": one_line(error).removeprefix("error: ")}
+        return {**row, "documentId": document["documentId"]}
+
+    with progress_bar("Uploading", len(items)) as bar:
+        report = _in_parallel(upload, items, max_workers, bar.advance)
+    counts = {status: sum(1 for row in report if row["status"] == status) for status in UPLOAD_STATUSES}
+    skipped_rows = [{"path": str(each.path), "status": "skipped", "reason": each.reason} for each in skipped]
+    if app.json_output:
+        print_json(app, {"datasetId": dataset_id, "items": report, "skipped": skipped_rows, **counts})
+    else:
+        shown = report + [{**row, "error": row["reason"]} for row in skipped_rows]
+        summary = ", ".join(
+            f"{count} {status}" for status, count in counts.items() if count or status != "ambiguous"
+        )
+        show_items(shown, REPORT_COLUMNS, title=f"items: {summary}, {len(skipped)} skipped")
+    return EXIT_OK if counts["created"] == len(report) else EXIT_API_ERROR
+
+
+@group.command("download")
+@click.argument("dataset_id", type=DATASET_ID)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--max-workers", type=WORKERS, default=4, show_default=True, help="Downloads at once.")
+@pass_app
+def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> int:
+    """Write every document of DATASET_ID into DIRECTORY: ID.pdf (or .jpg, ...) and ID.json.
+
+    Documents whose two files are already there are skipped, so a re-run continues an
+    interrupted download. Exits 1 if any document failed.
+    """
+    client = app.client
+    total = client.get_dataset(dataset_id).get("numberOfDocuments")
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def fetch(listed: dict[str, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {"documentId": listed.get("documentId")}
+        try:
+            status, path = download_document(client, listed, directory)
+        except (DownloadError, *HANDLED) as error:
+            return {**row, "status": "failed", "path": None, "error": one_line(error).removeprefix("error: ")}
+        return {**row, "status": status, "path": str(path), "error": None}
+
+    with progress_bar("Downloading", total if isinstance(total, int) else None) as bar:
+        listed = paginate(client.list_documents, dataset_id=dataset_id)
+        report = _in_parallel(fetch, listed, max_workers, bar.advance)
+    counts = {
+        status: sum(1 for row in report if row["status"] == status)
+        for status in ("downloaded", "existing", "failed")
+    }
+    if app.json_output:
+        print_json(app, {"datasetId": dataset_id, "directory": str(directory), "items": report, **counts})
+    else:
+        failures = [row for row in report if row["status"] == "failed"]
+        if failures:
+            show_items(failures, [("document id", "documentId"), ("error", "error")], title="failed")
+        emit(
+            f"{counts['downloaded']} downloaded, {counts['existing']} already there, "
+            f"{counts['failed']} failed, into {directory}"
+        )
+    return EXIT_API_ERROR if counts["failed"] else EXIT_OK

@@ -1,0 +1,133 @@
+"""``las documents list|get|create|update|delete``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+import click
+
+from ._context import App, pass_app
+from ._group import Group
+from ._output import Column, show_done, show_object, show_page, without_content
+from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list, list_page, paging
+
+COLUMNS: list[Column] = [
+    ("document id", "documentId"),
+    ("content type", "contentType"),
+    ("dataset", "datasetId"),
+    ("ground truth", lambda item: len(item.get("groundTruth") or [])),
+    ("created", "createdTime"),
+]
+
+
+@click.group("documents", cls=Group)
+def group() -> None:
+    """Documents: the files models read."""
+
+
+@group.command("list")
+@click.option(
+    "--dataset-id", type=DATASET_ID, multiple=True, help="Only documents of this dataset (repeatable)."
+)
+@click.option(
+    "--consent-id", type=CONSENT_ID, multiple=True, help="Only documents with this consent (repeatable)."
+)
+@paging
+@pass_app
+def list_(
+    app: App,
+    dataset_id: tuple[str, ...],
+    consent_id: tuple[str, ...],
+    max_results: int | None,
+    next_token: str | None,
+    all_pages: bool,
+) -> None:
+    """List documents."""
+    page = list_page(
+        app.client.list_documents,
+        dataset_id=list(dataset_id) or None,
+        consent_id=list(consent_id) or None,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="documents",
+    )
+    show_page(app, page, "documents", COLUMNS)
+
+
+@group.command("get")
+@click.argument("document_id", type=DOCUMENT_ID)
+@click.option(
+    "--download-content",
+    "-d",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the content to this file.",
+)
+@pass_app
+def get(app: App, document_id: str, download_content: Path | None) -> None:
+    """Show a document (its content with --json, or into a file with --download-content)."""
+    document = app.client.get_document(document_id)
+    if download_content is not None:
+        try:
+            download_content.write_bytes(base64.b64decode(document.get("content") or "", validate=True))
+        except binascii.Error as error:
+            raise click.ClickException(f"the API's content is not valid base64: {error}") from None
+    shown = document if app.json_output else without_content(document)
+    show_object(app, shown)
+
+
+@group.command("create")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--content-type", help="MIME type (default: detected from the file: PDF, JPEG, PNG, TIFF).")
+@click.option("--dataset-id", type=DATASET_ID, help="Put the document in this dataset.")
+@click.option("--consent-id", type=CONSENT_ID, help="Consent that marks the owner of the document.")
+@click.option("--ground-truth", "-g", type=KEY_VALUE, multiple=True, help="LABEL=VALUE (repeatable).")
+@click.option("--retention-in-days", type=click.IntRange(min=1), help="Days before the API deletes it.")
+@pass_app
+def create(
+    app: App,
+    path: Path,
+    content_type: str | None,
+    dataset_id: str | None,
+    consent_id: str | None,
+    ground_truth: tuple[tuple[str, str], ...],
+    retention_in_days: int | None,
+) -> None:
+    """Upload the file at PATH as a document."""
+    document = app.client.create_document(
+        path,
+        content_type,
+        dataset_id=dataset_id,
+        consent_id=consent_id,
+        ground_truth=ground_truth_list(ground_truth),
+        retention_in_days=retention_in_days,
+    )
+    show_object(app, document if app.json_output else without_content(document), heading="Created document")
+
+
+@group.command("update")
+@click.argument("document_id", type=DOCUMENT_ID)
+@click.option(
+    "--ground-truth", "-g", type=KEY_VALUE, multiple=True, help="LABEL=VALUE (repeatable); replaces all."
+)
+@click.option("--dataset-id", type=DATASET_ID, help="Move the document to this dataset.")
+@pass_app
+def update(
+    app: App, document_id: str, ground_truth: tuple[tuple[str, str], ...], dataset_id: str | None
+) -> None:
+    """Replace a document's ground truth or move it to a dataset."""
+    if not ground_truth and dataset_id is None:
+        raise click.UsageError("nothing to update: give --ground-truth LABEL=VALUE and/or --dataset-id")
+    document = app.client.update_document(document_id, ground_truth_list(ground_truth), dataset_id=dataset_id)
+    show_object(app, document if app.json_output else without_content(document), heading="Updated document")
+
+
+@group.command("delete")
+@click.argument("document_id", type=DOCUMENT_ID)
+@pass_app
+def delete(app: App, document_id: str) -> None:
+    """Delete a document."""
+    answer = app.client.delete_document(document_id)
+    show_done(app, answer, f"Deleted {document_id}")

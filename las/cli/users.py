@@ -1,0 +1,94 @@
+"""``las users list|get|create|update|delete``."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import click
+
+from ._context import App, pass_app
+from ._group import Group
+from ._output import Column, show_done, show_object, show_page
+from ._params import APP_CLIENT_ID, USER_ID, list_page, named, paging
+
+COLUMNS: list[Column] = [
+    ("user id", "userId"),
+    ("email", "email"),
+    ("name", "name"),
+    ("created", "createdTime"),
+]
+AVATAR = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _avatar(path: Path | None) -> str | None:
+    return base64.b64encode(path.read_bytes()).decode("ascii") if path is not None else None
+
+
+def _shown(app: App, user: dict[str, object]) -> dict[str, object]:
+    if app.json_output or not isinstance(user.get("avatar"), str):
+        return user
+    return {**user, "avatar": f"<{len(str(user['avatar'])) * 3 // 4} bytes; --json shows it>"}
+
+
+@click.group("users", cls=Group)
+def group() -> None:
+    """Users: people with access to the organization."""
+
+
+@group.command("list")
+@paging
+@pass_app
+def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
+    """List users."""
+    page = list_page(
+        app.client.list_users,
+        max_results=max_results,
+        next_token=next_token,
+        all_pages=all_pages,
+        key="users",
+    )
+    show_page(app, page, "users", COLUMNS)
+
+
+@group.command("get")
+@click.argument("user_id", type=USER_ID)
+@pass_app
+def get(app: App, user_id: str) -> None:
+    """Show a user."""
+    show_object(app, _shown(app, app.client.get_user(user_id)))
+
+
+@group.command("create")
+@click.argument("email")
+@click.option("--app-client-id", type=APP_CLIENT_ID, required=True, help="App client the user signs in with.")
+@click.option("--name")
+@click.option("--avatar", type=AVATAR, help="Path of a JPEG image.")
+@pass_app
+def create(app: App, email: str, app_client_id: str, name: str | None, avatar: Path | None) -> None:
+    """Invite a user by EMAIL."""
+    user = app.client.create_user(
+        email, app_client_id=app_client_id, **named(name=name, avatar=_avatar(avatar))
+    )
+    show_object(app, _shown(app, user), heading="Created user")
+
+
+@group.command("update")
+@click.argument("user_id", type=USER_ID)
+@click.option("--name")
+@click.option("--avatar", type=AVATAR, help="Path of a JPEG image.")
+@pass_app
+def update(app: App, user_id: str, name: str | None, avatar: Path | None) -> None:
+    """Change a user."""
+    fields = named(name=name, avatar=_avatar(avatar))
+    if not fields:
+        raise click.UsageError("nothing to update: give --name and/or --avatar")
+    show_object(app, _shown(app, app.client.update_user(user_id, **fields)), heading="Updated user")
+
+
+@group.command("delete")
+@click.argument("user_id", type=USER_ID)
+@pass_app
+def delete(app: App, user_id: str) -> None:
+    """Delete a user."""
+    show_done(app, app.client.delete_user(user_id), f"Deleted {user_id}")
