@@ -17,8 +17,10 @@ from ._ingest import as_client
 from ._journal import Entry, Journal
 from ._outcome import FAILED
 
-__all__ = ["CLOCK_SKEW", "ReconcileReport", "reconcile"]
+__all__ = ["CLOCK_SKEW", "DEFAULT_SETTLE", "ReconcileReport", "reconcile"]
 
+DEFAULT_SETTLE = 60.0
+"""Seconds after its POST before :func:`reconcile` takes an item without a document as not created."""
 CLOCK_SKEW = datetime.timedelta(hours=1)
 """How far the API's clock may be behind this machine's when reconcile compares ``createdTime``."""
 
@@ -37,12 +39,16 @@ class ReconcileReport:
     found: dict[str, str]
     not_found: list[str]
     extra_documents: list[str]
+    pending: list[str] = attrs.field(factory=list)
+    """Keys sent less than ``settle`` seconds ago with no document yet: still ambiguous, as the
+    API may still be handling their request; reconcile again later."""
 
 
 def reconcile(
     journal: str | os.PathLike[str],
     *,
     session: Session | Client | None = None,
+    settle: float = DEFAULT_SETTLE,
 ) -> ReconcileReport:
     """Resolve the journal's ambiguous items by looking for their documents in the dataset.
 
@@ -51,7 +57,14 @@ def reconcile(
     content type is an ambiguous item's, and fetches them to compare the
     sha256 of their content with the item's. A match is recorded ``created`` with its document
     id; an item with no match is recorded ``failed`` (certainly not created), so the next run
-    sends it. The API lists documents with a short delay, so reconcile a while after the run.
+    sends it, unless its POST went out less than ``settle`` seconds ago: a request sent just
+    before a crash may still be in the API's hands (and the API lists new documents with a short
+    delay), so such an item stays ambiguous and is listed in ``pending``: reconcile again later.
+
+    Args:
+        journal: the journal of :func:`las.bulk.ingest`.
+        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        settle: seconds after its POST before an item with no document is taken as not created.
 
     Returns:
         A :class:`ReconcileReport`.
@@ -101,8 +114,15 @@ def reconcile(
             elif digest in owners:
                 extra.append(document_id)
         not_found: list[str] = []
+        pending: list[str] = []
+        now = datetime.datetime.now(datetime.timezone.utc)
         for entry in unresolved:
-            if entry.key not in found:
+            if entry.key in found:
+                continue
+            sent_at = _parse_time(entry.sent_time)
+            if settle > 0 and sent_at is not None and (now - sent_at).total_seconds() < settle:
+                pending.append(entry.key)
+            else:
                 book.record(
                     entry.key,
                     FAILED,
@@ -110,7 +130,7 @@ def reconcile(
                     error="reconcile found no document with this content in the dataset: not created",
                 )
                 not_found.append(entry.key)
-    return ReconcileReport(found, not_found, extra)
+    return ReconcileReport(found, not_found, extra, pending)
 
 
 def _parse_time(value: Any) -> datetime.datetime | None:
