@@ -17,6 +17,7 @@ from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
+    AnswerLostError,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -49,6 +50,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AnswerLostError",
     "BadRequestError",
     "Client",
     "ClientException",
