@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import las
+import las.bulk
 import las.testing
 import las.workers
 
@@ -81,6 +82,7 @@ def build() -> str:
     lines += _section("las", [n for n in las.__all__ if not n.startswith("__")], las)
     lines += _section("las.workers", [n for n in las.workers.__all__ if n not in las.__all__], las.workers)
     lines += _section("las.testing", list(las.testing.__all__), las.testing)
+    lines += _section("las.bulk", list(las.bulk.__all__), las.bulk)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -22,6 +22,7 @@ from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
 from .credentials import Credentials, read_credentials
 from .exceptions import (
+    AnswerLostError,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -58,6 +59,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AnswerLostError",
     "AsyncClient",
     "AsyncSession",
     "BadRequestError",

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .exceptions import (
+    AnswerLostError,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -292,7 +293,8 @@ def judge_failure(
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
     else:
-        error = APIConnectionError(f"{where}: {reason} ({detail})", request=cause)
+        kind = AnswerLostError if reason == LOST else APIConnectionError
+        error = kind(f"{where}: {reason} ({detail})", request=cause)
     if reason == NOT_SENT or call.idempotent or call.token_request:
         return _retry_or_fail(error, None, progress, limits)
     return Fail(error)

@@ -11,6 +11,7 @@ The tree::
     ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
     ├── CredentialsConflictError          client id and secret from different places (env vs file)
     ├── APIConnectionError                no answer: the connection failed (also requests.ConnectionError)
+    │   └── AnswerLostError               sent, then dropped before the answer: the API may have done the work
     ├── APITimeoutError                   no answer in time (also requests.Timeout)
     │   └── DeadlineExceeded              the whole call passed its deadline
     └── APIError                          the API answered with an error (also requests.HTTPError)
@@ -39,6 +40,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AnswerLostError",
     "BadRequestError",
     "ClientException",
     "ConflictError",
@@ -94,6 +96,13 @@ class CredentialsConflictError(ClientException):
 
 class APIConnectionError(ClientException, requests.exceptions.ConnectionError):
     """No answer: the connection could not be opened or dropped, after the retries allowed."""
+
+
+class AnswerLostError(APIConnectionError):
+    """The request went out, then the connection dropped before the answer: the API may have done
+    the work. A request that is not safe to repeat (a POST that creates, a PATCH) is never sent
+    again, so this is how its caller learns to check before resending. A plain
+    :class:`APIConnectionError` means the connection could not be opened: nothing was sent."""
 
 
 class APITimeoutError(ClientException, requests.exceptions.Timeout):

@@ -268,6 +268,14 @@ class Emulator:
         """Close the connection of the next ``n`` matching requests without any answer."""
         self._service.faults.add(Fault("drop", n, method, path))
 
+    def lose_answer_next(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> None:
+        """Handle the next ``n`` matching requests, then close their connections without answering.
+
+        The work is done (a POST creates what it creates) but the client never hears of it: the
+        "sent, answer lost" case that must not be blindly repeated.
+        """
+        self._service.faults.add(Fault("lose", n, method, path))
+
     def delay_next(
         self, n: int = 1, seconds: float = 0.5, *, method: str | None = None, path: str | None = None
     ) -> None:
@@ -292,8 +300,9 @@ class Emulator:
     ) -> None:
         """Fault each matching request with ``probability`` (reproducible with ``seed``).
 
-        ``kinds`` picks among ``"status"`` (answer ``status``) and ``"drop"`` (close the
-        connection). Call with probability 0 or :meth:`clear_faults` to stop.
+        ``kinds`` picks among ``"status"`` (answer ``status``), ``"drop"`` (close the
+        connection before handling the request) and ``"lose"`` (handle it, then close the
+        connection without the answer). Call with probability 0 or :meth:`clear_faults` to stop.
         """
         self._service.faults.set_random(
             probability,

@@ -1,4 +1,8 @@
-"""Fault injection: failing, dropping, delaying and rate limiting requests on demand.
+"""Fault injection: failing, dropping, losing answers, delaying and rate limiting requests on demand.
+
+A "drop" closes the connection before the request is handled; a "lose" handles the request (the
+work is done: a document created, a prediction made) and then closes the connection without the
+answer, as a network failure after the API answered would.
 
 Filters: ``method`` (e.g. ``"POST"``) and ``path``. A path filter is either a template with
 ``{placeholders}`` (``"/documents/{documentId}"``: exact template match) or a plain path that
@@ -24,7 +28,7 @@ from typing import Final
 from las.testing._routes import match_template
 
 TOKEN_PATHS: Final = ("/token", "/oauth2/token")
-FAULT_KINDS: Final = ("status", "drop")
+FAULT_KINDS: Final = ("status", "drop", "lose")
 
 
 def path_matches(path_filter: str | None, path: str) -> bool:
@@ -48,7 +52,7 @@ def format_retry_after(value: float | str) -> str:
 class Fault:
     """One injected fault that concerns the next ``remaining`` matching requests."""
 
-    kind: str  # "status", "drop" or "delay"
+    kind: str  # "status", "drop", "lose" or "delay"
     remaining: int
     method: str | None = None
     path: str | None = None
@@ -72,6 +76,7 @@ class Action:
 
     delay: float = 0.0
     drop: bool = False
+    lose: bool = False  # handle the request, then close the connection without answering
     status: int | None = None  # answer this status instead of handling the request
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
@@ -176,6 +181,8 @@ class Faults:
             if chosen is not None:
                 if chosen.kind == "drop":
                     return Action(delay=delay, drop=True)
+                if chosen.kind == "lose":
+                    return Action(delay=delay, lose=True)
                 return error_action(
                     chosen.status,
                     chosen.retry_after,
@@ -194,8 +201,9 @@ class Faults:
                 and path_matches(chance.path, path)
                 and chance.rng.random() < chance.probability
             ):
-                if chance.rng.choice(chance.kinds) == "drop":
-                    return Action(delay=delay, drop=True)
+                kind = chance.rng.choice(chance.kinds)
+                if kind in ("drop", "lose"):
+                    return Action(delay=delay, drop=kind == "drop", lose=kind == "lose")
                 return error_action(
                     chance.status,
                     chance.retry_after,

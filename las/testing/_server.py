@@ -53,7 +53,8 @@ class RecordedRequest:
     """One request received by the emulator, as seen on the wire.
 
     ``headers`` keeps the names as sent; ``json`` is the decoded body (None when empty or not
-    JSON); ``status`` is what the emulator answered (0 when the connection was dropped);
+    JSON); ``status`` is what the emulator answered (0 when the connection was dropped, also
+    after handling the request when its answer was lost on purpose);
     ``received_at`` is ``time.monotonic()`` on arrival, to measure the waits between requests.
     """
 
@@ -164,6 +165,8 @@ class Service:
             response = Response(action.status, action.body, action.content_type, list(action.headers))
         else:
             response = self._answer(method, path, query, headers, body)
+            if action.lose:  # the work is done; the answer never leaves
+                response = None
         try:
             decoded = json.loads(body) if body else None
         except ValueError:

@@ -1,0 +1,284 @@
+"""Bulk prediction: one model over many documents, with concurrency that adapts to 429s.
+
+Each document gets a :class:`PredictionResult` (``predicted`` with the API's prediction, or
+``failed`` with the reason), in input order. A 429 halves the number of requests in flight
+(see :class:`AdaptiveLimit`), waits the ``Retry-After`` and sends the document again; a
+connection that could not be opened is tried again too. Nothing else is repeated: a prediction
+whose answer was lost may have been made (and counted against the quota), so it is reported
+``failed`` with that said. A 429 "Limit Exceeded" (the monthly quota) stops the run: the
+documents not yet sent are reported ``failed`` without a request.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .._pagination import paginate
+from ..client import Client
+from ..exceptions import LimitExceededException, TooManyRequestsException
+from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
+from ..resources import InvalidArgumentError
+from ..session import Session
+from ._export import export_csv, export_jsonl
+from ._ingest import HasId
+from ._limiter import AdaptiveLimit, LimitStats
+from ._outcome import AMBIGUOUS, classify_failure, never_sent
+from ._progress import Progress
+
+__all__ = ["PredictionReport", "PredictionResult", "predict"]
+
+_BACKOFF_BASE = 0.25
+_BACKOFF_MAX = 8.0
+
+
+@attrs.frozen
+class PredictionResult:
+    """What happened to one document: ``predicted`` (``prediction`` is the API's answer) or
+    ``failed`` (``error`` says why); ``attempts`` counts the requests sent for it."""
+
+    index: int
+    document_id: str
+    status: str
+    prediction: dict[str, Any] | None = None
+    error: str | None = None
+    attempts: int = 0
+
+
+@attrs.frozen
+class PredictionReport:
+    """Every document's result in input order, and what the adaptive concurrency did."""
+
+    model_id: str
+    results: list[PredictionResult]
+    elapsed: float
+    concurrency: LimitStats
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(result.status for result in self.results)
+        return {status: found.get(status, 0) for status in ("predicted", "failed")}
+
+    @property
+    def failed(self) -> list[PredictionResult]:
+        return [result for result in self.results if result.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every document was predicted."""
+        return not self.failed
+
+    def to_jsonl(self, path: str | os.PathLike[str]) -> None:
+        """Write one JSON object per document (see :func:`las.bulk.export_jsonl`)."""
+        export_jsonl(self.results, path)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write one row per document per label (see :func:`las.bulk.export_csv`)."""
+        export_csv(self.results, path)
+
+
+def _an_id(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        found = value.get("documentId")
+        if isinstance(found, str):
+            return found
+        raise InvalidArgumentError(
+            f"a document given as a mapping needs a 'documentId', got keys {sorted(value)}"
+        )
+    found = getattr(value, "id", None)
+    if isinstance(found, str):
+        return found
+    raise InvalidArgumentError(
+        f"a document must be an id, a mapping with 'documentId' or an object with an id, got {type(value).__name__}"
+    )
+
+
+def _documents(client: Client, documents: Any) -> Iterator[Any]:
+    """The documents to predict: a dataset's (given by id or as an object with that id) or those given."""
+    dataset_id = getattr(documents, "id", None)
+    if isinstance(dataset_id, str) and is_id(DATASET, dataset_id):
+        documents = dataset_id
+    if isinstance(documents, str):
+        if is_id(DATASET, documents):
+            return (listed["documentId"] for listed in paginate(client.list_documents, dataset_id=documents))
+        raise InvalidArgumentError(
+            f"documents must be a dataset id or an iterable of documents, got the string {documents!r}"
+        )
+    if isinstance(documents, (bytes, bytearray)):
+        raise InvalidArgumentError(
+            f"documents must be a dataset id or an iterable of documents, got {type(documents).__name__}"
+        )
+    return iter(documents)
+
+
+class _Run:
+    def __init__(
+        self, client: Client, model_id: str, limit: AdaptiveLimit, max_attempts: int, options: dict[str, Any]
+    ) -> None:
+        self.client = client
+        self.model_id = model_id
+        self.limit = limit
+        self.max_attempts = max_attempts
+        self.options = options
+        self.stopped: str | None = None  # why the run stops sending (the monthly quota is used up)
+        self.lock = threading.Lock()
+
+    def one(self, index: int, document: Any) -> PredictionResult:
+        try:
+            document_id = require_id(DOCUMENT, _an_id(document))
+        except (TypeError, ValueError) as error:
+            return PredictionResult(index, str(document), "failed", error=f"{type(error).__name__}: {error}")
+        attempts = 0
+        while True:
+            if self.stopped is not None:
+                return PredictionResult(
+                    index, document_id, "failed", error=f"not sent: {self.stopped}", attempts=attempts
+                )
+            ticket = self.limit.acquire()
+            attempts += 1
+            try:
+                prediction = self.client.create_prediction(document_id, self.model_id, **self.options)
+            except LimitExceededException as error:
+                self.limit.release(ticket, "error")
+                self.stopped = f"the monthly quota is used up ({error})"
+                return PredictionResult(
+                    index, document_id, "failed", error=f"{type(error).__name__}: {error}", attempts=attempts
+                )
+            except TooManyRequestsException as error:
+                wait = error.retry_after if error.retry_after is not None else _backoff(attempts)
+                self.limit.release(ticket, "rate_limited", pause=wait)  # the limit waits for all
+                if attempts >= self.max_attempts:
+                    return self._failed(index, document_id, error, attempts)
+                continue
+            except Exception as error:
+                self.limit.release(ticket, "error")
+                if classify_failure(error) == AMBIGUOUS:
+                    return self._failed(
+                        index, document_id, error, attempts, "the prediction may have been made: "
+                    )
+                if never_sent(error) and attempts < self.max_attempts:
+                    time.sleep(_backoff(attempts))
+                    continue
+                return self._failed(index, document_id, error, attempts)
+            self.limit.release(ticket, "ok")
+            return PredictionResult(index, document_id, "predicted", prediction, attempts=attempts)
+
+    @staticmethod
+    def _failed(
+        index: int, document_id: str, error: Exception, attempts: int, prefix: str = ""
+    ) -> PredictionResult:
+        return PredictionResult(
+            index, document_id, "failed", error=f"{prefix}{type(error).__name__}: {error}", attempts=attempts
+        )
+
+
+def _backoff(attempt: int) -> float:
+    return random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
+
+
+def _clients(session: Session | Client | None) -> tuple[Client, Client]:
+    """(a Client on the caller's Session for listing, one that hands 429s back for predicting)."""
+    lister = session if isinstance(session, Client) else Client(session=session)
+    # Same pool, token and settings; a 429 comes back at once so the adaptive limit sees it.
+    predictor = Client(session=lister.session.with_options(max_retries=0))
+    return lister, predictor
+
+
+def predict(
+    model: Any,
+    documents: str | HasId | Iterable[Any],
+    *,
+    session: Session | Client | None = None,
+    max_workers: int = 8,
+    initial_concurrency: int | None = None,
+    max_attempts: int = 30,
+    on_progress: Callable[[Progress], None] | None = None,
+    max_pages: int | None = None,
+    auto_rotate: bool | None = None,
+    image_quality: str | None = None,
+) -> PredictionReport:
+    """Predict ``model`` on every document, with at most ``max_workers`` requests in flight.
+
+    Concurrency adapts to the API's rate limit: a 429 halves the requests in flight and the
+    document is sent again after the ``Retry-After``; after a run of successes as long as the
+    limit, it grows by one, up to ``max_workers``.
+
+    Args:
+        model: the model id (or an object with an ``id``).
+        documents: a dataset id or object (every document in it), or an iterable of document ids,
+            mappings with a ``documentId`` (list items) or objects with an ``id``.
+        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+            Its 429s come back to the adaptive limit instead of being retried by the Session.
+        max_workers: threads, so the most requests in flight at once; the adaptive limit stays
+            at or below it.
+        initial_concurrency: where the limit starts; default ``max_workers``.
+        max_attempts: requests sent at most for one document (429s and refused connections
+            included; a document that reaches it fails with the last error).
+        on_progress: called (from the calling thread) with a :class:`Progress` after each document.
+        max_pages, auto_rotate, image_quality: as :meth:`las.Client.create_prediction`.
+
+    Returns:
+        A :class:`PredictionReport`; export it with ``to_jsonl(path)`` or ``to_csv(path)``.
+
+    Raises:
+        InvalidIdError: ``model`` is not a model id.
+
+    Example::
+
+        report = las.bulk.predict(model_id, dataset_id, max_workers=16)
+        report.to_csv("predictions.csv")
+    """
+    if max_workers < 1:
+        raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
+    if max_attempts < 1:
+        raise InvalidArgumentError(f"max_attempts must be 1 or more, got {max_attempts}")
+    model_id = require_id(MODEL, model if isinstance(model, str) else getattr(model, "id", model))
+    options = {
+        name: value
+        for name, value in (
+            ("max_pages", max_pages),
+            ("auto_rotate", auto_rotate),
+            ("image_quality", image_quality),
+        )
+        if value is not None
+    }
+    lister, client = _clients(session)
+    limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
+    run = _Run(client, model_id, limit, max_attempts, options)
+    total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
+    started = time.perf_counter()
+    results: list[PredictionResult] = []
+    counts: Counter[str] = Counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-predict") as pool:
+        pending: set[concurrent.futures.Future[PredictionResult]] = set()
+
+        def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
+            for future in done:
+                result = future.result()
+                results.append(result)
+                counts[result.status] += 1
+                if on_progress is not None:
+                    elapsed = time.perf_counter() - started
+                    on_progress(Progress(len(results), total, dict(counts), elapsed, result))
+
+        for index, document in enumerate(_documents(lister, documents)):
+            pending.add(pool.submit(run.one, index, document))
+            if len(pending) >= 2 * max_workers:
+                done, pending = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                collect(done)
+        done, _ = concurrent.futures.wait(pending)
+        collect(done)
+    results.sort(key=lambda result: result.index)
+    return PredictionReport(model_id, results, time.perf_counter() - started, limit.stats())

@@ -1,0 +1,59 @@
+"""Progress of a bulk run: the snapshot handed to ``on_progress`` and a ready-made printer."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import attrs
+
+__all__ = ["Progress", "progress_printer"]
+
+
+@attrs.frozen
+class Progress:
+    """A snapshot handed to an ``on_progress`` callback after each item.
+
+    Attributes:
+        done: items finished so far.
+        total: items in all, when the input has a length (a list), else None.
+        counts: items finished per status.
+        elapsed: seconds since the run started.
+        last: the result of the item that just finished.
+    """
+
+    done: int
+    total: int | None
+    counts: dict[str, int]
+    elapsed: float
+    last: Any
+
+    @property
+    def rate(self) -> float:
+        """Items per second so far."""
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def progress_printer(stream: TextIO | None = None) -> Callable[[Progress], None]:
+    """An ``on_progress`` callback that keeps one status line up to date on ``stream`` (stderr).
+
+    The line shows done/total, the counts per status and the rate; it ends with a newline when
+    the last item of a sized input is done.
+
+    Example::
+
+        las.bulk.ingest(paths, dataset=dataset_id, journal="upload.jsonl",
+                        on_progress=las.bulk.progress_printer())
+    """
+
+    def show(progress: Progress) -> None:
+        out = stream if stream is not None else sys.stderr
+        of = f"/{progress.total}" if progress.total is not None else ""
+        counts = ", ".join(f"{count} {status}" for status, count in sorted(progress.counts.items()))
+        out.write(f"\r{progress.done}{of} ({counts}) {progress.rate:.1f}/s")
+        if progress.total is not None and progress.done >= progress.total:
+            out.write("\n")
+        out.flush()
+
+    return show

@@ -1,0 +1,41 @@
+"""Fixtures for the bulk tests: a dataset in the emulator and a folder of distinct PDF files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import las
+from las.testing import Emulator
+
+
+def pdf(number: int) -> bytes:
+    """A small PDF whose bytes differ for each number."""
+    return b"%PDF-1.4\n%% item " + str(number).encode() + b"\n%%EOF\n"
+
+
+def post_documents(emulator: Emulator) -> int:
+    """How many POST /documents reached the emulator (answered or not)."""
+    return sum(1 for sent in emulator.requests if sent.method == "POST" and sent.path == "/documents")
+
+
+def documents_in(client: las.Client, dataset_id: str) -> list[dict[str, object]]:
+    return list(las.paginate(client.list_documents, dataset_id=dataset_id))
+
+
+@pytest.fixture
+def dataset_id(las_client: las.Client) -> str:
+    return str(las_client.create_dataset(name="bulk")["datasetId"])
+
+
+@pytest.fixture
+def scans(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    paths = []
+    for number in range(20):
+        path = folder / f"scan-{number:02d}.pdf"
+        path.write_bytes(pdf(number))
+        paths.append(path)
+    return paths
