@@ -276,7 +276,9 @@ def test_a_silent_reviewer_times_out_and_the_docker_step_decides(
     assert execution.status == "succeeded"
     assert execution.output == {"approved": True, "by": "rules", "because": "States.HeartbeatTimeout"}
     assert len(execution.transition_executions[auto.id]) == 1
-    with pytest.raises(las.exceptions.ClientException):  # too late: the API records no completion
+    with pytest.raises(las.exceptions.BadRequestError):  # a late heartbeat tells the reviewer it is gone
+        task.heartbeat()
+    with pytest.raises(las.exceptions.BadRequestError):  # too late: the API records no completion
         task.succeed({"approved": False, "by": "Ada"})
     assert execution.refresh().output["by"] == "rules"
 
@@ -341,7 +343,7 @@ def test_a_workers_heartbeats_keep_a_long_task_alive_while_a_silent_one_times_ou
     by_person.refresh()
     assert by_person.status == "failed"
     assert "States.HeartbeatTimeout" in events(by_person.to_dict())
-    with pytest.raises(las.exceptions.ClientException):
+    with pytest.raises(las.exceptions.BadRequestError):
         held.succeed({"labels": 3})
 
 
