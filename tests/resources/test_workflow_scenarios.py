@@ -73,7 +73,7 @@ def router(
     def container(event: dict[str, Any]) -> dict[str, Any]:
         """The platform: start the predict image with the ids of the execution it runs."""
         running = _only_running(predict)
-        run_model(client=las_client, environ={"TRANSITION_ID": predict.id, "EXECUTION_ID": running.id})
+        run_model(session=las_client, environ={"TRANSITION_ID": predict.id, "EXECUTION_ID": running.id})
         return event  # ignored: the handler has completed the execution itself
 
     las_emulator.register_docker_handler(predict.id, container)
@@ -141,7 +141,7 @@ def test_a_worker_reviews_the_unsure_predictions(
         seen.append(event["prediction"]["confidence"])
         return {**event, "reviewedBy": "bot"}
 
-    worker = las.Worker(review.id, approve, client=las_client, poll_interval=0.01)
+    worker = las.Worker(review.id, approve, session=las_client, poll_interval=0.01)
     counters = worker.run(until_idle=True, handle_signals=False)
     assert (counters.taken, counters.succeeded, counters.failed) == (3, 3, 0)
     assert len(seen) == 3  # only the unsure ones came to review
@@ -332,7 +332,7 @@ def test_a_workers_heartbeats_keep_a_long_task_alive_while_a_silent_one_times_ou
             states.append(client.get_transition_execution(bot_step.id, execution_id)["status"])
         return {"labels": event["pages"]}
 
-    worker = las.Worker(bot_step.id, label, client=las_client, poll_interval=0.01, heartbeat_interval=0.01)
+    worker = las.Worker(bot_step.id, label, session=las_client, poll_interval=0.01, heartbeat_interval=0.01)
     counters = worker.run(until_idle=True, handle_signals=False)
 
     assert (counters.taken, counters.succeeded, counters.heartbeat_errors) == (1, 1, 0)
@@ -348,39 +348,50 @@ def test_a_workers_heartbeats_keep_a_long_task_alive_while_a_silent_one_times_ou
 
 
 # ---------------------------------------------------------------------------------------------
-# Gaps found while writing these scenarios (las.workers meets the resource layer's sessions)
+# las.workers speaks the resource layer's session vocabulary
 
 
 def _approve(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
     return {"approved": True}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="las.Worker(client=) takes a las.Session without a word; run(until_idle=True) then never "
-    "returns, logging \"'Session' object has no attribute 'list_transition_executions'\" as a survived "
-    "listing error on every poll (about 100 a second at poll_interval=0.01). It should take the "
-    "resource layer's SessionLike (a Session or a Client), or refuse a Session at once, naming las.Client",
-)
-def test_a_worker_given_a_session_uses_it_or_refuses_it_at_once(session: las.Session) -> None:
-    transition = las.Transition.create("manual", name="review")
-    try:
-        worker = las.Worker(transition.id, _approve, client=session)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as error:
-        assert "las.Client" in str(error)
-    else:
-        assert isinstance(worker.client, las.Client) and worker.client.session is session
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="las.Worker without client= builds las.Client() from the environment and ignores the "
-    "default session (las.set_default_session / las.using_session) that every resource call of the "
-    "same program uses: the worker fails with MissingCredentials, or, with credentials in the "
-    "environment, completes executions on another account than the one the program set",
-)
-def test_a_worker_without_a_client_uses_the_default_session(session: las.Session) -> None:
-    transition = las.Transition.create("manual", name="review")
-    with las.using_session(session):
-        worker = las.Worker(transition.id, _approve)
+def test_a_worker_given_a_session_completes_through_it(session: las.Session) -> None:
+    review = las.Transition.create("manual", name="review", session=session)
+    machine = {
+        "StartAt": "review",
+        "States": {"review": {"Type": "Task", "Resource": review.id, "End": True}},
+    }
+    las.Workflow.create(spec(machine), name="review", session=session).execute({})
+    worker = las.Worker(review, _approve, session=session, poll_interval=0.01)
     assert worker.client.session is session
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert (counters.taken, counters.succeeded, counters.errors) == (1, 1, 0)
+
+
+def test_a_worker_without_a_session_uses_the_default_session(session: las.Session) -> None:
+    review = las.Transition.create("manual", name="review", session=session)
+    with las.using_session(session):
+        worker = las.Worker(review.id, _approve)
+    assert worker.client.session is session
+
+
+def test_a_handler_without_a_session_runs_on_the_default_session(session: las.Session) -> None:
+    review = las.Transition.create("manual", name="review", session=session)
+    machine = {
+        "StartAt": "review",
+        "States": {"review": {"Type": "Task", "Resource": review.id, "End": True}},
+    }
+    las.Workflow.create(spec(machine), name="review", session=session).execute({})
+    running = review.executions.filter(status="running").first()
+    assert running is not None
+    seen: list[las.Session] = []
+
+    @las.transition_handler
+    def step(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        seen.append(client.session)
+        return {"approved": True}
+
+    with las.using_session(session):
+        step(environ={"TRANSITION_ID": review.id, "EXECUTION_ID": running.id})
+    assert seen == [session]
+    assert running.refresh().status == "succeeded"
