@@ -280,7 +280,7 @@ def upload_with_journal(
 
 def _ingest_items(items: Iterable[Any]) -> Iterable[IngestItem]:
     """Upload's item forms as :class:`las.bulk.IngestItem`, lazily (a list stays a list: sized)."""
-    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping, tuple)):
+    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping)):
         raise InvalidArgumentError(
             f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
             "document, pass it in a list"

@@ -209,13 +209,21 @@ def test_a_bad_item_is_refused_with_a_clear_error(
     assert posts(api) == 0
 
 
-@pytest.mark.parametrize("items", [b"%PDF", "scan.pdf", Path("scan.pdf"), {"content": PDF}, (PDF,)])
+@pytest.mark.parametrize("items", [b"%PDF", "scan.pdf", Path("scan.pdf"), {"content": PDF}])
 def test_a_single_item_instead_of_a_list_is_refused(
     dataset: Dataset, tmp_path: Path, api: Requests, items: Any
 ) -> None:
     with pytest.raises(InvalidArgumentError, match="pass it in a list"):
         dataset.upload(items, journal=tmp_path / "upload.jsonl")
     assert api.calls == []
+
+
+def test_a_tuple_of_items_is_a_list_of_items_as_without_a_journal(
+    dataset: Dataset, files: list[Path], tmp_path: Path
+) -> None:
+    report = dataset.upload(tuple(files[:2]), journal=tmp_path / "upload.jsonl")
+    assert [result.key for result in report.results] == [str(files[0]), str(files[1])]
+    assert report.counts["created"] == 2
 
 
 def test_a_journal_of_another_dataset_is_refused(
@@ -230,3 +238,16 @@ def test_a_journal_of_another_dataset_is_refused(
     assert posts(api) == 0
     first_line = json.loads(journal.read_text().splitlines()[0])
     assert first_line["datasetId"] == dataset.id
+
+
+def test_a_bad_item_mid_run_stops_it_and_the_journal_keeps_what_was_done(
+    dataset: Dataset, files: list[Path], tmp_path: Path, api: Requests
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    with pytest.raises(InvalidArgumentError, match="bytes, a path or a binary file object"):
+        dataset.upload([files[0], files[1], 42], journal=journal, max_workers=1)
+    assert posts(api) == 2
+
+    report = dataset.upload(files[:2], journal=journal)
+
+    assert report.counts["skipped"] == 2 and posts(api) == 2
