@@ -254,3 +254,25 @@ def test_an_item_dropped_before_the_work_is_pending_then_not_created_and_sent_ag
     assert run(las_emulator, "--json", *command) == 0
     assert [row["status"] for row in json.loads(capsys.readouterr().out)["items"]] == ["created", "skipped"]
     assert posts(las_emulator) == 3
+
+
+def test_a_rerun_naming_the_folder_another_way_still_creates_nothing(
+    las_emulator: Emulator,
+    dataset_id: str,
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    journal = str(tmp_path / "upload.jsonl")
+    monkeypatch.chdir(tmp_path)
+    assert run(las_emulator, "datasets", "create-documents", dataset_id, "invoices", "--resume", journal) == 0
+    capsys.readouterr()
+
+    again = ("--json", "datasets", "create-documents", dataset_id, str(folder), "--resume", journal)
+    assert run(las_emulator, *again) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    assert [row["status"] for row in report["items"]] == ["duplicate", "duplicate"]  # same content
+    assert all(row["documentId"] for row in report["items"])
+    assert posts(las_emulator) == 2
