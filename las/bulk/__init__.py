@@ -19,10 +19,11 @@ from ._journal import Journal, JournalError, TornLine
 from ._limiter import AdaptiveLimit, LimitStats
 from ._predict import PredictionReport, PredictionResult, predict
 from ._progress import Progress, progress_printer
-from ._reconcile import ReconcileReport, reconcile
+from ._reconcile import DEFAULT_SETTLE, ReconcileReport, reconcile
 
 __all__ = [
     "CSV_COLUMNS",
+    "DEFAULT_SETTLE",
     "AdaptiveLimit",
     "IngestItem",
     "IngestReport",

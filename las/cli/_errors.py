@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import requests
-import urllib3
 
 from las import exceptions
 
@@ -80,16 +79,11 @@ def exit_code(error: BaseException) -> int:
 
 
 def answer_lost(error: BaseException) -> bool:
-    """Whether a request went out but its answer never came (a dropped connection, a read timeout).
+    """Whether a request went out but its answer never came (a dropped connection, a timeout).
 
-    The API may then have done the work: a create must not be sent again blindly. A connection
-    that could not be opened at all is not such a case (nothing was sent); the Session draws the
-    same line when it decides what to retry.
+    The API may then have done the work: a create must not be sent again blindly. The Session
+    tells the two apart: :class:`las.AnswerLostError` (sent, then the connection dropped) and
+    :class:`las.APITimeoutError` (sent, no answer in time) may have worked; any other
+    :class:`las.APIConnectionError` means the connection could not be opened: nothing was sent.
     """
-    if not isinstance(error, (requests.ConnectionError, requests.Timeout)):
-        return False
-    cause = _underlying(error)
-    if isinstance(cause, requests.ConnectTimeout):
-        return False
-    reason = getattr(cause.args[0], "reason", None) if cause.args else None
-    return not isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return isinstance(error, (exceptions.AnswerLostError, exceptions.APITimeoutError))

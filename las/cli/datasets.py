@@ -1,4 +1,4 @@
-"""``las datasets list|get|create|update|delete|create-documents|download``."""
+"""``las datasets list|get|create|update|delete|create-documents|reconcile|download``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from las import paginate
+from las import bulk, paginate
 
 from ._context import App, pass_app
 from ._download import DownloadError, download_document
@@ -18,7 +18,7 @@ from ._group import Group
 from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
 from ._params import DATASET_ID, list_page, named, paging
 from ._progress import progress_bar
-from ._sources import Item, SourceError, read_items
+from ._sources import Item, Skipped, SourceError, read_items
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,6 +40,14 @@ AMBIGUOUS = (
     "sent, but the answer was lost: the document may exist; "
     "check `las documents list --dataset-id {}` before uploading it again"
 )
+AMBIGUOUS_IN_JOURNAL = "answer lost, may exist; not sent again: see `las datasets reconcile {}`"
+AMBIGUOUS_NEXT = (
+    "{count} ambiguous: sent, but the answer was lost, so the API may have created them; they are "
+    "not sent again. Run `las datasets reconcile {journal}` to look for them in the dataset (a re-run "
+    "then sends those not found), or re-run with --retry-ambiguous to send them again, accepting "
+    "possible duplicates."
+)
+DUPLICATE = "same content as another item: created once"
 
 
 @click.group("datasets", cls=Group)
@@ -131,8 +139,27 @@ def _in_parallel(
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @click.option("--max-workers", type=WORKERS, default=4, show_default=True, help="Uploads at once.")
 @click.option("--delimiter", default=",", show_default=True, help="Cell delimiter of a CSV source.")
+@click.option(
+    "--resume",
+    "journal",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Journal file (created when missing): a re-run skips what it records as created.",
+)
+@click.option(
+    "--retry-ambiguous",
+    is_flag=True,
+    help="With --resume: send again items whose answer was lost (accepting possible duplicates).",
+)
 @pass_app
-def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, delimiter: str) -> int:
+def create_documents(
+    app: App,
+    dataset_id: str,
+    source: Path,
+    max_workers: int,
+    delimiter: str,
+    journal: Path | None,
+    retry_ambiguous: bool,
+) -> int:
     """Upload the documents of SOURCE (a directory, a CSV or a JSON file) into DATASET_ID.
 
     \b
@@ -144,11 +171,21 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
     Paths in a CSV or JSON file are relative to its folder. The input is checked before
     anything is uploaded. Prints one line per item: created, failed, or ambiguous (sent, but
     the answer was lost: it may exist; it is never sent twice). Exits 1 unless all were created.
+
+    With --resume JOURNAL, each item's fate is recorded in JOURNAL, so running the same command
+    again sends only what is not created yet: items the journal has created are `skipped`,
+    failed ones are sent again, ambiguous ones are not (see `las datasets reconcile`), and a
+    file with the same content as another is a `duplicate`, created once. Exits 0 when every
+    item is created, skipped or a duplicate, 1 when any failed or is ambiguous.
     """
+    if retry_ambiguous and journal is None:
+        raise click.UsageError("--retry-ambiguous needs --resume JOURNAL (what to retry is in the journal)")
     try:
         items, skipped = read_items(source, delimiter=delimiter)
     except SourceError as error:
         raise click.BadParameter(str(error), param_hint="SOURCE") from None
+    if journal is not None:
+        return _create_with_journal(app, dataset_id, items, skipped, journal, max_workers, retry_ambiguous)
     client = app.client
 
     def upload(item: Item) -> dict[str, Any]:
@@ -181,6 +218,148 @@ def create_documents(app: App, dataset_id: str, source: Path, max_workers: int, 
         )
         show_items(shown, REPORT_COLUMNS, title=f"items: {summary}, {len(skipped)} skipped")
     return EXIT_OK if counts["created"] == len(report) else EXIT_API_ERROR
+
+
+def _create_with_journal(
+    app: App,
+    dataset_id: str,
+    items: list[Item],
+    skipped: list[Skipped],
+    journal: Path,
+    max_workers: int,
+    retry_ambiguous: bool,
+) -> int:
+    """``create-documents --resume``: :func:`las.bulk.ingest` over the items, and its report."""
+    specs = [
+        bulk.IngestItem(
+            item.path,
+            key=str(item.path),
+            content_type=item.options.get("content_type"),
+            ground_truth=item.ground_truth,
+            consent_id=item.options.get("consent_id"),
+            retention_in_days=item.options.get("retention_in_days"),
+        )
+        for item in items
+    ]
+    try:
+        with progress_bar("Uploading", len(specs)) as bar:
+            report = bulk.ingest(
+                specs,
+                dataset=dataset_id,
+                journal=journal,
+                session=app.client,
+                max_workers=max_workers,
+                retry_ambiguous=retry_ambiguous,
+                on_progress=lambda progress: bar.advance(),
+            )
+    except bulk.JournalError as error:
+        raise click.BadParameter(str(error), param_hint="--resume") from None
+    if report.torn_line is not None:
+        click.echo(f"warning: journal {journal}: {report.torn_line}", err=True)
+    rows = [
+        {
+            "path": result.key,
+            "status": result.status,
+            "documentId": result.document_id,
+            "error": _error_shown(result, journal),
+        }
+        for result in report.results
+    ]
+    counts = report.counts
+    skipped_rows = [{"path": str(each.path), "status": "skipped", "reason": each.reason} for each in skipped]
+    if app.json_output:
+        print_json(
+            app,
+            {
+                "datasetId": dataset_id,
+                "journal": str(journal),
+                "items": rows,
+                "skipped": skipped_rows,
+                "counts": counts,
+                **{status: counts[status] for status in UPLOAD_STATUSES},
+            },
+        )
+    else:
+        shown = [{**row, "error": None} if row["status"] == "skipped" else row for row in rows] + [
+            {**row, "error": row["reason"]} for row in skipped_rows
+        ]
+        total = {**counts, "skipped": counts["skipped"] + len(skipped)}
+        summary = ", ".join(
+            f"{count} {status}" for status, count in total.items() if count or status in ("created", "failed")
+        )
+        show_items(shown, REPORT_COLUMNS, title=f"items: {summary}")
+        if counts["ambiguous"]:
+            emit(AMBIGUOUS_NEXT.format(count=counts["ambiguous"], journal=journal))
+    return EXIT_OK if report.ok else EXIT_API_ERROR
+
+
+def _error_shown(result: bulk.ItemResult, journal: Path) -> str | None:
+    """The report's error column for one item, with the command line's next step, not the SDK's."""
+    if result.status == "ambiguous":
+        return AMBIGUOUS_IN_JOURNAL.format(journal)
+    if result.status == "duplicate" and "allow_duplicates" in (result.error or ""):
+        return DUPLICATE  # the SDK's hint names a Python argument the command does not have
+    return result.error
+
+
+@group.command("reconcile")
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    default=bulk.DEFAULT_SETTLE,
+    show_default=True,
+    help="Seconds after its upload before an item with no document is taken as not created.",
+)
+@pass_app
+def reconcile(app: App, journal: Path, settle: float) -> int:
+    """Resolve the ambiguous items of a `create-documents --resume JOURNAL` run.
+
+    Looks in the journal's dataset for a document with each ambiguous item's content: one found
+    is recorded created (a re-run skips it); one not found is recorded failed (a re-run sends
+    it), unless it was sent less than --settle seconds ago: then it stays ambiguous (pending).
+    Exits 0 when every ambiguous item is resolved, 1 when some are pending.
+    """
+    try:
+        found = bulk.reconcile(journal, session=app.client, settle=settle)
+    except bulk.JournalError as error:
+        raise click.BadParameter(str(error), param_hint="JOURNAL") from None
+    rows = (
+        [{"key": key, "status": "created", "detail": document_id} for key, document_id in found.found.items()]
+        + [
+            {"key": key, "status": "failed", "detail": "not created: a re-run sends it"}
+            for key in found.not_found
+        ]
+        + [
+            {"key": key, "status": "pending", "detail": "sent recently: reconcile again later"}
+            for key in found.pending
+        ]
+    )
+    if app.json_output:
+        print_json(
+            app,
+            {
+                "found": found.found,
+                "notFound": found.not_found,
+                "pending": found.pending,
+                "extraDocuments": found.extra_documents,
+            },
+        )
+    else:
+        show_items(
+            rows,
+            [("key", "key"), ("status", "status"), ("document id / next step", "detail")],
+            title=(
+                f"ambiguous items: {len(found.found)} found, {len(found.not_found)} not created, "
+                f"{len(found.pending)} pending"
+            ),
+        )
+        if found.extra_documents:
+            emit(
+                f"{len(found.extra_documents)} duplicate document(s) of items already created: "
+                + ", ".join(found.extra_documents)
+            )
+    return EXIT_API_ERROR if found.pending else EXIT_OK
 
 
 @group.command("download")

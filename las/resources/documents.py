@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import attrs
 
@@ -28,6 +29,7 @@ from ._plan import to_wire
 from ._session import SessionLike, client_for
 
 if TYPE_CHECKING:
+    from ..bulk import IngestReport, ItemResult
     from .models import Model, Prediction
     from .uploads import UploadItem, UploadResult
 
@@ -271,17 +273,48 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         """The documents in this dataset: iterate, ``filter(consent=...)``, ``create(...)``, ``upload(...)``."""
         return DatasetDocuments(self)
 
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
     def upload(
         self,
         items: Iterable[Any],
         *,
         max_workers: int = 4,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
         progress_bar: bool = False,
-    ) -> UploadResult:
+        journal: str | os.PathLike[str] | None = None,
+        retry_ambiguous: bool = False,
+    ) -> UploadResult | IngestReport:
         """Create many documents in this dataset, concurrently. Same as ``dataset.documents.upload``."""
-        return self.documents.upload(
-            items, max_workers=max_workers, on_progress=on_progress, progress_bar=progress_bar
+        from . import uploads
+
+        return uploads.upload(
+            self,
+            items,
+            max_workers=max_workers,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+            journal=journal,
+            retry_ambiguous=retry_ambiguous,
         )
 
 
@@ -318,14 +351,37 @@ class DatasetDocuments(Collection[Document]):
             session=self._dataset._client,
         )
 
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
     def upload(
         self,
         items: Iterable[Any],
         *,
         max_workers: int = 4,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
         progress_bar: bool = False,
-    ) -> UploadResult:
+        journal: str | os.PathLike[str] | None = None,
+        retry_ambiguous: bool = False,
+    ) -> UploadResult | IngestReport:
         """Create many documents in this dataset, ``max_workers`` at a time.
 
         Every item gets exactly one create request: a failed one is reported in the result,
@@ -341,22 +397,44 @@ class DatasetDocuments(Collection[Document]):
             on_progress: called in the calling thread after each item as
                 ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).
             progress_bar: print a one-line progress bar to stderr.
+            journal: a JSON Lines file recording each item's fate, making the upload resumable:
+                run it again with the same items and journal after a crash or a failure, and
+                what was created is skipped, what failed is sent again, and an item whose
+                answer was lost (the API may have created it) is reported ``ambiguous`` and not
+                sent again (see :func:`las.bulk.reconcile`). This is :func:`las.bulk.ingest`:
+                items with the same content as another are created once (``duplicate``), and
+                an item that is not one of the forms above raises InvalidArgumentError.
+            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
+                may end up twice.
 
         Returns:
-            An :class:`UploadResult` with one entry per item, in order: its Document or its error.
+            Without a journal, an :class:`UploadResult` with one entry per item, in order: its
+            Document or its error. With a journal, a :class:`las.bulk.IngestReport` with a
+            :class:`las.bulk.ItemResult` per item (a status and a document id, not a Document;
+            ``report.summary()`` says what to do about what is left), and ``on_progress``
+            receives that ItemResult as its first argument.
+
+        Raises:
+            InvalidArgumentError: ``retry_ambiguous`` without a journal, or ``max_workers`` < 1.
+            JournalError: the journal is corrupted, belongs to another dataset or is in use.
 
         Example::
 
             result = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
             for failed in result.failed:
                 print(failed.source, failed.error)
-        """
-        from .uploads import upload_documents
 
-        return upload_documents(
+            report = dataset.upload(["a.pdf", "b.pdf"], journal="upload.jsonl")
+            print(report.summary())  # a re-run creates only what is not created yet
+        """
+        from . import uploads
+
+        return uploads.upload(
             self._dataset,
             items,
             max_workers=max_workers,
             on_progress=on_progress,
             progress_bar=progress_bar,
+            journal=journal,
+            retry_ambiguous=retry_ambiguous,
         )

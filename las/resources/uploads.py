@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, overload
 
 import attrs
 
+from .. import ids
 from ..exceptions import ClientException
 from ._call import InvalidArgumentError
-from .documents import Document
+from .documents import Document, ground_truth_items
 
 if TYPE_CHECKING:
+    from ..bulk import IngestItem, IngestReport, Progress
     from .documents import Dataset
 
 __all__ = ["UploadError", "UploadItem", "UploadResult"]
@@ -203,3 +206,134 @@ def upload_documents(
             if bar is not None:
                 bar.close()
     return UploadResult([results[index] for index in sorted(results)])
+
+
+def upload(
+    dataset: Dataset,
+    items: Iterable[Any],
+    *,
+    max_workers: int,
+    on_progress: Callable[[Any, int, int | None], None] | None,
+    progress_bar: bool,
+    journal: str | os.PathLike[str] | None,
+    retry_ambiguous: bool,
+) -> UploadResult | IngestReport:
+    """``dataset.upload``: :func:`upload_documents`, or :func:`upload_with_journal` given a journal."""
+    if journal is None:
+        if retry_ambiguous:
+            raise InvalidArgumentError(
+                "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
+                "runs to retry; pass journal='upload.jsonl'"
+            )
+        return upload_documents(
+            dataset, items, max_workers=max_workers, on_progress=on_progress, progress_bar=progress_bar
+        )
+    return upload_with_journal(
+        dataset,
+        items,
+        journal=journal,
+        max_workers=max_workers,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+        retry_ambiguous=retry_ambiguous,
+    )
+
+
+def upload_with_journal(
+    dataset: Dataset,
+    items: Iterable[Any],
+    *,
+    journal: str | os.PathLike[str],
+    max_workers: int = 4,
+    on_progress: Callable[[Any, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+    retry_ambiguous: bool = False,
+) -> IngestReport:
+    """``dataset.upload(items, journal=...)``: :func:`las.bulk.upload_to_dataset` for upload's items.
+
+    Items take the forms :meth:`DatasetDocuments.upload` takes (and :class:`las.bulk.IngestItem`);
+    ``on_progress`` is called as ``on_progress(item_result, done, total)`` like without a journal,
+    with a :class:`las.bulk.ItemResult` as ``item_result``.
+    """
+    from ..bulk import progress_printer, upload_to_dataset
+
+    if max_workers < 1:  # before the journal is opened
+        raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
+    printer = progress_printer() if progress_bar else None
+
+    def report(progress: Progress) -> None:
+        if on_progress is not None:
+            on_progress(progress.last, progress.done, progress.total)
+        if printer is not None:
+            printer(progress)
+
+    return upload_to_dataset(
+        dataset,
+        _ingest_items(items),
+        journal=journal,
+        session=dataset._client,
+        max_workers=max_workers,
+        retry_ambiguous=retry_ambiguous,
+        on_progress=report if on_progress is not None or printer is not None else None,
+    )
+
+
+def _ingest_items(items: Iterable[Any]) -> Iterable[IngestItem]:
+    """Upload's item forms as :class:`las.bulk.IngestItem`, lazily (a list stays a list: sized)."""
+    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping)):
+        raise InvalidArgumentError(
+            f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
+            "document, pass it in a list"
+        )
+    if isinstance(items, Sequence):
+        return _ConvertedItems(items)
+    return (_ingest_item(item) for item in items)
+
+
+class _ConvertedItems(Sequence["IngestItem"]):
+    """A list of upload items seen as IngestItems, each converted when read (a file object's
+    bytes are read then, not all up front), keeping the length so the run knows its total."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> IngestItem: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[IngestItem]: ...
+    def __getitem__(self, index: int | slice) -> IngestItem | Sequence[IngestItem]:
+        if isinstance(index, slice):
+            return _ConvertedItems(self._items[index])
+        return _ingest_item(self._items[index])
+
+
+def _ingest_item(item: Any) -> IngestItem:
+    from ..bulk import IngestItem
+
+    if isinstance(item, IngestItem):
+        return item
+    arguments = _arguments(item)
+    content = arguments["content"]
+    if isinstance(content, bytearray):
+        content = bytes(content)
+    elif not isinstance(content, (bytes, str, os.PathLike)):
+        read = getattr(content, "read", None)
+        if read is None:
+            raise InvalidArgumentError(
+                f"an upload's content must be bytes, a path or a binary file object, got {type(content).__name__}"
+            )
+        content = read()  # a file object: its bytes, keyed in the journal by their sha256
+        if not isinstance(content, bytes):
+            raise InvalidArgumentError("a file object to upload must be opened in binary mode ('rb')")
+    ground_truth = arguments.get("ground_truth")
+    consent = arguments.get("consent")
+    return IngestItem(
+        content if isinstance(content, (bytes, str)) else Path(content),
+        content_type=arguments.get("content_type"),
+        ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
+        consent_id=None if consent is None else ids.require_id(ids.CONSENT, consent),
+        retention_in_days=arguments.get("retention_in_days"),
+    )

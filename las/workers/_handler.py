@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 from .. import ids
-from ..client import Client
 from ..exceptions import ClientException
+from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
 from ._outcomes import TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete
@@ -40,13 +40,13 @@ class TransitionHandler:
         self.patience = patience
 
     def __call__(
-        self, *, client: Client | None = None, environ: Mapping[str, str] | None = None
+        self, *, session: SessionLike | None = None, environ: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """Run the execution named by ``TRANSITION_ID`` and ``EXECUTION_ID``.
 
         Args:
-            client: the client to use; by default ``las.Client()`` (credentials from the
-                environment, as the platform provides them).
+            session: a :class:`las.Session` or :class:`las.Client`; by default the default
+                session (credentials from the environment, as the platform provides them).
             environ: where to read the two ids; ``os.environ`` by default.
 
         Returns:
@@ -59,7 +59,7 @@ class TransitionHandler:
                 so that the container exits with an error.
         """
         transition_id, execution_id = _ids_from(os.environ if environ is None else environ)
-        client = client or Client()
+        client = client_for(session)
         execution = client.get_transition_execution(transition_id, execution_id)
         if execution.get("status") != "running":
             log.warning(

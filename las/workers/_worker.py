@@ -15,6 +15,8 @@ from .. import ids
 from .._pagination import iter_pages
 from ..client import Client
 from ..exceptions import NotFoundError
+from ..resources import Transition
+from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
 from ._outcomes import Completion, TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, Delivery, complete
@@ -101,9 +103,10 @@ class Worker:
     releases at once. No execution the Worker took is left running without a status.
 
     Args:
-        transition_id: the transition whose executions to complete.
+        transition: the transition (a :class:`las.Transition` or its id) whose executions to complete.
         function: ``function(client, event) -> dict``; ``event`` is the execution's input.
-        client: the client to use (``las.Client()`` by default).
+        session: a :class:`las.Session` or :class:`las.Client`; the default session when omitted
+            (as every resource call). ``worker.client`` is the Client it calls ``function`` with.
         concurrency: executions processed at the same time (threads).
         poll_interval: seconds between polls when there is nothing to take (an execution
             leaving the worker's hands also starts a poll).
@@ -121,10 +124,10 @@ class Worker:
 
     def __init__(
         self,
-        transition_id: str,
+        transition: Transition | str,
         function: TransitionFunction,
         *,
-        client: Client | None = None,
+        session: SessionLike | None = None,
         concurrency: int = 4,
         poll_interval: float = 5.0,
         heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
@@ -144,9 +147,9 @@ class Worker:
             raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
         if not 1 <= page_size <= 1000:
             raise ValueError(f"page_size must be between 1 and 1000, got {page_size!r}")
-        self.transition_id = ids.require_id(ids.TRANSITION, transition_id)
+        self.transition_id = ids.require_id(ids.TRANSITION, transition)
         self.function = function
-        self.client = client or Client()
+        self.client: Client = client_for(session)
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self.heartbeat_interval = check_interval(heartbeat_interval)

@@ -113,3 +113,88 @@ class Machines:
 def events(execution: dict[str, Any]) -> str:
     """The execution's log as one text, to look for a message."""
     return "\n".join(event["message"] for event in execution["events"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The realistic workflows of issue 12, as definitions over transition ids: run through the raw
+# client (tests/testing/test_workflow_scenarios.py) and through the resource layer
+# (tests/resources/test_workflow_scenarios.py) alike.
+
+
+def confidence_router(predict: str, review: str, export: str) -> dict[str, Any]:
+    """Predict, then export results at least as confident as ``$.threshold``; a person reviews
+    the rest before export. ``predict`` outputs ``{"predictions": [...]}`` as the API gives them."""
+    return {
+        "Comment": "Predict, then export confident results and send the rest to a person",
+        "StartAt": "predict",
+        "States": {
+            "predict": {
+                "Type": "Task",
+                "Resource": predict,
+                "Parameters": {"documentId.$": "$.documentId"},
+                "ResultSelector": {"confidence.$": "$.predictions[0].confidence"},
+                "ResultPath": "$.prediction",
+                "Next": "confident?",
+            },
+            "confident?": {
+                "Type": "Choice",
+                "Choices": [
+                    {
+                        "Variable": "$.prediction.confidence",
+                        "NumericGreaterThanEqualsPath": "$.threshold",
+                        "Next": "export",
+                    }
+                ],
+                "Default": "review",
+            },
+            "review": {"Type": "Task", "Resource": review, "Next": "export"},
+            "export": {"Type": "Task", "Resource": export, "End": True},
+        },
+    }
+
+
+def pages_fan_out(split: str, ocr: str, merge: str) -> dict[str, Any]:
+    """``split`` outputs ``{"pages": [...]}``; ``ocr`` runs once per page (two at a time) with
+    ``{"documentId", "page"}``; ``merge`` gets the input with ``pages``: the list of ocr outputs."""
+    return {
+        "StartAt": "split",
+        "States": {
+            "split": {"Type": "Task", "Resource": split, "ResultPath": "$.split", "Next": "each page"},
+            "each page": {
+                "Type": "Map",
+                "ItemsPath": "$.split.pages",
+                "MaxConcurrency": 2,
+                "ItemSelector": {"documentId.$": "$.documentId", "page.$": "$$.Map.Item.Value"},
+                "ItemProcessor": {
+                    "StartAt": "ocr",
+                    "States": {"ocr": {"Type": "Task", "Resource": ocr, "End": True}},
+                },
+                "ResultPath": "$.pages",
+                "Next": "merge",
+            },
+            "merge": {"Type": "Task", "Resource": merge, "End": True},
+        },
+    }
+
+
+def review_with_fallback(review: str, fallback: str) -> dict[str, Any]:
+    """A manual ``review``; if it times out (its transition's timeout, or a missed heartbeat),
+    ``fallback`` decides, with the error in ``$.reviewError``."""
+    return {
+        "StartAt": "review",
+        "States": {
+            "review": {
+                "Type": "Task",
+                "Resource": review,
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],
+                        "Next": "auto approve",
+                        "ResultPath": "$.reviewError",
+                    }
+                ],
+                "End": True,
+            },
+            "auto approve": {"Type": "Task", "Resource": fallback, "End": True},
+        },
+    }

@@ -16,6 +16,7 @@ import requests
 
 import las
 from las.testing import Emulator
+from tests.testing._machines import confidence_router, pages_fan_out, review_with_fallback
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4 scanned invoice"
@@ -46,33 +47,7 @@ def _confidence_router(client: las.Client, emulator: Emulator) -> tuple[str, str
 
     emulator.register_docker_handler(predict["transitionId"], run_prediction)
     emulator.register_docker_handler(export["transitionId"], lambda data: {**data, "exported": True})
-    definition = {
-        "Comment": "Predict, then export confident results and send the rest to a person",
-        "StartAt": "predict",
-        "States": {
-            "predict": {
-                "Type": "Task",
-                "Resource": predict["transitionId"],
-                "Parameters": {"documentId.$": "$.documentId"},
-                "ResultSelector": {"confidence.$": "$.predictions[0].confidence"},
-                "ResultPath": "$.prediction",
-                "Next": "confident?",
-            },
-            "confident?": {
-                "Type": "Choice",
-                "Choices": [
-                    {
-                        "Variable": "$.prediction.confidence",
-                        "NumericGreaterThanEqualsPath": "$.threshold",
-                        "Next": "export",
-                    }
-                ],
-                "Default": "review",
-            },
-            "review": {"Type": "Task", "Resource": review["transitionId"], "Next": "export"},
-            "export": {"Type": "Task", "Resource": export["transitionId"], "End": True},
-        },
-    }
+    definition = confidence_router(predict["transitionId"], review["transitionId"], export["transitionId"])
     workflow = client.create_workflow(_spec(definition), name="route by confidence")["workflowId"]
     return workflow, predict["transitionId"], review["transitionId"], export["transitionId"]
 
@@ -122,25 +97,7 @@ def test_fan_out_over_pages_with_map(las_client: las.Client, las_emulator: Emula
         merge,
         lambda data: {"documentId": data["documentId"], "text": "\n".join(p["text"] for p in data["pages"])},
     )
-    definition = {
-        "StartAt": "split",
-        "States": {
-            "split": {"Type": "Task", "Resource": split, "ResultPath": "$.split", "Next": "each page"},
-            "each page": {
-                "Type": "Map",
-                "ItemsPath": "$.split.pages",
-                "MaxConcurrency": 2,
-                "ItemSelector": {"documentId.$": "$.documentId", "page.$": "$$.Map.Item.Value"},
-                "ItemProcessor": {
-                    "StartAt": "ocr",
-                    "States": {"ocr": {"Type": "Task", "Resource": ocr, "End": True}},
-                },
-                "ResultPath": "$.pages",
-                "Next": "merge",
-            },
-            "merge": {"Type": "Task", "Resource": merge, "End": True},
-        },
-    }
+    definition = pages_fan_out(split, ocr, merge)
     workflow = las_client.create_workflow(_spec(definition))["workflowId"]
     execution = las_client.execute_workflow(workflow, {"documentId": "doc-7", "pageCount": 5})
     assert execution["status"] == "succeeded"
@@ -160,24 +117,7 @@ def _review_with_fallback(client: las.Client, emulator: Emulator) -> tuple[str, 
     review = client.create_transition("manual", name="review", timeoutInSeconds=600)["transitionId"]
     auto = client.create_transition("docker", parameters={"imageUrl": "example/auto-approve"})["transitionId"]
     emulator.register_docker_handler(auto, lambda data: {"approved": data["amount"] < 100, "by": "rules"})
-    definition = {
-        "StartAt": "review",
-        "States": {
-            "review": {
-                "Type": "Task",
-                "Resource": review,
-                "Catch": [
-                    {
-                        "ErrorEquals": ["States.Timeout", "States.HeartbeatTimeout"],
-                        "Next": "auto approve",
-                        "ResultPath": "$.reviewError",
-                    }
-                ],
-                "End": True,
-            },
-            "auto approve": {"Type": "Task", "Resource": auto, "End": True},
-        },
-    }
+    definition = review_with_fallback(review, auto)
     return client.create_workflow(_spec(definition))["workflowId"], review, auto
 
 

@@ -33,7 +33,7 @@ def _run_workflow(
     workflow_id = single_step_workflow(client, transition_id)
     handler = las.transition_handler(**options)(function) if options else las.transition_handler(function)
     platform = Platform(emulator, client, transition_id)
-    platform.serve(lambda environ: handler(client=client, environ=environ))
+    platform.serve(lambda environ: handler(session=client, environ=environ))
     execution = client.execute_workflow(workflow_id, event)
     return execution, platform, transition_id
 
@@ -132,7 +132,7 @@ def test_heartbeats_arrive_while_the_function_runs(client: las.Client, las_emula
     workflow_id = single_step_workflow(client, transition_id)
     handler = las.transition_handler(heartbeat_interval=0.05)(slow)
     platform = Platform(las_emulator, client, transition_id)
-    platform.serve(lambda environ: handler(client=client, environ=environ))
+    platform.serve(lambda environ: handler(session=client, environ=environ))
     assert client.execute_workflow(workflow_id, {})["status"] == "succeeded"
 
     [execution_id] = platform.runs
@@ -159,7 +159,7 @@ def test_a_failing_heartbeat_is_logged_and_the_work_completes(
     workflow_id = single_step_workflow(client, transition_id)
     handler = las.transition_handler(heartbeat_interval=0.05)(slow)
     platform = Platform(las_emulator, client, transition_id)
-    platform.serve(lambda environ: handler(client=client, environ=environ))
+    platform.serve(lambda environ: handler(session=client, environ=environ))
     with caplog.at_level(logging.WARNING, logger="las.workers"):
         execution = client.execute_workflow(workflow_id, {})
     assert execution["status"] == "succeeded"
@@ -207,7 +207,7 @@ def test_an_execution_that_is_not_running_is_left_alone(client: las.Client, las_
     calls = []
     handler = las.transition_handler(lambda c, e: calls.append(e) or {})
     las_emulator.clear_requests()
-    found = handler(client=client, environ={"TRANSITION_ID": transition_id, "EXECUTION_ID": execution_id})
+    found = handler(session=client, environ={"TRANSITION_ID": transition_id, "EXECUTION_ID": execution_id})
     assert found["status"] == "succeeded"
     assert calls == []
     assert [r.method for r in las_emulator.requests if r.path != "/token"] == ["GET"]
@@ -227,7 +227,7 @@ def test_missing_ids_fail_before_any_request(
 ) -> None:
     handler = las.transition_handler(lambda c, e: {})
     with pytest.raises(MissingExecutionError, match="TRANSITION_ID and EXECUTION_ID"):
-        handler(client=client, environ=environ)
+        handler(session=client, environ=environ)
     assert las_emulator.requests == []
 
 
@@ -240,7 +240,7 @@ def test_hostile_execution_ids_fail_before_any_request(
     handler = las.transition_handler(lambda c, e: {})
     environ = {"TRANSITION_ID": "las:transition:" + "a" * 32, "EXECUTION_ID": hostile}
     with pytest.raises(las.InvalidIdError, match="transition-execution id"):
-        handler(client=client, environ=environ)
+        handler(session=client, environ=environ)
     assert las_emulator.requests == []
 
 

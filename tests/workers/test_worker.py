@@ -66,7 +66,7 @@ def test_a_worker_drains_100_executions_exactly_once_through_faults(
     las_emulator.drop_next(3, method="GET")
     las_emulator.fail_randomly(0.05, kinds=("status", "drop"), seed=7)
     worker = las.Worker(
-        transition_id, double, client=impatient, concurrency=8, poll_interval=0.05, heartbeat_interval=1
+        transition_id, double, session=impatient, concurrency=8, poll_interval=0.05, heartbeat_interval=1
     )
     counters = worker.run(until_idle=True, handle_signals=False)
     las_emulator.clear_faults()
@@ -114,7 +114,7 @@ def test_never_the_same_execution_twice_at_once_and_never_above_the_concurrency(
             in_hand[event["n"]] -= 1
         return {}
 
-    worker = las.Worker(transition_id, work, client=client, concurrency=3, poll_interval=0.05)
+    worker = las.Worker(transition_id, work, session=client, concurrency=3, poll_interval=0.05)
     counters = worker.run(until_idle=True, handle_signals=False)
     assert overlaps == []
     assert 1 <= most[0] <= 3
@@ -136,7 +136,7 @@ def test_counters_follow_the_outcomes(client: las.Client, las_emulator: Emulator
             raise RuntimeError("boom")
         return {"ok": True}
 
-    counters = las.Worker(transition_id, route, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, route, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert counters == las.WorkerCounters(taken=5, succeeded=2, failed=1, rejected=1, retried=1)
@@ -155,7 +155,7 @@ def test_an_execution_ended_elsewhere_is_counted_superseded(
         )
         return {"ok": True}
 
-    counters = las.Worker(transition_id, raced, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, raced, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.taken, counters.succeeded, counters.superseded) == (1, 0, 1)
@@ -174,7 +174,7 @@ def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_a
         las_emulator.fail_next(1, status=503, method="PATCH")
         return {"ok": True}
 
-    worker = las.Worker(transition_id, work, client=client, poll_interval=0.05, patience=0)
+    worker = las.Worker(transition_id, work, session=client, poll_interval=0.05, patience=0)
     counters = worker.run(until_idle=True, handle_signals=False)
     assert len(calls) == 1
     assert (counters.taken, counters.succeeded, counters.errors) == (1, 1, 1)
@@ -184,7 +184,7 @@ def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_a
 def test_listing_failures_are_counted_and_survived(client: las.Client, las_emulator: Emulator) -> None:
     transition_id, _ = _executions(client, [{}, {}])
     las_emulator.fail_next(2, status=500, method="GET", path="/transitions/{transitionId}/executions")
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.errors, counters.succeeded) == (2, 2)
@@ -199,7 +199,7 @@ def test_each_execution_in_hand_gets_heartbeats(client: las.Client, las_emulator
         wait_until(lambda: all(heartbeats_for(las_emulator, i) >= 3 for i in ids), what="3 heartbeats each")
         return {}
 
-    counters = las.Worker(transition_id, slow, client=client, concurrency=2, heartbeat_interval=0.05).run(
+    counters = las.Worker(transition_id, slow, session=client, concurrency=2, heartbeat_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert counters.succeeded == 2
@@ -219,7 +219,7 @@ def test_stop_finishes_the_work_in_hand_and_takes_no_more(client: las.Client, la
         worker.stop()
         return {"done": event["n"]}
 
-    worker = las.Worker(transition_id, first_and_stop, client=client, concurrency=1, poll_interval=0.05)
+    worker = las.Worker(transition_id, first_and_stop, session=client, concurrency=1, poll_interval=0.05)
     counters = worker.run(handle_signals=False)
     assert len(calls) == 1
     assert (counters.taken, counters.succeeded) == (1, 1)
@@ -237,7 +237,7 @@ def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
         finish.wait(30)
         return {"late": True}
 
-    worker = las.Worker(transition_id, stuck, client=client, poll_interval=0.05, grace_period=0)
+    worker = las.Worker(transition_id, stuck, session=client, poll_interval=0.05, grace_period=0)
     stopper = threading.Thread(target=lambda: (started.wait(30), worker.stop()))
     stopper.start()
     counters = worker.run(handle_signals=False)
@@ -266,12 +266,12 @@ def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
 )
 def test_bad_options_are_refused(client: las.Client, options: dict[str, Any], problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
-        las.Worker("las:transition:" + "a" * 32, lambda c, e: {}, client=client, **options)
+        las.Worker("las:transition:" + "a" * 32, lambda c, e: {}, session=client, **options)
 
 
 def test_a_function_that_is_not_callable_is_refused(client: las.Client) -> None:
     with pytest.raises(TypeError, match="function must be callable"):
-        las.Worker("las:transition:" + "a" * 32, {"not": "callable"}, client=client)  # type: ignore[arg-type]
+        las.Worker("las:transition:" + "a" * 32, {"not": "callable"}, session=client)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("hostile", ["", ".", "..", "/", "%2F", "las:transition-execution:" + "a" * 32])
@@ -279,7 +279,7 @@ def test_a_hostile_transition_id_is_refused_before_any_request(
     client: las.Client, las_emulator: Emulator, hostile: str
 ) -> None:
     with pytest.raises(las.InvalidIdError, match="transition id"):
-        las.Worker(hostile, lambda c, e: {}, client=client)
+        las.Worker(hostile, lambda c, e: {}, session=client)
     assert las_emulator.requests == []
 
 
@@ -294,7 +294,7 @@ def test_a_worker_cannot_run_twice_at_once(client: las.Client, las_emulator: Emu
             attempts.append(error)
         return {}
 
-    worker = las.Worker(transition_id, nested, client=client, poll_interval=0.05)
+    worker = las.Worker(transition_id, nested, session=client, poll_interval=0.05)
     worker.run(until_idle=True, handle_signals=False)
     [error] = attempts
     assert "already running" in str(error)
@@ -311,12 +311,12 @@ def test_run_puts_the_previous_signal_handlers_back(client: las.Client, las_emul
         seen.update({number: signal.getsignal(number) for number in before})
         return {}
 
-    las.Worker(transition_id, look, client=client, poll_interval=0.05).run(until_idle=True)
+    las.Worker(transition_id, look, session=client, poll_interval=0.05).run(until_idle=True)
     assert all(seen[number] is not before[number] for number in before)  # the worker's, while it ran
     assert {number: signal.getsignal(number) for number in before} == before
 
     transition_id, _ = _executions(client, [{}])
-    las.Worker(transition_id, look, client=client, poll_interval=0.05).run(
+    las.Worker(transition_id, look, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert seen == before  # left alone
@@ -341,9 +341,9 @@ def test_an_execution_ended_after_the_listing_is_not_run(client: las.Client, las
         )
         return {}
 
-    counters = las.Worker(transition_id, end_the_other, client=client, concurrency=2, poll_interval=0.05).run(
-        until_idle=True, handle_signals=False
-    )
+    counters = las.Worker(
+        transition_id, end_the_other, session=client, concurrency=2, poll_interval=0.05
+    ).run(until_idle=True, handle_signals=False)
     assert calls == [first["input"]["n"]]
     assert (counters.taken, counters.succeeded) == (1, 1)
     patched = [r.path.rsplit("/", 1)[1] for r in las_emulator.requests if r.method == "PATCH"]
@@ -360,7 +360,7 @@ def test_each_function_call_knows_its_execution(client: las.Client, las_emulator
         seen[event["n"]] = execution["executionId"]
         return {}
 
-    las.Worker(transition_id, look, client=client, concurrency=3, poll_interval=0.05).run(
+    las.Worker(transition_id, look, session=client, concurrency=3, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     by_id = {
@@ -380,7 +380,7 @@ def test_failing_heartbeats_are_counted(client: las.Client, las_emulator: Emulat
         wait_until(lambda: heartbeats_for(las_emulator, execution_id) >= 1, what="a heartbeat through")
         return {}
 
-    counters = las.Worker(transition_id, slow, client=client, heartbeat_interval=0.05).run(
+    counters = las.Worker(transition_id, slow, session=client, heartbeat_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.heartbeat_errors, counters.succeeded) == (2, 1)
@@ -405,7 +405,7 @@ def test_a_listed_id_that_is_not_an_execution_id_is_never_requested(
         1, status=200, method="GET", path=listing, body=_listing(transition_id, items, None)
     )
     las_emulator.clear_requests()
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert counters == las.WorkerCounters()  # that poll found nothing to take
@@ -418,7 +418,7 @@ def test_a_listing_that_repeats_its_token_ends_the_poll(client: las.Client, las_
     again = _listing(transition_id, [], "same-token")
     las_emulator.fail_next(2, status=200, method="GET", path=listing, body=again)
     las_emulator.clear_requests()
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     listings = [r.query.get("nextToken") for r in las_emulator.requests if r.path == listing]
@@ -433,7 +433,7 @@ def test_an_html_listing_is_an_error_survived(client: las.Client, las_emulator: 
     las_emulator.fail_next(
         1, status=200, method="GET", path=listing, body=b"<html>proxy</html>", content_type="text/html"
     )
-    counters = las.Worker(transition_id, lambda c, e: {}, client=client, poll_interval=0.05).run(
+    counters = las.Worker(transition_id, lambda c, e: {}, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
     assert (counters.errors, counters.succeeded) == (1, 1)
@@ -446,7 +446,7 @@ def test_a_free_slot_starts_the_next_poll_without_waiting_the_poll_interval(
     # Listings answer late, so the execution taken from the first one is done while the
     # second is on the wire: that departure must not be lost.
     las_emulator.delay_next(2, 1.0, method="GET", path="/transitions/{transitionId}/executions")
-    worker = las.Worker(transition_id, lambda c, e: {}, client=client, concurrency=2, poll_interval=3600)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=client, concurrency=2, poll_interval=3600)
     runner = threading.Thread(
         target=worker.run, kwargs={"until_idle": True, "handle_signals": False}, daemon=True
     )
