@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LABELS = (
     "bare aiohttp: GET + read + json.loads",
     "await AsyncClient.get_document / bare (CPU)",
+    "await las.Document.get_async / bare (CPU)",
     "bare aiohttp, 128 tasks",
     "threads + requests (las.Client), 32 threads",
     "AsyncClient 128 / bare aiohttp 128",
