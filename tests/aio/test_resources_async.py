@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from typing import Any
 
@@ -25,6 +26,7 @@ TWINS = [
     (las.Dataset, "delete"),
     (las.Model, "predict"),
     (las.Prediction, "create"),
+    (las.WorkflowExecution, "wait"),
 ]
 
 
@@ -138,3 +140,47 @@ async def test_get_async_without_a_session_uses_the_default_sessions_credentials
         await document.session.close()
     assert document.id == document_id
     assert las_emulator.token_requests == 1  # the same credentials: their token is reused
+
+
+def _manual_workflow(session: las.Session) -> tuple[las.Transition, las.Workflow]:
+    review = las.Transition.create("manual", name="review", session=session)
+    definition = {
+        "StartAt": "review",
+        "States": {"review": {"Type": "Task", "Resource": review.id, "End": True}},
+    }
+    workflow = las.Workflow.create(
+        {"language": "ASL", "version": "1.0.0", "definition": definition}, session=session
+    )
+    return review, workflow
+
+
+@pytest.mark.asyncio
+async def test_wait_async_polls_until_the_execution_is_final(
+    las_async_session: las.AsyncSession, las_session: las.Session
+) -> None:
+    review, workflow = _manual_workflow(las_session)
+    started = workflow.execute({"n": 1})
+    awaited_workflow = await las.Workflow.get_async(workflow.id, session=las_async_session)
+    [execution] = [e async for e in awaited_workflow.executions.filter(status="running")]
+    assert execution == started
+
+    waiting = asyncio.create_task(execution.wait_async(timeout=20, poll_interval=0.02))
+    await asyncio.sleep(0.1)
+    assert not waiting.done()  # still polling: the manual step is not done
+    for task in review.executions.filter(status="running"):
+        await asyncio.to_thread(task.succeed, {"ok": True})
+
+    finished = await waiting
+    assert finished is execution and finished.status == "succeeded" and finished.output == {"ok": True}
+
+
+@pytest.mark.asyncio
+async def test_wait_async_times_out_with_the_same_message(
+    las_async_session: las.AsyncSession, las_session: las.Session
+) -> None:
+    _, workflow = _manual_workflow(las_session)
+    workflow.execute({})
+    awaited_workflow = await las.Workflow.get_async(workflow.id, session=las_async_session)
+    [execution] = [e async for e in awaited_workflow.executions]
+    with pytest.raises(las.WaitTimeoutError, match=r"still 'running' after 0\.05 seconds"):
+        await execution.wait_async(timeout=0.05, poll_interval=0.01)
