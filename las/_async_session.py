@@ -60,6 +60,7 @@ from ._policy import (
     request_id,
 )
 from ._response import RawResponse, ResponseInfo
+from ._version import __version__
 from .credentials import TOKEN_LIMITS, Credentials, read_credentials
 from .exceptions import SessionNotPicklableError
 from .session import _check_options
@@ -107,7 +108,7 @@ class _Shared:
             return self.http
         self.http = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
-            headers={"Accept": "application/json", "User-Agent": "las-python"},
+            headers={"Accept": "application/json", "User-Agent": f"las-python/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=None),
             auto_decompress=True,
         )

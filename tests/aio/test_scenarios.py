@@ -342,3 +342,9 @@ async def test_a_read_timeout_is_retried_for_a_get_and_raised_for_a_post(
 
     assert len(arrivals(las_emulator, "GET", f"/documents/{document_id}")) == 3  # 1 + timed out + retry
     assert len(arrivals(las_emulator, "POST", "/datasets")) == 1
+
+
+async def test_every_request_says_which_sdk_and_version_sent_it(api: Variant, las_emulator: Emulator) -> None:
+    await api.list_models()
+    agents = {record.headers.get("User-Agent") for record in las_emulator.requests}
+    assert agents == {f"las-python/{las.__version__}"}  # the token request too
