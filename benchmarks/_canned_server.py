@@ -19,6 +19,8 @@ TOKEN = "canned-benchmark-token"
 
 
 class _Protocol(asyncio.Protocol):
+    opened = 0  # connections accepted by this server process (see CannedServer.connections)
+
     def __init__(self, document: bytes, token: bytes, delay: float) -> None:
         self.delay = delay
         self.buffer = b""
@@ -28,6 +30,7 @@ class _Protocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        _Protocol.opened += 1
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -73,7 +76,8 @@ def _serve(connection: Connection, document: dict[str, object], delay: float) ->
         loop = asyncio.get_running_loop()
         server = await loop.create_server(lambda: _Protocol(body, token, delay), "127.0.0.1", 0)
         connection.send(server.sockets[0].getsockname()[1])
-        await loop.run_in_executor(None, connection.recv)
+        while await loop.run_in_executor(None, connection.recv) == "connections":
+            connection.send(_Protocol.opened)
         server.close()
 
     asyncio.run(main())
@@ -91,6 +95,11 @@ class CannedServer:
         self._process = context.Process(target=_serve, args=(child, document, delay), daemon=True)
         self._process.start()
         self.url = f"http://127.0.0.1:{self._connection.recv()}"
+
+    def connections(self) -> int:
+        """How many connections the server has accepted since it started."""
+        self._connection.send("connections")
+        return int(self._connection.recv())
 
     def stop(self) -> None:
         self._connection.send("stop")

@@ -9,9 +9,14 @@ Three layers, each usable on its own:
 
 ``las.workers`` runs transitions with code: :func:`transition_handler`, :class:`Worker`.
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
+
+:class:`AsyncClient` and :class:`AsyncSession` are the asyncio variant (``pip install
+'lucidtech-las-sdk[async]'``, aiohttp); they are imported on first use, so ``import las`` does not need aiohttp.
 """
 
-from ._pagination import paginate
+from typing import TYPE_CHECKING, Any
+
+from ._pagination import apaginate, paginate
 from ._response import RawResponse, ResponseInfo
 from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
@@ -44,6 +49,10 @@ from .resources import __all__ as _resources_all
 from .session import Session
 from .workers import Reject, Retry, Worker, WorkerCounters, transition_handler
 
+if TYPE_CHECKING:
+    from ._async_client import AsyncClient
+    from ._async_session import AsyncSession
+
 warn_if_installed_beside_another_las()
 
 __all__ = [
@@ -51,6 +60,8 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AnswerLostError",
+    "AsyncClient",
+    "AsyncSession",
     "BadRequestError",
     "Client",
     "ClientException",
@@ -74,6 +85,7 @@ __all__ = [
     "SessionNotPicklableError",
     "TooManyRequestsException",
     "__version__",
+    "apaginate",
     "paginate",
     "read_credentials",
     # transition workers (las.workers)
@@ -84,3 +96,18 @@ __all__ = [
     "transition_handler",
     *_resources_all,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the async variant on first use: it needs the optional aiohttp."""
+    if name in ("AsyncClient", "AsyncSession"):
+        try:
+            from . import _async_client
+        except ModuleNotFoundError as error:
+            if error.name != "aiohttp":
+                raise
+            raise ModuleNotFoundError(
+                f"las.{name} needs aiohttp: pip install 'lucidtech-las-sdk[async]'", name="aiohttp"
+            ) from None
+        return getattr(_async_client, name)
+    raise AttributeError(f"module 'las' has no attribute {name!r}")

@@ -9,13 +9,14 @@ iteration stops.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from ._response import RawResponse
 from .exceptions import InvalidResponseError
 
-__all__ = ["items_key", "iter_pages", "paginate"]
+__all__ = ["apaginate", "items_key", "iter_pages", "paginate"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = TypeVar("P")
@@ -64,21 +65,38 @@ def iter_pages(
                                items_key="documents", path="/documents"):
             ...
     """
-    followed: set[str] = set()
-    if next_token:
-        followed.add(next_token)
+    walk = _Walk(next_token, items_key, method, path)
     while True:
-        answer = fetch_page(next_token)
+        answer = fetch_page(walk.next_token)
+        walk.check(answer)
+        yield answer
+        if walk.next_token is None:
+            return
+
+
+class _Walk:
+    """Where one listing stands: the token to ask for next (None once the last page is in),
+    and every token followed so far. The one nextToken rule, for sync and async iteration."""
+
+    __slots__ = ("followed", "items_key", "method", "next_token", "path")
+
+    def __init__(self, start: str | None, items_key: str | None, method: str, path: str) -> None:
+        self.next_token = start
+        self.followed: set[str] = {start} if start else set()
+        self.items_key = items_key
+        self.method = method
+        self.path = path
+
+    def check(self, answer: Any) -> None:
+        """Check a page (its JSON, or a RawResponse of it) and move to the token it gives."""
         if isinstance(answer, RawResponse):
             page, status = answer.data, answer.info.status
             where = (answer.info.method, answer.info.path)
         else:
-            page, status, where = answer, 200, (method, path)
-        next_token = _check_page(page, items_key, followed, status, where)
-        yield answer
-        if not next_token:
-            return
-        followed.add(next_token)
+            page, status, where = answer, 200, (self.method, self.path)
+        self.next_token = _check_page(page, self.items_key, self.followed, status, where)
+        if self.next_token is not None:
+            self.followed.add(self.next_token)
 
 
 def _check_page(
@@ -112,6 +130,36 @@ def _check_page(
     return token
 
 
+def _plan(
+    list_method: Callable[..., Any],
+    limit: int | None,
+    page_size: int | None,
+    kwargs: dict[str, Any],
+    *,
+    awaited: bool,
+) -> tuple[str, str | None]:
+    """Check a paginate call; return the items key and the start token (``kwargs`` keeps the filters)."""
+    key = getattr(list_method, "items_key", None)
+    name = getattr(list_method, "__name__", list_method)
+    if key is None:
+        client = "las.AsyncClient" if awaited else "las.Client"
+        raise TypeError(f"{name!r} is not a {client} list method")
+    if inspect.iscoroutinefunction(list_method) != awaited:
+        fix = "las.apaginate(...) with `async for`" if not awaited else "las.paginate(...) with `for`"
+        raise TypeError(f"{name!r} is {'not ' if awaited else ''}a coroutine function: use {fix}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, got {limit}")
+    if page_size is not None:
+        kwargs["max_results"] = page_size
+    return key, kwargs.pop("next_token", None)
+
+
+def _raw(list_method: Callable[..., Any]) -> Callable[..., Any]:
+    """The list method's twin that answers with a RawResponse, so page errors name the request."""
+    raw_client = getattr(getattr(list_method, "__self__", None), "with_raw_response", None)
+    return getattr(raw_client, list_method.__name__) if raw_client is not None else list_method
+
+
 def paginate(
     list_method: Callable[..., Mapping[str, Any]],
     *args: Any,
@@ -135,20 +183,10 @@ def paginate(
         for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
             print(document["documentId"])
     """
-    key = getattr(list_method, "items_key", None)
-    if key is None:
-        raise TypeError(f"{getattr(list_method, '__name__', list_method)!r} is not a las.Client list method")
-    if limit is not None and limit < 0:
-        raise ValueError(f"limit must be 0 or more, got {limit}")
-    if page_size is not None:
-        kwargs["max_results"] = page_size
-    start = kwargs.pop("next_token", None)
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
     if limit == 0:
         return
-    raw_client = getattr(getattr(list_method, "__self__", None), "with_raw_response", None)
-    fetch_method: Callable[..., Any] = (
-        getattr(raw_client, list_method.__name__) if raw_client is not None else list_method
-    )
+    fetch_method = _raw(list_method)
 
     def fetch(token: str | None) -> Any:
         return fetch_method(*args, next_token=token, **kwargs)
@@ -161,3 +199,42 @@ def paginate(
             seen += 1
             if limit is not None and seen >= limit:
                 return
+
+
+async def apaginate(
+    list_method: Callable[..., Awaitable[Any]],
+    *args: Any,
+    limit: int | None = None,
+    page_size: int | None = None,
+    **kwargs: Any,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield every item of a :class:`las.AsyncClient` list method across pages, lazily.
+
+    The async twin of :func:`paginate`: the same arguments and the same checks of every page
+    (the next page is requested only when the items of this one are used up).
+
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
+
+    Example::
+
+        async for document in las.apaginate(client.list_documents, dataset_id=dataset_id, limit=500):
+            print(document["documentId"])
+    """
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=True)
+    if limit == 0:
+        return
+    fetch_method = _raw(list_method)
+    walk = _Walk(start, key, "GET", "(a list)")
+    seen = 0
+    while True:
+        answer = await fetch_method(*args, next_token=walk.next_token, **kwargs)
+        walk.check(answer)
+        page = answer.data if isinstance(answer, RawResponse) else answer
+        for item in page[key]:
+            yield item
+            seen += 1
+            if limit is not None and seen >= limit:
+                return
+        if walk.next_token is None:
+            return

@@ -52,10 +52,10 @@ from .. import ids
 from ..client import Client
 from ..exceptions import ClientException
 from ..session import Session
-from ._call import ClientCall, InvalidArgumentError, NotSupportedError, execute, given, invalid
+from ._call import ClientCall, InvalidArgumentError, NotSupportedError, execute, execute_async, given, invalid
 from ._collection import Collection, Page, list_filters
 from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, any_client_for, async_client_for, client_for
 
 __all__ = [
     "Audited",
@@ -211,6 +211,11 @@ class Resource:
         return cls._from_answer(call, *execute(call, client), client, full=full)
 
     @classmethod
+    async def _build_async(cls: type[R], call: ClientCall, client: Any, *, full: bool = False) -> R:
+        """:meth:`_build` through an AsyncClient, awaited."""
+        return cls._from_answer(call, *await execute_async(call, client), client, full=full)
+
+    @classmethod
     def _from_answer(
         cls: type[R], call: ClientCall, data: Any, info: Any, client: Client, *, full: bool
     ) -> R:
@@ -223,6 +228,10 @@ class Resource:
     def _absorb(self, call: ClientCall, *, full: bool = False) -> None:
         """Execute ``call`` and take its answer as the object's new state."""
         self._take_answer(call, *execute(call, self._client), full=full)
+
+    async def _absorb_async(self, call: ClientCall, *, full: bool = False) -> None:
+        """:meth:`_absorb` through the object's AsyncClient, awaited."""
+        self._take_answer(call, *await execute_async(call, self._client), full=full)
 
     def _take_answer(self, call: ClientCall, data: Any, info: Any, *, full: bool) -> None:
         """Take an answer as the object's new state: every field in one ``dict.update``."""
@@ -412,6 +421,17 @@ class Refreshable(Resource):
         self._absorb(self._get_call(), full=True)
         return self
 
+    async def load_async(self: R) -> R:
+        """:meth:`load`, awaited, for an object bound to an AsyncSession."""
+        if self._meta.state != FULL:
+            await self._absorb_async(self._get_call(), full=True)
+        return self
+
+    async def refresh_async(self: R) -> R:
+        """:meth:`refresh`, awaited, for an object bound to an AsyncSession."""
+        await self._absorb_async(self._get_call(), full=True)
+        return self
+
 
 class Retrievable(Refreshable):
     """Can be got by id: ``Cls.get(id)`` (one request) and ``Cls.ref(id)`` (none until used)."""
@@ -433,6 +453,18 @@ class Retrievable(Refreshable):
         """
         call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
         return cls._build(call, client_for(session), full=True)
+
+    @classmethod
+    async def get_async(cls: type[R], id: str | R, *, session: Any = None) -> R:
+        """:meth:`get`, awaited: ``session`` is an :class:`las.AsyncSession` or
+        :class:`las.AsyncClient` (default: one per event loop on the default session's credentials).
+
+        Example::
+
+            document = await las.Document.get_async(document_id, session=async_session)
+        """
+        call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
+        return await cls._build_async(call, async_client_for(session), full=True)
 
     @classmethod
     def ref(cls: type[R], id: str | R, *, session: SessionLike | None = None) -> R:
@@ -481,11 +513,12 @@ class Listable(Resource):
             page_size: items per request.
             limit: stop after this many items.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+                With an :class:`las.AsyncSession` (or AsyncClient), iterate with ``async for``.
             filters: the class's filters, e.g. ``Document.all(dataset=dataset)``.
         """
         method = cast(Any, cls)._operations.list
         collection: Collection[R] = Collection(
-            cls, client_for(session), method, allowed=cast(Any, cls)._filters
+            cls, any_client_for(session), method, allowed=cast(Any, cls)._filters
         )
         return collection.filter(**filters).page_size(page_size).limit(limit)
 
@@ -537,6 +570,20 @@ class Updatable(Resource):
             TypeError: a field that cannot be updated (before any request).
             ValueError: None for a field the API cannot clear (before any request).
         """
+        call = cast(Any, self)._checked_update_call(changes)
+        if call is not None:
+            self._absorb(call)
+        return self
+
+    async def update_async(self: R, **changes: Any) -> R:
+        """:meth:`update`, awaited, for an object bound to an AsyncSession."""
+        call = cast(Any, self)._checked_update_call(changes)
+        if call is not None:
+            await self._absorb_async(call)
+        return self
+
+    def _checked_update_call(self, changes: dict[str, Any]) -> ClientCall | None:
+        """The update's call (None when there is nothing to change), after checking the changes."""
         owner = cast(Any, self)
         unknown = sorted(set(changes) - owner._updatable)
         if unknown:
@@ -551,9 +598,7 @@ class Updatable(Resource):
                 f"{type(self).__name__}.update({refused[0]}=None): the API cannot clear {refused[0]}; "
                 f"only {', '.join(sorted(owner._clearable & owner._updatable)) or 'nothing'} can be set to None"
             )
-        if changes:
-            self._absorb(owner._update_call(owner._update_arguments(changes)))
-        return self
+        return self._update_call(self._update_arguments(changes)) if changes else None
 
 
 class Deletable(Resource):
@@ -569,4 +614,9 @@ class Deletable(Resource):
             NotFoundError: it was already deleted.
         """
         self._absorb(cast(Any, self)._delete_call())
+        return self
+
+    async def delete_async(self: R) -> R:
+        """:meth:`delete`, awaited, for an object bound to an AsyncSession."""
+        await self._absorb_async(cast(Any, self)._delete_call())
         return self

@@ -17,7 +17,15 @@ from .._response import ResponseInfo
 from ..client import Client
 from ..exceptions import ClientException, InvalidResponseError
 
-__all__ = ["ClientCall", "InvalidArgumentError", "NotSupportedError", "execute", "given", "invalid"]
+__all__ = [
+    "ClientCall",
+    "InvalidArgumentError",
+    "NotSupportedError",
+    "execute",
+    "execute_async",
+    "given",
+    "invalid",
+]
 
 
 class NotSupportedError(ClientException, NotImplementedError):
@@ -50,8 +58,25 @@ class ClientCall:
 
 
 def execute(call: ClientCall, client: Client) -> tuple[Any, ResponseInfo]:
-    """Send ``call`` through ``client``: (the decoded JSON, the ResponseInfo of its answer)."""
+    """Send ``call`` through ``client``: (the decoded JSON, the ResponseInfo of its answer).
+
+    Raises:
+        TypeError: ``client`` is an :class:`las.AsyncClient` (the object belongs to an
+            AsyncSession): the message names the ``*_async`` twin to await instead.
+    """
+    if getattr(client, "is_async", False):
+        raise InvalidArgumentError(
+            f"Client.{call.method} would need a request, and this belongs to an AsyncSession: "
+            "await the verb's *_async twin (e.g. await obj.load_async(), await Cls.get_async(id)) "
+            "or iterate with `async for`"
+        )
     answer = call.run(client.with_raw_response)
+    return answer.data, answer.info
+
+
+async def execute_async(call: ClientCall, client: Any) -> tuple[Any, ResponseInfo]:
+    """:func:`execute` through an :class:`las.AsyncClient`, awaited."""
+    answer = await call.run(client.with_raw_response)
     return answer.data, answer.info
 
 

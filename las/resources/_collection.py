@@ -8,11 +8,11 @@ paginator: it checks each page and stops on a repeated ``nextToken``) and
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 from .. import ids
-from .._pagination import iter_pages
+from .._pagination import _Walk, iter_pages
 from .._response import RawResponse
 from ..client import Client
 from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid
@@ -187,6 +187,11 @@ class Collection(Generic[T]):
         seen = 0
         calls: list[ClientCall] = []
 
+        if getattr(self._client, "is_async", False):
+            raise InvalidArgumentError(
+                f"this collection of {self._cls.__name__} belongs to an AsyncSession: iterate it with `async for`"
+            )
+
         def fetch(token: str | None) -> RawResponse[Any]:
             calls.append(self._call(token, size(seen)))
             return cast("RawResponse[Any]", calls[-1].run(self._client.with_raw_response))
@@ -197,16 +202,18 @@ class Collection(Generic[T]):
             seen += len(page.items)
             yield page
 
+    def _size(self, seen: int) -> int | None:
+        """The page size to ask for after ``seen`` items: never more than the items still wanted."""
+        limit = self._limit
+        if limit is None:
+            return self._page_size
+        return limit - seen if self._page_size is None else min(self._page_size, limit - seen)
+
     def __iter__(self) -> Iterator[T]:
         limit = self._limit
         if limit == 0:
             return
-
-        def size(seen: int) -> int | None:  # never ask for more than the items still wanted
-            if limit is None:
-                return self._page_size
-            return limit - seen if self._page_size is None else min(self._page_size, limit - seen)
-
+        size = self._size
         seen = 0
         for page in self._pages(size, None):
             for item in page.items:
@@ -214,6 +221,26 @@ class Collection(Generic[T]):
                 seen += 1
                 if limit is not None and seen >= limit:
                     return
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        """Every item, with ``async for``, for a collection of an AsyncSession: the same pages,
+        page checks and ``nextToken`` rule as ``for``."""
+        limit = self._limit
+        if limit == 0:
+            return
+        walk = _Walk(None, self._method.items_key, "GET", "(a list)")  # type: ignore[attr-defined]
+        seen = 0
+        while True:
+            call = self._call(walk.next_token, self._size(seen))
+            answer = await call.run(self._client.with_raw_response)
+            walk.check(answer)
+            for item in self._page(call, answer).items:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+            if walk.next_token is None:
+                return
 
     def first(self) -> T | None:
         """The first item (one request of one item), or None when there is none."""

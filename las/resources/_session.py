@@ -15,12 +15,21 @@ import contextlib
 import threading
 import weakref
 from collections.abc import Iterator
+from typing import Any
 
 from ..client import Client
 from ..session import Session
 from ._call import InvalidArgumentError
 
-__all__ = ["SessionLike", "client_for", "get_default_session", "set_default_session", "using_session"]
+__all__ = [
+    "SessionLike",
+    "any_client_for",
+    "async_client_for",
+    "client_for",
+    "get_default_session",
+    "set_default_session",
+    "using_session",
+]
 
 SessionLike = Session | Client
 """What ``session=`` accepts: a :class:`las.Session` or a :class:`las.Client`."""
@@ -102,6 +111,11 @@ def client_for(session: SessionLike | None = None) -> Client:
     if session is None:
         session = get_default_session()
     elif not isinstance(session, Session):
+        if getattr(session, "is_async", False):
+            raise InvalidArgumentError(
+                f"this call sends a request at once and session= is an {type(session).__name__}: "
+                "await its *_async twin instead (e.g. await las.Document.get_async(id, session=...))"
+            )
         raise InvalidArgumentError(
             f"session must be a las.Session or las.Client, got {type(session).__name__}"
         )
@@ -110,3 +124,43 @@ def client_for(session: SessionLike | None = None) -> Client:
         if client is None or client.session is not session:
             client = _clients[id(session)] = Client(session=session)
         return client
+
+
+_async_clients: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+_default_async: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def async_client_for(session: Any = None) -> Any:
+    """The :class:`las.AsyncClient` for ``session``: an AsyncSession, an AsyncClient, or None for
+    the running event loop's default (an AsyncSession on the default session's credentials,
+    so both share one token)."""
+    import asyncio
+
+    from .._async_client import AsyncClient
+    from .._async_session import AsyncSession
+
+    if isinstance(session, AsyncClient):
+        return session
+    if session is None:
+        loop = asyncio.get_running_loop()
+        credentials = get_default_session().credentials
+        with _lock:
+            session = _default_async.get(loop)
+            if session is None or session.credentials is not credentials:
+                session = _default_async[loop] = AsyncSession(credentials)
+    elif not isinstance(session, AsyncSession):
+        raise InvalidArgumentError(
+            f"an *_async verb needs session= an las.AsyncSession or las.AsyncClient, got {type(session).__name__}"
+        )
+    with _lock:
+        client = _async_clients.get(id(session))
+        if client is None or client.session is not session:
+            client = _async_clients[id(session)] = AsyncClient(session=session)
+        return client
+
+
+def any_client_for(session: Any = None) -> Any:
+    """:func:`client_for`, or :func:`async_client_for` when ``session`` is an async one."""
+    if getattr(session, "is_async", False):
+        return async_client_for(session)
+    return client_for(session)

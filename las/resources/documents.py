@@ -26,7 +26,7 @@ from ._base import (
     lazy,
 )
 from ._plan import to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 if TYPE_CHECKING:
     from ..bulk import IngestReport, ItemResult
@@ -134,6 +134,34 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
             document = las.Document.create("invoice.pdf", ground_truth={"total_amount": "120.00"})
         """
+        call = cls._create_call(content, content_type, dataset, consent, ground_truth, retention_in_days)
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        dataset: Dataset | str | None = None,
+        consent: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+        session: Any = None,
+    ) -> Document:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(content, content_type, dataset, consent, ground_truth, retention_in_days)
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        content: Content,
+        content_type: str | None,
+        dataset: Dataset | str | None,
+        consent: str | None,
+        ground_truth: GroundTruthLike | None,
+        retention_in_days: int | None,
+    ) -> ClientCall:
         arguments = given(
             consent_id=_optional_id(ids.CONSENT, consent),
             dataset_id=_optional_id(ids.DATASET, dataset),
@@ -141,8 +169,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             retention_in_days=retention_in_days,
         )
         # content: las.content.Content, what the Client reads
-        call = ClientCall("create_document", (content, content_type), arguments)
-        return cls._build(call, client_for(session))
+        return ClientCall("create_document", (content, content_type), arguments)
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -190,6 +217,26 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         from .models import Prediction
 
         return Prediction.create(
+            self,
+            model,
+            max_pages=max_pages,
+            auto_rotate=auto_rotate,
+            image_quality=image_quality,
+            session=self._client,
+        )
+
+    async def predict_async(
+        self,
+        model: Model | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> Prediction:
+        """:meth:`predict`, awaited, for a document bound to an AsyncSession."""
+        from .models import Prediction
+
+        return await Prediction.create_async(
             self,
             model,
             max_pages=max_pages,
@@ -253,6 +300,25 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         )
         return cls._build(ClientCall("create_dataset", (), arguments), client_for(session))
 
+    @classmethod
+    async def create_async(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        retention_in_days: int | None = None,
+        contains_personally_identifiable_information: bool | None = None,
+        session: Any = None,
+    ) -> Dataset:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        arguments = given(
+            name=name,
+            description=description,
+            retention_in_days=retention_in_days,
+            contains_personally_identifiable_information=contains_personally_identifiable_information,
+        )
+        return await cls._build_async(ClientCall("create_dataset", (), arguments), async_client_for(session))
+
     def delete(self, *, delete_documents: bool = False) -> Dataset:
         """Delete the dataset.
 
@@ -263,10 +329,16 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             NotFoundError: it was already deleted.
         """
-        self._absorb(
-            ClientCall("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents})
-        )
+        self._absorb(self._delete_call(delete_documents=delete_documents))
         return self
+
+    async def delete_async(self, *, delete_documents: bool = False) -> Dataset:
+        """:meth:`delete`, awaited, for a dataset bound to an AsyncSession."""
+        await self._absorb_async(self._delete_call(delete_documents=delete_documents))
+        return self
+
+    def _delete_call(self, *, delete_documents: bool = False) -> ClientCall:
+        return ClientCall("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents})
 
     @property
     def documents(self) -> DatasetDocuments:

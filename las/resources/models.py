@@ -24,7 +24,7 @@ from ._base import (
     given,
 )
 from ._plan import to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 from .documents import Dataset, Document
 
 __all__ = [
@@ -209,6 +209,24 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             session=self._client,
         )
 
+    async def predict_async(
+        self,
+        document: Document | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> Prediction:
+        """:meth:`predict`, awaited, for a model bound to an AsyncSession."""
+        return await Prediction.create_async(
+            document,
+            self,
+            max_pages=max_pages,
+            auto_rotate=auto_rotate,
+            image_quality=image_quality,
+            session=self._client,
+        )
+
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
 class DataBundle(Audited, Updatable, Deletable):
@@ -319,12 +337,36 @@ class Prediction(NotRetrievable, Listable):
         Raises:
             InvalidIdError: ``document`` or ``model`` is of the wrong kind (before any request).
         """
+        call = cls._create_call(document, model, max_pages, auto_rotate, image_quality)
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        document: Document | str,
+        model: Model | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+        session: Any = None,
+    ) -> Prediction:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(document, model, max_pages, auto_rotate, image_quality)
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        document: Document | str,
+        model: Model | str,
+        max_pages: int | None,
+        auto_rotate: bool | None,
+        image_quality: str | None,
+    ) -> ClientCall:
         document_id = ids.require_id(ids.DOCUMENT, document)
         model_id = ids.require_id(ids.MODEL, model)
         arguments = given(max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality)
-        return cls._build(
-            ClientCall("create_prediction", (document_id, model_id), arguments), client_for(session)
-        )
+        return ClientCall("create_prediction", (document_id, model_id), arguments)
 
     @property
     def document(self) -> Document:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -224,20 +225,45 @@ class WorkflowExecution(Refreshable, Deletable):
             WaitTimeoutError: still not final after ``timeout`` seconds (a ``TimeoutError``; the
                 object holds the last status).
         """
-        deadline = _monotonic() + timeout
-        interval = poll_interval
+        polls = self._poll_waits(timeout, poll_interval, max_poll_interval)
         while True:
             self.refresh()
             if self.is_final:
                 return self
-            remaining = deadline - _monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    f"workflow execution {self.id} is still {self.status!r} after {timeout:g} seconds; "
-                    "call wait() again to keep waiting, or pass a larger timeout"
-                )
-            _sleep(min(interval, remaining))
-            interval = min(interval * 1.5, max_poll_interval)
+            _sleep(next(polls))
+
+    async def wait_async(
+        self,
+        timeout: float = 300.0,
+        *,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+    ) -> WorkflowExecution:
+        """:meth:`wait`, awaited, for an execution bound to an AsyncSession (same polls)."""
+        polls = self._poll_waits(timeout, poll_interval, max_poll_interval)
+        while True:
+            await self.refresh_async()
+            if self.is_final:
+                return self
+            await asyncio.sleep(next(polls))
+
+    def _poll_waits(self, timeout: float, poll_interval: float, max_poll_interval: float) -> Iterator[float]:
+        """The waits between polls, from now; raises WaitTimeoutError once ``timeout`` has passed."""
+        deadline = _monotonic() + timeout
+
+        def waits() -> Iterator[float]:
+            interval = poll_interval
+            while True:
+                remaining = deadline - _monotonic()
+                if remaining <= 0:
+                    raise WaitTimeoutError(
+                        f"workflow execution {self.id} is still {self.status!r} after {timeout:g} seconds; "
+                        "call wait() again to keep waiting, or pass a larger timeout"
+                    )
+                yield min(interval, remaining)
+                interval = min(interval * 1.5, max_poll_interval)
+
+        return waits()
 
     def move_to(self, transition: Any) -> WorkflowExecution:
         """Continue the execution from ``transition`` (a Transition or its id), e.g. to retry a step.

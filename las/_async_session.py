@@ -1,0 +1,562 @@
+"""How las talks to the API from asyncio: the sync Session's rules, sent with aiohttp.
+
+:class:`AsyncSession` is the async executor behind :class:`las.AsyncClient`. Every decision --
+what is retried, ``Retry-After``, the idempotency rules, the deadline, the token refresh after a
+401/403 and the exceptions raised -- is :mod:`las._policy`'s, the same pure functions the sync
+:class:`las.Session` obeys. This module is only the loop that sends and obeys:
+prepare -> send -> judge -> (sleep | refresh | return | raise).
+
+Its own rules:
+
+- One access token for all tasks: the first task that needs one fetches it while the others
+  wait on an ``asyncio.Lock``; the token's lifetime and its file cache are
+  :class:`las.Credentials`' (shared with the sync Session), the fetch goes through aiohttp and
+  the same policy.
+- The success path is one send and one decode: nothing is built for retrying until an attempt
+  has failed in a retryable way.
+- Cancellation is never retried or swallowed, so ``asyncio.timeout()`` (or ``wait_for``) around
+  any call works, and a call cancelled during a retry wait stops there.
+- Connections: at most ``max_connections`` open at once, reused across calls (keep-alive); give
+  it at least the number of calls you run concurrently.
+
+Requires the ``async`` extra: ``pip install 'lucidtech-las-sdk[async]'`` (aiohttp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import logging
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal, NamedTuple, overload
+
+import aiohttp
+
+from ._policy import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    LOST,
+    NOT_SENT,
+    TIMED_OUT,
+    Call,
+    Done,
+    Fail,
+    Limits,
+    Progress,
+    Refresh,
+    Retry,
+    Timeout,
+    Verdict,
+    attempt_timeout,
+    deadline_exceeded,
+    invalid_body,
+    judge,
+    judge_failure,
+    make_call,
+    request_id,
+)
+from ._response import RawResponse, ResponseInfo
+from ._version import __version__
+from .credentials import TOKEN_LIMITS, Credentials, read_credentials
+from .exceptions import SessionNotPicklableError
+from .session import _check_options
+
+__all__ = ["AsyncSession"]
+
+log = logging.getLogger("las.session")
+
+DEFAULT_MAX_CONNECTIONS = 100
+_LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
+ResponseHook = Callable[[ResponseInfo], None]
+
+
+class _Outcome(NamedTuple):
+    data: Any
+    status: int
+    headers: Mapping[str, str]
+    attempts: int
+    elapsed: float
+
+
+class _Shared:
+    """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
+
+    __slots__ = ("count", "hooks", "http", "loop", "max_connections", "proxy", "token_lock")
+
+    def __init__(self, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self.http: aiohttp.ClientSession | None = None
+        self.proxy: str | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.token_lock = asyncio.Lock()
+        self.count = 0
+        self.hooks: tuple[ResponseHook, ...] = ()
+
+    def pool(self, api_endpoint: str) -> aiohttp.ClientSession:
+        """The connection pool of the running loop (opened on first use)."""
+        loop = asyncio.get_running_loop()
+        if self.http is not None:
+            if self.loop is not loop:
+                raise RuntimeError(
+                    "this AsyncSession has connections open in another event loop; close it there "
+                    "(await session.close(), or `async with`) or make one AsyncSession per loop"
+                )
+            return self.http
+        self.http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
+            headers={"Accept": "application/json", "User-Agent": f"las-python/{__version__}"},
+            timeout=aiohttp.ClientTimeout(total=None),
+            auto_decompress=True,
+        )
+        self.loop = loop
+        self.token_lock = asyncio.Lock()
+        self.proxy = proxy_from_environment(api_endpoint)
+        return self.http
+
+
+class AsyncSession:
+    """Credentials plus one aiohttp connection pool, for use from one event loop at a time.
+
+    Args:
+        credentials: defaults to :func:`las.credentials.read_credentials` (environment, then
+            ``~/.lucidtech/credentials.cfg``), read when the AsyncSession is made.
+        timeout: seconds, or (connect, read) seconds, for each request.
+        max_retries: attempts after the first for a retryable failure (see :mod:`las._policy`).
+        max_retry_wait: upper bound in seconds on the total time spent waiting between attempts.
+        deadline: seconds a whole call may take, every attempt and wait included (default 300).
+        lazy: stored for the resource layer, as on :class:`las.Session`.
+        max_connections: connections open to the API at most; at least your concurrency.
+
+    The connections are opened on the first request, in the running event loop, and belong to
+    it until ``await session.close()`` (or the end of ``async with``); after that the session
+    may be used again, from any loop.
+
+    Example::
+
+        async with las.AsyncSession(max_connections=64, deadline=60) as session:
+            client = las.AsyncClient(session=session)
+            document = await client.get_document(document_id)
+            quick = las.AsyncClient(session=session.with_options(timeout=2, max_retries=0))
+    """
+
+    is_async: ClassVar[bool] = True
+    """Marks the async variant (resource objects bound to it load nothing on attribute access)."""
+
+    credentials: Credentials
+    api_endpoint: str
+    timeout: Timeout
+    max_retries: int
+    max_retry_wait: float
+    deadline: float
+    lazy: bool
+
+    def __init__(
+        self,
+        credentials: Credentials | None = None,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 5,
+        max_retry_wait: float = 120.0,
+        deadline: float = DEFAULT_DEADLINE,
+        lazy: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    ) -> None:
+        _check_options(max_retries, max_retry_wait, deadline)
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
+        self.credentials = credentials or read_credentials()
+        self.api_endpoint = self.credentials.api_endpoint
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.deadline = deadline
+        self.lazy = lazy
+        self._shared = _Shared(max_connections)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        lazy: bool | None = None,
+    ) -> AsyncSession:
+        """An AsyncSession with other options that shares this one's connections, credentials,
+        token, request counter and response hooks; usable wherever an AsyncSession is. An option
+        left None keeps this session's value."""
+        view = object.__new__(AsyncSession)
+        view.__dict__.update(self.__dict__)
+        for name, value in (
+            ("timeout", timeout),
+            ("max_retries", max_retries),
+            ("max_retry_wait", max_retry_wait),
+            ("deadline", deadline),
+            ("lazy", lazy),
+        ):
+            if value is not None:
+                setattr(view, name, value)
+        _check_options(view.max_retries, view.max_retry_wait, view.deadline)
+        return view
+
+    @property
+    def max_connections(self) -> int:
+        return self._shared.max_connections
+
+    @property
+    def request_count(self) -> int:
+        """API requests sent through this session and its ``with_options`` views, retries
+        included, token fetches excluded."""
+        return self._shared.count
+
+    def add_response_hook(self, callback: ResponseHook) -> None:
+        """Call ``callback(info)`` once for every call that returned (after its retries), with
+        the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views."""
+        self._shared.hooks = (*self._shared.hooks, callback)
+
+    def __repr__(self) -> str:
+        return f"AsyncSession(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise SessionNotPicklableError(
+            "a las.AsyncSession cannot be pickled: it holds the client secret, an access token and "
+            "open connections. Pass a las.Credentials (which pickles) and make the AsyncSession there."
+        )
+
+    async def __aenter__(self) -> AsyncSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the pooled connections (shared with every ``with_options`` view)."""
+        shared = self._shared
+        http, shared.http, shared.loop = shared.http, None, None
+        if http is not None:
+            await http.close()
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[False] = ...,
+    ) -> Any: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = ...,
+        json: Any = ...,
+        body: Any = ...,
+        idempotent: bool | None = ...,
+        timeout: Timeout | None = ...,
+        max_retries: int | None = ...,
+        deadline: float | None = ...,
+        raw: Literal[True],
+    ) -> RawResponse[Any]: ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        body: Any = None,
+        idempotent: bool | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send one API request and return its decoded JSON (None for an empty answer).
+
+        Arguments, answers and exceptions as :meth:`las.Session.request`; ``body`` may also
+        be a file object such as :class:`las.content.JsonBodyWithContent` (read in a worker
+        thread).
+
+        Raises:
+            APIError: a subclass per status family (see :mod:`las.exceptions`).
+            APIConnectionError, APITimeoutError: no answer after the retries allowed.
+            DeadlineExceeded: the call passed its deadline.
+            asyncio.CancelledError: the calling task was cancelled; nothing is retried.
+        """
+        call = make_call(method, path, params=params, json=json, body=body, idempotent=idempotent)
+        return await self.send(call, timeout=timeout, max_retries=max_retries, deadline=deadline, raw=raw)
+
+    async def send(
+        self,
+        call: Call,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        raw: bool = False,
+    ) -> Any:
+        """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
+        limits = Limits(
+            self.timeout if timeout is None else timeout,
+            self.max_retries if max_retries is None else max_retries,
+            self.max_retry_wait,
+            self.deadline if deadline is None else deadline,
+        )
+        outcome = await self._execute(call, limits)
+        hooks = self._shared.hooks
+        if not raw and not hooks:
+            return outcome.data
+        info = ResponseInfo(
+            call.method,
+            call.path,
+            outcome.status,
+            outcome.headers,
+            request_id(outcome.headers),
+            outcome.elapsed,
+            outcome.attempts,
+        )
+        for hook in hooks:
+            hook(info)
+        return RawResponse(outcome.data, info) if raw else outcome.data
+
+    async def _access_token(self, seconds_left: float) -> str:
+        """The current token, fetched once for all tasks when there is none or it expired.
+
+        The steps are the sync Session's (:meth:`las.Credentials.known_token`, ``token_call``,
+        ``accept_token_answer``: memory, the shared cache file, then the token endpoint through
+        the same policy); the lock is an ``asyncio.Lock``, and the fetch goes through aiohttp.
+        """
+        credentials = self.credentials
+        async with self._shared.token_lock:
+            token = await asyncio.to_thread(credentials.known_token)  # memory, then the cache file
+            if token is not None:
+                return token
+            log.debug(
+                "fetching access token for client %s from %s", credentials.client_id, credentials.token_url
+            )
+            limits = TOKEN_LIMITS
+            if seconds_left < limits.deadline:
+                limits = limits._replace(deadline=max(seconds_left, 0.001))
+            pair = f"{credentials.client_id}:{credentials.client_secret}".encode("latin-1")  # as requests
+            basic = "Basic " + base64.b64encode(pair).decode("ascii")
+            try:
+                token_url = credentials.token_url
+                proxy = proxy_from_environment(token_url)
+                outcome = await self._run(token_url, credentials.token_call(), limits, basic, proxy)
+            finally:
+                credentials.token_fetches += 1
+            return await asyncio.to_thread(credentials.accept_token_answer, (outcome.status, outcome.data))
+
+    async def _execute(self, call: Call, limits: Limits) -> _Outcome:
+        """Send an API call with the bearer token (refreshed once after a 401/403)."""
+        shared = self._shared
+        shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
+        return await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
+
+    async def _run(
+        self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
+    ) -> _Outcome:
+        """Send ``call`` until the policy says it is done: the loop of :func:`las._transport.execute`.
+
+        ``authorization`` is the header for every attempt; None means the API's bearer token
+        (and the attempts count in :attr:`request_count`).
+        """
+        shared = self._shared
+        http = shared.pool(self.api_endpoint)
+        body = call.body
+        data = body if body is None or type(body) is bytes else await _body_bytes(body)
+        params = _query_pairs(call.params)
+        credentials = self.credentials
+        started = time.monotonic()
+        retries = 0
+        refreshed = False
+        waited = 0.0
+        attempts = 0
+        token = ""
+        while True:
+            if authorization is None:
+                # The fast path reads the token in memory without a lock or an await.
+                token = credentials._token or ""
+                if not token or time.time() >= credentials._expires_at:
+                    token = await self._access_token(limits.deadline - (time.monotonic() - started))
+                shared.count += 1
+            timeout = attempt_timeout(limits, time.monotonic() - started)
+            attempts += 1
+            progress = Progress(retries, refreshed, waited, 0.0)
+            verdict, status, headers = await _attempt(
+                http,
+                proxy,
+                url,
+                call,
+                params,
+                data,
+                authorization or "Bearer " + token,
+                timeout,
+                started,
+                limits,
+                progress,
+            )
+            if isinstance(verdict, Done):
+                return _Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
+            if isinstance(verdict, Refresh):
+                log.info(
+                    "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
+                )
+                await asyncio.to_thread(credentials.invalidate, token)
+                refreshed = True
+                continue
+            if isinstance(verdict, Retry):
+                retries += 1
+                log.info(
+                    "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
+                    call.method,
+                    call.path,
+                    verdict.wait,
+                    verdict.error,
+                    retries + 1,
+                    limits.max_retries + 1,
+                )
+                await asyncio.sleep(verdict.wait)
+                waited += verdict.wait
+                continue
+            raise verdict.error
+
+
+async def _attempt(
+    http: aiohttp.ClientSession,
+    proxy: str | None,
+    url: str,
+    call: Call,
+    params: list[tuple[str, str]] | None,
+    data: bytes | None,
+    authorization: str,
+    timeout: tuple[float, float],
+    started: float,
+    limits: Limits,
+    progress: Progress,
+) -> tuple[Verdict, int, Mapping[str, str]]:
+    """One send and its verdict, with the answer's status and headers (0 and {} without one)."""
+    headers = {"Authorization": authorization}
+    if data is not None:
+        headers["Content-Type"] = call.content_type
+    left = started + limits.deadline - time.monotonic()
+    try:
+        async with http.request(
+            call.method,
+            url,
+            params=params,
+            data=data if data is None or len(data) < _LARGE_BODY else io.BytesIO(data),
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(
+                total=max(left, 0.001), sock_connect=timeout[0], sock_read=timeout[1]
+            ),
+            allow_redirects=False,
+            proxy=proxy,
+        ) as response:
+            status = response.status
+            answer_headers = response.headers
+            try:
+                content = await response.read()
+            except aiohttp.ClientPayloadError as error:
+                if "decod" in str(error).lower():  # a body the Content-Encoding does not decode
+                    verdict = invalid_body(
+                        call, status, answer_headers, f"the body could not be decoded: {error}", response
+                    )
+                    return verdict, status, answer_headers
+                raise
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        elapsed = time.monotonic() - started
+        if elapsed >= limits.deadline:
+            return Fail(deadline_exceeded(call, limits)), 0, {}
+        reason = _reason(error)
+        log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error), 0, {}
+    if 200 <= status < 300:  # the success path: no time to account for
+        return (
+            judge(call, status, answer_headers, content, progress, limits, response),
+            status,
+            answer_headers,
+        )
+    progress = progress._replace(elapsed=time.monotonic() - started)
+    return judge(call, status, answer_headers, content, progress, limits, response), status, answer_headers
+
+
+_CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 3.10
+
+
+def _reason(error: BaseException) -> str:
+    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    if isinstance(error, aiohttp.ClientConnectorError) or (
+        _CONNECT_TIMEOUT and isinstance(error, _CONNECT_TIMEOUT)
+    ):
+        return NOT_SENT
+    if isinstance(error, asyncio.TimeoutError):  # ServerTimeoutError is one too
+        return NOT_SENT if str(error).startswith("Connection timeout") else TIMED_OUT
+    return LOST
+
+
+def proxy_from_environment(url: str) -> str | None:
+    """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
+    unless ``NO_PROXY`` names its host. Read once per connection pool, not per request (aiohttp's
+    own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header)."""
+    proxies = urllib.request.getproxies_environment()
+    if not proxies:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all")
+
+
+def _query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
+    """Query parameters as aiohttp takes them; a list value becomes repeated parameters (as in requests)."""
+    if not params:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((key, _query_value(item)) for item in values if item is not None)
+    return pairs
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"  # what requests sends
+    return str(value)
+
+
+async def _body_bytes(body: Any) -> bytes | None:
+    """A call's body as bytes; a file object (at most the API's limit, ~6.3 MB) is read in a thread."""
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    return await asyncio.to_thread(_read_all, body)
+
+
+def _read_all(body: Any) -> bytes:
+    seek = getattr(body, "seek", None)
+    if seek is not None:
+        seek(0)
+    chunks: list[bytes] = []
+    while True:
+        chunk = body.read(1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)

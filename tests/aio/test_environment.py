@@ -1,0 +1,123 @@
+"""The user's environment, as the sync Session (requests) reads it: proxies from HTTP_PROXY /
+NO_PROXY are used; a ~/.netrc entry for the API host never replaces the bearer token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+import las
+from las.testing import Emulator
+from tests.aio.conftest import credentials_for
+
+DOCUMENT = {"documentId": "las:document:" + "a" * 32}
+
+
+class FakeProxy:
+    """A forward proxy on loopback that answers itself and keeps each request line it got."""
+
+    def __init__(self) -> None:
+        self.request_lines: list[str] = []
+        self.url = ""
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    async def stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                lines = head.decode("latin-1").split("\r\n")
+                length = next(
+                    (
+                        int(line.split(":", 1)[1])
+                        for line in lines
+                        if line.lower().startswith("content-length:")
+                    ),
+                    0,
+                )
+                await reader.readexactly(length)
+                self.request_lines.append(lines[0])
+                token = "/token" in lines[0]
+                body = json.dumps(
+                    {"access_token": "t", "token_type": "Bearer", "expires_in": 3600} if token else DOCUMENT
+                ).encode()
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest_asyncio.fixture
+async def proxy() -> AsyncIterator[FakeProxy]:
+    server = FakeProxy()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+API = "http://api.las.test"  # a name that does not resolve: only a proxy can answer for it
+
+
+@pytest.mark.asyncio
+async def test_the_proxy_in_the_environment_carries_the_requests(
+    proxy: FakeProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    credentials = las.Credentials("id", "secret", API, API, cache_path=tmp_path / "cache.json")
+
+    async with las.AsyncClient(credentials) as client:
+        assert await client.get_document(DOCUMENT["documentId"]) == DOCUMENT
+
+    assert proxy.request_lines == [
+        f"POST {API}/token?grant_type=client_credentials HTTP/1.1",  # requests, in a worker thread
+        f"GET {API}/documents/{DOCUMENT['documentId']} HTTP/1.1",  # aiohttp
+    ]
+
+
+@pytest.mark.asyncio
+async def test_no_proxy_bypasses_the_proxy(
+    proxy: FakeProxy, las_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with las.AsyncClient(credentials_for(las_emulator, tmp_path / "cache.json")) as client:
+        assert (await client.list_models())["models"] == []
+    assert proxy.request_lines == []
+
+
+@pytest.mark.asyncio
+async def test_a_netrc_entry_for_the_api_host_does_not_replace_the_token(
+    las_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password not-the-token\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NETRC", str(netrc))
+
+    async with las.AsyncClient(credentials_for(las_emulator, tmp_path / "cache.json")) as client:
+        await client.list_models()
+
+    (sent,) = [record for record in las_emulator.requests if record.path == "/models"]
+    assert sent.headers["Authorization"].startswith("Bearer ")

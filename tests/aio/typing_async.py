@@ -1,0 +1,27 @@
+"""What a type checker sees of the async variant. Checked by mypy (pyproject ``[tool.mypy]``
+``files``), never run. Each ``type: ignore[...]`` below must be needed, or mypy (strict, with
+``warn_unused_ignores``) fails: so mypy does see a coroutine with the Client's parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+import las
+
+if TYPE_CHECKING:
+    from typing_extensions import assert_type
+
+
+async def what_mypy_sees(client: las.AsyncClient, document_id: str) -> None:
+    pending = assert_type(client.get_document(document_id), Coroutine[Any, Any, dict[str, Any]])
+    await pending
+    assert_type(await client.get_document(document_id), dict[str, Any])
+    assert_type(await client.send_heartbeat("t", "e"), None)
+    assert_type(await client.delete_documents(dataset_id="d", delete_all=True), dict[str, Any])
+    await client.list_documents(max_results=10, next_token=None)
+    await client.list_documents(max_results="ten")  # type: ignore[arg-type]
+    await client.get_document(document_id, "extra")  # type: ignore[call-arg]
+    client.get_document(document_id)  # type: ignore[unused-coroutine]
+    async for item in las.apaginate(client.list_documents, dataset_id="d"):
+        assert_type(item, dict[str, Any])
