@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ._pagination import items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
 from ._response import RawResponse, ResponseInfo
+from ._wire import camel, given
 from .content import (
     Content,
     JsonBodyWithContent,
@@ -39,25 +40,16 @@ Queryparam = str | list[str]
 _STREAM_THRESHOLD = 256 * 1024  # content larger than this is streamed, not built in memory
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def _fields(optional_args: dict[str, Any] | None = None, **named: Any) -> dict[str, Any]:
     """A request body: named fields that were passed (not None) plus the caller's extras.
 
     ``named`` keys are already the API's names; ``optional_args`` keys are converted to camelCase
     and kept even when None (an explicit null, e.g. to clear a description).
     """
-    body = {key: value for key, value in named.items() if value is not None}
+    body = given(**named)
     for key, value in (optional_args or {}).items():
-        body[_camel(key)] = value
+        body[camel(key)] = value
     return body
-
-
-def _query(**params: Any) -> dict[str, Any]:
-    return {key: value for key, value in params.items() if value is not None}
 
 
 _DOT_SEGMENTS = ("", ".", "..")
@@ -200,7 +192,7 @@ class Client:
         self, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List appClients available, calls the GET /appClients endpoint."""
-        return self._get("/appClients", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/appClients", given(maxResults=max_results, nextToken=next_token))
 
     def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint."""
@@ -228,7 +220,7 @@ class Client:
     @items_key("assets")
     def list_assets(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
         """List assets available, calls the GET /assets endpoint."""
-        return self._get("/assets", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/assets", given(maxResults=max_results, nextToken=next_token))
 
     def get_asset(self, asset_id: str) -> dict[str, Any]:
         """Get asset, calls the GET /assets/{assetId} endpoint."""
@@ -260,7 +252,7 @@ class Client:
         self, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List datasets available, calls the GET /datasets endpoint."""
-        return self._get("/datasets", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/datasets", given(maxResults=max_results, nextToken=next_token))
 
     def get_dataset(self, dataset_id: str) -> dict[str, Any]:
         """Get dataset, calls the GET /datasets/{datasetId} endpoint."""
@@ -326,7 +318,7 @@ class Client:
         next_token: str | None = None,
     ) -> dict[str, Any]:
         """List documents available for inference, calls the GET /documents endpoint."""
-        params = _query(
+        params = given(
             consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
         )
         return self._get("/documents", params)
@@ -379,7 +371,7 @@ class Client:
         """
         if delete_all and max_results is not None:
             raise ValueError("delete_documents: max_results cannot be combined with delete_all=True")
-        params = _query(
+        params = given(
             consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
         )
         response: dict[str, Any] = self._delete("/documents", params)
@@ -405,7 +397,7 @@ class Client:
         next_token: str | None = None,
     ) -> dict[str, Any]:
         """List logs, calls the GET /logs endpoint."""
-        params = _query(
+        params = given(
             workflowId=workflow_id,
             workflowExecutionId=workflow_execution_id,
             transitionId=transition_id,
@@ -453,7 +445,7 @@ class Client:
     @items_key("models")
     def list_models(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
         """List models available, calls the GET /models endpoint."""
-        return self._get("/models", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/models", given(maxResults=max_results, nextToken=next_token))
 
     def get_model(self, model_id: str) -> dict[str, Any]:
         """Get a model, calls the GET /models/{modelId} endpoint."""
@@ -497,7 +489,7 @@ class Client:
         self, model_id: str, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List data bundles of a model, calls the GET /models/{modelId}/dataBundles endpoint."""
-        params = _query(maxResults=max_results, nextToken=next_token)
+        params = given(maxResults=max_results, nextToken=next_token)
         return self._get(_path("/models/{model_id}/dataBundles", model_id=model_id), params)
 
     def update_data_bundle(self, model_id: str, data_bundle_id: str, **optional_args: Any) -> dict[str, Any]:
@@ -563,7 +555,7 @@ class Client:
         self, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List predictions available, calls the GET /predictions endpoint."""
-        return self._get("/predictions", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/predictions", given(maxResults=max_results, nextToken=next_token))
 
     # -- secrets ---------------------------------------------------------------------------
 
@@ -576,7 +568,7 @@ class Client:
         self, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List secrets available, calls the GET /secrets endpoint."""
-        return self._get("/secrets", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/secrets", given(maxResults=max_results, nextToken=next_token))
 
     def update_secret(
         self, secret_id: str, *, data: dict[str, Any] | None = None, **optional_args: Any
@@ -626,7 +618,7 @@ class Client:
         next_token: str | None = None,
     ) -> dict[str, Any]:
         """List transitions, calls the GET /transitions endpoint."""
-        params = _query(transitionType=transition_type, maxResults=max_results, nextToken=next_token)
+        params = given(transitionType=transition_type, maxResults=max_results, nextToken=next_token)
         return self._get("/transitions", params)
 
     def get_transition(self, transition_id: str) -> dict[str, Any]:
@@ -681,7 +673,7 @@ class Client:
             sort_by: ``"startTime"`` or ``"endTime"``.
             order: ``"ascending"`` or ``"descending"``.
         """
-        params = _query(
+        params = given(
             status=status,
             executionId=execution_id,
             maxResults=max_results,
@@ -749,7 +741,7 @@ class Client:
     @items_key("users")
     def list_users(self, *, max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
         """List users, calls the GET /users endpoint."""
-        return self._get("/users", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/users", given(maxResults=max_results, nextToken=next_token))
 
     def get_user(self, user_id: str) -> dict[str, Any]:
         """Get information about a specific user, calls the GET /users/{userId} endpoint."""
@@ -793,7 +785,7 @@ class Client:
         self, *, max_results: int | None = None, next_token: str | None = None
     ) -> dict[str, Any]:
         """List workflows, calls the GET /workflows endpoint."""
-        return self._get("/workflows", _query(maxResults=max_results, nextToken=next_token))
+        return self._get("/workflows", given(maxResults=max_results, nextToken=next_token))
 
     def get_workflow(self, workflow_id: str) -> dict[str, Any]:
         """Get the workflow, calls the GET /workflows/{workflowId} endpoint."""
@@ -842,7 +834,7 @@ class Client:
             sort_by: ``"startTime"`` or ``"endTime"``.
             order: ``"ascending"`` or ``"descending"``.
         """
-        params = _query(
+        params = given(
             status=status, sortBy=sort_by, order=order, maxResults=max_results, nextToken=next_token
         )
         return self._get(_path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), params)

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from .._response import ResponseInfo
+from .._wire import given
 from ..client import Client
 from ..exceptions import ClientException, InvalidResponseError
 
@@ -37,11 +38,6 @@ class InvalidArgumentError(ClientException, TypeError, ValueError):
     the API cannot take, a shape the contract refuses, ``bool()`` or ``len()`` of a lazy
     collection. Also a TypeError and a ValueError, as Python's own checks raise, so
     ``except ValueError`` keeps working."""
-
-
-def given(**arguments: Any) -> dict[str, Any]:
-    """The keyword arguments whose value is not None (the one "drop the Nones" helper)."""
-    return {name: value for name, value in arguments.items() if value is not None}
 
 
 @attrs.frozen

@@ -32,7 +32,7 @@ from typing import Any, Union, cast
 
 import attrs
 
-from ..client import _camel as to_camel  # the one camelCase rule, owned by the Client
+from .._wire import camel as to_camel
 
 __all__ = [
     "EXTRA_FIELD",
