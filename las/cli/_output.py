@@ -21,6 +21,14 @@ from ._context import App
 # A column of a list table: its header, and the item field (or a function of the item) it shows.
 Column = tuple[str, str | Callable[[Mapping[str, Any]], Any]]
 
+# The columns of an execution (of a workflow or a transition) in a list table.
+EXECUTION_COLUMNS: list[Column] = [
+    ("execution id", "executionId"),
+    ("status", "status"),
+    ("started", "startTime"),
+    ("ended", "endTime"),
+]
+
 _SHOWN_VALUE = 120  # characters of a nested value shown in a table cell; --json shows all
 
 

@@ -10,8 +10,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page, without_content
-from ._params import ASSET_ID, list_page, named, paging
+from ._output import Column, show_object, without_content
+from ._params import ASSET_ID, named
+from ._standard import standard_delete, standard_list
 
 COLUMNS: list[Column] = [
     ("asset id", "assetId"),
@@ -27,19 +28,7 @@ def group() -> None:
     """Assets: files transitions use (e.g. the HTML of a manual task)."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List assets."""
-    page = list_page(
-        app.client.list_assets,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="assets",
-    )
-    show_page(app, page, "assets", COLUMNS)
+standard_list(group, "list_assets", "assets", COLUMNS, "List assets.")
 
 
 @group.command("get")
@@ -88,9 +77,4 @@ def update(app: App, asset_id: str, content: Path | None, name: str | None, desc
     show_object(app, asset if app.json_output else without_content(asset), heading="Updated asset")
 
 
-@group.command("delete")
-@click.argument("asset_id", type=ASSET_ID)
-@pass_app
-def delete(app: App, asset_id: str) -> None:
-    """Delete an asset."""
-    show_done(app, app.client.delete_asset(asset_id), f"Deleted {asset_id}")
+standard_delete(group, "delete_asset", [("asset_id", ASSET_ID)], "Delete an asset.")

@@ -10,8 +10,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page, without_content
-from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list, list_page, paging
+from ._output import Column, show_object, without_content
+from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list
+from ._standard import standard_delete, standard_list
 
 COLUMNS: list[Column] = [
     ("document id", "documentId"),
@@ -27,34 +28,27 @@ def group() -> None:
     """Documents: the files models read."""
 
 
-@group.command("list")
-@click.option(
-    "--dataset-id", type=DATASET_ID, multiple=True, help="Only documents of this dataset (repeatable)."
+standard_list(
+    group,
+    "list_documents",
+    "documents",
+    COLUMNS,
+    "List documents.",
+    options=[
+        click.option(
+            "--dataset-id",
+            type=DATASET_ID,
+            multiple=True,
+            help="Only documents of this dataset (repeatable).",
+        ),
+        click.option(
+            "--consent-id",
+            type=CONSENT_ID,
+            multiple=True,
+            help="Only documents with this consent (repeatable).",
+        ),
+    ],
 )
-@click.option(
-    "--consent-id", type=CONSENT_ID, multiple=True, help="Only documents with this consent (repeatable)."
-)
-@paging
-@pass_app
-def list_(
-    app: App,
-    dataset_id: tuple[str, ...],
-    consent_id: tuple[str, ...],
-    max_results: int | None,
-    next_token: str | None,
-    all_pages: bool,
-) -> None:
-    """List documents."""
-    page = list_page(
-        app.client.list_documents,
-        dataset_id=list(dataset_id) or None,
-        consent_id=list(consent_id) or None,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="documents",
-    )
-    show_page(app, page, "documents", COLUMNS)
 
 
 @group.command("get")
@@ -124,10 +118,4 @@ def update(
     show_object(app, document if app.json_output else without_content(document), heading="Updated document")
 
 
-@group.command("delete")
-@click.argument("document_id", type=DOCUMENT_ID)
-@pass_app
-def delete(app: App, document_id: str) -> None:
-    """Delete a document."""
-    answer = app.client.delete_document(document_id)
-    show_done(app, answer, f"Deleted {document_id}")
+standard_delete(group, "delete_document", [("document_id", DOCUMENT_ID)], "Delete a document.")
