@@ -179,5 +179,10 @@ def without_content(data: Mapping[str, Any], field: str = "content") -> dict[str
     return shown
 
 
+def show_file(app: App, data: Mapping[str, Any], *, heading: str | None = None) -> None:
+    """An object holding a file (a document, an asset): the JSON as is, or with its content as a size."""
+    show_object(app, data if app.json_output else without_content(data), heading=heading)
+
+
 def joined(values: Iterable[Any]) -> str:
     return ", ".join(str(value) for value in values)

@@ -10,13 +10,16 @@ the help line. What the verbs do is written once here:
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ._context import App, pass_app
-from ._output import Column, show_done, show_object, show_page
+from ._output import Column, show_done, show_file, show_object, show_page
 from ._params import ParamType, list_page, named, paging
 
 # A positional argument of a command: its parameter name and its type (an id type, mostly).
@@ -107,18 +110,36 @@ def standard_get(
     *,
     name: str = "get",
     shown: Shown | None = None,
+    download_help: str | None = None,
 ) -> click.Command:
     """Add ``las GROUP get ID``: ``client.<method>(ID)`` as a table of its fields.
 
     Args:
         shown: what people see of the object (``--json`` shows what it returns too).
+        download_help: for an object holding a file: the help of a ``--download-content PATH``
+            option that writes its base64 ``content`` decoded; people see the content's size.
     """
+    if download_help is None:
 
-    def run(app: App, *ids: str) -> None:
+        def run(app: App, *ids: str) -> None:
+            data = getattr(app.client, method)(*ids)
+            show_object(app, shown(app, data) if shown else data)
+
+        return _command(group, name, help, arguments, (), run)
+
+    def run_with_file(app: App, *ids: str, download_content: Path | None) -> None:
         data = getattr(app.client, method)(*ids)
-        show_object(app, shown(app, data) if shown else data)
+        if download_content is not None:
+            try:
+                download_content.write_bytes(base64.b64decode(data.get("content") or "", validate=True))
+            except binascii.Error as error:
+                raise click.ClickException(f"the API's content is not valid base64: {error}") from None
+        show_file(app, data)
 
-    return _command(group, name, help, arguments, (), run)
+    download = click.option(
+        "--download-content", "-d", type=click.Path(dir_okay=False, path_type=Path), help=download_help
+    )
+    return _command(group, name, help, arguments, [download], run_with_file)
 
 
 def standard_delete(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_object, without_content
+from ._output import Column, show_file
 from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list
-from ._standard import standard_delete, standard_list
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("document id", "documentId"),
@@ -51,25 +49,15 @@ standard_list(
 )
 
 
-@group.command("get")
-@click.argument("document_id", type=DOCUMENT_ID)
-@click.option(
-    "--download-content",
-    "-d",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the content to this file.",
+DOCUMENT: list[Argument] = [("document_id", DOCUMENT_ID)]
+
+standard_get(
+    group,
+    "get_document",
+    DOCUMENT,
+    "Show a document (its content with --json, or into a file with --download-content).",
+    download_help="Write the content to this file.",
 )
-@pass_app
-def get(app: App, document_id: str, download_content: Path | None) -> None:
-    """Show a document (its content with --json, or into a file with --download-content)."""
-    document = app.client.get_document(document_id)
-    if download_content is not None:
-        try:
-            download_content.write_bytes(base64.b64decode(document.get("content") or "", validate=True))
-        except binascii.Error as error:
-            raise click.ClickException(f"the API's content is not valid base64: {error}") from None
-    shown = document if app.json_output else without_content(document)
-    show_object(app, shown)
 
 
 @group.command("create")
@@ -98,7 +86,7 @@ def create(
         ground_truth=ground_truth_list(ground_truth),
         retention_in_days=retention_in_days,
     )
-    show_object(app, document if app.json_output else without_content(document), heading="Created document")
+    show_file(app, document, heading="Created document")
 
 
 @group.command("update")
@@ -115,7 +103,7 @@ def update(
     if not ground_truth and dataset_id is None:
         raise click.UsageError("nothing to update: give --ground-truth LABEL=VALUE and/or --dataset-id")
     document = app.client.update_document(document_id, ground_truth_list(ground_truth), dataset_id=dataset_id)
-    show_object(app, document if app.json_output else without_content(document), heading="Updated document")
+    show_file(app, document, heading="Updated document")
 
 
-standard_delete(group, "delete_document", [("document_id", DOCUMENT_ID)], "Delete a document.")
+standard_delete(group, "delete_document", DOCUMENT, "Delete a document.")
