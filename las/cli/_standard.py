@@ -18,6 +18,8 @@ from typing import Any
 
 import click
 
+from las.client import Client
+
 from ._context import App, pass_app
 from ._output import Column, show_done, show_file, show_object, show_page
 from ._params import ParamType, list_page, named, paging
@@ -28,6 +30,17 @@ Argument = tuple[str, ParamType]
 Option = Callable[[Callable[..., Any]], Callable[..., Any]]
 # What a command shows of an object for people (e.g. a file's content as its size).
 Shown = Callable[[App, Any], Any]
+
+
+def _checked(method: str) -> str:
+    """The name of a Client method, checked when the command is declared, not when it runs.
+
+    Raises:
+        TypeError: ``Client`` has no such method (a typo in a group's table).
+    """
+    if not callable(getattr(Client, method, None)):
+        raise TypeError(f"las.Client has no method {method!r}")
+    return method
 
 
 def _command(
@@ -79,6 +92,7 @@ def standard_list(
         options: filter options; each value is passed by its name, repeatable ones as a list
             (None when not given).
     """
+    _checked(method)
 
     def run(
         app: App, *ids: str, max_results: int | None, next_token: str | None, all_pages: bool, **filters: Any
@@ -119,6 +133,7 @@ def standard_get(
         download_help: for an object holding a file: the help of a ``--download-content PATH``
             option that writes its base64 ``content`` decoded; people see the content's size.
     """
+    _checked(method)
     if download_help is None:
 
         def run(app: App, *ids: str) -> None:
@@ -146,6 +161,7 @@ def standard_delete(
     group: click.Group, method: str, arguments: Sequence[Argument], help: str, *, name: str = "delete"
 ) -> click.Command:
     """Add ``las GROUP delete ID``: ``client.<method>(ID)``, then "Deleted ID" (the last id)."""
+    _checked(method)
 
     def run(app: App, *ids: str) -> None:
         show_done(app, getattr(app.client, method)(*ids), f"Deleted {ids[-1]}")
@@ -163,6 +179,7 @@ def standard_rename(
     name: str = "update",
 ) -> click.Command:
     """Add ``las GROUP update ID --name N --description D``; neither given is a usage error."""
+    _checked(method)
 
     def run(app: App, *ids: str, **fields: str | None) -> None:
         changed = named(**fields)
