@@ -21,6 +21,14 @@ from ._context import App
 # A column of a list table: its header, and the item field (or a function of the item) it shows.
 Column = tuple[str, str | Callable[[Mapping[str, Any]], Any]]
 
+# The columns of an execution (of a workflow or a transition) in a list table.
+EXECUTION_COLUMNS: list[Column] = [
+    ("execution id", "executionId"),
+    ("status", "status"),
+    ("started", "startTime"),
+    ("ended", "endTime"),
+]
+
 _SHOWN_VALUE = 120  # characters of a nested value shown in a table cell; --json shows all
 
 
@@ -169,6 +177,11 @@ def without_content(data: Mapping[str, Any], field: str = "content") -> dict[str
     if isinstance(content, str):
         shown[field] = f"<{len(content) * 3 // 4} bytes; --json or --download-content shows it>"
     return shown
+
+
+def show_file(app: App, data: Mapping[str, Any], *, heading: str | None = None) -> None:
+    """An object holding a file (a document, an asset): the JSON as is, or with its content as a size."""
+    show_object(app, data if app.json_output else without_content(data), heading=heading)
 
 
 def joined(values: Iterable[Any]) -> str:

@@ -97,6 +97,9 @@ SECRET_ID = IdType(ids.SECRET)
 ASSET_ID = IdType(ids.ASSET)
 USER_ID = IdType(ids.USER)
 APP_CLIENT_ID = IdType(ids.APP_CLIENT)
+# How the API sorts listed executions (workflow and transition executions alike).
+SORT_BY = click.Choice(["startTime", "endTime"])
+ORDER = click.Choice(["ascending", "descending"])
 ORGANIZATION_ID = IdType(ids.ORGANIZATION, also=("me",))  # /organizations/me: the caller's
 LOG_ID = IdType(ids.LOG)
 CONSENT_ID = IdType(ids.CONSENT)

@@ -6,8 +6,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
-from ._params import APP_CLIENT_ID, list_page, named, paging
+from ._output import Column, show_object
+from ._params import APP_CLIENT_ID, named
+from ._standard import standard_delete, standard_list
 
 COLUMNS: list[Column] = [
     ("app client id", "appClientId"),
@@ -23,19 +24,7 @@ def group() -> None:
     """App clients: credentials programs use to call the API."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List app clients."""
-    page = list_page(
-        app.client.list_app_clients,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="appClients",
-    )
-    show_page(app, page, "appClients", COLUMNS, title="app clients")
+standard_list(group, "list_app_clients", "appClients", COLUMNS, "List app clients.", title="app clients")
 
 
 @group.command("create")
@@ -102,9 +91,4 @@ def update(
     show_object(app, app.client.update_app_client(app_client_id, **fields), heading="Updated app client")
 
 
-@group.command("delete")
-@click.argument("app_client_id", type=APP_CLIENT_ID)
-@pass_app
-def delete(app: App, app_client_id: str) -> None:
-    """Delete an app client."""
-    show_done(app, app.client.delete_app_client(app_client_id), f"Deleted {app_client_id}")
+standard_delete(group, "delete_app_client", [("app_client_id", APP_CLIENT_ID)], "Delete an app client.")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page, without_content
-from ._params import ASSET_ID, list_page, named, paging
+from ._output import Column, show_file
+from ._params import ASSET_ID, named
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("asset id", "assetId"),
@@ -27,39 +26,18 @@ def group() -> None:
     """Assets: files transitions use (e.g. the HTML of a manual task)."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List assets."""
-    page = list_page(
-        app.client.list_assets,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="assets",
-    )
-    show_page(app, page, "assets", COLUMNS)
+standard_list(group, "list_assets", "assets", COLUMNS, "List assets.")
 
 
-@group.command("get")
-@click.argument("asset_id", type=ASSET_ID)
-@click.option(
-    "--download-content",
-    "-d",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the content here.",
+ASSET: list[Argument] = [("asset_id", ASSET_ID)]
+
+standard_get(
+    group,
+    "get_asset",
+    ASSET,
+    "Show an asset (its content with --json, or into a file with --download-content).",
+    download_help="Write the content here.",
 )
-@pass_app
-def get(app: App, asset_id: str, download_content: Path | None) -> None:
-    """Show an asset (its content with --json, or into a file with --download-content)."""
-    asset = app.client.get_asset(asset_id)
-    if download_content is not None:
-        try:
-            download_content.write_bytes(base64.b64decode(asset.get("content") or "", validate=True))
-        except binascii.Error as error:
-            raise click.ClickException(f"the API's content is not valid base64: {error}") from None
-    show_object(app, asset if app.json_output else without_content(asset))
 
 
 @group.command("create")
@@ -70,7 +48,7 @@ def get(app: App, asset_id: str, download_content: Path | None) -> None:
 def create(app: App, path: Path, name: str | None, description: str | None) -> None:
     """Upload the file at PATH as an asset."""
     asset = app.client.create_asset(path, **named(name=name, description=description))
-    show_object(app, asset if app.json_output else without_content(asset), heading="Created asset")
+    show_file(app, asset, heading="Created asset")
 
 
 @group.command("update")
@@ -85,12 +63,7 @@ def update(app: App, asset_id: str, content: Path | None, name: str | None, desc
     if not fields:
         raise click.UsageError("nothing to update: give --content, --name and/or --description")
     asset = app.client.update_asset(asset_id, **fields)
-    show_object(app, asset if app.json_output else without_content(asset), heading="Updated asset")
+    show_file(app, asset, heading="Updated asset")
 
 
-@group.command("delete")
-@click.argument("asset_id", type=ASSET_ID)
-@pass_app
-def delete(app: App, asset_id: str) -> None:
-    """Delete an asset."""
-    show_done(app, app.client.delete_asset(asset_id), f"Deleted {asset_id}")
+standard_delete(group, "delete_asset", ASSET, "Delete an asset.")

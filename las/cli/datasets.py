@@ -15,10 +15,11 @@ from ._context import App, pass_app
 from ._download import DownloadError, download_document
 from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
 from ._group import Group
-from ._output import Column, emit, print_json, show_done, show_items, show_object, show_page
-from ._params import DATASET_ID, list_page, named, paging
+from ._output import Column, emit, print_json, show_done, show_items, show_object
+from ._params import DATASET_ID, named
 from ._progress import progress_bar
 from ._sources import Item, Skipped, SourceError, read_items
+from ._standard import Argument, standard_get, standard_list, standard_rename
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,27 +56,10 @@ def group() -> None:
     """Datasets: documents with ground truth, to train models on."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List datasets."""
-    page = list_page(
-        app.client.list_datasets,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="datasets",
-    )
-    show_page(app, page, "datasets", COLUMNS)
+DATASET: list[Argument] = [("dataset_id", DATASET_ID)]
 
-
-@group.command("get")
-@click.argument("dataset_id", type=DATASET_ID)
-@pass_app
-def get(app: App, dataset_id: str) -> None:
-    """Show a dataset."""
-    show_object(app, app.client.get_dataset(dataset_id))
+standard_list(group, "list_datasets", "datasets", COLUMNS, "List datasets.")
+standard_get(group, "get_dataset", DATASET, "Show a dataset.")
 
 
 @group.command("create")
@@ -89,17 +73,7 @@ def create(app: App, name: str | None, description: str | None, retention_in_day
     show_object(app, app.client.create_dataset(**fields), heading="Created dataset")
 
 
-@group.command("update")
-@click.argument("dataset_id", type=DATASET_ID)
-@click.option("--name")
-@click.option("--description")
-@pass_app
-def update(app: App, dataset_id: str, name: str | None, description: str | None) -> None:
-    """Rename or describe a dataset."""
-    fields = named(name=name, description=description)
-    if not fields:
-        raise click.UsageError("nothing to update: give --name and/or --description")
-    show_object(app, app.client.update_dataset(dataset_id, **fields), heading="Updated dataset")
+standard_rename(group, "update_dataset", DATASET, "dataset", "Rename or describe a dataset.")
 
 
 @group.command("delete")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 
 import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page, without_content
-from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list, list_page, paging
+from ._output import Column, show_file
+from ._params import CONSENT_ID, DATASET_ID, DOCUMENT_ID, KEY_VALUE, ground_truth_list
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("document id", "documentId"),
@@ -27,55 +26,38 @@ def group() -> None:
     """Documents: the files models read."""
 
 
-@group.command("list")
-@click.option(
-    "--dataset-id", type=DATASET_ID, multiple=True, help="Only documents of this dataset (repeatable)."
+standard_list(
+    group,
+    "list_documents",
+    "documents",
+    COLUMNS,
+    "List documents.",
+    options=[
+        click.option(
+            "--dataset-id",
+            type=DATASET_ID,
+            multiple=True,
+            help="Only documents of this dataset (repeatable).",
+        ),
+        click.option(
+            "--consent-id",
+            type=CONSENT_ID,
+            multiple=True,
+            help="Only documents with this consent (repeatable).",
+        ),
+    ],
 )
-@click.option(
-    "--consent-id", type=CONSENT_ID, multiple=True, help="Only documents with this consent (repeatable)."
-)
-@paging
-@pass_app
-def list_(
-    app: App,
-    dataset_id: tuple[str, ...],
-    consent_id: tuple[str, ...],
-    max_results: int | None,
-    next_token: str | None,
-    all_pages: bool,
-) -> None:
-    """List documents."""
-    page = list_page(
-        app.client.list_documents,
-        dataset_id=list(dataset_id) or None,
-        consent_id=list(consent_id) or None,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="documents",
-    )
-    show_page(app, page, "documents", COLUMNS)
 
 
-@group.command("get")
-@click.argument("document_id", type=DOCUMENT_ID)
-@click.option(
-    "--download-content",
-    "-d",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the content to this file.",
+DOCUMENT: list[Argument] = [("document_id", DOCUMENT_ID)]
+
+standard_get(
+    group,
+    "get_document",
+    DOCUMENT,
+    "Show a document (its content with --json, or into a file with --download-content).",
+    download_help="Write the content to this file.",
 )
-@pass_app
-def get(app: App, document_id: str, download_content: Path | None) -> None:
-    """Show a document (its content with --json, or into a file with --download-content)."""
-    document = app.client.get_document(document_id)
-    if download_content is not None:
-        try:
-            download_content.write_bytes(base64.b64decode(document.get("content") or "", validate=True))
-        except binascii.Error as error:
-            raise click.ClickException(f"the API's content is not valid base64: {error}") from None
-    shown = document if app.json_output else without_content(document)
-    show_object(app, shown)
 
 
 @group.command("create")
@@ -104,7 +86,7 @@ def create(
         ground_truth=ground_truth_list(ground_truth),
         retention_in_days=retention_in_days,
     )
-    show_object(app, document if app.json_output else without_content(document), heading="Created document")
+    show_file(app, document, heading="Created document")
 
 
 @group.command("update")
@@ -121,13 +103,7 @@ def update(
     if not ground_truth and dataset_id is None:
         raise click.UsageError("nothing to update: give --ground-truth LABEL=VALUE and/or --dataset-id")
     document = app.client.update_document(document_id, ground_truth_list(ground_truth), dataset_id=dataset_id)
-    show_object(app, document if app.json_output else without_content(document), heading="Updated document")
+    show_file(app, document, heading="Updated document")
 
 
-@group.command("delete")
-@click.argument("document_id", type=DOCUMENT_ID)
-@pass_app
-def delete(app: App, document_id: str) -> None:
-    """Delete a document."""
-    answer = app.client.delete_document(document_id)
-    show_done(app, answer, f"Deleted {document_id}")
+standard_delete(group, "delete_document", DOCUMENT, "Delete a document.")

@@ -12,7 +12,7 @@ from las import paginate
 from ._context import App, pass_app
 from ._errors import EXIT_API_ERROR, EXIT_OK
 from ._group import Group
-from ._output import Column, print_json, show_items
+from ._output import EXECUTION_COLUMNS, print_json, show_items
 from ._params import WORKFLOW_EXECUTION_ID, WORKFLOW_ID
 from ._progress import progress_bar
 
@@ -20,12 +20,6 @@ from ._progress import progress_bar
 ENDED = frozenset({"succeeded", "failed", "rejected", "error"})
 NOT_ENDED = ["running", "retry"]
 FEW = 5  # up to this many executions are checked one GET each; more, through one listing per round
-COLUMNS: list[Column] = [
-    ("execution id", "executionId"),
-    ("status", "status"),
-    ("started", "startTime"),
-    ("ended", "endTime"),
-]
 
 
 def _not_ended(app: App, workflow_id: str) -> dict[str, dict[str, Any]]:
@@ -86,7 +80,7 @@ def wait(
     if app.json_output:
         print_json(app, {"executions": executions})
     else:
-        show_items(executions, COLUMNS, title="executions")
+        show_items(executions, EXECUTION_COLUMNS, title="executions")
     unfinished = len(pending) - len(ended)
     unsuccessful = [each for each in ended.values() if each.get("status") != "succeeded"]
     if unfinished:

@@ -8,8 +8,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
-from ._params import DATA_BUNDLE_ID, DATASET_ID, JSON, MODEL_ID, list_page, named, paging
+from ._output import Column, show_object
+from ._params import DATA_BUNDLE_ID, DATASET_ID, JSON, MODEL_ID, named
+from ._standard import Argument, standard_delete, standard_get, standard_list, standard_rename
 
 COLUMNS: list[Column] = [
     ("model id", "modelId"),
@@ -33,27 +34,11 @@ def group() -> None:
     """Models: what reads fields out of documents."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List models."""
-    page = list_page(
-        app.client.list_models,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="models",
-    )
-    show_page(app, page, "models", COLUMNS)
+MODEL: list[Argument] = [("model_id", MODEL_ID)]
+DATA_BUNDLE: list[Argument] = [*MODEL, ("data_bundle_id", DATA_BUNDLE_ID)]
 
-
-@group.command("get")
-@click.argument("model_id", type=MODEL_ID)
-@pass_app
-def get(app: App, model_id: str) -> None:
-    """Show a model."""
-    show_object(app, app.client.get_model(model_id))
+standard_list(group, "list_models", "models", COLUMNS, "List models.")
+standard_get(group, "get_model", MODEL, "Show a model.")
 
 
 @group.command("create")
@@ -117,12 +102,7 @@ def update(
     show_object(app, model, heading="Updated model")
 
 
-@group.command("delete")
-@click.argument("model_id", type=MODEL_ID)
-@pass_app
-def delete(app: App, model_id: str) -> None:
-    """Delete a model."""
-    show_done(app, app.client.delete_model(model_id), f"Deleted {model_id}")
+standard_delete(group, "delete_model", MODEL, "Delete a model.")
 
 
 @group.command("create-data-bundle")
@@ -141,47 +121,22 @@ def create_data_bundle(
     show_object(app, bundle, heading="Created data bundle")
 
 
-@group.command("list-data-bundles")
-@click.argument("model_id", type=MODEL_ID)
-@paging
-@pass_app
-def list_data_bundles(
-    app: App, model_id: str, max_results: int | None, next_token: str | None, all_pages: bool
-) -> None:
-    """List the data bundles of a model."""
-    page = list_page(
-        app.client.list_data_bundles,
-        model_id,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="dataBundles",
-    )
-    show_page(app, page, "dataBundles", BUNDLE_COLUMNS, title="data bundles")
-
-
-@group.command("update-data-bundle")
-@click.argument("model_id", type=MODEL_ID)
-@click.argument("data_bundle_id", type=DATA_BUNDLE_ID)
-@click.option("--name")
-@click.option("--description")
-@pass_app
-def update_data_bundle(
-    app: App, model_id: str, data_bundle_id: str, name: str | None, description: str | None
-) -> None:
-    """Rename or describe a data bundle."""
-    fields = named(name=name, description=description)
-    if not fields:
-        raise click.UsageError("nothing to update: give --name and/or --description")
-    bundle = app.client.update_data_bundle(model_id, data_bundle_id, **fields)
-    show_object(app, bundle, heading="Updated data bundle")
-
-
-@group.command("delete-data-bundle")
-@click.argument("model_id", type=MODEL_ID)
-@click.argument("data_bundle_id", type=DATA_BUNDLE_ID)
-@pass_app
-def delete_data_bundle(app: App, model_id: str, data_bundle_id: str) -> None:
-    """Delete a data bundle."""
-    answer = app.client.delete_data_bundle(model_id, data_bundle_id)
-    show_done(app, answer, f"Deleted {data_bundle_id}")
+standard_list(
+    group,
+    "list_data_bundles",
+    "dataBundles",
+    BUNDLE_COLUMNS,
+    "List the data bundles of a model.",
+    name="list-data-bundles",
+    title="data bundles",
+    arguments=MODEL,
+)
+standard_rename(
+    group,
+    "update_data_bundle",
+    DATA_BUNDLE,
+    "data bundle",
+    "Rename or describe a data bundle.",
+    name="update-data-bundle",
+)
+standard_delete(group, "delete_data_bundle", DATA_BUNDLE, "Delete a data bundle.", name="delete-data-bundle")

@@ -7,7 +7,8 @@ import click
 from ._context import App, pass_app
 from ._group import Group
 from ._output import show_object
-from ._params import ORGANIZATION_ID, named
+from ._params import ORGANIZATION_ID
+from ._standard import standard_rename
 
 
 @click.group("organizations", cls=Group)
@@ -23,16 +24,11 @@ def get(app: App, organization_id: str) -> None:
     show_object(app, app.client.get_organization(organization_id))
 
 
-@group.command("update")
-@click.argument("organization_id", type=ORGANIZATION_ID)  # required: a rename names its target
-@click.option("--name")
-@click.option("--description")
-@pass_app
-def update(app: App, organization_id: str, name: str | None, description: str | None) -> None:
-    """Rename or describe an organization."""
-    fields = named(name=name, description=description)
-    if not fields:
-        raise click.UsageError("nothing to update: give --name and/or --description")
-    show_object(
-        app, app.client.update_organization(organization_id, **fields), heading="Updated organization"
-    )
+# The id is required here: a rename names its target.
+standard_rename(
+    group,
+    "update_organization",
+    [("organization_id", ORGANIZATION_ID)],
+    "organization",
+    "Rename or describe an organization.",
+)

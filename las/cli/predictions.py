@@ -7,8 +7,9 @@ from rich.text import Text
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, emit, show_items, show_object, show_page
-from ._params import DOCUMENT_ID, MODEL_ID, list_page, paging
+from ._output import Column, emit, show_items, show_object
+from ._params import DOCUMENT_ID, MODEL_ID
+from ._standard import standard_list
 
 COLUMNS: list[Column] = [
     ("prediction id", "predictionId"),
@@ -59,16 +60,4 @@ def create(
     show_prediction(app, prediction)
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List predictions."""
-    page = list_page(
-        app.client.list_predictions,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="predictions",
-    )
-    show_page(app, page, "predictions", COLUMNS)
+standard_list(group, "list_predictions", "predictions", COLUMNS, "List predictions.")

@@ -6,8 +6,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
-from ._params import KEY_VALUE, SECRET_ID, list_page, named, paging
+from ._output import Column, show_object
+from ._params import KEY_VALUE, SECRET_ID, named
+from ._standard import standard_delete, standard_list
 
 COLUMNS: list[Column] = [
     ("secret id", "secretId"),
@@ -22,19 +23,7 @@ def group() -> None:
     """Secrets: values docker transitions read from their environment."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List secrets."""
-    page = list_page(
-        app.client.list_secrets,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="secrets",
-    )
-    show_page(app, page, "secrets", COLUMNS)
+standard_list(group, "list_secrets", "secrets", COLUMNS, "List secrets.")
 
 
 @group.command("create")
@@ -64,9 +53,4 @@ def update(
     show_object(app, secret, heading="Updated secret")
 
 
-@group.command("delete")
-@click.argument("secret_id", type=SECRET_ID)
-@pass_app
-def delete(app: App, secret_id: str) -> None:
-    """Delete a secret."""
-    show_done(app, app.client.delete_secret(secret_id), f"Deleted {secret_id}")
+standard_delete(group, "delete_secret", [("secret_id", SECRET_ID)], "Delete a secret.")

@@ -8,29 +8,24 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
+from ._output import EXECUTION_COLUMNS, Column, show_done, show_object
 from ._params import (
     JSON,
     KEY_VALUE,
+    ORDER,
     SECRET_ID,
+    SORT_BY,
     TRANSITION_EXECUTION_ID,
     TRANSITION_ID,
-    list_page,
     named,
-    paging,
 )
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("transition id", "transitionId"),
     ("type", "transitionType"),
     ("name", "name"),
     ("created", "createdTime"),
-]
-EXECUTION_COLUMNS: list[Column] = [
-    ("execution id", "executionId"),
-    ("status", "status"),
-    ("started", "startTime"),
-    ("ended", "endTime"),
 ]
 TYPES = click.Choice(["docker", "manual"])
 STATUSES = click.Choice(["running", "succeeded", "failed", "rejected", "retry"])
@@ -41,35 +36,22 @@ def group() -> None:
     """Transitions: the steps of a workflow (docker containers or manual tasks)."""
 
 
-@group.command("list")
-@click.option("--transition-type", "-t", type=TYPES, multiple=True, help="Only this type (repeatable).")
-@paging
-@pass_app
-def list_(
-    app: App,
-    transition_type: tuple[str, ...],
-    max_results: int | None,
-    next_token: str | None,
-    all_pages: bool,
-) -> None:
-    """List transitions."""
-    page = list_page(
-        app.client.list_transitions,
-        transition_type=list(transition_type) or None,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="transitions",
-    )
-    show_page(app, page, "transitions", COLUMNS)
+TRANSITION: list[Argument] = [("transition_id", TRANSITION_ID)]
+EXECUTION: list[Argument] = [*TRANSITION, ("execution_id", TRANSITION_EXECUTION_ID)]
 
-
-@group.command("get")
-@click.argument("transition_id", type=TRANSITION_ID)
-@pass_app
-def get(app: App, transition_id: str) -> None:
-    """Show a transition."""
-    show_object(app, app.client.get_transition(transition_id))
+standard_list(
+    group,
+    "list_transitions",
+    "transitions",
+    COLUMNS,
+    "List transitions.",
+    options=[
+        click.option(
+            "--transition-type", "-t", type=TYPES, multiple=True, help="Only this type (repeatable)."
+        )
+    ],
+)
+standard_get(group, "get_transition", TRANSITION, "Show a transition.")
 
 
 @group.command("create")
@@ -134,12 +116,9 @@ def update(
     show_object(app, transition, heading="Updated transition")
 
 
-@group.command("delete")
-@click.argument("transition_id", type=TRANSITION_ID)
-@pass_app
-def delete(app: App, transition_id: str) -> None:
-    """Delete a transition (the API refuses while a workflow uses it)."""
-    show_done(app, app.client.delete_transition(transition_id), f"Deleted {transition_id}")
+standard_delete(
+    group, "delete_transition", TRANSITION, "Delete a transition (the API refuses while a workflow uses it)."
+)
 
 
 @group.command("execute")
@@ -150,48 +129,28 @@ def execute(app: App, transition_id: str) -> None:
     show_object(app, app.client.execute_transition(transition_id), heading="Started execution")
 
 
-@group.command("list-executions")
-@click.argument("transition_id", type=TRANSITION_ID)
-@click.option("--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable).")
-@click.option("--execution-id", type=TRANSITION_EXECUTION_ID, multiple=True, help="Only these (repeatable).")
-@click.option("--sort-by", type=click.Choice(["startTime", "endTime"]))
-@click.option("--order", type=click.Choice(["ascending", "descending"]))
-@paging
-@pass_app
-def list_executions(
-    app: App,
-    transition_id: str,
-    status: tuple[str, ...],
-    execution_id: tuple[str, ...],
-    sort_by: str | None,
-    order: str | None,
-    max_results: int | None,
-    next_token: str | None,
-    all_pages: bool,
-) -> None:
-    """List the executions of a transition."""
-    page = list_page(
-        app.client.list_transition_executions,
-        transition_id,
-        status=list(status) or None,
-        execution_id=list(execution_id) or None,
-        sort_by=sort_by,
-        order=order,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="executions",
-    )
-    show_page(app, page, "executions", EXECUTION_COLUMNS)
-
-
-@group.command("get-execution")
-@click.argument("transition_id", type=TRANSITION_ID)
-@click.argument("execution_id", type=TRANSITION_EXECUTION_ID)
-@pass_app
-def get_execution(app: App, transition_id: str, execution_id: str) -> None:
-    """Show a transition execution."""
-    show_object(app, app.client.get_transition_execution(transition_id, execution_id))
+standard_list(
+    group,
+    "list_transition_executions",
+    "executions",
+    EXECUTION_COLUMNS,
+    "List the executions of a transition.",
+    name="list-executions",
+    arguments=TRANSITION,
+    options=[
+        click.option(
+            "--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable)."
+        ),
+        click.option(
+            "--execution-id", type=TRANSITION_EXECUTION_ID, multiple=True, help="Only these (repeatable)."
+        ),
+        click.option("--sort-by", type=SORT_BY),
+        click.option("--order", type=ORDER),
+    ],
+)
+standard_get(
+    group, "get_transition_execution", EXECUTION, "Show a transition execution.", name="get-execution"
+)
 
 
 @group.command("update-execution")

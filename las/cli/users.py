@@ -9,8 +9,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
-from ._params import APP_CLIENT_ID, USER_ID, list_page, named, paging
+from ._output import Column, show_object
+from ._params import APP_CLIENT_ID, USER_ID, named
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("user id", "userId"),
@@ -36,27 +37,10 @@ def group() -> None:
     """Users: people with access to the organization."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List users."""
-    page = list_page(
-        app.client.list_users,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="users",
-    )
-    show_page(app, page, "users", COLUMNS)
+USER: list[Argument] = [("user_id", USER_ID)]
 
-
-@group.command("get")
-@click.argument("user_id", type=USER_ID)
-@pass_app
-def get(app: App, user_id: str) -> None:
-    """Show a user."""
-    show_object(app, _shown(app, app.client.get_user(user_id)))
+standard_list(group, "list_users", "users", COLUMNS, "List users.")
+standard_get(group, "get_user", USER, "Show a user.", shown=_shown)
 
 
 @group.command("create")
@@ -86,9 +70,4 @@ def update(app: App, user_id: str, name: str | None, avatar: Path | None) -> Non
     show_object(app, _shown(app, app.client.update_user(user_id, **fields)), heading="Updated user")
 
 
-@group.command("delete")
-@click.argument("user_id", type=USER_ID)
-@pass_app
-def delete(app: App, user_id: str) -> None:
-    """Delete a user."""
-    show_done(app, app.client.delete_user(user_id), f"Deleted {user_id}")
+standard_delete(group, "delete_user", USER, "Delete a user.")

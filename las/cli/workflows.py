@@ -8,8 +8,9 @@ import click
 
 from ._context import App, pass_app
 from ._group import Group
-from ._output import Column, show_done, show_object, show_page
-from ._params import JSON, TRANSITION_ID, WORKFLOW_EXECUTION_ID, WORKFLOW_ID, list_page, named, paging
+from ._output import EXECUTION_COLUMNS, Column, show_object
+from ._params import JSON, ORDER, SORT_BY, TRANSITION_ID, WORKFLOW_EXECUTION_ID, WORKFLOW_ID, named
+from ._standard import Argument, standard_delete, standard_get, standard_list
 
 COLUMNS: list[Column] = [
     ("workflow id", "workflowId"),
@@ -17,15 +18,7 @@ COLUMNS: list[Column] = [
     ("running executions", "numberOfRunningExecutions"),
     ("created", "createdTime"),
 ]
-EXECUTION_COLUMNS: list[Column] = [
-    ("execution id", "executionId"),
-    ("status", "status"),
-    ("started", "startTime"),
-    ("ended", "endTime"),
-]
 STATUSES = click.Choice(["running", "succeeded", "failed", "rejected", "retry", "error"])
-SORT_BY = click.Choice(["startTime", "endTime"])
-ORDER = click.Choice(["ascending", "descending"])
 
 
 @click.group("workflows", cls=Group)
@@ -33,27 +26,11 @@ def group() -> None:
     """Workflows: chains of transitions that documents go through."""
 
 
-@group.command("list")
-@paging
-@pass_app
-def list_(app: App, max_results: int | None, next_token: str | None, all_pages: bool) -> None:
-    """List workflows."""
-    page = list_page(
-        app.client.list_workflows,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="workflows",
-    )
-    show_page(app, page, "workflows", COLUMNS)
+WORKFLOW: list[Argument] = [("workflow_id", WORKFLOW_ID)]
+EXECUTION: list[Argument] = [*WORKFLOW, ("execution_id", WORKFLOW_EXECUTION_ID)]
 
-
-@group.command("get")
-@click.argument("workflow_id", type=WORKFLOW_ID)
-@pass_app
-def get(app: App, workflow_id: str) -> None:
-    """Show a workflow."""
-    show_object(app, app.client.get_workflow(workflow_id))
+standard_list(group, "list_workflows", "workflows", COLUMNS, "List workflows.")
+standard_get(group, "get_workflow", WORKFLOW, "Show a workflow.")
 
 
 @group.command("create")
@@ -106,12 +83,7 @@ def update(
     show_object(app, workflow, heading="Updated workflow")
 
 
-@group.command("delete")
-@click.argument("workflow_id", type=WORKFLOW_ID)
-@pass_app
-def delete(app: App, workflow_id: str) -> None:
-    """Delete a workflow."""
-    show_done(app, app.client.delete_workflow(workflow_id), f"Deleted {workflow_id}")
+standard_delete(group, "delete_workflow", WORKFLOW, "Delete a workflow.")
 
 
 @group.command("execute")
@@ -127,45 +99,23 @@ def execute(app: App, workflow_id: str, input_: Any) -> None:
     show_object(app, execution, heading="Started execution")
 
 
-@group.command("list-executions")
-@click.argument("workflow_id", type=WORKFLOW_ID)
-@click.option("--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable).")
-@click.option("--sort-by", type=SORT_BY)
-@click.option("--order", type=ORDER)
-@paging
-@pass_app
-def list_executions(
-    app: App,
-    workflow_id: str,
-    status: tuple[str, ...],
-    sort_by: str | None,
-    order: str | None,
-    max_results: int | None,
-    next_token: str | None,
-    all_pages: bool,
-) -> None:
-    """List the executions of a workflow."""
-    page = list_page(
-        app.client.list_workflow_executions,
-        workflow_id,
-        status=list(status) or None,
-        sort_by=sort_by,
-        order=order,
-        max_results=max_results,
-        next_token=next_token,
-        all_pages=all_pages,
-        key="executions",
-    )
-    show_page(app, page, "executions", EXECUTION_COLUMNS)
-
-
-@group.command("get-execution")
-@click.argument("workflow_id", type=WORKFLOW_ID)
-@click.argument("execution_id", type=WORKFLOW_EXECUTION_ID)
-@pass_app
-def get_execution(app: App, workflow_id: str, execution_id: str) -> None:
-    """Show a workflow execution."""
-    show_object(app, app.client.get_workflow_execution(workflow_id, execution_id))
+standard_list(
+    group,
+    "list_workflow_executions",
+    "executions",
+    EXECUTION_COLUMNS,
+    "List the executions of a workflow.",
+    name="list-executions",
+    arguments=WORKFLOW,
+    options=[
+        click.option(
+            "--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable)."
+        ),
+        click.option("--sort-by", type=SORT_BY),
+        click.option("--order", type=ORDER),
+    ],
+)
+standard_get(group, "get_workflow_execution", EXECUTION, "Show a workflow execution.", name="get-execution")
 
 
 @group.command("update-execution")
@@ -179,11 +129,6 @@ def update_execution(app: App, workflow_id: str, execution_id: str, next_transit
     show_object(app, execution, heading="Updated execution")
 
 
-@group.command("delete-execution")
-@click.argument("workflow_id", type=WORKFLOW_ID)
-@click.argument("execution_id", type=WORKFLOW_EXECUTION_ID)
-@pass_app
-def delete_execution(app: App, workflow_id: str, execution_id: str) -> None:
-    """Delete a workflow execution."""
-    answer = app.client.delete_workflow_execution(workflow_id, execution_id)
-    show_done(app, answer, f"Deleted {execution_id}")
+standard_delete(
+    group, "delete_workflow_execution", EXECUTION, "Delete a workflow execution.", name="delete-execution"
+)
