@@ -184,7 +184,11 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     @property
     def dataset(self) -> Dataset | None:
         """The document's Dataset (one request on first access, then cached), or None."""
-        return self._related("dataset", self.dataset_id, lambda id: Dataset.get(id, session=self._client))
+        return self._relation("dataset", self.dataset_id, Dataset)
+
+    async def dataset_async(self) -> Dataset | None:
+        """:attr:`dataset`, awaited, for a document bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("dataset", self.dataset_id, Dataset)
 
     def ground_truth_dict(self) -> dict[str, str | bool | None]:
         """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""

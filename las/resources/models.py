@@ -262,7 +262,11 @@ class DataBundle(Audited, Updatable, Deletable):
     @property
     def model(self) -> Model:
         """The Model this bundle belongs to (one request on first access, then cached)."""
-        return self._parent("model", self.model_id, lambda id: Model.get(id, session=self._client))
+        return self._parent("model", self.model_id, Model)
+
+    async def model_async(self) -> Model:
+        """:attr:`model`, awaited, for a data bundle bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
 
 
 class DataBundles(Collection[DataBundle]):
@@ -371,12 +375,20 @@ class Prediction(NotRetrievable, Listable):
     @property
     def document(self) -> Document:
         """The Document predicted on (one request on first access, then cached)."""
-        return self._parent("document", self.document_id, lambda id: Document.get(id, session=self._client))
+        return self._parent("document", self.document_id, Document)
+
+    async def document_async(self) -> Document:
+        """:attr:`document`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("document", self.document_id, Document)
 
     @property
     def model(self) -> Model:
         """The Model that predicted (one request on first access, then cached)."""
-        return self._parent("model", self.model_id, lambda id: Model.get(id, session=self._client))
+        return self._parent("model", self.model_id, Model)
+
+    async def model_async(self) -> Model:
+        """:attr:`model`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
 
     @property
     def labels(self) -> list[str]:

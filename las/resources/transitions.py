@@ -20,9 +20,10 @@ from ._base import (
     Refreshable,
     Retrievable,
     Updatable,
+    _ref,
     given,
 )
-from ._call import execute
+from ._call import execute, execute_async
 from ._plan import to_wire
 from ._session import SessionLike, client_for
 from .assets import Asset
@@ -128,7 +129,10 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         assets = self._related(
             "assets",
             key,
-            lambda pairs: {name: Asset.ref(asset_id, session=self._client) for name, asset_id in pairs},
+            lambda pairs: {
+                name: _ref(Asset, ids.require_id(ids.ASSET, asset_id), self._client)
+                for name, asset_id in pairs
+            },
         )
         return dict(assets or {})
 
@@ -173,25 +177,44 @@ class TransitionExecution(Refreshable):
     @property
     def transition(self) -> Transition:
         """The Transition executed (one request on first access, then cached)."""
-        return self._parent(
-            "transition", self.transition_id, lambda id: Transition.get(id, session=self._client)
-        )
+        return self._parent("transition", self.transition_id, Transition)
+
+    async def transition_async(self) -> Transition:
+        """:attr:`transition`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("transition", self.transition_id, Transition)
 
     @property
     def log(self) -> Log | None:
         """The execution's Log (one request on first access, then cached), or None if it has none."""
-        return self._related("log", self.log_id, lambda id: Log.get(id, session=self._client))
+        return self._relation("log", self.log_id, Log)
+
+    async def log_async(self) -> Log | None:
+        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("log", self.log_id, Log)
 
     def heartbeat(self) -> None:
         """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
         execute(ClientCall("send_heartbeat", self._path()), self._client)
 
+    async def heartbeat_async(self) -> None:
+        """:meth:`heartbeat`, awaited, for an execution bound to an AsyncSession."""
+        await execute_async(ClientCall("send_heartbeat", self._path()), self._client)
+
+    def _end_call(self, status: str, output: Mapping[str, Any] | None, message: str | None) -> ClientCall:
+        error = {"message": message} if message is not None else None
+        arguments = given(output=dict(output) if output is not None else None, error=error)
+        return ClientCall("update_transition_execution", (*self._path(), status), arguments)
+
     def _end(
         self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
     ) -> TransitionExecution:
-        error = {"message": message} if message is not None else None
-        arguments = given(output=dict(output) if output is not None else None, error=error)
-        self._absorb(ClientCall("update_transition_execution", (*self._path(), status), arguments))
+        self._absorb(self._end_call(status, output, message))
+        return self
+
+    async def _end_async(
+        self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
+    ) -> TransitionExecution:
+        await self._absorb_async(self._end_call(status, output, message))
         return self
 
     def succeed(self, output: Mapping[str, Any]) -> TransitionExecution:
@@ -209,6 +232,22 @@ class TransitionExecution(Refreshable):
     def retry(self, message: str | None = None) -> TransitionExecution:
         """Give the execution back to be retried, optionally saying why."""
         return self._end("retry", message=message)
+
+    async def succeed_async(self, output: Mapping[str, Any]) -> TransitionExecution:
+        """:meth:`succeed`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("succeeded", output=output)
+
+    async def fail_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`fail`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("failed", message=message)
+
+    async def reject_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`reject`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("rejected", message=message)
+
+    async def retry_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`retry`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("retry", message=message)
 
 
 class TransitionExecutions(Collection[TransitionExecution]):

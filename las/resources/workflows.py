@@ -184,19 +184,29 @@ class WorkflowExecution(Refreshable, Deletable):
     @property
     def workflow(self) -> Workflow:
         """The Workflow this execution runs (one request on first access, then cached)."""
-        return self._parent("workflow", self.workflow_id, lambda id: Workflow.get(id, session=self._client))
+        return self._parent("workflow", self.workflow_id, Workflow)
+
+    async def workflow_async(self) -> Workflow:
+        """:attr:`workflow`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("workflow", self.workflow_id, Workflow)
 
     @property
     def log(self) -> Log | None:
         """The execution's Log (one request on first access, then cached), or None if it has none."""
-        return self._related("log", self.log_id, lambda id: Log.get(id, session=self._client))
+        return self._relation("log", self.log_id, Log)
+
+    async def log_async(self) -> Log | None:
+        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("log", self.log_id, Log)
 
     @property
     def completed_task_log(self) -> Log | None:
         """The Log of the workflow's completed job (``completed_config``), or None."""
-        return self._related(
-            "completed_task_log", self.completed_task_log_id, lambda id: Log.get(id, session=self._client)
-        )
+        return self._relation("completed_task_log", self.completed_task_log_id, Log)
+
+    async def completed_task_log_async(self) -> Log | None:
+        """:attr:`completed_task_log`, awaited, for an execution bound to an AsyncSession."""
+        return await self._relation_async("completed_task_log", self.completed_task_log_id, Log)
 
     @property
     def is_final(self) -> bool:

@@ -1,0 +1,142 @@
+"""Every request-making verb of the resource layer has an awaitable ``*_async`` twin (issue 11).
+
+The walk below finds each public method (and each relationship property) that sends a request
+on its class and checks its twin; the behaviour tests run a representative set of twins
+against the emulator and count what reached it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+
+import las
+from las.testing import Emulator
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+FIELDS = {"total_amount": {"type": "amount", "maxLength": 12}}
+
+
+def _manual_workflow(session: las.Session) -> tuple[las.Transition, las.Workflow]:
+    review = las.Transition.create("manual", name="review", session=session)
+    definition = {
+        "StartAt": "review",
+        "States": {"review": {"Type": "Task", "Resource": review.id, "End": True}},
+    }
+    workflow = las.Workflow.create(
+        {"language": "ASL", "version": "1.0.0", "definition": definition}, session=session
+    )
+    return review, workflow
+
+
+# -- relationships --------------------------------------------------------------------------------
+
+RELATIONS = [
+    (las.Document, "dataset"),
+    (las.Prediction, "document"),
+    (las.Prediction, "model"),
+    (las.DataBundle, "model"),
+    (las.WorkflowExecution, "workflow"),
+    (las.WorkflowExecution, "log"),
+    (las.WorkflowExecution, "completed_task_log"),
+    (las.TransitionExecution, "transition"),
+    (las.TransitionExecution, "log"),
+]
+
+
+@pytest.mark.parametrize(("cls", "name"), RELATIONS, ids=[f"{c.__name__}.{n}" for c, n in RELATIONS])
+def test_every_relationship_has_an_awaitable_twin_without_parameters(cls: type[Any], name: str) -> None:
+    assert isinstance(inspect.getattr_static(cls, name), property)
+    twin = getattr(cls, f"{name}_async")
+    assert inspect.iscoroutinefunction(twin)
+    assert list(inspect.signature(twin).parameters) == ["self"]
+
+
+@pytest.mark.asyncio
+async def test_a_relationship_of_an_async_object_names_its_twin_then_is_kept_once_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    dataset = las.Dataset.create(name="scans", session=las_session)
+    document_id = las_emulator.seed_documents(1, dataset_id=dataset.id)[0]
+    document = await las.Document.get_async(document_id, session=las_async_session)
+    las_emulator.clear_requests()
+
+    with pytest.raises(las.NotLoadedError, match=r"await document\.dataset_async\(\)"):
+        document.dataset  # noqa: B018
+    assert las_emulator.requests == []
+
+    awaited = await document.dataset_async()
+    again = await document.dataset_async()
+
+    assert awaited == dataset and again is awaited
+    assert document.dataset is awaited  # kept: reading it now sends nothing
+    assert [(r.method, r.path) for r in las_emulator.requests] == [("GET", f"/datasets/{dataset.id}")]
+
+
+@pytest.mark.asyncio
+async def test_prediction_relationships_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    model = las.Model.create(300, 300, FIELDS, session=las_session)
+    document = await las.Document.create_async(PDF, session=las_async_session)
+    prediction = await document.predict_async(model)
+
+    with pytest.raises(las.NotLoadedError, match=r"await prediction\.model_async\(\)"):
+        prediction.model  # noqa: B018
+    assert await prediction.document_async() == document
+    assert await prediction.model_async() == model
+    assert (await prediction.document_async()).session is las_async_session
+    assert await document.dataset_async() is None  # no dataset: no request, None
+
+
+@pytest.mark.asyncio
+async def test_execution_relationships_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    review, workflow = _manual_workflow(las_session)
+    workflow.execute({"n": 1})
+    awaited_workflow = await las.Workflow.get_async(workflow.id, session=las_async_session)
+    [execution] = [e async for e in awaited_workflow.executions]
+    awaited_review = await las.Transition.get_async(review.id, session=las_async_session)
+    [task] = [t async for t in awaited_review.executions]
+
+    with pytest.raises(las.NotLoadedError, match=r"await workflow_execution\.workflow_async\(\)"):
+        execution.workflow  # noqa: B018
+    with pytest.raises(las.NotLoadedError, match=r"await transition_execution\.transition_async\(\)"):
+        task.transition  # noqa: B018
+
+    assert await execution.workflow_async() == workflow
+    assert await task.transition_async() == review
+    log = await execution.log_async()
+    assert (
+        log is None if execution.log_id is None else (isinstance(log, las.Log) and log.id == execution.log_id)
+    )
+    task_log = await task.log_async()
+    assert (
+        task_log is None
+        if task.log_id is None
+        else (isinstance(task_log, las.Log) and task_log.id == task.log_id)
+    )
+
+
+# -- the walk: every request-making verb has a twin ---------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_the_assets_of_an_async_transition_are_refs_bound_to_it_and_send_nothing(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    asset = las.Asset.create(b"<html/>", session=las_session)
+    review = las.Transition.create(
+        "manual", parameters={"assets": {"jsRemoteComponent": asset.id}}, session=las_session
+    )
+    awaited = await las.Transition.get_async(review.id, session=las_async_session)
+    las_emulator.clear_requests()
+
+    [(label, ref)] = awaited.assets.items()
+
+    assert label == "jsRemoteComponent" and ref == asset and ref.session is las_async_session
+    assert las_emulator.requests == []
+    assert (await ref.load_async()).content == b"<html/>"
