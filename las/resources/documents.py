@@ -427,6 +427,26 @@ class DatasetDocuments(Collection[Document]):
             session=self._dataset._client,
         )
 
+    async def create_async(
+        self,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        consent: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+    ) -> Document:
+        """:meth:`create`, awaited, for the documents of a dataset bound to an AsyncSession."""
+        return await Document.create_async(
+            content,
+            content_type,
+            dataset=self._dataset,
+            consent=consent,
+            ground_truth=ground_truth,
+            retention_in_days=retention_in_days,
+            session=self._dataset._client,
+        )
+
     @overload
     def upload(
         self,

@@ -25,7 +25,7 @@ from ._base import (
 )
 from ._call import execute, execute_async
 from ._plan import to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 from .assets import Asset
 from .logs import Log
 from .workflows import EXECUTION_FILTERS
@@ -101,6 +101,52 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             timeout_in_seconds: 60 to 1800.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
+        call = cls._create_call(
+            transition_type,
+            input_json_schema,
+            output_json_schema,
+            parameters,
+            name,
+            description,
+            timeout_in_seconds,
+        )
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        transition_type: str,
+        *,
+        input_json_schema: Mapping[str, Any] | None = None,
+        output_json_schema: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        timeout_in_seconds: int | None = None,
+        session: Any = None,
+    ) -> Transition:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(
+            transition_type,
+            input_json_schema,
+            output_json_schema,
+            parameters,
+            name,
+            description,
+            timeout_in_seconds,
+        )
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        transition_type: str,
+        input_json_schema: Mapping[str, Any] | None,
+        output_json_schema: Mapping[str, Any] | None,
+        parameters: Mapping[str, Any] | None,
+        name: str | None,
+        description: str | None,
+        timeout_in_seconds: int | None,
+    ) -> ClientCall:
         arguments = given(
             in_schema=to_wire(input_json_schema),
             out_schema=to_wire(output_json_schema),
@@ -109,7 +155,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
             timeout_in_seconds=timeout_in_seconds,
         )
-        return cls._build(ClientCall("create_transition", (transition_type,), arguments), client_for(session))
+        return ClientCall("create_transition", (transition_type,), arguments)
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result = {}
@@ -145,6 +191,11 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
         call = ClientCall("execute_transition", (self._checked_id(),))
         return TransitionExecution._build(call, self._client)
+
+    async def execute_async(self) -> TransitionExecution:
+        """:meth:`execute`, awaited, for a transition bound to an AsyncSession (one request, not repeated)."""
+        call = ClientCall("execute_transition", (self._checked_id(),))
+        return await TransitionExecution._build_async(call, self._client)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -274,6 +325,13 @@ class TransitionExecutions(Collection[TransitionExecution]):
             InvalidIdError: not a transition execution id (before any request).
             NotFoundError: no such execution.
         """
+        return TransitionExecution._build(self._get_call(execution), self._transition._client, full=True)
+
+    async def get_async(self, execution: TransitionExecution | str) -> TransitionExecution:
+        """:meth:`get`, awaited, for the executions of a transition bound to an AsyncSession."""
+        call = self._get_call(execution)
+        return await TransitionExecution._build_async(call, self._transition._client, full=True)
+
+    def _get_call(self, execution: TransitionExecution | str) -> ClientCall:
         execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
-        call = ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))
-        return TransitionExecution._build(call, self._transition._client, full=True)
+        return ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))

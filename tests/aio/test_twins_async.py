@@ -140,3 +140,143 @@ async def test_the_assets_of_an_async_transition_are_refs_bound_to_it_and_send_n
     assert label == "jsRemoteComponent" and ref == asset and ref.session is las_async_session
     assert las_emulator.requests == []
     assert (await ref.load_async()).content == b"<html/>"
+
+
+# -- create_async ---------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_create_async_of_every_class_posts_once_and_builds_what_get_builds(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    s = las_async_session
+    las_emulator.clear_requests()
+
+    model = await las.Model.create_async(300, 300, FIELDS, name="invoices", session=s)
+    transition = await las.Transition.create_async("manual", name="review", session=s)
+    definition = {"StartAt": "r", "States": {"r": {"Type": "Task", "Resource": transition.id, "End": True}}}
+    workflow = await las.Workflow.create_async(
+        {"language": "ASL", "version": "1.0.0", "definition": definition}, name="flow", session=s
+    )
+    asset = await las.Asset.create_async(b"<html/>", name="ui", session=s)
+    secret = await las.Secret.create_async({"password": "hunter2"}, name="registry", session=s)
+    app_client = await las.AppClient.create_async(name="robot", session=s)
+    user = await las.User.create_async("ada@example.com", name="Ada", session=s)
+    dataset = await las.Dataset.create_async(name="scans", session=s)
+    document = await dataset.documents.create_async(PDF, ground_truth={"total_amount": "1.00"})
+    bundle = await model.data_bundles.create_async([dataset], name="v1")
+
+    posts = [r.path for r in las_emulator.requests if r.method == "POST" and r.path != "/token"]
+    assert posts == [
+        "/models",
+        "/transitions",
+        "/workflows",
+        "/assets",
+        "/secrets",
+        "/appClients",
+        "/users",
+        "/datasets",
+        "/documents",
+        f"/models/{model.id}/dataBundles",
+    ]
+    for created, cls in [(model, las.Model), (transition, las.Transition), (workflow, las.Workflow)]:
+        assert created.session is s
+        fetched = cls.get(created.id, session=las_session)
+        assert (
+            created == fetched
+            and created.name == fetched.name
+            and created.created_time == fetched.created_time
+        )
+    assert (asset.name, secret.name, app_client.name, user.name) == ("ui", "registry", "robot", "Ada")
+    assert app_client.client_secret  # only in the create answer, as for create()
+    assert document.dataset_id == dataset.id and document.ground_truth_dict() == {"total_amount": "1.00"}
+    assert bundle.model_id == model.id and bundle.session is s
+    assert await bundle.model_async() == model
+
+
+@pytest.mark.asyncio
+async def test_create_async_refuses_bad_input_before_any_request(
+    las_async_session: las.AsyncSession, las_emulator: Emulator
+) -> None:
+    las_emulator.clear_requests()
+    with pytest.raises(ValueError, match="width must be an int from 97 to 1921"):
+        await las.Model.create_async(5, 300, FIELDS, session=las_async_session)
+    with pytest.raises(las.InvalidIdError):
+        await las.User.create_async("a@example.com", app_client="las:model:x", session=las_async_session)
+    with pytest.raises(TypeError, match="_async"):
+        las.Model.create(300, 300, FIELDS, session=las_async_session)  # type: ignore[arg-type]
+    assert las_emulator.requests == []
+
+
+# -- verbs ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_manual_step_done_with_awaited_verbs(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    review, workflow = _manual_workflow(las_session)
+    awaited_workflow = await las.Workflow.get_async(workflow.id, session=las_async_session)
+    awaited_review = await las.Transition.get_async(review.id, session=las_async_session)
+    las_emulator.clear_requests()
+
+    execution = await awaited_workflow.execute_async({"n": 1})
+    [task] = [t async for t in awaited_review.executions.filter(status="running")]
+    fetched = await awaited_review.executions.get_async(task.id)
+    await task.heartbeat_async()
+    await task.succeed_async({"ok": True})
+    same = await awaited_workflow.executions.get_async(execution.id)
+    await same.wait_async(timeout=20, poll_interval=0.02)
+
+    assert fetched == task and fetched.loaded
+    assert task.status == "succeeded"
+    assert same == execution and same.status == "succeeded" and same.output == {"ok": True}
+    posts = [r.path for r in las_emulator.requests if r.method == "POST"]
+    assert posts == [
+        f"/workflows/{workflow.id}/executions",
+        f"/transitions/{review.id}/executions/{task.id}/heartbeats",
+    ]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("verb", "status"), [("fail", "failed"), ("reject", "rejected"), ("retry", "retry")])
+async def test_ending_a_transition_execution_awaited(
+    verb: str, status: str, las_async_session: las.AsyncSession, las_session: las.Session
+) -> None:
+    review = las.Transition.create("manual", session=las_session)
+    task = await (await las.Transition.get_async(review.id, session=las_async_session)).execute_async()
+
+    ended = await getattr(task, f"{verb}_async")("not readable")
+
+    assert ended is task and task.status == status
+    assert las.Transition.get(review.id, session=las_session).executions.get(task.id).status == status
+
+
+@pytest.mark.asyncio
+async def test_moving_and_failing_a_workflow_execution_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session
+) -> None:
+    _, workflow = _manual_workflow(las_session)
+    started = workflow.execute({})
+    execution = await (
+        await las.Workflow.get_async(workflow.id, session=las_async_session)
+    ).executions.get_async(started.id)
+
+    with pytest.raises(las.InvalidIdError):
+        await execution.move_to_async("las:model:nope")
+    await execution.fail_async()
+    await execution.wait_async(timeout=20, poll_interval=0.02)
+
+    assert execution.status == "failed"
+
+
+@pytest.mark.asyncio
+async def test_organization_me_async(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    las_emulator.clear_requests()
+    me = await las.Organization.me_async(session=las_async_session)
+    assert [(r.method, r.path) for r in las_emulator.requests if r.path != "/token"] == [
+        ("GET", "/organizations/me")
+    ]
+    assert me == las.Organization.me(session=las_session) and me.loaded
