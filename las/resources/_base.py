@@ -581,6 +581,20 @@ class Listable(Resource):
         collection = cast(Any, cls).all(session=session, **filters)
         return cast("Page[R]", collection.list(page_size, next_token))
 
+    @classmethod
+    async def list_async(
+        cls: type[R],
+        page_size: int | None = None,
+        next_token: str | None = None,
+        *,
+        session: Any = None,
+        **filters: Any,
+    ) -> Page[R]:
+        """:meth:`list`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient
+        (default: one per event loop on the default session's credentials)."""
+        collection = cast(Any, cls).all(session=async_client_for(session), **filters)
+        return cast("Page[R]", await collection.list_async(page_size, next_token))
+
 
 class Updatable(Resource):
     """Can be changed: ``obj.update(**changes)`` sends only the given fields.

@@ -280,3 +280,67 @@ async def test_organization_me_async(
         ("GET", "/organizations/me")
     ]
     assert me == las.Organization.me(session=las_session) and me.loaded
+
+
+# -- lists ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_pages_awaited_one_request_each(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    dataset = las.Dataset.create(session=las_session)
+    seeded = las_emulator.seed_documents(5, dataset_id=dataset.id)
+    las_emulator.clear_requests()
+
+    first = await las.Document.list_async(2, dataset=dataset, session=las_async_session)
+    second = await first.next_async()
+    assert second is not None
+    third = await second.next_async()
+    assert third is not None and not third.has_next
+    assert await third.next_async() is None
+    walked = [d.id async for d in first.auto_paging_iter_async()]
+    pages = [
+        len(p)
+        async for p in las.Document.all(dataset=dataset, session=las_async_session).page_size(2).pages_async()
+    ]
+
+    assert [d.id for p in (first, second, third) for d in p] == seeded
+    assert walked == seeded and pages == [2, 2, 1]
+    assert len([r for r in las_emulator.requests if r.path == "/documents"]) == 3 + 2 + 3
+    assert first[0].session is las_async_session
+
+
+@pytest.mark.asyncio
+async def test_first_exists_count_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    full = las.Dataset.create(session=las_session)
+    empty = await las.Dataset.create_async(session=las_async_session)
+    seeded = las_emulator.seed_documents(3, dataset_id=full.id)
+    awaited_full = await las.Dataset.get_async(full.id, session=las_async_session)
+    las_emulator.clear_requests()
+
+    first = await awaited_full.documents.first_async()
+    some = await awaited_full.documents.exists_async()
+    none = await empty.documents.exists_async()
+    nothing = await empty.documents.first_async()
+    count = await awaited_full.documents.page_size(2).count_async()
+
+    assert first is not None and first.id == seeded[0] and some and not none and nothing is None
+    assert count == 3
+    sizes = [r.query.get("maxResults") for r in las_emulator.requests if r.path == "/documents"]
+    assert sizes[:4] == [["1"]] * 4  # first/exists ask for one item
+    assert len(sizes) == 4 + 2
+
+
+@pytest.mark.asyncio
+async def test_sync_list_verbs_on_an_async_collection_name_their_twins(
+    las_async_session: las.AsyncSession, las_emulator: Emulator
+) -> None:
+    collection = las.Document.all(session=las_async_session)
+    las_emulator.clear_requests()
+    for verb in (collection.first, collection.exists, collection.count, collection.list):
+        with pytest.raises(TypeError, match=r"first_async, exists_async, count_async"):
+            verb()
+    assert las_emulator.requests == []
