@@ -528,6 +528,11 @@ class NotRetrievable(Resource):
             f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
         )
 
+    @classmethod
+    async def get_async(cls, id: Any, *, session: Any = None) -> Any:
+        """Not offered by the API: raises :class:`NotSupportedError`, as :meth:`get` does."""
+        return cls.get(id)
+
 
 class Listable(Resource):
     """Can be listed: ``Cls.list(...)`` returns one :class:`Page`, ``Cls.all(...)`` a lazy :class:`Collection`.
