@@ -8,6 +8,8 @@ against the emulator and count what reached it.
 from __future__ import annotations
 
 import inspect
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -437,3 +439,14 @@ async def test_get_async_of_a_class_without_get_says_how_to_find_one(
 ) -> None:
     with pytest.raises(las.NotSupportedError, match=r"AppClient\.all\(\)"):
         await las.AppClient.get_async("las:app-client:x", session=las_async_session)
+
+
+def test_docs_async_names_every_twin_and_only_twins_that_exist() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "async.md").read_text()
+    section = page[page.index("## Resources, awaited") : page.index("## The session")]
+    named = set(re.findall(r"\b(\w+_async)\b", section))
+    twins = {
+        name for cls in CLASSES for name in dir(cls) if name.endswith("_async") and not name.startswith("_")
+    }
+    assert twins - named == set(), f"docs/async.md does not list {sorted(twins - named)}"
+    assert named - twins == set(), f"docs/async.md names twins that do not exist: {sorted(named - twins)}"
