@@ -450,3 +450,19 @@ def test_docs_async_names_every_twin_and_only_twins_that_exist() -> None:
     }
     assert twins - named == set(), f"docs/async.md does not list {sorted(twins - named)}"
     assert named - twins == set(), f"docs/async.md names twins that do not exist: {sorted(named - twins)}"
+
+
+@pytest.mark.asyncio
+async def test_a_twin_awaited_on_a_sync_object_says_to_call_the_sync_verb(
+    las_session: las.Session, las_emulator: Emulator
+) -> None:
+    dataset = las.Dataset.create(session=las_session)
+    document = las.Document.create(PDF, dataset=dataset, session=las_session)
+    las_emulator.clear_requests()
+    with pytest.raises(
+        TypeError, match=r"Client\.get_document .*belongs to a las\.Session: call the verb without _async"
+    ):
+        await document.refresh_async()
+    with pytest.raises(TypeError, match=r"las\.AsyncSession"):
+        await document.dataset_async()
+    assert las_emulator.requests == []
