@@ -466,3 +466,18 @@ async def test_a_twin_awaited_on_a_sync_object_says_to_call_the_sync_verb(
     with pytest.raises(TypeError, match=r"las\.AsyncSession"):
         await document.dataset_async()
     assert las_emulator.requests == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("hostile", ["", ".", "..", "/", "%2F", "las:dataset:../x"])
+async def test_a_hostile_related_id_in_an_answer_is_refused_before_any_request(
+    hostile: str, las_async_session: las.AsyncSession, las_emulator: Emulator
+) -> None:
+    client = las.AsyncClient(session=las_async_session)
+    document = las.Document._from_wire(
+        {"documentId": "las:document:" + "a" * 32, "datasetId": hostile}, client
+    )
+    las_emulator.clear_requests()
+    with pytest.raises(las.InvalidIdError):
+        await document.dataset_async()
+    assert las_emulator.requests == []
