@@ -80,6 +80,7 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound="Resource")
+RR = TypeVar("RR", bound="Retrievable")
 T = TypeVar("T")
 
 REF, PARTIAL, FULL = "ref", "partial", "full"
@@ -366,9 +367,42 @@ class Resource:
 
     # -- helpers for subclasses -----------------------------------------------------------------
 
-    def _parent(self, key: str, related_id: str, load: Callable[[str], T]) -> T:
+    def _parent(self, key: str, related_id: str, target: type[RR]) -> RR:
         """A related object the contract says always exists (e.g. a prediction's model)."""
-        return cast(T, self._related(key, related_id, load))
+        return cast(RR, self._relation(key, related_id, target))
+
+    async def _parent_async(self, key: str, related_id: str, target: type[RR]) -> RR:
+        """:meth:`_parent`, awaited."""
+        return cast(RR, await self._relation_async(key, related_id, target))
+
+    def _relation(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
+        """The ``target`` entity with ``related_id`` (``target.get``, on first use, then kept).
+
+        An object of an AsyncSession never sends a request on attribute access: until the
+        relation was awaited (``await obj.<key>_async()``), reading it raises NotLoadedError
+        naming that twin.
+        """
+        if related_id is not None and getattr(self._client, "is_async", False):
+            cached = self._meta.relations.get(key)
+            if cached is None or cached[0] != related_id:
+                owner = type(self).__name__
+                raise NotLoadedError(
+                    f"{owner}.{key} needs a request and this {owner} belongs to an AsyncSession: "
+                    f"await {_snake(owner)}.{key}_async() instead (one request, then kept)"
+                )
+        return self._related(key, related_id, lambda id: target.get(id, session=self._client))
+
+    async def _relation_async(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
+        """:meth:`_relation`, awaited: ``target.get_async`` on first use, then kept."""
+        if related_id is None:
+            return None
+        relations = self._meta.relations
+        cached = relations.get(key)
+        if cached is not None and cached[0] == related_id:
+            return cast(RR, cached[1])
+        value = await target.get_async(related_id, session=self._client)
+        relations[key] = (related_id, value)
+        return value
 
     def _related(self, key: str, related_id: Any, load: Callable[[Any], T]) -> T | None:
         """A related object, loaded on first use and kept while ``related_id`` stays the same."""
@@ -381,6 +415,11 @@ class Resource:
         value = load(related_id)
         relations[key] = (related_id, value)
         return value
+
+
+def _snake(name: str) -> str:
+    """``WorkflowExecution`` -> ``workflow_execution`` (how an error names an object)."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
 def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
@@ -489,6 +528,11 @@ class NotRetrievable(Resource):
             f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
         )
 
+    @classmethod
+    async def get_async(cls, id: Any, *, session: Any = None) -> Any:
+        """Not offered by the API: raises :class:`NotSupportedError`, as :meth:`get` does."""
+        return cls.get(id)
+
 
 class Listable(Resource):
     """Can be listed: ``Cls.list(...)`` returns one :class:`Page`, ``Cls.all(...)`` a lazy :class:`Collection`.
@@ -541,6 +585,20 @@ class Listable(Resource):
         """
         collection = cast(Any, cls).all(session=session, **filters)
         return cast("Page[R]", collection.list(page_size, next_token))
+
+    @classmethod
+    async def list_async(
+        cls: type[R],
+        page_size: int | None = None,
+        next_token: str | None = None,
+        *,
+        session: Any = None,
+        **filters: Any,
+    ) -> Page[R]:
+        """:meth:`list`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient
+        (default: one per event loop on the default session's credentials)."""
+        collection = cast(Any, cls).all(session=async_client_for(session), **filters)
+        return cast("Page[R]", await collection.list_async(page_size, next_token))
 
 
 class Updatable(Resource):

@@ -71,7 +71,17 @@ def execute(call: ClientCall, client: Client) -> tuple[Any, ResponseInfo]:
 
 
 async def execute_async(call: ClientCall, client: Any) -> tuple[Any, ResponseInfo]:
-    """:func:`execute` through an :class:`las.AsyncClient`, awaited."""
+    """:func:`execute` through an :class:`las.AsyncClient`, awaited.
+
+    Raises:
+        TypeError: ``client`` is a sync :class:`las.Client` (the object belongs to a
+            :class:`las.Session`): the message says to call the verb without ``_async``.
+    """
+    if not getattr(client, "is_async", False):
+        raise InvalidArgumentError(
+            f"Client.{call.method} would be awaited, and this belongs to a las.Session: call the verb "
+            "without _async (e.g. obj.load(), Cls.get(id)), or get the object through an las.AsyncSession"
+        )
     answer = await call.run(client.with_raw_response)
     return answer.data, answer.info
 

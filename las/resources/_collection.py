@@ -85,12 +85,27 @@ class Page(Generic[T]):
             return None
         return cast("Page[T]", self._collection.list(next_token=self.next_token))
 
+    async def next_async(self) -> Page[T] | None:
+        """:meth:`next`, awaited, for a page of an AsyncSession's collection."""
+        if self.next_token is None:
+            return None
+        return cast("Page[T]", await self._collection.list_async(next_token=self.next_token))
+
     def auto_paging_iter(self) -> Iterator[T]:
         """This page's items, then every following page's, fetched one page at a time."""
         yield from self.items
         if self.next_token is not None:
             for page in self._collection.pages(next_token=self.next_token):
                 yield from page.items
+
+    async def auto_paging_iter_async(self) -> AsyncIterator[T]:
+        """:meth:`auto_paging_iter` with ``async for``, for a page of an AsyncSession's collection."""
+        for item in self.items:
+            yield item
+        if self.next_token is not None:
+            async for page in self._collection.pages_async(next_token=self.next_token):
+                for item in page.items:
+                    yield item
 
 
 class Collection(Generic[T]):
@@ -178,9 +193,21 @@ class Collection(Generic[T]):
         sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
         return next(sized._pages(lambda seen: sized._page_size, next_token))
 
+    async def list_async(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
+        """:meth:`list`, awaited, for a collection of an AsyncSession."""
+        sized = self if page_size is None else self.page_size(page_size)
+        async for page in sized._apages(lambda seen: sized._page_size, next_token):
+            return page
+        raise AssertionError("unreachable: _apages yields at least one page")  # pragma: no cover
+
     def pages(self, *, next_token: str | None = None) -> Iterator[Page[T]]:
         """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
         yield from self._pages(lambda seen: self._page_size, next_token)
+
+    async def pages_async(self, *, next_token: str | None = None) -> AsyncIterator[Page[T]]:
+        """:meth:`pages` with ``async for``, for a collection of an AsyncSession."""
+        async for page in self._apages(lambda seen: self._page_size, next_token):
+            yield page
 
     def _pages(self, size: Callable[[int], int | None], next_token: str | None) -> Iterator[Page[T]]:
         """Pages through the one paginator (it checks each page and stops on a repeated token)."""
@@ -189,7 +216,8 @@ class Collection(Generic[T]):
 
         if getattr(self._client, "is_async", False):
             raise InvalidArgumentError(
-                f"this collection of {self._cls.__name__} belongs to an AsyncSession: iterate it with `async for`"
+                f"this collection of {self._cls.__name__} belongs to an AsyncSession: iterate it with `async for`, "
+                "or await the *_async twin (list_async, first_async, exists_async, count_async, page.next_async)"
             )
 
         def fetch(token: str | None) -> RawResponse[Any]:
@@ -228,17 +256,27 @@ class Collection(Generic[T]):
         limit = self._limit
         if limit == 0:
             return
-        walk = _Walk(None, self._method.items_key, "GET", "(a list)")  # type: ignore[attr-defined]
         seen = 0
-        while True:
-            call = self._call(walk.next_token, self._size(seen))
-            answer = await call.run(self._client.with_raw_response)
-            walk.check(answer)
-            for item in self._page(call, answer).items:
+        async for page in self._apages(self._size, None):
+            for item in page.items:
                 yield item
                 seen += 1
                 if limit is not None and seen >= limit:
                     return
+
+    async def _apages(
+        self, size: Callable[[int], int | None], next_token: str | None
+    ) -> AsyncIterator[Page[T]]:
+        """:meth:`_pages` for an AsyncSession: the same page checks and ``nextToken`` rule."""
+        walk = _Walk(next_token, self._method.items_key, "GET", "(a list)")  # type: ignore[attr-defined]
+        seen = 0
+        while True:
+            call = self._call(walk.next_token, size(seen))
+            answer = await call.run(self._client.with_raw_response)
+            walk.check(answer)
+            page = self._page(call, answer)
+            seen += len(page.items)
+            yield page
             if walk.next_token is None:
                 return
 
@@ -248,13 +286,27 @@ class Collection(Generic[T]):
             return item
         return None
 
+    async def first_async(self) -> T | None:
+        """:meth:`first`, awaited, for a collection of an AsyncSession."""
+        async for item in self.limit(1):
+            return item
+        return None
+
     def exists(self) -> bool:
         """Whether the collection has any item (one request of one item)."""
         return self.first() is not None
 
+    async def exists_async(self) -> bool:
+        """:meth:`exists`, awaited, for a collection of an AsyncSession."""
+        return await self.first_async() is not None
+
     def count(self) -> int:
         """How many items there are: iterates every page (one request each), up to ``limit``."""
         return sum(1 for _ in self)
+
+    async def count_async(self) -> int:
+        """:meth:`count`, awaited, for a collection of an AsyncSession."""
+        return len([item async for item in self])
 
     def __bool__(self) -> bool:
         raise InvalidArgumentError(

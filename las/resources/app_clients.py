@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
 from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 __all__ = ["AppClient"]
 
@@ -67,6 +67,40 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
                 (``https://...`` or ``http://localhost...``).
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
+        call = cls._create_call(
+            name, description, generate_secret, callback_urls, login_urls, logout_urls, default_login_url
+        )
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        generate_secret: bool = True,
+        callback_urls: Sequence[str] | None = None,
+        login_urls: Sequence[str] | None = None,
+        logout_urls: Sequence[str] | None = None,
+        default_login_url: str | None = None,
+        session: Any = None,
+    ) -> AppClient:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(
+            name, description, generate_secret, callback_urls, login_urls, logout_urls, default_login_url
+        )
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        name: str | None,
+        description: str | None,
+        generate_secret: bool,
+        callback_urls: Sequence[str] | None,
+        login_urls: Sequence[str] | None,
+        logout_urls: Sequence[str] | None,
+        default_login_url: str | None,
+    ) -> ClientCall:
         arguments = given(
             generate_secret=generate_secret,
             logout_urls=list(logout_urls) if logout_urls is not None else None,
@@ -76,4 +110,4 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
             name=name,
             description=description,
         )
-        return cls._build(ClientCall("create_app_client", (), arguments), client_for(session))
+        return ClientCall("create_app_client", (), arguments)

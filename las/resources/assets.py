@@ -11,7 +11,7 @@ from .. import ids
 from ..client import Client
 from ..content import Content
 from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 __all__ = ["Asset"]
 
@@ -57,6 +57,19 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
         """
         call = ClientCall("create_asset", (content,), given(name=name, description=description))
         return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        content: Content,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: Any = None,
+    ) -> Asset:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = ClientCall("create_asset", (content,), given(name=name, description=description))
+        return await cls._build_async(call, async_client_for(session))
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         return dict(changes)  # content goes as given (bytes, path or file): the Client reads it

@@ -184,7 +184,11 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     @property
     def dataset(self) -> Dataset | None:
         """The document's Dataset (one request on first access, then cached), or None."""
-        return self._related("dataset", self.dataset_id, lambda id: Dataset.get(id, session=self._client))
+        return self._relation("dataset", self.dataset_id, Dataset)
+
+    async def dataset_async(self) -> Dataset | None:
+        """:attr:`dataset`, awaited, for a document bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("dataset", self.dataset_id, Dataset)
 
     def ground_truth_dict(self) -> dict[str, str | bool | None]:
         """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""
@@ -414,6 +418,26 @@ class DatasetDocuments(Collection[Document]):
     ) -> Document:
         """Create one document in this dataset; see :meth:`Document.create`."""
         return Document.create(
+            content,
+            content_type,
+            dataset=self._dataset,
+            consent=consent,
+            ground_truth=ground_truth,
+            retention_in_days=retention_in_days,
+            session=self._dataset._client,
+        )
+
+    async def create_async(
+        self,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        consent: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+    ) -> Document:
+        """:meth:`create`, awaited, for the documents of a dataset bound to an AsyncSession."""
+        return await Document.create_async(
             content,
             content_type,
             dataset=self._dataset,

@@ -166,6 +166,34 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             name, description: free text.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
+        call = cls._create_call(width, height, field_config, preprocess_config, name, description)
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        width: int,
+        height: int,
+        field_config: FieldConfigLike,
+        *,
+        preprocess_config: PreprocessConfig | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        session: Any = None,
+    ) -> Model:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(width, height, field_config, preprocess_config, name, description)
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        width: int,
+        height: int,
+        field_config: FieldConfigLike,
+        preprocess_config: PreprocessConfig | Mapping[str, Any] | None,
+        name: str | None,
+        description: str | None,
+    ) -> ClientCall:
         arguments = given(
             preprocess_config=_preprocess_config(preprocess_config)
             if preprocess_config is not None
@@ -174,8 +202,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
         )
         sizes = (_size("width", width), _size("height", height))
-        call = ClientCall("create_model", (*sizes, _field_config(field_config)), arguments)
-        return cls._build(call, client_for(session))
+        return ClientCall("create_model", (*sizes, _field_config(field_config)), arguments)
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         checks = {"field_config": _field_config, "preprocess_config": _preprocess_config}
@@ -262,7 +289,11 @@ class DataBundle(Audited, Updatable, Deletable):
     @property
     def model(self) -> Model:
         """The Model this bundle belongs to (one request on first access, then cached)."""
-        return self._parent("model", self.model_id, lambda id: Model.get(id, session=self._client))
+        return self._parent("model", self.model_id, Model)
+
+    async def model_async(self) -> Model:
+        """:attr:`model`, awaited, for a data bundle bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
 
 
 class DataBundles(Collection[DataBundle]):
@@ -283,10 +314,25 @@ class DataBundles(Collection[DataBundle]):
         Raises:
             InvalidIdError: one of ``datasets`` is not a dataset (before any request).
         """
+        return DataBundle._build(self._create_call(datasets, name, description), self._model._client)
+
+    async def create_async(
+        self,
+        datasets: Iterable[Dataset | str],
+        name: str | None = None,
+        description: str | None = None,
+    ) -> DataBundle:
+        """:meth:`create`, awaited, for the data bundles of a model bound to an AsyncSession."""
+        return await DataBundle._build_async(
+            self._create_call(datasets, name, description), self._model._client
+        )
+
+    def _create_call(
+        self, datasets: Iterable[Dataset | str], name: str | None, description: str | None
+    ) -> ClientCall:
         dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
         arguments = given(name=name, description=description)
-        call = ClientCall("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
-        return DataBundle._build(call, self._model._client)
+        return ClientCall("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
 
 
 @attrs.define(slots=False, frozen=True)
@@ -371,12 +417,20 @@ class Prediction(NotRetrievable, Listable):
     @property
     def document(self) -> Document:
         """The Document predicted on (one request on first access, then cached)."""
-        return self._parent("document", self.document_id, lambda id: Document.get(id, session=self._client))
+        return self._parent("document", self.document_id, Document)
+
+    async def document_async(self) -> Document:
+        """:attr:`document`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("document", self.document_id, Document)
 
     @property
     def model(self) -> Model:
         """The Model that predicted (one request on first access, then cached)."""
-        return self._parent("model", self.model_id, lambda id: Model.get(id, session=self._client))
+        return self._parent("model", self.model_id, Model)
+
+    async def model_async(self) -> Model:
+        """:attr:`model`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
 
     @property
     def labels(self) -> list[str]:

@@ -10,7 +10,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ._base import ClientCall, Operations, Retrievable, Updatable
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 __all__ = ["Organization"]
 
@@ -75,3 +75,10 @@ class Organization(Retrievable, Updatable):
             print(las.Organization.me().number_of_documents_created)
         """
         return cls._build(ClientCall("get_organization", ("me",)), client_for(session), full=True)
+
+    @classmethod
+    async def me_async(cls, *, session: Any = None) -> Organization:
+        """:meth:`me`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        return await cls._build_async(
+            ClientCall("get_organization", ("me",)), async_client_for(session), full=True
+        )

@@ -10,7 +10,7 @@ import attrs
 from .. import ids
 from ..client import Client
 from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 __all__ = ["Secret"]
 
@@ -52,3 +52,16 @@ class Secret(Audited, NotRetrievable, Listable, Updatable, Deletable):
         """
         call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
         return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: Any = None,
+    ) -> Secret:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
+        return await cls._build_async(call, async_client_for(session))

@@ -20,11 +20,12 @@ from ._base import (
     Refreshable,
     Retrievable,
     Updatable,
+    _ref,
     given,
 )
-from ._call import execute
+from ._call import execute, execute_async
 from ._plan import to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 from .assets import Asset
 from .logs import Log
 from .workflows import EXECUTION_FILTERS
@@ -100,6 +101,52 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             timeout_in_seconds: 60 to 1800.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
+        call = cls._create_call(
+            transition_type,
+            input_json_schema,
+            output_json_schema,
+            parameters,
+            name,
+            description,
+            timeout_in_seconds,
+        )
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        transition_type: str,
+        *,
+        input_json_schema: Mapping[str, Any] | None = None,
+        output_json_schema: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        timeout_in_seconds: int | None = None,
+        session: Any = None,
+    ) -> Transition:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(
+            transition_type,
+            input_json_schema,
+            output_json_schema,
+            parameters,
+            name,
+            description,
+            timeout_in_seconds,
+        )
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        transition_type: str,
+        input_json_schema: Mapping[str, Any] | None,
+        output_json_schema: Mapping[str, Any] | None,
+        parameters: Mapping[str, Any] | None,
+        name: str | None,
+        description: str | None,
+        timeout_in_seconds: int | None,
+    ) -> ClientCall:
         arguments = given(
             in_schema=to_wire(input_json_schema),
             out_schema=to_wire(output_json_schema),
@@ -108,7 +155,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
             timeout_in_seconds=timeout_in_seconds,
         )
-        return cls._build(ClientCall("create_transition", (transition_type,), arguments), client_for(session))
+        return ClientCall("create_transition", (transition_type,), arguments)
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result = {}
@@ -128,7 +175,10 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         assets = self._related(
             "assets",
             key,
-            lambda pairs: {name: Asset.ref(asset_id, session=self._client) for name, asset_id in pairs},
+            lambda pairs: {
+                name: _ref(Asset, ids.require_id(ids.ASSET, asset_id), self._client)
+                for name, asset_id in pairs
+            },
         )
         return dict(assets or {})
 
@@ -141,6 +191,11 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
         call = ClientCall("execute_transition", (self._checked_id(),))
         return TransitionExecution._build(call, self._client)
+
+    async def execute_async(self) -> TransitionExecution:
+        """:meth:`execute`, awaited, for a transition bound to an AsyncSession (one request, not repeated)."""
+        call = ClientCall("execute_transition", (self._checked_id(),))
+        return await TransitionExecution._build_async(call, self._client)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -173,25 +228,44 @@ class TransitionExecution(Refreshable):
     @property
     def transition(self) -> Transition:
         """The Transition executed (one request on first access, then cached)."""
-        return self._parent(
-            "transition", self.transition_id, lambda id: Transition.get(id, session=self._client)
-        )
+        return self._parent("transition", self.transition_id, Transition)
+
+    async def transition_async(self) -> Transition:
+        """:attr:`transition`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("transition", self.transition_id, Transition)
 
     @property
     def log(self) -> Log | None:
         """The execution's Log (one request on first access, then cached), or None if it has none."""
-        return self._related("log", self.log_id, lambda id: Log.get(id, session=self._client))
+        return self._relation("log", self.log_id, Log)
+
+    async def log_async(self) -> Log | None:
+        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("log", self.log_id, Log)
 
     def heartbeat(self) -> None:
         """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
         execute(ClientCall("send_heartbeat", self._path()), self._client)
 
+    async def heartbeat_async(self) -> None:
+        """:meth:`heartbeat`, awaited, for an execution bound to an AsyncSession."""
+        await execute_async(ClientCall("send_heartbeat", self._path()), self._client)
+
+    def _end_call(self, status: str, output: Mapping[str, Any] | None, message: str | None) -> ClientCall:
+        error = {"message": message} if message is not None else None
+        arguments = given(output=dict(output) if output is not None else None, error=error)
+        return ClientCall("update_transition_execution", (*self._path(), status), arguments)
+
     def _end(
         self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
     ) -> TransitionExecution:
-        error = {"message": message} if message is not None else None
-        arguments = given(output=dict(output) if output is not None else None, error=error)
-        self._absorb(ClientCall("update_transition_execution", (*self._path(), status), arguments))
+        self._absorb(self._end_call(status, output, message))
+        return self
+
+    async def _end_async(
+        self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
+    ) -> TransitionExecution:
+        await self._absorb_async(self._end_call(status, output, message))
         return self
 
     def succeed(self, output: Mapping[str, Any]) -> TransitionExecution:
@@ -209,6 +283,22 @@ class TransitionExecution(Refreshable):
     def retry(self, message: str | None = None) -> TransitionExecution:
         """Give the execution back to be retried, optionally saying why."""
         return self._end("retry", message=message)
+
+    async def succeed_async(self, output: Mapping[str, Any]) -> TransitionExecution:
+        """:meth:`succeed`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("succeeded", output=output)
+
+    async def fail_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`fail`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("failed", message=message)
+
+    async def reject_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`reject`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("rejected", message=message)
+
+    async def retry_async(self, message: str | None = None) -> TransitionExecution:
+        """:meth:`retry`, awaited, for an execution bound to an AsyncSession."""
+        return await self._end_async("retry", message=message)
 
 
 class TransitionExecutions(Collection[TransitionExecution]):
@@ -235,6 +325,13 @@ class TransitionExecutions(Collection[TransitionExecution]):
             InvalidIdError: not a transition execution id (before any request).
             NotFoundError: no such execution.
         """
+        return TransitionExecution._build(self._get_call(execution), self._transition._client, full=True)
+
+    async def get_async(self, execution: TransitionExecution | str) -> TransitionExecution:
+        """:meth:`get`, awaited, for the executions of a transition bound to an AsyncSession."""
+        call = self._get_call(execution)
+        return await TransitionExecution._build_async(call, self._transition._client, full=True)
+
+    def _get_call(self, execution: TransitionExecution | str) -> ClientCall:
         execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
-        call = ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))
-        return TransitionExecution._build(call, self._transition._client, full=True)
+        return ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
 from ..client import Client
 from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 
 if TYPE_CHECKING:
     from .app_clients import AppClient
@@ -56,6 +56,27 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             InvalidIdError: ``app_client`` is not an app client (before any request).
         """
+        return cls._build(cls._create_call(email, app_client, name, avatar), client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        email: str,
+        *,
+        app_client: AppClient | str | None = None,
+        name: str | None = None,
+        avatar: str | None = None,
+        session: Any = None,
+    ) -> User:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        return await cls._build_async(
+            cls._create_call(email, app_client, name, avatar), async_client_for(session)
+        )
+
+    @staticmethod
+    def _create_call(
+        email: str, app_client: AppClient | str | None, name: str | None, avatar: str | None
+    ) -> ClientCall:
         app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
         arguments = {"app_client_id": app_client_id, **given(name=name, avatar=avatar)}
-        return cls._build(ClientCall("create_user", (email,), arguments), client_for(session))
+        return ClientCall("create_user", (email,), arguments)

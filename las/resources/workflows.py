@@ -27,7 +27,7 @@ from ._base import (
     given,
 )
 from ._plan import to_wire
-from ._session import SessionLike, client_for
+from ._session import SessionLike, async_client_for, client_for
 from .logs import Log
 
 __all__ = [
@@ -123,14 +123,39 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
             session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
         """
+        call = cls._create_call(specification, name, description, error_config, completed_config)
+        return cls._build(call, client_for(session))
+
+    @classmethod
+    async def create_async(
+        cls,
+        specification: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        error_config: ErrorConfig | Mapping[str, Any] | None = None,
+        completed_config: CompletedConfig | Mapping[str, Any] | None = None,
+        session: Any = None,
+    ) -> Workflow:
+        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
+        call = cls._create_call(specification, name, description, error_config, completed_config)
+        return await cls._build_async(call, async_client_for(session))
+
+    @staticmethod
+    def _create_call(
+        specification: Mapping[str, Any],
+        name: str | None,
+        description: str | None,
+        error_config: ErrorConfig | Mapping[str, Any] | None,
+        completed_config: CompletedConfig | Mapping[str, Any] | None,
+    ) -> ClientCall:
         arguments = given(
             error_config=to_wire(error_config),
             completed_config=to_wire(completed_config),
             name=name,
             description=description,
         )
-        call = ClientCall("create_workflow", (dict(specification),), arguments)
-        return cls._build(call, client_for(session))
+        return ClientCall("create_workflow", (dict(specification),), arguments)
 
     @property
     def executions(self) -> WorkflowExecutions:
@@ -146,6 +171,11 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
         """
         call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
         return WorkflowExecution._build(call, self._client)
+
+    async def execute_async(self, input: Mapping[str, Any]) -> WorkflowExecution:
+        """:meth:`execute`, awaited, for a workflow bound to an AsyncSession (one request, not repeated)."""
+        call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
+        return await WorkflowExecution._build_async(call, self._client)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -184,19 +214,29 @@ class WorkflowExecution(Refreshable, Deletable):
     @property
     def workflow(self) -> Workflow:
         """The Workflow this execution runs (one request on first access, then cached)."""
-        return self._parent("workflow", self.workflow_id, lambda id: Workflow.get(id, session=self._client))
+        return self._parent("workflow", self.workflow_id, Workflow)
+
+    async def workflow_async(self) -> Workflow:
+        """:attr:`workflow`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._parent_async("workflow", self.workflow_id, Workflow)
 
     @property
     def log(self) -> Log | None:
         """The execution's Log (one request on first access, then cached), or None if it has none."""
-        return self._related("log", self.log_id, lambda id: Log.get(id, session=self._client))
+        return self._relation("log", self.log_id, Log)
+
+    async def log_async(self) -> Log | None:
+        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
+        return await self._relation_async("log", self.log_id, Log)
 
     @property
     def completed_task_log(self) -> Log | None:
         """The Log of the workflow's completed job (``completed_config``), or None."""
-        return self._related(
-            "completed_task_log", self.completed_task_log_id, lambda id: Log.get(id, session=self._client)
-        )
+        return self._relation("completed_task_log", self.completed_task_log_id, Log)
+
+    async def completed_task_log_async(self) -> Log | None:
+        """:attr:`completed_task_log`, awaited, for an execution bound to an AsyncSession."""
+        return await self._relation_async("completed_task_log", self.completed_task_log_id, Log)
 
     @property
     def is_final(self) -> bool:
@@ -271,13 +311,25 @@ class WorkflowExecution(Refreshable, Deletable):
         Raises:
             InvalidIdError: ``transition`` is not a transition (before any request).
         """
-        transition_id = ids.require_id(ids.TRANSITION, transition)
-        self._absorb(ClientCall("update_workflow_execution", (*self._path(), transition_id)))
+        self._absorb(self._move_call(transition))
         return self
+
+    async def move_to_async(self, transition: Any) -> WorkflowExecution:
+        """:meth:`move_to`, awaited, for an execution bound to an AsyncSession."""
+        await self._absorb_async(self._move_call(transition))
+        return self
+
+    def _move_call(self, transition: Any) -> ClientCall:
+        transition_id = ids.require_id(ids.TRANSITION, transition)
+        return ClientCall("update_workflow_execution", (*self._path(), transition_id))
 
     def fail(self) -> WorkflowExecution:
         """End the execution as failed (moves it to the built-in ``commons-failed`` transition)."""
         return self.move_to(FAILED_TRANSITION)
+
+    async def fail_async(self) -> WorkflowExecution:
+        """:meth:`fail`, awaited, for an execution bound to an AsyncSession."""
+        return await self.move_to_async(FAILED_TRANSITION)
 
 
 class WorkflowExecutions(Collection[WorkflowExecution]):
@@ -304,6 +356,14 @@ class WorkflowExecutions(Collection[WorkflowExecution]):
             InvalidIdError: not a workflow execution id (before any request).
             NotFoundError: no such execution.
         """
+        return WorkflowExecution._build(self._get_call(execution), self._workflow._client, full=True)
+
+    async def get_async(self, execution: WorkflowExecution | str) -> WorkflowExecution:
+        """:meth:`get`, awaited, for the executions of a workflow bound to an AsyncSession."""
+        return await WorkflowExecution._build_async(
+            self._get_call(execution), self._workflow._client, full=True
+        )
+
+    def _get_call(self, execution: WorkflowExecution | str) -> ClientCall:
         execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
-        call = ClientCall("get_workflow_execution", (self._workflow._checked_id(), execution_id))
-        return WorkflowExecution._build(call, self._workflow._client, full=True)
+        return ClientCall("get_workflow_execution", (self._workflow._checked_id(), execution_id))
