@@ -31,11 +31,12 @@ import logging
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, NamedTuple, overload
 
 import aiohttp
 
+from ._options import ResponseHook, SessionOptions
 from ._policy import (
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
@@ -61,9 +62,7 @@ from ._policy import (
 )
 from ._response import RawResponse, ResponseInfo
 from ._version import __version__
-from .credentials import TOKEN_LIMITS, Credentials, read_credentials
-from .exceptions import SessionNotPicklableError
-from .session import _check_options
+from .credentials import TOKEN_LIMITS, Credentials
 
 __all__ = ["AsyncSession"]
 
@@ -71,7 +70,6 @@ log = logging.getLogger("las.session")
 
 DEFAULT_MAX_CONNECTIONS = 100
 _LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
-ResponseHook = Callable[[ResponseInfo], None]
 
 
 class _Outcome(NamedTuple):
@@ -118,7 +116,7 @@ class _Shared:
         return self.http
 
 
-class AsyncSession:
+class AsyncSession(SessionOptions):
     """Credentials plus one aiohttp connection pool, for use from one event loop at a time.
 
     Args:
@@ -146,14 +144,6 @@ class AsyncSession:
     is_async: ClassVar[bool] = True
     """Marks the async variant (resource objects bound to it load nothing on attribute access)."""
 
-    credentials: Credentials
-    api_endpoint: str
-    timeout: Timeout
-    max_retries: int
-    max_retry_wait: float
-    deadline: float
-    lazy: bool
-
     def __init__(
         self,
         credentials: Credentials | None = None,
@@ -165,67 +155,14 @@ class AsyncSession:
         lazy: bool = True,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
-        _check_options(max_retries, max_retry_wait, deadline)
         if max_connections < 1:
             raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
-        self.credentials = credentials or read_credentials()
-        self.api_endpoint = self.credentials.api_endpoint
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_retry_wait = max_retry_wait
-        self.deadline = deadline
-        self.lazy = lazy
-        self._shared = _Shared(max_connections)
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-        max_retry_wait: float | None = None,
-        deadline: float | None = None,
-        lazy: bool | None = None,
-    ) -> AsyncSession:
-        """An AsyncSession with other options that shares this one's connections, credentials,
-        token, request counter and response hooks; usable wherever an AsyncSession is. An option
-        left None keeps this session's value."""
-        view = object.__new__(AsyncSession)
-        view.__dict__.update(self.__dict__)
-        for name, value in (
-            ("timeout", timeout),
-            ("max_retries", max_retries),
-            ("max_retry_wait", max_retry_wait),
-            ("deadline", deadline),
-            ("lazy", lazy),
-        ):
-            if value is not None:
-                setattr(view, name, value)
-        _check_options(view.max_retries, view.max_retry_wait, view.deadline)
-        return view
+        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy)
+        self._shared: _Shared = _Shared(max_connections)
 
     @property
     def max_connections(self) -> int:
         return self._shared.max_connections
-
-    @property
-    def request_count(self) -> int:
-        """API requests sent through this session and its ``with_options`` views, retries
-        included, token fetches excluded."""
-        return self._shared.count
-
-    def add_response_hook(self, callback: ResponseHook) -> None:
-        """Call ``callback(info)`` once for every call that returned (after its retries), with
-        the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views."""
-        self._shared.hooks = (*self._shared.hooks, callback)
-
-    def __repr__(self) -> str:
-        return f"AsyncSession(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        raise SessionNotPicklableError(
-            "a las.AsyncSession cannot be pickled: it holds the client secret, an access token and "
-            "open connections. Pass a las.Credentials (which pickles) and make the AsyncSession there."
-        )
 
     async def __aenter__(self) -> AsyncSession:
         return self

@@ -20,24 +20,22 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from ._options import ResponseHook, SessionOptions
 from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Limits, Timeout, make_call, request_id
 from ._response import RawResponse, ResponseInfo
 from ._transport import BearerAuth, execute
 from ._version import __version__
-from .credentials import Credentials, read_credentials
-from .exceptions import SessionNotPicklableError
+from .credentials import Credentials
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "ResponseHook", "Session"]
 
 log = logging.getLogger("las.session")
-
-ResponseHook = Callable[[ResponseInfo], None]
 
 
 class _Shared:
@@ -92,7 +90,7 @@ def _track(shared: _Shared) -> None:
         _LIVE.add(shared)
 
 
-class Session:
+class Session(SessionOptions):
     """Credentials plus one pooled HTTP connection set, safe to share across threads.
 
     Args:
@@ -114,14 +112,6 @@ class Session:
         quick = session.with_options(timeout=2, max_retries=0)  # same pool, token and counter
     """
 
-    credentials: Credentials
-    api_endpoint: str
-    timeout: Timeout
-    max_retries: int
-    max_retry_wait: float
-    deadline: float
-    lazy: bool
-
     def __init__(
         self,
         credentials: Credentials | None = None,
@@ -133,77 +123,14 @@ class Session:
         lazy: bool = True,
         pool_maxsize: int = 32,
     ) -> None:
-        _check_options(max_retries, max_retry_wait, deadline)
-        self.credentials = credentials or read_credentials()
-        self.api_endpoint = self.credentials.api_endpoint
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_retry_wait = max_retry_wait
-        self.deadline = deadline
-        self.lazy = lazy
-        self._shared = _Shared(pool_maxsize)
+        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy)
+        self._shared: _Shared = _Shared(pool_maxsize)
         _track(self._shared)
-
-    def with_options(
-        self,
-        *,
-        timeout: Timeout | None = None,
-        max_retries: int | None = None,
-        max_retry_wait: float | None = None,
-        deadline: float | None = None,
-        lazy: bool | None = None,
-    ) -> Session:
-        """A Session with other options that shares this one's pool, credentials and token,
-        request counter and response hooks; usable wherever a Session is. An option left None
-        keeps this Session's value.
-
-        Example::
-
-            las.Document.get(document_id, session=session.with_options(timeout=2, max_retries=0))
-        """
-        view = object.__new__(Session)
-        view.__dict__.update(self.__dict__)
-        for name, value in (
-            ("timeout", timeout),
-            ("max_retries", max_retries),
-            ("max_retry_wait", max_retry_wait),
-            ("deadline", deadline),
-            ("lazy", lazy),
-        ):
-            if value is not None:
-                setattr(view, name, value)
-        _check_options(view.max_retries, view.max_retry_wait, view.deadline)
-        return view
 
     @property
     def http(self) -> requests.Session:
         """The pooled ``requests.Session`` (a fresh one in a forked child)."""
         return self._shared.http
-
-    @property
-    def request_count(self) -> int:
-        """API requests sent through this Session and its ``with_options`` views, retries
-        included, token fetches excluded."""
-        return self._shared.count
-
-    def add_response_hook(self, callback: ResponseHook) -> None:
-        """Call ``callback(info)`` once for every call that returned (after its retries),
-        with the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views.
-        """
-        shared = self._shared
-        with shared.count_lock:
-            shared.hooks = (*shared.hooks, callback)
-
-    def __repr__(self) -> str:
-        return f"Session(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        raise SessionNotPicklableError(
-            "a las.Session cannot be pickled: it holds the client secret, an access token and open "
-            "connections. Make one in the worker process instead: las.Session() reads the environment "
-            "(LAS_CLIENT_ID, ...) or ~/.lucidtech/credentials.cfg there, or pass a las.Credentials "
-            "(which pickles) and call las.Session(credentials) in the worker."
-        )
 
     def __enter__(self) -> Session:
         return self
@@ -331,12 +258,3 @@ class Session:
     def _refresh(self, refused: Any) -> None:
         # One fetch for all threads: only the thread whose token is still current drops it.
         self.credentials.invalidate(getattr(refused, "token", None))
-
-
-def _check_options(max_retries: int, max_retry_wait: float, deadline: float) -> None:
-    if max_retries < 0:
-        raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
-    if not max_retry_wait >= 0:
-        raise ValueError(f"max_retry_wait must be 0 or more seconds, got {max_retry_wait}")
-    if not deadline > 0:
-        raise ValueError(f"deadline must be more than 0 seconds, got {deadline}")

@@ -1,0 +1,125 @@
+"""What the sync :class:`las.Session` and the :class:`las.AsyncSession` share: their per-call
+options, ``with_options`` views, the request counter and response hooks, and the refusal to
+pickle. Only the executors (requests and aiohttp) differ, in :mod:`las.session` and
+:mod:`las._async_session`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from ._policy import Timeout
+from ._response import ResponseInfo
+from .credentials import Credentials, read_credentials
+from .exceptions import SessionNotPicklableError
+
+__all__ = ["ResponseHook", "SessionOptions", "check_options"]
+
+ResponseHook = Callable[[ResponseInfo], None]
+S = TypeVar("S", bound="SessionOptions")
+
+_hooks_lock = threading.Lock()
+
+
+class _SharedState(Protocol):
+    """What a session and its views share, whatever the executor: the counter and the hooks."""
+
+    count: int
+    hooks: tuple[ResponseHook, ...]
+
+
+def check_options(max_retries: int, max_retry_wait: float, deadline: float) -> None:
+    """Refuse option values no call could honour."""
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be 0 or more, got {max_retries}")
+    if not max_retry_wait >= 0:
+        raise ValueError(f"max_retry_wait must be 0 or more seconds, got {max_retry_wait}")
+    if not deadline > 0:
+        raise ValueError(f"deadline must be more than 0 seconds, got {deadline}")
+
+
+class SessionOptions:
+    """Credentials and the options every call of a session uses unless told otherwise."""
+
+    credentials: Credentials
+    api_endpoint: str
+    timeout: Timeout
+    max_retries: int
+    max_retry_wait: float
+    deadline: float
+    lazy: bool
+    _shared: _SharedState
+
+    def _set_options(
+        self,
+        credentials: Credentials | None,
+        timeout: Timeout,
+        max_retries: int,
+        max_retry_wait: float,
+        deadline: float,
+        lazy: bool,
+    ) -> None:
+        check_options(max_retries, max_retry_wait, deadline)
+        self.credentials = credentials or read_credentials()
+        self.api_endpoint = self.credentials.api_endpoint
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.deadline = deadline
+        self.lazy = lazy
+
+    def with_options(
+        self: S,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        lazy: bool | None = None,
+    ) -> S:
+        """A session of the same kind with other options that shares this one's connections,
+        credentials and token, request counter and response hooks; usable wherever this one
+        is. An option left None keeps this session's value.
+
+        Example::
+
+            las.Document.get(document_id, session=session.with_options(timeout=2, max_retries=0))
+        """
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        for name, value in (
+            ("timeout", timeout),
+            ("max_retries", max_retries),
+            ("max_retry_wait", max_retry_wait),
+            ("deadline", deadline),
+            ("lazy", lazy),
+        ):
+            if value is not None:
+                setattr(view, name, value)
+        check_options(view.max_retries, view.max_retry_wait, view.deadline)
+        return view
+
+    @property
+    def request_count(self) -> int:
+        """API requests sent through this session and its ``with_options`` views, retries
+        included, token fetches excluded."""
+        return self._shared.count
+
+    def add_response_hook(self, callback: ResponseHook) -> None:
+        """Call ``callback(info)`` once for every call that returned (after its retries), with
+        the :class:`las.ResponseInfo` of its final answer. Shared with ``with_options`` views."""
+        with _hooks_lock:
+            self._shared.hooks = (*self._shared.hooks, callback)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        name = type(self).__name__
+        raise SessionNotPicklableError(
+            f"a las.{name} cannot be pickled: it holds the client secret, an access token and open "
+            f"connections. Make one in the worker process instead: las.{name}() reads the environment "
+            f"(LAS_CLIENT_ID, ...) or ~/.lucidtech/credentials.cfg there, or pass a las.Credentials "
+            f"(which pickles) and call las.{name}(credentials) in the worker."
+        )
