@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import io
 import logging
 import time
@@ -62,6 +63,7 @@ from ._policy import (
 )
 from ._response import RawResponse, ResponseInfo
 from ._version import __version__
+from ._watchdog import DEADLINE, Attempt, Watchdog, WatchedConnector
 from .credentials import TOKEN_LIMITS, Credentials
 
 __all__ = ["AsyncSession"]
@@ -83,7 +85,16 @@ class _Outcome(NamedTuple):
 class _Shared:
     """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
 
-    __slots__ = ("count", "hooks", "http", "loop", "max_connections", "proxy", "token_lock")
+    __slots__ = (
+        "count",
+        "hooks",
+        "http",
+        "loop",
+        "max_connections",
+        "proxy",
+        "token_lock",
+        "watchdog",
+    )
 
     def __init__(self, max_connections: int) -> None:
         self.max_connections = max_connections
@@ -91,6 +102,7 @@ class _Shared:
         self.proxy: str | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.token_lock = asyncio.Lock()
+        self.watchdog: Watchdog | None = None  # with the pool
         self.count = 0
         self.hooks: tuple[ResponseHook, ...] = ()
 
@@ -104,8 +116,9 @@ class _Shared:
                     "(await session.close(), or `async with`) or make one AsyncSession per loop"
                 )
             return self.http
+        self.watchdog = Watchdog(loop)
         self.http = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.max_connections, limit_per_host=0),
+            connector=WatchedConnector(self.watchdog, limit=self.max_connections, limit_per_host=0),
             headers={"Accept": "application/json", "User-Agent": f"las-python/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=None),
             auto_decompress=True,
@@ -254,7 +267,9 @@ class AsyncSession(SessionOptions):
             self.max_retry_wait,
             self.deadline if deadline is None else deadline,
         )
-        outcome = await self._execute(call, limits)
+        shared = self._shared
+        shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
+        outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
         hooks = self._shared.hooks
         if not raw and not hooks:
             return outcome.data
@@ -299,12 +314,6 @@ class AsyncSession(SessionOptions):
                 credentials.token_fetches += 1
             return await asyncio.to_thread(credentials.accept_token_answer, (outcome.status, outcome.data))
 
-    async def _execute(self, call: Call, limits: Limits) -> _Outcome:
-        """Send an API call with the bearer token (refreshed once after a 401/403)."""
-        shared = self._shared
-        shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
-        return await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
-
     async def _run(
         self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
     ) -> _Outcome:
@@ -315,6 +324,8 @@ class AsyncSession(SessionOptions):
         """
         shared = self._shared
         http = shared.pool(self.api_endpoint)
+        watchdog = shared.watchdog
+        assert watchdog is not None  # opened with the pool
         body = call.body
         data = body if body is None or type(body) is bytes else await _body_bytes(body)
         params = _query_pairs(call.params)
@@ -336,6 +347,7 @@ class AsyncSession(SessionOptions):
             attempts += 1
             progress = Progress(retries, refreshed, waited, 0.0)
             verdict, status, headers = await _attempt(
+                watchdog,
                 http,
                 proxy,
                 url,
@@ -375,6 +387,7 @@ class AsyncSession(SessionOptions):
 
 
 async def _attempt(
+    watchdog: Watchdog,
     http: aiohttp.ClientSession,
     proxy: str | None,
     url: str,
@@ -387,11 +400,16 @@ async def _attempt(
     limits: Limits,
     progress: Progress,
 ) -> tuple[Verdict, int, Mapping[str, str]]:
-    """One send and its verdict, with the answer's status and headers (0 and {} without one)."""
+    """One send and its verdict, with the answer's status and headers (0 and {} without one).
+
+    The read timeout and the deadline are kept by the pool's :class:`las._watchdog.Watchdog`
+    (one timer for all attempts); aiohttp keeps only the connect timeout, armed for new
+    connections alone.
+    """
     headers = {"Authorization": authorization}
     if data is not None:
         headers["Content-Type"] = call.content_type
-    left = started + limits.deadline - time.monotonic()
+    attempt = watchdog.watch(timeout[1], started + limits.deadline)
     try:
         async with http.request(
             call.method,
@@ -399,12 +417,11 @@ async def _attempt(
             params=params,
             data=data if data is None or len(data) < _LARGE_BODY else io.BytesIO(data),
             headers=headers,
-            timeout=aiohttp.ClientTimeout(
-                total=max(left, 0.001), sock_connect=timeout[0], sock_read=timeout[1]
-            ),
+            timeout=_connect_timeout(timeout[0]),
             allow_redirects=False,
             proxy=proxy,
         ) as response:
+            attempt.answered(response)
             status = response.status
             answer_headers = response.headers
             try:
@@ -416,6 +433,10 @@ async def _attempt(
                     )
                     return verdict, status, answer_headers
                 raise
+    except asyncio.CancelledError:
+        if not attempt.caused_cancellation():
+            raise
+        return _expired(call, attempt, timeout, started, limits, progress), 0, {}
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         elapsed = time.monotonic() - started
         if elapsed >= limits.deadline:
@@ -423,7 +444,13 @@ async def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        return judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error), 0, {}
+        return (
+            judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error),
+            0,
+            {},
+        )
+    finally:
+        watchdog.forget(attempt)
     if 200 <= status < 300:  # the success path: no time to account for
         return (
             judge(call, status, answer_headers, content, progress, limits, response),
@@ -432,6 +459,31 @@ async def _attempt(
         )
     progress = progress._replace(elapsed=time.monotonic() - started)
     return judge(call, status, answer_headers, content, progress, limits, response), status, answer_headers
+
+
+def _expired(
+    call: Call,
+    attempt: Attempt,
+    timeout: tuple[float, float],
+    started: float,
+    limits: Limits,
+    progress: Progress,
+) -> Verdict:
+    """The verdict on an attempt the watchdog cancelled: past the deadline, or silent too long."""
+    if attempt.expired == DEADLINE:
+        return Fail(deadline_exceeded(call, limits))
+    error = asyncio.TimeoutError(f"no progress from the server for the read timeout of {timeout[1]:g} s")
+    log.debug("%s %s failed: read timeout (%s)", call.method, call.path, TIMED_OUT)
+    elapsed = time.monotonic() - started
+    return judge_failure(
+        call, TIMED_OUT, f"TimeoutError: {error}", progress._replace(elapsed=elapsed), limits, error
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _connect_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """aiohttp's part of a timeout: connecting, timed only when a new connection is made."""
+    return aiohttp.ClientTimeout(total=None, sock_connect=seconds)
 
 
 _CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 3.10
