@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import contextlib
+import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    Sized,
+)
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, overload
 
 import attrs
 
 from .. import ids
+from ..content import check_size, read_content
 from ..exceptions import ClientException
-from ._call import InvalidArgumentError
+from ._call import InvalidArgumentError, require_async, require_sync
 from .documents import Document, ground_truth_items
 
 if TYPE_CHECKING:
@@ -98,6 +111,15 @@ def _describe(content: Any) -> str:
     return str(name) if isinstance(name, str) else f"<{type(content).__name__}>"
 
 
+def _check_items(items: object) -> None:
+    """Refuse one item where an iterable of items is expected (a path or bytes would be iterated)."""
+    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping, io.IOBase)):
+        raise InvalidArgumentError(
+            f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
+            "document, pass it in a list"
+        )
+
+
 def _arguments(item: Any) -> dict[str, Any]:
     """The Document.create arguments for one upload item."""
     if isinstance(item, Mapping):
@@ -152,6 +174,7 @@ def upload_documents(
     """Create a document in ``dataset`` for each item; see :meth:`DatasetDocuments.upload`."""
     if max_workers < 1:
         raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
+    _check_items(items)
     total = len(items) if isinstance(items, Sized) else None
     client = dataset._client
     dataset_id = dataset.id
@@ -219,6 +242,7 @@ def upload(
     retry_ambiguous: bool,
 ) -> UploadResult | IngestReport:
     """``dataset.upload``: :func:`upload_documents`, or :func:`upload_with_journal` given a journal."""
+    require_sync("create_document", dataset._client)  # before a journal is opened or an item read
     if journal is None:
         if retry_ambiguous:
             raise InvalidArgumentError(
@@ -237,6 +261,140 @@ def upload(
         progress_bar=progress_bar,
         retry_ambiguous=retry_ambiguous,
     )
+
+
+async def upload_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    max_concurrency: int,
+    on_progress: Callable[[UploadItem, int, int | None], None] | None,
+    progress_bar: bool,
+    journal: object,
+    retry_ambiguous: bool,
+) -> UploadResult:
+    """``dataset.upload_async``: refuses a journal, then :func:`upload_documents_async`."""
+    require_async("create_document", dataset._client)
+    if journal is not None:
+        raise InvalidArgumentError(
+            "upload_async does not keep a journal: its exactly-once bookkeeping (las.bulk) runs in "
+            "threads with a sync session. For a resumable upload call the sync "
+            "dataset.upload(items, journal=...) on the dataset got through a las.Session, e.g. "
+            "await asyncio.to_thread(las.Dataset.ref(dataset.id, session=las.Session()).upload, "
+            "items, journal='upload.jsonl')"
+        )
+    if retry_ambiguous:
+        raise InvalidArgumentError(
+            "retry_ambiguous=True needs a journal, which upload_async does not keep: use the sync "
+            "dataset.upload(items, journal=..., retry_ambiguous=True)"
+        )
+    return await upload_documents_async(
+        dataset, items, max_concurrency=max_concurrency, on_progress=on_progress, progress_bar=progress_bar
+    )
+
+
+async def upload_documents_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    max_concurrency: int = 64,
+    on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+) -> UploadResult:
+    """:func:`upload_documents` on the event loop: ``max_concurrency`` tasks, no threads but to read files.
+
+    At most ``max_concurrency`` items are taken from ``items`` ahead of their answers: the next
+    item is read only when a create has ended. Cancelling the awaiting task cancels the creates
+    in flight, waits for them to end, and re-raises; nothing is reported after that.
+    """
+    if max_concurrency < 1:
+        raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    require_async("create_document", dataset._client)
+    _check_items(items)
+    total = len(items) if isinstance(items, Sized) else None
+    client = dataset._client
+    dataset_id = dataset.id
+    bar = _ProgressBar(total) if progress_bar else None
+    results: dict[int, UploadItem] = {}
+    failed = 0
+
+    async def create(index: int, item: Any) -> UploadItem:
+        source = "<invalid item>"
+        try:
+            arguments = _arguments(item)
+            content = arguments.pop("content")
+            source = _describe(content)
+            document = await Document.create_async(
+                await _readable_off_loop(content),
+                arguments.pop("content_type", None),
+                dataset=dataset_id,
+                session=client,
+                **arguments,
+            )
+        except Exception as error:  # reported in the result, never retried
+            return UploadItem(index, source, error=error)
+        return UploadItem(index, source, document=document)
+
+    def record(done: set[asyncio.Task[UploadItem]]) -> None:
+        nonlocal failed
+        for task in sorted(done, key=lambda task: task.result().index):
+            item = task.result()
+            results[item.index] = item
+            failed += 0 if item.ok else 1
+            if on_progress is not None:
+                on_progress(item, len(results), total)
+            if bar is not None:
+                bar.show(len(results), failed)
+
+    pending: set[asyncio.Task[UploadItem]] = set()
+    try:
+        async with contextlib.aclosing(_each(items)) as each:
+            index = 0
+            async for item in each:
+                pending.add(asyncio.create_task(create(index, item)))
+                index += 1
+                if len(pending) >= max_concurrency:  # the window: read the next item when one ends
+                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    record(done)
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            record(done)
+    except BaseException:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)  # every create has ended before the error goes up
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return UploadResult([results[index] for index in sorted(results)])
+
+
+async def _each(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
+    """The items of an iterable or of an async iterable, one at a time, as they are needed."""
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+    else:
+        for item in items:
+            yield item
+
+
+async def _readable_off_loop(content: Any) -> Any:
+    """Content that :meth:`Document.create_async` can take without touching the disk: bytes as
+    they are; a path or a file object read in a worker thread (after the size check, so a file
+    over the API's limit is refused without being read)."""
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return content
+    return await asyncio.to_thread(_read_bytes, content)
+
+
+def _read_bytes(content: Any) -> bytes:
+    source = read_content(content)  # ContentNotFoundError, TypeError: reported for the item
+    check_size(source)
+    with source.open() as handle:
+        return handle.read()
 
 
 def upload_with_journal(
@@ -280,11 +438,7 @@ def upload_with_journal(
 
 def _ingest_items(items: Iterable[Any]) -> Iterable[IngestItem]:
     """Upload's item forms as :class:`las.bulk.IngestItem`, lazily (a list stays a list: sized)."""
-    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping)):
-        raise InvalidArgumentError(
-            f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
-            "document, pass it in a list"
-        )
+    _check_items(items)
     if isinstance(items, Sequence):
         return _ConvertedItems(items)
     return (_ingest_item(item) for item in items)
