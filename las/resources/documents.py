@@ -393,16 +393,37 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
             retry_ambiguous=retry_ambiguous,
         )
 
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
     async def upload_async(
         self,
         items: Iterable[Any] | AsyncIterable[Any],
         *,
         max_concurrency: int = 64,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
         progress_bar: bool = False,
-        journal: None = None,
+        journal: str | os.PathLike[str] | None = None,
         retry_ambiguous: bool = False,
-    ) -> UploadResult:
+    ) -> UploadResult | IngestReport:
         """:meth:`upload`, awaited, for a dataset bound to an AsyncSession. Same as
         ``dataset.documents.upload_async``, which documents it."""
         from . import uploads
@@ -561,21 +582,43 @@ class DatasetDocuments(Collection[Document]):
             retry_ambiguous=retry_ambiguous,
         )
 
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
     async def upload_async(
         self,
         items: Iterable[Any] | AsyncIterable[Any],
         *,
         max_concurrency: int = 64,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
         progress_bar: bool = False,
-        journal: None = None,
+        journal: str | os.PathLike[str] | None = None,
         retry_ambiguous: bool = False,
-    ) -> UploadResult:
+    ) -> UploadResult | IngestReport:
         """:meth:`upload`, awaited, for the documents of a dataset bound to an AsyncSession.
 
-        The same item forms, the same :class:`UploadResult` (every item, in input order, its
-        Document or its error) and the same promise: every item gets exactly one create
-        request (:meth:`Document.create_async`), a failed one is reported, never sent again.
+        The same item forms, the same results and the same promise: every item gets exactly
+        one create request (:meth:`Document.create_async`, or with a journal the same
+        ``Client.create_document`` call :func:`las.bulk.ingest` sends), a failed one is
+        reported, never sent again.
 
         Args:
             items: as for :meth:`upload`, from an iterable or an async iterable. Items are taken
@@ -589,10 +632,10 @@ class DatasetDocuments(Collection[Document]):
                 ``on_progress(item_result, done, total)`` (total is None for an unsized or
                 async iterable); keep it quick, it runs between the uploads.
             progress_bar: print a one-line progress bar to stderr.
-            journal: not offered: a resumable upload with a journal is the sync
-                ``dataset.upload(items, journal=...)`` (on a dataset got through a las.Session);
-                passing one raises InvalidArgumentError saying so.
-            retry_ambiguous: only with a journal: True raises InvalidArgumentError.
+            journal: as for :meth:`upload`: the same JSON Lines journal, which either variant
+                may resume. Its reads and fsyncs run in worker threads.
+            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
+                may end up twice.
 
         A path or a file object is read in a worker thread (``asyncio.to_thread``), after the
         size check; bytes are sent as they are. Each item's content is read when its create
@@ -600,15 +643,18 @@ class DatasetDocuments(Collection[Document]):
 
         Cancelling the awaiting task (or ``asyncio.timeout()`` around it) cancels the creates
         in flight, waits for them to end and re-raises: no result and no further progress call.
-        A create cancelled after it was sent may still have been done by the API.
+        A create cancelled after it was sent may still have been done by the API; with a
+        journal such an item stays ``sending``, which the next run reports ``ambiguous``.
 
         Returns:
-            An :class:`UploadResult` with one entry per item, in input order.
+            Without a journal, an :class:`UploadResult` with one entry per item, in input
+            order; with one, a :class:`las.bulk.IngestReport`, as :meth:`upload` does.
 
         Raises:
-            InvalidArgumentError: ``max_concurrency`` < 1, ``journal`` or ``retry_ambiguous``
-                given, ``items`` is a single item (bytes, a path, a dict), or the dataset belongs
-                to a las.Session (call :meth:`upload`) -- each before any request.
+            InvalidArgumentError: ``max_concurrency`` < 1, ``retry_ambiguous`` without a
+                journal, ``items`` is a single item (bytes, a path, a dict), or the dataset
+                belongs to a las.Session (call :meth:`upload`) -- each before any request.
+            JournalError: the journal is corrupted, belongs to another dataset or is in use.
 
         Example::
 
@@ -616,6 +662,8 @@ class DatasetDocuments(Collection[Document]):
                 dataset = await las.Dataset.get_async(dataset_id, session=session)
                 result = await dataset.documents.upload_async(paths, max_concurrency=64)
                 print(len(result.documents), [failed.source for failed in result.failed])
+                report = await dataset.upload_async(paths, journal="upload.jsonl")
+                print(report.summary())  # a re-run creates only what is not created yet
         """
         from . import uploads
 

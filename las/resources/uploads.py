@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import io
 import os
 import sys
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     Callable,
     Iterable,
@@ -27,6 +25,7 @@ from .. import ids
 from ..content import check_size, read_content
 from ..exceptions import ClientException
 from ._call import InvalidArgumentError, require_async, require_sync
+from ._window import each_bounded
 from .documents import Document, ground_truth_items
 
 if TYPE_CHECKING:
@@ -268,28 +267,73 @@ async def upload_async(
     items: Iterable[Any] | AsyncIterable[Any],
     *,
     max_concurrency: int,
-    on_progress: Callable[[UploadItem, int, int | None], None] | None,
+    on_progress: Callable[[Any, int, int | None], None] | None,
     progress_bar: bool,
-    journal: object,
+    journal: str | os.PathLike[str] | None,
     retry_ambiguous: bool,
-) -> UploadResult:
-    """``dataset.upload_async``: refuses a journal, then :func:`upload_documents_async`."""
+) -> UploadResult | IngestReport:
+    """``dataset.upload_async``: :func:`upload_documents_async`, or
+    :func:`upload_with_journal_async` given a journal."""
     require_async("create_document", dataset._client)
-    if journal is not None:
-        raise InvalidArgumentError(
-            "upload_async does not keep a journal: its exactly-once bookkeeping (las.bulk) runs in "
-            "threads with a sync session. For a resumable upload call the sync "
-            "dataset.upload(items, journal=...) on the dataset got through a las.Session, e.g. "
-            "await asyncio.to_thread(las.Dataset.ref(dataset.id, session=las.Session()).upload, "
-            "items, journal='upload.jsonl')"
+    if journal is None:
+        if retry_ambiguous:
+            raise InvalidArgumentError(
+                "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
+                "runs to retry; pass journal='upload.jsonl'"
+            )
+        return await upload_documents_async(
+            dataset,
+            items,
+            max_concurrency=max_concurrency,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
         )
-    if retry_ambiguous:
-        raise InvalidArgumentError(
-            "retry_ambiguous=True needs a journal, which upload_async does not keep: use the sync "
-            "dataset.upload(items, journal=..., retry_ambiguous=True)"
-        )
-    return await upload_documents_async(
-        dataset, items, max_concurrency=max_concurrency, on_progress=on_progress, progress_bar=progress_bar
+    return await upload_with_journal_async(
+        dataset,
+        items,
+        journal=journal,
+        max_concurrency=max_concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+        retry_ambiguous=retry_ambiguous,
+    )
+
+
+async def upload_with_journal_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    journal: str | os.PathLike[str],
+    max_concurrency: int = 64,
+    on_progress: Callable[[Any, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+    retry_ambiguous: bool = False,
+) -> IngestReport:
+    """``dataset.upload_async(items, journal=...)``: :func:`upload_with_journal` on the event loop,
+    the same journal (see :mod:`las.bulk._ingest_async`)."""
+    from ..bulk import progress_printer
+    from ..bulk._ingest_async import ingest_async
+
+    if max_concurrency < 1:  # before the journal is opened
+        raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    _check_items(items)
+    printer = progress_printer() if progress_bar else None
+
+    def report(progress: Progress) -> None:
+        if on_progress is not None:
+            on_progress(progress.last, progress.done, progress.total)
+        if printer is not None:
+            printer(progress)
+
+    return await ingest_async(
+        items,
+        dataset_id=dataset._checked_id(),
+        journal=journal,
+        client=dataset._client,
+        max_concurrency=max_concurrency,
+        retry_ambiguous=retry_ambiguous,
+        on_progress=report if on_progress is not None or printer is not None else None,
+        convert=_ingest_item,
     )
 
 
@@ -303,9 +347,8 @@ async def upload_documents_async(
 ) -> UploadResult:
     """:func:`upload_documents` on the event loop: ``max_concurrency`` tasks, no threads but to read files.
 
-    At most ``max_concurrency`` items are taken from ``items`` ahead of their answers: the next
-    item is read only when a create has ended. Cancelling the awaiting task cancels the creates
-    in flight, waits for them to end, and re-raises; nothing is reported after that.
+    At most ``max_concurrency`` items are taken from ``items`` ahead of their answers (see
+    :func:`each_bounded`, which also says what cancelling and errors do).
     """
     if max_concurrency < 1:
         raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
@@ -335,50 +378,21 @@ async def upload_documents_async(
             return UploadItem(index, source, error=error)
         return UploadItem(index, source, document=document)
 
-    def record(done: set[asyncio.Task[UploadItem]]) -> None:
+    def record(item: UploadItem) -> None:
         nonlocal failed
-        for task in sorted(done, key=lambda task: task.result().index):
-            item = task.result()
-            results[item.index] = item
-            failed += 0 if item.ok else 1
-            if on_progress is not None:
-                on_progress(item, len(results), total)
-            if bar is not None:
-                bar.show(len(results), failed)
+        results[item.index] = item
+        failed += 0 if item.ok else 1
+        if on_progress is not None:
+            on_progress(item, len(results), total)
+        if bar is not None:
+            bar.show(len(results), failed)
 
-    pending: set[asyncio.Task[UploadItem]] = set()
     try:
-        async with contextlib.aclosing(_each(items)) as each:
-            index = 0
-            async for item in each:
-                pending.add(asyncio.create_task(create(index, item)))
-                index += 1
-                if len(pending) >= max_concurrency:  # the window: read the next item when one ends
-                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                    record(done)
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            record(done)
-    except BaseException:
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending)  # every create has ended before the error goes up
-        raise
+        await each_bounded(items, create, max_concurrency, record)
     finally:
         if bar is not None:
             bar.close()
     return UploadResult([results[index] for index in sorted(results)])
-
-
-async def _each(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
-    """The items of an iterable or of an async iterable, one at a time, as they are needed."""
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
 
 
 async def _readable_off_loop(content: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import pytest_asyncio
 
 import las
+from las.bulk import IngestReport
 from las.exceptions import APIConnectionError, ServerError
 from las.resources import Dataset, UploadItem, UploadResult
 from las.testing import Emulator
@@ -268,15 +270,108 @@ async def test_max_concurrency_must_be_positive(dataset: Dataset, las_emulator: 
 
 
 @pytest.mark.asyncio
-async def test_a_journal_is_refused_with_the_sync_verb_named(
-    dataset: Dataset, las_emulator: Emulator, tmp_path: Path
-) -> None:
-    journal = tmp_path / "upload.jsonl"
-    with pytest.raises(las.resources.InvalidArgumentError, match=r"dataset\.upload\(items, journal=\.\.\.\)"):
-        await dataset.upload_async([pdf(1)], journal=journal)  # type: ignore[arg-type]
+async def test_retry_ambiguous_without_a_journal_is_refused(dataset: Dataset, las_emulator: Emulator) -> None:
     with pytest.raises(las.resources.InvalidArgumentError, match="retry_ambiguous=True needs a journal"):
         await dataset.upload_async([pdf(1)], retry_ambiguous=True)
-    assert posts(las_emulator) == [] and not journal.exists()
+    assert posts(las_emulator) == []
+
+
+# -- with a journal -------------------------------------------------------------------------------
+
+
+def journal_states(path: Path) -> dict[str, str]:
+    """The last state of each key, read straight from the JSON Lines file."""
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0]["lasBulkJournal"] == 1
+    return {line["key"]: line["state"] for line in lines[1:]}
+
+
+@pytest.mark.asyncio
+async def test_with_a_journal_a_lost_answer_is_ambiguous_and_never_sent_again(
+    dataset: Dataset, las_emulator: Emulator, las_session: las.Session, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    items = [pdf(n) for n in range(6)]
+    las_emulator.lose_answer_next(1, method="POST", path="/documents")
+
+    first = await dataset.upload_async(items, journal=journal, max_concurrency=3)
+    again = await dataset.upload_async(items, journal=journal)
+    by_sync = las.Dataset.ref(dataset.id, session=las_session).upload(items, journal=journal)
+
+    assert isinstance(first, IngestReport)
+    assert (first.counts["created"], first.counts["ambiguous"]) == (5, 1)
+    assert (again.counts["skipped"], again.counts["ambiguous"]) == (5, 1)
+    assert by_sync.counts == again.counts  # the same journal, read the same way
+    assert [r.index for r in first.results] == list(range(6))
+    assert len(posts(las_emulator)) == 6  # the lost one was created by the API, and not sent again
+    assert len(list(las.Document.all(dataset=dataset.id, session=las_session))) == 6
+    assert sorted(journal_states(journal).values()) == ["ambiguous"] + ["created"] * 5
+
+
+@pytest.mark.asyncio
+async def test_an_async_run_resumes_a_sync_runs_journal(
+    dataset: Dataset, las_emulator: Emulator, las_session: las.Session, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    paths = []
+    for number in range(6):
+        path = tmp_path / f"scan-{number}.pdf"
+        path.write_bytes(pdf(number))
+        paths.append(path)
+    las.Dataset.ref(dataset.id, session=las_session).upload(paths[:3], journal=journal)
+    progress: list[tuple[str, int, int | None]] = []
+
+    report = await dataset.upload_async(
+        [(path, {"total_amount": "1.00"}) for path in paths],
+        journal=journal,
+        on_progress=lambda result, done, total: progress.append((result.status, done, total)),
+    )
+
+    assert [r.status for r in report.results] == ["skipped"] * 3 + ["created"] * 3
+    assert [r.key for r in report.results] == [str(path) for path in paths]
+    assert sorted(status for status, _, _ in progress) == ["created"] * 3 + ["skipped"] * 3
+    assert [done for _, done, _ in progress] == [1, 2, 3, 4, 5, 6] and {t for *_, t in progress} == {6}
+    assert len(posts(las_emulator)) == 6
+    assert journal_states(journal) == {str(path): "created" for path in paths}
+
+
+@pytest.mark.asyncio
+async def test_cancelled_with_a_journal_the_creates_in_flight_are_ambiguous_on_the_next_run(
+    dataset: Dataset,
+    las_emulator: Emulator,
+    las_session: las.Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    items = [pdf(n) for n in range(8)]
+    gate = Gate(las_emulator, monkeypatch, 3, 100, closed=True)
+    try:
+        task = asyncio.create_task(dataset.upload_async(items, journal=journal, max_concurrency=3))
+        assert await asyncio.to_thread(gate.full.wait, 30)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        gate.open()  # the API goes on to create the three it was sent
+    assert list(journal_states(journal).values()) == ["sending"] * 3
+
+    report = await dataset.upload_async(items, journal=journal, max_concurrency=3)
+
+    assert report.counts["ambiguous"] == 3 and report.counts["created"] == 5
+    assert len(posts(las_emulator)) == 8  # once each: the three were not sent again
+    assert len(list(las.Document.all(dataset=dataset.id, session=las_session))) == 8
+
+
+@pytest.mark.asyncio
+async def test_with_a_journal_an_item_of_no_known_form_is_refused(
+    dataset: Dataset, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    with pytest.raises(las.resources.InvalidArgumentError, match="an upload dict needs 'content'"):
+        await dataset.upload_async([pdf(1), {"bytes": pdf(2)}], journal=tmp_path / "upload.jsonl")
+    with pytest.raises(ValueError, match="max_concurrency must be 1 or more"):
+        await dataset.upload_async([pdf(1)], journal=tmp_path / "other.jsonl", max_concurrency=0)
+    assert not (tmp_path / "other.jsonl").exists()
 
 
 # -- progress -------------------------------------------------------------------------------------
@@ -360,7 +455,7 @@ async def test_cancelling_cancels_the_creates_in_flight_and_reraises(
 
 @pytest.mark.asyncio
 async def test_upload_async_on_a_sync_dataset_says_to_call_upload(
-    las_session: las.Session, las_emulator: Emulator
+    las_session: las.Session, las_emulator: Emulator, tmp_path: Path
 ) -> None:
     dataset = las.Dataset.create(session=las_session)
     las_emulator.clear_requests()
@@ -368,7 +463,9 @@ async def test_upload_async_on_a_sync_dataset_says_to_call_upload(
         await dataset.upload_async([pdf(1)])
     with pytest.raises(TypeError, match=r"belongs to a las\.Session: call the verb without _async"):
         await dataset.documents.upload_async([pdf(1)])
-    assert las_emulator.requests == []
+    with pytest.raises(TypeError, match=r"belongs to a las\.Session"):
+        await dataset.upload_async([pdf(1)], journal=tmp_path / "upload.jsonl")
+    assert las_emulator.requests == [] and not (tmp_path / "upload.jsonl").exists()
 
 
 @pytest.mark.asyncio
