@@ -364,6 +364,35 @@ async def test_cancelled_with_a_journal_the_creates_in_flight_are_ambiguous_on_t
 
 
 @pytest.mark.asyncio
+async def test_an_error_in_on_progress_goes_up_after_the_creates_in_flight_are_journaled(
+    dataset: Dataset, las_emulator: Emulator, las_session: las.Session, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    pulled = 0
+
+    def items() -> Iterator[bytes]:
+        nonlocal pulled
+        for number in range(40):
+            pulled += 1
+            yield pdf(number)
+
+    def stop_at_two(result: Any, done: int, total: int | None) -> None:
+        if done == 2:
+            raise RuntimeError("the caller's callback broke")
+
+    with pytest.raises(RuntimeError, match="callback broke"):
+        await dataset.upload_async(items(), journal=journal, max_concurrency=4, on_progress=stop_at_two)
+
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    states = journal_states(journal)
+    assert pulled <= 2 + 4 and len(states) == len(posts(las_emulator))
+    assert set(states.values()) == {"created"}  # none left "sending": the ones in flight ended
+    report = await dataset.upload_async(items(), journal=journal)  # and a re-run finishes the job
+    assert report.ok and len(posts(las_emulator)) == 40
+    assert len(list(las.Document.all(dataset=dataset.id, session=las_session))) == 40
+
+
+@pytest.mark.asyncio
 async def test_with_a_journal_an_item_of_no_known_form_is_refused(
     dataset: Dataset, las_emulator: Emulator, tmp_path: Path
 ) -> None:
