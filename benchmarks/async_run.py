@@ -16,6 +16,9 @@ median over rounds. Targets are printed beside each figure, never asserted (issu
    (>= 0.8x) and against 32 threads sharing one sync ``las.Session`` (>= 3x); the drop from 32
    to 128 tasks (<= 15%); and the connections the server accepted during a run (== the
    concurrency: one per task, reused).
+3. Uploads against the same 5 ms server: ``await dataset.upload_async(max_concurrency=64)``
+   against the threaded ``dataset.upload(max_workers=32)`` (documents/s, no target: the
+   figure says what moving an upload to the event loop buys).
 """
 
 from __future__ import annotations
@@ -246,6 +249,65 @@ def bench_throughput(
     row("connections opened per run, bare aiohttp 128", f"{opened['bare128']}")
 
 
+# -- 3. uploads against the same server -------------------------------------------------------------
+
+DATASET_ID = str(DOCUMENT["datasetId"])  # the canned body has a datasetId: it reads as a Dataset too
+
+
+async def upload_async_run(canned: CannedServer, cache: Path, tasks: int, total: int) -> float:
+    """Documents/s of ``await dataset.upload_async(max_concurrency=tasks)``."""
+    creds = credentials(canned.url, "canned", "canned", cache)
+    await asyncio.to_thread(creds.access_token)
+    async with las.AsyncSession(creds, max_connections=tasks) as session:
+        dataset = await las.Dataset.get_async(DATASET_ID, session=session)
+        items = [b"%PDF-1.4 scan " + str(number).encode() for number in range(total)]
+        started = time.perf_counter()
+        result = await dataset.upload_async(items, max_concurrency=tasks)
+        elapsed = time.perf_counter() - started
+    assert result.ok, result.failed[:1]
+    return total / elapsed
+
+
+def upload_threads_run(canned: CannedServer, cache: Path, threads: int, total: int) -> float:
+    """Documents/s of ``dataset.upload(max_workers=threads)``."""
+    creds = credentials(canned.url, "canned", "canned", cache)
+    with las.Session(creds, pool_maxsize=threads) as session:
+        dataset = las.Dataset.get(DATASET_ID, session=session)
+        items = [b"%PDF-1.4 scan " + str(number).encode() for number in range(total)]
+        started = time.perf_counter()
+        result = dataset.upload(items, max_workers=threads)
+        elapsed = time.perf_counter() - started
+    assert result.ok, result.failed[:1]
+    return total / elapsed
+
+
+def bench_upload(cache_dir: Path, rounds: int, total: int, thread_total: int, delay: float = 0.005) -> None:
+    runs = 0
+
+    def cache() -> Path:
+        nonlocal runs
+        runs += 1
+        return cache_dir / f"upload{runs}.json"
+
+    with CannedServer(DOCUMENT, delay=delay) as canned:
+        variants: dict[str, Callable[[], float]] = {
+            "async64": lambda: asyncio.run(upload_async_run(canned, cache(), 64, total)),
+            "threads32": lambda: upload_threads_run(canned, cache(), 32, thread_total),
+        }
+        asyncio.run(upload_async_run(canned, cache(), 64, 256))  # warm up
+        figures: dict[str, list[float]] = {name: [] for name in variants}
+        names = list(variants)
+        for index in range(rounds):
+            shift = index % len(names)
+            for name in names[shift:] + names[:shift]:
+                figures[name].append(variants[name]())
+    rate = {name: statistics.median(values) for name, values in figures.items()}
+    print(f"\n3. uploads against a server answering after {delay * 1000:.0f} ms ({rounds} rounds)")
+    row("dataset.upload(max_workers=32), threads + requests", f"{rate['threads32']:6.0f} docs/s")
+    row("await dataset.upload_async(max_concurrency=64)", f"{rate['async64']:6.0f} docs/s")
+    row("upload_async 64 / upload 32 threads", f"{rate['async64'] / rate['threads32']:4.2f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -265,6 +327,12 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir,
             rounds=1 if quick else 3,
             total=1280 if quick else 12_800,
+            thread_total=320 if quick else 3200,
+        )
+        bench_upload(
+            cache_dir,
+            rounds=1 if quick else 3,
+            total=640 if quick else 6400,
             thread_total=320 if quick else 3200,
         )
     print(f"\n({time.perf_counter() - started:.0f} s)")

@@ -34,6 +34,7 @@ from ..client import Client
 from ..content import check_size, detect_content_type, read_content
 from ..ids import DATASET, require_id
 from ..resources import InvalidArgumentError
+from ..resources._call import ClientCall
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
@@ -232,6 +233,19 @@ class _Run:
                 self.owners.setdefault(entry.sha256, entry.key)
 
     def one(self, index: int, spec: IngestItem, key: str | None) -> ItemResult:
+        """Read, claim, send and journal one item (the three steps an async run takes apart)."""
+        begun = self.begin(index, spec, key)
+        if isinstance(begun, ItemResult):
+            return begun
+        try:
+            answer = self.create_call(begun).run(self.client)
+        except Exception as error:
+            return self.failed(index, begun, error)
+        return self.created(index, begun, answer)
+
+    def begin(self, index: int, spec: IngestItem, key: str | None) -> ItemResult | _Prepared:
+        """Read the item and settle it from the journal, or claim it and journal ``sending``:
+        after this the item may be sent once (it blocks: file reads and an fsync)."""
         try:
             content, digest = _read(spec)
         except Exception as error:  # unreadable or too large: nothing was sent
@@ -250,36 +264,45 @@ class _Run:
         decided = self._claim(index, item)
         if decided is not None:
             return decided
-        journal = self.journal
-        journal.record(
+        self.journal.record(
             item.key,
             "sending",
             sha256=item.sha256,
             contentType=item.content_type,
             groundTruth=item.spec.ground_truth,
         )
-        try:
-            document = self.client.create_document(
-                item.content,
-                item.content_type,
-                dataset_id=self.dataset_id,
-                ground_truth=item.spec.ground_truth,
-                consent_id=item.spec.consent_id,
-                retention_in_days=item.spec.retention_in_days,
-            )
-        except Exception as error:
-            outcome = classify_failure(error)
-            message = f"{type(error).__name__}: {error}"
-            hint = RECONCILE_HINT if outcome == AMBIGUOUS else None
-            journal.record(item.key, outcome, sha256=item.sha256, error=message, hint=hint)
-            if outcome == FAILED:
-                with self.lock:
-                    if self.owners.get(item.sha256) == item.key:
-                        del self.owners[item.sha256]
-            shown = f"{message}; {hint}" if hint else message
-            return ItemResult(index, item.key, outcome, sha256=item.sha256, error=shown)
+        return item
+
+    def create_call(self, item: _Prepared) -> ClientCall:
+        """The one create request of a claimed item (run on a Client, or awaited on an AsyncClient)."""
+        return ClientCall(
+            "create_document",
+            (item.content, item.content_type),
+            {
+                "dataset_id": self.dataset_id,
+                "ground_truth": item.spec.ground_truth,
+                "consent_id": item.spec.consent_id,
+                "retention_in_days": item.spec.retention_in_days,
+            },
+        )
+
+    def failed(self, index: int, item: _Prepared, error: Exception) -> ItemResult:
+        """Journal a create that raised: ``failed`` (nothing created) or ``ambiguous`` (may be)."""
+        outcome = classify_failure(error)
+        message = f"{type(error).__name__}: {error}"
+        hint = RECONCILE_HINT if outcome == AMBIGUOUS else None
+        self.journal.record(item.key, outcome, sha256=item.sha256, error=message, hint=hint)
+        if outcome == FAILED:
+            with self.lock:
+                if self.owners.get(item.sha256) == item.key:
+                    del self.owners[item.sha256]
+        shown = f"{message}; {hint}" if hint else message
+        return ItemResult(index, item.key, outcome, sha256=item.sha256, error=shown)
+
+    def created(self, index: int, item: _Prepared, document: dict[str, Any]) -> ItemResult:
+        """Journal a create the API answered."""
         document_id = document["documentId"]
-        journal.record(item.key, "created", sha256=item.sha256, documentId=document_id)
+        self.journal.record(item.key, "created", sha256=item.sha256, documentId=document_id)
         return ItemResult(index, item.key, "created", document_id, item.sha256)
 
     def _decide_from_journal(self, index: int, key: str, sha256: str) -> ItemResult | None:

@@ -26,6 +26,8 @@ __all__ = [
     "execute_async",
     "given",
     "invalid",
+    "require_async",
+    "require_sync",
 ]
 
 
@@ -60,12 +62,7 @@ def execute(call: ClientCall, client: Client) -> tuple[Any, ResponseInfo]:
         TypeError: ``client`` is an :class:`las.AsyncClient` (the object belongs to an
             AsyncSession): the message names the ``*_async`` twin to await instead.
     """
-    if getattr(client, "is_async", False):
-        raise InvalidArgumentError(
-            f"Client.{call.method} would need a request, and this belongs to an AsyncSession: "
-            "await the verb's *_async twin (e.g. await obj.load_async(), await Cls.get_async(id)) "
-            "or iterate with `async for`"
-        )
+    require_sync(call.method, client)
     answer = call.run(client.with_raw_response)
     return answer.data, answer.info
 
@@ -77,13 +74,36 @@ async def execute_async(call: ClientCall, client: Any) -> tuple[Any, ResponseInf
         TypeError: ``client`` is a sync :class:`las.Client` (the object belongs to a
             :class:`las.Session`): the message says to call the verb without ``_async``.
     """
-    if not getattr(client, "is_async", False):
-        raise InvalidArgumentError(
-            f"Client.{call.method} would be awaited, and this belongs to a las.Session: call the verb "
-            "without _async (e.g. obj.load(), Cls.get(id)), or get the object through an las.AsyncSession"
-        )
+    require_async(call.method, client)
     answer = await call.run(client.with_raw_response)
     return answer.data, answer.info
+
+
+def require_sync(method: str, client: Any) -> None:
+    """Refuse to send ``Client.<method>`` at once through an AsyncClient, naming the twin to await.
+
+    Raises:
+        InvalidArgumentError: ``client`` is an :class:`las.AsyncClient`.
+    """
+    if getattr(client, "is_async", False):
+        raise InvalidArgumentError(
+            f"Client.{method} would need a request, and this belongs to an AsyncSession: "
+            "await the verb's *_async twin (e.g. await obj.load_async(), await Cls.get_async(id)) "
+            "or iterate with `async for`"
+        )
+
+
+def require_async(method: str, client: Any) -> None:
+    """Refuse to await ``Client.<method>`` through a sync Client, naming the verb to call.
+
+    Raises:
+        InvalidArgumentError: ``client`` is a sync :class:`las.Client`.
+    """
+    if not getattr(client, "is_async", False):
+        raise InvalidArgumentError(
+            f"Client.{method} would be awaited, and this belongs to a las.Session: call the verb "
+            "without _async (e.g. obj.load(), Cls.get(id)), or get the object through an las.AsyncSession"
+        )
 
 
 def invalid(call: ClientCall | None, problem: str, info: ResponseInfo | None) -> InvalidResponseError:

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import (
+    AsyncIterable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    Sized,
+)
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, overload
 
 import attrs
 
 from .. import ids
+from ..content import check_size, read_content
 from ..exceptions import ClientException
-from ._call import InvalidArgumentError
+from ._call import InvalidArgumentError, require_async, require_sync
+from ._window import each_bounded
 from .documents import Document, ground_truth_items
 
 if TYPE_CHECKING:
@@ -98,6 +110,15 @@ def _describe(content: Any) -> str:
     return str(name) if isinstance(name, str) else f"<{type(content).__name__}>"
 
 
+def _check_items(items: object) -> None:
+    """Refuse one item where an iterable of items is expected (a path or bytes would be iterated)."""
+    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping, io.IOBase)):
+        raise InvalidArgumentError(
+            f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
+            "document, pass it in a list"
+        )
+
+
 def _arguments(item: Any) -> dict[str, Any]:
     """The Document.create arguments for one upload item."""
     if isinstance(item, Mapping):
@@ -152,6 +173,7 @@ def upload_documents(
     """Create a document in ``dataset`` for each item; see :meth:`DatasetDocuments.upload`."""
     if max_workers < 1:
         raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
+    _check_items(items)
     total = len(items) if isinstance(items, Sized) else None
     client = dataset._client
     dataset_id = dataset.id
@@ -219,6 +241,7 @@ def upload(
     retry_ambiguous: bool,
 ) -> UploadResult | IngestReport:
     """``dataset.upload``: :func:`upload_documents`, or :func:`upload_with_journal` given a journal."""
+    require_sync("create_document", dataset._client)  # before a journal is opened or an item read
     if journal is None:
         if retry_ambiguous:
             raise InvalidArgumentError(
@@ -237,6 +260,155 @@ def upload(
         progress_bar=progress_bar,
         retry_ambiguous=retry_ambiguous,
     )
+
+
+async def upload_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    max_concurrency: int,
+    on_progress: Callable[[Any, int, int | None], None] | None,
+    progress_bar: bool,
+    journal: str | os.PathLike[str] | None,
+    retry_ambiguous: bool,
+) -> UploadResult | IngestReport:
+    """``dataset.upload_async``: :func:`upload_documents_async`, or
+    :func:`upload_with_journal_async` given a journal."""
+    require_async("create_document", dataset._client)
+    if journal is None:
+        if retry_ambiguous:
+            raise InvalidArgumentError(
+                "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
+                "runs to retry; pass journal='upload.jsonl'"
+            )
+        return await upload_documents_async(
+            dataset,
+            items,
+            max_concurrency=max_concurrency,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+        )
+    return await upload_with_journal_async(
+        dataset,
+        items,
+        journal=journal,
+        max_concurrency=max_concurrency,
+        on_progress=on_progress,
+        progress_bar=progress_bar,
+        retry_ambiguous=retry_ambiguous,
+    )
+
+
+async def upload_with_journal_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    journal: str | os.PathLike[str],
+    max_concurrency: int = 64,
+    on_progress: Callable[[Any, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+    retry_ambiguous: bool = False,
+) -> IngestReport:
+    """``dataset.upload_async(items, journal=...)``: :func:`upload_with_journal` on the event loop,
+    the same journal (see :mod:`las.bulk._ingest_async`)."""
+    from ..bulk import progress_printer
+    from ..bulk._ingest_async import ingest_async
+
+    if max_concurrency < 1:  # before the journal is opened
+        raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    _check_items(items)
+    printer = progress_printer() if progress_bar else None
+
+    def report(progress: Progress) -> None:
+        if on_progress is not None:
+            on_progress(progress.last, progress.done, progress.total)
+        if printer is not None:
+            printer(progress)
+
+    return await ingest_async(
+        items,
+        dataset_id=dataset._checked_id(),
+        journal=journal,
+        client=dataset._client,
+        max_concurrency=max_concurrency,
+        retry_ambiguous=retry_ambiguous,
+        on_progress=report if on_progress is not None or printer is not None else None,
+        convert=_ingest_item,
+    )
+
+
+async def upload_documents_async(
+    dataset: Dataset,
+    items: Iterable[Any] | AsyncIterable[Any],
+    *,
+    max_concurrency: int = 64,
+    on_progress: Callable[[UploadItem, int, int | None], None] | None = None,
+    progress_bar: bool = False,
+) -> UploadResult:
+    """:func:`upload_documents` on the event loop: ``max_concurrency`` tasks, no threads but to read files.
+
+    At most ``max_concurrency`` items are taken from ``items`` ahead of their answers (see
+    :func:`each_bounded`, which also says what cancelling and errors do).
+    """
+    if max_concurrency < 1:
+        raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
+    require_async("create_document", dataset._client)
+    _check_items(items)
+    total = len(items) if isinstance(items, Sized) else None
+    client = dataset._client
+    dataset_id = dataset.id
+    bar = _ProgressBar(total) if progress_bar else None
+    results: dict[int, UploadItem] = {}
+    failed = 0
+
+    async def create(index: int, item: Any) -> UploadItem:
+        source = "<invalid item>"
+        try:
+            arguments = _arguments(item)
+            content = arguments.pop("content")
+            source = _describe(content)
+            document = await Document.create_async(
+                await _readable_off_loop(content),
+                arguments.pop("content_type", None),
+                dataset=dataset_id,
+                session=client,
+                **arguments,
+            )
+        except Exception as error:  # reported in the result, never retried
+            return UploadItem(index, source, error=error)
+        return UploadItem(index, source, document=document)
+
+    def record(item: UploadItem) -> None:
+        nonlocal failed
+        results[item.index] = item
+        failed += 0 if item.ok else 1
+        if on_progress is not None:
+            on_progress(item, len(results), total)
+        if bar is not None:
+            bar.show(len(results), failed)
+
+    try:
+        await each_bounded(items, create, max_concurrency, record)
+    finally:
+        if bar is not None:
+            bar.close()
+    return UploadResult([results[index] for index in sorted(results)])
+
+
+async def _readable_off_loop(content: Any) -> Any:
+    """Content that :meth:`Document.create_async` can take without touching the disk: bytes as
+    they are; a path or a file object read in a worker thread (after the size check, so a file
+    over the API's limit is refused without being read)."""
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return content
+    return await asyncio.to_thread(_read_bytes, content)
+
+
+def _read_bytes(content: Any) -> bytes:
+    source = read_content(content)  # ContentNotFoundError, TypeError: reported for the item
+    check_size(source)
+    with source.open() as handle:
+        return handle.read()
 
 
 def upload_with_journal(
@@ -280,11 +452,7 @@ def upload_with_journal(
 
 def _ingest_items(items: Iterable[Any]) -> Iterable[IngestItem]:
     """Upload's item forms as :class:`las.bulk.IngestItem`, lazily (a list stays a list: sized)."""
-    if isinstance(items, (str, bytes, bytearray, os.PathLike, Mapping)):
-        raise InvalidArgumentError(
-            f"items must be an iterable of items, got one {type(items).__name__}: to upload a single "
-            "document, pass it in a list"
-        )
+    _check_items(items)
     if isinstance(items, Sequence):
         return _ConvertedItems(items)
     return (_ingest_item(item) for item in items)

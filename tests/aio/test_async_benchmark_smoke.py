@@ -17,6 +17,9 @@ LABELS = (
     "AsyncClient 128 / threads + requests 32",
     "drop from 32 to 128 tasks",
     "connections opened per run (32 tasks, 128 tasks)",
+    "dataset.upload(max_workers=32), threads + requests",
+    "await dataset.upload_async(max_concurrency=64)",
+    "upload_async 64 / upload 32 threads",
 )
 
 

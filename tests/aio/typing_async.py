@@ -25,3 +25,12 @@ async def what_mypy_sees(client: las.AsyncClient, document_id: str) -> None:
     client.get_document(document_id)  # type: ignore[unused-coroutine]
     async for item in las.apaginate(client.list_documents, dataset_id="d"):
         assert_type(item, dict[str, Any])
+
+
+async def what_mypy_sees_of_upload_async(dataset: las.Dataset) -> None:
+    assert_type(await dataset.upload_async([b"%PDF"]), las.resources.UploadResult)
+    assert_type(
+        await dataset.documents.upload_async([b"%PDF"], max_concurrency=8), las.resources.UploadResult
+    )
+    assert_type(await dataset.upload_async([b"%PDF"], journal="upload.jsonl"), las.bulk.IngestReport)
+    await dataset.upload_async([b"%PDF"], max_workers=8)  # type: ignore[call-overload]

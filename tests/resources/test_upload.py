@@ -105,3 +105,12 @@ def test_progress_bar_goes_to_stderr(dataset: Dataset, capsys: pytest.CaptureFix
 def test_max_workers_must_be_positive(dataset: Dataset) -> None:
     with pytest.raises(ValueError, match="max_workers"):
         dataset.upload([pdf(1)], max_workers=0)
+
+
+@pytest.mark.parametrize("items", [pdf(1), "scan.pdf", Path("scan.pdf"), {"content": PDF}, io.BytesIO(PDF)])
+def test_one_item_instead_of_a_list_is_refused_before_any_request(
+    items: Any, dataset: Dataset, api: Requests
+) -> None:
+    with pytest.raises(las.resources.InvalidArgumentError, match="pass it in a list"):
+        dataset.upload(items)
+    assert api.calls == []
