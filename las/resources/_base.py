@@ -44,7 +44,7 @@ import copy
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
 
@@ -56,6 +56,9 @@ from ._call import ClientCall, InvalidArgumentError, NotSupportedError, execute,
 from ._collection import Collection, Page, list_filters
 from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
 from ._session import SessionLike, any_client_for, async_client_for, client_for
+
+if TYPE_CHECKING:
+    from ._session import AnySessionLike
 
 __all__ = [
     "Audited",
@@ -506,15 +509,17 @@ class Retrievable(Refreshable):
         return await cls._build_async(call, async_client_for(session), full=True)
 
     @classmethod
-    def ref(cls: type[R], id: str | R, *, session: SessionLike | None = None) -> R:
+    def ref(cls: type[R], id: str | R, *, session: AnySessionLike | None = None) -> R:
         """An object for this id without any request; reading any field loads it (once).
 
-        Useful to call verbs (``Document.ref(doc_id).predict(model)``) without a fetch.
+        Useful to call verbs (``Document.ref(doc_id).predict(model)``) without a fetch. With an
+        AsyncSession (``session=asession``) the ref loads nothing on a read: await its twins
+        (``await ref.load_async()``, ``await ref.predict_async(model)``).
 
         Raises:
             InvalidIdError: ``id`` is not an id of this kind.
         """
-        return _ref(cls, ids.require_id(cls._id_kind, id), client_for(session))
+        return _ref(cls, ids.require_id(cls._id_kind, id), any_client_for(session))
 
 
 class NotRetrievable(Resource):
@@ -548,7 +553,7 @@ class Listable(Resource):
         *,
         page_size: int | None = None,
         limit: int | None = None,
-        session: SessionLike | None = None,
+        session: AnySessionLike | None = None,
         **filters: Any,
     ) -> Collection[R]:
         """Every entity, as a lazy :class:`Collection`: nothing is requested until you iterate.

@@ -8,6 +8,7 @@ runs the same ClientCall on an async client (``await call.run(client.with_raw_re
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "invalid",
     "require_async",
     "require_sync",
+    "wrong_variant_fix",
 ]
 
 
@@ -88,8 +90,7 @@ def require_sync(method: str, client: Any) -> None:
     if getattr(client, "is_async", False):
         raise InvalidArgumentError(
             f"Client.{method} would need a request, and this belongs to an AsyncSession: "
-            "await the verb's *_async twin (e.g. await obj.load_async(), await Cls.get_async(id)) "
-            "or iterate with `async for`"
+            + wrong_variant_fix(is_async=True)
         )
 
 
@@ -101,9 +102,62 @@ def require_async(method: str, client: Any) -> None:
     """
     if not getattr(client, "is_async", False):
         raise InvalidArgumentError(
-            f"Client.{method} would be awaited, and this belongs to a las.Session: call the verb "
-            "without _async (e.g. obj.load(), Cls.get(id)), or get the object through an las.AsyncSession"
+            f"Client.{method} would be awaited, and this belongs to a las.Session: "
+            + wrong_variant_fix(is_async=False)
         )
+
+
+def wrong_variant_fix(*, is_async: bool) -> str:
+    """What to call instead of the resource verb that led here, for an object bound to the other
+    variant: its exact twin when the stack shows which verb it is (read only on this error path)."""
+    found = _calling_verb()
+    if found is not None:
+        owner, name = found
+        shown = owner.__name__ if isinstance(owner, type) else _variable(type(owner).__name__)
+        if is_async and name == "__iter__":
+            return f"iterate it with `async for` (async for item in {shown}: ...)"
+        twin = f"{name}_async" if is_async else name.removesuffix("_async")
+        if twin != name and callable(getattr(owner, twin, None)):
+            if is_async:
+                return f"await its twin instead: await {shown}.{twin}(...)"
+            return f"call {shown}.{twin}(...) instead, or get the object through an las.AsyncSession"
+    if is_async:
+        return (
+            "await the verb's *_async twin (e.g. await obj.load_async(), await Cls.get_async(id)) "
+            "or iterate with `async for`"
+        )
+    return (
+        "call the verb without _async (e.g. obj.load(), Cls.get(id)), or get the object through an "
+        "las.AsyncSession"
+    )
+
+
+def _calling_verb() -> tuple[Any, str] | None:
+    """The public resource verb the caller called (its object or class, its name): the outermost
+    one on the stack before the caller's own code (``document.predict``, not the
+    ``Prediction.create`` it calls)."""
+    found = None
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith("las."):
+            break  # back in the caller's code
+        name = frame.f_code.co_name
+        if module.startswith("las.resources.") and module != __name__ and _is_verb(name):
+            owner = frame.f_locals.get("self", frame.f_locals.get("cls"))
+            if owner is not None:
+                found = owner, name
+        frame = frame.f_back  # type: ignore[assignment]
+    return found
+
+
+def _is_verb(name: str) -> bool:
+    return not name.startswith("_") or name == "__iter__"
+
+
+def _variable(class_name: str) -> str:
+    """``TransitionExecution`` -> ``transition_execution``: how the object is named in a hint."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(class_name))
 
 
 def invalid(call: ClientCall | None, problem: str, info: ResponseInfo | None) -> InvalidResponseError:

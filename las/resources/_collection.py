@@ -15,7 +15,7 @@ from .. import ids
 from .._pagination import _Walk, iter_pages
 from .._response import RawResponse
 from ..client import Client
-from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid
+from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid, wrong_variant_fix
 from ._plan import WireError
 
 __all__ = ["Collection", "Page", "list_filters"]
@@ -216,8 +216,8 @@ class Collection(Generic[T]):
 
         if getattr(self._client, "is_async", False):
             raise InvalidArgumentError(
-                f"this collection of {self._cls.__name__} belongs to an AsyncSession: iterate it with `async for`, "
-                "or await the *_async twin (list_async, first_async, exists_async, count_async, page.next_async)"
+                f"this collection of {self._cls.__name__} belongs to an AsyncSession: "
+                + wrong_variant_fix(is_async=True)
             )
 
         def fetch(token: str | None) -> RawResponse[Any]:

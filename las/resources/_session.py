@@ -15,11 +15,11 @@ import contextlib
 import threading
 import weakref
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..client import Client
 from ..session import Session
-from ._call import InvalidArgumentError
+from ._call import InvalidArgumentError, wrong_variant_fix
 
 __all__ = [
     "SessionLike",
@@ -33,6 +33,15 @@ __all__ = [
 
 SessionLike = Session | Client
 """What ``session=`` accepts: a :class:`las.Session` or a :class:`las.Client`."""
+
+if TYPE_CHECKING:  # the async classes need the async extra: named for type checkers only
+    from typing import TypeAlias
+
+    from .._async_client import AsyncClient
+    from .._async_session import AsyncSession
+
+    AnySessionLike: TypeAlias = "Session | Client | AsyncSession | AsyncClient"
+    """What ``session=`` of a verb that sends nothing accepts (``ref``, ``all``): either variant."""
 
 _lock = threading.Lock()
 _default: Session | None = None
@@ -113,8 +122,8 @@ def client_for(session: SessionLike | None = None) -> Client:
     elif not isinstance(session, Session):
         if getattr(session, "is_async", False):
             raise InvalidArgumentError(
-                f"this call sends a request at once and session= is an {type(session).__name__}: "
-                "await its *_async twin instead (e.g. await las.Document.get_async(id, session=...))"
+                f"this call sends a request at once, and its session is an {type(session).__name__}: "
+                + wrong_variant_fix(is_async=True)
             )
         raise InvalidArgumentError(
             f"session must be a las.Session or las.Client, got {type(session).__name__}"

@@ -184,3 +184,24 @@ async def test_wait_async_times_out_with_the_same_message(
     [execution] = [e async for e in awaited_workflow.executions]
     with pytest.raises(las.WaitTimeoutError, match=r"still 'running' after 0\.05 seconds"):
         await execution.wait_async(timeout=0.05, poll_interval=0.01)
+
+
+@pytest.mark.asyncio
+async def test_a_ref_of_an_async_session_sends_nothing_until_a_twin_is_awaited(
+    las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
+) -> None:
+    model = las.Model.create(300, 300, FIELDS, name="invoices", session=las_session)
+    document_id = las.Document.create(PDF, session=las_session).id
+    las_emulator.clear_requests()
+    reference = las.Document.ref(document_id, session=las_async_session)
+    with pytest.raises(las.NotLoadedError, match=r"await obj\.load_async\(\)"):
+        reference.content_type  # noqa: B018 - reading is what raises
+    assert las_emulator.requests == []
+    prediction = await reference.predict_async(model)
+    assert prediction.document_id == document_id
+    api = [(r.method, r.path) for r in las_emulator.requests if r.path != "/token"]
+    assert api == [("POST", "/predictions")]
+    await reference.load_async()
+    assert reference.loaded and reference.content_type == "application/pdf"
+    api = [(r.method, r.path) for r in las_emulator.requests if r.path != "/token"]
+    assert api == [("POST", "/predictions"), ("GET", f"/documents/{document_id}")]

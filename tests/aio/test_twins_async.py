@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +344,7 @@ async def test_sync_list_verbs_on_an_async_collection_name_their_twins(
     collection = las.Document.all(session=las_async_session)
     las_emulator.clear_requests()
     for verb in (collection.first, collection.exists, collection.count, collection.list):
-        with pytest.raises(TypeError, match=r"first_async, exists_async, count_async"):
+        with pytest.raises(TypeError, match=rf"await collection\.{verb.__name__}_async\(\.\.\.\)"):
             verb()
     assert las_emulator.requests == []
 
@@ -482,7 +483,8 @@ async def test_a_twin_awaited_on_a_sync_object_says_to_call_the_sync_verb(
     document = las.Document.create(PDF, dataset=dataset, session=las_session)
     las_emulator.clear_requests()
     with pytest.raises(
-        TypeError, match=r"Client\.get_document .*belongs to a las\.Session: call the verb without _async"
+        TypeError,
+        match=r"Client\.get_document .*belongs to a las\.Session: call document\.refresh\(\.\.\.\) instead",
     ):
         await document.refresh_async()
     with pytest.raises(TypeError, match=r"las\.AsyncSession"):
@@ -502,4 +504,49 @@ async def test_a_hostile_related_id_in_an_answer_is_refused_before_any_request(
     las_emulator.clear_requests()
     with pytest.raises(las.InvalidIdError):
         await document.dataset_async()
+    assert las_emulator.requests == []
+
+
+# -- the other variant's verb names its exact twin ---------------------------------------------
+
+DOCUMENT_ID, MODEL_ID = "las:document:" + "a" * 32, "las:model:" + "b" * 32
+DATASET_ID, WORKFLOW_ID = "las:dataset:" + "c" * 32, "las:workflow:" + "d" * 32
+TRANSITION_ID, EXECUTION_ID = "las:transition:" + "e" * 32, "las:transition-execution:" + "f" * 32
+SYNC_ON_ASYNC: list[tuple[str, Callable[[las.AsyncSession], Any], str]] = [
+    ("Document.get", lambda s: las.Document.get(DOCUMENT_ID, session=s), "await Document.get_async("),
+    ("Document.create", lambda s: las.Document.create(b"%PDF", session=s), "await Document.create_async("),
+    ("document.load", lambda s: las.Document.ref(DOCUMENT_ID, session=s).load(), "await document.load_async("),
+    ("document.refresh", lambda s: las.Document.ref(DOCUMENT_ID, session=s).refresh(), "document.refresh_async("),
+    ("document.update", lambda s: las.Document.ref(DOCUMENT_ID, session=s).update(retention_in_days=30),
+     "document.update_async("),
+    ("document.delete", lambda s: las.Document.ref(DOCUMENT_ID, session=s).delete(), "document.delete_async("),
+    ("document.predict", lambda s: las.Document.ref(DOCUMENT_ID, session=s).predict(MODEL_ID),
+     "await document.predict_async("),
+    ("model.predict", lambda s: las.Model.ref(MODEL_ID, session=s).predict(DOCUMENT_ID), "model.predict_async("),
+    ("dataset.upload", lambda s: las.Dataset.ref(DATASET_ID, session=s).upload([b"%PDF"]),
+     "await dataset.upload_async("),
+    ("workflow.execute", lambda s: las.Workflow.ref(WORKFLOW_ID, session=s).execute({}), "workflow.execute_async("),
+    ("transition.execute", lambda s: las.Transition.ref(TRANSITION_ID, session=s).execute(),
+     "await transition.execute_async("),
+    ("transition.executions.get", lambda s: las.Transition.ref(TRANSITION_ID, session=s).executions.get(EXECUTION_ID),
+     ".get_async("),
+    ("Organization.me", lambda s: las.Organization.me(session=s), "await Organization.me_async("),
+    ("collection.first", lambda s: las.Document.all(session=s).first(), "await collection.first_async("),
+    ("collection.count", lambda s: las.Document.all(session=s).count(), "await collection.count_async("),
+    ("collection.list", lambda s: las.Model.all(session=s).list(), "await collection.list_async("),
+    ("collection.pages", lambda s: next(iter(las.Model.all(session=s).pages())), "collection.pages_async("),
+    ("for ... in collection", lambda s: next(iter(las.Document.all(session=s))), "async for item in collection"),
+]  # fmt: skip
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("_", "verb", "twin"), SYNC_ON_ASYNC, ids=[case[0] for case in SYNC_ON_ASYNC])
+async def test_a_sync_verb_on_an_async_object_names_its_exact_twin_and_sends_nothing(
+    las_async_session: las.AsyncSession, las_emulator: Emulator, _: str, verb: Callable[[Any], Any], twin: str
+) -> None:
+    las_emulator.clear_requests()
+    with pytest.raises(TypeError) as raised:
+        verb(las_async_session)
+    assert twin in str(raised.value), str(raised.value)
+    assert "Async" in str(raised.value)
     assert las_emulator.requests == []

@@ -488,9 +488,11 @@ async def test_upload_async_on_a_sync_dataset_says_to_call_upload(
 ) -> None:
     dataset = las.Dataset.create(session=las_session)
     las_emulator.clear_requests()
-    with pytest.raises(TypeError, match=r"belongs to a las\.Session: call the verb without _async"):
+    with pytest.raises(TypeError, match=r"belongs to a las\.Session: call dataset\.upload\(\.\.\.\) instead"):
         await dataset.upload_async([pdf(1)])
-    with pytest.raises(TypeError, match=r"belongs to a las\.Session: call the verb without _async"):
+    with pytest.raises(
+        TypeError, match=r"belongs to a las\.Session: call dataset_documents\.upload\(\.\.\.\) instead"
+    ):
         await dataset.documents.upload_async([pdf(1)])
     with pytest.raises(TypeError, match=r"belongs to a las\.Session"):
         await dataset.upload_async([pdf(1)], journal=tmp_path / "upload.jsonl")
@@ -501,8 +503,11 @@ async def test_upload_async_on_a_sync_dataset_says_to_call_upload(
 async def test_upload_on_an_async_dataset_names_the_twin(
     dataset: Dataset, las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    for upload in (dataset.upload, dataset.documents.upload):
-        with pytest.raises(TypeError, match=r"belongs to an AsyncSession: await the verb's \*_async twin"):
+    for upload, shown in ((dataset.upload, "dataset"), (dataset.documents.upload, "dataset_documents")):
+        with pytest.raises(
+            TypeError,
+            match=rf"belongs to an AsyncSession: await its twin instead: await {shown}\.upload_async",
+        ):
             upload([pdf(1)])
     with pytest.raises(TypeError, match="AsyncSession"):
         dataset.upload([pdf(1)], journal=tmp_path / "upload.jsonl")

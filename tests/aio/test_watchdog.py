@@ -4,6 +4,7 @@ promises, measured at the server (arrivals) and in the loop (timers armed)."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import pytest_asyncio
 
 import las
+from las._watchdog import CHECK_EVERY
 from tests.aio.conftest import Variant
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder, Reply
 
@@ -79,25 +81,39 @@ async def test_calls_arm_no_timer_of_their_own(
     recorder: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loop = asyncio.get_running_loop()
-    armed: list[float] = []
+    armed: list[str] = []
     call_at: Callable[..., asyncio.TimerHandle] = loop.call_at
 
-    def counting(when: float, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
-        armed.append(when)
-        return call_at(when, *args, **kwargs)
+    def counting(when: float, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        armed.append(getattr(callback, "__qualname__", repr(callback)))
+        return call_at(when, callback, *args, **kwargs)
 
-    recorder.reply(*[Reply(body={"documentId": DOC})] * 80)
+    recorder.reply(*[Reply(body={"documentId": DOC})] * 88)
     async with las.AsyncSession(_credentials(recorder, tmp_path), max_connections=8) as session:
         client = las.AsyncClient(session=session)
-        await client.get_document(DOC)  # the token and the first connection
+        await asyncio.gather(*(client.get_document(DOC) for _ in range(8)))  # token, connections
+        connector = session._shared.http.connector  # type: ignore[union-attr]
+        create = connector._create_connection  # type: ignore[union-attr]
+        opened: list[int] = []
+
+        async def opening(*args: Any, **kwargs: Any) -> Any:
+            opened.append(1)
+            return await create(*args, **kwargs)
+
+        monkeypatch.setattr(connector, "_create_connection", opening)
         monkeypatch.setattr(loop, "call_at", counting)
+        started = time.monotonic()
         for _ in range(4):
             await asyncio.gather(*(client.get_document(DOC) for _ in range(8)))
-        for _ in range(47):
+        for _ in range(48):
             await client.get_document(DOC)
-    # aiohttp's own read and total timeouts would arm three per call (240 here); the watchdog
-    # arms one for every call in flight together, and re-uses it until it lapses.
-    assert len(armed) <= 8, armed
+        elapsed = time.monotonic() - started
+    # aiohttp's own read and total timeouts would arm about three per call (240 for these 80);
+    # the watchdog's one timer is armed when calls start after it lapsed, and again every
+    # CHECK_EVERY seconds while calls are in flight: a bound from the time the run took.
+    watchdog = armed.count("Watchdog._check")
+    assert len(armed) - watchdog == len(opened), armed  # else only connecting is timed, by aiohttp
+    assert watchdog <= 2 + 2 * elapsed / CHECK_EVERY, (watchdog, elapsed)
 
 
 async def test_a_cancellation_from_outside_is_never_taken_for_a_timeout(

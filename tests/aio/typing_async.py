@@ -34,3 +34,11 @@ async def what_mypy_sees_of_upload_async(dataset: las.Dataset) -> None:
     )
     assert_type(await dataset.upload_async([b"%PDF"], journal="upload.jsonl"), las.bulk.IngestReport)
     await dataset.upload_async([b"%PDF"], max_workers=8)  # type: ignore[call-overload]
+
+
+async def what_mypy_sees_of_async_sessions_in_resources(session: las.AsyncSession, model: las.Model) -> None:
+    async for document in las.Document.all(session=session):
+        assert_type(document, las.Document)
+    reference = assert_type(las.Document.ref("las:document:x", session=session), las.Document)
+    assert_type(await reference.predict_async(model), las.Prediction)
+    las.Document.all(session="session")  # type: ignore[arg-type]

@@ -171,10 +171,7 @@ def test_the_plugin_makes_las_session_the_default(las_session: las.Session) -> N
 def test_an_object_of_an_async_client_names_the_awaitable_instead_of_loading(
     session: las.Session, api: Requests
 ) -> None:
-    class AsyncStandIn(las.Client):  # what an async client says of itself
-        is_async = True
-
-    reference = Document.ref("las:document:" + "0" * 32, session=AsyncStandIn(session=session))
+    reference = Document.ref("las:document:" + "0" * 32, session=las.AsyncSession(session.credentials))
     with pytest.raises(
         las.NotLoadedError, match=r"Document\.content is not loaded: await obj\.load_async\(\)"
     ):
