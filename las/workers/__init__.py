@@ -22,7 +22,8 @@ from ._outcomes import (
     TransitionFunction as TransitionFunction,  # a type for annotations, kept out of the reference
 )
 from ._reporting import Delivery, complete, deliver
-from ._worker import Worker, WorkerCounters
+from ._worker import Worker
+from ._worker_base import WorkerCounters
 
 __all__ = [
     "DEFAULT_HEARTBEAT_INTERVAL",
