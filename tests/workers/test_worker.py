@@ -471,7 +471,9 @@ async def _async_approve(las_client: las.AsyncClient, event: dict[str, Any]) -> 
 
 
 @pytest.mark.parametrize(
-    "function", [_async_approve, functools.partial(_async_approve), _AsyncCallable()], ids=["def", "partial", "object"]
+    "function",
+    [_async_approve, functools.partial(_async_approve), _AsyncCallable()],
+    ids=["def", "partial", "object"],
 )
 def test_an_async_function_is_refused_naming_the_async_worker(
     client: las.Client, las_emulator: Emulator, function: Any
