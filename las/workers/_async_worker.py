@@ -49,7 +49,7 @@ class AsyncWorker(WorkerBase):
     :class:`las.Worker` for coroutines: the same polling, outcomes (a dict: ``succeeded``;
     ``las.Reject``: ``rejected``; ``las.Retry``: ``retry``; an exception: ``failed``), exactly-once
     completion, counters and stopping, with the functions run as asyncio tasks on the running
-    event loop (up to ``max_concurrency`` at once), heartbeats sent by one task, and
+    event loop (up to ``concurrency`` at once), heartbeats sent by one task, and
     ``client`` an :class:`las.AsyncClient`. Inside the function, :func:`las.workers.current_execution`
     is the execution it runs.
 
@@ -67,7 +67,8 @@ class AsyncWorker(WorkerBase):
             refused (TypeError): run it with :class:`las.Worker`.
         session: an :class:`las.AsyncSession` or :class:`las.AsyncClient`; when omitted, the
             running loop's default one (the default session's credentials), chosen by :meth:`run`.
-        max_concurrency: functions running at the same time.
+        concurrency: functions running at the same time (tasks; the Worker's word for its
+            threads, so code moves between the two by adding ``async``/``await``).
         poll_interval, heartbeat_interval, grace_period, patience, page_size: as for :class:`las.Worker`.
 
     Example::
@@ -77,7 +78,7 @@ class AsyncWorker(WorkerBase):
             return {"pages": 1, "contentType": document["contentType"]}
 
         async with las.AsyncSession() as session:
-            worker = las.AsyncWorker(transition_id, review, session=session, max_concurrency=64)
+            worker = las.AsyncWorker(transition_id, review, session=session, concurrency=64)
             counters = await worker.run()  # until SIGTERM / SIGINT / worker.stop()
     """
 
@@ -89,7 +90,7 @@ class AsyncWorker(WorkerBase):
         function: AsyncTransitionFunction,
         *,
         session: AsyncSession | AsyncClient | None = None,
-        max_concurrency: int = 16,
+        concurrency: int = 16,
         poll_interval: float = 5.0,
         heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
         grace_period: float | None = 25.0,
@@ -111,7 +112,7 @@ class AsyncWorker(WorkerBase):
             )
         super().__init__(
             transition,
-            concurrency=max_concurrency,
+            concurrency=concurrency,
             poll_interval=poll_interval,
             heartbeat_interval=heartbeat_interval,
             grace_period=grace_period,
@@ -127,11 +128,6 @@ class AsyncWorker(WorkerBase):
         self._heartbeats: AsyncHeartbeats | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None  # set when stopped or an execution left the hands
-
-    @property
-    def max_concurrency(self) -> int:
-        """Functions running at the same time, at most."""
-        return self.concurrency
 
     @staticmethod
     def _client_for(session: Any) -> AsyncClient:

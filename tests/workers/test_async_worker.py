@@ -90,7 +90,7 @@ async def test_an_async_worker_drains_100_executions_exactly_once_through_faults
         transition_id,
         double,
         session=las_async_client,
-        max_concurrency=16,
+        concurrency=16,
         poll_interval=0.05,
         heartbeat_interval=1,
     )
@@ -116,7 +116,7 @@ async def test_an_async_worker_drains_100_executions_exactly_once_through_faults
     _no_worker_tasks()
 
 
-async def test_never_above_max_concurrency_and_never_one_execution_twice_at_once(
+async def test_never_above_concurrency_and_never_one_execution_twice_at_once(
     las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
 ) -> None:
     transition_id, _ = _executions(las_client, [{"n": n} for n in range(40)])
@@ -134,9 +134,7 @@ async def test_never_above_max_concurrency_and_never_one_execution_twice_at_once
         in_hand[event["n"]] -= 1
         return {}
 
-    worker = las.AsyncWorker(
-        transition_id, work, session=las_async_client, max_concurrency=5, poll_interval=0.05
-    )
+    worker = las.AsyncWorker(transition_id, work, session=las_async_client, concurrency=5, poll_interval=0.05)
     counters = await worker.run(until_idle=True, handle_signals=False)
     assert overlaps == []
     assert most == 5  # the bound was reached, never passed
@@ -196,7 +194,7 @@ async def test_each_coroutine_knows_its_own_execution(
         return {}
 
     counters = await las.AsyncWorker(
-        transition_id, look, session=las_async_client, max_concurrency=6, poll_interval=0.05
+        transition_id, look, session=las_async_client, concurrency=6, poll_interval=0.05
     ).run(until_idle=True, handle_signals=False)
     assert counters.succeeded == 6
     assert sorted(seen) == list(range(6)) and len(set(seen.values())) == 6
@@ -280,7 +278,7 @@ async def test_stop_finishes_the_work_in_hand_and_takes_no_more(
         return {"done": event["n"]}
 
     worker = las.AsyncWorker(
-        transition_id, first_and_stop, session=las_async_client, max_concurrency=1, poll_interval=0.05
+        transition_id, first_and_stop, session=las_async_client, concurrency=1, poll_interval=0.05
     )
     counters = await worker.run(handle_signals=False)
     assert len(calls) == 1
@@ -354,7 +352,7 @@ async def test_cancelling_run_releases_the_work_in_hand_and_is_raised(
         return {}
 
     worker = las.AsyncWorker(
-        transition_id, stuck, session=las_async_client, max_concurrency=2, poll_interval=0.05
+        transition_id, stuck, session=las_async_client, concurrency=2, poll_interval=0.05
     )
     running = asyncio.create_task(worker.run(handle_signals=False))
     await started.wait()
@@ -469,7 +467,7 @@ async def test_partials_and_async_callable_objects_run(
 @pytest.mark.parametrize(
     ("options", "problem"),
     [
-        ({"max_concurrency": 0}, "concurrency"),
+        ({"concurrency": 0}, "concurrency"),
         ({"heartbeat_interval": 60}, "heartbeat limit"),
         ({"grace_period": -1}, "grace_period"),
         ({"page_size": 0}, "page_size"),
@@ -522,3 +520,20 @@ async def test_a_listing_that_repeats_its_token_is_an_error_survived(
     listings = [r.query.get("nextToken") for r in las_emulator.requests if r.path == listing]
     assert listings[:3] == [None, ["same-token"], None]
     assert (counters.errors, counters.succeeded) == (1, 1)
+
+
+async def test_the_async_worker_takes_the_workers_parameters() -> None:
+    import inspect
+
+    def parameters(cls: type) -> dict[str, Any]:
+        return {
+            name: (parameter.kind, parameter.default)
+            for name, parameter in inspect.signature(cls).parameters.items()
+            if name
+            not in ("function", "concurrency")  # the function's kind; defaults differ (threads, tasks)
+        }
+
+    assert parameters(las.AsyncWorker) == parameters(las.Worker)
+    assert "concurrency" in inspect.signature(las.AsyncWorker).parameters
+    run, async_run = inspect.signature(las.Worker.run), inspect.signature(las.AsyncWorker.run)
+    assert list(run.parameters) == list(async_run.parameters)

@@ -43,7 +43,7 @@ WORKER_SCRIPT = textwrap.dedent(
     async def main():
         async with las.AsyncSession() as session:
             worker = las.AsyncWorker(
-                transition_id, work, session=session, max_concurrency=2, poll_interval=0.05,
+                transition_id, work, session=session, concurrency=2, poll_interval=0.05,
                 heartbeat_interval=0.5, grace_period=None if grace == "none" else float(grace),
             )
             print(json.dumps(dataclasses.asdict(await worker.run())))
