@@ -79,13 +79,15 @@ async def test_an_async_worker_drains_100_executions_exactly_once_through_faults
         await asyncio.sleep(0)
         return {"n": event["n"], "double": 2 * event["n"]}
 
-    # PATCH faults: 503 (not applied), and answers lost after the API applied the completion.
-    # GET faults (the takes and the "did it land?" looks): 503 and dropped connections.
+    # PATCH faults: 503 and dropped connections (not applied), and answers lost after the API
+    # applied the completion. GET faults (the takes and the "did it land?" looks): 503 and drops.
     las_emulator.fail_next(5, status=503, method="PATCH")
+    las_emulator.drop_next(5, method="PATCH")
     las_emulator.lose_answer_next(5, method="PATCH")
     las_emulator.fail_next(3, status=503, method="GET")
     las_emulator.drop_next(3, method="GET")
-    las_emulator.fail_randomly(0.05, kinds=("status", "drop"), method="GET", seed=11)
+    # (No random faults here: a failed look after a lost answer would make the worker send again
+    # and be refused, which is correct but would blur the count below; test_worker.py has them.)
     worker = las.AsyncWorker(
         transition_id,
         double,
@@ -98,13 +100,23 @@ async def test_an_async_worker_drains_100_executions_exactly_once_through_faults
     las_emulator.clear_faults()
 
     assert calls == {n: 1 for n in range(100)}  # the function ran once per execution
-    patches = [r for r in las_emulator.requests if r.method == "PATCH"]
-    lost = [r for r in patches if r.status == 0]  # applied, answer lost
-    assert len(lost) == 5
-    applied = collections.Counter(execution_of(r) for r in patches if r.status in (200, 0))
+    by_execution: dict[str | None, list[int]] = collections.defaultdict(list)
+    for r in las_emulator.requests:
+        if r.method == "PATCH":
+            by_execution[execution_of(r)].append(r.status)
+    # No answer (0) is a dropped connection (not applied: the worker looked, found the execution
+    # running and sent again) or a lost answer (applied: the worker looked, found it ended and
+    # sent nothing more). So a 0 with a PATCH after it was dropped, a 0 at the end was applied.
+    dropped = sum(statuses[:-1].count(0) for statuses in by_execution.values())
+    lost = sum(statuses[-1] == 0 for statuses in by_execution.values())
+    assert (dropped, lost) == (5, 5)
+    applied = {
+        execution: statuses.count(200) + (statuses[-1] == 0) for execution, statuses in by_execution.items()
+    }
     assert len(applied) == 100 and set(applied.values()) == {1}  # one recorded completion each
+    assert all(statuses[-1] in (200, 0) for statuses in by_execution.values())
     # After a lost answer the worker asked instead of sending again: nothing was refused.
-    assert [r for r in patches if r.status == 400] == []
+    assert not [statuses for statuses in by_execution.values() if 400 in statuses]
     assert (counters.taken, counters.succeeded, counters.superseded, counters.released) == (100, 100, 0, 0)
     assert las_emulator.token_requests >= 2  # the expired token was replaced
     assert _statuses(las_client, transition_id) == {"succeeded": 100}
