@@ -131,9 +131,16 @@ class AsyncWorker(WorkerBase):
 
     @staticmethod
     def _client_for(session: Any) -> AsyncClient:
-        from ..resources._session import async_client_for
+        try:
+            from ..resources._session import async_client_for
 
-        return async_client_for(session)  # type: ignore[no-any-return]
+            return async_client_for(session)  # type: ignore[no-any-return]
+        except ModuleNotFoundError as error:
+            if error.name != "aiohttp":
+                raise
+            raise ModuleNotFoundError(
+                "las.AsyncWorker needs aiohttp: pip install 'lucidtech-las-sdk[async]'", name="aiohttp"
+            ) from None
 
     def _open_heartbeat_failures(self) -> int:
         heartbeats = self._heartbeats

@@ -549,3 +549,28 @@ async def test_the_async_worker_takes_the_workers_parameters() -> None:
     assert "concurrency" in inspect.signature(las.AsyncWorker).parameters
     run, async_run = inspect.signature(las.Worker.run), inspect.signature(las.AsyncWorker.run)
     assert list(run.parameters) == list(async_run.parameters)
+
+
+async def test_importing_the_async_worker_does_not_import_aiohttp_and_running_without_it_names_the_extra() -> (
+    None
+):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import las, las.workers\n"
+        "print('aiohttp' in sys.modules)\n"
+        "sys.modules['aiohttp'] = None\n"
+        "import asyncio\n"
+        "async def work(client, event):\n    return {}\n"
+        "worker = las.AsyncWorker('las:transition:' + 'a' * 32, work)\n"
+        "try:\n    asyncio.run(worker.run())\nexcept ModuleNotFoundError as error:\n    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == [
+        "False",
+        "las.AsyncWorker needs aiohttp: pip install 'lucidtech-las-sdk[async]'",
+    ]
