@@ -183,8 +183,8 @@ class AsyncWorker(WorkerBase):
         self._begin()
         try:
             loop = asyncio.get_running_loop()
-            if self.client is None:
-                self.client = self._client_for(self._session)
+            if self._session is None:  # the running loop's default: a new loop has a new one
+                self.client = self._client_for(None)
             self._loop, self._wake = loop, asyncio.Event()
             self._heartbeats = AsyncHeartbeats(self.client, self.heartbeat_interval)
         except BaseException:
