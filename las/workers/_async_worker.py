@@ -185,8 +185,10 @@ class AsyncWorker(WorkerBase):
             loop = asyncio.get_running_loop()
             if self._session is None:  # the running loop's default: a new loop has a new one
                 self.client = self._client_for(None)
+            client = self.client
+            assert client is not None
             self._loop, self._wake = loop, asyncio.Event()
-            self._heartbeats = AsyncHeartbeats(self.client, self.heartbeat_interval)
+            self._heartbeats = AsyncHeartbeats(client, self.heartbeat_interval)
         except BaseException:
             self._end(0)
             raise
