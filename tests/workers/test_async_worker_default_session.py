@@ -15,6 +15,14 @@ async def _approve(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, 
     return {"by": type(client).__name__}
 
 
+async def _run_and_close(worker: las.AsyncWorker) -> None:
+    try:
+        await asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), timeout=30)
+    finally:
+        assert worker.client is not None
+        await worker.client.close()  # the default's connections, before the loop ends
+
+
 def test_each_run_in_a_new_event_loop_uses_that_loops_default_session(
     las_client: las.Client, las_emulator: Emulator
 ) -> None:
@@ -26,7 +34,7 @@ def test_each_run_in_a_new_event_loop_uses_that_loops_default_session(
         for _ in range(2):
             las_client.execute_transition(transition_id)
 
-            asyncio.run(asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), timeout=30))
+            asyncio.run(_run_and_close(worker))
             clients.append(worker.client)
     assert worker.counters.succeeded == 2
     assert clients[0] is not clients[1]
