@@ -7,7 +7,8 @@ Three layers, each usable on its own:
 - resource classes (:class:`Document`, :class:`Model`, :class:`Workflow`, ...): typed objects
   with create/get/list/all/update/delete, lazy relationships and domain verbs.
 
-``las.workers`` runs transitions with code: :func:`transition_handler`, :class:`Worker`.
+``las.workers`` runs transitions with code: :func:`transition_handler`, :class:`Worker`,
+:class:`AsyncWorker`.
 ``las.testing`` holds an in-process emulator of the API for tests and demos.
 
 :class:`AsyncClient` and :class:`AsyncSession` are the asyncio variant (``pip install
@@ -47,7 +48,7 @@ from .exceptions import (
 from .resources import *  # noqa: F403 - the resource classes are the SDK's main surface
 from .resources import __all__ as _resources_all
 from .session import Session
-from .workers import Reject, Retry, Worker, WorkerCounters, transition_handler
+from .workers import AsyncWorker, Reject, Retry, Worker, WorkerCounters, transition_handler
 
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
@@ -89,6 +90,7 @@ __all__ = [
     "paginate",
     "read_credentials",
     # transition workers (las.workers)
+    "AsyncWorker",
     "Reject",
     "Retry",
     "Worker",

@@ -1,15 +1,17 @@
 """Running transitions with code: ``@transition_handler`` for a docker transition's container,
-:class:`Worker` for a loop that completes a transition's executions (a bot on a manual one).
+:class:`Worker` for a loop that completes a transition's executions (a bot on a manual one),
+:class:`AsyncWorker` for the same loop running ``async def`` functions on asyncio.
 
-Both map a function's result to the execution's status the same way (a dict: ``succeeded``;
+All map a function's result to the execution's status the same way (a dict: ``succeeded``;
 :class:`Reject`: ``rejected``; :class:`Retry`: ``retry``; an exception: ``failed``), heartbeat
 while the function runs (:class:`Heartbeats`), record each completion once even when its
 answer is lost (:func:`deliver`), and tell the function which execution it runs
 (:func:`current_execution`). The guide's page is docs/workers.md.
 """
 
+from ._async_worker import AsyncWorker
 from ._handler import MissingExecutionError, TransitionHandler, transition_handler
-from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_LIMIT, Heartbeats
+from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_LIMIT, AsyncHeartbeats, Heartbeats
 from ._outcomes import (
     MAX_ERROR_MESSAGE_LENGTH,
     Completion,
@@ -18,16 +20,22 @@ from ._outcomes import (
     TransitionOutcome,
     current_execution,
 )
-from ._outcomes import (
-    TransitionFunction as TransitionFunction,  # a type for annotations, kept out of the reference
+from ._outcomes import (  # types for annotations, kept out of the reference
+    AsyncTransitionFunction as AsyncTransitionFunction,
 )
-from ._reporting import Delivery, complete, deliver
-from ._worker import Worker, WorkerCounters
+from ._outcomes import (
+    TransitionFunction as TransitionFunction,
+)
+from ._reporting import Delivery, complete, complete_async, deliver, deliver_async
+from ._worker import Worker
+from ._worker_base import WorkerCounters
 
 __all__ = [
     "DEFAULT_HEARTBEAT_INTERVAL",
     "HEARTBEAT_LIMIT",
     "MAX_ERROR_MESSAGE_LENGTH",
+    "AsyncHeartbeats",
+    "AsyncWorker",
     "Completion",
     "Delivery",
     "Heartbeats",
@@ -39,7 +47,9 @@ __all__ = [
     "Worker",
     "WorkerCounters",
     "complete",
+    "complete_async",
     "current_execution",
     "deliver",
+    "deliver_async",
     "transition_handler",
 ]

@@ -14,6 +14,7 @@ from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
 from ._outcomes import TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete
+from ._worker import is_async_callable
 
 __all__ = ["MissingExecutionError", "TransitionHandler", "transition_handler"]
 
@@ -152,6 +153,12 @@ def transition_handler(
     def wrap(function: TransitionFunction) -> TransitionHandler:
         if not callable(function):
             raise TypeError(f"@transition_handler decorates a function(client, event), got {function!r}")
+        if is_async_callable(function):
+            raise TypeError(
+                f"@transition_handler calls a plain function, and {getattr(function, '__name__', function)!r} "
+                "is an async function: make it a plain `def` (it may call asyncio.run inside), or "
+                "complete a manual transition's executions with las.AsyncWorker"
+            )
         return TransitionHandler(function, heartbeat_interval, patience)
 
     return wrap if function is None else wrap(function)

@@ -1,23 +1,37 @@
-"""Heartbeats: one background thread that tells the API executions are still being worked on.
+"""Heartbeats: one background thread (or asyncio task) that tells the API executions are
+still being worked on.
 
 The API times out a transition execution that goes 60 seconds without a heartbeat (the
 reference client: "Must be done at minimum once every 60 seconds"). :class:`Heartbeats` sends
 one for every registered execution right away and then every ``interval`` seconds, from one
-daemon thread however many executions there are. A heartbeat that fails is logged (and
-counted), never raised: losing one is survivable, crashing the work is not.
+daemon thread however many executions there are; :class:`AsyncHeartbeats` does the same from
+one asyncio task. Which execution is due when is :class:`Schedule`'s, shared by both. A
+heartbeat that fails is logged (and counted), never raised: losing one is survivable, crashing
+the work is not.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from types import TracebackType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..client import Client
 
-__all__ = ["DEFAULT_HEARTBEAT_INTERVAL", "HEARTBEAT_LIMIT", "Heartbeats", "check_interval"]
+if TYPE_CHECKING:
+    from .._async_client import AsyncClient
+
+__all__ = [
+    "DEFAULT_HEARTBEAT_INTERVAL",
+    "HEARTBEAT_LIMIT",
+    "AsyncHeartbeats",
+    "Heartbeats",
+    "Schedule",
+    "check_interval",
+]
 
 log = logging.getLogger("las.workers")
 
@@ -35,6 +49,42 @@ def check_interval(interval: float) -> float:
             f"heartbeat limit, got {interval!r}; the default is {DEFAULT_HEARTBEAT_INTERVAL:g}"
         )
     return float(interval)
+
+
+Key = tuple[str, str]  # (transition id, execution id)
+
+
+class Schedule:
+    """When each registered execution's next heartbeat is due (no clock of its own, no I/O)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._due: dict[Key, float] = {}
+
+    def add(self, key: Key) -> None:
+        """Register ``key``, its first heartbeat due at once."""
+        self._due[key] = 0.0
+
+    def discard(self, key: Key) -> None:
+        self._due.pop(key, None)
+
+    def clear(self) -> None:
+        self._due.clear()
+
+    def take(self, now: float) -> Key | None:
+        """A key whose heartbeat is due at ``now`` (its next one then moved ``interval`` on), or None."""
+        key = next((key for key, due in self._due.items() if due <= now), None)
+        if key is not None:
+            self._due[key] = now + self.interval
+        return key
+
+    def wait(self, now: float) -> float:
+        """Seconds from ``now`` until the next heartbeat is due (``interval`` when none is registered)."""
+        return min(self._due.values(), default=now + self.interval) - now
+
+
+def _log_failure(execution_id: str, error: Exception) -> None:
+    log.warning("heartbeat for %s failed (the work goes on): %s", execution_id, error)
 
 
 class Heartbeats:
@@ -61,7 +111,7 @@ class Heartbeats:
         self.interval = check_interval(interval)
         self.sent = 0
         self.failures = 0
-        self._due: dict[tuple[str, str], float] = {}  # (transition id, execution id) -> next beat
+        self._schedule = Schedule(self.interval)
         self._condition = threading.Condition()
         self._sending: tuple[str, str] | None = None  # the execution whose heartbeat is on the wire
         self._closed = False
@@ -73,7 +123,7 @@ class Heartbeats:
         with self._condition:
             if self._closed:
                 return
-            self._due[(transition_id, execution_id)] = 0.0
+            self._schedule.add((transition_id, execution_id))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="las-heartbeats", daemon=True)
                 self._thread.start()
@@ -85,7 +135,7 @@ class Heartbeats:
         sent next never races one)."""
         key = (transition_id, execution_id)
         with self._condition:
-            self._due.pop(key, None)
+            self._schedule.discard(key)
             while self._sending == key and self._thread is not threading.current_thread():
                 self._condition.wait()
 
@@ -93,7 +143,7 @@ class Heartbeats:
         """Stop the thread and wait for it. Idempotent."""
         with self._condition:
             self._closed = True
-            self._due.clear()
+            self._schedule.clear()
             self._condition.notify_all()
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -113,13 +163,11 @@ class Heartbeats:
             with self._condition:
                 while not self._closed:
                     now = time.monotonic()
-                    key = next((key for key, due in self._due.items() if due <= now), None)
+                    key = self._schedule.take(now)
                     if key is not None:
-                        self._due[key] = now + self.interval
                         self._sending = key
                         break
-                    wait = min(self._due.values(), default=now + self.interval) - now
-                    self._condition.wait(timeout=wait)
+                    self._condition.wait(timeout=self._schedule.wait(now))
                 if self._closed or key is None:
                     return
             try:
@@ -135,7 +183,103 @@ class Heartbeats:
         except Exception as error:
             with self._condition:
                 self.failures += 1
-            log.warning("heartbeat for %s failed (the work goes on): %s", execution_id, error)
+            _log_failure(execution_id, error)
         else:
             with self._condition:
                 self.sent += 1
+
+
+class AsyncHeartbeats:
+    """:class:`Heartbeats` for asyncio: one task sends them, awaiting an :class:`las.AsyncClient`.
+
+    Create and use it inside the running event loop; the task starts with the first
+    :meth:`add` and ends with :meth:`aclose` (or ``async with``).
+
+    Example::
+
+        async with AsyncHeartbeats(async_client, interval=20) as heartbeats:
+            heartbeats.add(transition_id, execution_id)
+            ...  # the long work, awaited
+            await heartbeats.remove(transition_id, execution_id)
+
+    Attributes:
+        sent: heartbeats the API accepted.
+        failures: heartbeats that failed (each is logged as a warning).
+    """
+
+    def __init__(self, client: AsyncClient, interval: float = DEFAULT_HEARTBEAT_INTERVAL) -> None:
+        self.client = client
+        self.interval = check_interval(interval)
+        self.sent = 0
+        self.failures = 0
+        self._schedule = Schedule(self.interval)
+        self._changed = asyncio.Event()  # a key was added: look at the schedule again
+        self._sending: Key | None = None
+        self._sent_one = asyncio.Condition()  # notified when a heartbeat on the wire is answered
+        self._closed = False
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, transition_id: str, execution_id: str) -> None:
+        """Start beating for this execution: the first heartbeat goes out at once (nothing
+        happens once these heartbeats are closed)."""
+        if self._closed:
+            return
+        self._schedule.add((transition_id, execution_id))
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="las-heartbeats")
+        self._changed.set()
+
+    async def remove(self, transition_id: str, execution_id: str) -> None:
+        """Stop beating for this execution. If its heartbeat is on the wire, wait for the
+        answer: once this returns, no heartbeat for it is sent or in flight."""
+        key = (transition_id, execution_id)
+        self._schedule.discard(key)
+        async with self._sent_one:
+            await self._sent_one.wait_for(lambda: self._sending != key)
+
+    async def aclose(self) -> None:
+        """Stop the task (a heartbeat on the wire is cancelled) and wait for it. Idempotent."""
+        self._closed = True
+        self._schedule.clear()
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            # Its CancelledError is returned, not raised; a cancellation of the caller is raised.
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def __aenter__(self) -> AsyncHeartbeats:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            key = self._schedule.take(now)
+            if key is None:
+                self._changed.clear()
+                try:
+                    await asyncio.wait_for(self._changed.wait(), timeout=self._schedule.wait(now))
+                except asyncio.TimeoutError:  # not the builtin one before Python 3.11
+                    pass
+                continue
+            self._sending = key
+            try:
+                await self._beat(*key)
+            finally:
+                self._sending = None
+                async with self._sent_one:
+                    self._sent_one.notify_all()
+
+    async def _beat(self, transition_id: str, execution_id: str) -> None:
+        try:
+            await self.client.send_heartbeat(transition_id, execution_id)
+        except Exception as error:
+            self.failures += 1
+            _log_failure(execution_id, error)
+        else:
+            self.sent += 1

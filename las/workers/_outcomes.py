@@ -20,23 +20,30 @@ A returned ``(output, status)`` pair, the official SDK's form, is also understoo
 
 from __future__ import annotations
 
+import inspect
 import json
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Final, overload
 
 from ..client import Client
 
+if TYPE_CHECKING:
+    from .._async_client import AsyncClient
+
 __all__ = [
     "MAX_ERROR_MESSAGE_LENGTH",
+    "AsyncTransitionFunction",
     "Completion",
     "Reject",
     "Retry",
     "TransitionFunction",
     "TransitionOutcome",
     "current_execution",
+    "run_coroutine_function",
     "run_function",
 ]
 
@@ -84,9 +91,16 @@ class Completion:
     output: dict[str, Any] | None = None
     error_message: str | None = None
 
-    def send(self, client: Client, transition_id: str, execution_id: str) -> dict[str, Any]:
+    @overload
+    def send(self, client: Client, transition_id: str, execution_id: str) -> dict[str, Any]: ...
+    @overload
+    def send(
+        self, client: AsyncClient, transition_id: str, execution_id: str
+    ) -> Coroutine[Any, Any, dict[str, Any]]: ...
+
+    def send(self, client: Client | AsyncClient, transition_id: str, execution_id: str) -> Any:
         """PATCH the execution with these fields, once (:func:`las.workers.deliver` resends
-        it safely)."""
+        it safely); with an :class:`las.AsyncClient`, the awaitable of that PATCH."""
         error = None if self.error_message is None else {"message": self.error_message}
         return client.update_transition_execution(
             transition_id, execution_id, self.status, output=self.output, error=error
@@ -149,6 +163,14 @@ def completion_for_result(result: object) -> Completion:
             except (TypeError, ValueError):
                 message = repr(output)
         return Completion(status, error_message=truncate(message))
+    if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
+            result.close()  # never awaited, on purpose: no "was never awaited" warning
+        return _failed(
+            f"the transition function returned {type(result).__name__}, not a dict: an async "
+            "function is run by las.AsyncWorker (las.Worker and @las.transition_handler call "
+            "plain functions)"
+        )
     if not isinstance(result, dict):
         return _failed(
             f"the transition function returned {type(result).__name__}, expected a dict: the "
@@ -164,26 +186,68 @@ def completion_for_result(result: object) -> Completion:
 TransitionFunction = Callable[[Client, dict[str, Any]], Any]
 """A transition function: ``function(client, event) -> dict``, ``event`` being the execution's input."""
 
+AsyncTransitionFunction = Callable[["AsyncClient", dict[str, Any]], Awaitable[Any]]
+"""A coroutine transition function: ``async def function(client, event) -> dict`` (for
+:class:`las.AsyncWorker`), ``client`` being an :class:`las.AsyncClient`."""
+
 
 _CURRENT: ContextVar[dict[str, Any] | None] = ContextVar("las_current_execution", default=None)
 
 
 def current_execution() -> dict[str, Any]:
-    """The transition execution whose function is running in this thread, as the API showed it
-    when it was taken (``executionId``, ``transitionId``, ``input``, ...).
+    """The transition execution whose function is running here (in this thread, or in this
+    asyncio task for an :class:`las.AsyncWorker`), as the API showed it when it was taken
+    (``executionId``, ``transitionId``, ``input``, ...).
 
     Use its ``executionId`` to make the function's side effects idempotent (see docs/workers.md).
 
     Raises:
-        RuntimeError: called outside a function run by ``transition_handler`` or ``Worker``.
+        RuntimeError: called outside a function run by ``transition_handler``, ``Worker`` or
+            ``AsyncWorker``.
     """
     execution = _CURRENT.get()
     if execution is None:
         raise RuntimeError(
             "no transition execution is being processed here: current_execution() works inside a "
-            "function run by @las.transition_handler or las.Worker"
+            "function run by @las.transition_handler, las.Worker or las.AsyncWorker"
         )
     return execution
+
+
+class _Outcome:
+    """One call of a transition function, sync or awaited: ``with _Outcome(execution) as
+    outcome: outcome.returned(function(...))``. Inside, :func:`current_execution` is the
+    execution; on the way out, what the function returned or raised (an ``Exception``, not a
+    cancellation or an interrupt) becomes :attr:`completion`, and :attr:`raised` is the
+    exception to report (None for a return or a :class:`TransitionOutcome`)."""
+
+    def __init__(self, execution: dict[str, Any]) -> None:
+        self.execution = execution
+        self.event: dict[str, Any] = execution.get("input") or {}
+        self.completion: Completion | None = None
+        self.raised: Exception | None = None
+
+    def __enter__(self) -> _Outcome:
+        self._token = _CURRENT.set(self.execution)
+        return self
+
+    def returned(self, result: object) -> None:
+        self.completion = completion_for_result(result)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> bool:
+        _CURRENT.reset(self._token)
+        if not isinstance(error, Exception):
+            return False  # a return, or a cancellation / interrupt: not the function's outcome
+        self.completion = completion_for_exception(error)
+        if not isinstance(error, TransitionOutcome):
+            self.raised = error
+        return True
+
+    def result(self) -> tuple[Completion, Exception | None]:
+        assert self.completion is not None
+        return self.completion, self.raised
 
 
 def run_function(
@@ -192,13 +256,26 @@ def run_function(
     """Call ``function(client, execution["input"])`` (with :func:`current_execution` set);
     the completion its result means, and the exception it raised (None when it returned or
     raised a :class:`TransitionOutcome`)."""
-    token = _CURRENT.set(execution)
-    try:
-        result = function(client, execution.get("input") or {})
-    except TransitionOutcome as outcome:
-        return completion_for_exception(outcome), None
-    except Exception as error:
-        return completion_for_exception(error), error
-    finally:
-        _CURRENT.reset(token)
-    return completion_for_result(result), None
+    with _Outcome(execution) as outcome:
+        outcome.returned(function(client, outcome.event))
+    return outcome.result()
+
+
+async def run_coroutine_function(
+    function: AsyncTransitionFunction, client: AsyncClient, execution: dict[str, Any]
+) -> tuple[Completion, Exception | None]:
+    """:func:`run_function` for a coroutine function: ``await function(client, execution["input"])``.
+
+    A function that returns something not awaitable (a plain function) completes ``failed``,
+    naming :class:`las.Worker`. Cancelling the call cancels the function and is raised, not
+    reported.
+    """
+    with _Outcome(execution) as outcome:
+        result = function(client, outcome.event)
+        if not inspect.isawaitable(result):
+            raise TypeError(
+                f"the transition function returned {type(result).__name__}, not an awaitable: "
+                "las.AsyncWorker runs `async def` functions; run a plain function with las.Worker"
+            )
+        outcome.returned(await result)
+    return outcome.result()

@@ -14,16 +14,23 @@ API accepts a completion only while the execution is ``running`` and refuses any
 
 So at most one completion is ever recorded per execution, and a lost answer never makes
 the function run again.
+
+The decisions live once, in :func:`completion_plan`: a generator that yields the steps to
+take (:class:`Send`, :class:`Look`, :class:`Wait`), is sent each step's answer (or thrown its
+exception), and returns the :class:`Delivery`. :func:`complete` / :func:`deliver` run it with
+a :class:`las.Client`; :func:`complete_async` / :func:`deliver_async` with a
+:class:`las.AsyncClient`. Each runner only performs steps.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -31,7 +38,21 @@ from ..client import Client
 from ..exceptions import BadRequestError, LimitExceededException, ServerError, TooManyRequestsException
 from ._outcomes import Completion, truncate
 
-__all__ = ["DEFAULT_PATIENCE", "Delivery", "complete", "deliver"]
+if TYPE_CHECKING:
+    from .._async_client import AsyncClient
+
+__all__ = [
+    "DEFAULT_PATIENCE",
+    "Delivery",
+    "Look",
+    "Send",
+    "Wait",
+    "complete",
+    "complete_async",
+    "completion_plan",
+    "deliver",
+    "deliver_async",
+]
 
 log = logging.getLogger("las.workers")
 
@@ -55,6 +76,146 @@ class Delivery:
 
     execution: dict[str, Any]
     recorded: bool
+
+
+@dataclass(frozen=True)
+class Send:
+    """A step of a plan: PATCH the execution with ``completion``; the answer is the execution."""
+
+    completion: Completion
+
+
+@dataclass(frozen=True)
+class Look:
+    """A step of a plan: GET the execution; the answer is the execution."""
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A step of a plan: wait ``seconds``; the answer is None."""
+
+    seconds: float
+
+
+Step = Send | Look | Wait
+Plan = Generator[Step, Any, Delivery]
+
+
+def delivery_plan(execution_id: str, completion: Completion, patience: float) -> Plan:
+    """The steps of :func:`deliver`: send, and after an ambiguous failure look, wait, resend."""
+    started = time.monotonic()
+    waited = 0.0  # besides the clock: a test's sleep may not take time
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return Delivery((yield Send(completion)), recorded=True)
+        except LimitExceededException:
+            raise  # the monthly quota: no work was done, and waiting minutes will not help
+        except BadRequestError:
+            found = yield Look()
+            if found.get("status") == "running":
+                raise
+            # Refused because it has ended: by our own earlier attempt whose answer was lost
+            # (only possible after an ambiguous attempt), or by someone else.
+            recorded = attempt > 1 and found.get("status") == completion.status
+            return Delivery(found, recorded=recorded)
+        except _AMBIGUOUS as error:
+            failure: Exception = error
+        log.info("completing %s: %s; checking whether it landed", execution_id, failure)
+        current: dict[str, Any] | None
+        try:
+            current = yield Look()
+        except _AMBIGUOUS as error:
+            current = None
+            failure = error
+        if current is not None and current.get("status") != "running":
+            return Delivery(current, recorded=current.get("status") == completion.status)
+        wait = random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
+        if max(time.monotonic() - started, waited) + wait > patience:
+            raise failure
+        yield Wait(wait)
+        waited += wait
+
+
+def completion_plan(execution_id: str, completion: Completion, patience: float) -> Plan:
+    """The steps of :func:`complete`: :func:`delivery_plan`, then ``failed`` with the API's
+    reason if it refuses the completion itself."""
+    try:
+        return (yield from delivery_plan(execution_id, completion, patience))
+    except BadRequestError as refusal:
+        if completion.status == "failed":
+            raise  # a failed completion is as small as it gets: nothing simpler to send
+        log.warning("the API refused the %s completion of %s: %s", completion.status, execution_id, refusal)
+        fallback = Completion(
+            "failed", error_message=truncate(f"the API refused the {completion.status} completion: {refusal}")
+        )
+        return (yield from delivery_plan(execution_id, fallback, patience))
+
+
+def _follow(plan: Plan, perform: Callable[[Step], Any]) -> Delivery:
+    """Run ``plan`` with ``perform`` doing each step (its exceptions are the plan's to judge)."""
+    step = next(plan)
+    while True:
+        try:
+            answer = perform(step)
+        except Exception as error:
+            try:
+                step = plan.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+        else:
+            try:
+                step = plan.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+
+
+async def _follow_async(plan: Plan, perform: Callable[[Step], Any]) -> Delivery:
+    """:func:`_follow` with ``perform`` a coroutine function. Cancellation is not the plan's:
+    it is raised where it happens, never retried."""
+    step = next(plan)
+    while True:
+        try:
+            answer = await perform(step)
+        except Exception as error:
+            try:
+                step = plan.throw(error)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+        else:
+            try:
+                step = plan.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+
+
+def _performer(
+    client: Client, transition_id: str, execution_id: str, sleep: Callable[[float], None]
+) -> Callable[[Step], Any]:
+    def perform(step: Step) -> Any:
+        if isinstance(step, Send):
+            return step.completion.send(client, transition_id, execution_id)
+        if isinstance(step, Look):
+            return client.get_transition_execution(transition_id, execution_id)
+        sleep(step.seconds)
+        return None
+
+    return perform
+
+
+def _async_performer(
+    client: AsyncClient, transition_id: str, execution_id: str, sleep: Callable[[float], Any]
+) -> Callable[[Step], Any]:
+    async def perform(step: Step) -> Any:
+        if isinstance(step, Send):
+            return await step.completion.send(client, transition_id, execution_id)
+        if isinstance(step, Look):
+            return await client.get_transition_execution(transition_id, execution_id)
+        await sleep(step.seconds)
+        return None
+
+    return perform
 
 
 def deliver(
@@ -87,39 +248,8 @@ def deliver(
         requests.RequestException: the API stayed unreachable for ``patience`` seconds; the
             execution may still be running.
     """
-    started = time.monotonic()
-    waited = 0.0  # besides the clock: a test's sleep may not take time
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return Delivery(completion.send(client, transition_id, execution_id), recorded=True)
-        except LimitExceededException:
-            raise  # the monthly quota: no work was done, and waiting minutes will not help
-        except BadRequestError:
-            found = client.get_transition_execution(transition_id, execution_id)
-            if found.get("status") == "running":
-                raise
-            # Refused because it has ended: by our own earlier attempt whose answer was lost
-            # (only possible after an ambiguous attempt), or by someone else.
-            recorded = attempt > 1 and found.get("status") == completion.status
-            return Delivery(found, recorded=recorded)
-        except _AMBIGUOUS as error:
-            failure: Exception = error
-        log.info("completing %s: %s; checking whether it landed", execution_id, failure)
-        current: dict[str, Any] | None
-        try:
-            current = client.get_transition_execution(transition_id, execution_id)
-        except _AMBIGUOUS as error:
-            current = None
-            failure = error
-        if current is not None and current.get("status") != "running":
-            return Delivery(current, recorded=current.get("status") == completion.status)
-        wait = random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
-        if max(time.monotonic() - started, waited) + wait > patience:
-            raise failure
-        sleep(wait)
-        waited += wait
+    plan = delivery_plan(execution_id, completion, patience)
+    return _follow(plan, _performer(client, transition_id, execution_id, sleep))
 
 
 def complete(
@@ -137,13 +267,42 @@ def complete(
     Raises:
         What :func:`deliver` raises, but for the first 400.
     """
-    try:
-        return deliver(client, transition_id, execution_id, completion, patience=patience)
-    except BadRequestError as refusal:
-        if completion.status == "failed":
-            raise  # a failed completion is as small as it gets: nothing simpler to send
-        log.warning("the API refused the %s completion of %s: %s", completion.status, execution_id, refusal)
-        fallback = Completion(
-            "failed", error_message=truncate(f"the API refused the {completion.status} completion: {refusal}")
-        )
-        return deliver(client, transition_id, execution_id, fallback, patience=patience)
+    plan = completion_plan(execution_id, completion, patience)
+    return _follow(plan, _performer(client, transition_id, execution_id, time.sleep))
+
+
+async def deliver_async(
+    client: AsyncClient,
+    transition_id: str,
+    execution_id: str,
+    completion: Completion,
+    *,
+    patience: float = DEFAULT_PATIENCE,
+    sleep: Callable[[float], Any] | None = None,
+) -> Delivery:
+    """:func:`deliver` with an :class:`las.AsyncClient`: the same steps and guarantees, awaited.
+
+    Args:
+        sleep: a coroutine function to wait between attempts; ``asyncio.sleep`` by default.
+
+    Raises:
+        What :func:`deliver` raises. Cancelling it stops it where it is (a PATCH on the wire
+        may still land: the execution may end with this completion or stay running).
+    """
+    plan = delivery_plan(execution_id, completion, patience)
+    return await _follow_async(
+        plan, _async_performer(client, transition_id, execution_id, sleep or asyncio.sleep)
+    )
+
+
+async def complete_async(
+    client: AsyncClient,
+    transition_id: str,
+    execution_id: str,
+    completion: Completion,
+    *,
+    patience: float = DEFAULT_PATIENCE,
+) -> Delivery:
+    """:func:`complete` with an :class:`las.AsyncClient`: the same steps and fallback, awaited."""
+    plan = completion_plan(execution_id, completion, patience)
+    return await _follow_async(plan, _async_performer(client, transition_id, execution_id, asyncio.sleep))

@@ -2,67 +2,37 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import signal
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
-from .. import ids
-from .._pagination import iter_pages
+from .._pagination import paginate
 from ..client import Client
-from ..exceptions import NotFoundError
 from ..resources import Transition
 from ..resources._session import SessionLike, client_for
-from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
+from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats
 from ._outcomes import Completion, TransitionFunction, run_function
-from ._reporting import DEFAULT_PATIENCE, Delivery, complete
+from ._reporting import DEFAULT_PATIENCE, complete
+from ._worker_base import RELEASE, WorkerBase, WorkerCounters
 
-__all__ = ["Worker", "WorkerCounters"]
+__all__ = ["Worker", "WorkerCounters", "is_async_callable"]
 
 log = logging.getLogger("las.workers")
 
-_REMEMBERED = 10_000  # ids of ended executions kept to ignore them in stale listings
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-@dataclass(frozen=True)
-class WorkerCounters:
-    """What a :class:`Worker` has done so far (a snapshot).
-
-    Attributes:
-        taken: executions whose function was called (once each).
-        succeeded, failed, rejected, retried: completions the API recorded, by status.
-        released: executions handed back with status ``retry`` because a stop's grace period
-            ran out while their function was still running.
-        superseded: completions the API did not record because the execution had already
-            ended another way (completed elsewhere, timed out).
-        errors: API failures the worker survived: polls, takes, and completions it could not
-            deliver (those are tried again, without calling the function, when the execution
-            is seen running again).
-        heartbeat_errors: heartbeats that failed (logged; the work went on).
-    """
-
-    taken: int = 0
-    succeeded: int = 0
-    failed: int = 0
-    rejected: int = 0
-    retried: int = 0
-    released: int = 0
-    superseded: int = 0
-    errors: int = 0
-    heartbeat_errors: int = 0
-
-
-_COUNTER_OF_STATUS = {
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "rejected": "rejected",
-    "retry": "retried",
-}
+def is_async_callable(function: object) -> bool:
+    """Whether calling ``function`` gives a coroutine: an ``async def`` function, a partial of
+    one, or an object whose ``__call__`` is one."""
+    return inspect.iscoroutinefunction(function) or inspect.iscoroutinefunction(
+        getattr(function, "__call__", None)  # noqa: B004 - the method itself is what is asked about
+    )
 
 
 @dataclass
@@ -75,7 +45,7 @@ class _Task:
     thread: threading.Thread | None = field(default=None, repr=False)
 
 
-class Worker:
+class Worker(WorkerBase):
     """Complete the running executions of a transition with ``function(client, event)``.
 
     For a transition whose executions are completed by code, such as a manual transition
@@ -137,49 +107,32 @@ class Worker:
     ) -> None:
         if not callable(function):
             raise TypeError(f"function must be callable as function(client, event), got {function!r}")
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
-        if not poll_interval > 0:
-            raise ValueError(
-                f"poll_interval must be above 0 seconds (an idle worker would flood the API), got {poll_interval!r}"
+        if is_async_callable(function):
+            raise TypeError(
+                f"{getattr(function, '__name__', function)!r} is an async function: las.Worker calls plain "
+                "functions on threads; run it with las.AsyncWorker(transition, function, "
+                "session=las.AsyncSession(...)) and `await worker.run()`"
             )
-        if grace_period is not None and grace_period < 0:
-            raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
-        if not 1 <= page_size <= 1000:
-            raise ValueError(f"page_size must be between 1 and 1000, got {page_size!r}")
-        self.transition_id = ids.require_id(ids.TRANSITION, transition)
+        super().__init__(
+            transition,
+            concurrency=concurrency,
+            poll_interval=poll_interval,
+            heartbeat_interval=heartbeat_interval,
+            grace_period=grace_period,
+            patience=patience,
+            page_size=page_size,
+        )
         self.function = function
         self.client: Client = client_for(session)
-        self.concurrency = concurrency
-        self.poll_interval = poll_interval
-        self.heartbeat_interval = check_interval(heartbeat_interval)
-        self.grace_period = grace_period
-        self.patience = patience
-        self.page_size = page_size
-        # One reentrant lock for all state: a signal handler runs on the main thread, possibly
-        # while that thread holds the lock, and must be able to take it again.
-        self._condition = threading.Condition(threading.RLock())
-        self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
         self._tasks: dict[str, _Task] = {}
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
-        self._ended: OrderedDict[str, None] = OrderedDict()
-        self._undelivered: dict[str, Completion] = {}
         self._heartbeats: Heartbeats | None = None
-        self._running = False
-        self._stopping = False
-        self._release_now = False
 
-    def __repr__(self) -> str:
-        return f"Worker({self.transition_id!r}, concurrency={self.concurrency})"
+    variant = "Worker"
 
-    @property
-    def counters(self) -> WorkerCounters:
-        """What the worker has done so far."""
-        with self._condition:
-            counts = dict(self._counts)
-            if self._heartbeats is not None:
-                counts["heartbeat_errors"] += self._heartbeats.failures
-        return WorkerCounters(**counts)
+    def _open_heartbeat_failures(self) -> int:
+        heartbeats = self._heartbeats
+        return 0 if heartbeats is None else heartbeats.failures
 
     def stop(self, *, release: bool = False) -> None:
         """Ask :meth:`run` to stop (from any thread or a signal handler); returns at once.
@@ -188,8 +141,7 @@ class Worker:
             release: release executions in hand now instead of waiting ``grace_period``.
         """
         with self._condition:
-            self._stopping = True
-            self._release_now = self._release_now or release
+            self._stop_requested(release)
             self._condition.notify_all()
 
     def run(self, *, until_idle: bool = False, handle_signals: bool = True) -> WorkerCounters:
@@ -205,10 +157,7 @@ class Worker:
             RuntimeError: the worker is already running.
         """
         with self._condition:
-            if self._running:
-                raise RuntimeError(f"{self!r} is already running")
-            self._running = True
-            self._stopping = self._release_now = False
+            self._begin()
             self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
         previous = self._install_signal_handlers() if handle_signals else {}
         try:
@@ -220,9 +169,8 @@ class Worker:
                 heartbeats = self._heartbeats
                 heartbeats.close()
                 with self._condition:
-                    self._counts["heartbeat_errors"] += heartbeats.failures
                     self._heartbeats = None
-                    self._running = False
+                    self._end(heartbeats.failures)
                 for number, handler in previous.items():
                     signal.signal(number, handler)
         return self.counters
@@ -234,12 +182,9 @@ class Worker:
             return {}
 
         def on_signal(number: int, frame: FrameType | None) -> None:
-            with self._condition:
-                again = self._stopping
-            log.info("signal %d: %s", number, "releasing executions in hand" if again else "stopping")
-            self.stop(release=again)
+            self._signalled(number)
 
-        return {number: signal.signal(number, on_signal) for number in _STOP_SIGNALS}
+        return {number: signal.signal(number, on_signal) for number in STOP_SIGNALS}
 
     def _loop(self, until_idle: bool) -> None:
         while True:
@@ -254,8 +199,7 @@ class Worker:
             try:
                 found = self._poll(free)
             except Exception as error:
-                self._count("errors")
-                log.warning("listing the running executions of %s failed: %s", self.transition_id, error)
+                self._poll_failed(error)
                 self._wait(self.poll_interval, departures)
                 continue
             for execution_id in found:
@@ -275,37 +219,21 @@ class Worker:
     def _poll(self, free: int) -> list[str]:
         """Ids of up to ``free`` running executions not in hand, oldest first.
 
-        An item without a transition-execution id is skipped; a page outside the contract (not
-        a JSON object, items that are not objects, a ``nextToken`` that repeats) raises
-        :class:`las.InvalidResponseError` from the one paginator, which the loop counts as an
-        error before polling again: answers outside the contract never make the worker request
-        a strange path or loop forever.
+        A page outside the contract (not a JSON object, items that are not objects, a
+        ``nextToken`` that repeats) raises :class:`las.InvalidResponseError` from the one
+        paginator, which the loop counts as an error before polling again: answers outside the
+        contract never make the worker request a strange path or loop forever.
         """
-
-        def fetch(next_token: str | None) -> dict[str, Any]:
-            return self.client.list_transition_executions(
-                self.transition_id,
-                status="running",
-                sort_by="startTime",
-                order="ascending",
-                max_results=self.page_size,
-                next_token=next_token,
-            )
-
         found: list[str] = []
-        listing = f"/transitions/{self.transition_id}/executions"
-        for page in iter_pages(fetch, items_key="executions", path=listing):
-            for item in page["executions"]:
-                execution_id = item.get("executionId")
-                if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
-                    log.warning("skipping a listed execution without a valid id: %.100r", item)
-                    continue
-                with self._condition:
-                    if execution_id in self._tasks or execution_id in self._ended or execution_id in found:
-                        continue
-                found.append(str(execution_id))
+        listing = paginate(
+            self.client.list_transition_executions, self.transition_id, **self._listing_filters()
+        )
+        for item in listing:
+            execution_id = self._offered(item, self._tasks, found)
+            if execution_id is not None:
+                found.append(execution_id)
                 if len(found) == free:
-                    return found
+                    break
         return found
 
     def _start(self, execution_id: str) -> None:
@@ -326,11 +254,8 @@ class Worker:
         try:
             try:
                 current = self.client.get_transition_execution(transition_id, execution_id)
-            except NotFoundError:
-                return
             except Exception as error:
-                self._count("errors")
-                log.warning("taking %s failed: %s", execution_id, error)
+                self._take_failed(execution_id, error)
                 return
             if current.get("status") != "running":
                 self._remember_ended(execution_id)
@@ -339,9 +264,7 @@ class Worker:
                 if self._stopping:  # not started: leave it untouched for whoever comes next
                     return
                 task.state = "working"
-                completion = self._undelivered.pop(execution_id, None)
-                if completion is None:
-                    self._counts["taken"] += 1
+                completion = self._taken(execution_id)
             heartbeats.add(transition_id, execution_id)
             if completion is None:
                 completion, raised = run_function(self.function, self.client, current)
@@ -349,11 +272,7 @@ class Worker:
                     log.warning("the function failed on %s", execution_id, exc_info=raised)
             with self._condition:
                 if task.state == "released":
-                    log.warning(
-                        "%s was released by the stop; its %s result is dropped",
-                        execution_id,
-                        completion.status,
-                    )
+                    self._dropped(execution_id, completion)
                     return
                 task.state = "reporting"
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
@@ -365,49 +284,15 @@ class Worker:
                 self._departures += 1
                 self._condition.notify_all()
 
-    def _deliver(self, execution_id: str, completion: Completion) -> Delivery | None:
+    def _deliver(self, execution_id: str, completion: Completion) -> None:
         try:
             delivery = complete(
                 self.client, self.transition_id, execution_id, completion, patience=self.patience
             )
-        except NotFoundError as error:
-            self._count("errors")
-            log.warning("%s is gone; its %s was not recorded: %s", execution_id, completion.status, error)
-            self._remember_ended(execution_id)
-            return None
         except Exception as error:
-            self._count("errors")
-            log.error(
-                "could not record %s on %s (tried again when it is seen running): %s",
-                completion.status,
-                execution_id,
-                error,
-            )
-            with self._condition:
-                self._undelivered[execution_id] = completion
-            return None
-        if delivery.recorded:
-            self._count(_COUNTER_OF_STATUS.get(str(delivery.execution.get("status")), "errors"))
+            self._not_delivered(execution_id, completion, error)
         else:
-            self._count("superseded")
-            log.warning(
-                "%s had already ended (%s); the worker's %s was not recorded",
-                execution_id,
-                delivery.execution.get("status"),
-                completion.status,
-            )
-        self._remember_ended(execution_id)
-        return delivery
-
-    def _count(self, name: str) -> None:
-        with self._condition:
-            self._counts[name] += 1
-
-    def _remember_ended(self, execution_id: str) -> None:
-        with self._condition:
-            self._ended[execution_id] = None
-            while len(self._ended) > _REMEMBERED:
-                self._ended.popitem(last=False)
+            self._delivered(execution_id, completion, delivery)
 
     # -- stopping ----------------------------------------------------------------------------
 
@@ -433,20 +318,11 @@ class Worker:
     def _release(self, execution_id: str) -> None:
         assert self._heartbeats is not None
         self._heartbeats.remove(self.transition_id, execution_id)
-        completion = Completion(
-            "retry",
-            error_message=(
-                "released: the worker stopped before the function finished; the work was not "
-                "completed and may be retried"
-            ),
-        )
         try:
             delivery = complete(
-                self.client, self.transition_id, execution_id, completion, patience=self.patience
+                self.client, self.transition_id, execution_id, RELEASE, patience=self.patience
             )
         except Exception as error:
-            self._count("errors")
-            log.error("could not release %s: %s", execution_id, error)
-            return
-        self._count("released" if delivery.recorded else "superseded")
-        self._remember_ended(execution_id)
+            self._released(execution_id, error)
+        else:
+            self._released(execution_id, delivery)

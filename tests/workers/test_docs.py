@@ -37,12 +37,13 @@ def _script(tmp_path: Path, name: str) -> Path:
 
 
 def test_every_example_of_the_page_is_run_here() -> None:
-    assert set(_examples()) == {"handler.py", "try_handler.py", "worker.py", "drain.py"}
-    assert PAGE.read_text().count("```python") == 4  # none without a name, so none unrun
+    assert set(_examples()) == {"handler.py", "try_handler.py", "worker.py", "drain.py", "async_drain.py"}
+    assert PAGE.read_text().count("```python") == 5  # none without a name, so none unrun
 
 
 @pytest.mark.parametrize(
-    ("name", "printed"), [("try_handler.py", "succeeded {'total': 6}\n"), ("drain.py", "5 5\n")]
+    ("name", "printed"),
+    [("try_handler.py", "succeeded {'total': 6}\n"), ("drain.py", "5 5\n"), ("async_drain.py", "20 20\n")],
 )
 def test_a_standalone_example_runs(las_emulator: Emulator, tmp_path: Path, name: str, printed: str) -> None:
     done = subprocess.run(

@@ -353,3 +353,11 @@ def test_a_handler_written_for_the_official_sdk_runs_unchanged(
 def test_decorating_something_that_is_not_a_function_is_refused() -> None:
     with pytest.raises(TypeError, match="decorates a function"):
         las.transition_handler("handle")  # type: ignore[call-overload]
+
+
+def test_decorating_an_async_function_is_refused_naming_the_fix() -> None:
+    async def handle(las_client: las.Client, event: dict[str, object]) -> dict[str, object]:
+        return {}
+
+    with pytest.raises(TypeError, match=r"'handle' is an async function: make it a plain `def`"):
+        las.transition_handler(handle)  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import pickle
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -10,7 +12,13 @@ from hypothesis import strategies as st
 
 import las
 from las.workers import MAX_ERROR_MESSAGE_LENGTH, Completion, current_execution
-from las.workers._outcomes import completion_for_exception, completion_for_result, run_function, truncate
+from las.workers._outcomes import (
+    completion_for_exception,
+    completion_for_result,
+    run_coroutine_function,
+    run_function,
+    truncate,
+)
 
 
 @given(st.text(max_size=9000), st.integers(min_value=40, max_value=5000))
@@ -97,3 +105,56 @@ def test_the_official_sdks_output_status_pairs_are_understood(result: object, ex
 def test_a_pair_that_is_not_output_and_status_is_not_a_dict() -> None:
     assert completion_for_result(({"a": 1}, "done")).status == "failed"
     assert completion_for_result((["x"], "succeeded")).status == "failed"  # output must be a dict
+
+
+def test_run_coroutine_function_maps_outcomes_as_run_function_does() -> None:
+    error = ValueError("bad")
+    execution = {"executionId": "las:transition-execution:" + "b" * 32, "input": {"n": 2}}
+
+    async def double(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        assert current_execution() is execution
+        return {"double": 2 * event["n"]}
+
+    async def broken(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+        raise error
+
+    async def rejecting(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+        raise las.Reject("no")
+
+    def run(function: Any) -> tuple[Completion, Exception | None]:
+        return asyncio.run(run_coroutine_function(function, None, execution))  # type: ignore[arg-type]
+
+    assert run(double) == (Completion("succeeded", output={"double": 4}), None)
+    completion, raised = run(broken)
+    assert (completion.status, raised) == ("failed", error)
+    assert run(rejecting) == (Completion("rejected", error_message="no"), None)
+    with pytest.raises(RuntimeError, match="inside a function run by"):
+        current_execution()
+
+
+def test_run_coroutine_function_fails_a_result_that_is_not_awaitable_naming_the_sync_worker() -> None:
+    completion, raised = asyncio.run(
+        run_coroutine_function(lambda client, event: {"plain": True}, None, {"input": {}})  # type: ignore[arg-type, return-value]
+    )
+    assert completion.status == "failed" and isinstance(raised, TypeError)
+    assert completion.error_message is not None
+    assert "not an awaitable" in completion.error_message and "las.Worker" in completion.error_message
+
+
+def test_a_cancelled_coroutine_is_not_an_outcome() -> None:
+    async def main() -> None:
+        started = asyncio.Event()
+
+        async def forever(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+            started.set()
+            await asyncio.sleep(3600)
+            return {}
+
+        task = asyncio.create_task(run_coroutine_function(forever, None, {"input": {}}))  # type: ignore[arg-type]
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import collections
+import functools
+import gc
 import json
 import threading
+import warnings
 from typing import Any
 
 import pytest
@@ -456,3 +459,41 @@ def test_a_free_slot_starts_the_next_poll_without_waiting_the_poll_interval(
     worker.stop(release=True)
     assert not alive, "the worker slept through a free slot"
     assert worker.counters.succeeded == 1
+
+
+class _AsyncCallable:
+    async def __call__(self, las_client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+async def _async_approve(las_client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+@pytest.mark.parametrize(
+    "function",
+    [_async_approve, functools.partial(_async_approve), _AsyncCallable()],
+    ids=["def", "partial", "object"],
+)
+def test_an_async_function_is_refused_naming_the_async_worker(
+    client: las.Client, las_emulator: Emulator, function: Any
+) -> None:
+    with pytest.raises(TypeError, match=r"async function: .*las\.AsyncWorker"):
+        las.Worker("las:transition:" + "a" * 32, function, session=client)
+    assert las_emulator.requests == []
+
+
+def test_a_function_returning_a_coroutine_fails_the_execution_saying_so(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+    worker = las.Worker(transition_id, lambda c, e: _async_approve(c, e), session=client, poll_interval=0.05)  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "coroutine was never awaited"
+        counters = worker.run(until_idle=True, handle_signals=False)
+        gc.collect()
+    assert (counters.taken, counters.failed) == (1, 1)
+    [patch] = [r for r in las_emulator.requests if r.method == "PATCH"]
+    assert patch.json["status"] == "failed"
+    assert "returned coroutine, not a dict" in patch.json["error"]["message"]
+    assert "las.AsyncWorker" in patch.json["error"]["message"]

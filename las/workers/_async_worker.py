@@ -1,0 +1,381 @@
+"""``las.AsyncWorker``: :class:`las.Worker` for ``async def`` functions, on one event loop.
+
+The same decisions (:mod:`._worker_base`, :mod:`._outcomes`, :mod:`._reporting`); here only
+the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.apaginate` for the
+polls. Importing this module does not import aiohttp; building a worker needs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from .._pagination import apaginate
+from ..resources import Transition
+from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, AsyncHeartbeats
+from ._outcomes import AsyncTransitionFunction, Completion, run_coroutine_function
+from ._reporting import DEFAULT_PATIENCE, complete_async
+from ._worker import STOP_SIGNALS, is_async_callable
+from ._worker_base import RELEASE, WorkerBase, WorkerCounters
+
+if TYPE_CHECKING:
+    from .._async_client import AsyncClient
+    from .._async_session import AsyncSession
+
+__all__ = ["AsyncWorker"]
+
+log = logging.getLogger("las.workers")
+
+
+@dataclass
+class _Task:
+    """One execution in the worker's hands: taking -> working -> reporting, or working ->
+    released (by a stop: its function is cancelled), or taking -> end."""
+
+    execution_id: str
+    state: str = "taking"
+    handle: asyncio.Task[None] | None = field(default=None, repr=False)
+
+
+class AsyncWorker(WorkerBase):
+    """Complete the running executions of a transition with ``async def function(client, event)``.
+
+    :class:`las.Worker` for coroutines: the same polling, outcomes (a dict: ``succeeded``;
+    ``las.Reject``: ``rejected``; ``las.Retry``: ``retry``; an exception: ``failed``), exactly-once
+    completion, counters and stopping, with the functions run as asyncio tasks on the running
+    event loop (up to ``concurrency`` at once), heartbeats sent by one task, and
+    ``client`` an :class:`las.AsyncClient`. Inside the function, :func:`las.workers.current_execution`
+    is the execution it runs.
+
+    Stopping: :meth:`stop`, SIGTERM or SIGINT (during :meth:`run`, where the loop can handle
+    signals) stop the taking of new executions; executions in hand finish for up to
+    ``grace_period`` seconds, then the functions still running are cancelled and their
+    executions released (status ``retry``). A second signal releases at once. Cancelling the
+    task that awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises
+    the cancellation.
+
+    Args:
+        transition: the transition (a :class:`las.Transition` or its id) whose executions to complete.
+        function: ``async def function(client, event) -> dict``; ``client`` is the worker's
+            :class:`las.AsyncClient`, ``event`` the execution's input. A plain function is
+            refused (TypeError): run it with :class:`las.Worker`.
+        session: an :class:`las.AsyncSession` or :class:`las.AsyncClient`; when omitted, the
+            running loop's default one (the default session's credentials), chosen by :meth:`run`.
+        concurrency: functions running at the same time (tasks; the Worker's word for its
+            threads, so code moves between the two by adding ``async``/``await``).
+        poll_interval, heartbeat_interval, grace_period, patience, page_size: as for :class:`las.Worker`.
+
+    Example::
+
+        async def review(client: las.AsyncClient, event: dict) -> dict:
+            document = await client.get_document(event["documentId"])
+            return {"pages": 1, "contentType": document["contentType"]}
+
+        async with las.AsyncSession() as session:
+            worker = las.AsyncWorker(transition_id, review, session=session, concurrency=64)
+            counters = await worker.run()  # until SIGTERM / SIGINT / worker.stop()
+    """
+
+    variant = "AsyncWorker"
+
+    def __init__(
+        self,
+        transition: Transition | str,
+        function: AsyncTransitionFunction,
+        *,
+        session: AsyncSession | AsyncClient | None = None,
+        concurrency: int = 16,
+        poll_interval: float = 5.0,
+        heartbeat_interval: float = DEFAULT_HEARTBEAT_INTERVAL,
+        grace_period: float | None = 25.0,
+        patience: float = DEFAULT_PATIENCE,
+        page_size: int = 100,
+    ) -> None:
+        if not callable(function):
+            raise TypeError(f"function must be callable as `await function(client, event)`, got {function!r}")
+        if not is_async_callable(function):
+            raise TypeError(
+                f"{getattr(function, '__name__', function)!r} is not an async function: las.AsyncWorker "
+                "awaits `async def function(client, event)`; run a plain function with las.Worker"
+            )
+        if session is not None and not getattr(session, "is_async", False):
+            raise TypeError(
+                f"las.AsyncWorker needs session= an las.AsyncSession or las.AsyncClient, got "
+                f"{type(session).__name__}: make one with las.AsyncSession(credentials), or run a "
+                "plain function with las.Worker"
+            )
+        super().__init__(
+            transition,
+            concurrency=concurrency,
+            poll_interval=poll_interval,
+            heartbeat_interval=heartbeat_interval,
+            grace_period=grace_period,
+            patience=patience,
+            page_size=page_size,
+        )
+        self.function = function
+        self._session = session
+        self.client: AsyncClient | None = None if session is None else self._client_for(session)
+        """The :class:`las.AsyncClient` the function is called with (None until :meth:`run`
+        when no session was given)."""
+        self._tasks: dict[str, _Task] = {}
+        self._heartbeats: AsyncHeartbeats | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None  # set when stopped or an execution left the hands
+
+    @staticmethod
+    def _client_for(session: Any) -> AsyncClient:
+        try:
+            from ..resources._session import async_client_for
+
+            return async_client_for(session)  # type: ignore[no-any-return]
+        except ModuleNotFoundError as error:
+            if error.name != "aiohttp":
+                raise
+            raise ModuleNotFoundError(
+                "las.AsyncWorker needs aiohttp: pip install 'lucidtech-las-sdk[async]'", name="aiohttp"
+            ) from None
+
+    def _open_heartbeat_failures(self) -> int:
+        heartbeats = self._heartbeats
+        return 0 if heartbeats is None else heartbeats.failures
+
+    def stop(self, *, release: bool = False) -> None:
+        """Ask :meth:`run` to stop; returns at once. Safe from any thread and from signal handlers.
+
+        Args:
+            release: cancel the functions in hand and release their executions now instead of
+                waiting ``grace_period``.
+        """
+        self._stop_requested(release)
+        loop, wake = self._loop, self._wake
+        if loop is None or wake is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the run is over
+                loop.call_soon_threadsafe(wake.set)
+
+    async def run(self, *, until_idle: bool = False, handle_signals: bool = True) -> WorkerCounters:
+        """Take and complete executions until stopped; returns the counters.
+
+        Args:
+            until_idle: also return once a poll made with nothing in hand finds no running
+                execution (drain what is there, then exit: for batch jobs and tests).
+            handle_signals: SIGTERM and SIGINT stop the worker gracefully (a second one
+                releases at once), through ``loop.add_signal_handler``: on the main thread of
+                a loop that supports it (not on Windows). The previous handlers come back on return.
+
+        Raises:
+            RuntimeError: the worker is already running.
+        """
+        self._begin()
+        try:
+            loop = asyncio.get_running_loop()
+            if self._session is None:  # the running loop's default: a new loop has a new one
+                self.client = self._client_for(None)
+            client = self.client
+            assert client is not None
+            self._loop, self._wake = loop, asyncio.Event()
+            self._heartbeats = AsyncHeartbeats(client, self.heartbeat_interval)
+        except BaseException:
+            self._end(0)
+            raise
+        installed = self._install_signal_handlers(loop) if handle_signals else {}
+        try:
+            try:
+                await self._poll_loop(until_idle)
+            except asyncio.CancelledError:
+                self.stop(release=True)
+                raise
+            finally:
+                await self._drain()
+        finally:
+            heartbeats = self._heartbeats
+            await heartbeats.aclose()
+            self._restore_signal_handlers(loop, installed)
+            self._heartbeats = None
+            self._loop = self._wake = None
+            self._end(heartbeats.failures)
+        return self.counters
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def _install_signal_handlers(self, loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
+        """Stop on SIGTERM/SIGINT through the loop; the Python-level handlers they replace
+        (``asyncio.run``'s own for SIGINT, say), by signal."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        installed: dict[int, Any] = {}
+        for number in STOP_SIGNALS:
+            previous = signal.getsignal(number)
+            try:
+                loop.add_signal_handler(number, self._signalled, number)
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main loop
+                log.info(
+                    "signal %s is left alone: this event loop cannot handle it", signal.Signals(number).name
+                )
+                continue
+            installed[number] = previous
+        return installed
+
+    @staticmethod
+    def _restore_signal_handlers(loop: asyncio.AbstractEventLoop, installed: dict[int, Any]) -> None:
+        for number, previous in installed.items():
+            loop.remove_signal_handler(number)
+            if previous is not None:  # None: set outside Python, cannot be put back
+                signal.signal(number, previous)
+
+    async def _poll_loop(self, until_idle: bool) -> None:
+        wake = self._wake
+        assert wake is not None
+        while True:
+            while not self._stopping and len(self._tasks) >= self.concurrency:
+                wake.clear()
+                await wake.wait()
+            if self._stopping:
+                return
+            free = self.concurrency - len(self._tasks)
+            busy = bool(self._tasks)
+            wake.clear()  # a departure from now on wakes the wait below at once
+            try:
+                found = await self._poll(free)
+            except Exception as error:
+                self._poll_failed(error)
+                await self._wait(self.poll_interval)
+                continue
+            for execution_id in found:
+                self._start(execution_id)
+            if not found:
+                if until_idle and not busy:
+                    return
+                await self._wait(self.poll_interval)
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, unless stopped or an execution has left the worker's hands
+        since the poll began (then poll again at once: there is a free slot)."""
+        assert self._wake is not None
+        if self._stopping:
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def _poll(self, free: int) -> list[str]:
+        """Ids of up to ``free`` running executions not in hand, oldest first, through
+        :func:`las.apaginate` (a page outside the contract raises, as for :class:`las.Worker`)."""
+        assert self.client is not None
+        found: list[str] = []
+        # An async generator, closed at once when the poll has found enough.
+        listing = cast(
+            "AsyncGenerator[dict[str, Any], None]",
+            apaginate(self.client.list_transition_executions, self.transition_id, **self._listing_filters()),
+        )
+        async with contextlib.aclosing(listing):
+            async for item in listing:
+                execution_id = self._offered(item, self._tasks, found)
+                if execution_id is not None:
+                    found.append(execution_id)
+                    if len(found) == free:
+                        break
+        return found
+
+    def _start(self, execution_id: str) -> None:
+        task = _Task(execution_id)
+        self._tasks[execution_id] = task
+        task.handle = asyncio.get_running_loop().create_task(
+            self._process(task), name=f"las-worker:{execution_id[-8:]}"
+        )
+
+    # -- one execution -----------------------------------------------------------------------
+
+    async def _process(self, task: _Task) -> None:
+        transition_id, execution_id = self.transition_id, task.execution_id
+        client, heartbeats = self.client, self._heartbeats
+        assert client is not None and heartbeats is not None
+        try:
+            try:
+                current = await client.get_transition_execution(transition_id, execution_id)
+            except Exception as error:
+                self._take_failed(execution_id, error)
+                return
+            if current.get("status") != "running":
+                self._remember_ended(execution_id)
+                return
+            if self._stopping:  # not started: leave it untouched for whoever comes next
+                return
+            task.state = "working"
+            completion = self._taken(execution_id)
+            heartbeats.add(transition_id, execution_id)
+            if completion is None:
+                completion, raised = await run_coroutine_function(self.function, client, current)
+                if raised is not None:
+                    log.warning("the function failed on %s", execution_id, exc_info=raised)
+            if task.state == "released":  # it swallowed the cancellation and returned
+                self._dropped(execution_id, completion)
+                return
+            task.state = "reporting"
+            await heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
+            await self._deliver(execution_id, completion)
+        finally:
+            await heartbeats.remove(transition_id, execution_id)
+            self._tasks.pop(execution_id, None)
+            if self._wake is not None:
+                self._wake.set()
+
+    async def _deliver(self, execution_id: str, completion: Completion) -> None:
+        assert self.client is not None
+        try:
+            delivery = await complete_async(
+                self.client, self.transition_id, execution_id, completion, patience=self.patience
+            )
+        except Exception as error:
+            self._not_delivered(execution_id, completion, error)
+        else:
+            self._delivered(execution_id, completion, delivery)
+
+    # -- stopping ----------------------------------------------------------------------------
+
+    async def _drain(self) -> None:
+        """Wait for executions in hand (up to the grace period), then cancel the functions
+        still running and release their executions; completions on the wire land first."""
+        self._stopping = True  # tasks not yet started stay untouched
+        wake, loop = self._wake, asyncio.get_running_loop()
+        assert wake is not None
+        deadline = None if self.grace_period is None else loop.time() + self.grace_period
+        while self._tasks and not self._release_now:
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                break
+            wake.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=remaining)
+        released = [task for task in self._tasks.values() if task.state == "working"]
+        for task in released:
+            task.state = "released"
+            assert task.handle is not None
+            task.handle.cancel()
+        handles = [task.handle for task in self._tasks.values() if task.handle is not None]
+        await asyncio.gather(*handles, return_exceptions=True)  # cancelled ones end, reports land
+        await asyncio.gather(*(self._release(task.execution_id) for task in released))
+
+    async def _release(self, execution_id: str) -> None:
+        assert self.client is not None
+        try:
+            delivery = await complete_async(
+                self.client, self.transition_id, execution_id, RELEASE, patience=self.patience
+            )
+        except Exception as error:
+            self._released(execution_id, error)
+        else:
+            self._released(execution_id, delivery)

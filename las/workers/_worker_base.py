@@ -1,0 +1,253 @@
+"""What :class:`las.Worker` and :class:`las.AsyncWorker` share: their options, counters and
+every decision that is not a wait (what a listing offers, what a delivery's end counts as,
+what a release sends). The two classes are the loops around it, on threads or on asyncio.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final
+
+from .. import ids
+from ..exceptions import NotFoundError
+from ..resources import Transition
+from ._heartbeats import check_interval
+from ._outcomes import Completion
+from ._reporting import Delivery
+
+__all__ = ["RELEASE", "WorkerBase", "WorkerCounters"]
+
+log = logging.getLogger("las.workers")
+
+_REMEMBERED = 10_000  # ids of ended executions kept to ignore them in stale listings
+
+RELEASE: Final = Completion(
+    "retry",
+    error_message=(
+        "released: the worker stopped before the function finished; the work was not "
+        "completed and may be retried"
+    ),
+)
+"""What a stop sends for an execution whose function is still running after the grace period."""
+
+
+@dataclass(frozen=True)
+class WorkerCounters:
+    """What a :class:`Worker` (or :class:`AsyncWorker`) has done so far (a snapshot).
+
+    Attributes:
+        taken: executions whose function was called (once each).
+        succeeded, failed, rejected, retried: completions the API recorded, by status.
+        released: executions handed back with status ``retry`` because a stop's grace period
+            ran out while their function was still running.
+        superseded: completions the API did not record because the execution had already
+            ended another way (completed elsewhere, timed out).
+        errors: API failures the worker survived: polls, takes, and completions it could not
+            deliver (those are tried again, without calling the function, when the execution
+            is seen running again).
+        heartbeat_errors: heartbeats that failed (logged; the work went on).
+    """
+
+    taken: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    rejected: int = 0
+    retried: int = 0
+    released: int = 0
+    superseded: int = 0
+    errors: int = 0
+    heartbeat_errors: int = 0
+
+
+_COUNTER_OF_STATUS = {
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "rejected": "rejected",
+    "retry": "retried",
+}
+
+
+class WorkerBase:
+    """The options, the counters and the bookkeeping of a worker (no I/O, no waiting).
+
+    State changes under ``self._condition``'s lock (reentrant: a signal handler on the main
+    thread may take it again); the async worker takes it too, never across an ``await``.
+    """
+
+    variant: ClassVar[str]
+
+    def __init__(
+        self,
+        transition: Transition | str,
+        *,
+        concurrency: int,
+        poll_interval: float,
+        heartbeat_interval: float,
+        grace_period: float | None,
+        patience: float,
+        page_size: int,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
+        if not poll_interval > 0:
+            raise ValueError(
+                f"poll_interval must be above 0 seconds (an idle worker would flood the API), got {poll_interval!r}"
+            )
+        if grace_period is not None and grace_period < 0:
+            raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
+        if not 1 <= page_size <= 1000:
+            raise ValueError(f"page_size must be between 1 and 1000, got {page_size!r}")
+        self.transition_id = ids.require_id(ids.TRANSITION, transition)
+        self.concurrency = concurrency
+        self.poll_interval = poll_interval
+        self.heartbeat_interval = check_interval(heartbeat_interval)
+        self.grace_period = grace_period
+        self.patience = patience
+        self.page_size = page_size
+        self._condition = threading.Condition(threading.RLock())
+        self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
+        self._ended: OrderedDict[str, None] = OrderedDict()
+        self._undelivered: dict[str, Completion] = {}
+        self._heartbeat_failures = 0  # of heartbeats objects already closed
+        self._running = False
+        self._stopping = False
+        self._release_now = False
+
+    def __repr__(self) -> str:
+        return f"{self.variant}({self.transition_id!r}, concurrency={self.concurrency})"
+
+    @property
+    def counters(self) -> WorkerCounters:
+        """What the worker has done so far."""
+        with self._condition:
+            counts = dict(self._counts)
+            counts["heartbeat_errors"] += self._heartbeat_failures + self._open_heartbeat_failures()
+        return WorkerCounters(**counts)
+
+    def _open_heartbeat_failures(self) -> int:
+        """Failures of the heartbeats of the run in progress (0 when none)."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        """Mark the start of a run; RuntimeError if one is in progress."""
+        with self._condition:
+            if self._running:
+                raise RuntimeError(f"{self!r} is already running")
+            self._running = True
+            self._stopping = self._release_now = False
+
+    def _end(self, heartbeat_failures: int) -> None:
+        with self._condition:
+            self._heartbeat_failures += heartbeat_failures
+            self._running = False
+
+    def _stop_requested(self, release: bool) -> None:
+        with self._condition:
+            self._stopping = True
+            self._release_now = self._release_now or release
+
+    def _signalled(self, number: int) -> None:
+        """A stop signal: the first stops, the next one releases at once."""
+        with self._condition:
+            again = self._stopping
+        log.info("signal %d: %s", number, "releasing executions in hand" if again else "stopping")
+        self.stop(release=again)
+
+    def stop(self, *, release: bool = False) -> None:
+        raise NotImplementedError
+
+    # -- polling -----------------------------------------------------------------------------
+
+    def _listing_filters(self) -> dict[str, Any]:
+        """The arguments of ``list_transition_executions`` for a poll: running, oldest first."""
+        return {
+            "status": "running",
+            "sort_by": "startTime",
+            "order": "ascending",
+            "page_size": self.page_size,
+        }
+
+    def _offered(self, item: Mapping[str, Any], in_hand: Mapping[str, Any], found: list[str]) -> str | None:
+        """The id of a listed execution to take, or None: an item without a transition-execution
+        id is skipped (logged), and so is one in hand, ended or already found in this poll."""
+        execution_id = item.get("executionId")
+        if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
+            log.warning("skipping a listed execution without a valid id: %.100r", item)
+            return None
+        with self._condition:
+            if execution_id in in_hand or execution_id in self._ended or execution_id in found:
+                return None
+        return str(execution_id)
+
+    def _poll_failed(self, error: Exception) -> None:
+        self._count("errors")
+        log.warning("listing the running executions of %s failed: %s", self.transition_id, error)
+
+    # -- one execution -----------------------------------------------------------------------
+
+    def _take_failed(self, execution_id: str, error: Exception) -> None:
+        if not isinstance(error, NotFoundError):
+            self._count("errors")
+            log.warning("taking %s failed: %s", execution_id, error)
+
+    def _taken(self, execution_id: str) -> Completion | None:
+        """Note that the function's execution is in hand: the completion still to deliver from an
+        earlier take (the function is not called again), or None (then it is counted taken)."""
+        with self._condition:
+            completion = self._undelivered.pop(execution_id, None)
+            if completion is None:
+                self._counts["taken"] += 1
+        return completion
+
+    def _delivered(self, execution_id: str, completion: Completion, delivery: Delivery) -> None:
+        if delivery.recorded:
+            self._count(_COUNTER_OF_STATUS.get(str(delivery.execution.get("status")), "errors"))
+        else:
+            self._count("superseded")
+            log.warning(
+                "%s had already ended (%s); the worker's %s was not recorded",
+                execution_id,
+                delivery.execution.get("status"),
+                completion.status,
+            )
+        self._remember_ended(execution_id)
+
+    def _not_delivered(self, execution_id: str, completion: Completion, error: Exception) -> None:
+        self._count("errors")
+        if isinstance(error, NotFoundError):
+            log.warning("%s is gone; its %s was not recorded: %s", execution_id, completion.status, error)
+            self._remember_ended(execution_id)
+            return
+        log.error(
+            "could not record %s on %s (tried again when it is seen running): %s",
+            completion.status,
+            execution_id,
+            error,
+        )
+        with self._condition:
+            self._undelivered[execution_id] = completion
+
+    def _dropped(self, execution_id: str, completion: Completion) -> None:
+        log.warning("%s was released by the stop; its %s result is dropped", execution_id, completion.status)
+
+    def _released(self, execution_id: str, delivery: Delivery | Exception) -> None:
+        if isinstance(delivery, Exception):
+            self._count("errors")
+            log.error("could not release %s: %s", execution_id, delivery)
+            return
+        self._count("released" if delivery.recorded else "superseded")
+        self._remember_ended(execution_id)
+
+    def _count(self, name: str) -> None:
+        with self._condition:
+            self._counts[name] += 1
+
+    def _remember_ended(self, execution_id: str) -> None:
+        with self._condition:
+            self._ended[execution_id] = None
+            while len(self._ended) > _REMEMBERED:
+                self._ended.popitem(last=False)
