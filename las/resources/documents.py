@@ -250,8 +250,201 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         )
 
 
+class Uploads:
+    """``upload`` and ``upload_async``: of a :class:`Dataset` and of its ``documents`` alike."""
+
+    def _uploads_into(self) -> Dataset:
+        raise NotImplementedError
+
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
+    def upload(
+        self,
+        items: Iterable[Any],
+        *,
+        max_workers: int = 4,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
+        progress_bar: bool = False,
+        journal: str | os.PathLike[str] | None = None,
+        retry_ambiguous: bool = False,
+    ) -> UploadResult | IngestReport:
+        """Create many documents in the dataset, ``max_workers`` at a time (``dataset.upload`` and
+        ``dataset.documents.upload`` are the same verb).
+
+        Every item gets exactly one create request: a failed one is reported in the result,
+        never sent again (so no document is created twice).
+
+        Args:
+            items: each one of
+                - content: bytes, a path (str or Path) or a binary file object;
+                - a tuple ``(content,)`` or ``(content, ground_truth)``;
+                - a dict with ``content`` and optionally ``ground_truth``, ``content_type``,
+                  ``consent``, ``retention_in_days``.
+            max_workers: uploads in flight at once.
+            on_progress: called in the calling thread after each item as
+                ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).
+            progress_bar: print a one-line progress bar to stderr.
+            journal: a JSON Lines file recording each item's fate, making the upload resumable:
+                run it again with the same items and journal after a crash or a failure, and
+                what was created is skipped, what failed is sent again, and an item whose
+                answer was lost (the API may have created it) is reported ``ambiguous`` and not
+                sent again (see :func:`las.bulk.reconcile`). This is :func:`las.bulk.ingest`:
+                items with the same content as another are created once (``duplicate``), and
+                an item that is not one of the forms above raises InvalidArgumentError.
+            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
+                may end up twice.
+
+        Returns:
+            Without a journal, an :class:`UploadResult` with one entry per item, in order: its
+            Document or its error. With a journal, a :class:`las.bulk.IngestReport` with a
+            :class:`las.bulk.ItemResult` per item (a status and a document id, not a Document;
+            ``report.summary()`` says what to do about what is left), and ``on_progress``
+            receives that ItemResult as its first argument.
+
+        Raises:
+            InvalidArgumentError: ``retry_ambiguous`` without a journal, ``max_workers`` < 1,
+                ``items`` is a single item (bytes, a path, a dict), or the dataset belongs to an
+                AsyncSession (await :meth:`upload_async`) -- each before any request.
+            JournalError: the journal is corrupted, belongs to another dataset or is in use.
+
+        Example::
+
+            result = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
+            for failed in result.failed:
+                print(failed.source, failed.error)
+
+            report = dataset.upload(["a.pdf", "b.pdf"], journal="upload.jsonl")
+            print(report.summary())  # a re-run creates only what is not created yet
+        """
+        from . import uploads
+
+        return uploads.upload(
+            self._uploads_into(),
+            items,
+            max_workers=max_workers,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+            journal=journal,
+            retry_ambiguous=retry_ambiguous,
+        )
+
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: None = ...,
+    ) -> UploadResult: ...
+    @overload
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
+        progress_bar: bool = ...,
+        journal: str | os.PathLike[str],
+        retry_ambiguous: bool = ...,
+    ) -> IngestReport: ...
+    async def upload_async(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        max_concurrency: int = 64,
+        on_progress: Callable[[Any, int, int | None], None] | None = None,
+        progress_bar: bool = False,
+        journal: str | os.PathLike[str] | None = None,
+        retry_ambiguous: bool = False,
+    ) -> UploadResult | IngestReport:
+        """:meth:`upload`, awaited, for a dataset bound to an AsyncSession.
+
+        The same item forms, the same results and the same promise: every item gets exactly
+        one create request (:meth:`Document.create_async`, or with a journal the same
+        ``Client.create_document`` call :func:`las.bulk.ingest` sends), a failed one is
+        reported, never sent again.
+
+        Args:
+            items: as for :meth:`upload`, from an iterable or an async iterable. Items are taken
+                as the uploads go: at most ``max_concurrency`` ahead of their answers, so a huge
+                or endless generator is never read up front.
+            max_concurrency: creates in flight at once, as tasks on the event loop (this is
+                ``max_workers`` of :meth:`upload`, which counts threads; tasks are cheap, so the
+                default is 64). The AsyncSession's ``max_connections`` (default 100) should be
+                at least this.
+            on_progress: called in the event loop's thread after each item as
+                ``on_progress(item_result, done, total)`` (total is None for an unsized or
+                async iterable); keep it quick, it runs between the uploads.
+            progress_bar: print a one-line progress bar to stderr.
+            journal: as for :meth:`upload`: the same JSON Lines journal, which either variant
+                may resume. Its reads and fsyncs run in worker threads.
+            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
+                may end up twice.
+
+        A path or a file object is read in a worker thread (``asyncio.to_thread``), after the
+        size check; bytes are sent as they are. Each item's content is read when its create
+        starts, so at most ``max_concurrency`` contents are in memory at once.
+
+        Cancelling the awaiting task (or ``asyncio.timeout()`` around it) cancels the creates
+        in flight, waits for them to end and re-raises: no result and no further progress call.
+        A create cancelled after it was sent may still have been done by the API; with a
+        journal such an item stays ``sending``, which the next run reports ``ambiguous``.
+
+        Returns:
+            Without a journal, an :class:`UploadResult` with one entry per item, in input
+            order; with one, a :class:`las.bulk.IngestReport`, as :meth:`upload` does.
+
+        Raises:
+            InvalidArgumentError: ``max_concurrency`` < 1, ``retry_ambiguous`` without a
+                journal, ``items`` is a single item (bytes, a path, a dict), or the dataset
+                belongs to a las.Session (call :meth:`upload`) -- each before any request.
+            JournalError: the journal is corrupted, belongs to another dataset or is in use.
+
+        Example::
+
+            async with las.AsyncSession() as session:
+                dataset = await las.Dataset.get_async(dataset_id, session=session)
+                result = await dataset.documents.upload_async(paths, max_concurrency=64)
+                print(len(result.documents), [failed.source for failed in result.failed])
+                report = await dataset.upload_async(paths, journal="upload.jsonl")
+                print(report.summary())  # a re-run creates only what is not created yet
+        """
+        from . import uploads
+
+        return await uploads.upload_async(
+            self._uploads_into(),
+            items,
+            max_concurrency=max_concurrency,
+            on_progress=on_progress,
+            progress_bar=progress_bar,
+            journal=journal,
+            retry_ambiguous=retry_ambiguous,
+        )
+
+
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
+class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
     """A named set of documents with ground truth, to train models on.
 
     ``dataset.documents`` is its documents (a lazy collection with ``create`` and ``upload``);
@@ -349,97 +542,11 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable):
         """The documents in this dataset: iterate, ``filter(consent=...)``, ``create(...)``, ``upload(...)``."""
         return DatasetDocuments(self)
 
-    @overload
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: None = ...,
-    ) -> UploadResult: ...
-    @overload
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = ...,
-        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: str | os.PathLike[str],
-        retry_ambiguous: bool = ...,
-    ) -> IngestReport: ...
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = 4,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
-        progress_bar: bool = False,
-        journal: str | os.PathLike[str] | None = None,
-        retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
-        """Create many documents in this dataset, concurrently. Same as ``dataset.documents.upload``."""
-        from . import uploads
-
-        return uploads.upload(
-            self,
-            items,
-            max_workers=max_workers,
-            on_progress=on_progress,
-            progress_bar=progress_bar,
-            journal=journal,
-            retry_ambiguous=retry_ambiguous,
-        )
-
-    @overload
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: None = ...,
-    ) -> UploadResult: ...
-    @overload
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = ...,
-        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: str | os.PathLike[str],
-        retry_ambiguous: bool = ...,
-    ) -> IngestReport: ...
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = 64,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
-        progress_bar: bool = False,
-        journal: str | os.PathLike[str] | None = None,
-        retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
-        """:meth:`upload`, awaited, for a dataset bound to an AsyncSession. Same as
-        ``dataset.documents.upload_async``, which documents it."""
-        from . import uploads
-
-        return await uploads.upload_async(
-            self,
-            items,
-            max_concurrency=max_concurrency,
-            on_progress=on_progress,
-            progress_bar=progress_bar,
-            journal=journal,
-            retry_ambiguous=retry_ambiguous,
-        )
+    def _uploads_into(self) -> Dataset:
+        return self
 
 
-class DatasetDocuments(Collection[Document]):
+class DatasetDocuments(Collection[Document], Uploads):
     """The documents of one dataset: a lazy collection that can also add documents."""
 
     def __init__(self, dataset: Dataset) -> None:
@@ -492,187 +599,5 @@ class DatasetDocuments(Collection[Document]):
             session=self._dataset._client,
         )
 
-    @overload
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: None = ...,
-    ) -> UploadResult: ...
-    @overload
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = ...,
-        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: str | os.PathLike[str],
-        retry_ambiguous: bool = ...,
-    ) -> IngestReport: ...
-    def upload(
-        self,
-        items: Iterable[Any],
-        *,
-        max_workers: int = 4,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
-        progress_bar: bool = False,
-        journal: str | os.PathLike[str] | None = None,
-        retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
-        """Create many documents in this dataset, ``max_workers`` at a time.
-
-        Every item gets exactly one create request: a failed one is reported in the result,
-        never sent again (so no document is created twice).
-
-        Args:
-            items: each one of
-                - content: bytes, a path (str or Path) or a binary file object;
-                - a tuple ``(content,)`` or ``(content, ground_truth)``;
-                - a dict with ``content`` and optionally ``ground_truth``, ``content_type``,
-                  ``consent``, ``retention_in_days``.
-            max_workers: uploads in flight at once.
-            on_progress: called in the calling thread after each item as
-                ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).
-            progress_bar: print a one-line progress bar to stderr.
-            journal: a JSON Lines file recording each item's fate, making the upload resumable:
-                run it again with the same items and journal after a crash or a failure, and
-                what was created is skipped, what failed is sent again, and an item whose
-                answer was lost (the API may have created it) is reported ``ambiguous`` and not
-                sent again (see :func:`las.bulk.reconcile`). This is :func:`las.bulk.ingest`:
-                items with the same content as another are created once (``duplicate``), and
-                an item that is not one of the forms above raises InvalidArgumentError.
-            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
-                may end up twice.
-
-        Returns:
-            Without a journal, an :class:`UploadResult` with one entry per item, in order: its
-            Document or its error. With a journal, a :class:`las.bulk.IngestReport` with a
-            :class:`las.bulk.ItemResult` per item (a status and a document id, not a Document;
-            ``report.summary()`` says what to do about what is left), and ``on_progress``
-            receives that ItemResult as its first argument.
-
-        Raises:
-            InvalidArgumentError: ``retry_ambiguous`` without a journal, ``max_workers`` < 1,
-                ``items`` is a single item (bytes, a path, a dict), or the dataset belongs to an
-                AsyncSession (await :meth:`upload_async`) -- each before any request.
-            JournalError: the journal is corrupted, belongs to another dataset or is in use.
-
-        Example::
-
-            result = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
-            for failed in result.failed:
-                print(failed.source, failed.error)
-
-            report = dataset.upload(["a.pdf", "b.pdf"], journal="upload.jsonl")
-            print(report.summary())  # a re-run creates only what is not created yet
-        """
-        from . import uploads
-
-        return uploads.upload(
-            self._dataset,
-            items,
-            max_workers=max_workers,
-            on_progress=on_progress,
-            progress_bar=progress_bar,
-            journal=journal,
-            retry_ambiguous=retry_ambiguous,
-        )
-
-    @overload
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: None = ...,
-    ) -> UploadResult: ...
-    @overload
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = ...,
-        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
-        progress_bar: bool = ...,
-        journal: str | os.PathLike[str],
-        retry_ambiguous: bool = ...,
-    ) -> IngestReport: ...
-    async def upload_async(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
-        *,
-        max_concurrency: int = 64,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
-        progress_bar: bool = False,
-        journal: str | os.PathLike[str] | None = None,
-        retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
-        """:meth:`upload`, awaited, for the documents of a dataset bound to an AsyncSession.
-
-        The same item forms, the same results and the same promise: every item gets exactly
-        one create request (:meth:`Document.create_async`, or with a journal the same
-        ``Client.create_document`` call :func:`las.bulk.ingest` sends), a failed one is
-        reported, never sent again.
-
-        Args:
-            items: as for :meth:`upload`, from an iterable or an async iterable. Items are taken
-                as the uploads go: at most ``max_concurrency`` ahead of their answers, so a huge
-                or endless generator is never read up front.
-            max_concurrency: creates in flight at once, as tasks on the event loop (this is
-                ``max_workers`` of :meth:`upload`, which counts threads; tasks are cheap, so the
-                default is 64). The AsyncSession's ``max_connections`` (default 100) should be
-                at least this.
-            on_progress: called in the event loop's thread after each item as
-                ``on_progress(item_result, done, total)`` (total is None for an unsized or
-                async iterable); keep it quick, it runs between the uploads.
-            progress_bar: print a one-line progress bar to stderr.
-            journal: as for :meth:`upload`: the same JSON Lines journal, which either variant
-                may resume. Its reads and fsyncs run in worker threads.
-            retry_ambiguous: with a journal, send ambiguous items again, accepting that some
-                may end up twice.
-
-        A path or a file object is read in a worker thread (``asyncio.to_thread``), after the
-        size check; bytes are sent as they are. Each item's content is read when its create
-        starts, so at most ``max_concurrency`` contents are in memory at once.
-
-        Cancelling the awaiting task (or ``asyncio.timeout()`` around it) cancels the creates
-        in flight, waits for them to end and re-raises: no result and no further progress call.
-        A create cancelled after it was sent may still have been done by the API; with a
-        journal such an item stays ``sending``, which the next run reports ``ambiguous``.
-
-        Returns:
-            Without a journal, an :class:`UploadResult` with one entry per item, in input
-            order; with one, a :class:`las.bulk.IngestReport`, as :meth:`upload` does.
-
-        Raises:
-            InvalidArgumentError: ``max_concurrency`` < 1, ``retry_ambiguous`` without a
-                journal, ``items`` is a single item (bytes, a path, a dict), or the dataset
-                belongs to a las.Session (call :meth:`upload`) -- each before any request.
-            JournalError: the journal is corrupted, belongs to another dataset or is in use.
-
-        Example::
-
-            async with las.AsyncSession() as session:
-                dataset = await las.Dataset.get_async(dataset_id, session=session)
-                result = await dataset.documents.upload_async(paths, max_concurrency=64)
-                print(len(result.documents), [failed.source for failed in result.failed])
-                report = await dataset.upload_async(paths, journal="upload.jsonl")
-                print(report.summary())  # a re-run creates only what is not created yet
-        """
-        from . import uploads
-
-        return await uploads.upload_async(
-            self._dataset,
-            items,
-            max_concurrency=max_concurrency,
-            on_progress=on_progress,
-            progress_bar=progress_bar,
-            journal=journal,
-            retry_ambiguous=retry_ambiguous,
-        )
+    def _uploads_into(self) -> Dataset:
+        return self._dataset
