@@ -15,7 +15,9 @@ earliest of them could expire (and at least every :data:`CHECK_EVERY` seconds, t
   :data:`CHECK_EVERY` seconds. Connecting is timed by aiohttp's ``sock_connect``.
 
 The cancelled attempt learns why from :attr:`Attempt.expired` and turns it into the policy's
-verdict; a cancellation it did not cause is never swallowed.
+verdict; a cancellation it did not cause is never swallowed (on Python 3.10, which does not
+count cancellations, one from outside in the very loop iteration of an expiry is taken for the
+expiry, as aiohttp's own timeouts take it there).
 """
 
 from __future__ import annotations
