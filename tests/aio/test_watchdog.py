@@ -62,6 +62,15 @@ async def test_a_silent_server_is_cut_by_the_read_timeout(api: Variant, recorder
     assert len(recorder.api_requests) == 1
 
 
+async def test_an_answer_that_stops_half_way_is_cut_by_the_read_timeout(
+    api: Variant, recorder: Recorder
+) -> None:
+    recorder.reply(Reply(body={"documentId": DOC, "padding": "x" * 64}, stall=2.0))
+    with pytest.raises(las.APITimeoutError):
+        await api.get_document(DOC)
+    assert len(recorder.api_requests) == 1
+
+
 async def test_waiting_for_a_free_connection_is_not_the_servers_silence(
     recorder: Recorder, tmp_path: Path
 ) -> None:

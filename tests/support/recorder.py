@@ -33,6 +33,7 @@ class Reply:
     drop: bool = False
     delay: float = 0.0
     dribble: float = 0.0  # send the body one byte at a time, this many seconds apart
+    stall: float = 0.0  # send the headers and half the body, then nothing for this many seconds
 
 
 @dataclass
@@ -146,7 +147,7 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 self.connection.close()
                 return
             raw = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
-            if reply.dribble:
+            if reply.dribble or reply.stall:
                 self._dribble(reply, raw)
                 return
             self._send(reply.status, raw, reply.headers)
@@ -158,7 +159,13 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.flush()
             try:
-                for byte in raw:
+                if reply.stall:
+                    self.wfile.write(raw[: len(raw) // 2])
+                    self.wfile.flush()
+                    time.sleep(reply.stall)
+                    self.wfile.write(raw[len(raw) // 2 :])
+                    self.wfile.flush()
+                for byte in raw if not reply.stall else b"":
                     time.sleep(reply.dribble)
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
