@@ -162,6 +162,37 @@ class _ProgressBar:
         self.stream.flush()
 
 
+class _Tally:
+    """The items of one upload as they end: the progress callback, the bar, the result in order."""
+
+    def __init__(
+        self,
+        items: object,
+        on_progress: Callable[[UploadItem, int, int | None], None] | None,
+        progress_bar: bool,
+    ) -> None:
+        self.total = len(items) if isinstance(items, Sized) else None
+        self.on_progress = on_progress
+        self.bar = _ProgressBar(self.total) if progress_bar else None
+        self.results: dict[int, UploadItem] = {}
+        self.failed = 0
+
+    def record(self, item: UploadItem) -> None:
+        self.results[item.index] = item
+        self.failed += 0 if item.ok else 1
+        if self.on_progress is not None:
+            self.on_progress(item, len(self.results), self.total)
+        if self.bar is not None:
+            self.bar.show(len(self.results), self.failed)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def result(self) -> UploadResult:
+        return UploadResult([self.results[index] for index in sorted(self.results)])
+
+
 def upload_documents(
     dataset: Dataset,
     items: Iterable[Any],
@@ -174,12 +205,10 @@ def upload_documents(
     if max_workers < 1:
         raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
     _check_items(items)
-    total = len(items) if isinstance(items, Sized) else None
     client = dataset._client
     dataset_id = dataset.id
-    bar = _ProgressBar(total) if progress_bar else None
-    results: dict[int, UploadItem] = {}
-    failed = 0
+    tally = _Tally(items, on_progress, progress_bar)
+    record = tally.record
 
     def create(index: int, item: Any) -> UploadItem:
         source = "<invalid item>"
@@ -196,15 +225,6 @@ def upload_documents(
         except Exception as error:  # reported in the result, never retried
             return UploadItem(index, source, error=error)
         return UploadItem(index, source, document=document)
-
-    def record(item: UploadItem) -> None:
-        nonlocal failed
-        results[item.index] = item
-        failed += 0 if item.ok else 1
-        if on_progress is not None:
-            on_progress(item, len(results), total)
-        if bar is not None:
-            bar.show(len(results), failed)
 
     window = max_workers * 2  # items in flight: bounds memory for large or lazy inputs
     with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-upload") as pool:
@@ -225,9 +245,8 @@ def upload_documents(
                 future.cancel()
             raise
         finally:
-            if bar is not None:
-                bar.close()
-    return UploadResult([results[index] for index in sorted(results)])
+            tally.close()
+    return tally.result()
 
 
 def upload(
@@ -354,12 +373,9 @@ async def upload_documents_async(
         raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
     require_async("create_document", dataset._client)
     _check_items(items)
-    total = len(items) if isinstance(items, Sized) else None
     client = dataset._client
     dataset_id = dataset.id
-    bar = _ProgressBar(total) if progress_bar else None
-    results: dict[int, UploadItem] = {}
-    failed = 0
+    tally = _Tally(items, on_progress, progress_bar)
 
     async def create(index: int, item: Any) -> UploadItem:
         source = "<invalid item>"
@@ -378,21 +394,11 @@ async def upload_documents_async(
             return UploadItem(index, source, error=error)
         return UploadItem(index, source, document=document)
 
-    def record(item: UploadItem) -> None:
-        nonlocal failed
-        results[item.index] = item
-        failed += 0 if item.ok else 1
-        if on_progress is not None:
-            on_progress(item, len(results), total)
-        if bar is not None:
-            bar.show(len(results), failed)
-
     try:
-        await each_bounded(items, create, max_concurrency, record)
+        await each_bounded(items, create, max_concurrency, tally.record)
     finally:
-        if bar is not None:
-            bar.close()
-    return UploadResult([results[index] for index in sorted(results)])
+        tally.close()
+    return tally.result()
 
 
 async def _readable_off_loop(content: Any) -> Any:
