@@ -33,7 +33,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, NamedTuple, overload
+from typing import Any, ClassVar, Literal, overload
 
 import aiohttp
 
@@ -48,6 +48,7 @@ from ._policy import (
     Done,
     Fail,
     Limits,
+    Outcome,
     Progress,
     Refresh,
     Retry,
@@ -59,9 +60,8 @@ from ._policy import (
     judge,
     judge_failure,
     make_call,
-    request_id,
 )
-from ._response import RawResponse, ResponseInfo
+from ._response import RawResponse
 from ._version import __version__
 from ._watchdog import DEADLINE, Attempt, Watchdog, WatchedConnector
 from .credentials import TOKEN_LIMITS, Credentials
@@ -72,14 +72,6 @@ log = logging.getLogger("las.session")
 
 DEFAULT_MAX_CONNECTIONS = 100
 _LARGE_BODY = 256 * 1024  # bodies from this size are written by aiohttp in chunks, not at once
-
-
-class _Outcome(NamedTuple):
-    data: Any
-    status: int
-    headers: Mapping[str, str]
-    attempts: int
-    elapsed: float
 
 
 class _Shared:
@@ -261,30 +253,11 @@ class AsyncSession(SessionOptions):
         raw: bool = False,
     ) -> Any:
         """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
-        limits = Limits(
-            self.timeout if timeout is None else timeout,
-            self.max_retries if max_retries is None else max_retries,
-            self.max_retry_wait,
-            self.deadline if deadline is None else deadline,
-        )
+        limits = self._limits(timeout, max_retries, deadline)
         shared = self._shared
         shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
         outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
-        hooks = self._shared.hooks
-        if not raw and not hooks:
-            return outcome.data
-        info = ResponseInfo(
-            call.method,
-            call.path,
-            outcome.status,
-            outcome.headers,
-            request_id(outcome.headers),
-            outcome.elapsed,
-            outcome.attempts,
-        )
-        for hook in hooks:
-            hook(info)
-        return RawResponse(outcome.data, info) if raw else outcome.data
+        return self._answer(call, outcome, raw)
 
     async def _access_token(self, seconds_left: float) -> str:
         """The current token, fetched once for all tasks when there is none or it expired.
@@ -316,7 +289,7 @@ class AsyncSession(SessionOptions):
 
     async def _run(
         self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
-    ) -> _Outcome:
+    ) -> Outcome:
         """Send ``call`` until the policy says it is done: the loop of :func:`las._transport.execute`.
 
         ``authorization`` is the header for every attempt; None means the API's bearer token
@@ -361,7 +334,7 @@ class AsyncSession(SessionOptions):
                 progress,
             )
             if isinstance(verdict, Done):
-                return _Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
+                return Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
             if isinstance(verdict, Refresh):
                 log.info(
                     "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error

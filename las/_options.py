@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from ._policy import Timeout
-from ._response import ResponseInfo
+from ._policy import Call, Limits, Outcome, Timeout, request_id
+from ._response import RawResponse, ResponseInfo
 from .credentials import Credentials, read_credentials
 from .exceptions import SessionNotPicklableError
 
@@ -68,6 +68,33 @@ class SessionOptions:
         self.max_retry_wait = max_retry_wait
         self.deadline = deadline
         self.lazy = lazy
+
+    def _limits(self, timeout: Timeout | None, max_retries: int | None, deadline: float | None) -> Limits:
+        """The limits of one call: the session's options, each overridden where the call says."""
+        return Limits(
+            self.timeout if timeout is None else timeout,
+            self.max_retries if max_retries is None else max_retries,
+            self.max_retry_wait,
+            self.deadline if deadline is None else deadline,
+        )
+
+    def _answer(self, call: Call, outcome: Outcome, raw: bool) -> Any:
+        """What a call returns (its data, or a :class:`RawResponse`), after the response hooks."""
+        hooks = self._shared.hooks
+        if not raw and not hooks:  # the common case builds nothing
+            return outcome.data
+        info = ResponseInfo(
+            call.method,
+            call.path,
+            outcome.status,
+            outcome.headers,
+            request_id(outcome.headers),
+            outcome.elapsed,
+            outcome.attempts,
+        )
+        for hook in hooks:
+            hook(info)
+        return RawResponse(outcome.data, info) if raw else outcome.data
 
     def with_options(
         self: S,

@@ -149,6 +149,16 @@ class Limits(NamedTuple):
     deadline: float
 
 
+class Outcome(NamedTuple):
+    """A call that succeeded: its data and what is known of its final answer."""
+
+    data: Any
+    status: int
+    headers: Mapping[str, str]
+    attempts: int
+    elapsed: float
+
+
 class Progress(NamedTuple):
     """What has happened so far in one call."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
 
 import requests
 import requests.auth
@@ -31,6 +30,7 @@ from ._policy import (
     Done,
     Fail,
     Limits,
+    Outcome,
     Progress,
     Refresh,
     Retry,
@@ -43,7 +43,7 @@ from ._policy import (
     request_id,
 )
 
-__all__ = ["BearerAuth", "Outcome", "execute"]
+__all__ = ["BearerAuth", "execute"]
 
 log = logging.getLogger("las.session")
 
@@ -71,16 +71,6 @@ class BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "BearerAuth(***)"
-
-
-class Outcome(NamedTuple):
-    """A call that succeeded: its data and what is known of its final answer."""
-
-    data: Any
-    status: int
-    headers: Mapping[str, str]
-    attempts: int
-    elapsed: float
 
 
 def execute(

@@ -27,8 +27,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from ._options import ResponseHook, SessionOptions
-from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Limits, Timeout, make_call, request_id
-from ._response import RawResponse, ResponseInfo
+from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Timeout, make_call
+from ._response import RawResponse
 from ._transport import BearerAuth, execute
 from ._version import __version__
 from .credentials import Credentials
@@ -220,37 +220,17 @@ class Session(SessionOptions):
         raw: bool = False,
     ) -> Any:
         """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
-        limits = Limits(
-            self.timeout if timeout is None else timeout,
-            self.max_retries if max_retries is None else max_retries,
-            self.max_retry_wait,
-            self.deadline if deadline is None else deadline,
-        )
         shared = self._shared
         outcome = execute(
             shared.http,
             self.api_endpoint + call.path,
             call,
-            limits,
+            self._limits(timeout, max_retries, deadline),
             self._authorize,
             self._refresh,
             shared.counted,
         )
-        hooks = shared.hooks
-        if not raw and not hooks:
-            return outcome.data
-        info = ResponseInfo(
-            call.method,
-            call.path,
-            outcome.status,
-            outcome.headers,
-            request_id(outcome.headers),
-            outcome.elapsed,
-            outcome.attempts,
-        )
-        for hook in hooks:
-            hook(info)
-        return RawResponse(outcome.data, info) if raw else outcome.data
+        return self._answer(call, outcome, raw)
 
     def _authorize(self, seconds_left: float) -> BearerAuth:
         return BearerAuth(self.credentials.access_token(self._shared.http, deadline=seconds_left))
