@@ -262,11 +262,7 @@ def upload(
     """``dataset.upload``: :func:`upload_documents`, or :func:`upload_with_journal` given a journal."""
     require_sync("create_document", dataset._client)  # before a journal is opened or an item read
     if journal is None:
-        if retry_ambiguous:
-            raise InvalidArgumentError(
-                "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
-                "runs to retry; pass journal='upload.jsonl'"
-            )
+        _refuse_retry_without_journal(retry_ambiguous)
         return upload_documents(
             dataset, items, max_workers=max_workers, on_progress=on_progress, progress_bar=progress_bar
         )
@@ -279,6 +275,14 @@ def upload(
         progress_bar=progress_bar,
         retry_ambiguous=retry_ambiguous,
     )
+
+
+def _refuse_retry_without_journal(retry_ambiguous: bool) -> None:
+    if retry_ambiguous:
+        raise InvalidArgumentError(
+            "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
+            "runs to retry; pass journal='upload.jsonl'"
+        )
 
 
 async def upload_async(
@@ -295,11 +299,7 @@ async def upload_async(
     :func:`upload_with_journal_async` given a journal."""
     require_async("create_document", dataset._client)
     if journal is None:
-        if retry_ambiguous:
-            raise InvalidArgumentError(
-                "retry_ambiguous=True needs a journal: without one, nothing is remembered between "
-                "runs to retry; pass journal='upload.jsonl'"
-            )
+        _refuse_retry_without_journal(retry_ambiguous)
         return await upload_documents_async(
             dataset,
             items,
