@@ -22,7 +22,6 @@ import concurrent.futures
 import hashlib
 import os
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -38,7 +37,7 @@ from ..resources._call import ClientCall
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
-from ._progress import Progress
+from ._progress import Progress, Tally
 
 __all__ = [
     "IngestItem",
@@ -424,10 +423,7 @@ def ingest(
         )
     dataset_id = _dataset_id(dataset)
     client = as_client(session)
-    total = len(items) if isinstance(items, Sequence) else None
-    started = time.perf_counter()
-    results: list[ItemResult] = []
-    counts: Counter[str] = Counter()
+    tally: Tally[ItemResult] = Tally(len(items) if isinstance(items, Sequence) else None, on_progress)
     with Journal(journal, dataset_id=dataset_id) as book:
         run = _Run(
             client, book, dataset_id, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
@@ -437,12 +433,7 @@ def ingest(
 
             def collect(done: set[concurrent.futures.Future[ItemResult]]) -> None:
                 for future in done:
-                    result = future.result()
-                    results.append(result)
-                    counts[result.status] += 1
-                    if on_progress is not None:
-                        elapsed = time.perf_counter() - started
-                        on_progress(Progress(len(results), total, dict(counts), elapsed, result))
+                    tally.add(future.result())
 
             for index, raw in enumerate(items):
                 spec, key = _item_key(raw)
@@ -455,8 +446,7 @@ def ingest(
             done, _ = concurrent.futures.wait(pending)
             collect(done)
         torn = book.torn_line
-    results.sort(key=lambda result: result.index)
-    return IngestReport(dataset_id, Path(journal), results, time.perf_counter() - started, torn)
+    return IngestReport(dataset_id, Path(journal), tally.in_order(), tally.elapsed(), torn)
 
 
 def upload_to_dataset(

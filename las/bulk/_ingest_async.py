@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
-from collections import Counter
 from collections.abc import AsyncIterable, Callable, Iterable, Sized
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,7 @@ from typing import Any
 from ..resources._window import each_bounded
 from ._ingest import IngestItem, IngestReport, ItemResult, _item_key, _Prepared, _Run
 from ._journal import Journal
-from ._progress import Progress
+from ._progress import Progress, Tally
 
 __all__ = ["ingest_async"]
 
@@ -48,11 +46,8 @@ async def ingest_async(
     ``convert(item)`` turns each item into what :func:`ingest` takes (run in a worker thread
     with the read, so it may read a file object); an item it refuses raises, as in :func:`ingest`.
     """
-    started = time.perf_counter()
-    total = len(items) if isinstance(items, Sized) else None
+    tally: Tally[ItemResult] = Tally(len(items) if isinstance(items, Sized) else None, on_progress)
     book = await asyncio.to_thread(Journal, journal, dataset_id=dataset_id)
-    results: list[ItemResult] = []
-    counts: Counter[str] = Counter()
     try:
         run = _Run(
             client, book, dataset_id, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
@@ -72,15 +67,7 @@ async def ingest_async(
                 return await asyncio.to_thread(run.failed, index, begun, error)
             return await asyncio.to_thread(run.created, index, begun, answer)
 
-        def collect(result: ItemResult) -> None:
-            results.append(result)
-            counts[result.status] += 1
-            if on_progress is not None:
-                elapsed = time.perf_counter() - started
-                on_progress(Progress(len(results), total, dict(counts), elapsed, result))
-
-        await each_bounded(items, one, max_concurrency, collect)
+        await each_bounded(items, one, max_concurrency, tally.add)
     finally:
         book.close()
-    results.sort(key=lambda result: result.index)
-    return IngestReport(dataset_id, Path(journal), results, time.perf_counter() - started, book.torn_line)
+    return IngestReport(dataset_id, Path(journal), tally.in_order(), tally.elapsed(), book.torn_line)

@@ -32,7 +32,7 @@ from ._export import export_csv, export_jsonl
 from ._ingest import HasId
 from ._limiter import AdaptiveLimit, LimitStats
 from ._outcome import AMBIGUOUS, classify_failure, never_sent
-from ._progress import Progress
+from ._progress import Progress, Tally
 
 __all__ = ["PredictionReport", "PredictionResult", "predict"]
 
@@ -256,20 +256,13 @@ def predict(
     limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
     run = _Run(client, model_id, limit, max_attempts, options)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
-    started = time.perf_counter()
-    results: list[PredictionResult] = []
-    counts: Counter[str] = Counter()
+    tally: Tally[PredictionResult] = Tally(total, on_progress)
     with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-predict") as pool:
         pending: set[concurrent.futures.Future[PredictionResult]] = set()
 
         def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
             for future in done:
-                result = future.result()
-                results.append(result)
-                counts[result.status] += 1
-                if on_progress is not None:
-                    elapsed = time.perf_counter() - started
-                    on_progress(Progress(len(results), total, dict(counts), elapsed, result))
+                tally.add(future.result())
 
         for index, document in enumerate(_documents(lister, documents)):
             pending.add(pool.submit(run.one, index, document))
@@ -280,5 +273,4 @@ def predict(
                 collect(done)
         done, _ = concurrent.futures.wait(pending)
         collect(done)
-    results.sort(key=lambda result: result.index)
-    return PredictionReport(model_id, results, time.perf_counter() - started, limit.stats())
+    return PredictionReport(model_id, tally.in_order(), tally.elapsed(), limit.stats())

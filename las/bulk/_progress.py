@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, Generic, Protocol, TextIO, TypeVar
 
 import attrs
 
@@ -33,6 +35,40 @@ class Progress:
     def rate(self) -> float:
         """Items per second so far."""
         return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+
+class _Result(Protocol):
+    @property
+    def index(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Result)
+
+
+class Tally(Generic[R]):
+    """The results of a bulk run as items finish: ``on_progress`` after each, then all in input order."""
+
+    def __init__(self, total: int | None, on_progress: Callable[[Progress], None] | None) -> None:
+        self.total = total
+        self.on_progress = on_progress
+        self.started = time.perf_counter()
+        self.results: list[R] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, result: R) -> None:
+        self.results.append(result)
+        self.counts[result.status] += 1
+        if self.on_progress is not None:
+            progress = Progress(len(self.results), self.total, dict(self.counts), self.elapsed(), result)
+            self.on_progress(progress)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def in_order(self) -> list[R]:
+        return sorted(self.results, key=lambda result: result.index)
 
 
 def progress_printer(stream: TextIO | None = None) -> Callable[[Progress], None]:
