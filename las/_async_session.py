@@ -33,7 +33,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, overload
+from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
@@ -297,8 +297,7 @@ class AsyncSession(SessionOptions):
         """
         shared = self._shared
         http = shared.pool(self.api_endpoint)
-        watchdog = shared.watchdog
-        assert watchdog is not None  # opened with the pool
+        watchdog = cast(Watchdog, shared.watchdog)  # made with the pool, just above
         body = call.body
         data = body if body is None or type(body) is bytes else await _body_bytes(body)
         params = _query_pairs(call.params)
