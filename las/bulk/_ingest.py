@@ -33,7 +33,6 @@ from ..client import Client
 from ..content import check_size, detect_content_type, read_content
 from ..ids import DATASET, require_id
 from ..resources import InvalidArgumentError
-from ..resources._call import ClientCall
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
@@ -237,7 +236,7 @@ class _Run:
         if isinstance(begun, ItemResult):
             return begun
         try:
-            answer = self.create_call(begun).run(self.client)
+            answer = self.create(self.client, begun)
         except Exception as error:
             return self.failed(index, begun, error)
         return self.created(index, begun, answer)
@@ -272,17 +271,16 @@ class _Run:
         )
         return item
 
-    def create_call(self, item: _Prepared) -> ClientCall:
-        """The one create request of a claimed item (run on a Client, or awaited on an AsyncClient)."""
-        return ClientCall(
-            "create_document",
-            (item.content, item.content_type),
-            {
-                "dataset_id": self.dataset_id,
-                "ground_truth": item.spec.ground_truth,
-                "consent_id": item.spec.consent_id,
-                "retention_in_days": item.spec.retention_in_days,
-            },
+    def create(self, client: Any, item: _Prepared) -> Any:
+        """The one create request of a claimed item: its answer on a Client, an awaitable of it on
+        an AsyncClient."""
+        return client.create_document(
+            item.content,
+            item.content_type,
+            dataset_id=self.dataset_id,
+            ground_truth=item.spec.ground_truth,
+            consent_id=item.spec.consent_id,
+            retention_in_days=item.spec.retention_in_days,
         )
 
     def failed(self, index: int, item: _Prepared, error: Exception) -> ItemResult:

@@ -1,7 +1,7 @@
 """``las.AsyncWorker``: :class:`las.Worker` for ``async def`` functions, on one event loop.
 
 The same decisions (:mod:`._worker_base`, :mod:`._outcomes`, :mod:`._reporting`); here only
-the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.apaginate` for the
+the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.paginate_async` for the
 polls. Importing this module does not import aiohttp; building a worker needs it.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .._pagination import apaginate
+from .._pagination import paginate_async
 from ..resources import Transition
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, AsyncHeartbeats
 from ._outcomes import AsyncTransitionFunction, Completion, run_coroutine_function
@@ -132,9 +132,9 @@ class AsyncWorker(WorkerBase):
     @staticmethod
     def _client_for(session: Any) -> AsyncClient:
         try:
-            from ..resources._session import async_client_for
+            from ..resources._session import client_for_async
 
-            return async_client_for(session)  # type: ignore[no-any-return]
+            return client_for_async(session)
         except ModuleNotFoundError as error:
             if error.name != "aiohttp":
                 raise
@@ -273,13 +273,15 @@ class AsyncWorker(WorkerBase):
 
     async def _poll(self, free: int) -> list[str]:
         """Ids of up to ``free`` running executions not in hand, oldest first, through
-        :func:`las.apaginate` (a page outside the contract raises, as for :class:`las.Worker`)."""
+        :func:`las.paginate_async` (a page outside the contract raises, as for :class:`las.Worker`)."""
         assert self.client is not None
         found: list[str] = []
         # An async generator, closed at once when the poll has found enough.
         listing = cast(
             "AsyncGenerator[dict[str, Any], None]",
-            apaginate(self.client.list_transition_executions, self.transition_id, **self._listing_filters()),
+            paginate_async(
+                self.client.list_transition_executions, self.transition_id, **self._listing_filters()
+            ),
         )
         async with contextlib.aclosing(listing):
             async for item in listing:
