@@ -8,7 +8,7 @@ How a call becomes an object, and how an attribute read is answered::
       -> Document._from_answer(answer)    the one builder: the class's Plan (see _plan) checks and
                                           converts each field, once; a bad body raises
                                           InvalidResponseError, never half an object; the info
-                                          is kept as obj.last_response
+                                          is kept as obj.last_response_info
     document.name                         a plain attribute: set by the builder, no code runs
     listed.content                        declared lazy(): absent from list answers, so the
                                           _Field descriptor runs -> one GET, once
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 import attrs
 
 from .. import ids
-from .._response import RawResponse
+from .._response import RawResponse, ResponseInfo
 from .._wire import given
 from ..client import Client
 from ..exceptions import ClientException
@@ -152,13 +153,13 @@ class Struct:
 class _Meta:
     """What an object knows besides its fields: its client, the body it was built from, its state."""
 
-    __slots__ = ("client", "last_response", "loading", "relations", "state", "wire")
+    __slots__ = ("client", "info", "loading", "relations", "state", "wire")
 
     def __init__(self, client: Any, wire: dict[str, Any] | None, state: str, info: Any) -> None:
         self.client = client
         self.wire = wire
         self.state = state
-        self.last_response = info
+        self.info = info
         self.loading: threading.Event | None = None
         self.relations: dict[str, tuple[Any, Any]] = {}
 
@@ -245,7 +246,7 @@ class Resource:
         for field in _plan(type(self)).fields:
             if field.base64 and field.wire in data:
                 self.__dict__.pop(field.name, None)  # decoded again from the new body when read
-        meta.last_response = info
+        meta.info = info
         if full or meta.state == REF:
             meta.state = FULL if full else PARTIAL
 
@@ -258,7 +259,7 @@ class Resource:
                 value = decode_base64(raw)
             except WireError as error:
                 problem = f"{type(self).__name__} {self.id!r} {field.wire}: {error}"
-                raise invalid(None, problem, meta.last_response) from None
+                raise invalid(None, problem, meta.info) from None
             self.__dict__[field.name] = value
             return value
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
@@ -434,9 +435,24 @@ class Resource:
         return self._meta.state == FULL
 
     @property
-    def last_response(self) -> Any:
-        """The ``las.ResponseInfo`` of the last answer this object was built from or updated by."""
-        return self._meta.last_response
+    def last_response_info(self) -> ResponseInfo | None:
+        """The :class:`las.ResponseInfo` of the last answer this object was built from or updated
+        by (None for a ref, or an object built by hand)."""
+        return cast("ResponseInfo | None", self._meta.info)
+
+    @property
+    def last_response(self) -> ResponseInfo | None:
+        """Deprecated since 0.2: :attr:`last_response_info` (it is a ResponseInfo, not a response).
+
+        Warns:
+            DeprecationWarning: naming the replacement; the name goes in 1.0.
+        """
+        warnings.warn(
+            f"{type(self).__name__}.last_response is deprecated: use .last_response_info (the same ResponseInfo)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.last_response_info
 
     @property
     def extra(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ class's builder).
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -57,14 +58,15 @@ def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, s
 
 class Page(Generic[T]):
     """One page of a list: ``items``, the ``next_token`` of the page after it (None on the last),
-    and ``last_response``. ``page.next()`` and ``page.auto_paging_iter()`` continue from it."""
+    and ``response_info`` (the :class:`las.ResponseInfo` of its answer). ``page.next()`` and
+    ``page.auto_paging_iter()`` continue from it."""
 
     def __init__(
         self, items: list[T], next_token: str | None, collection: Collection[Any], info: Any
     ) -> None:
         self.items = items
         self.next_token = next_token
-        self.last_response = info
+        self.response_info = info
         self._collection = collection
 
     def __repr__(self) -> str:
@@ -78,6 +80,20 @@ class Page(Generic[T]):
 
     def __getitem__(self, index: int) -> T:
         return self.items[index]
+
+    @property
+    def last_response(self) -> Any:
+        """Deprecated since 0.2: :attr:`response_info` (a page has one answer, a ResponseInfo).
+
+        Warns:
+            DeprecationWarning: naming the replacement; the name goes in 1.0.
+        """
+        warnings.warn(
+            "Page.last_response is deprecated: use .response_info (the same ResponseInfo)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.response_info
 
     @property
     def has_next(self) -> bool:
@@ -173,6 +189,11 @@ class Collection(Generic[T]):
         """
         added = list_filters(f"{self._cls.__name__} lists", filters, self._allowed)
         return self._copy(_filters={**self._filters, **added})
+
+    def all(self: C, **filters: Any) -> C:
+        """The same as :meth:`filter` (``workflow.executions.all(status="running")``, as
+        ``las.Workflow.all()`` lists every workflow): a lazy collection, nothing sent yet."""
+        return self.filter(**filters)
 
     def page_size(self: C, count: int | None) -> C:
         """A collection that asks for ``count`` items per request."""
