@@ -37,6 +37,7 @@ from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
+from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import (
     DEFAULT_DEADLINE,
@@ -78,6 +79,7 @@ class _Shared:
     """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
 
     __slots__ = (
+        "__weakref__",
         "count",
         "hooks",
         "http",
@@ -97,6 +99,22 @@ class _Shared:
         self.watchdog: Watchdog | None = None  # with the pool
         self.count = 0
         self.hooks: tuple[ResponseHook, ...] = ()
+        track(self)
+
+    def after_fork_in_child(self) -> None:
+        """In a forked child: leave the parent's pool to the parent, untouched.
+
+        Closing it here would act on the parent's connections (aiohttp takes each socket out of
+        the loop's selector, which a forked child shares with its parent, so the parent would
+        never hear its answers), and so would aiohttp's finalizer of an unclosed pool; the pool
+        is abandoned instead, and the child opens its own on its next use.
+        """
+        http, self.http = self.http, None
+        if http is not None:
+            _abandon(http)
+        self.loop = None
+        self.watchdog = None
+        self.token_lock = asyncio.Lock()
 
     def pool(self, api_endpoint: str) -> aiohttp.ClientSession:
         """The connection pool of the running loop (opened on first use)."""
@@ -119,6 +137,17 @@ class _Shared:
         self.token_lock = asyncio.Lock()
         self.proxy = proxy_from_environment(api_endpoint)
         return self.http
+
+
+_ABANDONED: list[aiohttp.ClientSession] = []
+"""In a forked child, the parent's pools: kept, so that nothing ever finalizes them here."""
+
+
+def _abandon(http: aiohttp.ClientSession) -> None:
+    connector = http.connector
+    if isinstance(connector, WatchedConnector):
+        connector.abandon()
+    _ABANDONED.append(http)
 
 
 class AsyncSession(SessionOptions):
@@ -176,7 +205,11 @@ class AsyncSession(SessionOptions):
         await self.close()
 
     async def close(self) -> None:
-        """Close the pooled connections (shared with every ``with_options`` view)."""
+        """Close the pooled connections (shared with every ``with_options`` view).
+
+        In a process forked after the session was used, the connections are the parent's: they
+        are left alone (the parent keeps using them), and the child opens its own on its next use.
+        """
         shared = self._shared
         http, shared.http, shared.loop = shared.http, None, None
         if http is not None:

@@ -21,7 +21,6 @@ import os
 import stat
 import threading
 import time
-import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ import requests
 import requests.auth
 
 from . import _token_cache
+from ._fork import track
 from ._policy import Call, Limits
 from ._transport import execute
 from .exceptions import CredentialsConflictError, InvalidResponseError, MissingCredentials
@@ -50,7 +50,6 @@ _ENVIRONMENT = {
 REFRESH_MARGIN_SECONDS = _token_cache.REFRESH_MARGIN_SECONDS
 # The token endpoint: retried like a GET, within its own bounds.
 TOKEN_LIMITS = Limits(timeout=(5.0, 30.0), max_retries=3, max_retry_wait=30.0, deadline=90.0)
-_LIVE: weakref.WeakSet[Credentials] = weakref.WeakSet()
 
 
 def _with_scheme(endpoint: str) -> str:
@@ -112,7 +111,7 @@ class Credentials:
         self._lock = threading.Lock()
         self.token_fetches = 0
         self.sources: Mapping[str, str] = {name: "argument" for name in _ENVIRONMENT}
-        _LIVE.add(self)
+        track(self)
 
     @property
     def client_secret(self) -> str:
@@ -235,13 +234,11 @@ class Credentials:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
-        _LIVE.add(self)
+        track(self)
 
-    @staticmethod
-    def _after_fork_in_child() -> None:
-        """A lock held by another thread of the parent at fork time would never be released."""
-        for credentials in list(_LIVE):
-            credentials._lock = threading.Lock()
+    def after_fork_in_child(self) -> None:
+        """In a forked child: a lock another thread of the parent held at the fork is never released."""
+        self._lock = threading.Lock()
 
     # -- token endpoint ------------------------------------------------------------------
 
