@@ -40,10 +40,12 @@ import aiohttp
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import (
+    CERTIFICATE_REFUSED,
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     LOST,
     NOT_SENT,
+    PROXY_HINT,
     TIMED_OUT,
     Call,
     Done,
@@ -61,6 +63,7 @@ from ._policy import (
     judge,
     judge_failure,
     make_call,
+    refused_certificate,
 )
 from ._response import RawResponse
 from ._version import __version__
@@ -449,6 +452,8 @@ async def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if isinstance(error, aiohttp.ClientProxyConnectionError):
+            detail += f"; {PROXY_HINT}"
         return (
             judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error),
             0,
@@ -495,7 +500,10 @@ _CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 
 
 
 def _reason(error: BaseException) -> str:
-    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    """Why a request got no answer: never sent, lost after sending, timed out, or the server's
+    certificate refused (before sending)."""
+    if isinstance(error, aiohttp.ClientSSLError) and refused_certificate(error) is not None:
+        return CERTIFICATE_REFUSED
     if isinstance(error, aiohttp.ClientConnectorError) or (
         _CONNECT_TIMEOUT and isinstance(error, _CONNECT_TIMEOUT)
     ):

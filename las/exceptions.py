@@ -11,7 +11,8 @@ The tree::
     ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
     ├── CredentialsConflictError          client id and secret from different places (env vs file)
     ├── APIConnectionError                no answer: the connection failed (also requests.ConnectionError)
-    │   └── AnswerLostError               sent, then dropped before the answer: the API may have done the work
+    │   ├── AnswerLostError               sent, then dropped before the answer: the API may have done the work
+    │   └── CertificateRefusedError       the server's TLS certificate failed verification: nothing was sent
     ├── APITimeoutError                   no answer in time (also requests.Timeout)
     │   └── DeadlineExceeded              the whole call passed its deadline
     └── APIError                          the API answered with an error (also requests.HTTPError)
@@ -42,6 +43,7 @@ __all__ = [
     "APITimeoutError",
     "AnswerLostError",
     "BadRequestError",
+    "CertificateRefusedError",
     "ClientException",
     "ConflictError",
     "ContentNotFoundError",
@@ -103,6 +105,13 @@ class AnswerLostError(APIConnectionError):
     the work. A request that is not safe to repeat (a POST that creates, a PATCH) is never sent
     again, so this is how its caller learns to check before resending. A plain
     :class:`APIConnectionError` means the connection could not be opened: nothing was sent."""
+
+
+class CertificateRefusedError(APIConnectionError, requests.exceptions.SSLError):
+    """The server's TLS certificate failed verification (an unknown authority, another host's
+    name, expired): the connection was refused before anything was sent. Not retried: it would
+    fail the same way. The message says why and how to trust a private certificate authority.
+    Also a ``requests.exceptions.SSLError``, as the reference client raised."""
 
 
 class APITimeoutError(ClientException, requests.exceptions.Timeout):
