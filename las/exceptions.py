@@ -4,6 +4,7 @@ The tree::
 
     ClientException                       base of everything las raises
     ├── MissingCredentials                no credentials in arguments, environment or config file
+    │   └── CredentialsFileError          a credentials.cfg that cannot be read or parsed (names the line)
     ├── FileFormatException               content whose type is not PDF, JPEG, PNG or TIFF
     ├── ContentTooLargeError              content over the API's size limit (also a ValueError)
     ├── InvalidIdError                    an id of the wrong kind, or a path segment "", "." or ".." (ValueError)
@@ -49,6 +50,7 @@ __all__ = [
     "ContentNotFoundError",
     "ContentTooLargeError",
     "CredentialsConflictError",
+    "CredentialsFileError",
     "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
@@ -69,6 +71,11 @@ class ClientException(Exception):
 
 class MissingCredentials(ClientException):
     """Raised when a credential value is found neither in arguments, environment nor config file."""
+
+
+class CredentialsFileError(MissingCredentials):
+    """The credentials file exists but cannot be read or parsed. The message names the file and
+    the line and says what to fix; it never quotes the file's content (a secret may be on it)."""
 
 
 class FileFormatException(ClientException):
