@@ -17,6 +17,7 @@ import pytest
 import las
 import las.bulk
 from tests.bulk.conftest import pdf
+from tests.reliability.conftest import credentials_for
 
 MODEL_FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -35,13 +36,7 @@ def default(las_emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))  # no ~/.lucidtech/credentials.cfg
     with pytest.raises(las.MissingCredentials):
         las.Session()
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        las_emulator.auth_endpoint,
-        las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-    )
+    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
     with las.Session(credentials) as session, las.using_session(session):
         yield session
 
@@ -92,9 +87,21 @@ def test_bulk_entry_points_without_session_send_through_the_default_one(
     assert sent > 0 and default.request_count == sent  # every request of the call, on the default
 
 
-def test_workers_handlers_and_resources_without_session_use_the_default_one(default: las.Session) -> None:
+def test_workers_handlers_and_resources_without_session_use_the_default_one(
+    default: las.Session, las_emulator: Any
+) -> None:
     worker = las.Worker("las:transition:" + "a" * 32, lambda client, event: {})
     assert worker.client.session is default
     dataset = las.Dataset.create(name="default")
     assert dataset.session is default
     assert las.resources.get_default_session() is default
+
+    with las.Session(default.credentials) as other:
+        client = las.Client(session=other)
+        transition_id = client.create_transition("manual", name="step")["transitionId"]
+        execution_id = client.execute_transition(transition_id)["executionId"]
+    before = default.request_count
+    handler = las.transition_handler(lambda client, event: {"done": True})
+    done = handler(environ={"TRANSITION_ID": transition_id, "EXECUTION_ID": execution_id})
+    assert done["status"] == "succeeded"
+    assert default.request_count - before >= 2  # its GET and its PATCH, on the default session

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +25,6 @@ import requests
 
 import las
 from las.testing import Emulator
-from tests.reliability.conftest import credentials_for
 
 pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'lucidtech-las-sdk[tls]'")
 
@@ -74,6 +76,19 @@ def relay(tls_emulator: Emulator) -> Iterator[CountingRelay]:
     relay.close()
 
 
+def _credentials(
+    emulator: Emulator, tmp_path: Path, url: str, auth_url: str | None = None
+) -> las.Credentials:
+    """The emulator's client, reaching the API at ``url`` (and its token endpoint at ``auth_url``)."""
+    return las.Credentials(
+        emulator.client_id,
+        emulator.client_secret,
+        auth_endpoint=auth_url or url,
+        api_endpoint=url,
+        cache_path=tmp_path / "cache.json",
+    )
+
+
 def _create(variant: str, credentials: las.Credentials) -> Any:
     """Create a dataset through the sync or the async variant (retries as by default)."""
     if variant == "sync":
@@ -101,13 +116,7 @@ def _assert_refused_and_explained(error: las.CertificateRefusedError, path: str)
 def test_a_refused_certificate_at_the_token_endpoint_is_said_once_and_never_retried(
     variant: str, relay: CountingRelay, tls_emulator: Emulator, tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        tls_emulator.client_id,
-        tls_emulator.client_secret,
-        auth_endpoint=relay.url,
-        api_endpoint=relay.url,
-        cache_path=tmp_path / "cache.json",
-    )
+    credentials = _credentials(tls_emulator, tmp_path, relay.url)
     with pytest.raises(las.CertificateRefusedError) as raised:
         _create(variant, credentials)
     _assert_refused_and_explained(raised.value, "/token")
@@ -120,14 +129,7 @@ def test_a_refused_certificate_on_a_creating_post_is_not_a_lost_answer(
     variant: str, relay: CountingRelay, tls_emulator: Emulator, las_emulator: Emulator, tmp_path: Path
 ) -> None:
     # A token from a plain-HTTP auth server, so that the refusal comes on the POST /datasets itself.
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
-    credentials = las.Credentials(
-        credentials.client_id,
-        credentials.client_secret,
-        auth_endpoint=credentials.auth_endpoint,
-        api_endpoint=relay.url,
-        cache_path=tmp_path / "cache.json",
-    )
+    credentials = _credentials(las_emulator, tmp_path, relay.url, auth_url=las_emulator.auth_endpoint)
     with pytest.raises(las.CertificateRefusedError) as raised:
         _create(variant, credentials)
     _assert_refused_and_explained(raised.value, "/datasets")
@@ -140,13 +142,7 @@ def test_trusting_the_ca_makes_the_same_server_work(
 ) -> None:
     """The refusal above is the certificate's: with its authority trusted, as the message says."""
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_emulator.ca_path))
-    credentials = las.Credentials(
-        tls_emulator.client_id,
-        tls_emulator.client_secret,
-        auth_endpoint=relay.url,
-        api_endpoint=relay.url,
-        cache_path=tmp_path / "cache.json",
-    )
+    credentials = _credentials(tls_emulator, tmp_path, relay.url)
     assert _create("sync", credentials)["name"] == "over tls"
     assert [(r.method, r.path) for r in tls_emulator.requests] == [("POST", "/token"), ("POST", "/datasets")]
 
@@ -161,13 +157,7 @@ def test_a_certificate_for_another_host_name_is_refused_saying_so(
     except OSError:
         pytest.skip("127.0.0.2 is not a loopback address here")
     try:
-        credentials = las.Credentials(
-            tls_emulator.client_id,
-            tls_emulator.client_secret,
-            auth_endpoint=relay.url,
-            api_endpoint=relay.url,
-            cache_path=tmp_path / "cache.json",
-        )
+        credentials = _credentials(tls_emulator, tmp_path, relay.url)
         with pytest.raises(
             las.CertificateRefusedError, match=r"mismatch, certificate is not valid for '127\.0\.0\.2'"
         ):
@@ -175,3 +165,43 @@ def test_a_certificate_for_another_host_name_is_refused_saying_so(
     finally:
         relay.close()
     assert relay.connections == 1 and tls_emulator.requests == []
+
+
+_ASYNC_WITH_SSL_CERT_FILE = """
+import asyncio, sys
+import las
+
+async def main():
+    url, client_id, secret, cache = sys.argv[1:]
+    credentials = las.Credentials(client_id, secret, url, url, cache_path=cache)
+    async with las.AsyncClient(credentials) as client:
+        print(len((await client.list_models())["models"]))
+
+asyncio.run(main())
+"""
+
+
+def test_ssl_cert_file_as_the_message_says_makes_the_async_variant_trust_the_ca(
+    tls_emulator: Emulator, tmp_path: Path
+) -> None:
+    """The message's advice for las.AsyncSession, followed in a program that starts with it set."""
+    tls_emulator.reset()
+    environment = {**os.environ, "SSL_CERT_FILE": str(tls_emulator.ca_path)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _ASYNC_WITH_SSL_CERT_FILE,
+            tls_emulator.url,
+            tls_emulator.client_id,
+            tls_emulator.client_secret,
+            str(tmp_path / "cache.json"),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+    assert [(r.method, r.path) for r in tls_emulator.requests] == [("POST", "/token"), ("GET", "/models")]
