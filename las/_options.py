@@ -163,14 +163,20 @@ def client_session_argument(
 
     Raises:
         TypeError: a session of the other variant (sync for async or the reverse), a session
-            given twice or with credentials or options, or a first argument that is neither.
+            given twice or with credentials or options, or a first argument that is neither
+            credentials nor a session.
     """
     if isinstance(credentials, SessionOptions):
         if session is not None:
             raise TypeError(f"las.{client} was given a session twice: as its first argument and as session=")
         credentials, session = None, credentials
     if session is not None:
-        if not isinstance(session, kind):
+        if _is_client(session):
+            raise TypeError(
+                f"las.{client}'s session= is a session, got a {type(session).__name__} (pass its .session)"
+            )
+        # The other variant is refused; anything else that sends is taken (a test double).
+        if getattr(session, "is_async", False) != getattr(kind, "is_async", False):
             given = type(session).__name__
             fix = (
                 f": use las.{_CLIENT_OF[given]}(session) for it, or make a las.{kind.__name__}("
@@ -184,13 +190,16 @@ def client_session_argument(
             raise TypeError("pass either session= or credentials/session options, not both")
         return None, session
     if credentials is not None and not isinstance(credentials, Credentials):
-        hint = (
-            " (pass its .session)"
-            if isinstance(getattr(credentials, "session", None), SessionOptions)
-            else ""
-        )
+        hint = " (pass its .session)" if _is_client(credentials) else ""
         raise TypeError(
             f"las.{client}'s first argument is a las.Credentials or a las.{kind.__name__}, "
             f"got a {type(credentials).__name__}{hint}"
         )
     return credentials, None
+
+
+def _is_client(value: Any) -> bool:
+    """Whether ``value`` is a client (it has a session, and sends nothing itself)."""
+    return isinstance(getattr(value, "session", None), SessionOptions) and not callable(
+        getattr(value, "send", None)
+    )

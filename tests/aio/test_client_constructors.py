@@ -77,5 +77,9 @@ def test_other_first_arguments_are_refused_at_construction(
         client_class("credentials.cfg")
     with pytest.raises(TypeError, match=r"got a (Async)?Client \(pass its \.session\)"):
         client_class(client_class(session=session))
+    with pytest.raises(
+        TypeError, match=r"session= is a session, got a (Async)?Client \(pass its \.session\)"
+    ):
+        client_class(session=client_class(session=session))
     assert client_class(credentials).credentials is credentials  # credentials still work as before
     assert las_emulator.requests == []
