@@ -20,6 +20,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, ClassVar, cast
 
 from ._async_session import AsyncSession
+from ._options import client_session_argument
 from ._pagination import items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
 from ._response import RawResponse
@@ -61,9 +62,14 @@ class AsyncClient:
 
     Args:
         credentials: used to build an :class:`las.AsyncSession` when ``session`` is not given;
-            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``. An
+            :class:`las.AsyncSession` here is taken as ``session``.
         session: the AsyncSession to send requests through (shared pooling, retries, token).
         session_options: passed to :class:`las.AsyncSession` (e.g. ``timeout``, ``max_retries``).
+
+    Raises:
+        TypeError: a session of the other variant, or a session together with credentials or
+            session options.
 
     Example::
 
@@ -77,13 +83,14 @@ class AsyncClient:
 
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | AsyncSession | None = None,
         *,
         session: AsyncSession | None = None,
         **session_options: Any,
     ) -> None:
-        if session is not None and (credentials is not None or session_options):
-            raise TypeError("pass either session= or credentials/session options, not both")
+        credentials, session = client_session_argument(
+            "AsyncClient", credentials, session, session_options, AsyncSession
+        )
         self.session = session or AsyncSession(credentials, **session_options)
         self.credentials = self.session.credentials
         self._raw = False
