@@ -47,17 +47,13 @@ from ._policy import (
     NOT_SENT,
     PROXY_HINT,
     TIMED_OUT,
+    Attempts,
     Call,
-    Done,
     Fail,
     Limits,
     Outcome,
-    Progress,
-    Refresh,
-    Retry,
     Timeout,
     Verdict,
-    attempt_timeout,
     deadline_exceeded,
     invalid_body,
     judge,
@@ -338,22 +334,16 @@ class AsyncSession(SessionOptions):
         data = body if body is None or type(body) is bytes else await _body_bytes(body)
         params = _query_pairs(call.params)
         credentials = self.credentials
-        started = time.monotonic()
-        retries = 0
-        refreshed = False
-        waited = 0.0
-        attempts = 0
+        attempts = Attempts(call, limits)
         token = ""
         while True:
             if authorization is None:
                 # The fast path reads the token in memory without a lock or an await.
                 token = credentials._token or ""
                 if not token or time.time() >= credentials._expires_at:
-                    token = await self._access_token(limits.deadline - (time.monotonic() - started))
+                    token = await self._access_token(attempts.seconds_left())
                 shared.count += 1
-            timeout = attempt_timeout(limits, time.monotonic() - started)
-            attempts += 1
-            progress = Progress(retries, refreshed, waited, 0.0)
+            timeout = attempts.next()
             verdict, status, headers = await _attempt(
                 watchdog,
                 http,
@@ -364,34 +354,15 @@ class AsyncSession(SessionOptions):
                 data,
                 authorization or "Bearer " + token,
                 timeout,
-                started,
-                limits,
-                progress,
+                attempts,
             )
-            if isinstance(verdict, Done):
-                return Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
-            if isinstance(verdict, Refresh):
-                log.info(
-                    "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
-                )
+            step = attempts.obey(verdict, status, headers)
+            if isinstance(step, Outcome):
+                return step
+            if step is None:
                 await asyncio.to_thread(credentials.invalidate, token)
-                refreshed = True
-                continue
-            if isinstance(verdict, Retry):
-                retries += 1
-                log.info(
-                    "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
-                    call.method,
-                    call.path,
-                    verdict.wait,
-                    verdict.error,
-                    retries + 1,
-                    limits.max_retries + 1,
-                )
-                await asyncio.sleep(verdict.wait)
-                waited += verdict.wait
-                continue
-            raise verdict.error
+            else:
+                await asyncio.sleep(step)
 
 
 async def _attempt(
@@ -404,9 +375,7 @@ async def _attempt(
     data: bytes | None,
     authorization: str,
     timeout: tuple[float, float],
-    started: float,
-    limits: Limits,
-    progress: Progress,
+    attempts: Attempts,
 ) -> tuple[Verdict, int, Mapping[str, str]]:
     """One send and its verdict, with the answer's status and headers (0 and {} without one).
 
@@ -414,6 +383,7 @@ async def _attempt(
     (one timer for all attempts); aiohttp keeps only the connect timeout, armed for new
     connections alone.
     """
+    started, limits = attempts.started, attempts.limits
     headers = {"Authorization": authorization}
     if data is not None:
         headers["Content-Type"] = call.content_type
@@ -444,7 +414,7 @@ async def _attempt(
     except asyncio.CancelledError:
         if not attempt.caused_cancellation():
             raise
-        return _expired(call, attempt, timeout, started, limits, progress), 0, {}
+        return _expired(call, attempt, timeout, attempts), 0, {}
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         elapsed = time.monotonic() - started
         if elapsed >= limits.deadline:
@@ -455,7 +425,7 @@ async def _attempt(
         if isinstance(error, aiohttp.ClientProxyConnectionError):
             detail += f"; {PROXY_HINT}"
         return (
-            judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error),
+            judge_failure(call, reason, detail, attempts.so_far(timed=True), limits, error),
             0,
             {},
         )
@@ -463,30 +433,27 @@ async def _attempt(
         watchdog.forget(attempt)
     if 200 <= status < 300:  # the success path: no time to account for
         return (
-            judge(call, status, answer_headers, content, progress, limits, response),
+            judge(call, status, answer_headers, content, attempts.so_far(), limits, response),
             status,
             answer_headers,
         )
-    progress = progress._replace(elapsed=time.monotonic() - started)
-    return judge(call, status, answer_headers, content, progress, limits, response), status, answer_headers
+    so_far = attempts.so_far(timed=True)
+    return judge(call, status, answer_headers, content, so_far, limits, response), status, answer_headers
 
 
 def _expired(
     call: Call,
     attempt: Attempt,
     timeout: tuple[float, float],
-    started: float,
-    limits: Limits,
-    progress: Progress,
+    attempts: Attempts,
 ) -> Verdict:
     """The verdict on an attempt the watchdog cancelled: past the deadline, or silent too long."""
     if attempt.expired == DEADLINE:
-        return Fail(deadline_exceeded(call, limits))
+        return Fail(deadline_exceeded(call, attempts.limits))
     error = asyncio.TimeoutError(f"no progress from the server for the read timeout of {timeout[1]:g} s")
     log.debug("%s %s failed: read timeout (%s)", call.method, call.path, TIMED_OUT)
-    elapsed = time.monotonic() - started
     return judge_failure(
-        call, TIMED_OUT, f"TimeoutError: {error}", progress._replace(elapsed=elapsed), limits, error
+        call, TIMED_OUT, f"TimeoutError: {error}", attempts.so_far(timed=True), attempts.limits, error
     )
 
 

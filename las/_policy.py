@@ -6,7 +6,7 @@ headers, body bytes) or :func:`judge_failure` (no answer: the connection failed)
 no I/O, no sleeping, no clock. They return a verdict the executor obeys::
 
     prepare -> send -> judge -> Done(data)        return it
-                            -> Retry(wait, error) sleep ``wait`` seconds, send again
+                            -> Resend(wait, error) sleep ``wait`` seconds, send again
                             -> Refresh(error)     fetch a new token once, send again
                             -> Fail(error)        raise ``error``
 
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import email.utils
 import json as jsonlib
+import logging
 import math
 import random
 import ssl
@@ -60,13 +61,14 @@ from .exceptions import (
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
+    "Attempts",
     "Call",
     "Done",
     "Fail",
     "Limits",
-    "Progress",
     "Refresh",
-    "Retry",
+    "Resend",
+    "SoFar",
     "attempt_timeout",
     "judge",
     "judge_failure",
@@ -76,6 +78,8 @@ __all__ = [
 ]
 
 Timeout = float | tuple[float, float]
+
+log = logging.getLogger("las.session")
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 60.0)
 """Seconds to connect and to wait for each read of the answer."""
@@ -163,8 +167,8 @@ class Outcome(NamedTuple):
     elapsed: float
 
 
-class Progress(NamedTuple):
-    """What has happened so far in one call."""
+class SoFar(NamedTuple):
+    """What one call has spent so far: the retries, the token refresh, the waits and the time."""
 
     retries: int  # retries already made (the first send is not a retry)
     refreshed: bool  # the token was already refreshed once
@@ -176,7 +180,7 @@ class Done(NamedTuple):
     data: Any
 
 
-class Retry(NamedTuple):
+class Resend(NamedTuple):
     wait: float
     error: Exception
 
@@ -189,7 +193,84 @@ class Fail(NamedTuple):
     error: Exception
 
 
-Verdict = Done | Retry | Refresh | Fail
+Verdict = Done | Resend | Refresh | Fail
+
+
+class Attempts:
+    """The bookkeeping of one call's loop, shared by both executors: when it started, what it
+    has spent, and what each verdict means for the loop. Each executor keeps only its own send,
+    sleep and token refresh::
+
+        attempts = Attempts(call, limits)
+        while True:
+            timeout = attempts.next()                  # raises DeadlineExceeded when none is left
+            verdict, status, headers = send(timeout, attempts)
+            step = attempts.obey(verdict, status, headers)
+            if isinstance(step, Outcome): return step  # done
+            if step is None: refresh the token          # then send again
+            else: sleep(step)                           # then send again
+    """
+
+    __slots__ = ("call", "limits", "refreshed", "retries", "sent", "started", "waited")
+
+    def __init__(self, call: Call, limits: Limits) -> None:
+        self.call = call
+        self.limits = limits
+        self.started = time.monotonic()
+        self.retries = 0  # the first send is not a retry
+        self.refreshed = False
+        self.waited = 0.0
+        self.sent = 0
+
+    def seconds_left(self) -> float:
+        """Seconds before the call's deadline."""
+        return self.limits.deadline - (time.monotonic() - self.started)
+
+    def next(self) -> tuple[float, float]:
+        """Count the next attempt and return its (connect, read) timeout, cut to the deadline.
+
+        Raises:
+            DeadlineExceeded: nothing is left of the deadline.
+        """
+        timeout = attempt_timeout(self.limits, time.monotonic() - self.started)
+        self.sent += 1
+        return timeout
+
+    def so_far(self, *, timed: bool = False) -> SoFar:
+        """What the call has spent; the time only when ``timed`` (the success path needs none)."""
+        elapsed = time.monotonic() - self.started if timed else 0.0
+        return SoFar(self.retries, self.refreshed, self.waited, elapsed)
+
+    def obey(self, verdict: Verdict, status: int, headers: Mapping[str, str]) -> Outcome | float | None:
+        """What the loop does after ``verdict``: return the :class:`Outcome` (done), sleep that
+        many seconds and send again (a float), or refresh the token and send again (None).
+
+        Raises:
+            ClientException: the verdict's error (the call failed for good).
+        """
+        call = self.call
+        if isinstance(verdict, Done):
+            return Outcome(verdict.data, status, headers, self.sent, time.monotonic() - self.started)
+        if isinstance(verdict, Refresh):
+            log.info(
+                "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
+            )
+            self.refreshed = True
+            return None
+        if isinstance(verdict, Resend):
+            self.retries += 1
+            self.waited += verdict.wait
+            log.info(
+                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
+                call.method,
+                call.path,
+                verdict.wait,
+                verdict.error,
+                self.retries + 1,
+                self.limits.max_retries + 1,
+            )
+            return verdict.wait
+        raise verdict.error
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -263,7 +344,7 @@ def judge(
     status: int,
     headers: Mapping[str, str],
     body: bytes,
-    progress: Progress,
+    so_far: SoFar,
     limits: Limits,
     response: Any = None,
 ) -> Verdict:
@@ -283,12 +364,12 @@ def judge(
         )
     retry_after = parse_retry_after(headers.get("Retry-After")) if status in _WAITS_HONOURED else None
     error = error_for_status(call, status, headers, body, retry_after=retry_after, response=response)
-    if status in (401, 403) and not call.token_request and not progress.refreshed:
+    if status in (401, 403) and not call.token_request and not so_far.refreshed:
         return Refresh(error)
     if status == 429 and not isinstance(error, LimitExceededException):
-        return _retry_or_fail(error, retry_after, progress, limits)
+        return _retry_or_fail(error, retry_after, so_far, limits)
     if status in RETRYABLE_SERVER_STATUSES and (call.idempotent or call.token_request):
-        return _retry_or_fail(error, retry_after, progress, limits)
+        return _retry_or_fail(error, retry_after, so_far, limits)
     return Fail(error)
 
 
@@ -335,7 +416,7 @@ def refused_certificate(error: BaseException) -> str | None:
 
 
 def judge_failure(
-    call: Call, reason: str, detail: str, progress: Progress, limits: Limits, cause: Any = None
+    call: Call, reason: str, detail: str, so_far: SoFar, limits: Limits, cause: Any = None
 ) -> Verdict:
     """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
     CERTIFICATE_REFUSED)."""
@@ -356,25 +437,23 @@ def judge_failure(
         kind = AnswerLostError if reason == LOST else APIConnectionError
         error = kind(f"{where}: {reason} ({detail})", request=cause)
     if reason == NOT_SENT or call.idempotent or call.token_request:
-        return _retry_or_fail(error, None, progress, limits)
+        return _retry_or_fail(error, None, so_far, limits)
     return Fail(error)
 
 
-def _retry_or_fail(
-    error: Exception, retry_after: float | None, progress: Progress, limits: Limits
-) -> Verdict:
-    if progress.retries >= limits.max_retries:
+def _retry_or_fail(error: Exception, retry_after: float | None, so_far: SoFar, limits: Limits) -> Verdict:
+    if so_far.retries >= limits.max_retries:
         return Fail(error)
     if retry_after is None:
-        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**progress.retries)
+        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**so_far.retries)
         wait = random.uniform(0, ceiling)  # full jitter
     else:
         wait = retry_after
-    if progress.waited + wait > limits.max_retry_wait:
+    if so_far.waited + wait > limits.max_retry_wait:
         return Fail(error)
-    if progress.elapsed + wait >= limits.deadline:
+    if so_far.elapsed + wait >= limits.deadline:
         return Fail(error)
-    return Retry(wait, error)
+    return Resend(wait, error)
 
 
 def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:
