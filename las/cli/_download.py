@@ -62,11 +62,7 @@ def save_content(path: Path, content: bytes, *, overwrite: bool) -> None:
         IsADirectoryError: ``path`` is a directory.
         OSError: the directory cannot be written (the message names ``path``).
     """
-    try:
-        followed = os.stat(path).st_mode
-    except OSError:
-        followed = 0
-    if stat.S_ISFIFO(followed) or stat.S_ISCHR(followed):
+    if _is_stream(path):
         with open(path, "wb") as stream:
             stream.write(content)
         return
@@ -77,6 +73,19 @@ def save_content(path: Path, content: bytes, *, overwrite: bool) -> None:
     )
     with written_whole(path, replace=replace) as file:
         file.write(content)
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` names a stream: a standard stream's name (``/dev/stdout`` even when the
+    shell sent it to a file), or a pipe, a socket or a terminal."""
+    name = os.path.abspath(path)
+    if name in ("/dev/stdout", "/dev/stderr") or os.path.dirname(name) in ("/dev/fd", "/proc/self/fd"):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
 
 
 def _holds(path: Path, content: bytes) -> bool:

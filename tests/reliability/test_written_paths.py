@@ -649,6 +649,32 @@ def test_download_content_streams_into_a_pipe(las_emulator: Emulator, tmp_path: 
     assert code == 0 and received == [pdf(5)] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
+def test_download_content_to_dev_stdout_writes_the_stream_and_leaves_the_link(
+    las_emulator: Emulator, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (document_id,) = las_emulator.seed_documents(1, content=pdf(6))
+    capfd.readouterr()
+    code = cli(las_emulator, "documents", "get", document_id, "-d", "/dev/stdout")[0]
+    assert code == 0 and pdf(6).decode() in capfd.readouterr().out  # fd 1 is a file here, not a pipe
+    assert os.path.islink("/dev/stdout")
+
+
+def test_exports_and_downloads_are_private(
+    las_emulator: Emulator, las_client: las.Client, tmp_path: Path
+) -> None:
+    dataset_id = las_client.create_dataset(name="private")["datasetId"]
+    (document_id,) = las_emulator.seed_documents(1, dataset_id=dataset_id, content=pdf(8))
+    las.bulk.export_csv(RESULTS, tmp_path / "predictions.csv")
+    las.bulk.export_jsonl(RESULTS, tmp_path / "predictions.jsonl")
+    assert cli(las_emulator, "documents", "get", document_id, "-d", str(tmp_path / "copy.pdf"))[0] == 0
+    assert cli(las_emulator, "datasets", "download", dataset_id, str(tmp_path / "dataset"))[0] == 0
+    written = [*tmp_path.glob("*.*"), *(tmp_path / "dataset").iterdir()]
+    assert len(written) == 5
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {
+        path.name: 0o600 for path in written
+    }
+
+
 def test_overwrite_without_download_content_is_a_usage_error(las_emulator: Emulator) -> None:
     (document_id,) = las_emulator.seed_documents(1)
     code, _, err = cli(las_emulator, "documents", "get", document_id, "--overwrite")
