@@ -117,7 +117,8 @@ def _in_parallel(
     "--resume",
     "journal",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file (created when missing): a re-run skips what it records as created.",
+    help="Journal file (created when missing, 0600; another file there is refused): a re-run skips "
+    "what it records as created.",
 )
 @click.option(
     "--retry-ambiguous",
