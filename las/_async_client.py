@@ -21,6 +21,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast, overload
 
 from ._async_session import AsyncSession
+from ._options import client_session_argument
 from ._policy import Call
 from ._response import RawResponse, ResponseInfo
 from .client import Client, Queryparam
@@ -111,9 +112,14 @@ class AsyncClient:
 
     Args:
         credentials: used to build an :class:`las.AsyncSession` when ``session`` is not given;
-            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``. An
+            :class:`las.AsyncSession` here is taken as ``session``.
         session: the AsyncSession to send requests through (pooling, retries, token).
         session_options: passed to :class:`las.AsyncSession` (e.g. ``max_connections``).
+
+    Raises:
+        TypeError: a sync :class:`las.Session` (it goes to :class:`las.Client`), or a session
+            together with credentials or session options.
 
     Example::
 
@@ -128,13 +134,14 @@ class AsyncClient:
 
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | AsyncSession | None = None,
         *,
         session: AsyncSession | None = None,
         **session_options: Any,
     ) -> None:
-        if session is not None and (credentials is not None or session_options):
-            raise TypeError("pass either session= or credentials/session options, not both")
+        credentials, session = client_session_argument(
+            "AsyncClient", credentials, session, session_options, AsyncSession
+        )
         self.session = session or AsyncSession(credentials, **session_options)
         self.credentials = self.session.credentials
 

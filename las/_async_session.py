@@ -37,12 +37,15 @@ from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
+from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import (
+    CERTIFICATE_REFUSED,
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     LOST,
     NOT_SENT,
+    PROXY_HINT,
     TIMED_OUT,
     Call,
     Done,
@@ -60,6 +63,7 @@ from ._policy import (
     judge,
     judge_failure,
     make_call,
+    refused_certificate,
 )
 from ._response import RawResponse
 from ._version import __version__
@@ -78,6 +82,7 @@ class _Shared:
     """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
 
     __slots__ = (
+        "__weakref__",
         "count",
         "hooks",
         "http",
@@ -97,6 +102,22 @@ class _Shared:
         self.watchdog: Watchdog | None = None  # with the pool
         self.count = 0
         self.hooks: tuple[ResponseHook, ...] = ()
+        track(self)
+
+    def after_fork_in_child(self) -> None:
+        """In a forked child: leave the parent's pool to the parent, untouched.
+
+        Closing it here would act on the parent's connections (aiohttp takes each socket out of
+        the loop's selector, which a forked child shares with its parent, so the parent would
+        never hear its answers), and so would aiohttp's finalizer of an unclosed pool; the pool
+        is abandoned instead, and the child opens its own on its next use.
+        """
+        http, self.http = self.http, None
+        if http is not None:
+            _abandon(http)
+        self.loop = None
+        self.watchdog = None
+        self.token_lock = asyncio.Lock()
 
     def pool(self, api_endpoint: str) -> aiohttp.ClientSession:
         """The connection pool of the running loop (opened on first use)."""
@@ -119,6 +140,17 @@ class _Shared:
         self.token_lock = asyncio.Lock()
         self.proxy = proxy_from_environment(api_endpoint)
         return self.http
+
+
+_ABANDONED: list[aiohttp.ClientSession] = []
+"""In a forked child, the parent's pools: kept, so that nothing ever finalizes them here."""
+
+
+def _abandon(http: aiohttp.ClientSession) -> None:
+    connector = http.connector
+    if isinstance(connector, WatchedConnector):
+        connector.abandon()
+    _ABANDONED.append(http)
 
 
 class AsyncSession(SessionOptions):
@@ -176,7 +208,11 @@ class AsyncSession(SessionOptions):
         await self.close()
 
     async def close(self) -> None:
-        """Close the pooled connections (shared with every ``with_options`` view)."""
+        """Close the pooled connections (shared with every ``with_options`` view).
+
+        In a process forked after the session was used, the connections are the parent's: they
+        are left alone (the parent keeps using them), and the child opens its own on its next use.
+        """
         shared = self._shared
         http, shared.http, shared.loop = shared.http, None, None
         if http is not None:
@@ -416,6 +452,8 @@ async def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if isinstance(error, aiohttp.ClientProxyConnectionError):
+            detail += f"; {PROXY_HINT}"
         return (
             judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error),
             0,
@@ -462,7 +500,10 @@ _CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 
 
 
 def _reason(error: BaseException) -> str:
-    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    """Why a request got no answer: never sent, lost after sending, timed out, or the server's
+    certificate refused (before sending)."""
+    if isinstance(error, aiohttp.ClientSSLError) and refused_certificate(error) is not None:
+        return CERTIFICATE_REFUSED
     if isinstance(error, aiohttp.ClientConnectorError) or (
         _CONNECT_TIMEOUT and isinstance(error, _CONNECT_TIMEOUT)
     ):

@@ -19,7 +19,9 @@ The rules, decided on status and method alone, never on whether the body parsed:
   exponential backoff with full jitter. The API's "Limit Exceeded" (monthly quota) is final.
 - 502/503/504, a read timeout or a dropped connection: retried only when repeating the call
   cannot duplicate work (GET, HEAD, OPTIONS, PUT, DELETE, or ``idempotent=True``). A connection
-  that could not be opened is retried for every method: nothing was sent.
+  that could not be opened (the API's, or a proxy's) is retried for every method: nothing was sent.
+- A TLS certificate that fails verification is never retried (it would fail the same way):
+  :class:`CertificateRefusedError`, which says nothing was sent and how to trust the server.
 - 401/403: refresh the token once and resend (not for the token request itself).
 - Budgets: at most ``max_retries`` retries; the waits together at most ``max_retry_wait``
   seconds (a ``Retry-After`` longer than that fails at once); and the whole call, attempts and
@@ -32,6 +34,7 @@ import email.utils
 import json as jsonlib
 import math
 import random
+import ssl
 import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -42,6 +45,7 @@ from .exceptions import (
     APIError,
     APITimeoutError,
     BadRequestError,
+    CertificateRefusedError,
     ConflictError,
     DeadlineExceeded,
     InvalidCredentialsException,
@@ -292,14 +296,60 @@ def judge(
 NOT_SENT = "not sent"  # the connection could not be opened: nothing went out
 LOST = "lost"  # the connection dropped after the request went out
 TIMED_OUT = "timed out"  # no answer within the read timeout
+CERTIFICATE_REFUSED = "certificate refused"  # the server's TLS certificate failed verification
+
+PROXY_HINT = (
+    "the proxy set in the environment (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) could not be reached: "
+    "fix that variable, or list the API's host in NO_PROXY"
+)
+_TRUST_HINT = (
+    "If the server's certificate comes from a private certificate authority (a company proxy that "
+    "inspects TLS, `las serve --tls`), trust that authority rather than turning verification off: "
+    "point REQUESTS_CA_BUNDLE (las.Session) and SSL_CERT_FILE (las.AsyncSession; set it before the "
+    "program starts) at its CA certificate (a PEM file)"
+)
+
+
+def refused_certificate(error: BaseException) -> str | None:
+    """Why verification refused the server's TLS certificate, when that is what ``error`` (an
+    HTTP library's exception, wrapping the ``ssl`` one at some depth) comes down to; else None."""
+    refused: str | None = None
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending and len(seen) < 32:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            why = getattr(current, "verify_message", None)  # aiohttp's subclass has none: look inside
+            if why:
+                return str(why)
+            refused = refused or str(current)
+        pending.extend(current.args)
+        pending.extend(
+            getattr(current, name, None)
+            for name in ("reason", "certificate_error", "__cause__", "__context__")
+        )
+    return refused
 
 
 def judge_failure(
     call: Call, reason: str, detail: str, progress: Progress, limits: Limits, cause: Any = None
 ) -> Verdict:
-    """Decide what a send without an answer means (``reason``: NOT_SENT, LOST or TIMED_OUT)."""
+    """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
+    CERTIFICATE_REFUSED)."""
     where = f"{call.method} {call.path}"
     error: Exception
+    if reason == CERTIFICATE_REFUSED:
+        why = refused_certificate(cause) if isinstance(cause, BaseException) else None
+        return Fail(
+            CertificateRefusedError(
+                f"{where}: the server's TLS certificate was refused ({(why or detail).rstrip('.')}), so nothing was "
+                f"sent. {_TRUST_HINT}.",
+                request=cause,
+            )
+        )
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
     else:

@@ -23,8 +23,10 @@ import requests.auth
 import urllib3
 
 from ._policy import (
+    CERTIFICATE_REFUSED,
     LOST,
     NOT_SENT,
+    PROXY_HINT,
     TIMED_OUT,
     Call,
     Done,
@@ -40,6 +42,7 @@ from ._policy import (
     invalid_body,
     judge,
     judge_failure,
+    refused_certificate,
     request_id,
 )
 
@@ -171,7 +174,10 @@ def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         progress = progress._replace(elapsed=time.monotonic() - started)
-        return judge_failure(call, reason, type(error).__name__, progress, limits, error), 0, {}
+        detail = type(error).__name__
+        if isinstance(error, requests.exceptions.ProxyError):
+            detail += f": {PROXY_HINT}"
+        return judge_failure(call, reason, detail, progress, limits, error), 0, {}
     status = response.status_code
     headers = response.headers
     try:
@@ -237,12 +243,16 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
 
 
 def _reason(error: requests.RequestException) -> str:
-    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    """Why a request got no answer: never sent, lost after sending, timed out, or the server's
+    certificate refused (before sending)."""
     if isinstance(error, requests.ConnectTimeout):
         return NOT_SENT
     if isinstance(error, requests.Timeout):
         return TIMED_OUT
+    if isinstance(error, requests.exceptions.SSLError) and refused_certificate(error) is not None:
+        return CERTIFICATE_REFUSED
     reason = getattr(error.args[0], "reason", None) if error.args else None
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+    # urllib3 raises ProxyError only when it never got through to the proxy: nothing was sent.
+    if isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError)):
         return NOT_SENT
     return LOST

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 from urllib.parse import quote
 
+from ._options import client_session_argument
 from ._pagination import items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
 from ._response import RawResponse, ResponseInfo
@@ -91,9 +92,14 @@ class Client:
 
     Args:
         credentials: used to build a :class:`las.Session` when ``session`` is not given;
-            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``. A
+            :class:`las.Session` here is taken as ``session``.
         session: the Session to send requests through (shared pooling, retries, token).
         session_options: passed to :class:`las.Session` (e.g. ``timeout``, ``max_retries``).
+
+    Raises:
+        TypeError: an :class:`las.AsyncSession` (it goes to :class:`las.AsyncClient`), or a
+            session together with credentials or session options.
 
     Example::
 
@@ -103,13 +109,14 @@ class Client:
 
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | Session | None = None,
         *,
         session: Session | None = None,
         **session_options: Any,
     ) -> None:
-        if session is not None and (credentials is not None or session_options):
-            raise TypeError("pass either session= or credentials/session options, not both")
+        credentials, session = client_session_argument(
+            "Client", credentials, session, session_options, Session
+        )
         self.session = session or Session(credentials, **session_options)
         self.credentials = self.session.credentials
 

@@ -34,6 +34,7 @@ from ..content import check_size, detect_content_type, read_content
 from ..ids import DATASET, require_id
 from ..resources import InvalidArgumentError
 from ..resources._call import ClientCall
+from ..resources._session import client_for
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
@@ -195,13 +196,6 @@ def _read(spec: IngestItem) -> tuple[bytes, str]:
 
 
 # -- the run --------------------------------------------------------------------------------------
-
-
-def as_client(session: Session | Client | None) -> Client:
-    """The Client for ``session=`` (a Session, a Client, or None for ``las.Session()``)."""
-    if isinstance(session, Client):
-        return session
-    return Client(session=session) if session is not None else Client()
 
 
 def _dataset_id(dataset: str | HasId) -> str:
@@ -395,7 +389,8 @@ def ingest(
             Read lazily: at most about ``2 * max_workers`` items are in memory at once.
         dataset: the dataset id (or an object with an ``id``).
         journal: path of the JSON Lines journal; created when missing.
-        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        session: a :class:`las.Session` or :class:`las.Client`; default: the default session
+            (:func:`las.set_default_session`, else one made from the environment).
         max_workers: threads sending documents, so at most this many requests in flight
             (the same name as ``dataset.upload(max_workers=)``).
         retry_ambiguous: send ambiguous items again, accepting that some may end up twice.
@@ -422,7 +417,7 @@ def ingest(
             "file or content, pass it in a list"
         )
     dataset_id = _dataset_id(dataset)
-    client = as_client(session)
+    client = client_for(session)
     tally: Tally[ItemResult] = Tally(len(items) if isinstance(items, Sequence) else None, on_progress)
     with Journal(journal, dataset_id=dataset_id) as book:
         run = _Run(
