@@ -399,7 +399,8 @@ def ingest(
         An :class:`IngestReport` with an :class:`ItemResult` per item, in input order.
 
     Raises:
-        JournalError: the journal is corrupted, belongs to another dataset or is in use.
+        JournalError: the path holds something that is not a journal (left untouched, nothing
+            sent), or the journal is corrupted, belongs to another dataset or is in use.
         InvalidIdError: ``dataset`` is not a dataset id.
 
     Example::

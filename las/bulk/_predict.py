@@ -77,13 +77,15 @@ class PredictionReport:
         """Whether every document was predicted."""
         return not self.failed
 
-    def to_jsonl(self, path: str | os.PathLike[str]) -> None:
-        """Write one JSON object per document (see :func:`las.bulk.export_jsonl`)."""
-        export_jsonl(self.results, path)
+    def to_jsonl(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write one JSON object per document (see :func:`las.bulk.export_jsonl`: an existing
+        file other than an earlier export is replaced only with ``overwrite=True``)."""
+        export_jsonl(self.results, path, overwrite=overwrite)
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write one row per document per label (see :func:`las.bulk.export_csv`)."""
-        export_csv(self.results, path)
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write one row per document per label (see :func:`las.bulk.export_csv`: an existing
+        file other than an earlier export is replaced only with ``overwrite=True``)."""
+        export_csv(self.results, path, overwrite=overwrite)
 
 
 def _an_id(value: Any) -> str:

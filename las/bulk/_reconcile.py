@@ -71,7 +71,7 @@ def reconcile(
         A :class:`ReconcileReport`.
 
     Raises:
-        JournalError: the journal is corrupted or in use.
+        JournalError: the path is not a journal (left untouched), or it is corrupted or in use.
     """
     client = client_for(session)
     with Journal(journal) as book:
