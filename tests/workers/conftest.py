@@ -127,7 +127,10 @@ class Platform:
                 entry(environ)
             except BaseException as error:  # the container exits with an error
                 self.raised.append(error)
-                raise
+                if isinstance(error, Exception):
+                    raise
+                # SystemExit & co. would end the emulator's own thread: the exit, as it sees it
+                raise RuntimeError(f"the container exited: {error!r}") from error
             return data  # ignored: the handler completed the execution itself
 
         self.emulator.register_docker_handler(self.transition_id, container)
