@@ -9,6 +9,11 @@ one asyncio task. Which execution is due when is :class:`Schedule`'s, shared by 
 heartbeat that fails is logged (and counted), never raised: losing one is survivable, crashing
 the work is not.
 
+Each heartbeat gets ``interval`` seconds (at least :data:`BEAT_DEADLINE_FLOOR`) to be answered,
+retries included, then counts as failed: the next one is due anyway, and one whose answer
+never comes must not hold up the heartbeats of every other execution (nor the completion
+that waits for it) until the API times them all out.
+
 A refusal is different when the execution has ended: the API answers 400 (404 once it is gone)
 to a heartbeat of an execution that is no longer ``running``. After a 400, 404 or 409 the
 execution is read once (a refusal of a running one, a fault, is survived as any failure); if
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -49,6 +55,10 @@ HEARTBEAT_LIMIT: Final = 60.0
 """Seconds the API waits for a heartbeat before it times the execution out."""
 DEFAULT_HEARTBEAT_INTERVAL: Final = 20.0
 """Seconds between heartbeats: a third of the limit, so two may be lost in a row."""
+
+
+BEAT_DEADLINE_FLOOR: Final = 1.0
+"""Seconds a heartbeat may take at least, however short the interval."""
 
 
 def check_interval(interval: float) -> float:
@@ -126,6 +136,17 @@ class Schedule:
         return min(self._due.values(), default=now + self.interval) - now
 
 
+def bounded(client: Any, interval: float) -> Any:
+    """A client of the same kind on ``client``'s connections whose calls end within a heartbeat's
+    time (see the module's docstring); ``client`` itself if its session has no such option."""
+    session = getattr(client, "session", None)
+    with_options = getattr(session, "with_options", None)
+    if with_options is None:
+        return client
+    deadline = min(getattr(session, "deadline", math.inf), max(interval, BEAT_DEADLINE_FLOOR))
+    return type(client)(session=with_options(deadline=deadline))
+
+
 def _log_failure(execution_id: str, error: Exception) -> None:
     log.warning("heartbeat for %s failed (the work goes on): %s", execution_id, error)
 
@@ -162,6 +183,7 @@ class Heartbeats:
     def __init__(self, client: Client, interval: float = DEFAULT_HEARTBEAT_INTERVAL) -> None:
         self.client = client
         self.interval = check_interval(interval)
+        self._beating: Client = bounded(client, self.interval)
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
@@ -234,7 +256,7 @@ class Heartbeats:
 
     def _beat(self, transition_id: str, execution_id: str) -> None:
         try:
-            self.client.send_heartbeat(transition_id, execution_id)
+            self._beating.send_heartbeat(transition_id, execution_id)
         except Exception as error:
             with self._condition:
                 self.failures += 1
@@ -249,7 +271,7 @@ class Heartbeats:
         """After a refusal: whether the execution has ended (then its beats stop, it is told)."""
         looked: dict[str, Any] | Exception
         try:
-            looked = self.client.get_transition_execution(transition_id, execution_id)
+            looked = self._beating.get_transition_execution(transition_id, execution_id)
         except Exception as error:
             looked = error
         reason = ended_reason(execution_id, looked)
@@ -282,6 +304,7 @@ class AsyncHeartbeats:
     def __init__(self, client: AsyncClient, interval: float = DEFAULT_HEARTBEAT_INTERVAL) -> None:
         self.client = client
         self.interval = check_interval(interval)
+        self._beating: AsyncClient = bounded(client, self.interval)
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
@@ -351,7 +374,7 @@ class AsyncHeartbeats:
 
     async def _beat(self, transition_id: str, execution_id: str) -> None:
         try:
-            await self.client.send_heartbeat(transition_id, execution_id)
+            await self._beating.send_heartbeat(transition_id, execution_id)
         except Exception as error:
             self.failures += 1
             if isinstance(error, _MAYBE_ENDED) and await self._ended(transition_id, execution_id):
@@ -364,7 +387,7 @@ class AsyncHeartbeats:
         """:meth:`Heartbeats._ended`, awaited."""
         looked: dict[str, Any] | Exception
         try:
-            looked = await self.client.get_transition_execution(transition_id, execution_id)
+            looked = await self._beating.get_transition_execution(transition_id, execution_id)
         except Exception as error:
             looked = error
         reason = ended_reason(execution_id, looked)

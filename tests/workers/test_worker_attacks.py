@@ -412,3 +412,45 @@ def test_the_handlers_heartbeats_stop_at_the_apis_final_answer_and_the_function_
     assert told == [True]
     beats = [r.status for r in las_emulator.requests if r.path.endswith("/heartbeats")]
     assert beats[-1] == 400 and beats.count(400) == 1, beats
+
+
+# -- a heartbeat whose answer never comes -------------------------------------------------------
+
+
+def test_a_heartbeat_without_an_answer_does_not_hold_up_the_others(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    transition_id = _executions(client, 2)
+    first, second = (e["executionId"] for e in client.list_transition_executions(transition_id)["executions"])
+    both = threading.Barrier(2)
+    gaps: list[float] = []
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        both.wait(30)
+        if current_execution()["executionId"] == first:
+            return {}  # its completion must not wait for the hung heartbeat's answer either
+        # The first one's heartbeats now hang (answers 30 s late); this one's keep coming.
+        las_emulator.delay_next(
+            100, 30.0, method="POST", path=f"/transitions/{transition_id}/executions/{first}/heartbeats"
+        )
+        before = time.monotonic()
+        for _ in range(3):
+            seen = recorded(las_emulator, "POST", suffix="/heartbeats", status=204)[second]
+            wait_until(
+                lambda seen=seen: (
+                    recorded(las_emulator, "POST", suffix="/heartbeats", status=204)[second] > seen
+                ),
+                timeout=20,
+                what="a heartbeat",
+            )
+            gaps.append(time.monotonic() - before)
+            before = time.monotonic()
+        return {}
+
+    started = time.monotonic()
+    counters = las.Worker(transition_id, work, session=client, concurrency=2, heartbeat_interval=0.05).run(
+        until_idle=True, handle_signals=False
+    )
+    assert counters.succeeded == 2
+    assert max(gaps) < 5, gaps  # a hung heartbeat gives up within its interval (1 s at least)
+    assert time.monotonic() - started < 20
