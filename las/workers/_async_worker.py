@@ -353,12 +353,7 @@ class AsyncWorker(WorkerBase):
                     # raised it. A cancellation, not a failure: released (once), then go on.
                     _uncancel(task.handle)
                     completion, raised = completion_for_exception(cancellation), cancellation
-            dropped = task.state == "released"  # it swallowed the stop's cancellation and returned
-            if not dropped:
-                task.state = "reporting"
-            self._ran(execution_id, completion, raised)  # after: a stop it makes never releases this one
-            if dropped:
-                self._dropped(execution_id, completion)
+            if not self._returned(task, completion, raised):  # it swallowed the stop's cancellation
                 return
             await heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             await self._deliver(execution_id, completion)

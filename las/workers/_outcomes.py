@@ -5,19 +5,19 @@ of ``succeeded`` (with an ``output`` object), ``failed``, ``rejected`` or ``retr
 optional ``error`` object with a ``message``. This module is the one place that maps a Python
 result to those fields:
 
-==============================  =========================================================
-the function                    the execution
-==============================  =========================================================
-returns a dict                  ``succeeded`` with that dict as ``output``
-raises or returns ``Reject(r)``  ``rejected`` with ``error.message`` = r
-raises or returns ``Retry(r)``   ``retry`` with ``error.message`` = r
-raises any other exception      ``failed``; ``error.message`` = ``Type: message`` + traceback
-(or any other BaseException)
-raises SystemExit,              ``retry``: *released*, ``error.message`` = ``released: the
-KeyboardInterrupt or            function raised Type: message`` + traceback; the caller
-asyncio.CancelledError          stops (an interruption) or goes on (a cancellation)
-returns anything else           ``failed``, naming what was returned and what is expected
-==============================  =========================================================
+=================================  ======================================================
+the function                       the execution
+=================================  ======================================================
+returns a dict                     ``succeeded`` with that dict as ``output``
+raises or returns ``Reject(r)``    ``rejected`` with ``error.message`` = r
+raises or returns ``Retry(r)``     ``retry`` with ``error.message`` = r
+raises another BaseException       ``failed``; ``error.message`` = ``Type: message`` +
+(an exception, GeneratorExit, ..)  traceback
+raises SystemExit,                 *released*: ``retry``, ``error.message`` =
+KeyboardInterrupt or               ``released: the function raised Type: message`` +
+asyncio.CancelledError             traceback (the caller stops on the first two)
+returns anything else              ``failed``, naming what was returned and what is expected
+=================================  ======================================================
 
 A returned ``(output, status)`` pair, the official SDK's form, is also understood.
 

@@ -284,13 +284,7 @@ class Worker(WorkerBase):
             raised = None
             if completion is None:
                 completion, raised = run_function(self.function, self.client, current, task.cancelled)
-            with self._condition:
-                dropped = task.state == "released"
-                if not dropped:
-                    task.state = "reporting"
-            self._ran(execution_id, completion, raised)  # after: a stop it makes never releases this one
-            if dropped:
-                self._dropped(execution_id, completion)
+            if not self._returned(task, completion, raised):
                 return
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             self._deliver(execution_id, completion)

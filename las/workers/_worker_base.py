@@ -240,6 +240,22 @@ class WorkerBase:
                 self._counts["taken"] += 1
         return completion
 
+    def _returned(self, task: Any, completion: Completion, raised: BaseException | None) -> bool:
+        """The function of ``task`` (which has ``execution_id`` and ``state``) is done: whether
+        its completion is to be delivered (``task`` is then ``reporting``), or dropped because a
+        stop released the execution meanwhile. What it raised is logged; an interruption stops
+        the run (after the state moved on: that stop never releases this execution)."""
+        with self._condition:
+            dropped = task.state == "released"
+            if not dropped:
+                task.state = "reporting"
+        self._ran(task.execution_id, completion, raised)
+        if dropped:
+            log.warning(
+                "%s was released by the stop; its %s result is dropped", task.execution_id, completion.status
+            )
+        return not dropped
+
     def _ran(self, execution_id: str, completion: Completion, raised: BaseException | None) -> None:
         """Log what the function raised; an interruption stops the run, to be raised by it."""
         if raised is None:
@@ -289,9 +305,6 @@ class WorkerBase:
         with self._condition:
             self._undelivered[execution_id] = completion
         self._set_back(execution_id)
-
-    def _dropped(self, execution_id: str, completion: Completion) -> None:
-        log.warning("%s was released by the stop; its %s result is dropped", execution_id, completion.status)
 
     def _count(self, name: str) -> None:
         with self._condition:

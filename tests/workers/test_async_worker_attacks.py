@@ -14,25 +14,9 @@ import pytest
 import las
 from las.testing import Emulator
 from las.workers import current_execution
-from tests.workers.conftest import manual_transition, recorded, single_step_workflow
+from tests.workers.conftest import Boom, assert_bounded_retries, patches, recorded, running_executions
 
 pytestmark = pytest.mark.asyncio
-
-
-class Boom(BaseException):
-    """A BaseException that is neither an interruption nor a cancellation."""
-
-
-def _executions(client: las.Client, n: int) -> str:
-    transition_id = manual_transition(client)
-    workflow_id = single_step_workflow(client, transition_id)
-    for i in range(n):
-        client.execute_workflow(workflow_id, {"n": i})
-    return transition_id
-
-
-def _patches(emulator: Emulator) -> list[dict[str, Any]]:
-    return [r.json for r in emulator.requests if r.method == "PATCH"]
 
 
 def _statuses(client: las.Client, transition_id: str) -> list[str]:
@@ -57,7 +41,7 @@ async def test_an_interruption_releases_its_execution_once_and_is_raised_by_run_
     las_emulator: Emulator,
     interruption: BaseException,
 ) -> None:
-    transition_id = _executions(las_client, 3)
+    transition_id = running_executions(las_client, 3)
     calls = []
     bystander = asyncio.create_task(asyncio.sleep(0.5, "still here"))  # another task of the loop
 
@@ -73,7 +57,7 @@ async def test_an_interruption_releases_its_execution_once_and_is_raised_by_run_
     assert raised.value is interruption
     assert await bystander == "still here"  # the event loop lived on
     assert calls == [0]
-    [patch] = _patches(las_emulator)
+    [patch] = patches(las_emulator)
     assert patch["status"] == "retry"
     assert patch["error"]["message"].startswith(
         f"released: the function raised {type(interruption).__name__}"
@@ -88,7 +72,7 @@ async def test_an_interruption_releases_its_execution_once_and_is_raised_by_run_
 async def test_another_base_exception_fails_its_execution_once_and_the_worker_goes_on(
     las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator, error: BaseException
 ) -> None:
-    transition_id = _executions(las_client, 3)
+    transition_id = running_executions(las_client, 3)
     calls = []
 
     async def broken(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +87,7 @@ async def test_another_base_exception_fails_its_execution_once_and_the_worker_go
     counters = await asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), 30)
     assert sorted(calls) == [0, 1, 2]
     assert set(recorded(las_emulator, "PATCH").values()) == {1}
-    [failed] = [p for p in _patches(las_emulator) if p["status"] == "failed"]
+    [failed] = [p for p in patches(las_emulator) if p["status"] == "failed"]
     assert failed["error"]["message"].startswith(f"{type(error).__name__}: {error}")
     assert counters == las.WorkerCounters(taken=3, succeeded=2, failed=1)
 
@@ -111,7 +95,7 @@ async def test_another_base_exception_fails_its_execution_once_and_the_worker_go
 async def test_a_cancellation_the_worker_did_not_ask_for_releases_the_execution_once(
     las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(las_client, 2)
+    transition_id = running_executions(las_client, 2)
     calls = []
 
     async def cancelled(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
@@ -127,8 +111,8 @@ async def test_a_cancellation_the_worker_did_not_ask_for_releases_the_execution_
     )
     counters = await asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), 30)
     assert sorted(calls) == [0, 1]  # not taken again and again
-    assert sorted(p["status"] for p in _patches(las_emulator)) == ["retry", "succeeded"]
-    [release] = [p for p in _patches(las_emulator) if p["status"] == "retry"]
+    assert sorted(p["status"] for p in patches(las_emulator)) == ["retry", "succeeded"]
+    [release] = [p for p in patches(las_emulator) if p["status"] == "retry"]
     assert release["error"]["message"].startswith("released: the function raised CancelledError")
     assert counters == las.WorkerCounters(taken=2, succeeded=1, released=1)
 
@@ -136,7 +120,7 @@ async def test_a_cancellation_the_worker_did_not_ask_for_releases_the_execution_
 async def test_the_apis_final_answer_stops_the_heartbeats_and_cancels_the_coroutine(
     las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(las_client, 1)
+    transition_id = running_executions(las_client, 1)
     told: list[str | None] = []
 
     async def hangs(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +150,7 @@ async def test_the_apis_final_answer_stops_the_heartbeats_and_cancels_the_corout
 async def test_an_execution_whose_completion_keeps_failing_is_retried_with_backoff(
     las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(las_client, 1)
+    transition_id = running_executions(las_client, 1)
     calls = []
 
     async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
@@ -179,9 +163,4 @@ async def test_an_execution_whose_completion_keeps_failing_is_retried_with_backo
     await _run_for(worker, 3.0)
     las_emulator.clear_faults()
     assert len(calls) == 1
-    patches = sum(recorded(las_emulator, "PATCH").values())
-    assert 2 <= patches <= 10, patches
-    listing = f"/transitions/{transition_id}/executions"
-    listings = sum(1 for r in las_emulator.requests if r.path == listing)
-    assert listings <= 3.0 / 0.05 + patches + 5, listings
-    assert len(las_emulator.requests) - listings <= 5 * patches, las_emulator.requests
+    assert_bounded_retries(las_emulator, transition_id, 3.0, 0.05)

@@ -24,11 +24,14 @@ import las
 from las.testing import Emulator
 from las.workers import current_execution
 from tests.workers.conftest import (
+    Boom,
     Platform,
+    assert_bounded_retries,
     docker_transition,
     environment_for,
-    manual_transition,
+    patches,
     recorded,
+    running_executions,
     single_step_workflow,
     wait_until,
 )
@@ -36,22 +39,6 @@ from tests.workers.conftest import (
 pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
 
 HEARTBEATS = "/transitions/{transitionId}/executions/{executionId}/heartbeats"
-
-
-class Boom(BaseException):
-    """A BaseException that is neither an interruption nor a cancellation."""
-
-
-def _executions(client: las.Client, n: int) -> str:
-    transition_id = manual_transition(client)
-    workflow_id = single_step_workflow(client, transition_id)
-    for i in range(n):
-        client.execute_workflow(workflow_id, {"n": i})
-    return transition_id
-
-
-def _patches(emulator: Emulator) -> list[dict[str, Any]]:
-    return [r.json for r in emulator.requests if r.method == "PATCH"]
 
 
 def _run_in_thread(worker: las.Worker, seconds: float) -> tuple[list[BaseException], int]:
@@ -84,7 +71,7 @@ def _run_in_thread(worker: las.Worker, seconds: float) -> tuple[list[BaseExcepti
 def test_an_interruption_releases_its_execution_once_stops_the_worker_and_is_raised(
     client: las.Client, las_emulator: Emulator, interruption: BaseException
 ) -> None:
-    transition_id = _executions(client, 3)
+    transition_id = running_executions(client, 3)
     calls = []
 
     def interrupted(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +83,7 @@ def test_an_interruption_releases_its_execution_once_stops_the_worker_and_is_rai
         worker.run(until_idle=True, handle_signals=False)
     assert raised.value is interruption  # the caller gets the function's own exception
     assert calls == [0]  # called once; the worker stopped taking after it
-    [patch] = _patches(las_emulator)  # one PATCH: the release
+    [patch] = patches(las_emulator)  # one PATCH: the release
     assert patch["status"] == "retry"
     assert patch["error"]["message"].startswith(
         f"released: the function raised {type(interruption).__name__}"
@@ -112,7 +99,7 @@ def test_an_interruption_releases_its_execution_once_stops_the_worker_and_is_rai
 def test_another_base_exception_fails_its_execution_once_naming_it_and_the_worker_goes_on(
     client: las.Client, las_emulator: Emulator, error: BaseException
 ) -> None:
-    transition_id = _executions(client, 3)
+    transition_id = running_executions(client, 3)
     calls = []
 
     def broken(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +114,7 @@ def test_another_base_exception_fails_its_execution_once_naming_it_and_the_worke
     assert time.monotonic() - started < 20  # it ended by itself (it used to loop for ever)
     assert sorted(calls) == [0, 1, 2]  # once each
     assert set(recorded(las_emulator, "PATCH").values()) == {1}
-    [failed] = [p for p in _patches(las_emulator) if p["status"] == "failed"]
+    [failed] = [p for p in patches(las_emulator) if p["status"] == "failed"]
     assert failed["error"]["message"].startswith(f"{type(error).__name__}: {error}")
     assert "Traceback" in failed["error"]["message"]
     assert counters == las.WorkerCounters(taken=3, succeeded=2, failed=1)
@@ -136,7 +123,7 @@ def test_another_base_exception_fails_its_execution_once_naming_it_and_the_worke
 def test_a_cancellation_raised_by_a_plain_function_releases_its_execution_not_fails_it(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
 
     def cancelled(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
         raise asyncio.CancelledError
@@ -144,7 +131,7 @@ def test_a_cancellation_raised_by_a_plain_function_releases_its_execution_not_fa
     counters = las.Worker(transition_id, cancelled, session=client, poll_interval=0.05).run(
         until_idle=True, handle_signals=False
     )
-    [patch] = _patches(las_emulator)
+    [patch] = patches(las_emulator)
     assert patch["status"] == "retry"
     assert patch["error"]["message"].startswith("released: the function raised CancelledError")
     assert counters == las.WorkerCounters(taken=1, released=1)
@@ -156,7 +143,7 @@ def test_a_cancellation_raised_by_a_plain_function_releases_its_execution_not_fa
 def test_an_execution_whose_completion_keeps_failing_is_retried_with_backoff_not_in_a_tight_loop(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     calls = []
 
     def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -169,21 +156,13 @@ def test_an_execution_whose_completion_keeps_failing_is_retried_with_backoff_not
     _run_in_thread(worker, 3.0)
     las_emulator.clear_faults()
     assert len(calls) == 1  # the function ran once; its completion is what is tried again
-    patches = sum(recorded(las_emulator, "PATCH").values())
-    # 0.05, 0.1, 0.2, ... seconds apart: about 6 tries in 3 s (a tight loop made hundreds).
-    assert 2 <= patches <= 10, patches
-    # Requests stay bounded too: one listing per poll_interval (or per departure), and a take,
-    # a PATCH, a look and a heartbeat or two per try (a tight loop made over a thousand a second).
-    listing = f"/transitions/{transition_id}/executions"
-    listings = sum(1 for r in las_emulator.requests if r.path == listing)
-    assert listings <= 3.0 / 0.05 + patches + 5, listings
-    assert len(las_emulator.requests) - listings <= 5 * patches, las_emulator.requests
+    assert_bounded_retries(las_emulator, transition_id, 3.0, 0.05)
 
 
 def test_an_execution_whose_take_keeps_failing_is_retried_with_backoff(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     [execution] = client.list_transition_executions(transition_id)["executions"]
     path = f"/transitions/{transition_id}/executions/{execution['executionId']}"
     las_emulator.fail_next(100_000, status=404, method="GET", path=path)  # listed, but "gone"
@@ -201,7 +180,7 @@ def test_an_execution_whose_take_keeps_failing_is_retried_with_backoff(
 def test_heartbeats_stop_at_the_apis_final_answer_and_the_function_is_told(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     [execution] = client.list_transition_executions(transition_id)["executions"]
     execution_id = execution["executionId"]
     told: list[str | None] = []
@@ -231,7 +210,7 @@ def test_heartbeats_stop_when_the_api_times_the_execution_out(
     client: las.Client, las_emulator: Emulator
 ) -> None:
     las_emulator.clock.freeze()
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     timed_out = threading.Event()
 
     def hangs(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +236,7 @@ def test_heartbeats_stop_when_the_api_times_the_execution_out(
 def test_a_refused_heartbeat_of_a_running_execution_is_not_final(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     seen = []
 
     def slow(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +257,7 @@ def test_a_refused_heartbeat_of_a_running_execution_is_not_final(
 
 
 def test_a_released_function_is_told(client: las.Client, las_emulator: Emulator) -> None:
-    transition_id = _executions(client, 1)
+    transition_id = running_executions(client, 1)
     started, told = threading.Event(), threading.Event()
 
     def stuck(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -297,7 +276,7 @@ def test_a_released_function_is_told(client: las.Client, las_emulator: Emulator)
     wait_until(
         lambda: not [t for t in threading.enumerate() if t.name.startswith("las-worker:")], what="the task"
     )
-    assert [p["status"] for p in _patches(las_emulator)] == ["retry"]
+    assert [p["status"] for p in patches(las_emulator)] == ["retry"]
 
 
 def test_cancellation_outside_a_function_names_where_it_works() -> None:
@@ -329,7 +308,7 @@ CTRL_C_SCRIPT = textwrap.dedent(
 def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_raised(
     client: las.Client, las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    transition_id = _executions(client, 3)
+    transition_id = running_executions(client, 3)
     script, flags = tmp_path / "worker.py", tmp_path / "flags"
     script.write_text(CTRL_C_SCRIPT)
     flags.mkdir()
@@ -352,7 +331,7 @@ def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_rai
     assert process.returncode != 0 and "KeyboardInterrupt" in err
     statuses = sorted(e["status"] for e in client.list_transition_executions(transition_id)["executions"])
     assert statuses == ["retry", "retry", "running"]  # none left running without a status
-    assert [p["status"] for p in _patches(las_emulator)] == ["retry", "retry"]
+    assert [p["status"] for p in patches(las_emulator)] == ["retry", "retry"]
 
 
 # -- the handler --------------------------------------------------------------------------------
@@ -387,7 +366,7 @@ def test_the_handler_completes_an_execution_whatever_the_function_raises_and_rai
     platform, transition_id = _handled(client, las_emulator, raises)
     [raised] = platform.raised
     assert raised is error  # the container exits as the function asked
-    [patch] = _patches(las_emulator)
+    [patch] = patches(las_emulator)
     assert patch["status"] == status
     assert type(error).__name__ in patch["error"]["message"]
     [execution_id] = platform.runs
@@ -420,7 +399,7 @@ def test_the_handlers_heartbeats_stop_at_the_apis_final_answer_and_the_function_
 def test_a_heartbeat_without_an_answer_does_not_hold_up_the_others(
     client: las.Client, las_emulator: Emulator
 ) -> None:
-    transition_id = _executions(client, 2)
+    transition_id = running_executions(client, 2)
     first, second = (e["executionId"] for e in client.list_transition_executions(transition_id)["executions"])
     both = threading.Barrier(2)
     gaps: list[float] = []
