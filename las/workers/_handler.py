@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from types import FrameType
 from typing import Any, overload
 
 from .. import ids
@@ -72,7 +76,8 @@ class TransitionHandler:
         cancelled = Cancellation()
         with Heartbeats(client, self.heartbeat_interval) as heartbeats:
             heartbeats.add(transition_id, execution_id, cancelled.cancel)
-            completion, raised = run_function(self.function, client, execution, cancelled)
+            with _sigterm_exits():
+                completion, raised = run_function(self.function, client, execution, cancelled)
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             delivery = complete(client, transition_id, execution_id, completion, patience=self.patience)
         if not delivery.recorded:
@@ -85,6 +90,29 @@ class TransitionHandler:
         if raised is not None:
             raise raised
         return delivery.execution
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """While the function runs, SIGTERM (``docker stop``) raises ``SystemExit(128 + 15)`` in it,
+    as SIGINT raises KeyboardInterrupt: its ``finally`` blocks run and its execution is released
+    instead of left running until the API times it out. Only on the main thread, and only where
+    SIGTERM still has its default action (a handler of the program's own is left alone)."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def exit_now(number: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, exit_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _ids_from(environ: Mapping[str, str]) -> tuple[str, str]:
@@ -130,7 +158,9 @@ def transition_handler(
       traceback (cut to 4096 characters), then the exception is raised again so the container
       exits with an error;
     - SystemExit, KeyboardInterrupt, asyncio.CancelledError: released (``retry``, the message
-      naming it), then raised again;
+      naming it), then raised again. SIGTERM (``docker stop``) raises ``SystemExit(143)`` in
+      the function while it runs (where SIGTERM has its default action), so a stopped
+      container releases its execution; a second SIGTERM ends the process at once;
     - the official SDK's ``(output, status)`` pair: that status;
     - any other return value: ``failed``, saying a dict was expected.
 

@@ -29,6 +29,7 @@ from tests.workers.conftest import (
     assert_bounded_retries,
     docker_transition,
     environment_for,
+    manual_transition,
     patches,
     recorded,
     running_executions,
@@ -433,3 +434,64 @@ def test_a_heartbeat_without_an_answer_does_not_hold_up_the_others(
     assert counters.succeeded == 2
     assert max(gaps) < 5, gaps  # a hung heartbeat gives up within its interval (1 s at least)
     assert time.monotonic() - started < 20
+
+
+# -- docker stop: SIGTERM to a handler's container, once and twice ------------------------------
+
+HANDLER_SCRIPT = textwrap.dedent(
+    """
+    import pathlib, sys, time
+    import las
+
+    flags = pathlib.Path(sys.argv[1])
+
+    @las.transition_handler(heartbeat_interval=0.05)
+    def handle(las_client, event):
+        (flags / "started").touch()
+        try:
+            time.sleep(60)
+        finally:
+            (flags / "cleaned-up").touch()  # the function's own cleanup runs
+        return {}
+
+    handle()
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signals", [1, 2], ids=["once", "twice"])
+def test_sigterm_to_a_handler_releases_its_execution_and_exits_143(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path, signals: int
+) -> None:
+    transition_id = manual_transition(client)
+    execution_id = client.execute_transition(transition_id)["executionId"]
+    script, flags = tmp_path / "handler.py", tmp_path / "flags"
+    script.write_text(HANDLER_SCRIPT)
+    flags.mkdir()
+    if signals == 2:  # the release's PATCH is held: the second SIGTERM comes while it waits
+        las_emulator.delay_next(1, 30.0, method="PATCH")
+    environ = environment_for(las_emulator, tmp_path, TRANSITION_ID=transition_id, EXECUTION_ID=execution_id)
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(flags)], env=environ, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(lambda: (flags / "started").exists(), what="the function to start")
+        process.send_signal(signal.SIGTERM)
+        if signals == 2:
+            wait_until(lambda: (flags / "cleaned-up").exists(), what="the first SIGTERM to be handled")
+            process.send_signal(signal.SIGTERM)
+        second = time.monotonic()
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert (flags / "cleaned-up").exists()
+    if signals == 2:  # ended at once by the second one, not after the held release
+        assert process.returncode == -signal.SIGTERM
+        assert time.monotonic() - second < 20
+        return
+    assert process.returncode == 143, err
+    [patch] = patches(las_emulator)
+    assert patch["status"] == "retry"
+    assert patch["error"]["message"].startswith("released: the function raised SystemExit: 143")
+    assert client.get_transition_execution(transition_id, execution_id)["status"] == "retry"
