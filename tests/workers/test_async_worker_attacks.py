@@ -160,7 +160,7 @@ async def test_an_execution_whose_completion_keeps_failing_is_retried_with_backo
     las_emulator.fail_next(100_000, status=503, method="PATCH")
     las_emulator.clear_requests()
     worker = las.AsyncWorker(transition_id, work, session=las_async_client, poll_interval=0.05, patience=0)
-    await _run_for(worker, 3.0)
+    await _run_for(worker, 2.0)
     las_emulator.clear_faults()
     assert len(calls) == 1
-    assert_bounded_retries(las_emulator, transition_id, 3.0, 0.05)
+    assert_bounded_retries(las_emulator, transition_id, 2.0, 0.05)
