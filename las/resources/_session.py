@@ -190,7 +190,7 @@ def client_for_async(session: Any = None, owner: object = None, verb: str = "") 
 
 
 def any_client_for(session: Any = None) -> Any:
-    """:func:`client_for`, or :func:`async_client_for` when ``session`` is an async one."""
+    """:func:`client_for`, or :func:`client_for_async` when ``session`` is an async one."""
     if getattr(session, "is_async", False):
         return client_for_async(session)
     return client_for(session)
