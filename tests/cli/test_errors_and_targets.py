@@ -29,12 +29,14 @@ def test_a_json_run_fails_the_same_way(las: Las) -> None:
 
 
 def test_refused_credentials_exit_1_and_name_where_to_fix_them(server: Server, home: Path) -> None:
-    result = run("--endpoint", server.url, "--client-secret", "wrong", "documents", "list", home=home)
+    env = clean_env(home, LAS_CLIENT_SECRET="wrong")
+    result = run("--endpoint", server.url, "documents", "list", home=home, env=env)
     assert_one_line_error(result, 1, "check the credentials")
 
 
 def test_an_unreachable_endpoint_exits_1_and_asks_whether_it_runs(home: Path) -> None:
-    result = run("--endpoint", "http://127.0.0.1:9", "--client-secret", "x", "documents", "list", home=home)
+    env = clean_env(home, LAS_CLIENT_SECRET="x")
+    result = run("--endpoint", "http://127.0.0.1:9", "documents", "list", home=home, env=env)
     assert_one_line_error(result, 1, "cannot connect to http://127.0.0.1:9", "las serve")
 
 
