@@ -162,6 +162,17 @@ def las(server: Server, home: Path) -> Callable[..., Result]:
     return run_against_server
 
 
+def write_profile(home: Path, section: str, server: Server, client_id: str, client_secret: str) -> None:
+    """A section of ``HOME/.lucidtech/credentials.cfg`` (mode 0600) pointing at ``server``."""
+    config = home / ".lucidtech" / "credentials.cfg"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text(
+        f"[{section}]\nclient_id = {client_id}\nclient_secret = {client_secret}\n"
+        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
+    )
+    config.chmod(0o600)
+
+
 def created_id(result: Result, key: str) -> str:
     """The id of what a ``--json`` create printed, after checking it succeeded."""
     assert result.code == 0, result.stderr

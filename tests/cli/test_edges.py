@@ -24,7 +24,7 @@ from las.cli import _context
 from las.cli import main as cli_main
 from las.demo import sample_pdf
 from las.testing import Emulator
-from tests.cli.conftest import LAS, SECRET, TIMEOUT, Result, Server, clean_env, run
+from tests.cli.conftest import LAS, SECRET, TIMEOUT, Result, Server, clean_env, run, write_profile
 
 Las = Callable[..., Result]
 UNREACHABLE = "http://127.0.0.1:9"
@@ -56,13 +56,7 @@ def test_emulator_flag_wins_over_an_exported_endpoint(home: Path) -> None:
 
 
 def test_profile_flag_wins_over_an_exported_endpoint(server: Server, tmp_path: Path) -> None:
-    config = tmp_path / ".lucidtech" / "credentials.cfg"
-    config.parent.mkdir()
-    config.write_text(
-        f"[local]\nclient_id = las-emulator-client\nclient_secret = {SECRET}\n"
-        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
-    )
-    config.chmod(0o600)
+    write_profile(tmp_path, "local", server, "las-emulator-client", SECRET)
     env = clean_env(tmp_path, LAS_ENDPOINT=UNREACHABLE)
     result = run("--profile", "local", "--json", "models", "list", home=tmp_path, env=env)
     assert result.code == 0, result.stderr
@@ -88,13 +82,7 @@ def test_client_secret_flag_wins_over_the_environment(server: Server, home: Path
 
 
 def test_environment_credentials_win_over_the_profiles(server: Server, tmp_path: Path) -> None:
-    config = tmp_path / ".lucidtech" / "credentials.cfg"
-    config.parent.mkdir()
-    config.write_text(
-        "[local]\nclient_id = someone-else\nclient_secret = wrong\n"
-        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
-    )
-    config.chmod(0o600)
+    write_profile(tmp_path, "local", server, "someone-else", "wrong")
     env = clean_env(tmp_path, LAS_CLIENT_ID="las-emulator-client", LAS_CLIENT_SECRET=SECRET)
     assert run("--profile", "local", "--json", "models", "list", home=tmp_path, env=env).code == 0
 
@@ -111,6 +99,15 @@ def posts_of_documents(emulator: Emulator) -> int:
     return sum(1 for sent in emulator.requests if sent.method == "POST" and sent.path == "/documents")
 
 
+@pytest.fixture
+def model_id(las_emulator: Emulator) -> str:
+    """A model of the emulator's, made without the command line (its requests are not counted)."""
+    created = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
+    las_emulator.clear_requests()
+    assert isinstance(created, str)
+    return created
+
+
 def test_predict_with_a_missing_model_uploads_nothing(las_emulator: Emulator, pdf: Path, home: Path) -> None:
     missing = "las:model:" + "0" * 32
     for _ in range(3):  # every try
@@ -121,9 +118,8 @@ def test_predict_with_a_missing_model_uploads_nothing(las_emulator: Emulator, pd
 
 
 def test_predict_deletes_the_document_it_uploaded_when_the_prediction_fails(
-    las_emulator: Emulator, pdf: Path, home: Path
+    las_emulator: Emulator, model_id: str, pdf: Path, home: Path
 ) -> None:
-    model_id = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
     las_emulator.fail_next(1, status=400, method="POST", path="/predictions")
 
     result = against(las_emulator, "predict", str(pdf), "--model", model_id, home=home)
@@ -139,9 +135,8 @@ def test_predict_deletes_the_document_it_uploaded_when_the_prediction_fails(
 
 
 def test_predict_whose_answer_was_lost_deletes_its_document_too(
-    las_emulator: Emulator, pdf: Path, home: Path
+    las_emulator: Emulator, model_id: str, pdf: Path, home: Path
 ) -> None:
-    model_id = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
     las_emulator.lose_answer_next(method="POST", path="/predictions")
     result = against(las_emulator, "predict", str(pdf), "--model", model_id, home=home)
     assert result.code == 1
@@ -149,9 +144,8 @@ def test_predict_whose_answer_was_lost_deletes_its_document_too(
 
 
 def test_a_document_that_cannot_be_deleted_is_named_with_the_command_to_delete_it(
-    las_emulator: Emulator, pdf: Path, home: Path
+    las_emulator: Emulator, model_id: str, pdf: Path, home: Path
 ) -> None:
-    model_id = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
     las_emulator.fail_next(1, status=400, method="POST", path="/predictions")
     las_emulator.fail_next(1, status=400, method="DELETE")
     result = against(las_emulator, "predict", str(pdf), "--model", model_id, home=home)

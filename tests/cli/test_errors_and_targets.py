@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.cli.conftest import SECRET, Result, Server, clean_env, run
+from tests.cli.conftest import SECRET, Result, Server, clean_env, run, write_profile
 
 Las = Callable[..., Result]
 MISSING_DOCUMENT = "las:document:" + "0" * 32
@@ -63,13 +63,7 @@ def test_hostile_ids_are_usage_errors(las: Las) -> None:
 
 
 def test_a_profile_from_the_config_file(server: Server, tmp_path: Path) -> None:
-    config = tmp_path / ".lucidtech" / "credentials.cfg"
-    config.parent.mkdir()
-    config.write_text(
-        "[local]\n"
-        f"client_id = las-emulator-client\nclient_secret = {SECRET}\n"
-        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
-    )
+    write_profile(tmp_path, "local", server, "las-emulator-client", SECRET)
     by_flag = run("--profile", "local", "--json", "models", "list", home=tmp_path)
     assert by_flag.code == 0 and "models" in by_flag.json()
     by_env = run("--json", "models", "list", home=tmp_path, env=clean_env(tmp_path, LAS_PROFILE="local"))
