@@ -2,13 +2,15 @@
 
 Where the options come from, first found wins: a flag on the command line, then the
 environment (``LAS_ENDPOINT``, ``LAS_PROFILE``, ``LAS_CLIENT_ID``, ...), then the profile in
-``~/.lucidtech/credentials.cfg`` (see :class:`las.cli._context.App`). The output options
-``--json`` and ``--field`` may also follow the command, as the AWS CLI takes its global options.
+``~/.lucidtech/credentials.cfg`` (see :class:`las.cli._context.App`). The global options may
+also follow the command (``las documents list --json``), as the AWS CLI takes its own.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -30,7 +32,7 @@ from . import (
     users,
     workflows,
 )
-from ._context import REQUEST_TIMEOUT_ENV, SECONDS, App
+from ._context import DEFAULT_REQUEST_TIMEOUT, REQUEST_TIMEOUT_ENV, SECONDS, App
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, HANDLED, exit_code, one_line, redact
 from ._group import Group
 from ._output import note
@@ -38,74 +40,104 @@ from ._pipes import quiet_when_the_reader_leaves
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# The global options: (declarations, the App attribute each sets, click's other arguments).
+# They are flags only: App reads the environment after them (a flag wins over the environment).
+GLOBAL_OPTIONS: list[tuple[list[str], str, dict[str, Any]]] = [
+    (
+        ["--profile"],
+        "profile",
+        {"help": "Section of ~/.lucidtech/credentials.cfg to use (default: LAS_PROFILE or default)."},
+    ),
+    (
+        ["--emulator"],
+        "use_emulator",
+        {"is_flag": True, "help": "Run against a fresh embedded emulator (nothing real is touched)."},
+    ),
+    (
+        ["--endpoint"],
+        "endpoint",
+        {"metavar": "URL", "help": "Run against a `las serve` at URL (default: LAS_ENDPOINT)."},
+    ),
+    (
+        ["--client-id"],
+        "client_id",
+        {"help": "Client id (default: LAS_CLIENT_ID, the profile, or las serve's default)."},
+    ),
+    (
+        ["--client-secret"],
+        "client_secret",
+        {
+            "help": "Client secret; visible to other users in the process list, so prefer "
+            "LAS_CLIENT_SECRET or a profile (default: those)."
+        },
+    ),
+    (
+        ["--json"],
+        "json_requested",
+        {"is_flag": True, "help": "Print the API's JSON (for scripts) instead of tables."},
+    ),
+    (
+        ["--field"],
+        "field",
+        {
+            "metavar": "PATH",
+            "help": "Print only this field of the JSON answer, bare if a string (for $(...)): "
+            "`--field datasetId`, `--field executions.0.executionId`.",
+        },
+    ),
+    (
+        ["--request-timeout"],
+        "request_timeout",
+        {
+            "type": SECONDS,
+            "metavar": "SECONDS",
+            "help": "Seconds a request may take, retries included, before the command fails (default: "
+            f"{REQUEST_TIMEOUT_ENV} or {DEFAULT_REQUEST_TIMEOUT:g}). Raise it for big uploads over a slow link.",
+        },
+    ),
+]
+SECRET_ON_THE_COMMAND_LINE = (
+    "warning: --client-secret on the command line can be read by other users of this machine (in the "
+    "process list) and stays in your shell history; set LAS_CLIENT_SECRET or put it in a profile of "
+    "~/.lucidtech/credentials.cfg (--profile) instead"
+)
+
+
+def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """The callback of a global option: a value given sets ``attribute`` of the run's App."""
+
+    def set_on_app(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is None or value is False:  # not given here (maybe before or after the command)
+            return
+        app = ctx.ensure_object(App)
+        if attribute == "client_secret" and app.client_secret is None:
+            note(SECRET_ON_THE_COMMAND_LINE)
+        setattr(app, attribute, value)
+
+    return set_on_app
+
+
+def global_options(*, hidden: bool) -> list[click.Option]:
+    """The global options, for the root group (shown) or any command below it (hidden)."""
+    return [
+        click.Option(declarations, expose_value=False, callback=_setter(attribute), hidden=hidden, **settings)
+        for declarations, attribute, settings in GLOBAL_OPTIONS
+    ]
+
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
-# Flags only: the environment is read by App, after the flags (a flag wins over the environment).
-@click.option(
-    "--profile", help="Section of ~/.lucidtech/credentials.cfg to use (default: LAS_PROFILE or default)."
-)
-@click.option(
-    "--emulator", is_flag=True, help="Run against a fresh embedded emulator (nothing real is touched)."
-)
-@click.option("--endpoint", metavar="URL", help="Run against a `las serve` at URL (default: LAS_ENDPOINT).")
-@click.option("--client-id", help="Client id (default: LAS_CLIENT_ID, the profile, or las serve's default).")
-@click.option(
-    "--client-secret",
-    help="Client secret; visible to other users in the process list, so prefer LAS_CLIENT_SECRET "
-    "or a profile (default: those).",
-)
-@click.option(
-    "--json", "json_output", is_flag=True, help="Print the API's JSON (for scripts) instead of tables."
-)
-@click.option(
-    "--field",
-    metavar="PATH",
-    help="Print only this field of the JSON answer, bare if a string (for $(...)): "
-    "`--field datasetId`, `--field executions.0.executionId`.",
-)
-@click.option(
-    "--request-timeout",
-    type=SECONDS,
-    metavar="SECONDS",
-    help=f"Seconds a request may take, retries included, before the command fails (default: "
-    f"{REQUEST_TIMEOUT_ENV} or 30). Raise it for big uploads over a slow link.",
-)
 @click.version_option(las.__version__, "--version", prog_name="las", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(
-    ctx: click.Context,
-    profile: str | None,
-    emulator: bool,
-    endpoint: str | None,
-    client_id: str | None,
-    client_secret: str | None,
-    json_output: bool,
-    field: str | None,
-    request_timeout: float | None,
-) -> None:
+def cli(ctx: click.Context) -> None:
     """The Lucidtech AI Services API from a terminal.
 
     Exit codes: 0 ok, 1 the API refused or failed, 2 the command cannot run as given.
-    --json and --field may also follow the command: `las documents list --json`.
+    The options below may also follow the command: `las documents list --json`.
     """
-    app = App(
-        profile=profile,
-        emulator=emulator,
-        endpoint=endpoint,
-        client_id=client_id,
-        client_secret=client_secret,
-        json_output=json_output,
-        field=field,
-        request_timeout=request_timeout,
-    )
-    if client_secret is not None:
-        note(
-            "warning: --client-secret on the command line can be read by other users of this machine "
-            "(in the process list) and stays in your shell history; set LAS_CLIENT_SECRET or put it in "
-            "a profile of ~/.lucidtech/credentials.cfg (--profile) instead"
-        )
-    ctx.obj = app
-    ctx.call_on_close(app.close)
+    ctx.call_on_close(ctx.ensure_object(App).close)
+
+
+cli.params[:0] = global_options(hidden=False)  # before --version and --help
 
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
@@ -148,37 +180,20 @@ for _module in (
 cli.add_command(predict.predict)
 
 
-def _late_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    app = ctx.find_object(App)
-    if value and app is not None:
-        app.json_requested = True
-
-
-def _late_field(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    app = ctx.find_object(App)
-    if value is not None and app is not None:
-        app.field = value
-
-
-def _accept_output_options_anywhere(group: click.Group) -> None:
-    """Let ``--json`` and ``--field`` follow every command and group below ``group`` (hidden there).
+def _accept_global_options_anywhere(group: click.Group) -> None:
+    """Let the global options follow every command and group below ``group`` (hidden there).
 
     Commands that pass their arguments through (``demo``, ``serve``) keep theirs untouched.
     """
     for command in group.commands.values():
         if command.context_settings.get("ignore_unknown_options"):
             continue
-        command.params += [
-            click.Option(
-                ["--json", "late_json"], is_flag=True, hidden=True, expose_value=False, callback=_late_json
-            ),
-            click.Option(["--field", "late_field"], hidden=True, expose_value=False, callback=_late_field),
-        ]
+        command.params += global_options(hidden=True)
         if isinstance(command, click.Group):
-            _accept_output_options_anywhere(command)
+            _accept_global_options_anywhere(command)
 
 
-_accept_output_options_anywhere(cli)
+_accept_global_options_anywhere(cli)
 
 
 def usage_line(error: click.UsageError) -> str:

@@ -110,8 +110,6 @@ class App:
         field: str | None = None,
         request_timeout: float | None = None,
     ) -> None:
-        if emulator and endpoint:
-            raise click.UsageError("use either --emulator or --endpoint, not both")
         self.profile = profile
         self.use_emulator = emulator
         self.endpoint = endpoint
@@ -138,6 +136,8 @@ class App:
             MissingCredentials: no credentials for the profile.
         """
         if self._client is None:
+            if self.use_emulator and self.endpoint:
+                raise click.UsageError("use either --emulator or --endpoint, not both")
             seconds = self.request_timeout or _seconds_from_environment() or DEFAULT_REQUEST_TIMEOUT
             self._client = Client(
                 self._credentials(), timeout=(DEFAULT_TIMEOUT[0], seconds), deadline=seconds

@@ -40,7 +40,7 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     (
         requests.Timeout,
         "the API did not answer in time; run it again, or wait longer with --request-timeout SECONDS "
-        "(or LAS_REQUEST_TIMEOUT; default 30)",
+        "(or LAS_REQUEST_TIMEOUT)",
     ),
 )
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 
@@ -103,17 +103,24 @@ def printed(stream: io.TextIOWrapper) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def run(*args: str, home: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+def run(
+    *args: str,
+    home: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdout: TextIO | None = None,
+) -> Result:
     """Run ``las ARGS`` in this process, as the console script would, and return what it left.
 
     Nothing of the run outlives it: ``os.environ``, the working directory and ``sys.std*``
-    are restored, whatever the command did.
+    are restored, whatever the command did. With ``stdout`` (a pipe, say), the command writes
+    there, and the result's ``stdout`` is empty.
     """
     # Text streams over bytes, as a process has: click writes bytes to ``.buffer``.
     out, err = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True) for _ in range(2))
     saved = sys.stdin, sys.stdout, sys.stderr
     with environment(env or clean_env(home)), working_directory(cwd):
-        sys.stdin, sys.stdout, sys.stderr = io.StringIO(), out, err
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(), stdout or out, err
         try:
             code = main(list(args))
         except SystemExit as exit:

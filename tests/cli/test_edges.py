@@ -15,8 +15,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
+import click
 import pytest
 
 import las as sdk
@@ -153,79 +156,6 @@ def test_a_document_that_cannot_be_deleted_is_named_with_the_command_to_delete_i
     assert result.code == 1 and f"las documents delete {document['documentId']}" in result.stderr
 
 
-# -- 12: a reader that closes the pipe early -----------------------------------------------------
-
-
-def run_into_closed_pipes(*args: str, home: Path, env: dict[str, str], stderr_too: bool = False) -> Result:
-    """The console script with stdout (and stderr) a pipe whose reader has already gone."""
-    out_read, out_write = os.pipe()
-    os.close(out_read)
-    err_read, err_write = os.pipe()
-    if stderr_too:
-        os.close(err_read)
-    try:
-        process = subprocess.Popen([str(LAS), *args], stdout=out_write, stderr=err_write, env=env)
-    finally:
-        os.close(out_write)
-        os.close(err_write)
-    code = process.wait(TIMEOUT)
-    if stderr_too:
-        return Result(code, "", "")
-    with os.fdopen(err_read, encoding="utf-8") as errors:
-        return Result(code, "", errors.read())
-
-
-OUTPUT_MODES = [[], ["--json"], ["--field", "documents"]]
-
-
-@pytest.mark.parametrize("output", OUTPUT_MODES, ids=["table", "json", "field"])
-def test_a_closed_pipe_ends_quietly_with_the_commands_own_exit_code(
-    output: list[str], server: Server, home: Path, pdf: Path, las: Las
-) -> None:
-    assert las("documents", "create", str(pdf)).code == 0
-    env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
-    result = run_into_closed_pipes(
-        "--endpoint", server.url, *output, "documents", "list", "--all", home=home, env=env
-    )
-    assert (result.code, result.stderr) == (0, "")
-
-
-@pytest.mark.parametrize("output", [[], ["--json"], ["--field", "failed"]], ids=["table", "json", "field"])
-def test_a_closed_pipe_keeps_a_failure_a_failure(output: list[str], home: Path, tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(sample_pdf("a", "1.00", "2026-01-01"))
-    missing_dataset = "las:dataset:" + "0" * 32
-    args = ("--emulator", *output, "datasets", "create-documents", missing_dataset, str(tmp_path))
-    result = run_into_closed_pipes(*args, home=home, env=clean_env(home), stderr_too=True)
-    assert result.code == 1  # the item failed, whether or not anyone read the report
-
-
-def test_an_error_with_stdout_closed_is_still_one_line_and_exit_1(server: Server, home: Path) -> None:
-    env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
-    missing = "las:document:" + "0" * 32
-    result = run_into_closed_pipes("--endpoint", server.url, "documents", "get", missing, home=home, env=env)
-    assert result.code == 1 and result.stderr.startswith("error: 404") and result.stderr.count("\n") == 1
-
-
-def test_head_reading_one_line_of_a_long_answer(server: Server, home: Path, tmp_path: Path, las: Las) -> None:
-    big = tmp_path / "big.pdf"
-    big.write_bytes(sample_pdf("big", "1.00", "2026-01-01") + os.urandom(300_000))  # > a pipe's buffer
-    document_id = las("--field", "documentId", "documents", "create", str(big)).stdout.strip()
-    env = {
-        **clean_env(home, LAS_CLIENT_SECRET=SECRET),
-        "PATH": f"{LAS.parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    for output in ("", "--json"):
-        script = f'las --endpoint {server.url} {output} documents get {document_id} | head -1; echo "$? ${{PIPESTATUS[0]}}"'
-        done = subprocess.run(
-            ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False
-        )
-        assert done.stdout.splitlines()[-1] == "0 0" and done.stderr == "", (
-            output,
-            done.stdout[-200:],
-            done.stderr,
-        )
-
-
 def test_ctrl_c_during_the_prediction_deletes_the_upload(tmp_path: Path) -> None:
     script = tmp_path / "interrupt.py"
     script.write_text(
@@ -261,6 +191,81 @@ def test_ctrl_c_during_the_prediction_deletes_the_upload(tmp_path: Path) -> None
     assert "deleted las:document:" in done.stderr and "Traceback" not in done.stderr
 
 
+# -- 12: a reader that closes the pipe early -----------------------------------------------------
+
+
+@contextmanager
+def pipe_without_reader() -> Iterator[TextIO]:
+    """The writing end of a real pipe whose reader has gone: a write raises ``BrokenPipeError``."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    with open(writer, "w", encoding="utf-8") as stream:
+        yield stream
+
+
+def test_the_finding_verbatim_a_table_into_a_closed_pipe_exits_0_quietly(
+    server: Server, home: Path, pdf: Path, las: Las
+) -> None:
+    assert las("documents", "create", str(pdf)).code == 0
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+        command = [str(LAS), "--endpoint", server.url, "documents", "list", "--all"]
+        done = subprocess.run(
+            command, stdout=writer, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT, check=False
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+OUTPUT_MODES = [[], ["--json"], ["--field", "documents"]]
+
+
+@pytest.mark.parametrize("output", OUTPUT_MODES, ids=["table", "json", "field"])
+def test_a_closed_pipe_ends_quietly_with_the_commands_own_exit_code(
+    output: list[str], home: Path, pdf: Path, las: Las, server: Server
+) -> None:
+    assert las("documents", "create", str(pdf)).code == 0
+    env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+    with pipe_without_reader() as closed:
+        result = run(
+            "--endpoint", server.url, *output, "documents", "list", "--all", home=home, env=env, stdout=closed
+        )
+    assert (result.code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--field", "failed"]], ids=["table", "json", "field"])
+def test_a_closed_pipe_keeps_a_failure_a_failure(output: list[str], home: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(sample_pdf("a", "1.00", "2026-01-01"))
+    missing_dataset = "las:dataset:" + "0" * 32
+    args = ("--emulator", *output, "datasets", "create-documents", missing_dataset, str(tmp_path))
+    with pipe_without_reader() as closed:
+        result = run(*args, home=home, stdout=closed)
+    assert result.code == 1 and "Traceback" not in result.stderr  # the item failed, read or not
+
+
+def test_an_error_with_stdout_closed_is_still_one_line_and_exit_1(server: Server, home: Path) -> None:
+    env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+    missing = "las:document:" + "0" * 32
+    with pipe_without_reader() as closed:
+        result = run("--endpoint", server.url, "documents", "get", missing, home=home, env=env, stdout=closed)
+    assert result.code == 1 and result.stderr.startswith("error: 404") and result.stderr.count("\n") == 1
+
+
+def test_head_reading_one_line_of_a_long_answer(server: Server, home: Path, tmp_path: Path, las: Las) -> None:
+    big = tmp_path / "big.pdf"
+    big.write_bytes(sample_pdf("big", "1.00", "2026-01-01") + os.urandom(300_000))  # > a pipe's buffer
+    document_id = las("--field", "documentId", "documents", "create", str(big)).stdout.strip()
+    env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+    script = f'"{LAS}" --endpoint {server.url} --json documents get {document_id} | head -1; echo "${{PIPESTATUS[0]}}"'
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False
+    )
+    assert done.stdout == "{\n0\n" and done.stderr == "", (done.stdout[-200:], done.stderr)
+
+
 # -- 13: output options after the command, as the AWS CLI takes its global options -------------
 
 
@@ -275,6 +280,43 @@ def test_field_after_the_arguments_and_json_between_group_and_verb(las: Las) -> 
     assert dataset_id.startswith("las:dataset:")
     assert las("datasets", "get", dataset_id, "--field", "name").stdout == "late\n"
     assert las("datasets", "--json", "get", dataset_id).json()["datasetId"] == dataset_id
+
+
+def test_every_global_option_may_follow_the_command(server: Server, tmp_path: Path) -> None:
+    write_profile(tmp_path, "local", server, "las-emulator-client", SECRET)
+    by_profile = run("models", "list", "--profile", "local", "--json", home=tmp_path)
+    assert by_profile.code == 0 and "models" in by_profile.json(), by_profile.stderr
+    env = clean_env(tmp_path, LAS_ENDPOINT=UNREACHABLE)
+    on_emulator = run("datasets", "list", "--emulator", "--field", "datasets", home=tmp_path, env=env)
+    assert (on_emulator.code, on_emulator.stdout) == (0, "[]\n"), on_emulator.stderr
+
+
+def test_a_global_option_after_the_command_still_warns_and_still_conflicts(
+    server: Server, home: Path
+) -> None:
+    secret = run("models", "list", "--endpoint", server.url, "--client-secret", SECRET, home=home)
+    assert secret.code == 0 and secret.stderr.startswith("warning: --client-secret")
+    both = run("--emulator", "models", "list", "--endpoint", server.url, home=home)
+    assert both.code == 2 and "either --emulator or --endpoint" in both.stderr
+
+
+def test_no_command_declares_an_option_of_the_global_options_names() -> None:
+    """A command's own --json (or --endpoint...) would hide the global one after it."""
+    from las.cli._app import GLOBAL_OPTIONS, cli
+
+    global_names = {name for declarations, _, _ in GLOBAL_OPTIONS for name in declarations}
+
+    def own_options(command: click.Command, path: str) -> Iterator[tuple[str, str]]:
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                yield from ((path, name) for name in param.opts)
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from own_options(sub, f"{path} {name}")
+
+    clashes = [
+        (path, name) for path, name in own_options(cli, "las") if path != "las" and name in global_names
+    ]
+    assert clashes == []
 
 
 def test_output_options_after_the_command_are_the_same_as_before_it(las: Las) -> None:
@@ -333,6 +375,15 @@ def test_a_silent_endpoint_fails_within_the_request_timeout(silent_endpoint: str
     took = time.monotonic() - started
     assert result.code == 1 and "--request-timeout" in result.stderr, result.stderr
     assert took < 10, took
+
+
+def test_the_request_timeout_may_follow_the_command(silent_endpoint: str, home: Path) -> None:
+    env = clean_env(home, LAS_CLIENT_SECRET="s")
+    started = time.monotonic()
+    result = run(
+        "datasets", "list", "--endpoint", silent_endpoint, "--request-timeout", "1", home=home, env=env
+    )
+    assert result.code == 1 and time.monotonic() - started < 10, result.stderr
 
 
 def test_the_request_timeout_comes_from_the_environment_too(silent_endpoint: str, home: Path) -> None:
