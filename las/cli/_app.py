@@ -32,10 +32,11 @@ from . import (
     users,
     workflows,
 )
-from ._context import DEFAULT_REQUEST_TIMEOUT, REQUEST_TIMEOUT_ENV, SECONDS, App
+from ._context import DEFAULT_REQUEST_TIMEOUT, REQUEST_TIMEOUT_ENV, App
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, HANDLED, exit_code, one_line, redact
 from ._group import Group
 from ._output import note
+from ._params import SECONDS
 from ._pipes import quiet_when_the_reader_leaves
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -90,7 +91,6 @@ GLOBAL_OPTIONS: list[tuple[list[str], str, dict[str, Any]]] = [
         "request_timeout",
         {
             "type": SECONDS,
-            "metavar": "SECONDS",
             "help": "Seconds a request may take, retries included, before the command fails (default: "
             f"{REQUEST_TIMEOUT_ENV} or {DEFAULT_REQUEST_TIMEOUT:g}). Raise it for big uploads over a slow link.",
         },

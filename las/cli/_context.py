@@ -21,6 +21,7 @@ from las.credentials import Credentials, read_credentials
 from las.session import DEFAULT_TIMEOUT
 
 from ._errors import redact, redact_url
+from ._params import SECONDS
 
 # `las serve` names its app client this unless told otherwise; it is the default for --endpoint.
 SERVE_DEFAULT_CLIENT_ID = "las-emulator-client"
@@ -29,7 +30,6 @@ DEFAULT_REQUEST_TIMEOUT = 30.0
 """Seconds a request of a command may take, retries and the token fetch included."""
 REQUEST_TIMEOUT_ENV = "LAS_REQUEST_TIMEOUT"
 ENDPOINT_ENV = "LAS_ENDPOINT"
-SECONDS = click.FloatRange(min=0, min_open=True)
 
 
 def _seconds_from_environment() -> float | None:
@@ -42,7 +42,7 @@ def _seconds_from_environment() -> float | None:
     if not value:
         return None
     try:
-        return float(SECONDS(value))
+        return SECONDS.convert(value, None, None)
     except click.BadParameter as error:
         raise click.UsageError(f"{REQUEST_TIMEOUT_ENV}={value!r}: {error.message}") from None
 

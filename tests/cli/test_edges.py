@@ -420,6 +420,10 @@ def test_a_longer_request_timeout_is_the_sessions_deadline() -> None:
         (["--request-timeout", "soon"], {}, "--request-timeout"),
         ([], {"LAS_REQUEST_TIMEOUT": "soon"}, "LAS_REQUEST_TIMEOUT"),
         ([], {"LAS_REQUEST_TIMEOUT": "-1"}, "LAS_REQUEST_TIMEOUT"),
+        (["--request-timeout", "nan"], {}, "--request-timeout"),
+        (["--request-timeout", "inf"], {}, "--request-timeout"),
+        ([], {"LAS_REQUEST_TIMEOUT": "nan"}, "LAS_REQUEST_TIMEOUT"),
+        ([], {"LAS_REQUEST_TIMEOUT": "1e400"}, "LAS_REQUEST_TIMEOUT"),
     ],
 )
 def test_a_bad_request_timeout_is_a_usage_error_naming_where_it_came_from(
