@@ -6,6 +6,9 @@
   the test's ``tmp_path``; it is the default session during the test (``las.Document.get(id)``
   without ``session=`` uses it), and the default from before is restored after it.
 * ``las_client``: a ``las.Client`` using ``las_session``.
+* ``las_recording``: a session whose conversation with the real service is recorded once
+  (``pytest --las-record``) and replayed from a cassette ever after
+  (:mod:`las.testing.recording`; needs the ``testing`` extra, vcrpy).
 
 Example::
 
@@ -23,6 +26,38 @@ from typing import Any
 import pytest
 
 from las.testing._emulator import Emulator
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("las", "las (Lucidtech AI Services SDK)")
+    group.addoption(
+        "--las-record",
+        action="store_true",
+        default=False,
+        help="las_recording: run against the real service and write the cassettes (else: replay them)",
+    )
+    group.addoption(
+        "--las-cassettes",
+        default=None,
+        metavar="DIR",
+        help="las_recording: the folder of cassettes (default: a cassettes/ folder beside each test file)",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    if call.when == "call":  # las_recording checks what was played only after a test that passed
+        item.las_call_passed = outcome.get_result().passed  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def las_recording(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A :class:`las.testing.recording.Recording`: ``.session`` is recorded against the real
+    service with ``pytest --las-record`` and replayed from the test's cassette otherwise."""
+    from las.testing import recording
+
+    yield from recording.run(request, tmp_path)
 
 
 @pytest.fixture(scope="session")
