@@ -10,6 +10,7 @@ import threading
 from urllib.parse import urlsplit
 
 from las.testing._emulator import Emulator
+from las.testing._limits import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +31,27 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=3600.0,
         help="access token lifetime in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection that sends no request for this long (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        metavar="SECONDS",
+        help="answer 408 and close when a request takes longer to arrive whole (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="connections served at once; more wait to be accepted (default: %(default)s)",
     )
     parser.add_argument(
         "--tls",
@@ -93,7 +115,8 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
     Either way it stops cleanly: with ``--tls`` the throwaway CA's files are removed.
 
     Returns:
-        The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed.
+        The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed or a
+        limit is not positive.
     """
     options = build_parser().parse_args(argv)
     try:
@@ -104,8 +127,11 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
             client_secret=options.client_secret,
             token_ttl=options.token_ttl,
             tls=options.tls,
+            idle_timeout=options.idle_timeout,
+            request_timeout=options.request_timeout,
+            max_connections=options.max_connections,
         )
-    except ImportError as error:
+    except (ImportError, ValueError) as error:
         print(f"python -m las serve: {error}", file=sys.stderr)
         return 2
     in_main_thread = threading.current_thread() is threading.main_thread()
