@@ -26,6 +26,7 @@ import io
 import json
 import math
 import secrets
+import selectors
 import socket
 import ssl
 import sys
@@ -386,7 +387,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def handle(self) -> None:
         super().handle()
-        if self._linger:
+        # Closing with unread input resets the connection, which can destroy the last answer
+        # before the client reads it: after a refusal, or bytes sent past a Connection: close.
+        if self._linger or _input_waiting(self.connection):
             self._drain()
 
     def handle_one_request(self) -> None:
@@ -501,8 +504,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _drain(self) -> None:
         """Close our side, then read and discard what the client still sends, until it closes or
-        ``request_timeout`` passes: closing with unread bytes would reset the connection and
-        could destroy the answer before the client reads it (RFC 9112 9.6)."""
+        ``request_timeout`` passes (RFC 9112 9.6)."""
         deadline = time.monotonic() + self.server.limits.request_timeout
         sink = bytearray(65536)
         try:
@@ -514,6 +516,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     return
         except OSError:
             pass
+
+
+def _input_waiting(connection: socket.socket) -> bool:
+    """Tell whether the client sent bytes not read yet (or closed its side)."""
+    with selectors.DefaultSelector() as selector:  # select.select fails past file descriptor 1023
+        selector.register(connection, selectors.EVENT_READ)
+        return bool(selector.select(0))
 
 
 class HTTPServer(ThreadingHTTPServer):

@@ -291,10 +291,15 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class PositiveIntString:
-    """A query value holding a positive integer, e.g. ``maxResults=25``."""
+    """A query value holding a positive integer of ASCII digits, e.g. ``maxResults=25``."""
 
     def check(self, value: Any, where: str) -> None:
-        if not (isinstance(value, str) and value.isdigit() and int(value) > 0):
+        digits = isinstance(value, str) and re.fullmatch("[0-9]+", value) is not None
+        if digits and len(value.lstrip("0")) > 18:
+            raise ValidationError(
+                f"{where}: must be a positive integer of at most 18 digits, got {len(value)} digits"
+            )
+        if not (digits and int(value) > 0):
             raise ValidationError(f"{where}: must be a positive integer, got {_show(value)}")
 
 

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from las.testing import Emulator
+from typing import Any, Protocol
 
 STATUS_LINE = re.compile(rb"HTTP/1\.1 (\d{3}) [^\r\n]*\r\n")
 
@@ -39,19 +37,22 @@ class Answer:
 
 
 def parse_answers(raw: bytes) -> list[Answer]:
-    """Split what a connection received into answers; AssertionError for anything malformed."""
+    """Split what a connection received into final answers (interim 1xx ones are checked and
+    skipped); AssertionError for anything malformed."""
     answers = []
     rest = raw
     while rest:
         found = STATUS_LINE.match(rest)
         assert found, f"not an HTTP/1.1 status line: {rest[:200]!r}"
-        head, separator, rest = rest[found.end() :].partition(b"\r\n\r\n")
+        head, separator, rest = (b"\r\n" + rest[found.end() :]).partition(b"\r\n\r\n")
         assert separator, f"headers without their end: {head[:300]!r}"
         headers = {}
-        for line in head.split(b"\r\n"):
+        for line in head.split(b"\r\n")[1:]:
             name, colon, value = line.decode("latin-1").partition(":")
             assert colon, f"malformed header line {line!r}"
             headers[name.strip().lower()] = value.strip()
+        if found.group(1).startswith(b"1"):
+            continue  # 100 Continue: the final answer follows
         length = int(headers["content-length"])
         assert len(rest) >= length, f"answer body cut short: {len(rest)} of {length} bytes"
         body, rest = rest[:length], rest[length:]
@@ -96,8 +97,18 @@ def only(answers: list[Answer]) -> Answer:
     return answers[0]
 
 
+class Server(Protocol):
+    """Where an emulator listens (an :class:`~las.testing.Emulator` or one in another process)."""
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
+
 def exchange(
-    emulator: Emulator, data: bytes, *, half_close: bool = True, timeout: float = 10.0
+    emulator: Server, data: bytes, *, half_close: bool = True, timeout: float = 10.0
 ) -> list[Answer]:
     """Send ``data`` on a fresh connection (then close our side unless ``half_close=False``), read
     until the server closes, and return its answers, checked to be well formed."""
