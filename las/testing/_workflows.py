@@ -7,14 +7,17 @@ output processing, Retry and Catch, Parallel, Map, Wait, intrinsic functions). T
 connects the runner to the API's rows:
 
 * ``POST /workflows/{id}/executions`` creates a ``running`` execution and enters ``StartAt``
-  with the request's ``input``.
+  with the request's ``input`` (an input over the limits of :mod:`las.testing._asl.limits`
+  answers 400). The runner works in slices; :func:`run_docker_jobs` carries the work on after
+  releasing the lock, before the request (or timer) is over.
 * Entering a ``Task`` creates a ``running`` transition execution of its ``Resource`` (a
   transition id) whose input is the state's effective input (a JSON object, else the state
   fails with ``States.Runtime``). A ``manual`` transition then waits for
   ``PATCH /transitions/{t}/executions/{e}``. A ``docker`` transition is run by the emulator
   itself, before the request (or clock advance, or timer) that reached it is over, with the
   handler registered by ``Emulator.register_docker_handler`` (default: output = input; an
-  exception fails the transition execution with its message). Docker handlers run outside the
+  exception, or an answer that is not a JSON object, fails the transition execution with a
+  message naming it). Docker handlers run outside the
   state lock, so they may call the emulator; those started together (Parallel branches, Map
   items) run at the same time on worker threads (see :func:`run_docker_jobs`).
 * A transition execution that ``succeeded`` gives the Task its result. ``failed`` raises

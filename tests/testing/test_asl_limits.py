@@ -9,7 +9,6 @@ only with generous bounds (seconds for what took minutes).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import tracemalloc
@@ -22,6 +21,7 @@ from las.testing import Emulator
 from las.testing._asl import definition as asl_definition
 from las.testing._asl.limits import MAX_LOG_MESSAGE, MAX_STATES, SLICE
 from tests.testing._machines import Machines, events, single
+from tests.testing._resident import Resident
 
 WHERE = "body.specification.definition."
 DEEP = 900  # levels: deeper than the emulator's recursion allows, shallower than its JSON parser
@@ -186,6 +186,14 @@ def test_a_long_path_is_parsed_in_linear_time(machines: Machines) -> None:
             {"Type": "Task", "Resource": "T", "Retry": [{"ErrorEquals": ["X"], "MaxDelaySeconds": 10**400}]},
             "States.a.Retry[0].MaxDelaySeconds",
         ),
+        (
+            {"Type": "Task", "Resource": "T", "Retry": [{"ErrorEquals": ["X"], "MaxAttempts": 10**8}]},
+            "States.a.Retry[0].MaxAttempts: must be an integer from 0 to 99999999",
+        ),
+        (
+            {"Type": "Task", "Resource": "T", "Retry": [{"ErrorEquals": ["X"], "IntervalSeconds": 10**400}]},
+            "States.a.Retry[0].IntervalSeconds",
+        ),
         ({"Type": "Fail", "ErrorPath": 5}, "States.a.ErrorPath: a path starts with '$'"),
         ({"Type": "Fail", "CausePath": "$["}, "States.a.CausePath: unexpected"),
         (
@@ -213,6 +221,8 @@ def test_a_long_path_is_parsed_in_linear_time(machines: Machines) -> None:
         "timeout",
         "heartbeat",
         "max-delay",
+        "max-attempts",
+        "interval",
         "error-path",
         "cause-path",
         "config",
@@ -316,6 +326,38 @@ def test_a_result_path_too_deep_fails_with_data_limit_exceeded(machines: Machine
     assert "States.DataLimitExceeded: the output of 'only': nested more than 200 levels deep" in log
 
 
+def test_a_seconds_path_value_over_the_maximum_fails_naming_it(machines: Machines) -> None:
+    definition = single({"Type": "Wait", "SecondsPath": "$.wait"})
+    log = _fails_with(machines, definition, {"wait": 10**400})  # float() overflowed before: a 500
+    assert "States.Runtime: SecondsPath of 'only' must select a number from 0 to 99999999" in log
+
+
+def test_an_intrinsic_result_over_the_payload_limit_fails_before_it_is_built(machines: Machines) -> None:
+    template = "States.Format('" + "{}" * 100 + "', " + ", ".join(["$.s"] * 100) + ")"
+    log = _fails_with(machines, _pass(Parameters={"v.$": template}), {"s": "x" * 100_000})  # 10 MB
+    assert "States.DataLimitExceeded: the result of States.Format is 300,000 characters as JSON" in log
+
+
+def test_a_map_fails_as_soon_as_its_results_pass_the_payload_limit(machines: Machines) -> None:
+    definition = single(
+        {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemSelector": {"v.$": "$.block"},
+            "ItemProcessor": single({"Type": "Pass"}),
+        }
+    )
+    log = _fails_with(machines, definition, {"items": list(range(100)), "block": "x" * 100_000})
+    assert "States.DataLimitExceeded: the results of 'only' so far is 300," in log
+    assert log.count("(in 'only' item") == 3  # no item started after the third
+
+
+def test_a_fail_state_error_path_must_select_a_string(machines: Machines) -> None:
+    definition = {"StartAt": "f", "States": {"f": {"Type": "Fail", "ErrorPath": "$.kind"}}}
+    log = _fails_with(machines, definition, {"kind": {"deep": [1, 2]}})  # the error was "{'deep': [1, 2]}"
+    assert "States.Runtime: the ErrorPath of Fail state 'f' must select a string, got dict" in log
+
+
 def test_a_catcher_catches_data_limit_exceeded_only_by_name(machines: Machines) -> None:
     big = machines.docker(lambda data: {"big": "x" * 300_000})
 
@@ -334,6 +376,7 @@ def test_a_catcher_catches_data_limit_exceeded_only_by_name(machines: Machines) 
         }
 
     assert "States.DataLimitExceeded: the result of 't'" in _fails_with(machines, machine(["States.ALL"]))
+    assert "States.DataLimitExceeded" in _fails_with(machines, machine(["States.TaskFailed"]))
     assert machines.run(machine(["States.DataLimitExceeded"]))["output"] == {"caught": True}
 
 
@@ -366,38 +409,7 @@ def test_a_map_with_more_items_than_states_left_fails_at_once(machines: Machines
     assert time.monotonic() - started < 10
 
 
-class _Resident:
-    """The most resident memory of this process above what it was at the start, sampled
-    every few milliseconds (a thread), for work too long to trace every allocation of."""
-
-    def __init__(self) -> None:
-        self.start = self.most = self._now()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    @staticmethod
-    def _now() -> int:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-    def _sample(self) -> None:
-        while not self.stop.wait(0.005):
-            self.most = max(self.most, self._now())
-
-    def __enter__(self) -> _Resident:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    @property
-    def grew(self) -> int:
-        return max(self.most, self._now()) - self.start
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads resident memory from /proc")
+@pytest.mark.skipif(not Resident.available(), reason="reads resident memory from /proc")
 def test_nested_maps_keep_memory_bounded(machines: Machines) -> None:
     # three nested Maps over 1,000 items, each item a fresh array of 1,000 numbers: every
     # finished item was kept until its Map ended before (+870 MB)
@@ -413,7 +425,7 @@ def test_nested_maps_keep_memory_bounded(machines: Machines) -> None:
             }
         )
     workflow = machines.create(inner)["workflowId"]
-    with _Resident() as resident:
+    with Resident() as resident:
         execution = machines.api.post(
             f"/workflows/{workflow}/executions", {"input": {"items": list(range(1000))}}
         )

@@ -4,7 +4,8 @@ A rule is a comparison (``Variable`` plus one operator), or a boolean expression
 (a non-empty list of rules) or ``Not`` (one rule). A comparison whose variable has the wrong
 type for the operator is false (``NumericEquals`` on a string); a ``Variable`` that selects
 nothing fails the execution with ``States.Runtime``, except in ``IsPresent``. ``*Path``
-operators compare with the value another path selects in the same input.
+operators compare with the value another path selects in the same input. ``StringMatches``
+takes time linear in the value and the pattern (it never backtracks).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _string_matches(value: str, pattern: str) -> bool:
     Linear, never backtracking: the text between stars must start ``value`` (the first
     piece), end it (the last) and occur in order in between, each as early as it can.
     """
-    first, *middle, last = _wildcard_pieces(pattern)
+    first, *middle, last = _wildcard_pieces(pattern) if len(pattern) <= 1000 else _pieces(pattern)
     if not middle and last is None:
         return bool(value == first)
     last = last or ""
@@ -66,6 +67,10 @@ def _string_matches(value: str, pattern: str) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _wildcard_pieces(pattern: str) -> tuple[Any, ...]:
+    return _pieces(pattern)
+
+
+def _pieces(pattern: str) -> tuple[Any, ...]:
     """The literal text between the unescaped stars of ``pattern``; ``(text, None)`` without a
     star."""
     pieces: list[list[str]] = [[]]

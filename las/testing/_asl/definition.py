@@ -22,6 +22,11 @@ machine and every ``Parallel`` branch and ``Map`` processor:
   are paths or intrinsic function calls.
 * Every state is reachable from ``StartAt``, and from every state a terminal state (``End``,
   ``Succeed``, ``Fail``) is reachable.
+* The emulator's limits (:mod:`.limits`), checked first and without recursion: nesting depth,
+  finite numbers, the number of states; then Parallel/Map nesting, intrinsic nesting, and times
+  in seconds up to 99,999,999.
+
+Every check takes time linear in the size of the definition; messages quote values briefly.
 
 A ``Task``'s ``Resource`` must be a transition of the emulator: the caller checks that.
 """

@@ -9,8 +9,12 @@ are dropped) and ``UUID`` (a random version 4 UUID, as in Step Functions).
 fails the execution with ``States.Runtime`` naming it.
 
 Arguments are string literals in single quotes (``\\'``, ``\\{``, ``\\}``, ``\\\\`` escape),
-numbers, ``true``/``false``/``null``, paths (``$.a``, ``$$.Execution.Id``) and nested calls.
-A wrong argument raises ``States.IntrinsicFailure``.
+numbers (finite, at most 40 characters), ``true``/``false``/``null``, paths (``$.a``,
+``$$.Execution.Id``) and nested calls, at most 10 deep (as in Step Functions); a call is parsed
+in one pass. A wrong argument raises ``States.IntrinsicFailure``; a result over the payload
+limit (:mod:`.limits`) ``States.DataLimitExceeded`` — ``States.Format`` before building it,
+``States.StringToJson`` before parsing text nested too deep. ``States.ArrayRange`` counts its
+items (at most 1,000) before making them; ``States.ArrayUnique`` takes linear time.
 """
 
 from __future__ import annotations
@@ -40,8 +44,10 @@ from las.testing._asl.limits import (
 )
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+_FORMAT_TOKEN = re.compile(r"\\[{}]|\{\}|[^\\{]+|.", re.DOTALL)  # escapes, placeholders, text
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')  # strings (skipped) and brackets
 _FUNCTION = re.compile(r"States\.[A-Za-z0-9]+")
+_REMEMBERED = 1000  # calls at most this long are parsed once (longer ones are rare)
 
 
 class IntrinsicSyntaxError(ValueError):
@@ -75,10 +81,14 @@ def parse(text: str) -> _Call:
         IntrinsicSyntaxError: ``text`` is not one call with well-formed arguments, or nests
             more than :data:`MAX_INTRINSIC_NESTING` calls.
     """
-    return _parse(text)
+    return _parse_remembered(text) if len(text) <= _REMEMBERED else _parse(text)
 
 
 @functools.lru_cache(maxsize=1024)
+def _parse_remembered(text: str) -> _Call:
+    return _parse(text)
+
+
 def _parse(text: str) -> _Call:
     call, end = _parse_call(text, 0, 1)
     if text[end:].strip():
@@ -251,12 +261,11 @@ def _format(name: str, args: list[Any]) -> str:
     out: list[str] = []
     length = 0  # of the result so far: a template may repeat a large argument many times
     used = 0
-    index = 0
-    while index < len(template):
-        if template.startswith("\\{", index) or template.startswith("\\}", index):
-            piece = template[index + 1]
-            index += 2
-        elif template.startswith("{}", index):
+    for token in _FORMAT_TOKEN.finditer(template):
+        piece = token.group(0)
+        if piece in ("\\{", "\\}"):
+            piece = piece[1]
+        elif piece == "{}":
             if used >= len(values):
                 raise _fail(name, "more {} placeholders than arguments")
             value = values[used]
@@ -264,12 +273,6 @@ def _format(name: str, args: list[Any]) -> str:
                 raise _fail(name, "arguments must be strings, numbers, booleans or null")
             piece = json.dumps(value) if not isinstance(value, str) else value
             used += 1
-            index += 2
-        else:
-            following = [at for at in (template.find("{}", index), template.find("\\", index)) if at >= 0]
-            end = min(following) if following else len(template)
-            piece = template[index : max(end, index + 1)]
-            index += len(piece)
         length += len(piece)
         if length > MAX_PAYLOAD:
             raise StatesError(DATA_LIMIT_EXCEEDED, DataProblem.too_large(f"the result of {name}", length))

@@ -12,6 +12,9 @@ A path with ``*`` or a slice is *indefinite*: its value is the list of every mat
 JSONPath syntax (``..``, filters ``[?(...)]``, unions ``[0,1]``) is accepted at create and makes
 the execution fail with ``States.Runtime`` naming it. A *reference path* (``ResultPath``,
 ``Variable`` of a Choice rule, ``ItemsPath``) allows names and indexes only.
+
+Paths are parsed in one pass (and remembered), read and written without recursion: any length
+is safe; what a write builds is measured by the runner like any other data.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from las.testing._asl.limits import MAX_NUMBER_LITERAL, brief
 _NAME = re.compile(r"[^.\[\]\s'\"]+")
 _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
 _SLICE = re.compile(r"\[\s*(-?\d*)\s*:\s*(-?\d*)\s*\]")
+_REMEMBERED = 1000  # paths at most this long are parsed once (longer ones are rare)
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
 
 CONTEXT_FIELDS = (
@@ -49,11 +53,15 @@ def parse(path: str) -> tuple[bool, list[Step]]:
     """
     if not isinstance(path, str) or not path.startswith("$"):
         raise PathSyntaxError(f"a path starts with '$', got {brief(path)}")
-    is_context, steps = _parse(path)
+    is_context, steps = _parse_remembered(path) if len(path) <= _REMEMBERED else _parse(path)
     return is_context, list(steps)
 
 
 @functools.lru_cache(maxsize=1024)
+def _parse_remembered(path: str) -> tuple[bool, tuple[Step, ...]]:
+    return _parse(path)
+
+
 def _parse(path: str) -> tuple[bool, tuple[Step, ...]]:
     context = path.startswith("$$")
     position = 2 if context else 1

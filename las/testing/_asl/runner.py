@@ -451,6 +451,12 @@ def _fail_error(frame: Frame) -> StatesError:
     for name in ("Error", "Cause"):
         if f"{name}Path" in state:
             values[name] = jsonpath.read(state[f"{name}Path"], frame.raw, frame.context())
+            if not isinstance(values[name], str):
+                raise StatesError(
+                    RUNTIME,
+                    f"the {name}Path of Fail state {frame.name!r} must select a string, "
+                    f"got {type(values[name]).__name__}",
+                )
         else:
             values[name] = state.get(name)
     return StatesError(
