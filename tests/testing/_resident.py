@@ -28,6 +28,10 @@ class Resident:
         while not self.stop.wait(0.005):
             self.most = max(self.most, self._now())
 
+    def restart(self) -> None:
+        """Measure from now on (between the examples of a fuzz test)."""
+        self.start = self.most = self._now()
+
     def __enter__(self) -> Resident:
         self.thread.start()
         return self
