@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from las.testing import Emulator
+from las.testing._asl import definition as asl_definition
 from las.testing._asl.limits import MAX_STATES_ENTERED
 from tests.testing._api import Api
 from tests.testing._resident import Resident
@@ -47,6 +48,7 @@ def fuzz_settings(examples: int) -> settings:
             HealthCheck.function_scoped_fixture,
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
         ],
     )
 
@@ -480,11 +482,31 @@ def _put(node: Any, where: tuple[Any, ...], value: Any) -> Any:
 
 @st.composite
 def mutated_machines(draw: st.DrawFn, transition: str) -> Any:
-    """A valid machine with one hostile value put at any of its keys, or under a new key."""
-    machine = draw(valid_machines(transition))
+    """A valid machine with one hostile value put at any of its keys, or under a new key, or
+    where any JSON is valid (a Pass state's ``Result``, a template's constant) so that it runs."""
+    machine = draw(valid_machines(transition).filter(lambda drawn: not asl_definition.problems(drawn)))
     places = list(_places(machine))
     where = draw(st.sampled_from(places))
-    if draw(st.booleans()):
+    how = draw(st.sampled_from(["replace", "add", "constant"]))
+    if how == "constant":
+        states = [
+            place
+            for place in places
+            if isinstance(_get(machine, place), dict) and "Type" in _get(machine, place)
+        ]
+        state_at = draw(st.sampled_from(states))
+        kind = _get(machine, state_at)["Type"]
+        if kind == "Pass":
+            where = (*state_at, "Result")
+        elif kind in ("Task", "Parallel"):
+            where = (*state_at, "Parameters")
+        elif kind == "Map":
+            where = (*state_at, "ItemSelector")
+        else:
+            where = (*state_at, "Comment")
+        value = draw(hostile_values())
+        return _put(machine, where, value if where[-1] in ("Result", "Comment") else {"constant": value})
+    if how == "add":
         parent = where[:-1]
         while parent and not isinstance(_get(machine, parent), dict):
             parent = parent[:-1]
