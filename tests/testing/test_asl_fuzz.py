@@ -523,7 +523,7 @@ def _get(node: Any, where: tuple[Any, ...]) -> Any:
     return node
 
 
-@fuzz_settings(150)
+@fuzz_settings(100)
 @given(data=st.data())
 def test_hostile_values_at_every_key_never_crash_the_emulator(
     emulator: Emulator, api: Api, transition: str, resident: Resident, data: st.DataObject
@@ -619,7 +619,7 @@ HOSTILE_INPUT = {
 }
 
 
-@fuzz_settings(80)
+@fuzz_settings(50)
 @given(data=st.data())
 def test_intrinsic_functions_with_hostile_arguments_never_crash_the_emulator(
     emulator: Emulator, api: Api, transition: str, resident: Resident, data: st.DataObject
