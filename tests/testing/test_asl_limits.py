@@ -24,7 +24,10 @@ from tests.testing._machines import Machines, events, single
 from tests.testing._resident import Resident
 
 WHERE = "body.specification.definition."
-DEEP = 900  # levels: deeper than the emulator's recursion allows, shallower than its JSON parser
+# Levels: deeper than a definition may nest (200), within what a request body may (256), so the
+# definition's own check answers; deeper bodies are refused by the body's limit first (see
+# test_a_definition_deeper_than_a_body_may_nest_is_refused_by_the_body_limit).
+DEEP = 230
 
 
 @pytest.fixture
@@ -126,6 +129,12 @@ def test_a_definition_nested_too_deep_is_refused_naming_the_limit(
     assert set(body) == {"message"}
     assert "nest more than 200 levels deep (the emulator's limit)" in body["message"], body
     assert len(body["message"]) < 500  # where it is, briefly: not 900 levels of path
+
+
+def test_a_definition_deeper_than_a_body_may_nest_is_refused_by_the_body_limit(machines: Machines) -> None:
+    body = machines.create(_pass(Result=_nest(900, [], lambda r: [r])), expect=400)
+
+    assert set(body) == {"message"} and "at most 256 levels" in body["message"]
 
 
 def test_intrinsic_calls_nest_at_most_ten_deep(machines: Machines) -> None:
