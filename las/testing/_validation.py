@@ -7,6 +7,9 @@ enums, patterns, bounds, ``additionalProperties: false``, ``minProperties``). A 
 
 A few rules are deliberately a little stricter than the contract, because the emulator would
 otherwise have to answer something the response schemas forbid; each is marked ``# stricter``.
+
+These tables are the 2021-09-23 contract's, written by hand. The 2024-11-29 contract's are
+generated from its description into :mod:`las.testing._contract_2024` (same rule classes).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import base64
 import binascii
 import json
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -103,6 +107,32 @@ class Integer:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A JSON number (integers too; booleans refused) within optional bounds."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, value: Any, where: str) -> None:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and self.minimum is not None:
+            ok = value >= self.minimum
+        if ok and self.maximum is not None:
+            ok = value <= self.maximum
+        if ok:
+            return
+        if self.minimum is not None and self.maximum is not None:
+            expected = f"a number between {self.minimum:g} and {self.maximum:g}"
+        elif self.minimum is not None:
+            expected = f"a number >= {self.minimum:g}"
+        elif self.maximum is not None:
+            expected = f"a number <= {self.maximum:g}"
+        else:
+            expected = "a number"
+        raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
+
+
+@dataclass(frozen=True)
 class Boolean:
     """A JSON boolean."""
 
@@ -138,18 +168,29 @@ class Base64:
 
 @dataclass(frozen=True)
 class Array:
-    """A JSON array whose items all satisfy ``items``."""
+    """A JSON array whose items all satisfy ``items``; optionally bounded and without repeats."""
 
     items: Rule
     min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
 
     def check(self, value: Any, where: str) -> None:
         if not isinstance(value, list):
             raise ValidationError(f"{where}: must be an array, got {_show(value)}")
         if len(value) < self.min_items:
             raise ValidationError(f"{where}: must contain at least {self.min_items} item(s)")
+        if self.max_items is not None and len(value) > self.max_items:
+            raise ValidationError(f"{where}: must contain at most {self.max_items} item(s), got {len(value)}")
         for index, item in enumerate(value):
             self.items.check(item, f"{where}[{index}]")
+        if self.unique:
+            seen: set[str] = set()
+            for index, item in enumerate(value):
+                key = json.dumps(item, sort_keys=True)
+                if key in seen:
+                    raise ValidationError(f"{where}[{index}]: repeats an earlier item, got {_show(item)}")
+                seen.add(key)
 
 
 @dataclass(frozen=True)
@@ -204,6 +245,90 @@ class AnyOf:
             except ValidationError as error:
                 problems.append(str(error))
         raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Valid when exactly one of ``options`` is (JSON Schema ``oneOf``)."""
+
+    options: tuple[Rule, ...]
+
+    def check(self, value: Any, where: str) -> None:
+        problems = []
+        for option in self.options:
+            try:
+                option.check(value, where)
+            except ValidationError as error:
+                problems.append(str(error))
+        passed = len(self.options) - len(problems)
+        if passed == 1:
+            return
+        if passed > 1:
+            raise ValidationError(f"{where}: fits more than one of the allowed shapes, got {_show(value)}")
+        raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Valid when every rule of ``rules`` is (an object's properties and an ``anyOf`` beside them)."""
+
+    rules: tuple[Rule, ...]
+
+    def check(self, value: Any, where: str) -> None:
+        for rule in self.rules:
+            rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """``rule``, or JSON null."""
+
+    rule: Rule
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            self.rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Null:
+    """JSON null only."""
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            raise ValidationError(f"{where}: must be null, got {_show(value)}")
+
+
+@dataclass(frozen=True)
+class Anything:
+    """Any JSON value (an object's other fields where the contract allows any)."""
+
+    def check(self, value: Any, where: str) -> None:
+        return
+
+
+MAX_REF_DEPTH = 32
+_ref_depth = threading.local()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The rule named ``name`` in ``table``, looked up when checking: a schema that contains itself
+    (ground truth values that are lists of ground truth). Nesting deeper than
+    :data:`MAX_REF_DEPTH` is refused rather than followed."""
+
+    name: str
+    table: Mapping[str, Rule] = field(compare=False, repr=False)
+
+    def check(self, value: Any, where: str) -> None:
+        depth = getattr(_ref_depth, "value", 0)
+        if depth >= MAX_REF_DEPTH:
+            raise ValidationError(f"{where}: nested more than {MAX_REF_DEPTH} levels deep")
+        _ref_depth.value = depth + 1
+        try:
+            self.table[self.name].check(value, where)
+        finally:
+            _ref_depth.value = depth
 
 
 # ---------------------------------------------------------------------------------------------
