@@ -169,8 +169,8 @@ class Service:
             response = self._answer(method, path, query, headers, body)
             if action.lose:  # the work is done; the answer never leaves
                 response = None
-        try:
-            decoded = json.loads(body) if body else None
+        try:  # a file's bytes are not JSON: not decoded (nor copied) for the record
+            decoded = json.loads(body) if body and not path.startswith(_files.FILES_PATH) else None
         except ValueError:
             decoded = None
         record = RecordedRequest(

@@ -1,4 +1,4 @@
-"""``python -m las serve [--tls]``: run the emulator in the foreground until Ctrl-C."""
+"""``python -m las serve [--tls] [--contract 2024-11-29]``: run the emulator in the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
+from las.testing._contracts import CONTRACTS, DEFAULT_CONTRACT
 from las.testing._emulator import Emulator
 
 
@@ -30,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=3600.0,
         help="access token lifetime in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--contract",
+        choices=CONTRACTS,
+        default=DEFAULT_CONTRACT,
+        help="API contract to serve: 2021-09-23 (the seed's, inline base64 documents) or 2024-11-29 "
+        "(today's service, file URLs; default: %(default)s)",
     )
     parser.add_argument(
         "--tls",
@@ -57,6 +65,7 @@ def describe(emulator: Emulator) -> str:
         f"  client id:       {emulator.client_id}",
         f"  client secret:   {emulator.client_secret}",
         f"  organization id: {emulator.organization_id}",
+        f"  contract:        {emulator.contract}",
     ]
     if ca:
         lines.append(f"  CA certificate (throwaway, trust it for this emulator only): {ca}")
@@ -70,6 +79,7 @@ def describe(emulator: Emulator) -> str:
                 ("LAS_CLIENT_SECRET", emulator.client_secret),
                 ("LAS_AUTH_ENDPOINT", auth_endpoint),
                 ("LAS_API_ENDPOINT", emulator.api_endpoint),
+                ("LAS_CONTRACT", emulator.contract),
             )
         ),
     ]
@@ -104,6 +114,7 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
             client_secret=options.client_secret,
             token_ttl=options.token_ttl,
             tls=options.tls,
+            contract=options.contract,
         )
     except ImportError as error:
         print(f"python -m las serve: {error}", file=sys.stderr)
