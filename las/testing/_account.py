@@ -27,6 +27,7 @@ from las.testing._call import Call, Reply, public
 from las.testing._handlers import (
     DEFAULT_PREPROCESS_CONFIG,
     new_organization,
+    page_of,
     render_organization,
     require_owned,
 )
@@ -141,8 +142,7 @@ def seed(state: State) -> None:
 def _owned_page(call: Call, table: Table, key: str) -> Reply:
     """One page of a catalogue owned by ``owner`` (default: the service)."""
     owner = call.query.get("owner", [SERVICE_ORGANIZATION])[0]
-    rows, token = table.page(call.query, where=lambda row: row["organizationId"] == owner)
-    return 200, {key: [public(row) for row in rows], "nextToken": token}
+    return page_of(call, table, key, where=lambda row: row["organizationId"] == owner)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,8 +168,7 @@ def get_deployment_environment(call: Call) -> Reply:
 
 
 def list_roles(call: Call) -> Reply:
-    rows, token = call.state.roles.page(call.query)
-    return 200, {"roles": [public(row) for row in rows], "nextToken": token}
+    return page_of(call, call.state.roles, "roles")
 
 
 def get_role(call: Call) -> Reply:
@@ -182,8 +181,7 @@ def get_role(call: Call) -> Reply:
 
 def list_organizations(call: Call) -> Reply:
     state = call.state
-    rows, token = state.organizations.page(call.query)
-    return 200, {"organizations": [render_organization(state, row) for row in rows], "nextToken": token}
+    return page_of(call, state.organizations, "organizations", lambda row: render_organization(state, row))
 
 
 def create_organization(call: Call) -> Reply:
@@ -215,8 +213,7 @@ def create_payment_method(call: Call) -> Reply:
 
 
 def list_payment_methods(call: Call) -> Reply:
-    rows, token = call.state.payment_methods.page(call.query)
-    return 200, {"paymentMethods": [_payment_method(row) for row in rows], "nextToken": token}
+    return page_of(call, call.state.payment_methods, "paymentMethods", _payment_method)
 
 
 def get_payment_method(call: Call) -> Reply:

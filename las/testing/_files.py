@@ -18,8 +18,8 @@ URLs the real service answers:
   ``contentMD5`` becomes their MD5 (base64) and the answer's ``ETag`` its hex form. A document
   created without ``contentType`` takes the ``Content-Type`` of the ``PUT`` if it is one the
   contract allows.
-* ``GET`` answers the bytes with the document's ``contentType``; 404 while none have arrived or
-  once the document is deleted.
+* ``GET`` answers the bytes with the document's ``contentType`` (``application/octet-stream``
+  without one); 404 once the document is deleted.
 
 Errors are answered in the API's JSON shape ``{"message": ...}``. ``origin`` is how the client
 reached the emulator, except that a loopback address over plain HTTP is written ``localhost``:

@@ -65,6 +65,7 @@ import re
 import secrets
 import string
 import time
+from collections.abc import Callable
 from typing import Any, Final
 
 from las.testing._call import Call, Reply, public
@@ -129,6 +130,56 @@ def require_owned(state: State, table: Table, value: str) -> Row:
     if row is None or (owner is not None and owner != row.get("organizationId", owner)):
         raise not_found(value)
     return row
+
+
+def page_of(
+    call: Call, table: Table, key: str, render: Callable[[Row], Any] = public, **filters: Any
+) -> Reply:
+    """One page of ``table`` (``filters``: those of :meth:`Table.page`), answered under ``key``."""
+    rows, token = table.page(call.query, **filters)
+    return 200, {key: [render(row) for row in rows], "nextToken": token}
+
+
+def page_of_model(
+    call: Call,
+    table: Table,
+    key: str,
+    status_of: Callable[[State, Row], str],
+    render: Callable[[State, Row], Any],
+) -> Reply:
+    """One page of what belongs to the path's model (data bundles, trainings), in the query's
+    ``status`` (echoed)."""
+    state = call.state
+    model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
+    return page_by_status(
+        call,
+        table,
+        ("modelId", model_id),
+        key,
+        lambda row: status_of(state, row),
+        lambda row: render(state, row),
+    )
+
+
+def page_by_status(
+    call: Call,
+    table: Table,
+    parent: tuple[str, str],
+    key: str,
+    status_of: Callable[[Row], str],
+    render: Callable[[Row], Any],
+) -> Reply:
+    """One page of the rows of a parent (``(field, id)``) in the query's ``status`` (echoed)."""
+    statuses = call.query.get("status")
+    status, answer = page_of(
+        call,
+        table,
+        key,
+        render,
+        indexed_filters={parent[0]: [parent[1]]},
+        where=(lambda row: status_of(row) in statuses) if statuses else None,
+    )
+    return status, {**answer, **echo(call.query, "status")}
 
 
 def require_roles(state: State, body: dict[str, Any]) -> None:
@@ -518,15 +569,7 @@ def update_model(call: Call) -> Reply:
     state, body = call.state, call.body
     row = own_model(call, call.params["modelId"])
     if body.get("trainingId") is not None:
-        training = state.trainings.get(body["trainingId"])
-        if training is None or training["modelId"] != row["modelId"]:
-            raise not_found(body["trainingId"])
-        status = training_status(state, training)
-        if status != "succeeded":
-            raise ApiError(
-                400,
-                f"body.trainingId: {training['trainingId']} is {status}; only a succeeded training can be used",
-            )
+        succeeded_training(state, row["modelId"], body["trainingId"], "only a succeeded training can be used")
     row.update(body)
     if "trainingId" in body:
         row["status"] = "inactive" if body["trainingId"] is None else "active"
@@ -578,27 +621,22 @@ def create_data_bundle(call: Call) -> Reply:
 
 
 def list_data_bundles(call: Call) -> Reply:
-    state = call.state
-    model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
-    statuses = call.query.get("status")
-    rows, token = state.data_bundles.page(
-        call.query,
-        indexed_filters={"modelId": [model_id]},
-        where=(lambda row: data_bundle_status(state, row) in statuses) if statuses else None,
-    )
-    return 200, {
-        "dataBundles": [render_data_bundle(state, row) for row in rows],
-        "nextToken": token,
-        **echo(call.query, "status"),
-    }
+    return page_of_model(call, call.state.data_bundles, "dataBundles", data_bundle_status, render_data_bundle)
 
 
 def _data_bundle(call: Call) -> Row:
     model_id = require_owned(call.state, call.state.models, call.params["modelId"])["modelId"]
-    row = call.state.data_bundles.get(call.params["dataBundleId"])
-    if row is None or row["modelId"] != model_id:
-        raise not_found(call.params["dataBundleId"])
-    return row
+    return call.state.data_bundles.child(call.params["dataBundleId"], "modelId", model_id)
+
+
+def succeeded_training(state: State, model_id: str, training_id: str, use: str) -> Row:
+    """The training ``training_id`` of the model, which must have succeeded to be used (400
+    naming the ``use``, e.g. "predict with a succeeded one")."""
+    training = state.trainings.child(training_id, "modelId", model_id)
+    status = training_status(state, training)
+    if status != "succeeded":
+        raise ApiError(400, f"body.trainingId: {training_id} is {status}; {use}")
+    return training
 
 
 def get_data_bundle(call: Call) -> Reply:
@@ -803,15 +841,9 @@ def create_prediction(call: Call) -> Reply:
         )
     training_id = model.get("trainingId")
     if body.get("trainingId") is not None:
-        training = state.trainings.get(body["trainingId"])
-        if training is None or training["modelId"] != model["modelId"]:
-            raise not_found(body["trainingId"])
-        status = training_status(state, training)
-        if status != "succeeded":
-            raise ApiError(
-                400, f"body.trainingId: {training['trainingId']} is {status}; predict with a succeeded one"
-            )
-        training_id = training["trainingId"]
+        training_id = succeeded_training(
+            state, model["modelId"], body["trainingId"], "predict with a succeeded one"
+        )["trainingId"]
     truth = {item["label"]: item["value"] for item in document.get("groundTruth", [])}
     predictions = [
         _predict_field(document["documentId"], label, config, truth)

@@ -117,6 +117,13 @@ class Table:
             raise not_found(row_id)
         return row
 
+    def child(self, row_id: str, parent_field: str, parent_id: str) -> Row:
+        """The row if it belongs to ``parent_id`` (its ``parent_field``), else :func:`not_found`."""
+        row = self.rows.get(row_id)
+        if row is None or row.get(parent_field) != parent_id:
+            raise not_found(row_id)
+        return row
+
     def insert(self, row_id: str, row: Row, seq: int) -> Row:
         """Add a row; ``seq`` must be larger than every sequence number already used."""
         row["_seq"] = seq

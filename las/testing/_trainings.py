@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from las.testing._call import Call, Reply, public
-from las.testing._handlers import digest, echo, own_model, require_owned
+from las.testing._handlers import digest, own_model, page_by_status, page_of_model, require_owned
 from las.testing._progress import ENDED, training_gpu_hours, training_status
-from las.testing._store import ApiError, Row, State, not_found
+from las.testing._store import ApiError, Row, State
 from las.testing._workflows import on_timer
 
 TRANSFORMATION_SECONDS: Final = 10.0
@@ -55,14 +55,13 @@ def create_training(call: Call) -> Reply:
     model = own_model(call, call.params["modelId"])
     model_id = model["modelId"]
     if "dataBundleIds" in body:
-        bundles = [
-            _bundle_of(state, model_id, bundle_id) for bundle_id in dict.fromkeys(body["dataBundleIds"])
-        ]
+        chosen = dict.fromkeys(body["dataBundleIds"])
+        bundles = [state.data_bundles.child(bundle_id, "modelId", model_id) for bundle_id in chosen]
     else:
         bundles = state.data_bundles.select("modelId", model_id)
     warm = body.get("warmStartConfig")
     if warm is not None:
-        _training(state, model_id, warm["trainingId"])
+        state.trainings.child(warm["trainingId"], "modelId", model_id)
     documents = sum(dataset["numberOfDocuments"] for bundle in bundles for dataset in bundle["datasets"])
     row = call.stamp_created(
         {
@@ -85,46 +84,20 @@ def create_training(call: Call) -> Reply:
     return 200, render_training(state, row)
 
 
-def _bundle_of(state: State, model_id: str, bundle_id: str) -> Row:
-    bundle = state.data_bundles.get(bundle_id)
-    if bundle is None or bundle["modelId"] != model_id:
-        raise not_found(bundle_id)
-    return bundle
-
-
-def _training(state: State, model_id: str, training_id: str) -> Row:
-    row = state.trainings.get(training_id)
-    if row is None or row["modelId"] != model_id:
-        raise not_found(training_id)
-    return row
-
-
 def list_trainings(call: Call) -> Reply:
-    state = call.state
-    model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
-    statuses = call.query.get("status")
-    rows, token = state.trainings.page(
-        call.query,
-        indexed_filters={"modelId": [model_id]},
-        where=(lambda row: training_status(state, row) in statuses) if statuses else None,
-    )
-    return 200, {
-        "trainings": [render_training(state, row) for row in rows],
-        "nextToken": token,
-        **echo(call.query, "status"),
-    }
+    return page_of_model(call, call.state.trainings, "trainings", training_status, render_training)
 
 
 def get_training(call: Call) -> Reply:
     state = call.state
     model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
-    return 200, render_training(state, _training(state, model_id, call.params["trainingId"]))
+    return 200, render_training(state, state.trainings.child(call.params["trainingId"], "modelId", model_id))
 
 
 def update_training(call: Call) -> Reply:
     state, body = call.state, call.body
     model_id = own_model(call, call.params["modelId"])["modelId"]
-    row = _training(state, model_id, call.params["trainingId"])
+    row = state.trainings.child(call.params["trainingId"], "modelId", model_id)
     status = training_status(state, row)
     if body.get("status") == "cancelled":
         if status in ENDED:
@@ -195,32 +168,21 @@ def _remove_duplicates(state: State, dataset_id: str) -> None:
         state.datasets.require(dataset_id)["version"] += 1
 
 
-def _transformation(call: Call) -> Row:
-    call.state.datasets.require(call.params["datasetId"])
-    row = call.state.transformations.get(call.params["transformationId"])
-    if row is None or row["datasetId"] != call.params["datasetId"]:
-        raise not_found(call.params["transformationId"])
-    return row
-
-
 def list_transformations(call: Call) -> Reply:
-    state = call.state
-    dataset_id = state.datasets.require(call.params["datasetId"])["datasetId"]
-    statuses = call.query.get("status")
-    rows, token = state.transformations.page(
-        call.query,
-        indexed_filters={"datasetId": [dataset_id]},
-        where=(lambda row: row["status"] in statuses) if statuses else None,
+    dataset_id = call.state.datasets.require(call.params["datasetId"])["datasetId"]
+    return page_by_status(
+        call,
+        call.state.transformations,
+        ("datasetId", dataset_id),
+        "transformations",
+        lambda row: str(row["status"]),
+        public,
     )
-    return 200, {
-        "transformations": [public(row) for row in rows],
-        "nextToken": token,
-        **echo(call.query, "status"),
-    }
 
 
 def delete_transformation(call: Call) -> Reply:
-    row = _transformation(call)
+    dataset_id = call.state.datasets.require(call.params["datasetId"])["datasetId"]
+    row = call.state.transformations.child(call.params["transformationId"], "datasetId", dataset_id)
     timer = row.pop("_timer", None)
     if timer is not None:
         timer.cancel()

@@ -75,6 +75,21 @@ class String:
             raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
 
 
+def _within(value: float, minimum: float | None, maximum: float | None) -> bool:
+    return (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+
+
+def _bounded(noun: str, minimum: float | None, maximum: float | None) -> str:
+    """``"an integer between 1 and 3"``, ``"a number >= 0"``, ``"an integer"``..."""
+    if minimum is not None and maximum is not None:
+        return f"{noun} between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"{noun} >= {minimum}"
+    if maximum is not None:
+        return f"{noun} <= {maximum}"
+    return noun
+
+
 @dataclass(frozen=True)
 class Integer:
     """A JSON integer (booleans refused) within optional bounds or an enum."""
@@ -87,22 +102,12 @@ class Integer:
         ok = isinstance(value, int) and not isinstance(value, bool)
         if ok and self.enum is not None:
             ok = value in self.enum
-        if ok and self.minimum is not None:
-            ok = value >= self.minimum
-        if ok and self.maximum is not None:
-            ok = value <= self.maximum
-        if ok:
+        if ok and _within(value, self.minimum, self.maximum):
             return
         if self.enum is not None:
             expected = "one of " + ", ".join(str(choice) for choice in self.enum)
-        elif self.minimum is not None and self.maximum is not None:
-            expected = f"an integer between {self.minimum} and {self.maximum}"
-        elif self.minimum is not None:
-            expected = f"an integer >= {self.minimum}"
-        elif self.maximum is not None:
-            expected = f"an integer <= {self.maximum}"
         else:
-            expected = "an integer"
+            expected = _bounded("an integer", self.minimum, self.maximum)
         raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
 
 
@@ -114,22 +119,12 @@ class Number:
     maximum: float | None = None
 
     def check(self, value: Any, where: str) -> None:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if ok and self.minimum is not None:
-            ok = value >= self.minimum
-        if ok and self.maximum is not None:
-            ok = value <= self.maximum
-        if ok:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and _within(value, self.minimum, self.maximum):
             return
-        if self.minimum is not None and self.maximum is not None:
-            expected = f"a number between {self.minimum:g} and {self.maximum:g}"
-        elif self.minimum is not None:
-            expected = f"a number >= {self.minimum:g}"
-        elif self.maximum is not None:
-            expected = f"a number <= {self.maximum:g}"
-        else:
-            expected = "a number"
-        raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
+        raise ValidationError(
+            f"{where}: must be {_bounded('a number', self.minimum, self.maximum)}, got {_show(value)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -230,6 +225,26 @@ class Object:
             rule.check(item, f"{where}.{name}")
 
 
+def _complaints(options: tuple[Rule, ...], value: Any, where: str, *, first: bool) -> tuple[int, list[str]]:
+    """How many ``options`` accept ``value`` (stopping at the first if ``first``), and the others'
+    complaints."""
+    passed, problems = 0, []
+    for option in options:
+        try:
+            option.check(value, where)
+        except ValidationError as error:
+            problems.append(str(error))
+            continue
+        passed += 1
+        if first:
+            break
+    return passed, problems
+
+
+def _none_fits(problems: list[str], where: str) -> ValidationError:
+    return ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+
+
 @dataclass(frozen=True)
 class AnyOf:
     """Valid when one of ``options`` is; the message lists each option's complaint."""
@@ -237,35 +252,21 @@ class AnyOf:
     options: tuple[Rule, ...]
 
     def check(self, value: Any, where: str) -> None:
-        problems = []
-        for option in self.options:
-            try:
-                option.check(value, where)
-                return
-            except ValidationError as error:
-                problems.append(str(error))
-        raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+        passed, problems = _complaints(self.options, value, where, first=True)
+        if not passed:
+            raise _none_fits(problems, where)
 
 
 @dataclass(frozen=True)
-class OneOf:
+class OneOf(AnyOf):
     """Valid when exactly one of ``options`` is (JSON Schema ``oneOf``)."""
 
-    options: tuple[Rule, ...]
-
     def check(self, value: Any, where: str) -> None:
-        problems = []
-        for option in self.options:
-            try:
-                option.check(value, where)
-            except ValidationError as error:
-                problems.append(str(error))
-        passed = len(self.options) - len(problems)
-        if passed == 1:
-            return
+        passed, problems = _complaints(self.options, value, where, first=False)
         if passed > 1:
             raise ValidationError(f"{where}: fits more than one of the allowed shapes, got {_show(value)}")
-        raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+        if not passed:
+            raise _none_fits(problems, where)
 
 
 @dataclass(frozen=True)

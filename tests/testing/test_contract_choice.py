@@ -88,20 +88,15 @@ def test_the_fixtures_serve_2021_by_default_and_skip_tests_about_2024(
     )
 
 
-def test_the_option_chooses_the_contract(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAS_EMULATOR_CONTRACT", "2021-09-23")  # the option wins
-    pytester.makepyfile(PLUGIN_TESTS)
-    result = pytester.runpytest_inprocess(*QUIET, "-s", "--las-contract", "2024-11-29")
-    result.assert_outcomes(passed=2, skipped=1)
-    result.stdout.fnmatch_lines(["*SERVED 2024-11-29*"])
-
-
-def test_the_environment_chooses_the_contract(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "option"), [("2021-09-23", ["--las-contract", "2024-11-29"]), ("2024-11-29", [])]
+)
+def test_the_option_else_the_environment_chooses_the_contract(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, environment: str, option: list[str]
 ) -> None:
-    monkeypatch.setenv("LAS_EMULATOR_CONTRACT", "2024-11-29")
+    monkeypatch.setenv("LAS_EMULATOR_CONTRACT", environment)  # the option wins over it
     pytester.makepyfile(PLUGIN_TESTS)
-    result = pytester.runpytest_inprocess(*QUIET, "-s")
+    result = pytester.runpytest_inprocess(*QUIET, "-s", *option)
     result.assert_outcomes(passed=2, skipped=1)
     result.stdout.fnmatch_lines(["*SERVED 2024-11-29*"])
 

@@ -71,6 +71,8 @@ def test_public_models_take_predictions_whose_model_id_carries_the_owner(api: Ap
     for model_id in (PUBLIC, f"{OWNER}/{PUBLIC}"):
         found = api.get("/predictions", params={"modelId": model_id})["predictions"]
         assert len(found) == 2
+    newest = api.get("/predictions", params={"order": "descending", "maxResults": "1"})["predictions"]
+    assert [each["predictionId"] for each in newest] == [by_prefixed_id["predictionId"]]
 
 
 def test_public_models_cannot_be_changed(api: Api) -> None:
@@ -152,6 +154,7 @@ def test_transition_parameters_are_merged_and_must_fit_the_type(api: Api) -> Non
 def test_workflow_executions_take_a_status_instead_of_a_next_transition(api: Api) -> None:
     manual = api.post("/transitions", {"transitionType": "manual"})["transitionId"]
     workflow = _workflow(api, manual)
+    assert api.get(f"/workflows/{workflow}")["status"] == "development"
     running = api.post(f"/workflows/{workflow}/executions", {"input": {}})
     path = f"/workflows/{workflow}/executions/{running['executionId']}"
     assert "only a succeeded execution" in api.patch(path, {"status": "completed"}, expect=400)["message"]

@@ -50,6 +50,7 @@ def test_a_training_goes_through_every_status_of_the_contract_on_the_clock(api: 
     model, bundle = _model_with_bundle(api)
     training = api.post(f"/models/{model}/trainings", {"dataBundleIds": [bundle], "name": "first"})
     assert training["status"] == "preparing" and training["gpuHours"] is None
+    assert training["instanceType"] == "small-gpu" and training["evaluation"] == {}
     path = f"/models/{model}/trainings/{training['trainingId']}"
 
     seen = _statuses(api, path, [59, 1, 59, 1, 3599, 1, 179, 1])
@@ -177,6 +178,15 @@ def test_a_transformation_removes_duplicate_documents_when_its_time_comes(api: A
         "transformations"
     ]
     assert [each["transformationId"] for each in listed] == [transformation["transformationId"]]
+
+
+def test_a_transformation_whose_dataset_is_gone_fails(api: Api) -> None:
+    dataset = api.post("/datasets", {})["datasetId"]
+    transformation = api.post(f"/datasets/{dataset}/transformations", {})
+    api.delete(f"/datasets/{dataset}")
+    api.emulator.clock.advance(TRANSFORMATION_SECONDS)
+    [row] = api.emulator._service.state.transformations
+    assert row["transformationId"] == transformation["transformationId"] and row["status"] == "failed"
 
 
 def test_a_deleted_transformation_does_nothing(api: Api) -> None:
