@@ -189,7 +189,8 @@ class Emulator:
     @property
     def clock(self) -> Clock:
         """The clock of workflow time: Wait states, Retry intervals, transition timeouts and
-        heartbeat limits. It follows real time; ``clock.advance(seconds)`` moves it forward
+        heartbeat limits; under the 2024-11-29 contract also of trainings, data bundles, async
+        predictions, transformations and the expiry of file URLs. It follows real time; ``clock.advance(seconds)`` moves it forward
         without sleeping and fires every timer come due before returning::
 
             emu.clock.advance(61)   # a running transition execution without heartbeats fails
