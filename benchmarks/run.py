@@ -197,7 +197,7 @@ def bench_latency(
     )
     ratio = figures["resource"] / figures["client"]
     row(f"las.Document.get / Client.get_document{suffix}", f"{ratio:4.2f}x", "<= 1.1x", check(ratio, 1.1))
-    # Resources keep each answer's ResponseInfo (obj.last_response) through with_raw_response.
+    # Resources keep each answer's ResponseInfo (obj.last_response_info) through with_raw_response.
     ratio = figures["raw"] / figures["client"]
     row(
         f"with_raw_response.get_document / get_document{suffix}",

@@ -17,7 +17,7 @@ Three layers, each usable on its own:
 
 from typing import TYPE_CHECKING, Any
 
-from ._pagination import apaginate, paginate
+from ._pagination import apaginate, paginate, paginate_async
 from ._response import RawResponse, ResponseInfo
 from ._version import __version__, warn_if_installed_beside_another_las
 from .client import Client
@@ -28,11 +28,13 @@ from .exceptions import (
     APIError,
     APITimeoutError,
     BadRequestError,
+    CertificateRefusedError,
     ClientException,
     ConflictError,
     ContentNotFoundError,
     ContentTooLargeError,
     CredentialsConflictError,
+    CredentialsFileError,
     DeadlineExceeded,
     FileFormatException,
     InvalidCredentialsException,
@@ -64,6 +66,7 @@ __all__ = [
     "AsyncClient",
     "AsyncSession",
     "BadRequestError",
+    "CertificateRefusedError",
     "Client",
     "ClientException",
     "ConflictError",
@@ -71,6 +74,7 @@ __all__ = [
     "ContentTooLargeError",
     "Credentials",
     "CredentialsConflictError",
+    "CredentialsFileError",
     "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
@@ -88,6 +92,7 @@ __all__ = [
     "__version__",
     "apaginate",
     "paginate",
+    "paginate_async",
     "read_credentials",
     # transition workers (las.workers)
     "AsyncWorker",

@@ -1,142 +1,100 @@
-"""The async client: every :class:`las.Client` method as a coroutine, from the same source.
+"""The low-level client: one method per API operation, each the one place that knows its
+path and wire field names. Methods return the API's decoded JSON.
 
-``las.Client``'s methods build a request (a :class:`las._policy.Call`: method, path, query,
-body, whether it may be retried) and hand it to ``self._send``, which returns whatever the
-session's ``send`` returns. Bound to an :class:`las.AsyncSession`, whose ``send`` is a coroutine
-function, the very same method bodies return awaitables; :class:`AsyncClient` awaits them. So an endpoint's
-path, fields, parameters and docstring live once, in ``las.Client``; this module only lists
-the names, so that type checkers see each method as a coroutine with the Client's signature.
-
-Two methods send several requests (``delete_documents(delete_all=True)`` and
-``delete_dataset(delete_documents=True)``) and have short async twins here, built on the
-Client's one-request bodies.
-
-Requires the ``async`` extra: ``pip install 'lucidtech-las-sdk[async]'``.
+Names, parameters and return values are those of the reference client, so code written for it
+runs unchanged. Optional arguments that are not passed (left
+``None``) are not sent; ``False``, ``0`` and ``""`` are. Extra keyword arguments
+(``**optional_args``) are sent as body fields; snake_case names are converted to the API's
+camelCase.
 """
+
+# The source of both variants: tools/unasync.py generates las/client.py from it.  # unasync: async only
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Coroutine
-from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast, overload
+import copy
+import datetime
+import io
+import pathlib
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, ClassVar, cast
 
 from ._async_session import AsyncSession
-from ._policy import Call
-from ._response import RawResponse, ResponseInfo
-from .client import Client, Queryparam
+from ._options import client_session_argument
+from ._pagination import items_key
+from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
+from ._response import RawResponse
+from ._wire import Queryparam, given
+from ._wire import fields as _fields
+from ._wire import path as _path
+from ._wire import timestamp as _timestamp
+from .content import check_size, content_body, encode_content, read_content
 from .credentials import Credentials
 
-__all__ = ["AsyncClient"]
+__all__ = ["AsyncClient", "AsyncRawResponseClient"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
-R_co = TypeVar("R_co", covariant=True)
-
-
-class _AsyncMethod(Protocol[P, R_co]):
-    """What a type checker sees of an AsyncClient method: the Client method's parameters, awaited."""
-
-    @overload
-    def __get__(self, instance: None, owner: Any) -> Callable[..., Coroutine[Any, Any, R_co]]: ...
-    @overload
-    def __get__(self, instance: object, owner: Any) -> Callable[P, Coroutine[Any, Any, R_co]]: ...
+# unasync: sync: _RawMethod = Callable[..., RawResponse[Any]]
+_RawMethod = Callable[..., Coroutine[Any, Any, RawResponse[Any]]]  # unasync: async only
 
 
-class _ClientFunctions:
-    """``las.Client``'s plain functions by name (``_CLIENT.get_document is Client.get_document``).
+class AsyncRawResponseClient:
+    """``client.with_raw_response``: every method of the client, answering with a
+    :class:`las.RawResponse` (``data`` and ``info``). For a method that sends several requests
+    (``delete_documents(delete_all=True)``, ``delete_dataset(delete_documents=True)``), ``info``
+    is the last request's."""
 
-    Typed as a Client, so a type checker reads ``_CLIENT.get_document`` as the bound method
-    (parameters without ``self``) and carries those parameters over to the AsyncClient method.
-    """
+    __slots__ = ("_client",)
+    _NOT_OPERATIONS = frozenset({"close", "credentials", "is_async", "session", "with_raw_response"})
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(Client, name)
+    def __init__(self, client: AsyncClient) -> None:
+        raw = copy.copy(client)  # the same session; its methods answer with the RawResponse
+        raw._raw = True
+        self._client = raw
 
-
-_CLIENT = cast(Client, _ClientFunctions())
-
-
-def _coroutine(method: Callable[P, R]) -> _AsyncMethod[P, R]:
-    """A Client method as a coroutine function of AsyncClient (same signature and docstring)."""
-    build = cast("Callable[..., Any]", method)
-
-    @functools.wraps(build)
-    async def call(self: AsyncClient, *args: Any, **kwargs: Any) -> Any:
-        return await build(self, *args, **kwargs)
-
-    return cast("_AsyncMethod[P, R]", call)
-
-
-def _sent_and_discarded(method: Callable[P, None]) -> _AsyncMethod[P, None]:
-    """A Client method that sends a request and returns None (``send_heartbeat``), as a coroutine."""
-    build = cast("Callable[..., Any]", method)
-
-    @functools.wraps(build)
-    async def call(self: AsyncClient, *args: Any, **kwargs: Any) -> None:
-        recorder = _Recorder(self)
-        build(recorder, *args, **kwargs)
-        for request in recorder.sent:
-            await request
-
-    return cast("_AsyncMethod[P, None]", call)
-
-
-class _Recorder:
-    """A stand-in ``self`` for a Client method body: keeps every request it sends, returned or not."""
-
-    _get = Client._get
-    _post = Client._post
-    _patch = Client._patch
-    _delete = Client._delete
-    _content_body = staticmethod(Client._content_body)
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.session = client.session
-        self.sent: list[Coroutine[Any, Any, Any]] = []
-
-    def _send(self, call: Call) -> Any:
-        request = self.client._send(call)
-        self.sent.append(request)
-        return request
-
-
-async def _one_request(method: Callable[..., Any], client: AsyncClient, *args: Any, **kwargs: Any) -> Any:
-    """Await a Client method that sends one request (its multi-request options left off)."""
-    return await method(client, *args, **kwargs)
+    def __getattr__(self, name: str) -> _RawMethod:
+        if name.startswith("_") or name in self._NOT_OPERATIONS or not hasattr(self._client, name):
+            raise AttributeError(f"las.AsyncClient has no method {name!r}")
+        return cast("Callable[..., Any]", getattr(self._client, name))
 
 
 class AsyncClient:
-    """Every :class:`las.Client` method as a coroutine: same names, parameters and answers.
+    """A low level client to invoke api methods from Lucidtech AI Services.
 
     Args:
         credentials: used to build an :class:`las.AsyncSession` when ``session`` is not given;
-            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
-        session: the AsyncSession to send requests through (pooling, retries, token).
-        session_options: passed to :class:`las.AsyncSession` (e.g. ``max_connections``).
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``. An
+            :class:`las.AsyncSession` here is taken as ``session``.
+        session: the AsyncSession to send requests through (shared pooling, retries, token).
+        session_options: passed to :class:`las.AsyncSession` (e.g. ``timeout``, ``max_retries``).
+
+    Raises:
+        TypeError: a session of the other variant, or a session together with credentials or
+            session options.
 
     Example::
 
-        async with las.AsyncClient() as client:
-            document = await client.get_document(document_id)
-            async for item in las.apaginate(client.list_documents, dataset_id=dataset_id):
-                print(item["documentId"])
+        client = las.AsyncClient()
+        document = await client.create_document(b'%PDF-1.4 ...', 'application/pdf')
     """
 
-    is_async: ClassVar[bool] = True
-    """Marks the async variant (resource objects bound to it load nothing on attribute access)."""
+    # unasync: sync: is_async: ClassVar[bool] = False
+    is_async: ClassVar[bool] = True  # unasync: async only
+    """Whether this is the asyncio variant."""
 
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | AsyncSession | None = None,
         *,
         session: AsyncSession | None = None,
         **session_options: Any,
     ) -> None:
-        if session is not None and (credentials is not None or session_options):
-            raise TypeError("pass either session= or credentials/session options, not both")
+        credentials, session = client_session_argument(
+            "AsyncClient", credentials, session, session_options, AsyncSession
+        )
         self.session = session or AsyncSession(credentials, **session_options)
         self.credentials = self.session.credentials
+        self._raw = False
+        self._raw_view: AsyncRawResponseClient | None = None
 
     def __repr__(self) -> str:
         return f"AsyncClient({self.session!r})"
@@ -153,117 +111,246 @@ class AsyncClient:
 
     @property
     def with_raw_response(self) -> AsyncRawResponseClient:
-        """The same coroutines, answering with a :class:`las.RawResponse` (``data`` and ``info``).
+        """The same methods, answering with a :class:`las.RawResponse` (``data`` and ``info``).
 
         Example::
 
             answer = await client.with_raw_response.get_document(document_id)
             print(answer.data["documentId"], answer.info.request_id, answer.info.attempts)
         """
-        return AsyncRawResponseClient(self)
+        view = self._raw_view
+        if view is None:
+            view = self._raw_view = AsyncRawResponseClient(self)
+        return view
 
-    # The Client's request builders, as they are: bound to an AsyncSession they return awaitables.
-    _send = Client._send
-    _get = Client._get
-    _post = Client._post
-    _patch = Client._patch
-    _delete = Client._delete
-    _content_body = staticmethod(Client._content_body)
+    # The API answers every operation but heartbeats with a JSON object: anything else raises
+    # las.InvalidResponseError. Each answers with the data, or a RawResponse through
+    # with_raw_response.
+
+    async def _request(self, call: Call) -> RawResponse[Any]:
+        return cast("RawResponse[Any]", await self.session.send(call, raw=True))
+
+    def _result(self, answer: RawResponse[Any]) -> Any:
+        return answer if self._raw else answer.data
+
+    async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return cast(
+            "dict[str, Any]",
+            await self.session.send(
+                make_call("GET", path, params=params, expect=EXPECT_OBJECT), raw=self._raw
+            ),
+        )
+
+    async def _post(self, path: str, body: Any) -> dict[str, Any]:
+        if isinstance(body, dict):
+            call = make_call("POST", path, json=body, expect=EXPECT_OBJECT)
+        else:  # a body streaming content
+            call = make_call("POST", path, body=body, expect=EXPECT_OBJECT)
+        return cast("dict[str, Any]", await self.session.send(call, raw=self._raw))
+
+    async def _patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return cast(
+            "dict[str, Any]",
+            await self.session.send(make_call("PATCH", path, json=body, expect=EXPECT_OBJECT), raw=self._raw),
+        )
+
+    async def _delete(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return cast(
+            "dict[str, Any]",
+            await self.session.send(
+                make_call("DELETE", path, params=params, expect=EXPECT_OBJECT), raw=self._raw
+            ),
+        )
 
     # -- app clients -----------------------------------------------------------------------
-    create_app_client = _coroutine(_CLIENT.create_app_client)
-    list_app_clients = _coroutine(_CLIENT.list_app_clients)
-    update_app_client = _coroutine(_CLIENT.update_app_client)
-    delete_app_client = _coroutine(_CLIENT.delete_app_client)
+
+    async def create_app_client(
+        self,
+        generate_secret: bool = True,
+        logout_urls: list[str] | None = None,
+        callback_urls: list[str] | None = None,
+        login_urls: list[str] | None = None,
+        default_login_url: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates an appClient, calls the POST /appClients endpoint. Extras: name, description."""
+        body = _fields(
+            optional_args,
+            generateSecret=generate_secret,
+            logoutUrls=logout_urls,
+            callbackUrls=callback_urls,
+            loginUrls=login_urls,
+            defaultLoginUrl=default_login_url,
+        )
+        return await self._post("/appClients", body)
+
+    @items_key("appClients")
+    async def list_app_clients(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List appClients available, calls the GET /appClients endpoint."""
+        return await self._get("/appClients", given(maxResults=max_results, nextToken=next_token))
+
+    async def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint."""
+        return await self._patch(
+            _path("/appClients/{app_client_id}", app_client_id=app_client_id), _fields(optional_args)
+        )
+
+    async def delete_app_client(self, app_client_id: str) -> dict[str, Any]:
+        """Delete the appClient with the provided appClientId, calls DELETE /appClients/{appClientId}."""
+        return await self._delete(_path("/appClients/{app_client_id}", app_client_id=app_client_id))
 
     # -- assets ----------------------------------------------------------------------------
-    create_asset = _coroutine(_CLIENT.create_asset)
-    list_assets = _coroutine(_CLIENT.list_assets)
-    get_asset = _coroutine(_CLIENT.get_asset)
-    update_asset = _coroutine(_CLIENT.update_asset)
-    delete_asset = _coroutine(_CLIENT.delete_asset)
+
+    async def create_asset(
+        self, content: bytes | bytearray | str | pathlib.Path | io.IOBase, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Creates an asset, calls the POST /assets endpoint. Extras: name, description.
+
+        Raises:
+            ContentTooLargeError: content over the API's limit, before any upload.
+        """
+        body = content_body(content, None, _fields(optional_args), with_type=False)  # type: ignore[arg-type]
+        return await self._post("/assets", body)
+
+    @items_key("assets")
+    async def list_assets(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List assets available, calls the GET /assets endpoint."""
+        return await self._get("/assets", given(maxResults=max_results, nextToken=next_token))
+
+    async def get_asset(self, asset_id: str) -> dict[str, Any]:
+        """Get asset, calls the GET /assets/{assetId} endpoint."""
+        return await self._get(_path("/assets/{asset_id}", asset_id=asset_id))
+
+    async def update_asset(self, asset_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an asset, calls the PATCH /assets/{assetId} endpoint. Extras: content, name, description."""
+        content = optional_args.pop("content", None)
+        body = _fields(optional_args)
+        if content is not None:
+            source = read_content(content)
+            check_size(source)
+            body["content"] = encode_content(source)
+        return await self._patch(_path("/assets/{asset_id}", asset_id=asset_id), body)
+
+    async def delete_asset(self, asset_id: str) -> dict[str, Any]:
+        """Delete the asset with the provided asset_id, calls the DELETE /assets/{assetId} endpoint."""
+        return await self._delete(_path("/assets/{asset_id}", asset_id=asset_id))
 
     # -- datasets --------------------------------------------------------------------------
-    create_dataset = _coroutine(_CLIENT.create_dataset)
-    list_datasets = _coroutine(_CLIENT.list_datasets)
-    get_dataset = _coroutine(_CLIENT.get_dataset)
-    update_dataset = _coroutine(_CLIENT.update_dataset)
-    # delete_dataset: a twin below (it may delete the documents first)
 
-    # -- documents -------------------------------------------------------------------------
-    create_document = _coroutine(_CLIENT.create_document)
-    list_documents = _coroutine(_CLIENT.list_documents)
-    get_document = _coroutine(_CLIENT.get_document)
-    update_document = _coroutine(_CLIENT.update_document)
-    delete_document = _coroutine(_CLIENT.delete_document)
-    # delete_documents: a twin below (delete_all follows pages)
+    async def create_dataset(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates a dataset, calls the POST /datasets endpoint. Extras: name, description,
+        retention_in_days, contains_personally_identifiable_information."""
+        return await self._post("/datasets", _fields(optional_args))
 
-    # -- logs ------------------------------------------------------------------------------
-    list_logs = _coroutine(_CLIENT.list_logs)
-    get_log = _coroutine(_CLIENT.get_log)
+    @items_key("datasets")
+    async def list_datasets(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List datasets available, calls the GET /datasets endpoint."""
+        return await self._get("/datasets", given(maxResults=max_results, nextToken=next_token))
 
-    # -- models and data bundles -----------------------------------------------------------
-    create_model = _coroutine(_CLIENT.create_model)
-    list_models = _coroutine(_CLIENT.list_models)
-    get_model = _coroutine(_CLIENT.get_model)
-    update_model = _coroutine(_CLIENT.update_model)
-    delete_model = _coroutine(_CLIENT.delete_model)
-    create_data_bundle = _coroutine(_CLIENT.create_data_bundle)
-    list_data_bundles = _coroutine(_CLIENT.list_data_bundles)
-    update_data_bundle = _coroutine(_CLIENT.update_data_bundle)
-    delete_data_bundle = _coroutine(_CLIENT.delete_data_bundle)
+    async def get_dataset(self, dataset_id: str) -> dict[str, Any]:
+        """Get dataset, calls the GET /datasets/{datasetId} endpoint."""
+        return await self._get(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
 
-    # -- organizations ---------------------------------------------------------------------
-    get_organization = _coroutine(_CLIENT.get_organization)
-    update_organization = _coroutine(_CLIENT.update_organization)
-
-    # -- predictions -----------------------------------------------------------------------
-    create_prediction = _coroutine(_CLIENT.create_prediction)
-    list_predictions = _coroutine(_CLIENT.list_predictions)
-
-    # -- secrets ---------------------------------------------------------------------------
-    create_secret = _coroutine(_CLIENT.create_secret)
-    list_secrets = _coroutine(_CLIENT.list_secrets)
-    update_secret = _coroutine(_CLIENT.update_secret)
-    delete_secret = _coroutine(_CLIENT.delete_secret)
-
-    # -- transitions -----------------------------------------------------------------------
-    create_transition = _coroutine(_CLIENT.create_transition)
-    list_transitions = _coroutine(_CLIENT.list_transitions)
-    get_transition = _coroutine(_CLIENT.get_transition)
-    update_transition = _coroutine(_CLIENT.update_transition)
-    delete_transition = _coroutine(_CLIENT.delete_transition)
-    execute_transition = _coroutine(_CLIENT.execute_transition)
-    list_transition_executions = _coroutine(_CLIENT.list_transition_executions)
-    get_transition_execution = _coroutine(_CLIENT.get_transition_execution)
-    update_transition_execution = _coroutine(_CLIENT.update_transition_execution)
-    send_heartbeat = _sent_and_discarded(_CLIENT.send_heartbeat)
-
-    # -- users -----------------------------------------------------------------------------
-    create_user = _coroutine(_CLIENT.create_user)
-    list_users = _coroutine(_CLIENT.list_users)
-    get_user = _coroutine(_CLIENT.get_user)
-    update_user = _coroutine(_CLIENT.update_user)
-    delete_user = _coroutine(_CLIENT.delete_user)
-
-    # -- workflows -------------------------------------------------------------------------
-    create_workflow = _coroutine(_CLIENT.create_workflow)
-    list_workflows = _coroutine(_CLIENT.list_workflows)
-    get_workflow = _coroutine(_CLIENT.get_workflow)
-    update_workflow = _coroutine(_CLIENT.update_workflow)
-    delete_workflow = _coroutine(_CLIENT.delete_workflow)
-    execute_workflow = _coroutine(_CLIENT.execute_workflow)
-    list_workflow_executions = _coroutine(_CLIENT.list_workflow_executions)
-    get_workflow_execution = _coroutine(_CLIENT.get_workflow_execution)
-    update_workflow_execution = _coroutine(_CLIENT.update_workflow_execution)
-    delete_workflow_execution = _coroutine(_CLIENT.delete_workflow_execution)
-
-    # -- the twins of the methods that send more than one request ----------------------------
+    async def update_dataset(self, dataset_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a dataset, calls the PATCH /datasets/{datasetId} endpoint. Extras: name, description."""
+        return await self._patch(
+            _path("/datasets/{dataset_id}", dataset_id=dataset_id), _fields(optional_args)
+        )
 
     async def delete_dataset(self, dataset_id: str, delete_documents: bool = False) -> dict[str, Any]:
+        """Delete the dataset, calls the DELETE /datasets/{datasetId} endpoint.
+
+        Args:
+            delete_documents: first delete every document in the dataset (the API refuses to
+                delete a dataset that still has documents).
+        """
         if delete_documents:
             await self.delete_documents(dataset_id=dataset_id, delete_all=True)
-        return cast("dict[str, Any]", await _one_request(Client.delete_dataset, self, dataset_id))
+        return await self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
+
+    # -- documents -------------------------------------------------------------------------
+
+    async def create_document(
+        self,
+        content: bytes | bytearray | str | pathlib.Path | io.IOBase,
+        content_type: str | None = None,
+        *,
+        consent_id: str | None = None,
+        dataset_id: str | None = None,
+        ground_truth: Sequence[dict[str, str]] | None = None,
+        retention_in_days: int | None = None,
+    ) -> dict[str, Any]:
+        """Creates a document, calls the POST /documents endpoint.
+
+        Args:
+            content: bytes, bytearray, a path (str or Path) or a file object.
+            content_type: MIME type; detected from the first bytes (PDF, JPEG, PNG, TIFF) when None.
+            consent_id: id of the consent that marks the owner of the document.
+            dataset_id: id of the dataset to put the document in.
+            ground_truth: ``[{"label": ..., "value": ...}, ...]``.
+            retention_in_days: days before the API deletes the document.
+
+        Raises:
+            FileFormatException: the type could not be detected; lists the accepted types.
+            ContentTooLargeError: content over the API's limit, before any upload.
+        """
+        fields = _fields(
+            consentId=consent_id,
+            datasetId=dataset_id,
+            groundTruth=list(ground_truth) if ground_truth is not None else None,
+            retentionInDays=retention_in_days,
+        )
+        body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
+        return await self._post("/documents", body)
+
+    @items_key("documents")
+    async def list_documents(
+        self,
+        *,
+        consent_id: Queryparam | None = None,
+        dataset_id: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List documents available for inference, calls the GET /documents endpoint."""
+        params = given(
+            consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
+        )
+        return await self._get("/documents", params)
+
+    async def get_document(self, document_id: str) -> dict[str, Any]:
+        """Get document, calls the GET /documents/{documentId} endpoint."""
+        return await self._get(_path("/documents/{document_id}", document_id=document_id))
+
+    async def update_document(
+        self,
+        document_id: str,
+        ground_truth: Sequence[dict[str, str | bool | None]] | None = None,
+        *,
+        dataset_id: str | None = None,
+        retention_in_days: int | None = None,
+    ) -> dict[str, Any]:
+        """Update ground truth, dataset or retention of a document, calls the PATCH /documents/{documentId} endpoint.
+
+        ``retention_in_days`` (days before the API deletes the document) goes beyond the
+        reference client, as a keyword-only option.
+        """
+        body = _fields(
+            groundTruth=list(ground_truth) if ground_truth is not None else None,
+            datasetId=dataset_id,
+            retentionInDays=retention_in_days,
+        )
+        return await self._patch(_path("/documents/{document_id}", document_id=document_id), body)
+
+    async def delete_document(self, document_id: str) -> dict[str, Any]:
+        """Delete the document, calls the DELETE /documents/{documentId} endpoint."""
+        return await self._delete(_path("/documents/{document_id}", document_id=document_id))
 
     async def delete_documents(
         self,
@@ -274,58 +361,529 @@ class AsyncClient:
         next_token: str | None = None,
         delete_all: bool | None = False,
     ) -> dict[str, Any]:
+        """Delete documents matching the filters, calls the DELETE /documents endpoint.
+
+        Args:
+            delete_all: follow pages until every matching document is deleted; the answer
+                lists them all. Cannot be combined with ``max_results``.
+
+        Raises:
+            ValueError: ``delete_all`` with ``max_results``.
+        """
         if delete_all and max_results is not None:
-            # The Client's own check, so the message is the same.
-            Client.delete_documents(cast(Any, self), max_results=max_results, delete_all=True)
-        filters: dict[str, Any] = {"consent_id": consent_id, "dataset_id": dataset_id}
-        response: dict[str, Any] = await _one_request(
-            Client.delete_documents, self, **filters, max_results=max_results, next_token=next_token
+            raise ValueError("delete_documents: max_results cannot be combined with delete_all=True")
+        params = given(
+            consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
         )
-        if delete_all:
-            while response.get("nextToken"):
-                page = await _one_request(
-                    Client.delete_documents, self, **filters, next_token=response["nextToken"]
-                )
-                response["documents"].extend(page.get("documents") or [])
-                response["nextToken"] = page.get("nextToken")
-        return response
+        if not delete_all:
+            return await self._delete("/documents", params)
+        answer = await self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+        response, info = answer.data, answer.info
+        while response.get("nextToken"):
+            params["nextToken"] = response["nextToken"]
+            page = await self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+            response["documents"].extend(page.data.get("documents") or [])
+            response["nextToken"] = page.data.get("nextToken")
+            info = page.info
+        return cast("dict[str, Any]", self._result(RawResponse(response, info)))
 
-    delete_dataset.__doc__ = Client.delete_dataset.__doc__
-    delete_documents.__doc__ = Client.delete_documents.__doc__
+    # -- logs ------------------------------------------------------------------------------
 
+    @items_key("logs")
+    async def list_logs(
+        self,
+        *,
+        workflow_id: str | None = None,
+        workflow_execution_id: str | None = None,
+        transition_id: str | None = None,
+        transition_execution_id: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List logs, calls the GET /logs endpoint."""
+        params = given(
+            workflowId=workflow_id,
+            workflowExecutionId=workflow_execution_id,
+            transitionId=transition_id,
+            transitionExecutionId=transition_execution_id,
+            maxResults=max_results,
+            nextToken=next_token,
+        )
+        return await self._get("/logs", params)
 
-class _RecordingAsyncClient(AsyncClient):
-    """An AsyncClient for one raw call: sends through the same session and keeps each answer's info."""
+    async def get_log(self, log_id: str) -> dict[str, Any]:
+        """get log, calls the GET /logs/{logId} endpoint."""
+        return await self._get(_path("/logs/{log_id}", log_id=log_id))
 
-    def __init__(self, client: AsyncClient) -> None:  # shares the session; no new one is made
-        self.session = client.session
-        self.credentials = client.credentials
-        self.last_info: ResponseInfo | None = None
+    # -- models and data bundles -----------------------------------------------------------
 
-    async def _send(self, call: Call) -> Any:
-        answer = await self.session.send(call, raw=True)
-        self.last_info = answer.info
-        return answer.data
+    async def create_model(
+        self,
+        width: int,
+        height: int,
+        field_config: dict[str, Any],
+        *,
+        preprocess_config: dict[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a model, calls the POST /models endpoint.
 
+        Args:
+            width, height: input image size in pixels (97 to 1921).
+            field_config: ``{label: {"type": ..., "maxLength": ..., "description": ...}}``.
+            preprocess_config: ``{"autoRotate": ..., "maxPages": ..., "imageQuality": ...}``.
+        """
+        body = _fields(
+            optional_args,
+            width=width,
+            height=height,
+            fieldConfig=field_config,
+            preprocessConfig=preprocess_config,
+            name=name,
+            description=description,
+        )
+        return await self._post("/models", body)
 
-class AsyncRawResponseClient:
-    """``async_client.with_raw_response``: every AsyncClient coroutine, answering with a
-    :class:`las.RawResponse`. For a method that sends several requests, ``info`` is the last one's.
-    """
+    @items_key("models")
+    async def list_models(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List models available, calls the GET /models endpoint."""
+        return await self._get("/models", given(maxResults=max_results, nextToken=next_token))
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
+    async def get_model(self, model_id: str) -> dict[str, Any]:
+        """Get a model, calls the GET /models/{modelId} endpoint."""
+        return await self._get(_path("/models/{model_id}", model_id=model_id))
 
-    def __getattr__(self, name: str) -> Callable[..., Coroutine[Any, Any, RawResponse[Any]]]:
-        method = getattr(AsyncClient, name, None)
-        if name.startswith("_") or not callable(getattr(Client, name, None)) or method is None:
-            raise AttributeError(f"las.AsyncClient has no method {name!r}")
+    async def update_model(
+        self,
+        model_id: str,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        field_config: dict[str, Any] | None = None,
+        preprocess_config: dict[str, Any] | None = None,
+        status: str | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a model, calls the PATCH /models/{modelId} endpoint. Extras: name, description."""
+        body = _fields(
+            optional_args,
+            width=width,
+            height=height,
+            fieldConfig=field_config,
+            preprocessConfig=preprocess_config,
+            status=status,
+        )
+        return await self._patch(_path("/models/{model_id}", model_id=model_id), body)
 
-        @functools.wraps(method)
-        async def call(*args: Any, **kwargs: Any) -> RawResponse[Any]:
-            recording = _RecordingAsyncClient(self._client)
-            data = await method(recording, *args, **kwargs)
-            assert recording.last_info is not None, f"{name} sent no request"
-            return RawResponse(data, recording.last_info)
+    async def delete_model(self, model_id: str) -> dict[str, Any]:
+        """Delete the model, calls the DELETE /models/{modelId} endpoint."""
+        return await self._delete(_path("/models/{model_id}", model_id=model_id))
 
-        return call
+    async def create_data_bundle(
+        self, model_id: str, dataset_ids: list[str], **optional_args: Any
+    ) -> dict[str, Any]:
+        """Creates a data bundle, calls the POST /models/{modelId}/dataBundles endpoint."""
+        body = _fields(optional_args, datasetIds=list(dataset_ids))
+        return await self._post(_path("/models/{model_id}/dataBundles", model_id=model_id), body)
+
+    @items_key("dataBundles")
+    async def list_data_bundles(
+        self, model_id: str, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List data bundles of a model, calls the GET /models/{modelId}/dataBundles endpoint."""
+        params = given(maxResults=max_results, nextToken=next_token)
+        return await self._get(_path("/models/{model_id}/dataBundles", model_id=model_id), params)
+
+    async def update_data_bundle(
+        self, model_id: str, data_bundle_id: str, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a data bundle, calls PATCH /models/{modelId}/dataBundles/{dataBundleId}."""
+        path = _path(
+            "/models/{model_id}/dataBundles/{data_bundle_id}",
+            model_id=model_id,
+            data_bundle_id=data_bundle_id,
+        )
+        return await self._patch(path, _fields(optional_args))
+
+    async def delete_data_bundle(self, model_id: str, data_bundle_id: str) -> dict[str, Any]:
+        """Delete a data bundle, calls DELETE /models/{modelId}/dataBundles/{dataBundleId}."""
+        return await self._delete(
+            _path(
+                "/models/{model_id}/dataBundles/{data_bundle_id}",
+                model_id=model_id,
+                data_bundle_id=data_bundle_id,
+            )
+        )
+
+    # -- organizations ---------------------------------------------------------------------
+
+    async def get_organization(self, organization_id: str) -> dict[str, Any]:
+        """Get an organization, calls the GET /organizations/{organizationId} endpoint."""
+        return await self._get(_path("/organizations/{organization_id}", organization_id=organization_id))
+
+    async def update_organization(self, organization_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates an organization, calls PATCH /organizations/{organizationId}. Extras: name, description."""
+        return await self._patch(
+            _path("/organizations/{organization_id}", organization_id=organization_id), _fields(optional_args)
+        )
+
+    # -- predictions -----------------------------------------------------------------------
+
+    async def create_prediction(
+        self,
+        document_id: str,
+        model_id: str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a prediction on a document using a model, calls the POST /predictions endpoint.
+
+        Args:
+            max_pages: pages to run predictions on (1 to 3).
+            auto_rotate: let the API try rotations of the document.
+            image_quality: ``"LOW"`` or ``"HIGH"``.
+        """
+        body = _fields(
+            documentId=document_id,
+            modelId=model_id,
+            maxPages=max_pages,
+            autoRotate=auto_rotate,
+            imageQuality=image_quality,
+        )
+        return await self._post("/predictions", body)
+
+    @items_key("predictions")
+    async def list_predictions(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List predictions available, calls the GET /predictions endpoint."""
+        return await self._get("/predictions", given(maxResults=max_results, nextToken=next_token))
+
+    # -- secrets ---------------------------------------------------------------------------
+
+    async def create_secret(self, data: dict[str, Any], **optional_args: Any) -> dict[str, Any]:
+        """Creates a secret, calls the POST /secrets endpoint. Extras: name, description."""
+        return await self._post("/secrets", _fields(optional_args, data=data))
+
+    @items_key("secrets")
+    async def list_secrets(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List secrets available, calls the GET /secrets endpoint."""
+        return await self._get("/secrets", given(maxResults=max_results, nextToken=next_token))
+
+    async def update_secret(
+        self, secret_id: str, *, data: dict[str, Any] | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a secret, calls the PATCH /secrets/{secretId} endpoint. Extras: name, description."""
+        return await self._patch(
+            _path("/secrets/{secret_id}", secret_id=secret_id), _fields(optional_args, data=data)
+        )
+
+    async def delete_secret(self, secret_id: str) -> dict[str, Any]:
+        """Delete the secret, calls the DELETE /secrets/{secretId} endpoint."""
+        return await self._delete(_path("/secrets/{secret_id}", secret_id=secret_id))
+
+    # -- transitions -----------------------------------------------------------------------
+
+    async def create_transition(
+        self,
+        transition_type: str,
+        *,
+        in_schema: dict[str, Any] | None = None,
+        out_schema: dict[str, Any] | None = None,
+        parameters: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a transition, calls the POST /transitions endpoint.
+
+        Args:
+            transition_type: ``"docker"`` or ``"manual"``.
+            in_schema, out_schema: JSON schemas of the transition's input and output.
+            parameters: e.g. ``{"imageUrl": ...}`` for docker, ``{"assets": {...}}`` for manual.
+        """
+        body = _fields(
+            optional_args,
+            transitionType=transition_type,
+            inputJsonSchema=in_schema,
+            outputJsonSchema=out_schema,
+            parameters=parameters,
+        )
+        return await self._post("/transitions", body)
+
+    @items_key("transitions")
+    async def list_transitions(
+        self,
+        *,
+        transition_type: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List transitions, calls the GET /transitions endpoint."""
+        params = given(transitionType=transition_type, maxResults=max_results, nextToken=next_token)
+        return await self._get("/transitions", params)
+
+    async def get_transition(self, transition_id: str) -> dict[str, Any]:
+        """Get the transition, calls the GET /transitions/{transitionId} endpoint."""
+        return await self._get(_path("/transitions/{transition_id}", transition_id=transition_id))
+
+    async def update_transition(
+        self,
+        transition_id: str,
+        *,
+        in_schema: dict[str, Any] | None = None,
+        out_schema: dict[str, Any] | None = None,
+        assets: dict[str, Any] | None = None,
+        environment: dict[str, Any] | None = None,
+        environment_secrets: list[str] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a transition, calls the PATCH /transitions/{transitionId} endpoint."""
+        body = _fields(
+            optional_args,
+            inputJsonSchema=in_schema,
+            outputJsonSchema=out_schema,
+            assets=assets,
+            environment=environment,
+            environmentSecrets=environment_secrets,
+        )
+        return await self._patch(_path("/transitions/{transition_id}", transition_id=transition_id), body)
+
+    async def delete_transition(self, transition_id: str) -> dict[str, Any]:
+        """Delete the transition, calls DELETE /transitions/{transitionId}. Fails while a workflow uses it."""
+        return await self._delete(_path("/transitions/{transition_id}", transition_id=transition_id))
+
+    async def execute_transition(self, transition_id: str) -> dict[str, Any]:
+        """Start executing a manual transition, calls POST /transitions/{transitionId}/executions."""
+        return await self._post(
+            _path("/transitions/{transition_id}/executions", transition_id=transition_id), {}
+        )
+
+    @items_key("executions")
+    async def list_transition_executions(
+        self,
+        transition_id: str,
+        *,
+        status: Queryparam | None = None,
+        execution_id: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        sort_by: str | None = None,
+        order: str | None = None,
+    ) -> dict[str, Any]:
+        """List executions of a transition, calls GET /transitions/{transitionId}/executions.
+
+        Args:
+            sort_by: ``"startTime"`` or ``"endTime"``.
+            order: ``"ascending"`` or ``"descending"``.
+        """
+        params = given(
+            status=status,
+            executionId=execution_id,
+            maxResults=max_results,
+            nextToken=next_token,
+            sortBy=sort_by,
+            order=order,
+        )
+        return await self._get(
+            _path("/transitions/{transition_id}/executions", transition_id=transition_id), params
+        )
+
+    async def get_transition_execution(self, transition_id: str, execution_id: str) -> dict[str, Any]:
+        """Get an execution of a transition, calls GET /transitions/{transitionId}/executions/{executionId}."""
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
+        return await self._get(path)
+
+    async def update_transition_execution(
+        self,
+        transition_id: str,
+        execution_id: str,
+        status: str,
+        *,
+        output: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+        start_time: str | datetime.datetime | None = None,
+    ) -> dict[str, Any]:
+        """Ends the processing of a transition execution, calls
+        PATCH /transitions/{transitionId}/executions/{executionId}.
+
+        Args:
+            status: ``"succeeded"`` (with ``output``), ``"failed"`` (with ``error={"message": ...}``),
+                ``"rejected"`` or ``"retry"``.
+            start_time: replaces the execution's start time.
+        """
+        body = _fields(status=status, output=output, error=error, startTime=_timestamp(start_time))
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
+        return await self._patch(path, body)
+
+    async def send_heartbeat(self, transition_id: str, execution_id: str) -> None:
+        """Signal that a manual execution is still being worked on (at least every 60 seconds),
+        calls POST /transitions/{transitionId}/executions/{executionId}/heartbeats."""
+        path = _path(
+            "/transitions/{transition_id}/executions/{execution_id}/heartbeats",
+            transition_id=transition_id,
+            execution_id=execution_id,
+        )
+        # Heartbeats answer 204 without a body, and repeating one cannot duplicate work.
+        answer = await self._request(make_call("POST", path, json={}, idempotent=True, expect=EXPECT_ANY))
+        return cast(None, self._result(answer))  # with_raw_response: the RawResponse
+
+    # -- users -----------------------------------------------------------------------------
+
+    async def create_user(self, email: str, *, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Creates a new user, calls the POST /users endpoint. Extras: name, avatar."""
+        body = _fields(optional_args, email=email, appClientId=app_client_id)
+        return await self._post("/users", body)
+
+    @items_key("users")
+    async def list_users(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List users, calls the GET /users endpoint."""
+        return await self._get("/users", given(maxResults=max_results, nextToken=next_token))
+
+    async def get_user(self, user_id: str) -> dict[str, Any]:
+        """Get information about a specific user, calls the GET /users/{userId} endpoint."""
+        return await self._get(_path("/users/{user_id}", user_id=user_id))
+
+    async def update_user(self, user_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a user, calls the PATCH /users/{userId} endpoint. Extras: name, avatar."""
+        return await self._patch(_path("/users/{user_id}", user_id=user_id), _fields(optional_args))
+
+    async def delete_user(self, user_id: str) -> dict[str, Any]:
+        """Delete the user, calls the DELETE /users/{userId} endpoint."""
+        return await self._delete(_path("/users/{user_id}", user_id=user_id))
+
+    # -- workflows -------------------------------------------------------------------------
+
+    async def create_workflow(
+        self,
+        specification: dict[str, Any],
+        *,
+        error_config: dict[str, Any] | None = None,
+        completed_config: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Creates a new workflow, calls the POST /workflows endpoint.
+
+        Args:
+            specification: ``{"language": "ASL", "version": "1.0.0", "definition": {...}}``.
+            error_config: e.g. ``{"email": ..., "manualRetry": True}``.
+            completed_config: a job to run whenever an execution ends, ``{"imageUrl": ...}``.
+        """
+        body = _fields(
+            optional_args,
+            specification=specification,
+            errorConfig=error_config,
+            completedConfig=completed_config,
+        )
+        return await self._post("/workflows", body)
+
+    @items_key("workflows")
+    async def list_workflows(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List workflows, calls the GET /workflows endpoint."""
+        return await self._get("/workflows", given(maxResults=max_results, nextToken=next_token))
+
+    async def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """Get the workflow, calls the GET /workflows/{workflowId} endpoint."""
+        return await self._get(_path("/workflows/{workflow_id}", workflow_id=workflow_id))
+
+    async def update_workflow(
+        self,
+        workflow_id: str,
+        *,
+        error_config: dict[str, Any] | None = None,
+        completed_config: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Updates a workflow, calls the PATCH /workflows/{workflowId} endpoint. Extras: name, description."""
+        body = _fields(optional_args, errorConfig=error_config, completedConfig=completed_config)
+        return await self._patch(_path("/workflows/{workflow_id}", workflow_id=workflow_id), body)
+
+    async def delete_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """Delete the workflow, calls the DELETE /workflows/{workflowId} endpoint."""
+        return await self._delete(_path("/workflows/{workflow_id}", workflow_id=workflow_id))
+
+    async def execute_workflow(self, workflow_id: str, content: dict[str, Any]) -> dict[str, Any]:
+        """Start a workflow execution, calls POST /workflows/{workflowId}/executions.
+
+        Args:
+            content: the input to the first step of the workflow.
+        """
+        return await self._post(
+            _path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), {"input": content}
+        )
+
+    @items_key("executions")
+    async def list_workflow_executions(
+        self,
+        workflow_id: str,
+        *,
+        status: Queryparam | None = None,
+        sort_by: str | None = None,
+        order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List executions of a workflow, calls GET /workflows/{workflowId}/executions.
+
+        Args:
+            sort_by: ``"startTime"`` or ``"endTime"``.
+            order: ``"ascending"`` or ``"descending"``.
+        """
+        params = given(
+            status=status, sortBy=sort_by, order=order, maxResults=max_results, nextToken=next_token
+        )
+        return await self._get(_path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), params)
+
+    async def get_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
+        """Get a workflow execution, calls GET /workflows/{workflowId}/executions/{executionId}."""
+        return await self._get(
+            _path(
+                "/workflows/{workflow_id}/executions/{execution_id}",
+                workflow_id=workflow_id,
+                execution_id=execution_id,
+            )
+        )
+
+    async def update_workflow_execution(
+        self, workflow_id: str, execution_id: str, next_transition_id: str
+    ) -> dict[str, Any]:
+        """Retry or end a workflow execution, calls PATCH /workflows/{workflowId}/executions/{executionId}.
+
+        Args:
+            next_transition_id: the transition to continue from; ``las:transition:commons-failed``
+                ends the execution.
+        """
+        path = _path(
+            "/workflows/{workflow_id}/executions/{execution_id}",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
+        )
+        return await self._patch(path, {"nextTransitionId": next_transition_id})
+
+    async def delete_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
+        """Delete a workflow execution, calls DELETE /workflows/{workflowId}/executions/{executionId}."""
+        return await self._delete(
+            _path(
+                "/workflows/{workflow_id}/executions/{execution_id}",
+                workflow_id=workflow_id,
+                execution_id=execution_id,
+            )
+        )

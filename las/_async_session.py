@@ -37,29 +37,29 @@ from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
+from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import (
+    CERTIFICATE_REFUSED,
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     LOST,
     NOT_SENT,
+    PROXY_HINT,
     TIMED_OUT,
+    Attempts,
     Call,
-    Done,
     Fail,
     Limits,
     Outcome,
-    Progress,
-    Refresh,
-    Retry,
     Timeout,
     Verdict,
-    attempt_timeout,
     deadline_exceeded,
     invalid_body,
     judge,
     judge_failure,
     make_call,
+    refused_certificate,
 )
 from ._response import RawResponse
 from ._version import __version__
@@ -78,6 +78,7 @@ class _Shared:
     """What an AsyncSession and its :meth:`AsyncSession.with_options` views share."""
 
     __slots__ = (
+        "__weakref__",
         "count",
         "hooks",
         "http",
@@ -97,6 +98,22 @@ class _Shared:
         self.watchdog: Watchdog | None = None  # with the pool
         self.count = 0
         self.hooks: tuple[ResponseHook, ...] = ()
+        track(self)
+
+    def after_fork_in_child(self) -> None:
+        """In a forked child: leave the parent's pool to the parent, untouched.
+
+        Closing it here would act on the parent's connections (aiohttp takes each socket out of
+        the loop's selector, which a forked child shares with its parent, so the parent would
+        never hear its answers), and so would aiohttp's finalizer of an unclosed pool; the pool
+        is abandoned instead, and the child opens its own on its next use.
+        """
+        http, self.http = self.http, None
+        if http is not None:
+            _abandon(http)
+        self.loop = None
+        self.watchdog = None
+        self.token_lock = asyncio.Lock()
 
     def pool(self, api_endpoint: str) -> aiohttp.ClientSession:
         """The connection pool of the running loop (opened on first use)."""
@@ -119,6 +136,17 @@ class _Shared:
         self.token_lock = asyncio.Lock()
         self.proxy = proxy_from_environment(api_endpoint)
         return self.http
+
+
+_ABANDONED: list[aiohttp.ClientSession] = []
+"""In a forked child, the parent's pools: kept, so that nothing ever finalizes them here."""
+
+
+def _abandon(http: aiohttp.ClientSession) -> None:
+    connector = http.connector
+    if isinstance(connector, WatchedConnector):
+        connector.abandon()
+    _ABANDONED.append(http)
 
 
 class AsyncSession(SessionOptions):
@@ -176,7 +204,11 @@ class AsyncSession(SessionOptions):
         await self.close()
 
     async def close(self) -> None:
-        """Close the pooled connections (shared with every ``with_options`` view)."""
+        """Close the pooled connections (shared with every ``with_options`` view).
+
+        In a process forked after the session was used, the connections are the parent's: they
+        are left alone (the parent keeps using them), and the child opens its own on its next use.
+        """
         shared = self._shared
         http, shared.http, shared.loop = shared.http, None, None
         if http is not None:
@@ -302,22 +334,16 @@ class AsyncSession(SessionOptions):
         data = body if body is None or type(body) is bytes else await _body_bytes(body)
         params = _query_pairs(call.params)
         credentials = self.credentials
-        started = time.monotonic()
-        retries = 0
-        refreshed = False
-        waited = 0.0
-        attempts = 0
+        attempts = Attempts(call, limits)
         token = ""
         while True:
             if authorization is None:
                 # The fast path reads the token in memory without a lock or an await.
                 token = credentials._token or ""
                 if not token or time.time() >= credentials._expires_at:
-                    token = await self._access_token(limits.deadline - (time.monotonic() - started))
+                    token = await self._access_token(attempts.seconds_left())
                 shared.count += 1
-            timeout = attempt_timeout(limits, time.monotonic() - started)
-            attempts += 1
-            progress = Progress(retries, refreshed, waited, 0.0)
+            timeout = attempts.next()
             verdict, status, headers = await _attempt(
                 watchdog,
                 http,
@@ -328,34 +354,15 @@ class AsyncSession(SessionOptions):
                 data,
                 authorization or "Bearer " + token,
                 timeout,
-                started,
-                limits,
-                progress,
+                attempts,
             )
-            if isinstance(verdict, Done):
-                return Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
-            if isinstance(verdict, Refresh):
-                log.info(
-                    "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
-                )
+            step = attempts.obey(verdict, status, headers)
+            if isinstance(step, Outcome):
+                return step
+            if step is None:
                 await asyncio.to_thread(credentials.invalidate, token)
-                refreshed = True
-                continue
-            if isinstance(verdict, Retry):
-                retries += 1
-                log.info(
-                    "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
-                    call.method,
-                    call.path,
-                    verdict.wait,
-                    verdict.error,
-                    retries + 1,
-                    limits.max_retries + 1,
-                )
-                await asyncio.sleep(verdict.wait)
-                waited += verdict.wait
-                continue
-            raise verdict.error
+            else:
+                await asyncio.sleep(step)
 
 
 async def _attempt(
@@ -368,9 +375,7 @@ async def _attempt(
     data: bytes | None,
     authorization: str,
     timeout: tuple[float, float],
-    started: float,
-    limits: Limits,
-    progress: Progress,
+    attempts: Attempts,
 ) -> tuple[Verdict, int, Mapping[str, str]]:
     """One send and its verdict, with the answer's status and headers (0 and {} without one).
 
@@ -378,6 +383,7 @@ async def _attempt(
     (one timer for all attempts); aiohttp keeps only the connect timeout, armed for new
     connections alone.
     """
+    started, limits = attempts.started, attempts.limits
     headers = {"Authorization": authorization}
     if data is not None:
         headers["Content-Type"] = call.content_type
@@ -408,7 +414,7 @@ async def _attempt(
     except asyncio.CancelledError:
         if not attempt.caused_cancellation():
             raise
-        return _expired(call, attempt, timeout, started, limits, progress), 0, {}
+        return _expired(call, attempt, timeout, attempts), 0, {}
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         elapsed = time.monotonic() - started
         if elapsed >= limits.deadline:
@@ -416,8 +422,10 @@ async def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if isinstance(error, aiohttp.ClientProxyConnectionError):
+            detail += f"; {PROXY_HINT}"
         return (
-            judge_failure(call, reason, detail, progress._replace(elapsed=elapsed), limits, error),
+            judge_failure(call, reason, detail, attempts.so_far(timed=True), limits, error),
             0,
             {},
         )
@@ -425,30 +433,27 @@ async def _attempt(
         watchdog.forget(attempt)
     if 200 <= status < 300:  # the success path: no time to account for
         return (
-            judge(call, status, answer_headers, content, progress, limits, response),
+            judge(call, status, answer_headers, content, attempts.so_far(), limits, response),
             status,
             answer_headers,
         )
-    progress = progress._replace(elapsed=time.monotonic() - started)
-    return judge(call, status, answer_headers, content, progress, limits, response), status, answer_headers
+    so_far = attempts.so_far(timed=True)
+    return judge(call, status, answer_headers, content, so_far, limits, response), status, answer_headers
 
 
 def _expired(
     call: Call,
     attempt: Attempt,
     timeout: tuple[float, float],
-    started: float,
-    limits: Limits,
-    progress: Progress,
+    attempts: Attempts,
 ) -> Verdict:
     """The verdict on an attempt the watchdog cancelled: past the deadline, or silent too long."""
     if attempt.expired == DEADLINE:
-        return Fail(deadline_exceeded(call, limits))
+        return Fail(deadline_exceeded(call, attempts.limits))
     error = asyncio.TimeoutError(f"no progress from the server for the read timeout of {timeout[1]:g} s")
     log.debug("%s %s failed: read timeout (%s)", call.method, call.path, TIMED_OUT)
-    elapsed = time.monotonic() - started
     return judge_failure(
-        call, TIMED_OUT, f"TimeoutError: {error}", progress._replace(elapsed=elapsed), limits, error
+        call, TIMED_OUT, f"TimeoutError: {error}", attempts.so_far(timed=True), attempts.limits, error
     )
 
 
@@ -462,7 +467,10 @@ _CONNECT_TIMEOUT = getattr(aiohttp, "ConnectionTimeoutError", ())  # aiohttp >= 
 
 
 def _reason(error: BaseException) -> str:
-    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    """Why a request got no answer: never sent, lost after sending, timed out, or the server's
+    certificate refused (before sending)."""
+    if isinstance(error, aiohttp.ClientSSLError) and refused_certificate(error) is not None:
+        return CERTIFICATE_REFUSED
     if isinstance(error, aiohttp.ClientConnectorError) or (
         _CONNECT_TIMEOUT and isinstance(error, _CONNECT_TIMEOUT)
     ):

@@ -6,7 +6,7 @@ pickle. Only the executors (requests and aiohttp) differ, in :mod:`las.session` 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from ._policy import Call, Limits, Outcome, Timeout, request_id
@@ -14,7 +14,7 @@ from ._response import RawResponse, ResponseInfo
 from .credentials import Credentials, read_credentials
 from .exceptions import SessionNotPicklableError
 
-__all__ = ["ResponseHook", "SessionOptions", "check_options"]
+__all__ = ["ResponseHook", "SessionOptions", "check_options", "client_session_argument"]
 
 ResponseHook = Callable[[ResponseInfo], None]
 S = TypeVar("S", bound="SessionOptions")
@@ -150,3 +150,56 @@ class SessionOptions:
             f"(LAS_CLIENT_ID, ...) or ~/.lucidtech/credentials.cfg there, or pass a las.Credentials "
             f"(which pickles) and call las.{name}(credentials) in the worker."
         )
+
+
+_CLIENT_OF = {"Session": "Client", "AsyncSession": "AsyncClient"}
+
+
+def client_session_argument(
+    client: str, credentials: Any, session: Any, session_options: Mapping[str, Any], kind: type[S]
+) -> tuple[Credentials | None, S | None]:
+    """The (credentials, session) a Client constructor was given; its first argument may be either
+    (``las.Client(session)`` reads naturally, so it is taken as ``session=``).
+
+    Raises:
+        TypeError: a session of the other variant (sync for async or the reverse), a session
+            given twice or with credentials or options, or a first argument that is neither
+            credentials nor a session.
+    """
+    if isinstance(credentials, SessionOptions):
+        if session is not None:
+            raise TypeError(f"las.{client} was given a session twice: as its first argument and as session=")
+        credentials, session = None, credentials
+    if session is not None:
+        if _is_client(session):
+            raise TypeError(
+                f"las.{client}'s session= is a session, got a {type(session).__name__} (pass its .session)"
+            )
+        # The other variant is refused; anything else that sends is taken (a test double).
+        if getattr(session, "is_async", False) != getattr(kind, "is_async", False):
+            given = type(session).__name__
+            fix = (
+                f": use las.{_CLIENT_OF[given]}(session) for it, or make a las.{kind.__name__}("
+                "session.credentials) (same credentials and token cache)"
+                if given in _CLIENT_OF
+                else ""
+            )
+            given = f"las.{given}" if given in _CLIENT_OF else given
+            raise TypeError(f"las.{client} sends through a las.{kind.__name__}, got a {given}{fix}")
+        if credentials is not None or session_options:
+            raise TypeError("pass either session= or credentials/session options, not both")
+        return None, session
+    if credentials is not None and not isinstance(credentials, Credentials):
+        hint = " (pass its .session)" if _is_client(credentials) else ""
+        raise TypeError(
+            f"las.{client}'s first argument is a las.Credentials or a las.{kind.__name__}, "
+            f"got a {type(credentials).__name__}{hint}"
+        )
+    return credentials, None
+
+
+def _is_client(value: Any) -> bool:
+    """Whether ``value`` is a client (it has a session, and sends nothing itself)."""
+    return isinstance(getattr(value, "session", None), SessionOptions) and not callable(
+        getattr(value, "send", None)
+    )

@@ -10,13 +10,14 @@ iteration stops.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from ._response import RawResponse
 from .exceptions import InvalidResponseError
 
-__all__ = ["apaginate", "items_key", "iter_pages", "paginate"]
+__all__ = ["Walk", "apaginate", "items_key", "iter_pages", "paginate", "paginate_async"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = TypeVar("P")
@@ -65,7 +66,7 @@ def iter_pages(
                                items_key="documents", path="/documents"):
             ...
     """
-    walk = _Walk(next_token, items_key, method, path)
+    walk = Walk(next_token, items_key, method, path)
     while True:
         answer = fetch_page(walk.next_token)
         walk.check(answer)
@@ -74,7 +75,7 @@ def iter_pages(
             return
 
 
-class _Walk:
+class Walk:
     """Where one listing stands: the token to ask for next (None once the last page is in),
     and every token followed so far. The one nextToken rule, for sync and async iteration."""
 
@@ -145,7 +146,7 @@ def _plan(
         client = "las.AsyncClient" if awaited else "las.Client"
         raise TypeError(f"{name!r} is not a {client} list method")
     if inspect.iscoroutinefunction(list_method) != awaited:
-        fix = "las.apaginate(...) with `async for`" if not awaited else "las.paginate(...) with `for`"
+        fix = "las.paginate_async(...) with `async for`" if not awaited else "las.paginate(...) with `for`"
         raise TypeError(f"{name!r} is {'not ' if awaited else ''}a coroutine function: use {fix}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, got {limit}")
@@ -160,75 +161,39 @@ def _raw(list_method: Callable[..., Any]) -> Callable[..., Any]:
     return getattr(raw_client, list_method.__name__) if raw_client is not None else list_method
 
 
-def paginate(
-    list_method: Callable[..., Mapping[str, Any]],
-    *args: Any,
-    limit: int | None = None,
-    page_size: int | None = None,
-    **kwargs: Any,
-) -> Iterator[dict[str, Any]]:
-    """Yield every item of a Client list method across pages, lazily (memory: one page).
-
-    Args:
-        list_method: a bound ``las.Client.list_*`` method.
-        args, kwargs: its arguments (filters); ``next_token`` starts mid-way.
-        limit: stop after this many items.
-        page_size: ``max_results`` of each page request.
-
-    Raises:
-        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
-
-    Example::
-
-        for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
-            print(document["documentId"])
-    """
-    key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
-    if limit == 0:
-        return
-    fetch_method = _raw(list_method)
-
-    def fetch(token: str | None) -> Any:
-        return fetch_method(*args, next_token=token, **kwargs)
-
-    seen = 0
-    for answer in iter_pages(fetch, start, items_key=key):
-        page = answer.data if isinstance(answer, RawResponse) else answer
-        for item in page[key]:
-            yield item
-            seen += 1
-            if limit is not None and seen >= limit:
-                return
-
-
-async def apaginate(
+# ---- async source: tools/unasync.py derives the sync twins below ----
+async def paginate_async(
     list_method: Callable[..., Awaitable[Any]],
     *args: Any,
     limit: int | None = None,
     page_size: int | None = None,
     **kwargs: Any,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Yield every item of a :class:`las.AsyncClient` list method across pages, lazily.
+    """Yield every item of a :class:`las.AsyncClient` list method across pages, lazily (memory: one page).
 
-    The async twin of :func:`paginate`: the same arguments and the same checks of every page
-    (the next page is requested only when the items of this one are used up).
+    Args:
+        list_method: a bound ``las.AsyncClient.list_*`` method.
+        args, kwargs: its arguments (filters); ``next_token`` starts mid-way.
+        limit: stop after this many items.
+        page_size: ``max_results`` of each page request.
 
     Raises:
-        InvalidResponseError: a page that breaks the contract (see :func:`iter_pages`).
+        InvalidResponseError: a page that breaks the contract (see :class:`Walk`).
 
     Example::
 
-        async for document in las.apaginate(client.list_documents, dataset_id=dataset_id, limit=500):
+        async for document in las.paginate_async(client.list_documents, dataset_id=dataset_id, limit=500):
             print(document["documentId"])
     """
-    key, start = _plan(list_method, limit, page_size, kwargs, awaited=True)
+    # unasync: sync: key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=True)  # unasync: async only
     if limit == 0:
         return
-    fetch_method = _raw(list_method)
-    walk = _Walk(start, key, "GET", "(a list)")
+    fetch_page = _raw(list_method)
+    walk = Walk(start, key, "GET", "(a list)")
     seen = 0
     while True:
-        answer = await fetch_method(*args, next_token=walk.next_token, **kwargs)
+        answer = await fetch_page(*args, next_token=walk.next_token, **kwargs)
         walk.check(answer)
         page = answer.data if isinstance(answer, RawResponse) else answer
         for item in page[key]:
@@ -238,3 +203,69 @@ async def apaginate(
                 return
         if walk.next_token is None:
             return
+
+
+# ---- sync twins: generated from the async source above, do not edit ----
+def paginate(
+    list_method: Callable[..., Any],
+    *args: Any,
+    limit: int | None = None,
+    page_size: int | None = None,
+    **kwargs: Any,
+) -> Iterator[dict[str, Any]]:
+    """Yield every item of a :class:`las.Client` list method across pages, lazily (memory: one page).
+
+    Args:
+        list_method: a bound ``las.Client.list_*`` method.
+        args, kwargs: its arguments (filters); ``next_token`` starts mid-way.
+        limit: stop after this many items.
+        page_size: ``max_results`` of each page request.
+
+    Raises:
+        InvalidResponseError: a page that breaks the contract (see :class:`Walk`).
+
+    Example::
+
+        for document in las.paginate(client.list_documents, dataset_id=dataset_id, limit=500):
+            print(document["documentId"])
+    """
+    key, start = _plan(list_method, limit, page_size, kwargs, awaited=False)
+    if limit == 0:
+        return
+    fetch_page = _raw(list_method)
+    walk = Walk(start, key, "GET", "(a list)")
+    seen = 0
+    while True:
+        answer = fetch_page(*args, next_token=walk.next_token, **kwargs)
+        walk.check(answer)
+        page = answer.data if isinstance(answer, RawResponse) else answer
+        for item in page[key]:
+            yield item
+            seen += 1
+            if limit is not None and seen >= limit:
+                return
+        if walk.next_token is None:
+            return
+
+
+# ---- end of generated sync twins ----
+
+
+def apaginate(
+    list_method: Callable[..., Awaitable[Any]],
+    *args: Any,
+    limit: int | None = None,
+    page_size: int | None = None,
+    **kwargs: Any,
+) -> AsyncIterator[dict[str, Any]]:
+    """Deprecated since 0.2: :func:`paginate_async` (async is spelled ``_async`` everywhere).
+
+    Warns:
+        DeprecationWarning: naming the replacement; ``apaginate`` goes in 1.0.
+    """
+    warnings.warn(
+        "las.apaginate is deprecated: use las.paginate_async (the same arguments)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return paginate_async(list_method, *args, limit=limit, page_size=page_size, **kwargs)

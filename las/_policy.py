@@ -6,7 +6,7 @@ headers, body bytes) or :func:`judge_failure` (no answer: the connection failed)
 no I/O, no sleeping, no clock. They return a verdict the executor obeys::
 
     prepare -> send -> judge -> Done(data)        return it
-                            -> Retry(wait, error) sleep ``wait`` seconds, send again
+                            -> Resend(wait, error) sleep ``wait`` seconds, send again
                             -> Refresh(error)     fetch a new token once, send again
                             -> Fail(error)        raise ``error``
 
@@ -19,7 +19,9 @@ The rules, decided on status and method alone, never on whether the body parsed:
   exponential backoff with full jitter. The API's "Limit Exceeded" (monthly quota) is final.
 - 502/503/504, a read timeout or a dropped connection: retried only when repeating the call
   cannot duplicate work (GET, HEAD, OPTIONS, PUT, DELETE, or ``idempotent=True``). A connection
-  that could not be opened is retried for every method: nothing was sent.
+  that could not be opened (the API's, or a proxy's) is retried for every method: nothing was sent.
+- A TLS certificate that fails verification is never retried (it would fail the same way):
+  :class:`CertificateRefusedError`, which says nothing was sent and how to trust the server.
 - 401/403: refresh the token once and resend (not for the token request itself).
 - Budgets: at most ``max_retries`` retries; the waits together at most ``max_retry_wait``
   seconds (a ``Retry-After`` longer than that fails at once); and the whole call, attempts and
@@ -30,8 +32,10 @@ from __future__ import annotations
 
 import email.utils
 import json as jsonlib
+import logging
 import math
 import random
+import ssl
 import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -42,6 +46,7 @@ from .exceptions import (
     APIError,
     APITimeoutError,
     BadRequestError,
+    CertificateRefusedError,
     ConflictError,
     DeadlineExceeded,
     InvalidCredentialsException,
@@ -56,13 +61,14 @@ from .exceptions import (
 __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
+    "Attempts",
     "Call",
     "Done",
     "Fail",
     "Limits",
-    "Progress",
     "Refresh",
-    "Retry",
+    "Resend",
+    "SoFar",
     "attempt_timeout",
     "judge",
     "judge_failure",
@@ -72,6 +78,8 @@ __all__ = [
 ]
 
 Timeout = float | tuple[float, float]
+
+log = logging.getLogger("las.session")
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 60.0)
 """Seconds to connect and to wait for each read of the answer."""
@@ -159,8 +167,8 @@ class Outcome(NamedTuple):
     elapsed: float
 
 
-class Progress(NamedTuple):
-    """What has happened so far in one call."""
+class SoFar(NamedTuple):
+    """What one call has spent so far: the retries, the token refresh, the waits and the time."""
 
     retries: int  # retries already made (the first send is not a retry)
     refreshed: bool  # the token was already refreshed once
@@ -172,7 +180,7 @@ class Done(NamedTuple):
     data: Any
 
 
-class Retry(NamedTuple):
+class Resend(NamedTuple):
     wait: float
     error: Exception
 
@@ -185,7 +193,84 @@ class Fail(NamedTuple):
     error: Exception
 
 
-Verdict = Done | Retry | Refresh | Fail
+Verdict = Done | Resend | Refresh | Fail
+
+
+class Attempts:
+    """The bookkeeping of one call's loop, shared by both executors: when it started, what it
+    has spent, and what each verdict means for the loop. Each executor keeps only its own send,
+    sleep and token refresh::
+
+        attempts = Attempts(call, limits)
+        while True:
+            timeout = attempts.next()                  # raises DeadlineExceeded when none is left
+            verdict, status, headers = send(timeout, attempts)
+            step = attempts.obey(verdict, status, headers)
+            if isinstance(step, Outcome): return step  # done
+            if step is None: refresh the token          # then send again
+            else: sleep(step)                           # then send again
+    """
+
+    __slots__ = ("call", "limits", "refreshed", "retries", "sent", "started", "waited")
+
+    def __init__(self, call: Call, limits: Limits) -> None:
+        self.call = call
+        self.limits = limits
+        self.started = time.monotonic()
+        self.retries = 0  # the first send is not a retry
+        self.refreshed = False
+        self.waited = 0.0
+        self.sent = 0
+
+    def seconds_left(self) -> float:
+        """Seconds before the call's deadline."""
+        return self.limits.deadline - (time.monotonic() - self.started)
+
+    def next(self) -> tuple[float, float]:
+        """Count the next attempt and return its (connect, read) timeout, cut to the deadline.
+
+        Raises:
+            DeadlineExceeded: nothing is left of the deadline.
+        """
+        timeout = attempt_timeout(self.limits, time.monotonic() - self.started)
+        self.sent += 1
+        return timeout
+
+    def so_far(self, *, timed: bool = False) -> SoFar:
+        """What the call has spent; the time only when ``timed`` (the success path needs none)."""
+        elapsed = time.monotonic() - self.started if timed else 0.0
+        return SoFar(self.retries, self.refreshed, self.waited, elapsed)
+
+    def obey(self, verdict: Verdict, status: int, headers: Mapping[str, str]) -> Outcome | float | None:
+        """What the loop does after ``verdict``: return the :class:`Outcome` (done), sleep that
+        many seconds and send again (a float), or refresh the token and send again (None).
+
+        Raises:
+            ClientException: the verdict's error (the call failed for good).
+        """
+        call = self.call
+        if isinstance(verdict, Done):
+            return Outcome(verdict.data, status, headers, self.sent, time.monotonic() - self.started)
+        if isinstance(verdict, Refresh):
+            log.info(
+                "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
+            )
+            self.refreshed = True
+            return None
+        if isinstance(verdict, Resend):
+            self.retries += 1
+            self.waited += verdict.wait
+            log.info(
+                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
+                call.method,
+                call.path,
+                verdict.wait,
+                verdict.error,
+                self.retries + 1,
+                self.limits.max_retries + 1,
+            )
+            return verdict.wait
+        raise verdict.error
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -259,7 +344,7 @@ def judge(
     status: int,
     headers: Mapping[str, str],
     body: bytes,
-    progress: Progress,
+    so_far: SoFar,
     limits: Limits,
     response: Any = None,
 ) -> Verdict:
@@ -279,12 +364,12 @@ def judge(
         )
     retry_after = parse_retry_after(headers.get("Retry-After")) if status in _WAITS_HONOURED else None
     error = error_for_status(call, status, headers, body, retry_after=retry_after, response=response)
-    if status in (401, 403) and not call.token_request and not progress.refreshed:
+    if status in (401, 403) and not call.token_request and not so_far.refreshed:
         return Refresh(error)
     if status == 429 and not isinstance(error, LimitExceededException):
-        return _retry_or_fail(error, retry_after, progress, limits)
+        return _retry_or_fail(error, retry_after, so_far, limits)
     if status in RETRYABLE_SERVER_STATUSES and (call.idempotent or call.token_request):
-        return _retry_or_fail(error, retry_after, progress, limits)
+        return _retry_or_fail(error, retry_after, so_far, limits)
     return Fail(error)
 
 
@@ -292,39 +377,83 @@ def judge(
 NOT_SENT = "not sent"  # the connection could not be opened: nothing went out
 LOST = "lost"  # the connection dropped after the request went out
 TIMED_OUT = "timed out"  # no answer within the read timeout
+CERTIFICATE_REFUSED = "certificate refused"  # the server's TLS certificate failed verification
+
+PROXY_HINT = (
+    "the proxy set in the environment (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY) could not be reached: "
+    "fix that variable, or list the API's host in NO_PROXY"
+)
+_TRUST_HINT = (
+    "If the server's certificate comes from a private certificate authority (a company proxy that "
+    "inspects TLS, `las serve --tls`), trust that authority rather than turning verification off: "
+    "point REQUESTS_CA_BUNDLE (las.Session) and SSL_CERT_FILE (las.AsyncSession; set it before the "
+    "program starts) at its CA certificate (a PEM file)"
+)
+
+
+def refused_certificate(error: BaseException) -> str | None:
+    """Why verification refused the server's TLS certificate, when that is what ``error`` (an
+    HTTP library's exception, wrapping the ``ssl`` one at some depth) comes down to; else None."""
+    refused: str | None = None
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending and len(seen) < 32:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            why = getattr(current, "verify_message", None)  # aiohttp's subclass has none: look inside
+            if why:
+                return str(why)
+            refused = refused or str(current)
+        pending.extend(current.args)
+        pending.extend(
+            getattr(current, name, None)
+            for name in ("reason", "certificate_error", "__cause__", "__context__")
+        )
+    return refused
 
 
 def judge_failure(
-    call: Call, reason: str, detail: str, progress: Progress, limits: Limits, cause: Any = None
+    call: Call, reason: str, detail: str, so_far: SoFar, limits: Limits, cause: Any = None
 ) -> Verdict:
-    """Decide what a send without an answer means (``reason``: NOT_SENT, LOST or TIMED_OUT)."""
+    """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
+    CERTIFICATE_REFUSED)."""
     where = f"{call.method} {call.path}"
     error: Exception
+    if reason == CERTIFICATE_REFUSED:
+        why = refused_certificate(cause) if isinstance(cause, BaseException) else None
+        return Fail(
+            CertificateRefusedError(
+                f"{where}: the server's TLS certificate was refused ({(why or detail).rstrip('.')}), so nothing was "
+                f"sent. {_TRUST_HINT}.",
+                request=cause,
+            )
+        )
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
     else:
         kind = AnswerLostError if reason == LOST else APIConnectionError
         error = kind(f"{where}: {reason} ({detail})", request=cause)
     if reason == NOT_SENT or call.idempotent or call.token_request:
-        return _retry_or_fail(error, None, progress, limits)
+        return _retry_or_fail(error, None, so_far, limits)
     return Fail(error)
 
 
-def _retry_or_fail(
-    error: Exception, retry_after: float | None, progress: Progress, limits: Limits
-) -> Verdict:
-    if progress.retries >= limits.max_retries:
+def _retry_or_fail(error: Exception, retry_after: float | None, so_far: SoFar, limits: Limits) -> Verdict:
+    if so_far.retries >= limits.max_retries:
         return Fail(error)
     if retry_after is None:
-        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**progress.retries)
+        ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**so_far.retries)
         wait = random.uniform(0, ceiling)  # full jitter
     else:
         wait = retry_after
-    if progress.waited + wait > limits.max_retry_wait:
+    if so_far.waited + wait > limits.max_retry_wait:
         return Fail(error)
-    if progress.elapsed + wait >= limits.deadline:
+    if so_far.elapsed + wait >= limits.deadline:
         return Fail(error)
-    return Retry(wait, error)
+    return Resend(wait, error)
 
 
 def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:

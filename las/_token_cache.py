@@ -7,8 +7,10 @@ endpoint) that fetched it: by those two keys, or, for an entry the reference cli
 by the ``client_id`` claim of the token itself (a JWT). Anything else is not used.
 
 The file is written atomically (temporary file, then rename) with mode 0600, under an exclusive
-lock, in a directory created with mode 0700; a corrupt or unreadable cache is ignored with a
-warning.
+lock, in a directory created with mode 0700. Only a token cache is ever replaced: a path that
+holds anything else (a file that is not a JSON object of token entries, a symbolic link, a FIFO)
+is neither read nor written, with a warning naming it; the SDK then works without a cache.
+An empty file holds nothing to lose and is used as an empty cache.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from ._files import open_regular, read_regular
 
 try:  # POSIX advisory locks; on other platforms writes stay atomic but unserialized.
     import fcntl
@@ -107,7 +111,7 @@ class TokenCache:
     def _locked(self) -> Iterator[None]:
         _make_private_dir(self.path.parent)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_regular(lock_path, os.O_RDWR | os.O_CREAT)  # mode 0600; never through a link
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -115,30 +119,48 @@ class TokenCache:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def load(self) -> dict[str, Any]:
-        """The whole cache; {} when absent, unreadable or corrupt (with a warning)."""
+    def _read(self) -> dict[str, Any] | None:
+        """The cache ({} when there is no file or it is empty); None, with a warning, when the path
+        holds something that is not a token cache (it must then be neither used nor replaced)."""
         try:
-            text = self.path.read_text()
+            raw = read_regular(self.path)
         except FileNotFoundError:
             return {}
         except OSError as error:
-            log.warning("ignoring unreadable token cache %s: %s", self.path, error)
+            return self._not_a_cache(error.strerror or str(error))
+        if not raw.strip():
             return {}
         try:
-            data = json.loads(text)
+            data: Any = json.loads(raw)
         except ValueError:
-            log.warning("ignoring corrupt token cache %s (not valid JSON)", self.path)
-            return {}
-        if not isinstance(data, dict):
-            log.warning("ignoring token cache %s: expected a JSON object", self.path)
-            return {}
+            return self._not_a_cache("not valid JSON")
+        if not isinstance(data, dict) or not all(
+            isinstance(entry, dict) and "access_token" in entry for entry in data.values()
+        ):
+            return self._not_a_cache("not a JSON object of token entries")
         return data
 
+    def _not_a_cache(self, why: str) -> dict[str, Any] | None:
+        log.warning(
+            "ignoring token cache %s (%s): las neither uses nor replaces it; remove it, or set "
+            "cache_path to another file, to cache tokens again",
+            self.path,
+            why,
+        )
+        return None
+
+    def load(self) -> dict[str, Any]:
+        """The whole cache; {} when absent, empty, or not a token cache (with a warning)."""
+        return self._read() or {}
+
     def update(self, change: Callable[[dict[str, Any]], None]) -> None:
-        """Read-modify-write the cache under the lock, replacing the file atomically."""
+        """Read-modify-write the cache under the lock, replacing the file atomically; nothing is
+        written when the path holds something that is not a token cache."""
         try:
             with self._locked():
-                data = self.load()
+                data = self._read()
+                if data is None:
+                    return
                 change(data)
                 fd, temp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
                 try:
@@ -146,13 +168,13 @@ class TokenCache:
                         json.dump(data, handle)
                         handle.flush()
                         os.fsync(handle.fileno())
-                    os.replace(temp, self.path)
+                    os.replace(temp, self.path)  # a link that appeared meanwhile is replaced, not followed
                 except BaseException:
                     with contextlib.suppress(OSError):
                         os.unlink(temp)
                     raise
         except OSError as error:
-            log.warning("could not write token cache %s: %s", self.path, error)
+            log.warning("could not write token cache %s: %s", self.path, error.strerror or error)
 
 
 def _make_private_dir(directory: Path) -> None:

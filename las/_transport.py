@@ -23,23 +23,22 @@ import requests.auth
 import urllib3
 
 from ._policy import (
+    CERTIFICATE_REFUSED,
     LOST,
     NOT_SENT,
+    PROXY_HINT,
     TIMED_OUT,
+    Attempts,
     Call,
-    Done,
     Fail,
     Limits,
     Outcome,
-    Progress,
-    Refresh,
-    Retry,
     Verdict,
-    attempt_timeout,
     deadline_exceeded,
     invalid_body,
     judge,
     judge_failure,
+    refused_certificate,
     request_id,
 )
 
@@ -93,45 +92,21 @@ def execute(
     Raises:
         ClientException: the policy's error (an APIError, a connection error, a timeout).
     """
-    started = time.monotonic()
-    retries = 0
-    refreshed = False
-    waited = 0.0
-    attempts = 0
+    attempts = Attempts(call, limits)
     while True:
-        auth = authorize(limits.deadline - (time.monotonic() - started))
-        timeout = attempt_timeout(limits, time.monotonic() - started)
-        attempts += 1
+        auth = authorize(attempts.seconds_left())
+        timeout = attempts.next()
         if on_send is not None:
             on_send()
-        verdict, status, headers = _attempt(
-            http, url, call, auth, timeout, started, limits, Progress(retries, refreshed, waited, 0.0)
-        )
-        if isinstance(verdict, Done):
-            return Outcome(verdict.data, status, headers, attempts, time.monotonic() - started)
-        if isinstance(verdict, Refresh):
-            log.info(
-                "%s %s refused the token (%s): refreshing it once", call.method, call.path, verdict.error
-            )
+        verdict, status, headers = _attempt(http, url, call, auth, timeout, attempts)
+        step = attempts.obey(verdict, status, headers)
+        if isinstance(step, Outcome):
+            return step
+        if step is None:
             if refresh is not None:
                 refresh(auth)
-            refreshed = True
-            continue
-        if isinstance(verdict, Retry):
-            retries += 1
-            log.info(
-                "retrying %s %s in %.2fs after: %s (attempt %d of %d)",
-                call.method,
-                call.path,
-                verdict.wait,
-                verdict.error,
-                retries + 1,
-                limits.max_retries + 1,
-            )
-            time.sleep(verdict.wait)
-            waited += verdict.wait
-            continue
-        raise verdict.error
+        else:
+            time.sleep(step)
 
 
 def _attempt(
@@ -140,11 +115,10 @@ def _attempt(
     call: Call,
     auth: requests.auth.AuthBase,
     timeout: tuple[float, float],
-    started: float,
-    limits: Limits,
-    progress: Progress,
+    attempts: Attempts,
 ) -> tuple[Verdict, int, Mapping[str, str]]:
     """One send and its verdict, with the answer's status and headers (0 and {} without one)."""
+    started, limits = attempts.started, attempts.limits
     body = call.body
     if body is not None:
         seek = getattr(body, "seek", None)
@@ -170,8 +144,10 @@ def _attempt(
     except requests.RequestException as error:
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
-        progress = progress._replace(elapsed=time.monotonic() - started)
-        return judge_failure(call, reason, type(error).__name__, progress, limits, error), 0, {}
+        detail = type(error).__name__
+        if isinstance(error, requests.exceptions.ProxyError):
+            detail += f": {PROXY_HINT}"
+        return judge_failure(call, reason, detail, attempts.so_far(timed=True), limits, error), 0, {}
     status = response.status_code
     headers = response.headers
     try:
@@ -189,8 +165,8 @@ def _attempt(
     except (urllib3.exceptions.HTTPError, OSError) as error:
         response.close()
         reason = TIMED_OUT if isinstance(error, urllib3.exceptions.ReadTimeoutError) else LOST
-        progress = progress._replace(elapsed=time.monotonic() - started)
-        return judge_failure(call, reason, f"while reading the body: {error}", progress, limits, error), 0, {}
+        so_far = attempts.so_far(timed=True)
+        return judge_failure(call, reason, f"while reading the body: {error}", so_far, limits, error), 0, {}
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
             "%s %s -> %d in %.1f ms (request id %s)",
@@ -201,9 +177,12 @@ def _attempt(
             request_id(headers),
         )
     if 200 <= status < 300:  # the success path: no time to account for
-        return judge(call, status, headers, content, progress, limits, response), status, headers
-    progress = progress._replace(elapsed=time.monotonic() - started)
-    return judge(call, status, headers, content, progress, limits, response), status, headers
+        return judge(call, status, headers, content, attempts.so_far(), limits, response), status, headers
+    return (
+        judge(call, status, headers, content, attempts.so_far(timed=True), limits, response),
+        status,
+        headers,
+    )
 
 
 class _DeadlinePassed(Exception):
@@ -237,12 +216,16 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
 
 
 def _reason(error: requests.RequestException) -> str:
-    """Why a request got no answer: never sent, lost after sending, or timed out."""
+    """Why a request got no answer: never sent, lost after sending, timed out, or the server's
+    certificate refused (before sending)."""
     if isinstance(error, requests.ConnectTimeout):
         return NOT_SENT
     if isinstance(error, requests.Timeout):
         return TIMED_OUT
+    if isinstance(error, requests.exceptions.SSLError) and refused_certificate(error) is not None:
+        return CERTIFICATE_REFUSED
     reason = getattr(error.args[0], "reason", None) if error.args else None
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+    # urllib3 raises ProxyError only when it never got through to the proxy: nothing was sent.
+    if isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ProxyError)):
         return NOT_SENT
     return LOST

@@ -147,6 +147,15 @@ class WatchedConnector(aiohttp.TCPConnector):
         super().__init__(**options)
         self._las_watchdog = watchdog
 
+    def abandon(self) -> None:
+        """Leave every connection as it is, for good (in a forked child, they are the parent's).
+
+        aiohttp's ``close()``, ``_close()`` and finalizer each do nothing once ``_closed`` is set:
+        none of them will close a transport (and so take its socket out of the event loop's
+        selector, which a forked child shares with its parent).
+        """
+        self._closed = True
+
     async def connect(self, *args: Any, **kwargs: Any) -> aiohttp.connector.Connection:
         connection = await super().connect(*args, **kwargs)
         self._las_watchdog.connected()

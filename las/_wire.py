@@ -1,17 +1,29 @@
-"""The two rules that turn Python arguments into the API's wire form, in one place.
+"""The rules that turn Python arguments into the API's wire form, in one place.
 
 - :func:`camel`: snake_case names to the API's camelCase (``dataset_id`` -> ``datasetId``).
 - :func:`given`: the arguments that were given, i.e. those whose value is not None, so an
   optional argument left out is not sent (``False``, ``0`` and ``""`` are sent).
+- :func:`fields`: a request body of given fields plus a caller's extra (snake_case) arguments.
+- :func:`path`: a request path with each id put in as one whole, checked segment.
+- :func:`timestamp`: a datetime as the API's ISO 8601 string.
 
-The Client builds query strings and bodies with them, and the resource layer its calls.
+The Client builds query strings, paths and bodies with them, and the resource layer its arguments.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from urllib.parse import quote
 
-__all__ = ["camel", "given"]
+from .exceptions import InvalidIdError
+
+__all__ = ["Queryparam", "camel", "fields", "given", "path", "timestamp"]
+
+Queryparam = str | list[str]
+"""A query filter: one value, or a list sent as repeated parameters."""
+
+_DOT_SEGMENTS = ("", ".", "..")
 
 
 def camel(name: str) -> str:
@@ -31,3 +43,53 @@ def given(**arguments: Any) -> dict[str, Any]:
     {'name': 'invoices', 'max_results': 0}
     """
     return {name: value for name, value in arguments.items() if value is not None}
+
+
+def fields(optional_args: dict[str, Any] | None = None, **named: Any) -> dict[str, Any]:
+    """A request body: named fields that were passed (not None) plus the caller's extras.
+
+    ``named`` keys are already the API's names; ``optional_args`` keys are converted to camelCase
+    and kept even when None (an explicit null, e.g. to clear a description).
+
+    >>> fields({"retention_in_days": 7}, name="invoices", description=None)
+    {'name': 'invoices', 'retentionInDays': 7}
+    """
+    body = given(**named)
+    for key, value in (optional_args or {}).items():
+        body[camel(key)] = value
+    return body
+
+
+def path(template: str, **ids: str) -> str:
+    """A path from a template and the ids to put in it, each one whole segment.
+
+    Ids keep their ``:``; anything else path-like (``/``, ``%``, ``?``, ``#``) is percent-encoded.
+    An id that would change the path (empty, ``.`` or ``..``, which URL normalisation removes)
+    or that is None is refused before any request.
+
+    >>> path("/documents/{document_id}", document_id="las:document:a/b")
+    '/documents/las:document:a%2Fb'
+
+    Raises:
+        InvalidIdError: naming the argument and showing the path as it would have been sent.
+    """
+    segments = {}
+    for name, value in ids.items():
+        if value is None or value in _DOT_SEGMENTS:
+            shown = template.format(**{key: quote(str(ids[key]), safe=":") for key in ids})
+            raise InvalidIdError(
+                f"{name}={value!r} is not an id: the request would go to {shown!r}, "
+                f"{'not the path it names' if value is not None else 'which names nothing'}. "
+                f"Pass the id of the resource (like 'las:<kind>:<id>')."
+            )
+        segments[name] = quote(str(value), safe=":")
+    return template.format(**segments)
+
+
+def timestamp(value: str | datetime.datetime | None) -> str | None:
+    """A datetime as ISO 8601 (a naive one taken as UTC); a string or None as it is."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.isoformat()
+    return value

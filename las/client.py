@@ -1,99 +1,75 @@
 """The low-level client: one method per API operation, each the one place that knows its
 path and wire field names. Methods return the API's decoded JSON.
 
-Names, parameters and return values are those of the reference client, so code written
-for it runs unchanged. Optional arguments that are not passed (left ``None``) are not sent;
-``False``, ``0`` and ``""`` are. Extra keyword arguments (``**optional_args``) are sent as
-body fields; snake_case names are converted to the API's camelCase.
+Names, parameters and return values are those of the reference client, so code written for it
+runs unchanged. Optional arguments that are not passed (left
+``None``) are not sent; ``False``, ``0`` and ``""`` are. Extra keyword arguments
+(``**optional_args``) are sent as body fields; snake_case names are converted to the API's
+camelCase.
 """
+
+# Generated from las/_async_client.py by tools/unasync.py: do not edit. Change the source, then run
+# `python tools/unasync.py`; CI fails when the two differ.
 
 from __future__ import annotations
 
+import copy
 import datetime
-import functools
 import io
 import pathlib
-import types
 from collections.abc import Callable, Sequence
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any, ClassVar, cast
 
+from ._options import client_session_argument
 from ._pagination import items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
-from ._response import RawResponse, ResponseInfo
-from ._wire import camel, given
-from .content import (
-    Content,
-    JsonBodyWithContent,
-    check_size,
-    detect_content_type,
-    encode_content,
-    read_content,
-)
+from ._response import RawResponse
+from ._wire import Queryparam, given
+from ._wire import fields as _fields
+from ._wire import path as _path
+from ._wire import timestamp as _timestamp
+from .content import check_size, content_body, encode_content, read_content
 from .credentials import Credentials
-from .exceptions import InvalidIdError
 from .session import Session
 
-__all__ = ["Client"]
+__all__ = ["Client", "RawResponseClient"]
 
-Queryparam = str | list[str]
-_STREAM_THRESHOLD = 256 * 1024  # content larger than this is streamed, not built in memory
-
-
-def _fields(optional_args: dict[str, Any] | None = None, **named: Any) -> dict[str, Any]:
-    """A request body: named fields that were passed (not None) plus the caller's extras.
-
-    ``named`` keys are already the API's names; ``optional_args`` keys are converted to camelCase
-    and kept even when None (an explicit null, e.g. to clear a description).
-    """
-    body = given(**named)
-    for key, value in (optional_args or {}).items():
-        body[camel(key)] = value
-    return body
+_RawMethod = Callable[..., RawResponse[Any]]
 
 
-_DOT_SEGMENTS = ("", ".", "..")
+class RawResponseClient:
+    """``client.with_raw_response``: every method of the client, answering with a
+    :class:`las.RawResponse` (``data`` and ``info``). For a method that sends several requests
+    (``delete_documents(delete_all=True)``, ``delete_dataset(delete_documents=True)``), ``info``
+    is the last request's."""
 
+    __slots__ = ("_client",)
+    _NOT_OPERATIONS = frozenset({"close", "credentials", "is_async", "session", "with_raw_response"})
 
-def _path(template: str, **ids: str) -> str:
-    """A path from a template and the ids to put in it, each one whole segment.
+    def __init__(self, client: Client) -> None:
+        raw = copy.copy(client)  # the same session; its methods answer with the RawResponse
+        raw._raw = True
+        self._client = raw
 
-    Ids keep their ``:``; anything else path-like (``/``, ``%``, ``?``, ``#``) is percent-encoded.
-    An id that would change the path (empty, ``.`` or ``..``, which URL normalisation removes)
-    or that is None is refused before any request.
-
-    Raises:
-        InvalidIdError: naming the argument and showing the path as it would have been sent.
-    """
-    segments = {}
-    for name, value in ids.items():
-        if value is None or value in _DOT_SEGMENTS:
-            shown = template.format(**{key: quote(str(ids[key]), safe=":") for key in ids})
-            raise InvalidIdError(
-                f"{name}={value!r} is not an id: the request would go to {shown!r}, "
-                f"{'not the path it names' if value is not None else 'which names nothing'}. "
-                f"Pass the id of the resource (like 'las:<kind>:<id>')."
-            )
-        segments[name] = quote(str(value), safe=":")
-    return template.format(**segments)
-
-
-def _timestamp(value: str | datetime.datetime | None) -> str | None:
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.isoformat()
-    return value
+    def __getattr__(self, name: str) -> _RawMethod:
+        if name.startswith("_") or name in self._NOT_OPERATIONS or not hasattr(self._client, name):
+            raise AttributeError(f"las.Client has no method {name!r}")
+        return cast("Callable[..., Any]", getattr(self._client, name))
 
 
 class Client:
     """A low level client to invoke api methods from Lucidtech AI Services.
 
     Args:
-        credentials: used to build a :class:`las.Session` when ``session`` is not given;
-            defaults to the environment, then ``~/.lucidtech/credentials.cfg``.
+        credentials: used to build an :class:`las.Session` when ``session`` is not given;
+            defaults to the environment, then ``~/.lucidtech/credentials.cfg``. An
+            :class:`las.Session` here is taken as ``session``.
         session: the Session to send requests through (shared pooling, retries, token).
         session_options: passed to :class:`las.Session` (e.g. ``timeout``, ``max_retries``).
+
+    Raises:
+        TypeError: a session of the other variant, or a session together with credentials or
+            session options.
 
     Example::
 
@@ -101,69 +77,85 @@ class Client:
         document = client.create_document(b'%PDF-1.4 ...', 'application/pdf')
     """
 
+    is_async: ClassVar[bool] = False
+    """Whether this is the asyncio variant."""
+
     def __init__(
         self,
-        credentials: Credentials | None = None,
+        credentials: Credentials | Session | None = None,
         *,
         session: Session | None = None,
         **session_options: Any,
     ) -> None:
-        if session is not None and (credentials is not None or session_options):
-            raise TypeError("pass either session= or credentials/session options, not both")
+        credentials, session = client_session_argument(
+            "Client", credentials, session, session_options, Session
+        )
         self.session = session or Session(credentials, **session_options)
         self.credentials = self.session.credentials
+        self._raw = False
+        self._raw_view: RawResponseClient | None = None
 
     def __repr__(self) -> str:
         return f"Client({self.session!r})"
 
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.session.close()
+
+    def close(self) -> None:
+        """Close the session's pooled connections."""
+        self.session.close()
+
     @property
     def with_raw_response(self) -> RawResponseClient:
-        """The same methods, returning a :class:`las.RawResponse` (``data`` and ``info``).
+        """The same methods, answering with a :class:`las.RawResponse` (``data`` and ``info``).
 
         Example::
 
             answer = client.with_raw_response.get_document(document_id)
             print(answer.data["documentId"], answer.info.request_id, answer.info.attempts)
         """
-        return RawResponseClient(self)
-
-    def _send(self, call: Call) -> Any:
-        return self.session.send(call)
+        view = self._raw_view
+        if view is None:
+            view = self._raw_view = RawResponseClient(self)
+        return view
 
     # The API answers every operation but heartbeats with a JSON object: anything else raises
-    # las.InvalidResponseError.
+    # las.InvalidResponseError. Each answers with the data, or a RawResponse through
+    # with_raw_response.
+
+    def _request(self, call: Call) -> RawResponse[Any]:
+        return cast("RawResponse[Any]", self.session.send(call, raw=True))
+
+    def _result(self, answer: RawResponse[Any]) -> Any:
+        return answer if self._raw else answer.data
+
     def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return cast("dict[str, Any]", self._send(make_call("GET", path, params=params, expect=EXPECT_OBJECT)))
+        return cast(
+            "dict[str, Any]",
+            self.session.send(make_call("GET", path, params=params, expect=EXPECT_OBJECT), raw=self._raw),
+        )
 
     def _post(self, path: str, body: Any) -> dict[str, Any]:
-        if isinstance(body, JsonBodyWithContent):
-            call = make_call("POST", path, body=body, expect=EXPECT_OBJECT)
-        else:
+        if isinstance(body, dict):
             call = make_call("POST", path, json=body, expect=EXPECT_OBJECT)
-        return cast("dict[str, Any]", self._send(call))
+        else:  # a body streaming content
+            call = make_call("POST", path, body=body, expect=EXPECT_OBJECT)
+        return cast("dict[str, Any]", self.session.send(call, raw=self._raw))
 
     def _patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return cast("dict[str, Any]", self._send(make_call("PATCH", path, json=body, expect=EXPECT_OBJECT)))
+        return cast(
+            "dict[str, Any]",
+            self.session.send(make_call("PATCH", path, json=body, expect=EXPECT_OBJECT), raw=self._raw),
+        )
 
     def _delete(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return cast(
-            "dict[str, Any]", self._send(make_call("DELETE", path, params=params, expect=EXPECT_OBJECT))
+            "dict[str, Any]",
+            self.session.send(make_call("DELETE", path, params=params, expect=EXPECT_OBJECT), raw=self._raw),
         )
-
-    @staticmethod
-    def _content_body(
-        content: Content, content_type: str | None, fields: dict[str, Any], *, with_type: bool
-    ) -> Any:
-        """A JSON body with base64 content: streamed when large, checked against the limit."""
-        source = read_content(content)
-        check_size(source)
-        if with_type and content_type is None:
-            content_type = detect_content_type(source.head(16))
-        if with_type:
-            fields = {"contentType": content_type, **fields}
-        if source.size > _STREAM_THRESHOLD:
-            return JsonBodyWithContent(source, fields)
-        return {"content": encode_content(source), **fields}
 
     # -- app clients -----------------------------------------------------------------------
 
@@ -214,7 +206,7 @@ class Client:
         Raises:
             ContentTooLargeError: content over the API's limit, before any upload.
         """
-        body = self._content_body(content, None, _fields(optional_args), with_type=False)  # type: ignore[arg-type]
+        body = content_body(content, None, _fields(optional_args), with_type=False)  # type: ignore[arg-type]
         return self._post("/assets", body)
 
     @items_key("assets")
@@ -305,7 +297,7 @@ class Client:
             groundTruth=list(ground_truth) if ground_truth is not None else None,
             retentionInDays=retention_in_days,
         )
-        body = self._content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
+        body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
         return self._post("/documents", body)
 
     @items_key("documents")
@@ -374,14 +366,17 @@ class Client:
         params = given(
             consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
         )
-        response: dict[str, Any] = self._delete("/documents", params)
-        if delete_all:
-            while response.get("nextToken"):
-                params["nextToken"] = response["nextToken"]
-                page = self._delete("/documents", params)
-                response["documents"].extend(page.get("documents") or [])
-                response["nextToken"] = page.get("nextToken")
-        return response
+        if not delete_all:
+            return self._delete("/documents", params)
+        answer = self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+        response, info = answer.data, answer.info
+        while response.get("nextToken"):
+            params["nextToken"] = response["nextToken"]
+            page = self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+            response["documents"].extend(page.data.get("documents") or [])
+            response["nextToken"] = page.data.get("nextToken")
+            info = page.info
+        return cast("dict[str, Any]", self._result(RawResponse(response, info)))
 
     # -- logs ------------------------------------------------------------------------------
 
@@ -729,7 +724,8 @@ class Client:
             execution_id=execution_id,
         )
         # Heartbeats answer 204 without a body, and repeating one cannot duplicate work.
-        self._send(make_call("POST", path, json={}, idempotent=True, expect=EXPECT_ANY))
+        answer = self._request(make_call("POST", path, json={}, idempotent=True, expect=EXPECT_ANY))
+        return cast(None, self._result(answer))  # with_raw_response: the RawResponse
 
     # -- users -----------------------------------------------------------------------------
 
@@ -874,54 +870,3 @@ class Client:
                 execution_id=execution_id,
             )
         )
-
-
-class _RecordingClient(Client):
-    """A Client for one raw call: sends through the same Session and keeps each answer's info."""
-
-    def __init__(self, client: Client) -> None:  # shares the session; no new Session is made
-        self.session = client.session
-        self.credentials = client.credentials
-        self.last_info: ResponseInfo | None = None
-
-    def _send(self, call: Call) -> Any:
-        answer = self.session.send(call, raw=True)
-        self.last_info = answer.info
-        return answer.data
-
-
-class RawResponseClient:
-    """``client.with_raw_response``: every Client method, returning a :class:`las.RawResponse`.
-
-    For a method that sends several requests (``delete_documents(delete_all=True)``,
-    ``delete_dataset(delete_documents=True)``), ``info`` is the last request's.
-    """
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    __slots__ = ("_client",)
-    _wrappers: dict[str, Callable[..., RawResponse[Any]]] = {}
-
-    def __getattr__(self, name: str) -> Callable[..., RawResponse[Any]]:
-        wrapper = RawResponseClient._wrappers.get(name)
-        if wrapper is None:
-            wrapper = RawResponseClient._wrappers[name] = _raw_wrapper(name)
-        return types.MethodType(wrapper, self._client)
-
-
-def _raw_wrapper(name: str) -> Callable[..., RawResponse[Any]]:
-    """``Client.<name>`` taking the client first and returning a RawResponse (built once per name)."""
-    method = getattr(Client, name, None)
-    if name.startswith("_") or not callable(method):
-        raise AttributeError(f"las.Client has no method {name!r}")
-
-    @functools.wraps(method)
-    def call(client: Client, *args: Any, **kwargs: Any) -> RawResponse[Any]:
-        recording = _RecordingClient(client)
-        data = method(recording, *args, **kwargs)
-        if recording.last_info is None:  # pragma: no cover - every Client method sends a request
-            raise RuntimeError(f"las.Client.{name} sent no request")
-        return RawResponse(data, recording.last_info)
-
-    return call

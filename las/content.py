@@ -18,6 +18,7 @@ __all__ = [
     "MAX_BASE64_CONTENT_LENGTH",
     "Content",
     "JsonBodyWithContent",
+    "content_body",
     "detect_content_type",
     "read_content",
 ]
@@ -35,6 +36,7 @@ _MAGIC = (
     (b"MM\x00*", "image/tiff"),
 )
 ACCEPTED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff")
+_STREAM_THRESHOLD = 256 * 1024  # content larger than this is streamed, not built in memory
 _CHUNK = 3 * 64 * 1024  # a multiple of 3, so chunks encode to base64 without padding in between
 
 
@@ -215,3 +217,26 @@ class JsonBodyWithContent(io.RawIOBase):
     def close(self) -> None:
         self._close_file()
         super().close()
+
+
+def content_body(
+    content: Content, content_type: str | None, fields: dict[str, Any], *, with_type: bool
+) -> Any:
+    """A JSON body with ``content`` base64-encoded beside ``fields``: built in memory when small,
+    streamed (:class:`JsonBodyWithContent`) when large; with ``with_type``, ``contentType`` too
+    (detected from the first bytes when None).
+
+    Raises:
+        ContentNotFoundError: a path that does not exist.
+        ContentTooLargeError: content over the API's limit, before any upload.
+        FileFormatException: the type could not be detected.
+    """
+    source = read_content(content)
+    check_size(source)
+    if with_type and content_type is None:
+        content_type = detect_content_type(source.head(16))
+    if with_type:
+        fields = {"contentType": content_type, **fields}
+    if source.size > _STREAM_THRESHOLD:
+        return JsonBodyWithContent(source, fields)
+    return {"content": encode_content(source), **fields}

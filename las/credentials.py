@@ -21,7 +21,6 @@ import os
 import stat
 import threading
 import time
-import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,9 +29,15 @@ import requests
 import requests.auth
 
 from . import _token_cache
+from ._fork import track
 from ._policy import Call, Limits
 from ._transport import execute
-from .exceptions import CredentialsConflictError, InvalidResponseError, MissingCredentials
+from .exceptions import (
+    CredentialsConflictError,
+    CredentialsFileError,
+    InvalidResponseError,
+    MissingCredentials,
+)
 
 __all__ = ["DEFAULT_CACHE_PATH", "DEFAULT_CONFIG_PATH", "Credentials", "read_credentials"]
 
@@ -50,7 +55,6 @@ _ENVIRONMENT = {
 REFRESH_MARGIN_SECONDS = _token_cache.REFRESH_MARGIN_SECONDS
 # The token endpoint: retried like a GET, within its own bounds.
 TOKEN_LIMITS = Limits(timeout=(5.0, 30.0), max_retries=3, max_retry_wait=30.0, deadline=90.0)
-_LIVE: weakref.WeakSet[Credentials] = weakref.WeakSet()
 
 
 def _with_scheme(endpoint: str) -> str:
@@ -85,7 +89,7 @@ class Credentials:
         auth_endpoint: str,
         api_endpoint: str,
         cached_profile: str | None = None,
-        cache_path: Path = _DEFAULT_CACHE_FILE,
+        cache_path: str | os.PathLike[str] = _DEFAULT_CACHE_FILE,
     ) -> None:
         missing = [
             name
@@ -112,7 +116,7 @@ class Credentials:
         self._lock = threading.Lock()
         self.token_fetches = 0
         self.sources: Mapping[str, str] = {name: "argument" for name in _ENVIRONMENT}
-        _LIVE.add(self)
+        track(self)
 
     @property
     def client_secret(self) -> str:
@@ -130,12 +134,17 @@ class Credentials:
 
     @classmethod
     def from_environment(
-        cls, profile: str | None = None, config_path: Path | None = None, *, cache_path: Path | None = None
+        cls,
+        profile: str | None = None,
+        config_path: str | os.PathLike[str] | None = None,
+        *,
+        cache_path: str | os.PathLike[str] | None = None,
     ) -> Credentials:
         """Credentials from the environment, then the config file (see :func:`read_credentials`).
 
         Raises:
             MissingCredentials: naming each missing value and every place looked at.
+            CredentialsFileError: the config file cannot be read or parsed.
         """
         return read_credentials(profile, config_path, cache_path=cache_path)
 
@@ -235,13 +244,11 @@ class Credentials:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
-        _LIVE.add(self)
+        track(self)
 
-    @staticmethod
-    def _after_fork_in_child() -> None:
-        """A lock held by another thread of the parent at fork time would never be released."""
-        for credentials in list(_LIVE):
-            credentials._lock = threading.Lock()
+    def after_fork_in_child(self) -> None:
+        """In a forked child: a lock another thread of the parent held at the fork is never released."""
+        self._lock = threading.Lock()
 
     # -- token endpoint ------------------------------------------------------------------
 
@@ -291,9 +298,9 @@ class Credentials:
 
 def read_credentials(
     profile: str | None = None,
-    config_path: Path | None = None,
+    config_path: str | os.PathLike[str] | None = None,
     *,
-    cache_path: Path | None = None,
+    cache_path: str | os.PathLike[str] | None = None,
     **overrides: str | None,
 ) -> Credentials:
     """Resolve credentials from ``overrides``, the environment, then the config file.
@@ -305,16 +312,20 @@ def read_credentials(
 
     Args:
         profile: config-file section; default ``LAS_PROFILE`` or ``default``.
-        config_path: default ``~/.lucidtech/credentials.cfg``.
+        config_path: default ``~/.lucidtech/credentials.cfg`` (a path or a str). Values are
+            taken as written (a ``%`` is a ``%``); ``use_cache`` is true or false (also
+            yes/no, on/off, 1/0).
         cache_path: token cache file; default ``~/.lucidtech/token-cache.json``.
         overrides: ``client_id``, ``client_secret``, ``auth_endpoint``, ``api_endpoint``.
 
     Raises:
         MissingCredentials: naming every missing value and every place looked at.
+        CredentialsFileError: the config file exists but cannot be read or parsed; the message
+            names the file and the line, never a value.
         CredentialsConflictError: the client id and secret come from different places.
     """
     profile = profile or os.environ.get("LAS_PROFILE") or "default"
-    config_path = (config_path or DEFAULT_CONFIG_PATH).expanduser()
+    config_path = Path(config_path or DEFAULT_CONFIG_PATH).expanduser()
     values: dict[str, str] = {k: v for k, v in overrides.items() if v}
     unknown = set(values) - set(_ENVIRONMENT)
     if unknown:
@@ -326,28 +337,28 @@ def read_credentials(
             sources[name] = f"environment ({variable})"
     use_cache = True
     section: configparser.SectionProxy | None = None
-    if config_path.exists():
-        _warn_if_others_can_read(config_path)
-        parser = configparser.ConfigParser()
-        try:
-            parser.read(config_path)
-        except configparser.Error as error:
-            raise MissingCredentials(f"cannot parse {config_path}: {error}") from None
-        if parser.has_section(profile):
-            section = parser[profile]
-    if section is not None:
+    config = _read_config(config_path) if config_path.exists() else None
+    if config is not None and config.parser.has_section(profile):
+        section = config.parser[profile]
+    if config is not None and section is not None:
         for name in _ENVIRONMENT:
             if name not in values and section.get(name):
                 values[name] = section[name]
                 sources[name] = f"file {config_path} [{profile}]"
-        use_cache = section.getboolean("use_cache", fallback=True)
+        use_cache = config.boolean(profile, "use_cache", default=True)
     missing = [name for name in _ENVIRONMENT if name not in values]
     if missing:
         places = [
             "arguments",
             "environment variables " + ", ".join(_ENVIRONMENT[name] for name in missing),
             f"section [{profile}] of {config_path}"
-            + ("" if config_path.exists() else " (file not found)")
+            + (
+                ""
+                if config_path.exists()
+                else " (a symlink to a missing file)"
+                if config_path.is_symlink()
+                else " (file not found)"
+            )
             + ("" if section is not None or not config_path.exists() else " (no such section)"),
         ]
         raise MissingCredentials(
@@ -367,11 +378,95 @@ def read_credentials(
         values["auth_endpoint"],
         values["api_endpoint"],
         cached_profile=profile if use_cache else None,
-        cache_path=(cache_path or DEFAULT_CACHE_PATH).expanduser(),
+        cache_path=Path(cache_path or DEFAULT_CACHE_PATH).expanduser(),
     )
     credentials.sources = sources
     log.debug("credentials for client %s from: %s", credentials.client_id, sources)
     return credentials
+
+
+class _Config:
+    """A parsed credentials file, and where each of its lines is (for errors that name one)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        # Values as written: no interpolation, so a '%' in a secret is a '%'.
+        self.parser = configparser.ConfigParser(interpolation=None)
+        problem: str | None = None
+        try:
+            self.parser.read_string(text, source=str(path))
+        except configparser.Error as error:
+            problem = _parse_problem(error)  # the error's own text quotes the line: not shown
+        if problem is not None:
+            raise CredentialsFileError(f"{path}: {problem}")
+
+    def boolean(self, section: str, option: str, *, default: bool) -> bool:
+        value = self.parser[section].get(option)
+        if value is None:
+            return default
+        if value.strip().lower() in _TRUE:
+            return True
+        if value.strip().lower() in _FALSE:
+            return False
+        raise CredentialsFileError(
+            f"{self.path}: line {self._line_of(section, option)}: {option} in [{section}] must be true or "
+            "false (also yes/no, on/off, 1/0)"
+        )
+
+    def _line_of(self, section: str, option: str) -> int | str:
+        current = None
+        for number, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if stripped.startswith("[") and stripped.endswith("]"):
+                current = stripped[1:-1].strip()
+            elif current == section and stripped.split("=", 1)[0].split(":", 1)[0].strip().lower() == option:
+                return number
+        return "?"
+
+
+_TRUE = frozenset({"1", "yes", "true", "on"})
+_FALSE = frozenset({"0", "no", "false", "off"})
+
+
+def _read_config(path: Path) -> _Config:
+    """The credentials file at ``path``, parsed.
+
+    Raises:
+        CredentialsFileError: it cannot be read, is not UTF-8 text or does not parse; the message
+            names the file and the line and says what to do, and never quotes a value.
+    """
+    _warn_if_others_can_read(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fix = ""
+        if isinstance(error, IsADirectoryError):
+            fix = ": it must be a file"
+        elif isinstance(error, PermissionError):
+            fix = f": make it the file of the user running las, readable by them (chmod 600 {path})"
+        problem = f"cannot be read ({error.strerror or type(error).__name__}){fix}"
+    else:
+        try:
+            return _Config(path, data.decode("utf-8-sig"))
+        except UnicodeDecodeError as error:  # binary, or another encoding
+            line = data.count(b"\n", 0, error.start) + 1
+            problem = f"line {line}: not UTF-8 text"
+    raise CredentialsFileError(f"{path}: {problem}")
+
+
+def _parse_problem(error: configparser.Error) -> str:
+    """What is wrong with a credentials file, by line, without quoting any of it."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno}: a setting before any [section] header: start with [default]"
+    if isinstance(error, configparser.ParsingError):
+        lines = ", ".join(str(number) for number, _ in error.errors)
+        return f"line {lines}: not a [section] header nor a 'name = value' line"
+    if isinstance(error, configparser.DuplicateOptionError):
+        return f"line {error.lineno}: {error.option} appears twice in [{error.section}]"
+    if isinstance(error, configparser.DuplicateSectionError):
+        return f"line {error.lineno}: the section [{error.section}] appears twice"
+    return f"cannot be parsed ({type(error).__name__})"
 
 
 def _warn_if_others_can_read(path: Path) -> None:

@@ -4,6 +4,7 @@ The tree::
 
     ClientException                       base of everything las raises
     ├── MissingCredentials                no credentials in arguments, environment or config file
+    │   └── CredentialsFileError          a credentials.cfg that cannot be read or parsed (names the line)
     ├── FileFormatException               content whose type is not PDF, JPEG, PNG or TIFF
     ├── ContentTooLargeError              content over the API's size limit (also a ValueError)
     ├── InvalidIdError                    an id of the wrong kind, or a path segment "", "." or ".." (ValueError)
@@ -11,7 +12,8 @@ The tree::
     ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
     ├── CredentialsConflictError          client id and secret from different places (env vs file)
     ├── APIConnectionError                no answer: the connection failed (also requests.ConnectionError)
-    │   └── AnswerLostError               sent, then dropped before the answer: the API may have done the work
+    │   ├── AnswerLostError               sent, then dropped before the answer: the API may have done the work
+    │   └── CertificateRefusedError       the server's TLS certificate failed verification: nothing was sent
     ├── APITimeoutError                   no answer in time (also requests.Timeout)
     │   └── DeadlineExceeded              the whole call passed its deadline
     └── APIError                          the API answered with an error (also requests.HTTPError)
@@ -42,11 +44,13 @@ __all__ = [
     "APITimeoutError",
     "AnswerLostError",
     "BadRequestError",
+    "CertificateRefusedError",
     "ClientException",
     "ConflictError",
     "ContentNotFoundError",
     "ContentTooLargeError",
     "CredentialsConflictError",
+    "CredentialsFileError",
     "DeadlineExceeded",
     "FileFormatException",
     "InvalidCredentialsException",
@@ -67,6 +71,11 @@ class ClientException(Exception):
 
 class MissingCredentials(ClientException):
     """Raised when a credential value is found neither in arguments, environment nor config file."""
+
+
+class CredentialsFileError(MissingCredentials):
+    """The credentials file exists but cannot be read or parsed. The message names the file and
+    the line and says what to fix; it never quotes the file's content (a secret may be on it)."""
 
 
 class FileFormatException(ClientException):
@@ -103,6 +112,13 @@ class AnswerLostError(APIConnectionError):
     the work. A request that is not safe to repeat (a POST that creates, a PATCH) is never sent
     again, so this is how its caller learns to check before resending. A plain
     :class:`APIConnectionError` means the connection could not be opened: nothing was sent."""
+
+
+class CertificateRefusedError(APIConnectionError, requests.exceptions.SSLError):
+    """The server's TLS certificate failed verification (an unknown authority, another host's
+    name, expired): the connection was refused before anything was sent. Not retried: it would
+    fail the same way. The message says why and how to trust a private certificate authority.
+    Also a ``requests.exceptions.SSLError``, as the reference client raised."""
 
 
 class APITimeoutError(ClientException, requests.exceptions.Timeout):

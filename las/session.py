@@ -17,15 +17,14 @@ connections of its own (never the parent's sockets). It cannot be pickled: it ho
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import weakref
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Timeout, make_call
 from ._response import RawResponse
@@ -70,26 +69,6 @@ class _Shared:
         self.count_lock = threading.Lock()
 
 
-_LIVE: weakref.WeakSet[_Shared] = weakref.WeakSet()
-_fork_hook_registered = False
-_fork_hook_lock = threading.Lock()
-
-
-def _after_fork_in_child() -> None:
-    for shared in list(_LIVE):
-        shared.after_fork_in_child()
-    Credentials._after_fork_in_child()
-
-
-def _track(shared: _Shared) -> None:
-    global _fork_hook_registered
-    with _fork_hook_lock:
-        if not _fork_hook_registered and hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=_after_fork_in_child)
-            _fork_hook_registered = True
-        _LIVE.add(shared)
-
-
 class Session(SessionOptions):
     """Credentials plus one pooled HTTP connection set, safe to share across threads.
 
@@ -125,7 +104,7 @@ class Session(SessionOptions):
     ) -> None:
         self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy)
         self._shared: _Shared = _Shared(pool_maxsize)
-        _track(self._shared)
+        track(self._shared)
 
     @property
     def http(self) -> requests.Session:

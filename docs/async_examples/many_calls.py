@@ -22,7 +22,7 @@ async def main() -> None:
         # Pages are fetched one at a time, as the loop needs them.
         seen = [
             d["documentId"]
-            async for d in las.apaginate(client.list_documents, dataset_id=dataset["datasetId"])
+            async for d in las.paginate_async(client.list_documents, dataset_id=dataset["datasetId"])
         ]
         print(sorted(seen) == sorted(d["documentId"] for d in created))
 

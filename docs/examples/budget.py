@@ -10,7 +10,7 @@ for number in range(5):
 
 # Every object and page knows the answer it came from.
 page = las.Document.list(dataset=dataset, page_size=5)
-info = page.last_response
+info = page.response_info
 print(info.method, info.path, info.status, info.attempts, info.request_id is not None)
 
 # Count requests to catch N+1 patterns in your own tests.

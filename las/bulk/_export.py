@@ -1,7 +1,9 @@
 """Writing bulk prediction results to JSON Lines and CSV, whole or not at all.
 
-Both writers write to a temporary file beside the target and rename it into place, so a
-failure leaves no half-written file.
+Both writers write to a temporary file beside the target and move it into place, so a failure
+leaves no half-written file. They replace what is at the path only when it is an earlier export
+of the same format (or an empty file), or with ``overwrite=True``: a file of the user's is never
+lost to a mistyped path (see :mod:`las._files` for the rules every written path follows).
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from .._files import check_target, written_whole
 
 if TYPE_CHECKING:
     from ._predict import PredictionResult
@@ -23,44 +26,74 @@ __all__ = ["CSV_COLUMNS", "export_csv", "export_jsonl"]
 CSV_COLUMNS = ("document_id", "status", "label", "value", "confidence", "prediction_id", "model_id", "error")
 """The columns of :func:`export_csv`, in order."""
 
+# The keys of each object export_jsonl writes (those of _record), in order: an earlier export's.
+_JSONL_FIELDS = ("documentId", "status", "predictionId", "modelId", "predictions", "error")
+
+
+def _an_earlier_csv(head: bytes) -> bool:
+    return head.split(b"\n", 1)[0].rstrip(b"\r") == ",".join(CSV_COLUMNS).encode()
+
+
+def _an_earlier_jsonl(head: bytes) -> bool:
+    try:
+        record = json.loads(head.split(b"\n", 1)[0])
+    except ValueError:
+        return False
+    return isinstance(record, dict) and tuple(record) == _JSONL_FIELDS
+
 
 @contextmanager
-def _replacing(path: str | os.PathLike[str], newline: str | None = None) -> Iterator[IO[str]]:
+def _replacing(
+    path: str | os.PathLike[str],
+    overwrite: bool,
+    earlier: Callable[[bytes], bool],
+    what: str,
+    newline: str | None,
+) -> Iterator[IO[str]]:
     target = Path(path)
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        newline=newline,
-        dir=target.parent or ".",
-        prefix=f".{target.name}.",
-        delete=False,
+    replace = check_target(
+        target, ours=earlier, overwrite=overwrite, what=what, how_to_overwrite="overwrite=True"
     )
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, target)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
+    with written_whole(target, replace=replace, text=True, newline=newline) as handle:
+        yield handle
 
 
-def export_jsonl(results: Iterable[PredictionResult], path: str | os.PathLike[str]) -> None:
+def export_jsonl(
+    results: Iterable[PredictionResult], path: str | os.PathLike[str], *, overwrite: bool = False
+) -> None:
     """Write one JSON object per document: ``documentId``, ``status``, ``predictionId``,
-    ``modelId``, ``predictions`` (``[{"label", "value", "confidence"}, ...]``) and ``error``."""
-    with _replacing(path) as out:
+    ``modelId``, ``predictions`` (``[{"label", "value", "confidence"}, ...]``) and ``error``.
+
+    The file (mode 0600) appears at ``path`` only when whole. An earlier JSON Lines export or an
+    empty file at ``path`` is replaced; anything else only with ``overwrite=True`` (a symbolic
+    link is then replaced itself, never followed).
+
+    Raises:
+        FileExistsError: ``path`` holds something else and ``overwrite`` is false; nothing written.
+        IsADirectoryError: ``path`` is a directory.
+        OSError: the directory cannot be written (the message names ``path``).
+    """
+    with _replacing(path, overwrite, _an_earlier_jsonl, "a JSON Lines export of las.bulk", None) as out:
         for result in results:
             out.write(json.dumps(_record(result), ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def export_csv(results: Iterable[PredictionResult], path: str | os.PathLike[str]) -> None:
+def export_csv(
+    results: Iterable[PredictionResult], path: str | os.PathLike[str], *, overwrite: bool = False
+) -> None:
     """Write one row per document per predicted label, with :data:`CSV_COLUMNS`.
 
     A document without predictions (failed, or no fields) gets one row with an empty label, so
-    every document appears; empty cells stand for null values.
+    every document appears; empty cells stand for null values. The file is written as
+    :func:`export_jsonl` writes its own: an earlier CSV export or an empty file at ``path`` is
+    replaced, anything else only with ``overwrite=True``.
+
+    Raises:
+        FileExistsError: ``path`` holds something else and ``overwrite`` is false; nothing written.
+        IsADirectoryError: ``path`` is a directory.
+        OSError: the directory cannot be written (the message names ``path``).
     """
-    with _replacing(path, newline="") as out:
+    with _replacing(path, overwrite, _an_earlier_csv, "a CSV export of las.bulk", "") as out:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for result in results:

@@ -33,7 +33,7 @@ from ..client import Client
 from ..content import check_size, detect_content_type, read_content
 from ..ids import DATASET, require_id
 from ..resources import InvalidArgumentError
-from ..resources._call import ClientCall
+from ..resources._session import client_for
 from ..session import Session
 from ._journal import Entry, Journal, TornLine
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
@@ -197,13 +197,6 @@ def _read(spec: IngestItem) -> tuple[bytes, str]:
 # -- the run --------------------------------------------------------------------------------------
 
 
-def as_client(session: Session | Client | None) -> Client:
-    """The Client for ``session=`` (a Session, a Client, or None for ``las.Session()``)."""
-    if isinstance(session, Client):
-        return session
-    return Client(session=session) if session is not None else Client()
-
-
 def _dataset_id(dataset: str | HasId) -> str:
     return require_id(DATASET, dataset if isinstance(dataset, str) else dataset.id)
 
@@ -237,7 +230,7 @@ class _Run:
         if isinstance(begun, ItemResult):
             return begun
         try:
-            answer = self.create_call(begun).run(self.client)
+            answer = self.create(self.client, begun)
         except Exception as error:
             return self.failed(index, begun, error)
         return self.created(index, begun, answer)
@@ -272,17 +265,16 @@ class _Run:
         )
         return item
 
-    def create_call(self, item: _Prepared) -> ClientCall:
-        """The one create request of a claimed item (run on a Client, or awaited on an AsyncClient)."""
-        return ClientCall(
-            "create_document",
-            (item.content, item.content_type),
-            {
-                "dataset_id": self.dataset_id,
-                "ground_truth": item.spec.ground_truth,
-                "consent_id": item.spec.consent_id,
-                "retention_in_days": item.spec.retention_in_days,
-            },
+    def create(self, client: Any, item: _Prepared) -> Any:
+        """The one create request of a claimed item: its answer on a Client, an awaitable of it on
+        an AsyncClient."""
+        return client.create_document(
+            item.content,
+            item.content_type,
+            dataset_id=self.dataset_id,
+            ground_truth=item.spec.ground_truth,
+            consent_id=item.spec.consent_id,
+            retention_in_days=item.spec.retention_in_days,
         )
 
     def failed(self, index: int, item: _Prepared, error: Exception) -> ItemResult:
@@ -395,7 +387,8 @@ def ingest(
             Read lazily: at most about ``2 * max_workers`` items are in memory at once.
         dataset: the dataset id (or an object with an ``id``).
         journal: path of the JSON Lines journal; created when missing.
-        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        session: a :class:`las.Session` or :class:`las.Client`; default: the default session
+            (:func:`las.set_default_session`, else one made from the environment).
         max_workers: threads sending documents, so at most this many requests in flight
             (the same name as ``dataset.upload(max_workers=)``).
         retry_ambiguous: send ambiguous items again, accepting that some may end up twice.
@@ -406,7 +399,8 @@ def ingest(
         An :class:`IngestReport` with an :class:`ItemResult` per item, in input order.
 
     Raises:
-        JournalError: the journal is corrupted, belongs to another dataset or is in use.
+        JournalError: the path holds something that is not a journal (left untouched, nothing
+            sent), or the journal is corrupted, belongs to another dataset or is in use.
         InvalidIdError: ``dataset`` is not a dataset id.
 
     Example::
@@ -422,7 +416,7 @@ def ingest(
             "file or content, pass it in a list"
         )
     dataset_id = _dataset_id(dataset)
-    client = as_client(session)
+    client = client_for(session)
     tally: Tally[ItemResult] = Tally(len(items) if isinstance(items, Sequence) else None, on_progress)
     with Journal(journal, dataset_id=dataset_id) as book:
         run = _Run(

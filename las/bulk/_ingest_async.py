@@ -62,7 +62,7 @@ async def ingest_async(
             if isinstance(begun, ItemResult):
                 return begun
             try:
-                answer = await run.create_call(begun).run(client)
+                answer = await run.create(client, begun)
             except Exception as error:
                 return await asyncio.to_thread(run.failed, index, begun, error)
             return await asyncio.to_thread(run.created, index, begun, answer)

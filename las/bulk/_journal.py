@@ -19,13 +19,27 @@ The last event of a key is its state:
 Each line is written with a single ``write`` on a file opened for appending, then fsynced, so a
 crash leaves at most one torn (unterminated) last line. Reading tolerates it, reports it
 (:attr:`Journal.torn_line`) and cuts it off before appending.
+
+A journal is only ever a file that started as one: a path holding anything else is refused
+before a byte is written to it. What is at the path decides:
+
+- nothing: a new journal is created, mode 0600 (it copies ground truth);
+- an empty regular file: it holds nothing to lose, so it becomes a new journal (made 0600);
+- a regular file whose first line is a journal header: the journal, used as it is (a warning
+  is logged when others may read or write it: the user may have chosen to share it);
+- a single unterminated line that starts like a header (``{"lasBulkJournal":``): a journal torn
+  while its header was written (it records no item); it is started again;
+- anything else (another file, a symbolic link, a FIFO, a directory): :class:`JournalError`.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
+import re
+import stat
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -33,6 +47,7 @@ from typing import Any
 
 import attrs
 
+from .._files import HEAD_BYTES, NotARegularFile, open_regular
 from ..exceptions import ClientException
 from ..resources import InvalidArgumentError
 
@@ -40,6 +55,10 @@ __all__ = ["FORMAT_VERSION", "Entry", "Journal", "JournalError", "TornLine"]
 
 FORMAT_VERSION = 1
 STATES = ("sending", "created", "ambiguous", "failed")
+# How every journal starts (whatever the spacing): a torn first line must, to be taken for ours.
+HEADER_START = re.compile(rb'\A\{\s*"lasBulkJournal"\s*:')
+
+log = logging.getLogger("las.bulk")
 
 try:  # POSIX: one process at a time may append to a journal
     import fcntl
@@ -96,8 +115,10 @@ class Journal:
     lock that keeps a second process from appending to it at the same time.
 
     Raises:
-        JournalError: a line other than the last is not JSON, the journal belongs to another
-            dataset, or another process has it open.
+        JournalError: the path holds something that is not a journal (another file, a symbolic
+            link, a FIFO: nothing is written to it), a line other than the last is not JSON, the
+            journal belongs to another dataset, another process has it open, or it cannot be
+            created or opened to write (the message says why).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, dataset_id: str | None = None) -> None:
@@ -106,11 +127,7 @@ class Journal:
         self.dataset_id: str | None = dataset_id
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
-        if dataset_id is None and not self.path.is_file():
-            raise JournalError(
-                f"no journal at {str(self.path)!r}: check the path (a new journal needs a dataset id)"
-            )
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        self._fd = self._open(create=dataset_id is not None)
         try:
             self._take_lock()
             self._load(dataset_id)
@@ -119,6 +136,32 @@ class Journal:
             raise
 
     # -- reading ---------------------------------------------------------------------------
+
+    def _open(self, *, create: bool) -> int:
+        """The journal's file, opened to append; created (0600) only where nothing is."""
+        flags = os.O_RDWR | os.O_APPEND
+        try:
+            try:
+                return open_regular(self.path, flags)
+            except FileNotFoundError:
+                if not create:
+                    raise JournalError(
+                        f"no journal at {str(self.path)!r}: check the path (a new journal needs a dataset id)"
+                    ) from None
+            try:
+                return open_regular(self.path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another run created it a moment ago (or a link appeared)
+                return open_regular(self.path, flags)
+        except NotARegularFile as error:
+            raise JournalError(
+                f"{error.strerror}; nothing was written. Pass the path of the journal file itself, "
+                "or of a new file"
+            ) from None
+        except OSError as error:
+            raise JournalError(
+                f"cannot open journal {str(self.path)!r} to write: {error.strerror or error}; choose a "
+                "path you can write to (the file, or its directory for a new one)"
+            ) from None
 
     def _take_lock(self) -> None:
         if fcntl is None:  # pragma: no cover
@@ -131,49 +174,127 @@ class Journal:
                 "or use another journal file"
             ) from None
 
+    def _not_a_journal(self) -> JournalError:
+        return JournalError(
+            f"{str(self.path)!r} is not a las bulk journal (its first line is not "
+            f'{{"lasBulkJournal": {FORMAT_VERSION}, "datasetId": ...}}): nothing was written to it. '
+            "Pass the journal of an earlier run, or the path of a new file (it is created)"
+        )
+
+    def _read(self) -> tuple[bytes, str]:
+        """The whole file and how it starts: ``"empty"``, ``"header"`` or ``"torn"`` (a header cut
+        short); anything else is refused after reading its first line only."""
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        head = os.read(self._fd, HEAD_BYTES)
+        first, newline, _ = head.partition(b"\n")
+        if not head:
+            start = "empty"
+        elif self._is_header(first):
+            start = "header"
+        elif not newline and self._torn_header(first):
+            start = "torn"
+        else:
+            raise self._not_a_journal()
+        chunks = [head]
+        while chunk := os.read(self._fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), start
+
+    @staticmethod
+    def _is_header(line: bytes) -> bool:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return False
+        return (
+            isinstance(record, dict)
+            and record.get("lasBulkJournal") == FORMAT_VERSION
+            and isinstance(record.get("datasetId"), str)
+        )
+
+    @staticmethod
+    def _torn_header(line: bytes) -> bool:
+        """Whether ``line`` is the start of a header cut short (no JSON, but starts like one)."""
+        if len(line) >= HEAD_BYTES or not HEADER_START.match(line):
+            return False
+        try:
+            json.loads(line)
+        except ValueError:
+            return True
+        return False  # whole JSON, but not our header (another version, another format)
+
     def _load(self, dataset_id: str | None) -> None:
-        raw = self.path.read_bytes()
+        """Read and check everything, then (only then) repair the end or write the header."""
+        raw, start = self._read()
         lines = raw.split(b"\n")
         tail = lines.pop()  # b"" when the file ends with a newline
         header: Mapping[str, Any] | None = None
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record = self._parse(line, number)
-            if header is None:
-                header = self._check_header(record, number)
-            else:
-                self._apply(record, number)
-        if tail.strip():
-            number = len(lines) + 1
+        complete_tail = False
+        if start == "header":
+            header = json.loads(lines[0] if lines else tail)
+            complete_tail = not lines
+        elif start == "torn" and not lines:  # one unterminated line: torn as it was written
+            self.torn_line = TornLine(1, tail.decode("utf-8", "replace"))
+        elif start == "torn":  # pragma: no cover - the file grew while it was read (a short read)
+            raise self._not_a_journal()
+        for number, line in enumerate(lines[1:], start=2):
+            if line.strip():
+                self._apply(self._parse(line, number), number)
+        if lines and tail.strip():
             try:
                 record = json.loads(tail)
-                complete = isinstance(record, dict)
             except ValueError:
-                complete = False
-            if complete:  # every byte but the newline made it to disk: keep it, end the line
-                if header is None:
-                    header = self._check_header(record, number)
-                else:
-                    self._apply(record, number)
-                os.write(self._fd, b"\n")
+                record = None
+            if isinstance(record, dict):  # every byte but the newline made it to disk
+                self._apply(record, len(lines) + 1)
+                complete_tail = True
             else:
-                self.torn_line = TornLine(number, tail.decode("utf-8", "replace"))
-                os.ftruncate(self._fd, len(raw) - len(tail))
-            os.fsync(self._fd)
-        if header is None:
-            if dataset_id is None:
-                raise JournalError(f"journal {str(self.path)!r} is new: pass the dataset id it is for")
-            self._append(
-                {"lasBulkJournal": FORMAT_VERSION, "datasetId": dataset_id, "createdTime": now_iso()}
-            )
-        elif dataset_id is not None and header.get("datasetId") != dataset_id:
+                self.torn_line = TornLine(len(lines) + 1, tail.decode("utf-8", "replace"))
+        if header is None and dataset_id is None:
+            raise JournalError(f"journal {str(self.path)!r} is new: pass the dataset id it is for")
+        if header is not None and dataset_id is not None and header.get("datasetId") != dataset_id:
             raise JournalError(
                 f"journal {str(self.path)!r} records an upload to {header.get('datasetId')}, not to "
                 f"{dataset_id}: use another journal file for another dataset"
             )
+        if header is None:
+            self._make_private()
+        # Everything checked: from here on the file is ours to write.
+        if complete_tail:
+            os.write(self._fd, b"\n")
+        elif self.torn_line is not None:
+            os.ftruncate(self._fd, len(raw) - len(tail))
+        if header is None:
+            self._append(
+                {"lasBulkJournal": FORMAT_VERSION, "datasetId": dataset_id, "createdTime": now_iso()}
+            )
         else:
             self.dataset_id = header.get("datasetId")
+            self._warn_if_shared()
+            if complete_tail or self.torn_line is not None:
+                os.fsync(self._fd)
+
+    def _make_private(self) -> None:
+        """A new journal (an empty file, or one torn at creation) gets the mode of one we create."""
+        if stat.S_IMODE(os.fstat(self._fd).st_mode) & 0o077:
+            try:
+                os.fchmod(self._fd, 0o600)
+            except OSError as error:
+                raise JournalError(
+                    f"{str(self.path)!r} is empty but not yours to make private ({error.strerror}): "
+                    "nothing was written; choose another journal path"
+                ) from None
+
+    def _warn_if_shared(self) -> None:
+        mode = stat.S_IMODE(os.fstat(self._fd).st_mode)
+        if mode & 0o077:
+            log.warning(
+                "journal %s can be read or written by other users (mode %o) and holds ground truth; "
+                "`chmod 600 %s` makes it private",
+                self.path,
+                mode,
+                self.path,
+            )
 
     def _parse(self, line: bytes, number: int) -> dict[str, Any]:
         try:
@@ -184,14 +305,6 @@ class Journal:
             raise JournalError(
                 f"journal {str(self.path)!r} line {number} is not a JSON object: the file is "
                 f"corrupted ({line[:80]!r}); fix or remove that line"
-            )
-        return record
-
-    def _check_header(self, record: Mapping[str, Any], number: int) -> Mapping[str, Any]:
-        if record.get("lasBulkJournal") != FORMAT_VERSION or not isinstance(record.get("datasetId"), str):
-            raise JournalError(
-                f"{str(self.path)!r} line {number} is not a las bulk journal header "
-                f"(expected {{'lasBulkJournal': {FORMAT_VERSION}, 'datasetId': ...}})"
             )
         return record
 

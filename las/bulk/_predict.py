@@ -27,6 +27,7 @@ from ..client import Client
 from ..exceptions import LimitExceededException, TooManyRequestsException
 from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
 from ..resources import InvalidArgumentError
+from ..resources._session import client_for
 from ..session import Session
 from ._export import export_csv, export_jsonl
 from ._ingest import HasId
@@ -76,13 +77,15 @@ class PredictionReport:
         """Whether every document was predicted."""
         return not self.failed
 
-    def to_jsonl(self, path: str | os.PathLike[str]) -> None:
-        """Write one JSON object per document (see :func:`las.bulk.export_jsonl`)."""
-        export_jsonl(self.results, path)
+    def to_jsonl(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write one JSON object per document (see :func:`las.bulk.export_jsonl`: an existing
+        file other than an earlier export is replaced only with ``overwrite=True``)."""
+        export_jsonl(self.results, path, overwrite=overwrite)
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write one row per document per label (see :func:`las.bulk.export_csv`)."""
-        export_csv(self.results, path)
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write one row per document per label (see :func:`las.bulk.export_csv`: an existing
+        file other than an earlier export is replaced only with ``overwrite=True``)."""
+        export_csv(self.results, path, overwrite=overwrite)
 
 
 def _an_id(value: Any) -> str:
@@ -188,7 +191,7 @@ def _backoff(attempt: int) -> float:
 
 def _clients(session: Session | Client | None) -> tuple[Client, Client]:
     """(a Client on the caller's Session for listing, one that hands 429s back for predicting)."""
-    lister = session if isinstance(session, Client) else Client(session=session)
+    lister = client_for(session)
     # Same pool, token and settings; a 429 comes back at once so the adaptive limit sees it.
     predictor = Client(session=lister.session.with_options(max_retries=0))
     return lister, predictor
@@ -217,7 +220,8 @@ def predict(
         model: the model id (or an object with an ``id``).
         documents: a dataset id or object (every document in it), or an iterable of document ids,
             mappings with a ``documentId`` (list items) or objects with an ``id``.
-        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        session: a :class:`las.Session` or :class:`las.Client`; default: the default session
+            (:func:`las.set_default_session`, else one made from the environment).
             Its 429s come back to the adaptive limit instead of being retried by the Session.
         max_workers: threads, so the most requests in flight at once; the adaptive limit stays
             at or below it.

@@ -12,8 +12,8 @@ import attrs
 
 from .._pagination import paginate
 from ..client import Client
+from ..resources._session import client_for
 from ..session import Session
-from ._ingest import as_client
 from ._journal import Entry, Journal
 from ._outcome import FAILED
 
@@ -63,16 +63,17 @@ def reconcile(
 
     Args:
         journal: the journal of :func:`las.bulk.ingest`.
-        session: a :class:`las.Session` or :class:`las.Client`; default: ``las.Session()``.
+        session: a :class:`las.Session` or :class:`las.Client`; default: the default session
+            (:func:`las.set_default_session`, else one made from the environment).
         settle: seconds after its POST before an item with no document is taken as not created.
 
     Returns:
         A :class:`ReconcileReport`.
 
     Raises:
-        JournalError: the journal is corrupted or in use.
+        JournalError: the path is not a journal (left untouched), or it is corrupted or in use.
     """
-    client = as_client(session)
+    client = client_for(session)
     with Journal(journal) as book:
         unresolved = [entry for entry in book.entries() if entry.unresolved]
         if not unresolved:

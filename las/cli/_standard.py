@@ -21,6 +21,7 @@ import click
 from las.client import Client
 
 from ._context import App, pass_app
+from ._download import save_content
 from ._output import Column, show_done, show_file, show_object, show_page
 from ._params import ParamType, list_page, named, paging
 
@@ -131,7 +132,8 @@ def standard_get(
     Args:
         shown: what people see of the object (``--json`` shows what it returns too).
         download_help: for an object holding a file: the help of a ``--download-content PATH``
-            option that writes its base64 ``content`` decoded; people see the content's size.
+            option that writes its base64 ``content`` decoded (never over another file without
+            ``--overwrite``: see :func:`save_content`); people see the content's size.
     """
     _checked(method)
     if download_help is None:
@@ -142,19 +144,32 @@ def standard_get(
 
         return _command(group, name, help, arguments, (), run)
 
-    def run_with_file(app: App, *ids: str, download_content: Path | None) -> None:
+    def run_with_file(app: App, *ids: str, download_content: Path | None, overwrite: bool) -> None:
+        if overwrite and download_content is None:
+            raise click.UsageError("--overwrite is for --download-content PATH: pass both, or neither")
         data = getattr(app.client, method)(*ids)
         if download_content is not None:
             try:
-                download_content.write_bytes(base64.b64decode(data.get("content") or "", validate=True))
+                content = base64.b64decode(data.get("content") or "", validate=True)
             except binascii.Error as error:
                 raise click.ClickException(f"the API's content is not valid base64: {error}") from None
+            try:
+                save_content(download_content, content, overwrite=overwrite)
+            except OSError as error:
+                raise click.BadParameter(
+                    error.strerror or str(error), param_hint="--download-content"
+                ) from None
         show_file(app, data)
 
     download = click.option(
         "--download-content", "-d", type=click.Path(dir_okay=False, path_type=Path), help=download_help
     )
-    return _command(group, name, help, arguments, [download], run_with_file)
+    overwrite = click.option(
+        "--overwrite",
+        is_flag=True,
+        help="Replace a file already at the --download-content path (else it is kept and the command exits 2).",
+    )
+    return _command(group, name, help, arguments, [download, overwrite], run_with_file)
 
 
 def standard_delete(

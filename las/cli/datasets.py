@@ -12,7 +12,7 @@ import click
 from las import bulk, paginate
 
 from ._context import App, pass_app
-from ._download import DownloadError, download_document
+from ._download import DownloadError, download_document, prepare_directory
 from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
 from ._group import Group
 from ._output import Column, emit, print_json, show_done, show_items, show_object
@@ -117,7 +117,8 @@ def _in_parallel(
     "--resume",
     "journal",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file (created when missing): a re-run skips what it records as created.",
+    help="Journal file (created when missing, 0600; another file there is refused): a re-run skips "
+    "what it records as created.",
 )
 @click.option(
     "--retry-ambiguous",
@@ -345,17 +346,22 @@ def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> in
     """Write every document of DATASET_ID into DIRECTORY: ID.pdf (or .jpg, ...) and ID.json.
 
     Documents whose two files are already there are skipped, so a re-run continues an
-    interrupted download. Exits 1 if any document failed.
+    interrupted download; a file already there is never replaced (only missing ones are
+    written), and a link at a document's name fails that document. Exits 1 if any document
+    failed, 2 if DIRECTORY cannot be written (before anything is fetched).
     """
+    try:
+        prepare_directory(directory)
+    except OSError as error:
+        raise click.BadParameter(error.strerror or str(error), param_hint="DIRECTORY") from None
     client = app.client
     total = client.get_dataset(dataset_id).get("numberOfDocuments")
-    directory.mkdir(parents=True, exist_ok=True)
 
     def fetch(listed: dict[str, Any]) -> dict[str, Any]:
         row: dict[str, Any] = {"documentId": listed.get("documentId")}
         try:
             status, path = download_document(client, listed, directory)
-        except (DownloadError, *HANDLED) as error:
+        except (DownloadError, OSError, *HANDLED) as error:  # OSError: a file that cannot be written
             return {**row, "status": "failed", "path": None, "error": one_line(error).removeprefix("error: ")}
         return {**row, "status": status, "path": str(path), "error": None}
 

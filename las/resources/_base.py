@@ -2,19 +2,18 @@
 
 How a call becomes an object, and how an attribute read is answered::
 
-    Document.get(id)                      verb: a ClientCall (which Client method, which arguments)
-      -> execute(call, client)            the one place a resource sends a request
-        -> client.with_raw_response       the API (path, fields), then Session (HTTP)
-             .get_document(id)
-      <- (JSON body, ResponseInfo)        the info is kept as obj.last_response
-      -> Document._from_wire(body)        the one builder: the class's Plan (see _plan) checks and
+    Document.get(id)                      verb: checks the id, picks the object's Client
+      -> client.with_raw_response         the API (path, fields: las.Client), then the Session
+           .get_document(id)              (HTTP): the answer is a RawResponse (data and info)
+      -> Document._from_answer(answer)    the one builder: the class's Plan (see _plan) checks and
                                           converts each field, once; a bad body raises
-                                          InvalidResponseError, never half an object
+                                          InvalidResponseError, never half an object; the info
+                                          is kept as obj.last_response_info
     document.name                         a plain attribute: set by the builder, no code runs
     listed.content                        declared lazy(): absent from list answers, so the
-                                          _Field descriptor runs -> load() -> one GET, once
+                                          _Field descriptor runs -> one GET, once
                                           (or NotLoadedError with session.lazy False)
-    Document.ref(id).name                 a ref knows only its id: any field read -> load()
+    Document.ref(id).name                 a ref knows only its id: any field read loads it
 
 An object is in one of three states (``obj.loaded`` is True in the last):
 
@@ -28,12 +27,10 @@ A resource class says what it can do by what it inherits (stripe-python style)::
     class Document(Audited, Retrievable, Listable, Updatable, Deletable): ...
 
 Which :class:`las.Client` method does each capability is declared once per class, in
-``_operations``. Each verb is a :class:`ClientCall` (``_call.py``: built without sending anything)
-then ``_from_answer`` / ``_take_answer`` (building, no I/O), so an asynchronous twin is two lines
-around the same two halves::
-
-    call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
-    return cls._from_answer(call, *await execute_async(call, client), client, full=True)
+``_operations``. Each verb that sends a request is written once, as async code between the
+markers of ``tools/unasync.py``, which generates its sync twin below it (``get_async`` -> ``get``):
+the verb picks the object's client (``_bound`` / ``_bound_async``, which name the twin when the
+object belongs to the other variant), calls the Client method, and builds from the answer.
 
 Lists live in ``_collection.py`` (Page, Collection), field plans in ``_plan.py``.
 """
@@ -42,6 +39,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -49,20 +47,21 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 import attrs
 
 from .. import ids
+from .._response import RawResponse, ResponseInfo
+from .._wire import given
 from ..client import Client
 from ..exceptions import ClientException
-from ..session import Session
-from ._call import ClientCall, InvalidArgumentError, NotSupportedError, execute, execute_async, given, invalid
 from ._collection import Collection, Page, list_filters
+from ._errors import InvalidArgumentError, NotSupportedError, invalid, snake, wrong_variant
 from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
-from ._session import SessionLike, any_client_for, async_client_for, client_for
+from ._session import SessionLike, any_client_for, client_for, client_for_async
 
 if TYPE_CHECKING:
-    from ._session import AnySessionLike
+    from .._async_client import AsyncClient
+    from ._session import AnySessionLike, AsyncSessionLike
 
 __all__ = [
     "Audited",
-    "ClientCall",
     "Collection",
     "Deletable",
     "InvalidArgumentError",
@@ -80,11 +79,13 @@ __all__ = [
     "given",
     "lazy",
     "list_filters",
+    "sync_property",
 ]
 
 R = TypeVar("R", bound="Resource")
 RR = TypeVar("RR", bound="Retrievable")
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 REF, PARTIAL, FULL = "ref", "partial", "full"
 _LOADING = threading.Lock()  # held only to elect which thread loads an object, never across a request
@@ -104,21 +105,32 @@ def lazy() -> Any:
     return attrs.field(default=None, metadata={LAZY: True})
 
 
+def sync_property(method: F) -> F:
+    """Mark an async relation (``async def dataset_async(self)``) whose generated sync twin is a
+    property (``document.dataset``); ``tools/unasync.py`` turns the name into ``property``."""
+    return method
+
+
 @attrs.frozen
 class Operations:
-    """The :class:`las.Client` methods behind a class's capabilities (None: the API has no such call)."""
+    """The names of the :class:`las.Client` methods behind a class's capabilities (None: the API
+    has no such call)."""
 
-    get: Callable[..., Any] | None = None
-    list: Callable[..., Any] | None = None
-    update: Callable[..., Any] | None = None
-    delete: Callable[..., Any] | None = None
+    get: str | None = None
+    list: str | None = None
+    update: str | None = None
+    delete: str | None = None
 
-    def call(self, owner: type[Any], operation: str, /, *args: Any, **kwargs: Any) -> ClientCall:
-        """The ClientCall of ``operation`` (``"get"``, ...) with these arguments."""
-        method = getattr(self, operation)
-        if method is None:
-            raise NotSupportedError(f"the API has no way to {operation} a {owner.__name__}")
-        return ClientCall(method.__name__, args, kwargs)
+    def of(self, owner: type[Any], capability: str) -> str:
+        """The Client method of ``capability`` (``"get"``, ...).
+
+        Raises:
+            NotSupportedError: the API has no such call for ``owner``.
+        """
+        name: str | None = getattr(self, capability)
+        if name is None:
+            raise NotSupportedError(f"the API has no way to {capability} a {owner.__name__}")
+        return name
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -141,13 +153,13 @@ class Struct:
 class _Meta:
     """What an object knows besides its fields: its client, the body it was built from, its state."""
 
-    __slots__ = ("client", "last_response", "loading", "relations", "state", "wire")
+    __slots__ = ("client", "info", "loading", "relations", "state", "wire")
 
-    def __init__(self, client: Client | None, wire: dict[str, Any] | None, state: str, info: Any) -> None:
+    def __init__(self, client: Any, wire: dict[str, Any] | None, state: str, info: Any) -> None:
         self.client = client
         self.wire = wire
         self.state = state
-        self.last_response = info
+        self.info = info
         self.loading: threading.Event | None = None
         self.relations: dict[str, tuple[Any, Any]] = {}
 
@@ -210,46 +222,31 @@ class Resource:
         return obj
 
     @classmethod
-    def _build(cls: type[R], call: ClientCall, client: Client, *, full: bool = False) -> R:
-        """Execute ``call`` and build the object from its answer (an async twin awaits the call)."""
-        return cls._from_answer(call, *execute(call, client), client, full=full)
-
-    @classmethod
-    async def _build_async(cls: type[R], call: ClientCall, client: Any, *, full: bool = False) -> R:
-        """:meth:`_build` through an AsyncClient, awaited."""
-        return cls._from_answer(call, *await execute_async(call, client), client, full=full)
-
-    @classmethod
     def _from_answer(
-        cls: type[R], call: ClientCall, data: Any, info: Any, client: Client, *, full: bool
+        cls: type[R], operation: str, answer: RawResponse[Any], client: Any, *, full: bool = False
     ) -> R:
-        """Build the object from ``call``'s answer; a body that is not the contract's raises."""
+        """Build the object from the answer of ``Client.<operation>``; a body that is not the
+        contract's raises InvalidResponseError naming the operation."""
         try:
-            return cls._from_wire(data, client, full=full, info=info)
+            return cls._from_wire(answer.data, client, full=full, info=answer.info)
         except WireError as error:
-            raise invalid(call, str(error), info) from None
+            raise invalid(operation, str(error), answer.info) from None
 
-    def _absorb(self, call: ClientCall, *, full: bool = False) -> None:
-        """Execute ``call`` and take its answer as the object's new state."""
-        self._take_answer(call, *execute(call, self._client), full=full)
-
-    async def _absorb_async(self, call: ClientCall, *, full: bool = False) -> None:
-        """:meth:`_absorb` through the object's AsyncClient, awaited."""
-        self._take_answer(call, *await execute_async(call, self._client), full=full)
-
-    def _take_answer(self, call: ClientCall, data: Any, info: Any, *, full: bool) -> None:
-        """Take an answer as the object's new state: every field in one ``dict.update``."""
+    def _take_answer(self, operation: str, answer: RawResponse[Any], *, full: bool = False) -> None:
+        """Take the answer of ``Client.<operation>`` as the object's new state: every field in one
+        ``dict.update``."""
         meta = self._meta
+        data, info = answer.data, answer.info
         try:
             values = _plan(type(self)).values(data, meta.client, skip_absent_lazy=not full)
         except WireError as error:
-            raise invalid(call, str(error), info) from None
+            raise invalid(operation, str(error), info) from None
         meta.wire = {**(meta.wire or {}), **data}
         self.__dict__.update(values)
         for field in _plan(type(self)).fields:
             if field.base64 and field.wire in data:
                 self.__dict__.pop(field.name, None)  # decoded again from the new body when read
-        meta.last_response = info
+        meta.info = info
         if full or meta.state == REF:
             meta.state = FULL if full else PARTIAL
 
@@ -262,7 +259,7 @@ class Resource:
                 value = decode_base64(raw)
             except WireError as error:
                 problem = f"{type(self).__name__} {self.id!r} {field.wire}: {error}"
-                raise invalid(None, problem, meta.last_response) from None
+                raise invalid(None, problem, meta.info) from None
             self.__dict__[field.name] = value
             return value
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
@@ -278,12 +275,13 @@ class Resource:
                 session, whose objects are loaded with ``await obj.load_async()``).
         """
         name = f"{type(self).__name__}.{field.name}"
-        if getattr(self._client, "is_async", False):
+        client = self._client
+        if not isinstance(client, Client):
             raise NotLoadedError(f"{name} is not loaded: await obj.load_async() first (one request)")
-        if not self.session.lazy:
+        if not client.session.lazy:
             raise NotLoadedError(
                 f"{name} is not loaded and the session has lazy=False: call .load() first "
-                f"(one request: Client.{self._get_call().method}), or use {type(self).__name__}.get(id)"
+                f"(one request: Client.{self._get_operation()}), or use {type(self).__name__}.get(id)"
             )
         meta = self._meta
         with _LOADING:
@@ -295,7 +293,7 @@ class Resource:
             if meta.state == FULL:
                 return
         try:
-            self._absorb(self._get_call(), full=True)
+            self._fetch(client)
         finally:
             with _LOADING:
                 if mine:
@@ -303,10 +301,79 @@ class Resource:
             if mine:
                 cast(threading.Event, event).set()
 
-    def _get_call(self) -> ClientCall:
+    def _get_operation(self) -> str:
+        """The Client method that gets this object by its key (:meth:`_key`)."""
         raise NotSupportedError(
             f"the API has no way to get one {type(self).__name__}; find it with {type(self).__name__}.all()"
         )
+
+    def _key(self) -> tuple[str, ...]:
+        """The ids that name this object in a request path (checked: an object may be built by hand);
+        a sub-resource's starts with its parent's id."""
+        return (self._checked_id(),)
+
+    def _related(self, key: str, related_id: Any, load: Callable[[Any], T]) -> T | None:
+        """A related value made by ``load(related_id)`` on first use and kept while ``related_id``
+        stays the same (None when it is None)."""
+        if related_id is None:
+            return None
+        relations = self._meta.relations
+        cached = relations.get(key)
+        if cached is not None and cached[0] == related_id:
+            return cast(T, cached[1])
+        value = load(related_id)
+        relations[key] = (related_id, value)
+        return value
+
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def _fetch_async(self, client: AsyncClient) -> None:
+        """Get the object again and take the answer as its full state (one request)."""
+        operation = self._get_operation()
+        answer = await getattr(client.with_raw_response, operation)(*self._key())
+        self._take_answer(operation, answer, full=True)
+
+    async def _relation_async(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
+        """The ``target`` entity with ``related_id`` (``target.get_async``, on first use, then
+        kept while ``related_id`` stays the same); None when ``related_id`` is None."""
+        if related_id is None:
+            return None
+        relations = self._meta.relations
+        cached = relations.get(key)
+        if cached is not None and cached[0] == related_id:
+            return cast(RR, cached[1])
+        value = await target.get_async(related_id, session=self._bound_async(key, relation=True))
+        relations[key] = (related_id, value)
+        return value
+
+    async def _parent_async(self, key: str, related_id: str, target: type[RR]) -> RR:
+        """A related object the contract says always exists (e.g. a prediction's model)."""
+        return cast(RR, await self._relation_async(key, related_id, target))
+
+    # ---- sync twins: generated from the async source above, do not edit ----
+    def _fetch(self, client: Client) -> None:
+        """Get the object again and take the answer as its full state (one request)."""
+        operation = self._get_operation()
+        answer = getattr(client.with_raw_response, operation)(*self._key())
+        self._take_answer(operation, answer, full=True)
+
+    def _relation(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
+        """The ``target`` entity with ``related_id`` (``target.get``, on first use, then
+        kept while ``related_id`` stays the same); None when ``related_id`` is None."""
+        if related_id is None:
+            return None
+        relations = self._meta.relations
+        cached = relations.get(key)
+        if cached is not None and cached[0] == related_id:
+            return cast(RR, cached[1])
+        value = target.get(related_id, session=self._bound(key, relation=True))
+        relations[key] = (related_id, value)
+        return value
+
+    def _parent(self, key: str, related_id: str, target: type[RR]) -> RR:
+        """A related object the contract says always exists (e.g. a prediction's model)."""
+        return cast(RR, self._relation(key, related_id, target))
+
+    # ---- end of generated sync twins ----
 
     # -- what a caller sees ---------------------------------------------------------------------
 
@@ -320,12 +387,46 @@ class Resource:
         return ids.require_id(self._id_kind, self.id)
 
     @property
-    def _client(self) -> Client:
+    def _client(self) -> Any:
+        """The object's Client or AsyncClient (the default session's Client when it has none)."""
         return self._meta.client or client_for(None)
 
+    def _bound(self, verb: str, operation: str | None = None, *, relation: bool = False) -> Client:
+        """The Client a sync verb sends through.
+
+        Raises:
+            InvalidArgumentError: the object belongs to an AsyncSession (the message names the
+                verb's ``*_async`` twin); NotLoadedError for a ``relation``.
+        """
+        client = self._client
+        if isinstance(client, Client):
+            return client
+        if relation:
+            owner = type(self).__name__
+            raise NotLoadedError(
+                f"{owner}.{verb} needs a request and this {owner} belongs to an AsyncSession: "
+                f"await {snake(owner)}.{verb}_async() instead (one request, then kept)"
+            )
+        raise wrong_variant(self, verb, bound_async=True, operation=operation)
+
+    def _bound_async(self, verb: str, operation: str | None = None, *, relation: bool = False) -> AsyncClient:
+        """The AsyncClient an ``*_async`` verb sends through (the running loop's default when the
+        object has none, e.g. once unpickled).
+
+        Raises:
+            InvalidArgumentError: the object belongs to a las.Session (the message names the
+                sync verb to call instead).
+        """
+        client = self._meta.client
+        if client is None:
+            return client_for_async(None)
+        if isinstance(client, Client):
+            raise wrong_variant(self, verb, bound_async=False, operation=operation)
+        return cast("AsyncClient", client)
+
     @property
-    def session(self) -> Session:
-        """The :class:`las.Session` this object talks through."""
+    def session(self) -> Any:
+        """The :class:`las.Session` (or :class:`las.AsyncSession`) this object talks through."""
         return self._client.session
 
     @property
@@ -334,9 +435,24 @@ class Resource:
         return self._meta.state == FULL
 
     @property
-    def last_response(self) -> Any:
-        """The ``las.ResponseInfo`` of the last answer this object was built from or updated by."""
-        return self._meta.last_response
+    def last_response_info(self) -> ResponseInfo | None:
+        """The :class:`las.ResponseInfo` of the last answer this object was built from or updated
+        by (None for a ref, or an object built by hand)."""
+        return cast("ResponseInfo | None", self._meta.info)
+
+    @property
+    def last_response(self) -> ResponseInfo | None:
+        """Deprecated since 0.2: :attr:`last_response_info` (it is a ResponseInfo, not a response).
+
+        Warns:
+            DeprecationWarning: naming the replacement; the name goes in 1.0.
+        """
+        warnings.warn(
+            f"{type(self).__name__}.last_response is deprecated: use .last_response_info (the same ResponseInfo)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.last_response_info
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -368,62 +484,6 @@ class Resource:
         shown = f", name={name!r}" if isinstance(name, str) else ""
         return f"{type(self).__name__}(id={self.id!r}{shown})"
 
-    # -- helpers for subclasses -----------------------------------------------------------------
-
-    def _parent(self, key: str, related_id: str, target: type[RR]) -> RR:
-        """A related object the contract says always exists (e.g. a prediction's model)."""
-        return cast(RR, self._relation(key, related_id, target))
-
-    async def _parent_async(self, key: str, related_id: str, target: type[RR]) -> RR:
-        """:meth:`_parent`, awaited."""
-        return cast(RR, await self._relation_async(key, related_id, target))
-
-    def _relation(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
-        """The ``target`` entity with ``related_id`` (``target.get``, on first use, then kept).
-
-        An object of an AsyncSession never sends a request on attribute access: until the
-        relation was awaited (``await obj.<key>_async()``), reading it raises NotLoadedError
-        naming that twin.
-        """
-        if related_id is not None and getattr(self._client, "is_async", False):
-            cached = self._meta.relations.get(key)
-            if cached is None or cached[0] != related_id:
-                owner = type(self).__name__
-                raise NotLoadedError(
-                    f"{owner}.{key} needs a request and this {owner} belongs to an AsyncSession: "
-                    f"await {_snake(owner)}.{key}_async() instead (one request, then kept)"
-                )
-        return self._related(key, related_id, lambda id: target.get(id, session=self._client))
-
-    async def _relation_async(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
-        """:meth:`_relation`, awaited: ``target.get_async`` on first use, then kept."""
-        if related_id is None:
-            return None
-        relations = self._meta.relations
-        cached = relations.get(key)
-        if cached is not None and cached[0] == related_id:
-            return cast(RR, cached[1])
-        value = await target.get_async(related_id, session=self._client)
-        relations[key] = (related_id, value)
-        return value
-
-    def _related(self, key: str, related_id: Any, load: Callable[[Any], T]) -> T | None:
-        """A related object, loaded on first use and kept while ``related_id`` stays the same."""
-        if related_id is None:
-            return None
-        relations = self._meta.relations
-        cached = relations.get(key)
-        if cached is not None and cached[0] == related_id:
-            return cast(T, cached[1])
-        value = load(related_id)
-        relations[key] = (related_id, value)
-        return value
-
-
-def _snake(name: str) -> str:
-    """``WorkflowExecution`` -> ``workflow_execution`` (how an error names an object)."""
-    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
-
 
 def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
     if state == REF:
@@ -433,7 +493,7 @@ def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
     return obj
 
 
-def _ref(cls: type[R], entity_id: str, client: Client | None) -> R:
+def _ref(cls: type[R], entity_id: str, client: Any) -> R:
     """An object that knows only its id: reading any field loads it."""
     _plan(cls)
     obj = cls.__new__(cls)
@@ -446,12 +506,30 @@ def _ref(cls: type[R], entity_id: str, client: Client | None) -> R:
 
 
 class Refreshable(Resource):
-    """Can be fetched again (``load``, ``refresh``); sub-resources give their ``_get_call``."""
+    """Can be fetched again (``load``, ``refresh``); sub-resources give their ``_get_operation``
+    and ``_key``."""
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def load_async(self: R) -> R:
+        """Fetch the full body if the object does not hold it yet (one request, or none); returns it."""
+        if self._meta.state != FULL:
+            await self._fetch_async(self._bound_async("load", self._get_operation()))
+        return self
+
+    async def refresh_async(self: R) -> R:
+        """Fetch the entity again and take the answer as the object's state; returns the object.
+
+        Raises:
+            NotFoundError: the entity no longer exists.
+        """
+        await self._fetch_async(self._bound_async("refresh", self._get_operation()))
+        return self
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def load(self: R) -> R:
         """Fetch the full body if the object does not hold it yet (one request, or none); returns it."""
         if self._meta.state != FULL:
-            self._absorb(self._get_call(), full=True)
+            self._fetch(self._bound("load", self._get_operation()))
         return self
 
     def refresh(self: R) -> R:
@@ -460,53 +538,59 @@ class Refreshable(Resource):
         Raises:
             NotFoundError: the entity no longer exists.
         """
-        self._absorb(self._get_call(), full=True)
+        self._fetch(self._bound("refresh", self._get_operation()))
         return self
 
-    async def load_async(self: R) -> R:
-        """:meth:`load`, awaited, for an object bound to an AsyncSession."""
-        if self._meta.state != FULL:
-            await self._absorb_async(self._get_call(), full=True)
-        return self
-
-    async def refresh_async(self: R) -> R:
-        """:meth:`refresh`, awaited, for an object bound to an AsyncSession."""
-        await self._absorb_async(self._get_call(), full=True)
-        return self
+    # ---- end of generated sync twins ----
 
 
 class Retrievable(Refreshable):
     """Can be got by id: ``Cls.get(id)`` (one request) and ``Cls.ref(id)`` (none until used)."""
 
-    def _get_call(self) -> ClientCall:
-        return self._operations.call(type(self), "get", self._checked_id())
+    def _get_operation(self) -> str:
+        return self._operations.of(type(self), "get")
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def get_async(cls: type[R], id: str | R, *, session: AsyncSessionLike | None = None) -> R:
+        """Get the entity with this id (one request).
+
+        Args:
+            id: the id, or an object of this class (whose id is used).
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+
+        Raises:
+            InvalidIdError: ``id`` is not an id of this kind (before any request).
+            NotFoundError: no such entity.
+        """
+        checked = ids.require_id(cls._id_kind, id)
+        client = client_for_async(session, cls, "get")
+        operation = cls._operations.of(cls, "get")
+        answer = await getattr(client.with_raw_response, operation)(checked)
+        return cls._from_answer(operation, answer, client, full=True)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def get(cls: type[R], id: str | R, *, session: SessionLike | None = None) -> R:
         """Get the entity with this id (one request).
 
         Args:
             id: the id, or an object of this class (whose id is used).
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
 
         Raises:
             InvalidIdError: ``id`` is not an id of this kind (before any request).
             NotFoundError: no such entity.
         """
-        call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
-        return cls._build(call, client_for(session), full=True)
+        checked = ids.require_id(cls._id_kind, id)
+        client = client_for(session, cls, "get")
+        operation = cls._operations.of(cls, "get")
+        answer = getattr(client.with_raw_response, operation)(checked)
+        return cls._from_answer(operation, answer, client, full=True)
 
-    @classmethod
-    async def get_async(cls: type[R], id: str | R, *, session: Any = None) -> R:
-        """:meth:`get`, awaited: ``session`` is an :class:`las.AsyncSession` or
-        :class:`las.AsyncClient` (default: one per event loop on the default session's credentials).
-
-        Example::
-
-            document = await las.Document.get_async(document_id, session=async_session)
-        """
-        call = cls._operations.call(cls, "get", ids.require_id(cls._id_kind, id))
-        return await cls._build_async(call, async_client_for(session), full=True)
+    # ---- end of generated sync twins ----
 
     @classmethod
     def ref(cls: type[R], id: str | R, *, session: AnySessionLike | None = None) -> R:
@@ -525,6 +609,16 @@ class Retrievable(Refreshable):
 class NotRetrievable(Resource):
     """The API has no GET by id for this class: ``Cls.get`` says how to find one instead."""
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def get_async(cls, id: Any, *, session: AsyncSessionLike | None = None) -> Any:
+        """Not offered by the API: raises :class:`NotSupportedError` saying how to find one."""
+        raise NotSupportedError(
+            f"the API has no way to get one {cls.__name__} by id; find it in {cls.__name__}.all() "
+            f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
+        )
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def get(cls, id: Any, *, session: SessionLike | None = None) -> Any:
         """Not offered by the API: raises :class:`NotSupportedError` saying how to find one."""
@@ -533,10 +627,7 @@ class NotRetrievable(Resource):
             f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
         )
 
-    @classmethod
-    async def get_async(cls, id: Any, *, session: Any = None) -> Any:
-        """Not offered by the API: raises :class:`NotSupportedError`, as :meth:`get` does."""
-        return cls.get(id)
+    # ---- end of generated sync twins ----
 
 
 class Listable(Resource):
@@ -565,12 +656,35 @@ class Listable(Resource):
                 With an :class:`las.AsyncSession` (or AsyncClient), iterate with ``async for``.
             filters: the class's filters, e.g. ``Document.all(dataset=dataset)``.
         """
-        method = cast(Any, cls)._operations.list
+        operation = cast(Any, cls)._operations.list
         collection: Collection[R] = Collection(
-            cls, any_client_for(session), method, allowed=cast(Any, cls)._filters
+            cls, any_client_for(session), operation, allowed=cast(Any, cls)._filters
         )
         return collection.filter(**filters).page_size(page_size).limit(limit)
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def list_async(
+        cls: type[R],
+        page_size: int | None = None,
+        next_token: str | None = None,
+        *,
+        session: AsyncSessionLike | None = None,
+        **filters: Any,
+    ) -> Page[R]:
+        """One page (one request); ``page.next()`` gets the one after it.
+
+        Args:
+            page_size: items the API should return (it may return fewer).
+            next_token: the token of the page to get, from a previous page.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+            filters: the class's filters (see ``all``).
+        """
+        collection = cast(Any, cls).all(session=client_for_async(session, cls, "list"), **filters)
+        return cast("Page[R]", await collection.list_async(page_size, next_token))
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def list(
         cls: type[R],
@@ -585,25 +699,14 @@ class Listable(Resource):
         Args:
             page_size: items the API should return (it may return fewer).
             next_token: the token of the page to get, from a previous page.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
             filters: the class's filters (see ``all``).
         """
-        collection = cast(Any, cls).all(session=session, **filters)
+        collection = cast(Any, cls).all(session=client_for(session, cls, "list"), **filters)
         return cast("Page[R]", collection.list(page_size, next_token))
 
-    @classmethod
-    async def list_async(
-        cls: type[R],
-        page_size: int | None = None,
-        next_token: str | None = None,
-        *,
-        session: Any = None,
-        **filters: Any,
-    ) -> Page[R]:
-        """:meth:`list`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient
-        (default: one per event loop on the default session's credentials)."""
-        collection = cast(Any, cls).all(session=async_client_for(session), **filters)
-        return cast("Page[R]", await collection.list_async(page_size, next_token))
+    # ---- end of generated sync twins ----
 
 
 class Updatable(Resource):
@@ -615,13 +718,35 @@ class Updatable(Resource):
     _updatable: ClassVar[frozenset[str]] = frozenset()
     _clearable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
 
-    def _update_call(self, changes: dict[str, Any]) -> ClientCall:
-        return self._operations.call(type(self), "update", self._checked_id(), **changes)
+    def _update_operation(self) -> str:
+        return self._operations.of(type(self), "update")
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """The changes as the Client method's arguments (values as JSON)."""
+        """The changes as the Client method's keyword arguments (values as JSON)."""
         return {name: to_wire(value) for name, value in changes.items()}
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def update_async(self: R, **changes: Any) -> R:
+        """Change the given fields (and only those); the object then holds the server's answer.
+
+        Args:
+            changes: field names and new values (see the class docstring). None sends an
+                explicit null where the API allows one (``name``, ``description``).
+
+        Raises:
+            TypeError: a field that cannot be updated (before any request).
+            ValueError: None for a field the API cannot clear (before any request).
+        """
+        owner = cast(Any, self)
+        arguments = owner._checked_changes(changes)
+        operation = owner._update_operation()
+        client = self._bound_async("update", operation)
+        if arguments is not None:
+            answer = await getattr(client.with_raw_response, operation)(*self._key(), **arguments)
+            self._take_answer(operation, answer)
+        return self
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def update(self: R, **changes: Any) -> R:
         """Change the given fields (and only those); the object then holds the server's answer.
 
@@ -633,20 +758,20 @@ class Updatable(Resource):
             TypeError: a field that cannot be updated (before any request).
             ValueError: None for a field the API cannot clear (before any request).
         """
-        call = cast(Any, self)._checked_update_call(changes)
-        if call is not None:
-            self._absorb(call)
+        owner = cast(Any, self)
+        arguments = owner._checked_changes(changes)
+        operation = owner._update_operation()
+        client = self._bound("update", operation)
+        if arguments is not None:
+            answer = getattr(client.with_raw_response, operation)(*self._key(), **arguments)
+            self._take_answer(operation, answer)
         return self
 
-    async def update_async(self: R, **changes: Any) -> R:
-        """:meth:`update`, awaited, for an object bound to an AsyncSession."""
-        call = cast(Any, self)._checked_update_call(changes)
-        if call is not None:
-            await self._absorb_async(call)
-        return self
+    # ---- end of generated sync twins ----
 
-    def _checked_update_call(self, changes: dict[str, Any]) -> ClientCall | None:
-        """The update's call (None when there is nothing to change), after checking the changes."""
+    def _checked_changes(self, changes: dict[str, Any]) -> dict[str, Any] | None:
+        """The update's Client arguments (None when there is nothing to change), after checking
+        the changes."""
         owner = cast(Any, self)
         unknown = sorted(set(changes) - owner._updatable)
         if unknown:
@@ -661,25 +786,37 @@ class Updatable(Resource):
                 f"{type(self).__name__}.update({refused[0]}=None): the API cannot clear {refused[0]}; "
                 f"only {', '.join(sorted(owner._clearable & owner._updatable)) or 'nothing'} can be set to None"
             )
-        return self._update_call(self._update_arguments(changes)) if changes else None
+        return self._update_arguments(changes) if changes else None
 
 
 class Deletable(Resource):
     """Can be deleted: ``obj.delete()``."""
 
-    def _delete_call(self) -> ClientCall:
-        return self._operations.call(type(self), "delete", self._checked_id())
+    def _delete_operation(self) -> str:
+        return self._operations.of(type(self), "delete")
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def delete_async(self: R) -> R:
+        """Delete the entity; returns the object holding the API's last answer about it.
+
+        Raises:
+            NotFoundError: it was already deleted.
+        """
+        operation = cast(Any, self)._delete_operation()
+        client = self._bound_async("delete", operation)
+        self._take_answer(operation, await getattr(client.with_raw_response, operation)(*self._key()))
+        return self
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def delete(self: R) -> R:
         """Delete the entity; returns the object holding the API's last answer about it.
 
         Raises:
             NotFoundError: it was already deleted.
         """
-        self._absorb(cast(Any, self)._delete_call())
+        operation = cast(Any, self)._delete_operation()
+        client = self._bound("delete", operation)
+        self._take_answer(operation, getattr(client.with_raw_response, operation)(*self._key()))
         return self
 
-    async def delete_async(self: R) -> R:
-        """:meth:`delete`, awaited, for an object bound to an AsyncSession."""
-        await self._absorb_async(cast(Any, self)._delete_call())
-        return self
+    # ---- end of generated sync twins ----

@@ -1,22 +1,28 @@
 """Lists: one :class:`Page` at a time, or a lazy :class:`Collection` over every page.
 
-Every list of the resource layer goes through :func:`las._pagination.iter_pages` (the one
-paginator: it checks each page and stops on a repeated ``nextToken``) and
-:meth:`Collection._page` (items built by their class's builder).
+Every list of the resource layer goes through :meth:`Collection._pages_async` and its generated
+sync twin ``_pages``: the one ``nextToken`` rule of :class:`las._pagination.Walk` (each page
+checked; a repeated token stops the listing) and :meth:`Collection._page` (items built by their
+class's builder).
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .. import ids
-from .._pagination import _Walk, iter_pages
+from .._pagination import Walk
 from .._response import RawResponse
+from .._wire import given
 from ..client import Client
-from ._call import ClientCall, InvalidArgumentError, NotSupportedError, given, invalid, wrong_variant_fix
+from ._errors import InvalidArgumentError, NotSupportedError, invalid, wrong_variant
 from ._plan import WireError
+
+if TYPE_CHECKING:
+    from .._async_client import AsyncClient
 
 __all__ = ["Collection", "Page", "list_filters"]
 
@@ -52,14 +58,15 @@ def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, s
 
 class Page(Generic[T]):
     """One page of a list: ``items``, the ``next_token`` of the page after it (None on the last),
-    and ``last_response``. ``page.next()`` and ``page.auto_paging_iter()`` continue from it."""
+    and ``response_info`` (the :class:`las.ResponseInfo` of its answer). ``page.next()`` and
+    ``page.auto_paging_iter()`` continue from it."""
 
     def __init__(
         self, items: list[T], next_token: str | None, collection: Collection[Any], info: Any
     ) -> None:
         self.items = items
         self.next_token = next_token
-        self.last_response = info
+        self.response_info = info
         self._collection = collection
 
     def __repr__(self) -> str:
@@ -75,37 +82,57 @@ class Page(Generic[T]):
         return self.items[index]
 
     @property
+    def last_response(self) -> Any:
+        """Deprecated since 0.2: :attr:`response_info` (a page has one answer, a ResponseInfo).
+
+        Warns:
+            DeprecationWarning: naming the replacement; the name goes in 1.0.
+        """
+        warnings.warn(
+            "Page.last_response is deprecated: use .response_info (the same ResponseInfo)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.response_info
+
+    @property
     def has_next(self) -> bool:
         """Whether there is a page after this one."""
         return self.next_token is not None
 
-    def next(self) -> Page[T] | None:
-        """The page after this one (one request), or None if this is the last."""
-        if self.next_token is None:
-            return None
-        return cast("Page[T]", self._collection.list(next_token=self.next_token))
-
+    # ---- async source: tools/unasync.py derives the sync twins below ----
     async def next_async(self) -> Page[T] | None:
-        """:meth:`next`, awaited, for a page of an AsyncSession's collection."""
+        """The page after this one (one request), or None if this is the last."""
         if self.next_token is None:
             return None
         return cast("Page[T]", await self._collection.list_async(next_token=self.next_token))
 
-    def auto_paging_iter(self) -> Iterator[T]:
-        """This page's items, then every following page's, fetched one page at a time."""
-        yield from self.items
-        if self.next_token is not None:
-            for page in self._collection.pages(next_token=self.next_token):
-                yield from page.items
-
     async def auto_paging_iter_async(self) -> AsyncIterator[T]:
-        """:meth:`auto_paging_iter` with ``async for``, for a page of an AsyncSession's collection."""
+        """This page's items, then every following page's, fetched one page at a time."""
         for item in self.items:
             yield item
         if self.next_token is not None:
             async for page in self._collection.pages_async(next_token=self.next_token):
                 for item in page.items:
                     yield item
+
+    # ---- sync twins: generated from the async source above, do not edit ----
+    def next(self) -> Page[T] | None:
+        """The page after this one (one request), or None if this is the last."""
+        if self.next_token is None:
+            return None
+        return cast("Page[T]", self._collection.list(next_token=self.next_token))
+
+    def auto_paging_iter(self) -> Iterator[T]:
+        """This page's items, then every following page's, fetched one page at a time."""
+        for item in self.items:
+            yield item
+        if self.next_token is not None:
+            for page in self._collection.pages(next_token=self.next_token):
+                for item in page.items:
+                    yield item
+
+    # ---- end of generated sync twins ----
 
 
 class Collection(Generic[T]):
@@ -126,18 +153,19 @@ class Collection(Generic[T]):
     def __init__(
         self,
         cls: type[Any],
-        client: Client,
-        method: Callable[..., Any] | None,
+        client: Any,
+        operation: str | None,
         *,
         parents: tuple[str, ...] = (),
         allowed: Mapping[str, str | None] | None = None,
         filters: Mapping[str, Any] | None = None,
     ) -> None:
-        if method is None:
+        if operation is None:
             raise NotSupportedError(f"the API has no way to list {cls.__name__} objects")
         self._cls = cls
         self._client = client
-        self._method = method
+        self._operation = operation
+        self._items_key: str = getattr(Client, operation).items_key
         self._parents = parents
         self._allowed = dict(allowed or {})
         self._filters: dict[str, Any] = dict(filters or {})
@@ -162,6 +190,11 @@ class Collection(Generic[T]):
         added = list_filters(f"{self._cls.__name__} lists", filters, self._allowed)
         return self._copy(_filters={**self._filters, **added})
 
+    def all(self: C, **filters: Any) -> C:
+        """The same as :meth:`filter` (``workflow.executions.all(status="running")``, as
+        ``las.Workflow.all()`` lists every workflow): a lazy collection, nothing sent yet."""
+        return self.filter(**filters)
+
     def page_size(self: C, count: int | None) -> C:
         """A collection that asks for ``count`` items per request."""
         if count is not None and count < 1:
@@ -174,61 +207,15 @@ class Collection(Generic[T]):
             raise InvalidArgumentError(f"limit must be 0 or more, got {count}")
         return self._copy(_limit=count)
 
-    def _call(self, next_token: str | None, page_size: int | None) -> ClientCall:
-        arguments = {**self._filters, **given(max_results=page_size, next_token=next_token)}
-        return ClientCall(self._method.__name__, self._parents, arguments)
-
-    def _page(self, call: ClientCall, answer: RawResponse[Any]) -> Page[T]:
-        """Build a page from an answer ``iter_pages`` checked (the only place list items are built)."""
+    def _page(self, answer: RawResponse[Any]) -> Page[T]:
+        """Build a page from an answer the Walk checked (the only place list items are built)."""
         data, info = answer.data, answer.info
-        build, client, key = self._cls._from_wire, self._client, self._method.items_key  # type: ignore[attr-defined]
+        build, client = self._cls._from_wire, self._client
         try:
-            objects = [build(item, client, info=info) for item in data[key]]
+            objects = [build(item, client, info=info) for item in data[self._items_key]]
         except WireError as error:
-            raise invalid(call, str(error), info) from None
+            raise invalid(self._operation, str(error), info) from None
         return Page(objects, data.get("nextToken") or None, self, info)
-
-    def list(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
-        """One page (one request): ``page_size`` items from ``next_token`` (None: the first page)."""
-        sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
-        return next(sized._pages(lambda seen: sized._page_size, next_token))
-
-    async def list_async(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
-        """:meth:`list`, awaited, for a collection of an AsyncSession."""
-        sized = self if page_size is None else self.page_size(page_size)
-        async for page in sized._apages(lambda seen: sized._page_size, next_token):
-            return page
-        raise AssertionError("unreachable: _apages yields at least one page")  # pragma: no cover
-
-    def pages(self, *, next_token: str | None = None) -> Iterator[Page[T]]:
-        """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
-        yield from self._pages(lambda seen: self._page_size, next_token)
-
-    async def pages_async(self, *, next_token: str | None = None) -> AsyncIterator[Page[T]]:
-        """:meth:`pages` with ``async for``, for a collection of an AsyncSession."""
-        async for page in self._apages(lambda seen: self._page_size, next_token):
-            yield page
-
-    def _pages(self, size: Callable[[int], int | None], next_token: str | None) -> Iterator[Page[T]]:
-        """Pages through the one paginator (it checks each page and stops on a repeated token)."""
-        seen = 0
-        calls: list[ClientCall] = []
-
-        if getattr(self._client, "is_async", False):
-            raise InvalidArgumentError(
-                f"this collection of {self._cls.__name__} belongs to an AsyncSession: "
-                + wrong_variant_fix(is_async=True)
-            )
-
-        def fetch(token: str | None) -> RawResponse[Any]:
-            calls.append(self._call(token, size(seen)))
-            return cast("RawResponse[Any]", calls[-1].run(self._client.with_raw_response))
-
-        key = self._method.items_key  # type: ignore[attr-defined]
-        for answer in iter_pages(fetch, next_token, items_key=key):
-            page = self._page(calls.pop(), answer)
-            seen += len(page.items)
-            yield page
 
     def _size(self, seen: int) -> int | None:
         """The page size to ask for after ``seen`` items: never more than the items still wanted."""
@@ -237,76 +224,145 @@ class Collection(Generic[T]):
             return self._page_size
         return limit - seen if self._page_size is None else min(self._page_size, limit - seen)
 
-    def __iter__(self) -> Iterator[T]:
-        limit = self._limit
-        if limit == 0:
-            return
-        size = self._size
-        seen = 0
-        for page in self._pages(size, None):
-            for item in page.items:
-                yield item
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
+    def _fixed_size(self, seen: int) -> int | None:
+        return self._page_size
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        """Every item, with ``async for``, for a collection of an AsyncSession: the same pages,
-        page checks and ``nextToken`` rule as ``for``."""
-        limit = self._limit
-        if limit == 0:
-            return
-        seen = 0
-        async for page in self._apages(self._size, None):
-            for item in page.items:
-                yield item
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
+    def _bound(self, verb: str) -> Client:
+        """The Client a sync verb lists through (the message names the twin of an async one)."""
+        if isinstance(self._client, Client):
+            return self._client
+        raise wrong_variant(self, verb, bound_async=True)
 
-    async def _apages(
-        self, size: Callable[[int], int | None], next_token: str | None
+    def _bound_async(self, verb: str) -> AsyncClient:
+        """The AsyncClient an ``*_async`` verb lists through."""
+        if isinstance(self._client, Client):
+            raise wrong_variant(self, verb, bound_async=False)
+        return cast("AsyncClient", self._client)
+
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def _pages_async(
+        self, client: AsyncClient, size: Callable[[int], int | None], next_token: str | None
     ) -> AsyncIterator[Page[T]]:
-        """:meth:`_pages` for an AsyncSession: the same page checks and ``nextToken`` rule."""
-        walk = _Walk(next_token, self._method.items_key, "GET", "(a list)")  # type: ignore[attr-defined]
+        """Page after page from ``next_token``: each checked by the one nextToken rule, its items
+        built; ``size(seen)`` is the page size to ask for after ``seen`` items."""
+        walk = Walk(next_token, self._items_key, "GET", "(a list)")
+        list_page = getattr(client.with_raw_response, self._operation)
         seen = 0
         while True:
-            call = self._call(walk.next_token, size(seen))
-            answer = await call.run(self._client.with_raw_response)
+            answer = await list_page(
+                *self._parents, **self._filters, **given(max_results=size(seen), next_token=walk.next_token)
+            )
             walk.check(answer)
-            page = self._page(call, answer)
+            page = self._page(answer)
             seen += len(page.items)
             yield page
             if walk.next_token is None:
                 return
 
-    def first(self) -> T | None:
+    async def list_async(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
+        """One page (one request): ``page_size`` items from ``next_token`` (None: the first page)."""
+        sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
+        async for page in sized._pages_async(self._bound_async("list"), sized._fixed_size, next_token):
+            return page
+        raise AssertionError("unreachable: a listing yields at least one page")  # pragma: no cover
+
+    async def pages_async(self, *, next_token: str | None = None) -> AsyncIterator[Page[T]]:
+        """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
+        async for page in self._pages_async(self._bound_async("pages"), self._fixed_size, next_token):
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        limit = self._limit
+        client = self._bound_async("__iter__")
+        if limit == 0:
+            return
+        seen = 0
+        async for page in self._pages_async(client, self._size, None):
+            for item in page.items:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+
+    async def first_async(self) -> T | None:
         """The first item (one request of one item), or None when there is none."""
-        for item in self.limit(1):
+        self._bound_async("first")
+        async for item in self.limit(1):
             return item
         return None
 
-    async def first_async(self) -> T | None:
-        """:meth:`first`, awaited, for a collection of an AsyncSession."""
-        async for item in self.limit(1):
+    async def exists_async(self) -> bool:
+        """Whether the collection has any item (one request of one item)."""
+        self._bound_async("exists")
+        return await self.first_async() is not None
+
+    async def count_async(self) -> int:
+        """How many items there are: iterates every page (one request each), up to ``limit``."""
+        self._bound_async("count")
+        return len([item async for item in self])
+
+    # ---- sync twins: generated from the async source above, do not edit ----
+    def _pages(
+        self, client: Client, size: Callable[[int], int | None], next_token: str | None
+    ) -> Iterator[Page[T]]:
+        """Page after page from ``next_token``: each checked by the one nextToken rule, its items
+        built; ``size(seen)`` is the page size to ask for after ``seen`` items."""
+        walk = Walk(next_token, self._items_key, "GET", "(a list)")
+        list_page = getattr(client.with_raw_response, self._operation)
+        seen = 0
+        while True:
+            answer = list_page(
+                *self._parents, **self._filters, **given(max_results=size(seen), next_token=walk.next_token)
+            )
+            walk.check(answer)
+            page = self._page(answer)
+            seen += len(page.items)
+            yield page
+            if walk.next_token is None:
+                return
+
+    def list(self, page_size: int | None = None, next_token: str | None = None) -> Page[T]:
+        """One page (one request): ``page_size`` items from ``next_token`` (None: the first page)."""
+        sized = self if page_size is None else self.page_size(page_size)  # page.next() keeps the size
+        for page in sized._pages(self._bound("list"), sized._fixed_size, next_token):
+            return page
+        raise AssertionError("unreachable: a listing yields at least one page")  # pragma: no cover
+
+    def pages(self, *, next_token: str | None = None) -> Iterator[Page[T]]:
+        """Yield page after page, lazily, from the first (or ``next_token``); ``limit`` does not apply."""
+        yield from self._pages(self._bound("pages"), self._fixed_size, next_token)
+
+    def __iter__(self) -> Iterator[T]:
+        limit = self._limit
+        client = self._bound("__iter__")
+        if limit == 0:
+            return
+        seen = 0
+        for page in self._pages(client, self._size, None):
+            for item in page.items:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+
+    def first(self) -> T | None:
+        """The first item (one request of one item), or None when there is none."""
+        self._bound("first")
+        for item in self.limit(1):
             return item
         return None
 
     def exists(self) -> bool:
         """Whether the collection has any item (one request of one item)."""
+        self._bound("exists")
         return self.first() is not None
-
-    async def exists_async(self) -> bool:
-        """:meth:`exists`, awaited, for a collection of an AsyncSession."""
-        return await self.first_async() is not None
 
     def count(self) -> int:
         """How many items there are: iterates every page (one request each), up to ``limit``."""
-        return sum(1 for _ in self)
+        self._bound("count")
+        return len([item for item in self])
 
-    async def count_async(self) -> int:
-        """:meth:`count`, awaited, for a collection of an AsyncSession."""
-        return len([item async for item in self])
+    # ---- end of generated sync twins ----
 
     def __bool__(self) -> bool:
         raise InvalidArgumentError(

@@ -5,8 +5,9 @@ arguments-less ``las.Session()``, i.e. the environment or ``~/.lucidtech/credent
 once, even when several threads ask at the same time. :func:`set_default_session` replaces it.
 
 Every resource call takes ``session=`` (a :class:`las.Session`, or a :class:`las.Client`);
-:func:`client_for` turns either into the Client the call uses. A Client per Session is cached,
-so objects from one Session share one Client.
+:func:`client_for` turns either into the Client the call uses (:func:`client_for_async` the
+AsyncClient of an ``*_async`` verb). A Client per Session is cached, so objects from one Session
+share one Client.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..client import Client
 from ..session import Session
-from ._call import InvalidArgumentError, wrong_variant_fix
+from ._errors import InvalidArgumentError, wrong_variant
 
 __all__ = [
     "SessionLike",
     "any_client_for",
-    "async_client_for",
     "client_for",
+    "client_for_async",
     "get_default_session",
     "set_default_session",
     "using_session",
@@ -42,6 +43,8 @@ if TYPE_CHECKING:  # the async classes need the async extra: named for type chec
 
     AnySessionLike: TypeAlias = "Session | Client | AsyncSession | AsyncClient"
     """What ``session=`` of a verb that sends nothing accepts (``ref``, ``all``): either variant."""
+    AsyncSessionLike: TypeAlias = "AsyncSession | AsyncClient"
+    """What ``session=`` of an ``*_async`` verb accepts."""
 
 _lock = threading.Lock()
 _default: Session | None = None
@@ -113,17 +116,28 @@ def using_session(session: SessionLike | None) -> Iterator[Session | None]:
             _default = saved
 
 
-def client_for(session: SessionLike | None = None) -> Client:
-    """The Client to use for ``session`` (a Session, a Client, or None for the default session)."""
+def client_for(session: SessionLike | None = None, owner: object = None, verb: str = "") -> Client:
+    """The Client to use for ``session`` (a Session, a Client, or None for the default session).
+
+    Args:
+        owner, verb: the class and the verb asking (``Document``, ``"get"``), named in the error
+            when ``session`` is an async one.
+
+    Raises:
+        InvalidArgumentError: ``session`` is an AsyncSession or AsyncClient (the message names
+            the verb's ``*_async`` twin), or not a session at all.
+    """
     if isinstance(session, Client):
         return session
     if session is None:
         session = get_default_session()
     elif not isinstance(session, Session):
         if getattr(session, "is_async", False):
+            if verb:
+                raise wrong_variant(owner, verb, bound_async=True)
             raise InvalidArgumentError(
                 f"this call sends a request at once, and its session is an {type(session).__name__}: "
-                + wrong_variant_fix(is_async=True)
+                "await the verb's *_async twin instead"
             )
         raise InvalidArgumentError(
             f"session must be a las.Session or las.Client, got {type(session).__name__}"
@@ -135,14 +149,19 @@ def client_for(session: SessionLike | None = None) -> Client:
         return client
 
 
-_async_clients: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+_async_clients: weakref.WeakValueDictionary[int, AsyncClient] = weakref.WeakValueDictionary()
 _default_async: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
-def async_client_for(session: Any = None) -> Any:
+def client_for_async(session: Any = None, owner: object = None, verb: str = "") -> AsyncClient:
     """The :class:`las.AsyncClient` for ``session``: an AsyncSession, an AsyncClient, or None for
     the running event loop's default (an AsyncSession on the default session's credentials,
-    so both share one token)."""
+    so both share one token).
+
+    Raises:
+        InvalidArgumentError: ``session`` is a sync one (the message names the verb without
+            ``_async`` when ``owner`` and ``verb`` say which), or not a session at all.
+    """
     import asyncio
 
     from .._async_client import AsyncClient
@@ -158,6 +177,8 @@ def async_client_for(session: Any = None) -> Any:
             if session is None or session.credentials is not credentials:
                 session = _default_async[loop] = AsyncSession(credentials)
     elif not isinstance(session, AsyncSession):
+        if verb and isinstance(session, (Session, Client)):
+            raise wrong_variant(owner, verb, bound_async=False)
         raise InvalidArgumentError(
             f"an *_async verb needs session= an las.AsyncSession or las.AsyncClient, got {type(session).__name__}"
         )
@@ -169,7 +190,7 @@ def async_client_for(session: Any = None) -> Any:
 
 
 def any_client_for(session: Any = None) -> Any:
-    """:func:`client_for`, or :func:`async_client_for` when ``session`` is an async one."""
+    """:func:`client_for`, or :func:`client_for_async` when ``session`` is an async one."""
     if getattr(session, "is_async", False):
-        return async_client_for(session)
+        return client_for_async(session)
     return client_for(session)

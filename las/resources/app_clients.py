@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
-from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
-from ._session import SessionLike, async_client_for, client_for
+from ._base import Audited, Deletable, Listable, NotRetrievable, Operations, Updatable, given
+from ._session import SessionLike, client_for, client_for_async
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = ["AppClient"]
 
@@ -30,7 +32,7 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
         {"name", "description", "login_urls", "default_login_url"}
     )
     _operations: ClassVar[Operations] = Operations(
-        list=Client.list_app_clients, update=Client.update_app_client, delete=Client.delete_app_client
+        list="list_app_clients", update="update_app_client", delete="delete_app_client"
     )
 
     app_client_id: str
@@ -45,6 +47,44 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
     logout_urls: list[str] = attrs.field(factory=list)
     default_login_url: str | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        generate_secret: bool = True,
+        callback_urls: Sequence[str] | None = None,
+        login_urls: Sequence[str] | None = None,
+        logout_urls: Sequence[str] | None = None,
+        default_login_url: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> AppClient:
+        """Create an app client (one request).
+
+        Args:
+            name, description: free text.
+            generate_secret: False for a public client (no secret).
+            callback_urls, login_urls, logout_urls, default_login_url: OAuth2 URLs
+                (``https://...`` or ``http://localhost...``).
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        arguments = given(
+            generate_secret=generate_secret,
+            logout_urls=list(logout_urls) if logout_urls is not None else None,
+            callback_urls=list(callback_urls) if callback_urls is not None else None,
+            login_urls=list(login_urls) if login_urls is not None else None,
+            default_login_url=default_login_url,
+            name=name,
+            description=description,
+        )
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_app_client(**arguments)
+        return cls._from_answer("create_app_client", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -65,42 +105,9 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
             generate_secret: False for a public client (no secret).
             callback_urls, login_urls, logout_urls, default_login_url: OAuth2 URLs
                 (``https://...`` or ``http://localhost...``).
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
-        call = cls._create_call(
-            name, description, generate_secret, callback_urls, login_urls, logout_urls, default_login_url
-        )
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        generate_secret: bool = True,
-        callback_urls: Sequence[str] | None = None,
-        login_urls: Sequence[str] | None = None,
-        logout_urls: Sequence[str] | None = None,
-        default_login_url: str | None = None,
-        session: Any = None,
-    ) -> AppClient:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(
-            name, description, generate_secret, callback_urls, login_urls, logout_urls, default_login_url
-        )
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        name: str | None,
-        description: str | None,
-        generate_secret: bool,
-        callback_urls: Sequence[str] | None,
-        login_urls: Sequence[str] | None,
-        logout_urls: Sequence[str] | None,
-        default_login_url: str | None,
-    ) -> ClientCall:
         arguments = given(
             generate_secret=generate_secret,
             logout_urls=list(logout_urls) if logout_urls is not None else None,
@@ -110,4 +117,8 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
             name=name,
             description=description,
         )
-        return ClientCall("create_app_client", (), arguments)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_app_client(**arguments)
+        return cls._from_answer("create_app_client", answer, client)
+
+    # ---- end of generated sync twins ----

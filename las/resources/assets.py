@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
 from ..content import Content
-from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
-from ._session import SessionLike, async_client_for, client_for
+from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given, lazy
+from ._session import SessionLike, client_for, client_for_async
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = ["Asset"]
 
@@ -28,7 +30,7 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
     _id_kind: ClassVar[str] = ids.ASSET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "content"})
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_asset, list=Client.list_assets, update=Client.update_asset, delete=Client.delete_asset
+        get="get_asset", list="list_assets", update="update_asset", delete="delete_asset"
     )
 
     asset_id: str
@@ -36,6 +38,34 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
     description: str | None = None
     content: bytes | None = lazy()
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        content: Content,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Asset:
+        """Store a file (one request).
+
+        Args:
+            content: bytes, a path (str or Path) or a binary file object.
+            name, description: free text.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+
+        Raises:
+            ContentTooLargeError: over the API's limit (before any upload).
+        """
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_asset(
+            content, **given(name=name, description=description)
+        )
+        return cls._from_answer("create_asset", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -50,26 +80,17 @@ class Asset(Audited, Retrievable, Listable, Updatable, Deletable):
         Args:
             content: bytes, a path (str or Path) or a binary file object.
             name, description: free text.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
 
         Raises:
             ContentTooLargeError: over the API's limit (before any upload).
         """
-        call = ClientCall("create_asset", (content,), given(name=name, description=description))
-        return cls._build(call, client_for(session))
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_asset(content, **given(name=name, description=description))
+        return cls._from_answer("create_asset", answer, client)
 
-    @classmethod
-    async def create_async(
-        cls,
-        content: Content,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        session: Any = None,
-    ) -> Asset:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = ClientCall("create_asset", (content,), given(name=name, description=description))
-        return await cls._build_async(call, async_client_for(session))
+    # ---- end of generated sync twins ----
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         return dict(changes)  # content goes as given (bytes, path or file): the Client reads it

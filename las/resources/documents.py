@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import attrs
 
 from .. import ids
-from ..client import Client
 from ..content import Content
 from ._base import (
     Audited,
-    ClientCall,
     Collection,
     Deletable,
     InvalidArgumentError,
@@ -24,12 +22,14 @@ from ._base import (
     Updatable,
     given,
     lazy,
+    sync_property,
 )
 from ._plan import to_wire
-from ._session import SessionLike, async_client_for, client_for
+from ._session import SessionLike, client_for, client_for_async
 
 if TYPE_CHECKING:
     from ..bulk import IngestReport, ItemResult
+    from ._session import AsyncSessionLike
     from .models import Model, Prediction
     from .uploads import UploadItem, UploadResult
 
@@ -86,10 +86,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     _clearable: ClassVar[frozenset[str]] = frozenset()
     _filters: ClassVar[Mapping[str, str | None]] = _DOCUMENT_FILTERS
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_document,
-        list=Client.list_documents,
-        update=Client.update_document,
-        delete=Client.delete_document,
+        get="get_document", list="list_documents", update="update_document", delete="delete_document"
     )
 
     document_id: str
@@ -101,6 +98,92 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     ground_truth: list[GroundTruthItem] = attrs.field(factory=list)
     retention_in_days: int | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        dataset: Dataset | str | None = None,
+        consent: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Document:
+        """Upload a document (one request, never repeated by the SDK).
+
+        Args:
+            content: bytes, a path (str or Path) or a binary file object.
+            content_type: ``"application/pdf"``, ``"image/jpeg"``, ``"image/png"`` or
+                ``"image/tiff"``; detected from the content when None.
+            dataset: the Dataset (or dataset id) to put the document in.
+            consent: the consent id that marks the owner of the document (``las:consent:...``).
+            ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
+            retention_in_days: days before the API deletes the document.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+
+        Raises:
+            InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
+            FileFormatException: the content type could not be detected.
+            ContentTooLargeError: the content is over the API's limit (before any upload).
+
+        Example::
+
+            document = await las.Document.create_async("invoice.pdf", ground_truth={"total_amount": "120.00"})
+        """
+        arguments = given(
+            consent_id=_optional_id(ids.CONSENT, consent),
+            dataset_id=_optional_id(ids.DATASET, dataset),
+            ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
+            retention_in_days=retention_in_days,
+        )
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_document(content, content_type, **arguments)
+        return cls._from_answer("create_document", answer, client)
+
+    @sync_property
+    async def dataset_async(self) -> Dataset | None:
+        """The document's Dataset (one request on first use, then kept), or None."""
+        return await self._relation_async("dataset", self.dataset_id, Dataset)
+
+    async def predict_async(
+        self,
+        model: Model | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> Prediction:
+        """Run a model on this document (one request) and return the :class:`Prediction`.
+
+        Args:
+            model: a Model or a model id.
+            max_pages: pages to predict on (1 to 3).
+            auto_rotate: let the API try rotations of the document.
+            image_quality: ``"LOW"`` or ``"HIGH"`` (slower, sometimes better).
+
+        Raises:
+            InvalidIdError: ``model`` is not a model (before any request).
+
+        Example::
+
+            prediction = await document.predict_async(model)
+            print(prediction["total_amount"].value)
+        """
+        from .models import Prediction
+
+        return await Prediction.create_async(
+            self,
+            model,
+            max_pages=max_pages,
+            auto_rotate=auto_rotate,
+            image_quality=image_quality,
+            session=self._bound_async("predict"),
+        )
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -123,7 +206,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             consent: the consent id that marks the owner of the document (``las:consent:...``).
             ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
             retention_in_days: days before the API deletes the document.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
 
         Raises:
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
@@ -134,65 +218,20 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
             document = las.Document.create("invoice.pdf", ground_truth={"total_amount": "120.00"})
         """
-        call = cls._create_call(content, content_type, dataset, consent, ground_truth, retention_in_days)
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        content: Content,
-        content_type: str | None = None,
-        *,
-        dataset: Dataset | str | None = None,
-        consent: str | None = None,
-        ground_truth: GroundTruthLike | None = None,
-        retention_in_days: int | None = None,
-        session: Any = None,
-    ) -> Document:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(content, content_type, dataset, consent, ground_truth, retention_in_days)
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        content: Content,
-        content_type: str | None,
-        dataset: Dataset | str | None,
-        consent: str | None,
-        ground_truth: GroundTruthLike | None,
-        retention_in_days: int | None,
-    ) -> ClientCall:
         arguments = given(
             consent_id=_optional_id(ids.CONSENT, consent),
             dataset_id=_optional_id(ids.DATASET, dataset),
             ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
             retention_in_days=retention_in_days,
         )
-        # content: las.content.Content, what the Client reads
-        return ClientCall("create_document", (content, content_type), arguments)
-
-    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        if "ground_truth" in changes:
-            result["ground_truth"] = ground_truth_items(changes["ground_truth"])
-        if "dataset" in changes:
-            result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset"])
-        if "retention_in_days" in changes:
-            result["retention_in_days"] = changes["retention_in_days"]
-        return result
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_document(content, content_type, **arguments)
+        return cls._from_answer("create_document", answer, client)
 
     @property
     def dataset(self) -> Dataset | None:
-        """The document's Dataset (one request on first access, then cached), or None."""
+        """The document's Dataset (one request on first use, then kept), or None."""
         return self._relation("dataset", self.dataset_id, Dataset)
-
-    async def dataset_async(self) -> Dataset | None:
-        """:attr:`dataset`, awaited, for a document bound to an AsyncSession (one request, then kept)."""
-        return await self._relation_async("dataset", self.dataset_id, Dataset)
-
-    def ground_truth_dict(self) -> dict[str, str | bool | None]:
-        """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""
-        return {item.label: item.value for item in self.ground_truth}
 
     def predict(
         self,
@@ -226,28 +265,24 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages=max_pages,
             auto_rotate=auto_rotate,
             image_quality=image_quality,
-            session=self._client,
+            session=self._bound("predict"),
         )
 
-    async def predict_async(
-        self,
-        model: Model | str,
-        *,
-        max_pages: int | None = None,
-        auto_rotate: bool | None = None,
-        image_quality: str | None = None,
-    ) -> Prediction:
-        """:meth:`predict`, awaited, for a document bound to an AsyncSession."""
-        from .models import Prediction
+    # ---- end of generated sync twins ----
 
-        return await Prediction.create_async(
-            self,
-            model,
-            max_pages=max_pages,
-            auto_rotate=auto_rotate,
-            image_quality=image_quality,
-            session=self._client,
-        )
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        if "ground_truth" in changes:
+            result["ground_truth"] = ground_truth_items(changes["ground_truth"])
+        if "dataset" in changes:
+            result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset"])
+        if "retention_in_days" in changes:
+            result["retention_in_days"] = changes["retention_in_days"]
+        return result
+
+    def ground_truth_dict(self) -> dict[str, str | bool | None]:
+        """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""
+        return {item.label: item.value for item in self.ground_truth}
 
 
 class Uploads:
@@ -337,6 +372,7 @@ class Uploads:
         """
         from . import uploads
 
+        cast(Any, self)._bound("upload")  # names this object in the error, before anything is read
         return uploads.upload(
             self._uploads_into(),
             items,
@@ -432,6 +468,7 @@ class Uploads:
         """
         from . import uploads
 
+        cast(Any, self)._bound_async("upload")
         return await uploads.upload_async(
             self._uploads_into(),
             items,
@@ -455,10 +492,7 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
     _id_kind: ClassVar[str] = ids.DATASET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_dataset,
-        list=Client.list_datasets,
-        update=Client.update_dataset,
-        delete=Client.delete_dataset,
+        get="get_dataset", list="list_datasets", update="update_dataset", delete="delete_dataset"
     )
 
     dataset_id: str
@@ -471,6 +505,54 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
     storage_location: str | None = None
     version: int | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        retention_in_days: int | None = None,
+        contains_personally_identifiable_information: bool | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Dataset:
+        """Create a dataset (one request).
+
+        Args:
+            name, description: free text.
+            retention_in_days: days before the API deletes the dataset's documents.
+            contains_personally_identifiable_information: mark the data as personal.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        arguments = given(
+            name=name,
+            description=description,
+            retention_in_days=retention_in_days,
+            contains_personally_identifiable_information=contains_personally_identifiable_information,
+        )
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_dataset(**arguments)
+        return cls._from_answer("create_dataset", answer, client)
+
+    async def delete_async(self, *, delete_documents: bool = False) -> Dataset:
+        """Delete the dataset.
+
+        Args:
+            delete_documents: first delete every document in it (the API refuses to delete a
+                dataset that still has documents).
+
+        Raises:
+            NotFoundError: it was already deleted.
+        """
+        client = self._bound_async("delete", "delete_dataset")
+        answer = await client.with_raw_response.delete_dataset(
+            self._checked_id(), delete_documents=delete_documents
+        )
+        self._take_answer("delete_dataset", answer)
+        return self
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -487,7 +569,8 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
             name, description: free text.
             retention_in_days: days before the API deletes the dataset's documents.
             contains_personally_identifiable_information: mark the data as personal.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
         arguments = given(
             name=name,
@@ -495,26 +578,9 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
             retention_in_days=retention_in_days,
             contains_personally_identifiable_information=contains_personally_identifiable_information,
         )
-        return cls._build(ClientCall("create_dataset", (), arguments), client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        retention_in_days: int | None = None,
-        contains_personally_identifiable_information: bool | None = None,
-        session: Any = None,
-    ) -> Dataset:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        arguments = given(
-            name=name,
-            description=description,
-            retention_in_days=retention_in_days,
-            contains_personally_identifiable_information=contains_personally_identifiable_information,
-        )
-        return await cls._build_async(ClientCall("create_dataset", (), arguments), async_client_for(session))
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_dataset(**arguments)
+        return cls._from_answer("create_dataset", answer, client)
 
     def delete(self, *, delete_documents: bool = False) -> Dataset:
         """Delete the dataset.
@@ -526,16 +592,14 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
         Raises:
             NotFoundError: it was already deleted.
         """
-        self._absorb(self._delete_call(delete_documents=delete_documents))
+        client = self._bound("delete", "delete_dataset")
+        answer = client.with_raw_response.delete_dataset(
+            self._checked_id(), delete_documents=delete_documents
+        )
+        self._take_answer("delete_dataset", answer)
         return self
 
-    async def delete_async(self, *, delete_documents: bool = False) -> Dataset:
-        """:meth:`delete`, awaited, for a dataset bound to an AsyncSession."""
-        await self._absorb_async(self._delete_call(delete_documents=delete_documents))
-        return self
-
-    def _delete_call(self, *, delete_documents: bool = False) -> ClientCall:
-        return ClientCall("delete_dataset", (self._checked_id(),), {"delete_documents": delete_documents})
+    # ---- end of generated sync twins ----
 
     @property
     def documents(self) -> DatasetDocuments:
@@ -553,12 +617,34 @@ class DatasetDocuments(Collection[Document], Uploads):
         super().__init__(
             Document,
             dataset._client,
-            Client.list_documents,
+            "list_documents",
             allowed={"consent": ids.CONSENT},  # already filtered by its dataset
             filters={"dataset_id": dataset._checked_id()},
         )
         self._dataset = dataset
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def create_async(
+        self,
+        content: Content,
+        content_type: str | None = None,
+        *,
+        consent: str | None = None,
+        ground_truth: GroundTruthLike | None = None,
+        retention_in_days: int | None = None,
+    ) -> Document:
+        """Create one document in this dataset; see :meth:`Document.create`."""
+        return await Document.create_async(
+            content,
+            content_type,
+            dataset=self._dataset,
+            consent=consent,
+            ground_truth=ground_truth,
+            retention_in_days=retention_in_days,
+            session=self._bound_async("create"),
+        )
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def create(
         self,
         content: Content,
@@ -576,28 +662,10 @@ class DatasetDocuments(Collection[Document], Uploads):
             consent=consent,
             ground_truth=ground_truth,
             retention_in_days=retention_in_days,
-            session=self._dataset._client,
+            session=self._bound("create"),
         )
 
-    async def create_async(
-        self,
-        content: Content,
-        content_type: str | None = None,
-        *,
-        consent: str | None = None,
-        ground_truth: GroundTruthLike | None = None,
-        retention_in_days: int | None = None,
-    ) -> Document:
-        """:meth:`create`, awaited, for the documents of a dataset bound to an AsyncSession."""
-        return await Document.create_async(
-            content,
-            content_type,
-            dataset=self._dataset,
-            consent=consent,
-            ground_truth=ground_truth,
-            retention_in_days=retention_in_days,
-            session=self._dataset._client,
-        )
+    # ---- end of generated sync twins ----
 
     def _uploads_into(self) -> Dataset:
         return self._dataset

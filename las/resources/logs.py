@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 import attrs
 
 from .. import ids
-from ..client import Client
 from ._base import Listable, Operations, Retrievable
 
 __all__ = ["Log"]
@@ -32,7 +31,7 @@ class Log(Retrievable, Listable):
 
     _id_field: ClassVar[str] = "log_id"
     _id_kind: ClassVar[str] = ids.LOG
-    _operations: ClassVar[Operations] = Operations(get=Client.get_log, list=Client.list_logs)
+    _operations: ClassVar[Operations] = Operations(get="get_log", list="list_logs")
     _filters: ClassVar[Mapping[str, str | None]] = _LOG_FILTERS
 
     log_id: str

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import attrs
 
 from .. import ids
-from ..client import Client
 from ._base import (
     Audited,
-    ClientCall,
     Collection,
     Deletable,
     InvalidArgumentError,
@@ -22,10 +20,14 @@ from ._base import (
     Struct,
     Updatable,
     given,
+    sync_property,
 )
 from ._plan import to_wire
-from ._session import SessionLike, async_client_for, client_for
+from ._session import SessionLike, client_for, client_for_async
 from .documents import Dataset, Document
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = [
     "DataBundle",
@@ -131,7 +133,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
         {"name", "description", "width", "height", "field_config", "preprocess_config", "status"}
     )
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_model, list=Client.list_models, update=Client.update_model, delete=Client.delete_model
+        get="get_model", list="list_models", update="update_model", delete="delete_model"
     )
 
     model_id: str
@@ -145,6 +147,61 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
     """``"active"``, ``"training"`` or ``"inactive"``."""
     number_of_data_bundles: int | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        width: int,
+        height: int,
+        field_config: FieldConfigLike,
+        *,
+        preprocess_config: PreprocessConfig | Mapping[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Model:
+        """Create a model (one request).
+
+        Args:
+            width, height: input image size in pixels (97 to 1921).
+            field_config: the labels to predict, ``{"total_amount": FieldConfigEntry("amount", 20)}``.
+            preprocess_config: a PreprocessConfig (or the API's dict).
+            name, description: free text.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        arguments = given(
+            preprocess_config=_preprocess_config(preprocess_config)
+            if preprocess_config is not None
+            else None,
+            name=name,
+            description=description,
+        )
+        sizes = (_size("width", width), _size("height", height))
+        fields = _field_config(field_config)
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_model(*sizes, fields, **arguments)
+        return cls._from_answer("create_model", answer, client)
+
+    async def predict_async(
+        self,
+        document: Document | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+    ) -> Prediction:
+        """Run this model on a document (one request); the same as ``document.predict(model)``."""
+        return await Prediction.create_async(
+            document,
+            self,
+            max_pages=max_pages,
+            auto_rotate=auto_rotate,
+            image_quality=image_quality,
+            session=self._bound_async("predict"),
+        )
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -164,36 +221,9 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             field_config: the labels to predict, ``{"total_amount": FieldConfigEntry("amount", 20)}``.
             preprocess_config: a PreprocessConfig (or the API's dict).
             name, description: free text.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
-        call = cls._create_call(width, height, field_config, preprocess_config, name, description)
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        width: int,
-        height: int,
-        field_config: FieldConfigLike,
-        *,
-        preprocess_config: PreprocessConfig | Mapping[str, Any] | None = None,
-        name: str | None = None,
-        description: str | None = None,
-        session: Any = None,
-    ) -> Model:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(width, height, field_config, preprocess_config, name, description)
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        width: int,
-        height: int,
-        field_config: FieldConfigLike,
-        preprocess_config: PreprocessConfig | Mapping[str, Any] | None,
-        name: str | None,
-        description: str | None,
-    ) -> ClientCall:
         arguments = given(
             preprocess_config=_preprocess_config(preprocess_config)
             if preprocess_config is not None
@@ -202,21 +232,10 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
         )
         sizes = (_size("width", width), _size("height", height))
-        return ClientCall("create_model", (*sizes, _field_config(field_config)), arguments)
-
-    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        checks = {"field_config": _field_config, "preprocess_config": _preprocess_config}
-        result = {}
-        for name, value in changes.items():
-            if name in ("width", "height") and value is not None:
-                value = _size(name, value)
-            result[name] = checks[name](value) if name in checks else to_wire(value)
-        return result
-
-    @property
-    def data_bundles(self) -> DataBundles:
-        """This model's data bundles: a lazy collection with ``create(datasets, ...)``."""
-        return DataBundles(self)
+        fields = _field_config(field_config)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_model(*sizes, fields, **arguments)
+        return cls._from_answer("create_model", answer, client)
 
     def predict(
         self,
@@ -233,26 +252,24 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages=max_pages,
             auto_rotate=auto_rotate,
             image_quality=image_quality,
-            session=self._client,
+            session=self._bound("predict"),
         )
 
-    async def predict_async(
-        self,
-        document: Document | str,
-        *,
-        max_pages: int | None = None,
-        auto_rotate: bool | None = None,
-        image_quality: str | None = None,
-    ) -> Prediction:
-        """:meth:`predict`, awaited, for a model bound to an AsyncSession."""
-        return await Prediction.create_async(
-            document,
-            self,
-            max_pages=max_pages,
-            auto_rotate=auto_rotate,
-            image_quality=image_quality,
-            session=self._client,
-        )
+    # ---- end of generated sync twins ----
+
+    def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        checks = {"field_config": _field_config, "preprocess_config": _preprocess_config}
+        result = {}
+        for name, value in changes.items():
+            if name in ("width", "height") and value is not None:
+                value = _size(name, value)
+            result[name] = checks[name](value) if name in checks else to_wire(value)
+        return result
+
+    @property
+    def data_bundles(self) -> DataBundles:
+        """This model's data bundles: a lazy collection with ``create(datasets, ...)``."""
+        return DataBundles(self)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -267,6 +284,7 @@ class DataBundle(Audited, Updatable, Deletable):
     _id_field: ClassVar[str] = "data_bundle_id"
     _id_kind: ClassVar[str] = ids.DATA_BUNDLE
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+    _operations: ClassVar[Operations] = Operations(update="update_data_bundle", delete="delete_data_bundle")
 
     data_bundle_id: str
     model_id: str
@@ -277,32 +295,51 @@ class DataBundle(Audited, Updatable, Deletable):
     summary: dict[str, Any] = attrs.field(factory=dict)
     datasets: list[Dataset] = attrs.field(factory=list)
 
-    def _update_call(self, changes: dict[str, Any]) -> ClientCall:
-        return ClientCall("update_data_bundle", self._path(), changes)
-
-    def _delete_call(self) -> ClientCall:
-        return ClientCall("delete_data_bundle", self._path())
-
-    def _path(self) -> tuple[str, str]:
+    def _key(self) -> tuple[str, ...]:
         return ids.require_id(ids.MODEL, self.model_id), self._checked_id()
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @sync_property
+    async def model_async(self) -> Model:
+        """The Model this bundle belongs to (one request on first use, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @property
     def model(self) -> Model:
-        """The Model this bundle belongs to (one request on first access, then cached)."""
+        """The Model this bundle belongs to (one request on first use, then kept)."""
         return self._parent("model", self.model_id, Model)
 
-    async def model_async(self) -> Model:
-        """:attr:`model`, awaited, for a data bundle bound to an AsyncSession (one request, then kept)."""
-        return await self._parent_async("model", self.model_id, Model)
+    # ---- end of generated sync twins ----
 
 
 class DataBundles(Collection[DataBundle]):
     """The data bundles of one model: a lazy collection that can also create one."""
 
     def __init__(self, model: Model) -> None:
-        super().__init__(DataBundle, model._client, Client.list_data_bundles, parents=(model._checked_id(),))
+        super().__init__(DataBundle, model._client, "list_data_bundles", parents=(model._checked_id(),))
         self._model = model
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def create_async(
+        self,
+        datasets: Iterable[Dataset | str],
+        name: str | None = None,
+        description: str | None = None,
+    ) -> DataBundle:
+        """Create a data bundle of these datasets for the model (one request).
+
+        Raises:
+            InvalidIdError: one of ``datasets`` is not a dataset (before any request).
+        """
+        dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
+        client = self._bound_async("create")
+        answer = await client.with_raw_response.create_data_bundle(
+            self._model._checked_id(), dataset_ids, **given(name=name, description=description)
+        )
+        return DataBundle._from_answer("create_data_bundle", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def create(
         self,
         datasets: Iterable[Dataset | str],
@@ -314,25 +351,14 @@ class DataBundles(Collection[DataBundle]):
         Raises:
             InvalidIdError: one of ``datasets`` is not a dataset (before any request).
         """
-        return DataBundle._build(self._create_call(datasets, name, description), self._model._client)
-
-    async def create_async(
-        self,
-        datasets: Iterable[Dataset | str],
-        name: str | None = None,
-        description: str | None = None,
-    ) -> DataBundle:
-        """:meth:`create`, awaited, for the data bundles of a model bound to an AsyncSession."""
-        return await DataBundle._build_async(
-            self._create_call(datasets, name, description), self._model._client
-        )
-
-    def _create_call(
-        self, datasets: Iterable[Dataset | str], name: str | None, description: str | None
-    ) -> ClientCall:
         dataset_ids = [ids.require_id(ids.DATASET, dataset) for dataset in datasets]
-        arguments = given(name=name, description=description)
-        return ClientCall("create_data_bundle", (self._model._checked_id(), dataset_ids), arguments)
+        client = self._bound("create")
+        answer = client.with_raw_response.create_data_bundle(
+            self._model._checked_id(), dataset_ids, **given(name=name, description=description)
+        )
+        return DataBundle._from_answer("create_data_bundle", answer, client)
+
+    # ---- end of generated sync twins ----
 
 
 @attrs.define(slots=False, frozen=True)
@@ -356,7 +382,7 @@ class Prediction(NotRetrievable, Listable):
 
     _id_field: ClassVar[str] = "prediction_id"
     _id_kind: ClassVar[str] = ids.PREDICTION
-    _operations: ClassVar[Operations] = Operations(list=Client.list_predictions)
+    _operations: ClassVar[Operations] = Operations(list="list_predictions")
 
     prediction_id: str
     document_id: str
@@ -367,6 +393,41 @@ class Prediction(NotRetrievable, Listable):
     timestamp: int | None = None
     """When the prediction was made, as the API reports it (epoch seconds)."""
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        document: Document | str,
+        model: Model | str,
+        *,
+        max_pages: int | None = None,
+        auto_rotate: bool | None = None,
+        image_quality: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Prediction:
+        """Run ``model`` on ``document`` (one request); see :meth:`Document.predict`.
+
+        Raises:
+            InvalidIdError: ``document`` or ``model`` is of the wrong kind (before any request).
+        """
+        document_id = ids.require_id(ids.DOCUMENT, document)
+        model_id = ids.require_id(ids.MODEL, model)
+        arguments = given(max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality)
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_prediction(document_id, model_id, **arguments)
+        return cls._from_answer("create_prediction", answer, client)
+
+    @sync_property
+    async def document_async(self) -> Document:
+        """The Document predicted on (one request on first use, then kept)."""
+        return await self._parent_async("document", self.document_id, Document)
+
+    @sync_property
+    async def model_async(self) -> Model:
+        """The Model that predicted (one request on first use, then kept)."""
+        return await self._parent_async("model", self.model_id, Model)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -383,54 +444,24 @@ class Prediction(NotRetrievable, Listable):
         Raises:
             InvalidIdError: ``document`` or ``model`` is of the wrong kind (before any request).
         """
-        call = cls._create_call(document, model, max_pages, auto_rotate, image_quality)
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        document: Document | str,
-        model: Model | str,
-        *,
-        max_pages: int | None = None,
-        auto_rotate: bool | None = None,
-        image_quality: str | None = None,
-        session: Any = None,
-    ) -> Prediction:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(document, model, max_pages, auto_rotate, image_quality)
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        document: Document | str,
-        model: Model | str,
-        max_pages: int | None,
-        auto_rotate: bool | None,
-        image_quality: str | None,
-    ) -> ClientCall:
         document_id = ids.require_id(ids.DOCUMENT, document)
         model_id = ids.require_id(ids.MODEL, model)
         arguments = given(max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality)
-        return ClientCall("create_prediction", (document_id, model_id), arguments)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_prediction(document_id, model_id, **arguments)
+        return cls._from_answer("create_prediction", answer, client)
 
     @property
     def document(self) -> Document:
-        """The Document predicted on (one request on first access, then cached)."""
+        """The Document predicted on (one request on first use, then kept)."""
         return self._parent("document", self.document_id, Document)
-
-    async def document_async(self) -> Document:
-        """:attr:`document`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
-        return await self._parent_async("document", self.document_id, Document)
 
     @property
     def model(self) -> Model:
-        """The Model that predicted (one request on first access, then cached)."""
+        """The Model that predicted (one request on first use, then kept)."""
         return self._parent("model", self.model_id, Model)
 
-    async def model_async(self) -> Model:
-        """:attr:`model`, awaited, for a prediction bound to an AsyncSession (one request, then kept)."""
-        return await self._parent_async("model", self.model_id, Model)
+    # ---- end of generated sync twins ----
 
     @property
     def labels(self) -> list[str]:

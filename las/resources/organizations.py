@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
-from ._base import ClientCall, Operations, Retrievable, Updatable
-from ._session import SessionLike, async_client_for, client_for
+from ._base import Operations, Retrievable, Updatable
+from ._session import SessionLike, client_for, client_for_async
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = ["Organization"]
 
@@ -27,9 +29,7 @@ class Organization(Retrievable, Updatable):
     _id_field: ClassVar[str] = "organization_id"
     _id_kind: ClassVar[str] = ids.ORGANIZATION
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
-    _operations: ClassVar[Operations] = Operations(
-        get=Client.get_organization, update=Client.update_organization
-    )
+    _operations: ClassVar[Operations] = Operations(get="get_organization", update="update_organization")
 
     organization_id: str
     name: str | None = None
@@ -66,19 +66,30 @@ class Organization(Retrievable, Updatable):
     updated_by: str | None = None
     updated_time: datetime | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def me_async(cls, *, session: AsyncSessionLike | None = None) -> Organization:
+        """The organization of the session's credentials (one request, ``GET /organizations/me``).
+
+        Example::
+
+            print((await las.Organization.me_async()).number_of_documents_created)
+        """
+        client = client_for_async(session, cls, "me")
+        answer = await client.with_raw_response.get_organization("me")
+        return cls._from_answer("get_organization", answer, client, full=True)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def me(cls, *, session: SessionLike | None = None) -> Organization:
         """The organization of the session's credentials (one request, ``GET /organizations/me``).
 
         Example::
 
-            print(las.Organization.me().number_of_documents_created)
+            print((las.Organization.me()).number_of_documents_created)
         """
-        return cls._build(ClientCall("get_organization", ("me",)), client_for(session), full=True)
+        client = client_for(session, cls, "me")
+        answer = client.with_raw_response.get_organization("me")
+        return cls._from_answer("get_organization", answer, client, full=True)
 
-    @classmethod
-    async def me_async(cls, *, session: Any = None) -> Organization:
-        """:meth:`me`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        return await cls._build_async(
-            ClientCall("get_organization", ("me",)), async_client_for(session), full=True
-        )
+    # ---- end of generated sync twins ----

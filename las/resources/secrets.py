@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
-from ._base import Audited, ClientCall, Deletable, Listable, NotRetrievable, Operations, Updatable, given
-from ._session import SessionLike, async_client_for, client_for
+from ._base import Audited, Deletable, Listable, NotRetrievable, Operations, Updatable, given
+from ._session import SessionLike, client_for, client_for_async
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = ["Secret"]
 
@@ -27,13 +29,38 @@ class Secret(Audited, NotRetrievable, Listable, Updatable, Deletable):
     _id_kind: ClassVar[str] = ids.SECRET
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "data"})
     _operations: ClassVar[Operations] = Operations(
-        list=Client.list_secrets, update=Client.update_secret, delete=Client.delete_secret
+        list="list_secrets", update="update_secret", delete="delete_secret"
     )
 
     secret_id: str
     name: str | None = None
     description: str | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Secret:
+        """Store a secret (one request), e.g. ``Secret.create({"username": ..., "password": ...})``.
+
+        Args:
+            data: the values to keep secret.
+            name, description: free text.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_secret(
+            dict(data), **given(name=name, description=description)
+        )
+        return cls._from_answer("create_secret", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -48,20 +75,13 @@ class Secret(Audited, NotRetrievable, Listable, Updatable, Deletable):
         Args:
             data: the values to keep secret.
             name, description: free text.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
-        call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
-        return cls._build(call, client_for(session))
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_secret(
+            dict(data), **given(name=name, description=description)
+        )
+        return cls._from_answer("create_secret", answer, client)
 
-    @classmethod
-    async def create_async(
-        cls,
-        data: Mapping[str, Any],
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        session: Any = None,
-    ) -> Secret:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = ClientCall("create_secret", (dict(data),), given(name=name, description=description))
-        return await cls._build_async(call, async_client_for(session))
+    # ---- end of generated sync twins ----

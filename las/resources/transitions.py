@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
 from ._base import (
     Audited,
-    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -22,13 +20,16 @@ from ._base import (
     Updatable,
     _ref,
     given,
+    sync_property,
 )
-from ._call import execute, execute_async
 from ._plan import to_wire
-from ._session import SessionLike, async_client_for, client_for
+from ._session import SessionLike, client_for, client_for_async
 from .assets import Asset
 from .logs import Log
 from .workflows import EXECUTION_FILTERS
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = ["Transition", "TransitionExecution", "TransitionExecutions"]
 
@@ -59,10 +60,7 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
     _updatable: ClassVar[frozenset[str]] = frozenset(_UPDATE_ARGUMENTS)
     _filters: ClassVar[Mapping[str, str | None]] = {"transition_type": None}
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_transition,
-        list=Client.list_transitions,
-        update=Client.update_transition,
-        delete=Client.delete_transition,
+        get="get_transition", list="list_transitions", update="update_transition", delete="delete_transition"
     )
 
     transition_id: str
@@ -77,6 +75,51 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
     """``{name: asset id}``; see :attr:`assets` for the Asset objects."""
     timeout_in_seconds: int | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        transition_type: str,
+        *,
+        input_json_schema: Mapping[str, Any] | None = None,
+        output_json_schema: Mapping[str, Any] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        timeout_in_seconds: int | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Transition:
+        """Create a transition (one request).
+
+        Args:
+            transition_type: ``"docker"`` or ``"manual"``.
+            input_json_schema, output_json_schema: JSON schemas of its input and output.
+            parameters: ``{"imageUrl": ..., "environment": {...}}`` for docker,
+                ``{"assets": {"jsRemoteComponent": asset_id}}`` for manual.
+            name, description: free text.
+            timeout_in_seconds: 60 to 1800.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        arguments = given(
+            in_schema=to_wire(input_json_schema),
+            out_schema=to_wire(output_json_schema),
+            parameters=to_wire(parameters),
+            name=name,
+            description=description,
+            timeout_in_seconds=timeout_in_seconds,
+        )
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_transition(transition_type, **arguments)
+        return cls._from_answer("create_transition", answer, client)
+
+    async def execute_async(self) -> TransitionExecution:
+        """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
+        client = self._bound_async("execute", "execute_transition")
+        answer = await client.with_raw_response.execute_transition(self._checked_id())
+        return TransitionExecution._from_answer("execute_transition", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -99,54 +142,9 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
                 ``{"assets": {"jsRemoteComponent": asset_id}}`` for manual.
             name, description: free text.
             timeout_in_seconds: 60 to 1800.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
-        call = cls._create_call(
-            transition_type,
-            input_json_schema,
-            output_json_schema,
-            parameters,
-            name,
-            description,
-            timeout_in_seconds,
-        )
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        transition_type: str,
-        *,
-        input_json_schema: Mapping[str, Any] | None = None,
-        output_json_schema: Mapping[str, Any] | None = None,
-        parameters: Mapping[str, Any] | None = None,
-        name: str | None = None,
-        description: str | None = None,
-        timeout_in_seconds: int | None = None,
-        session: Any = None,
-    ) -> Transition:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(
-            transition_type,
-            input_json_schema,
-            output_json_schema,
-            parameters,
-            name,
-            description,
-            timeout_in_seconds,
-        )
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        transition_type: str,
-        input_json_schema: Mapping[str, Any] | None,
-        output_json_schema: Mapping[str, Any] | None,
-        parameters: Mapping[str, Any] | None,
-        name: str | None,
-        description: str | None,
-        timeout_in_seconds: int | None,
-    ) -> ClientCall:
         arguments = given(
             in_schema=to_wire(input_json_schema),
             out_schema=to_wire(output_json_schema),
@@ -155,7 +153,17 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
             description=description,
             timeout_in_seconds=timeout_in_seconds,
         )
-        return ClientCall("create_transition", (transition_type,), arguments)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_transition(transition_type, **arguments)
+        return cls._from_answer("create_transition", answer, client)
+
+    def execute(self) -> TransitionExecution:
+        """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
+        client = self._bound("execute", "execute_transition")
+        answer = client.with_raw_response.execute_transition(self._checked_id())
+        return TransitionExecution._from_answer("execute_transition", answer, client)
+
+    # ---- end of generated sync twins ----
 
     def _update_arguments(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         result = {}
@@ -187,16 +195,6 @@ class Transition(Audited, Retrievable, Listable, Updatable, Deletable):
         """This transition's executions: iterate, ``filter(status=..., execution=..., sort_by=..., order=...)``, ``get(id)``."""
         return TransitionExecutions(self)
 
-    def execute(self) -> TransitionExecution:
-        """Start an execution of this (manual) transition (one request, never repeated by the SDK)."""
-        call = ClientCall("execute_transition", (self._checked_id(),))
-        return TransitionExecution._build(call, self._client)
-
-    async def execute_async(self) -> TransitionExecution:
-        """:meth:`execute`, awaited, for a transition bound to an AsyncSession (one request, not repeated)."""
-        call = ClientCall("execute_transition", (self._checked_id(),))
-        return await TransitionExecution._build_async(call, self._client)
-
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
 class TransitionExecution(Refreshable):
@@ -219,86 +217,95 @@ class TransitionExecution(Refreshable):
     log_id: str | None = None
     completed_by: str | None = None
 
-    def _path(self) -> tuple[str, str]:
+    def _key(self) -> tuple[str, ...]:
         return ids.require_id(ids.TRANSITION, self.transition_id), self._checked_id()
 
-    def _get_call(self) -> ClientCall:
-        return ClientCall("get_transition_execution", self._path())
+    def _get_operation(self) -> str:
+        return "get_transition_execution"
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @sync_property
+    async def transition_async(self) -> Transition:
+        """The Transition executed (one request on first use, then kept)."""
+        return await self._parent_async("transition", self.transition_id, Transition)
+
+    @sync_property
+    async def log_async(self) -> Log | None:
+        """The execution's Log (one request on first use, then kept), or None if it has none."""
+        return await self._relation_async("log", self.log_id, Log)
+
+    async def heartbeat_async(self) -> None:
+        """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
+        await self._bound_async("heartbeat", "send_heartbeat").send_heartbeat(*self._key())
+
+    async def _end_async(
+        self, verb: str, status: str, output: Mapping[str, Any] | None = None, message: str | None = None
+    ) -> TransitionExecution:
+        client = self._bound_async(verb, "update_transition_execution")
+        error = {"message": message} if message is not None else None
+        arguments = given(output=dict(output) if output is not None else None, error=error)
+        answer = await client.with_raw_response.update_transition_execution(*self._key(), status, **arguments)
+        self._take_answer("update_transition_execution", answer)
+        return self
+
+    async def succeed_async(self, output: Mapping[str, Any]) -> TransitionExecution:
+        """End the execution successfully with ``output`` (which must match the transition's output schema)."""
+        return await self._end_async("succeed", "succeeded", output=output)
+
+    async def fail_async(self, message: str | None = None) -> TransitionExecution:
+        """End the execution as failed, optionally saying why."""
+        return await self._end_async("fail", "failed", message=message)
+
+    async def reject_async(self, message: str | None = None) -> TransitionExecution:
+        """End the execution as rejected (the input was not acceptable), optionally saying why."""
+        return await self._end_async("reject", "rejected", message=message)
+
+    async def retry_async(self, message: str | None = None) -> TransitionExecution:
+        """Give the execution back to be retried, optionally saying why."""
+        return await self._end_async("retry", "retry", message=message)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @property
     def transition(self) -> Transition:
-        """The Transition executed (one request on first access, then cached)."""
+        """The Transition executed (one request on first use, then kept)."""
         return self._parent("transition", self.transition_id, Transition)
-
-    async def transition_async(self) -> Transition:
-        """:attr:`transition`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
-        return await self._parent_async("transition", self.transition_id, Transition)
 
     @property
     def log(self) -> Log | None:
-        """The execution's Log (one request on first access, then cached), or None if it has none."""
+        """The execution's Log (one request on first use, then kept), or None if it has none."""
         return self._relation("log", self.log_id, Log)
-
-    async def log_async(self) -> Log | None:
-        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
-        return await self._relation_async("log", self.log_id, Log)
 
     def heartbeat(self) -> None:
         """Tell the API the execution is still being worked on (send one at least every 60 seconds)."""
-        execute(ClientCall("send_heartbeat", self._path()), self._client)
-
-    async def heartbeat_async(self) -> None:
-        """:meth:`heartbeat`, awaited, for an execution bound to an AsyncSession."""
-        await execute_async(ClientCall("send_heartbeat", self._path()), self._client)
-
-    def _end_call(self, status: str, output: Mapping[str, Any] | None, message: str | None) -> ClientCall:
-        error = {"message": message} if message is not None else None
-        arguments = given(output=dict(output) if output is not None else None, error=error)
-        return ClientCall("update_transition_execution", (*self._path(), status), arguments)
+        self._bound("heartbeat", "send_heartbeat").send_heartbeat(*self._key())
 
     def _end(
-        self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
+        self, verb: str, status: str, output: Mapping[str, Any] | None = None, message: str | None = None
     ) -> TransitionExecution:
-        self._absorb(self._end_call(status, output, message))
-        return self
-
-    async def _end_async(
-        self, status: str, *, output: Mapping[str, Any] | None = None, message: str | None = None
-    ) -> TransitionExecution:
-        await self._absorb_async(self._end_call(status, output, message))
+        client = self._bound(verb, "update_transition_execution")
+        error = {"message": message} if message is not None else None
+        arguments = given(output=dict(output) if output is not None else None, error=error)
+        answer = client.with_raw_response.update_transition_execution(*self._key(), status, **arguments)
+        self._take_answer("update_transition_execution", answer)
         return self
 
     def succeed(self, output: Mapping[str, Any]) -> TransitionExecution:
         """End the execution successfully with ``output`` (which must match the transition's output schema)."""
-        return self._end("succeeded", output=output)
+        return self._end("succeed", "succeeded", output=output)
 
     def fail(self, message: str | None = None) -> TransitionExecution:
         """End the execution as failed, optionally saying why."""
-        return self._end("failed", message=message)
+        return self._end("fail", "failed", message=message)
 
     def reject(self, message: str | None = None) -> TransitionExecution:
         """End the execution as rejected (the input was not acceptable), optionally saying why."""
-        return self._end("rejected", message=message)
+        return self._end("reject", "rejected", message=message)
 
     def retry(self, message: str | None = None) -> TransitionExecution:
         """Give the execution back to be retried, optionally saying why."""
-        return self._end("retry", message=message)
+        return self._end("retry", "retry", message=message)
 
-    async def succeed_async(self, output: Mapping[str, Any]) -> TransitionExecution:
-        """:meth:`succeed`, awaited, for an execution bound to an AsyncSession."""
-        return await self._end_async("succeeded", output=output)
-
-    async def fail_async(self, message: str | None = None) -> TransitionExecution:
-        """:meth:`fail`, awaited, for an execution bound to an AsyncSession."""
-        return await self._end_async("failed", message=message)
-
-    async def reject_async(self, message: str | None = None) -> TransitionExecution:
-        """:meth:`reject`, awaited, for an execution bound to an AsyncSession."""
-        return await self._end_async("rejected", message=message)
-
-    async def retry_async(self, message: str | None = None) -> TransitionExecution:
-        """:meth:`retry`, awaited, for an execution bound to an AsyncSession."""
-        return await self._end_async("retry", message=message)
+    # ---- end of generated sync twins ----
 
 
 class TransitionExecutions(Collection[TransitionExecution]):
@@ -312,12 +319,28 @@ class TransitionExecutions(Collection[TransitionExecution]):
         super().__init__(
             TransitionExecution,
             transition._client,
-            Client.list_transition_executions,
+            "list_transition_executions",
             parents=(transition._checked_id(),),
             allowed={**EXECUTION_FILTERS, "execution": ids.TRANSITION_EXECUTION},
         )
         self._transition = transition
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def get_async(self, execution: TransitionExecution | str) -> TransitionExecution:
+        """Get one execution of this transition (one request).
+
+        Raises:
+            InvalidIdError: not a transition execution id (before any request).
+            NotFoundError: no such execution.
+        """
+        execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
+        client = self._bound_async("get")
+        answer = await client.with_raw_response.get_transition_execution(
+            self._transition._checked_id(), execution_id
+        )
+        return TransitionExecution._from_answer("get_transition_execution", answer, client, full=True)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def get(self, execution: TransitionExecution | str) -> TransitionExecution:
         """Get one execution of this transition (one request).
 
@@ -325,13 +348,11 @@ class TransitionExecutions(Collection[TransitionExecution]):
             InvalidIdError: not a transition execution id (before any request).
             NotFoundError: no such execution.
         """
-        return TransitionExecution._build(self._get_call(execution), self._transition._client, full=True)
-
-    async def get_async(self, execution: TransitionExecution | str) -> TransitionExecution:
-        """:meth:`get`, awaited, for the executions of a transition bound to an AsyncSession."""
-        call = self._get_call(execution)
-        return await TransitionExecution._build_async(call, self._transition._client, full=True)
-
-    def _get_call(self, execution: TransitionExecution | str) -> ClientCall:
         execution_id = ids.require_id(ids.TRANSITION_EXECUTION, execution)
-        return ClientCall("get_transition_execution", (self._transition._checked_id(), execution_id))
+        client = self._bound("get")
+        answer = client.with_raw_response.get_transition_execution(
+            self._transition._checked_id(), execution_id
+        )
+        return TransitionExecution._from_answer("get_transition_execution", answer, client, full=True)
+
+    # ---- end of generated sync twins ----

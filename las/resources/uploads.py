@@ -24,7 +24,7 @@ import attrs
 from .. import ids
 from ..content import check_size, read_content
 from ..exceptions import ClientException
-from ._call import InvalidArgumentError, require_async, require_sync
+from ._errors import InvalidArgumentError
 from ._window import each_bounded
 from .documents import Document, ground_truth_items
 
@@ -260,7 +260,7 @@ def upload(
     retry_ambiguous: bool,
 ) -> UploadResult | IngestReport:
     """``dataset.upload``: :func:`upload_documents`, or :func:`upload_with_journal` given a journal."""
-    require_sync("create_document", dataset._client)  # before a journal is opened or an item read
+    dataset._bound("upload")  # before a journal is opened or an item read
     if journal is None:
         _refuse_retry_without_journal(retry_ambiguous)
         return upload_documents(
@@ -297,7 +297,7 @@ async def upload_async(
 ) -> UploadResult | IngestReport:
     """``dataset.upload_async``: :func:`upload_documents_async`, or
     :func:`upload_with_journal_async` given a journal."""
-    require_async("create_document", dataset._client)
+    dataset._bound_async("upload")
     if journal is None:
         _refuse_retry_without_journal(retry_ambiguous)
         return await upload_documents_async(
@@ -371,7 +371,7 @@ async def upload_documents_async(
     """
     if max_concurrency < 1:
         raise InvalidArgumentError(f"max_concurrency must be 1 or more, got {max_concurrency}")
-    require_async("create_document", dataset._client)
+    dataset._bound_async("upload")
     _check_items(items)
     client = dataset._client
     dataset_id = dataset.id

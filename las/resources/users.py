@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
-from ._base import Audited, ClientCall, Deletable, Listable, Operations, Retrievable, Updatable, given
-from ._session import SessionLike, async_client_for, client_for
+from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
+from ._session import SessionLike, client_for, client_for_async
 
 if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
     from .app_clients import AppClient
 
 __all__ = ["User"]
@@ -26,7 +26,7 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
     _clearable: ClassVar[frozenset[str]] = frozenset({"name", "avatar"})
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_user, list=Client.list_users, update=Client.update_user, delete=Client.delete_user
+        get="get_user", list="list_users", update="update_user", delete="delete_user"
     )
 
     user_id: str
@@ -34,6 +34,38 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
     name: str | None = None
     avatar: str | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        email: str,
+        *,
+        app_client: AppClient | str | None = None,
+        name: str | None = None,
+        avatar: str | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> User:
+        """Invite a user (one request).
+
+        Args:
+            email: the user's email address.
+            app_client: the AppClient (or its id) the invitation is for.
+            name: the user's name.
+            avatar: a base64-encoded JPEG.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+
+        Raises:
+            InvalidIdError: ``app_client`` is not an app client (before any request).
+        """
+        app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_user(
+            email, app_client_id=app_client_id, **given(name=name, avatar=avatar)
+        )
+        return cls._from_answer("create_user", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -51,32 +83,17 @@ class User(Audited, Retrievable, Listable, Updatable, Deletable):
             app_client: the AppClient (or its id) the invitation is for.
             name: the user's name.
             avatar: a base64-encoded JPEG.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
 
         Raises:
             InvalidIdError: ``app_client`` is not an app client (before any request).
         """
-        return cls._build(cls._create_call(email, app_client, name, avatar), client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        email: str,
-        *,
-        app_client: AppClient | str | None = None,
-        name: str | None = None,
-        avatar: str | None = None,
-        session: Any = None,
-    ) -> User:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        return await cls._build_async(
-            cls._create_call(email, app_client, name, avatar), async_client_for(session)
-        )
-
-    @staticmethod
-    def _create_call(
-        email: str, app_client: AppClient | str | None, name: str | None, avatar: str | None
-    ) -> ClientCall:
         app_client_id = ids.require_id(ids.APP_CLIENT, app_client) if app_client is not None else None
-        arguments = {"app_client_id": app_client_id, **given(name=name, avatar=avatar)}
-        return ClientCall("create_user", (email,), arguments)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_user(
+            email, app_client_id=app_client_id, **given(name=name, avatar=avatar)
+        )
+        return cls._from_answer("create_user", answer, client)
+
+    # ---- end of generated sync twins ----

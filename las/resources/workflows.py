@@ -6,16 +6,14 @@ import asyncio
 import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 from .. import ids
-from ..client import Client
 from ..exceptions import ClientException
 from ._base import (
     Audited,
-    ClientCall,
     Collection,
     Deletable,
     Listable,
@@ -25,10 +23,14 @@ from ._base import (
     Struct,
     Updatable,
     given,
+    sync_property,
 )
 from ._plan import to_wire
-from ._session import SessionLike, async_client_for, client_for
+from ._session import SessionLike, client_for, client_for_async
 from .logs import Log
+
+if TYPE_CHECKING:
+    from ._session import AsyncSessionLike
 
 __all__ = [
     "FINAL_EXECUTION_STATUSES",
@@ -43,6 +45,7 @@ __all__ = [
 # The clock and sleep wait() uses (module attributes so tests can drive them without touching `time`).
 _monotonic = time.monotonic
 _sleep = time.sleep
+_sleep_async = asyncio.sleep
 
 FINAL_EXECUTION_STATUSES = frozenset({"succeeded", "failed", "rejected", "error"})
 """Statuses after which a workflow execution does not change by itself."""
@@ -90,10 +93,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
         {"name", "description", "error_config", "completed_config"}
     )
     _operations: ClassVar[Operations] = Operations(
-        get=Client.get_workflow,
-        list=Client.list_workflows,
-        update=Client.update_workflow,
-        delete=Client.delete_workflow,
+        get="get_workflow", list="list_workflows", update="update_workflow", delete="delete_workflow"
     )
 
     workflow_id: str
@@ -103,6 +103,50 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
     completed_config: CompletedConfig | None = None
     number_of_running_executions: int | None = None
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @classmethod
+    async def create_async(
+        cls,
+        specification: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        error_config: ErrorConfig | Mapping[str, Any] | None = None,
+        completed_config: CompletedConfig | Mapping[str, Any] | None = None,
+        session: AsyncSessionLike | None = None,
+    ) -> Workflow:
+        """Create a workflow (one request).
+
+        Args:
+            specification: ``{"language": "ASL", "version": "1.0.0", "definition": {...}}``.
+            name, description: free text.
+            error_config: e.g. ``ErrorConfig(email="ops@example.com", manual_retry=True)``.
+            completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
+            session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
+                default session.
+        """
+        arguments = given(
+            error_config=to_wire(error_config),
+            completed_config=to_wire(completed_config),
+            name=name,
+            description=description,
+        )
+        client = client_for_async(session, cls, "create")
+        answer = await client.with_raw_response.create_workflow(dict(specification), **arguments)
+        return cls._from_answer("create_workflow", answer, client)
+
+    async def execute_async(self, input: Mapping[str, Any]) -> WorkflowExecution:
+        """Start an execution with ``input`` as the first step's input (one request, not repeated).
+
+        Example::
+
+            execution = await (await workflow.execute_async({"documentId": document.id})).wait_async(timeout=60)
+        """
+        client = self._bound_async("execute", "execute_workflow")
+        answer = await client.with_raw_response.execute_workflow(self._checked_id(), dict(input))
+        return WorkflowExecution._from_answer("execute_workflow", answer, client)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
     def create(
         cls,
@@ -121,61 +165,36 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             name, description: free text.
             error_config: e.g. ``ErrorConfig(email="ops@example.com", manual_retry=True)``.
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
-            session: a :class:`las.Session` or :class:`las.Client`; default: the default session.
+            session: a :class:`las.Session` or :class:`las.Client`; default: the
+                default session.
         """
-        call = cls._create_call(specification, name, description, error_config, completed_config)
-        return cls._build(call, client_for(session))
-
-    @classmethod
-    async def create_async(
-        cls,
-        specification: Mapping[str, Any],
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        error_config: ErrorConfig | Mapping[str, Any] | None = None,
-        completed_config: CompletedConfig | Mapping[str, Any] | None = None,
-        session: Any = None,
-    ) -> Workflow:
-        """:meth:`create`, awaited: ``session`` is an :class:`las.AsyncSession` or AsyncClient."""
-        call = cls._create_call(specification, name, description, error_config, completed_config)
-        return await cls._build_async(call, async_client_for(session))
-
-    @staticmethod
-    def _create_call(
-        specification: Mapping[str, Any],
-        name: str | None,
-        description: str | None,
-        error_config: ErrorConfig | Mapping[str, Any] | None,
-        completed_config: CompletedConfig | Mapping[str, Any] | None,
-    ) -> ClientCall:
         arguments = given(
             error_config=to_wire(error_config),
             completed_config=to_wire(completed_config),
             name=name,
             description=description,
         )
-        return ClientCall("create_workflow", (dict(specification),), arguments)
-
-    @property
-    def executions(self) -> WorkflowExecutions:
-        """This workflow's executions: iterate, ``filter(status=..., sort_by=..., order=...)``, ``get(id)``."""
-        return WorkflowExecutions(self)
+        client = client_for(session, cls, "create")
+        answer = client.with_raw_response.create_workflow(dict(specification), **arguments)
+        return cls._from_answer("create_workflow", answer, client)
 
     def execute(self, input: Mapping[str, Any]) -> WorkflowExecution:
         """Start an execution with ``input`` as the first step's input (one request, not repeated).
 
         Example::
 
-            execution = workflow.execute({"documentId": document.id}).wait(timeout=60)
+            execution = (workflow.execute({"documentId": document.id})).wait(timeout=60)
         """
-        call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
-        return WorkflowExecution._build(call, self._client)
+        client = self._bound("execute", "execute_workflow")
+        answer = client.with_raw_response.execute_workflow(self._checked_id(), dict(input))
+        return WorkflowExecution._from_answer("execute_workflow", answer, client)
 
-    async def execute_async(self, input: Mapping[str, Any]) -> WorkflowExecution:
-        """:meth:`execute`, awaited, for a workflow bound to an AsyncSession (one request, not repeated)."""
-        call = ClientCall("execute_workflow", (self._checked_id(), dict(input)))
-        return await WorkflowExecution._build_async(call, self._client)
+    # ---- end of generated sync twins ----
+
+    @property
+    def executions(self) -> WorkflowExecutions:
+        """This workflow's executions: iterate, ``filter(status=..., sort_by=..., order=...)``, ``get(id)``."""
+        return WorkflowExecutions(self)
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -202,46 +221,98 @@ class WorkflowExecution(Refreshable, Deletable):
     completed_task_log_id: str | None = None
     completed_by: list[str] = attrs.field(factory=list)
 
-    def _path(self) -> tuple[str, str]:
+    def _key(self) -> tuple[str, ...]:
         return ids.require_id(ids.WORKFLOW, self.workflow_id), self._checked_id()
 
-    def _get_call(self) -> ClientCall:
-        return ClientCall("get_workflow_execution", self._path())
+    def _get_operation(self) -> str:
+        return "get_workflow_execution"
 
-    def _delete_call(self) -> ClientCall:
-        return ClientCall("delete_workflow_execution", self._path())
-
-    @property
-    def workflow(self) -> Workflow:
-        """The Workflow this execution runs (one request on first access, then cached)."""
-        return self._parent("workflow", self.workflow_id, Workflow)
-
-    async def workflow_async(self) -> Workflow:
-        """:attr:`workflow`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
-        return await self._parent_async("workflow", self.workflow_id, Workflow)
-
-    @property
-    def log(self) -> Log | None:
-        """The execution's Log (one request on first access, then cached), or None if it has none."""
-        return self._relation("log", self.log_id, Log)
-
-    async def log_async(self) -> Log | None:
-        """:attr:`log`, awaited, for an execution bound to an AsyncSession (one request, then kept)."""
-        return await self._relation_async("log", self.log_id, Log)
-
-    @property
-    def completed_task_log(self) -> Log | None:
-        """The Log of the workflow's completed job (``completed_config``), or None."""
-        return self._relation("completed_task_log", self.completed_task_log_id, Log)
-
-    async def completed_task_log_async(self) -> Log | None:
-        """:attr:`completed_task_log`, awaited, for an execution bound to an AsyncSession."""
-        return await self._relation_async("completed_task_log", self.completed_task_log_id, Log)
+    def _delete_operation(self) -> str:
+        return "delete_workflow_execution"
 
     @property
     def is_final(self) -> bool:
         """Whether the status is final (succeeded, failed, rejected or error); as last loaded."""
         return self.status in FINAL_EXECUTION_STATUSES
+
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    @sync_property
+    async def workflow_async(self) -> Workflow:
+        """The Workflow this execution runs (one request on first use, then kept)."""
+        return await self._parent_async("workflow", self.workflow_id, Workflow)
+
+    @sync_property
+    async def log_async(self) -> Log | None:
+        """The execution's Log (one request on first use, then kept), or None if it has none."""
+        return await self._relation_async("log", self.log_id, Log)
+
+    @sync_property
+    async def completed_task_log_async(self) -> Log | None:
+        """The Log of the workflow's completed job (``completed_config``), or None."""
+        return await self._relation_async("completed_task_log", self.completed_task_log_id, Log)
+
+    async def wait_async(
+        self,
+        timeout: float = 300.0,
+        *,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+    ) -> WorkflowExecution:
+        """Poll until the execution reaches a final status; return it, refreshed.
+
+        The first poll happens at once; the wait between polls starts at ``poll_interval``
+        and grows by half each time up to ``max_poll_interval``. An execution waiting for a
+        manual retry (status ``retry``) is not final: it is waited for.
+
+        Args:
+            timeout: seconds to wait in all.
+            poll_interval: seconds before the second poll.
+            max_poll_interval: the longest wait between two polls.
+
+        Raises:
+            WaitTimeoutError: still not final after ``timeout`` seconds (a ``TimeoutError``; the
+                object holds the last status).
+        """
+        client = self._bound_async("wait", "get_workflow_execution")
+        polls = self._poll_waits(timeout, poll_interval, max_poll_interval)
+        while True:
+            await self._fetch_async(client)
+            if self.is_final:
+                return self
+            await _sleep_async(next(polls))
+
+    async def move_to_async(self, transition: Any) -> WorkflowExecution:
+        """Continue the execution from ``transition`` (a Transition or its id), e.g. to retry a step.
+
+        Raises:
+            InvalidIdError: ``transition`` is not a transition (before any request).
+        """
+        transition_id = ids.require_id(ids.TRANSITION, transition)
+        client = self._bound_async("move_to", "update_workflow_execution")
+        answer = await client.with_raw_response.update_workflow_execution(*self._key(), transition_id)
+        self._take_answer("update_workflow_execution", answer)
+        return self
+
+    async def fail_async(self) -> WorkflowExecution:
+        """End the execution as failed (moves it to the built-in ``commons-failed`` transition)."""
+        self._bound_async("fail", "update_workflow_execution")
+        return await self.move_to_async(FAILED_TRANSITION)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
+    @property
+    def workflow(self) -> Workflow:
+        """The Workflow this execution runs (one request on first use, then kept)."""
+        return self._parent("workflow", self.workflow_id, Workflow)
+
+    @property
+    def log(self) -> Log | None:
+        """The execution's Log (one request on first use, then kept), or None if it has none."""
+        return self._relation("log", self.log_id, Log)
+
+    @property
+    def completed_task_log(self) -> Log | None:
+        """The Log of the workflow's completed job (``completed_config``), or None."""
+        return self._relation("completed_task_log", self.completed_task_log_id, Log)
 
     def wait(
         self,
@@ -265,27 +336,32 @@ class WorkflowExecution(Refreshable, Deletable):
             WaitTimeoutError: still not final after ``timeout`` seconds (a ``TimeoutError``; the
                 object holds the last status).
         """
+        client = self._bound("wait", "get_workflow_execution")
         polls = self._poll_waits(timeout, poll_interval, max_poll_interval)
         while True:
-            self.refresh()
+            self._fetch(client)
             if self.is_final:
                 return self
             _sleep(next(polls))
 
-    async def wait_async(
-        self,
-        timeout: float = 300.0,
-        *,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 10.0,
-    ) -> WorkflowExecution:
-        """:meth:`wait`, awaited, for an execution bound to an AsyncSession (same polls)."""
-        polls = self._poll_waits(timeout, poll_interval, max_poll_interval)
-        while True:
-            await self.refresh_async()
-            if self.is_final:
-                return self
-            await asyncio.sleep(next(polls))
+    def move_to(self, transition: Any) -> WorkflowExecution:
+        """Continue the execution from ``transition`` (a Transition or its id), e.g. to retry a step.
+
+        Raises:
+            InvalidIdError: ``transition`` is not a transition (before any request).
+        """
+        transition_id = ids.require_id(ids.TRANSITION, transition)
+        client = self._bound("move_to", "update_workflow_execution")
+        answer = client.with_raw_response.update_workflow_execution(*self._key(), transition_id)
+        self._take_answer("update_workflow_execution", answer)
+        return self
+
+    def fail(self) -> WorkflowExecution:
+        """End the execution as failed (moves it to the built-in ``commons-failed`` transition)."""
+        self._bound("fail", "update_workflow_execution")
+        return self.move_to(FAILED_TRANSITION)
+
+    # ---- end of generated sync twins ----
 
     def _poll_waits(self, timeout: float, poll_interval: float, max_poll_interval: float) -> Iterator[float]:
         """The waits between polls, from now; raises WaitTimeoutError once ``timeout`` has passed."""
@@ -305,32 +381,6 @@ class WorkflowExecution(Refreshable, Deletable):
 
         return waits()
 
-    def move_to(self, transition: Any) -> WorkflowExecution:
-        """Continue the execution from ``transition`` (a Transition or its id), e.g. to retry a step.
-
-        Raises:
-            InvalidIdError: ``transition`` is not a transition (before any request).
-        """
-        self._absorb(self._move_call(transition))
-        return self
-
-    async def move_to_async(self, transition: Any) -> WorkflowExecution:
-        """:meth:`move_to`, awaited, for an execution bound to an AsyncSession."""
-        await self._absorb_async(self._move_call(transition))
-        return self
-
-    def _move_call(self, transition: Any) -> ClientCall:
-        transition_id = ids.require_id(ids.TRANSITION, transition)
-        return ClientCall("update_workflow_execution", (*self._path(), transition_id))
-
-    def fail(self) -> WorkflowExecution:
-        """End the execution as failed (moves it to the built-in ``commons-failed`` transition)."""
-        return self.move_to(FAILED_TRANSITION)
-
-    async def fail_async(self) -> WorkflowExecution:
-        """:meth:`fail`, awaited, for an execution bound to an AsyncSession."""
-        return await self.move_to_async(FAILED_TRANSITION)
-
 
 class WorkflowExecutions(Collection[WorkflowExecution]):
     """The executions of one workflow: a lazy collection that can also get one.
@@ -343,12 +393,28 @@ class WorkflowExecutions(Collection[WorkflowExecution]):
         super().__init__(
             WorkflowExecution,
             workflow._client,
-            Client.list_workflow_executions,
+            "list_workflow_executions",
             parents=(workflow._checked_id(),),
             allowed=EXECUTION_FILTERS,
         )
         self._workflow = workflow
 
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def get_async(self, execution: WorkflowExecution | str) -> WorkflowExecution:
+        """Get one execution of this workflow (one request).
+
+        Raises:
+            InvalidIdError: not a workflow execution id (before any request).
+            NotFoundError: no such execution.
+        """
+        execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
+        client = self._bound_async("get")
+        answer = await client.with_raw_response.get_workflow_execution(
+            self._workflow._checked_id(), execution_id
+        )
+        return WorkflowExecution._from_answer("get_workflow_execution", answer, client, full=True)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
     def get(self, execution: WorkflowExecution | str) -> WorkflowExecution:
         """Get one execution of this workflow (one request).
 
@@ -356,14 +422,9 @@ class WorkflowExecutions(Collection[WorkflowExecution]):
             InvalidIdError: not a workflow execution id (before any request).
             NotFoundError: no such execution.
         """
-        return WorkflowExecution._build(self._get_call(execution), self._workflow._client, full=True)
-
-    async def get_async(self, execution: WorkflowExecution | str) -> WorkflowExecution:
-        """:meth:`get`, awaited, for the executions of a workflow bound to an AsyncSession."""
-        return await WorkflowExecution._build_async(
-            self._get_call(execution), self._workflow._client, full=True
-        )
-
-    def _get_call(self, execution: WorkflowExecution | str) -> ClientCall:
         execution_id = ids.require_id(ids.WORKFLOW_EXECUTION, execution)
-        return ClientCall("get_workflow_execution", (self._workflow._checked_id(), execution_id))
+        client = self._bound("get")
+        answer = client.with_raw_response.get_workflow_execution(self._workflow._checked_id(), execution_id)
+        return WorkflowExecution._from_answer("get_workflow_execution", answer, client, full=True)
+
+    # ---- end of generated sync twins ----

@@ -1,4 +1,5 @@
-"""``python -m las serve [--tls] [--contract 2024-11-29]``: run the emulator in the foreground until Ctrl-C."""
+"""``las serve [--tls] [--contract 2024-11-29]`` (also ``python -m las serve``): run the emulator in
+the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from las.testing._emulator import Emulator
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m las serve",
+        prog="las serve",
         description="Serve an in-memory emulator of the Lucidtech AI Services API.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
@@ -103,9 +104,13 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
     Either way it stops cleanly: with ``--tls`` the throwaway CA's files are removed.
 
     Returns:
-        The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed.
+        The exit status: 0 (also after ``--help``, which serves nothing), or 2 for an argument
+        it does not take or ``--tls`` asked for without trustme installed.
     """
-    options = build_parser().parse_args(argv)
+    try:
+        options = build_parser().parse_args(argv)
+    except SystemExit as exit:  # argparse has printed the help or the usage error
+        return int(exit.code or 0)
     try:
         emulator = Emulator(
             options.host,
@@ -117,7 +122,7 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
             contract=options.contract,
         )
     except ImportError as error:
-        print(f"python -m las serve: {error}", file=sys.stderr)
+        print(f"las serve: {error}", file=sys.stderr)
         return 2
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if in_main_thread else None

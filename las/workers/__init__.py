@@ -3,10 +3,11 @@
 :class:`AsyncWorker` for the same loop running ``async def`` functions on asyncio.
 
 All map a function's result to the execution's status the same way (a dict: ``succeeded``;
-:class:`Reject`: ``rejected``; :class:`Retry`: ``retry``; an exception: ``failed``), heartbeat
-while the function runs (:class:`Heartbeats`), record each completion once even when its
-answer is lost (:func:`deliver`), and tell the function which execution it runs
-(:func:`current_execution`). The guide's page is docs/workers.md.
+:class:`Reject`: ``rejected``; :class:`Retry`: ``retry``; an exception: ``failed``; SystemExit,
+KeyboardInterrupt or a cancellation: released, as ``retry``), heartbeat while the function
+runs (:class:`Heartbeats`), record each completion once even when its answer is lost
+(:func:`deliver`), and tell the function which execution it runs (:func:`current_execution`)
+and when it is no longer its own (:func:`cancellation`). The guide's page is docs/workers.md.
 """
 
 from ._async_worker import AsyncWorker
@@ -14,10 +15,12 @@ from ._handler import MissingExecutionError, TransitionHandler, transition_handl
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, HEARTBEAT_LIMIT, AsyncHeartbeats, Heartbeats
 from ._outcomes import (
     MAX_ERROR_MESSAGE_LENGTH,
+    Cancellation,
     Completion,
     Reject,
     Retry,
     TransitionOutcome,
+    cancellation,
     current_execution,
 )
 from ._outcomes import (  # types for annotations, kept out of the reference
@@ -36,6 +39,7 @@ __all__ = [
     "MAX_ERROR_MESSAGE_LENGTH",
     "AsyncHeartbeats",
     "AsyncWorker",
+    "Cancellation",
     "Completion",
     "Delivery",
     "Heartbeats",
@@ -46,6 +50,7 @@ __all__ = [
     "TransitionOutcome",
     "Worker",
     "WorkerCounters",
+    "cancellation",
     "complete",
     "complete_async",
     "current_execution",

@@ -1,7 +1,7 @@
 """``las.AsyncWorker``: :class:`las.Worker` for ``async def`` functions, on one event loop.
 
 The same decisions (:mod:`._worker_base`, :mod:`._outcomes`, :mod:`._reporting`); here only
-the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.apaginate` for the
+the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.paginate_async` for the
 polls. Importing this module does not import aiohttp; building a worker needs it.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import threading
@@ -16,10 +17,16 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from .._pagination import apaginate
+from .._pagination import paginate_async
 from ..resources import Transition
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, AsyncHeartbeats
-from ._outcomes import AsyncTransitionFunction, Completion, run_coroutine_function
+from ._outcomes import (
+    AsyncTransitionFunction,
+    Cancellation,
+    Completion,
+    completion_for_exception,
+    run_coroutine_function,
+)
 from ._reporting import DEFAULT_PATIENCE, complete_async
 from ._worker import STOP_SIGNALS, is_async_callable
 from ._worker_base import RELEASE, WorkerBase, WorkerCounters
@@ -36,11 +43,13 @@ log = logging.getLogger("las.workers")
 @dataclass
 class _Task:
     """One execution in the worker's hands: taking -> working -> reporting, or working ->
-    released (by a stop: its function is cancelled), or taking -> end."""
+    released (by a stop: its function is cancelled), or taking -> end. ``cancelled`` tells
+    the function when the execution is no longer its own (its task is cancelled too)."""
 
     execution_id: str
     state: str = "taking"
     handle: asyncio.Task[None] | None = field(default=None, repr=False)
+    cancelled: Cancellation = field(default_factory=Cancellation, repr=False)
 
 
 class AsyncWorker(WorkerBase):
@@ -59,6 +68,15 @@ class AsyncWorker(WorkerBase):
     executions released (status ``retry``). A second signal releases at once. Cancelling the
     task that awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises
     the cancellation.
+
+    Whatever the coroutine raises, its execution is completed once and the event loop goes
+    on: an exception (or another BaseException) ends it ``failed``, naming it; a
+    cancellation the worker did not ask for (``asyncio.CancelledError`` raised by the
+    function, or the API ending the execution) releases it; SystemExit and KeyboardInterrupt
+    release it and stop the worker as a signal would, then :meth:`run` raises them again.
+    When the API ends an execution in hand (a refused heartbeat: timed out, completed
+    elsewhere), its heartbeats stop, its coroutine is cancelled and
+    :func:`las.workers.cancellation` says why.
 
     Args:
         transition: the transition (a :class:`las.Transition` or its id) whose executions to complete.
@@ -125,6 +143,7 @@ class AsyncWorker(WorkerBase):
         """The :class:`las.AsyncClient` the function is called with (None until :meth:`run`
         when no session was given)."""
         self._tasks: dict[str, _Task] = {}
+        self._deferred: list[str] = []  # executions the last poll left alone for now
         self._heartbeats: AsyncHeartbeats | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None  # set when stopped or an execution left the hands
@@ -132,9 +151,9 @@ class AsyncWorker(WorkerBase):
     @staticmethod
     def _client_for(session: Any) -> AsyncClient:
         try:
-            from ..resources._session import async_client_for
+            from ..resources._session import client_for_async
 
-            return async_client_for(session)  # type: ignore[no-any-return]
+            return client_for_async(session)
         except ModuleNotFoundError as error:
             if error.name != "aiohttp":
                 raise
@@ -179,6 +198,8 @@ class AsyncWorker(WorkerBase):
 
         Raises:
             RuntimeError: the worker is already running.
+            SystemExit, KeyboardInterrupt: what a coroutine raised to stop the program, once
+                its execution was released and the executions in hand were finished or released.
         """
         self._begin()
         try:
@@ -208,6 +229,7 @@ class AsyncWorker(WorkerBase):
             self._heartbeats = None
             self._loop = self._wake = None
             self._end(heartbeats.failures)
+        self._raise_interruption()
         return self.counters
 
     # -- the loop ----------------------------------------------------------------------------
@@ -258,7 +280,7 @@ class AsyncWorker(WorkerBase):
             for execution_id in found:
                 self._start(execution_id)
             if not found:
-                if until_idle and not busy:
+                if until_idle and not busy and not self._deferred:
                     return
                 await self._wait(self.poll_interval)
 
@@ -273,17 +295,20 @@ class AsyncWorker(WorkerBase):
 
     async def _poll(self, free: int) -> list[str]:
         """Ids of up to ``free`` running executions not in hand, oldest first, through
-        :func:`las.apaginate` (a page outside the contract raises, as for :class:`las.Worker`)."""
+        :func:`las.paginate_async` (a page outside the contract raises, as for :class:`las.Worker`)."""
         assert self.client is not None
         found: list[str] = []
+        self._deferred.clear()
         # An async generator, closed at once when the poll has found enough.
         listing = cast(
             "AsyncGenerator[dict[str, Any], None]",
-            apaginate(self.client.list_transition_executions, self.transition_id, **self._listing_filters()),
+            paginate_async(
+                self.client.list_transition_executions, self.transition_id, **self._listing_filters()
+            ),
         )
         async with contextlib.aclosing(listing):
             async for item in listing:
-                execution_id = self._offered(item, self._tasks, found)
+                execution_id = self._offered(item, self._tasks, found, self._deferred)
                 if execution_id is not None:
                     found.append(execution_id)
                     if len(found) == free:
@@ -316,15 +341,22 @@ class AsyncWorker(WorkerBase):
                 return
             task.state = "working"
             completion = self._taken(execution_id)
-            heartbeats.add(transition_id, execution_id)
+            heartbeats.add(transition_id, execution_id, functools.partial(self._ended_by_api, task))
+            raised: BaseException | None = None
             if completion is None:
-                completion, raised = await run_coroutine_function(self.function, client, current)
-                if raised is not None:
-                    log.warning("the function failed on %s", execution_id, exc_info=raised)
-            if task.state == "released":  # it swallowed the cancellation and returned
-                self._dropped(execution_id, completion)
+                try:
+                    completion, raised = await run_coroutine_function(
+                        self.function, client, current, task.cancelled
+                    )
+                except asyncio.CancelledError as cancellation:
+                    if task.state == "released":
+                        raise  # the stop's: the drain releases the execution
+                    # Not the worker's stop: the API ended the execution, or the function
+                    # raised it. A cancellation, not a failure: released (once), then go on.
+                    _uncancel(task.handle)
+                    completion, raised = completion_for_exception(cancellation), cancellation
+            if not self._returned(task, completion, raised):  # it swallowed the stop's cancellation
                 return
-            task.state = "reporting"
             await heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             await self._deliver(execution_id, completion)
         finally:
@@ -332,6 +364,12 @@ class AsyncWorker(WorkerBase):
             self._tasks.pop(execution_id, None)
             if self._wake is not None:
                 self._wake.set()
+
+    def _ended_by_api(self, task: _Task, reason: str) -> None:
+        """The heartbeats' word that the API ended the execution: tell its function, cancel it."""
+        task.cancelled.cancel(reason)
+        if task.state == "working" and task.handle is not None:
+            task.handle.cancel()
 
     async def _deliver(self, execution_id: str, completion: Completion) -> None:
         assert self.client is not None
@@ -363,6 +401,7 @@ class AsyncWorker(WorkerBase):
         released = [task for task in self._tasks.values() if task.state == "working"]
         for task in released:
             task.state = "released"
+            task.cancelled.cancel(RELEASE.error_message or "released")
             assert task.handle is not None
             task.handle.cancel()
         handles = [task.handle for task in self._tasks.values() if task.handle is not None]
@@ -370,12 +409,12 @@ class AsyncWorker(WorkerBase):
         await asyncio.gather(*(self._release(task.execution_id) for task in released))
 
     async def _release(self, execution_id: str) -> None:
-        assert self.client is not None
-        try:
-            delivery = await complete_async(
-                self.client, self.transition_id, execution_id, RELEASE, patience=self.patience
-            )
-        except Exception as error:
-            self._released(execution_id, error)
-        else:
-            self._released(execution_id, delivery)
+        await self._deliver(execution_id, RELEASE)
+
+
+def _uncancel(handle: asyncio.Task[None] | None) -> None:
+    """Withdraw a cancellation the task has handled (Python 3.11+ counts them: a count left
+    behind would turn a later ``asyncio.timeout`` in the task into a cancellation)."""
+    cancelling, uncancel = getattr(handle, "cancelling", None), getattr(handle, "uncancel", None)
+    if cancelling is not None and uncancel is not None and cancelling():
+        uncancel()

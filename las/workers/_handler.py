@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from types import FrameType
 from typing import Any, overload
 
 from .. import ids
 from ..exceptions import ClientException
 from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats, check_interval
-from ._outcomes import TransitionFunction, run_function
+from ._outcomes import Cancellation, TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete
 from ._worker import is_async_callable
 
@@ -56,8 +60,9 @@ class TransitionHandler:
         Raises:
             MissingExecutionError: ``TRANSITION_ID`` or ``EXECUTION_ID`` is not set (nothing was requested).
             InvalidIdError: one of them is not an id of its kind (nothing was requested).
-            Exception: what the function raised, after the execution was marked ``failed``,
-                so that the container exits with an error.
+            BaseException: what the function raised, after the execution was completed
+                (``failed``; released as ``retry`` for SystemExit, KeyboardInterrupt and
+                asyncio.CancelledError), so that the container exits as the function asked.
         """
         transition_id, execution_id = _ids_from(os.environ if environ is None else environ)
         client = client_for(session)
@@ -68,9 +73,11 @@ class TransitionHandler:
             )
             return execution
         log.info("running %s of %s", execution_id, transition_id)
+        cancelled = Cancellation()
         with Heartbeats(client, self.heartbeat_interval) as heartbeats:
-            heartbeats.add(transition_id, execution_id)
-            completion, raised = run_function(self.function, client, execution)
+            heartbeats.add(transition_id, execution_id, cancelled.cancel)
+            with _sigterm_exits():
+                completion, raised = run_function(self.function, client, execution, cancelled)
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             delivery = complete(client, transition_id, execution_id, completion, patience=self.patience)
         if not delivery.recorded:
@@ -83,6 +90,29 @@ class TransitionHandler:
         if raised is not None:
             raise raised
         return delivery.execution
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """While the function runs, SIGTERM (``docker stop``) raises ``SystemExit(128 + 15)`` in it,
+    as SIGINT raises KeyboardInterrupt: its ``finally`` blocks run and its execution is released
+    instead of left running until the API times it out. Only on the main thread, and only where
+    SIGTERM still has its default action (a handler of the program's own is left alone)."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def exit_now(number: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, exit_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _ids_from(environ: Mapping[str, str]) -> tuple[str, str]:
@@ -124,13 +154,20 @@ def transition_handler(
 
     - a returned dict: ``succeeded`` with it as output;
     - ``las.Reject(reason)`` raised or returned: ``rejected``; ``las.Retry(reason)``: ``retry``;
-    - any other exception: ``failed`` with ``"Type: message"`` and the traceback (cut to 4096
-      characters), then the exception is raised again so the container exits with an error;
+    - any other exception (or BaseException): ``failed`` with ``"Type: message"`` and the
+      traceback (cut to 4096 characters), then the exception is raised again so the container
+      exits with an error;
+    - SystemExit, KeyboardInterrupt, asyncio.CancelledError: released (``retry``, the message
+      naming it), then raised again. SIGTERM (``docker stop``) raises ``SystemExit(143)`` in
+      the function while it runs (where SIGTERM has its default action), so a stopped
+      container releases its execution; a second SIGTERM ends the process at once;
     - the official SDK's ``(output, status)`` pair: that status;
     - any other return value: ``failed``, saying a dict was expected.
 
     The completion is recorded once even when its answer is lost (see
-    :func:`las.workers.deliver`). Same call signature as the official SDK's helper:
+    :func:`las.workers.deliver`). If the API ends the execution while the function runs (a
+    heartbeat refused: timed out, completed elsewhere), the heartbeats stop and
+    :func:`las.workers.cancellation` tells the function. Same call signature as the official SDK's helper:
     ``function(las_client, event)``, wrapped callable taking no arguments.
 
     Args:

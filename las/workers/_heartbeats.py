@@ -8,18 +8,32 @@ daemon thread however many executions there are; :class:`AsyncHeartbeats` does t
 one asyncio task. Which execution is due when is :class:`Schedule`'s, shared by both. A
 heartbeat that fails is logged (and counted), never raised: losing one is survivable, crashing
 the work is not.
+
+Each heartbeat gets ``interval`` seconds (at least :data:`BEAT_DEADLINE_FLOOR`) to be answered,
+retries included, then counts as failed: the next one is due anyway, and one whose answer
+never comes must not hold up the heartbeats of every other execution (nor the completion
+that waits for it) until the API times them all out.
+
+A refusal is different when the execution has ended: the API answers 400 (404 once it is gone)
+to a heartbeat of an execution that is no longer ``running``. After a 400, 404 or 409 the
+execution is read once (a refusal of a running one, a fault, is survived as any failure); if
+it has ended, its heartbeats stop for good and its ``on_end`` callback is told why
+(:func:`ended_reason`), so the work can stop too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..client import Client
+from ..exceptions import BadRequestError, ConflictError, NotFoundError
 
 if TYPE_CHECKING:
     from .._async_client import AsyncClient
@@ -29,8 +43,10 @@ __all__ = [
     "HEARTBEAT_LIMIT",
     "AsyncHeartbeats",
     "Heartbeats",
+    "OnEnd",
     "Schedule",
     "check_interval",
+    "ended_reason",
 ]
 
 log = logging.getLogger("las.workers")
@@ -39,6 +55,10 @@ HEARTBEAT_LIMIT: Final = 60.0
 """Seconds the API waits for a heartbeat before it times the execution out."""
 DEFAULT_HEARTBEAT_INTERVAL: Final = 20.0
 """Seconds between heartbeats: a third of the limit, so two may be lost in a row."""
+
+
+BEAT_DEADLINE_FLOOR: Final = 1.0
+"""Seconds a heartbeat may take at least, however short the interval."""
 
 
 def check_interval(interval: float) -> float:
@@ -53,6 +73,27 @@ def check_interval(interval: float) -> float:
 
 Key = tuple[str, str]  # (transition id, execution id)
 
+OnEnd = Callable[[str], object]
+"""Called (once, from the heartbeat thread or task) with the reason when the API has ended an
+execution whose heartbeats were refused."""
+
+_MAYBE_ENDED: Final = (BadRequestError, NotFoundError, ConflictError)
+"""A heartbeat refused with one of these may mean the execution is no longer running."""
+
+
+def ended_reason(execution_id: str, looked: dict[str, Any] | Exception) -> str | None:
+    """Why the heartbeats of an execution whose heartbeat was refused stop for good: ``looked``
+    is the execution as read after the refusal (or the read's error). None when it is still
+    running, or the read failed another way: the refusal was a fault, survived as any other."""
+    if isinstance(looked, NotFoundError):
+        return f"{execution_id} is gone at the API (404); its heartbeats stopped"
+    if isinstance(looked, Exception) or looked.get("status") == "running":
+        return None
+    return (
+        f"{execution_id} is no longer running at the API (status {looked.get('status')!r}); "
+        "its heartbeats stopped and the function's result will not be recorded"
+    )
+
 
 class Schedule:
     """When each registered execution's next heartbeat is due (no clock of its own, no I/O)."""
@@ -60,16 +101,28 @@ class Schedule:
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._due: dict[Key, float] = {}
+        self._on_end: dict[Key, OnEnd] = {}
 
-    def add(self, key: Key) -> None:
+    def add(self, key: Key, on_end: OnEnd | None = None) -> None:
         """Register ``key``, its first heartbeat due at once."""
         self._due[key] = 0.0
+        self._on_end.pop(key, None)
+        if on_end is not None:
+            self._on_end[key] = on_end
 
     def discard(self, key: Key) -> None:
         self._due.pop(key, None)
+        self._on_end.pop(key, None)
 
     def clear(self) -> None:
         self._due.clear()
+        self._on_end.clear()
+
+    def ended(self, key: Key, reason: str) -> OnEnd | None:
+        """Drop ``key`` for good (the API ended its execution): who to tell, if anyone."""
+        self._due.pop(key, None)
+        log.warning("%s", reason)
+        return self._on_end.pop(key, None)
 
     def take(self, now: float) -> Key | None:
         """A key whose heartbeat is due at ``now`` (its next one then moved ``interval`` on), or None."""
@@ -83,8 +136,29 @@ class Schedule:
         return min(self._due.values(), default=now + self.interval) - now
 
 
+def bounded(client: Any, interval: float) -> Any:
+    """A client of the same kind on ``client``'s connections whose calls end within a heartbeat's
+    time (see the module's docstring); ``client`` itself if its session has no such option."""
+    session = getattr(client, "session", None)
+    with_options = getattr(session, "with_options", None)
+    if with_options is None:
+        return client
+    deadline = min(getattr(session, "deadline", math.inf), max(interval, BEAT_DEADLINE_FLOOR))
+    return type(client)(session=with_options(deadline=deadline))
+
+
 def _log_failure(execution_id: str, error: Exception) -> None:
     log.warning("heartbeat for %s failed (the work goes on): %s", execution_id, error)
+
+
+def _tell(on_end: OnEnd | None, reason: str) -> None:
+    """Call ``on_end``; what it raises is logged, never raised into the heartbeats."""
+    if on_end is None:
+        return
+    try:
+        on_end(reason)
+    except Exception:
+        log.exception("telling the function that its execution ended failed")
 
 
 class Heartbeats:
@@ -109,6 +183,7 @@ class Heartbeats:
     def __init__(self, client: Client, interval: float = DEFAULT_HEARTBEAT_INTERVAL) -> None:
         self.client = client
         self.interval = check_interval(interval)
+        self._beating: Client = bounded(client, self.interval)
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
@@ -117,13 +192,15 @@ class Heartbeats:
         self._closed = False
         self._thread: threading.Thread | None = None
 
-    def add(self, transition_id: str, execution_id: str) -> None:
+    def add(self, transition_id: str, execution_id: str, on_end: OnEnd | None = None) -> None:
         """Start beating for this execution: the first heartbeat goes out at once (nothing
-        happens once these Heartbeats are closed)."""
+        happens once these Heartbeats are closed). ``on_end(reason)`` is called, from the
+        heartbeat thread, if the API answers that the execution has ended; its heartbeats
+        stop then."""
         with self._condition:
             if self._closed:
                 return
-            self._schedule.add((transition_id, execution_id))
+            self._schedule.add((transition_id, execution_id), on_end)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="las-heartbeats", daemon=True)
                 self._thread.start()
@@ -179,14 +256,31 @@ class Heartbeats:
 
     def _beat(self, transition_id: str, execution_id: str) -> None:
         try:
-            self.client.send_heartbeat(transition_id, execution_id)
+            self._beating.send_heartbeat(transition_id, execution_id)
         except Exception as error:
             with self._condition:
                 self.failures += 1
+            if isinstance(error, _MAYBE_ENDED) and self._ended(transition_id, execution_id):
+                return
             _log_failure(execution_id, error)
         else:
             with self._condition:
                 self.sent += 1
+
+    def _ended(self, transition_id: str, execution_id: str) -> bool:
+        """After a refusal: whether the execution has ended (then its beats stop, it is told)."""
+        looked: dict[str, Any] | Exception
+        try:
+            looked = self._beating.get_transition_execution(transition_id, execution_id)
+        except Exception as error:
+            looked = error
+        reason = ended_reason(execution_id, looked)
+        if reason is None:
+            return False
+        with self._condition:
+            on_end = self._schedule.ended((transition_id, execution_id), reason)
+        _tell(on_end, reason)
+        return True
 
 
 class AsyncHeartbeats:
@@ -210,6 +304,7 @@ class AsyncHeartbeats:
     def __init__(self, client: AsyncClient, interval: float = DEFAULT_HEARTBEAT_INTERVAL) -> None:
         self.client = client
         self.interval = check_interval(interval)
+        self._beating: AsyncClient = bounded(client, self.interval)
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
@@ -219,12 +314,14 @@ class AsyncHeartbeats:
         self._closed = False
         self._task: asyncio.Task[None] | None = None
 
-    def add(self, transition_id: str, execution_id: str) -> None:
+    def add(self, transition_id: str, execution_id: str, on_end: OnEnd | None = None) -> None:
         """Start beating for this execution: the first heartbeat goes out at once (nothing
-        happens once these heartbeats are closed)."""
+        happens once these heartbeats are closed). ``on_end(reason)`` is called, from the
+        heartbeat task, if the API answers that the execution has ended; its heartbeats stop
+        then."""
         if self._closed:
             return
-        self._schedule.add((transition_id, execution_id))
+        self._schedule.add((transition_id, execution_id), on_end)
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="las-heartbeats")
         self._changed.set()
@@ -277,9 +374,24 @@ class AsyncHeartbeats:
 
     async def _beat(self, transition_id: str, execution_id: str) -> None:
         try:
-            await self.client.send_heartbeat(transition_id, execution_id)
+            await self._beating.send_heartbeat(transition_id, execution_id)
         except Exception as error:
             self.failures += 1
+            if isinstance(error, _MAYBE_ENDED) and await self._ended(transition_id, execution_id):
+                return
             _log_failure(execution_id, error)
         else:
             self.sent += 1
+
+    async def _ended(self, transition_id: str, execution_id: str) -> bool:
+        """:meth:`Heartbeats._ended`, awaited."""
+        looked: dict[str, Any] | Exception
+        try:
+            looked = await self._beating.get_transition_execution(transition_id, execution_id)
+        except Exception as error:
+            looked = error
+        reason = ended_reason(execution_id, looked)
+        if reason is None:
+            return False
+        _tell(self._schedule.ended((transition_id, execution_id), reason), reason)
+        return True

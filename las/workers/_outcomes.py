@@ -5,23 +5,34 @@ of ``succeeded`` (with an ``output`` object), ``failed``, ``rejected`` or ``retr
 optional ``error`` object with a ``message``. This module is the one place that maps a Python
 result to those fields:
 
-==============================  =========================================================
-the function                    the execution
-==============================  =========================================================
-returns a dict                  ``succeeded`` with that dict as ``output``
-raises or returns ``Reject(r)``  ``rejected`` with ``error.message`` = r
-raises or returns ``Retry(r)``   ``retry`` with ``error.message`` = r
-raises any other exception      ``failed``; ``error.message`` = ``Type: message`` + traceback
-returns anything else           ``failed``, naming what was returned and what is expected
-==============================  =========================================================
+=================================  ======================================================
+the function                       the execution
+=================================  ======================================================
+returns a dict                     ``succeeded`` with that dict as ``output``
+raises or returns ``Reject(r)``    ``rejected`` with ``error.message`` = r
+raises or returns ``Retry(r)``     ``retry`` with ``error.message`` = r
+raises another BaseException       ``failed``; ``error.message`` = ``Type: message`` +
+(an exception, GeneratorExit, ..)  traceback
+raises SystemExit,                 *released*: ``retry``, ``error.message`` =
+KeyboardInterrupt or               ``released: the function raised Type: message`` +
+asyncio.CancelledError             traceback (the caller stops on the first two)
+returns anything else              ``failed``, naming what was returned and what is expected
+=================================  ======================================================
 
 A returned ``(output, status)`` pair, the official SDK's form, is also understood.
+
+*Released* is the contract's only way to hand an execution back unfinished: the API has no
+claim to give up, and refuses every status but ``succeeded``, ``failed``, ``rejected`` and
+``retry``. ``retry`` says "not done, try again" without judging the input, so a release is a
+``retry`` completion whose message starts with ``released:`` and says why.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
+import threading
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
@@ -35,14 +46,18 @@ if TYPE_CHECKING:
     from .._async_client import AsyncClient
 
 __all__ = [
+    "INTERRUPTIONS",
     "MAX_ERROR_MESSAGE_LENGTH",
     "AsyncTransitionFunction",
+    "Cancellation",
     "Completion",
     "Reject",
     "Retry",
     "TransitionFunction",
     "TransitionOutcome",
+    "cancellation",
     "current_execution",
+    "released",
     "run_coroutine_function",
     "run_function",
 ]
@@ -85,11 +100,16 @@ class Retry(TransitionOutcome):
 
 @dataclass(frozen=True)
 class Completion:
-    """The fields of one completing PATCH: ``status`` and either ``output`` or an error message."""
+    """The fields of one completing PATCH: ``status`` and either ``output`` or an error message.
+
+    ``release`` marks a ``retry`` that hands the execution back unfinished (see :func:`released`)
+    rather than the function's own :class:`Retry`; it is not sent, only counted.
+    """
 
     status: str
     output: dict[str, Any] | None = None
     error_message: str | None = None
+    release: bool = False
 
     @overload
     def send(self, client: Client, transition_id: str, execution_id: str) -> dict[str, Any]: ...
@@ -126,16 +146,40 @@ def _failed(message: str) -> Completion:
     return Completion("failed", error_message=truncate(message))
 
 
+INTERRUPTIONS: Final = (SystemExit, KeyboardInterrupt)
+"""What a function raises to stop the program: its execution is released, then the worker
+stops and raises it again to its caller."""
+
+_RELEASING: Final = (*INTERRUPTIONS, asyncio.CancelledError)
+
+
+def released(why: str) -> Completion:
+    """The ``retry`` completion that hands an execution back unfinished, saying ``why``."""
+    return Completion(
+        "retry",
+        error_message=truncate(f"released: {why}; the work was not completed and may be retried"),
+        release=True,
+    )
+
+
+def _described(error: BaseException) -> str:
+    """``Type: message`` then the traceback."""
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return f"{type(error).__name__}: {error}\n\n{trace}"
+
+
 def completion_for_exception(error: BaseException) -> Completion:
-    """``rejected``/``retry`` for a :class:`TransitionOutcome`, else ``failed`` with the error
-    (``Type: message`` first, then the traceback, cut to :data:`MAX_ERROR_MESSAGE_LENGTH`)."""
+    """``rejected``/``retry`` for a :class:`TransitionOutcome`; a release for an interruption
+    or a cancellation (:data:`INTERRUPTIONS`, ``asyncio.CancelledError``); else ``failed`` with
+    the error (``Type: message`` first, then the traceback, cut to
+    :data:`MAX_ERROR_MESSAGE_LENGTH`)."""
     if isinstance(error, TransitionOutcome):
         return Completion(
             error.status, error_message=truncate(error.reason or f"{error.status} by the handler")
         )
-    summary = f"{type(error).__name__}: {error}"
-    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return _failed(f"{summary}\n\n{trace}")
+    if isinstance(error, _RELEASING):
+        return released(f"the function raised {_described(error)}")
+    return _failed(_described(error))
 
 
 _STATUSES: Final = ("succeeded", "failed", "rejected", "retry")
@@ -191,7 +235,60 @@ AsyncTransitionFunction = Callable[["AsyncClient", dict[str, Any]], Awaitable[An
 :class:`las.AsyncWorker`), ``client`` being an :class:`las.AsyncClient`."""
 
 
-_CURRENT: ContextVar[dict[str, Any] | None] = ContextVar("las_current_execution", default=None)
+class Cancellation:
+    """Tells a running transition function that its execution was taken out of its hands.
+
+    It is set (once) when the API has ended the execution without the function (a heartbeat
+    was refused and the execution is no longer ``running``: it timed out, was completed
+    elsewhere or deleted) or when a worker's stop released it. The function's result will not
+    be recorded then: it should stop its work and return. In an :class:`las.AsyncWorker` the
+    coroutine is also cancelled. Get it with :func:`las.workers.cancellation`.
+
+    Attributes:
+        reason: why it was set (None while it is not).
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Cancellation({self.reason!r})"
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the execution is out of the function's hands."""
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until cancelled or ``timeout`` seconds passed; whether it is cancelled. A
+        sleep that ends early when the work is no longer wanted (not in a coroutine: it blocks
+        the event loop)."""
+        return self._event.wait(timeout)
+
+    def cancel(self, reason: str) -> bool:
+        """Set it with ``reason``; False (and ``reason`` ignored) if it was already set."""
+        if self._event.is_set():
+            return False
+        self.reason = reason
+        self._event.set()
+        return True
+
+
+_CURRENT: ContextVar[tuple[dict[str, Any], Cancellation] | None] = ContextVar(
+    "las_current_execution", default=None
+)
+
+
+def _current() -> tuple[dict[str, Any], Cancellation]:
+    current = _CURRENT.get()
+    if current is None:
+        raise RuntimeError(
+            "no transition execution is being processed here: current_execution() and "
+            "cancellation() work inside a function run by @las.transition_handler, las.Worker "
+            "or las.AsyncWorker"
+        )
+    return current
 
 
 def current_execution() -> dict[str, Any]:
@@ -205,30 +302,51 @@ def current_execution() -> dict[str, Any]:
         RuntimeError: called outside a function run by ``transition_handler``, ``Worker`` or
             ``AsyncWorker``.
     """
-    execution = _CURRENT.get()
-    if execution is None:
-        raise RuntimeError(
-            "no transition execution is being processed here: current_execution() works inside a "
-            "function run by @las.transition_handler, las.Worker or las.AsyncWorker"
-        )
-    return execution
+    return _current()[0]
+
+
+def cancellation() -> Cancellation:
+    """The :class:`Cancellation` of the execution whose function is running here: whether
+    the execution is still the function's to complete.
+
+    Example::
+
+        def review(las_client, event):
+            for page in pages(event):
+                if las.workers.cancellation().cancelled:
+                    return {}  # ended by the API (timed out, completed elsewhere): stop
+                ...
+
+    Raises:
+        RuntimeError: called outside a function run by ``transition_handler``, ``Worker`` or
+            ``AsyncWorker``.
+    """
+    return _current()[1]
 
 
 class _Outcome:
     """One call of a transition function, sync or awaited: ``with _Outcome(execution) as
     outcome: outcome.returned(function(...))``. Inside, :func:`current_execution` is the
-    execution; on the way out, what the function returned or raised (an ``Exception``, not a
-    cancellation or an interrupt) becomes :attr:`completion`, and :attr:`raised` is the
-    exception to report (None for a return or a :class:`TransitionOutcome`)."""
+    execution and :func:`cancellation` its cancellation; on the way out, what the function
+    returned or raised (any exception but the ``passing`` ones) becomes :attr:`completion`,
+    and :attr:`raised` is the exception to report (None for a return or a
+    :class:`TransitionOutcome`)."""
 
-    def __init__(self, execution: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        execution: dict[str, Any],
+        cancelled: Cancellation | None,
+        passing: tuple[type[BaseException], ...] = (),
+    ) -> None:
         self.execution = execution
+        self.cancelled = Cancellation() if cancelled is None else cancelled
+        self.passing = passing
         self.event: dict[str, Any] = execution.get("input") or {}
         self.completion: Completion | None = None
-        self.raised: Exception | None = None
+        self.raised: BaseException | None = None
 
     def __enter__(self) -> _Outcome:
-        self._token = _CURRENT.set(self.execution)
+        self._token = _CURRENT.set((self.execution, self.cancelled))
         return self
 
     def returned(self, result: object) -> None:
@@ -238,39 +356,50 @@ class _Outcome:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> bool:
         _CURRENT.reset(self._token)
-        if not isinstance(error, Exception):
-            return False  # a return, or a cancellation / interrupt: not the function's outcome
+        if error is None or isinstance(error, self.passing):
+            return False  # a return, or what the caller handles itself
         self.completion = completion_for_exception(error)
         if not isinstance(error, TransitionOutcome):
             self.raised = error
         return True
 
-    def result(self) -> tuple[Completion, Exception | None]:
+    def result(self) -> tuple[Completion, BaseException | None]:
         assert self.completion is not None
         return self.completion, self.raised
 
 
 def run_function(
-    function: TransitionFunction, client: Client, execution: dict[str, Any]
-) -> tuple[Completion, Exception | None]:
-    """Call ``function(client, execution["input"])`` (with :func:`current_execution` set);
-    the completion its result means, and the exception it raised (None when it returned or
-    raised a :class:`TransitionOutcome`)."""
-    with _Outcome(execution) as outcome:
+    function: TransitionFunction,
+    client: Client,
+    execution: dict[str, Any],
+    cancelled: Cancellation | None = None,
+) -> tuple[Completion, BaseException | None]:
+    """Call ``function(client, execution["input"])`` (with :func:`current_execution` and
+    :func:`cancellation` set); the completion its result means, and the exception it raised
+    (None when it returned or raised a :class:`TransitionOutcome`).
+
+    Nothing the function raises escapes: not even SystemExit or KeyboardInterrupt, which the
+    caller raises again once the execution is released (see :data:`INTERRUPTIONS`).
+    """
+    with _Outcome(execution, cancelled) as outcome:
         outcome.returned(function(client, outcome.event))
     return outcome.result()
 
 
 async def run_coroutine_function(
-    function: AsyncTransitionFunction, client: AsyncClient, execution: dict[str, Any]
-) -> tuple[Completion, Exception | None]:
+    function: AsyncTransitionFunction,
+    client: AsyncClient,
+    execution: dict[str, Any],
+    cancelled: Cancellation | None = None,
+) -> tuple[Completion, BaseException | None]:
     """:func:`run_function` for a coroutine function: ``await function(client, execution["input"])``.
 
     A function that returns something not awaitable (a plain function) completes ``failed``,
-    naming :class:`las.Worker`. Cancelling the call cancels the function and is raised, not
-    reported.
+    naming :class:`las.Worker`. ``asyncio.CancelledError`` is raised, not reported: the caller
+    knows whether it cancelled the task itself. Anything else the coroutine raises, SystemExit
+    and KeyboardInterrupt included, is reported (it would otherwise end the event loop).
     """
-    with _Outcome(execution) as outcome:
+    with _Outcome(execution, cancelled, passing=(asyncio.CancelledError,)) as outcome:
         result = function(client, outcome.event)
         if not inspect.isawaitable(result):
             raise TypeError(

@@ -16,7 +16,7 @@ from ..client import Client
 from ..resources import Transition
 from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats
-from ._outcomes import Completion, TransitionFunction, run_function
+from ._outcomes import Cancellation, Completion, TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete
 from ._worker_base import RELEASE, WorkerBase, WorkerCounters
 
@@ -38,11 +38,13 @@ def is_async_callable(function: object) -> bool:
 @dataclass
 class _Task:
     """One execution in the worker's hands; ``state`` moves under the worker's lock:
-    taking -> working -> reporting, or working -> released (by a stop), or taking -> end."""
+    taking -> working -> reporting, or working -> released (by a stop), or taking -> end.
+    ``cancelled`` tells the function when the execution is no longer its own."""
 
     execution_id: str
     state: str = "taking"
     thread: threading.Thread | None = field(default=None, repr=False)
+    cancelled: Cancellation = field(default_factory=Cancellation, repr=False)
 
 
 class Worker(WorkerBase):
@@ -69,8 +71,16 @@ class Worker(WorkerBase):
     Stopping: :meth:`stop`, SIGTERM or SIGINT (during :meth:`run` on the main thread) stop the
     taking of new executions; executions in hand finish (heartbeats go on) for up to
     ``grace_period`` seconds, then those whose function is still running are released: their
-    status is set to ``retry`` with a message saying the worker stopped. A second signal
-    releases at once. No execution the Worker took is left running without a status.
+    status is set to ``retry`` with a message saying the worker stopped, and
+    :func:`las.workers.cancellation` tells the function. A second signal releases at once.
+    No execution the Worker took is left running without a status.
+
+    Whatever the function raises, its execution is completed once: an exception (or another
+    BaseException) ends it ``failed``, naming it; ``asyncio.CancelledError`` releases it;
+    SystemExit and KeyboardInterrupt release it and stop the worker as a signal would, then
+    :meth:`run` raises them again. When the API ends an execution in hand (a refused
+    heartbeat: timed out, completed elsewhere), its heartbeats stop and
+    :func:`las.workers.cancellation` tells the function.
 
     Args:
         transition: the transition (a :class:`las.Transition` or its id) whose executions to complete.
@@ -125,6 +135,7 @@ class Worker(WorkerBase):
         self.function = function
         self.client: Client = client_for(session)
         self._tasks: dict[str, _Task] = {}
+        self._deferred: list[str] = []  # executions the last poll left alone for now (the loop's)
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._heartbeats: Heartbeats | None = None
 
@@ -155,6 +166,8 @@ class Worker(WorkerBase):
 
         Raises:
             RuntimeError: the worker is already running.
+            SystemExit, KeyboardInterrupt: what the function raised to stop the program, once
+                its execution was released and the executions in hand were finished or released.
         """
         with self._condition:
             self._begin()
@@ -173,6 +186,7 @@ class Worker(WorkerBase):
                     self._end(heartbeats.failures)
                 for number, handler in previous.items():
                     signal.signal(number, handler)
+        self._raise_interruption()
         return self.counters
 
     # -- the loop ----------------------------------------------------------------------------
@@ -196,6 +210,7 @@ class Worker(WorkerBase):
                 free = self.concurrency - len(self._tasks)
                 busy = bool(self._tasks)
                 departures = self._departures
+            self._deferred.clear()
             try:
                 found = self._poll(free)
             except Exception as error:
@@ -205,7 +220,7 @@ class Worker(WorkerBase):
             for execution_id in found:
                 self._start(execution_id)
             if not found:
-                if until_idle and not busy:
+                if until_idle and not busy and not self._deferred:
                     return
                 self._wait(self.poll_interval, departures)
 
@@ -229,7 +244,7 @@ class Worker(WorkerBase):
             self.client.list_transition_executions, self.transition_id, **self._listing_filters()
         )
         for item in listing:
-            execution_id = self._offered(item, self._tasks, found)
+            execution_id = self._offered(item, self._tasks, found, self._deferred)
             if execution_id is not None:
                 found.append(execution_id)
                 if len(found) == free:
@@ -265,16 +280,12 @@ class Worker(WorkerBase):
                     return
                 task.state = "working"
                 completion = self._taken(execution_id)
-            heartbeats.add(transition_id, execution_id)
+            heartbeats.add(transition_id, execution_id, task.cancelled.cancel)
+            raised = None
             if completion is None:
-                completion, raised = run_function(self.function, self.client, current)
-                if raised is not None:
-                    log.warning("the function failed on %s", execution_id, exc_info=raised)
-            with self._condition:
-                if task.state == "released":
-                    self._dropped(execution_id, completion)
-                    return
-                task.state = "reporting"
+                completion, raised = run_function(self.function, self.client, current, task.cancelled)
+            if not self._returned(task, completion, raised):
+                return
             heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             self._deliver(execution_id, completion)
         finally:
@@ -297,20 +308,30 @@ class Worker(WorkerBase):
     # -- stopping ----------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        """Wait for executions in hand (up to the grace period), then release the rest."""
+        """Wait for executions in hand (up to the grace period), then release the rest. An
+        interruption of the wait (a second Ctrl-C without the worker's signal handlers)
+        releases at once, then is raised."""
         deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
+        interrupted: BaseException | None = None
         with self._condition:
             self._stopping = True  # tasks not yet started stay untouched
-            while self._tasks and not self._release_now:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    break
-                self._condition.wait(timeout=remaining)
+            self._draining(len(self._tasks))
+            try:
+                while self._tasks and not self._release_now:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        break
+                    self._condition.wait(timeout=remaining)
+            except BaseException as error:  # raised below, once the work in hand is released
+                interrupted = error
             released = [task for task in self._tasks.values() if task.state == "working"]
             for task in released:
                 task.state = "released"
+                task.cancelled.cancel(RELEASE.error_message or "released")
         for task in released:
             self._release(task.execution_id)
+        if interrupted is not None:
+            raise interrupted
         with self._condition:  # completions on the wire: let them land
             while any(task.state == "reporting" for task in self._tasks.values()):
                 self._condition.wait()
@@ -318,11 +339,4 @@ class Worker(WorkerBase):
     def _release(self, execution_id: str) -> None:
         assert self._heartbeats is not None
         self._heartbeats.remove(self.transition_id, execution_id)
-        try:
-            delivery = complete(
-                self.client, self.transition_id, execution_id, RELEASE, patience=self.patience
-            )
-        except Exception as error:
-            self._released(execution_id, error)
-        else:
-            self._released(execution_id, delivery)
+        self._deliver(execution_id, RELEASE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from .. import ids
 from ..exceptions import NotFoundError
 from ..resources import Transition
 from ._heartbeats import check_interval
-from ._outcomes import Completion
+from ._outcomes import INTERRUPTIONS, Completion, released
 from ._reporting import Delivery
 
 __all__ = ["RELEASE", "WorkerBase", "WorkerCounters"]
@@ -24,14 +25,9 @@ __all__ = ["RELEASE", "WorkerBase", "WorkerCounters"]
 log = logging.getLogger("las.workers")
 
 _REMEMBERED = 10_000  # ids of ended executions kept to ignore them in stale listings
+_SETBACK_MAX = 60.0  # seconds: the API times out an execution left without heartbeats as long
 
-RELEASE: Final = Completion(
-    "retry",
-    error_message=(
-        "released: the worker stopped before the function finished; the work was not "
-        "completed and may be retried"
-    ),
-)
+RELEASE: Final = released("the worker stopped before the function finished")
 """What a stop sends for an execution whose function is still running after the grace period."""
 
 
@@ -42,13 +38,15 @@ class WorkerCounters:
     Attributes:
         taken: executions whose function was called (once each).
         succeeded, failed, rejected, retried: completions the API recorded, by status.
-        released: executions handed back with status ``retry`` because a stop's grace period
-            ran out while their function was still running.
+        released: executions handed back with status ``retry``: a stop's grace period ran
+            out while their function was still running, or the function raised SystemExit,
+            KeyboardInterrupt or asyncio.CancelledError.
         superseded: completions the API did not record because the execution had already
             ended another way (completed elsewhere, timed out).
         errors: API failures the worker survived: polls, takes, and completions it could not
             deliver (those are tried again, without calling the function, when the execution
-            is seen running again).
+            is seen running again). An execution whose take or completion failed is left
+            alone for a while, ``poll_interval`` doubled at each failure in a row up to a minute.
         heartbeat_errors: heartbeats that failed (logged; the work went on).
     """
 
@@ -112,10 +110,13 @@ class WorkerBase:
         self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
         self._ended: OrderedDict[str, None] = OrderedDict()
         self._undelivered: dict[str, Completion] = {}
+        # execution id -> (failures in a row, time.monotonic() before which it is left alone)
+        self._setbacks: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._heartbeat_failures = 0  # of heartbeats objects already closed
         self._running = False
         self._stopping = False
         self._release_now = False
+        self._interruption: BaseException | None = None  # what a function raised to stop the run
 
     def __repr__(self) -> str:
         return f"{self.variant}({self.transition_id!r}, concurrency={self.concurrency})"
@@ -139,11 +140,27 @@ class WorkerBase:
                 raise RuntimeError(f"{self!r} is already running")
             self._running = True
             self._stopping = self._release_now = False
+            self._interruption = None
 
     def _end(self, heartbeat_failures: int) -> None:
         with self._condition:
             self._heartbeat_failures += heartbeat_failures
             self._running = False
+
+    def _raise_interruption(self) -> None:
+        """Raise what a function raised to stop the run (SystemExit, KeyboardInterrupt), if any."""
+        with self._condition:
+            interruption, self._interruption = self._interruption, None
+        if interruption is not None:
+            raise interruption
+
+    def _draining(self, in_hand: int) -> None:
+        if in_hand:
+            log.info(
+                "stopping: waiting for %d execution(s) in hand (%s)",
+                in_hand,
+                "until they end" if self.grace_period is None else f"up to {self.grace_period:g} s",
+            )
 
     def _stop_requested(self, release: bool) -> None:
         with self._condition:
@@ -171,17 +188,36 @@ class WorkerBase:
             "page_size": self.page_size,
         }
 
-    def _offered(self, item: Mapping[str, Any], in_hand: Mapping[str, Any], found: list[str]) -> str | None:
+    def _offered(
+        self, item: Mapping[str, Any], in_hand: Mapping[str, Any], found: list[str], deferred: list[str]
+    ) -> str | None:
         """The id of a listed execution to take, or None: an item without a transition-execution
-        id is skipped (logged), and so is one in hand, ended or already found in this poll."""
+        id is skipped (logged), and so is one in hand, ended or already found in this poll, and
+        one whose last take or completion failed a moment ago (added to ``deferred``)."""
         execution_id = item.get("executionId")
         if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
             log.warning("skipping a listed execution without a valid id: %.100r", item)
             return None
+        execution_id = str(execution_id)
         with self._condition:
             if execution_id in in_hand or execution_id in self._ended or execution_id in found:
                 return None
-        return str(execution_id)
+            setback = self._setbacks.get(execution_id)
+            if setback is not None and time.monotonic() < setback[1]:
+                deferred.append(execution_id)
+                return None
+        return execution_id
+
+    def _set_back(self, execution_id: str) -> None:
+        """Leave an execution whose take or completion failed alone for a while: ``poll_interval``
+        doubled at each failure in a row, up to :data:`_SETBACK_MAX` (no tight loop on one
+        execution that keeps failing)."""
+        with self._condition:
+            failures = self._setbacks.pop(execution_id, (0, 0.0))[0] + 1
+            delay = min(_SETBACK_MAX, self.poll_interval * 2 ** min(failures - 1, 30))
+            self._setbacks[execution_id] = (failures, time.monotonic() + delay)
+            while len(self._setbacks) > _REMEMBERED:
+                self._setbacks.popitem(last=False)
 
     def _poll_failed(self, error: Exception) -> None:
         self._count("errors")
@@ -190,6 +226,7 @@ class WorkerBase:
     # -- one execution -----------------------------------------------------------------------
 
     def _take_failed(self, execution_id: str, error: Exception) -> None:
+        self._set_back(execution_id)  # listed running, but not to be had: not again at once
         if not isinstance(error, NotFoundError):
             self._count("errors")
             log.warning("taking %s failed: %s", execution_id, error)
@@ -203,8 +240,45 @@ class WorkerBase:
                 self._counts["taken"] += 1
         return completion
 
+    def _returned(self, task: Any, completion: Completion, raised: BaseException | None) -> bool:
+        """The function of ``task`` (which has ``execution_id`` and ``state``) is done: whether
+        its completion is to be delivered (``task`` is then ``reporting``), or dropped because a
+        stop released the execution meanwhile. What it raised is logged; an interruption stops
+        the run (after the state moved on: that stop never releases this execution)."""
+        with self._condition:
+            dropped = task.state == "released"
+            if not dropped:
+                task.state = "reporting"
+        self._ran(task.execution_id, completion, raised)
+        if dropped:
+            log.warning(
+                "%s was released by the stop; its %s result is dropped", task.execution_id, completion.status
+            )
+        return not dropped
+
+    def _ran(self, execution_id: str, completion: Completion, raised: BaseException | None) -> None:
+        """Log what the function raised; an interruption stops the run, to be raised by it."""
+        if raised is None:
+            return
+        if isinstance(raised, INTERRUPTIONS):
+            log.warning(
+                "the function raised %s on %s: its execution is released and the worker stops",
+                type(raised).__name__,
+                execution_id,
+            )
+            with self._condition:
+                if self._interruption is None:
+                    self._interruption = raised
+            self.stop()
+        elif completion.release:
+            log.info("the function was cancelled on %s: its execution is released", execution_id)
+        else:
+            log.warning("the function failed on %s", execution_id, exc_info=raised)
+
     def _delivered(self, execution_id: str, completion: Completion, delivery: Delivery) -> None:
-        if delivery.recorded:
+        if delivery.recorded and completion.release:
+            self._count("released")
+        elif delivery.recorded:
             self._count(_COUNTER_OF_STATUS.get(str(delivery.execution.get("status")), "errors"))
         else:
             self._count("superseded")
@@ -230,17 +304,7 @@ class WorkerBase:
         )
         with self._condition:
             self._undelivered[execution_id] = completion
-
-    def _dropped(self, execution_id: str, completion: Completion) -> None:
-        log.warning("%s was released by the stop; its %s result is dropped", execution_id, completion.status)
-
-    def _released(self, execution_id: str, delivery: Delivery | Exception) -> None:
-        if isinstance(delivery, Exception):
-            self._count("errors")
-            log.error("could not release %s: %s", execution_id, delivery)
-            return
-        self._count("released" if delivery.recorded else "superseded")
-        self._remember_ended(execution_id)
+        self._set_back(execution_id)
 
     def _count(self, name: str) -> None:
         with self._condition:
@@ -248,6 +312,7 @@ class WorkerBase:
 
     def _remember_ended(self, execution_id: str) -> None:
         with self._condition:
+            self._setbacks.pop(execution_id, None)
             self._ended[execution_id] = None
             while len(self._ended) > _REMEMBERED:
                 self._ended.popitem(last=False)

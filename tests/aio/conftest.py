@@ -54,10 +54,10 @@ class Variant:
         return Variant(self.name, client, self.connection_errors)
 
     async def items(self, list_method: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        """Every item of a list method: ``las.paginate`` (sync) or ``las.apaginate`` (async)."""
+        """Every item of a list method: ``las.paginate`` (sync) or ``las.paginate_async`` (async)."""
         method = getattr(self.client, list_method)
         if self.name == "async":
-            return [item async for item in las.apaginate(method, *args, **kwargs)]
+            return [item async for item in las.paginate_async(method, *args, **kwargs)]
         return await asyncio.to_thread(lambda: list(las.paginate(method, *args, **kwargs)))
 
 

@@ -1,4 +1,5 @@
-"""las.AsyncClient offers every las.Client method as a coroutine, from the same source."""
+"""las.AsyncClient offers every las.Client method as a coroutine, from the same source (las.Client
+is generated from las.AsyncClient by tools/unasync.py; tests/test_twins_generated.py checks it)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import las
 from las.testing import Emulator
 
 CLIENT_METHODS = sorted(
-    name for name, value in vars(las.Client).items() if inspect.isfunction(value) and not name.startswith("_")
+    name
+    for name, value in vars(las.Client).items()
+    if inspect.isfunction(value) and not name.startswith("_") and name != "close"
 )
-TWINS = {"delete_dataset", "delete_documents"}  # send several requests: written again, from the Client's
 
 
 def test_the_client_still_has_its_64_operations() -> None:
@@ -30,10 +32,6 @@ def test_every_client_method_is_an_async_client_coroutine_with_its_signature_and
     assert inspect.iscoroutinefunction(awaited)
     assert inspect.signature(awaited) == inspect.signature(sync)
     assert awaited.__doc__ == sync.__doc__ and sync.__doc__
-    if name in TWINS:
-        assert not hasattr(awaited, "__wrapped__")  # the signature above is its own, and matches
-    else:
-        assert awaited.__wrapped__ is sync  # the Client's own body builds the request
     assert getattr(awaited, "items_key", None) == getattr(sync, "items_key", None)
 
 
@@ -128,36 +126,52 @@ def test_an_unknown_attribute_of_las_is_still_an_attribute_error() -> None:
 
 
 @pytest.mark.asyncio
-async def test_apaginate_refuses_a_sync_list_method_and_paginate_an_async_one(las_async_client: Any) -> None:
+async def test_paginate_async_refuses_a_sync_list_method_and_paginate_an_async_one(
+    las_async_client: Any,
+) -> None:
     sync_client = las.Client(session=las.Session(las_async_client.credentials))
     with pytest.raises(TypeError, match=r"not a coroutine function: use las.paginate"):
-        async for _ in las.apaginate(sync_client.list_documents):
+        async for _ in las.paginate_async(sync_client.list_documents):
             pass
-    with pytest.raises(TypeError, match=r"is a coroutine function: use las.apaginate"):
+    with pytest.raises(TypeError, match=r"is a coroutine function: use las.paginate_async"):
         for _ in las.paginate(las_async_client.list_documents):
             pass
     with pytest.raises(TypeError, match=r"is not a las\.AsyncClient list method"):
-        async for _ in las.apaginate(las_async_client.get_document):
+        async for _ in las.paginate_async(las_async_client.get_document):
             pass
 
 
 @pytest.mark.asyncio
-async def test_apaginate_starts_at_a_given_token_and_limit_zero_sends_nothing(
+async def test_paginate_async_starts_at_a_given_token_and_limit_zero_sends_nothing(
     las_async_client: Any, las_emulator: Emulator
 ) -> None:
     seeded = las_emulator.seed_documents(7)
     first = await las_async_client.list_documents(max_results=3)
     las_emulator.clear_requests()
 
-    nothing = [item async for item in las.apaginate(las_async_client.list_documents, limit=0)]
+    nothing = [item async for item in las.paginate_async(las_async_client.list_documents, limit=0)]
     assert nothing == [] and las_emulator.requests == []
     rest = [
         item["documentId"]
-        async for item in las.apaginate(
+        async for item in las.paginate_async(
             las_async_client.list_documents, next_token=first["nextToken"], page_size=3
         )
     ]
     assert rest == seeded[3:]
     with pytest.raises(ValueError, match="limit must be 0 or more"):
-        async for _ in las.apaginate(las_async_client.list_documents, limit=-1):
+        async for _ in las.paginate_async(las_async_client.list_documents, limit=-1):
             pass
+
+
+@pytest.mark.asyncio
+async def test_apaginate_warns_and_walks_as_paginate_async_does(
+    las_async_client: Any, las_emulator: Emulator
+) -> None:
+    las_emulator.seed_documents(3)
+
+    with pytest.warns(DeprecationWarning, match=r"las\.apaginate is deprecated: use las\.paginate_async"):
+        walked = [item["documentId"] async for item in las.apaginate(las_async_client.list_documents)]
+
+    assert walked == [
+        item["documentId"] async for item in las.paginate_async(las_async_client.list_documents)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -121,3 +122,35 @@ async def test_a_netrc_entry_for_the_api_host_does_not_replace_the_token(
 
     (sent,) = [record for record in las_emulator.requests if record.path == "/models"]
     assert sent.headers["Authorization"].startswith("Bearer ")
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (connections to it are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("variant", ["sync", "async"])
+async def test_an_unreachable_proxy_is_a_connection_error_that_names_it_never_a_lost_answer(
+    variant: str, las_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials.access_token()  # before the proxy is set: the call below goes straight to its POST
+    las_emulator.clear_requests()
+    monkeypatch.setenv("HTTP_PROXY", f"http://someone:proxy-pass-123@127.0.0.1:{_closed_port()}")
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(las.APIConnectionError) as raised:
+        if variant == "sync":
+            await asyncio.to_thread(las.Client(credentials, max_retries=1).create_dataset, name="x")
+        else:
+            async with las.AsyncClient(credentials, max_retries=1) as client:
+                await client.create_dataset(name="x")
+    # Nothing reached the API: a lost answer would tell the user the dataset may exist.
+    assert not isinstance(raised.value, las.AnswerLostError)
+    message = str(raised.value)
+    assert message.startswith("POST /datasets: not sent (") and "NO_PROXY" in message
+    assert "proxy-pass-123" not in message
+    assert las_emulator.requests == []

@@ -53,7 +53,7 @@ async def test_get_async_builds_the_same_object_as_get(
     assert awaited.to_dict() == las.Document.get(document_id, session=las_session).to_dict()
     assert awaited.loaded and awaited.content == las.Document.get(document_id, session=las_session).content
     assert awaited.session is las_async_session
-    assert awaited.last_response.status == 200
+    assert awaited.last_response_info.status == 200
 
 
 @pytest.mark.asyncio

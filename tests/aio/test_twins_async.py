@@ -358,7 +358,7 @@ NO_REQUEST = frozenset(
         "ref", "all", "filter", "page_size", "limit", "to_dict", "ground_truth_dict",
         "items_for", "item_for", "as_dict", "confidences",
         # properties
-        "id", "session", "loaded", "last_response", "extra", "is_final", "labels", "has_next",
+        "id", "session", "loaded", "last_response", "last_response_info", "response_info", "extra", "is_final", "labels", "has_next",
         "executions", "documents", "data_bundles", "assets",
     }
 )  # fmt: skip

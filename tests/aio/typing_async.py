@@ -23,7 +23,7 @@ async def what_mypy_sees(client: las.AsyncClient, document_id: str) -> None:
     await client.list_documents(max_results="ten")  # type: ignore[arg-type]
     await client.get_document(document_id, "extra")  # type: ignore[call-arg]
     client.get_document(document_id)  # type: ignore[unused-coroutine]
-    async for item in las.apaginate(client.list_documents, dataset_id="d"):
+    async for item in las.paginate_async(client.list_documents, dataset_id="d"):
         assert_type(item, dict[str, Any])
 
 

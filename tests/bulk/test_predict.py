@@ -186,7 +186,8 @@ def test_exports_flatten_one_row_per_document_per_label(
 
 def test_an_export_that_fails_leaves_no_half_written_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
-    target.write_text("previous\n")
+    previous = (",".join(las.bulk.CSV_COLUMNS) + "\r\n").encode()  # an earlier export: replaced if whole
+    target.write_bytes(previous)
     bad = las.bulk.PredictionResult(
         0, "las:document:" + "0" * 32, "predicted", prediction={"predictions": [{"label": object()}]}
     )
@@ -198,7 +199,7 @@ def test_an_export_that_fails_leaves_no_half_written_file(tmp_path: Path) -> Non
 
     with pytest.raises(RuntimeError):
         las.bulk.export_csv(Boom(), target)  # type: ignore[arg-type]
-    assert target.read_text() == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+    assert target.read_bytes() == previous and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 
 
 def test_a_connection_that_never_opened_is_tried_again_up_to_max_attempts(

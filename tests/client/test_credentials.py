@@ -140,8 +140,8 @@ def test_cache_keeps_other_profiles(recorder: Recorder, cache_path: Path) -> Non
     assert data["other"]["access_token"] == "keep-me" and "prod" in data
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"prod": "not an object"}', ""])
-def test_corrupt_cache_is_ignored_with_a_warning(
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"prod": "not an object"}'])
+def test_a_file_that_is_not_a_token_cache_is_ignored_with_a_warning_and_kept(
     recorder: Recorder, cache_path: Path, content: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     cache_path.parent.mkdir(parents=True)
@@ -149,9 +149,20 @@ def test_corrupt_cache_is_ignored_with_a_warning(
     credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, "prod", cache_path)
     with caplog.at_level(logging.WARNING, logger="las.credentials"):
         assert credentials.access_token().startswith("token-")
+    assert cache_path.read_text() == content  # maybe the user's file at a mistyped cache_path
+    assert f"ignoring token cache {cache_path}" in caplog.text
+
+
+def test_an_empty_cache_file_is_used_as_an_empty_cache(
+    recorder: Recorder, cache_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache_path.parent.mkdir(parents=True)
+    cache_path.write_text("")
+    credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, "prod", cache_path)
+    with caplog.at_level(logging.WARNING, logger="las.credentials"):
+        assert credentials.access_token().startswith("token-")
     assert json.loads(cache_path.read_text())["prod"]["access_token"].startswith("token-")
-    if content.startswith("{not") or content == "" or content.startswith("["):
-        assert "token cache" in caplog.text
+    assert caplog.text == ""
 
 
 def test_unwritable_cache_directory_does_not_crash(recorder: Recorder, tmp_path: Path) -> None:

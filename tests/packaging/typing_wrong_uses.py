@@ -23,3 +23,8 @@ def wrong(model: las.Model, dataset: las.Dataset) -> None:
 
 def document_count() -> int:
     return las.Document.get("las:document:x").id  # expect: return-value
+
+
+def wrong_variants(session: las.Session, async_session: las.AsyncSession) -> None:
+    las.Client(async_session)  # expect: arg-type
+    las.AsyncClient(session)  # expect: arg-type

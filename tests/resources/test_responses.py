@@ -15,16 +15,16 @@ from .conftest import PDF, Requests
 
 def test_every_object_knows_the_response_it_came_from(dataset: Dataset, session: las.Session) -> None:
     document = Document.create(PDF, dataset=dataset, session=session)
-    created = document.last_response
+    created = document.last_response_info
     assert isinstance(created, las.ResponseInfo)
     assert (created.method, created.path, created.status, created.attempts) == ("POST", "/documents", 200, 1)
     document.update(ground_truth={"total": "1"})
-    assert (document.last_response.method, document.last_response.path) == (
+    assert (document.last_response_info.method, document.last_response_info.path) == (
         "PATCH",
         f"/documents/{document.id}",
     )
     got = Document.get(document.id, session=session)
-    assert (got.last_response.method, got.last_response.path) == ("GET", f"/documents/{document.id}")
+    assert (got.last_response_info.method, got.last_response_info.path) == ("GET", f"/documents/{document.id}")
 
 
 def test_every_page_and_its_items_know_the_list_response(
@@ -32,16 +32,16 @@ def test_every_page_and_its_items_know_the_list_response(
 ) -> None:
     las_emulator.seed_documents(3, dataset_id=dataset.id)
     page = Document.list(page_size=2, dataset=dataset, session=session)
-    assert page.last_response.path == "/documents" and page.last_response.status == 200
-    assert all(item.last_response is page.last_response for item in page)
+    assert page.response_info.path == "/documents" and page.response_info.status == 200
+    assert all(item.last_response_info is page.response_info for item in page)
     following = page.next()
-    assert following is not None and following.last_response is not page.last_response
+    assert following is not None and following.response_info is not page.response_info
 
 
 def test_a_retried_call_says_how_many_attempts_it_took(las_emulator: Emulator, session: las.Session) -> None:
     dataset = Dataset.create(name="x", session=session)
     las_emulator.fail_next(1, status=503, method="GET")
-    assert Dataset.get(dataset.id, session=session).last_response.attempts == 2
+    assert Dataset.get(dataset.id, session=session).last_response_info.attempts == 2
 
 
 def test_with_options_is_accepted_wherever_a_session_is(
@@ -96,3 +96,25 @@ def test_a_page_that_repeats_its_token_stops_with_invalid_response(
     with pytest.raises(las.InvalidResponseError, match="repeats nextToken") as raised:
         list(Document.all(session=session))
     assert raised.value.path == "/documents"
+
+
+def test_last_response_warns_and_answers_as_last_response_info(session: las.Session) -> None:
+    dataset = las.Dataset.create(session=session)
+    page = las.Dataset.list(session=session)
+
+    with pytest.warns(DeprecationWarning, match=r"Dataset\.last_response is deprecated: use \.last_response_info"):
+        assert dataset.last_response is dataset.last_response_info
+    with pytest.warns(DeprecationWarning, match=r"Page\.last_response is deprecated: use \.response_info"):
+        assert page.last_response is page.response_info
+
+
+def test_a_collection_answers_all_with_filters_as_its_class_does(session: las.Session) -> None:
+    dataset = las.Dataset.create(session=session)
+    las.Document.create(b"%PDF-1.4", dataset=dataset, session=session)
+    las.Document.create(b"%PDF-1.4", session=session)
+
+    in_dataset = las.Document.all(session=session).all(dataset=dataset)
+
+    assert [document.dataset_id for document in in_dataset] == [dataset.id]
+    with pytest.raises(las.InvalidArgumentError, match="not colour"):
+        dataset.documents.all(colour="red")

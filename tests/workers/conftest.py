@@ -39,6 +39,40 @@ def manual_transition(client: las.Client) -> str:
     return str(client.create_transition("manual")["transitionId"])
 
 
+class Boom(BaseException):
+    """A BaseException that is neither an interruption nor a cancellation (what a careless
+    library may raise), for the tests of what a worker does when its function raises it."""
+
+
+def running_executions(client: las.Client, n: int) -> str:
+    """A manual transition in a one-step workflow with ``n`` running executions (input ``{"n": i}``)."""
+    transition_id = manual_transition(client)
+    workflow_id = single_step_workflow(client, transition_id)
+    for i in range(n):
+        client.execute_workflow(workflow_id, {"n": i})
+    return transition_id
+
+
+def patches(emulator: Emulator) -> list[dict[str, Any]]:
+    """The bodies of the PATCHes the emulator received, in order."""
+    return [request.json for request in emulator.requests if request.method == "PATCH"]
+
+
+def assert_bounded_retries(
+    emulator: Emulator, transition_id: str, seconds: float, poll_interval: float
+) -> None:
+    """While one execution's completion kept failing for ``seconds``: the worker tried it again
+    with backoff (``poll_interval`` doubled each time, so a handful of PATCHes, where a tight loop
+    made hundreds), and sent one listing per ``poll_interval`` (or per try) plus a take, a
+    PATCH, a look and a heartbeat or two per try."""
+    tries = sum(recorded(emulator, "PATCH").values())
+    assert 2 <= tries <= 10, tries
+    listing = f"/transitions/{transition_id}/executions"
+    listings = sum(1 for request in emulator.requests if request.path == listing)
+    assert listings <= seconds / poll_interval + tries + 5, listings
+    assert len(emulator.requests) - listings <= 5 * tries, emulator.requests
+
+
 def execution_of(request: RecordedRequest) -> str | None:
     """The transition execution id a request is about, if any."""
     parts = request.path.split("/")
@@ -127,7 +161,10 @@ class Platform:
                 entry(environ)
             except BaseException as error:  # the container exits with an error
                 self.raised.append(error)
-                raise
+                if isinstance(error, Exception):
+                    raise
+                # SystemExit & co. would end the emulator's own thread: the exit, as it sees it
+                raise RuntimeError(f"the container exited: {error!r}") from error
             return data  # ignored: the handler completed the execution itself
 
         self.emulator.register_docker_handler(self.transition_id, container)

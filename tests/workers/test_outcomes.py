@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import las
-from las.workers import MAX_ERROR_MESSAGE_LENGTH, Completion, current_execution
+from las.workers import MAX_ERROR_MESSAGE_LENGTH, Cancellation, Completion, cancellation, current_execution
 from las.workers._outcomes import (
     completion_for_exception,
     completion_for_result,
@@ -158,3 +158,61 @@ def test_a_cancelled_coroutine_is_not_an_outcome() -> None:
             await task
 
     asyncio.run(main())
+
+
+class _Boom(BaseException):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "release"),
+    [
+        (SystemExit(3), "retry", True),
+        (KeyboardInterrupt(), "retry", True),
+        (asyncio.CancelledError(), "retry", True),
+        (_Boom("x"), "failed", False),
+        (GeneratorExit(), "failed", False),
+        (ValueError("v"), "failed", False),
+    ],
+)
+def test_run_function_reports_every_base_exception_and_lets_none_escape(
+    error: BaseException, status: str, release: bool
+) -> None:
+    def raises(client: las.Client, event: dict[str, object]) -> dict[str, object]:
+        raise error
+
+    completion, raised = run_function(raises, None, {"input": {}})  # type: ignore[arg-type]
+    assert (completion.status, completion.release, raised) == (status, release, error)
+    assert completion.error_message is not None
+    assert type(error).__name__ in completion.error_message.splitlines()[0]
+    assert completion.error_message.startswith("released: the function raised ") == release
+
+
+def test_run_coroutine_function_reports_an_interruption_instead_of_ending_the_loop() -> None:
+    async def exits(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        raise SystemExit(2)
+
+    completion, raised = asyncio.run(run_coroutine_function(exits, None, {"input": {}}))  # type: ignore[arg-type]
+    assert (completion.status, completion.release, type(raised)) == ("retry", True, SystemExit)
+
+
+def test_a_cancellation_is_set_once_with_its_first_reason() -> None:
+    cancelled = Cancellation()
+    assert (cancelled.cancelled, cancelled.reason, cancelled.wait(0)) == (False, None, False)
+    assert cancelled.cancel("the API ended it")
+    assert not cancelled.cancel("a stop")
+    assert (cancelled.cancelled, cancelled.reason, cancelled.wait(0)) == (True, "the API ended it", True)
+
+
+def test_the_function_sees_the_cancellation_it_was_given() -> None:
+    mine, seen = Cancellation(), []
+
+    def look(client: las.Client, event: dict[str, object]) -> dict[str, object]:
+        seen.append(cancellation())
+        return {}
+
+    run_function(look, None, {"input": {}}, mine)  # type: ignore[arg-type]
+    assert seen == [mine]
+    with pytest.raises(RuntimeError, match="cancellation"):
+        cancellation()
