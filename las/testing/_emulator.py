@@ -181,7 +181,8 @@ class Emulator:
 
         Running workflow executions stop where they are (their timers are cancelled) and
         :attr:`clock` is a fresh one that follows real time. Access tokens already issued to the
-        emulator's own client stay valid.
+        emulator's own client stay valid. The contract served stays; under 2024-11-29 the read-only
+        catalogues (plans, roles, deployment environments, public models) are seeded again.
         """
         self._service.state.clock.close()
         self._service.reset()

@@ -61,6 +61,34 @@ def test_the_bytes_are_stored_as_they_arrive_without_a_base64_copy(emulator_2024
     assert type(document["_bytes"]) is bytes and len(document["_bytes"]) == len(TEN_MB)
 
 
+def test_head_on_a_download_url_answers_the_headers_only(emulator_2024: Emulator) -> None:
+    api = Api(emulator_2024, check=False)
+    document = api.post("/documents", {"content": base64.b64encode(b"%PDF head").decode()})
+    head = requests.head(str(document["fileUrl"]), timeout=10)
+    assert head.status_code == 200 and head.headers["Content-Length"] == "9" and head.content == b""
+
+
+def test_over_tls_file_urls_are_https_and_work() -> None:
+    pytest.importorskip("trustme", reason="Emulator(tls=True) needs the tls extra")
+    with Emulator(tls=True, contract="2024-11-29") as emulator:
+        ca = emulator.ca_path  # per request: REQUESTS_CA_BUNDLE would override a session's verify
+        token = requests.post(
+            f"{emulator.url}/token?grant_type=client_credentials",
+            auth=(emulator.client_id, emulator.client_secret),
+            verify=ca,
+            timeout=10,
+        ).json()["access_token"]
+        created = requests.post(
+            f"{emulator.url}/documents",
+            json={},
+            headers={"Authorization": f"Bearer {token}"},
+            verify=ca,
+            timeout=10,
+        ).json()
+        assert created["fileUrl"].startswith(f"https://127.0.0.1:{emulator.port}/_files/")
+        assert requests.put(created["fileUrl"], data=b"%PDF tls", verify=ca, timeout=10).status_code == 200
+
+
 def test_a_file_url_expires_on_the_emulator_clock(emulator_2024: Emulator) -> None:
     emulator_2024.clock.freeze()
     api = Api(emulator_2024, check=False)
