@@ -14,7 +14,8 @@ URLs the real service answers:
   of times (a ``PUT`` again replaces the bytes: an interrupted upload is simply repeated).
 * A ``PUT`` needs a ``Content-Length`` (411 without one; a chunked body is refused with 501, as
   object storage does) of 1 to :data:`MAX_FILE_BYTES` bytes (413 above it, answered from the
-  header before a byte of the body is read). Its bytes are kept as they arrive, never as base64;
+  header before a byte of the body is read). Its bytes are kept as they arrive, never as base64
+  (the request log's ``body`` is the same bytes object, not a copy; it is not decoded as JSON);
   ``contentMD5`` becomes their MD5 (base64) and the answer's ``ETag`` its hex form. A document
   created without ``contentType`` takes the ``Content-Type`` of the ``PUT`` if it is one the
   contract allows.
