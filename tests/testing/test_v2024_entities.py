@@ -175,3 +175,9 @@ def test_documents_list_newest_first_and_by_id(api: Api) -> None:
     assert [each["documentId"] for each in rest["documents"]] == ids[:1]
     chosen = api.get("/documents", params={"documentId": [ids[0], ids[2]]})
     assert [each["documentId"] for each in chosen["documents"]] == [ids[0], ids[2]]
+
+
+def test_ground_truth_patched_to_null_is_removed_as_the_answer_schema_requires(api: Api) -> None:
+    document = api.post("/documents", {"groundTruth": [{"label": "total", "value": "1"}]})
+    patched = api.patch(f"/documents/{document['documentId']}", {"groundTruth": None})  # validated answer
+    assert "groundTruth" not in patched
