@@ -40,12 +40,25 @@ MARKER = "las_contract"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.getgroup("las", "las emulator").addoption(
+    group = parser.getgroup("las", "las (Lucidtech AI Services SDK)")
+    group.addoption(
         CONTRACT_OPTION,
         choices=CONTRACTS,
         default=None,
         help=f"API contract the las_emulator fixture serves (default: ${CONTRACT_ENVIRONMENT}, else "
         f"{DEFAULT_CONTRACT})",
+    )
+    group.addoption(
+        "--las-record",
+        action="store_true",
+        default=False,
+        help="las_recording: run against the real service and write the cassettes (else: replay them)",
+    )
+    group.addoption(
+        "--las-cassettes",
+        default=None,
+        metavar="DIR",
+        help="las_recording: the folder of cassettes (default: a cassettes/ folder beside each test file)",
     )
 
 
@@ -89,22 +102,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             f"about the {wanted} contract; the emulator serves {served} "
             f"({CONTRACT_OPTION} / {CONTRACT_ENVIRONMENT} choose)"
         )
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("las", "las (Lucidtech AI Services SDK)")
-    group.addoption(
-        "--las-record",
-        action="store_true",
-        default=False,
-        help="las_recording: run against the real service and write the cassettes (else: replay them)",
-    )
-    group.addoption(
-        "--las-cassettes",
-        default=None,
-        metavar="DIR",
-        help="las_recording: the folder of cassettes (default: a cassettes/ folder beside each test file)",
-    )
 
 
 @pytest.hookimpl(hookwrapper=True)
