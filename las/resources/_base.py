@@ -304,19 +304,22 @@ class Resource:
         """
         name = f"{type(self).__name__}.{field.name}"
         client = self._client
-        verb = f"load_{field.name}" if download else "load"
         if not isinstance(client, Client):
-            raise NotLoadedError(
-                f"{name} is not loaded: await {snake(type(self).__name__)}.{verb}_async() first "
-                + ("(a request for the body if needed, then one download)" if download else "(one request)")
-            )
+            if download:
+                raise NotLoadedError(
+                    f"{name} is not loaded: await {snake(type(self).__name__)}.load_{field.name}_async() "
+                    "first (a request for the body if it is not loaded, then one download)"
+                )
+            raise NotLoadedError(f"{name} is not loaded: await obj.load_async() first (one request)")
         if not client.session.lazy:
+            call = f"one request: Client.{self._get_operation()}"
             raise NotLoadedError(
-                f"{name} is not loaded and the session has lazy=False: call .{verb}() first "
+                f"{name} is not loaded and the session has lazy=False: "
                 + (
-                    "(a request for the body if needed, then one download from its file URL)"
+                    f"call .load_{field.name}() first ({call} if the body is not loaded, then one "
+                    "download from its file URL)"
                     if download
-                    else f"(one request: Client.{self._get_operation()}), or use {type(self).__name__}.get(id)"
+                    else f"call .load() first ({call}), or use {type(self).__name__}.get(id)"
                 )
             )
         self._once(field, client, download=download)
