@@ -189,8 +189,12 @@ def detect_content_type(head: bytes) -> str:
     )
 
 
-def check_size(source: _Source, what: str = "content") -> None:
-    """Refuse content whose base64 encoding exceeds the API's limit, before any upload."""
+def check_size(source: _Source, what: str = "content", *, session: Any = None) -> None:
+    """Refuse content whose base64 encoding exceeds the API's limit, before any upload: the
+    inline content of the 2021-09-23 contract (a document sent to a ``fileUrl`` through a
+    ``session`` speaking 2024-11-29 has no cap of the SDK's)."""
+    if session is not None and uploads_to_file_url(session):
+        return
     encoded = base64_length(source.size)
     if encoded > MAX_BASE64_CONTENT_LENGTH:
         raise ContentTooLargeError(

@@ -14,8 +14,9 @@ import pytest
 
 import las
 from las.content import CONTRACT_2021
+from tests.cli.conftest import clean_env, run
 from tests.support.file_server import Fault, FileServer, Stored
-from tests.support.recorder import Recorder, Reply
+from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder, Reply
 
 from .conftest import DOCUMENT_ID, speaking
 
@@ -156,3 +157,21 @@ def test_the_2021_path_decodes_inline_content_without_a_download(
     assert las.Document.get(DOCUMENT_ID, session=session).load_content() == b"%PDF inline"
     assert document.content == b"%PDF inline"  # the create's answer carried it
     assert files.arrivals == []
+
+
+def test_the_cli_downloads_a_documents_content_from_its_file_url(
+    recorder: Recorder, files: FileServer, tmp_path: Path
+) -> None:
+    url = stored(files, "doc", TEN_MB)
+    recorder.reply(body(url))
+    target = tmp_path / "copy.pdf"
+    env = clean_env(
+        tmp_path,
+        LAS_CLIENT_ID=CLIENT_ID,
+        LAS_CLIENT_SECRET=CLIENT_SECRET,
+        LAS_AUTH_ENDPOINT=recorder.url,
+        LAS_API_ENDPOINT=recorder.url,
+    )
+    result = run("documents", "get", DOCUMENT_ID, "--download-content", str(target), home=tmp_path, env=env)
+    assert result.code == 0, result.stderr
+    assert target.read_bytes() == TEN_MB and files.count("GET") == 1
