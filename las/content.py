@@ -212,7 +212,44 @@ def encode_content(source: _Source) -> str:
         return base64.b64encode(handle.read()).decode("ascii")
 
 
-class JsonBodyWithContent(io.RawIOBase):
+class _RewindableBody(io.RawIOBase):
+    """A request body read from a source's file: a known length, rewound only to 0 (a retried
+    request sends the same bytes again), the file opened by the first read after a rewind."""
+
+    _file: IO[bytes] | None = None
+    _position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if offset != 0 or whence != io.SEEK_SET:
+            raise io.UnsupportedOperation(f"{type(self).__name__} can only be rewound to 0")
+        self._close_file()
+        self._rewind()
+        self._position = 0
+        return 0
+
+    def _rewind(self) -> None:
+        """Forget what was read (the file is closed already)."""
+
+    def tell(self) -> int:
+        return self._position
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        self._close_file()
+        super().close()
+
+
+class JsonBodyWithContent(_RewindableBody):
     """A JSON object body whose ``"content"`` is base64 streamed from a source.
 
     It has a known length (so requests sends Content-Length, not chunks) and can be rewound
@@ -227,38 +264,15 @@ class JsonBodyWithContent(io.RawIOBase):
         self._prefix = b'{"content":"'
         self._suffix = b'"' + (b"," + rest[1:].encode() if rest != "{}" else b"}")
         self._length = len(self._prefix) + base64_length(source.size) + len(self._suffix)
-        self._file: IO[bytes] | None = None
-        self._pending = b""
-        self._offset = 0
-        self._stage = 0
-        self._position = 0
+        self._rewind()
 
     def __len__(self) -> int:
         return self._length
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if offset != 0 or whence != io.SEEK_SET:
-            raise io.UnsupportedOperation("JsonBodyWithContent can only be rewound to 0")
-        self._close_file()
+    def _rewind(self) -> None:
         self._pending = b""
         self._offset = 0
         self._stage = 0
-        self._position = 0
-        return 0
-
-    def tell(self) -> int:
-        return self._position
-
-    def _close_file(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
     def _next_block(self) -> bytes:
         if self._stage == 0:
@@ -290,12 +304,8 @@ class JsonBodyWithContent(io.RawIOBase):
         self._position += len(out)
         return out
 
-    def close(self) -> None:
-        self._close_file()
-        super().close()
 
-
-class FileBody(io.RawIOBase):
+class FileBody(_RewindableBody):
     """The bytes of a source as a request body (a PUT to a file URL): a known length (so it goes
     with a ``Content-Length``, never chunked), read a piece at a time, and rewound with
     ``seek(0)`` so a retried request sends the same bytes again. Memory use is one piece."""
@@ -303,27 +313,9 @@ class FileBody(io.RawIOBase):
     def __init__(self, source: _Source) -> None:
         super().__init__()
         self._source = source
-        self._file: IO[bytes] | None = None
-        self._position = 0
 
     def __len__(self) -> int:
         return self._source.size
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if offset != 0 or whence != io.SEEK_SET:
-            raise io.UnsupportedOperation("FileBody can only be rewound to 0")
-        self._close_file()
-        self._position = 0
-        return 0
-
-    def tell(self) -> int:
-        return self._position
 
     def read(self, size: int | None = -1) -> bytes:
         if self._file is None:
@@ -336,15 +328,6 @@ class FileBody(io.RawIOBase):
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
-
-    def _close_file(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def close(self) -> None:
-        self._close_file()
-        super().close()
 
 
 def file_body(source: _Source) -> bytes | FileBody:

@@ -3,9 +3,7 @@ of each variant speaking the 2024-11-29 contract, called the same way from the t
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -13,8 +11,11 @@ import pytest_asyncio
 
 import las
 from las.content import CONTRACT_2024
+from tests.aio.conftest import Variant
+from tests.client.conftest import cache_path, credentials, recorder
 from tests.support.file_server import FileServer
-from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
+
+__all__ = ["Variant", "cache_path", "credentials", "recorder"]  # fixtures shared with tests/client
 
 DOCUMENT_ID = "las:document:" + "d" * 32
 
@@ -29,46 +30,11 @@ def speaking(session: Any, contract: str) -> Any:
     return session
 
 
-class Variant:
-    """One SDK variant: ``await variant.<Client method>(...)`` (the sync one runs in a thread)."""
-
-    def __init__(self, name: str, client: Any) -> None:
-        self.name = name
-        self.client = client
-
-    def __repr__(self) -> str:
-        return self.name
-
-    def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
-        bound = getattr(self.client, method)
-        if self.name == "async":
-            return bound  # type: ignore[no-any-return]
-
-        async def in_thread(*args: Any, **kwargs: Any) -> Any:
-            return await asyncio.to_thread(bound, *args, **kwargs)
-
-        return in_thread
-
-
-@pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    server = Recorder()
-    yield server
-    server.close()
-
-
 @pytest.fixture
 def files() -> Iterator[FileServer]:
     server = FileServer()
     yield server
     server.close()
-
-
-@pytest.fixture
-def credentials(recorder: Recorder, tmp_path: Path) -> las.Credentials:
-    return las.Credentials(
-        CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, cache_path=tmp_path / "token-cache.json"
-    )
 
 
 @pytest.fixture
@@ -87,7 +53,7 @@ async def variant(request: pytest.FixtureRequest, credentials: las.Credentials) 
     options: dict[str, Any] = {"max_retries": 3, "timeout": (2.0, 5.0)}
     if request.param == "sync":
         with las.Session(credentials, **options) as session:
-            yield Variant("sync", las.Client(session=speaking(session, CONTRACT_2024)))
+            yield Variant("sync", las.Client(session=speaking(session, CONTRACT_2024)), ())
     else:
         async with las.AsyncSession(credentials, **options) as asession:
-            yield Variant("async", las.AsyncClient(session=speaking(asession, CONTRACT_2024)))
+            yield Variant("async", las.AsyncClient(session=speaking(asession, CONTRACT_2024)), ())
