@@ -13,6 +13,12 @@ from las.testing._clock import Clock
 from las.testing._faults import Fault
 from las.testing._handlers import DEFAULT_RETENTION_IN_DAYS
 from las.testing._ids import new_ids
+from las.testing._limits import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionLimits,
+)
 from las.testing._server import HTTPServer, RecordedRequest, Service
 from las.testing._store import now_iso
 from las.testing._tls import ThrowawayCA, require_trustme
@@ -43,6 +49,21 @@ class Emulator:
         token_ttl: Lifetime of access tokens in seconds (also the ``expires_in`` answered).
         tls: Serve HTTPS only, with a certificate from a throwaway CA whose certificate is at
             :attr:`ca_path` while running (needs ``pip install 'lucidtech-las-sdk[tls]'``; ImportError otherwise).
+        idle_timeout: Seconds a connection may wait before the first byte of a request (new, or
+            kept alive between requests); then it is closed. Default 5.
+        request_timeout: Seconds a request may take to arrive whole from its first byte (request
+            line, headers, body), and an answer to be taken by the client; then the request is
+            answered 408 and the connection closed. Default 10.
+        max_connections: Connections served at once, a thread each; more wait in the listen
+            queue until one closes, without slowing those being served. Default 256.
+
+    Every request is bounded (the numbers are in the README's "Testing your code against the
+    emulator"): a body over the size limit is answered 413 from its ``Content-Length``, before
+    it is read; JSON nested too deep or with too many arrays and objects, and malformed framing,
+    400; always in the API's error shape, never a dropped connection.
+
+    Raises:
+        ValueError: a timeout that is not a positive number, or ``max_connections < 1``.
     """
 
     def __init__(
@@ -54,7 +75,11 @@ class Emulator:
         client_secret: str | None = None,
         token_ttl: float = 3600.0,
         tls: bool = False,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
+        self._limits = ConnectionLimits(idle_timeout, request_timeout, max_connections)
         if tls:
             require_trustme()
         self._tls = tls
@@ -71,7 +96,8 @@ class Emulator:
         """Bind and serve on a background (daemon) thread; returns self. Idempotent."""
         if self._server is None:
             self._ca = ThrowawayCA(self.host) if self._tls else None
-            server = HTTPServer(self.host, self._port, self._service, self._ca.context if self._ca else None)
+            context = self._ca.context if self._ca else None
+            server = HTTPServer(self.host, self._port, self._service, context, self._limits)
             self._thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -322,7 +348,11 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received (token and faulted ones included), in arrival order."""
+        """Every request received (token and faulted ones included), in arrival order.
+
+        Requests refused before they were read whole are not among them: a malformed request
+        line or headers, a body too large or framed wrongly, a request cut by ``request_timeout``.
+        """
         return self._service.recorded()
 
     def clear_requests(self) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from las.testing._clock import Clock
 from las.testing._ids import new_id
-from las.testing._validation import ValidationError
+from las.testing._validation import ValidationError, decode_json
 
 Row = dict[str, Any]
 SortKey = list[Any]
@@ -73,8 +73,8 @@ def decode_token(token: str, example: SortKey) -> SortKey:
         "nextToken of the previous page unchanged, or omit it for page 1"
     )
     try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError):
+        key = decode_json(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), "query.nextToken")
+    except (binascii.Error, ValueError, ValidationError):
         raise problem from None
     if not isinstance(key, list) or len(key) != len(example):
         raise problem

@@ -11,19 +11,98 @@ otherwise have to answer something the response schemas forbid; each is marked `
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
+import itertools
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from las.testing._ids import COMMONS_TRANSITION_PATTERN, describe, id_pattern
+from las.testing._limits import MAX_JSON_CONTAINERS, MAX_JSON_DEPTH
 
 
 class ValidationError(Exception):
     """A request does not satisfy a rule; ``str(error)`` is the message sent to the caller."""
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON text: strict, and within MAX_JSON_DEPTH and MAX_JSON_CONTAINERS
+
+_STRINGS = re.compile(rb'"[^"]*"')  # once escapes are gone, a string has no quote inside
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # as signed bytes: +1 in, -1 out
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_structure(data: bytes, where: str) -> None:
+    """Refuse JSON text whose arrays and objects nest deeper than :data:`MAX_JSON_DEPTH` or number
+    more than :data:`MAX_JSON_CONTAINERS`, before the parser recurses into it or builds them.
+
+    Without recursion and in a few passes at C speed: escapes and strings are removed, and the
+    brackets left are counted and summed. Malformed text is left for the parser to refuse.
+    """
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return  # the common case, a 6 MB document included: nothing to measure
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = _STRINGS.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
+    containers = structure.count(b"[") + structure.count(b"{")
+    if containers > MAX_JSON_CONTAINERS:
+        raise ValidationError(
+            f"{where}: {containers} arrays and objects; the emulator takes at most {MAX_JSON_CONTAINERS}"
+        )
+    if containers > MAX_JSON_DEPTH:
+        depth = max(itertools.accumulate(array.array("b", structure.translate(_STEPS))))
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(
+                f"{where}: JSON nested {depth} deep; the emulator takes at most {MAX_JSON_DEPTH} "
+                "levels of arrays and objects"
+            )
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode_json(data: bytes, where: str = "body") -> Any:
+    """Decode UTF-8 JSON text as the API does, within the emulator's limits.
+
+    Refused (:class:`ValidationError` naming ``where``): text that is not UTF-8, not JSON,
+    ``NaN``/``Infinity`` or a number out of a double's range, a string with a lone UTF-16
+    surrogate (``"\\ud800"``), arrays and objects nested deeper than :data:`MAX_JSON_DEPTH`, and
+    more than :data:`MAX_JSON_CONTAINERS` of them.
+    Duplicate keys keep the last value, as in JavaScript's ``JSON.parse``.
+    """
+    _check_structure(data, where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{where}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:  # not reached after the depth check; kept so that nothing can crash
+        raise ValidationError(f"{where}: JSON nested too deeply") from None
+    except ValueError as error:
+        raise ValidationError(f"{where}: invalid JSON ({error})") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(
+                f"{where}: a string holds a lone UTF-16 surrogate; escape characters as pairs"
+            ) from None
+    return value
 
 
 def _show(value: Any) -> str:
@@ -212,10 +291,15 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class PositiveIntString:
-    """A query value holding a positive integer, e.g. ``maxResults=25``."""
+    """A query value holding a positive integer of ASCII digits, e.g. ``maxResults=25``."""
 
     def check(self, value: Any, where: str) -> None:
-        if not (isinstance(value, str) and value.isdigit() and int(value) > 0):
+        digits = isinstance(value, str) and re.fullmatch("[0-9]+", value) is not None
+        if digits and len(value.lstrip("0")) > 18:
+            raise ValidationError(
+                f"{where}: must be a positive integer of at most 18 digits, got {len(value)} digits"
+            )
+        if not (digits and int(value) > 0):
             raise ValidationError(f"{where}: must be a positive integer, got {_show(value)}")
 
 

@@ -7,14 +7,17 @@ output processing, Retry and Catch, Parallel, Map, Wait, intrinsic functions). T
 connects the runner to the API's rows:
 
 * ``POST /workflows/{id}/executions`` creates a ``running`` execution and enters ``StartAt``
-  with the request's ``input``.
+  with the request's ``input`` (an input over the limits of :mod:`las.testing._asl.limits`
+  answers 400). The runner works in slices; :func:`run_docker_jobs` carries the work on after
+  releasing the lock, before the request (or timer) is over.
 * Entering a ``Task`` creates a ``running`` transition execution of its ``Resource`` (a
   transition id) whose input is the state's effective input (a JSON object, else the state
   fails with ``States.Runtime``). A ``manual`` transition then waits for
   ``PATCH /transitions/{t}/executions/{e}``. A ``docker`` transition is run by the emulator
   itself, before the request (or clock advance, or timer) that reached it is over, with the
   handler registered by ``Emulator.register_docker_handler`` (default: output = input; an
-  exception fails the transition execution with its message). Docker handlers run outside the
+  exception, or an answer that is not a JSON object, fails the transition execution with a
+  message naming it). Docker handlers run outside the
   state lock, so they may call the emulator; those started together (Parallel branches, Map
   items) run at the same time on worker threads (see :func:`run_docker_jobs`).
 * A transition execution that ``succeeded`` gives the Task its result. ``failed`` raises
@@ -61,6 +64,7 @@ Other choices where the contract is silent:
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -68,6 +72,7 @@ from typing import Any
 from las.testing._asl import definition as asl_definition
 from las.testing._asl import runner
 from las.testing._asl.errors import HEARTBEAT_TIMEOUT, RUNTIME, TASK_FAILED, TIMEOUT, StatesError
+from las.testing._asl.limits import MAX_LOG_MESSAGE, DataProblem, Meter, cut, walk_depth
 from las.testing._call import Call, Reply, public
 from las.testing._clock import Clock, Timer
 from las.testing._ids import COMMONS_FAILED, COMMONS_SUCCEEDED, COMMONS_WORKFLOW, is_id
@@ -480,46 +485,74 @@ def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | N
     if error is None and not isinstance(output, dict):
         error = f"docker handler returned {type(output).__name__}, expected a dict (JSON object)"
     if error is None:
+        problem = walk_depth(output)
+        if problem is not None:
+            where, rule = problem
+            error = f"docker handler returned a dict that is not JSON: at {where or 'the top'}: {rule}"
+    if error is None:
         complete_transition_execution(call, row, "succeeded", output, None)
     else:
         complete_transition_execution(call, row, "failed", None, {"message": error})
 
 
 def run_docker_jobs(call: Call) -> None:
-    """Run the docker transitions ``call`` started (and those they lead to), outside the lock.
+    """Do the work ``call`` left for after the lock: run the docker transitions it started
+    (and those they lead to), and the states its executions have left to run.
 
-    Jobs pending together (Parallel branches, Map items up to ``MaxConcurrency``) run at the
-    same time, on up to :data:`DOCKER_WORKERS` threads; their results are recorded in the order
-    the jobs were started, so what follows does not depend on which handler finished first.
-    Jobs their results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`).
+    ``call.docker_jobs`` holds ids of both: transition executions whose docker handlers to run,
+    and workflow executions with queued work (see ``runner.Run.defer``). Jobs pending together
+    (Parallel branches, Map items up to ``MaxConcurrency``) run at the same time, on up to
+    :data:`DOCKER_WORKERS` threads; their results are recorded in the order the jobs were
+    started, so what follows does not depend on which handler finished first. Jobs their
+    results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`). Each slice
+    of an execution's states takes the lock anew, after giving waiting requests their turn.
     """
     state = call.state
     steps = 0
     while call.docker_jobs:
         batch, call.docker_jobs[:] = list(call.docker_jobs), []
-        if steps + len(batch) > MAX_DOCKER_STEPS:
+        executions = [job for job in batch if is_id("workflow-execution", job)]
+        steps = _run_docker_batch(call, [job for job in batch if not is_id("workflow-execution", job)], steps)
+        for execution_id in dict.fromkeys(executions):
+            time.sleep(0)  # let a request waiting for the lock take it first
             with state.lock:
-                for execution_id in batch:
-                    finish_docker_job(
-                        call,
-                        execution_id,
-                        None,
-                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
-                        "(does the workflow loop through docker transitions only?)",
-                    )
-            continue
-        steps += len(batch)
+                row = state.workflow_executions.get(execution_id)
+                run: runner.Run | None = row.get("_run") if row is not None else None
+                if run is not None and not run.over:
+                    host = run.host
+                    assert isinstance(host, _Host)
+                    host.call = call
+                    run.proceed()
+
+
+def _run_docker_batch(call: Call, batch: list[str], steps: int) -> int:
+    """Run the docker jobs ``batch`` together (see :func:`run_docker_jobs`); the steps so far."""
+    state = call.state
+    if not batch:
+        return steps
+    if steps + len(batch) > MAX_DOCKER_STEPS:
         with state.lock:
-            claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
-        jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
-        if len(jobs) == 1:
-            results = [_run_handler(*jobs[0][1])]
-        else:
-            with ThreadPoolExecutor(min(DOCKER_WORKERS, len(jobs)), "las-emulator-docker") as pool:
-                results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
-        with state.lock:
-            for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
-                finish_docker_job(call, execution_id, output, error)
+            for execution_id in batch:
+                finish_docker_job(
+                    call,
+                    execution_id,
+                    None,
+                    f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
+                    "(does the workflow loop through docker transitions only?)",
+                )
+        return steps
+    with state.lock:
+        claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
+    jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
+    if len(jobs) == 1:
+        results = [_run_handler(*jobs[0][1])]
+    else:
+        with ThreadPoolExecutor(max(1, min(DOCKER_WORKERS, len(jobs))), "las-emulator-docker") as pool:
+            results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
+    with state.lock:
+        for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
+            finish_docker_job(call, execution_id, output, error)
+    return steps + len(batch)
 
 
 def _run_handler(handler: DockerHandler, data: dict[str, Any]) -> tuple[Any, str | None]:
@@ -620,7 +653,7 @@ class _Host:
         self.workflow = workflow
 
     def log(self, message: str) -> None:
-        log_event(self.state, self.execution["logId"], message)
+        log_event(self.state, self.execution["logId"], cut(message, MAX_LOG_MESSAGE))
 
     def start_task(self, frame: runner.Frame, task: dict[str, Any], data: dict[str, Any]) -> str:
         transition = self.state.transitions.get(task["Resource"])
@@ -685,6 +718,9 @@ class _Host:
 
         return self.clock.call_at(when, on_timer(self.state, work))
 
+    def defer(self) -> None:
+        self.call.docker_jobs.append(self.execution["executionId"])  # see run_docker_jobs
+
 
 def _finish(state: State, execution: Row, status: str, output: dict[str, Any], message: str) -> None:
     execution.update(status=status, output=output, endTime=state.clock.iso())
@@ -714,6 +750,10 @@ def execute_workflow(call: Call) -> Reply:
     state = call.state
     workflow = state.workflows.require(call.params["workflowId"])
     data = call.body["input"]
+    try:
+        Meter().check(data, "body.input")
+    except DataProblem as problem:
+        raise ValidationError(str(problem)) from None
     row: Row = {
         "workflowId": workflow["workflowId"],
         "status": "running",

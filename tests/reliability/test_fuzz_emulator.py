@@ -1,7 +1,8 @@
 """Bad input never crashes the emulator: malformed bodies, wrong types, huge strings, bad ids and
 bad query parameters on every operation of the contract (oas.json when present, else the
-emulator's route table) get a 4xx with the API's error shape, and a refused request changes
-nothing that any list shows."""
+emulator's route table), and bodies drawn from the contract's request schemas, get a 4xx with
+the API's error shape (or succeed), and a refused request changes nothing that any list shows.
+The HTTP layer itself (request line, headers, framing) is attacked in test_fuzz_emulator_http."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import las
 from las.testing import Emulator
-from tests.contract import load_contract
+from tests.reliability._bodies import contract_bodies
+from tests.reliability._fuzz import OPERATIONS, fuzz_settings
 
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 FIELD_NAMES = (
@@ -63,17 +65,6 @@ QUERY_NAMES = (
 )
 
 
-def _operations() -> list[tuple[str, str]]:
-    contract = load_contract()
-    if contract is not None:
-        return sorted(contract.operations())
-    from las.testing._routes import ROUTES  # the emulator's own table when oas.json is absent
-
-    return sorted((route.method, route.template) for route in ROUTES)
-
-
-OPERATIONS = _operations()
-
 json_values = st.recursive(
     st.none()
     | st.booleans()
@@ -116,6 +107,7 @@ def requests_to_send(
     draw: st.DrawFn, known_ids: dict[str, list[str]]
 ) -> tuple[str, str, dict[str, str], bytes | None]:
     method, template = draw(st.sampled_from(OPERATIONS))
+    schema_bodies = contract_bodies(method, template)
     if draw(st.integers(0, 9)) == 0:
         method = draw(st.sampled_from(METHODS))
 
@@ -132,6 +124,8 @@ def requests_to_send(
         return quote(value, safe=":") or "%20"
 
     path = re.sub(r"\{(\w+)\}", fill, template)
+    if schema_bodies is not None and draw(st.booleans()):  # valid for the contract, or nearly
+        return method, path, draw(queries), json.dumps(draw(schema_bodies)).encode()
     return method, path, draw(queries), draw(bodies)
 
 
@@ -200,19 +194,14 @@ def known_ids(las_emulator: Emulator, las_client: las.Client) -> dict[str, list[
 def test_bad_input_gets_a_4xx_with_a_message_and_changes_nothing(
     las_emulator: Emulator, las_client: las.Client, known_ids: dict[str, list[str]]
 ) -> None:
+    las_emulator.clock.freeze()  # no transition timeout fires between two snapshots, however long the run
     token = las_client.session.credentials.access_token(las_client.session.http)
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
     url = las_emulator.api_endpoint
     seen_statuses: set[int] = set()
 
-    @settings(
-        max_examples=150,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(ci_examples=150)
     @given(request=requests_to_send(known_ids))
     def check(request: tuple[str, str, dict[str, str], bytes | None]) -> None:
         method, path, query, body = request
