@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -258,3 +259,20 @@ async def test_a_session_that_names_no_contract_speaks_2021(
     recorder.reply(Reply(body={"documentId": DOCUMENT_ID}))
     await variant.create_document(SMALL)
     assert "content" in recorder.api_requests[0].json and files.arrivals == []
+
+
+async def test_a_file_server_that_cannot_be_reached_is_reported_without_the_urls_signature(
+    variant: Variant, recorder: Recorder
+) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/files/doc?X-Amz-Signature=secret-signature"
+    variant.client.session = variant.client.session.with_options(max_retries=0)
+    recorder.reply(Reply(body={"documentId": DOCUMENT_ID, "fileUrl": url}))
+    with pytest.raises(las.DocumentUploadError) as raised:
+        await variant.create_document(SMALL)
+    assert isinstance(raised.value.__cause__, las.APIConnectionError)
+    assert "secret-signature" not in str(raised.value)
+    assert "secret-signature" not in str(raised.value.__cause__)
+    assert raised.value.file_url == url
