@@ -23,6 +23,7 @@ class Call:
     body: Any
     caller: str  # app client id owning the access token
     docker_jobs: list[str] = field(default_factory=list)  # transition execution ids to run
+    origin: str = ""  # scheme://host:port of file URLs answered to this request (las.testing._files)
 
     def stamp_created(self, row: Row) -> Row:
         """Set createdTime/createdBy (now, caller) and null updatedTime/updatedBy."""

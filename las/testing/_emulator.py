@@ -10,7 +10,9 @@ from types import TracebackType
 from typing import Any
 
 from las.testing._clock import Clock
+from las.testing._contracts import DEFAULT_CONTRACT, V2024
 from las.testing._faults import Fault
+from las.testing._files import store_bytes
 from las.testing._handlers import DEFAULT_RETENTION_IN_DAYS
 from las.testing._ids import new_ids
 from las.testing._limits import (
@@ -32,6 +34,12 @@ class Emulator:
     The API is served at the root of :attr:`url` (``/documents``, ``/models``, ...) and access
     tokens at ``POST {url}/token?grant_type=client_credentials`` (HTTP Basic auth with
     :attr:`client_id` and :attr:`client_secret`). State lives in memory; :meth:`reset` empties it.
+
+    It answers as one of two API contracts (:attr:`contract`): ``"2021-09-23"`` by default, the
+    seed's (documents travel inline as base64), or ``"2024-11-29"``, today's service (documents'
+    bytes go to and come from file URLs; trainings, transformations, plans, roles, payment
+    methods, deployment environments and profiles; no batches). Requests are checked and answers
+    shaped by the contract it serves.
 
     Example::
 
@@ -62,8 +70,11 @@ class Emulator:
     it is read; JSON nested too deep or with too many arrays and objects, and malformed framing,
     400; always in the API's error shape, never a dropped connection.
 
+        contract: ``"2021-09-23"`` (default) or ``"2024-11-29"``: the API contract to serve.
+
     Raises:
-        ValueError: a timeout that is not a positive number, or ``max_connections < 1``.
+        ValueError: a timeout that is not a positive number, ``max_connections < 1``, or a
+            ``contract`` that is neither of the two (the message names them).
     """
 
     def __init__(
@@ -78,15 +89,17 @@ class Emulator:
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        contract: str = DEFAULT_CONTRACT,
     ) -> None:
         self._limits = ConnectionLimits(idle_timeout, request_timeout, max_connections)
+        self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl, contract)
         if tls:
             require_trustme()
         self._tls = tls
+        self._service.scheme = "https" if tls else "http"
         self._ca: ThrowawayCA | None = None
         self.host = host
         self._port = port
-        self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl)
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -177,6 +190,11 @@ class Emulator:
         return self._service.organization_id
 
     @property
+    def contract(self) -> str:
+        """The API contract served: ``"2021-09-23"`` or ``"2024-11-29"``."""
+        return self._service.contract
+
+    @property
     def app_client_id(self) -> str:
         """Id of the emulator's own app client: ``createdBy`` of what its tokens create."""
         return self._service.app_client_id
@@ -188,7 +206,8 @@ class Emulator:
 
         Running workflow executions stop where they are (their timers are cancelled) and
         :attr:`clock` is a fresh one that follows real time. Access tokens already issued to the
-        emulator's own client stay valid.
+        emulator's own client stay valid. The contract served stays; under 2024-11-29 the read-only
+        catalogues (plans, roles, deployment environments, public models) are seeded again.
         """
         self._service.state.clock.close()
         self._service.reset()
@@ -196,7 +215,8 @@ class Emulator:
     @property
     def clock(self) -> Clock:
         """The clock of workflow time: Wait states, Retry intervals, transition timeouts and
-        heartbeat limits. It follows real time; ``clock.advance(seconds)`` moves it forward
+        heartbeat limits; under the 2024-11-29 contract also of trainings, data bundles, async
+        predictions, transformations and the expiry of file URLs. It follows real time; ``clock.advance(seconds)`` moves it forward
         without sleeping and fires every timer come due before returning::
 
             emu.clock.advance(61)   # a running transition execution without heartbeats fails
@@ -231,6 +251,8 @@ class Emulator:
     ) -> list[str]:
         """Insert ``n`` documents straight into the store (fast: 100,000 in well under a second).
 
+        Under the 2024-11-29 contract their bytes are ``content`` as if uploaded to their file URL.
+
         Returns:
             The new document ids in creation order.
 
@@ -238,7 +260,11 @@ class Emulator:
             KeyError: ``dataset_id`` is not a dataset of the emulator.
         """
         state = self._service.state
-        encoded = base64.b64encode(content).decode()
+        extra: dict[str, object] = {"name": None, "description": None, "metadata": None}
+        if state.contract == V2024:
+            store_bytes(extra, content)
+        else:
+            extra["content"] = base64.b64encode(content).decode()
         created = now_iso()
         owner = self._service.app_client_id
         ids = new_ids("document", n)
@@ -254,12 +280,12 @@ class Emulator:
                 row = {
                     "documentId": document_id,
                     "contentType": content_type,
-                    "content": encoded,
                     "retentionInDays": retention,
                     "createdTime": created,
                     "createdBy": owner,
                     "updatedTime": None,
                     "updatedBy": None,
+                    **extra,
                 }
                 if dataset_id is not None:
                     row["datasetId"] = dataset_id

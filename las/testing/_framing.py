@@ -43,8 +43,10 @@ def _too_large(size: str) -> FramingError:
     )
 
 
-def body_length(headers: Message) -> int | None:
+def body_length(headers: Message, limit: int = MAX_BODY_BYTES) -> int | None:
     """The declared length of the body (0 without one), or None for a chunked body.
+
+    ``limit`` is the most bytes the body may hold (a file upload's is its own, larger).
 
     Raises:
         FramingError: 413 for a declared length over the limit; 400 for a ``Content-Length`` that
@@ -72,7 +74,7 @@ def body_length(headers: Message) -> int | None:
     text = values.pop()
     if not (text.isascii() and text.isdigit()):
         raise FramingError(400, f"Content-Length must be a number of bytes (digits only), got {text[:40]!r}")
-    if len(text) > 12 or int(text) > MAX_BODY_BYTES:
+    if len(text) > 12 or int(text) > limit:
         raise _too_large(text if len(text) <= 20 else f"{text[:20]}...")
     return int(text)
 

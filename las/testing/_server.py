@@ -39,14 +39,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from las.testing import _workflows
+from las.testing import _account, _files, _workflows
 from las.testing._call import Call
+from las.testing._contracts import DEFAULT_CONTRACT, V2024, check_contract
 from las.testing._faults import TOKEN_PATHS, Faults
 from las.testing._framing import DeadlineReader, FramingError, body_length, read_body
-from las.testing._handlers import ME, add_app_client
-from las.testing._ids import describe, is_id, new_id
-from las.testing._limits import ConnectionLimits
-from las.testing._routes import resolve
+from las.testing._handlers import add_app_client, new_organization
+from las.testing._ids import new_id
+from las.testing._limits import MAX_BODY_BYTES, ConnectionLimits
+from las.testing._routes import TABLES
 from las.testing._store import ApiError, State
 from las.testing._validation import ValidationError, decode_json
 
@@ -95,7 +96,12 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
 class Service:
     """All behaviour of the emulator except the socket handling."""
 
-    def __init__(self, client_id: str, client_secret: str, token_ttl: float) -> None:
+    def __init__(
+        self, client_id: str, client_secret: str, token_ttl: float, contract: str = DEFAULT_CONTRACT
+    ) -> None:
+        self.contract = check_contract(contract)
+        self.routes = TABLES[self.contract]
+        self.scheme = "http"  # of the file URLs answered (las.testing._files); https with TLS
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_ttl = token_ttl
@@ -115,14 +121,8 @@ class Service:
     def reset(self) -> None:
         """Fresh state, no faults, no recorded requests; issued tokens of the emulator's own app
         client stay valid."""
-        state = State()
-        state.organization = {
-            "organizationId": self.organization_id,
-            "name": "Emulated organization",
-            "description": None,
-            "updatedTime": None,
-            "updatedBy": None,
-        }
+        state = State(self.contract)
+        state.organization = new_organization(state, self.organization_id, "Emulated organization")
         add_app_client(
             state,
             None,
@@ -131,6 +131,8 @@ class Service:
             {"name": "las emulator", "description": "The emulator's own app client"},
             app_client_id=self.app_client_id,
         )
+        if self.contract == V2024:
+            _account.seed(state)
         self.state = state
         self.faults.clear()
         with self._records_lock:
@@ -165,7 +167,8 @@ class Service:
         action = self.faults.decide(method, path)
         if action.delay:
             time.sleep(action.delay)
-        content = _Body(body)
+        # A file's bytes are not JSON: not decoded (nor copied) for the record.
+        content = _Body(body, decode=not path.startswith(_files.FILES_PATH))
         response: Response | None
         if action.drop:
             response = None
@@ -197,6 +200,9 @@ class Service:
         try:
             if path in TOKEN_PATHS:
                 return self._token(method, query, lowered, body.raw)
+            if self.contract == V2024 and path.startswith(_files.FILES_PATH):
+                status, data, content_type, extra = _files.answer(self.state, method, path, lowered, body.raw)
+                return Response(status, data, content_type, extra)
             return self._api(method, path, query, lowered, body)
         except ApiError as error:
             return error_response(error.status, error.message, error.headers)
@@ -268,7 +274,7 @@ class Service:
     def _api(
         self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: _Body
     ) -> Response:
-        found = resolve(method, path)
+        found = self.routes.resolve(method, path)
         if isinstance(found, list):
             if not found:
                 raise ApiError(404, f"no such path: {path}")
@@ -288,11 +294,7 @@ class Service:
         route, params = found
         state = self.state
         caller = self._authenticate(headers, state)
-        for name, value in params.items():
-            kind = route.kind_of(name)
-            if not is_id(kind, value) and not (kind == "organization" and value == ME):
-                also = f" or {ME!r}" if kind == "organization" else ""
-                raise ValidationError(f"path.{name}: must be {describe(kind)}{also}, got {value!r}")
+        self.routes.check_params(route, params)
         route.query.check(query)
         data: Any = None
         if route.body is not None:
@@ -301,14 +303,30 @@ class Service:
                 raise ApiError(415, f"unsupported Content-Type {content_type!r}; send application/json")
             data = body.decoded() if body.raw.strip() else {}
             route.body.check(data, "body")
-        call = Call(state, params, query, data, caller)
+        origin = _files.origin_of(self.scheme, headers.get("host", "localhost"))
+        call = Call(state, params, query, data, caller, origin=origin)
         with state.lock:
             status, payload = route.handler(call)
         self._run_docker_jobs(call)
         if callable(payload):
             with state.lock:
                 payload = payload()
-        return json_response(status, payload)
+        return json_response(status, self.routes.shape(route, payload))
+
+    def refuse_early(self, method: str, path: str, headers: Mapping[str, str]) -> Response | None:
+        """The answer to a request refused from its headers, before its body is read (a file
+        upload too large or without a length: see :mod:`las.testing._files`), else None."""
+        if self.contract != V2024 or not path.startswith(_files.FILES_PATH):
+            return None
+        refused = _files.refuse_upload(method, headers)
+        return error_response(*refused) if refused else None
+
+    def body_limit(self, path: str) -> int:
+        """The most bytes a request's body to ``path`` may hold: a file's up to its own limit
+        (:data:`las.testing._files.MAX_FILE_BYTES`), any other :data:`MAX_BODY_BYTES`."""
+        if self.contract == V2024 and path.startswith(_files.FILES_PATH):
+            return _files.MAX_FILE_BYTES
+        return MAX_BODY_BYTES
 
     def _run_docker_jobs(self, call: Call) -> None:
         """Run the docker transitions this request started (and those they lead to)."""
@@ -318,11 +336,11 @@ class Service:
 class _Body:
     """A request body and its JSON, decoded once (within :func:`decode_json`'s limits)."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, *, decode: bool = True) -> None:
         self.raw = raw
         self._problem: ValidationError | None = None
         self.value: Any = None  # the decoded JSON; None when empty or not JSON
-        if raw:
+        if raw and decode:
             try:
                 self.value = decode_json(raw)
             except ValidationError as problem:
@@ -467,12 +485,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(error_response(status, message))
 
     def _serve(self) -> None:
+        service = self.server.service
+        path = urlsplit(self.path).path
+        early = service.refuse_early(self.command, path, dict(self.headers.items()))
+        if early is not None:  # the body stays unread: the connection cannot serve another request
+            self.close_connection = True
+            self._linger = True
+            self._send(early)
+            return
         try:
-            body = read_body(body_length(self.headers), self.rfile)
+            body = read_body(body_length(self.headers, service.body_limit(path)), self.rfile)
         except FramingError as refusal:
             self._refuse(refusal.status, str(refusal))
             return
-        response = self.server.service.handle(self.command, self.path, dict(self.headers.items()), body)
+        response = service.handle(self.command, self.path, dict(self.headers.items()), body)
         if response is None:  # injected fault: drop the connection without a word
             self.close_connection = True
             try:

@@ -7,6 +7,9 @@ enums, patterns, bounds, ``additionalProperties: false``, ``minProperties``). A 
 
 A few rules are deliberately a little stricter than the contract, because the emulator would
 otherwise have to answer something the response schemas forbid; each is marked ``# stricter``.
+
+These tables are the 2021-09-23 contract's, written by hand. The 2024-11-29 contract's are
+generated from its description into :mod:`las.testing._contract_2024` (same rule classes).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import itertools
 import json
 import math
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -150,6 +154,21 @@ class String:
             raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
 
 
+def _within(value: float, minimum: float | None, maximum: float | None) -> bool:
+    return (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+
+
+def _bounded(noun: str, minimum: float | None, maximum: float | None) -> str:
+    """``"an integer between 1 and 3"``, ``"a number >= 0"``, ``"an integer"``..."""
+    if minimum is not None and maximum is not None:
+        return f"{noun} between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"{noun} >= {minimum}"
+    if maximum is not None:
+        return f"{noun} <= {maximum}"
+    return noun
+
+
 @dataclass(frozen=True)
 class Integer:
     """A JSON integer (booleans refused) within optional bounds or an enum."""
@@ -162,23 +181,29 @@ class Integer:
         ok = isinstance(value, int) and not isinstance(value, bool)
         if ok and self.enum is not None:
             ok = value in self.enum
-        if ok and self.minimum is not None:
-            ok = value >= self.minimum
-        if ok and self.maximum is not None:
-            ok = value <= self.maximum
-        if ok:
+        if ok and _within(value, self.minimum, self.maximum):
             return
         if self.enum is not None:
             expected = "one of " + ", ".join(str(choice) for choice in self.enum)
-        elif self.minimum is not None and self.maximum is not None:
-            expected = f"an integer between {self.minimum} and {self.maximum}"
-        elif self.minimum is not None:
-            expected = f"an integer >= {self.minimum}"
-        elif self.maximum is not None:
-            expected = f"an integer <= {self.maximum}"
         else:
-            expected = "an integer"
+            expected = _bounded("an integer", self.minimum, self.maximum)
         raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A JSON number (integers too; booleans refused) within optional bounds."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, value: Any, where: str) -> None:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and _within(value, self.minimum, self.maximum):
+            return
+        raise ValidationError(
+            f"{where}: must be {_bounded('a number', self.minimum, self.maximum)}, got {_show(value)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -217,18 +242,29 @@ class Base64:
 
 @dataclass(frozen=True)
 class Array:
-    """A JSON array whose items all satisfy ``items``."""
+    """A JSON array whose items all satisfy ``items``; optionally bounded and without repeats."""
 
     items: Rule
     min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
 
     def check(self, value: Any, where: str) -> None:
         if not isinstance(value, list):
             raise ValidationError(f"{where}: must be an array, got {_show(value)}")
         if len(value) < self.min_items:
             raise ValidationError(f"{where}: must contain at least {self.min_items} item(s)")
+        if self.max_items is not None and len(value) > self.max_items:
+            raise ValidationError(f"{where}: must contain at most {self.max_items} item(s), got {len(value)}")
         for index, item in enumerate(value):
             self.items.check(item, f"{where}[{index}]")
+        if self.unique:
+            seen: set[str] = set()
+            for index, item in enumerate(value):
+                key = json.dumps(item, sort_keys=True)
+                if key in seen:
+                    raise ValidationError(f"{where}[{index}]: repeats an earlier item, got {_show(item)}")
+                seen.add(key)
 
 
 @dataclass(frozen=True)
@@ -268,6 +304,26 @@ class Object:
             rule.check(item, f"{where}.{name}")
 
 
+def _complaints(options: tuple[Rule, ...], value: Any, where: str, *, first: bool) -> tuple[int, list[str]]:
+    """How many ``options`` accept ``value`` (stopping at the first if ``first``), and the others'
+    complaints."""
+    passed, problems = 0, []
+    for option in options:
+        try:
+            option.check(value, where)
+        except ValidationError as error:
+            problems.append(str(error))
+            continue
+        passed += 1
+        if first:
+            break
+    return passed, problems
+
+
+def _none_fits(problems: list[str], where: str) -> ValidationError:
+    return ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+
+
 @dataclass(frozen=True)
 class AnyOf:
     """Valid when one of ``options`` is; the message lists each option's complaint."""
@@ -275,14 +331,84 @@ class AnyOf:
     options: tuple[Rule, ...]
 
     def check(self, value: Any, where: str) -> None:
-        problems = []
-        for option in self.options:
-            try:
-                option.check(value, where)
-                return
-            except ValidationError as error:
-                problems.append(str(error))
-        raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+        passed, problems = _complaints(self.options, value, where, first=True)
+        if not passed:
+            raise _none_fits(problems, where)
+
+
+@dataclass(frozen=True)
+class OneOf(AnyOf):
+    """Valid when exactly one of ``options`` is (JSON Schema ``oneOf``)."""
+
+    def check(self, value: Any, where: str) -> None:
+        passed, problems = _complaints(self.options, value, where, first=False)
+        if passed > 1:
+            raise ValidationError(f"{where}: fits more than one of the allowed shapes, got {_show(value)}")
+        if not passed:
+            raise _none_fits(problems, where)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Valid when every rule of ``rules`` is (an object's properties and an ``anyOf`` beside them)."""
+
+    rules: tuple[Rule, ...]
+
+    def check(self, value: Any, where: str) -> None:
+        for rule in self.rules:
+            rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """``rule``, or JSON null."""
+
+    rule: Rule
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            self.rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Null:
+    """JSON null only."""
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            raise ValidationError(f"{where}: must be null, got {_show(value)}")
+
+
+@dataclass(frozen=True)
+class Anything:
+    """Any JSON value (an object's other fields where the contract allows any)."""
+
+    def check(self, value: Any, where: str) -> None:
+        return
+
+
+MAX_REF_DEPTH = 32
+_ref_depth = threading.local()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The rule named ``name`` in ``table``, looked up when checking: a schema that contains itself
+    (ground truth values that are lists of ground truth). Nesting deeper than
+    :data:`MAX_REF_DEPTH` is refused rather than followed."""
+
+    name: str
+    table: Mapping[str, Rule] = field(compare=False, repr=False)
+
+    def check(self, value: Any, where: str) -> None:
+        depth = getattr(_ref_depth, "value", 0)
+        if depth >= MAX_REF_DEPTH:
+            raise ValidationError(f"{where}: nested more than {MAX_REF_DEPTH} levels deep")
+        _ref_depth.value = depth + 1
+        try:
+            self.table[self.name].check(value, where)
+        finally:
+            _ref_depth.value = depth
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,7 +47,15 @@ Other choices where the contract is silent:
   when their workflow execution goes; those still running are marked ``failed`` ("aborted"),
   as are those of Parallel branches or Map iterations stopped by a sibling's failure.
 * ``POST /transitions/{id}/executions`` starts a ``running`` execution (input ``{}``, not part of a
-  workflow) of a *manual* transition; docker transitions answer 400.
+  workflow) of a *manual* transition; docker (and lambda) transitions answer 400.
+* 2024-11-29: a ``lambda`` transition runs as a docker one does (the registered handler, else
+  output = input). ``PATCH /transitions/{id}`` changes ``parameters`` (merged into the old ones;
+  a parameter of another transition type answers 400). Transition executions answer their
+  ``output``. ``PATCH /workflows/{w}/executions/{e}`` takes ``status`` instead of
+  ``nextTransitionId``: ``succeeded`` ends it as ``las:transition:commons-succeeded`` does,
+  ``completed`` marks a succeeded one completed (400 otherwise; both fields at once, 400).
+  ``GET /workflows/{w}/executions`` filters on ``fromStartTime``/``toStartTime`` (inclusive).
+  Workflows have a ``status`` (default ``development``) and count their executions this month.
 * Heartbeats answer 204 for a running execution, 400 otherwise.
 * An execution that fails ends with output ``{}``; its log says the error name and cause. An
   execution whose final output is not a JSON object fails (``States.Runtime``): the API's
@@ -64,9 +72,11 @@ Other choices where the contract is silent:
 from __future__ import annotations
 
 import copy
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from las.testing._asl import definition as asl_definition
@@ -75,6 +85,7 @@ from las.testing._asl.errors import HEARTBEAT_TIMEOUT, RUNTIME, TASK_FAILED, TIM
 from las.testing._asl.limits import MAX_LOG_MESSAGE, DataProblem, Meter, cut, walk_depth
 from las.testing._call import Call, Reply, public
 from las.testing._clock import Clock, Timer
+from las.testing._handlers import ALLOWED
 from las.testing._ids import COMMONS_FAILED, COMMONS_SUCCEEDED, COMMONS_WORKFLOW, is_id
 from las.testing._store import ApiError, Row, State, not_found, page_sorted
 from las.testing._validation import ValidationError
@@ -84,6 +95,12 @@ HEARTBEAT_SECONDS = 60  # "at minimum once every 60 seconds" (the API's send_hea
 MAX_DOCKER_STEPS = 1000  # per request or clock event; a docker-only loop stops there
 DOCKER_WORKERS = 16  # docker handlers running at once for one request or clock event
 DockerHandler = Callable[[dict[str, Any]], dict[str, Any]]
+AUTOMATIC = ("docker", "lambda")  # transition types the emulator runs itself
+PARAMETERS = {
+    "docker": ("environment", "environmentSecrets", "memory", "imageUrl", "secretId", "cpu"),
+    "lambda": ("environment", "environmentSecrets", "lambdaId"),
+    "manual": ("assets",),
+}
 
 
 def _echo(query: dict[str, list[str]], *names: str, single: bool = False) -> dict[str, Any]:
@@ -189,15 +206,22 @@ def update_transition(call: Call) -> Reply:
         raise ApiError(400, f"body.{docker_only[0]}: only docker transitions have an environment")
     if "assets" in body and row["transitionType"] != "manual":
         raise ApiError(400, "body.assets: only manual transitions have assets")
+    given = body.get("parameters", {})  # 2024
+    foreign = [name for name in given if name not in PARAMETERS.get(row["transitionType"], ())]
+    if foreign:
+        raise ApiError(
+            400, f"body.parameters.{foreign[0]}: {row['transitionType']} transitions have no such parameter"
+        )
     parameters = dict(row["parameters"])
+    parameters.update(given)
     for name, value in body.items():
         if name in ("environment", "environmentSecrets", "assets"):
             parameters[name] = value
-        else:
+        elif name != "parameters":
             row[name] = value
     row["parameters"] = parameters
-    if "assets" in body:
-        row["assets"] = body["assets"]
+    if "assets" in parameters and ("assets" in body or "assets" in given):
+        row["assets"] = parameters["assets"]
     return 200, public(call.stamp_updated(row))
 
 
@@ -253,6 +277,7 @@ def _new_transition_execution(
         "startTime": state.clock.iso(),
         "endTime": None,
         "completedBy": None,
+        "output": None,
         "_workflowExecutionId": execution["executionId"] if execution else None,
     }
     row = state.insert(state.transition_executions, "transition-execution", row, "executionId")
@@ -271,7 +296,7 @@ def _new_transition_execution(
         timeout if timeout is not None else transition["timeoutInSeconds"],
         heartbeat if heartbeat is not None else HEARTBEAT_SECONDS,
     )
-    if transition["transitionType"] == "docker":
+    if transition["transitionType"] in AUTOMATIC:
         call.docker_jobs.append(row["executionId"])
     return row
 
@@ -279,10 +304,11 @@ def _new_transition_execution(
 def execute_transition(call: Call) -> Reply:
     transition = call.state.transitions.require(call.params["transitionId"])
     if transition["transitionType"] != "manual":
+        kind = transition["transitionType"]
         raise ApiError(
             400,
-            f"{transition['transitionId']} is a docker transition; only manual "
-            "transitions can be executed directly (docker ones run in workflows)",
+            f"{transition['transitionId']} is a {kind} transition; only manual "
+            f"transitions can be executed directly ({kind} ones run in workflows)",
         )
     return 200, public(_new_transition_execution(call, transition, {}, None))
 
@@ -368,6 +394,7 @@ def complete_transition_execution(
         status=status,
         endTime=state.clock.iso(),
         completedBy=call.caller or None,
+        output=output,
         _output=output,
         _error=error,
     )
@@ -586,11 +613,12 @@ def check_definition(state: State, definition: dict[str, Any]) -> None:
 
 def render_workflow(state: State, row: Row) -> dict[str, Any]:
     answer = public(row)
+    executions = state.workflow_executions.select("workflowId", row["workflowId"])
     answer["numberOfRunningExecutions"] = sum(
-        1
-        for execution in state.workflow_executions.select("workflowId", row["workflowId"])
-        if execution["status"] == "running"
+        1 for execution in executions if execution["status"] == "running"
     )
+    answer["monthlyNumberOfWorkflowExecutionsAllowed"] = ALLOWED
+    answer["monthlyNumberOfWorkflowExecutionsCreated"] = row["_executions"]
     return answer
 
 
@@ -607,6 +635,9 @@ def create_workflow(call: Call) -> Reply:
             "_definition": copy.deepcopy(definition),
         }
     )
+    row.update(metadata=body.get("metadata"), status=body.get("status", "development"), _executions=0)
+    if "emailConfig" in body:
+        row["emailConfig"] = body["emailConfig"]
     row = call.state.insert(call.state.workflows, "workflow", row, "workflowId")
     return 200, render_workflow(call.state, row)
 
@@ -763,10 +794,12 @@ def execute_workflow(call: Call) -> Reply:
         "endTime": None,
         "transitionExecutions": {},
         "completedBy": [],
+        "createdBy": call.caller,
         "_state": None,
         "_lastOutput": None,
     }
     row = state.insert(state.workflow_executions, "workflow-execution", row, "executionId")
+    workflow["_executions"] += 1
     log = new_log(
         state,
         workflow_id=workflow["workflowId"],
@@ -793,10 +826,14 @@ def list_workflow_executions(call: Call) -> Reply:
     workflow_id = call.params["workflowId"]
     state.workflows.require(workflow_id)
     statuses = call.query.get("status")
+    since = _moment(call.query["fromStartTime"][0]) if "fromStartTime" in call.query else None
+    until = _moment(call.query["toStartTime"][0]) if "toStartTime" in call.query else None
     rows = [
         row
         for row in state.workflow_executions.select("workflowId", workflow_id)
-        if not statuses or row["status"] in statuses
+        if (not statuses or row["status"] in statuses)
+        and (since is None or _moment(row["startTime"]) >= since)
+        and (until is None or _moment(row["startTime"]) <= until)
     ]
     sort_by = call.query.get("sortBy", [None])[0]
     descending = call.query.get("order") == ["descending"]
@@ -814,12 +851,54 @@ def get_workflow_execution(call: Call) -> Reply:
     return 200, render_execution(call.state, _execution(call))
 
 
+_TIME = re.compile(
+    r"^([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?: |T)?([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:.([0-9]{1,6}))?"
+    r"(Z|[+]([0-9]{2}):?([0-9]{2}))$"
+)
+
+
+def _moment(text: str) -> float:
+    """Seconds since the epoch of a time in the contract's format (checked by the query rules)."""
+    found = _TIME.match(text)
+    if found is None:
+        raise ValidationError(f"not a time: {text!r}")
+    year, month, day, hour, minute, second, fraction, zone, zone_hours, zone_minutes = found.groups()
+    offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes)) if zone != "Z" else timedelta()
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset)
+    )
+    return moment.timestamp() + float(f"0.{fraction or 0}")
+
+
+def _set_execution_status(state: State, row: Row, status: str) -> None:
+    """2024: ``PATCH`` with a ``status``: end it ``succeeded``, or mark a succeeded one ``completed``."""
+    if status == "completed":
+        if row["status"] != "succeeded":
+            raise ApiError(
+                400, f"{row['executionId']} is {row['status']}; only a succeeded execution can be completed"
+            )
+        row["status"] = "completed"
+        log_event(state, row["logId"], "workflow execution completed by request")
+        return
+    if row["status"] in ("succeeded", "completed"):
+        raise ApiError(400, f"{row['executionId']} has already {row['status']}")
+    _stop(row, "superseded: the workflow execution was marked succeeded")
+    _finish(state, row, "succeeded", row["_lastOutput"] or {}, "workflow execution succeeded by request")
+
+
 def update_workflow_execution(call: Call) -> Reply:
     state = call.state
     row = _execution(call)
-    target = call.body["nextTransitionId"]
-    if row["status"] == "succeeded":
-        raise ApiError(400, f"{row['executionId']} has already succeeded; it cannot be moved")
+    if "status" in call.body:
+        if "nextTransitionId" in call.body:
+            raise ApiError(400, "body: send nextTransitionId or status, not both")
+        _set_execution_status(state, row, call.body["status"])
+        return 200, lambda: render_execution(state, row)
+    target = call.body.get("nextTransitionId")
+    if target is None:
+        raise ApiError(400, "body: send nextTransitionId (where to go) or status (succeeded or completed)")
+    if row["status"] in ("succeeded", "completed"):
+        raise ApiError(400, f"{row['executionId']} has already {row['status']}; it cannot be moved")
     workflow = state.workflows.require(row["workflowId"])
     definition = workflow["_definition"]
     names = [name for name, task in definition["States"].items() if task.get("Resource") == target]

@@ -1,4 +1,5 @@
-"""``las serve [--tls]`` (also ``python -m las serve``): run the emulator in the foreground until Ctrl-C."""
+"""``las serve [--tls] [--contract 2024-11-29]`` (also ``python -m las serve``): run the emulator in
+the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
+from las.testing._contracts import CONTRACTS, DEFAULT_CONTRACT
 from las.testing._emulator import Emulator
 from las.testing._limits import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT
 
@@ -54,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="connections served at once; more wait to be accepted (default: %(default)s)",
     )
     parser.add_argument(
+        "--contract",
+        choices=CONTRACTS,
+        default=DEFAULT_CONTRACT,
+        help="API contract to serve: 2021-09-23 (the seed's, inline base64 documents) or 2024-11-29 "
+        "(today's service, file URLs; default: %(default)s)",
+    )
+    parser.add_argument(
         "--tls",
         action="store_true",
         help="serve HTTPS only, with a throwaway CA whose certificate path is printed "
@@ -79,6 +88,7 @@ def describe(emulator: Emulator) -> str:
         f"  client id:       {emulator.client_id}",
         f"  client secret:   {emulator.client_secret}",
         f"  organization id: {emulator.organization_id}",
+        f"  contract:        {emulator.contract}",
     ]
     if ca:
         lines.append(f"  CA certificate (throwaway, trust it for this emulator only): {ca}")
@@ -92,6 +102,7 @@ def describe(emulator: Emulator) -> str:
                 ("LAS_CLIENT_SECRET", emulator.client_secret),
                 ("LAS_AUTH_ENDPOINT", auth_endpoint),
                 ("LAS_API_ENDPOINT", emulator.api_endpoint),
+                ("LAS_CONTRACT", emulator.contract),
             )
         ),
     ]
@@ -134,6 +145,7 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
             idle_timeout=options.idle_timeout,
             request_timeout=options.request_timeout,
             max_connections=options.max_connections,
+            contract=options.contract,
         )
     except (ImportError, ValueError) as error:
         print(f"las serve: {error}", file=sys.stderr)

@@ -101,9 +101,10 @@ def _broken(draw: st.DrawFn, valid: st.SearchStrategy[Any]) -> Any:
     return body
 
 
-def contract_bodies(method: str, template: str) -> st.SearchStrategy[Any] | None:
-    """Bodies for one operation from its request schema (None: no body, or no contract)."""
-    contract = load_contract()
+def contract_bodies(method: str, template: str, version: str = "2021-09-23") -> st.SearchStrategy[Any] | None:
+    """Bodies for one operation from its request schema in the contract ``version`` (None: no
+    body, or no contract)."""
+    contract = load_contract(version)
     if contract is None:
         return None
     operation = contract.document["paths"].get(template, {}).get(method.lower(), {})

@@ -13,16 +13,17 @@ from tests.contract import load_contract
 EXAMPLES = int(os.environ.get("LAS_FUZZ_EXAMPLES") or 0)
 
 
-def _operations() -> list[tuple[str, str]]:
-    contract = load_contract()
+def _operations(version: str = "2021-09-23") -> list[tuple[str, str]]:
+    contract = load_contract(version)
     if contract is not None:
         return sorted(contract.operations())
-    from las.testing._routes import ROUTES  # the emulator's own table when oas.json is absent
+    from las.testing._routes import TABLES  # the emulator's own table when the contract is absent
 
-    return sorted((route.method, route.template) for route in ROUTES)
+    return sorted((route.method, route.template) for route in TABLES[version].routes)
 
 
-OPERATIONS = _operations()  # every (METHOD, path template) of the contract
+OPERATIONS = _operations()  # every (METHOD, path template) of the seed's contract
+OPERATIONS_2024 = _operations("2024-11-29")  # and of today's
 
 
 def fuzz_settings(ci_examples: int) -> settings:
