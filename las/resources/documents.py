@@ -115,7 +115,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         retention_in_days: int | None = None,
         session: AsyncSessionLike | None = None,
     ) -> Document:
-        """Upload a document (one request, never repeated by the SDK).
+        """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
+        contract, then the PUT of its bytes to the ``fileUrl`` it answers, streamed and retried).
 
         Args:
             content: bytes, a path (str or Path) or a binary file object.
@@ -131,7 +132,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
             FileFormatException: the content type could not be detected.
-            ContentTooLargeError: the content is over the API's limit (before any upload).
+            ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
+            DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
+                ``document_id`` and ``file_url``).
 
         Example::
 
@@ -216,7 +219,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         retention_in_days: int | None = None,
         session: SessionLike | None = None,
     ) -> Document:
-        """Upload a document (one request, never repeated by the SDK).
+        """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
+        contract, then the PUT of its bytes to the ``fileUrl`` it answers, streamed and retried).
 
         Args:
             content: bytes, a path (str or Path) or a binary file object.
@@ -232,7 +236,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         Raises:
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
             FileFormatException: the content type could not be detected.
-            ContentTooLargeError: the content is over the API's limit (before any upload).
+            ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
+            DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
+                ``document_id`` and ``file_url``).
 
         Example::
 
