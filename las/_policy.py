@@ -184,11 +184,12 @@ def make_file_call(
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
+        shown = f"{parts.scheme}:..." if parts.scheme else repr(url[:8] + "...") if url else "''"
         raise InvalidResponseError(
-            f"the API answered a file URL that is not an absolute http(s) URL: {url[:60]!r}",
+            f"the API answered a file URL that is not an absolute http(s) URL ({shown}); it is not used",
             status_code=200,
             method=method,
-            path=url[:60],
+            path="(file URL)",
         )
     method = method.upper()
     shown = f"{parts.scheme}://{parts.netloc}/... (file URL)"
