@@ -105,6 +105,11 @@ class Roles:
         self.public: dict[str, str] = {}
         for module_path in public_modules:
             module = self._lookup(module_path)
+            if module is None:
+                logger.warning(
+                    "mkdocs.yml: public_modules names %s, which %s does not have", module_path, package.path
+                )
+                continue
             self.public.setdefault(module.canonical_path, module_path)
             for name in (str(export) for export in module.exports or ()):
                 member = _member(module, name)
@@ -115,12 +120,12 @@ class Roles:
                 if canonical is not None:
                     self.public.setdefault(canonical, f"{module_path}.{name}")
 
-    def _lookup(self, path: str) -> Any:
+    def _lookup(self, path: str) -> Any | None:
         obj = self.package
         for part in path.split(".")[1:]:
             obj = _member(obj, part)
             if obj is None:
-                raise KeyError(f"{path} is not in {self.package.path}")
+                return None
         return obj
 
     def link_of(self, obj: Any) -> str | None:

@@ -148,3 +148,18 @@ def test_args_described_together_and_prose_raises_parse_without_warnings(
     ]
     assert sections[-1].kind.value == "text"
     assert sections[-1].value == "**Raises:** What [`toy.Thing.run`][toy.Thing.run] raises."
+
+
+def test_a_public_module_the_package_lacks_is_a_warning_not_a_crash(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    package = tmp_path / "toy"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""Toy: :class:`int`."""\n')
+    extension = _extension().SphinxRoles(public_modules=["toy.gone", "toy"])
+    with caplog.at_level(logging.WARNING):
+        toy = griffe.load("toy", search_paths=[tmp_path], extensions=griffe.load_extensions(extension))
+    assert [record.getMessage() for record in caplog.records] == [
+        "mkdocs.yml: public_modules names toy.gone, which toy does not have"
+    ]
+    assert toy.docstring.value == "Toy: `int`."
