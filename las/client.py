@@ -737,7 +737,7 @@ class Client:
         training_id: str | None = None,
         preprocess_config: dict[str, Any] | None = None,
         postprocess_config: dict[str, Any] | None = None,
-        run: bool | None = None,
+        run_async: bool | None = None,
     ) -> dict[str, Any]:
         """Create a prediction on a document using a model, calls the POST /predictions endpoint.
 
@@ -752,7 +752,7 @@ class Client:
                 that contract knows are sent as its ``maxPages``, ``autoRotate`` and
                 ``imageQuality`` fields.
             postprocess_config: e.g. ``{"strategy": "BEST_FIRST"}`` (2024-11-29).
-            run: answer at once and predict in the background (2024-11-29).
+            run_async: answer at once and predict in the background (2024-11-29).
 
         Raises:
             ContractError: an option the session's contract cannot carry, naming it.
@@ -768,8 +768,8 @@ class Client:
             preprocessConfig=preprocess_config,
             postprocessConfig=postprocess_config,
         )
-        if run is not None:
-            body["async"] = run
+        if run_async is not None:
+            body["async"] = run_async
         if preprocess_config is not None and self.contract == contracts.V2021:
             body.update(contracts.preprocess_as_2021_fields(body.pop("preprocessConfig"), body))
         return self._post("/predictions", body)
