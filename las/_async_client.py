@@ -36,8 +36,8 @@ from ._wire import Queryparam, empty_lists, given, model_arguments
 from ._wire import fields as _fields
 from ._wire import path as _path
 from ._wire import timestamp as _timestamp
-from .contracts import CONTRACTS
 from .content import check_size, content_body, encode_content, read_content
+from .contracts import CONTRACTS
 from .credentials import Credentials, read_credentials
 from .exceptions import ContractError
 
@@ -54,7 +54,9 @@ class AsyncRawResponseClient:
     is the last request's."""
 
     __slots__ = ("_client",)
-    _NOT_OPERATIONS = frozenset({"close", "contract", "credentials", "is_async", "session", "with_raw_response"})
+    _NOT_OPERATIONS = frozenset(
+        {"close", "contract", "credentials", "is_async", "session", "with_raw_response"}
+    )
 
     def __init__(self, client: AsyncClient) -> None:
         raw = copy.copy(client)  # the same session; its methods answer with the RawResponse
@@ -281,7 +283,9 @@ class AsyncClient:
 
     # -- datasets --------------------------------------------------------------------------
 
-    async def create_dataset(self, *, metadata: dict[str, Any] | None = None, **optional_args: Any) -> dict[str, Any]:
+    async def create_dataset(
+        self, *, metadata: dict[str, Any] | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
         """Creates a dataset, calls the POST /datasets endpoint. Extras: name, description,
         retention_in_days, contains_personally_identifiable_information.
 
@@ -417,7 +421,9 @@ class AsyncClient:
             NotImplementedError: a conversion argument on 2024-11-29: it needs the download
                 from the ``fileUrl``, which this version does not have yet.
         """
-        conversion = given(width=width, height=height, page=page, rotation=rotation, density=density, quality=quality)
+        conversion = given(
+            width=width, height=height, page=page, rotation=rotation, density=density, quality=quality
+        )
         if conversion:
             shown = ", ".join(f"{name}=" for name in conversion)
             self._requires(f"get_document({shown}...)", instead="leave the conversion arguments out")
@@ -794,7 +800,9 @@ class AsyncClient:
             sort_by: ``"createdTime"`` (2024-11-29).
             model_id: only this model's predictions (2024-11-29).
         """
-        params = given(maxResults=max_results, nextToken=next_token, order=order, sortBy=sort_by, modelId=model_id)
+        params = given(
+            maxResults=max_results, nextToken=next_token, order=order, sortBy=sort_by, modelId=model_id
+        )
         return await self._get("/predictions", params)
 
     # -- secrets ---------------------------------------------------------------------------
@@ -1183,8 +1191,8 @@ class AsyncClient:
         if next_transition_id is None and self.contract == contracts.V2021:
             raise ContractError(
                 f"update_workflow_execution: the API contract {contracts.V2021} this session speaks "
-                "requires next_transition_id (e.g. 'las:transition:commons-failed' to end the execution). "
-                "Nothing was sent."
+                "requires next_transition_id (e.g. 'las:transition:commons-failed' to end the execution); "
+                f"only {contracts.V2024} takes status alone. Nothing was sent."
             )
         return await self._patch(path, _fields(nextTransitionId=next_transition_id, status=status))
 

@@ -9,9 +9,9 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
+from . import contracts
 from ._policy import Call, Limits, Outcome, Timeout, request_id
 from ._response import RawResponse, ResponseInfo
-from . import contracts
 from .credentials import Credentials, read_credentials
 from .exceptions import SessionNotPicklableError
 

@@ -126,10 +126,14 @@ def model_arguments(
         TypeError: too many positional arguments, one also given by keyword, or no field_config;
             as Python says it for any call that does not fit the signature.
     """
-    names = ("field_config",) if args and isinstance(args[0], Mapping) else ("width", "height", "field_config")
+    names = (
+        ("field_config",) if args and isinstance(args[0], Mapping) else ("width", "height", "field_config")
+    )
     if len(args) > len(names):
         shape = "field_config" if len(names) == 1 else "width, height, field_config"
-        raise TypeError(f"create_model() takes at most {len(names)} positional argument(s) ({shape}), got {len(args)}")
+        raise TypeError(
+            f"create_model() takes at most {len(names)} positional argument(s) ({shape}), got {len(args)}"
+        )
     values = {"width": width, "height": height, "field_config": field_config}
     for name, value in zip(names, args):
         if values[name] is not None:

@@ -1178,8 +1178,8 @@ class Client:
         if next_transition_id is None and self.contract == contracts.V2021:
             raise ContractError(
                 f"update_workflow_execution: the API contract {contracts.V2021} this session speaks "
-                "requires next_transition_id (e.g. 'las:transition:commons-failed' to end the execution). "
-                "Nothing was sent."
+                "requires next_transition_id (e.g. 'las:transition:commons-failed' to end the execution); "
+                f"only {contracts.V2024} takes status alone. Nothing was sent."
             )
         return self._patch(path, _fields(nextTransitionId=next_transition_id, status=status))
 

@@ -185,7 +185,9 @@ ONLY_IN: Final[Mapping[str, Mapping[tuple[str, str], frozenset[str]]]] = {
 }
 
 # Every name above, to let a request without any of them through at the cost of a set test.
-_DIFFERING: Final = frozenset(name for table in ONLY_IN.values() for names in table.values() for name in names)
+_DIFFERING: Final = frozenset(
+    name for table in ONLY_IN.values() for names in table.values() for name in names
+)
 _TEMPLATES: Final[tuple[tuple[str, re.Pattern[str], str], ...]] = tuple(
     (method, re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)) + "$"), template)
     for method, template in sorted({operation for table in ONLY_IN.values() for operation in table})
@@ -216,7 +218,8 @@ def refuse_fields(contract: str, method: str, path: str, names: Iterable[str]) -
             if other == contract:
                 continue
             refused = sorted(
-                suspicious & ONLY_IN[other].get((method, template), frozenset())
+                suspicious
+                & ONLY_IN[other].get((method, template), frozenset())
                 - ONLY_IN[contract].get((method, template), frozenset())
             )
             if refused:
@@ -230,7 +233,9 @@ def refuse_fields(contract: str, method: str, path: str, names: Iterable[str]) -
 _PREPROCESS_FIELDS_2021: Final = ("maxPages", "autoRotate", "imageQuality")
 
 
-def preprocess_as_2021_fields(preprocess_config: Mapping[str, object], body: Mapping[str, object]) -> dict[str, object]:
+def preprocess_as_2021_fields(
+    preprocess_config: Mapping[str, object], body: Mapping[str, object]
+) -> dict[str, object]:
     """lucidtech-las 11.x's ``preprocess_config`` as the 2021-09-23 contract's prediction fields.
 
     Raises:

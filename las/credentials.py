@@ -4,7 +4,7 @@ Values are resolved in this order: arguments, environment (``LAS_CLIENT_ID``,
 ``LAS_CLIENT_SECRET``, ``LAS_AUTH_ENDPOINT``, ``LAS_API_ENDPOINT``), then the config file
 ``~/.lucidtech/credentials.cfg`` (section = profile, default ``default``). The client id and
 the client secret must come from the same place (:class:`las.CredentialsConflictError`
-otherwise); where each value came from is in ``Credentials.sources``. A config
+otherwise); where each of the four values came from is in ``Credentials.sources``. A config
 file that others can read is used, with a warning.
 
 The API contract the endpoint speaks (:mod:`las.contracts`) goes with the credentials: the
@@ -82,10 +82,10 @@ class Credentials:
             real service (``api.lucidtech.ai``), 2021-09-23 for any other endpoint.
 
     Attributes:
-        sources: where each value came from (``"argument"``, ``"environment
-            (LAS_CLIENT_ID)"``, ``"file <path> [profile]"``; for ``contract`` also ``"endpoint"``),
-            as found by :func:`read_credentials`.
+        sources: where each of the four values came from (``"argument"``, ``"environment
+            (LAS_CLIENT_ID)"``, ``"file <path> [profile]"``), as found by :func:`read_credentials`.
         contract: the API contract sessions made from these credentials speak.
+        contract_source: where it came from: as ``sources`` says, or ``"endpoint"``.
 
     Raises:
         MissingCredentials: an empty value.
@@ -133,10 +133,8 @@ class Credentials:
         self._cache = _token_cache.TokenCache(self.cache_path)
         self._lock = threading.Lock()
         self.token_fetches = 0
-        self.sources: Mapping[str, str] = {
-            **{name: "argument" for name in _ENVIRONMENT},
-            "contract": "endpoint" if contract is None else "argument",
-        }
+        self.sources: Mapping[str, str] = {name: "argument" for name in _ENVIRONMENT}
+        self.contract_source = "endpoint" if contract is None else "argument"
         track(self)
 
     @property
@@ -414,7 +412,8 @@ def read_credentials(
         cache_path=Path(cache_path or DEFAULT_CACHE_PATH).expanduser(),
         contract=chosen,
     )
-    credentials.sources = {**sources, "contract": contract_source}
+    credentials.sources = sources
+    credentials.contract_source = contract_source
     log.debug("credentials for client %s from: %s", credentials.client_id, sources)
     return credentials
 

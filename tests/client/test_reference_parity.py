@@ -108,8 +108,10 @@ def _differences(name: str, expected: list[tuple[str, str, Any]], function: Any)
         if found is None:
             problems.append(f"{name}: no parameter {parameter_name}")
             continue
-        if kind == "POSITIONAL_OR_KEYWORD" and not takes_args and (
-            found.kind is not found.POSITIONAL_OR_KEYWORD or order.index(parameter_name) != position
+        if (
+            kind == "POSITIONAL_OR_KEYWORD"
+            and not takes_args
+            and (found.kind is not found.POSITIONAL_OR_KEYWORD or order.index(parameter_name) != position)
         ):
             problems.append(f"{name}: {parameter_name} is not the positional parameter {position + 1}")
         if default is not inspect.Parameter.empty and found.default != default:
@@ -121,7 +123,9 @@ def _differences(name: str, expected: list[tuple[str, str, Any]], function: Any)
             continue
         if parameter.default is parameter.empty:
             problems.append(f"{name}: {parameter.name} goes beyond the reference but is required")
-        if parameter.kind is parameter.POSITIONAL_OR_KEYWORD and order.index(parameter.name) < len(positional):
+        if parameter.kind is parameter.POSITIONAL_OR_KEYWORD and order.index(parameter.name) < len(
+            positional
+        ):
             problems.append(f"{name}: {parameter.name} takes the place of a reference parameter")
     return problems
 
@@ -161,7 +165,12 @@ def test_the_parity_rule_catches_what_would_break_reference_calls() -> None:
 def test_credentials_has_the_reference_signature() -> None:
     expected = _reference_signatures()["Credentials"]["__init__"]
     # The cache path's default is written as an expression in the reference: compared below.
-    assert _differences("Credentials", [(n, k, inspect.Parameter.empty) for n, k, _ in expected], las.Credentials) == []
+    assert (
+        _differences(
+            "Credentials", [(n, k, inspect.Parameter.empty) for n, k, _ in expected], las.Credentials
+        )
+        == []
+    )
     actual = _actual(las.Credentials.__init__)
     assert [d for _, _, d in actual[: len(expected) - 1]] == [d for _, _, d in expected[:-1]]
     assert actual[len(expected) - 1][2] == Path("~/.lucidtech/token-cache.json").expanduser()
