@@ -135,7 +135,7 @@ def model_arguments(
             f"create_model() takes at most {len(names)} positional argument(s) ({shape}), got {len(args)}"
         )
     values = {"width": width, "height": height, "field_config": field_config}
-    for name, value in zip(names, args):
+    for name, value in zip(names, args, strict=False):  # fewer args than names is fine
         if values[name] is not None:
             raise TypeError(f"create_model() got multiple values for argument {name!r}")
         values[name] = value
