@@ -22,9 +22,7 @@ def test_require_id_takes_the_id_of_a_resource_object() -> None:
 def test_a_wrong_kind_says_what_was_expected_and_what_was_given() -> None:
     with pytest.raises(InvalidIdError) as raised:
         ids.require_id(ids.DOCUMENT, f"las:model:{HEX}")
-    assert str(raised.value) == (
-        f"expected a document id like 'las:document:<id>', got 'las:model:{HEX}'"
-    )
+    assert str(raised.value) == (f"expected a document id like 'las:document:<id>', got 'las:model:{HEX}'")
 
 
 def test_an_object_of_the_wrong_class_is_refused() -> None:
@@ -100,7 +98,9 @@ def test_ids_of_a_wider_alphabet_or_length_or_an_organisation_prefix_are_model_i
 def test_the_new_kinds_of_2024_are_known() -> None:
     assert ids.kind_of("las:model-training:first-try") == ids.TRAINING
     assert ids.kind_of("las:plan:free:@latest") == ids.PLAN
-    assert ids.kind_of("las:organization:cradl/las:deployment-environment:gpu:2") == ids.DEPLOYMENT_ENVIRONMENT
+    assert (
+        ids.kind_of("las:organization:cradl/las:deployment-environment:gpu:2") == ids.DEPLOYMENT_ENVIRONMENT
+    )
     assert ids.kind_of(f"las:dataset-transformation:{HEX}") == ids.TRANSFORMATION
     assert ids.kind_of(f"las:payment-method:{HEX}") == ids.PAYMENT_METHOD
     assert ids.kind_of("las:role:Admin_1") == ids.ROLE
