@@ -102,8 +102,8 @@ class AsyncClient:
     def __init__(
         self,
         credentials: Credentials | AsyncSession | None = None,
-        *,
         profile: str | None = None,
+        *,
         session: AsyncSession | None = None,
         **session_options: Any,
     ) -> None:
@@ -143,6 +143,13 @@ class AsyncClient:
 
     def _requires(self, what: str, needed: str = contracts.V2024, instead: str = "leave it out") -> None:
         contracts.require(self.contract, needed, what, instead=instead)
+
+    def _operation_of_2024(self, name: str, path: str) -> str:
+        """``path``, after refusing an operation the 2021-09-23 contract does not have."""
+        self._requires(
+            f"{name} ({path.split('?')[0]})", instead="the 2021-09-23 contract has no such operation"
+        )
+        return path
 
     @property
     def with_raw_response(self) -> AsyncRawResponseClient:
@@ -230,6 +237,11 @@ class AsyncClient:
     ) -> dict[str, Any]:
         """List appClients available, calls the GET /appClients endpoint."""
         return await self._get("/appClients", given(maxResults=max_results, nextToken=next_token))
+
+    async def get_app_client(self, app_client_id: str) -> dict[str, Any]:
+        """Get an appClient, calls the GET /appClients/{appClientId} endpoint (2024-11-29)."""
+        path = _path("/appClients/{app_client_id}", app_client_id=app_client_id)
+        return await self._get(self._operation_of_2024("get_app_client", path))
 
     async def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
         """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint. Extras: name,
@@ -328,6 +340,45 @@ class AsyncClient:
         if delete_documents:
             await self.delete_documents(dataset_id=dataset_id, delete_all=True)
         return await self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
+
+    async def create_transformation(
+        self, dataset_id: str, operations: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Creates a transformation of a dataset's documents, calls the POST
+        /datasets/{datasetId}/transformations endpoint (2024-11-29).
+
+        Args:
+            operations: e.g. ``[{"type": "remove-duplicates", "options": {}}]``.
+        """
+        path = _path("/datasets/{dataset_id}/transformations", dataset_id=dataset_id)
+        return await self._post(
+            self._operation_of_2024("create_transformation", path), {"operations": operations}
+        )
+
+    @items_key("transformations")
+    async def list_transformations(
+        self,
+        dataset_id: str,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        status: Queryparam | None = None,
+    ) -> dict[str, Any]:
+        """List a dataset's transformations, calls the GET /datasets/{datasetId}/transformations
+        endpoint (2024-11-29)."""
+        path = _path("/datasets/{dataset_id}/transformations", dataset_id=dataset_id)
+        params = given(maxResults=max_results, nextToken=next_token, status=status)
+        return await self._get(self._operation_of_2024("list_transformations", path), params)
+
+    async def delete_transformation(self, dataset_id: str, transformation_id: str) -> dict[str, Any]:
+        """Delete a transformation, calls the DELETE
+        /datasets/{datasetId}/transformations/{transformationId} endpoint (2024-11-29)."""
+        path = _path(
+            "/datasets/{dataset_id}/transformations/{transformation_id}",
+            dataset_id=dataset_id,
+            transformation_id=transformation_id,
+        )
+        return await self._delete(self._operation_of_2024("delete_transformation", path))
 
     # -- documents -------------------------------------------------------------------------
 
@@ -714,6 +765,72 @@ class AsyncClient:
             )
         )
 
+    async def get_data_bundle(self, model_id: str, data_bundle_id: str) -> dict[str, Any]:
+        """Get a data bundle, calls GET /models/{modelId}/dataBundles/{dataBundleId} (2024-11-29)."""
+        path = _path(
+            "/models/{model_id}/dataBundles/{data_bundle_id}",
+            model_id=model_id,
+            data_bundle_id=data_bundle_id,
+        )
+        return await self._get(self._operation_of_2024("get_data_bundle", path))
+
+    # -- trainings (2024-11-29) ------------------------------------------------------------
+
+    async def create_training(
+        self,
+        model_id: str,
+        data_bundle_ids: list[str],
+        *,
+        metadata: dict[str, Any] | None = None,
+        data_scientist_assistance: bool | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Requests a training of a model on data bundles, calls the POST
+        /models/{modelId}/trainings endpoint (2024-11-29). Extras: name, description.
+
+        Args:
+            data_bundle_ids: the data bundles to train on.
+            metadata: a dictionary to store additional information in.
+            data_scientist_assistance: ask one of the service's data scientists to review it.
+        """
+        path = _path("/models/{model_id}/trainings", model_id=model_id)
+        body = _fields(
+            optional_args,
+            dataBundleIds=list(data_bundle_ids),
+            metadata=metadata,
+            dataScientistAssistance=data_scientist_assistance,
+        )
+        return await self._post(self._operation_of_2024("create_training", path), body)
+
+    async def get_training(
+        self, model_id: str, training_id: str, statistics_last_n_days: int | None = None
+    ) -> dict[str, Any]:
+        """Get a training, calls the GET /models/{modelId}/trainings/{trainingId} endpoint (2024-11-29).
+
+        Args:
+            statistics_last_n_days: 1 to 30, as lucidtech-las 11.4.1 sends it; the 2024-11-29
+                contract does not describe this query parameter (the service may ignore it).
+        """
+        path = _path("/models/{model_id}/trainings/{training_id}", model_id=model_id, training_id=training_id)
+        params = given(statisticsLastNDays=statistics_last_n_days)
+        return await self._get(self._operation_of_2024("get_training", path), params)
+
+    @items_key("trainings")
+    async def list_trainings(
+        self, model_id: str, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List a model's trainings, calls the GET /models/{modelId}/trainings endpoint (2024-11-29)."""
+        path = _path("/models/{model_id}/trainings", model_id=model_id)
+        params = given(maxResults=max_results, nextToken=next_token)
+        return await self._get(self._operation_of_2024("list_trainings", path), params)
+
+    async def update_training(self, model_id: str, training_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a training, calls the PATCH /models/{modelId}/trainings/{trainingId} endpoint
+        (2024-11-29). Extras: name, description, metadata, deployment_environment_id, status
+        (``"cancelled"``)."""
+        path = _path("/models/{model_id}/trainings/{training_id}", model_id=model_id, training_id=training_id)
+        return await self._patch(self._operation_of_2024("update_training", path), _fields(optional_args))
+
     # -- organizations ---------------------------------------------------------------------
 
     async def get_organization(self, organization_id: str) -> dict[str, Any]:
@@ -731,6 +848,124 @@ class AsyncClient:
         return await self._patch(
             _path("/organizations/{organization_id}", organization_id=organization_id),
             _fields(optional_args, paymentMethodId=payment_method_id),
+        )
+
+    @items_key("organizations")
+    async def list_organizations(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List the organizations the credentials can see, calls the GET /organizations endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_organizations", "/organizations")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def create_organization(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates an organization, calls the POST /organizations endpoint (2024-11-29). Extras: name."""
+        return await self._post(
+            self._operation_of_2024("create_organization", "/organizations"), _fields(optional_args)
+        )
+
+    # -- payment methods (2024-11-29) ------------------------------------------------------
+
+    async def create_payment_method(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates a payment method, calls the POST /paymentMethods endpoint (2024-11-29).
+        Extras: name, description."""
+        path = self._operation_of_2024("create_payment_method", "/paymentMethods")
+        return await self._post(path, _fields(optional_args))
+
+    @items_key("paymentMethods")
+    async def list_payment_methods(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List payment methods, calls the GET /paymentMethods endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_payment_methods", "/paymentMethods")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def get_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        """Get a payment method, calls the GET /paymentMethods/{paymentMethodId} endpoint (2024-11-29)."""
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        return await self._get(self._operation_of_2024("get_payment_method", path))
+
+    async def update_payment_method(
+        self, payment_method_id: str, *, stripe_setup_intent_secret: str | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a payment method, calls the PATCH /paymentMethods/{paymentMethodId} endpoint
+        (2024-11-29). Extras: name, description.
+
+        Args:
+            stripe_setup_intent_secret: the secret create_payment_method's answer gave.
+        """
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        body = _fields(optional_args, stripeSetupIntentSecret=stripe_setup_intent_secret)
+        return await self._patch(self._operation_of_2024("update_payment_method", path), body)
+
+    async def delete_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        """Delete a payment method, calls the DELETE /paymentMethods/{paymentMethodId} endpoint (2024-11-29)."""
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        return await self._delete(self._operation_of_2024("delete_payment_method", path))
+
+    # -- plans, deployment environments and roles (2024-11-29) -----------------------------
+
+    async def get_plan(self, plan_id: str) -> dict[str, Any]:
+        """Get a plan, calls the GET /plans/{planId} endpoint (2024-11-29). ``plan_id`` may carry
+        an organisation prefix (``las:organization:cradl/las:plan:free``): one path segment."""
+        return await self._get(
+            self._operation_of_2024("get_plan", _path("/plans/{plan_id}", plan_id=plan_id))
+        )
+
+    @items_key("plans")
+    async def list_plans(
+        self,
+        *,
+        owner: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List plans, calls the GET /plans endpoint (2024-11-29).
+
+        Args:
+            owner: organizations whose plans to list.
+        """
+        params = given(owner=owner, maxResults=max_results, nextToken=next_token)
+        return await self._get(self._operation_of_2024("list_plans", "/plans"), params)
+
+    async def get_deployment_environment(self, deployment_environment_id: str) -> dict[str, Any]:
+        """Get a deployment environment, calls the GET
+        /deploymentEnvironments/{deploymentEnvironmentId} endpoint (2024-11-29)."""
+        path = _path(
+            "/deploymentEnvironments/{deployment_environment_id}",
+            deployment_environment_id=deployment_environment_id,
+        )
+        return await self._get(self._operation_of_2024("get_deployment_environment", path))
+
+    @items_key("deploymentEnvironments")
+    async def list_deployment_environments(
+        self,
+        *,
+        owner: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List deployment environments, calls the GET /deploymentEnvironments endpoint (2024-11-29).
+
+        Args:
+            owner: organizations whose deployment environments to list.
+        """
+        params = given(owner=owner, maxResults=max_results, nextToken=next_token)
+        path = self._operation_of_2024("list_deployment_environments", "/deploymentEnvironments")
+        return await self._get(path, params)
+
+    @items_key("roles")
+    async def list_roles(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List roles, calls the GET /roles endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_roles", "/roles")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def get_role(self, role_id: str) -> dict[str, Any]:
+        """Get a role, calls the GET /roles/{roleId} endpoint (2024-11-29)."""
+        return await self._get(
+            self._operation_of_2024("get_role", _path("/roles/{role_id}", role_id=role_id))
         )
 
     # -- predictions -----------------------------------------------------------------------
@@ -804,6 +1039,11 @@ class AsyncClient:
             maxResults=max_results, nextToken=next_token, order=order, sortBy=sort_by, modelId=model_id
         )
         return await self._get("/predictions", params)
+
+    async def get_prediction(self, prediction_id: str) -> dict[str, Any]:
+        """Get a prediction, calls the GET /predictions/{predictionId} endpoint (2024-11-29)."""
+        path = _path("/predictions/{prediction_id}", prediction_id=prediction_id)
+        return await self._get(self._operation_of_2024("get_prediction", path))
 
     # -- secrets ---------------------------------------------------------------------------
 

@@ -797,6 +797,95 @@ CASES_2024: list[tuple[str, tuple[Any, ...], dict[str, Any], str, str, dict[str,
     ),
 ]
 
+# The operations the 2024-11-29 contract added, with lucidtech-las 11.4.1's names and parameters.
+TRANSFORMATION = f"las:dataset-transformation:{HEX}"
+PLAN = "las:organization:cradl/las:plan:free:@latest"
+ENVIRONMENT = "las:deployment-environment:gpu"
+PREDICTION = f"las:prediction:{HEX}"
+CASES_2024 += [
+    ("get_app_client", (APP_CLIENT,), {}, "GET", f"/appClients/{APP_CLIENT}", {}, None),
+    (
+        "create_transformation",
+        (DATASET, [{"type": "remove-duplicates", "options": {}}]),
+        {},
+        "POST",
+        f"/datasets/{DATASET}/transformations",
+        {},
+        {"operations": [{"type": "remove-duplicates", "options": {}}]},
+    ),
+    (
+        "list_transformations",
+        (DATASET,),
+        {"status": "succeeded", "max_results": 2},
+        "GET",
+        f"/datasets/{DATASET}/transformations",
+        {"status": ["succeeded"], "maxResults": ["2"]},
+        None,
+    ),
+    (
+        "delete_transformation",
+        (DATASET, TRANSFORMATION),
+        {},
+        "DELETE",
+        f"/datasets/{DATASET}/transformations/{TRANSFORMATION}",
+        {},
+        None,
+    ),
+    ("get_data_bundle", (NEW_MODEL, BUNDLE), {}, "GET", f"/models/{NEW_MODEL}/dataBundles/{BUNDLE}", {}, None),
+    (
+        "create_training",
+        (NEW_MODEL, [BUNDLE]),
+        {"metadata": {"k": "v"}, "data_scientist_assistance": True, "name": "t"},
+        "POST",
+        f"/models/{NEW_MODEL}/trainings",
+        {},
+        {"dataBundleIds": [BUNDLE], "metadata": {"k": "v"}, "dataScientistAssistance": True, "name": "t"},
+    ),
+    ("get_training", (NEW_MODEL, TRAINING), {}, "GET", f"/models/{NEW_MODEL}/trainings/{TRAINING}", {}, None),
+    (
+        "list_trainings",
+        (NEW_MODEL,),
+        {"next_token": "n"},
+        "GET",
+        f"/models/{NEW_MODEL}/trainings",
+        {"nextToken": ["n"]},
+        None,
+    ),
+    (
+        "update_training",
+        (NEW_MODEL, TRAINING),
+        {"deployment_environment_id": ENVIRONMENT, "status": "cancelled"},
+        "PATCH",
+        f"/models/{NEW_MODEL}/trainings/{TRAINING}",
+        {},
+        {"deploymentEnvironmentId": ENVIRONMENT, "status": "cancelled"},
+    ),
+    ("list_organizations", (), {"max_results": 1}, "GET", "/organizations", {"maxResults": ["1"]}, None),
+    ("create_organization", (), {"name": "acme"}, "POST", "/organizations", {}, {"name": "acme"}),
+    ("create_payment_method", (), {"name": "card"}, "POST", "/paymentMethods", {}, {"name": "card"}),
+    ("list_payment_methods", (), {}, "GET", "/paymentMethods", {}, None),
+    ("get_payment_method", (PAYMENT,), {}, "GET", f"/paymentMethods/{PAYMENT}", {}, None),
+    (
+        "update_payment_method",
+        (PAYMENT,),
+        {"stripe_setup_intent_secret": "seti_x", "description": "d"},
+        "PATCH",
+        f"/paymentMethods/{PAYMENT}",
+        {},
+        {"stripeSetupIntentSecret": "seti_x", "description": "d"},
+    ),
+    ("delete_payment_method", (PAYMENT,), {}, "DELETE", f"/paymentMethods/{PAYMENT}", {}, None),
+    ("get_plan", (PLAN,), {}, "GET", f"/plans/{PLAN}", {}, None),
+    ("list_plans", (), {"owner": "las:organization:cradl"}, "GET", "/plans", {"owner": ["las:organization:cradl"]}, None),
+    ("get_deployment_environment", (ENVIRONMENT,), {}, "GET", f"/deploymentEnvironments/{ENVIRONMENT}", {}, None),
+    ("list_deployment_environments", (), {"owner": ["las:organization:cradl", "las:organization:acme"]}, "GET",
+     "/deploymentEnvironments", {"owner": ["las:organization:cradl", "las:organization:acme"]}, None),
+    ("list_roles", (), {}, "GET", "/roles", {}, None),
+    ("get_role", (ROLE,), {}, "GET", f"/roles/{ROLE}", {}, None),
+    ("get_prediction", (PREDICTION,), {}, "GET", f"/predictions/{PREDICTION}", {}, None),
+]  # fmt: skip
+NEW_IN_2024 = sorted({case[0] for case in CASES_2024} - {case[0] for case in CASES})
+
 # (contract the session speaks, client fixture, cases)
 SESSIONS = [("2021-09-23", "client", CASES), ("2024-11-29", "client_2024", CASES_2024)]
 ALL_CASES = [(version, fixture, *case) for version, fixture, cases in SESSIONS for case in cases]
@@ -840,11 +929,23 @@ def test_client_method_sends_what_the_contract_describes(
     _conforms(version, sent)
 
 
-def test_every_reference_method_has_a_request_case() -> None:
+def test_every_method_has_a_request_case() -> None:
     public = {name for name in dir(las.Client) if not name.startswith("_")}
-    assert public - {"session", "credentials", "with_raw_response", "close", "is_async", "contract"} <= {
-        case[0] for case in CASES
-    }
+    operations = public - {"session", "credentials", "with_raw_response", "close", "is_async", "contract"}
+    assert operations <= {case[0] for case in CASES} | {case[0] for case in CASES_2024}
+    assert len(NEW_IN_2024) == 23  # 21 of lucidtech-las 11.4.1, and organizations list/create
+
+
+@pytest.mark.parametrize("name", NEW_IN_2024)
+def test_an_operation_only_2024_has_is_refused_on_2021_before_anything_is_sent(
+    client: las.Client, recorder: Recorder, name: str
+) -> None:
+    [(args, kwargs)] = [(case[1], case[2]) for case in CASES_2024 if case[0] == name][:1]
+    with pytest.raises(
+        las.ContractError, match=rf"{name} \(/.*not part of the API contract 2021-09-23.*only of 2024-11-29"
+    ):
+        getattr(client, name)(*args, **kwargs)
+    assert recorder.requests == []
 
 
 def test_every_11_4_1_parameter_has_a_request_case_on_2024() -> None:

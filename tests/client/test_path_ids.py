@@ -19,6 +19,8 @@ FILLERS: dict[str, Any] = {
     "next_transition_id": VALID,
     "content": {},
     "dataset_ids": [],
+    "data_bundle_ids": [],
+    "operations": [],
 }
 
 

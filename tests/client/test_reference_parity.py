@@ -174,3 +174,27 @@ def test_credentials_has_the_reference_signature() -> None:
     actual = _actual(las.Credentials.__init__)
     assert [d for _, _, d in actual[: len(expected) - 1]] == [d for _, _, d in expected[:-1]]
     assert actual[len(expected) - 1][2] == Path("~/.lucidtech/token-cache.json").expanduser()
+
+
+ELEVEN = SHARED_DIR / "api" / "client-methods-11.4.1.txt"
+
+
+def test_client_has_every_method_of_lucidtech_las_11_4_1_with_its_parameters() -> None:
+    """Code written for lucidtech-las 11.4.1's Client calls the same methods with the same
+    arguments here (the rule of the reference's parity, applied to 11.4.1's signatures)."""
+    if not ELEVEN.exists():
+        pytest.skip(f"{ELEVEN} not found (set LAS_SHARED_DIR)")
+    signatures = {}
+    for line in ELEVEN.read_text().splitlines():
+        match = re.match(r"^Client\.(\w+)\((.*)\)$", line.strip())
+        if match:
+            signatures[match.group(1)] = _parse_parameters(match.group(2))
+    assert len(signatures) == 85
+    mismatches = []
+    for name, expected in signatures.items():
+        method = getattr(las.Client, name, None)
+        if method is None:
+            mismatches.append(f"missing method {name}")
+            continue
+        mismatches += _differences(name, expected, method)
+    assert not mismatches, "\n".join(mismatches)
