@@ -21,7 +21,9 @@ CLIENT_METHODS = sorted(
 
 
 def test_the_client_still_has_its_64_operations_and_the_23_the_2024_contract_added() -> None:
-    assert len(CLIENT_METHODS) == 64 + 23  # lucidtech-las 11.4.1's 21, organizations list/create
+    # beside them, the two transfers to a file URL the API answers (2024-11-29), not API operations
+    operations = set(CLIENT_METHODS) - {"get_file", "put_file"}
+    assert len(operations) == 64 + 23  # lucidtech-las 11.4.1's 21, organizations list/create
 
 
 @pytest.mark.parametrize("name", CLIENT_METHODS)
