@@ -106,6 +106,13 @@ async def create_documents_async(
     doc), and an item in none of the forms raises :class:`InvalidArgumentError` (what was done
     before it is journaled). Without one, every item is reported, whatever is wrong with it.
 
+    When the run is stopped (an error, an interrupt, a cancelled task), nothing new starts. A
+    thread ends the create it is sending and records it; a cancelled task ends its create at
+    once, and with a journal its item stays ``sending``, which the next run reports
+    ``ambiguous`` (the API may have created it) and never sends again on its own; so may an item
+    stopped while it was being read, although it was not sent: the safe side, as for a process
+    killed at that moment.
+
     Raises:
         JournalError: ``journal`` is not a journal, is corrupted, belongs to another dataset or
             is in use (nothing is sent).
@@ -153,6 +160,13 @@ def create_documents(
     With a ``journal`` (a path), each step is recorded in it, so a re-run resumes (see the module
     doc), and an item in none of the forms raises :class:`InvalidArgumentError` (what was done
     before it is journaled). Without one, every item is reported, whatever is wrong with it.
+
+    When the run is stopped (an error, an interrupt, a cancelled task), nothing new starts. A
+    thread ends the create it is sending and records it; a cancelled task ends its create at
+    once, and with a journal its item stays ``sending``, which the next run reports
+    ``ambiguous`` (the API may have created it) and never sends again on its own; so may an item
+    stopped while it was being read, although it was not sent: the safe side, as for a process
+    killed at that moment.
 
     Raises:
         JournalError: ``journal`` is not a journal, is corrupted, belongs to another dataset or

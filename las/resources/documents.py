@@ -368,7 +368,7 @@ class Uploads:
 
             report = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
             for failed in report.failed:
-                print(failed.source, failed.error)
+                print(failed.source, repr(failed.exception))
 
             report = dataset.upload(["a.pdf", "b.pdf"], journal="upload.jsonl")
             print(report.summary())  # a re-run creates only what is not created yet

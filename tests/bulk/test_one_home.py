@@ -101,3 +101,14 @@ def test_every_class_of_las_bulk_has_a_name_of_its_own() -> None:
     )
     assert [name for name, count in names.items() if count > 1] == []
     assert "_Run" not in names  # a name that says what it runs: _IngestRun, _PredictionRun
+
+
+def test_one_tally_counts_every_bulk_run() -> None:
+    # dataset.upload had its own _Tally and progress bar beside las.bulk's Tally and printer.
+    tallies = [
+        f"{path.relative_to(LAS)}: {node.name}"
+        for path in sorted(LAS.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef) and ("Tally" in node.name or "ProgressBar" in node.name)
+    ]
+    assert tallies == ["bulk/_progress.py: Tally"]
