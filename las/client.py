@@ -13,23 +13,33 @@ camelCase.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime
 import io
 import pathlib
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, cast
+from typing import IO, Any, ClassVar, cast
 
 from ._options import client_session_argument
 from ._pagination import items_key
-from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
+from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call, make_file_call
 from ._response import RawResponse
 from ._wire import Queryparam, given
 from ._wire import fields as _fields
 from ._wire import path as _path
 from ._wire import timestamp as _timestamp
-from .content import check_size, content_body, encode_content, read_content
+from .content import (
+    check_size,
+    content_body,
+    detect_content_type,
+    encode_content,
+    file_body,
+    read_content,
+    uploads_to_file_url,
+)
 from .credentials import Credentials
+from .exceptions import ClientException, DocumentUploadError
 from .session import Session
 
 __all__ = ["Client", "RawResponseClient"]
@@ -287,9 +297,25 @@ class Client:
             ground_truth: ``[{"label": ..., "value": ...}, ...]``.
             retention_in_days: days before the API deletes the document.
 
+        How the bytes travel depends on the contract the session speaks:
+
+        - 2021-09-23: inline, base64 in the body of the one ``POST`` (at most about 4.69 MB).
+        - 2024-11-29: the ``POST`` carries no content; the bytes are then ``PUT`` to the
+          ``fileUrl`` of its answer, streamed from the file (never whole in memory, no size cap
+          of the SDK's), without the access token (the URL is presigned). The PUT is retried
+          as any PUT is (5xx, a dropped connection, a read timeout, 429); each of the two
+          requests has the session's deadline. The ``POST`` is never repeated.
+
+        Returns:
+            The API's answer to the ``POST`` (as lucidtech-las 11.4.1 returns it; on 2024-11-29
+            its ``fileUrl`` is the upload URL). Through ``with_raw_response``, the ``info`` is
+            the ``POST``'s too.
+
         Raises:
             FileFormatException: the type could not be detected; lists the accepted types.
-            ContentTooLargeError: content over the API's limit, before any upload.
+            ContentTooLargeError: content over the API's limit (2021-09-23 only), before any upload.
+            DocumentUploadError: 2024-11-29: the document was created but its bytes did not
+                arrive; it carries ``document_id`` and ``file_url`` (PUT again to finish it).
         """
         fields = _fields(
             consentId=consent_id,
@@ -297,8 +323,96 @@ class Client:
             groundTruth=list(ground_truth) if ground_truth is not None else None,
             retentionInDays=retention_in_days,
         )
-        body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
-        return self._post("/documents", body)
+        if not uploads_to_file_url(self.session):
+            body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
+            return self._post("/documents", body)
+        source = read_content(content)  # type: ignore[arg-type]
+        if content_type is None:
+            content_type = detect_content_type(source.head(16))
+        call = make_call(
+            "POST", "/documents", json={"contentType": content_type, **fields}, expect=EXPECT_OBJECT
+        )
+        answer = self._request(call)
+        self._put_created_document(answer.data, source, content_type)
+        return cast("dict[str, Any]", self._result(answer))
+
+    def _put_created_document(self, document: dict[str, Any], source: Any, content_type: str) -> None:
+        """PUT the bytes of a document just created to the ``fileUrl`` of its answer.
+
+        Raises:
+            DocumentUploadError: they did not arrive (or the answer had no ``fileUrl``).
+        """
+        document_id = str(document.get("documentId"))
+        file_url = document.get("fileUrl")
+        if not isinstance(file_url, str):
+            raise DocumentUploadError(
+                f"{document_id} was created, but the API answered no fileUrl to upload its bytes to "
+                f"(got {type(file_url).__name__}); it exists without content: delete it or ask the API "
+                "for an upload URL",
+                document_id=document_id,
+                file_url=None,
+                document=document,
+            )
+        try:
+            call = make_file_call("PUT", file_url, body=file_body(source), content_type=content_type)
+            self.session.send(call)
+        except ClientException as error:
+            raise DocumentUploadError(
+                f"{document_id} was created, but uploading its {source.size:,} bytes to its fileUrl "
+                f"failed: {error}. The document exists without content: PUT the bytes again "
+                "(client.put_file(error.file_url, content)) or delete it "
+                "(client.delete_document(error.document_id))",
+                document_id=document_id,
+                file_url=file_url,
+                document=document,
+            ) from error
+
+    # -- file URLs (2024-11-29): where a document's bytes go up and come down ------------------
+
+    def get_file(self, file_url: str, *, into: IO[bytes] | None = None) -> bytes:
+        """Download the bytes at a ``fileUrl`` the API answered (a GET, without the access token:
+        the URL is presigned), retried and bounded as any GET.
+
+        Args:
+            file_url: the URL, as the API answered it.
+            into: a seekable binary file to stream the bytes into instead of returning them
+                (emptied first; a retry starts it over); then ``b""`` is returned.
+
+        Raises:
+            APIError: the file server refused (e.g. 403 for an expired URL: get the document
+                again for a fresh one); as for API calls otherwise.
+            InvalidResponseError: ``file_url`` is not an absolute http(s) URL.
+        """
+        answer = self._request(make_file_call("GET", file_url, into=into))
+        if into is not None:
+            answer = RawResponse(b"", answer.info)
+        return cast(bytes, self._result(answer))
+
+    def put_file(
+        self,
+        file_url: str,
+        content: bytes | bytearray | str | pathlib.Path | io.IOBase,
+        content_type: str | None = None,
+    ) -> None:
+        """Upload bytes to a ``fileUrl`` the API answered (a PUT, without the access token),
+        streamed from the file and retried as any PUT (a PUT again replaces the bytes).
+
+        ``create_document`` does this itself; call it to finish a document whose upload failed
+        (:class:`las.DocumentUploadError` has its ``file_url``).
+
+        Args:
+            content: bytes, bytearray, a path (str or Path) or a file object.
+            content_type: its MIME type; detected from the first bytes when None.
+
+        Raises:
+            FileFormatException: the type could not be detected.
+            APIError: the file server refused (e.g. 403 for an expired URL).
+        """
+        source = read_content(content)  # type: ignore[arg-type]
+        if content_type is None:
+            content_type = detect_content_type(source.head(16))
+        call = make_file_call("PUT", file_url, body=file_body(source), content_type=content_type)
+        self._result(self._request(call))
 
     @items_key("documents")
     def list_documents(
@@ -315,9 +429,27 @@ class Client:
         )
         return self._get("/documents", params)
 
-    def get_document(self, document_id: str) -> dict[str, Any]:
-        """Get document, calls the GET /documents/{documentId} endpoint."""
-        return self._get(_path("/documents/{document_id}", document_id=document_id))
+    def get_document(self, document_id: str, *, download_content: bool = True) -> dict[str, Any]:
+        """Get document, calls the GET /documents/{documentId} endpoint.
+
+        An answer without ``content`` but with a ``fileUrl`` (the 2024-11-29 contract) gets its
+        ``content`` from there, base64 as the 2021 contract answers it (as lucidtech-las 11.4.1
+        does): one more request, to the file URL, without the access token.
+
+        Args:
+            download_content: False leaves ``content`` out when the answer has none (no
+                download): what the resource layer's ``Document.get`` does, so ``content`` is
+                downloaded when read.
+        """
+        answer = self._request(
+            make_call("GET", _path("/documents/{document_id}", document_id=document_id), expect=EXPECT_OBJECT)
+        )
+        document = answer.data
+        file_url = document.get("fileUrl")
+        if download_content and document.get("content") is None and isinstance(file_url, str):
+            data = self.get_file(file_url)
+            document["content"] = base64.b64encode(data).decode("ascii")
+        return cast("dict[str, Any]", self._result(answer))
 
     def update_document(
         self,

@@ -1,10 +1,11 @@
-"""``python -m las demo``: a tour of the SDK against the embedded emulator, in a few seconds.
+"""``las demo``: a tour of the SDK against the embedded emulator, in a few seconds.
 
 It uses only the public SDK (resource classes over a Session) and prints what happened.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -145,8 +146,24 @@ def run(emulator: Emulator, out: Any = sys.stdout) -> None:
     session.close()
 
 
+def build_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="las demo",
+        description="Run a short tour of the SDK against a fresh embedded emulator (nothing real is "
+        "touched): create a model, a dataset and documents, predict, and run a workflow.",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Start the emulator, run the tour, print a summary; returns the exit status."""
+    """Start the emulator, run the tour, print a summary; returns the exit status.
+
+    ``--help`` prints the help and runs nothing (0); an argument the demo does not take is a
+    usage error (2).
+    """
+    try:
+        build_parser().parse_args(argv)
+    except SystemExit as exit:  # argparse has printed the help or the usage error
+        return int(exit.code or 0)
     started = time.perf_counter()
     with Emulator() as emulator:
         run(emulator)

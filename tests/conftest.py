@@ -5,7 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from las.testing import Emulator
 from tests.contract import Contract, load_contract
+
+pytest_plugins = ["pytester"]  # tests of the las pytest plugin (tests/testing/test_contract_choice.py)
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +18,18 @@ def contract() -> Contract:
     if loaded is None:
         pytest.skip(
             "../shared/api/oas.json not found (set LAS_SHARED_DIR): contract tests need the API description"
+        )
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def contract_2024() -> Contract:
+    """The 2024-11-29 API contract (../shared/api/oas-2024-11-29.json); skips the test when absent."""
+    loaded = load_contract("2024-11-29")
+    if loaded is None:
+        pytest.skip(
+            "../shared/api/oas-2024-11-29.json not found (set LAS_SHARED_DIR): contract tests need the "
+            "API description"
         )
     return loaded
 
@@ -30,11 +45,14 @@ def _sdk_requests_conform_to_the_contract(request: pytest.FixtureRequest) -> Ite
     their User-Agent, and so are those the emulator refused as malformed (400): tests send
     those on purpose.
     """
-    loaded = load_contract()
-    if loaded is None or "las_emulator" not in request.fixturenames:
+    if "las_emulator" not in request.fixturenames:
         yield
         return
     emulator = request.getfixturevalue("las_emulator")
+    loaded = load_contract(emulator.contract)  # the contract of the emulator the SDK talks to
+    if loaded is None:
+        yield
+        return
     yield
     problems = []
     for sent in emulator.requests:
@@ -47,3 +65,19 @@ def _sdk_requests_conform_to_the_contract(request: pytest.FixtureRequest) -> Ite
         except AssertionError as error:
             problems.append(f"{sent.method} {sent.path}: {error}")
     assert not problems, "the SDK sent requests outside the contract:\n" + "\n".join(problems)
+
+
+# --- an emulator of the 2024-11-29 contract, whatever --las-contract says ------------------------
+
+
+@pytest.fixture(scope="session")
+def _emulator_2024_server() -> Iterator[Emulator]:
+    with Emulator(contract="2024-11-29") as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator_2024(_emulator_2024_server: Emulator) -> Emulator:
+    """A running emulator of the 2024-11-29 contract with fresh state (one per test session)."""
+    _emulator_2024_server.reset()
+    return _emulator_2024_server

@@ -1,4 +1,5 @@
-"""The API contract (``../shared/api/oas.json``) as assertions for tests.
+"""The API contracts (``../shared/api/oas.json``, 2021-09-23, and ``oas-2024-11-29.json``) as
+assertions for tests.
 
 The OpenAPI 3.0 description is read at test time only (it is not part of the package). Its
 schemas are converted to JSON Schema draft 7 (``nullable: true`` -> also null; a bare ``null``
@@ -27,6 +28,10 @@ import jsonschema
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("LAS_SHARED_DIR") or REPO_ROOT.parent / "shared")
 CONTRACT_PATH = SHARED_DIR / "api" / "oas.json"
+CONTRACT_PATHS = {
+    "2021-09-23": CONTRACT_PATH,
+    "2024-11-29": SHARED_DIR / "api" / "oas-2024-11-29.json",
+}
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -131,9 +136,11 @@ class Contract:
         self._check(schema, body, f"{status} response of {method} {template}")
 
 
-@functools.lru_cache(maxsize=1)
-def load_contract() -> Contract | None:
-    """The contract, or None when ``oas.json`` is absent (set ``LAS_SHARED_DIR``); cached."""
-    if not CONTRACT_PATH.is_file():
+@functools.lru_cache(maxsize=2)
+def load_contract(version: str = "2021-09-23") -> Contract | None:
+    """The contract of ``version`` (2021-09-23: ``oas.json``; 2024-11-29), or None when its file
+    is absent (set ``LAS_SHARED_DIR``); cached."""
+    path = CONTRACT_PATHS[version]
+    if not path.is_file():
         return None
-    return Contract(json.loads(CONTRACT_PATH.read_text(encoding="utf-8")))
+    return Contract(json.loads(path.read_text(encoding="utf-8")))

@@ -289,7 +289,7 @@ class _IngestRun:
                 raise
             return self._failure(index, INVALID_ITEM, FAILED, error, source=INVALID_ITEM)
         try:
-            content, digest = read(spec)
+            content, digest = read(spec, self.client.session)
         except Exception as error:  # unreadable or too large: nothing was sent
             entry = self.journal.get(spec.key) if self.journal is not None and spec.key is not None else None
             if entry is not None and entry.state == "created":  # e.g. the file was moved since

@@ -156,15 +156,17 @@ def _spec(content: Any, *, key: str | None = None, **fields: Any) -> Spec:
     return Spec(content, describe(content), key, **fields)
 
 
-def read(spec: Spec) -> tuple[bytes, str]:
-    """The bytes to send and their sha256 (hex); blocks on a file, raises before anything is sent.
+def read(spec: Spec, session: Any) -> tuple[bytes, str]:
+    """The bytes to send through ``session`` and their sha256 (hex); blocks on a file, raises
+    before anything is sent.
 
     Raises:
         ContentNotFoundError: a path that is not a file.
-        ContentTooLargeError: content over the API's limit (a file is not read then).
+        ContentTooLargeError: content over the API's limit on the contract ``session`` speaks
+            (a file is not read then).
     """
     source = read_content(spec.content)
-    check_size(source)
+    check_size(source, session=session)
     with source.open() as handle:
         content = handle.read()
     return content, hashlib.sha256(content).hexdigest()

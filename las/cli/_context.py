@@ -3,32 +3,99 @@
 The root group builds one :class:`App` from the global options and hands it to each command
 (``@pass_app``). The client is built on first use, so ``las documents --help`` needs no
 credentials, and an ``--emulator`` is started only when a command talks to the API.
+
+Where requests go, and with which credentials, is decided here, in one order: a flag on the
+command line, then the environment, then the profile of ``~/.lucidtech/credentials.cfg``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import click
 
 from las.client import Client
 from las.credentials import Credentials, read_credentials
+from las.session import DEFAULT_TIMEOUT
+
+from ._errors import redact, redact_url
+from ._params import SECONDS
 
 # `las serve` names its app client this unless told otherwise; it is the default for --endpoint.
 SERVE_DEFAULT_CLIENT_ID = "las-emulator-client"
+
+DEFAULT_REQUEST_TIMEOUT = 30.0
+"""Seconds a request of a command may take, retries and the token fetch included."""
+REQUEST_TIMEOUT_ENV = "LAS_REQUEST_TIMEOUT"
+ENDPOINT_ENV = "LAS_ENDPOINT"
+
+
+def _seconds_from_environment() -> float | None:
+    """``LAS_REQUEST_TIMEOUT`` as seconds (None when unset).
+
+    Raises:
+        click.UsageError: naming the variable, when it is not a number of seconds above 0.
+    """
+    value = os.environ.get(REQUEST_TIMEOUT_ENV)
+    if not value:
+        return None
+    try:
+        return SECONDS.convert(value, None, None)
+    except click.BadParameter as error:
+        raise click.UsageError(f"{REQUEST_TIMEOUT_ENV}={value!r}: {error.message}") from None
+
+
+def checked_endpoint(endpoint: str, origin: str) -> str:
+    """``endpoint`` if it can be an API's address: ``http(s)://HOST[:PORT][/PATH]``.
+
+    A user name or password in it would not be used (requests carry the client's token), and a
+    query or fragment would end up inside every request's path; both are refused rather than
+    silently dropped. The endpoint is echoed redacted.
+
+    Raises:
+        click.UsageError: naming ``origin`` (``--endpoint`` or ``LAS_ENDPOINT``) and the problem.
+    """
+    shown = redact_url(endpoint)
+    problem: str | None = None
+    try:
+        parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number in range
+    except ValueError as error:
+        problem = f"not a URL ({redact(str(error))})"
+    else:
+        if parts.scheme not in ("http", "https"):
+            problem = "the scheme must be http or https"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif "@" in parts.netloc:
+            problem = "a user name or password in it is not used (the client id and secret are); remove it"
+        elif parts.query or parts.fragment or endpoint.endswith(("?", "#")):
+            problem = "a query string or fragment would end up in every request's path; remove it"
+    if problem:
+        raise click.UsageError(f"{origin} {shown!r}: {problem}; expected http(s)://HOST[:PORT][/PATH]")
+    return endpoint
 
 
 class App:
     """The global options of one ``las`` invocation, and the client they lead to.
 
+    Each argument is the command-line flag's value (None or False when not given); the
+    environment and the profile are read here, when the client is built, in that order.
+
     Args:
-        profile: section of ``~/.lucidtech/credentials.cfg`` (default ``LAS_PROFILE`` or ``default``).
-        emulator: run against a fresh embedded emulator, started on first use, stopped on exit.
-        endpoint: URL of a running ``las serve`` (API and token endpoint at once).
-        client_id, client_secret: credentials for ``endpoint`` (or overrides of the profile's).
+        profile: ``--profile``: section of ``~/.lucidtech/credentials.cfg``.
+        emulator: ``--emulator``: a fresh embedded emulator, started on first use, stopped on exit.
+        endpoint: ``--endpoint``: URL of a running ``las serve`` (API and token endpoint at
+            once); without a target flag, ``LAS_ENDPOINT``, then the profile (``LAS_PROFILE``
+            or ``default``).
+        client_id, client_secret: credentials for the endpoint (or overrides of the profile's);
+            without them ``LAS_CLIENT_ID`` / ``LAS_CLIENT_SECRET``.
         json_output: print the API's JSON instead of tables.
-        field: print only this top-level field of the answer (implies ``json_output``).
+        field: print only this field of the answer (implies ``json_output``).
+        request_timeout: seconds each request may take, retries and the token fetch included;
+            without it ``LAS_REQUEST_TIMEOUT``, then :data:`DEFAULT_REQUEST_TIMEOUT`.
     """
 
     def __init__(
@@ -41,27 +108,40 @@ class App:
         client_secret: str | None = None,
         json_output: bool = False,
         field: str | None = None,
+        request_timeout: float | None = None,
     ) -> None:
         self.profile = profile
         self.use_emulator = emulator
         self.endpoint = endpoint
         self.client_id = client_id
         self.client_secret = client_secret
-        self.json_output = json_output or field is not None
+        self.json_requested = json_output
         self.field = field
+        self.request_timeout = request_timeout
         self._client: Client | None = None
         self._closers: list[Callable[[], None]] = []
+
+    @property
+    def json_output(self) -> bool:
+        """Whether to print JSON: ``--json`` or ``--field``, before or after the command."""
+        return self.json_requested or self.field is not None
 
     @property
     def client(self) -> Client:
         """The ``las.Client`` every command uses; built (and an emulator started) on first access.
 
         Raises:
-            click.UsageError: ``--endpoint`` without a client secret.
+            click.UsageError: ``--endpoint`` without a client secret, a malformed endpoint or
+                request timeout.
             MissingCredentials: no credentials for the profile.
         """
         if self._client is None:
-            self._client = Client(self._credentials())
+            if self.use_emulator and self.endpoint:
+                raise click.UsageError("use either --emulator or --endpoint, not both")
+            seconds = self.request_timeout or _seconds_from_environment() or DEFAULT_REQUEST_TIMEOUT
+            self._client = Client(
+                self._credentials(), timeout=(DEFAULT_TIMEOUT[0], seconds), deadline=seconds
+            )
             self._closers.append(self._client.session.close)
         return self._client
 
@@ -77,16 +157,19 @@ class App:
                 auth_endpoint=emulator.auth_endpoint,
                 api_endpoint=emulator.api_endpoint,
             )
-        if self.endpoint:
+        endpoint = checked_endpoint(self.endpoint, "--endpoint") if self.endpoint else None
+        if endpoint is None and self.profile is None and os.environ.get(ENDPOINT_ENV):
+            endpoint = checked_endpoint(os.environ[ENDPOINT_ENV], ENDPOINT_ENV)
+        if endpoint:
             client_id = self.client_id or os.environ.get("LAS_CLIENT_ID") or SERVE_DEFAULT_CLIENT_ID
             secret = self.client_secret or os.environ.get("LAS_CLIENT_SECRET")
             if not secret:
                 raise click.UsageError(
-                    "--endpoint needs the client secret `las serve` printed: pass --client-secret "
-                    "or set LAS_CLIENT_SECRET (start the server with `las serve --client-secret S` to choose it)"
+                    "--endpoint needs the client secret `las serve` printed: set LAS_CLIENT_SECRET "
+                    "or pass --client-secret (start the server with `las serve --client-secret S` to choose it)"
                 )
             # No token cache: tokens of a throwaway server must not land in the user's cache.
-            return Credentials(client_id, secret, auth_endpoint=self.endpoint, api_endpoint=self.endpoint)
+            return Credentials(client_id, secret, auth_endpoint=endpoint, api_endpoint=endpoint)
         return read_credentials(self.profile, client_id=self.client_id, client_secret=self.client_secret)
 
     def close(self) -> None:

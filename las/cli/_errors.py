@@ -2,6 +2,9 @@
 
 Exit codes: 0 ok; 1 the API (or the network to it) refused or failed; 2 the command cannot
 run as given (arguments, files, ids, missing credentials); 130 interrupted (Ctrl-C).
+
+Every error line goes through :func:`redact`: a URL's password and query values are never
+printed, wherever the URL came from (``--endpoint``, ``LAS_*`` variables, a profile).
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     (exceptions.ConflictError, "the resource's state does not allow it; `get` it to see why"),
     (exceptions.MissingCredentials, "or try any command with --emulator first"),
     (requests.ConnectionError, "is the endpoint right and reachable (is `las serve` running)?"),
-    (requests.Timeout, "the API did not answer in time; run it again"),
+    (
+        requests.Timeout,
+        "the API did not answer in time; run it again, or wait longer with --request-timeout SECONDS "
+        "(or LAS_REQUEST_TIMEOUT)",
+    ),
 )
 
 USAGE_ERRORS = (
@@ -44,6 +51,31 @@ USAGE_ERRORS = (
     exceptions.ContentTooLargeError,
 )
 HANDLED = (exceptions.ClientException, requests.RequestException)
+
+# A URL in a message, and the values of a query string.
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
+_QUERY_VALUE = re.compile(r"([?&][^=&#]*=)[^&#]*")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (or a lone user name) and its query values as ``***``."""
+    scheme, separator, rest = url.partition("://")
+    if separator:
+        end = min((index for index in map(rest.find, "/?#") if index >= 0), default=len(rest))
+        user_info, at, host = rest[:end].rpartition("@")  # the last @ ends it, as urllib reads it
+        if at:
+            user, colon, _ = user_info.partition(":")
+            rest = f"{user + ':***' if colon else '***'}@{host}{rest[end:]}"
+        url = scheme + separator + rest
+    return _QUERY_VALUE.sub(r"\1***", url)
+
+
+def redact(text: str) -> str:
+    """``text`` with the password (or lone user name) and query values of every URL in it as ``***``.
+
+    ``http://user:pw@host/?token=t`` becomes ``http://user:***@host/?token=***``.
+    """
+    return _URL.sub(lambda found: redact_url(found[0]), text)
 
 
 def _underlying(error: BaseException) -> BaseException:
@@ -60,13 +92,17 @@ def _what_happened(error: BaseException) -> str:
         reason = re.findall(
             r"\[Errno -?\d+\] [^'\")]+|timed out|Connection refused|Name or service not known", str(cause)
         )
-        return f"cannot connect to {url}" + (f": {reason[-1]}" if reason else "")
-    return " ".join(str(error).split()).rstrip(".") or type(error).__name__
+        where = url.partition("?")[0]  # the query (grant_type=...) does not help find the server
+        return f"cannot connect to {where}" + (f": {reason[-1]}" if reason else "")
+    text = " ".join(str(error).split())
+    if isinstance(error, exceptions.DeadlineExceeded):
+        text = text.partition("; pass deadline=")[0]  # the SDK's advice; the hint says the command's
+    return text.rstrip(".") or type(error).__name__
 
 
 def one_line(error: BaseException) -> str:
-    """``error: <what happened>; <what to do>`` on one line."""
-    text = _what_happened(error)
+    """``error: <what happened>; <what to do>`` on one line, redacted."""
+    text = redact(_what_happened(error))
     for kind, hint in _HINTS:
         if isinstance(error, kind):
             return f"error: {text}; {hint}"

@@ -7,6 +7,7 @@ a file that is not JSON, a ``label=value`` without ``=``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -83,7 +84,23 @@ class KeyValueType(ParamType):
         return (key, rest)
 
 
+class SecondsType(ParamType):
+    """A finite number of seconds above 0 (``nan``, ``inf``, ``0`` and negatives are refused)."""
+
+    name = "SECONDS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not (0 < seconds < math.inf):
+            self.fail(f"expected a finite number of seconds above 0, got {value!r}", param, ctx)
+        return seconds
+
+
 JSON = JsonType()
+SECONDS = SecondsType()
 KEY_VALUE = KeyValueType()
 DOCUMENT_ID = IdType(ids.DOCUMENT)
 DATASET_ID = IdType(ids.DATASET)

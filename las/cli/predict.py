@@ -1,4 +1,8 @@
-"""``las predict FILE --model MODEL_ID``: upload a file and predict on it in one step."""
+"""``las predict FILE --model MODEL_ID``: upload a file and predict on it in one step.
+
+A failed ``predict`` leaves nothing behind: the model is checked before the upload, and the
+document it uploaded is deleted when the prediction then fails (or is interrupted).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from pathlib import Path
 import click
 
 from ._context import App, pass_app
+from ._errors import HANDLED, one_line
 from ._output import note
 from ._params import MODEL_ID
 from .predictions import IMAGE_QUALITY, MAX_PAGES, show_prediction
@@ -32,14 +37,28 @@ def predict(
     """Upload FILE as a document and predict its fields with a model.
 
     With --json, prints the prediction as the API answers it (its documentId names the upload).
+    When the prediction fails, the uploaded document is deleted again.
     """
-    document = app.client.create_document(path, content_type)
-    note(f"Uploaded {path} as {document['documentId']}")
-    prediction = app.client.create_prediction(
-        document["documentId"],
-        model_id,
-        max_pages=max_pages,
-        auto_rotate=auto_rotate,
-        image_quality=image_quality,
-    )
+    app.client.get_model(model_id)  # a model that is not there fails here, before any upload
+    document_id = app.client.create_document(path, content_type)["documentId"]
+    note(f"Uploaded {path} as {document_id}")
+    try:
+        prediction = app.client.create_prediction(
+            document_id, model_id, max_pages=max_pages, auto_rotate=auto_rotate, image_quality=image_quality
+        )
+    except BaseException:  # an API error, a lost answer, Ctrl-C: the upload is not left behind
+        _delete_upload(app, document_id)
+        raise
     show_prediction(app, prediction)
+
+
+def _delete_upload(app: App, document_id: str) -> None:
+    try:
+        app.client.delete_document(document_id)
+    except HANDLED as error:
+        note(
+            f"The prediction failed, and {document_id} (uploaded by this command) could not be deleted "
+            f"({one_line(error).removeprefix('error: ')}): delete it with `las documents delete {document_id}`"
+        )
+        return
+    note(f"The prediction failed: deleted {document_id}, the document this command uploaded")

@@ -10,9 +10,17 @@ from types import TracebackType
 from typing import Any
 
 from las.testing._clock import Clock
+from las.testing._contracts import DEFAULT_CONTRACT, V2024
 from las.testing._faults import Fault
+from las.testing._files import store_bytes
 from las.testing._handlers import DEFAULT_RETENTION_IN_DAYS
 from las.testing._ids import new_ids
+from las.testing._limits import (
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REQUEST_TIMEOUT,
+    ConnectionLimits,
+)
 from las.testing._server import HTTPServer, RecordedRequest, Service
 from las.testing._store import now_iso
 from las.testing._tls import ThrowawayCA, require_trustme
@@ -26,6 +34,12 @@ class Emulator:
     The API is served at the root of :attr:`url` (``/documents``, ``/models``, ...) and access
     tokens at ``POST {url}/token?grant_type=client_credentials`` (HTTP Basic auth with
     :attr:`client_id` and :attr:`client_secret`). State lives in memory; :meth:`reset` empties it.
+
+    It answers as one of two API contracts (:attr:`contract`): ``"2021-09-23"`` by default, the
+    seed's (documents travel inline as base64), or ``"2024-11-29"``, today's service (documents'
+    bytes go to and come from file URLs; trainings, transformations, plans, roles, payment
+    methods, deployment environments and profiles; no batches). Requests are checked and answers
+    shaped by the contract it serves.
 
     Example::
 
@@ -43,6 +57,24 @@ class Emulator:
         token_ttl: Lifetime of access tokens in seconds (also the ``expires_in`` answered).
         tls: Serve HTTPS only, with a certificate from a throwaway CA whose certificate is at
             :attr:`ca_path` while running (needs ``pip install 'lucidtech-las-sdk[tls]'``; ImportError otherwise).
+        idle_timeout: Seconds a connection may wait before the first byte of a request (new, or
+            kept alive between requests); then it is closed. Default 5.
+        request_timeout: Seconds a request may take to arrive whole from its first byte (request
+            line, headers, body), and an answer to be taken by the client; then the request is
+            answered 408 and the connection closed. Default 10.
+        max_connections: Connections served at once, a thread each; more wait in the listen
+            queue until one closes, without slowing those being served. Default 256.
+
+    Every request is bounded (the numbers are in the README's "Testing your code against the
+    emulator"): a body over the size limit is answered 413 from its ``Content-Length``, before
+    it is read; JSON nested too deep or with too many arrays and objects, and malformed framing,
+    400; always in the API's error shape, never a dropped connection.
+
+        contract: ``"2021-09-23"`` (default) or ``"2024-11-29"``: the API contract to serve.
+
+    Raises:
+        ValueError: a timeout that is not a positive number, ``max_connections < 1``, or a
+            ``contract`` that is neither of the two (the message names them).
     """
 
     def __init__(
@@ -54,14 +86,20 @@ class Emulator:
         client_secret: str | None = None,
         token_ttl: float = 3600.0,
         tls: bool = False,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        contract: str = DEFAULT_CONTRACT,
     ) -> None:
+        self._limits = ConnectionLimits(idle_timeout, request_timeout, max_connections)
+        self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl, contract)
         if tls:
             require_trustme()
         self._tls = tls
+        self._service.scheme = "https" if tls else "http"
         self._ca: ThrowawayCA | None = None
         self.host = host
         self._port = port
-        self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl)
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -71,7 +109,8 @@ class Emulator:
         """Bind and serve on a background (daemon) thread; returns self. Idempotent."""
         if self._server is None:
             self._ca = ThrowawayCA(self.host) if self._tls else None
-            server = HTTPServer(self.host, self._port, self._service, self._ca.context if self._ca else None)
+            context = self._ca.context if self._ca else None
+            server = HTTPServer(self.host, self._port, self._service, context, self._limits)
             self._thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -151,6 +190,11 @@ class Emulator:
         return self._service.organization_id
 
     @property
+    def contract(self) -> str:
+        """The API contract served: ``"2021-09-23"`` or ``"2024-11-29"``."""
+        return self._service.contract
+
+    @property
     def app_client_id(self) -> str:
         """Id of the emulator's own app client: ``createdBy`` of what its tokens create."""
         return self._service.app_client_id
@@ -162,7 +206,8 @@ class Emulator:
 
         Running workflow executions stop where they are (their timers are cancelled) and
         :attr:`clock` is a fresh one that follows real time. Access tokens already issued to the
-        emulator's own client stay valid.
+        emulator's own client stay valid. The contract served stays; under 2024-11-29 the read-only
+        catalogues (plans, roles, deployment environments, public models) are seeded again.
         """
         self._service.state.clock.close()
         self._service.reset()
@@ -170,7 +215,8 @@ class Emulator:
     @property
     def clock(self) -> Clock:
         """The clock of workflow time: Wait states, Retry intervals, transition timeouts and
-        heartbeat limits. It follows real time; ``clock.advance(seconds)`` moves it forward
+        heartbeat limits; under the 2024-11-29 contract also of trainings, data bundles, async
+        predictions, transformations and the expiry of file URLs. It follows real time; ``clock.advance(seconds)`` moves it forward
         without sleeping and fires every timer come due before returning::
 
             emu.clock.advance(61)   # a running transition execution without heartbeats fails
@@ -205,6 +251,8 @@ class Emulator:
     ) -> list[str]:
         """Insert ``n`` documents straight into the store (fast: 100,000 in well under a second).
 
+        Under the 2024-11-29 contract their bytes are ``content`` as if uploaded to their file URL.
+
         Returns:
             The new document ids in creation order.
 
@@ -212,7 +260,11 @@ class Emulator:
             KeyError: ``dataset_id`` is not a dataset of the emulator.
         """
         state = self._service.state
-        encoded = base64.b64encode(content).decode()
+        extra: dict[str, object] = {"name": None, "description": None, "metadata": None}
+        if state.contract == V2024:
+            store_bytes(extra, content)
+        else:
+            extra["content"] = base64.b64encode(content).decode()
         created = now_iso()
         owner = self._service.app_client_id
         ids = new_ids("document", n)
@@ -228,12 +280,12 @@ class Emulator:
                 row = {
                     "documentId": document_id,
                     "contentType": content_type,
-                    "content": encoded,
                     "retentionInDays": retention,
                     "createdTime": created,
                     "createdBy": owner,
                     "updatedTime": None,
                     "updatedBy": None,
+                    **extra,
                 }
                 if dataset_id is not None:
                     row["datasetId"] = dataset_id
@@ -322,7 +374,11 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received (token and faulted ones included), in arrival order."""
+        """Every request received (token and faulted ones included), in arrival order.
+
+        Requests refused before they were read whole are not among them: a malformed request
+        line or headers, a body too large or framed wrongly, a request cut by ``request_timeout``.
+        """
         return self._service.recorded()
 
     def clear_requests(self) -> None:

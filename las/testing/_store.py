@@ -27,8 +27,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from las.testing._clock import Clock
+from las.testing._contracts import V2021
 from las.testing._ids import new_id
-from las.testing._validation import ValidationError
+from las.testing._validation import ValidationError, decode_json
 
 Row = dict[str, Any]
 SortKey = list[Any]
@@ -73,8 +74,8 @@ def decode_token(token: str, example: SortKey) -> SortKey:
         "nextToken of the previous page unchanged, or omit it for page 1"
     )
     try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError):
+        key = decode_json(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), "query.nextToken")
+    except (binascii.Error, ValueError, ValidationError):
         raise problem from None
     if not isinstance(key, list) or len(key) != len(example):
         raise problem
@@ -113,6 +114,13 @@ class Table:
         """The row, or :func:`not_found`."""
         row = self.rows.get(row_id)
         if row is None:
+            raise not_found(row_id)
+        return row
+
+    def child(self, row_id: str, parent_field: str, parent_id: str) -> Row:
+        """The row if it belongs to ``parent_id`` (its ``parent_field``), else :func:`not_found`."""
+        row = self.rows.get(row_id)
+        if row is None or row.get(parent_field) != parent_id:
             raise not_found(row_id)
         return row
 
@@ -246,9 +254,15 @@ def page_sorted(
 
 
 class State:
-    """Everything the emulated API knows; guard every access with :attr:`lock`."""
+    """Everything the emulated API knows; guard every access with :attr:`lock`.
 
-    def __init__(self) -> None:
+    ``contract`` is the one the emulator serves (:mod:`las.testing._contracts`); the handlers
+    are shared and look at it where the two contracts behave differently. The tables of
+    entities only the 2024-11-29 contract has stay empty under the other.
+    """
+
+    def __init__(self, contract: str = V2021) -> None:
+        self.contract = contract
         self.lock = threading.RLock()
         self._seq = itertools.count(1)
         self.app_clients = Table()
@@ -265,6 +279,15 @@ class State:
         self.workflows = Table()
         self.workflow_executions = Table(indexed=("workflowId",))
         self.logs = Table()
+        self.trainings = Table(indexed=("modelId",))
+        self.transformations = Table(indexed=("datasetId",))
+        self.payment_methods = Table()
+        self.profiles = Table()
+        self.organizations = Table()  # the emulator's own (``organization``) and those created
+        self.plans = Table()  # read-only catalogues, seeded by las.testing._account.seed
+        self.roles = Table()
+        self.deployment_environments = Table()
+        self.file_grants: dict[str, Any] = {}  # token -> las.testing._files.Grant
         self.organization: Row = {}
         self.created: Counter[str] = Counter()  # monthly "created" counters of the organization
         self.docker_handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}

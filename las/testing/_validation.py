@@ -7,23 +7,106 @@ enums, patterns, bounds, ``additionalProperties: false``, ``minProperties``). A 
 
 A few rules are deliberately a little stricter than the contract, because the emulator would
 otherwise have to answer something the response schemas forbid; each is marked ``# stricter``.
+
+These tables are the 2021-09-23 contract's, written by hand. The 2024-11-29 contract's are
+generated from its description into :mod:`las.testing._contract_2024` (same rule classes).
 """
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
+import itertools
 import json
+import math
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from las.testing._ids import COMMONS_TRANSITION_PATTERN, describe, id_pattern
+from las.testing._limits import MAX_JSON_CONTAINERS, MAX_JSON_DEPTH
 
 
 class ValidationError(Exception):
     """A request does not satisfy a rule; ``str(error)`` is the message sent to the caller."""
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON text: strict, and within MAX_JSON_DEPTH and MAX_JSON_CONTAINERS
+
+_STRINGS = re.compile(rb'"[^"]*"')  # once escapes are gone, a string has no quote inside
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # as signed bytes: +1 in, -1 out
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_structure(data: bytes, where: str) -> None:
+    """Refuse JSON text whose arrays and objects nest deeper than :data:`MAX_JSON_DEPTH` or number
+    more than :data:`MAX_JSON_CONTAINERS`, before the parser recurses into it or builds them.
+
+    Without recursion and in a few passes at C speed: escapes and strings are removed, and the
+    brackets left are counted and summed. Malformed text is left for the parser to refuse.
+    """
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return  # the common case, a 6 MB document included: nothing to measure
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = _STRINGS.sub(b"", unescaped).translate(None, _NOT_BRACKETS)
+    containers = structure.count(b"[") + structure.count(b"{")
+    if containers > MAX_JSON_CONTAINERS:
+        raise ValidationError(
+            f"{where}: {containers} arrays and objects; the emulator takes at most {MAX_JSON_CONTAINERS}"
+        )
+    if containers > MAX_JSON_DEPTH:
+        depth = max(itertools.accumulate(array.array("b", structure.translate(_STEPS))))
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(
+                f"{where}: JSON nested {depth} deep; the emulator takes at most {MAX_JSON_DEPTH} "
+                "levels of arrays and objects"
+            )
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode_json(data: bytes, where: str = "body") -> Any:
+    """Decode UTF-8 JSON text as the API does, within the emulator's limits.
+
+    Refused (:class:`ValidationError` naming ``where``): text that is not UTF-8, not JSON,
+    ``NaN``/``Infinity`` or a number out of a double's range, a string with a lone UTF-16
+    surrogate (``"\\ud800"``), arrays and objects nested deeper than :data:`MAX_JSON_DEPTH`, and
+    more than :data:`MAX_JSON_CONTAINERS` of them.
+    Duplicate keys keep the last value, as in JavaScript's ``JSON.parse``.
+    """
+    _check_structure(data, where)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{where}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:  # not reached after the depth check; kept so that nothing can crash
+        raise ValidationError(f"{where}: JSON nested too deeply") from None
+    except ValueError as error:
+        raise ValidationError(f"{where}: invalid JSON ({error})") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(
+                f"{where}: a string holds a lone UTF-16 surrogate; escape characters as pairs"
+            ) from None
+    return value
 
 
 def _show(value: Any) -> str:
@@ -71,6 +154,21 @@ class String:
             raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
 
 
+def _within(value: float, minimum: float | None, maximum: float | None) -> bool:
+    return (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+
+
+def _bounded(noun: str, minimum: float | None, maximum: float | None) -> str:
+    """``"an integer between 1 and 3"``, ``"a number >= 0"``, ``"an integer"``..."""
+    if minimum is not None and maximum is not None:
+        return f"{noun} between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"{noun} >= {minimum}"
+    if maximum is not None:
+        return f"{noun} <= {maximum}"
+    return noun
+
+
 @dataclass(frozen=True)
 class Integer:
     """A JSON integer (booleans refused) within optional bounds or an enum."""
@@ -83,23 +181,29 @@ class Integer:
         ok = isinstance(value, int) and not isinstance(value, bool)
         if ok and self.enum is not None:
             ok = value in self.enum
-        if ok and self.minimum is not None:
-            ok = value >= self.minimum
-        if ok and self.maximum is not None:
-            ok = value <= self.maximum
-        if ok:
+        if ok and _within(value, self.minimum, self.maximum):
             return
         if self.enum is not None:
             expected = "one of " + ", ".join(str(choice) for choice in self.enum)
-        elif self.minimum is not None and self.maximum is not None:
-            expected = f"an integer between {self.minimum} and {self.maximum}"
-        elif self.minimum is not None:
-            expected = f"an integer >= {self.minimum}"
-        elif self.maximum is not None:
-            expected = f"an integer <= {self.maximum}"
         else:
-            expected = "an integer"
+            expected = _bounded("an integer", self.minimum, self.maximum)
         raise ValidationError(f"{where}: must be {expected}, got {_show(value)}")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A JSON number (integers too; booleans refused) within optional bounds."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def check(self, value: Any, where: str) -> None:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and _within(value, self.minimum, self.maximum):
+            return
+        raise ValidationError(
+            f"{where}: must be {_bounded('a number', self.minimum, self.maximum)}, got {_show(value)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -138,18 +242,29 @@ class Base64:
 
 @dataclass(frozen=True)
 class Array:
-    """A JSON array whose items all satisfy ``items``."""
+    """A JSON array whose items all satisfy ``items``; optionally bounded and without repeats."""
 
     items: Rule
     min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False
 
     def check(self, value: Any, where: str) -> None:
         if not isinstance(value, list):
             raise ValidationError(f"{where}: must be an array, got {_show(value)}")
         if len(value) < self.min_items:
             raise ValidationError(f"{where}: must contain at least {self.min_items} item(s)")
+        if self.max_items is not None and len(value) > self.max_items:
+            raise ValidationError(f"{where}: must contain at most {self.max_items} item(s), got {len(value)}")
         for index, item in enumerate(value):
             self.items.check(item, f"{where}[{index}]")
+        if self.unique:
+            seen: set[str] = set()
+            for index, item in enumerate(value):
+                key = json.dumps(item, sort_keys=True)
+                if key in seen:
+                    raise ValidationError(f"{where}[{index}]: repeats an earlier item, got {_show(item)}")
+                seen.add(key)
 
 
 @dataclass(frozen=True)
@@ -189,6 +304,26 @@ class Object:
             rule.check(item, f"{where}.{name}")
 
 
+def _complaints(options: tuple[Rule, ...], value: Any, where: str, *, first: bool) -> tuple[int, list[str]]:
+    """How many ``options`` accept ``value`` (stopping at the first if ``first``), and the others'
+    complaints."""
+    passed, problems = 0, []
+    for option in options:
+        try:
+            option.check(value, where)
+        except ValidationError as error:
+            problems.append(str(error))
+            continue
+        passed += 1
+        if first:
+            break
+    return passed, problems
+
+
+def _none_fits(problems: list[str], where: str) -> ValidationError:
+    return ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+
+
 @dataclass(frozen=True)
 class AnyOf:
     """Valid when one of ``options`` is; the message lists each option's complaint."""
@@ -196,14 +331,84 @@ class AnyOf:
     options: tuple[Rule, ...]
 
     def check(self, value: Any, where: str) -> None:
-        problems = []
-        for option in self.options:
-            try:
-                option.check(value, where)
-                return
-            except ValidationError as error:
-                problems.append(str(error))
-        raise ValidationError(" or ".join(problems) if problems else f"{where}: no valid option")
+        passed, problems = _complaints(self.options, value, where, first=True)
+        if not passed:
+            raise _none_fits(problems, where)
+
+
+@dataclass(frozen=True)
+class OneOf(AnyOf):
+    """Valid when exactly one of ``options`` is (JSON Schema ``oneOf``)."""
+
+    def check(self, value: Any, where: str) -> None:
+        passed, problems = _complaints(self.options, value, where, first=False)
+        if passed > 1:
+            raise ValidationError(f"{where}: fits more than one of the allowed shapes, got {_show(value)}")
+        if not passed:
+            raise _none_fits(problems, where)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Valid when every rule of ``rules`` is (an object's properties and an ``anyOf`` beside them)."""
+
+    rules: tuple[Rule, ...]
+
+    def check(self, value: Any, where: str) -> None:
+        for rule in self.rules:
+            rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Nullable:
+    """``rule``, or JSON null."""
+
+    rule: Rule
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            self.rule.check(value, where)
+
+
+@dataclass(frozen=True)
+class Null:
+    """JSON null only."""
+
+    def check(self, value: Any, where: str) -> None:
+        if value is not None:
+            raise ValidationError(f"{where}: must be null, got {_show(value)}")
+
+
+@dataclass(frozen=True)
+class Anything:
+    """Any JSON value (an object's other fields where the contract allows any)."""
+
+    def check(self, value: Any, where: str) -> None:
+        return
+
+
+MAX_REF_DEPTH = 32
+_ref_depth = threading.local()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The rule named ``name`` in ``table``, looked up when checking: a schema that contains itself
+    (ground truth values that are lists of ground truth). Nesting deeper than
+    :data:`MAX_REF_DEPTH` is refused rather than followed."""
+
+    name: str
+    table: Mapping[str, Rule] = field(compare=False, repr=False)
+
+    def check(self, value: Any, where: str) -> None:
+        depth = getattr(_ref_depth, "value", 0)
+        if depth >= MAX_REF_DEPTH:
+            raise ValidationError(f"{where}: nested more than {MAX_REF_DEPTH} levels deep")
+        _ref_depth.value = depth + 1
+        try:
+            self.table[self.name].check(value, where)
+        finally:
+            _ref_depth.value = depth
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,10 +417,15 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class PositiveIntString:
-    """A query value holding a positive integer, e.g. ``maxResults=25``."""
+    """A query value holding a positive integer of ASCII digits, e.g. ``maxResults=25``."""
 
     def check(self, value: Any, where: str) -> None:
-        if not (isinstance(value, str) and value.isdigit() and int(value) > 0):
+        digits = isinstance(value, str) and re.fullmatch("[0-9]+", value) is not None
+        if digits and len(value.lstrip("0")) > 18:
+            raise ValidationError(
+                f"{where}: must be a positive integer of at most 18 digits, got {len(value)} digits"
+            )
+        if not (digits and int(value) > 0):
             raise ValidationError(f"{where}: must be a positive integer, got {_show(value)}")
 
 

@@ -7,14 +7,17 @@ output processing, Retry and Catch, Parallel, Map, Wait, intrinsic functions). T
 connects the runner to the API's rows:
 
 * ``POST /workflows/{id}/executions`` creates a ``running`` execution and enters ``StartAt``
-  with the request's ``input``.
+  with the request's ``input`` (an input over the limits of :mod:`las.testing._asl.limits`
+  answers 400). The runner works in slices; :func:`run_docker_jobs` carries the work on after
+  releasing the lock, before the request (or timer) is over.
 * Entering a ``Task`` creates a ``running`` transition execution of its ``Resource`` (a
   transition id) whose input is the state's effective input (a JSON object, else the state
   fails with ``States.Runtime``). A ``manual`` transition then waits for
   ``PATCH /transitions/{t}/executions/{e}``. A ``docker`` transition is run by the emulator
   itself, before the request (or clock advance, or timer) that reached it is over, with the
   handler registered by ``Emulator.register_docker_handler`` (default: output = input; an
-  exception fails the transition execution with its message). Docker handlers run outside the
+  exception, or an answer that is not a JSON object, fails the transition execution with a
+  message naming it). Docker handlers run outside the
   state lock, so they may call the emulator; those started together (Parallel branches, Map
   items) run at the same time on worker threads (see :func:`run_docker_jobs`).
 * A transition execution that ``succeeded`` gives the Task its result. ``failed`` raises
@@ -44,7 +47,15 @@ Other choices where the contract is silent:
   when their workflow execution goes; those still running are marked ``failed`` ("aborted"),
   as are those of Parallel branches or Map iterations stopped by a sibling's failure.
 * ``POST /transitions/{id}/executions`` starts a ``running`` execution (input ``{}``, not part of a
-  workflow) of a *manual* transition; docker transitions answer 400.
+  workflow) of a *manual* transition; docker (and lambda) transitions answer 400.
+* 2024-11-29: a ``lambda`` transition runs as a docker one does (the registered handler, else
+  output = input). ``PATCH /transitions/{id}`` changes ``parameters`` (merged into the old ones;
+  a parameter of another transition type answers 400). Transition executions answer their
+  ``output``. ``PATCH /workflows/{w}/executions/{e}`` takes ``status`` instead of
+  ``nextTransitionId``: ``succeeded`` ends it as ``las:transition:commons-succeeded`` does,
+  ``completed`` marks a succeeded one completed (400 otherwise; both fields at once, 400).
+  ``GET /workflows/{w}/executions`` filters on ``fromStartTime``/``toStartTime`` (inclusive).
+  Workflows have a ``status`` (default ``development``) and count their executions this month.
 * Heartbeats answer 204 for a running execution, 400 otherwise.
 * An execution that fails ends with output ``{}``; its log says the error name and cause. An
   execution whose final output is not a JSON object fails (``States.Runtime``): the API's
@@ -61,16 +72,21 @@ Other choices where the contract is silent:
 from __future__ import annotations
 
 import copy
+import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from las.testing._asl import definition as asl_definition
 from las.testing._asl import runner
 from las.testing._asl.errors import HEARTBEAT_TIMEOUT, RUNTIME, TASK_FAILED, TIMEOUT, StatesError
-from las.testing._call import Call, Reply, public
+from las.testing._asl.limits import MAX_LOG_MESSAGE, DataProblem, Meter, cut, walk_depth
 from las.testing._clock import Clock, Timer
+from las.testing._handlers import ALLOWED
 from las.testing._ids import COMMONS_FAILED, COMMONS_SUCCEEDED, COMMONS_WORKFLOW, is_id
+from las.testing._request import ApiRequest, Reply, public
 from las.testing._store import ApiError, Row, State, not_found, page_sorted
 from las.testing._validation import ValidationError
 
@@ -79,6 +95,12 @@ HEARTBEAT_SECONDS = 60  # "at minimum once every 60 seconds" (the API's send_hea
 MAX_DOCKER_STEPS = 1000  # per request or clock event; a docker-only loop stops there
 DOCKER_WORKERS = 16  # docker handlers running at once for one request or clock event
 DockerHandler = Callable[[dict[str, Any]], dict[str, Any]]
+AUTOMATIC = ("docker", "lambda")  # transition types the emulator runs itself
+PARAMETERS = {
+    "docker": ("environment", "environmentSecrets", "memory", "imageUrl", "secretId", "cpu"),
+    "lambda": ("environment", "environmentSecrets", "lambdaId"),
+    "manual": ("assets",),
+}
 
 
 def _echo(query: dict[str, list[str]], *names: str, single: bool = False) -> dict[str, Any]:
@@ -116,33 +138,40 @@ def log_event(state: State, log_id: str | None, message: str) -> None:
         log["events"].append({"timestamp": state.clock.iso(), "message": message})
 
 
-def list_logs(call: Call) -> Reply:
+def list_logs(request: ApiRequest) -> Reply:
     filters = _echo(
-        call.query, "workflowId", "workflowExecutionId", "transitionId", "transitionExecutionId", single=True
+        request.query,
+        "workflowId",
+        "workflowExecutionId",
+        "transitionId",
+        "transitionExecutionId",
+        single=True,
     )
-    rows = [row for row in call.state.logs if all(row.get(name) == value for name, value in filters.items())]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, descending=descending)
+    rows = [
+        row for row in request.state.logs if all(row.get(name) == value for name, value in filters.items())
+    ]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, descending=descending)
     return 200, {
         "logs": [public(row) for row in page],
         "nextToken": token,
         **filters,
-        **_echo(call.query, "order", single=True),
+        **_echo(request.query, "order", single=True),
     }
 
 
-def get_log(call: Call) -> Reply:
-    return 200, public(call.state.logs.require(call.params["logId"]))
+def get_log(request: ApiRequest) -> Reply:
+    return 200, public(request.state.logs.require(request.params["logId"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Transitions
 
 
-def create_transition(call: Call) -> Reply:
-    body = call.body
+def create_transition(request: ApiRequest) -> Reply:
+    body = request.body
     parameters = body.get("parameters", {})
-    row = call.stamp_created(
+    row = request.stamp_created(
         {
             "transitionType": body["transitionType"],
             "name": body.get("name"),
@@ -156,44 +185,51 @@ def create_transition(call: Call) -> Reply:
             row[name] = body[name]
     if "assets" in parameters:
         row["assets"] = parameters["assets"]
-    row = call.state.insert(call.state.transitions, "transition", row, "transitionId")
+    row = request.state.insert(request.state.transitions, "transition", row, "transitionId")
     return 200, public(row)
 
 
-def list_transitions(call: Call) -> Reply:
-    types = call.query.get("transitionType")
-    rows, token = call.state.transitions.page(
-        call.query, where=(lambda row: row["transitionType"] in types) if types else None
+def list_transitions(request: ApiRequest) -> Reply:
+    types = request.query.get("transitionType")
+    rows, token = request.state.transitions.page(
+        request.query, where=(lambda row: row["transitionType"] in types) if types else None
     )
     return 200, {
         "transitions": [public(row) for row in rows],
         "nextToken": token,
-        **_echo(call.query, "transitionType"),
+        **_echo(request.query, "transitionType"),
     }
 
 
-def get_transition(call: Call) -> Reply:
-    return 200, public(call.state.transitions.require(call.params["transitionId"]))
+def get_transition(request: ApiRequest) -> Reply:
+    return 200, public(request.state.transitions.require(request.params["transitionId"]))
 
 
-def update_transition(call: Call) -> Reply:
-    body = call.body
-    row = call.state.transitions.require(call.params["transitionId"])
+def update_transition(request: ApiRequest) -> Reply:
+    body = request.body
+    row = request.state.transitions.require(request.params["transitionId"])
     docker_only = [name for name in ("environment", "environmentSecrets") if name in body]
     if docker_only and row["transitionType"] != "docker":
         raise ApiError(400, f"body.{docker_only[0]}: only docker transitions have an environment")
     if "assets" in body and row["transitionType"] != "manual":
         raise ApiError(400, "body.assets: only manual transitions have assets")
+    given = body.get("parameters", {})  # 2024
+    foreign = [name for name in given if name not in PARAMETERS.get(row["transitionType"], ())]
+    if foreign:
+        raise ApiError(
+            400, f"body.parameters.{foreign[0]}: {row['transitionType']} transitions have no such parameter"
+        )
     parameters = dict(row["parameters"])
+    parameters.update(given)
     for name, value in body.items():
         if name in ("environment", "environmentSecrets", "assets"):
             parameters[name] = value
-        else:
+        elif name != "parameters":
             row[name] = value
     row["parameters"] = parameters
-    if "assets" in body:
-        row["assets"] = body["assets"]
-    return 200, public(call.stamp_updated(row))
+    if "assets" in parameters and ("assets" in body or "assets" in given):
+        row["assets"] = parameters["assets"]
+    return 200, public(request.stamp_updated(row))
 
 
 def _tasks(machine: dict[str, Any], where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -217,9 +253,9 @@ def _workflows_using(state: State, transition_id: str) -> list[str]:
     ]
 
 
-def delete_transition(call: Call) -> Reply:
-    state = call.state
-    transition_id = call.params["transitionId"]
+def delete_transition(request: ApiRequest) -> Reply:
+    state = request.state
+    transition_id = request.params["transitionId"]
     state.transitions.require(transition_id)
     users = _workflows_using(state, transition_id)
     if users:
@@ -232,7 +268,7 @@ def delete_transition(call: Call) -> Reply:
 
 
 def _new_transition_execution(
-    call: Call,
+    request: ApiRequest,
     transition: Row,
     data: dict[str, Any],
     execution: Row | None,
@@ -240,7 +276,7 @@ def _new_transition_execution(
     timeout: float | None = None,
     heartbeat: float | None = None,
 ) -> Row:
-    state = call.state
+    state = request.state
     row: Row = {
         "transitionId": transition["transitionId"],
         "status": "running",
@@ -248,6 +284,7 @@ def _new_transition_execution(
         "startTime": state.clock.iso(),
         "endTime": None,
         "completedBy": None,
+        "output": None,
         "_workflowExecutionId": execution["executionId"] if execution else None,
     }
     row = state.insert(state.transition_executions, "transition-execution", row, "executionId")
@@ -266,59 +303,60 @@ def _new_transition_execution(
         timeout if timeout is not None else transition["timeoutInSeconds"],
         heartbeat if heartbeat is not None else HEARTBEAT_SECONDS,
     )
-    if transition["transitionType"] == "docker":
-        call.docker_jobs.append(row["executionId"])
+    if transition["transitionType"] in AUTOMATIC:
+        request.docker_jobs.append(row["executionId"])
     return row
 
 
-def execute_transition(call: Call) -> Reply:
-    transition = call.state.transitions.require(call.params["transitionId"])
+def execute_transition(request: ApiRequest) -> Reply:
+    transition = request.state.transitions.require(request.params["transitionId"])
     if transition["transitionType"] != "manual":
+        kind = transition["transitionType"]
         raise ApiError(
             400,
-            f"{transition['transitionId']} is a docker transition; only manual "
-            "transitions can be executed directly (docker ones run in workflows)",
+            f"{transition['transitionId']} is a {kind} transition; only manual "
+            f"transitions can be executed directly ({kind} ones run in workflows)",
         )
-    return 200, public(_new_transition_execution(call, transition, {}, None))
+    return 200, public(_new_transition_execution(request, transition, {}, None))
 
 
-def _transition_execution(call: Call) -> Row:
-    call.state.transitions.require(call.params["transitionId"])
-    row = call.state.transition_executions.get(call.params["executionId"])
-    if row is None or row["transitionId"] != call.params["transitionId"]:
-        raise not_found(call.params["executionId"])
+def _transition_execution(request: ApiRequest) -> Row:
+    request.state.transitions.require(request.params["transitionId"])
+    row = request.state.transition_executions.get(request.params["executionId"])
+    if row is None or row["transitionId"] != request.params["transitionId"]:
+        raise not_found(request.params["executionId"])
     return row
 
 
-def list_transition_executions(call: Call) -> Reply:
-    state = call.state
-    transition_id = call.params["transitionId"]
+def list_transition_executions(request: ApiRequest) -> Reply:
+    state = request.state
+    transition_id = request.params["transitionId"]
     state.transitions.require(transition_id)
-    statuses = call.query.get("status")
-    ids = call.query.get("executionId")
+    statuses = request.query.get("status")
+    ids = request.query.get("executionId")
     rows = [
         row
         for row in state.transition_executions.select("transitionId", transition_id)
         if (not statuses or row["status"] in statuses) and (not ids or row["executionId"] in ids)
     ]
-    sort_by = call.query.get("sortBy", [None])[0]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
+    sort_by = request.query.get("sortBy", [None])[0]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, sort_field=sort_by, descending=descending)
     return 200, {
         "executions": [public(row) for row in page],
         "nextToken": token,
         "transitionId": transition_id,
-        **_echo(call.query, "status"),
+        **_echo(request.query, "status"),
     }
 
 
-def get_transition_execution(call: Call) -> Reply:
-    return 200, public(_transition_execution(call))
+def get_transition_execution(request: ApiRequest) -> Reply:
+    return 200, public(_transition_execution(request))
 
 
-def update_transition_execution(call: Call) -> Reply:
-    row = _transition_execution(call)
-    body = call.body
+def update_transition_execution(request: ApiRequest) -> Reply:
+    row = _transition_execution(request)
+    body = request.body
     status = body["status"]
     if row["status"] != "running":
         raise ApiError(
@@ -332,24 +370,24 @@ def update_transition_execution(call: Call) -> Reply:
         raise ApiError(400, "body.error: is required when status is 'failed' (an object with a message)")
     if "startTime" in body:
         row["startTime"] = body["startTime"]
-    complete_transition_execution(call, row, status, body.get("output"), body.get("error"))
+    complete_transition_execution(request, row, status, body.get("output"), body.get("error"))
     return 200, lambda: public(row)
 
 
-def send_heartbeat(call: Call) -> Reply:
-    row = _transition_execution(call)
+def send_heartbeat(request: ApiRequest) -> Reply:
+    row = _transition_execution(request)
     if row["status"] != "running":
         raise ApiError(
             400,
             f"{row['executionId']} is not running (status {row['status']!r}); "
             "heartbeats are only accepted for running executions",
         )
-    row["_beat"] = call.state.clock.now()
+    row["_beat"] = request.state.clock.now()
     return 204, None
 
 
 def complete_transition_execution(
-    call: Call,
+    request: ApiRequest,
     row: Row,
     status: str,
     output: dict[str, Any] | None,
@@ -358,11 +396,12 @@ def complete_transition_execution(
     error_name: str = TASK_FAILED,
 ) -> None:
     """End a running transition execution and give its Task the result (or the error)."""
-    state = call.state
+    state = request.state
     row.update(
         status=status,
         endTime=state.clock.iso(),
-        completedBy=call.caller or None,
+        completedBy=request.caller or None,
+        output=output,
         _output=output,
         _error=error,
     )
@@ -376,10 +415,10 @@ def complete_transition_execution(
         return
     host = frame.run.host
     assert isinstance(host, _Host)
-    host.call = call
+    host.request = request
     execution = host.execution
-    if call.caller not in execution["completedBy"] and is_id("app-client", call.caller):
-        execution["completedBy"].append(call.caller)
+    if request.caller not in execution["completedBy"] and is_id("app-client", request.caller):
+        execution["completedBy"].append(request.caller)
     visit = row["_visit"]
     if status == "succeeded":
         if frame.parent is None:
@@ -417,12 +456,12 @@ def _schedule_limit_check(state: State, row: Row) -> None:
     when = min(row["_deadline"], row["_beat"] + row["_heartbeatSeconds"])
     execution_id = row["executionId"]
     row["_limitTimer"] = state.clock.call_at(
-        when, on_timer(state, lambda call: _check_limits(call, execution_id))
+        when, on_timer(state, lambda request: _check_limits(request, execution_id))
     )
 
 
-def _check_limits(call: Call, execution_id: str) -> None:
-    state = call.state
+def _check_limits(request: ApiRequest, execution_id: str) -> None:
+    state = request.state
     row = state.transition_executions.get(execution_id)
     if row is None or row["status"] != "running":
         return
@@ -440,17 +479,17 @@ def _check_limits(call: Call, execution_id: str) -> None:
         name = HEARTBEAT_TIMEOUT
         message = f"{HEARTBEAT_TIMEOUT}: no heartbeat for {row['_heartbeatSeconds']:g} seconds"
     row.pop("_limitTimer", None)
-    complete_transition_execution(call, row, "failed", None, {"message": message}, error_name=name)
+    complete_transition_execution(request, row, "failed", None, {"message": message}, error_name=name)
 
 
-def on_timer(state: State, work: Callable[[Call], None]) -> Callable[[], None]:
+def on_timer(state: State, work: Callable[[ApiRequest], None]) -> Callable[[], None]:
     """A clock callback that runs ``work`` under the state lock, then the docker jobs it started."""
 
     def fire() -> None:
-        call = Call(state, {}, {}, None, "")
+        request = ApiRequest(state, {}, {}, None, "")
         with state.lock:
-            work(call)
-        run_docker_jobs(call)
+            work(request)
+        run_docker_jobs(request)
 
     return fire
 
@@ -472,54 +511,84 @@ def _pass_through(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | None) -> None:
+def finish_docker_job(request: ApiRequest, execution_id: str, output: Any, error: str | None) -> None:
     """Record what a docker handler returned (``output``) or raised (``error``)."""
-    row = call.state.transition_executions.get(execution_id)
+    row = request.state.transition_executions.get(execution_id)
     if row is None or row["status"] != "running":
         return
     if error is None and not isinstance(output, dict):
         error = f"docker handler returned {type(output).__name__}, expected a dict (JSON object)"
     if error is None:
-        complete_transition_execution(call, row, "succeeded", output, None)
+        problem = walk_depth(output)
+        if problem is not None:
+            where, rule = problem
+            error = f"docker handler returned a dict that is not JSON: at {where or 'the top'}: {rule}"
+    if error is None:
+        complete_transition_execution(request, row, "succeeded", output, None)
     else:
-        complete_transition_execution(call, row, "failed", None, {"message": error})
+        complete_transition_execution(request, row, "failed", None, {"message": error})
 
 
-def run_docker_jobs(call: Call) -> None:
-    """Run the docker transitions ``call`` started (and those they lead to), outside the lock.
+def run_docker_jobs(request: ApiRequest) -> None:
+    """Do the work ``call`` left for after the lock: run the docker transitions it started
+    (and those they lead to), and the states its executions have left to run.
 
-    Jobs pending together (Parallel branches, Map items up to ``MaxConcurrency``) run at the
-    same time, on up to :data:`DOCKER_WORKERS` threads; their results are recorded in the order
-    the jobs were started, so what follows does not depend on which handler finished first.
-    Jobs their results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`).
+    ``call.docker_jobs`` holds ids of both: transition executions whose docker handlers to run,
+    and workflow executions with queued work (see ``runner.Run.defer``). Jobs pending together
+    (Parallel branches, Map items up to ``MaxConcurrency``) run at the same time, on up to
+    :data:`DOCKER_WORKERS` threads; their results are recorded in the order the jobs were
+    started, so what follows does not depend on which handler finished first. Jobs their
+    results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`). Each slice
+    of an execution's states takes the lock anew, after giving waiting requests their turn.
     """
-    state = call.state
+    state = request.state
     steps = 0
-    while call.docker_jobs:
-        batch, call.docker_jobs[:] = list(call.docker_jobs), []
-        if steps + len(batch) > MAX_DOCKER_STEPS:
+    while request.docker_jobs:
+        batch, request.docker_jobs[:] = list(request.docker_jobs), []
+        executions = [job for job in batch if is_id("workflow-execution", job)]
+        steps = _run_docker_batch(
+            request, [job for job in batch if not is_id("workflow-execution", job)], steps
+        )
+        for execution_id in dict.fromkeys(executions):
+            time.sleep(0)  # let a request waiting for the lock take it first
             with state.lock:
-                for execution_id in batch:
-                    finish_docker_job(
-                        call,
-                        execution_id,
-                        None,
-                        f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
-                        "(does the workflow loop through docker transitions only?)",
-                    )
-            continue
-        steps += len(batch)
+                row = state.workflow_executions.get(execution_id)
+                run: runner.Run | None = row.get("_run") if row is not None else None
+                if run is not None and not run.over:
+                    host = run.host
+                    assert isinstance(host, _Host)
+                    host.request = request
+                    run.proceed()
+
+
+def _run_docker_batch(request: ApiRequest, batch: list[str], steps: int) -> int:
+    """Run the docker jobs ``batch`` together (see :func:`run_docker_jobs`); the steps so far."""
+    state = request.state
+    if not batch:
+        return steps
+    if steps + len(batch) > MAX_DOCKER_STEPS:
         with state.lock:
-            claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
-        jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
-        if len(jobs) == 1:
-            results = [_run_handler(*jobs[0][1])]
-        else:
-            with ThreadPoolExecutor(min(DOCKER_WORKERS, len(jobs)), "las-emulator-docker") as pool:
-                results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
-        with state.lock:
-            for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
-                finish_docker_job(call, execution_id, output, error)
+            for execution_id in batch:
+                finish_docker_job(
+                    request,
+                    execution_id,
+                    None,
+                    f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
+                    "(does the workflow loop through docker transitions only?)",
+                )
+        return steps
+    with state.lock:
+        claimed = [(execution_id, claim_docker_job(state, execution_id)) for execution_id in batch]
+    jobs = [(execution_id, found) for execution_id, found in claimed if found is not None]
+    if len(jobs) == 1:
+        results = [_run_handler(*jobs[0][1])]
+    else:
+        with ThreadPoolExecutor(max(1, min(DOCKER_WORKERS, len(jobs))), "las-emulator-docker") as pool:
+            results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
+    with state.lock:
+        for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
+            finish_docker_job(request, execution_id, output, error)
+    return steps + len(batch)
 
 
 def _run_handler(handler: DockerHandler, data: dict[str, Any]) -> tuple[Any, str | None]:
@@ -553,19 +622,20 @@ def check_definition(state: State, definition: dict[str, Any]) -> None:
 
 def render_workflow(state: State, row: Row) -> dict[str, Any]:
     answer = public(row)
+    executions = state.workflow_executions.select("workflowId", row["workflowId"])
     answer["numberOfRunningExecutions"] = sum(
-        1
-        for execution in state.workflow_executions.select("workflowId", row["workflowId"])
-        if execution["status"] == "running"
+        1 for execution in executions if execution["status"] == "running"
     )
+    answer["monthlyNumberOfWorkflowExecutionsAllowed"] = ALLOWED
+    answer["monthlyNumberOfWorkflowExecutionsCreated"] = row["_executions"]
     return answer
 
 
-def create_workflow(call: Call) -> Reply:
-    body = call.body
+def create_workflow(request: ApiRequest) -> Reply:
+    body = request.body
     definition = body["specification"]["definition"]
-    check_definition(call.state, definition)
-    row = call.stamp_created(
+    check_definition(request.state, definition)
+    row = request.stamp_created(
         {
             "name": body.get("name"),
             "description": body.get("description"),
@@ -574,28 +644,31 @@ def create_workflow(call: Call) -> Reply:
             "_definition": copy.deepcopy(definition),
         }
     )
-    row = call.state.insert(call.state.workflows, "workflow", row, "workflowId")
-    return 200, render_workflow(call.state, row)
+    row.update(metadata=body.get("metadata"), status=body.get("status", "development"), _executions=0)
+    if "emailConfig" in body:
+        row["emailConfig"] = body["emailConfig"]
+    row = request.state.insert(request.state.workflows, "workflow", row, "workflowId")
+    return 200, render_workflow(request.state, row)
 
 
-def list_workflows(call: Call) -> Reply:
-    rows, token = call.state.workflows.page(call.query)
-    return 200, {"workflows": [render_workflow(call.state, row) for row in rows], "nextToken": token}
+def list_workflows(request: ApiRequest) -> Reply:
+    rows, token = request.state.workflows.page(request.query)
+    return 200, {"workflows": [render_workflow(request.state, row) for row in rows], "nextToken": token}
 
 
-def get_workflow(call: Call) -> Reply:
-    return 200, render_workflow(call.state, call.state.workflows.require(call.params["workflowId"]))
+def get_workflow(request: ApiRequest) -> Reply:
+    return 200, render_workflow(request.state, request.state.workflows.require(request.params["workflowId"]))
 
 
-def update_workflow(call: Call) -> Reply:
-    row = call.state.workflows.require(call.params["workflowId"])
-    row.update(call.body)
-    return 200, render_workflow(call.state, call.stamp_updated(row))
+def update_workflow(request: ApiRequest) -> Reply:
+    row = request.state.workflows.require(request.params["workflowId"])
+    row.update(request.body)
+    return 200, render_workflow(request.state, request.stamp_updated(row))
 
 
-def delete_workflow(call: Call) -> Reply:
-    state = call.state
-    workflow_id = call.params["workflowId"]
+def delete_workflow(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow_id = request.params["workflowId"]
     row = state.workflows.require(workflow_id)
     answer = render_workflow(state, row)
     for execution in state.workflow_executions.select("workflowId", workflow_id):
@@ -612,15 +685,15 @@ def delete_workflow(call: Call) -> Reply:
 class _Host:
     """The API side of one execution's run (see :class:`las.testing._asl.runner.Host`)."""
 
-    def __init__(self, call: Call, execution: Row, workflow: Row) -> None:
-        self.state = call.state
-        self.clock: Clock = call.state.clock
-        self.call = call  # the request or timer now driving the run: it collects docker jobs
+    def __init__(self, request: ApiRequest, execution: Row, workflow: Row) -> None:
+        self.state = request.state
+        self.clock: Clock = request.state.clock
+        self.request = request  # the request or timer now driving the run: it collects docker jobs
         self.execution = execution
         self.workflow = workflow
 
     def log(self, message: str) -> None:
-        log_event(self.state, self.execution["logId"], message)
+        log_event(self.state, self.execution["logId"], cut(message, MAX_LOG_MESSAGE))
 
     def start_task(self, frame: runner.Frame, task: dict[str, Any], data: dict[str, Any]) -> str:
         transition = self.state.transitions.get(task["Resource"])
@@ -629,7 +702,7 @@ class _Host:
                 RUNTIME, f"the transition {task['Resource']} of {frame.name!r} no longer exists"
             )
         row = _new_transition_execution(
-            self.call,
+            self.request,
             transition,
             data,
             self.execution,
@@ -679,11 +752,14 @@ class _Host:
         }
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
-        def work(call: Call) -> None:
-            self.call = call
+        def work(request: ApiRequest) -> None:
+            self.request = request
             callback()
 
         return self.clock.call_at(when, on_timer(self.state, work))
+
+    def defer(self) -> None:
+        self.request.docker_jobs.append(self.execution["executionId"])  # see run_docker_jobs
 
 
 def _finish(state: State, execution: Row, status: str, output: dict[str, Any], message: str) -> None:
@@ -704,16 +780,20 @@ def render_execution(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def _new_run(call: Call, execution: Row, workflow: Row) -> runner.Run:
-    run = runner.Run(_Host(call, execution, workflow), workflow["_definition"])
+def _new_run(request: ApiRequest, execution: Row, workflow: Row) -> runner.Run:
+    run = runner.Run(_Host(request, execution, workflow), workflow["_definition"])
     execution["_run"] = run
     return run
 
 
-def execute_workflow(call: Call) -> Reply:
-    state = call.state
-    workflow = state.workflows.require(call.params["workflowId"])
-    data = call.body["input"]
+def execute_workflow(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow = state.workflows.require(request.params["workflowId"])
+    data = request.body["input"]
+    try:
+        Meter().check(data, "body.input")
+    except DataProblem as problem:
+        raise ValidationError(str(problem)) from None
     row: Row = {
         "workflowId": workflow["workflowId"],
         "status": "running",
@@ -723,10 +803,12 @@ def execute_workflow(call: Call) -> Reply:
         "endTime": None,
         "transitionExecutions": {},
         "completedBy": [],
+        "createdBy": request.caller,
         "_state": None,
         "_lastOutput": None,
     }
     row = state.insert(state.workflow_executions, "workflow-execution", row, "executionId")
+    workflow["_executions"] += 1
     log = new_log(
         state,
         workflow_id=workflow["workflowId"],
@@ -736,50 +818,96 @@ def execute_workflow(call: Call) -> Reply:
         message="workflow execution started",
     )
     row["logId"] = log["logId"]
-    _new_run(call, row, workflow).start(copy.deepcopy(data))
+    _new_run(request, row, workflow).start(copy.deepcopy(data))
     return 200, lambda: render_execution(state, row)
 
 
-def _execution(call: Call) -> Row:
-    call.state.workflows.require(call.params["workflowId"])
-    row = call.state.workflow_executions.get(call.params["executionId"])
-    if row is None or row["workflowId"] != call.params["workflowId"]:
-        raise not_found(call.params["executionId"])
+def _execution(request: ApiRequest) -> Row:
+    request.state.workflows.require(request.params["workflowId"])
+    row = request.state.workflow_executions.get(request.params["executionId"])
+    if row is None or row["workflowId"] != request.params["workflowId"]:
+        raise not_found(request.params["executionId"])
     return row
 
 
-def list_workflow_executions(call: Call) -> Reply:
-    state = call.state
-    workflow_id = call.params["workflowId"]
+def list_workflow_executions(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow_id = request.params["workflowId"]
     state.workflows.require(workflow_id)
-    statuses = call.query.get("status")
+    statuses = request.query.get("status")
+    since = _moment(request.query["fromStartTime"][0]) if "fromStartTime" in request.query else None
+    until = _moment(request.query["toStartTime"][0]) if "toStartTime" in request.query else None
     rows = [
         row
         for row in state.workflow_executions.select("workflowId", workflow_id)
-        if not statuses or row["status"] in statuses
+        if (not statuses or row["status"] in statuses)
+        and (since is None or _moment(row["startTime"]) >= since)
+        and (until is None or _moment(row["startTime"]) <= until)
     ]
-    sort_by = call.query.get("sortBy", [None])[0]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
+    sort_by = request.query.get("sortBy", [None])[0]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, sort_field=sort_by, descending=descending)
     return 200, {
         "executions": [render_execution(state, row) for row in page],
         "nextToken": token,
         "workflowId": workflow_id,
-        **_echo(call.query, "status"),
-        **_echo(call.query, "sortBy", "order", single=True),
+        **_echo(request.query, "status"),
+        **_echo(request.query, "sortBy", "order", single=True),
     }
 
 
-def get_workflow_execution(call: Call) -> Reply:
-    return 200, render_execution(call.state, _execution(call))
+def get_workflow_execution(request: ApiRequest) -> Reply:
+    return 200, render_execution(request.state, _execution(request))
 
 
-def update_workflow_execution(call: Call) -> Reply:
-    state = call.state
-    row = _execution(call)
-    target = call.body["nextTransitionId"]
-    if row["status"] == "succeeded":
-        raise ApiError(400, f"{row['executionId']} has already succeeded; it cannot be moved")
+_TIME = re.compile(
+    r"^([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?: |T)?([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:.([0-9]{1,6}))?"
+    r"(Z|[+]([0-9]{2}):?([0-9]{2}))$"
+)
+
+
+def _moment(text: str) -> float:
+    """Seconds since the epoch of a time in the contract's format (checked by the query rules)."""
+    found = _TIME.match(text)
+    if found is None:
+        raise ValidationError(f"not a time: {text!r}")
+    year, month, day, hour, minute, second, fraction, zone, zone_hours, zone_minutes = found.groups()
+    offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes)) if zone != "Z" else timedelta()
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset)
+    )
+    return moment.timestamp() + float(f"0.{fraction or 0}")
+
+
+def _set_execution_status(state: State, row: Row, status: str) -> None:
+    """2024: ``PATCH`` with a ``status``: end it ``succeeded``, or mark a succeeded one ``completed``."""
+    if status == "completed":
+        if row["status"] != "succeeded":
+            raise ApiError(
+                400, f"{row['executionId']} is {row['status']}; only a succeeded execution can be completed"
+            )
+        row["status"] = "completed"
+        log_event(state, row["logId"], "workflow execution completed by request")
+        return
+    if row["status"] in ("succeeded", "completed"):
+        raise ApiError(400, f"{row['executionId']} has already {row['status']}")
+    _stop(row, "superseded: the workflow execution was marked succeeded")
+    _finish(state, row, "succeeded", row["_lastOutput"] or {}, "workflow execution succeeded by request")
+
+
+def update_workflow_execution(request: ApiRequest) -> Reply:
+    state = request.state
+    row = _execution(request)
+    if "status" in request.body:
+        if "nextTransitionId" in request.body:
+            raise ApiError(400, "body: send nextTransitionId or status, not both")
+        _set_execution_status(state, row, request.body["status"])
+        return 200, lambda: render_execution(state, row)
+    target = request.body.get("nextTransitionId")
+    if target is None:
+        raise ApiError(400, "body: send nextTransitionId (where to go) or status (succeeded or completed)")
+    if row["status"] in ("succeeded", "completed"):
+        raise ApiError(400, f"{row['executionId']} has already {row['status']}; it cannot be moved")
     workflow = state.workflows.require(row["workflowId"])
     definition = workflow["_definition"]
     names = [name for name, task in definition["States"].items() if task.get("Resource") == target]
@@ -816,14 +944,14 @@ def update_workflow_execution(call: Call) -> Reply:
             data = row["_lastOutput"] or row["input"]
         log_event(state, row["logId"], f"moved to {target} by request")
         row.update(status="running", endTime=None)
-        run = _new_run(call, row, workflow)
+        run = _new_run(request, row, workflow)
         run.start(copy.deepcopy(data), at=names[0])
     return 200, lambda: render_execution(state, row)
 
 
-def delete_workflow_execution(call: Call) -> Reply:
-    row = _execution(call)
-    answer = render_execution(call.state, row)
+def delete_workflow_execution(request: ApiRequest) -> Reply:
+    row = _execution(request)
+    answer = render_execution(request.state, row)
     _stop(row, "aborted: the workflow execution was deleted")
-    call.state.workflow_executions.delete(row["executionId"])
+    request.state.workflow_executions.delete(row["executionId"])
     return 200, answer

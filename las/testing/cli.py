@@ -1,4 +1,5 @@
-"""``python -m las serve [--tls]``: run the emulator in the foreground until Ctrl-C."""
+"""``las serve [--tls] [--contract 2024-11-29]`` (also ``python -m las serve``): run the emulator in
+the foreground until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
+from las.testing._contracts import CONTRACTS, DEFAULT_CONTRACT
 from las.testing._emulator import Emulator
+from las.testing._limits import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m las serve",
+        prog="las serve",
         description="Serve an in-memory emulator of the Lucidtech AI Services API.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
@@ -30,6 +33,34 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=3600.0,
         help="access token lifetime in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection that sends no request for this long (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        metavar="SECONDS",
+        help="answer 408 and close when a request takes longer to arrive whole (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="connections served at once; more wait to be accepted (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--contract",
+        choices=CONTRACTS,
+        default=DEFAULT_CONTRACT,
+        help="API contract to serve: 2021-09-23 (the seed's, inline base64 documents) or 2024-11-29 "
+        "(today's service, file URLs; default: %(default)s)",
     )
     parser.add_argument(
         "--tls",
@@ -57,6 +88,7 @@ def describe(emulator: Emulator) -> str:
         f"  client id:       {emulator.client_id}",
         f"  client secret:   {emulator.client_secret}",
         f"  organization id: {emulator.organization_id}",
+        f"  contract:        {emulator.contract}",
     ]
     if ca:
         lines.append(f"  CA certificate (throwaway, trust it for this emulator only): {ca}")
@@ -70,6 +102,7 @@ def describe(emulator: Emulator) -> str:
                 ("LAS_CLIENT_SECRET", emulator.client_secret),
                 ("LAS_AUTH_ENDPOINT", auth_endpoint),
                 ("LAS_API_ENDPOINT", emulator.api_endpoint),
+                ("LAS_CONTRACT", emulator.contract),
             )
         ),
     ]
@@ -93,9 +126,14 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
     Either way it stops cleanly: with ``--tls`` the throwaway CA's files are removed.
 
     Returns:
-        The exit status: 0, or 2 when ``--tls`` is asked for without trustme installed.
+        The exit status: 0 (also after ``--help``, which serves nothing), or 2 for an argument
+        it does not take, ``--tls`` asked for without trustme installed, or a limit that is not
+        positive.
     """
-    options = build_parser().parse_args(argv)
+    try:
+        options = build_parser().parse_args(argv)
+    except SystemExit as exit:  # argparse has printed the help or the usage error
+        return int(exit.code or 0)
     try:
         emulator = Emulator(
             options.host,
@@ -104,9 +142,13 @@ def serve(argv: list[str] | None = None, *, stop: threading.Event | None = None)
             client_secret=options.client_secret,
             token_ttl=options.token_ttl,
             tls=options.tls,
+            idle_timeout=options.idle_timeout,
+            request_timeout=options.request_timeout,
+            max_connections=options.max_connections,
+            contract=options.contract,
         )
-    except ImportError as error:
-        print(f"python -m las serve: {error}", file=sys.stderr)
+    except (ImportError, ValueError) as error:
+        print(f"las serve: {error}", file=sys.stderr)
         return 2
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if in_main_thread else None

@@ -21,7 +21,8 @@ CLIENT_METHODS = sorted(
 
 
 def test_the_client_still_has_its_64_operations() -> None:
-    assert len(CLIENT_METHODS) == 64
+    # beside them, the two transfers to a file URL the API answers (2024-11-29), not API operations
+    assert len(set(CLIENT_METHODS) - {"get_file", "put_file"}) == 64
 
 
 @pytest.mark.parametrize("name", CLIENT_METHODS)

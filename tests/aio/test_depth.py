@@ -81,7 +81,9 @@ def test_a_404_of_document_get_shows_the_endpoints_frame(las_session: las.Sessio
 
 
 @pytest.mark.asyncio
-async def test_a_404_of_document_get_async_shows_the_endpoints_frame(las_async_session: las.AsyncSession) -> None:
+async def test_a_404_of_document_get_async_shows_the_endpoints_frame(
+    las_async_session: las.AsyncSession,
+) -> None:
     with pytest.raises(las.NotFoundError) as raised:
         await las.Document.get_async(MISSING, session=las_async_session)
 

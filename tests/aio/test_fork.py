@@ -121,7 +121,7 @@ def test_what_a_forked_child_does_with_the_session_leaves_the_parents_connection
 
 async def _all_documents(emulator: Emulator, tmp_path: Path) -> list[dict[str, Any]]:
     async with las.AsyncClient(credentials_for(emulator, tmp_path / "cache.json")) as client:
-        return [document async for document in las.apaginate(client.list_documents)]
+        return [document async for document in las.paginate_async(client.list_documents)]
 
 
 # A child that never touches the session and ends normally: the interpreter's finalizers run in

@@ -1,25 +1,37 @@
-"""Running the real ``las`` console script in a subprocess, against a shared ``las serve``.
+"""Running ``las`` in-process against a shared in-process emulator, and the real console script.
 
-Each test module gets one ``las serve`` process (module-scoped fixture ``server``); tests
-call :func:`run` (any arguments) or the ``las`` fixture (arguments after
-``--endpoint URL --client-secret S``). The environment is cleaned of ``LAS_*`` variables and
-``HOME`` points to an empty directory, so no user credentials or token cache are read.
+Most tests call :func:`run` (any arguments) or the ``las`` fixture (arguments after
+``--endpoint URL``, the secret in ``LAS_CLIENT_SECRET``): they run the console script's own
+function, :func:`las.__main__.main`, in this process, with the environment, the working
+directory and stdin/stdout/stderr of a fresh process, and give back its exit code and output
+(a process start costs more than most commands). :func:`run_script` runs the installed console
+script in a subprocess, for the few behaviours that need a real process: the entry point
+itself, pipes, signals, an interpreter without the ``cli`` extra.
+
+Each test module gets one emulator (module-scoped fixture ``server``) with the secret
+:data:`SECRET`, as ``las serve --client-secret SECRET`` would have. The environment is cleaned
+of ``LAS_*`` variables and ``HOME`` points to an empty directory, so no user credentials or
+token cache are read.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 
+from las.__main__ import main
 from las.demo import sample_pdf
+from las.testing import Emulator
 
 LAS = Path(sys.executable).with_name("las")
 SECRET = "cli-test-secret"
@@ -40,7 +52,7 @@ class Result:
 
 @dataclass
 class Server:
-    """A running ``las serve``: its URL and the organization id it printed."""
+    """A running emulator, as ``las serve`` prints it: its URL and organization id."""
 
     url: str
     organization_id: str
@@ -52,8 +64,74 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(*args: str, home: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run ``las ARGS`` and return what it left."""
+@contextmanager
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` is exactly ``env`` inside the block, and as it was after it."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def working_directory(path: Path | None) -> Iterator[None]:
+    saved = Path.cwd()
+    if path is not None:
+        os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
+
+
+def exit_status(exit: SystemExit) -> int:
+    """The status a process ending with ``exit`` reports (``sys.exit("text")`` is 1)."""
+    if exit.code is None or isinstance(exit.code, int):
+        return exit.code or 0
+    print(exit.code, file=sys.stderr)
+    return 1
+
+
+def printed(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def run(
+    *args: str,
+    home: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdout: TextIO | None = None,
+) -> Result:
+    """Run ``las ARGS`` in this process, as the console script would, and return what it left.
+
+    Nothing of the run outlives it: ``os.environ``, the working directory and ``sys.std*``
+    are restored, whatever the command did. With ``stdout`` (a pipe, say), the command writes
+    there, and the result's ``stdout`` is empty.
+    """
+    # Text streams over bytes, as a process has: click writes bytes to ``.buffer``.
+    out, err = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True) for _ in range(2))
+    saved = sys.stdin, sys.stdout, sys.stderr
+    with environment(env or clean_env(home)), working_directory(cwd):
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(), stdout or out, err
+        try:
+            code = main(list(args))
+        except SystemExit as exit:
+            code = exit_status(exit)
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+    return Result(code, printed(out), printed(err))
+
+
+def run_script(*args: str, home: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run the installed console script ``las ARGS`` in a new process and return what it left."""
     assert LAS.exists(), f"the console script {LAS} is missing: pip install -e '.[dev]'"
     done = subprocess.run(
         [str(LAS), *args],
@@ -74,37 +152,32 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(home: Path) -> Iterator[Server]:
-    """One ``las serve`` for the module, started through the console script."""
-    process = subprocess.Popen(
-        [str(LAS), "serve", "--client-secret", SECRET],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=clean_env(home),
-    )
-    assert process.stdout is not None
-    printed: dict[str, str] = {}
-    for line in process.stdout:
-        key, _, value = line.strip().partition(":")
-        printed[key] = value.strip().split()[0] if value.strip() else ""
-        if line.startswith("Press Ctrl-C"):
-            break
-    try:
-        yield Server(printed["api endpoint"], printed["organization id"])
-    finally:
-        process.terminate()
-        process.wait(10)
-        process.stdout.close()
+def server() -> Iterator[Server]:
+    """One emulator for the module, with the secret ``las serve --client-secret SECRET`` would have."""
+    with Emulator(client_secret=SECRET) as emulator:
+        yield Server(emulator.url, emulator.organization_id)
 
 
 @pytest.fixture
 def las(server: Server, home: Path) -> Callable[..., Result]:
-    """Run ``las --endpoint URL --client-secret S ARGS`` (with ``cwd=`` when given)."""
+    """Run ``las --endpoint URL ARGS`` with ``LAS_CLIENT_SECRET`` set (with ``cwd=`` when given)."""
 
     def run_against_server(*args: str, cwd: Path | None = None) -> Result:
-        return run("--endpoint", server.url, "--client-secret", SECRET, *args, home=home, cwd=cwd)
+        env = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+        return run("--endpoint", server.url, *args, home=home, cwd=cwd, env=env)
 
     return run_against_server
+
+
+def write_profile(home: Path, section: str, server: Server, client_id: str, client_secret: str) -> None:
+    """A section of ``HOME/.lucidtech/credentials.cfg`` (mode 0600) pointing at ``server``."""
+    config = home / ".lucidtech" / "credentials.cfg"
+    config.parent.mkdir(exist_ok=True)
+    config.write_text(
+        f"[{section}]\nclient_id = {client_id}\nclient_secret = {client_secret}\n"
+        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
+    )
+    config.chmod(0o600)
 
 
 def created_id(result: Result, key: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import las
-from tests.cli.conftest import LAS, clean_env, run
+from tests.cli.conftest import LAS, SECRET, clean_env, run, run_script
 
 GROUPS = (
     "app-clients assets datasets demo documents executions logs models organizations predict "
@@ -117,3 +120,75 @@ def test_a_usage_error_is_one_line_naming_the_help_to_read(home: Path) -> None:
     assert result.stderr == (
         "error: Invalid value for 'WIDTH': 5 is not in the range 97<=x<=1921; see `las models create --help`\n"
     )
+
+
+# -- the installed console script, in a real process -----------------------------------------
+
+
+def test_the_console_script_is_installed_and_prints_the_version(home: Path) -> None:
+    result = run_script("--version", home=home)
+    assert (result.code, result.stdout, result.stderr) == (0, f"las {las.__version__}\n", "")
+
+
+def test_las_serve_from_the_console_script_serves_the_console_script_and_stops_on_sigterm(
+    home: Path,
+) -> None:
+    process = subprocess.Popen(
+        [str(LAS), "serve", "--client-secret", SECRET], stdout=subprocess.PIPE, text=True, env=clean_env(home)
+    )
+    assert process.stdout is not None
+    try:
+        printed = dict(
+            line.strip().partition(": ")[::2]
+            for line in iter(process.stdout.readline, "Press Ctrl-C to stop.\n")
+        )
+        url = printed["api endpoint"].strip()
+        listed = run_script(
+            "--endpoint",
+            url,
+            "--json",
+            "datasets",
+            "list",
+            home=home,
+            env=clean_env(home, LAS_CLIENT_SECRET=SECRET),
+        )
+        assert (listed.code, listed.json()) == (0, {"datasets": [], "nextToken": None}), listed.stderr
+    finally:
+        process.terminate()
+        code = process.wait(10)
+        process.stdout.close()
+    assert code == 0  # SIGTERM stops it cleanly
+
+
+# -- what an in-process run leaves behind: nothing ---------------------------------------------
+
+
+def test_an_in_process_run_leaves_no_state_behind(home: Path, tmp_path: Path) -> None:
+    """Guards the in-process runner (tests/cli/conftest.py) and the command's own cleanup."""
+    environment, directory, streams = dict(os.environ), Path.cwd(), (sys.stdin, sys.stdout, sys.stderr)
+    handlers = {name: list(logging.getLogger(name).handlers) for name in ("", "las", "las.session")}
+    threads = set(threading.enumerate())
+
+    created = run(
+        "--emulator",
+        "--json",
+        "datasets",
+        "create",
+        home=home,
+        cwd=tmp_path,
+        env=clean_env(home, LAS_PROFILE="x"),
+    )
+    failed = run(
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "documents",
+        "list",
+        home=home,
+        env=clean_env(home, LAS_CLIENT_SECRET="s"),
+    )
+
+    assert created.code == 0 and failed.code == 1
+    assert dict(os.environ) == environment and Path.cwd() == directory
+    assert (sys.stdin, sys.stdout, sys.stderr) == streams
+    assert {name: list(logging.getLogger(name).handlers) for name in handlers} == handlers
+    assert set(threading.enumerate()) <= threads  # the --emulator it started is stopped

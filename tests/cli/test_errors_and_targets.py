@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.cli.conftest import SECRET, Result, Server, clean_env, run
+from tests.cli.conftest import SECRET, Result, Server, clean_env, run, write_profile
 
 Las = Callable[..., Result]
 MISSING_DOCUMENT = "las:document:" + "0" * 32
@@ -29,12 +29,14 @@ def test_a_json_run_fails_the_same_way(las: Las) -> None:
 
 
 def test_refused_credentials_exit_1_and_name_where_to_fix_them(server: Server, home: Path) -> None:
-    result = run("--endpoint", server.url, "--client-secret", "wrong", "documents", "list", home=home)
+    env = clean_env(home, LAS_CLIENT_SECRET="wrong")
+    result = run("--endpoint", server.url, "documents", "list", home=home, env=env)
     assert_one_line_error(result, 1, "check the credentials")
 
 
 def test_an_unreachable_endpoint_exits_1_and_asks_whether_it_runs(home: Path) -> None:
-    result = run("--endpoint", "http://127.0.0.1:9", "--client-secret", "x", "documents", "list", home=home)
+    env = clean_env(home, LAS_CLIENT_SECRET="x")
+    result = run("--endpoint", "http://127.0.0.1:9", "documents", "list", home=home, env=env)
     assert_one_line_error(result, 1, "cannot connect to http://127.0.0.1:9", "las serve")
 
 
@@ -61,13 +63,7 @@ def test_hostile_ids_are_usage_errors(las: Las) -> None:
 
 
 def test_a_profile_from_the_config_file(server: Server, tmp_path: Path) -> None:
-    config = tmp_path / ".lucidtech" / "credentials.cfg"
-    config.parent.mkdir()
-    config.write_text(
-        "[local]\n"
-        f"client_id = las-emulator-client\nclient_secret = {SECRET}\n"
-        f"auth_endpoint = {server.url}\napi_endpoint = {server.url}\n"
-    )
+    write_profile(tmp_path, "local", server, "las-emulator-client", SECRET)
     by_flag = run("--profile", "local", "--json", "models", "list", home=tmp_path)
     assert by_flag.code == 0 and "models" in by_flag.json()
     by_env = run("--json", "models", "list", home=tmp_path, env=clean_env(tmp_path, LAS_PROFILE="local"))

@@ -1,7 +1,9 @@
 """Bad input never crashes the emulator: malformed bodies, wrong types, huge strings, bad ids and
 bad query parameters on every operation of the contract (oas.json when present, else the
-emulator's route table) get a 4xx with the API's error shape, and a refused request changes
-nothing that any list shows."""
+emulator's route table), and bodies drawn from the contract's request schemas, get a 4xx with
+the API's error shape (or succeed), and a refused request changes nothing that any list shows.
+The same holds for the emulator of the 2024-11-29 contract. The HTTP layer itself (request line,
+headers, framing) is attacked in test_fuzz_emulator_http."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import las
 from las.testing import Emulator
-from tests.contract import load_contract
+from tests.reliability._bodies import contract_bodies
+from tests.reliability._fuzz import OPERATIONS, OPERATIONS_2024, fuzz_settings
+from tests.testing._api import Api, token_for
 
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
 FIELD_NAMES = (
@@ -63,17 +67,6 @@ QUERY_NAMES = (
 )
 
 
-def _operations() -> list[tuple[str, str]]:
-    contract = load_contract()
-    if contract is not None:
-        return sorted(contract.operations())
-    from las.testing._routes import ROUTES  # the emulator's own table when oas.json is absent
-
-    return sorted((route.method, route.template) for route in ROUTES)
-
-
-OPERATIONS = _operations()
-
 json_values = st.recursive(
     st.none()
     | st.booleans()
@@ -113,9 +106,13 @@ queries = st.dictionaries(
 
 @st.composite
 def requests_to_send(
-    draw: st.DrawFn, known_ids: dict[str, list[str]]
+    draw: st.DrawFn,
+    known_ids: dict[str, list[str]],
+    operations: list[tuple[str, str]] = OPERATIONS,
+    version: str = "2021-09-23",
 ) -> tuple[str, str, dict[str, str], bytes | None]:
-    method, template = draw(st.sampled_from(OPERATIONS))
+    method, template = draw(st.sampled_from(operations))
+    schema_bodies = contract_bodies(method, template, version)
     if draw(st.integers(0, 9)) == 0:
         method = draw(st.sampled_from(METHODS))
 
@@ -132,6 +129,8 @@ def requests_to_send(
         return quote(value, safe=":") or "%20"
 
     path = re.sub(r"\{(\w+)\}", fill, template)
+    if schema_bodies is not None and draw(st.booleans()):  # valid for the contract, or nearly
+        return method, path, draw(queries), json.dumps(draw(schema_bodies)).encode()
     return method, path, draw(queries), draw(bodies)
 
 
@@ -149,12 +148,32 @@ LISTS = (
 )
 
 
-def snapshot(http: requests.Session, url: str, known_ids: dict[str, list[str]], organization_id: str) -> Any:
+LISTS_2024 = (
+    *LISTS,
+    "/organizations",
+    "/paymentMethods",
+    "/plans",
+    "/roles",
+    "/deploymentEnvironments",
+)
+
+
+def snapshot(
+    http: requests.Session,
+    url: str,
+    known_ids: dict[str, list[str]],
+    organization_id: str,
+    lists: tuple[str, ...] = LISTS,
+) -> Any:
     """Everything the lists (and the organization) show."""
-    paths = [*LISTS, f"/organizations/{organization_id}"]
+    paths = [*lists, f"/organizations/{organization_id}"]
     paths += [f"/workflows/{workflow}/executions" for workflow in known_ids["workflowId"]]
     paths += [f"/transitions/{transition}/executions" for transition in known_ids["transitionId"]]
     paths += [f"/models/{model}/dataBundles" for model in known_ids["modelId"]]
+    if lists is LISTS_2024:
+        paths += [f"/models/{model}/trainings" for model in known_ids["modelId"]]
+        paths += [f"/datasets/{dataset}/transformations" for dataset in known_ids["datasetId"]]
+        paths += [f"/profiles/{profile}" for profile in known_ids["profileId"]]
     state = {}
     for path in paths:
         response = http.get(url + path, timeout=30)
@@ -200,23 +219,78 @@ def known_ids(las_emulator: Emulator, las_client: las.Client) -> dict[str, list[
 def test_bad_input_gets_a_4xx_with_a_message_and_changes_nothing(
     las_emulator: Emulator, las_client: las.Client, known_ids: dict[str, list[str]]
 ) -> None:
+    las_emulator.clock.freeze()  # no transition timeout fires between two snapshots, however long the run
     token = las_client.session.credentials.access_token(las_client.session.http)
+    _fuzz(las_emulator, token, known_ids, OPERATIONS, LISTS, "2021-09-23", examples=150)
+
+
+@pytest.fixture
+def known_ids_2024(emulator_2024: Emulator) -> dict[str, list[str]]:
+    """A few entities of each kind of the 2024 contract, made with plain requests."""
+    api = Api(emulator_2024, check=False)
+    dataset = api.post("/datasets", {"name": "fuzz"})["datasetId"]
+    document = api.post("/documents", {"datasetId": dataset, "content": "JVBERg=="})["documentId"]
+    model = api.post("/models", {"fieldConfig": {"total": {"type": "amount"}}})["modelId"]
+    bundle = api.post(f"/models/{model}/dataBundles", {"datasetIds": [dataset]})["dataBundleId"]
+    training = api.post(f"/models/{model}/trainings", {})["trainingId"]
+    transition = api.post("/transitions", {"transitionType": "manual"})["transitionId"]
+    definition = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": transition, "End": True}}}
+    workflow = api.post("/workflows", {"specification": {"definition": definition}})["workflowId"]
+    execution = api.post(f"/workflows/{workflow}/executions", {"input": {}})["executionId"]
+    user = api.post("/users", {"email": "fuzz@example.com"})
+    return {
+        "datasetId": [dataset],
+        "documentId": [document],
+        "modelId": [model, "las:model:invoice-v2"],
+        "dataBundleId": [bundle],
+        "trainingId": [training],
+        "transformationId": [api.post(f"/datasets/{dataset}/transformations", {})["transformationId"]],
+        "transitionId": [transition],
+        "workflowId": [workflow],
+        "executionId": [execution],
+        "assetId": [api.post("/assets", {"content": "YXNzZXQ="})["assetId"]],
+        "secretId": [api.post("/secrets", {"data": {"k": "v"}})["secretId"]],
+        "organizationId": [emulator_2024.organization_id, "me"],
+        "appClientId": [emulator_2024.app_client_id],
+        "userId": [user["userId"]],
+        "profileId": [user["profileId"]],
+        "paymentMethodId": [api.post("/paymentMethods", {})["paymentMethodId"]],
+        "planId": ["las:plan:free", "las:organization:cradl/las:plan:free"],
+        "roleId": ["las:role:admin"],
+        "deploymentEnvironmentId": ["las:deployment-environment:shared"],
+        "predictionId": [
+            api.post("/predictions", {"documentId": document, "modelId": model})["predictionId"]
+        ],
+    }
+
+
+def test_bad_input_to_the_2024_emulator_gets_a_4xx_with_a_message_and_changes_nothing(
+    emulator_2024: Emulator, known_ids_2024: dict[str, list[str]]
+) -> None:
+    emulator_2024.clock.freeze()  # nothing moves on its own between two snapshots
+    token = token_for(emulator_2024).json()["access_token"]
+    _fuzz(emulator_2024, token, known_ids_2024, OPERATIONS_2024, LISTS_2024, "2024-11-29", examples=70)
+
+
+def _fuzz(
+    emulator: Emulator,
+    token: str,
+    known_ids: dict[str, list[str]],
+    operations: list[tuple[str, str]],
+    lists: tuple[str, ...],
+    version: str,
+    examples: int,
+) -> None:
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {token}"
-    url = las_emulator.api_endpoint
+    url = emulator.api_endpoint
     seen_statuses: set[int] = set()
 
-    @settings(
-        max_examples=150,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(request=requests_to_send(known_ids))
+    @fuzz_settings(ci_examples=examples)
+    @given(request=requests_to_send(known_ids, operations, version))
     def check(request: tuple[str, str, dict[str, str], bytes | None]) -> None:
         method, path, query, body = request
-        before = snapshot(http, url, known_ids, las_emulator.organization_id)
+        before = snapshot(http, url, known_ids, emulator.organization_id, lists)
         headers = {"Content-Type": "application/json"} if body is not None else {}
         response = http.request(method, url + path, params=query, data=body, headers=headers, timeout=30)
         seen_statuses.add(response.status_code)
@@ -224,7 +298,7 @@ def test_bad_input_gets_a_4xx_with_a_message_and_changes_nothing(
         if response.status_code >= 400:
             error = response.json()
             assert isinstance(error, dict) and isinstance(error.get("message"), str), response.text[:300]
-            after = snapshot(http, url, known_ids, las_emulator.organization_id)
+            after = snapshot(http, url, known_ids, emulator.organization_id, lists)
             assert after == before, f"refused {method} {path} changed the state"
 
     check()

@@ -24,7 +24,10 @@ def test_every_object_knows_the_response_it_came_from(dataset: Dataset, session:
         f"/documents/{document.id}",
     )
     got = Document.get(document.id, session=session)
-    assert (got.last_response_info.method, got.last_response_info.path) == ("GET", f"/documents/{document.id}")
+    assert (got.last_response_info.method, got.last_response_info.path) == (
+        "GET",
+        f"/documents/{document.id}",
+    )
 
 
 def test_every_page_and_its_items_know_the_list_response(
@@ -102,7 +105,9 @@ def test_last_response_warns_and_answers_as_last_response_info(session: las.Sess
     dataset = las.Dataset.create(session=session)
     page = las.Dataset.list(session=session)
 
-    with pytest.warns(DeprecationWarning, match=r"Dataset\.last_response is deprecated: use \.last_response_info"):
+    with pytest.warns(
+        DeprecationWarning, match=r"Dataset\.last_response is deprecated: use \.last_response_info"
+    ):
         assert dataset.last_response is dataset.last_response_info
     with pytest.warns(DeprecationWarning, match=r"Page\.last_response is deprecated: use \.response_info"):
         assert page.last_response is page.response_info

@@ -33,7 +33,7 @@ class Api:
 
     def __init__(self, emulator: Emulator, contract: Contract | None = None, *, check: bool = True) -> None:
         self.emulator = emulator
-        self.contract = (contract or load_contract()) if check else None
+        self.contract = (contract or load_contract(emulator.contract)) if check else None
         self.http = requests.Session()
         response = token_for(emulator)
         assert response.status_code == 200, response.text

@@ -537,6 +537,12 @@ INTRINSIC_CASES: list[tuple[str, str, dict[str, Any], Any]] = [
         {"a": [1, 2, 1, {"k": 1}, {"k": 1}]},
         [1, 2, {"k": 1}],
     ),
+    (
+        "Intrinsic-ArrayUnique-booleans-are-not-numbers",
+        "States.ArrayUnique($.a)",
+        {"a": [1, True, 1.0, "1", None, [1], [1.0], False, 0]},
+        [1, True, "1", None, [1], False, 0],
+    ),
     ("Intrinsic-Base64Encode", "States.Base64Encode('Data to encode')", {}, "RGF0YSB0byBlbmNvZGU="),
     ("Intrinsic-Base64Decode", "States.Base64Decode('RGF0YSB0byBlbmNvZGU=')", {}, "Data to encode"),
     ("Intrinsic-Hash", "States.Hash('input data', 'SHA-1')", {}, "aaff4a450a104cd177d28d18d74485e8cae074b7"),

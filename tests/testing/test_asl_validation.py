@@ -170,7 +170,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     (
         "WaitState-negative-seconds",
         {"StartAt": "w", "States": {"w": {"Type": "Wait", "Seconds": -1, "End": True}}},
-        "States.w.Seconds: must be a non-negative integer",
+        "States.w.Seconds: must be an integer from 0 to 99999999",
     ),
     (
         "WaitState-bad-timestamp",
@@ -430,9 +430,13 @@ def _nested(depth: int) -> dict[str, Any]:
 
 def test_deeply_nested_definitions_answer_400_not_a_crash(las_emulator: Emulator) -> None:
     machines = Machines(las_emulator)
-    body = machines.create(_nested(150), expect=400)
+    body = machines.create(_nested(45), expect=400)  # 186 levels of JSON: within both depth limits
     assert "nest more than 40 deep" in body["message"]
     assert len(body["message"]) < 2000  # the first problems only, not an endless list
+    # 226 levels of JSON: within the body's limit (256), over the definition's (200), which is
+    # checked before the definition is walked.
+    body = machines.create(_nested(55), expect=400)
+    assert "nest more than 200 levels deep" in body["message"]
 
 
 def test_forty_levels_of_nesting_run(las_emulator: Emulator) -> None:

@@ -10,8 +10,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +20,7 @@ import requests
 import las
 from las.testing import Emulator
 from las.testing.cli import serve
+from tests.testing._serving import serving
 
 pytest.importorskip("trustme", reason="TLS needs the 'tls' extra: pip install 'lucidtech-las-sdk[tls]'")
 
@@ -116,28 +115,6 @@ def test_ca_path_is_none_without_tls_and_the_ca_is_removed_on_stop() -> None:
     assert emulator.ca_path is None
 
 
-@contextlib.contextmanager
-def _serving(argv: list[str]) -> Iterator[str]:
-    """Run ``serve(argv)`` on a thread; yield what it printed while it runs."""
-    stop = threading.Event()
-    output = io.StringIO()
-
-    def run() -> None:
-        with contextlib.redirect_stdout(output):
-            serve(argv, stop=stop)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while "Ctrl-C" not in output.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        yield output.getvalue()
-    finally:
-        stop.set()
-        thread.join(5)
-
-
 def _exports(text: str) -> dict[str, str]:
     """The variables of the ``export`` lines ``serve`` printed."""
     pairs = [
@@ -150,7 +127,7 @@ def _exports(text: str) -> dict[str, str]:
 
 
 def test_serve_tls_prints_the_ca_path_and_how_to_use_it() -> None:
-    with _serving(["--tls", "--client-secret", "s3"]) as text:
+    with serving(["--tls", "--client-secret", "s3"]) as text:
         url = next(line.split()[-1] for line in text.splitlines() if "serving at" in line)
         ca = next(line.split()[-1] for line in text.splitlines() if "CA certificate" in line)
         assert url.startswith("https://127.0.0.1:") and Path(ca).is_file()
@@ -168,7 +145,7 @@ def test_serve_tls_prints_the_ca_path_and_how_to_use_it() -> None:
 def test_the_environment_serve_tls_prints_is_enough_for_las(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with _serving(["--tls"]) as text:
+    with serving(["--tls"]) as text:
         exports = _exports(text)
         assert exports["LAS_AUTH_ENDPOINT"].startswith("127.0.0.1:")  # a host name: https:// is implied
         assert exports["REQUESTS_CA_BUNDLE"] == exports["SSL_CERT_FILE"]
@@ -180,7 +157,7 @@ def test_the_environment_serve_tls_prints_is_enough_for_las(
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_curl_lines_serve_tls_prints_work() -> None:
-    with _serving(["--tls"]) as text:
+    with serving(["--tls"]) as text:
         lines = text.splitlines()
         script = "\n".join(["set -e", *lines[lines.index("Try:") + 1 : -1]])
         done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)

@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -244,3 +245,19 @@ def _bearer(emulator: Emulator) -> str:
     if emulator.url not in _TOKENS:
         _TOKENS[emulator.url] = str(Api(emulator).http.headers["Authorization"])
     return _TOKENS[emulator.url]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("9" * 5000, "must be a positive integer of at most 18 digits, got 5000 digits"),
+        ("1" * 19, "must be a positive integer of at most 18 digits, got 19 digits"),
+        ("\u00b2", 'must be a positive integer, got "\\u00b2"'),  # a digit to str.isdigit, not to int()
+        ("\u0663", 'must be a positive integer, got "\\u0663"'),
+    ],
+)
+def test_max_results_beyond_plain_digits_answers_400(
+    las_emulator: Emulator, value: str, message: str
+) -> None:
+    body = Api(las_emulator).get("/documents", params={"maxResults": value}, expect=400)
+    assert body["message"] == f"query.maxResults: {message}"

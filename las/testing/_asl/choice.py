@@ -4,17 +4,20 @@ A rule is a comparison (``Variable`` plus one operator), or a boolean expression
 (a non-empty list of rules) or ``Not`` (one rule). A comparison whose variable has the wrong
 type for the operator is false (``NumericEquals`` on a string); a ``Variable`` that selects
 nothing fails the execution with ``States.Runtime``, except in ``IsPresent``. ``*Path``
-operators compare with the value another path selects in the same input.
+operators compare with the value another path selects in the same input. ``StringMatches``
+takes time linear in the value and the pattern (it never backtracks).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from las.testing._asl import paths
+from las.testing._asl.limits import brief
 
 _TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$",
@@ -42,18 +45,49 @@ def _is_number(value: Any) -> bool:
 
 
 def _string_matches(value: str, pattern: str) -> bool:
-    """``*`` matches any run of characters; ``\\*`` a star and ``\\\\`` a backslash."""
-    regex = []
+    """``*`` matches any run of characters; ``\\*`` a star and ``\\\\`` a backslash.
+
+    Linear, never backtracking: the text between stars must start ``value`` (the first
+    piece), end it (the last) and occur in order in between, each as early as it can.
+    """
+    first, *middle, last = _wildcard_pieces(pattern) if len(pattern) <= 1000 else _pieces(pattern)
+    if not middle and last is None:
+        return bool(value == first)
+    last = last or ""
+    if len(value) < len(first) + len(last) or not value.startswith(first) or not value.endswith(last):
+        return False
+    position, end = len(first), len(value) - len(last)
+    for piece in middle:
+        found = value.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _wildcard_pieces(pattern: str) -> tuple[Any, ...]:
+    return _pieces(pattern)
+
+
+def _pieces(pattern: str) -> tuple[Any, ...]:
+    """The literal text between the unescaped stars of ``pattern``; ``(text, None)`` without a
+    star."""
+    pieces: list[list[str]] = [[]]
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
-            regex.append(re.escape(pattern[index + 1]))
+            pieces[-1].append(pattern[index + 1])
             index += 2
             continue
-        regex.append(".*" if char == "*" else re.escape(char))
+        if char == "*":
+            pieces.append([])
+        else:
+            pieces[-1].append(char)
         index += 1
-    return re.fullmatch("".join(regex), value, re.DOTALL) is not None
+    texts = ["".join(piece) for piece in pieces]
+    return (texts[0], None) if len(texts) == 1 else tuple(texts)
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
@@ -134,9 +168,9 @@ def check_rule(rule: Any, where: str, *, top: bool) -> list[str]:
     else:
         kind = COMPARISONS[operator][0]
         if kind == "timestamp" and parse_timestamp(value) is None:
-            problems.append(f"{where}.{operator}: must be an RFC 3339 timestamp string, got {value!r}")
+            problems.append(f"{where}.{operator}: must be an RFC 3339 timestamp string, got {brief(value)}")
         elif kind != "timestamp" and _coerce(kind, value) is None:
-            problems.append(f"{where}.{operator}: must be a {kind}, got {value!r}")
+            problems.append(f"{where}.{operator}: must be a {kind}, got {brief(value)}")
     return problems
 
 

@@ -22,6 +22,11 @@ machine and every ``Parallel`` branch and ``Map`` processor:
   are paths or intrinsic function calls.
 * Every state is reachable from ``StartAt``, and from every state a terminal state (``End``,
   ``Succeed``, ``Fail``) is reachable.
+* The emulator's limits (:mod:`.limits`), checked first and without recursion: nesting depth,
+  finite numbers, the number of states; then Parallel/Map nesting, intrinsic nesting, and times
+  in seconds up to 99,999,999.
+
+Every check takes time linear in the size of the definition; messages quote values briefly.
 
 A ``Task``'s ``Resource`` must be a transition of the emulator: the caller checks that.
 """
@@ -31,6 +36,7 @@ from __future__ import annotations
 from typing import Any
 
 from las.testing._asl import choice, intrinsics, paths
+from las.testing._asl.limits import MAX_MACHINE_NESTING, MAX_SECONDS, MAX_STATES, brief, cut, walk_depth
 
 COMMON = {"Type", "Comment", "QueryLanguage"}
 IO = {"InputPath", "OutputPath"}
@@ -106,39 +112,77 @@ FIELDS: dict[str, set[str]] = {
     },
 }
 WITH_NEXT = ("Task", "Pass", "Wait", "Parallel", "Map")
+SHOWN_NAMES = 10  # state names a message lists
 TERMINAL_TYPES = ("Succeed", "Fail")
 WAIT_FIELDS = ("Seconds", "Timestamp", "SecondsPath", "TimestampPath")
 MAX_NAME = 80
 MACHINE_FIELDS = ("Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage")
-MAX_DEPTH = 40  # Parallel/Map machines inside each other: the emulator's own limit
 
 
-def problems(definition: Any, where: str = "", depth: int = 0) -> list[str]:
-    """Every rule the state machine ``definition`` breaks (empty: valid)."""
+def problems(definition: Any) -> list[str]:
+    """Every rule the state machine ``definition`` breaks (empty: valid), in time linear in
+    its size. The emulator's limits (:mod:`.limits`) are checked first, without recursion, so
+    that the checks after them never meet a definition too deep to walk."""
+    found = walk_depth(definition)
+    if found is not None:
+        where, rule = found
+        return [f"{where or 'definition'}: {rule}"]
+    count = _count_states(definition)
+    if count > MAX_STATES:
+        return [f"States: the definition has {count:,} states in all; the emulator's limit is {MAX_STATES:,}"]
+    return _machine_problems(definition, "", 0)
+
+
+def _count_states(machine: Any) -> int:
+    states = machine.get("States") if isinstance(machine, dict) else None
+    if not isinstance(states, dict):
+        return 0
+    count = len(states)
+    for state in states.values():
+        if not isinstance(state, dict):
+            continue
+        branches = state.get("Branches")
+        for inner in [
+            *(branches if isinstance(branches, list) else []),
+            state.get("ItemProcessor"),
+            state.get("Iterator"),
+        ]:
+            count += _count_states(inner)
+    return count
+
+
+def _names(states: dict[str, Any]) -> str:
+    """Some names of ``states``, for a message."""
+    shown = ", ".join(list(states)[:SHOWN_NAMES])
+    return shown + (f", ... ({len(states)} in all)" if len(states) > SHOWN_NAMES else "")
+
+
+def _machine_problems(definition: Any, where: str, depth: int) -> list[str]:
     prefix = f"{where}." if where else ""
-    if depth > MAX_DEPTH:
-        return [f"{where}: Parallel and Map states nest more than {MAX_DEPTH} deep (the emulator's limit)"]
+    if depth > MAX_MACHINE_NESTING:
+        return [
+            f"{where}: Parallel and Map states nest more than {MAX_MACHINE_NESTING} deep (the emulator's limit)"
+        ]
     if not isinstance(definition, dict):
         return [f"{where or 'definition'}: a state machine must be an object"]
     states = definition.get("States")
     if not isinstance(states, dict) or not states:
         return [f"{prefix}States: a state machine must have a non-empty States object"]
     found = [
-        f"{prefix}{field}: a state machine has no field {field!r}"
+        f"{prefix}{cut(field, 80)}: a state machine has no field {brief(field)}"
         for field in definition
         if field not in MACHINE_FIELDS
         and not (where.endswith(".ItemProcessor") and field == "ProcessorConfig")
     ]
-    timeout = definition.get("TimeoutSeconds", 1)
-    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout < 1:
-        found.append(f"{prefix}TimeoutSeconds: must be a positive integer, got {timeout!r}")
+    if "TimeoutSeconds" in definition:
+        found += _seconds(definition["TimeoutSeconds"], f"{prefix}TimeoutSeconds", minimum=1)
     start = definition.get("StartAt")
     if "StartAt" not in definition:
         found.append(f"{prefix}StartAt: a state machine must have a StartAt naming its first state")
     elif not isinstance(start, str) or start not in states:
-        found.append(f"{prefix}StartAt: must name one of the States ({', '.join(states)}), got {start!r}")
+        found.append(f"{prefix}StartAt: must name one of the States ({_names(states)}), got {brief(start)}")
     for name, state in states.items():
-        here = f"{prefix}States.{name}"
+        here = f"{prefix}States.{cut(name, MAX_NAME)}"
         if len(name) > MAX_NAME:
             found.append(f"{here}: a state name has at most {MAX_NAME} characters")
         found += _state_problems(name, state, states, here, depth)
@@ -151,10 +195,10 @@ def _state_problems(name: str, state: Any, states: dict[str, Any], here: str, de
     if not isinstance(state, dict):
         return [f"{here}: a state must be an object"]
     kind = state.get("Type")
-    if kind not in FIELDS:
-        return [f"{here}.Type: unknown state type {kind!r}; the language has {', '.join(FIELDS)}"]
+    if not isinstance(kind, str) or kind not in FIELDS:
+        return [f"{here}.Type: unknown state type {brief(kind)}; the language has {', '.join(FIELDS)}"]
     found = [
-        f"{here}.{field}: a {kind} state has no field {field!r}"
+        f"{here}.{cut(field, 80)}: a {kind} state has no field {brief(field)}"
         for field in state
         if field not in FIELDS[kind]
     ]
@@ -185,13 +229,31 @@ def has_next_field(state: dict[str, Any]) -> bool:
 
 def _target(target: Any, states: dict[str, Any], where: str) -> list[str]:
     if not isinstance(target, str) or target not in states:
-        return [f"{where}: must name a state of the same machine ({', '.join(states)}), got {target!r}"]
+        return [f"{where}: must name a state of the same machine ({_names(states)}), got {brief(target)}"]
+    return []
+
+
+def _seconds(value: Any, where: str, minimum: int) -> list[str]:
+    """Problems of a time in seconds: an integer from ``minimum`` to :data:`MAX_SECONDS`."""
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= MAX_SECONDS:
+        return [
+            f"{where}: must be an integer from {minimum} to {MAX_SECONDS} (as in Step Functions), got {brief(value)}"
+        ]
     return []
 
 
 def _path_problems(state: dict[str, Any], here: str) -> list[str]:
     found = []
-    for field in ("InputPath", "OutputPath", "ResultPath", "ItemsPath", "SecondsPath", "TimestampPath"):
+    for field in (
+        "InputPath",
+        "OutputPath",
+        "ResultPath",
+        "ItemsPath",
+        "SecondsPath",
+        "TimestampPath",
+        "ErrorPath",
+        "CausePath",
+    ):
         if field not in state or (
             state[field] is None and field in ("InputPath", "OutputPath", "ResultPath")
         ):
@@ -239,9 +301,8 @@ def _task_problems(state: dict[str, Any], states: dict[str, Any], here: str) -> 
     if "Resource" not in state:
         found.append(f"{here}.Resource: a Task state must name its Resource (a transition id)")
     for field in ("TimeoutSeconds", "HeartbeatSeconds"):
-        value = state.get(field)
-        if field in state and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-            found.append(f"{here}.{field}: must be a positive integer, got {value!r}")
+        if field in state:
+            found += _seconds(state[field], f"{here}.{field}", minimum=1)
     timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
     if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
         found.append(f"{here}.HeartbeatSeconds: must be smaller than TimeoutSeconds")
@@ -289,10 +350,12 @@ def _wait_problems(state: dict[str, Any], states: dict[str, Any], here: str) -> 
         ]
     field = used[0]
     value = state[field]
-    if field == "Seconds" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-        return [f"{here}.Seconds: must be a non-negative integer, got {value!r}"]
+    if field == "Seconds":
+        return _seconds(value, f"{here}.Seconds", minimum=0)
     if field == "Timestamp" and choice.parse_timestamp(value) is None:
-        return [f"{here}.Timestamp: must be an RFC 3339 timestamp like '2026-01-31T12:00:00Z', got {value!r}"]
+        return [
+            f"{here}.Timestamp: must be an RFC 3339 timestamp like '2026-01-31T12:00:00Z', got {brief(value)}"
+        ]
     return []
 
 
@@ -302,7 +365,7 @@ def _parallel_problems(state: dict[str, Any], here: str, depth: int) -> list[str
         return [f"{here}.Branches: a Parallel state must have a non-empty array of Branches"]
     found: list[str] = []
     for index, branch in enumerate(branches):
-        found += problems(branch, f"{here}.Branches[{index}]", depth + 1)
+        found += _machine_problems(branch, f"{here}.Branches[{index}]", depth + 1)
     return found
 
 
@@ -312,12 +375,17 @@ def _map_problems(state: dict[str, Any], here: str, depth: int) -> list[str]:
     if len(processors) != 1:
         found.append(f"{here}: a Map state must have exactly one of ItemProcessor and Iterator")
     else:
-        found += problems(state[processors[0]], f"{here}.{processors[0]}", depth + 1)
+        found += _machine_problems(state[processors[0]], f"{here}.{processors[0]}", depth + 1)
+        config = (
+            state[processors[0]].get("ProcessorConfig", {}) if isinstance(state[processors[0]], dict) else {}
+        )
+        if not isinstance(config, dict) or not isinstance(config.get("Mode", "INLINE"), str):
+            found.append(f"{here}.{processors[0]}.ProcessorConfig: must be an object whose Mode is a string")
     if "ItemSelector" in state and "Parameters" in state:
         found.append(f"{here}: a Map state has at most one of ItemSelector and Parameters")
     value = state.get("MaxConcurrency", 0)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        found.append(f"{here}.MaxConcurrency: must be a non-negative integer, got {value!r}")
+        found.append(f"{here}.MaxConcurrency: must be a non-negative integer, got {brief(value)}")
     return found
 
 
@@ -355,19 +423,12 @@ def _error_handling_problems(state: dict[str, Any], states: dict[str, Any], here
 
 def _retrier_problems(entry: dict[str, Any], where: str) -> list[str]:
     found = []
-    for field, minimum, integer in (
-        ("MaxAttempts", 0, True),
-        ("IntervalSeconds", 1, True),
-        ("MaxDelaySeconds", 1, True),
-        ("BackoffRate", 1.0, False),
-    ):
-        if field not in entry:
-            continue
-        value = entry[field]
-        kinds = (int,) if integer else (int, float)
-        if not isinstance(value, kinds) or isinstance(value, bool) or value < minimum:
-            what = "an integer" if integer else "a number"
-            found.append(f"{where}.{field}: must be {what} >= {minimum}, got {value!r}")
+    for field, minimum in (("MaxAttempts", 0), ("IntervalSeconds", 1), ("MaxDelaySeconds", 1)):
+        if field in entry:
+            found += _seconds(entry[field], f"{where}.{field}", minimum)
+    value = entry.get("BackoffRate", 1.0)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 1.0:
+        found.append(f"{where}.BackoffRate: must be a number >= 1.0, got {brief(value)}")
     return found
 
 
@@ -401,29 +462,34 @@ def is_terminal(state: dict[str, Any]) -> bool:
 
 
 def _graph_problems(start: str, states: dict[str, Any], prefix: str) -> list[str]:
-    reached = {start}
-    queue = [start]
-    while queue:
-        for name in successors(states[queue.pop()]):
-            if name not in reached:
-                reached.add(name)
-                queue.append(name)
+    """Unreachable states, and states no terminal state can be reached from: one search from
+    ``StartAt`` along the transitions and one from the terminal states against them."""
+    reached = _search([start], {name: successors(state) for name, state in states.items()})
     found = [
-        f"{prefix}States.{name}: unreachable; no path from StartAt {start!r} leads to it"
+        f"{prefix}States.{name}: unreachable; no path from StartAt {brief(start)} leads to it"
         for name in states
         if name not in reached
     ]
-    ending = {name for name, state in states.items() if is_terminal(state)}
-    changed = True
-    while changed:
-        changed = False
-        for name, state in states.items():
-            if name not in ending and any(target in ending for target in successors(state)):
-                ending.add(name)
-                changed = True
+    predecessors: dict[str, list[str]] = {name: [] for name in states}
+    for name, state in states.items():
+        for target in successors(state):
+            predecessors[target].append(name)
+    ending = _search([name for name, state in states.items() if is_terminal(state)], predecessors)
     found += [
         f"{prefix}States.{name}: no path from this state reaches a terminal state (End, Succeed or Fail)"
         for name in states
         if name not in ending and name in reached
     ]
     return found
+
+
+def _search(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
+    """Every name reachable from ``starts`` along ``edges``."""
+    reached = set(starts)
+    queue = list(starts)
+    while queue:
+        for name in edges[queue.pop()]:
+            if name not in reached:
+                reached.add(name)
+                queue.append(name)
+    return reached

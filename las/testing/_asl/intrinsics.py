@@ -9,26 +9,45 @@ are dropped) and ``UUID`` (a random version 4 UUID, as in Step Functions).
 fails the execution with ``States.Runtime`` naming it.
 
 Arguments are string literals in single quotes (``\\'``, ``\\{``, ``\\}``, ``\\\\`` escape),
-numbers, ``true``/``false``/``null``, paths (``$.a``, ``$$.Execution.Id``) and nested calls.
-A wrong argument raises ``States.IntrinsicFailure``.
+numbers (finite, at most 40 characters), ``true``/``false``/``null``, paths (``$.a``,
+``$$.Execution.Id``) and nested calls, at most 10 deep (as in Step Functions); a call is parsed
+in one pass. A wrong argument raises ``States.IntrinsicFailure``; a result over the payload
+limit (:mod:`.limits`) ``States.DataLimitExceeded`` — ``States.Format`` before building it,
+``States.StringToJson`` before parsing text nested too deep. ``States.ArrayRange`` counts its
+items (at most 1,000) before making them; ``States.ArrayUnique`` takes linear time.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
+import math
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from las.testing._asl import paths
-from las.testing._asl.errors import INTRINSIC_FAILURE, StatesError, Unsupported
+from las.testing._asl.errors import DATA_LIMIT_EXCEEDED, INTRINSIC_FAILURE, StatesError, Unsupported, checked
+from las.testing._asl.limits import (
+    MAX_ARRAY_RANGE,
+    MAX_DEPTH,
+    MAX_INTRINSIC_NESTING,
+    MAX_NUMBER_LITERAL,
+    MAX_PAYLOAD,
+    DataProblem,
+    Meter,
+    brief,
+)
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+_FORMAT_TOKEN = re.compile(r"\\[{}]|\{\}|[^\\{]+|.", re.DOTALL)  # escapes, placeholders, text
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')  # strings (skipped) and brackets
 _FUNCTION = re.compile(r"States\.[A-Za-z0-9]+")
+_REMEMBERED = 1000  # calls at most this long are parsed once (longer ones are rare)
 
 
 class IntrinsicSyntaxError(ValueError):
@@ -55,14 +74,27 @@ def is_intrinsic(text: str) -> bool:
 
 
 def parse(text: str) -> _Call:
-    """The call tree of ``text``.
+    """The call tree of ``text`` (in time linear in its length; remembered for the calls used
+    last, so a state run again does not parse them again).
 
     Raises:
-        IntrinsicSyntaxError: ``text`` is not one call with well-formed arguments.
+        IntrinsicSyntaxError: ``text`` is not one call with well-formed arguments, or nests
+            more than :data:`MAX_INTRINSIC_NESTING` calls.
     """
-    call, end = _parse_call(text, 0)
+    return _parse_remembered(text) if len(text) <= _REMEMBERED else _parse(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_remembered(text: str) -> _Call:
+    return _parse(text)
+
+
+def _parse(text: str) -> _Call:
+    call, end = _parse_call(text, 0, 1)
     if text[end:].strip():
-        raise IntrinsicSyntaxError(f"unexpected {text[end:][:20]!r} after the call in {text!r}")
+        raise IntrinsicSyntaxError(
+            f"unexpected {brief(text[end : end + 20])} after the call in {brief(text)}"
+        )
     return call
 
 
@@ -72,17 +104,21 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def _parse_call(text: str, position: int) -> tuple[_Call, int]:
+def _parse_call(text: str, position: int, depth: int) -> tuple[_Call, int]:
+    if depth > MAX_INTRINSIC_NESTING:
+        raise IntrinsicSyntaxError(
+            f"intrinsic functions nest at most {MAX_INTRINSIC_NESTING} deep (as in Step Functions), in {brief(text)}"
+        )
     found = _FUNCTION.match(text, position)
     if found is None or text[found.end() : found.end() + 1] != "(":
-        raise IntrinsicSyntaxError(f"expected States.<Name>( at offset {position} of {text!r}")
+        raise IntrinsicSyntaxError(f"expected States.<Name>( at offset {position} of {brief(text)}")
     name = found.group(0)
     position = _skip_space(text, found.end() + 1)
     args: list[Any] = []
     if text[position : position + 1] == ")":
         return _Call(name, args), position + 1
     while True:
-        arg, position = _parse_argument(text, position)
+        arg, position = _parse_argument(text, position, depth)
         args.append(arg)
         position = _skip_space(text, position)
         if text[position : position + 1] == ",":
@@ -90,12 +126,11 @@ def _parse_call(text: str, position: int) -> tuple[_Call, int]:
             continue
         if text[position : position + 1] == ")":
             return _Call(name, args), position + 1
-        raise IntrinsicSyntaxError(f"expected ',' or ')' at offset {position} of {text!r}")
+        raise IntrinsicSyntaxError(f"expected ',' or ')' at offset {position} of {brief(text)}")
 
 
-def _parse_argument(text: str, position: int) -> tuple[Any, int]:
-    rest = text[position:]
-    if rest.startswith("'"):
+def _parse_argument(text: str, position: int, depth: int) -> tuple[Any, int]:
+    if text.startswith("'", position):
         chars: list[str] = []
         index = position + 1
         while index < len(text):
@@ -108,19 +143,19 @@ def _parse_argument(text: str, position: int) -> tuple[Any, int]:
                 return "".join(chars), index + 1
             chars.append(char)
             index += 1
-        raise IntrinsicSyntaxError(f"unterminated string at offset {position} of {text!r}")
-    if rest.startswith("States."):
-        return _parse_call(text, position)
-    if rest.startswith("$"):
+        raise IntrinsicSyntaxError(f"unterminated string at offset {position} of {brief(text)}")
+    if text.startswith("States.", position):
+        return _parse_call(text, position, depth + 1)
+    if text.startswith("$", position):
         end = position
-        depth = 0
+        brackets = 0
         while end < len(text):
             char = text[end]
             if char == "[":
-                depth += 1
+                brackets += 1
             elif char == "]":
-                depth -= 1
-            elif depth == 0 and (char in ",)" or char.isspace()):
+                brackets -= 1
+            elif brackets == 0 and (char in ",)" or char.isspace()):
                 break
             end += 1
         path = text[position:end]
@@ -132,13 +167,24 @@ def _parse_argument(text: str, position: int) -> tuple[Any, int]:
             pass
         return _Path(path), end
     for word, value in (("true", True), ("false", False), ("null", None)):
-        if rest.startswith(word):
+        if text.startswith(word, position):
             return _Literal(value), position + len(word)
     found = _NUMBER.match(text, position)
     if found is not None:
         number = found.group(0)
-        return (float(number) if found.group(1) or found.group(2) else int(number)), found.end()
-    raise IntrinsicSyntaxError(f"unexpected {rest[:10]!r} at offset {position} of {text!r}")
+        if len(number) > MAX_NUMBER_LITERAL:
+            raise IntrinsicSyntaxError(
+                f"a number has at most {MAX_NUMBER_LITERAL} characters, at offset {position} of {brief(text)}"
+            )
+        number_value = float(number) if found.group(1) or found.group(2) else int(number)
+        if not math.isfinite(number_value):
+            raise IntrinsicSyntaxError(
+                f"{brief(number)} is not a finite number, at offset {position} of {brief(text)}"
+            )
+        return number_value, found.end()
+    raise IntrinsicSyntaxError(
+        f"unexpected {brief(text[position : position + 10])} at offset {position} of {brief(text)}"
+    )
 
 
 class _Literal:
@@ -154,16 +200,21 @@ def check(text: str) -> None:
     parse(text)
 
 
-def evaluate(text: str, data: Any, context: Any) -> Any:
-    """The value of the call ``text`` with paths read from ``data`` and ``context``."""
+def evaluate(text: str, data: Any, context: Any, meter: Meter) -> Any:
+    """The value of the call ``text`` with paths read from ``data`` and ``context``.
+
+    Raises:
+        StatesError: ``States.IntrinsicFailure`` for a wrong argument, or
+            ``States.DataLimitExceeded`` for a result over :data:`MAX_PAYLOAD`.
+    """
     try:
         call = parse(text)
     except IntrinsicSyntaxError as error:
         raise StatesError(INTRINSIC_FAILURE, str(error)) from None
-    return _run(call, data, context)
+    return _run(call, data, context, meter)
 
 
-def _run(call: _Call, data: Any, context: Any) -> Any:
+def _run(call: _Call, data: Any, context: Any, meter: Meter) -> Any:
     function = _FUNCTIONS.get(call.name)
     if function is None:
         if call.name == "States.MathRandom":
@@ -172,7 +223,7 @@ def _run(call: _Call, data: Any, context: Any) -> Any:
     args = []
     for arg in call.args:
         if isinstance(arg, _Call):
-            args.append(_run(arg, data, context))
+            args.append(_run(arg, data, context, meter))
         elif isinstance(arg, _Path):
             args.append(paths.read(arg.path, data, context))
         elif isinstance(arg, _Literal):
@@ -180,11 +231,13 @@ def _run(call: _Call, data: Any, context: Any) -> Any:
         else:
             args.append(arg)
     try:
-        return function(call.name, args)
+        result = function(call.name, args)
     except StatesError:
         raise
-    except (TypeError, ValueError, KeyError, IndexError) as error:
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as error:
         raise StatesError(INTRINSIC_FAILURE, f"{call.name}: {error}") from None
+    checked(meter, result, f"the result of {call.name}")
+    return result
 
 
 def _fail(name: str, message: str) -> StatesError:
@@ -206,25 +259,24 @@ def _format(name: str, args: list[Any]) -> str:
         raise _fail(name, "the first argument must be a template string")
     template, values = args[0], args[1:]
     out: list[str] = []
+    length = 0  # of the result so far: a template may repeat a large argument many times
     used = 0
-    index = 0
-    while index < len(template):
-        if template.startswith("\\{", index) or template.startswith("\\}", index):
-            out.append(template[index + 1])
-            index += 2
-            continue
-        if template.startswith("{}", index):
+    for token in _FORMAT_TOKEN.finditer(template):
+        piece = token.group(0)
+        if piece in ("\\{", "\\}"):
+            piece = piece[1]
+        elif piece == "{}":
             if used >= len(values):
                 raise _fail(name, "more {} placeholders than arguments")
             value = values[used]
             if isinstance(value, (dict, list)):
                 raise _fail(name, "arguments must be strings, numbers, booleans or null")
-            out.append(json.dumps(value) if not isinstance(value, str) else value)
+            piece = json.dumps(value) if not isinstance(value, str) else value
             used += 1
-            index += 2
-            continue
-        out.append(template[index])
-        index += 1
+        length += len(piece)
+        if length > MAX_PAYLOAD:
+            raise StatesError(DATA_LIMIT_EXCEEDED, DataProblem.too_large(f"the result of {name}", length))
+        out.append(piece)
     if used != len(values):
         raise _fail(name, f"{len(values)} arguments for {used} placeholders")
     return "".join(out)
@@ -232,12 +284,38 @@ def _format(name: str, args: list[Any]) -> str:
 
 def _string_to_json(name: str, args: list[Any]) -> Any:
     _arity(name, args, 1)
-    if not isinstance(args[0], str):
+    text = args[0]
+    if not isinstance(text, str):
         raise _fail(name, "the argument must be a string")
+    if _bracket_depth(text) > MAX_DEPTH:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"the result of {name}: {DataProblem.too_deep()}")
     try:
-        return json.loads(args[0])
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except ValueError as error:
         raise _fail(name, f"not JSON ({error})") from None
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` outside strings in ``text`` (JSON or not)."""
+    deepest = depth = 0
+    for token in _JSON_TOKEN.findall(text):
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_constant(word: str) -> Any:
+    raise ValueError(f"{word} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{brief(text)} is too large a number")
+    return value
 
 
 def _json_to_string(name: str, args: list[Any]) -> str:
@@ -265,10 +343,10 @@ def _array_range(name: str, args: list[Any]) -> list[int]:
     start, end, step = args
     if not all(_is_int(value) for value in args) or step == 0:
         raise _fail(name, "takes integer start, end and a non-zero step")
-    values = list(range(start, end + (1 if step > 0 else -1), step))
-    if len(values) > 1000:
-        raise _fail(name, "may produce at most 1000 items")
-    return values
+    numbers = range(start, end + (1 if step > 0 else -1), step)
+    if numbers.start + MAX_ARRAY_RANGE * numbers.step in numbers:  # counted, never built
+        raise _fail(name, f"may produce at most {MAX_ARRAY_RANGE} items")
+    return list(numbers)
 
 
 def _array_get_item(name: str, args: list[Any]) -> Any:
@@ -290,11 +368,26 @@ def _array_unique(name: str, args: list[Any]) -> list[Any]:
     _arity(name, args, 1)
     if not isinstance(args[0], list):
         raise _fail(name, "the argument must be an array")
+    seen: set[Any] = set()
     unique: list[Any] = []
     for item in args[0]:
-        if item not in unique:
+        key = _identity(item)
+        if key not in seen:
+            seen.add(key)
             unique.append(item)
     return unique
+
+
+def _identity(value: Any) -> Any:
+    """A hashable stand-in for the JSON ``value``: equal for equal values (``1`` and ``1.0``
+    alike, ``true`` and ``1`` not), so that finding duplicates takes linear time."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _identity(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_identity(item) for item in value))
+    return ("value", value)
 
 
 def _array(name: str, args: list[Any]) -> list[Any]:
@@ -352,7 +445,7 @@ def _string_split(name: str, args: list[Any]) -> list[str]:
     text, delimiters = args
     if not isinstance(text, str) or not isinstance(delimiters, str) or not delimiters:
         raise _fail(name, "takes a string and a non-empty string of delimiter characters")
-    parts = re.split("|".join(re.escape(char) for char in delimiters), text)
+    parts = re.split(f"[{''.join(re.escape(char) for char in set(delimiters))}]", text)
     return [part for part in parts if part]
 
 

@@ -12,18 +12,24 @@ A path with ``*`` or a slice is *indefinite*: its value is the list of every mat
 JSONPath syntax (``..``, filters ``[?(...)]``, unions ``[0,1]``) is accepted at create and makes
 the execution fail with ``States.Runtime`` naming it. A *reference path* (``ResultPath``,
 ``Variable`` of a Choice rule, ``ItemsPath``) allows names and indexes only.
+
+Paths are parsed in one pass (and remembered), read and written without recursion: any length
+is safe; what a write builds is measured by the runner like any other data.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from las.testing._asl.errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError, Unsupported
+from las.testing._asl.limits import MAX_NUMBER_LITERAL, brief
 
 _NAME = re.compile(r"[^.\[\]\s'\"]+")
 _INDEX = re.compile(r"\[\s*(-?\d+)\s*\]")
 _SLICE = re.compile(r"\[\s*(-?\d*)\s*:\s*(-?\d*)\s*\]")
+_REMEMBERED = 1000  # paths at most this long are parsed once (longer ones are rare)
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
 
 CONTEXT_FIELDS = (
@@ -38,58 +44,76 @@ class PathSyntaxError(ValueError):
 
 
 def parse(path: str) -> tuple[bool, list[Step]]:
-    """``(is_context, steps)`` of ``path``.
+    """``(is_context, steps)`` of ``path`` (in time linear in its length; remembered for the
+    paths used last, so a state run again does not parse them again).
 
     Raises:
         PathSyntaxError: not a path (no ``$``, bad brackets).
         Unsupported: JSONPath syntax outside the subset (``..``, filters, unions).
     """
     if not isinstance(path, str) or not path.startswith("$"):
-        raise PathSyntaxError(f"a path starts with '$', got {path!r}")
+        raise PathSyntaxError(f"a path starts with '$', got {brief(path)}")
+    is_context, steps = _parse_remembered(path) if len(path) <= _REMEMBERED else _parse(path)
+    return is_context, list(steps)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_remembered(path: str) -> tuple[bool, tuple[Step, ...]]:
+    return _parse(path)
+
+
+def _parse(path: str) -> tuple[bool, tuple[Step, ...]]:
     context = path.startswith("$$")
-    text = path[2:] if context else path[1:]
+    position = 2 if context else 1
     steps: list[Step] = []
-    position = 0
-    while position < len(text):
-        rest = text[position:]
-        if rest.startswith(".."):
-            raise Unsupported(f"the JSONPath deep scan '..' (in {path!r})")
-        if rest.startswith(".*"):
+    while position < len(path):
+        if path.startswith("..", position):
+            raise Unsupported(f"the JSONPath deep scan '..' (in {brief(path)})")
+        if path.startswith(".*", position):
             steps.append(("all", None))
             position += 2
             continue
-        if rest.startswith("."):
-            found = _NAME.match(rest, 1)
+        if path.startswith(".", position):
+            found = _NAME.match(path, position + 1)
             if found is None:
-                raise PathSyntaxError(f"a name must follow '.' at offset {position + 1} of {path!r}")
+                raise PathSyntaxError(f"a name must follow '.' at offset {position} of {brief(path)}")
             steps.append(("name", found.group(0)))
-            position += found.end()
+            position = found.end()
             continue
-        if rest.startswith("[*]"):
+        if path.startswith("[*]", position):
             steps.append(("all", None))
             position += 3
             continue
         for pattern in (_INDEX, _SLICE, _QUOTED):
-            found = pattern.match(rest)
+            found = pattern.match(path, position)
             if found is None:
                 continue
             if pattern is _INDEX:
-                steps.append(("index", int(found.group(1))))
+                steps.append(("index", _integer(found.group(1), path)))
             elif pattern is _SLICE:
-                bounds = tuple(int(part) if part else None for part in found.groups())
+                bounds = tuple(_integer(part, path) if part else None for part in found.groups())
                 steps.append(("slice", bounds))
             else:
                 quoted = found.group(1) if found.group(1) is not None else found.group(2)
                 steps.append(("name", re.sub(r"\\(.)", r"\1", quoted)))
-            position += found.end()
+            position = found.end()
             break
         else:
-            if rest.startswith("[?") or rest.startswith("[("):
-                raise Unsupported(f"JSONPath filter expressions (in {path!r})")
-            if rest.startswith("[") and "," in rest.split("]", 1)[0]:
-                raise Unsupported(f"JSONPath unions (in {path!r})")
-            raise PathSyntaxError(f"unexpected {rest[:10]!r} at offset {position} of {path!r}")
-    return context, steps
+            if path.startswith("[?", position) or path.startswith("[(", position):
+                raise Unsupported(f"JSONPath filter expressions (in {brief(path)})")
+            close = path.find("]", position)
+            if path.startswith("[", position) and "," in path[position : close if close >= 0 else None]:
+                raise Unsupported(f"JSONPath unions (in {brief(path)})")
+            raise PathSyntaxError(
+                f"unexpected {brief(path[position : position + 10])} at offset {position} of {brief(path)}"
+            )
+    return context, tuple(steps)
+
+
+def _integer(digits: str, path: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_LITERAL:
+        raise PathSyntaxError(f"an index has at most {MAX_NUMBER_LITERAL} digits, in {brief(path)}")
+    return int(digits)
 
 
 def check(path: str, *, reference: bool = False) -> None:
@@ -99,10 +123,10 @@ def check(path: str, *, reference: bool = False) -> None:
         _, steps = parse(path)
     except Unsupported:
         if reference:
-            raise PathSyntaxError(f"a reference path names one node; {path!r} does not") from None
+            raise PathSyntaxError(f"a reference path names one node; {brief(path)} does not") from None
         return
     if reference and any(kind in ("all", "slice") for kind, _ in steps):
-        raise PathSyntaxError(f"a reference path names one node (no '*' or slices), got {path!r}")
+        raise PathSyntaxError(f"a reference path names one node (no '*' or slices), got {brief(path)}")
 
 
 def is_definite(steps: list[Step]) -> bool:
@@ -140,9 +164,9 @@ def read(path: str, data: Any, context: Any = None) -> Any:
             break
     if is_definite(steps):
         if not nodes and is_context:
-            raise StatesError(RUNTIME, f"the context object has nothing at {path!r}; {CONTEXT_FIELDS}")
+            raise StatesError(RUNTIME, f"the context object has nothing at {brief(path)}; {CONTEXT_FIELDS}")
         if not nodes:
-            raise StatesError(RUNTIME, f"the path {path!r} selects nothing in the input")
+            raise StatesError(RUNTIME, f"the path {brief(path)} selects nothing in the input")
         return nodes[0]
     return nodes
 
@@ -168,30 +192,32 @@ def write(path: str, data: Any, value: Any) -> Any:
     """
     is_context, steps = parse(path)
     if is_context:
-        raise StatesError(RUNTIME, f"ResultPath cannot write the context object ({path!r})")
+        raise StatesError(RUNTIME, f"ResultPath cannot write the context object ({brief(path)})")
     if not steps:
         return value
 
-    def put(node: Any, position: int) -> Any:
-        kind, arg = steps[position]
-        last = position == len(steps) - 1
+    copies: list[Any] = []  # the containers on the way down, copied (iterative: any length)
+    node = data
+    for position, (kind, arg) in enumerate(steps):
         if kind == "name":
             if node is None and position > 0:
                 node = {}
             if not isinstance(node, dict):
                 raise StatesError(
                     RESULT_PATH_MATCH_FAILURE,
-                    f"ResultPath {path!r}: cannot set field {arg!r} on a {type(node).__name__}",
+                    f"ResultPath {brief(path)}: cannot set field {brief(arg)} on a {type(node).__name__}",
                 )
-            copy = dict(node)
-            copy[arg] = value if last else put(node.get(arg), position + 1)
-            return copy
-        if kind == "index" and isinstance(node, list) and -len(node) <= arg < len(node):
-            items = list(node)
-            items[arg] = value if last else put(node[arg], position + 1)
-            return items
-        raise StatesError(
-            RESULT_PATH_MATCH_FAILURE, f"ResultPath {path!r} does not name a place in the input"
-        )
-
-    return put(data, 0)
+            copies.append(dict(node))
+            node = node.get(arg)
+        elif kind == "index" and isinstance(node, list) and -len(node) <= arg < len(node):
+            copies.append(list(node))
+            node = node[arg]
+        else:
+            raise StatesError(
+                RESULT_PATH_MATCH_FAILURE, f"ResultPath {brief(path)} does not name a place in the input"
+            )
+    written = value
+    for (_, arg), container in zip(reversed(steps), reversed(copies), strict=True):
+        container[arg] = written
+        written = container
+    return written

@@ -16,32 +16,49 @@ from __future__ import annotations
 from typing import Any
 
 from las.testing._asl import intrinsics, paths
-from las.testing._asl.errors import PARAMETER_PATH_FAILURE, StatesError
+from las.testing._asl.errors import DATA_LIMIT_EXCEEDED, PARAMETER_PATH_FAILURE, StatesError, checked
+from las.testing._asl.limits import MAX_PAYLOAD, DataProblem, Meter
 
 
-def fill(template: Any, data: Any, context: Any) -> Any:
+def fill(template: Any, data: Any, context: Any, meter: Meter, what: str = "the filled template") -> Any:
     """The template with every ``"key.$"`` replaced by its value read from ``data``/``context``.
 
     Raises:
         StatesError: ``States.ParameterPathFailure`` for a path that selects nothing;
-            ``States.IntrinsicFailure`` for a failing intrinsic function.
+            ``States.IntrinsicFailure`` for a failing intrinsic function;
+            ``States.DataLimitExceeded`` as soon as the values put in pass
+            :data:`MAX_PAYLOAD` (a template may use a large value many times).
     """
-    if isinstance(template, dict):
-        filled: dict[str, Any] = {}
-        for key, value in template.items():
-            if key.endswith(".$") and isinstance(value, str):
-                filled[key[:-2]] = _dynamic(key, value, data, context)
-            else:
-                filled[key] = fill(value, data, context)
-        return filled
-    if isinstance(template, list):
-        return [fill(item, data, context) for item in template]
-    return template
+    total = [0]  # size of the values put in so far
+
+    def put(key: str, value: str) -> Any:
+        found = _dynamic(key, value, data, context, meter)
+        total[0] += checked(meter, found, f"{key} of {what}")
+        if total[0] > MAX_PAYLOAD:
+            raise StatesError(DATA_LIMIT_EXCEEDED, DataProblem.too_large(what, total[0]))
+        return found
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            filled: dict[str, Any] = {}
+            for key, value in node.items():
+                if key.endswith(".$") and isinstance(value, str):
+                    filled[key[:-2]] = put(key, value)
+                else:
+                    filled[key] = walk(value)
+            return filled
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    result = walk(template)
+    checked(meter, result, what)
+    return result
 
 
-def _dynamic(key: str, value: str, data: Any, context: Any) -> Any:
+def _dynamic(key: str, value: str, data: Any, context: Any, meter: Meter) -> Any:
     if intrinsics.is_intrinsic(value):
-        return intrinsics.evaluate(value, data, context)
+        return intrinsics.evaluate(value, data, context, meter)
     try:
         return paths.read(value, data, context)
     except StatesError as error:
@@ -57,15 +74,17 @@ def input_path(state: dict[str, Any], raw: Any, context: Any) -> Any:
     return paths.read(state.get("InputPath", "$"), raw, context)
 
 
-def parameters(state: dict[str, Any], effective: Any, context: Any, field: str = "Parameters") -> Any:
-    """``effective`` through the template ``field`` (when the state has one)."""
+def parameters(
+    state: dict[str, Any], effective: Any, context: Any, meter: Meter, name: str, field: str = "Parameters"
+) -> Any:
+    """``effective`` through the template ``field`` (when the state ``name`` has one)."""
     if field not in state:
         return effective
-    return fill(state[field], effective, context)
+    return fill(state[field], effective, context, meter, f"the {field} of {name!r}")
 
 
-def result_selector(state: dict[str, Any], result: Any, context: Any) -> Any:
-    return parameters(state, result, context, "ResultSelector")
+def result_selector(state: dict[str, Any], result: Any, context: Any, meter: Meter, name: str) -> Any:
+    return parameters(state, result, context, meter, name, "ResultSelector")
 
 
 def result_path(state: dict[str, Any], raw: Any, result: Any) -> Any:

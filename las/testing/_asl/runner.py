@@ -35,14 +35,31 @@ Semantics, by the spec's sections:
 * "Wait State": ``Seconds``/``SecondsPath`` from entering the state, ``Timestamp``/
   ``TimestampPath`` as an instant; a moment already past continues at once.
 * "Fail State": fails the frame with ``Error``/``Cause`` (or ``ErrorPath``/``CausePath``).
-* An execution enters at most :data:`MAX_STATES_ENTERED` states (retries and every branch and
-  item included), then fails with ``States.Runtime``: an endless loop of instant states would
-  otherwise hold the emulator's lock forever.
+
+Limits (:mod:`.limits`): every state's input after ``Parameters``, result and output, every
+intrinsic result and a Map's or Parallel's results as they come in are measured; over
+:data:`MAX_PAYLOAD` (or :data:`MAX_DEPTH` deep) the state fails with
+``States.DataLimitExceeded``. An execution enters at most :data:`MAX_STATES_ENTERED` states
+(retries and every branch and item included; a Map with more items than that fails at once) and
+produces at most :data:`MAX_DATA_PRODUCED` of new data; past either it fails with
+``States.Runtime``.
+
+Slices: the runner enters at most :data:`SLICE` units of work (a state, a KiB of new data) per
+hold of the lock. Then it queues what is left (:meth:`Run.defer`) and tells the host
+(:meth:`Host.defer`), which calls :meth:`Run.proceed` again after letting other requests take
+the lock, before the request or timer that started the work is over. So an answer still shows
+what the execution did, and no execution stalls the others. Work is queued and resumed in
+order, so the outcome does not depend on where a slice ends.
+
+No recursion grows with the number of states run: a Parallel or Map whose children all end at
+once gives its result back to the loop driving it (:attr:`Frame.outcome`) instead of driving
+the next state from inside that loop.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,16 +69,28 @@ from typing import Any, Protocol
 from las.testing._asl import choice, payload
 from las.testing._asl import paths as jsonpath
 from las.testing._asl.errors import (
+    DATA_LIMIT_EXCEEDED,
     NO_CHOICE_MATCHED,
     RUNTIME,
     TIMEOUT,
+    UNCATCHABLE,
     StatesError,
     Unsupported,
+    checked,
     matches,
+)
+from las.testing._asl.limits import (
+    MAX_DATA_PRODUCED,
+    MAX_PAYLOAD,
+    MAX_SECONDS,
+    MAX_STATES_ENTERED,
+    SLICE,
+    DataProblem,
+    Meter,
+    brief,
 )
 from las.testing._clock import RESOLUTION, Clock, Timer
 
-MAX_STATES_ENTERED = 25_000  # per execution, like Step Functions' 25,000 history events
 LONGEST_RETRY_DELAY = 10.0**9  # seconds (31 years): where a huge backoff stops growing
 Step = tuple[Any, ...]  # ("goto", name, raw) | ("again",) | ("end", output) | ("fail", error)
 
@@ -89,6 +118,11 @@ class Host(Protocol):
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Timer: ...
 
+    def defer(self) -> None:
+        """The run has queued work: call :meth:`Run.proceed` once the lock was released, before
+        the request or timer now driving the run is over."""
+        ...
+
 
 @dataclass(eq=False)
 class Frame:
@@ -108,13 +142,16 @@ class Frame:
     retry_count: int = 0
     timer: Timer | None = None
     task: str | None = None  # running transition execution id
-    children: list[Frame] = field(default_factory=list)
+    children: dict[int, Frame] = field(default_factory=dict)  # running children, by slot
     results: list[Any] = field(default_factory=list)
-    pending: deque[tuple[int, Any]] = field(default_factory=deque)  # children not started
+    results_size: int = 0  # of the results so far, as JSON
+    items: list[Any] = field(default_factory=list)  # a Map's items, prepared as they start
+    started: int = 0  # children started
     limit: int = 0  # children running at once (0: no limit)
-    active: int = 0  # children running
     remaining: int = 0  # children not ended
     pumping: int | None = None  # the visit whose pump loop is on the stack
+    driving: bool = False  # drive() is starting the current state
+    outcome: tuple[int, Any, StatesError | None] | None = None  # (visit, result, error) met meanwhile
     done: bool = False
 
     @property
@@ -131,7 +168,7 @@ class Frame:
 
 
 class Run:
-    """The execution of one workflow execution: its root frame and how it ends."""
+    """The execution of one workflow execution: its root frame, how it ends, its work."""
 
     def __init__(self, host: Host, definition: dict[str, Any]) -> None:
         self.host = host
@@ -139,6 +176,11 @@ class Run:
         self.over = False
         self.timer: Timer | None = None  # the machine's TimeoutSeconds
         self.entered = 0  # states entered (retries included), across all frames
+        self.meter = Meter()  # what the execution's data weighs, and how much it built
+        self.backlog: deque[Callable[[], None]] = deque()  # work left for the next slice
+        self.deferred = False  # the host was told about the backlog
+        self._slice_states = 0
+        self._slice_data = 0
 
     def start(self, data: Any, at: str | None = None) -> None:
         """Enter ``StartAt`` (or the state ``at``) with ``data``; arm the machine's
@@ -146,17 +188,20 @@ class Run:
         machine = self.root.machine
         if machine.get("QueryLanguage", "JSONPath") != "JSONPath":
             self.over = True
-            cause = Unsupported(f"QueryLanguage {machine['QueryLanguage']!r}").cause
+            cause = Unsupported(f"QueryLanguage {brief(machine['QueryLanguage'])}").cause
             self.host.finish("failed", {}, f"workflow execution failed: {RUNTIME}: {cause}")
             return
         if "TimeoutSeconds" in machine:
             seconds = machine["TimeoutSeconds"]
             self.timer = self.host.call_at(self.host.clock.now() + seconds, lambda: self._time_out(seconds))
+        self._new_slice()
         drive(self.root, ("goto", at or machine["StartAt"], data))
 
     def close(self) -> None:
         """The execution has ended: nothing more runs."""
         self.over = True
+        self.backlog.clear()
+        self.meter.forget()
         if self.timer is not None:
             self.timer.cancel()
 
@@ -176,15 +221,67 @@ class Run:
         self.close()
         cancel(self.root, reason)
 
+    def abort(self, cause: str) -> None:
+        """End the execution ``failed`` with ``States.Runtime``: it passed a limit of the emulator."""
+        self.cancel("aborted: the workflow execution passed a limit of the emulator")
+        self.host.finish("failed", {}, f"workflow execution failed: {RUNTIME}: {cause}")
+
+    # -- slices ----------------------------------------------------------------------------
+
+    def _new_slice(self) -> None:
+        self._slice_states = 0
+        self._slice_data = self.meter.produced
+
+    def exhausted(self) -> bool:
+        """Whether this hold of the lock has done its :data:`SLICE` of work."""
+        return self._slice_states + (self.meter.produced - self._slice_data) // 1024 >= SLICE
+
+    def defer(self, work: Callable[[], None]) -> None:
+        """Do ``work`` in a later slice (after the work queued before it)."""
+        self.backlog.append(work)
+        if not self.deferred:
+            self.deferred = True
+            self.host.defer()
+
+    def proceed(self) -> None:
+        """Do one slice of the queued work (called by the host, under the lock)."""
+        self._new_slice()
+        self.deferred = False
+        while self.backlog and not self.over and not self.exhausted():
+            self.backlog.popleft()()
+        if self.backlog and not self.over and not self.deferred:
+            self.deferred = True
+            self.host.defer()
+
+    def enter(self) -> bool:
+        """Count a state about to be entered; False (and the execution failed) past a limit."""
+        self.entered += 1
+        self._slice_states += 1
+        if self.entered > MAX_STATES_ENTERED:
+            self.abort(
+                f"it entered {MAX_STATES_ENTERED} states (Step Functions stops an execution at "
+                "25,000 history events; is there a loop?)"
+            )
+            return False
+        if self.meter.produced > MAX_DATA_PRODUCED:
+            self.abort(
+                f"it built more than {MAX_DATA_PRODUCED // 2**20} MiB of data in all (the emulator's "
+                "limit per execution)"
+            )
+            return False
+        return True
+
 
 # ---------------------------------------------------------------------------------------------
 # Driving a frame
 
 
 def drive(frame: Frame, first: Step | None) -> None:
-    """Follow ``first`` and the states after it until the frame waits or ends."""
+    """Follow ``first`` and the states after it until the frame waits or ends (or the slice
+    of work is spent: then the rest is queued)."""
     step = first
-    while step is not None and not frame.done and not frame.run.over:
+    run = frame.run
+    while step is not None and not frame.done and not run.over:
         kind = step[0]
         if kind == "end":
             _end(frame, step[1])
@@ -192,16 +289,10 @@ def drive(frame: Frame, first: Step | None) -> None:
         if kind == "fail":
             _fail(frame, step[1])
             return
-        run = frame.run
-        run.entered += 1
-        if run.entered > MAX_STATES_ENTERED:
-            run.cancel("aborted: the workflow execution entered too many states")
-            run.host.finish(
-                "failed",
-                {},
-                f"workflow execution failed: {RUNTIME}: it entered {MAX_STATES_ENTERED} states "
-                "(Step Functions stops an execution at 25,000 history events; is there a loop?)",
-            )
+        if run.exhausted():
+            run.defer(functools.partial(drive, frame, step))
+            return
+        if not run.enter():
             return
         if kind == "goto":
             _begin(frame, step[1], step[2])
@@ -210,22 +301,36 @@ def drive(frame: Frame, first: Step | None) -> None:
             frame.retry_count += 1
             frame.entered = frame.run.host.clock.iso()
             frame.run.host.log(f"retrying state {frame.name!r} (attempt {frame.retry_count + 1})")
+        frame.driving = True
         try:
             step = _start(frame)
         except StatesError as error:
             step = _on_error(frame, error)
+        finally:
+            frame.driving = False
+        if frame.outcome is not None:
+            visit, result, problem = frame.outcome
+            frame.outcome = None
+            if step is None and visit == frame.visit and not frame.done:
+                step = _on_error(frame, problem) if problem is not None else _resumed(frame, result)
 
 
 def resume(frame: Frame, visit: int, result: Any) -> None:
     """The current state's work produced ``result`` (a Task's output, a Wait's end, ...)."""
     if frame.done or frame.run.over or frame.visit != visit:
         return
-    step: Step | None
+    if frame.driving:  # it ended while starting: the loop on the stack carries on
+        frame.outcome = (visit, result, None)
+        return
+    drive(frame, _resumed(frame, result))
+
+
+def _resumed(frame: Frame, result: Any) -> Step | None:
     try:
-        step = _next(frame, _finish(frame, result))
+        checked(frame.run.meter, result, f"the result of {frame.name!r}")
+        return _next(frame, _finish(frame, result))
     except StatesError as error:
-        step = _on_error(frame, error)
-    drive(frame, step)
+        return _on_error(frame, error)
 
 
 def raise_in(frame: Frame, visit: int, error: StatesError) -> None:
@@ -233,6 +338,9 @@ def raise_in(frame: Frame, visit: int, error: StatesError) -> None:
     if frame.done or frame.run.over or frame.visit != visit:
         return
     frame.task = None
+    if frame.driving:
+        frame.outcome = (visit, None, error)
+        return
     drive(frame, _on_error(frame, error))
 
 
@@ -268,7 +376,7 @@ def _start(frame: Frame) -> Step | None:
     state, kind = frame.state, frame.state["Type"]
     _refuse_unsupported(state)
     if kind == "Pass":
-        effective = payload.parameters(state, _input(frame), frame.context())
+        effective = payload.parameters(state, _input(frame), frame.context(), frame.run.meter, frame.name)
         result = copy.deepcopy(state["Result"]) if "Result" in state else effective
         return _next(frame, _output(frame, payload.result_path(state, frame.raw, result)))
     if kind == "Succeed":
@@ -296,7 +404,7 @@ def _start(frame: Frame) -> Step | None:
     if kind == "Map":
         _start_map(frame)
         return None
-    frame.effective = payload.parameters(state, _input(frame), frame.context())
+    frame.effective = payload.parameters(state, _input(frame), frame.context(), frame.run.meter, frame.name)
     if kind == "Task":
         if not isinstance(frame.effective, dict):
             raise StatesError(
@@ -306,8 +414,7 @@ def _start(frame: Frame) -> Step | None:
             )
         frame.task = frame.run.host.start_task(frame, state, frame.effective)
         return None
-    branches = state["Branches"]
-    _spawn(frame, [(index, frame.effective) for index in range(len(branches))], 0)
+    _spawn(frame, [], len(state["Branches"]), 0)
     return None
 
 
@@ -316,7 +423,7 @@ def _refuse_unsupported(state: dict[str, Any]) -> None:
         if name in state:
             raise Unsupported(f"the {state['Type']} field {name!r} (JSONata and variables)")
     if state.get("QueryLanguage", "JSONPath") != "JSONPath":
-        raise Unsupported(f"QueryLanguage {state['QueryLanguage']!r}")
+        raise Unsupported(f"QueryLanguage {brief(state['QueryLanguage'])}")
     for name in ("TimeoutSecondsPath", "HeartbeatSecondsPath"):
         if name in state:
             raise Unsupported(f"the Task field {name!r}; use TimeoutSeconds/HeartbeatSeconds")
@@ -335,7 +442,7 @@ def _refuse_unsupported(state: dict[str, Any]) -> None:
                 raise Unsupported(f"the Map field {name!r} (distributed Map)")
         config = state.get("ItemProcessor", {}).get("ProcessorConfig", {})
         if config.get("Mode", "INLINE") != "INLINE":
-            raise Unsupported(f"Map ProcessorConfig.Mode {config.get('Mode')!r} (only INLINE runs)")
+            raise Unsupported(f"Map ProcessorConfig.Mode {brief(config.get('Mode'))} (only INLINE runs)")
 
 
 def _fail_error(frame: Frame) -> StatesError:
@@ -344,6 +451,12 @@ def _fail_error(frame: Frame) -> StatesError:
     for name in ("Error", "Cause"):
         if f"{name}Path" in state:
             values[name] = jsonpath.read(state[f"{name}Path"], frame.raw, frame.context())
+            if not isinstance(values[name], str):
+                raise StatesError(
+                    RUNTIME,
+                    f"the {name}Path of Fail state {frame.name!r} must select a string, "
+                    f"got {type(values[name]).__name__}",
+                )
         else:
             values[name] = state.get(name)
     return StatesError(
@@ -357,8 +470,15 @@ def _wait_until(frame: Frame) -> float:
         return now + float(state["Seconds"])
     if "SecondsPath" in state:
         seconds = jsonpath.read(state["SecondsPath"], frame.effective, frame.context())
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
-            raise StatesError(RUNTIME, f"SecondsPath of {frame.name!r} must select a non-negative number")
+        if (
+            not isinstance(seconds, (int, float))
+            or isinstance(seconds, bool)
+            or not 0 <= seconds <= MAX_SECONDS
+        ):
+            raise StatesError(
+                RUNTIME,
+                f"SecondsPath of {frame.name!r} must select a number from 0 to {MAX_SECONDS}, got {brief(seconds)}",
+            )
         return now + float(seconds)
     text = (
         state["Timestamp"]
@@ -367,12 +487,16 @@ def _wait_until(frame: Frame) -> float:
     )
     moment: datetime | None = choice.parse_timestamp(text)
     if moment is None:
-        raise StatesError(RUNTIME, f"{frame.name!r} waits until {text!r}, which is not an RFC 3339 timestamp")
+        raise StatesError(
+            RUNTIME, f"{frame.name!r} waits until {brief(text)}, which is not an RFC 3339 timestamp"
+        )
     return moment.timestamp()
 
 
 def _output(frame: Frame, data: Any) -> Any:
-    return payload.output_path(frame.state, data, frame.context())
+    output = payload.output_path(frame.state, data, frame.context())
+    checked(frame.run.meter, output, f"the output of {frame.name!r}")
+    return output
 
 
 def _finish(frame: Frame, result: Any) -> Any:
@@ -382,7 +506,7 @@ def _finish(frame: Frame, result: Any) -> Any:
     state = frame.state
     if state["Type"] == "Wait":
         return _output(frame, frame.effective)
-    selected = payload.result_selector(state, result, frame.context())
+    selected = payload.result_selector(state, result, frame.context(), frame.run.meter, frame.name)
     return _output(frame, payload.result_path(state, frame.raw, selected))
 
 
@@ -404,7 +528,7 @@ def _on_error(frame: Frame, error: StatesError) -> Step | None:
             break
         frame.retries[index] = attempts + 1
         try:
-            delay = retrier.get("IntervalSeconds", 1) * retrier.get("BackoffRate", 2.0) ** attempts
+            delay = retrier.get("IntervalSeconds", 1) * float(retrier.get("BackoffRate", 2.0)) ** attempts
         except OverflowError:
             delay = float("inf")
         delay = min(delay, retrier.get("MaxDelaySeconds", LONGEST_RETRY_DELAY))
@@ -455,9 +579,20 @@ def _end(frame: Frame, output: Any) -> None:
         return
     if parent.done or parent.visit != frame.parent_visit:
         return
+    del parent.children[frame.slot]
     parent.results[frame.slot] = output
     parent.remaining -= 1
-    parent.active -= 1
+    try:
+        parent.results_size += checked(frame.run.meter, output, f"the output of {_describe(frame)}")
+    except StatesError as error:
+        _stop_children(parent, error)
+        return
+    if parent.results_size > MAX_PAYLOAD:
+        what = f"the results of {parent.name!r} so far"
+        _stop_children(
+            parent, StatesError(DATA_LIMIT_EXCEEDED, DataProblem.too_large(what, parent.results_size))
+        )
+        return
     _pump(parent)
 
 
@@ -466,7 +601,7 @@ def _fail(frame: Frame, error: StatesError) -> None:
     parent = frame.parent
     run = frame.run
     if parent is None:
-        if frame.state["Type"] == "Task" and run.host.manual_retry() and error.name != RUNTIME:
+        if frame.state["Type"] == "Task" and run.host.manual_retry() and error.name not in UNCATCHABLE:
             run.host.pause(frame, f"{error.name}: {error.cause}")
             return
         run.close()
@@ -474,11 +609,18 @@ def _fail(frame: Frame, error: StatesError) -> None:
         return
     if parent.done or parent.visit != frame.parent_visit:
         return
-    for sibling in parent.children:
-        if sibling is not frame:
-            cancel(sibling, f"aborted: {_describe(frame)} failed with {error.name}")
-    parent.pending.clear()
-    raise_in(parent, parent.visit, error)
+    del parent.children[frame.slot]
+    _stop_children(parent, error, f"aborted: {_describe(frame)} failed with {error.name}")
+
+
+def _stop_children(frame: Frame, error: StatesError, reason: str = "") -> None:
+    """Fail the Parallel or Map ``frame`` with ``error``: its running children are cancelled
+    (with ``reason``) and no more start."""
+    for child in list(frame.children.values()):
+        cancel(child, reason or f"aborted: {frame.name!r} failed with {error.name}")
+    frame.children = {}
+    frame.started = len(frame.results)
+    raise_in(frame, frame.visit, error)
 
 
 def cancel(frame: Frame, reason: str) -> None:
@@ -492,7 +634,7 @@ def cancel(frame: Frame, reason: str) -> None:
     if frame.task is not None:
         task, frame.task = frame.task, None
         frame.run.host.abort_task(task, reason)
-    for child in frame.children:
+    for child in frame.children.values():
         cancel(child, reason)
 
 
@@ -500,18 +642,21 @@ def cancel(frame: Frame, reason: str) -> None:
 # Parallel and Map
 
 
-def _spawn(frame: Frame, items: list[tuple[int, Any]], limit: int) -> None:
-    frame.children = []
-    frame.results = [None] * len(items)
-    frame.remaining = len(items)
-    frame.active = 0
+def _spawn(frame: Frame, items: list[Any], count: int, limit: int) -> None:
+    """Run ``count`` children (the branches, or one per item), at most ``limit`` at once."""
+    frame.children = {}
+    frame.results = [None] * count
+    frame.results_size = 0
+    frame.items = items
+    frame.started = 0
+    frame.remaining = count
     frame.limit = limit
-    frame.pending = deque(items)
     _pump(frame)
 
 
 def _pump(frame: Frame) -> None:
-    """Start children while the limit allows; resume the state once every child has ended.
+    """Start children while the limit (and the slice) allows; resume the state once every
+    child has ended.
 
     Children that end at once come back here: the loop already on the stack carries on, so a
     long Map of instant items is a loop, not a recursion.
@@ -520,18 +665,42 @@ def _pump(frame: Frame) -> None:
     if frame.pumping == visit:
         return
     frame.pumping = visit
+    run = frame.run
     try:
-        while frame.pending and (frame.limit == 0 or frame.active < frame.limit):
-            if frame.done or frame.visit != visit:
+        while frame.started < len(frame.results) and (frame.limit == 0 or len(frame.children) < frame.limit):
+            if frame.done or frame.visit != visit or frame.outcome is not None or run.over:
                 return
-            slot, data = frame.pending.popleft()
-            frame.active += 1
+            if run.exhausted():
+                run.defer(functools.partial(_pump, frame))
+                return
+            slot = frame.started
+            frame.started += 1
+            try:
+                data = _child_input(frame, slot)
+            except StatesError as error:
+                _stop_children(frame, error)
+                return
             _launch(frame, slot, data)
     finally:
         if frame.pumping == visit:
             frame.pumping = None
     if not frame.done and frame.visit == visit and frame.remaining == 0:
         resume(frame, visit, frame.results)
+
+
+def _child_input(frame: Frame, slot: int) -> Any:
+    """The input of branch or item ``slot``: the effective input, or the item (through the
+    ItemSelector/Parameters template), prepared as it starts."""
+    state = frame.state
+    if state["Type"] == "Parallel":
+        return frame.effective
+    value = frame.items[slot]
+    template = "ItemSelector" if "ItemSelector" in state else "Parameters"
+    if template not in state:
+        return value
+    context = frame.context({"Index": slot, "Value": value})
+    what = f"the {template} of {frame.name!r} for item {slot}"
+    return payload.fill(state[template], frame.effective, context, frame.run.meter, what)
 
 
 def _launch(frame: Frame, slot: int, data: Any) -> None:
@@ -541,7 +710,7 @@ def _launch(frame: Frame, slot: int, data: Any) -> None:
     else:
         machine = state.get("ItemProcessor") or state["Iterator"]
     child = Frame(frame.run, machine, parent=frame, slot=slot, parent_visit=frame.visit)
-    frame.children.append(child)
+    frame.children[slot] = child
     drive(child, ("goto", machine["StartAt"], data))
 
 
@@ -554,11 +723,11 @@ def _start_map(frame: Frame) -> None:
         raise StatesError(
             RUNTIME, f"ItemsPath of Map {frame.name!r} must select an array, got {type(items).__name__}"
         )
-    template = "ItemSelector" if "ItemSelector" in state else "Parameters"
-    prepared = []
-    for index, value in enumerate(items):
-        if template in state:
-            context = frame.context({"Index": index, "Value": value})
-            value = payload.fill(state[template], effective, context)
-        prepared.append((index, value))
-    _spawn(frame, prepared, int(state.get("MaxConcurrency", 0)))
+    run = frame.run
+    if len(items) > MAX_STATES_ENTERED - run.entered:
+        run.abort(
+            f"the Map {frame.name!r} has {len(items):,} items, and an execution enters at most "
+            f"{MAX_STATES_ENTERED:,} states ({run.entered:,} so far)"
+        )
+        return
+    _spawn(frame, items, len(items), int(state.get("MaxConcurrency", 0)))
