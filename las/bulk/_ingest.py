@@ -39,6 +39,7 @@ import attrs
 
 from ..client import Client
 from ..content import detect_content_type
+from ..exceptions import DocumentUploadError
 from ..ids import DATASET, require_id
 from ..resources import Document, InvalidArgumentError
 from ..resources._session import client_for
@@ -73,7 +74,7 @@ class _Prepared:
     """An item read and claimed: what its one create request sends."""
 
     key: str
-    content: bytes
+    content: bytes | Path  # bytes when journaled: what is sent is what was hashed
     sha256: str
     content_type: str
     spec: Spec
@@ -289,7 +290,7 @@ class _IngestRun:
                 raise
             return self._failure(index, INVALID_ITEM, FAILED, error, source=INVALID_ITEM)
         try:
-            content, digest = read(spec, self.client.session)
+            content, digest, head = read(spec, self.client.session, whole=self.journal is not None)
         except Exception as error:  # unreadable or too large: nothing was sent
             entry = self.journal.get(spec.key) if self.journal is not None and spec.key is not None else None
             if entry is not None and entry.state == "created":  # e.g. the file was moved since
@@ -299,7 +300,7 @@ class _IngestRun:
             return self._failure(index, spec.key or "(in-memory content)", FAILED, error, source=spec.source)
         key = spec.key or f"sha256:{digest}"
         try:
-            content_type = spec.content_type or detect_content_type(content[:16])
+            content_type = spec.content_type or detect_content_type(head)
         except Exception as error:  # not a type the API accepts: nothing was sent
             return self._failure(index, key, FAILED, error, source=spec.source, sha256=digest)
         prepared = _Prepared(key, content, digest, content_type, spec)
@@ -324,13 +325,25 @@ class _IngestRun:
             return self._failure(index, item.key, FAILED, error, source=item.spec.source, sha256=item.sha256)
         outcome = classify_failure(error)
         hint = RECONCILE_HINT if outcome == AMBIGUOUS else None
-        self.journal.record(item.key, outcome, sha256=item.sha256, error=_message(error), hint=hint)
+        document_id = error.document_id if isinstance(error, DocumentUploadError) else None
+        if document_id is not None:  # created without its bytes: finish or delete that one
+            hint = _unfinished_hint(document_id)
+        self.journal.record(
+            item.key, outcome, sha256=item.sha256, error=_message(error), hint=hint, documentId=document_id
+        )
         if outcome == FAILED:
             with self.lock:
                 if self.owners.get(item.sha256) == item.key:
                     del self.owners[item.sha256]
         return self._failure(
-            index, item.key, outcome, error, source=item.spec.source, sha256=item.sha256, hint=hint
+            index,
+            item.key,
+            outcome,
+            error,
+            source=item.spec.source,
+            sha256=item.sha256,
+            hint=hint,
+            document_id=document_id,
         )
 
     def created(self, index: int, item: _Prepared, document: Document) -> ItemResult:
@@ -351,13 +364,15 @@ class _IngestRun:
         source: str,
         sha256: str | None = None,
         hint: str | None = None,
+        document_id: str | None = None,
     ) -> ItemResult:
         message = _message(error)
         return ItemResult(
             index,
             key,
             status,
-            sha256=sha256,
+            document_id,
+            sha256,
             error=f"{message}; {hint}" if hint else message,
             source=source,
             exception=error,
@@ -426,6 +441,14 @@ class _IngestRun:
                 )
             self.owners.setdefault(item.sha256, item.key)
             return None
+
+
+def _unfinished_hint(document_id: str) -> str:
+    return (
+        f"the API created {document_id} but its bytes did not arrive (2024-11-29): it is never "
+        "sent again on its own; PUT the bytes to finish it (Client.put_file), or delete it "
+        "(reconcile does not resolve it: it looks for a document with the item's bytes)"
+    )
 
 
 def _message(error: BaseException) -> str:

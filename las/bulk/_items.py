@@ -33,6 +33,7 @@ __all__ = ["INVALID_ITEM", "IngestItem", "Spec", "check_items", "describe", "par
 INVALID_ITEM = "<invalid item>"
 """The ``source`` and ``key`` of an item that is in none of the forms."""
 
+_PIECE = 1024 * 1024
 _DICT_KEYS = frozenset({"content", "ground_truth", "content_type", "consent", "retention_in_days"})
 _FORMS = (
     "content (bytes, a path or a binary file object), a tuple (content,) or (content, ground_truth), "
@@ -156,9 +157,13 @@ def _spec(content: Any, *, key: str | None = None, **fields: Any) -> Spec:
     return Spec(content, describe(content), key, **fields)
 
 
-def read(spec: Spec, session: Any) -> tuple[bytes, str]:
-    """The bytes to send through ``session`` and their sha256 (hex); blocks on a file, raises
-    before anything is sent.
+def read(spec: Spec, session: Any, *, whole: bool) -> tuple[bytes | Path, str, bytes]:
+    """What to send through ``session``, its sha256 (hex) and its first 16 bytes; blocks on a
+    file, raises before anything is sent.
+
+    ``whole``: hold the content in memory, so what is sent is exactly what was hashed (a
+    journal's promise). Otherwise a file given by its path is hashed as it is read and sent
+    from the path again, streamed: memory holds a piece of it, not all of it.
 
     Raises:
         ContentNotFoundError: a path that is not a file.
@@ -167,6 +172,12 @@ def read(spec: Spec, session: Any) -> tuple[bytes, str]:
     """
     source = read_content(spec.content)
     check_size(source, session=session)
+    if source.path is not None and not whole:
+        digest = hashlib.sha256()
+        with source.open() as handle:
+            while piece := handle.read(_PIECE):
+                digest.update(piece)
+        return source.path, digest.hexdigest(), source.head(16)
     with source.open() as handle:
         content = handle.read()
-    return content, hashlib.sha256(content).hexdigest()
+    return content, hashlib.sha256(content).hexdigest(), content[:16]
