@@ -45,7 +45,9 @@ standard_get(group, "get_model", MODEL, "Show a model.")
 @click.argument("width", type=SIZE)
 @click.argument("height", type=SIZE)
 @click.argument("field_config", type=JSON)
-@click.option("--preprocess-config", type=JSON, help="JSON or path: autoRotate, maxPages, imageQuality.")
+@click.option(
+    "--preprocess-config", "-p", type=JSON, help="JSON or path: autoRotate, maxPages, imageQuality."
+)
 @click.option("--name")
 @click.option("--description")
 @pass_app
@@ -128,7 +130,7 @@ standard_list(
     BUNDLE_COLUMNS,
     "List the data bundles of a model.",
     name="list-data-bundles",
-    title="data bundles",
+    noun="data bundle",
     arguments=MODEL,
 )
 standard_rename(

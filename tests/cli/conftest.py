@@ -145,6 +145,13 @@ def run_script(*args: str, home: Path, cwd: Path | None = None, env: dict[str, s
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.fixture(autouse=True)
+def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME is an empty directory in every test, also one calling ``las.cli.main`` directly:
+    no test reads the user's credentials or writes an upload journal under the real ~/.lucidtech."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("anyhome")))
+
+
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty HOME: no ~/.lucidtech credentials, no token cache."""
