@@ -40,6 +40,15 @@ REPORT_COLUMNS: list[Column] = [
     ("document id / error", lambda item: item.get("documentId") or item.get("error")),
 ]
 WORKERS = click.IntRange(1, 64)
+
+
+def workers(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--max-workers N`` (the official CLI's ``--num-threads N``): items in flight at once."""
+    return click.option(
+        "--max-workers", "--num-threads", "max_workers", type=WORKERS, default=4, show_default=True, help=help
+    )
+
+
 UPLOAD_STATUSES = ("created", "failed", "ambiguous")
 AMBIGUOUS = (
     "sent, but the answer was lost: the document may exist; "
@@ -142,15 +151,7 @@ def default_journal(dataset_id: str) -> Path:
 @group.command("create-documents")
 @click.argument("dataset_id", type=DATASET_ID)
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--max-workers",
-    "--num-threads",
-    "max_workers",
-    type=WORKERS,
-    default=4,
-    show_default=True,
-    help="Uploads at once.",
-)
+@workers("Uploads at once.")
 @click.option("--delimiter", default=",", show_default=True, help="Cell delimiter of a CSV source.")
 @click.option(
     "--resume",
@@ -373,15 +374,7 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
 @group.command("download")
 @click.argument("dataset_id", type=DATASET_ID)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--max-workers",
-    "--num-threads",
-    "max_workers",
-    type=WORKERS,
-    default=4,
-    show_default=True,
-    help="Downloads at once.",
-)
+@workers("Downloads at once.")
 @pass_app
 def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> int:
     """Write every document of DATASET_ID into DIRECTORY: ID.pdf (or .jpg, ...) and ID.json.

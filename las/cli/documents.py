@@ -131,6 +131,23 @@ def _what_goes(
     return f"{which}{where}{consent}"
 
 
+def _confirmed(question: str) -> bool:
+    """Whether the person at the terminal answers ``y`` or ``yes`` to ``question`` (asked on stderr).
+
+    Written here rather than with ``click.confirm``, which in click 8.1.0 prints the prompt's last
+    space on stdout (into a script's JSON or a table).
+
+    Raises:
+        click.Abort: stdin ended (Ctrl-D) before an answer.
+    """
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        raise click.Abort
+    return answer.strip().lower() in ("y", "yes")
+
+
 @group.command("delete-all")
 @several("--dataset-id", type=DATASET_ID, help="Only documents of these datasets (one or more).")
 @several("--consent-id", type=CONSENT_ID, help="Only documents with these consents (one or more).")
@@ -163,7 +180,7 @@ def delete_all(
         if sys.stdin is None or not sys.stdin.isatty():
             raise click.UsageError(NOT_A_TERMINAL)
         question = f"Delete {_what_goes(app, dataset_id, consent_id, max_results)}? This cannot be undone"
-        if not click.confirm(question, default=False, err=True):
+        if not _confirmed(question):
             note("nothing deleted")
             return EXIT_API_ERROR
     answer = app.client.delete_documents(

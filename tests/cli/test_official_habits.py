@@ -136,6 +136,15 @@ def test_delete_all_answered_no_deletes_nothing_and_exits_1(
     assert documents_in(client, dataset_id) == 1
 
 
+def test_delete_all_with_the_terminal_closed_at_the_question_deletes_nothing(
+    las_: Las, emulator: Emulator, client: las.Client
+) -> None:
+    dataset_id = new_dataset(client, documents=1)
+    result = las_("documents", "delete-all", "--dataset-id", dataset_id, stdin=Terminal(""))  # Ctrl-D
+    assert result.code == 130 and "Traceback" not in result.stderr
+    assert documents_in(client, dataset_id) == 1
+
+
 def test_delete_all_takes_several_datasets_after_one_flag_as_the_official_cli(
     las_: Las, client: las.Client
 ) -> None:
@@ -463,12 +472,76 @@ def test_get_documents_is_download_under_the_official_name(
     assert "get-documents" not in listed.stdout  # one name is shown: download
 
 
+def test_update_executions_own_output_is_the_executions_and_the_global_goes_before(
+    las_: Las, emulator: Emulator
+) -> None:
+    transition = "las:transition:" + "8" * 32
+    execution = "las:transition-execution:" + "9" * 32
+    las_(
+        "--output",
+        "json",
+        "transitions",
+        "update-execution",
+        transition,
+        execution,
+        "succeeded",
+        "--output",
+        '{"ok": true}',
+    )
+    body = sent(emulator, "PATCH", f"/transitions/{transition}/executions/{execution}")[-1].json
+    assert body["output"] == {"ok": True}
+
+
 def test_transitions_update_execution_takes_dash_e_for_the_error(las_: Las, emulator: Emulator) -> None:
     transition = "las:transition:" + "6" * 32
     execution = "las:transition-execution:" + "7" * 32
     las_("transitions", "update-execution", transition, execution, "failed", "-e", '{"message": "bad scan"}')
     body = sent(emulator, "PATCH", f"/transitions/{transition}/executions/{execution}")[-1].json
     assert body["error"] == {"message": "bad scan"}
+
+
+DATASET = "las:dataset:" + "a" * 32
+DOCUMENT = "las:document:" + "b" * 32
+MODEL = "las:model:" + "d" * 32
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["documents", "create", "PDF", "--metadata", "{}"],
+        ["documents", "get", DOCUMENT, "--width", "100"],
+        ["documents", "list", "--sort-by", "createdTime"],
+        ["predictions", "list", "--model-id", MODEL],
+        ["datasets", "create-documents", DATASET, "FOLDER", "--no-cache"],
+        ["datasets", "create-documents", DATASET, "FOLDER", "--chunk-size", "500"],
+        ["datasets", "create-documents", DATASET, "FOLDER", "--document-path-column", "path"],
+        ["models", "create", '{"total": {"type": "amount", "maxLength": 9}}'],
+        ["models", "list", "--owner", "me"],
+        ["app-clients", "get", "las:app-client:" + "e" * 32],
+        ["users", "create", "a@example.com", "las:app-client:" + "e" * 32, "--role-ids", "r"],
+        ["workflows", "create-default", "name"],
+        ["roles", "list"],
+    ],
+    ids=lambda args: " ".join(word for word in args if not word.startswith(("las:", "{"))),
+)
+def test_what_this_contract_has_no_field_for_is_refused_before_any_request(
+    args: list[str], las_: Las, emulator: Emulator, tmp_path: Path
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(sample_pdf("refused", "1.00", "2026-01-01"))
+    given = [
+        str(tmp_path / "a.pdf") if arg == "PDF" else str(tmp_path) if arg == "FOLDER" else arg for arg in args
+    ]
+    emulator.clear_requests()
+    result = las_(*given)
+    refusals = ("No such option", "No such command", "needs a model's size")
+    assert result.code == 2 and any(refusal in result.stderr for refusal in refusals), result.stderr
+    assert emulator.requests == []
+
+
+def test_null_is_a_name_here_not_a_clearing_of_it(las_: Las, client: las.Client) -> None:
+    dataset_id = new_dataset(client)
+    assert las_("datasets", "update", dataset_id, "--name", "null").code == 0
+    assert client.get_dataset(dataset_id)["name"] == "null"  # the official CLI would clear it
 
 
 # -- JSON for scripts ---------------------------------------------------------------------------
