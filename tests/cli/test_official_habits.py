@@ -22,6 +22,7 @@ import click
 import pytest
 
 import las
+from las import bulk
 from las.demo import sample_pdf
 from las.testing import Emulator
 from tests.cli.conftest import LAS, SECRET, Result, Terminal, clean_env, run
@@ -716,6 +717,20 @@ def test_a_users_file_at_the_default_journal_is_left_untouched_and_nothing_is_se
 
     assert result.code == 2 and str(theirs) in result.stderr
     assert theirs.read_text() == "my notes\n"
+    assert sent(emulator, "POST", "/documents") == []
+
+
+def test_a_second_upload_into_the_dataset_at_once_is_refused_before_anything_is_sent(
+    las_: Las, emulator: Emulator, client: las.Client, folder: Path, tmp_path: Path
+) -> None:
+    dataset_id = new_dataset(client)
+    uploads = tmp_path / "home" / ".lucidtech" / "uploads"
+    uploads.mkdir(parents=True)
+    journal = uploads / f"{dataset_id.rpartition(':')[2]}.jsonl"
+    emulator.clear_requests()
+    with bulk.Journal(journal, dataset_id=dataset_id):  # the first upload, still running
+        result = las_("datasets", "create-documents", dataset_id, str(folder))
+    assert result.code == 2 and "--resume" in result.stderr, result.stderr
     assert sent(emulator, "POST", "/documents") == []
 
 
