@@ -107,14 +107,17 @@ def _seed_and_page(emulator: Emulator, count: int) -> tuple[float, float, list[s
 def test_listing_100k_documents_costs_what_listing_a_few_thousand_does_per_document(
     las_emulator: Emulator,
 ) -> None:
-    # Ratios measured side by side, not timings (the machine is shared): seeding is linear in the
-    # documents (10x the documents, at most 40x the time; quadratic would be 100x) and a page costs
-    # the same however many documents there are (at most 5x; a scan would be 10x and more).
-    small_seeded, small_paging, _ = _seed_and_page(las_emulator, 10_000)
+    # Ratios measured side by side, not timings, with margins for a shared machine: seeding is
+    # linear in the documents (100x the documents: at most 1,000x the time, where quadratic would
+    # be 10,000x) and a page costs the same however many documents there are (at most 20x, where a
+    # scan would be 100x). The small case is the best of three, so one stall does not shrink it.
+    small = [_seed_and_page(las_emulator, 1_000) for _ in range(3)]
+    small_seeded = min(seeded for seeded, _, _ in small)
+    small_paging = min(paging for _, paging, _ in small)
     large_seeded, large_paging, _ = _seed_and_page(las_emulator, 100_000)
 
-    assert large_seeded < 40 * max(small_seeded, 1e-3), (small_seeded, large_seeded)
-    assert large_paging < 5 * max(small_paging, 1e-3), (small_paging, large_paging)
+    assert large_seeded < 1_000 * max(small_seeded, 1e-4), (small_seeded, large_seeded)
+    assert large_paging < 20 * max(small_paging, 1e-4), (small_paging, large_paging)
 
 
 def test_execution_lists_sort_by_start_time_descending(las_emulator: Emulator) -> None:
