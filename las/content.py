@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, cast
 
+from . import contracts
 from .exceptions import ContentNotFoundError, ContentTooLargeError, FileFormatException
 
 __all__ = [
@@ -34,9 +35,9 @@ __all__ = [
 Content = bytes | bytearray | str | Path | IO[bytes] | IO[str]
 """What a content argument accepts: bytes, bytearray, a path (str or Path), or a file object."""
 
-CONTRACT_2021 = "2021-09-23"
+CONTRACT_2021 = contracts.V2021
 """The seed's contract: a document's bytes go inline, base64 in ``content`` (at most ~4.69 MB)."""
-CONTRACT_2024 = "2024-11-29"
+CONTRACT_2024 = contracts.V2024
 """Today's service: a document is created without ``content``; its bytes go to the ``fileUrl``
 of the answer (no size cap of the SDK's)."""
 
@@ -44,13 +45,13 @@ of the answer (no size cap of the SDK's)."""
 def contract_of(session: Any) -> str:
     """The contract ``session`` speaks (its ``contract``; the 2021 one for a session that does
     not say). The one place the upload and download code asks it."""
-    return str(getattr(session, "contract", None) or CONTRACT_2021)
+    return str(getattr(session, "contract", None) or contracts.DEFAULT)
 
 
 def uploads_to_file_url(session: Any) -> bool:
     """Whether documents created through ``session`` send their bytes to a ``fileUrl``
     (2024-11-29) rather than inline base64 (2021-09-23)."""
-    return contract_of(session) != CONTRACT_2021
+    return not contracts.CONTRACTS[contract_of(session)].inline_uploads
 
 
 # The API's limit on the base64-encoded content field (oas.json: PostDocuments.content.maxLength).

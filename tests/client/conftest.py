@@ -10,6 +10,10 @@ import pytest
 import las
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
 
+# Scripts as users write them, run by the tests (tests/client/test_scripts_11_4.py), never imported
+# by collection: --doctest-modules would run them on import.
+collect_ignore_glob = ["scripts/*"]
+
 
 @pytest.fixture
 def recorder() -> Iterator[Recorder]:
@@ -37,3 +41,15 @@ def session(credentials: las.Credentials) -> Iterator[las.Session]:
 @pytest.fixture
 def client(session: las.Session) -> las.Client:
     return las.Client(session=session)
+
+
+@pytest.fixture
+def session_2024(credentials: las.Credentials) -> Iterator[las.Session]:
+    """A session on the recorder that speaks the 2024-11-29 contract (today's service)."""
+    with las.Session(credentials, max_retries=3, timeout=(2.0, 5.0), contract="2024-11-29") as session:
+        yield session
+
+
+@pytest.fixture
+def client_2024(session_2024: las.Session) -> las.Client:
+    return las.Client(session=session_2024)
