@@ -2,10 +2,17 @@
 path and wire field names. Methods return the API's decoded JSON.
 
 Names, parameters and return values are those of the reference client, so code written for it
-runs unchanged. Optional arguments that are not passed (left
+runs unchanged; the parameters lucidtech-las 11.4.1 added are accepted too (keyword-only where
+the reference had none, ``create_model`` in both of its shapes), so code written for 11.4 runs
+unchanged as well. Optional arguments that are not passed (left
 ``None``) are not sent; ``False``, ``0`` and ``""`` are. Extra keyword arguments
 (``**optional_args``) are sent as body fields; snake_case names are converted to the API's
 camelCase.
+
+Requests follow the API contract the session speaks (``client.contract``, see
+:mod:`las.contracts`) where the two contracts differ; an argument that contract cannot carry
+(``metadata=`` on 2021-09-23, a model's ``width`` on 2024-11-29) raises :class:`las.ContractError`
+before anything is sent.
 """
 
 # The source of both variants: tools/unasync.py generates las/client.py from it.  # unasync: async only
@@ -16,20 +23,23 @@ import copy
 import datetime
 import io
 import pathlib
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, ClassVar, cast
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, cast, overload
 
+from . import contracts
 from ._async_session import AsyncSession
 from ._options import client_session_argument
 from ._pagination import items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
 from ._response import RawResponse
-from ._wire import Queryparam, given
+from ._wire import Queryparam, empty_lists, given, model_arguments
 from ._wire import fields as _fields
 from ._wire import path as _path
 from ._wire import timestamp as _timestamp
 from .content import check_size, content_body, encode_content, read_content
-from .credentials import Credentials
+from .contracts import CONTRACTS
+from .credentials import Credentials, read_credentials
+from .exceptions import ContractError
 
 __all__ = ["AsyncClient", "AsyncRawResponseClient"]
 
@@ -44,7 +54,9 @@ class AsyncRawResponseClient:
     is the last request's."""
 
     __slots__ = ("_client",)
-    _NOT_OPERATIONS = frozenset({"close", "credentials", "is_async", "session", "with_raw_response"})
+    _NOT_OPERATIONS = frozenset(
+        {"close", "contract", "credentials", "is_async", "session", "with_raw_response"}
+    )
 
     def __init__(self, client: AsyncClient) -> None:
         raw = copy.copy(client)  # the same session; its methods answer with the RawResponse
@@ -64,12 +76,18 @@ class AsyncClient:
         credentials: used to build an :class:`las.AsyncSession` when ``session`` is not given;
             defaults to the environment, then ``~/.lucidtech/credentials.cfg``. An
             :class:`las.AsyncSession` here is taken as ``session``.
+        profile: the section of ``~/.lucidtech/credentials.cfg`` to read the credentials from
+            (as lucidtech-las 11.x's ``Client(profile=...)``); the environment still comes first,
+            as with ``LAS_PROFILE``.
         session: the AsyncSession to send requests through (shared pooling, retries, token).
-        session_options: passed to :class:`las.AsyncSession` (e.g. ``timeout``, ``max_retries``).
+        session_options: passed to :class:`las.AsyncSession` (e.g. ``timeout``, ``max_retries``,
+            ``contract``).
 
     Raises:
         TypeError: a session of the other variant, or a session together with credentials or
-            session options.
+            session options, or ``profile`` together with credentials or a session.
+        MissingCredentials: ``profile`` names a section that is not there (and the environment
+            does not have the values either).
 
     Example::
 
@@ -84,6 +102,7 @@ class AsyncClient:
     def __init__(
         self,
         credentials: Credentials | AsyncSession | None = None,
+        profile: str | None = None,
         *,
         session: AsyncSession | None = None,
         **session_options: Any,
@@ -91,6 +110,10 @@ class AsyncClient:
         credentials, session = client_session_argument(
             "AsyncClient", credentials, session, session_options, AsyncSession
         )
+        if profile is not None:
+            if credentials is not None or session is not None:
+                raise TypeError("pass profile= or credentials/session, not both")
+            credentials = read_credentials(profile)
         self.session = session or AsyncSession(credentials, **session_options)
         self.credentials = self.session.credentials
         self._raw = False
@@ -108,6 +131,25 @@ class AsyncClient:
     async def close(self) -> None:
         """Close the session's pooled connections."""
         await self.session.close()
+
+    @property
+    def contract(self) -> str:
+        """The API contract this client's session speaks (:mod:`las.contracts`)."""
+        return cast(str, getattr(self.session, "contract", None) or self.credentials.contract)
+
+    def _fits(self, method: str, path: str, *names: Iterable[str]) -> None:
+        """Refuse, before sending, a field or query parameter the session's contract cannot carry."""
+        contracts.refuse_fields(self.contract, method, path, (name for group in names for name in group))
+
+    def _requires(self, what: str, needed: str = contracts.V2024, instead: str = "leave it out") -> None:
+        contracts.require(self.contract, needed, what, instead=instead)
+
+    def _operation_of_2024(self, name: str, path: str) -> str:
+        """``path``, after refusing an operation the 2021-09-23 contract does not have."""
+        self._requires(
+            f"{name} ({path.split('?')[0]})", instead="the 2021-09-23 contract has no such operation"
+        )
+        return path
 
     @property
     def with_raw_response(self) -> AsyncRawResponseClient:
@@ -134,6 +176,7 @@ class AsyncClient:
         return answer if self._raw else answer.data
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        self._fits("GET", path, params or ())
         return cast(
             "dict[str, Any]",
             await self.session.send(
@@ -143,18 +186,21 @@ class AsyncClient:
 
     async def _post(self, path: str, body: Any) -> dict[str, Any]:
         if isinstance(body, dict):
+            self._fits("POST", path, body)
             call = make_call("POST", path, json=body, expect=EXPECT_OBJECT)
         else:  # a body streaming content
             call = make_call("POST", path, body=body, expect=EXPECT_OBJECT)
         return cast("dict[str, Any]", await self.session.send(call, raw=self._raw))
 
     async def _patch(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        self._fits("PATCH", path, body)
         return cast(
             "dict[str, Any]",
             await self.session.send(make_call("PATCH", path, json=body, expect=EXPECT_OBJECT), raw=self._raw),
         )
 
     async def _delete(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        self._fits("DELETE", path, params or ())
         return cast(
             "dict[str, Any]",
             await self.session.send(
@@ -173,9 +219,10 @@ class AsyncClient:
         default_login_url: str | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
-        """Creates an appClient, calls the POST /appClients endpoint. Extras: name, description."""
+        """Creates an appClient, calls the POST /appClients endpoint. Extras: name, description,
+        role_ids (2024-11-29)."""
         body = _fields(
-            optional_args,
+            empty_lists(optional_args, "role_ids"),
             generateSecret=generate_secret,
             logoutUrls=logout_urls,
             callbackUrls=callback_urls,
@@ -191,10 +238,17 @@ class AsyncClient:
         """List appClients available, calls the GET /appClients endpoint."""
         return await self._get("/appClients", given(maxResults=max_results, nextToken=next_token))
 
+    async def get_app_client(self, app_client_id: str) -> dict[str, Any]:
+        """Get an appClient, calls the GET /appClients/{appClientId} endpoint (2024-11-29)."""
+        path = _path("/appClients/{app_client_id}", app_client_id=app_client_id)
+        return await self._get(self._operation_of_2024("get_app_client", path))
+
     async def update_app_client(self, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
-        """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint."""
+        """Updates an appClient, calls the PATCH /appClients/{appClientId} endpoint. Extras: name,
+        description, role_ids (2024-11-29)."""
         return await self._patch(
-            _path("/appClients/{app_client_id}", app_client_id=app_client_id), _fields(optional_args)
+            _path("/appClients/{app_client_id}", app_client_id=app_client_id),
+            _fields(empty_lists(optional_args, "role_ids")),
         )
 
     async def delete_app_client(self, app_client_id: str) -> dict[str, Any]:
@@ -241,10 +295,16 @@ class AsyncClient:
 
     # -- datasets --------------------------------------------------------------------------
 
-    async def create_dataset(self, **optional_args: Any) -> dict[str, Any]:
+    async def create_dataset(
+        self, *, metadata: dict[str, Any] | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
         """Creates a dataset, calls the POST /datasets endpoint. Extras: name, description,
-        retention_in_days, contains_personally_identifiable_information."""
-        return await self._post("/datasets", _fields(optional_args))
+        retention_in_days, contains_personally_identifiable_information.
+
+        Args:
+            metadata: a dictionary to store additional information in (2024-11-29).
+        """
+        return await self._post("/datasets", _fields(optional_args, metadata=metadata))
 
     @items_key("datasets")
     async def list_datasets(
@@ -257,10 +317,17 @@ class AsyncClient:
         """Get dataset, calls the GET /datasets/{datasetId} endpoint."""
         return await self._get(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
 
-    async def update_dataset(self, dataset_id: str, **optional_args: Any) -> dict[str, Any]:
-        """Updates a dataset, calls the PATCH /datasets/{datasetId} endpoint. Extras: name, description."""
+    async def update_dataset(
+        self, dataset_id: str, metadata: dict[str, Any] | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a dataset, calls the PATCH /datasets/{datasetId} endpoint. Extras: name, description;
+        on 2024-11-29 also retention_in_days, contains_personally_identifiable_information.
+
+        Args:
+            metadata: a dictionary to store additional information in (2024-11-29).
+        """
         return await self._patch(
-            _path("/datasets/{dataset_id}", dataset_id=dataset_id), _fields(optional_args)
+            _path("/datasets/{dataset_id}", dataset_id=dataset_id), _fields(optional_args, metadata=metadata)
         )
 
     async def delete_dataset(self, dataset_id: str, delete_documents: bool = False) -> dict[str, Any]:
@@ -274,6 +341,45 @@ class AsyncClient:
             await self.delete_documents(dataset_id=dataset_id, delete_all=True)
         return await self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
 
+    async def create_transformation(
+        self, dataset_id: str, operations: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Creates a transformation of a dataset's documents, calls the POST
+        /datasets/{datasetId}/transformations endpoint (2024-11-29).
+
+        Args:
+            operations: e.g. ``[{"type": "remove-duplicates", "options": {}}]``.
+        """
+        path = _path("/datasets/{dataset_id}/transformations", dataset_id=dataset_id)
+        return await self._post(
+            self._operation_of_2024("create_transformation", path), {"operations": operations}
+        )
+
+    @items_key("transformations")
+    async def list_transformations(
+        self,
+        dataset_id: str,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        status: Queryparam | None = None,
+    ) -> dict[str, Any]:
+        """List a dataset's transformations, calls the GET /datasets/{datasetId}/transformations
+        endpoint (2024-11-29)."""
+        path = _path("/datasets/{dataset_id}/transformations", dataset_id=dataset_id)
+        params = given(maxResults=max_results, nextToken=next_token, status=status)
+        return await self._get(self._operation_of_2024("list_transformations", path), params)
+
+    async def delete_transformation(self, dataset_id: str, transformation_id: str) -> dict[str, Any]:
+        """Delete a transformation, calls the DELETE
+        /datasets/{datasetId}/transformations/{transformationId} endpoint (2024-11-29)."""
+        path = _path(
+            "/datasets/{dataset_id}/transformations/{transformation_id}",
+            dataset_id=dataset_id,
+            transformation_id=transformation_id,
+        )
+        return await self._delete(self._operation_of_2024("delete_transformation", path))
+
     # -- documents -------------------------------------------------------------------------
 
     async def create_document(
@@ -285,6 +391,7 @@ class AsyncClient:
         dataset_id: str | None = None,
         ground_truth: Sequence[dict[str, str]] | None = None,
         retention_in_days: int | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Creates a document, calls the POST /documents endpoint.
 
@@ -295,17 +402,21 @@ class AsyncClient:
             dataset_id: id of the dataset to put the document in.
             ground_truth: ``[{"label": ..., "value": ...}, ...]``.
             retention_in_days: days before the API deletes the document.
+            metadata: a dictionary to store additional information in (2024-11-29).
 
         Raises:
             FileFormatException: the type could not be detected; lists the accepted types.
             ContentTooLargeError: content over the API's limit, before any upload.
+            ContractError: ``metadata`` on a session speaking 2021-09-23.
         """
         fields = _fields(
             consentId=consent_id,
             datasetId=dataset_id,
             groundTruth=list(ground_truth) if ground_truth is not None else None,
             retentionInDays=retention_in_days,
+            metadata=metadata,
         )
+        self._fits("POST", "/documents", fields)
         body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
         return await self._post("/documents", body)
 
@@ -317,15 +428,60 @@ class AsyncClient:
         dataset_id: Queryparam | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
+        order: str | None = None,
+        sort_by: str | None = None,
     ) -> dict[str, Any]:
-        """List documents available for inference, calls the GET /documents endpoint."""
+        """List documents available for inference, calls the GET /documents endpoint.
+
+        Args:
+            order: ``"ascending"`` or ``"descending"`` (2024-11-29).
+            sort_by: ``"createdTime"`` (2024-11-29).
+        """
         params = given(
-            consentId=consent_id, datasetId=dataset_id, maxResults=max_results, nextToken=next_token
+            consentId=consent_id,
+            datasetId=dataset_id,
+            maxResults=max_results,
+            nextToken=next_token,
+            order=order,
+            sortBy=sort_by,
         )
         return await self._get("/documents", params)
 
-    async def get_document(self, document_id: str) -> dict[str, Any]:
-        """Get document, calls the GET /documents/{documentId} endpoint."""
+    async def get_document(
+        self,
+        document_id: str,
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        page: int | None = None,
+        rotation: int | None = None,
+        density: int | None = None,
+        quality: str | None = None,
+    ) -> dict[str, Any]:
+        """Get document, calls the GET /documents/{documentId} endpoint.
+
+        Args:
+            width, height, page, rotation, density, quality: lucidtech-las 11.x's conversion of
+                the document's file (to a JPEG of this size, this page, rotated, at this density;
+                ``quality="low"`` for a smaller PDF). The 2024-11-29 contract does it when the
+                file is downloaded from the document's ``fileUrl``; the 2021-09-23 contract
+                cannot.
+
+        Raises:
+            ContractError: a conversion argument on a session speaking 2021-09-23.
+            NotImplementedError: a conversion argument on 2024-11-29: it needs the download
+                from the ``fileUrl``, which this version does not have yet.
+        """
+        conversion = given(
+            width=width, height=height, page=page, rotation=rotation, density=density, quality=quality
+        )
+        if conversion:
+            shown = ", ".join(f"{name}=" for name in conversion)
+            self._requires(f"get_document({shown}...)", instead="leave the conversion arguments out")
+            raise NotImplementedError(
+                f"get_document({shown}...): converting the file needs its download from the fileUrl, "
+                "which this version of las does not have yet"
+            )
         return await self._get(_path("/documents/{document_id}", document_id=document_id))
 
     async def update_document(
@@ -335,16 +491,19 @@ class AsyncClient:
         *,
         dataset_id: str | None = None,
         retention_in_days: int | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Update ground truth, dataset or retention of a document, calls the PATCH /documents/{documentId} endpoint.
 
         ``retention_in_days`` (days before the API deletes the document) goes beyond the
-        reference client, as a keyword-only option.
+        reference client, as a keyword-only option; ``metadata`` (a dictionary to store
+        additional information in, 2024-11-29) is lucidtech-las 11.x's.
         """
         body = _fields(
             groundTruth=list(ground_truth) if ground_truth is not None else None,
             datasetId=dataset_id,
             retentionInDays=retention_in_days,
+            metadata=metadata,
         )
         return await self._patch(_path("/documents/{document_id}", document_id=document_id), body)
 
@@ -417,45 +576,123 @@ class AsyncClient:
 
     # -- models and data bundles -----------------------------------------------------------
 
+    @overload
     async def create_model(
         self,
         width: int,
         height: int,
-        field_config: dict[str, Any],
+        field_config: Mapping[str, Any],
         *,
         preprocess_config: dict[str, Any] | None = None,
+        postprocess_config: dict[str, Any] | None = None,
         name: str | None = None,
         description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        base_model: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]: ...
+
+    @overload
+    async def create_model(
+        self,
+        field_config: Mapping[str, Any],
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        preprocess_config: dict[str, Any] | None = None,
+        postprocess_config: dict[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        base_model: dict[str, Any] | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]: ...
+
+    async def create_model(
+        self,
+        *args: Any,
+        width: Any = None,
+        height: Any = None,
+        field_config: Any = None,
+        preprocess_config: dict[str, Any] | None = None,
+        postprocess_config: dict[str, Any] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        base_model: dict[str, Any] | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
         """Creates a model, calls the POST /models endpoint.
 
+        Both call shapes work: the reference client's ``create_model(width, height, field_config)``
+        and lucidtech-las 11.x's ``create_model(field_config, *, width=None, height=None)``; the
+        first positional argument tells which (a mapping is ``field_config``).
+
         Args:
-            width, height: input image size in pixels (97 to 1921).
+            width, height: input image size in pixels (97 to 1921): required by the 2021-09-23
+                contract, not part of 2024-11-29.
             field_config: ``{label: {"type": ..., "maxLength": ..., "description": ...}}``.
             preprocess_config: ``{"autoRotate": ..., "maxPages": ..., "imageQuality": ...}``.
+            postprocess_config: e.g. ``{"strategy": "BEST_FIRST"}`` (2024-11-29).
+            metadata: a dictionary to store additional information in (2024-11-29).
+            base_model: the model to start from, e.g. ``{"organizationId": ..., "modelId": ...}``;
+                sent as ``metadata["baseModel"]``, as lucidtech-las 11.x does (2024-11-29).
+
+        Raises:
+            TypeError: a call that fits neither shape (as Python says it).
+            ContractError: width or height missing on 2021-09-23, or given on 2024-11-29;
+                postprocess_config, metadata or base_model on 2021-09-23.
         """
+        width, height, field_config = model_arguments(args, width, height, field_config)
+        if base_model is not None:
+            metadata = {**(metadata or {}), "baseModel": base_model}
+        if CONTRACTS[self.contract].model_size and (width is None or height is None):
+            raise ContractError(
+                f"create_model: the API contract {self.contract} this session speaks requires a model's "
+                "width and height: pass them (create_model(width, height, field_config)), or speak "
+                f"{contracts.V2024}, which has neither, with {contracts.how_to_choose(contracts.V2024)}. "
+                "Nothing was sent."
+            )
         body = _fields(
             optional_args,
             width=width,
             height=height,
-            fieldConfig=field_config,
+            fieldConfig=dict(field_config),
             preprocessConfig=preprocess_config,
+            postprocessConfig=postprocess_config,
             name=name,
             description=description,
+            metadata=metadata,
         )
         return await self._post("/models", body)
 
     @items_key("models")
     async def list_models(
-        self, *, max_results: int | None = None, next_token: str | None = None
+        self,
+        *,
+        owner: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
     ) -> dict[str, Any]:
-        """List models available, calls the GET /models endpoint."""
-        return await self._get("/models", given(maxResults=max_results, nextToken=next_token))
+        """List models available, calls the GET /models endpoint.
 
-    async def get_model(self, model_id: str) -> dict[str, Any]:
-        """Get a model, calls the GET /models/{modelId} endpoint."""
-        return await self._get(_path("/models/{model_id}", model_id=model_id))
+        Args:
+            owner: organizations whose models to list (2024-11-29).
+        """
+        return await self._get("/models", given(owner=owner, maxResults=max_results, nextToken=next_token))
+
+    async def get_model(self, model_id: str, *, statistics_last_n_days: int | None = None) -> dict[str, Any]:
+        """Get a model, calls the GET /models/{modelId} endpoint.
+
+        ``model_id`` may carry an organisation prefix (``las:organization:X/las:model:Y``): it is
+        percent-encoded into one path segment.
+
+        Args:
+            statistics_last_n_days: 1 to 30: the days the answer's statistics cover (2024-11-29).
+        """
+        return await self._get(
+            _path("/models/{model_id}", model_id=model_id), given(statisticsLastNDays=statistics_last_n_days)
+        )
 
     async def update_model(
         self,
@@ -466,9 +703,16 @@ class AsyncClient:
         field_config: dict[str, Any] | None = None,
         preprocess_config: dict[str, Any] | None = None,
         status: str | None = None,
+        postprocess_config: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
-        """Updates a model, calls the PATCH /models/{modelId} endpoint. Extras: name, description."""
+        """Updates a model, calls the PATCH /models/{modelId} endpoint. Extras: name, description;
+        training_id (2024-11-29: the training predictions use).
+
+        ``width``, ``height`` and ``status`` are the 2021-09-23 contract's; ``postprocess_config``
+        and ``metadata`` the 2024-11-29 contract's (:class:`las.ContractError` on the other).
+        """
         body = _fields(
             optional_args,
             width=width,
@@ -476,6 +720,8 @@ class AsyncClient:
             fieldConfig=field_config,
             preprocessConfig=preprocess_config,
             status=status,
+            postprocessConfig=postprocess_config,
+            metadata=metadata,
         )
         return await self._patch(_path("/models/{model_id}", model_id=model_id), body)
 
@@ -519,16 +765,207 @@ class AsyncClient:
             )
         )
 
+    async def get_data_bundle(self, model_id: str, data_bundle_id: str) -> dict[str, Any]:
+        """Get a data bundle, calls GET /models/{modelId}/dataBundles/{dataBundleId} (2024-11-29)."""
+        path = _path(
+            "/models/{model_id}/dataBundles/{data_bundle_id}",
+            model_id=model_id,
+            data_bundle_id=data_bundle_id,
+        )
+        return await self._get(self._operation_of_2024("get_data_bundle", path))
+
+    # -- trainings (2024-11-29) ------------------------------------------------------------
+
+    async def create_training(
+        self,
+        model_id: str,
+        data_bundle_ids: list[str],
+        *,
+        metadata: dict[str, Any] | None = None,
+        data_scientist_assistance: bool | None = None,
+        **optional_args: Any,
+    ) -> dict[str, Any]:
+        """Requests a training of a model on data bundles, calls the POST
+        /models/{modelId}/trainings endpoint (2024-11-29). Extras: name, description.
+
+        Args:
+            data_bundle_ids: the data bundles to train on.
+            metadata: a dictionary to store additional information in.
+            data_scientist_assistance: ask one of the service's data scientists to review it.
+        """
+        path = _path("/models/{model_id}/trainings", model_id=model_id)
+        body = _fields(
+            optional_args,
+            dataBundleIds=list(data_bundle_ids),
+            metadata=metadata,
+            dataScientistAssistance=data_scientist_assistance,
+        )
+        return await self._post(self._operation_of_2024("create_training", path), body)
+
+    async def get_training(
+        self, model_id: str, training_id: str, statistics_last_n_days: int | None = None
+    ) -> dict[str, Any]:
+        """Get a training, calls the GET /models/{modelId}/trainings/{trainingId} endpoint (2024-11-29).
+
+        Args:
+            statistics_last_n_days: 1 to 30, as lucidtech-las 11.4.1 sends it; the 2024-11-29
+                contract does not describe this query parameter (the service may ignore it).
+        """
+        path = _path("/models/{model_id}/trainings/{training_id}", model_id=model_id, training_id=training_id)
+        params = given(statisticsLastNDays=statistics_last_n_days)
+        return await self._get(self._operation_of_2024("get_training", path), params)
+
+    @items_key("trainings")
+    async def list_trainings(
+        self, model_id: str, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List a model's trainings, calls the GET /models/{modelId}/trainings endpoint (2024-11-29)."""
+        path = _path("/models/{model_id}/trainings", model_id=model_id)
+        params = given(maxResults=max_results, nextToken=next_token)
+        return await self._get(self._operation_of_2024("list_trainings", path), params)
+
+    async def update_training(self, model_id: str, training_id: str, **optional_args: Any) -> dict[str, Any]:
+        """Updates a training, calls the PATCH /models/{modelId}/trainings/{trainingId} endpoint
+        (2024-11-29). Extras: name, description, metadata, deployment_environment_id, status
+        (``"cancelled"``)."""
+        path = _path("/models/{model_id}/trainings/{training_id}", model_id=model_id, training_id=training_id)
+        return await self._patch(self._operation_of_2024("update_training", path), _fields(optional_args))
+
     # -- organizations ---------------------------------------------------------------------
 
     async def get_organization(self, organization_id: str) -> dict[str, Any]:
         """Get an organization, calls the GET /organizations/{organizationId} endpoint."""
         return await self._get(_path("/organizations/{organization_id}", organization_id=organization_id))
 
-    async def update_organization(self, organization_id: str, **optional_args: Any) -> dict[str, Any]:
-        """Updates an organization, calls PATCH /organizations/{organizationId}. Extras: name, description."""
+    async def update_organization(
+        self, organization_id: str, *, payment_method_id: str | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates an organization, calls PATCH /organizations/{organizationId}. Extras: name, description.
+
+        Args:
+            payment_method_id: the payment method the organization pays with (2024-11-29).
+        """
         return await self._patch(
-            _path("/organizations/{organization_id}", organization_id=organization_id), _fields(optional_args)
+            _path("/organizations/{organization_id}", organization_id=organization_id),
+            _fields(optional_args, paymentMethodId=payment_method_id),
+        )
+
+    @items_key("organizations")
+    async def list_organizations(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List the organizations the credentials can see, calls the GET /organizations endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_organizations", "/organizations")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def create_organization(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates an organization, calls the POST /organizations endpoint (2024-11-29). Extras: name."""
+        return await self._post(
+            self._operation_of_2024("create_organization", "/organizations"), _fields(optional_args)
+        )
+
+    # -- payment methods (2024-11-29) ------------------------------------------------------
+
+    async def create_payment_method(self, **optional_args: Any) -> dict[str, Any]:
+        """Creates a payment method, calls the POST /paymentMethods endpoint (2024-11-29).
+        Extras: name, description."""
+        path = self._operation_of_2024("create_payment_method", "/paymentMethods")
+        return await self._post(path, _fields(optional_args))
+
+    @items_key("paymentMethods")
+    async def list_payment_methods(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List payment methods, calls the GET /paymentMethods endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_payment_methods", "/paymentMethods")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def get_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        """Get a payment method, calls the GET /paymentMethods/{paymentMethodId} endpoint (2024-11-29)."""
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        return await self._get(self._operation_of_2024("get_payment_method", path))
+
+    async def update_payment_method(
+        self, payment_method_id: str, *, stripe_setup_intent_secret: str | None = None, **optional_args: Any
+    ) -> dict[str, Any]:
+        """Updates a payment method, calls the PATCH /paymentMethods/{paymentMethodId} endpoint
+        (2024-11-29). Extras: name, description.
+
+        Args:
+            stripe_setup_intent_secret: the secret create_payment_method's answer gave.
+        """
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        body = _fields(optional_args, stripeSetupIntentSecret=stripe_setup_intent_secret)
+        return await self._patch(self._operation_of_2024("update_payment_method", path), body)
+
+    async def delete_payment_method(self, payment_method_id: str) -> dict[str, Any]:
+        """Delete a payment method, calls the DELETE /paymentMethods/{paymentMethodId} endpoint (2024-11-29)."""
+        path = _path("/paymentMethods/{payment_method_id}", payment_method_id=payment_method_id)
+        return await self._delete(self._operation_of_2024("delete_payment_method", path))
+
+    # -- plans, deployment environments and roles (2024-11-29) -----------------------------
+
+    async def get_plan(self, plan_id: str) -> dict[str, Any]:
+        """Get a plan, calls the GET /plans/{planId} endpoint (2024-11-29). ``plan_id`` may carry
+        an organisation prefix (``las:organization:cradl/las:plan:free``): one path segment."""
+        return await self._get(
+            self._operation_of_2024("get_plan", _path("/plans/{plan_id}", plan_id=plan_id))
+        )
+
+    @items_key("plans")
+    async def list_plans(
+        self,
+        *,
+        owner: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List plans, calls the GET /plans endpoint (2024-11-29).
+
+        Args:
+            owner: organizations whose plans to list.
+        """
+        params = given(owner=owner, maxResults=max_results, nextToken=next_token)
+        return await self._get(self._operation_of_2024("list_plans", "/plans"), params)
+
+    async def get_deployment_environment(self, deployment_environment_id: str) -> dict[str, Any]:
+        """Get a deployment environment, calls the GET
+        /deploymentEnvironments/{deploymentEnvironmentId} endpoint (2024-11-29)."""
+        path = _path(
+            "/deploymentEnvironments/{deployment_environment_id}",
+            deployment_environment_id=deployment_environment_id,
+        )
+        return await self._get(self._operation_of_2024("get_deployment_environment", path))
+
+    @items_key("deploymentEnvironments")
+    async def list_deployment_environments(
+        self,
+        *,
+        owner: Queryparam | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> dict[str, Any]:
+        """List deployment environments, calls the GET /deploymentEnvironments endpoint (2024-11-29).
+
+        Args:
+            owner: organizations whose deployment environments to list.
+        """
+        params = given(owner=owner, maxResults=max_results, nextToken=next_token)
+        path = self._operation_of_2024("list_deployment_environments", "/deploymentEnvironments")
+        return await self._get(path, params)
+
+    @items_key("roles")
+    async def list_roles(
+        self, *, max_results: int | None = None, next_token: str | None = None
+    ) -> dict[str, Any]:
+        """List roles, calls the GET /roles endpoint (2024-11-29)."""
+        path = self._operation_of_2024("list_roles", "/roles")
+        return await self._get(path, given(maxResults=max_results, nextToken=next_token))
+
+    async def get_role(self, role_id: str) -> dict[str, Any]:
+        """Get a role, calls the GET /roles/{roleId} endpoint (2024-11-29)."""
+        return await self._get(
+            self._operation_of_2024("get_role", _path("/roles/{role_id}", role_id=role_id))
         )
 
     # -- predictions -----------------------------------------------------------------------
@@ -541,13 +978,29 @@ class AsyncClient:
         max_pages: int | None = None,
         auto_rotate: bool | None = None,
         image_quality: str | None = None,
+        training_id: str | None = None,
+        preprocess_config: dict[str, Any] | None = None,
+        postprocess_config: dict[str, Any] | None = None,
+        run_async: bool | None = None,
     ) -> dict[str, Any]:
         """Create a prediction on a document using a model, calls the POST /predictions endpoint.
 
         Args:
-            max_pages: pages to run predictions on (1 to 3).
+            max_pages: pages to run predictions on (1 to 3; 100 on 2024-11-29).
             auto_rotate: let the API try rotations of the document.
             image_quality: ``"LOW"`` or ``"HIGH"``.
+            training_id: the model's training to predict with (2024-11-29).
+            preprocess_config: lucidtech-las 11.x's form of the options above, e.g.
+                ``{"maxPages": 1, "autoRotate": True, "imageQuality": "HIGH"}``; 2024-11-29 also
+                takes ``pages``, ``startPage`` and ``rotation``. On 2021-09-23 the three keys
+                that contract knows are sent as its ``maxPages``, ``autoRotate`` and
+                ``imageQuality`` fields.
+            postprocess_config: e.g. ``{"strategy": "BEST_FIRST"}`` (2024-11-29).
+            run_async: answer at once and predict in the background (2024-11-29).
+
+        Raises:
+            ContractError: an option the session's contract cannot carry, naming it.
+            ValueError: an option given both as an argument and in ``preprocess_config``.
         """
         body = _fields(
             documentId=document_id,
@@ -555,15 +1008,42 @@ class AsyncClient:
             maxPages=max_pages,
             autoRotate=auto_rotate,
             imageQuality=image_quality,
+            trainingId=training_id,
+            preprocessConfig=preprocess_config,
+            postprocessConfig=postprocess_config,
         )
+        if run_async is not None:
+            body["async"] = run_async
+        if preprocess_config is not None and self.contract == contracts.V2021:
+            body.update(contracts.preprocess_as_2021_fields(body.pop("preprocessConfig"), body))
         return await self._post("/predictions", body)
 
     @items_key("predictions")
     async def list_predictions(
-        self, *, max_results: int | None = None, next_token: str | None = None
+        self,
+        *,
+        max_results: int | None = None,
+        next_token: str | None = None,
+        order: str | None = None,
+        sort_by: str | None = None,
+        model_id: str | None = None,
     ) -> dict[str, Any]:
-        """List predictions available, calls the GET /predictions endpoint."""
-        return await self._get("/predictions", given(maxResults=max_results, nextToken=next_token))
+        """List predictions available, calls the GET /predictions endpoint.
+
+        Args:
+            order: ``"ascending"`` or ``"descending"`` (2024-11-29).
+            sort_by: ``"createdTime"`` (2024-11-29).
+            model_id: only this model's predictions (2024-11-29).
+        """
+        params = given(
+            maxResults=max_results, nextToken=next_token, order=order, sortBy=sort_by, modelId=model_id
+        )
+        return await self._get("/predictions", params)
+
+    async def get_prediction(self, prediction_id: str) -> dict[str, Any]:
+        """Get a prediction, calls the GET /predictions/{predictionId} endpoint (2024-11-29)."""
+        path = _path("/predictions/{prediction_id}", prediction_id=prediction_id)
+        return await self._get(self._operation_of_2024("get_prediction", path))
 
     # -- secrets ---------------------------------------------------------------------------
 
@@ -604,8 +1084,9 @@ class AsyncClient:
         """Creates a transition, calls the POST /transitions endpoint.
 
         Args:
-            transition_type: ``"docker"`` or ``"manual"``.
-            in_schema, out_schema: JSON schemas of the transition's input and output.
+            transition_type: ``"docker"`` or ``"manual"`` (also ``"lambda"`` on 2024-11-29).
+            in_schema, out_schema: JSON schemas of the transition's input and output
+                (2021-09-23).
             parameters: e.g. ``{"imageUrl": ...}`` for docker, ``{"assets": {...}}`` for manual.
         """
         body = _fields(
@@ -642,17 +1123,43 @@ class AsyncClient:
         assets: dict[str, Any] | None = None,
         environment: dict[str, Any] | None = None,
         environment_secrets: list[str] | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        image_url: str | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
-        """Updates a transition, calls the PATCH /transitions/{transitionId} endpoint."""
-        body = _fields(
-            optional_args,
-            inputJsonSchema=in_schema,
-            outputJsonSchema=out_schema,
-            assets=assets,
-            environment=environment,
-            environmentSecrets=environment_secrets,
-        )
+        """Updates a transition, calls the PATCH /transitions/{transitionId} endpoint. Extras: name,
+        description; secret_id (2024-11-29: the secret for a private image).
+
+        The two contracts place the fields differently, and the body follows the session's: on
+        2021-09-23 ``assets``, ``environment`` and ``environment_secrets`` are fields of the body
+        beside ``in_schema`` and ``out_schema``; on 2024-11-29 they go inside its ``parameters``,
+        with lucidtech-las 11.x's ``cpu``, ``memory``, ``image_url`` and ``secret_id``, and the
+        schemas are not part of it.
+
+        Args:
+            in_schema, out_schema: JSON schemas of the transition's input and output (2021-09-23).
+            assets: ``{name: asset id}`` for a manual transition.
+            environment, environment_secrets: environment variables, and ids of secrets holding
+                more, for a docker transition.
+            cpu, memory, image_url: a docker transition's CPU units, memory in MiB and image
+                (2024-11-29).
+
+        Raises:
+            ContractError: an argument the session's contract cannot carry, naming it.
+        """
+        secret_id = optional_args.pop("secret_id", None)
+        shared = _fields(assets=assets, environment=environment, environmentSecrets=environment_secrets)
+        if self.contract == contracts.V2021:
+            docker = given(cpu=cpu, memory=memory, image_url=image_url, secret_id=secret_id)
+            if docker:
+                self._requires(f"update_transition({', '.join(f'{name}=' for name in docker)}...)")
+            body = _fields(optional_args, inputJsonSchema=in_schema, outputJsonSchema=out_schema, **shared)
+        else:
+            body = _fields(optional_args, inputJsonSchema=in_schema, outputJsonSchema=out_schema)
+            parameters = _fields(shared, cpu=cpu, memory=memory, imageUrl=image_url, secretId=secret_id)
+            if parameters:
+                body["parameters"] = {**(body.get("parameters") or {}), **parameters}
         return await self._patch(_path("/transitions/{transition_id}", transition_id=transition_id), body)
 
     async def delete_transition(self, transition_id: str) -> dict[str, Any]:
@@ -745,8 +1252,9 @@ class AsyncClient:
     # -- users -----------------------------------------------------------------------------
 
     async def create_user(self, email: str, *, app_client_id: str, **optional_args: Any) -> dict[str, Any]:
-        """Creates a new user, calls the POST /users endpoint. Extras: name, avatar."""
-        body = _fields(optional_args, email=email, appClientId=app_client_id)
+        """Creates a new user, calls the POST /users endpoint. Extras: name, avatar (2021-09-23);
+        role_ids, metadata (2024-11-29)."""
+        body = _fields(empty_lists(optional_args, "role_ids"), email=email, appClientId=app_client_id)
         return await self._post("/users", body)
 
     @items_key("users")
@@ -761,8 +1269,11 @@ class AsyncClient:
         return await self._get(_path("/users/{user_id}", user_id=user_id))
 
     async def update_user(self, user_id: str, **optional_args: Any) -> dict[str, Any]:
-        """Updates a user, calls the PATCH /users/{userId} endpoint. Extras: name, avatar."""
-        return await self._patch(_path("/users/{user_id}", user_id=user_id), _fields(optional_args))
+        """Updates a user, calls the PATCH /users/{userId} endpoint. Extras: name, avatar (2021-09-23);
+        role_ids, metadata (2024-11-29)."""
+        return await self._patch(
+            _path("/users/{user_id}", user_id=user_id), _fields(empty_lists(optional_args, "role_ids"))
+        )
 
     async def delete_user(self, user_id: str) -> dict[str, Any]:
         """Delete the user, calls the DELETE /users/{userId} endpoint."""
@@ -776,20 +1287,27 @@ class AsyncClient:
         *,
         error_config: dict[str, Any] | None = None,
         completed_config: dict[str, Any] | None = None,
+        email_config: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
-        """Creates a new workflow, calls the POST /workflows endpoint.
+        """Creates a new workflow, calls the POST /workflows endpoint. Extras: name, description;
+        status (2024-11-29: ``"development"`` or ``"production"``).
 
         Args:
             specification: ``{"language": "ASL", "version": "1.0.0", "definition": {...}}``.
             error_config: e.g. ``{"email": ..., "manualRetry": True}``.
             completed_config: a job to run whenever an execution ends, ``{"imageUrl": ...}``.
+            email_config: start executions from emails (2024-11-29).
+            metadata: a dictionary to store additional information in (2024-11-29).
         """
         body = _fields(
             optional_args,
             specification=specification,
             errorConfig=error_config,
             completedConfig=completed_config,
+            emailConfig=email_config,
+            metadata=metadata,
         )
         return await self._post("/workflows", body)
 
@@ -810,10 +1328,24 @@ class AsyncClient:
         *,
         error_config: dict[str, Any] | None = None,
         completed_config: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        status: str | None = None,
         **optional_args: Any,
     ) -> dict[str, Any]:
-        """Updates a workflow, calls the PATCH /workflows/{workflowId} endpoint. Extras: name, description."""
-        body = _fields(optional_args, errorConfig=error_config, completedConfig=completed_config)
+        """Updates a workflow, calls the PATCH /workflows/{workflowId} endpoint. Extras: name,
+        description; email_config (2024-11-29).
+
+        Args:
+            metadata: a dictionary to store additional information in (2024-11-29).
+            status: ``"development"`` or ``"production"`` (2024-11-29).
+        """
+        body = _fields(
+            optional_args,
+            errorConfig=error_config,
+            completedConfig=completed_config,
+            metadata=metadata,
+            status=status,
+        )
         return await self._patch(_path("/workflows/{workflow_id}", workflow_id=workflow_id), body)
 
     async def delete_workflow(self, workflow_id: str) -> dict[str, Any]:
@@ -840,15 +1372,25 @@ class AsyncClient:
         order: str | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
+        from_start_time: str | datetime.datetime | None = None,
+        to_start_time: str | datetime.datetime | None = None,
     ) -> dict[str, Any]:
         """List executions of a workflow, calls GET /workflows/{workflowId}/executions.
 
         Args:
             sort_by: ``"startTime"`` or ``"endTime"``.
             order: ``"ascending"`` or ``"descending"``.
+            from_start_time, to_start_time: only executions started in this range (a naive
+                datetime is taken as UTC; 2024-11-29).
         """
         params = given(
-            status=status, sortBy=sort_by, order=order, maxResults=max_results, nextToken=next_token
+            status=status,
+            sortBy=sort_by,
+            order=order,
+            maxResults=max_results,
+            nextToken=next_token,
+            fromStartTime=_timestamp(from_start_time),
+            toStartTime=_timestamp(to_start_time),
         )
         return await self._get(_path("/workflows/{workflow_id}/executions", workflow_id=workflow_id), params)
 
@@ -863,20 +1405,36 @@ class AsyncClient:
         )
 
     async def update_workflow_execution(
-        self, workflow_id: str, execution_id: str, next_transition_id: str
+        self,
+        workflow_id: str,
+        execution_id: str,
+        next_transition_id: str | None = None,
+        *,
+        status: str | None = None,
     ) -> dict[str, Any]:
         """Retry or end a workflow execution, calls PATCH /workflows/{workflowId}/executions/{executionId}.
 
         Args:
             next_transition_id: the transition to continue from; ``las:transition:commons-failed``
-                ends the execution.
+                ends the execution. Required by the 2021-09-23 contract.
+            status: ``"succeeded"`` or ``"completed"``: moves a finished execution between the
+                two (2024-11-29).
+
+        Raises:
+            ContractError: no next_transition_id on 2021-09-23, or status on 2021-09-23.
         """
         path = _path(
             "/workflows/{workflow_id}/executions/{execution_id}",
             workflow_id=workflow_id,
             execution_id=execution_id,
         )
-        return await self._patch(path, {"nextTransitionId": next_transition_id})
+        if next_transition_id is None and self.contract == contracts.V2021:
+            raise ContractError(
+                f"update_workflow_execution: the API contract {contracts.V2021} this session speaks "
+                "requires next_transition_id (e.g. 'las:transition:commons-failed' to end the execution); "
+                f"only {contracts.V2024} takes status alone. Nothing was sent."
+            )
+        return await self._patch(path, _fields(nextTransitionId=next_transition_id, status=status))
 
     async def delete_workflow_execution(self, workflow_id: str, execution_id: str) -> dict[str, Any]:
         """Delete a workflow execution, calls DELETE /workflows/{workflowId}/executions/{executionId}."""

@@ -161,6 +161,7 @@ class AsyncSession(SessionOptions):
         deadline: seconds a whole call may take, every attempt and wait included (default 300).
         lazy: stored for the resource layer, as on :class:`las.Session`.
         max_connections: connections open to the API at most; at least your concurrency.
+        contract: the API contract to speak (:mod:`las.contracts`); default the credentials'.
 
     The connections are opened on the first request, in the running event loop, and belong to
     it until ``await session.close()`` (or the end of ``async with``); after that the session
@@ -187,10 +188,11 @@ class AsyncSession(SessionOptions):
         deadline: float = DEFAULT_DEADLINE,
         lazy: bool = True,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        contract: str | None = None,
     ) -> None:
         if max_connections < 1:
             raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
-        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy)
+        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract)
         self._shared: _Shared = _Shared(max_connections)
 
     @property

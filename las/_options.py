@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
+from . import contracts
 from ._policy import Call, Limits, Outcome, Timeout, request_id
 from ._response import RawResponse, ResponseInfo
 from .credentials import Credentials, read_credentials
@@ -49,6 +50,9 @@ class SessionOptions:
     max_retry_wait: float
     deadline: float
     lazy: bool
+    contract: str
+    """The API contract this session speaks, ``"2021-09-23"`` or ``"2024-11-29"``
+    (:mod:`las.contracts`): the ``contract`` argument, else its credentials' contract."""
     _shared: _SharedState
 
     def _set_options(
@@ -59,10 +63,12 @@ class SessionOptions:
         max_retry_wait: float,
         deadline: float,
         lazy: bool,
+        contract: str | None = None,
     ) -> None:
         check_options(max_retries, max_retry_wait, deadline)
         self.credentials = credentials or read_credentials()
         self.api_endpoint = self.credentials.api_endpoint
+        self.contract = self.credentials.contract if contract is None else contracts.check(contract)
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_wait = max_retry_wait
@@ -140,7 +146,10 @@ class SessionOptions:
             self._shared.hooks = (*self._shared.hooks, callback)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(api_endpoint={self.api_endpoint!r}, client_id={self.credentials.client_id!r})"
+        return (
+            f"{type(self).__name__}(api_endpoint={self.api_endpoint!r}, "
+            f"client_id={self.credentials.client_id!r}, contract={self.contract!r})"
+        )
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         name = type(self).__name__

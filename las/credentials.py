@@ -7,6 +7,10 @@ the client secret must come from the same place (:class:`las.CredentialsConflict
 otherwise); where each of the four values came from is in ``Credentials.sources``. A config
 file that others can read is used, with a warning.
 
+The API contract the endpoint speaks (:mod:`las.contracts`) goes with the credentials: the
+``contract`` argument, ``LAS_CONTRACT``, the key ``contract`` of the profile, or else the one
+the endpoint speaks (:func:`las.contracts.for_endpoint`).
+
 The token cache (:mod:`las._token_cache`) has the reference client's format, and a token in it
 is only used by the client id and auth endpoint that fetched it. The token endpoint is called
 through the same retry policy as the API (:mod:`las._policy`): its 5xx answers and dropped
@@ -28,7 +32,7 @@ from typing import Any
 import requests
 import requests.auth
 
-from . import _token_cache
+from . import _token_cache, contracts
 from ._fork import track
 from ._policy import Call, Limits
 from ._transport import execute
@@ -73,10 +77,19 @@ class Credentials:
         api_endpoint: the API's base URL, e.g. ``https://api.lucidtech.ai/v1``.
         cached_profile: the key of this client's entry in the token cache; no caching when None.
         cache_path: the token cache file shared with the reference client.
+        contract: the API contract the endpoint speaks, ``"2021-09-23"`` or ``"2024-11-29"``
+            (:mod:`las.contracts`); when None, the one ``api_endpoint`` speaks: 2024-11-29 for the
+            real service (``api.lucidtech.ai``), 2021-09-23 for any other endpoint.
 
     Attributes:
         sources: where each of the four values came from (``"argument"``, ``"environment
             (LAS_CLIENT_ID)"``, ``"file <path> [profile]"``), as found by :func:`read_credentials`.
+        contract: the API contract sessions made from these credentials speak.
+        contract_source: where it came from: as ``sources`` says, or ``"endpoint"``.
+
+    Raises:
+        MissingCredentials: an empty value.
+        ContractError: ``contract`` is not a known contract (the message names them).
 
     Tokens are fetched lazily on first use and refreshed shortly before they expire, once
     per expiry even when many threads ask at the same moment.
@@ -90,6 +103,8 @@ class Credentials:
         api_endpoint: str,
         cached_profile: str | None = None,
         cache_path: str | os.PathLike[str] = _DEFAULT_CACHE_FILE,
+        *,
+        contract: str | None = None,
     ) -> None:
         missing = [
             name
@@ -107,6 +122,9 @@ class Credentials:
         self._client_secret = client_secret
         self.auth_endpoint = auth_endpoint
         self.api_endpoint = _with_scheme(api_endpoint)
+        self.contract = (
+            contracts.for_endpoint(self.api_endpoint) if contract is None else contracts.check(contract)
+        )
         self.token_url = f"{_with_scheme(auth_endpoint)}/token?grant_type=client_credentials"
         self.cached_profile = cached_profile
         self.cache_path = Path(cache_path).expanduser()
@@ -116,6 +134,7 @@ class Credentials:
         self._lock = threading.Lock()
         self.token_fetches = 0
         self.sources: Mapping[str, str] = {name: "argument" for name in _ENVIRONMENT}
+        self.contract_source = "endpoint" if contract is None else "argument"
         track(self)
 
     @property
@@ -127,7 +146,7 @@ class Credentials:
         return (
             f"Credentials(client_id={self.client_id!r}, client_secret='***', "
             f"auth_endpoint={self.auth_endpoint!r}, api_endpoint={self.api_endpoint!r}, "
-            f"cached_profile={self.cached_profile!r})"
+            f"cached_profile={self.cached_profile!r}, contract={self.contract!r})"
         )
 
     __str__ = __repr__
@@ -139,14 +158,16 @@ class Credentials:
         config_path: str | os.PathLike[str] | None = None,
         *,
         cache_path: str | os.PathLike[str] | None = None,
+        contract: str | None = None,
     ) -> Credentials:
         """Credentials from the environment, then the config file (see :func:`read_credentials`).
 
         Raises:
             MissingCredentials: naming each missing value and every place looked at.
             CredentialsFileError: the config file cannot be read or parsed.
+            ContractError: an unknown contract argument or ``LAS_CONTRACT``.
         """
-        return read_credentials(profile, config_path, cache_path=cache_path)
+        return read_credentials(profile, config_path, cache_path=cache_path, contract=contract)
 
     def access_token(self, session: requests.Session | None = None, *, deadline: float | None = None) -> str:
         """A valid access token, from memory, the cache file or the token endpoint.
@@ -301,6 +322,7 @@ def read_credentials(
     config_path: str | os.PathLike[str] | None = None,
     *,
     cache_path: str | os.PathLike[str] | None = None,
+    contract: str | None = None,
     **overrides: str | None,
 ) -> Credentials:
     """Resolve credentials from ``overrides``, the environment, then the config file.
@@ -316,9 +338,15 @@ def read_credentials(
             taken as written (a ``%`` is a ``%``); ``use_cache`` is true or false (also
             yes/no, on/off, 1/0).
         cache_path: token cache file; default ``~/.lucidtech/token-cache.json``.
+        contract: the API contract the endpoint speaks; when None, ``LAS_CONTRACT``, then the key
+            ``contract`` of the profile, then the one the endpoint speaks
+            (:func:`las.contracts.for_endpoint`).
         overrides: ``client_id``, ``client_secret``, ``auth_endpoint``, ``api_endpoint``.
 
     Raises:
+        ContractError: an unknown contract as the argument or in ``LAS_CONTRACT``; the message
+            says which and names the known ones (CredentialsFileError, naming the line, for one
+            in the config file).
         MissingCredentials: naming every missing value and every place looked at.
         CredentialsFileError: the config file exists but cannot be read or parsed; the message
             names the file and the line, never a value.
@@ -346,6 +374,9 @@ def read_credentials(
                 values[name] = section[name]
                 sources[name] = f"file {config_path} [{profile}]"
         use_cache = config.boolean(profile, "use_cache", default=True)
+    chosen, contract_source = _contract_choice(
+        contract, config_path, config, profile if section is not None else None
+    )
     missing = [name for name in _ENVIRONMENT if name not in values]
     if missing:
         places = [
@@ -379,10 +410,32 @@ def read_credentials(
         values["api_endpoint"],
         cached_profile=profile if use_cache else None,
         cache_path=Path(cache_path or DEFAULT_CACHE_PATH).expanduser(),
+        contract=chosen,
     )
     credentials.sources = sources
+    credentials.contract_source = contract_source
     log.debug("credentials for client %s from: %s", credentials.client_id, sources)
     return credentials
+
+
+def _contract_choice(
+    argument: str | None, config_path: Path, config: _Config | None, profile: str | None
+) -> tuple[str | None, str]:
+    """The contract chosen (None: the endpoint's) and where it came from, checked."""
+    if argument is not None:
+        return contracts.check(argument, source="contract argument"), "argument"
+    variable = contracts.ENVIRONMENT_VARIABLE
+    if os.environ.get(variable):
+        return contracts.check(os.environ[variable], source=variable), f"environment ({variable})"
+    if config is not None and profile is not None and config.parser[profile].get("contract"):
+        value = config.parser[profile]["contract"].strip()
+        if value not in contracts.KNOWN:  # the message names the line, never quotes it
+            raise CredentialsFileError(
+                f"{config_path}: line {config._line_of(profile, 'contract')}: contract in [{profile}] "
+                f"must be one of {', '.join(contracts.KNOWN)}"
+            )
+        return value, f"file {config_path} [{profile}]"
+    return None, "endpoint"
 
 
 class _Config:

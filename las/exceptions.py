@@ -8,6 +8,7 @@ The tree::
     ├── FileFormatException               content whose type is not PDF, JPEG, PNG or TIFF
     ├── ContentTooLargeError              content over the API's size limit (also a ValueError)
     ├── InvalidIdError                    an id of the wrong kind, or a path segment "", "." or ".." (ValueError)
+    ├── ContractError                     an unknown API contract, or an argument the session's contract cannot carry (ValueError)
     ├── ContentNotFoundError              content given as a path that is not a file (also FileNotFoundError)
     ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
     ├── CredentialsConflictError          client id and secret from different places (env vs file)
@@ -49,6 +50,7 @@ __all__ = [
     "ConflictError",
     "ContentNotFoundError",
     "ContentTooLargeError",
+    "ContractError",
     "CredentialsConflictError",
     "CredentialsFileError",
     "DeadlineExceeded",
@@ -89,6 +91,12 @@ class ContentTooLargeError(ClientException, ValueError):
 class InvalidIdError(ClientException, ValueError):
     """Raised before any request when an id of the wrong kind is given, or an id that would
     change the path it is put in (empty, ``.`` or ``..``)."""
+
+
+class ContractError(ClientException, ValueError):
+    """An API contract name that is not known, or an argument or operation the session's contract
+    cannot carry (``metadata=`` on 2021-09-23, a model's ``width`` on 2024-11-29). Raised before
+    any request; the message names the contract and how to choose the other."""
 
 
 class ContentNotFoundError(ClientException, FileNotFoundError):

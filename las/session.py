@@ -83,6 +83,7 @@ class Session(SessionOptions):
         lazy: whether resource objects load missing fields on access (read by the resource
             layer; the Session itself only stores it).
         pool_maxsize: connections kept open to the API (one per concurrent thread is ideal).
+        contract: the API contract to speak (:mod:`las.contracts`); default the credentials'.
 
     Example::
 
@@ -101,8 +102,9 @@ class Session(SessionOptions):
         deadline: float = DEFAULT_DEADLINE,
         lazy: bool = True,
         pool_maxsize: int = 32,
+        contract: str | None = None,
     ) -> None:
-        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy)
+        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract)
         self._shared: _Shared = _Shared(pool_maxsize)
         track(self._shared)
 

@@ -57,8 +57,9 @@ GENERATED = "# ---- sync twins: generated from the async source above, do not ed
 END = "# ---- end of generated sync twins ----"
 ASYNC_ONLY = "# unasync: async only"
 SYNC_ONLY = re.compile(r"^(\s*)# unasync: sync: (.*)$", re.S)
-KEEP = frozenset({"is_async"})
-"""Names that end in ``_async`` and are not twins."""
+KEEP = frozenset({"is_async", "run_async"})
+"""Names that end in ``_async`` and are not twins (``run_async``: lucidtech-las 11.x's parameter of
+``create_prediction``, the same in both variants)."""
 
 HEADER = (
     '"""{doc}"""\n\n'

@@ -242,7 +242,10 @@ class Resource:
         except WireError as error:
             raise invalid(operation, str(error), info) from None
         meta.wire = {**(meta.wire or {}), **data}
+        held = self.__dict__.get(self._id_field)
         self.__dict__.update(values)
+        if held is not None:  # an object keeps the id it was made with: an organisation's model
+            self.__dict__[self._id_field] = held  # id is answered without its prefix (2024-11-29)
         for field in _plan(type(self)).fields:
             if field.base64 and field.wire in data:
                 self.__dict__.pop(field.name, None)  # decoded again from the new body when read
@@ -568,7 +571,9 @@ class Retrievable(Refreshable):
         client = client_for_async(session, cls, "get")
         operation = cls._operations.of(cls, "get")
         answer = await getattr(client.with_raw_response, operation)(checked)
-        return cls._from_answer(operation, answer, client, full=True)
+        obj = cls._from_answer(operation, answer, client, full=True)
+        obj.__dict__[cls._id_field] = checked  # the id asked for: an organisation's model id is
+        return obj  # answered without its prefix (2024-11-29), and the object must stay that model
 
     # ---- sync twins: generated from the async source above, do not edit ----
     @classmethod
@@ -588,7 +593,9 @@ class Retrievable(Refreshable):
         client = client_for(session, cls, "get")
         operation = cls._operations.of(cls, "get")
         answer = getattr(client.with_raw_response, operation)(checked)
-        return cls._from_answer(operation, answer, client, full=True)
+        obj = cls._from_answer(operation, answer, client, full=True)
+        obj.__dict__[cls._id_field] = checked  # the id asked for: an organisation's model id is
+        return obj  # answered without its prefix (2024-11-29), and the object must stay that model
 
     # ---- end of generated sync twins ----
 

@@ -35,6 +35,7 @@ import attrs
 from .._wire import camel as to_camel
 
 __all__ = [
+    "EMPTY_OBJECT",
     "EXTRA_FIELD",
     "LAZY",
     "FieldPlan",
@@ -53,6 +54,9 @@ __all__ = [
 LAZY = "las.lazy"
 #: The attribute that holds the fields the SDK does not know, by their wire names.
 EXTRA_FIELD = "extra"
+#: The attrs metadata key of a list field a contract may answer as an empty object (``{}``: no
+#: items), as 2024-11-29 does for a prediction's items. Any other object is still an error.
+EMPTY_OBJECT = "las.empty_object"
 
 # (class name, python field) -> wire name, where the wire name is not simply to_camel(field).
 _RENAMES: dict[tuple[str, str], str] = {
@@ -297,6 +301,8 @@ def _field_plan(cls: type[Any], field: attrs.Attribute, typ: Any) -> FieldPlan: 
     factory = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
     inner, optional = _without_none(typ)
     kept, convert = _reader(inner)
+    if field.metadata.get(EMPTY_OBJECT) and convert is not None:
+        convert = _empty_object_as_no_items(convert)
     return FieldPlan(
         name=field.name,
         wire=wire_name(cls, field.name),
@@ -372,6 +378,13 @@ def _checked(typ: Any) -> Convert | None:
         return convert(value, client)
 
     return item
+
+
+def _empty_object_as_no_items(convert: Convert) -> Convert:
+    def read(value: Any, client: Any) -> Any:
+        return [] if type(value) is dict and not value else convert(value, client)
+
+    return read
 
 
 def _list(value: Any, client: Any, item: Convert) -> list[Any]:

@@ -36,12 +36,17 @@ if TYPE_CHECKING:
 __all__ = ["Dataset", "DatasetDocuments", "Document", "GroundTruthItem", "GroundTruthLike"]
 
 
+GroundTruthValue = str | bool | int | float | list[Any] | None
+"""A ground truth value: text, a yes/no, a number (2024-11-29) or a ``lines`` field's list (2024-11-29)."""
+
+
 @attrs.define(slots=False, frozen=True)
 class GroundTruthItem(Struct):
-    """One known value of a document: ``label`` (e.g. ``"total_amount"``) and its ``value``."""
+    """One known value of a document: ``label`` (e.g. ``"total_amount"``) and its ``value``
+    (the 2024-11-29 contract also has numbers, and lists for ``lines`` fields)."""
 
     label: str
-    value: str | bool | None
+    value: GroundTruthValue
 
 
 GroundTruthLike = Mapping[str, str | bool | None] | Sequence[GroundTruthItem | Mapping[str, Any]]
@@ -280,7 +285,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             result["retention_in_days"] = changes["retention_in_days"]
         return result
 
-    def ground_truth_dict(self) -> dict[str, str | bool | None]:
+    def ground_truth_dict(self) -> dict[str, GroundTruthValue]:
         """The ground truth as ``{label: value}`` (the last value wins for a repeated label)."""
         return {item.label: item.value for item in self.ground_truth}
 

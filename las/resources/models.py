@@ -22,7 +22,7 @@ from ._base import (
     given,
     sync_property,
 )
-from ._plan import to_wire
+from ._plan import EMPTY_OBJECT, to_wire
 from ._session import SessionLike, client_for, client_for_async
 from .documents import Dataset, Document
 
@@ -45,21 +45,25 @@ class FieldConfigEntry(Struct):
     """What a model predicts for one label.
 
     ``type`` is one of ``date``, ``amount``, ``number``, ``letter``, ``phone``, ``alphanum``,
-    ``alphanumext``, ``all``; ``max_length`` is 1 to 100.
+    ``alphanumext``, ``all``; ``max_length`` is 1 to 100. The 2024-11-29 contract has other
+    types (``digits``, ``enum``, ``numeric``, ``string``, ``lines``), leaves ``max_length`` out
+    where it does not apply (None), and more keys (``enum``, ``fields``, ...: in ``extra``).
     """
 
     type: str
-    max_length: int
+    max_length: int | None = None
     description: str | None = None
 
 
 @attrs.define(slots=False, frozen=True)
 class PreprocessConfig(Struct):
-    """How documents are prepared before prediction."""
+    """How documents are prepared before prediction. The 2021-09-23 contract always has the
+    three; on 2024-11-29 each may be left out (None), and ``pages``, ``startPage`` and
+    ``rotation`` are in ``extra``."""
 
-    max_pages: int
-    auto_rotate: bool
-    image_quality: str
+    max_pages: int | None = None
+    auto_rotate: bool | None = None
+    image_quality: str | None = None
     """``"LOW"`` or ``"HIGH"``."""
 
 
@@ -366,7 +370,9 @@ class PredictionItem(Struct):
     """One predicted value: ``label``, ``value`` (None when nothing was found) and ``confidence`` (0 to 1)."""
 
     label: str
-    value: str | None = None
+    value: str | list[Any] | None = None
+    """The predicted text; for a ``lines`` field (2024-11-29) a list of lines, each a list of
+    ``{"label", "value", "confidence", ...}`` objects."""
     confidence: float = 0.0
 
 
@@ -387,7 +393,8 @@ class Prediction(NotRetrievable, Listable):
     prediction_id: str
     document_id: str
     model_id: str
-    predictions: list[PredictionItem] = attrs.field(factory=list)
+    # 2024-11-29 may answer {} (no items yet) where 2021-09-23 answered [].
+    predictions: list[PredictionItem] = attrs.field(factory=list, metadata={EMPTY_OBJECT: True})
     inference_time: float | None = None
     """Seconds the model spent."""
     timestamp: int | None = None

@@ -21,7 +21,7 @@ async def what_mypy_sees(client: las.AsyncClient, document_id: str) -> None:
     assert_type(await client.delete_documents(dataset_id="d", delete_all=True), dict[str, Any])
     await client.list_documents(max_results=10, next_token=None)
     await client.list_documents(max_results="ten")  # type: ignore[arg-type]
-    await client.get_document(document_id, "extra")  # type: ignore[call-arg]
+    await client.get_document(document_id, "extra")  # type: ignore[call-arg, arg-type]
     client.get_document(document_id)  # type: ignore[unused-coroutine]
     async for item in las.paginate_async(client.list_documents, dataset_id="d"):
         assert_type(item, dict[str, Any])

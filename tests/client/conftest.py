@@ -37,3 +37,15 @@ def session(credentials: las.Credentials) -> Iterator[las.Session]:
 @pytest.fixture
 def client(session: las.Session) -> las.Client:
     return las.Client(session=session)
+
+
+@pytest.fixture
+def session_2024(credentials: las.Credentials) -> Iterator[las.Session]:
+    """A session on the recorder that speaks the 2024-11-29 contract (today's service)."""
+    with las.Session(credentials, max_retries=3, timeout=(2.0, 5.0), contract="2024-11-29") as session:
+        yield session
+
+
+@pytest.fixture
+def client_2024(session_2024: las.Session) -> las.Client:
+    return las.Client(session=session_2024)

@@ -19,6 +19,8 @@ FILLERS: dict[str, Any] = {
     "next_transition_id": VALID,
     "content": {},
     "dataset_ids": [],
+    "data_bundle_ids": [],
+    "operations": [],
 }
 
 
@@ -126,3 +128,15 @@ def test_a_resource_built_from_a_dot_id_inherits_the_check(session: las.Session,
     with pytest.raises(las.InvalidIdError):
         las.Document._from_wire({"documentId": ".."}, las.Client(session=session)).delete()
     assert recorder.requests == []
+
+
+def test_an_organisations_model_id_is_one_percent_encoded_segment(
+    client: las.Client, recorder: Recorder
+) -> None:
+    """A model id with an organisation prefix (2024-11-29) holds a '/': it never splits the path."""
+    organisations = "las:organization:cradl/las:model:invoice"
+    client.get_model(organisations)
+    client.delete_data_bundle(organisations, "las:model-data-bundle:" + "a" * 32)
+    first, second = recorder.api_requests
+    assert first.raw_path == "/models/las:organization:cradl%2Flas:model:invoice"
+    assert second.raw_path.startswith("/models/las:organization:cradl%2Flas:model:invoice/dataBundles/")

@@ -85,6 +85,51 @@ def test_reference_lists_the_whole_client() -> None:
     assert len(methods) > 60  # the parser found the reference's methods
 
 
+def _differences(name: str, expected: list[tuple[str, str, Any]], function: Any) -> list[str]:
+    """How ``function``'s signature fails to accept every call the reference's accepts, the
+    same way: each reference parameter keeps its name, its position (if positional) and its
+    default (one without a default may gain one: more calls are accepted, none changes); a
+    parameter beyond the reference (lucidtech-las 11.4.1's, or ours) is optional and comes after
+    the reference's positional ones. A method that takes ``*args`` (``create_model``, whose
+    reference and 11.4.1 shapes differ in their positional parameters) must still take each of
+    the reference's positional parameters by name; tests/client/test_client_requests.py sends
+    both shapes."""
+    actual = {parameter.name: parameter for parameter in inspect.signature(function).parameters.values()}
+    actual.pop("self", None)
+    order = list(actual)
+    takes_args = any(parameter.kind is parameter.VAR_POSITIONAL for parameter in actual.values())
+    problems = []
+    for position, (parameter_name, kind, default) in enumerate(expected):
+        if kind == "VAR_KEYWORD":
+            if not any(parameter.kind is parameter.VAR_KEYWORD for parameter in actual.values()):
+                problems.append(f"{name}: no **{parameter_name}")
+            continue
+        found = actual.get(parameter_name)
+        if found is None:
+            problems.append(f"{name}: no parameter {parameter_name}")
+            continue
+        if (
+            kind == "POSITIONAL_OR_KEYWORD"
+            and not takes_args
+            and (found.kind is not found.POSITIONAL_OR_KEYWORD or order.index(parameter_name) != position)
+        ):
+            problems.append(f"{name}: {parameter_name} is not the positional parameter {position + 1}")
+        if default is not inspect.Parameter.empty and found.default != default:
+            problems.append(f"{name}: {parameter_name} defaults to {found.default!r}, not {default!r}")
+    known = {parameter_name for parameter_name, _, _ in expected}
+    positional = [n for n, kind, _ in expected if kind == "POSITIONAL_OR_KEYWORD"]
+    for parameter in actual.values():
+        if parameter.name in known or parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+            continue
+        if parameter.default is parameter.empty:
+            problems.append(f"{name}: {parameter.name} goes beyond the reference but is required")
+        if parameter.kind is parameter.POSITIONAL_OR_KEYWORD and order.index(parameter.name) < len(
+            positional
+        ):
+            problems.append(f"{name}: {parameter.name} takes the place of a reference parameter")
+    return problems
+
+
 def test_client_has_every_reference_method_with_the_same_parameters() -> None:
     mismatches = []
     for name, expected in _reference_signatures()["Client"].items():
@@ -92,25 +137,64 @@ def test_client_has_every_reference_method_with_the_same_parameters() -> None:
         if method is None:
             mismatches.append(f"missing method {name}")
             continue
-        # The reference's parameters come first, unchanged; options beyond it (session=, a field
-        # the reference cannot send) are keyword-only with a default, so its callers never see them.
-        actual = _actual(method)
-        extras = actual[len(expected) :]
-        if actual[: len(expected)] != expected:
-            mismatches.append(f"{name}: reference {expected} != las {actual}")
-        for extra_name, kind, default in extras:
-            if kind not in ("KEYWORD_ONLY", "VAR_KEYWORD") or (
-                default is inspect.Parameter.empty and kind != "VAR_KEYWORD"
-            ):
-                mismatches.append(
-                    f"{name}: {extra_name} goes beyond the reference but is not an optional keyword"
-                )
+        mismatches += _differences(name, expected, method)
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_parity_rule_catches_what_would_break_reference_calls() -> None:
+    """The rule above is not vacuous: each way of breaking a reference call is reported."""
+    expected = [("a", "POSITIONAL_OR_KEYWORD", inspect.Parameter.empty), ("b", "KEYWORD_ONLY", None)]
+
+    def renamed(x: Any, *, b: Any = None) -> None: ...
+    def moved(new: Any = None, a: Any = None, *, b: Any = None) -> None: ...
+    def new_default(a: Any, *, b: Any = 1) -> None: ...
+    def required_extra(a: Any, *, b: Any = None, c: Any) -> None: ...
+    def fine(a: Any = None, d: Any = None, *, b: Any = None, c: Any = None) -> None: ...
+
+    assert _differences("f", expected, renamed) == [
+        "f: no parameter a",
+        "f: x goes beyond the reference but is required",
+        "f: x takes the place of a reference parameter",
+    ]
+    assert "f: a is not the positional parameter 1" in _differences("f", expected, moved)
+    assert _differences("f", expected, new_default) == ["f: b defaults to 1, not None"]
+    assert _differences("f", expected, required_extra) == ["f: c goes beyond the reference but is required"]
+    assert _differences("f", expected, fine) == []
 
 
 def test_credentials_has_the_reference_signature() -> None:
     expected = _reference_signatures()["Credentials"]["__init__"]
+    # The cache path's default is written as an expression in the reference: compared below.
+    assert (
+        _differences(
+            "Credentials", [(n, k, inspect.Parameter.empty) for n, k, _ in expected], las.Credentials
+        )
+        == []
+    )
     actual = _actual(las.Credentials.__init__)
-    assert [(n, k) for n, k, _ in actual] == [(n, k) for n, k, _ in expected]
-    assert [d for _, _, d in actual[:-1]] == [d for _, _, d in expected[:-1]]
-    assert actual[-1][2] == Path("~/.lucidtech/token-cache.json").expanduser()
+    assert [d for _, _, d in actual[: len(expected) - 1]] == [d for _, _, d in expected[:-1]]
+    assert actual[len(expected) - 1][2] == Path("~/.lucidtech/token-cache.json").expanduser()
+
+
+ELEVEN = SHARED_DIR / "api" / "client-methods-11.4.1.txt"
+
+
+def test_client_has_every_method_of_lucidtech_las_11_4_1_with_its_parameters() -> None:
+    """Code written for lucidtech-las 11.4.1's Client calls the same methods with the same
+    arguments here (the rule of the reference's parity, applied to 11.4.1's signatures)."""
+    if not ELEVEN.exists():
+        pytest.skip(f"{ELEVEN} not found (set LAS_SHARED_DIR)")
+    signatures = {}
+    for line in ELEVEN.read_text().splitlines():
+        match = re.match(r"^Client\.(\w+)\((.*)\)$", line.strip())
+        if match:
+            signatures[match.group(1)] = _parse_parameters(match.group(2))
+    assert len(signatures) == 85
+    mismatches = []
+    for name, expected in signatures.items():
+        method = getattr(las.Client, name, None)
+        if method is None:
+            mismatches.append(f"missing method {name}")
+            continue
+        mismatches += _differences(name, expected, method)
+    assert not mismatches, "\n".join(mismatches)

@@ -79,7 +79,7 @@ def test_document_update_accepts_ground_truth_as_a_dict_and_a_dataset_object(
         lambda doc, model, session: doc.update(dataset=model),
         lambda doc, model, session: model.data_bundles.create([doc]),
         lambda doc, model, session: Document.all(dataset=model, session=session),
-        lambda doc, model, session: Model.get("las:model:not-hex", session=session),
+        lambda doc, model, session: Model.get("las:model:not/one-segment", session=session),
         lambda doc, model, session: Dataset.ref(doc.id, session=session),
     ],
 )
