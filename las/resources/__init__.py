@@ -15,10 +15,19 @@ Calls use the default session (created from the environment on first use) unless
 ``session=``; objects remember their session and use it for their relationships and verbs.
 """
 
-from ._base import Collection, InvalidArgumentError, NotLoadedError, NotSupportedError, Page, Resource
+from ._base import (
+    Collection,
+    InvalidArgumentError,
+    NotInContractError,
+    NotLoadedError,
+    NotSupportedError,
+    Page,
+    Resource,
+)
 from ._session import get_default_session, set_default_session, using_session
 from .app_clients import AppClient
 from .assets import Asset
+from .billing import PaymentMethod, Plan
 from .documents import Dataset, DatasetDocuments, Document, GroundTruthItem
 from .logs import Log
 from .models import (
@@ -32,9 +41,11 @@ from .models import (
 )
 from .organizations import Organization
 from .secrets import Secret
+from .trainings import DeploymentEnvironment, ModelTrainings, Training
+from .transformations import DatasetTransformations, Transformation
 from .transitions import Transition, TransitionExecution, TransitionExecutions
 from .uploads import UploadError, UploadItem, UploadResult
-from .users import User
+from .users import Profile, Role, User
 from .workflows import (
     CompletedConfig,
     ErrorConfig,
@@ -53,6 +64,8 @@ __all__ = [
     "DataBundles",
     "Dataset",
     "DatasetDocuments",
+    "DatasetTransformations",
+    "DeploymentEnvironment",
     "Document",
     "ErrorConfig",
     "FieldConfigEntry",
@@ -60,15 +73,23 @@ __all__ = [
     "InvalidArgumentError",
     "Log",
     "Model",
+    "ModelTrainings",
+    "NotInContractError",
     "NotLoadedError",
     "NotSupportedError",
     "Organization",
     "Page",
+    "PaymentMethod",
+    "Plan",
     "Prediction",
     "PredictionItem",
     "PreprocessConfig",
+    "Profile",
     "Resource",
+    "Role",
     "Secret",
+    "Training",
+    "Transformation",
     "Transition",
     "TransitionExecution",
     "TransitionExecutions",
