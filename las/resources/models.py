@@ -89,6 +89,23 @@ _PREPROCESS_KEYS: dict[str, frozenset[str]] = {
 }
 
 
+def _not_a_field_config(value: Any) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        "field_config must be {label: FieldConfigEntry(type, max_length)} "
+        f"(or the API's {{label: {{'type': ..., 'maxLength': ...}}}}), got {type(value).__name__}"
+    )
+
+
+def _model_arguments(
+    args: tuple[Any, ...], width: int | None, height: int | None, field_config: Any
+) -> tuple[int | None, int | None, Mapping[str, Any]]:
+    """``Model.create``'s width, height and field config from either call shape (the Client's
+    rule: a mapping first is the field config); a field config that is not a mapping is named."""
+    if field_config is None and len(args) == 3 and not isinstance(args[2], Mapping):
+        raise _not_a_field_config(args[2])
+    return model_arguments(args, width, height, field_config)
+
+
 def _field_config(value: Any, contract: str) -> dict[str, Any]:
     """The field config as JSON, checked as ``contract`` states it (before any request).
 
@@ -98,10 +115,7 @@ def _field_config(value: Any, contract: str) -> dict[str, Any]:
             bounds (required on 2021-09-23); a ``lines`` entry (2024-11-29) without ``fields``.
     """
     if not isinstance(value, Mapping):
-        raise InvalidArgumentError(
-            "field_config must be {label: FieldConfigEntry(type, max_length)} "
-            f"(or the API's {{label: {{'type': ..., 'maxLength': ...}}}}), got {type(value).__name__}"
-        )
+        raise _not_a_field_config(value)
     return {
         label: _field_entry(f"field_config[{label!r}]", label, entry, contract)
         for label, entry in value.items()
@@ -277,7 +291,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             ContractError: width or height missing on 2021-09-23 or given on 2024-11-29,
                 metadata on 2021-09-23 (before any request).
         """
-        width, height, fields = model_arguments(args, width, height, field_config)
+        width, height, fields = _model_arguments(args, width, height, field_config)
         client = client_for_async(session, cls, "create")
         contract = client.contract
         arguments = given(
@@ -409,7 +423,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             ContractError: width or height missing on 2021-09-23 or given on 2024-11-29,
                 metadata on 2021-09-23 (before any request).
         """
-        width, height, fields = model_arguments(args, width, height, field_config)
+        width, height, fields = _model_arguments(args, width, height, field_config)
         client = client_for(session, cls, "create")
         contract = client.contract
         arguments = given(
