@@ -24,7 +24,7 @@ __all__ = ["Organization"]
 class Organization(Retrievable, Listable, Updatable):
     """An organization: ``Organization.me()`` (the caller's) or ``Organization.get(organization_id)``;
     ``update`` changes ``name`` and ``description``, and (2024-11-29) ``plan`` and
-    ``payment_method`` (None: none), which ``organization.plan`` and
+    ``payment_method``, which ``organization.plan`` and
     ``organization.payment_method`` give.
 
     The ``number_of_*_allowed`` / ``*_created`` counters are its quotas and their use; the
@@ -36,7 +36,6 @@ class Organization(Retrievable, Listable, Updatable):
     _id_field: ClassVar[str] = "organization_id"
     _id_kind: ClassVar[str] = ids.ORGANIZATION
     _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "plan", "payment_method"})
-    _clearable: ClassVar[frozenset[str]] = frozenset({"name", "description", "payment_method"})
     _operations: ClassVar[Operations] = Operations(
         get="get_organization", list="list_organizations", update="update_organization"
     )
@@ -87,10 +86,7 @@ class Organization(Retrievable, Listable, Updatable):
         if "plan" in changes:
             result["plan_id"] = ids.require_id(ids.PLAN, changes["plan"])
         if "payment_method" in changes:
-            method = changes["payment_method"]
-            result["payment_method_id"] = (
-                None if method is None else ids.require_id(ids.PAYMENT_METHOD, method)
-            )
+            result["payment_method_id"] = ids.require_id(ids.PAYMENT_METHOD, changes["payment_method"])
         return result
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
