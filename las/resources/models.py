@@ -348,6 +348,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             training = await model.train_async(await model.data_bundles.first_async())
             await training.refresh_async()  # later: its status, then its evaluation
         """
+        self._bound_async("train")  # names this verb, not the collection's, on the other variant
         return await self.trainings.create_async(
             data_bundles,
             name=name,
@@ -480,6 +481,7 @@ class Model(Audited, Retrievable, Listable, Updatable, Deletable):
             training = model.train(model.data_bundles.first())
             training.refresh()  # later: its status, then its evaluation
         """
+        self._bound("train")  # names this verb, not the collection's, on the other variant
         return self.trainings.create(
             data_bundles,
             name=name,

@@ -13,6 +13,7 @@ from ..exceptions import ContractError
 from ._base import (
     Audited,
     Collection,
+    InvalidArgumentError,
     Listable,
     Operations,
     Refreshable,
@@ -178,10 +179,16 @@ class Training(Audited, Refreshable, Updatable):
 
 
 def _bundle_ids(data_bundles: Iterable[DataBundle | str] | DataBundle | str) -> list[str]:
-    """The ids of one data bundle or of several (checked: each must be a data bundle)."""
+    """The ids of one data bundle or of several (checked: each must be a data bundle, and there
+    must be one: a training on none would fail for want of documents)."""
     if isinstance(data_bundles, (str, Resource)):
         return [ids.require_id(ids.DATA_BUNDLE, data_bundles)]
-    return [ids.require_id(ids.DATA_BUNDLE, bundle) for bundle in data_bundles]
+    checked = [ids.require_id(ids.DATA_BUNDLE, bundle) for bundle in data_bundles]
+    if not checked:
+        raise InvalidArgumentError(
+            "a training needs at least one data bundle: model.train(model.data_bundles.first())"
+        )
+    return checked
 
 
 class ModelTrainings(Collection[Training]):
@@ -231,6 +238,7 @@ class ModelTrainings(Collection[Training]):
 
         Raises:
             InvalidIdError: a data bundle or ``warm_start`` of the wrong kind (before any request).
+            InvalidArgumentError: no data bundle (before any request).
             ContractError: the session speaks 2021-09-23, which has no trainings (before any request).
         """
         bundle_ids = _bundle_ids(data_bundles)
@@ -290,6 +298,7 @@ class ModelTrainings(Collection[Training]):
 
         Raises:
             InvalidIdError: a data bundle or ``warm_start`` of the wrong kind (before any request).
+            InvalidArgumentError: no data bundle (before any request).
             ContractError: the session speaks 2021-09-23, which has no trainings (before any request).
         """
         bundle_ids = _bundle_ids(data_bundles)
