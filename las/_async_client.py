@@ -19,27 +19,37 @@ before anything is sent.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime
 import io
 import pathlib
+import urllib.parse
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, cast, overload
+from typing import IO, Any, ClassVar, cast, overload
 
 from . import contracts
 from ._async_session import AsyncSession
 from ._options import client_session_argument
 from ._pagination import items_key
-from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call
+from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call, make_file_call
 from ._response import RawResponse
 from ._wire import Queryparam, empty_lists, given, model_arguments
 from ._wire import fields as _fields
 from ._wire import path as _path
 from ._wire import timestamp as _timestamp
-from .content import check_size, content_body, encode_content, read_content
+from .content import (
+    check_size,
+    content_body,
+    detect_content_type,
+    encode_content,
+    file_body,
+    read_content,
+    uploads_to_file_url,
+)
 from .contracts import CONTRACTS
 from .credentials import Credentials, read_credentials
-from .exceptions import ContractError
+from .exceptions import ClientException, ContractError, DocumentUploadError, InvalidResponseError
 
 __all__ = ["AsyncClient", "AsyncRawResponseClient"]
 
@@ -404,9 +414,25 @@ class AsyncClient:
             retention_in_days: days before the API deletes the document.
             metadata: a dictionary to store additional information in (2024-11-29).
 
+        How the bytes travel depends on the contract the session speaks:
+
+        - 2021-09-23: inline, base64 in the body of the one ``POST`` (at most about 4.69 MB).
+        - 2024-11-29: the ``POST`` carries no content; the bytes are then ``PUT`` to the
+          ``fileUrl`` of its answer, streamed from the file (never whole in memory, no size cap
+          of the SDK's), without the access token (the URL is presigned). The PUT is retried
+          as any PUT is (5xx, a dropped connection, a read timeout, 429); each of the two
+          requests has the session's deadline. The ``POST`` is never repeated.
+
+        Returns:
+            The API's answer to the ``POST`` (as lucidtech-las 11.4.1 returns it; on 2024-11-29
+            its ``fileUrl`` is the upload URL). Through ``with_raw_response``, the ``info`` is
+            the ``POST``'s too.
+
         Raises:
             FileFormatException: the type could not be detected; lists the accepted types.
-            ContentTooLargeError: content over the API's limit, before any upload.
+            ContentTooLargeError: content over the API's limit (2021-09-23 only), before any upload.
+            DocumentUploadError: 2024-11-29: the document was created but its bytes did not
+                arrive; it carries ``document_id`` and ``file_url`` (PUT again to finish it).
             ContractError: ``metadata`` on a session speaking 2021-09-23.
         """
         fields = _fields(
@@ -417,8 +443,96 @@ class AsyncClient:
             metadata=metadata,
         )
         self._fits("POST", "/documents", fields)
-        body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
-        return await self._post("/documents", body)
+        if not uploads_to_file_url(self.session):
+            body = content_body(content, content_type, fields, with_type=True)  # type: ignore[arg-type]
+            return await self._post("/documents", body)
+        source = read_content(content)  # type: ignore[arg-type]
+        if content_type is None:
+            content_type = detect_content_type(source.head(16))
+        call = make_call(
+            "POST", "/documents", json={"contentType": content_type, **fields}, expect=EXPECT_OBJECT
+        )
+        answer = await self._request(call)
+        await self._put_created_document(answer.data, source, content_type)
+        return cast("dict[str, Any]", self._result(answer))
+
+    async def _put_created_document(self, document: dict[str, Any], source: Any, content_type: str) -> None:
+        """PUT the bytes of a document just created to the ``fileUrl`` of its answer.
+
+        Raises:
+            DocumentUploadError: they did not arrive (or the answer had no ``fileUrl``).
+        """
+        document_id = str(document.get("documentId"))
+        file_url = document.get("fileUrl")
+        if not isinstance(file_url, str):
+            raise DocumentUploadError(
+                f"{document_id} was created, but the API answered no fileUrl to upload its bytes to "
+                f"(got {type(file_url).__name__}); it exists without content: delete it or ask the API "
+                "for an upload URL",
+                document_id=document_id,
+                file_url=None,
+                document=document,
+            )
+        try:
+            call = make_file_call("PUT", file_url, body=file_body(source), content_type=content_type)
+            await self.session.send(call)
+        except ClientException as error:
+            raise DocumentUploadError(
+                f"{document_id} was created, but uploading its {source.size:,} bytes to its fileUrl "
+                f"failed: {error}. The document exists without content: PUT the bytes again "
+                "(client.put_file(error.file_url, content)) or delete it "
+                "(client.delete_document(error.document_id))",
+                document_id=document_id,
+                file_url=file_url,
+                document=document,
+            ) from error
+
+    # -- file URLs (2024-11-29): where a document's bytes go up and come down ------------------
+
+    async def get_file(self, file_url: str, *, into: IO[bytes] | None = None) -> bytes:
+        """Download the bytes at a ``fileUrl`` the API answered (a GET, without the access token:
+        the URL is presigned), retried and bounded as any GET.
+
+        Args:
+            file_url: the URL, as the API answered it.
+            into: a seekable binary file to stream the bytes into instead of returning them
+                (emptied first; a retry starts it over); then ``b""`` is returned.
+
+        Raises:
+            APIError: the file server refused (e.g. 403 for an expired URL: get the document
+                again for a fresh one); as for API calls otherwise.
+            InvalidResponseError: ``file_url`` is not an absolute http(s) URL.
+        """
+        answer = await self._request(make_file_call("GET", file_url, into=into))
+        if into is not None:
+            answer = RawResponse(b"", answer.info)
+        return cast(bytes, self._result(answer))
+
+    async def put_file(
+        self,
+        file_url: str,
+        content: bytes | bytearray | str | pathlib.Path | io.IOBase,
+        content_type: str | None = None,
+    ) -> None:
+        """Upload bytes to a ``fileUrl`` the API answered (a PUT, without the access token),
+        streamed from the file and retried as any PUT (a PUT again replaces the bytes).
+
+        ``create_document`` does this itself; call it to finish a document whose upload failed
+        (:class:`las.DocumentUploadError` has its ``file_url``).
+
+        Args:
+            content: bytes, bytearray, a path (str or Path) or a file object.
+            content_type: its MIME type; detected from the first bytes when None.
+
+        Raises:
+            FileFormatException: the type could not be detected.
+            APIError: the file server refused (e.g. 403 for an expired URL).
+        """
+        source = read_content(content)  # type: ignore[arg-type]
+        if content_type is None:
+            content_type = detect_content_type(source.head(16))
+        call = make_file_call("PUT", file_url, body=file_body(source), content_type=content_type)
+        self._result(await self._request(call))
 
     @items_key("documents")
     async def list_documents(
@@ -457,20 +571,29 @@ class AsyncClient:
         rotation: int | None = None,
         density: int | None = None,
         quality: str | None = None,
+        download_content: bool = True,
     ) -> dict[str, Any]:
         """Get document, calls the GET /documents/{documentId} endpoint.
 
+        An answer without ``content`` but with a ``fileUrl`` (the 2024-11-29 contract) gets its
+        ``content`` from there, base64 as the 2021 contract answers it (as lucidtech-las 11.4.1
+        does): one more request, to the file URL, without the access token.
+
         Args:
-            width, height, page, rotation, density, quality: lucidtech-las 11.x's conversion of
-                the document's file (to a JPEG of this size, this page, rotated, at this density;
-                ``quality="low"`` for a smaller PDF). The 2024-11-29 contract does it when the
-                file is downloaded from the document's ``fileUrl``; the 2021-09-23 contract
-                cannot.
+            width, height, page, rotation, density, quality: lucidtech-las 11.4.1's conversion of
+                the file (to a JPEG of this size, this page (0-based, negative from the end),
+                rotated, at this density; ``quality="low"`` for a smaller PDF): sent, as 11.4.1
+                sends them, as query parameters of the download from the ``fileUrl``, whose
+                bytes become ``content`` (2024-11-29; the contract does not describe the file
+                server's parameters).
+            download_content: False leaves ``content`` out when the answer has none (no
+                download): what the resource layer's ``Document.get`` does, so ``content`` is
+                downloaded when read.
 
         Raises:
-            ContractError: a conversion argument on a session speaking 2021-09-23.
-            NotImplementedError: a conversion argument on 2024-11-29: it needs the download
-                from the ``fileUrl``, which this version does not have yet.
+            ContractError: a conversion argument on a session speaking 2021-09-23, which has no
+                file URLs; nothing is sent.
+            InvalidResponseError: a conversion asked for, and the answer has no ``fileUrl``.
         """
         conversion = given(
             width=width, height=height, page=page, rotation=rotation, density=density, quality=quality
@@ -478,11 +601,26 @@ class AsyncClient:
         if conversion:
             shown = ", ".join(f"{name}=" for name in conversion)
             self._requires(f"get_document({shown}...)", instead="leave the conversion arguments out")
-            raise NotImplementedError(
-                f"get_document({shown}...): converting the file needs its download from the fileUrl, "
-                "which this version of las does not have yet"
+        answer = await self._request(
+            make_call("GET", _path("/documents/{document_id}", document_id=document_id), expect=EXPECT_OBJECT)
+        )
+        document = answer.data
+        file_url = document.get("fileUrl")
+        if conversion and not isinstance(file_url, str):
+            raise InvalidResponseError(
+                f"get_document({', '.join(f'{name}=' for name in conversion)}...): the API answered no fileUrl "
+                "to download the converted file from",
+                status_code=answer.info.status,
+                method="GET",
+                path=answer.info.path,
             )
-        return await self._get(_path("/documents/{document_id}", document_id=document_id))
+        if conversion or (download_content and document.get("content") is None and isinstance(file_url, str)):
+            query = "&" if urllib.parse.urlsplit(file_url).query else "?"
+            data = await self.get_file(
+                file_url + (query + urllib.parse.urlencode(conversion) if conversion else "")
+            )
+            document["content"] = base64.b64encode(data).decode("ascii")
+        return cast("dict[str, Any]", self._result(answer))
 
     async def update_document(
         self,

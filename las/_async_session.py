@@ -32,7 +32,7 @@ import logging
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
@@ -290,7 +290,10 @@ class AsyncSession(SessionOptions):
         limits = self._limits(timeout, max_retries, deadline)
         shared = self._shared
         shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
-        outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
+        if call.url is not None:  # a file URL: no token, not counted, its own proxy rule
+            outcome = await self._run(call.url, call, limits, "", proxy_from_environment(call.url))
+        else:
+            outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
         return self._answer(call, outcome, raw)
 
     async def _access_token(self, seconds_left: float) -> str:
@@ -327,13 +330,16 @@ class AsyncSession(SessionOptions):
         """Send ``call`` until the policy says it is done: the loop of :func:`las._transport.execute`.
 
         ``authorization`` is the header for every attempt; None means the API's bearer token
-        (and the attempts count in :attr:`request_count`).
+        (and the attempts count in :attr:`request_count`), ``""`` none at all (a file URL).
+        A file URL's body is streamed from its file at each attempt, never read whole.
         """
         shared = self._shared
         http = shared.pool(self.api_endpoint)
         watchdog = cast(Watchdog, shared.watchdog)  # made with the pool, just above
         body = call.body
-        data = body if body is None or type(body) is bytes else await _body_bytes(body)
+        data = (
+            body if body is None or type(body) is bytes or call.url is not None else await _body_bytes(body)
+        )
         params = _query_pairs(call.params)
         credentials = self.credentials
         attempts = Attempts(call, limits)
@@ -354,7 +360,7 @@ class AsyncSession(SessionOptions):
                 call,
                 params,
                 data,
-                authorization or "Bearer " + token,
+                "Bearer " + token if authorization is None else authorization,
                 timeout,
                 attempts,
             )
@@ -374,7 +380,7 @@ async def _attempt(
     url: str,
     call: Call,
     params: list[tuple[str, str]] | None,
-    data: bytes | None,
+    data: Any,
     authorization: str,
     timeout: tuple[float, float],
     attempts: Attempts,
@@ -386,16 +392,21 @@ async def _attempt(
     connections alone.
     """
     started, limits = attempts.started, attempts.limits
-    headers = {"Authorization": authorization}
+    headers = {"Authorization": authorization} if authorization else {"Accept": "*/*"}
     if data is not None:
         headers["Content-Type"] = call.content_type
     attempt = watchdog.watch(timeout[1], started + limits.deadline)
+    if call.url is not None and data is not None:
+        headers["Content-Length"] = str(len(data))  # so aiohttp sends the stream unchunked
+        payload: Any = _streamed(data, attempt)
+    else:
+        payload = data if data is None or len(data) < _LARGE_BODY else io.BytesIO(data)
     try:
         async with http.request(
             call.method,
             url,
             params=params,
-            data=data if data is None or len(data) < _LARGE_BODY else io.BytesIO(data),
+            data=payload,
             headers=headers,
             timeout=_connect_timeout(timeout[0]),
             allow_redirects=False,
@@ -405,7 +416,10 @@ async def _attempt(
             status = response.status
             answer_headers = response.headers
             try:
-                content = await response.read()
+                if call.into is not None and 200 <= status < 300:
+                    content = await _read_into(response, call.into)
+                else:
+                    content = await response.read()
             except aiohttp.ClientPayloadError as error:
                 if "decod" in str(error).lower():  # a body the Content-Encoding does not decode
                     verdict = invalid_body(
@@ -510,6 +524,43 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "True" if value else "False"  # what requests sends
     return str(value)
+
+
+_UPLOAD_CHUNK = 256 * 1024
+
+
+async def _streamed(body: Any, attempt: Attempt) -> AsyncIterator[bytes | memoryview]:
+    """A file URL's body, a piece at a time from its file (read in a worker thread) or its bytes;
+    each piece written counts as progress for the read timeout (a slow upload is not a silent
+    server)."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        view = memoryview(body)
+        for start in range(0, len(view), _UPLOAD_CHUNK):
+            yield view[start : start + _UPLOAD_CHUNK]
+            attempt.progressed()
+        return
+    await asyncio.to_thread(body.seek, 0)
+    while True:
+        piece = await asyncio.to_thread(body.read, _UPLOAD_CHUNK)
+        if not piece:
+            return
+        yield piece
+        attempt.progressed()
+
+
+async def _read_into(response: aiohttp.ClientResponse, sink: Any) -> bytes:
+    """Stream the answer into ``sink``, rewound and emptied first (a retry starts over); the
+    writes run in a worker thread. Returns no bytes: they are in ``sink``."""
+    await asyncio.to_thread(_emptied, sink)
+    async for piece in response.content.iter_chunked(_UPLOAD_CHUNK):
+        await asyncio.to_thread(sink.write, piece)
+    await asyncio.to_thread(sink.flush)
+    return b""
+
+
+def _emptied(sink: Any) -> None:
+    sink.seek(0)
+    sink.truncate()
 
 
 async def _body_bytes(body: Any) -> bytes | None:

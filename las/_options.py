@@ -136,7 +136,7 @@ class SessionOptions:
     @property
     def request_count(self) -> int:
         """API requests sent through this session and its ``with_options`` views, retries
-        included, token fetches excluded."""
+        included, token fetches and transfers to file URLs (a document's bytes) excluded."""
         return self._shared.count
 
     def add_response_hook(self, callback: ResponseHook) -> None:

@@ -13,7 +13,8 @@ no I/O, no sleeping, no clock. They return a verdict the executor obeys::
 The rules, decided on status and method alone, never on whether the body parsed:
 
 - 2xx: the decoded JSON; a body that is not what the call expects (not JSON, or not a JSON
-  object where one is promised, or empty) is an :class:`InvalidResponseError`.
+  object where one is promised, or empty) is an :class:`InvalidResponseError`. A call to a file
+  URL (:func:`make_file_call`) expects bytes: its 2xx body is the data, as it came.
 - 429, on every method: the API refused before doing any work. Waits ``Retry-After`` when it is
   a finite number of seconds >= 0 or a future HTTP date (other values count as absent), else
   exponential backoff with full jitter. The API's "Limit Exceeded" (monthly quota) is final.
@@ -37,6 +38,7 @@ import math
 import random
 import ssl
 import time
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -73,6 +75,7 @@ __all__ = [
     "judge",
     "judge_failure",
     "make_call",
+    "make_file_call",
     "parse_retry_after",
     "request_id",
 ]
@@ -98,10 +101,16 @@ _WAITS_HONOURED = frozenset({429, *RETRYABLE_SERVER_STATUSES})  # statuses whose
 # What a call promises to return on success.
 EXPECT_OBJECT = "object"  # a JSON object (every API operation but heartbeats)
 EXPECT_ANY = "any"  # any JSON, or None for an empty body (Session.request's default)
+EXPECT_BYTES = "bytes"  # the body as it came, not JSON (a file URL's answer to a GET)
 
 
 class Call(NamedTuple):
-    """What a request is: everything needed to send it again, and nothing about how it went."""
+    """What a request is: everything needed to send it again, and nothing about how it went.
+
+    A call to the API has a ``path`` below the API endpoint and carries the session's token. A
+    call to a file URL (``url`` set, see :func:`make_file_call`) goes to that absolute URL with
+    no token, and ``path`` is only how messages name it (never its secret part).
+    """
 
     method: str
     path: str
@@ -111,6 +120,8 @@ class Call(NamedTuple):
     expect: str = EXPECT_ANY
     token_request: bool = False  # the OAuth2 token fetch: no refresh, its own 4xx message
     content_type: str = "application/json"  # of the body, when there is one
+    url: str | None = None  # an absolute URL outside the API (a presigned file URL): no token
+    into: Any = None  # EXPECT_BYTES: a seekable binary file the 2xx body is streamed into
 
 
 def make_call(
@@ -146,6 +157,53 @@ def make_call(
     if json is not None:
         body = jsonlib.dumps(json, separators=(",", ":")).encode()
     return Call(method, path, params, body, idempotent, expect)
+
+
+def make_file_call(
+    method: str,
+    url: str,
+    *,
+    body: Any = None,
+    content_type: str | None = None,
+    into: Any = None,
+) -> Call:
+    """Describe a request to a file URL the API answered (a presigned ``fileUrl``): sent to
+    ``url`` as it is, without the API's token; its answer is bytes, not JSON.
+
+    Args:
+        method: ``"PUT"`` (upload ``body``) or ``"GET"`` (download); both idempotent, so a 5xx,
+            a dropped connection or a read timeout is retried, as for the API's own PUT and GET.
+        body: bytes, or a rewindable file object with a length (``len()``): streamed, and sent
+            again whole on a retry.
+        content_type: the ``Content-Type`` of ``body``.
+        into: for a GET, a seekable binary file to stream the answer into instead of memory
+            (rewound and truncated before each attempt); the call's data is then ``into``.
+
+    Raises:
+        InvalidResponseError: ``url`` is not an absolute ``http(s)`` URL.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        shown = f"{parts.scheme}:..." if parts.scheme else repr(url[:8] + "...") if url else "''"
+        raise InvalidResponseError(
+            f"the API answered a file URL that is not an absolute http(s) URL ({shown}); it is not used",
+            status_code=200,
+            method=method,
+            path="(file URL)",
+        )
+    method = method.upper()
+    shown = f"{parts.scheme}://{parts.netloc}/... (file URL)"
+    return Call(
+        method,
+        shown,
+        None,
+        body,
+        method in IDEMPOTENT_METHODS,
+        EXPECT_BYTES,
+        content_type=content_type or "application/octet-stream",
+        url=url,
+        into=into,
+    )
 
 
 class Limits(NamedTuple):
@@ -364,8 +422,8 @@ def judge(
         )
     retry_after = parse_retry_after(headers.get("Retry-After")) if status in _WAITS_HONOURED else None
     error = error_for_status(call, status, headers, body, retry_after=retry_after, response=response)
-    if status in (401, 403) and not call.token_request and not so_far.refreshed:
-        return Refresh(error)
+    if status in (401, 403) and not call.token_request and call.url is None and not so_far.refreshed:
+        return Refresh(error)  # (a file URL carries no token: a new one would change nothing)
     if status == 429 and not isinstance(error, LimitExceededException):
         return _retry_or_fail(error, retry_after, so_far, limits)
     if status in RETRYABLE_SERVER_STATUSES and (call.idempotent or call.token_request):
@@ -457,6 +515,8 @@ def _retry_or_fail(error: Exception, retry_after: float | None, so_far: SoFar, l
 
 
 def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:
+    if call.expect == EXPECT_BYTES:
+        return Done(call.into if call.into is not None else body)
     if not body or status == 204:
         if call.expect == EXPECT_OBJECT:
             return Fail(
@@ -538,6 +598,10 @@ def error_for_status(
             response=response,
             request_id=rid,
         )
+    if message is None and call.url is not None:
+        # A file server (object storage) answers errors in its own shape, often XML: its start
+        # says what went wrong (an expired URL, a refused signature).
+        message = f"the file server answered {snippet(body)}"
     if message is None:
         if status == 429:  # the status says enough: slow down, whatever the body
             return TooManyRequestsException(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from typing import IO
 
 import requests
 import requests.auth
@@ -42,7 +43,7 @@ from ._policy import (
     request_id,
 )
 
-__all__ = ["BearerAuth", "execute"]
+__all__ = ["NO_AUTH", "BearerAuth", "execute"]
 
 log = logging.getLogger("las.session")
 
@@ -70,6 +71,22 @@ class BearerAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "BearerAuth(***)"
+
+
+class _NoAuth(requests.auth.AuthBase):
+    """No ``Authorization`` header, for a presigned file URL: the URL is the permission.
+
+    Given as ``auth=`` (rather than none) so that requests does not apply a ``~/.netrc`` entry
+    for the file server's host either.
+    """
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("Authorization", None)
+        return request
+
+
+NO_AUTH = _NoAuth()
+_FILE_ACCEPT = {"Accept": "*/*"}
 
 
 def execute(
@@ -125,17 +142,22 @@ def _attempt(
         if seek is not None:
             seek(0)
     sent_at = time.monotonic()
+    headers_sent = (
+        None
+        if body is None
+        else _JSON_HEADERS
+        if call.content_type == _JSON
+        else {"Content-Type": call.content_type}
+    )
+    if call.url is not None:  # a file URL: whatever its answer is, not JSON
+        headers_sent = {**_FILE_ACCEPT, **(headers_sent or {})}
     try:
         response = http.request(
             call.method,
             url,
             params=call.params,
             data=body,
-            headers=None
-            if body is None
-            else _JSON_HEADERS
-            if call.content_type == _JSON
-            else {"Content-Type": call.content_type},
+            headers=headers_sent,
             timeout=timeout,
             auth=auth,
             stream=True,
@@ -151,7 +173,10 @@ def _attempt(
     status = response.status_code
     headers = response.headers
     try:
-        content = _read_body(response, started + limits.deadline)
+        if call.into is not None and 200 <= status < 300:
+            content = _read_into(response, call.into, started + limits.deadline)
+        else:
+            content = _read_body(response, started + limits.deadline)
     except _DeadlinePassed:
         response.close()
         return Fail(deadline_exceeded(call, limits)), status, headers
@@ -213,6 +238,20 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
     response._content = chunk
     response._content_consumed = True  # type: ignore[attr-defined]
     return chunk
+
+
+def _read_into(response: requests.Response, sink: IO[bytes], deadline_at: float) -> bytes:
+    """Stream the (decoded) body into ``sink``, rewound and emptied first (a retry starts over),
+    a piece at a time; stops when the deadline passes. Returns no bytes: they are in ``sink``."""
+    sink.seek(0)
+    sink.truncate()
+    pieces = response.raw.stream(_READ_SIZE, decode_content=True)
+    for piece in pieces:
+        sink.write(piece)
+        if time.monotonic() > deadline_at:
+            raise _DeadlinePassed
+    sink.flush()
+    return b""
 
 
 def _reason(error: requests.RequestException) -> str:

@@ -9,8 +9,9 @@ earliest of them could expire (and at least every :data:`CHECK_EVERY` seconds, t
 - the **deadline**: an attempt still running when its call's deadline passes is cancelled;
 - the **read timeout**: an attempt that has made no progress for its read timeout is cancelled.
   Progress is a connection being ready for the request (:class:`WatchedConnector`: waiting for
-  a free one and connecting are not the server's silence; the request is written then), the
-  answer's headers arriving and each piece of its body arriving; so the read timeout bounds
+  a free one and connecting are not the server's silence; the request is written then), each
+  piece of a streamed request body written (:meth:`Attempt.progressed`), the answer's headers
+  arriving and each piece of its body arriving; so the read timeout bounds
   each wait for the server, as requests' read timeout does, seen to within
   :data:`CHECK_EVERY` seconds. Connecting is timed by aiohttp's ``sock_connect``.
 
@@ -60,6 +61,10 @@ class Attempt:
     def answered(self, response: Any) -> None:
         """The answer's headers arrived: progress."""
         self.response = response
+        self.progress_at = time.monotonic()
+
+    def progressed(self) -> None:
+        """A piece of the request's body was written: progress (a large upload is not silence)."""
         self.progress_at = time.monotonic()
 
     def caused_cancellation(self) -> bool:

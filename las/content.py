@@ -1,5 +1,7 @@
 """Document and asset content: reading it from what callers pass, detecting its type, and
-streaming it base64-encoded inside a JSON body without holding three copies in memory."""
+sending it without holding copies in memory: base64-encoded inside a JSON body (the 2021-09-23
+contract), or as the raw bytes PUT to a document's ``fileUrl`` (2024-11-29), streamed from the
+file either way."""
 
 from __future__ import annotations
 
@@ -9,22 +11,48 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
+from . import contracts
 from .exceptions import ContentNotFoundError, ContentTooLargeError, FileFormatException
 
 __all__ = [
     "ACCEPTED_CONTENT_TYPES",
+    "CONTRACT_2021",
+    "CONTRACT_2024",
     "MAX_BASE64_CONTENT_LENGTH",
     "Content",
+    "FileBody",
     "JsonBodyWithContent",
     "content_body",
+    "contract_of",
     "detect_content_type",
+    "file_body",
     "read_content",
+    "uploads_to_file_url",
 ]
 
 Content = bytes | bytearray | str | Path | IO[bytes] | IO[str]
 """What a content argument accepts: bytes, bytearray, a path (str or Path), or a file object."""
+
+CONTRACT_2021 = contracts.V2021
+"""The seed's contract: a document's bytes go inline, base64 in ``content`` (at most ~4.69 MB)."""
+CONTRACT_2024 = contracts.V2024
+"""Today's service: a document is created without ``content``; its bytes go to the ``fileUrl``
+of the answer (no size cap of the SDK's)."""
+
+
+def contract_of(session: Any) -> str:
+    """The contract ``session`` speaks (its ``contract``; the 2021 one for a session that does
+    not say). The one place the upload and download code asks it."""
+    return str(getattr(session, "contract", None) or contracts.DEFAULT)
+
+
+def uploads_to_file_url(session: Any) -> bool:
+    """Whether documents created through ``session`` send their bytes to a ``fileUrl``
+    (2024-11-29) rather than inline base64 (2021-09-23)."""
+    return not contracts.CONTRACTS[contract_of(session)].inline_uploads
+
 
 # The API's limit on the base64-encoded content field (oas.json: PostDocuments.content.maxLength).
 MAX_BASE64_CONTENT_LENGTH = 6_250_000
@@ -46,25 +74,59 @@ def base64_length(size: int) -> int:
 
 
 class _Source:
-    """Content as either bytes in memory or a file on disk, with its size known."""
+    """Content as bytes in memory, a file on disk, or the rest of a seekable binary file object
+    (from where it stood), with its size known; opened again for each read of it."""
 
-    def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
+    def __init__(
+        self, data: bytes | None = None, path: Path | None = None, file: IO[bytes] | None = None
+    ) -> None:
         self.data = data
         self.path = path
-        self.size = len(data) if data is not None else os.path.getsize(path) if path else 0
+        self.file = file
+        self.start = 0
+        if file is not None:
+            self.start = file.tell()
+            self.size = file.seek(0, io.SEEK_END) - self.start
+            file.seek(self.start)
+        else:
+            self.size = len(data) if data is not None else os.path.getsize(path) if path else 0
 
     def head(self, n: int) -> bytes:
-        if self.data is not None:
-            return self.data[:n]
-        assert self.path is not None
-        with open(self.path, "rb") as handle:
+        with self.open() as handle:
             return handle.read(n)
 
     def open(self) -> IO[bytes]:
         if self.data is not None:
             return io.BytesIO(self.data)
+        if self.file is not None:
+            return cast("IO[bytes]", _Window(self.file, self.start, self.size))
         assert self.path is not None
         return open(self.path, "rb")
+
+
+class _Window(io.RawIOBase):
+    """The part of a caller's file object that is the content; closing it leaves the file open
+    (it is the caller's)."""
+
+    def __init__(self, file: IO[bytes], start: int, size: int) -> None:
+        super().__init__()
+        self._file = file
+        self._left = size
+        file.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._file.read(wanted) if wanted else b""
+        self._left -= len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def read_content(content: Content) -> _Source:
@@ -90,6 +152,8 @@ def read_content(content: Content) -> _Source:
         return _Source(path=path)
     read = getattr(content, "read", None)
     if callable(read):
+        if _is_seekable_binary(content):
+            return _Source(file=cast("IO[bytes]", content))  # streamed from it, never read whole
         data = read()
         if isinstance(data, str):
             data = data.encode()
@@ -100,6 +164,15 @@ def read_content(content: Content) -> _Source:
         f"content must be bytes, bytearray, a path (str or pathlib.Path) or a file object, "
         f"got {type(content).__name__}"
     )
+
+
+def _is_seekable_binary(content: Any) -> bool:
+    """Whether a file object can be measured and read again from where it stands (a binary
+    file on disk, a BytesIO); a text file, a pipe or a socket is read once into memory."""
+    try:
+        return bool(content.seekable()) and isinstance(content.read(0), bytes) and content.tell() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def detect_content_type(head: bytes) -> str:
@@ -117,8 +190,12 @@ def detect_content_type(head: bytes) -> str:
     )
 
 
-def check_size(source: _Source, what: str = "content") -> None:
-    """Refuse content whose base64 encoding exceeds the API's limit, before any upload."""
+def check_size(source: _Source, what: str = "content", *, session: Any = None) -> None:
+    """Refuse content whose base64 encoding exceeds the API's limit, before any upload: the
+    inline content of the 2021-09-23 contract (a document sent to a ``fileUrl`` through a
+    ``session`` speaking 2024-11-29 has no cap of the SDK's)."""
+    if session is not None and uploads_to_file_url(session):
+        return
     encoded = base64_length(source.size)
     if encoded > MAX_BASE64_CONTENT_LENGTH:
         raise ContentTooLargeError(
@@ -136,7 +213,44 @@ def encode_content(source: _Source) -> str:
         return base64.b64encode(handle.read()).decode("ascii")
 
 
-class JsonBodyWithContent(io.RawIOBase):
+class _RewindableBody(io.RawIOBase):
+    """A request body read from a source's file: a known length, rewound only to 0 (a retried
+    request sends the same bytes again), the file opened by the first read after a rewind."""
+
+    _file: IO[bytes] | None = None
+    _position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if offset != 0 or whence != io.SEEK_SET:
+            raise io.UnsupportedOperation(f"{type(self).__name__} can only be rewound to 0")
+        self._close_file()
+        self._rewind()
+        self._position = 0
+        return 0
+
+    def _rewind(self) -> None:
+        """Forget what was read (the file is closed already)."""
+
+    def tell(self) -> int:
+        return self._position
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def close(self) -> None:
+        self._close_file()
+        super().close()
+
+
+class JsonBodyWithContent(_RewindableBody):
     """A JSON object body whose ``"content"`` is base64 streamed from a source.
 
     It has a known length (so requests sends Content-Length, not chunks) and can be rewound
@@ -151,38 +265,15 @@ class JsonBodyWithContent(io.RawIOBase):
         self._prefix = b'{"content":"'
         self._suffix = b'"' + (b"," + rest[1:].encode() if rest != "{}" else b"}")
         self._length = len(self._prefix) + base64_length(source.size) + len(self._suffix)
-        self._file: IO[bytes] | None = None
-        self._pending = b""
-        self._offset = 0
-        self._stage = 0
-        self._position = 0
+        self._rewind()
 
     def __len__(self) -> int:
         return self._length
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if offset != 0 or whence != io.SEEK_SET:
-            raise io.UnsupportedOperation("JsonBodyWithContent can only be rewound to 0")
-        self._close_file()
+    def _rewind(self) -> None:
         self._pending = b""
         self._offset = 0
         self._stage = 0
-        self._position = 0
-        return 0
-
-    def tell(self) -> int:
-        return self._position
-
-    def _close_file(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
     def _next_block(self) -> bytes:
         if self._stage == 0:
@@ -214,9 +305,38 @@ class JsonBodyWithContent(io.RawIOBase):
         self._position += len(out)
         return out
 
-    def close(self) -> None:
-        self._close_file()
-        super().close()
+
+class FileBody(_RewindableBody):
+    """The bytes of a source as a request body (a PUT to a file URL): a known length (so it goes
+    with a ``Content-Length``, never chunked), read a piece at a time, and rewound with
+    ``seek(0)`` so a retried request sends the same bytes again. Memory use is one piece."""
+
+    def __init__(self, source: _Source) -> None:
+        super().__init__()
+        self._source = source
+
+    def __len__(self) -> int:
+        return self._source.size
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._file is None:
+            self._file = self._source.open()
+        data = self._file.read(-1 if size is None else size)
+        self._position += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def file_body(source: _Source) -> bytes | FileBody:
+    """``source`` as the body of a PUT to a file URL: its bytes when they are in memory (no
+    copy), else a :class:`FileBody` streaming them from the file."""
+    if source.data is not None:
+        return source.data
+    return FileBody(source) if source.size else b""
 
 
 def content_body(

@@ -12,6 +12,7 @@ The tree::
     ├── ContentNotFoundError              content given as a path that is not a file (also FileNotFoundError)
     ├── SessionNotPicklableError          pickling a Session, which holds a secret (also TypeError)
     ├── CredentialsConflictError          client id and secret from different places (env vs file)
+    ├── DocumentUploadError               the document was created, its bytes did not reach its fileUrl
     ├── APIConnectionError                no answer: the connection failed (also requests.ConnectionError)
     │   ├── AnswerLostError               sent, then dropped before the answer: the API may have done the work
     │   └── CertificateRefusedError       the server's TLS certificate failed verification: nothing was sent
@@ -54,6 +55,7 @@ __all__ = [
     "CredentialsConflictError",
     "CredentialsFileError",
     "DeadlineExceeded",
+    "DocumentUploadError",
     "FileFormatException",
     "InvalidCredentialsException",
     "InvalidIdError",
@@ -109,6 +111,29 @@ class SessionNotPicklableError(ClientException, TypeError):
 
 class CredentialsConflictError(ClientException):
     """Raised when the client id and the client secret come from different places."""
+
+
+class DocumentUploadError(ClientException):
+    """A document was created (``POST /documents`` succeeded) but its bytes did not reach the
+    ``fileUrl`` of the answer (2024-11-29 contract): the document exists, without content.
+
+    Nothing is deleted or sent again by the SDK. To finish it, PUT the bytes again
+    (``client.put_file(error.file_url, content)`` while the URL is valid); to abandon it,
+    ``client.delete_document(error.document_id)``. The failure of the upload itself (a timeout,
+    a refused URL, ...) is ``__cause__``.
+
+    Attributes:
+        document_id: the id of the document created without its bytes.
+        file_url: where its bytes go (None when the API answered none); a presigned URL that
+            expires, so treat it as a secret and use it soon.
+        document: the API's answer to the create (a dict, as ``Client.create_document`` returns).
+    """
+
+    def __init__(self, message: str, *, document_id: str, file_url: str | None, document: Any) -> None:
+        super().__init__(message)
+        self.document_id = document_id
+        self.file_url = file_url
+        self.document = document
 
 
 class APIConnectionError(ClientException, requests.exceptions.ConnectionError):

@@ -22,19 +22,24 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Timeout, make_call
 from ._response import RawResponse
-from ._transport import BearerAuth, execute
+from ._transport import NO_AUTH, BearerAuth, execute
 from ._version import __version__
 from .credentials import Credentials
 
 __all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "ResponseHook", "Session"]
 
 log = logging.getLogger("las.session")
+
+
+def _no_auth(seconds_left: float) -> requests.auth.AuthBase:
+    return NO_AUTH
 
 
 class _Shared:
@@ -202,15 +207,19 @@ class Session(SessionOptions):
     ) -> Any:
         """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
         shared = self._shared
-        outcome = execute(
-            shared.http,
-            self.api_endpoint + call.path,
-            call,
-            self._limits(timeout, max_retries, deadline),
-            self._authorize,
-            self._refresh,
-            shared.counted,
-        )
+        limits = self._limits(timeout, max_retries, deadline)
+        if call.url is not None:  # a file URL: no token, and not an API request (not counted)
+            outcome = execute(shared.http, call.url, call, limits, _no_auth)
+        else:
+            outcome = execute(
+                shared.http,
+                self.api_endpoint + call.path,
+                call,
+                limits,
+                self._authorize,
+                self._refresh,
+                shared.counted,
+            )
         return self._answer(call, outcome, raw)
 
     def _authorize(self, seconds_left: float) -> BearerAuth:

@@ -16,9 +16,9 @@ async def main() -> None:
             try:
                 print(listed.content)  # left out of lists: loading it would block the event loop
             except las.NotLoadedError as error:
-                print("await obj.load_async()" in str(error))
-            await listed.load_async()
-            print(listed.content[:8])
+                print("await document.load_content_async()" in str(error))
+            content = await listed.load_content_async()  # the body, and on 2024-11-29 its fileUrl
+            print(content[:8] if content else None, listed.content == content)
 
         fetched = await las.Document.get_async(document.id, session=session)
         await fetched.update_async(ground_truth={"total_amount": "12.00"})

@@ -185,10 +185,10 @@ def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | 
     return spec, None  # keyed by its hash once read
 
 
-def _read(spec: IngestItem) -> tuple[bytes, str]:
+def _read(spec: IngestItem, session: Any) -> tuple[bytes, str]:
     """The bytes to send and their sha256 (hex); raises before anything is sent."""
     source = read_content(spec.content)
-    check_size(source)
+    check_size(source, session=session)
     with source.open() as handle:
         content = handle.read()
     return content, hashlib.sha256(content).hexdigest()
@@ -239,7 +239,7 @@ class _Run:
         """Read the item and settle it from the journal, or claim it and journal ``sending``:
         after this the item may be sent once (it blocks: file reads and an fsync)."""
         try:
-            content, digest = _read(spec)
+            content, digest = _read(spec, self.client.session)
         except Exception as error:  # unreadable or too large: nothing was sent
             entry = self.journal.get(key) if key is not None else None
             if entry is not None and entry.state == "created":  # e.g. the file was moved since

@@ -50,7 +50,7 @@ from .. import ids
 from .._response import RawResponse, ResponseInfo
 from .._wire import given
 from ..client import Client
-from ..exceptions import ClientException, ContractError
+from ..exceptions import ClientException, ContractError, InvalidCredentialsException
 from ._collection import Collection, Page, list_filters
 from ._errors import (
     InvalidArgumentError,
@@ -62,7 +62,7 @@ from ._errors import (
     snake,
     wrong_variant,
 )
-from ._plan import LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
+from ._plan import FILE_URL, LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
 from ._session import SessionLike, any_client_for, client_for, client_for_async
 
 if TYPE_CHECKING:
@@ -105,14 +105,22 @@ class NotLoadedError(ClientException):
     """A lazy field was read on an object that may not load it by itself (``lazy=False``, or async)."""
 
 
-def lazy() -> Any:
+def lazy(*, file_url: str | None = None) -> Any:
     """Declare a field the API leaves out of lists: reading it on a listed object loads the full body.
+
+    Args:
+        file_url: for a bytes field, the wire name of the field whose URL holds its content when
+            the body carries none (``"fileUrl"``, 2024-11-29): reading it then downloads from
+            there, once (``load_<field>()`` / ``await load_<field>_async()`` do it explicitly).
 
     Example (in a class body)::
 
-        content: bytes | None = lazy()
+        content: bytes | None = lazy(file_url="fileUrl")
     """
-    return attrs.field(default=None, metadata={LAZY: True})
+    metadata: dict[str, Any] = {LAZY: True}
+    if file_url is not None:
+        metadata[FILE_URL] = file_url
+    return attrs.field(default=None, metadata=metadata)
 
 
 def sync_property(method: F) -> F:
@@ -213,6 +221,8 @@ class Resource:
     _listed_where_not_got: ClassVar[bool] = False
     """Whether ``Cls.all()`` finds one on a contract whose Client refuses its get (a prediction
     on 2021-09-23): the error then says so."""
+    _get_options: ClassVar[Mapping[str, Any]] = {}
+    """Keyword arguments of the get operation (e.g. a Document's ``download_content=False``)."""
     _meta: _Meta
 
     def __attrs_post_init__(self) -> None:  # built by the constructor: holds what it was given
@@ -233,6 +243,11 @@ class Resource:
         state = _plan(cls).values(data, client, not full, obj.__dict__)  # fills the new object
         state["_meta"] = _Meta(client, data, FULL if full else PARTIAL, info)
         return obj
+
+    @classmethod
+    def _field(cls, name: str) -> FieldPlan:
+        """How the field ``name`` is read from the wire."""
+        return _plan(cls).by_name[name]
 
     @classmethod
     def _from_answer(
@@ -278,13 +293,26 @@ class Resource:
                 raise invalid(None, problem, meta.info) from None
             self.__dict__[field.name] = value
             return value
+        if field.file_url is not None and self._file_pending(field):
+            self._wait_for_load(field, download=True)
+            return self.__dict__.get(field.name)
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
             self._wait_for_load(field)
             return getattr(self, field.name)
         return None if field.factory is None else field.factory()
 
-    def _wait_for_load(self, field: FieldPlan) -> None:
-        """Load the full body once, however many threads ask; no lock is held across the request.
+    def _file_pending(self, field: FieldPlan) -> bool:
+        """Whether a bytes field with a file URL is still to be downloaded: the object is not
+        loaded yet, or its body has no content but a URL for it."""
+        meta = self._meta
+        if meta.state == REF or (meta.state == PARTIAL and field.lazy):
+            return True
+        wire = meta.wire or {}
+        return wire.get(field.wire) is None and isinstance(wire.get(cast(str, field.file_url)), str)
+
+    def _wait_for_load(self, field: FieldPlan, *, download: bool = False) -> None:
+        """Load the full body once (with ``download``, the field's bytes from its file URL too),
+        however many threads ask; no lock is held across the requests.
 
         Raises:
             NotLoadedError: the session does not load by itself (``lazy=False``, or an async
@@ -293,12 +321,28 @@ class Resource:
         name = f"{type(self).__name__}.{field.name}"
         client = self._client
         if not isinstance(client, Client):
+            if download:
+                raise NotLoadedError(
+                    f"{name} is not loaded: await {snake(type(self).__name__)}.load_{field.name}_async() "
+                    "first (a request for the body if it is not loaded, then one download)"
+                )
             raise NotLoadedError(f"{name} is not loaded: await obj.load_async() first (one request)")
         if not client.session.lazy:
+            call = f"one request: Client.{self._get_operation()}"
             raise NotLoadedError(
-                f"{name} is not loaded and the session has lazy=False: call .load() first "
-                f"(one request: Client.{self._get_operation()}), or use {type(self).__name__}.get(id)"
+                f"{name} is not loaded and the session has lazy=False: "
+                + (
+                    f"call .load_{field.name}() first ({call} if the body is not loaded, then one "
+                    "download from its file URL)"
+                    if download
+                    else f"call .load() first ({call}), or use {type(self).__name__}.get(id)"
+                )
             )
+        self._once(field, client, download=download)
+
+    def _once(self, field: FieldPlan, client: Client, *, download: bool = False) -> None:
+        """Load the full body (with ``download``: the field's bytes) once however many threads
+        ask at the same time; one that finds it done by another sends nothing."""
         meta = self._meta
         with _LOADING:
             event, mine = meta.loading, meta.loading is None
@@ -306,10 +350,17 @@ class Resource:
                 event = meta.loading = threading.Event()
         if not mine:
             cast(threading.Event, event).wait()
-            if meta.state == FULL:
+            if (
+                (field.name in self.__dict__ or not self._file_pending(field))
+                if download
+                else meta.state == FULL
+            ):
                 return
         try:
-            self._fetch(client)
+            if download:
+                self._load_file(field, client)
+            else:
+                self._fetch(client)
         finally:
             with _LOADING:
                 if mine:
@@ -353,10 +404,34 @@ class Resource:
         """Get the object again and take the answer as its full state (one request)."""
         operation = self._get_operation()
         try:
-            answer = await getattr(client.with_raw_response, operation)(*self._key())
+            answer = await getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
         except ContractError:  # refused before sending: the session's contract has no such get
             raise type(self)._no_get(client) from None
         self._take_answer(operation, answer, full=True)
+
+    async def _load_file_async(self, field: FieldPlan, client: AsyncClient) -> Any:
+        """The bytes of ``field``, kept once had: decoded from the body, or downloaded from the
+        file URL the body names (after getting the body when the object is not loaded, and
+        again once when the URL has expired); None when the body has neither."""
+        held = self.__dict__.get(field.name)
+        if held is not None:
+            return held
+        meta = self._meta
+        if meta.state == REF or (meta.state == PARTIAL and field.lazy):
+            await self._fetch_async(client)
+        url = (meta.wire or {}).get(cast(str, field.file_url))
+        if (meta.wire or {}).get(field.wire) is not None or not isinstance(url, str):
+            return self._missing(field)  # decoded from the body, or the field's default
+        try:
+            data = await client.get_file(url)
+        except InvalidCredentialsException:  # 401/403: a presigned URL that expired
+            await self._fetch_async(client)
+            url = (meta.wire or {}).get(cast(str, field.file_url))
+            if not isinstance(url, str):
+                return None
+            data = await client.get_file(url)
+        self.__dict__[field.name] = data
+        return data
 
     async def _relation_async(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
         """The ``target`` entity with ``related_id`` (``target.get_async``, on first use, then
@@ -380,10 +455,34 @@ class Resource:
         """Get the object again and take the answer as its full state (one request)."""
         operation = self._get_operation()
         try:
-            answer = getattr(client.with_raw_response, operation)(*self._key())
+            answer = getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
         except ContractError:  # refused before sending: the session's contract has no such get
             raise type(self)._no_get(client) from None
         self._take_answer(operation, answer, full=True)
+
+    def _load_file(self, field: FieldPlan, client: Client) -> Any:
+        """The bytes of ``field``, kept once had: decoded from the body, or downloaded from the
+        file URL the body names (after getting the body when the object is not loaded, and
+        again once when the URL has expired); None when the body has neither."""
+        held = self.__dict__.get(field.name)
+        if held is not None:
+            return held
+        meta = self._meta
+        if meta.state == REF or (meta.state == PARTIAL and field.lazy):
+            self._fetch(client)
+        url = (meta.wire or {}).get(cast(str, field.file_url))
+        if (meta.wire or {}).get(field.wire) is not None or not isinstance(url, str):
+            return self._missing(field)  # decoded from the body, or the field's default
+        try:
+            data = client.get_file(url)
+        except InvalidCredentialsException:  # 401/403: a presigned URL that expired
+            self._fetch(client)
+            url = (meta.wire or {}).get(cast(str, field.file_url))
+            if not isinstance(url, str):
+                return None
+            data = client.get_file(url)
+        self.__dict__[field.name] = data
+        return data
 
     def _relation(self, key: str, related_id: str | None, target: type[RR]) -> RR | None:
         """The ``target`` entity with ``related_id`` (``target.get``, on first use, then
@@ -598,7 +697,7 @@ class Retrievable(Refreshable):
         client = client_for_async(session, cls, "get")
         operation = cls._operations.of(cls, "get")
         try:
-            answer = await getattr(client.with_raw_response, operation)(checked)
+            answer = await getattr(client.with_raw_response, operation)(checked, **cls._get_options)
         except ContractError:  # refused before sending: the session's contract has no such get
             raise cls._no_get(client) from None
         obj = cls._from_answer(operation, answer, client, full=True)
@@ -625,7 +724,7 @@ class Retrievable(Refreshable):
         client = client_for(session, cls, "get")
         operation = cls._operations.of(cls, "get")
         try:
-            answer = getattr(client.with_raw_response, operation)(checked)
+            answer = getattr(client.with_raw_response, operation)(checked, **cls._get_options)
         except ContractError:  # refused before sending: the session's contract has no such get
             raise cls._no_get(client) from None
         obj = cls._from_answer(operation, answer, client, full=True)

@@ -37,6 +37,7 @@ from .._wire import camel as to_camel
 __all__ = [
     "EMPTY_OBJECT",
     "EXTRA_FIELD",
+    "FILE_URL",
     "LAZY",
     "FieldPlan",
     "Plan",
@@ -52,6 +53,9 @@ __all__ = [
 
 #: The attrs metadata key of a field the API leaves out of lists (see ``_base.lazy``).
 LAZY = "las.lazy"
+#: The attrs metadata key naming the wire field whose URL holds a bytes field's content when the
+#: answer carries none (a document's ``fileUrl``, 2024-11-29).
+FILE_URL = "las.file_url"
 #: The attribute that holds the fields the SDK does not know, by their wire names.
 EXTRA_FIELD = "extra"
 #: The attrs metadata key of a list field a contract may answer as an empty object (``{}``: no
@@ -183,6 +187,8 @@ class FieldPlan:
     """A bytes field: kept as base64 text in the wire body, decoded when read."""
     required: bool
     """No default: a body without it is not the contract's."""
+    file_url: str | None = None
+    """A bytes field whose content may be at a URL instead: the wire name of that URL's field."""
 
     def value(self, raw: Any, client: Any) -> Any:
         """The Python value of a present, non-null wire value."""
@@ -312,6 +318,7 @@ def _field_plan(cls: type[Any], field: attrs.Attribute, typ: Any) -> FieldPlan: 
         lazy=bool(field.metadata.get(LAZY)),
         base64=inner is bytes,
         required=default is attrs.NOTHING and not optional,
+        file_url=field.metadata.get(FILE_URL),
     )
 
 

@@ -85,7 +85,10 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     of them to null.
 
     Lazy fields (left out of lists; reading one on a listed document loads it, once):
-    ``content`` (bytes, decoded from base64 when read).
+    ``content`` (bytes, decoded from base64 when read). On the 2024-11-29 contract the API keeps
+    a document's bytes at a ``fileUrl`` instead: reading ``content`` downloads them from there,
+    once (one more request, without the access token); ``Document.get`` does not. On an
+    AsyncSession, ``await document.load_content_async()`` does it (attribute reads never send).
     """
 
     _id_field: ClassVar[str] = "document_id"
@@ -98,10 +101,11 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     _operations: ClassVar[Operations] = Operations(
         get="get_document", list="list_documents", update="update_document", delete="delete_document"
     )
+    _get_options: ClassVar[Mapping[str, Any]] = {"download_content": False}  # content: when read
 
     document_id: str
     content_type: str | None = None
-    content: bytes | None = lazy()
+    content: bytes | None = lazy(file_url="fileUrl")
     consent_id: str | None = None
     dataset_id: str | None = None
     batch_id: str | None = None
@@ -124,7 +128,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         metadata: Mapping[str, Any] | None = None,
         session: AsyncSessionLike | None = None,
     ) -> Document:
-        """Upload a document (one request, never repeated by the SDK).
+        """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
+        contract, then the PUT of its bytes to the ``fileUrl`` it answers, streamed and retried).
 
         Args:
             content: bytes, a path (str or Path) or a binary file object.
@@ -142,7 +147,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
             ContractError: ``metadata`` on 2021-09-23 (before any request).
             FileFormatException: the content type could not be detected.
-            ContentTooLargeError: the content is over the API's limit (before any upload).
+            ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
+            DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
+                ``document_id`` and ``file_url``).
 
         Example::
 
@@ -163,6 +170,22 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     async def dataset_async(self) -> Dataset | None:
         """The document's Dataset (one request on first use, then kept), or None."""
         return await self._relation_async("dataset", self.dataset_id, Dataset)
+
+    async def load_content_async(self) -> bytes | None:
+        """The document's bytes, kept once had (what reading ``content`` gives on a
+        :class:`las.Session`): from the body, or downloaded from its ``fileUrl`` (2024-11-29)
+        without the access token. Costs at most a GET of the document (when it is not loaded,
+        or its file URL expired) and one download; nothing once held. None for a document whose
+        bytes never arrived.
+
+        Raises:
+            APIError: the API or the file server refused (e.g. NotFoundError: deleted).
+        """
+        client = self._bound_async("load_content", "get_document")
+        field = self._field("content")
+        # unasync: sync: self._once(field, client, download=True)
+        await self._load_file_async(field, client)  # unasync: async only
+        return cast("bytes | None", self.__dict__.get("content"))  # held once had
 
     async def predict_async(
         self,
@@ -216,7 +239,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         metadata: Mapping[str, Any] | None = None,
         session: SessionLike | None = None,
     ) -> Document:
-        """Upload a document (one request, never repeated by the SDK).
+        """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
+        contract, then the PUT of its bytes to the ``fileUrl`` it answers, streamed and retried).
 
         Args:
             content: bytes, a path (str or Path) or a binary file object.
@@ -234,7 +258,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
             ContractError: ``metadata`` on 2021-09-23 (before any request).
             FileFormatException: the content type could not be detected.
-            ContentTooLargeError: the content is over the API's limit (before any upload).
+            ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
+            DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
+                ``document_id`` and ``file_url``).
 
         Example::
 
@@ -255,6 +281,21 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     def dataset(self) -> Dataset | None:
         """The document's Dataset (one request on first use, then kept), or None."""
         return self._relation("dataset", self.dataset_id, Dataset)
+
+    def load_content(self) -> bytes | None:
+        """The document's bytes, kept once had (what reading ``content`` gives on a
+        :class:`las.Session`): from the body, or downloaded from its ``fileUrl`` (2024-11-29)
+        without the access token. Costs at most a GET of the document (when it is not loaded,
+        or its file URL expired) and one download; nothing once held. None for a document whose
+        bytes never arrived.
+
+        Raises:
+            APIError: the API or the file server refused (e.g. NotFoundError: deleted).
+        """
+        client = self._bound("load_content", "get_document")
+        field = self._field("content")
+        self._once(field, client, download=True)
+        return cast("bytes | None", self.__dict__.get("content"))  # held once had
 
     def predict(
         self,

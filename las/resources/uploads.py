@@ -384,7 +384,7 @@ async def upload_documents_async(
             content = arguments.pop("content")
             source = _describe(content)
             document = await Document.create_async(
-                await _readable_off_loop(content),
+                await _readable_off_loop(content, client.session),
                 arguments.pop("content_type", None),
                 dataset=dataset_id,
                 session=client,
@@ -401,18 +401,18 @@ async def upload_documents_async(
     return tally.result()
 
 
-async def _readable_off_loop(content: Any) -> Any:
+async def _readable_off_loop(content: Any, session: Any) -> Any:
     """Content that :meth:`Document.create_async` can take without touching the disk: bytes as
     they are; a path or a file object read in a worker thread (after the size check, so a file
     over the API's limit is refused without being read)."""
     if isinstance(content, (bytes, bytearray, memoryview)):
         return content
-    return await asyncio.to_thread(_read_bytes, content)
+    return await asyncio.to_thread(_read_bytes, content, session)
 
 
-def _read_bytes(content: Any) -> bytes:
+def _read_bytes(content: Any, session: Any) -> bytes:
     source = read_content(content)  # ContentNotFoundError, TypeError: reported for the item
-    check_size(source)
+    check_size(source, session=session)
     with source.open() as handle:
         return handle.read()
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from las.testing._call import Call, Reply, public
 from las.testing._handlers import (
     DEFAULT_PREPROCESS_CONFIG,
     new_organization,
@@ -32,6 +31,7 @@ from las.testing._handlers import (
     require_owned,
 )
 from las.testing._ids import new_id
+from las.testing._request import ApiRequest, Reply, public
 from las.testing._store import ApiError, Row, State, Table, now_iso
 
 SERVICE_ORGANIZATION: Final = "las:organization:cradl"
@@ -139,54 +139,54 @@ def seed(state: State) -> None:
     state.organization["planId"] = "las:plan:free"
 
 
-def _owned_page(call: Call, table: Table, key: str) -> Reply:
+def _owned_page(request: ApiRequest, table: Table, key: str) -> Reply:
     """One page of a catalogue owned by ``owner`` (default: the service)."""
-    owner = call.query.get("owner", [SERVICE_ORGANIZATION])[0]
-    return page_of(call, table, key, where=lambda row: row["organizationId"] == owner)
+    owner = request.query.get("owner", [SERVICE_ORGANIZATION])[0]
+    return page_of(request, table, key, where=lambda row: row["organizationId"] == owner)
 
 
 # ---------------------------------------------------------------------------------------------
 # Catalogues
 
 
-def list_plans(call: Call) -> Reply:
-    return _owned_page(call, call.state.plans, "plans")
+def list_plans(request: ApiRequest) -> Reply:
+    return _owned_page(request, request.state.plans, "plans")
 
 
-def get_plan(call: Call) -> Reply:
-    return 200, public(require_owned(call.state, call.state.plans, call.params["planId"]))
+def get_plan(request: ApiRequest) -> Reply:
+    return 200, public(require_owned(request.state, request.state.plans, request.params["planId"]))
 
 
-def list_deployment_environments(call: Call) -> Reply:
-    return _owned_page(call, call.state.deployment_environments, "deploymentEnvironments")
+def list_deployment_environments(request: ApiRequest) -> Reply:
+    return _owned_page(request, request.state.deployment_environments, "deploymentEnvironments")
 
 
-def get_deployment_environment(call: Call) -> Reply:
-    state = call.state
-    row = require_owned(state, state.deployment_environments, call.params["deploymentEnvironmentId"])
+def get_deployment_environment(request: ApiRequest) -> Reply:
+    state = request.state
+    row = require_owned(state, state.deployment_environments, request.params["deploymentEnvironmentId"])
     return 200, public(row)
 
 
-def list_roles(call: Call) -> Reply:
-    return page_of(call, call.state.roles, "roles")
+def list_roles(request: ApiRequest) -> Reply:
+    return page_of(request, request.state.roles, "roles")
 
 
-def get_role(call: Call) -> Reply:
-    return 200, public(call.state.roles.require(call.params["roleId"]))
+def get_role(request: ApiRequest) -> Reply:
+    return 200, public(request.state.roles.require(request.params["roleId"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Organizations
 
 
-def list_organizations(call: Call) -> Reply:
-    state = call.state
-    return page_of(call, state.organizations, "organizations", lambda row: render_organization(state, row))
+def list_organizations(request: ApiRequest) -> Reply:
+    state = request.state
+    return page_of(request, state.organizations, "organizations", lambda row: render_organization(state, row))
 
 
-def create_organization(call: Call) -> Reply:
-    state = call.state
-    row = new_organization(state, new_id("organization"), call.body.get("name"))
+def create_organization(request: ApiRequest) -> Reply:
+    state = request.state
+    row = new_organization(state, new_id("organization"), request.body.get("name"))
     row["planId"] = "las:plan:free"
     return 200, render_organization(state, row)
 
@@ -199,38 +199,38 @@ def _payment_method(row: Row) -> dict[str, Any]:
     return public(row, "stripeSetupIntentSecret")
 
 
-def create_payment_method(call: Call) -> Reply:
-    row = call.stamp_created(
+def create_payment_method(request: ApiRequest) -> Reply:
+    row = request.stamp_created(
         {
-            "name": call.body.get("name"),
-            "description": call.body.get("description"),
+            "name": request.body.get("name"),
+            "description": request.body.get("description"),
             "details": None,
             "stripePublishableKey": PUBLISHABLE_KEY,
         }
     )
-    row = call.state.insert(call.state.payment_methods, "payment-method", row, "paymentMethodId")
+    row = request.state.insert(request.state.payment_methods, "payment-method", row, "paymentMethodId")
     return 200, _payment_method(row)
 
 
-def list_payment_methods(call: Call) -> Reply:
-    return page_of(call, call.state.payment_methods, "paymentMethods", _payment_method)
+def list_payment_methods(request: ApiRequest) -> Reply:
+    return page_of(request, request.state.payment_methods, "paymentMethods", _payment_method)
 
 
-def get_payment_method(call: Call) -> Reply:
-    return 200, _payment_method(call.state.payment_methods.require(call.params["paymentMethodId"]))
+def get_payment_method(request: ApiRequest) -> Reply:
+    return 200, _payment_method(request.state.payment_methods.require(request.params["paymentMethodId"]))
 
 
-def update_payment_method(call: Call) -> Reply:
-    row = call.state.payment_methods.require(call.params["paymentMethodId"])
-    row.update(call.body)
-    if "stripeSetupIntentSecret" in call.body:
+def update_payment_method(request: ApiRequest) -> Reply:
+    row = request.state.payment_methods.require(request.params["paymentMethodId"])
+    row.update(request.body)
+    if "stripeSetupIntentSecret" in request.body:
         row["details"] = {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2030}
-    return 200, _payment_method(call.stamp_updated(row))
+    return 200, _payment_method(request.stamp_updated(row))
 
 
-def delete_payment_method(call: Call) -> Reply:
-    state = call.state
-    payment_method_id = call.params["paymentMethodId"]
+def delete_payment_method(request: ApiRequest) -> Reply:
+    state = request.state
+    payment_method_id = request.params["paymentMethodId"]
     state.payment_methods.require(payment_method_id)
     users = [
         row["organizationId"]
@@ -250,11 +250,11 @@ def delete_payment_method(call: Call) -> Reply:
 # Profiles
 
 
-def get_profile(call: Call) -> Reply:
-    return 200, public(call.state.profiles.require(call.params["profileId"]))
+def get_profile(request: ApiRequest) -> Reply:
+    return 200, public(request.state.profiles.require(request.params["profileId"]))
 
 
-def update_profile(call: Call) -> Reply:
-    row = call.state.profiles.require(call.params["profileId"])
+def update_profile(request: ApiRequest) -> Reply:
+    row = request.state.profiles.require(request.params["profileId"])
     row["updatedTime"] = now_iso()
     return 200, public(row)

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from las.testing._call import Call
+from las.testing._request import ApiRequest
 from las.testing._store import ApiError, Row, State
 
 FILES_PATH: Final = "/_files/"
@@ -68,9 +68,9 @@ def origin_of(scheme: str, host: str) -> str:
     return f"{scheme}://{name}{':' + port if port else ''}"
 
 
-def file_url(call: Call, document_id: str, method: str) -> str:
+def file_url(request: ApiRequest, document_id: str, method: str) -> str:
     """A new URL for ``method`` on the bytes of ``document_id``, valid for :data:`FILE_URL_SECONDS`."""
-    state = call.state
+    state = request.state
     now = state.clock.now()
     grants = state.file_grants
     if len(grants) > _PRUNE_ABOVE:
@@ -78,7 +78,7 @@ def file_url(call: Call, document_id: str, method: str) -> str:
             del grants[token]
     token = secrets.token_urlsafe(24)
     grants[token] = Grant(document_id, method, now + FILE_URL_SECONDS)
-    return f"{call.origin}{FILES_PATH}{token}"
+    return f"{request.origin}{FILES_PATH}{token}"
 
 
 def md5_base64(data: bytes) -> str:

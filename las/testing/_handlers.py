@@ -1,7 +1,7 @@
 """Handlers of the plain resources: app clients, assets, datasets, documents, models and their
 data bundles, the organization, predictions, secrets and users.
 
-Each handler gets a validated :class:`~las.testing._call.Call` (the server checked the body and
+Each handler gets a validated :class:`~las.testing._request.ApiRequest` (the server checked the body and
 query against the tables of ``_validation``) and runs under the state lock. A handler checks
 everything that can fail (ids that must exist, conflicts) before it changes anything, so a
 refused request leaves no trace.
@@ -68,7 +68,6 @@ import time
 from collections.abc import Callable
 from typing import Any, Final
 
-from las.testing._call import Call, Reply, public
 from las.testing._contracts import V2024
 from las.testing._files import file_url, md5_base64, store_bytes
 from las.testing._progress import (
@@ -78,6 +77,7 @@ from las.testing._progress import (
     training_running,
     training_status,
 )
+from las.testing._request import ApiRequest, Reply, public
 from las.testing._store import ApiError, Row, State, Table, not_found, now_iso, page_sorted
 
 DEFAULT_RETENTION_IN_DAYS = 1825
@@ -95,9 +95,9 @@ def echo_one(query: dict[str, list[str]], *names: str) -> dict[str, str]:
     return {name: query[name][0] for name in names if name in query}
 
 
-def modern(call: Call) -> bool:
+def modern(request: ApiRequest) -> bool:
     """Whether the request is answered as the 2024-11-29 contract says."""
-    return call.state.contract == V2024
+    return request.state.contract == V2024
 
 
 def split_owner(value: str) -> tuple[str | None, str]:
@@ -133,15 +133,15 @@ def require_owned(state: State, table: Table, value: str) -> Row:
 
 
 def page_of(
-    call: Call, table: Table, key: str, render: Callable[[Row], Any] = public, **filters: Any
+    request: ApiRequest, table: Table, key: str, render: Callable[[Row], Any] = public, **filters: Any
 ) -> Reply:
     """One page of ``table`` (``filters``: those of :meth:`Table.page`), answered under ``key``."""
-    rows, token = table.page(call.query, **filters)
+    rows, token = table.page(request.query, **filters)
     return 200, {key: [render(row) for row in rows], "nextToken": token}
 
 
 def page_of_model(
-    call: Call,
+    request: ApiRequest,
     table: Table,
     key: str,
     status_of: Callable[[State, Row], str],
@@ -149,10 +149,10 @@ def page_of_model(
 ) -> Reply:
     """One page of what belongs to the path's model (data bundles, trainings), in the query's
     ``status`` (echoed)."""
-    state = call.state
-    model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
+    state = request.state
+    model_id = require_owned(state, state.models, request.params["modelId"])["modelId"]
     return page_by_status(
-        call,
+        request,
         table,
         ("modelId", model_id),
         key,
@@ -162,7 +162,7 @@ def page_of_model(
 
 
 def page_by_status(
-    call: Call,
+    request: ApiRequest,
     table: Table,
     parent: tuple[str, str],
     key: str,
@@ -170,16 +170,16 @@ def page_by_status(
     render: Callable[[Row], Any],
 ) -> Reply:
     """One page of the rows of a parent (``(field, id)``) in the query's ``status`` (echoed)."""
-    statuses = call.query.get("status")
+    statuses = request.query.get("status")
     status, answer = page_of(
-        call,
+        request,
         table,
         key,
         render,
         indexed_filters={parent[0]: [parent[1]]},
         where=(lambda row: status_of(row) in statuses) if statuses else None,
     )
-    return status, {**answer, **echo(call.query, "status")}
+    return status, {**answer, **echo(request.query, "status")}
 
 
 def require_roles(state: State, body: dict[str, Any]) -> None:
@@ -235,37 +235,37 @@ def add_app_client(
     return row
 
 
-def create_app_client(call: Call) -> Reply:
-    require_roles(call.state, call.body)
-    secret = secrets.token_urlsafe(40) if call.body.get("generateSecret", True) else None
-    row = add_app_client(call.state, call.caller, new_client_id(), secret, call.body)
+def create_app_client(request: ApiRequest) -> Reply:
+    require_roles(request.state, request.body)
+    secret = secrets.token_urlsafe(40) if request.body.get("generateSecret", True) else None
+    row = add_app_client(request.state, request.caller, new_client_id(), secret, request.body)
     answer = public(row)
     if secret is not None:
         answer["clientSecret"] = secret  # shown once, in this answer only
     return 200, answer
 
 
-def list_app_clients(call: Call) -> Reply:
-    rows, token = call.state.app_clients.page(call.query)
+def list_app_clients(request: ApiRequest) -> Reply:
+    rows, token = request.state.app_clients.page(request.query)
     return 200, {"appClients": [public(row) for row in rows], "nextToken": token}
 
 
-def get_app_client(call: Call) -> Reply:
-    return 200, public(call.state.app_clients.require(call.params["appClientId"]))
+def get_app_client(request: ApiRequest) -> Reply:
+    return 200, public(request.state.app_clients.require(request.params["appClientId"]))
 
 
-def update_app_client(call: Call) -> Reply:
-    row = call.state.app_clients.require(call.params["appClientId"])
-    require_roles(call.state, call.body)
-    row.update(call.body)
-    return 200, public(call.stamp_updated(row))
+def update_app_client(request: ApiRequest) -> Reply:
+    row = request.state.app_clients.require(request.params["appClientId"])
+    require_roles(request.state, request.body)
+    row.update(request.body)
+    return 200, public(request.stamp_updated(row))
 
 
-def delete_app_client(call: Call) -> Reply:
-    state = call.state
-    app_client_id = call.params["appClientId"]
+def delete_app_client(request: ApiRequest) -> Reply:
+    state = request.state
+    app_client_id = request.params["appClientId"]
     state.app_clients.require(app_client_id)
-    if app_client_id == call.caller:
+    if app_client_id == request.caller:
         raise ApiError(
             400, f"{app_client_id} is the app client making this request; use another app client to delete it"
         )
@@ -276,39 +276,39 @@ def delete_app_client(call: Call) -> Reply:
 # Assets
 
 
-def create_asset(call: Call) -> Reply:
-    row = call.stamp_created(
+def create_asset(request: ApiRequest) -> Reply:
+    row = request.stamp_created(
         {
-            "name": call.body.get("name"),
-            "description": call.body.get("description"),
-            "content": call.body["content"],
-            "contentMD5": md5_base64(base64.b64decode(call.body["content"])),
+            "name": request.body.get("name"),
+            "description": request.body.get("description"),
+            "content": request.body["content"],
+            "contentMD5": md5_base64(base64.b64decode(request.body["content"])),
         }
     )
-    row = call.state.insert(call.state.assets, "asset", row, "assetId")
+    row = request.state.insert(request.state.assets, "asset", row, "assetId")
     return 200, public(row)
 
 
-def list_assets(call: Call) -> Reply:
-    rows, token = call.state.assets.page(call.query)
+def list_assets(request: ApiRequest) -> Reply:
+    rows, token = request.state.assets.page(request.query)
     return 200, {"assets": [public(row, "content") for row in rows], "nextToken": token}
 
 
-def get_asset(call: Call) -> Reply:
-    return 200, public(call.state.assets.require(call.params["assetId"]))
+def get_asset(request: ApiRequest) -> Reply:
+    return 200, public(request.state.assets.require(request.params["assetId"]))
 
 
-def update_asset(call: Call) -> Reply:
-    row = call.state.assets.require(call.params["assetId"])
-    row.update(call.body)
-    if "content" in call.body:
-        row["contentMD5"] = md5_base64(base64.b64decode(call.body["content"]))
-    return 200, public(call.stamp_updated(row), "content")
+def update_asset(request: ApiRequest) -> Reply:
+    row = request.state.assets.require(request.params["assetId"])
+    row.update(request.body)
+    if "content" in request.body:
+        row["contentMD5"] = md5_base64(base64.b64decode(request.body["content"]))
+    return 200, public(request.stamp_updated(row), "content")
 
 
-def delete_asset(call: Call) -> Reply:
-    call.state.assets.require(call.params["assetId"])
-    return 200, public(call.state.assets.delete(call.params["assetId"]), "content")
+def delete_asset(request: ApiRequest) -> Reply:
+    request.state.assets.require(request.params["assetId"])
+    return 200, public(request.state.assets.delete(request.params["assetId"]), "content")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,9 +321,9 @@ def render_dataset(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def create_dataset(call: Call) -> Reply:
-    body = call.body
-    row = call.stamp_created(
+def create_dataset(request: ApiRequest) -> Reply:
+    body = request.body
+    row = request.stamp_created(
         {
             "name": body.get("name"),
             "description": body.get("description"),
@@ -337,29 +337,29 @@ def create_dataset(call: Call) -> Reply:
             "metadata": body.get("metadata"),
         }
     )
-    row = call.state.insert(call.state.datasets, "dataset", row, "datasetId")
-    return 200, render_dataset(call.state, row)
+    row = request.state.insert(request.state.datasets, "dataset", row, "datasetId")
+    return 200, render_dataset(request.state, row)
 
 
-def list_datasets(call: Call) -> Reply:
-    rows, token = call.state.datasets.page(call.query)
-    return 200, {"datasets": [render_dataset(call.state, row) for row in rows], "nextToken": token}
+def list_datasets(request: ApiRequest) -> Reply:
+    rows, token = request.state.datasets.page(request.query)
+    return 200, {"datasets": [render_dataset(request.state, row) for row in rows], "nextToken": token}
 
 
-def get_dataset(call: Call) -> Reply:
-    return 200, render_dataset(call.state, call.state.datasets.require(call.params["datasetId"]))
+def get_dataset(request: ApiRequest) -> Reply:
+    return 200, render_dataset(request.state, request.state.datasets.require(request.params["datasetId"]))
 
 
-def update_dataset(call: Call) -> Reply:
-    row = call.state.datasets.require(call.params["datasetId"])
-    row.update(call.body)
+def update_dataset(request: ApiRequest) -> Reply:
+    row = request.state.datasets.require(request.params["datasetId"])
+    row.update(request.body)
     row["version"] += 1
-    return 200, render_dataset(call.state, call.stamp_updated(row))
+    return 200, render_dataset(request.state, request.stamp_updated(row))
 
 
-def delete_dataset(call: Call) -> Reply:
-    state = call.state
-    dataset_id = call.params["datasetId"]
+def delete_dataset(request: ApiRequest) -> Reply:
+    state = request.state
+    dataset_id = request.params["datasetId"]
     state.datasets.require(dataset_id)
     count = state.documents.count("datasetId", dataset_id)
     if count:
@@ -382,45 +382,47 @@ def _bump_dataset(state: State, dataset_id: str | None) -> None:
         dataset["version"] += 1
 
 
-def create_document(call: Call) -> Reply:
-    state, body = call.state, call.body
+def create_document(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
     dataset = state.datasets.require(body["datasetId"]) if "datasetId" in body else None
     retention = body.get("retentionInDays")
     if retention is None:
         retention = dataset["retentionInDays"] if dataset else DEFAULT_RETENTION_IN_DAYS
     row: Row = {"contentType": body.get("contentType")}
-    if modern(call):  # the bytes, inline or (later) PUT to the fileUrl of the answer
+    if modern(request):  # the bytes, inline or (later) PUT to the fileUrl of the answer
         content = body.get("content")
         store_bytes(row, base64.b64decode(content) if content is not None else None)
     else:
         row["content"] = body["content"]
     row["retentionInDays"] = retention
-    row = call.stamp_created(row)
+    row = request.stamp_created(row)
     row.update(name=body.get("name"), description=body.get("description"), metadata=body.get("metadata"))
     for name in ("consentId", "datasetId", "batchId", "groundTruth"):
         if name in body:
             row[name] = body[name]
     row = state.insert(state.documents, "document", row, "documentId")
     _bump_dataset(state, body.get("datasetId"))
-    return 200, render_document(call, row, upload=row.get("_bytes", False) is None)
+    return 200, render_document(request, row, upload=row.get("_bytes", False) is None)
 
 
-def render_document(call: Call, row: Row, *, content: bool = False, upload: bool = False) -> dict[str, Any]:
+def render_document(
+    request: ApiRequest, row: Row, *, content: bool = False, upload: bool = False
+) -> dict[str, Any]:
     """A document as answered alone: 2021 with its base64 ``content`` when asked; 2024 with a
     ``fileUrl`` to download its bytes (null before they arrive), or to upload them."""
     answer = public(row) if content else public(row, "content")
-    if modern(call):
+    if modern(request):
         if upload:
-            answer["fileUrl"] = file_url(call, row["documentId"], "PUT")
+            answer["fileUrl"] = file_url(request, row["documentId"], "PUT")
         else:
             has_bytes = row.get("_bytes") is not None
-            answer["fileUrl"] = file_url(call, row["documentId"], "GET") if has_bytes else None
+            answer["fileUrl"] = file_url(request, row["documentId"], "GET") if has_bytes else None
     return answer
 
 
-def _documents(call: Call) -> tuple[list[Row], str | None, dict[str, list[str]]]:
+def _documents(request: ApiRequest) -> tuple[list[Row], str | None, dict[str, list[str]]]:
     """One page of the documents the query selects (and the filters to echo)."""
-    query, table = call.query, call.state.documents
+    query, table = request.query, request.state.documents
     filters = echo(query, *_DOCUMENT_FILTERS)
     wanted = set(query.get("documentId", ()))
     where = (lambda row: row["documentId"] in wanted) if wanted else None
@@ -436,33 +438,35 @@ def _documents(call: Call) -> tuple[list[Row], str | None, dict[str, list[str]]]
     return rows, token, filters
 
 
-def list_documents(call: Call) -> Reply:
-    rows, token, filters = _documents(call)
+def list_documents(request: ApiRequest) -> Reply:
+    rows, token, filters = _documents(request)
     return 200, {
         "documents": [public(row, "content") for row in rows],
         "nextToken": token,
         **filters,
-        **echo_one(call.query, "sortBy", "order"),
+        **echo_one(request.query, "sortBy", "order"),
     }
 
 
-def delete_documents(call: Call) -> Reply:
+def delete_documents(request: ApiRequest) -> Reply:
     """Delete one page of the matching documents and answer them (``nextToken`` for the rest)."""
-    state = call.state
-    rows, token, filters = _documents(call)
+    state = request.state
+    rows, token, filters = _documents(request)
     for row in rows:
         state.documents.delete(row["documentId"])
         _bump_dataset(state, row.get("datasetId"))
     return 200, {"documents": [public(row, "content") for row in rows], "nextToken": token, **filters}
 
 
-def get_document(call: Call) -> Reply:
-    return 200, render_document(call, call.state.documents.require(call.params["documentId"]), content=True)
+def get_document(request: ApiRequest) -> Reply:
+    return 200, render_document(
+        request, request.state.documents.require(request.params["documentId"]), content=True
+    )
 
 
-def update_document(call: Call) -> Reply:
-    state, body = call.state, call.body
-    row = state.documents.require(call.params["documentId"])
+def update_document(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    row = state.documents.require(request.params["documentId"])
     if "datasetId" in body:
         state.datasets.require(body["datasetId"])
         old = row.get("datasetId")
@@ -475,13 +479,13 @@ def update_document(call: Call) -> Reply:
             row[name] = body[name]
     if "groundTruth" in body and body["groundTruth"] is None:  # 2024: null removes it
         del row["groundTruth"]
-    return 200, render_document(call, call.stamp_updated(row))
+    return 200, render_document(request, request.stamp_updated(row))
 
 
-def delete_document(call: Call) -> Reply:
-    state = call.state
-    state.documents.require(call.params["documentId"])
-    row = state.documents.delete(call.params["documentId"])
+def delete_document(request: ApiRequest) -> Reply:
+    state = request.state
+    state.documents.require(request.params["documentId"])
+    row = state.documents.delete(request.params["documentId"])
     _bump_dataset(state, row.get("datasetId"))
     return 200, public(row, "content")
 
@@ -509,16 +513,16 @@ def model_ref(state: State, model: Row) -> str:
     return f"{owner}/{model['modelId']}"
 
 
-def own_model(call: Call, value: str) -> Row:
+def own_model(request: ApiRequest, value: str) -> Row:
     """The model ``value`` names, which the caller's organization must own to change (403)."""
-    model = require_owned(call.state, call.state.models, value)
-    if model_ref(call.state, model) != model["modelId"]:
+    model = require_owned(request.state, request.state.models, value)
+    if model_ref(request.state, model) != model["modelId"]:
         raise ApiError(403, f"{value} belongs to {model['organizationId']}; it can be used, not changed")
     return model
 
 
-def create_model(call: Call) -> Reply:
-    body = call.body
+def create_model(request: ApiRequest) -> Reply:
+    body = request.body
     row: Row = {"name": body.get("name"), "description": body.get("description")}
     for name in ("width", "height"):  # 2021 only
         if name in body:
@@ -528,31 +532,31 @@ def create_model(call: Call) -> Reply:
         preprocessConfig=body.get("preprocessConfig", dict(DEFAULT_PREPROCESS_CONFIG)),
         status="inactive",
     )
-    row = call.stamp_created(row)
+    row = request.stamp_created(row)
     row.update(
         metadata=body.get("metadata"),
         trainingId=None,
-        organizationId=call.state.organization["organizationId"],
+        organizationId=request.state.organization["organizationId"],
     )
     if "postprocessConfig" in body:
         row["postprocessConfig"] = body["postprocessConfig"]
-    row = call.state.insert(call.state.models, "model", row, "modelId")
-    return 200, render_model(call.state, row)
+    row = request.state.insert(request.state.models, "model", row, "modelId")
+    return 200, render_model(request.state, row)
 
 
-def list_models(call: Call) -> Reply:
-    state = call.state
-    owner = call.query.get("owner", [state.organization["organizationId"]])[0]
-    rows, token = state.models.page(call.query, where=lambda row: row["organizationId"] == owner)
+def list_models(request: ApiRequest) -> Reply:
+    state = request.state
+    owner = request.query.get("owner", [state.organization["organizationId"]])[0]
+    rows, token = state.models.page(request.query, where=lambda row: row["organizationId"] == owner)
     return 200, {"models": [render_model(state, row) for row in rows], "nextToken": token}
 
 
-def get_model(call: Call) -> Reply:
-    state = call.state
-    model = require_owned(state, state.models, call.params["modelId"])
+def get_model(request: ApiRequest) -> Reply:
+    state = request.state
+    model = require_owned(state, state.models, request.params["modelId"])
     answer = render_model(state, model)
-    if "statisticsLastNDays" in call.query:
-        days = int(call.query["statisticsLastNDays"][0])
+    if "statisticsLastNDays" in request.query:
+        days = int(request.query["statisticsLastNDays"][0])
         since = time.time() - days * 86400
         answer["statistics"] = {
             "lastNDays": days,
@@ -565,20 +569,20 @@ def get_model(call: Call) -> Reply:
     return 200, answer
 
 
-def update_model(call: Call) -> Reply:
-    state, body = call.state, call.body
-    row = own_model(call, call.params["modelId"])
+def update_model(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    row = own_model(request, request.params["modelId"])
     if body.get("trainingId") is not None:
         succeeded_training(state, row["modelId"], body["trainingId"], "only a succeeded training can be used")
     row.update(body)
     if "trainingId" in body:
         row["status"] = "inactive" if body["trainingId"] is None else "active"
-    return 200, render_model(state, call.stamp_updated(row))
+    return 200, render_model(state, request.stamp_updated(row))
 
 
-def delete_model(call: Call) -> Reply:
-    state = call.state
-    model = own_model(call, call.params["modelId"])
+def delete_model(request: ApiRequest) -> Reply:
+    state = request.state
+    model = own_model(request, request.params["modelId"])
     model_id = model["modelId"]
     count = state.data_bundles.count("modelId", model_id)
     if count:
@@ -598,14 +602,14 @@ def render_data_bundle(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def create_data_bundle(call: Call) -> Reply:
-    state, body = call.state, call.body
-    model_id = own_model(call, call.params["modelId"])["modelId"]
+def create_data_bundle(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    model_id = own_model(request, request.params["modelId"])["modelId"]
     datasets = [
         render_dataset(state, state.datasets.require(dataset_id))
         for dataset_id in dict.fromkeys(body.get("datasetIds", ()))
     ]
-    row = call.stamp_created(
+    row = request.stamp_created(
         {
             "modelId": model_id,
             "name": body.get("name"),
@@ -620,13 +624,15 @@ def create_data_bundle(call: Call) -> Reply:
     return 200, render_data_bundle(state, row)
 
 
-def list_data_bundles(call: Call) -> Reply:
-    return page_of_model(call, call.state.data_bundles, "dataBundles", data_bundle_status, render_data_bundle)
+def list_data_bundles(request: ApiRequest) -> Reply:
+    return page_of_model(
+        request, request.state.data_bundles, "dataBundles", data_bundle_status, render_data_bundle
+    )
 
 
-def _data_bundle(call: Call) -> Row:
-    model_id = require_owned(call.state, call.state.models, call.params["modelId"])["modelId"]
-    return call.state.data_bundles.child(call.params["dataBundleId"], "modelId", model_id)
+def _data_bundle(request: ApiRequest) -> Row:
+    model_id = require_owned(request.state, request.state.models, request.params["modelId"])["modelId"]
+    return request.state.data_bundles.child(request.params["dataBundleId"], "modelId", model_id)
 
 
 def succeeded_training(state: State, model_id: str, training_id: str, use: str) -> Row:
@@ -639,19 +645,19 @@ def succeeded_training(state: State, model_id: str, training_id: str, use: str) 
     return training
 
 
-def get_data_bundle(call: Call) -> Reply:
-    return 200, render_data_bundle(call.state, _data_bundle(call))
+def get_data_bundle(request: ApiRequest) -> Reply:
+    return 200, render_data_bundle(request.state, _data_bundle(request))
 
 
-def update_data_bundle(call: Call) -> Reply:
-    row = _data_bundle(call)
-    row.update(call.body)
-    return 200, render_data_bundle(call.state, call.stamp_updated(row))
+def update_data_bundle(request: ApiRequest) -> Reply:
+    row = _data_bundle(request)
+    row.update(request.body)
+    return 200, render_data_bundle(request.state, request.stamp_updated(row))
 
 
-def delete_data_bundle(call: Call) -> Reply:
-    row = _data_bundle(call)
-    return 200, render_data_bundle(call.state, call.state.data_bundles.delete(row["dataBundleId"]))
+def delete_data_bundle(request: ApiRequest) -> Reply:
+    row = _data_bundle(request)
+    return 200, render_data_bundle(request.state, request.state.data_bundles.delete(row["dataBundleId"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -730,30 +736,30 @@ def _gpu_hours(state: State, training: Row) -> float:
     return training_gpu_hours(state, training) or 0.0
 
 
-def _organization(call: Call) -> Row:
+def _organization(request: ApiRequest) -> Row:
     """The organization of the path: its id, or ``me`` for the caller's (the emulator's own)."""
-    organization_id = call.params["organizationId"]
+    organization_id = request.params["organizationId"]
     if organization_id == ME:
-        return call.state.organization
-    row = call.state.organizations.get(organization_id)
+        return request.state.organization
+    row = request.state.organizations.get(organization_id)
     if row is None:
         raise not_found(organization_id)
     return row
 
 
-def get_organization(call: Call) -> Reply:
-    return 200, render_organization(call.state, _organization(call))
+def get_organization(request: ApiRequest) -> Reply:
+    return 200, render_organization(request.state, _organization(request))
 
 
-def update_organization(call: Call) -> Reply:
-    state, body = call.state, call.body
-    row = _organization(call)
+def update_organization(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    row = _organization(request)
     if body.get("paymentMethodId") is not None:
         state.payment_methods.require(body["paymentMethodId"])
     if "planId" in body:
         body = {**body, "planId": require_owned(state, state.plans, body["planId"])["planId"]}
     row.update(body)
-    call.stamp_updated(row)
+    request.stamp_updated(row)
     return 200, render_organization(state, row)
 
 
@@ -829,11 +835,11 @@ def _predict_field(
     return {"label": label, "value": value, "confidence": confidence}
 
 
-def create_prediction(call: Call) -> Reply:
-    state, body = call.state, call.body
+def create_prediction(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
     document = state.documents.require(body["documentId"])
     model = require_owned(state, state.models, body["modelId"])
-    if modern(call) and document.get("_bytes") is None:
+    if modern(request) and document.get("_bytes") is None:
         raise ApiError(
             400,
             f"{document['documentId']} has no content yet: PUT its bytes to the fileUrl "
@@ -857,7 +863,7 @@ def create_prediction(call: Call) -> Reply:
         "inferenceTime": round(0.5 + seed[0] / 100, 3),
         "timestamp": int(time.time()),
         "createdTime": now_iso(),
-        "createdBy": call.caller,
+        "createdBy": request.caller,
         "status": "succeeded",
         "trainingId": training_id,
         "_modelId": model["modelId"],
@@ -880,8 +886,8 @@ def render_prediction(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def list_predictions(call: Call) -> Reply:
-    state, query = call.state, call.query
+def list_predictions(request: ApiRequest) -> Reply:
+    state, query = request.state, request.query
     wanted = split_owner(query["modelId"][0])[1] if "modelId" in query else None
     where = (lambda row: row["_modelId"] == wanted) if wanted else None
     if query.get("order") == ["descending"]:
@@ -897,49 +903,51 @@ def list_predictions(call: Call) -> Reply:
     }
 
 
-def get_prediction(call: Call) -> Reply:
-    return 200, render_prediction(call.state, call.state.predictions.require(call.params["predictionId"]))
+def get_prediction(request: ApiRequest) -> Reply:
+    return 200, render_prediction(
+        request.state, request.state.predictions.require(request.params["predictionId"])
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Secrets (the data is kept but never answered)
 
 
-def create_secret(call: Call) -> Reply:
-    row = call.stamp_created(
+def create_secret(request: ApiRequest) -> Reply:
+    row = request.stamp_created(
         {
-            "name": call.body.get("name"),
-            "description": call.body.get("description"),
-            "_data": call.body["data"],
+            "name": request.body.get("name"),
+            "description": request.body.get("description"),
+            "_data": request.body["data"],
         }
     )
-    row = call.state.insert(call.state.secrets, "secret", row, "secretId")
+    row = request.state.insert(request.state.secrets, "secret", row, "secretId")
     return 200, public(row)
 
 
-def list_secrets(call: Call) -> Reply:
-    rows, token = call.state.secrets.page(call.query)
+def list_secrets(request: ApiRequest) -> Reply:
+    rows, token = request.state.secrets.page(request.query)
     return 200, {"secrets": [public(row) for row in rows], "nextToken": token}
 
 
-def update_secret(call: Call) -> Reply:
-    row = call.state.secrets.require(call.params["secretId"])
-    for name, value in call.body.items():
+def update_secret(request: ApiRequest) -> Reply:
+    row = request.state.secrets.require(request.params["secretId"])
+    for name, value in request.body.items():
         row["_data" if name == "data" else name] = value
-    return 200, public(call.stamp_updated(row))
+    return 200, public(request.stamp_updated(row))
 
 
-def delete_secret(call: Call) -> Reply:
-    call.state.secrets.require(call.params["secretId"])
-    return 200, public(call.state.secrets.delete(call.params["secretId"]))
+def delete_secret(request: ApiRequest) -> Reply:
+    request.state.secrets.require(request.params["secretId"])
+    return 200, public(request.state.secrets.delete(request.params["secretId"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Users
 
 
-def create_user(call: Call) -> Reply:
-    state, body = call.state, call.body
+def create_user(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
     if "appClientId" in body:
         state.app_clients.require(body["appClientId"])
     require_roles(state, body)
@@ -960,7 +968,7 @@ def create_user(call: Call) -> Reply:
         },
         "profileId",
     )
-    row = call.stamp_created(
+    row = request.stamp_created(
         {
             "email": email,
             "name": body.get("name"),
@@ -979,22 +987,22 @@ def create_user(call: Call) -> Reply:
     return 200, public(row)
 
 
-def list_users(call: Call) -> Reply:
-    rows, token = call.state.users.page(call.query)
+def list_users(request: ApiRequest) -> Reply:
+    rows, token = request.state.users.page(request.query)
     return 200, {"users": [public(row) for row in rows], "nextToken": token}
 
 
-def get_user(call: Call) -> Reply:
-    return 200, public(call.state.users.require(call.params["userId"]))
+def get_user(request: ApiRequest) -> Reply:
+    return 200, public(request.state.users.require(request.params["userId"]))
 
 
-def update_user(call: Call) -> Reply:
-    row = call.state.users.require(call.params["userId"])
-    require_roles(call.state, call.body)
-    row.update(call.body)
-    return 200, public(call.stamp_updated(row))
+def update_user(request: ApiRequest) -> Reply:
+    row = request.state.users.require(request.params["userId"])
+    require_roles(request.state, request.body)
+    row.update(request.body)
+    return 200, public(request.stamp_updated(row))
 
 
-def delete_user(call: Call) -> Reply:
-    call.state.users.require(call.params["userId"])
-    return 200, public(call.state.users.delete(call.params["userId"]))
+def delete_user(request: ApiRequest) -> Reply:
+    request.state.users.require(request.params["userId"])
+    return 200, public(request.state.users.delete(request.params["userId"]))

@@ -28,10 +28,10 @@ from las.testing import _trainings as t
 from las.testing import _validation as v
 from las.testing import _workflows as w
 from las.testing._answers import Shape
-from las.testing._call import Handler
 from las.testing._contracts import V2021, V2024
 from las.testing._handlers import ME
 from las.testing._ids import describe, is_id
+from las.testing._request import Handler
 
 PARAM_KINDS: Final = {
     "appClientId": "app-client",

@@ -40,13 +40,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from las.testing import _account, _files, _workflows
-from las.testing._call import Call
 from las.testing._contracts import DEFAULT_CONTRACT, V2024, check_contract
 from las.testing._faults import TOKEN_PATHS, Faults
 from las.testing._framing import DeadlineReader, FramingError, body_length, read_body
 from las.testing._handlers import add_app_client, new_organization
 from las.testing._ids import new_id
 from las.testing._limits import MAX_BODY_BYTES, ConnectionLimits
+from las.testing._request import ApiRequest
 from las.testing._routes import TABLES
 from las.testing._store import ApiError, State
 from las.testing._validation import ValidationError, decode_json
@@ -304,10 +304,10 @@ class Service:
             data = body.decoded() if body.raw.strip() else {}
             route.body.check(data, "body")
         origin = _files.origin_of(self.scheme, headers.get("host", "localhost"))
-        call = Call(state, params, query, data, caller, origin=origin)
+        request = ApiRequest(state, params, query, data, caller, origin=origin)
         with state.lock:
-            status, payload = route.handler(call)
-        self._run_docker_jobs(call)
+            status, payload = route.handler(request)
+        self._run_docker_jobs(request)
         if callable(payload):
             with state.lock:
                 payload = payload()
@@ -328,9 +328,9 @@ class Service:
             return _files.MAX_FILE_BYTES
         return MAX_BODY_BYTES
 
-    def _run_docker_jobs(self, call: Call) -> None:
+    def _run_docker_jobs(self, request: ApiRequest) -> None:
         """Run the docker transitions this request started (and those they lead to)."""
-        _workflows.run_docker_jobs(call)
+        _workflows.run_docker_jobs(request)
 
 
 class _Body:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from las.testing._call import Call, Reply, public
 from las.testing._handlers import digest, own_model, page_by_status, page_of_model, require_owned
 from las.testing._progress import ENDED, training_gpu_hours, training_status
+from las.testing._request import ApiRequest, Reply, public
 from las.testing._store import ApiError, Row, State
 from las.testing._workflows import on_timer
 
@@ -50,9 +50,9 @@ def render_training(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def create_training(call: Call) -> Reply:
-    state, body = call.state, call.body
-    model = own_model(call, call.params["modelId"])
+def create_training(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    model = own_model(request, request.params["modelId"])
     model_id = model["modelId"]
     if "dataBundleIds" in body:
         chosen = dict.fromkeys(body["dataBundleIds"])
@@ -63,7 +63,7 @@ def create_training(call: Call) -> Reply:
     if warm is not None:
         state.trainings.child(warm["trainingId"], "modelId", model_id)
     documents = sum(dataset["numberOfDocuments"] for bundle in bundles for dataset in bundle["datasets"])
-    row = call.stamp_created(
+    row = request.stamp_created(
         {
             "modelId": model_id,
             "name": body.get("name"),
@@ -84,20 +84,22 @@ def create_training(call: Call) -> Reply:
     return 200, render_training(state, row)
 
 
-def list_trainings(call: Call) -> Reply:
-    return page_of_model(call, call.state.trainings, "trainings", training_status, render_training)
+def list_trainings(request: ApiRequest) -> Reply:
+    return page_of_model(request, request.state.trainings, "trainings", training_status, render_training)
 
 
-def get_training(call: Call) -> Reply:
-    state = call.state
-    model_id = require_owned(state, state.models, call.params["modelId"])["modelId"]
-    return 200, render_training(state, state.trainings.child(call.params["trainingId"], "modelId", model_id))
+def get_training(request: ApiRequest) -> Reply:
+    state = request.state
+    model_id = require_owned(state, state.models, request.params["modelId"])["modelId"]
+    return 200, render_training(
+        state, state.trainings.child(request.params["trainingId"], "modelId", model_id)
+    )
 
 
-def update_training(call: Call) -> Reply:
-    state, body = call.state, call.body
-    model_id = own_model(call, call.params["modelId"])["modelId"]
-    row = state.trainings.child(call.params["trainingId"], "modelId", model_id)
+def update_training(request: ApiRequest) -> Reply:
+    state, body = request.state, request.body
+    model_id = own_model(request, request.params["modelId"])["modelId"]
+    row = state.trainings.child(request.params["trainingId"], "modelId", model_id)
     status = training_status(state, row)
     if body.get("status") == "cancelled":
         if status in ENDED:
@@ -116,18 +118,18 @@ def update_training(call: Call) -> Reply:
     for name in ("name", "description", "metadata", "deploymentEnvironmentId"):
         if name in body:
             row[name] = body[name]
-    return 200, render_training(state, call.stamp_updated(row))
+    return 200, render_training(state, request.stamp_updated(row))
 
 
 # ---------------------------------------------------------------------------------------------
 # Transformations
 
 
-def create_transformation(call: Call) -> Reply:
-    state = call.state
-    dataset_id = state.datasets.require(call.params["datasetId"])["datasetId"]
-    row = call.stamp_created(
-        {"datasetId": dataset_id, "operations": call.body.get("operations", []), "status": "running"}
+def create_transformation(request: ApiRequest) -> Reply:
+    state = request.state
+    dataset_id = state.datasets.require(request.params["datasetId"])["datasetId"]
+    row = request.stamp_created(
+        {"datasetId": dataset_id, "operations": request.body.get("operations", []), "status": "running"}
     )
     row = state.insert(state.transformations, "dataset-transformation", row, "transformationId")
     transformation_id = row["transformationId"]
@@ -137,9 +139,9 @@ def create_transformation(call: Call) -> Reply:
     return 200, public(row)
 
 
-def _transform(call: Call, transformation_id: str) -> None:
+def _transform(request: ApiRequest, transformation_id: str) -> None:
     """Do what a transformation's operations say, once its time has come."""
-    state = call.state
+    state = request.state
     row = state.transformations.get(transformation_id)
     if row is None or row["status"] != "running":
         return
@@ -168,11 +170,11 @@ def _remove_duplicates(state: State, dataset_id: str) -> None:
         state.datasets.require(dataset_id)["version"] += 1
 
 
-def list_transformations(call: Call) -> Reply:
-    dataset_id = call.state.datasets.require(call.params["datasetId"])["datasetId"]
+def list_transformations(request: ApiRequest) -> Reply:
+    dataset_id = request.state.datasets.require(request.params["datasetId"])["datasetId"]
     return page_by_status(
-        call,
-        call.state.transformations,
+        request,
+        request.state.transformations,
         ("datasetId", dataset_id),
         "transformations",
         lambda row: str(row["status"]),
@@ -180,10 +182,10 @@ def list_transformations(call: Call) -> Reply:
     )
 
 
-def delete_transformation(call: Call) -> Reply:
-    dataset_id = call.state.datasets.require(call.params["datasetId"])["datasetId"]
-    row = call.state.transformations.child(call.params["transformationId"], "datasetId", dataset_id)
+def delete_transformation(request: ApiRequest) -> Reply:
+    dataset_id = request.state.datasets.require(request.params["datasetId"])["datasetId"]
+    row = request.state.transformations.child(request.params["transformationId"], "datasetId", dataset_id)
     timer = row.pop("_timer", None)
     if timer is not None:
         timer.cancel()
-    return 200, public(call.state.transformations.delete(row["transformationId"]))
+    return 200, public(request.state.transformations.delete(row["transformationId"]))

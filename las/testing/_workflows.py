@@ -83,10 +83,10 @@ from las.testing._asl import definition as asl_definition
 from las.testing._asl import runner
 from las.testing._asl.errors import HEARTBEAT_TIMEOUT, RUNTIME, TASK_FAILED, TIMEOUT, StatesError
 from las.testing._asl.limits import MAX_LOG_MESSAGE, DataProblem, Meter, cut, walk_depth
-from las.testing._call import Call, Reply, public
 from las.testing._clock import Clock, Timer
 from las.testing._handlers import ALLOWED
 from las.testing._ids import COMMONS_FAILED, COMMONS_SUCCEEDED, COMMONS_WORKFLOW, is_id
+from las.testing._request import ApiRequest, Reply, public
 from las.testing._store import ApiError, Row, State, not_found, page_sorted
 from las.testing._validation import ValidationError
 
@@ -138,33 +138,40 @@ def log_event(state: State, log_id: str | None, message: str) -> None:
         log["events"].append({"timestamp": state.clock.iso(), "message": message})
 
 
-def list_logs(call: Call) -> Reply:
+def list_logs(request: ApiRequest) -> Reply:
     filters = _echo(
-        call.query, "workflowId", "workflowExecutionId", "transitionId", "transitionExecutionId", single=True
+        request.query,
+        "workflowId",
+        "workflowExecutionId",
+        "transitionId",
+        "transitionExecutionId",
+        single=True,
     )
-    rows = [row for row in call.state.logs if all(row.get(name) == value for name, value in filters.items())]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, descending=descending)
+    rows = [
+        row for row in request.state.logs if all(row.get(name) == value for name, value in filters.items())
+    ]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, descending=descending)
     return 200, {
         "logs": [public(row) for row in page],
         "nextToken": token,
         **filters,
-        **_echo(call.query, "order", single=True),
+        **_echo(request.query, "order", single=True),
     }
 
 
-def get_log(call: Call) -> Reply:
-    return 200, public(call.state.logs.require(call.params["logId"]))
+def get_log(request: ApiRequest) -> Reply:
+    return 200, public(request.state.logs.require(request.params["logId"]))
 
 
 # ---------------------------------------------------------------------------------------------
 # Transitions
 
 
-def create_transition(call: Call) -> Reply:
-    body = call.body
+def create_transition(request: ApiRequest) -> Reply:
+    body = request.body
     parameters = body.get("parameters", {})
-    row = call.stamp_created(
+    row = request.stamp_created(
         {
             "transitionType": body["transitionType"],
             "name": body.get("name"),
@@ -178,29 +185,29 @@ def create_transition(call: Call) -> Reply:
             row[name] = body[name]
     if "assets" in parameters:
         row["assets"] = parameters["assets"]
-    row = call.state.insert(call.state.transitions, "transition", row, "transitionId")
+    row = request.state.insert(request.state.transitions, "transition", row, "transitionId")
     return 200, public(row)
 
 
-def list_transitions(call: Call) -> Reply:
-    types = call.query.get("transitionType")
-    rows, token = call.state.transitions.page(
-        call.query, where=(lambda row: row["transitionType"] in types) if types else None
+def list_transitions(request: ApiRequest) -> Reply:
+    types = request.query.get("transitionType")
+    rows, token = request.state.transitions.page(
+        request.query, where=(lambda row: row["transitionType"] in types) if types else None
     )
     return 200, {
         "transitions": [public(row) for row in rows],
         "nextToken": token,
-        **_echo(call.query, "transitionType"),
+        **_echo(request.query, "transitionType"),
     }
 
 
-def get_transition(call: Call) -> Reply:
-    return 200, public(call.state.transitions.require(call.params["transitionId"]))
+def get_transition(request: ApiRequest) -> Reply:
+    return 200, public(request.state.transitions.require(request.params["transitionId"]))
 
 
-def update_transition(call: Call) -> Reply:
-    body = call.body
-    row = call.state.transitions.require(call.params["transitionId"])
+def update_transition(request: ApiRequest) -> Reply:
+    body = request.body
+    row = request.state.transitions.require(request.params["transitionId"])
     docker_only = [name for name in ("environment", "environmentSecrets") if name in body]
     if docker_only and row["transitionType"] != "docker":
         raise ApiError(400, f"body.{docker_only[0]}: only docker transitions have an environment")
@@ -222,7 +229,7 @@ def update_transition(call: Call) -> Reply:
     row["parameters"] = parameters
     if "assets" in parameters and ("assets" in body or "assets" in given):
         row["assets"] = parameters["assets"]
-    return 200, public(call.stamp_updated(row))
+    return 200, public(request.stamp_updated(row))
 
 
 def _tasks(machine: dict[str, Any], where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -246,9 +253,9 @@ def _workflows_using(state: State, transition_id: str) -> list[str]:
     ]
 
 
-def delete_transition(call: Call) -> Reply:
-    state = call.state
-    transition_id = call.params["transitionId"]
+def delete_transition(request: ApiRequest) -> Reply:
+    state = request.state
+    transition_id = request.params["transitionId"]
     state.transitions.require(transition_id)
     users = _workflows_using(state, transition_id)
     if users:
@@ -261,7 +268,7 @@ def delete_transition(call: Call) -> Reply:
 
 
 def _new_transition_execution(
-    call: Call,
+    request: ApiRequest,
     transition: Row,
     data: dict[str, Any],
     execution: Row | None,
@@ -269,7 +276,7 @@ def _new_transition_execution(
     timeout: float | None = None,
     heartbeat: float | None = None,
 ) -> Row:
-    state = call.state
+    state = request.state
     row: Row = {
         "transitionId": transition["transitionId"],
         "status": "running",
@@ -297,12 +304,12 @@ def _new_transition_execution(
         heartbeat if heartbeat is not None else HEARTBEAT_SECONDS,
     )
     if transition["transitionType"] in AUTOMATIC:
-        call.docker_jobs.append(row["executionId"])
+        request.docker_jobs.append(row["executionId"])
     return row
 
 
-def execute_transition(call: Call) -> Reply:
-    transition = call.state.transitions.require(call.params["transitionId"])
+def execute_transition(request: ApiRequest) -> Reply:
+    transition = request.state.transitions.require(request.params["transitionId"])
     if transition["transitionType"] != "manual":
         kind = transition["transitionType"]
         raise ApiError(
@@ -310,46 +317,46 @@ def execute_transition(call: Call) -> Reply:
             f"{transition['transitionId']} is a {kind} transition; only manual "
             f"transitions can be executed directly ({kind} ones run in workflows)",
         )
-    return 200, public(_new_transition_execution(call, transition, {}, None))
+    return 200, public(_new_transition_execution(request, transition, {}, None))
 
 
-def _transition_execution(call: Call) -> Row:
-    call.state.transitions.require(call.params["transitionId"])
-    row = call.state.transition_executions.get(call.params["executionId"])
-    if row is None or row["transitionId"] != call.params["transitionId"]:
-        raise not_found(call.params["executionId"])
+def _transition_execution(request: ApiRequest) -> Row:
+    request.state.transitions.require(request.params["transitionId"])
+    row = request.state.transition_executions.get(request.params["executionId"])
+    if row is None or row["transitionId"] != request.params["transitionId"]:
+        raise not_found(request.params["executionId"])
     return row
 
 
-def list_transition_executions(call: Call) -> Reply:
-    state = call.state
-    transition_id = call.params["transitionId"]
+def list_transition_executions(request: ApiRequest) -> Reply:
+    state = request.state
+    transition_id = request.params["transitionId"]
     state.transitions.require(transition_id)
-    statuses = call.query.get("status")
-    ids = call.query.get("executionId")
+    statuses = request.query.get("status")
+    ids = request.query.get("executionId")
     rows = [
         row
         for row in state.transition_executions.select("transitionId", transition_id)
         if (not statuses or row["status"] in statuses) and (not ids or row["executionId"] in ids)
     ]
-    sort_by = call.query.get("sortBy", [None])[0]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
+    sort_by = request.query.get("sortBy", [None])[0]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, sort_field=sort_by, descending=descending)
     return 200, {
         "executions": [public(row) for row in page],
         "nextToken": token,
         "transitionId": transition_id,
-        **_echo(call.query, "status"),
+        **_echo(request.query, "status"),
     }
 
 
-def get_transition_execution(call: Call) -> Reply:
-    return 200, public(_transition_execution(call))
+def get_transition_execution(request: ApiRequest) -> Reply:
+    return 200, public(_transition_execution(request))
 
 
-def update_transition_execution(call: Call) -> Reply:
-    row = _transition_execution(call)
-    body = call.body
+def update_transition_execution(request: ApiRequest) -> Reply:
+    row = _transition_execution(request)
+    body = request.body
     status = body["status"]
     if row["status"] != "running":
         raise ApiError(
@@ -363,24 +370,24 @@ def update_transition_execution(call: Call) -> Reply:
         raise ApiError(400, "body.error: is required when status is 'failed' (an object with a message)")
     if "startTime" in body:
         row["startTime"] = body["startTime"]
-    complete_transition_execution(call, row, status, body.get("output"), body.get("error"))
+    complete_transition_execution(request, row, status, body.get("output"), body.get("error"))
     return 200, lambda: public(row)
 
 
-def send_heartbeat(call: Call) -> Reply:
-    row = _transition_execution(call)
+def send_heartbeat(request: ApiRequest) -> Reply:
+    row = _transition_execution(request)
     if row["status"] != "running":
         raise ApiError(
             400,
             f"{row['executionId']} is not running (status {row['status']!r}); "
             "heartbeats are only accepted for running executions",
         )
-    row["_beat"] = call.state.clock.now()
+    row["_beat"] = request.state.clock.now()
     return 204, None
 
 
 def complete_transition_execution(
-    call: Call,
+    request: ApiRequest,
     row: Row,
     status: str,
     output: dict[str, Any] | None,
@@ -389,11 +396,11 @@ def complete_transition_execution(
     error_name: str = TASK_FAILED,
 ) -> None:
     """End a running transition execution and give its Task the result (or the error)."""
-    state = call.state
+    state = request.state
     row.update(
         status=status,
         endTime=state.clock.iso(),
-        completedBy=call.caller or None,
+        completedBy=request.caller or None,
         output=output,
         _output=output,
         _error=error,
@@ -408,10 +415,10 @@ def complete_transition_execution(
         return
     host = frame.run.host
     assert isinstance(host, _Host)
-    host.call = call
+    host.request = request
     execution = host.execution
-    if call.caller not in execution["completedBy"] and is_id("app-client", call.caller):
-        execution["completedBy"].append(call.caller)
+    if request.caller not in execution["completedBy"] and is_id("app-client", request.caller):
+        execution["completedBy"].append(request.caller)
     visit = row["_visit"]
     if status == "succeeded":
         if frame.parent is None:
@@ -449,12 +456,12 @@ def _schedule_limit_check(state: State, row: Row) -> None:
     when = min(row["_deadline"], row["_beat"] + row["_heartbeatSeconds"])
     execution_id = row["executionId"]
     row["_limitTimer"] = state.clock.call_at(
-        when, on_timer(state, lambda call: _check_limits(call, execution_id))
+        when, on_timer(state, lambda request: _check_limits(request, execution_id))
     )
 
 
-def _check_limits(call: Call, execution_id: str) -> None:
-    state = call.state
+def _check_limits(request: ApiRequest, execution_id: str) -> None:
+    state = request.state
     row = state.transition_executions.get(execution_id)
     if row is None or row["status"] != "running":
         return
@@ -472,17 +479,17 @@ def _check_limits(call: Call, execution_id: str) -> None:
         name = HEARTBEAT_TIMEOUT
         message = f"{HEARTBEAT_TIMEOUT}: no heartbeat for {row['_heartbeatSeconds']:g} seconds"
     row.pop("_limitTimer", None)
-    complete_transition_execution(call, row, "failed", None, {"message": message}, error_name=name)
+    complete_transition_execution(request, row, "failed", None, {"message": message}, error_name=name)
 
 
-def on_timer(state: State, work: Callable[[Call], None]) -> Callable[[], None]:
+def on_timer(state: State, work: Callable[[ApiRequest], None]) -> Callable[[], None]:
     """A clock callback that runs ``work`` under the state lock, then the docker jobs it started."""
 
     def fire() -> None:
-        call = Call(state, {}, {}, None, "")
+        request = ApiRequest(state, {}, {}, None, "")
         with state.lock:
-            work(call)
-        run_docker_jobs(call)
+            work(request)
+        run_docker_jobs(request)
 
     return fire
 
@@ -504,9 +511,9 @@ def _pass_through(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | None) -> None:
+def finish_docker_job(request: ApiRequest, execution_id: str, output: Any, error: str | None) -> None:
     """Record what a docker handler returned (``output``) or raised (``error``)."""
-    row = call.state.transition_executions.get(execution_id)
+    row = request.state.transition_executions.get(execution_id)
     if row is None or row["status"] != "running":
         return
     if error is None and not isinstance(output, dict):
@@ -517,12 +524,12 @@ def finish_docker_job(call: Call, execution_id: str, output: Any, error: str | N
             where, rule = problem
             error = f"docker handler returned a dict that is not JSON: at {where or 'the top'}: {rule}"
     if error is None:
-        complete_transition_execution(call, row, "succeeded", output, None)
+        complete_transition_execution(request, row, "succeeded", output, None)
     else:
-        complete_transition_execution(call, row, "failed", None, {"message": error})
+        complete_transition_execution(request, row, "failed", None, {"message": error})
 
 
-def run_docker_jobs(call: Call) -> None:
+def run_docker_jobs(request: ApiRequest) -> None:
     """Do the work ``call`` left for after the lock: run the docker transitions it started
     (and those they lead to), and the states its executions have left to run.
 
@@ -534,12 +541,14 @@ def run_docker_jobs(call: Call) -> None:
     results start run next, until none is left (at most :data:`MAX_DOCKER_STEPS`). Each slice
     of an execution's states takes the lock anew, after giving waiting requests their turn.
     """
-    state = call.state
+    state = request.state
     steps = 0
-    while call.docker_jobs:
-        batch, call.docker_jobs[:] = list(call.docker_jobs), []
+    while request.docker_jobs:
+        batch, request.docker_jobs[:] = list(request.docker_jobs), []
         executions = [job for job in batch if is_id("workflow-execution", job)]
-        steps = _run_docker_batch(call, [job for job in batch if not is_id("workflow-execution", job)], steps)
+        steps = _run_docker_batch(
+            request, [job for job in batch if not is_id("workflow-execution", job)], steps
+        )
         for execution_id in dict.fromkeys(executions):
             time.sleep(0)  # let a request waiting for the lock take it first
             with state.lock:
@@ -548,20 +557,20 @@ def run_docker_jobs(call: Call) -> None:
                 if run is not None and not run.over:
                     host = run.host
                     assert isinstance(host, _Host)
-                    host.call = call
+                    host.request = request
                     run.proceed()
 
 
-def _run_docker_batch(call: Call, batch: list[str], steps: int) -> int:
+def _run_docker_batch(request: ApiRequest, batch: list[str], steps: int) -> int:
     """Run the docker jobs ``batch`` together (see :func:`run_docker_jobs`); the steps so far."""
-    state = call.state
+    state = request.state
     if not batch:
         return steps
     if steps + len(batch) > MAX_DOCKER_STEPS:
         with state.lock:
             for execution_id in batch:
                 finish_docker_job(
-                    call,
+                    request,
                     execution_id,
                     None,
                     f"the emulator stopped after {MAX_DOCKER_STEPS} docker steps in a row "
@@ -578,7 +587,7 @@ def _run_docker_batch(call: Call, batch: list[str], steps: int) -> int:
             results = list(pool.map(lambda job: _run_handler(*job[1]), jobs))
     with state.lock:
         for (execution_id, _), (output, error) in zip(jobs, results, strict=True):
-            finish_docker_job(call, execution_id, output, error)
+            finish_docker_job(request, execution_id, output, error)
     return steps + len(batch)
 
 
@@ -622,11 +631,11 @@ def render_workflow(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def create_workflow(call: Call) -> Reply:
-    body = call.body
+def create_workflow(request: ApiRequest) -> Reply:
+    body = request.body
     definition = body["specification"]["definition"]
-    check_definition(call.state, definition)
-    row = call.stamp_created(
+    check_definition(request.state, definition)
+    row = request.stamp_created(
         {
             "name": body.get("name"),
             "description": body.get("description"),
@@ -638,28 +647,28 @@ def create_workflow(call: Call) -> Reply:
     row.update(metadata=body.get("metadata"), status=body.get("status", "development"), _executions=0)
     if "emailConfig" in body:
         row["emailConfig"] = body["emailConfig"]
-    row = call.state.insert(call.state.workflows, "workflow", row, "workflowId")
-    return 200, render_workflow(call.state, row)
+    row = request.state.insert(request.state.workflows, "workflow", row, "workflowId")
+    return 200, render_workflow(request.state, row)
 
 
-def list_workflows(call: Call) -> Reply:
-    rows, token = call.state.workflows.page(call.query)
-    return 200, {"workflows": [render_workflow(call.state, row) for row in rows], "nextToken": token}
+def list_workflows(request: ApiRequest) -> Reply:
+    rows, token = request.state.workflows.page(request.query)
+    return 200, {"workflows": [render_workflow(request.state, row) for row in rows], "nextToken": token}
 
 
-def get_workflow(call: Call) -> Reply:
-    return 200, render_workflow(call.state, call.state.workflows.require(call.params["workflowId"]))
+def get_workflow(request: ApiRequest) -> Reply:
+    return 200, render_workflow(request.state, request.state.workflows.require(request.params["workflowId"]))
 
 
-def update_workflow(call: Call) -> Reply:
-    row = call.state.workflows.require(call.params["workflowId"])
-    row.update(call.body)
-    return 200, render_workflow(call.state, call.stamp_updated(row))
+def update_workflow(request: ApiRequest) -> Reply:
+    row = request.state.workflows.require(request.params["workflowId"])
+    row.update(request.body)
+    return 200, render_workflow(request.state, request.stamp_updated(row))
 
 
-def delete_workflow(call: Call) -> Reply:
-    state = call.state
-    workflow_id = call.params["workflowId"]
+def delete_workflow(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow_id = request.params["workflowId"]
     row = state.workflows.require(workflow_id)
     answer = render_workflow(state, row)
     for execution in state.workflow_executions.select("workflowId", workflow_id):
@@ -676,10 +685,10 @@ def delete_workflow(call: Call) -> Reply:
 class _Host:
     """The API side of one execution's run (see :class:`las.testing._asl.runner.Host`)."""
 
-    def __init__(self, call: Call, execution: Row, workflow: Row) -> None:
-        self.state = call.state
-        self.clock: Clock = call.state.clock
-        self.call = call  # the request or timer now driving the run: it collects docker jobs
+    def __init__(self, request: ApiRequest, execution: Row, workflow: Row) -> None:
+        self.state = request.state
+        self.clock: Clock = request.state.clock
+        self.request = request  # the request or timer now driving the run: it collects docker jobs
         self.execution = execution
         self.workflow = workflow
 
@@ -693,7 +702,7 @@ class _Host:
                 RUNTIME, f"the transition {task['Resource']} of {frame.name!r} no longer exists"
             )
         row = _new_transition_execution(
-            self.call,
+            self.request,
             transition,
             data,
             self.execution,
@@ -743,14 +752,14 @@ class _Host:
         }
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
-        def work(call: Call) -> None:
-            self.call = call
+        def work(request: ApiRequest) -> None:
+            self.request = request
             callback()
 
         return self.clock.call_at(when, on_timer(self.state, work))
 
     def defer(self) -> None:
-        self.call.docker_jobs.append(self.execution["executionId"])  # see run_docker_jobs
+        self.request.docker_jobs.append(self.execution["executionId"])  # see run_docker_jobs
 
 
 def _finish(state: State, execution: Row, status: str, output: dict[str, Any], message: str) -> None:
@@ -771,16 +780,16 @@ def render_execution(state: State, row: Row) -> dict[str, Any]:
     return answer
 
 
-def _new_run(call: Call, execution: Row, workflow: Row) -> runner.Run:
-    run = runner.Run(_Host(call, execution, workflow), workflow["_definition"])
+def _new_run(request: ApiRequest, execution: Row, workflow: Row) -> runner.Run:
+    run = runner.Run(_Host(request, execution, workflow), workflow["_definition"])
     execution["_run"] = run
     return run
 
 
-def execute_workflow(call: Call) -> Reply:
-    state = call.state
-    workflow = state.workflows.require(call.params["workflowId"])
-    data = call.body["input"]
+def execute_workflow(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow = state.workflows.require(request.params["workflowId"])
+    data = request.body["input"]
     try:
         Meter().check(data, "body.input")
     except DataProblem as problem:
@@ -794,7 +803,7 @@ def execute_workflow(call: Call) -> Reply:
         "endTime": None,
         "transitionExecutions": {},
         "completedBy": [],
-        "createdBy": call.caller,
+        "createdBy": request.caller,
         "_state": None,
         "_lastOutput": None,
     }
@@ -809,25 +818,25 @@ def execute_workflow(call: Call) -> Reply:
         message="workflow execution started",
     )
     row["logId"] = log["logId"]
-    _new_run(call, row, workflow).start(copy.deepcopy(data))
+    _new_run(request, row, workflow).start(copy.deepcopy(data))
     return 200, lambda: render_execution(state, row)
 
 
-def _execution(call: Call) -> Row:
-    call.state.workflows.require(call.params["workflowId"])
-    row = call.state.workflow_executions.get(call.params["executionId"])
-    if row is None or row["workflowId"] != call.params["workflowId"]:
-        raise not_found(call.params["executionId"])
+def _execution(request: ApiRequest) -> Row:
+    request.state.workflows.require(request.params["workflowId"])
+    row = request.state.workflow_executions.get(request.params["executionId"])
+    if row is None or row["workflowId"] != request.params["workflowId"]:
+        raise not_found(request.params["executionId"])
     return row
 
 
-def list_workflow_executions(call: Call) -> Reply:
-    state = call.state
-    workflow_id = call.params["workflowId"]
+def list_workflow_executions(request: ApiRequest) -> Reply:
+    state = request.state
+    workflow_id = request.params["workflowId"]
     state.workflows.require(workflow_id)
-    statuses = call.query.get("status")
-    since = _moment(call.query["fromStartTime"][0]) if "fromStartTime" in call.query else None
-    until = _moment(call.query["toStartTime"][0]) if "toStartTime" in call.query else None
+    statuses = request.query.get("status")
+    since = _moment(request.query["fromStartTime"][0]) if "fromStartTime" in request.query else None
+    until = _moment(request.query["toStartTime"][0]) if "toStartTime" in request.query else None
     rows = [
         row
         for row in state.workflow_executions.select("workflowId", workflow_id)
@@ -835,20 +844,20 @@ def list_workflow_executions(call: Call) -> Reply:
         and (since is None or _moment(row["startTime"]) >= since)
         and (until is None or _moment(row["startTime"]) <= until)
     ]
-    sort_by = call.query.get("sortBy", [None])[0]
-    descending = call.query.get("order") == ["descending"]
-    page, token = page_sorted(rows, call.query, sort_field=sort_by, descending=descending)
+    sort_by = request.query.get("sortBy", [None])[0]
+    descending = request.query.get("order") == ["descending"]
+    page, token = page_sorted(rows, request.query, sort_field=sort_by, descending=descending)
     return 200, {
         "executions": [render_execution(state, row) for row in page],
         "nextToken": token,
         "workflowId": workflow_id,
-        **_echo(call.query, "status"),
-        **_echo(call.query, "sortBy", "order", single=True),
+        **_echo(request.query, "status"),
+        **_echo(request.query, "sortBy", "order", single=True),
     }
 
 
-def get_workflow_execution(call: Call) -> Reply:
-    return 200, render_execution(call.state, _execution(call))
+def get_workflow_execution(request: ApiRequest) -> Reply:
+    return 200, render_execution(request.state, _execution(request))
 
 
 _TIME = re.compile(
@@ -886,15 +895,15 @@ def _set_execution_status(state: State, row: Row, status: str) -> None:
     _finish(state, row, "succeeded", row["_lastOutput"] or {}, "workflow execution succeeded by request")
 
 
-def update_workflow_execution(call: Call) -> Reply:
-    state = call.state
-    row = _execution(call)
-    if "status" in call.body:
-        if "nextTransitionId" in call.body:
+def update_workflow_execution(request: ApiRequest) -> Reply:
+    state = request.state
+    row = _execution(request)
+    if "status" in request.body:
+        if "nextTransitionId" in request.body:
             raise ApiError(400, "body: send nextTransitionId or status, not both")
-        _set_execution_status(state, row, call.body["status"])
+        _set_execution_status(state, row, request.body["status"])
         return 200, lambda: render_execution(state, row)
-    target = call.body.get("nextTransitionId")
+    target = request.body.get("nextTransitionId")
     if target is None:
         raise ApiError(400, "body: send nextTransitionId (where to go) or status (succeeded or completed)")
     if row["status"] in ("succeeded", "completed"):
@@ -935,14 +944,14 @@ def update_workflow_execution(call: Call) -> Reply:
             data = row["_lastOutput"] or row["input"]
         log_event(state, row["logId"], f"moved to {target} by request")
         row.update(status="running", endTime=None)
-        run = _new_run(call, row, workflow)
+        run = _new_run(request, row, workflow)
         run.start(copy.deepcopy(data), at=names[0])
     return 200, lambda: render_execution(state, row)
 
 
-def delete_workflow_execution(call: Call) -> Reply:
-    row = _execution(call)
-    answer = render_execution(call.state, row)
+def delete_workflow_execution(request: ApiRequest) -> Reply:
+    row = _execution(request)
+    answer = render_execution(request.state, row)
     _stop(row, "aborted: the workflow execution was deleted")
-    call.state.workflow_executions.delete(row["executionId"])
+    request.state.workflow_executions.delete(row["executionId"])
     return 200, answer

@@ -40,6 +40,7 @@ if importlib.util.find_spec("pytest_asyncio") and importlib.util.find_spec("aioh
             auth_endpoint=las_emulator.auth_endpoint,
             api_endpoint=las_emulator.api_endpoint,
             cache_path=tmp_path / "token-cache.json",
+            contract=las_emulator.contract,  # the session speaks the contract the emulator serves
         )
         async with las.AsyncSession(credentials) as session:
             yield session

@@ -145,6 +145,7 @@ def las_session(las_emulator: Emulator, tmp_path: Path) -> Iterator[Any]:
         auth_endpoint=las_emulator.auth_endpoint,
         api_endpoint=las_emulator.api_endpoint,
         cache_path=tmp_path / "token-cache.json",
+        contract=las_emulator.contract,  # the session speaks the contract the emulator serves
     )
     session = las.Session(credentials)
     with las.using_session(session):

@@ -10,6 +10,10 @@ import pytest
 import las
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
 
+# Scripts as users write them, run by the tests (tests/client/test_scripts_11_4.py), never imported
+# by collection: --doctest-modules would run them on import.
+collect_ignore_glob = ["scripts/*"]
+
 
 @pytest.fixture
 def recorder() -> Iterator[Recorder]:

@@ -158,4 +158,5 @@ def test_json_body_with_content_encodes_exactly(size: int) -> None:
 def test_file_object_content_is_read_from_its_position() -> None:
     handle = io.BytesIO(b"skip%PDF-1.4")
     handle.read(4)
-    assert read_content(handle).data == b"%PDF-1.4"
+    with read_content(handle).open() as content:
+        assert content.read() == b"%PDF-1.4"

@@ -195,3 +195,37 @@ def test_hostile_ids_are_still_refused_with_nothing_sent(
     with pytest.raises(las.InvalidIdError):
         las.Document.ref(DOCUMENT, session=session_2024).predict(hostile)
     assert recorder.requests == []
+
+
+def test_the_issues_two_calls_against_the_2024_emulator(emulator_2024: Any, tmp_path: Any) -> None:
+    """The same two calls against the 2024 emulator, whose public model answers predictions with
+    its organisation's prefix; every API request the 2024 contract's."""
+    credentials = las.Credentials(
+        emulator_2024.client_id,
+        emulator_2024.client_secret,
+        emulator_2024.auth_endpoint,
+        emulator_2024.api_endpoint,
+        cache_path=tmp_path / "cache.json",
+        contract=emulator_2024.contract,
+    )
+    with las.Session(credentials) as session:
+        assert las.Model.get("las:model:invoice-v2", session=session).id == "las:model:invoice-v2"
+        document = las.Document.create(b"%PDF-1.4 an invoice", session=session)
+        prediction = document.predict(las.Model.ref("las:model:invoice-v2", session=session))
+        assert prediction.model_id == "las:organization:cradl/las:model:invoice-v2"
+        assert prediction.model.id == prediction.model_id and prediction.model.name
+    api = [
+        sent
+        for sent in emulator_2024.requests
+        if sent.path != "/token" and not sent.path.startswith("/_files/")
+    ]
+    assert [(sent.method, sent.path, sent.status) for sent in api] == [
+        ("GET", "/models/las:model:invoice-v2", 200),
+        ("POST", "/documents", 200),
+        ("POST", "/predictions", 200),
+        ("GET", "/models/las:organization:cradl%2Flas:model:invoice-v2", 200),
+    ]
+    contract = load_contract("2024-11-29")
+    if contract is not None:
+        for sent in api:
+            contract.validate_request(sent.method, sent.path, sent.query, sent.json)

@@ -15,27 +15,22 @@ client.update_document(
     document["documentId"], [{"label": "total", "value": "12.50"}], metadata={"checked": True}
 )
 client.list_documents(dataset_id=dataset["datasetId"], order="ascending", sort_by="createdTime")
+assert client.get_document(document["documentId"])["content"]
 model = client.create_model(
-    {"total": {"type": "amount", "maxLength": 10}},
-    name="invoices",
-    metadata={"team": "ap"},
-    base_model={"organizationId": "las:organization:cradl", "modelId": "las:model:invoice"},
+    {"total": {"type": "amount", "maxLength": 10}}, name="invoices", metadata={"team": "ap"}
 )
 client.list_models(owner="las:organization:cradl")
-client.get_model("las:organization:cradl/las:model:invoice", statistics_last_n_days=7)
+client.get_model("las:organization:cradl/las:model:invoice-v2", statistics_last_n_days=7)
 client.update_model(
-    model["modelId"],
-    postprocess_config={"strategy": "BEST_FIRST"},
-    training_id="las:model-training:first-try",
+    model["modelId"], postprocess_config={"strategy": "BEST_FIRST"}, metadata={"team": "finance"}
 )
-client.create_prediction(
+prediction = client.create_prediction(
     document["documentId"],
-    model["modelId"],
-    training_id="las:model-training:first-try",
+    "las:model:invoice-v2",
     preprocess_config={"pages": [0], "autoRotate": True},
     run_async=False,
 )
-client.list_predictions(model_id=model["modelId"], order="descending", sort_by="createdTime")
+client.list_predictions(model_id="las:model:invoice-v2", order="descending", sort_by="createdTime")
 transition = client.create_transition("docker", parameters={"imageUrl": "registry.example/ocr:1"})
 client.update_transition(transition["transitionId"], cpu=256, memory=512, image_url="registry.example/ocr:2")
 spec = {
@@ -51,9 +46,9 @@ client.update_workflow(workflow["workflowId"], status="production", metadata={"o
 client.list_workflow_executions(
     workflow["workflowId"],
     from_start_time=datetime.datetime(2024, 12, 1),
-    to_start_time=datetime.datetime(2024, 12, 2),
+    to_start_time=datetime.datetime.now(),
 )
-client.update_workflow_execution(
-    workflow["workflowId"], "las:workflow-execution:" + "0" * 32, status="completed"
+payment_method = client.create_payment_method(name="card")
+client.update_organization(
+    client.get_organization("me")["organizationId"], payment_method_id=payment_method["paymentMethodId"]
 )
-client.update_organization("las:organization:acme", payment_method_id="las:payment-method:" + "0" * 32)

@@ -1,4 +1,4 @@
-"""What a request handler receives (:class:`Call`) and returns (:data:`Reply`)."""
+"""What a request handler receives (:class:`ApiRequest`) and returns (:data:`Reply`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ Reply = tuple[int, Any]
 
 
 @dataclass
-class Call:
+class ApiRequest:
     """One validated API request: path parameters, query, JSON body and the calling app client."""
 
     state: State
@@ -22,7 +22,9 @@ class Call:
     query: dict[str, list[str]]
     body: Any
     caller: str  # app client id owning the access token
-    docker_jobs: list[str] = field(default_factory=list)  # transition execution ids to run
+    # Work left for after the state lock: transition execution ids of docker transitions to run,
+    # and workflow execution ids to carry on (see las.testing._workflows.run_docker_jobs).
+    docker_jobs: list[str] = field(default_factory=list)
     origin: str = ""  # scheme://host:port of file URLs answered to this request (las.testing._files)
 
     def stamp_created(self, row: Row) -> Row:
@@ -36,7 +38,7 @@ class Call:
         return row
 
 
-Handler = Callable[[Call], Reply]
+Handler = Callable[[ApiRequest], Reply]
 
 
 def public(row: Row, *omit: str) -> dict[str, Any]:
