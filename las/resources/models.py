@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
@@ -655,13 +656,14 @@ class DataBundles(Collection[DataBundle]):
 
 @attrs.define(slots=False, frozen=True)
 class PredictionItem(Struct):
-    """One predicted value: ``label``, ``value`` (None when nothing was found) and ``confidence`` (0 to 1)."""
+    """One predicted value: ``label``, ``value`` (None when nothing was found) and ``confidence``
+    (0 to 1; None where the 2024-11-29 contract answers none, e.g. a ``lines`` field's item)."""
 
     label: str
     value: str | list[Any] | None = None
     """The predicted text; for a ``lines`` field (2024-11-29) a list of lines, each a list of
     ``{"label", "value", "confidence", ...}`` objects."""
-    confidence: float = 0.0
+    confidence: float | None = 0.0
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
@@ -797,9 +799,11 @@ class Prediction(Retrievable, Listable):
         return list(dict.fromkeys(item.label for item in self.predictions))
 
     def items_for(self, label: str) -> list[PredictionItem]:
-        """Every item of a label (a label may repeat, e.g. line items), most confident first."""
+        """Every item of a label (a label may repeat, e.g. line items), most confident first
+        (an item without a confidence last)."""
         return sorted(
-            (item for item in self.predictions if item.label == label), key=lambda item: -item.confidence
+            (item for item in self.predictions if item.label == label),
+            key=lambda item: -item.confidence if item.confidence is not None else math.inf,
         )
 
     def __getitem__(self, label: str) -> PredictionItem:
@@ -829,6 +833,6 @@ class Prediction(Retrievable, Listable):
         """``{label: value}`` of the most confident item per label (``to_dict()`` is the API's JSON)."""
         return {label: self[label].value for label in self.labels}
 
-    def confidences(self) -> dict[str, float]:
+    def confidences(self) -> dict[str, float | None]:
         """``{label: confidence}`` of the most confident item per label."""
         return {label: self[label].confidence for label in self.labels}

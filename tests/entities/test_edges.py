@@ -147,3 +147,24 @@ async def test_an_awaited_verb_on_a_sync_object_names_the_sync_verb(
     with pytest.raises(TypeError, match=r"call model\.train\(\.\.\.\)"):
         await model.train_async(bundle)
     assert sent.all == []
+
+
+def test_a_prediction_item_without_confidence_is_read_and_ranked_last() -> None:
+    # 2024-11-29: a lines field's item carries its lines and a null confidence.
+    lines = [[{"label": "text", "value": "acme", "confidence": 0.5}]]
+    prediction = las.Prediction._from_wire(
+        {
+            "predictionId": f"las:prediction:{HEX}",
+            "documentId": f"las:document:{HEX}",
+            "modelId": f"las:model:{HEX}",
+            "predictions": [
+                {"label": "line_items", "value": lines, "confidence": None},
+                {"label": "total", "value": "1.00", "confidence": None},
+                {"label": "total", "value": "2.00", "confidence": 0.1},
+            ],
+        },
+        None,
+    )
+    assert prediction.as_dict() == {"line_items": lines, "total": "2.00"}
+    assert prediction["line_items"].confidence is None and prediction.confidences()["line_items"] is None
+    assert [item.value for item in prediction.items_for("total")] == ["2.00", "1.00"]

@@ -282,9 +282,9 @@ def test_metadata_is_sent_and_read_wherever_the_contract_has_it(
     sent.clear()
     dataset = las.Dataset.create(name="d", metadata={"a": 1}, session=session)
     dataset.update(metadata={"a": 2})
-    [document_id] = emulator.seed_documents(1, dataset_id=dataset.id)
-    document = las.Document.get(document_id, session=session)
+    document = las.Document.create(b"%PDF-1.4 x", dataset=dataset, metadata={"b": 0}, session=session)
     document.update(metadata={"b": 1})
+    listed = dataset.documents.create(b"%PDF-1.4 y", metadata={"e": 1})
     model = las.Model.create({"total": {"type": "amount"}}, metadata={"c": 1}, session=session)
     model.update(metadata={"c": 2})
     transition = las.Transition.create("manual", session=session)
@@ -300,7 +300,19 @@ def test_metadata_is_sent_and_read_wherever_the_contract_has_it(
     workflow.update(metadata={"d": 2})
 
     bodies = [request.json.get("metadata") for request in sent.all if request.method in ("POST", "PATCH")]
-    assert bodies == [{"a": 1}, {"a": 2}, {"b": 1}, {"c": 1}, {"c": 2}, None, {"d": 1}, {"d": 2}]
+    assert bodies == [
+        {"a": 1},
+        {"a": 2},
+        {"b": 0},
+        {"b": 1},
+        {"e": 1},
+        {"c": 1},
+        {"c": 2},
+        None,
+        {"d": 1},
+        {"d": 2},
+    ]
+    assert listed.metadata == {"e": 1} and las.Document.get(document.id, session=session).metadata == {"b": 1}
     assert (dataset.metadata, document.metadata, model.metadata, workflow.metadata) == (
         {"a": 2},
         {"b": 1},
