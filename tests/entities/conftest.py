@@ -13,8 +13,7 @@ import pytest_asyncio
 
 import las
 from las.testing import Emulator
-from las.testing._files import FILES_PATH
-from tests.contract import load_contract
+from tests.conftest import requests_outside_the_contract
 
 V2024 = "2024-11-29"
 FIELDS = {"total_amount": {"type": "amount", "maxLength": 16}, "due_date": {"type": "date"}}
@@ -65,19 +64,7 @@ def emulator(emulator_2024: Emulator) -> Iterator[Emulator]:
     """The 2024 emulator with fresh state; after the test, every request the SDK sent it is
     checked against oas-2024-11-29.json (those it refused as malformed aside: tests send them)."""
     yield emulator_2024
-    contract = load_contract(V2024)
-    if contract is None:  # ../shared is absent: the tests still run, unvalidated
-        return
-    problems = []
-    for sent in emulator_2024.requests:
-        if sent.path in ("/token", "/oauth2/token") or sent.path.startswith(FILES_PATH) or sent.status == 400:
-            continue  # the token, a file URL (not an API operation), a request refused on purpose
-        if not sent.headers.get("User-Agent", "").startswith("las-python"):
-            continue
-        try:
-            contract.validate_request(sent.method, sent.path, sent.query, sent.json)
-        except AssertionError as error:
-            problems.append(f"{sent.method} {sent.path}: {error}")
+    problems = requests_outside_the_contract(emulator_2024)
     assert not problems, "the SDK sent requests outside the 2024-11-29 contract:\n" + "\n".join(problems)
 
 
