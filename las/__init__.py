@@ -57,6 +57,9 @@ from .workers import AsyncWorker, Reject, Retry, Worker, WorkerCounters, transit
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._async_session import AsyncSession
+    from .resources import UploadError as UploadError  # deprecated: las.bulk.IngestError
+    from .resources import UploadItem as UploadItem  # deprecated: las.bulk.ItemResult
+    from .resources import UploadResult as UploadResult  # deprecated: las.bulk.IngestReport
 
 warn_if_installed_beside_another_las()
 
@@ -121,4 +124,8 @@ def __getattr__(name: str) -> Any:
                 f"las.{name} needs aiohttp: pip install 'lucidtech-las-sdk[async]'", name="aiohttp"
             ) from None
         return getattr(_async_client, name)
+    from . import resources
+
+    if name in resources._DEPRECATED:  # the old upload vocabulary: las.bulk's names, with a warning
+        return resources._deprecated("las", name, stacklevel=2)
     raise AttributeError(f"module 'las' has no attribute {name!r}")

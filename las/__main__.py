@@ -18,7 +18,7 @@ USAGE = f"""usage: las [--profile P] [--emulator | --endpoint URL] [--json] GROU
 commands that work without extras:
   demo                 run a short tour of the SDK against the embedded emulator
   serve [--port N]     serve the API emulator on 127.0.0.1 for any HTTP client
-  --version            print the version of las
+  --version            print the distribution (lucidtech-las-sdk) and version of las
 
 every other command (documents, models, datasets, workflows, ...): {INSTALL_HINT}
 """
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
 def _without_cli_extra(args: list[str]) -> int:
     """What ``las`` can still do when click or rich is missing: help, version, and the install hint."""
     if args == ["--version"]:
-        from . import __version__
+        from ._version import VERSION_LINE
 
-        print(f"las {__version__}")
+        print(VERSION_LINE)
         return 0
     if args in (["-h"], ["--help"]):
         print(USAGE, end="")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from importlib import metadata
 
-__all__ = ["DISTRIBUTION", "__version__", "warn_if_installed_beside_another_las"]
+__all__ = ["DISTRIBUTION", "VERSION_LINE", "__version__", "warn_if_installed_beside_another_las"]
 
 DISTRIBUTION = "lucidtech-las-sdk"
 """The name to ``pip install``; the import package is ``las``."""
@@ -51,3 +51,6 @@ def warn_if_installed_beside_another_las() -> None:
 
 
 __version__ = installed_version()
+
+VERSION_LINE = f"las ({DISTRIBUTION}) {__version__}"
+"""What ``las --version`` prints: the distribution (this SDK's, not lucidtech-las-cli's) and its version."""

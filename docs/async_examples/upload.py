@@ -22,15 +22,15 @@ async def main() -> None:
         dataset = await las.Dataset.create_async(name="async uploads", session=session)
         with tempfile.TemporaryDirectory() as folder:
             # The items dataset.upload takes; at most 64 creates in flight, files read in a thread.
-            result = await dataset.upload_async(scans(Path(folder)), max_concurrency=64)
-        print(result.ok, len(result.documents), result.documents[3].ground_truth_dict())
+            report = await dataset.upload_async(scans(Path(folder)), max_concurrency=64)
+        print(report.ok, len(report.documents), report.documents[3].ground_truth_dict())
 
-        # Every item is reported, in input order: its Document, or the error that stopped it.
+        # Every item is reported, in input order: its Document, or the exception that stopped it.
         done: list[int] = []
-        result = await dataset.documents.upload_async(
+        report = await dataset.documents.upload_async(
             [b"%PDF-1.4 one more", b"not a PDF"], on_progress=lambda item, count, total: done.append(count)
         )
-        print(done == [1, 2], [(item.index, type(item.error).__name__) for item in result.failed])
+        print(done == [1, 2], [(item.index, type(item.exception).__name__) for item in report.failed])
 
         # With a journal the upload is resumable: run it again after a crash, and what was
         # created is skipped; an item whose answer was lost is reported, never sent twice.

@@ -2,6 +2,7 @@
 """Upload many documents at once into a dataset, with ground truth and progress."""
 
 import las
+import las.bulk
 
 dataset = las.Dataset.create(name="training data")
 
@@ -17,18 +18,18 @@ items = [
 ]
 
 
-def show(item: las.UploadItem, done: int, total: int | None) -> None:
-    print(f"{done}/{total}: item {item.index} {'created' if item.ok else 'failed'}")
+def show(item: las.bulk.ItemResult, done: int, total: int | None) -> None:
+    print(f"{done}/{total}: item {item.index} {item.status}")
 
 
-result = dataset.upload(items, max_workers=4, on_progress=show)  # or progress_bar=True
+report = dataset.upload(items, max_workers=4, on_progress=show)  # or progress_bar=True
 
-print(len(result.documents), "created")
-for failed in result.failed:  # nothing is dropped: every item is in the result, in order
-    print("failed:", failed.index, type(failed.error).__name__)
+print(len(report.documents), "created")
+for failed in report.failed:  # nothing is dropped: every item is in the report, in order
+    print("failed:", failed.index, type(failed.exception).__name__)
 
 # A document whose create request failed was not sent again, so none is created twice.
 try:
-    result.raise_for_errors()
-except las.UploadError as error:
+    report.raise_for_errors()
+except las.bulk.IngestError as error:
     print(error)

@@ -1,8 +1,9 @@
-"""Resumable, duplicate-aware ingestion of many documents into a dataset, with a journal.
+"""Uploading many documents into a dataset, with a journal or without: the one engine behind
+:func:`ingest`, ``dataset.upload`` and ``dataset.upload_async``.
 
 What happens to each item, in its :class:`ItemResult`:
 
-- ``created``: sent now, the API created the document (``document_id``).
+- ``created``: sent now, the API created the document (``document_id``, and ``document``).
 - ``skipped``: the journal says an earlier run created it (same key, same content).
 - ``duplicate``: another item with the same content was (or is being) created in this dataset:
   not sent again; ``document_id`` is that document (``allow_duplicates=True`` sends it anyway).
@@ -14,45 +15,51 @@ What happens to each item, in its :class:`ItemResult`:
   re-run sends it again.
 - ``changed``: the journal has this key created with other content: not sent; use a new key, or
   delete the document and the journal's lines for the key.
+
+Without a journal nothing is remembered between runs, so there is no ``skipped``,
+``duplicate``, ``ambiguous`` or ``changed``: an item is ``created``, or ``failed`` with the
+exception its create raised (a lost answer included: it may exist).
+
+Every item gets at most one create request. What happens to one item (:class:`_IngestRun`:
+read it, settle it from the journal or claim it, send it, record the answer) is written once,
+as async source with a generated sync twin; only the loops that run items differ (threads or
+tasks, :mod:`las.bulk._window`).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
+import asyncio
 import os
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sized
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from ..client import Client
-from ..content import check_size, detect_content_type, read_content
+from ..content import detect_content_type
+from ..exceptions import DocumentUploadError
 from ..ids import DATASET, require_id
-from ..resources import InvalidArgumentError
+from ..resources import Document, InvalidArgumentError
 from ..resources._session import client_for
 from ..session import Session
-from ._journal import Entry, Journal, TornLine
+from ._items import INVALID_ITEM, IngestItem, Spec, check_items, parse, read
+from ._journal import Entry, Journal
 from ._outcome import AMBIGUOUS, FAILED, classify_failure
 from ._progress import Progress, Tally
+from ._results import IngestReport, ItemResult
+from ._window import each_bounded, each_bounded_async
 
-__all__ = [
-    "IngestItem",
-    "IngestReport",
-    "ItemResult",
-    "ingest",
-    "upload_to_dataset",
-]
+__all__ = ["HasId", "create_documents", "create_documents_async", "ingest", "upload_to_dataset"]
 
-STATUSES = ("created", "skipped", "duplicate", "ambiguous", "failed", "changed")
 RECONCILE_HINT = (
     "the API may have created this document: run las.bulk.reconcile(journal) to look for it in the "
     "dataset by content hash, or re-run with retry_ambiguous=True to send it again and accept a "
     "possible duplicate"
 )
+
+T = TypeVar("T")
 
 
 class HasId(Protocol):
@@ -63,150 +70,140 @@ class HasId(Protocol):
 
 
 @attrs.frozen
-class IngestItem:
-    """One document to create, when a bare path or bytes is not enough.
-
-    Attributes:
-        content: bytes, or a path (str or Path) to a file.
-        key: what identifies the item across runs in the journal; default: the path as given,
-            or ``sha256:<hash>`` of in-memory content.
-        content_type: detected from the first bytes when None.
-        ground_truth: ``[{"label": ..., "value": ...}, ...]``.
-        consent_id: id of the consent that marks the owner of the document.
-        retention_in_days: days before the API deletes the document.
-    """
-
-    content: bytes | str | Path
-    key: str | None = None
-    content_type: str | None = None
-    ground_truth: list[dict[str, Any]] | None = None
-    consent_id: str | None = None
-    retention_in_days: int | None = None
-
-
-@attrs.frozen
-class ItemResult:
-    """What happened to one item (see the module doc for each ``status``)."""
-
-    index: int
-    key: str
-    status: str
-    document_id: str | None = None
-    sha256: str | None = None
-    error: str | None = None
-
-
-@attrs.frozen
-class IngestReport:
-    """The outcome of every item, in input order, and how to resolve what is left."""
-
-    dataset_id: str
-    journal: Path
-    results: list[ItemResult]
-    elapsed: float
-    torn_line: TornLine | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """How many items ended in each status (every status present, zeros included)."""
-        found = Counter(result.status for result in self.results)
-        return {status: found.get(status, 0) for status in STATUSES}
-
-    def with_status(self, status: str) -> list[ItemResult]:
-        """The items that ended in ``status``."""
-        return [result for result in self.results if result.status == status]
-
-    @property
-    def ambiguous(self) -> list[ItemResult]:
-        return self.with_status("ambiguous")
-
-    @property
-    def failed(self) -> list[ItemResult]:
-        return self.with_status("failed")
-
-    @property
-    def ok(self) -> bool:
-        """Whether every item is in the dataset (created, skipped or a duplicate of one)."""
-        return all(result.status in ("created", "skipped", "duplicate") for result in self.results)
-
-    def summary(self) -> str:
-        """A few lines for a person: the counts, then what to do about what is left."""
-        counts = ", ".join(f"{count} {status}" for status, count in self.counts.items() if count)
-        lines = [f"{len(self.results)} items in {self.elapsed:.1f}s: {counts or 'nothing to do'}"]
-        if self.torn_line is not None:
-            lines.append(f"journal {self.journal}: {self.torn_line}")
-        if self.ambiguous:
-            lines.append(
-                f"{len(self.ambiguous)} ambiguous: their answer was lost, so the API may have created "
-                f"them. Run las.bulk.reconcile({str(self.journal)!r}) to find them in the dataset by content "
-                "hash (then re-run to send those it did not find), or re-run with retry_ambiguous=True "
-                "to send them again and accept possible duplicates."
-            )
-        if self.failed:
-            lines.append(
-                f"{len(self.failed)} failed (not created; a re-run sends them again); first: "
-                f"{self.failed[0].key}: {self.failed[0].error}"
-            )
-        changed = self.with_status("changed")
-        if changed:
-            lines.append(
-                f"{len(changed)} changed since they were created; first: {changed[0].key}: {changed[0].error}"
-            )
-        return "\n".join(lines)
-
-
-# -- preparing an item ---------------------------------------------------------------------------
-
-
-@attrs.frozen
 class _Prepared:
+    """An item read and claimed: what its one create request sends."""
+
     key: str
-    content: bytes
+    content: bytes | Path  # bytes when journaled: what is sent is what was hashed
     sha256: str
     content_type: str
-    spec: IngestItem
+    spec: Spec
 
 
-def _item_key(item: IngestItem | bytes | str | Path) -> tuple[IngestItem, str | None]:
-    if isinstance(item, IngestItem):
-        spec = item
-    elif isinstance(item, (bytes, bytearray, str, os.PathLike)):
-        spec = IngestItem(bytes(item) if isinstance(item, bytearray) else item)
-    else:
-        raise InvalidArgumentError(
-            f"an item must be bytes, a path or a las.bulk.IngestItem, got {type(item).__name__}"
+# ---- async source: tools/unasync.py derives the sync twins below ----
+async def _blocking_async(step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``step(*args, **kwargs)``, which may block (a file read, a journal fsync): on an event
+    loop, in a worker thread."""
+    # unasync: sync: return step(*args, **kwargs)
+    return await asyncio.to_thread(step, *args, **kwargs)  # unasync: async only
+
+
+async def create_documents_async(
+    # unasync: sync: items: Iterable[Any],
+    items: Iterable[Any] | AsyncIterable[Any],  # unasync: async only
+    *,
+    client: Any,
+    dataset_id: str,
+    journal: str | os.PathLike[str] | None,
+    limit: int,
+    tally: Tally[ItemResult],
+    retry_ambiguous: bool = False,
+    allow_duplicates: bool = False,
+) -> IngestReport:
+    """Create a document in ``dataset_id`` for each item through ``client`` (a :class:`las.AsyncClient`),
+    ``limit`` creates at most in flight; each result goes to ``tally`` as it comes.
+
+    With a ``journal`` (a path), each step is recorded in it, so a re-run resumes (see the module
+    doc), and an item in none of the forms raises :class:`InvalidArgumentError` (what was done
+    before it is journaled). Without one, every item is reported, whatever is wrong with it.
+
+    When the run is stopped (an error, an interrupt, a cancelled task), nothing new starts. A
+    thread ends the create it is sending and records it; a cancelled task ends its create at
+    once, and with a journal its item stays ``sending``, which the next run reports
+    ``ambiguous`` (the API may have created it) and never sends again on its own; so may an item
+    stopped while it was being read, although it was not sent: the safe side, as for a process
+    killed at that moment.
+
+    Raises:
+        JournalError: ``journal`` is not a journal, is corrupted, belongs to another dataset or
+            is in use (nothing is sent).
+    """
+    book = None if journal is None else await _blocking_async(Journal, journal, dataset_id=dataset_id)
+    try:
+        ingestion = _IngestRun(
+            client, dataset_id, book, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
         )
-    if spec.key is not None:
-        if not spec.key:
-            raise InvalidArgumentError("an item's key must not be empty")
-        return spec, spec.key
-    if isinstance(spec.content, (str, os.PathLike)):
-        return spec, os.fspath(spec.content)
-    return spec, None  # keyed by its hash once read
+        await each_bounded_async(items, ingestion.one_async, limit, tally.add)
+    finally:
+        tally.close()
+        if book is not None:
+            book.close()
+    return IngestReport(
+        dataset_id,
+        None if journal is None else Path(journal),
+        tally.in_order(),
+        tally.elapsed(),
+        None if book is None else book.torn_line,
+    )
 
 
-def _read(spec: IngestItem, session: Any) -> tuple[bytes, str]:
-    """The bytes to send and their sha256 (hex); raises before anything is sent."""
-    source = read_content(spec.content)
-    check_size(source, session=session)
-    with source.open() as handle:
-        content = handle.read()
-    return content, hashlib.sha256(content).hexdigest()
+# ---- sync twins: generated from the async source above, do not edit ----
+def _blocking(step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``step(*args, **kwargs)``, which may block (a file read, a journal fsync): on an event
+    loop, in a worker thread."""
+    return step(*args, **kwargs)
 
 
-# -- the run --------------------------------------------------------------------------------------
+def create_documents(
+    items: Iterable[Any],
+    *,
+    client: Any,
+    dataset_id: str,
+    journal: str | os.PathLike[str] | None,
+    limit: int,
+    tally: Tally[ItemResult],
+    retry_ambiguous: bool = False,
+    allow_duplicates: bool = False,
+) -> IngestReport:
+    """Create a document in ``dataset_id`` for each item through ``client`` (a :class:`las.Client`),
+    ``limit`` creates at most in flight; each result goes to ``tally`` as it comes.
+
+    With a ``journal`` (a path), each step is recorded in it, so a re-run resumes (see the module
+    doc), and an item in none of the forms raises :class:`InvalidArgumentError` (what was done
+    before it is journaled). Without one, every item is reported, whatever is wrong with it.
+
+    When the run is stopped (an error, an interrupt, a cancelled task), nothing new starts. A
+    thread ends the create it is sending and records it; a cancelled task ends its create at
+    once, and with a journal its item stays ``sending``, which the next run reports
+    ``ambiguous`` (the API may have created it) and never sends again on its own; so may an item
+    stopped while it was being read, although it was not sent: the safe side, as for a process
+    killed at that moment.
+
+    Raises:
+        JournalError: ``journal`` is not a journal, is corrupted, belongs to another dataset or
+            is in use (nothing is sent).
+    """
+    book = None if journal is None else _blocking(Journal, journal, dataset_id=dataset_id)
+    try:
+        ingestion = _IngestRun(
+            client, dataset_id, book, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
+        )
+        each_bounded(items, ingestion.one, limit, tally.add)
+    finally:
+        tally.close()
+        if book is not None:
+            book.close()
+    return IngestReport(
+        dataset_id,
+        None if journal is None else Path(journal),
+        tally.in_order(),
+        tally.elapsed(),
+        None if book is None else book.torn_line,
+    )
 
 
-def _dataset_id(dataset: str | HasId) -> str:
-    return require_id(DATASET, dataset if isinstance(dataset, str) else dataset.id)
+# ---- end of generated sync twins ----
 
 
-class _Run:
+class _IngestRun:
+    """One upload into one dataset, item by item: what its journal (if any) and its items so far
+    decide about the next one. Shared by the threads (or tasks) of the run."""
+
     def __init__(
         self,
-        client: Client,
-        journal: Journal,
+        client: Any,
         dataset_id: str,
+        journal: Journal | None,
         *,
         retry_ambiguous: bool,
         allow_duplicates: bool,
@@ -220,84 +217,172 @@ class _Run:
         self.seen_keys: set[str] = set()
         # content hash -> key of the item that owns it (created, or maybe created)
         self.owners: dict[str, str] = {}
-        for entry in journal.entries():
+        for entry in journal.entries() if journal is not None else ():
             if entry.sha256 and entry.state in ("created", "ambiguous", "sending"):
                 self.owners.setdefault(entry.sha256, entry.key)
 
-    def one(self, index: int, spec: IngestItem, key: str | None) -> ItemResult:
-        """Read, claim, send and journal one item (the three steps an async run takes apart)."""
-        begun = self.begin(index, spec, key)
+    # ---- async source: tools/unasync.py derives the sync twins below ----
+    async def one_async(self, index: int, item: Any) -> ItemResult:
+        """Read, claim, send and record one item: its one create request, at most."""
+        begun = await _blocking_async(self.begin, index, item)
         if isinstance(begun, ItemResult):
             return begun
         try:
-            answer = self.create(self.client, begun)
-        except Exception as error:
-            return self.failed(index, begun, error)
-        return self.created(index, begun, answer)
-
-    def begin(self, index: int, spec: IngestItem, key: str | None) -> ItemResult | _Prepared:
-        """Read the item and settle it from the journal, or claim it and journal ``sending``:
-        after this the item may be sent once (it blocks: file reads and an fsync)."""
-        try:
-            content, digest = _read(spec, self.client.session)
-        except Exception as error:  # unreadable or too large: nothing was sent
-            entry = self.journal.get(key) if key is not None else None
-            if entry is not None and entry.state == "created":  # e.g. the file was moved since
-                return ItemResult(index, entry.key, "skipped", entry.document_id, entry.sha256)
-            return ItemResult(
-                index, key or "(in-memory content)", FAILED, error=f"{type(error).__name__}: {error}"
+            answer = await self.client.with_raw_response.create_document(
+                begun.content,
+                begun.content_type,
+                dataset_id=self.dataset_id,
+                ground_truth=begun.spec.ground_truth,
+                consent_id=begun.spec.consent_id,
+                retention_in_days=begun.spec.retention_in_days,
             )
-        key = key or f"sha256:{digest}"
+            document = Document._from_answer("create_document", answer, self.client)
+        except Exception as error:  # reported, never sent again
+            return await self._record_async(self.failed, index, begun, error)
+        return await self._record_async(self.created, index, begun, document)
+
+    async def _record_async(self, step: Callable[..., ItemResult], *args: Any) -> ItemResult:
+        """``step(*args)``, which writes the journal when there is one (so it may block)."""
+        if self.journal is None:
+            return step(*args)
+        return await _blocking_async(step, *args)
+
+    # ---- sync twins: generated from the async source above, do not edit ----
+    def one(self, index: int, item: Any) -> ItemResult:
+        """Read, claim, send and record one item: its one create request, at most."""
+        begun = _blocking(self.begin, index, item)
+        if isinstance(begun, ItemResult):
+            return begun
         try:
-            content_type = spec.content_type or detect_content_type(content[:16])
+            answer = self.client.with_raw_response.create_document(
+                begun.content,
+                begun.content_type,
+                dataset_id=self.dataset_id,
+                ground_truth=begun.spec.ground_truth,
+                consent_id=begun.spec.consent_id,
+                retention_in_days=begun.spec.retention_in_days,
+            )
+            document = Document._from_answer("create_document", answer, self.client)
+        except Exception as error:  # reported, never sent again
+            return self._record(self.failed, index, begun, error)
+        return self._record(self.created, index, begun, document)
+
+    def _record(self, step: Callable[..., ItemResult], *args: Any) -> ItemResult:
+        """``step(*args)``, which writes the journal when there is one (so it may block)."""
+        if self.journal is None:
+            return step(*args)
+        return _blocking(step, *args)
+
+    # ---- end of generated sync twins ----
+
+    def begin(self, index: int, item: Any) -> ItemResult | _Prepared:
+        """Read the item, and settle it from the journal or claim it and journal ``sending``:
+        after this it may be sent, once. Blocks: file reads and an fsync.
+
+        Raises:
+            InvalidArgumentError: with a journal, the item is in none of the forms (a journal
+                run stops there; without a journal the item is reported ``failed``).
+        """
+        try:
+            spec = parse(item)
+        except Exception as error:
+            if self.journal is not None:
+                raise
+            return self._failure(index, INVALID_ITEM, FAILED, error, source=INVALID_ITEM)
+        try:
+            content, digest, head = read(spec, self.client.session, whole=self.journal is not None)
+        except Exception as error:  # unreadable or too large: nothing was sent
+            entry = self.journal.get(spec.key) if self.journal is not None and spec.key is not None else None
+            if entry is not None and entry.state == "created":  # e.g. the file was moved since
+                return ItemResult(
+                    index, entry.key, "skipped", entry.document_id, entry.sha256, source=spec.source
+                )
+            return self._failure(index, spec.key or "(in-memory content)", FAILED, error, source=spec.source)
+        key = spec.key or f"sha256:{digest}"
+        try:
+            content_type = spec.content_type or detect_content_type(head)
         except Exception as error:  # not a type the API accepts: nothing was sent
-            return ItemResult(index, key, FAILED, sha256=digest, error=f"{type(error).__name__}: {error}")
-        item = _Prepared(key, content, digest, content_type, spec)
-        decided = self._claim(index, item)
+            return self._failure(index, key, FAILED, error, source=spec.source, sha256=digest)
+        prepared = _Prepared(key, content, digest, content_type, spec)
+        if self.journal is None:
+            return prepared
+        decided = self._claim(index, prepared)
         if decided is not None:
             return decided
         self.journal.record(
-            item.key,
+            prepared.key,
             "sending",
-            sha256=item.sha256,
-            contentType=item.content_type,
-            groundTruth=item.spec.ground_truth,
+            sha256=prepared.sha256,
+            contentType=prepared.content_type,
+            groundTruth=spec.ground_truth,
         )
-        return item
-
-    def create(self, client: Any, item: _Prepared) -> Any:
-        """The one create request of a claimed item: its answer on a Client, an awaitable of it on
-        an AsyncClient."""
-        return client.create_document(
-            item.content,
-            item.content_type,
-            dataset_id=self.dataset_id,
-            ground_truth=item.spec.ground_truth,
-            consent_id=item.spec.consent_id,
-            retention_in_days=item.spec.retention_in_days,
-        )
+        return prepared
 
     def failed(self, index: int, item: _Prepared, error: Exception) -> ItemResult:
-        """Journal a create that raised: ``failed`` (nothing created) or ``ambiguous`` (may be)."""
+        """A create that raised: with a journal, ``failed`` (nothing created) or ``ambiguous``
+        (may be), journaled; without one, ``failed``."""
+        if self.journal is None:
+            return self._failure(index, item.key, FAILED, error, source=item.spec.source, sha256=item.sha256)
         outcome = classify_failure(error)
-        message = f"{type(error).__name__}: {error}"
         hint = RECONCILE_HINT if outcome == AMBIGUOUS else None
-        self.journal.record(item.key, outcome, sha256=item.sha256, error=message, hint=hint)
+        document_id = error.document_id if isinstance(error, DocumentUploadError) else None
+        if document_id is not None:  # created without its bytes: finish or delete that one
+            hint = _unfinished_hint(document_id)
+        self.journal.record(
+            item.key, outcome, sha256=item.sha256, error=_message(error), hint=hint, documentId=document_id
+        )
         if outcome == FAILED:
             with self.lock:
                 if self.owners.get(item.sha256) == item.key:
                     del self.owners[item.sha256]
-        shown = f"{message}; {hint}" if hint else message
-        return ItemResult(index, item.key, outcome, sha256=item.sha256, error=shown)
+        return self._failure(
+            index,
+            item.key,
+            outcome,
+            error,
+            source=item.spec.source,
+            sha256=item.sha256,
+            hint=hint,
+            document_id=document_id,
+        )
 
-    def created(self, index: int, item: _Prepared, document: dict[str, Any]) -> ItemResult:
-        """Journal a create the API answered."""
-        document_id = document["documentId"]
-        self.journal.record(item.key, "created", sha256=item.sha256, documentId=document_id)
-        return ItemResult(index, item.key, "created", document_id, item.sha256)
+    def created(self, index: int, item: _Prepared, document: Document) -> ItemResult:
+        """A create the API answered (journaled ``created`` when there is a journal)."""
+        if self.journal is not None:
+            self.journal.record(item.key, "created", sha256=item.sha256, documentId=document.id)
+        return ItemResult(
+            index, item.key, "created", document.id, item.sha256, source=item.spec.source, document=document
+        )
 
-    def _decide_from_journal(self, index: int, key: str, sha256: str) -> ItemResult | None:
+    def _failure(
+        self,
+        index: int,
+        key: str,
+        status: str,
+        error: BaseException,
+        *,
+        source: str,
+        sha256: str | None = None,
+        hint: str | None = None,
+        document_id: str | None = None,
+    ) -> ItemResult:
+        message = _message(error)
+        return ItemResult(
+            index,
+            key,
+            status,
+            document_id,
+            sha256,
+            error=f"{message}; {hint}" if hint else message,
+            source=source,
+            exception=error,
+            _exception_as_error=self.journal is None,
+        )
+
+    def _decide_from_journal(self, index: int, item: _Prepared) -> ItemResult | None:
         """The result for a key the journal settles (created, unresolved, changed), else None."""
+        assert self.journal is not None
+        key, sha256 = item.key, item.sha256
         entry = self.journal.get(key)
         if entry is None or entry.state == FAILED:
             return None
@@ -314,16 +399,18 @@ class _Run:
                         f"(sha256 {entry.sha256[:12]}...): give the new content another key, or delete "
                         "that document and the journal's lines for the key"
                     ),
+                    source=item.spec.source,
                 )
-            return None if self.retry_ambiguous else _unresolved(index, entry)
+            return None if self.retry_ambiguous else _unresolved(index, entry, item.spec.source)
         if entry.state == "created":
-            return ItemResult(index, key, "skipped", entry.document_id, entry.sha256)
+            return ItemResult(index, key, "skipped", entry.document_id, entry.sha256, source=item.spec.source)
         if entry.unresolved and not self.retry_ambiguous:
-            return _unresolved(index, entry)
+            return _unresolved(index, entry, item.spec.source)
         return None
 
     def _claim(self, index: int, item: _Prepared) -> ItemResult | None:
         """Settle the item from the journal and this run's other items, or claim it for sending."""
+        assert self.journal is not None
         with self.lock:
             if item.key in self.seen_keys:
                 entry = self.journal.get(item.key)
@@ -334,9 +421,10 @@ class _Run:
                     entry.document_id if entry is not None else None,
                     item.sha256,
                     error="the same key appears twice in the input",
+                    source=item.spec.source,
                 )
             self.seen_keys.add(item.key)
-            decided = self._decide_from_journal(index, item.key, item.sha256)
+            decided = self._decide_from_journal(index, item)
             if decided is not None:
                 return decided
             owner = self.owners.get(item.sha256)
@@ -349,19 +437,42 @@ class _Run:
                     owned.document_id if owned is not None else None,
                     item.sha256,
                     error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
+                    source=item.spec.source,
                 )
             self.owners.setdefault(item.sha256, item.key)
             return None
 
 
-def _unresolved(index: int, entry: Entry) -> ItemResult:
+def _unfinished_hint(document_id: str) -> str:
+    return (
+        f"the API created {document_id} but its bytes did not arrive (2024-11-29): it is never "
+        "sent again on its own; PUT the bytes to finish it (Client.put_file), or delete it "
+        "(reconcile does not resolve it: it looks for a document with the item's bytes)"
+    )
+
+
+def _message(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _unresolved(index: int, entry: Entry, source: str) -> ItemResult:
     return ItemResult(
         index,
         entry.key,
         AMBIGUOUS,
         sha256=entry.sha256,
         error=f"{entry.error or 'the run stopped while this item was being sent'}; {RECONCILE_HINT}",
+        source=source,
     )
+
+
+def total_of(items: object) -> int | None:
+    """How many items there are, when the input knows (a list: yes; a generator: no)."""
+    return len(items) if isinstance(items, Sized) else None
+
+
+def _dataset_id(dataset: str | HasId) -> str:
+    return require_id(DATASET, dataset if isinstance(dataset, str) else dataset.id)
 
 
 def ingest(
@@ -383,8 +494,10 @@ def ingest(
     Items with the same content are created once (``allow_duplicates=True`` to create each).
 
     Args:
-        items: paths, bytes, or :class:`IngestItem` (for a key, a content type, ground truth).
-            Read lazily: at most about ``2 * max_workers`` items are in memory at once.
+        items: paths, bytes, or :class:`IngestItem` (for a key, a content type, ground truth);
+            also the other forms ``dataset.upload`` takes (a ``(content, ground_truth)`` tuple,
+            a dict, a binary file object). Read lazily: at most about ``2 * max_workers`` items
+            are in memory at once.
         dataset: the dataset id (or an object with an ``id``).
         journal: path of the JSON Lines journal; created when missing.
         session: a :class:`las.Session` or :class:`las.Client`; default: the default session
@@ -402,6 +515,8 @@ def ingest(
         JournalError: the path holds something that is not a journal (left untouched, nothing
             sent), or the journal is corrupted, belongs to another dataset or is in use.
         InvalidIdError: ``dataset`` is not a dataset id.
+        InvalidArgumentError: an item is in none of the forms (the journal keeps what was done
+            before it), ``items`` is a single item, or ``max_workers`` < 1.
 
     Example::
 
@@ -410,37 +525,18 @@ def ingest(
     """
     if max_workers < 1:
         raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
-    if isinstance(items, (str, bytes, bytearray, os.PathLike)):
-        raise InvalidArgumentError(
-            f"items must be an iterable of items, got one {type(items).__name__}: to ingest a single "
-            "file or content, pass it in a list"
-        )
+    check_items(items)
     dataset_id = _dataset_id(dataset)
-    client = client_for(session)
-    tally: Tally[ItemResult] = Tally(len(items) if isinstance(items, Sequence) else None, on_progress)
-    with Journal(journal, dataset_id=dataset_id) as book:
-        run = _Run(
-            client, book, dataset_id, retry_ambiguous=retry_ambiguous, allow_duplicates=allow_duplicates
-        )
-        with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-ingest") as pool:
-            pending: set[concurrent.futures.Future[ItemResult]] = set()
-
-            def collect(done: set[concurrent.futures.Future[ItemResult]]) -> None:
-                for future in done:
-                    tally.add(future.result())
-
-            for index, raw in enumerate(items):
-                spec, key = _item_key(raw)
-                pending.add(pool.submit(run.one, index, spec, key))
-                if len(pending) >= 2 * max_workers:
-                    done, pending = concurrent.futures.wait(
-                        pending, return_when=concurrent.futures.FIRST_COMPLETED
-                    )
-                    collect(done)
-            done, _ = concurrent.futures.wait(pending)
-            collect(done)
-        torn = book.torn_line
-    return IngestReport(dataset_id, Path(journal), tally.in_order(), tally.elapsed(), torn)
+    return create_documents(
+        items,
+        client=client_for(session),
+        dataset_id=dataset_id,
+        journal=journal,
+        limit=max_workers,
+        tally=Tally(total_of(items), on_progress),
+        retry_ambiguous=retry_ambiguous,
+        allow_duplicates=allow_duplicates,
+    )
 
 
 def upload_to_dataset(

@@ -6,7 +6,9 @@ Read from what the Session raises for a POST (it never repeats a POST that was s
 - :class:`las.APITimeoutError`: no answer in time after sending (or the deadline passed): it may have;
 - any other :class:`las.APIConnectionError`: the connection could not be opened: never sent;
 - 4xx (and 429): the API refused the request, nothing was created;
-- 5xx, or a success status whose body is not the API's JSON: the API may have done the work.
+- 5xx, or a success status whose body is not the API's JSON: the API may have done the work;
+- :class:`las.DocumentUploadError` (2024-11-29): the document was created, its bytes did not
+  arrive: created, so never "failed" (a re-run would create a second one).
 
 Anything raised before sending (unreadable file, unknown content type, too large) is "not sent";
 any other transport error is taken as "may have worked", the side that never duplicates.
@@ -16,7 +18,13 @@ from __future__ import annotations
 
 import requests
 
-from ..exceptions import AnswerLostError, APIConnectionError, APIError, APITimeoutError
+from ..exceptions import (
+    AnswerLostError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    DocumentUploadError,
+)
 
 __all__ = ["AMBIGUOUS", "FAILED", "classify_failure", "never_sent"]
 
@@ -31,6 +39,8 @@ def never_sent(error: BaseException) -> bool:
 
 def classify_failure(error: BaseException) -> str:
     """``"failed"`` when the request certainly created nothing, ``"ambiguous"`` when it may have."""
+    if isinstance(error, DocumentUploadError):
+        return AMBIGUOUS
     if isinstance(error, APIError):
         status = error.status_code
         return AMBIGUOUS if status >= 500 or status < 400 else FAILED

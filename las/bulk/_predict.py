@@ -11,7 +11,6 @@ documents not yet sent are reported ``failed`` without a request.
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import random
 import threading
@@ -34,6 +33,7 @@ from ._ingest import HasId
 from ._limiter import AdaptiveLimit, LimitStats
 from ._outcome import AMBIGUOUS, classify_failure, never_sent
 from ._progress import Progress, Tally
+from ._window import each_bounded
 
 __all__ = ["PredictionReport", "PredictionResult", "predict"]
 
@@ -124,7 +124,9 @@ def _documents(client: Client, documents: Any) -> Iterator[Any]:
     return iter(documents)
 
 
-class _Run:
+class _PredictionRun:
+    """One model over many documents: the limit they share, and why the run stopped sending."""
+
     def __init__(
         self, client: Client, model_id: str, limit: AdaptiveLimit, max_attempts: int, options: dict[str, Any]
     ) -> None:
@@ -258,23 +260,10 @@ def predict(
     }
     lister, client = _clients(session)
     limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
-    run = _Run(client, model_id, limit, max_attempts, options)
+    run = _PredictionRun(client, model_id, limit, max_attempts, options)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     tally: Tally[PredictionResult] = Tally(total, on_progress)
-    with concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix="las-predict") as pool:
-        pending: set[concurrent.futures.Future[PredictionResult]] = set()
-
-        def collect(done: set[concurrent.futures.Future[PredictionResult]]) -> None:
-            for future in done:
-                tally.add(future.result())
-
-        for index, document in enumerate(_documents(lister, documents)):
-            pending.add(pool.submit(run.one, index, document))
-            if len(pending) >= 2 * max_workers:
-                done, pending = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED
-                )
-                collect(done)
-        done, _ = concurrent.futures.wait(pending)
-        collect(done)
+    each_bounded(
+        _documents(lister, documents), run.one, max_workers, tally.add, thread_name_prefix="las-predict"
+    )
     return PredictionReport(model_id, tally.in_order(), tally.elapsed(), limit.stats())

@@ -48,11 +48,22 @@ R = TypeVar("R", bound=_Result)
 
 
 class Tally(Generic[R]):
-    """The results of a bulk run as items finish: ``on_progress`` after each, then all in input order."""
+    """The results of a bulk run as items finish: ``on_progress`` and the progress line after
+    each, then all of them in input order. The one tally of every bulk run (upload, ingest,
+    predict; threads or tasks): it is only ever called from the thread that runs the loop."""
 
-    def __init__(self, total: int | None, on_progress: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self,
+        total: int | None,
+        on_progress: Callable[[Progress], None] | None,
+        *,
+        progress_bar: bool = False,
+    ) -> None:
+        """``total``: items in all when known; ``progress_bar``: keep a status line on stderr
+        (:func:`progress_printer`) as well as calling ``on_progress``."""
         self.total = total
         self.on_progress = on_progress
+        self.printer = progress_printer() if progress_bar else None
         self.started = time.perf_counter()
         self.results: list[R] = []
         self.counts: Counter[str] = Counter()
@@ -60,9 +71,23 @@ class Tally(Generic[R]):
     def add(self, result: R) -> None:
         self.results.append(result)
         self.counts[result.status] += 1
+        if self.on_progress is None and self.printer is None:
+            return
+        progress = Progress(len(self.results), self.total, dict(self.counts), self.elapsed(), result)
         if self.on_progress is not None:
-            progress = Progress(len(self.results), self.total, dict(self.counts), self.elapsed(), result)
             self.on_progress(progress)
+        if self.printer is not None:
+            self.printer(progress)
+
+    def close(self) -> None:
+        """End the status line, when there is one that the last item did not end."""
+        if (
+            self.printer is not None
+            and self.results
+            and (self.total is None or len(self.results) < self.total)
+        ):
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 import las
+from las._version import VERSION_LINE
 
 from . import (
     app_clients,
@@ -32,7 +33,7 @@ from . import (
     users,
     workflows,
 )
-from ._context import DEFAULT_REQUEST_TIMEOUT, REQUEST_TIMEOUT_ENV, App
+from ._context import DEFAULT_REQUEST_TIMEOUT, OUTPUT_ENV, OUTPUTS, REQUEST_TIMEOUT_ENV, App
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, HANDLED, exit_code, one_line, redact
 from ._group import Group
 from ._output import note
@@ -45,7 +46,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 # They are flags only: App reads the environment after them (a flag wins over the environment).
 GLOBAL_OPTIONS: list[tuple[list[str], str, dict[str, Any]]] = [
     (
-        ["--profile"],
+        ["--profile", "-p"],
         "profile",
         {"help": "Section of ~/.lucidtech/credentials.cfg to use (default: LAS_PROFILE or default)."},
     ),
@@ -73,9 +74,18 @@ GLOBAL_OPTIONS: list[tuple[list[str], str, dict[str, Any]]] = [
         },
     ),
     (
+        ["--output"],
+        "output",
+        {
+            "type": OUTPUTS,
+            "help": f"table (for people) or json (the API's answer, as the official CLI prints it) "
+            f"(default: {OUTPUT_ENV} or table).",
+        },
+    ),
+    (
         ["--json"],
         "json_requested",
-        {"is_flag": True, "help": "Print the API's JSON (for scripts) instead of tables."},
+        {"is_flag": True, "help": "Short for --output json."},
     ),
     (
         ["--field"],
@@ -117,16 +127,24 @@ def _setter(attribute: str) -> Callable[[click.Context, click.Parameter, Any], N
     return set_on_app
 
 
-def global_options(*, hidden: bool) -> list[click.Option]:
-    """The global options, for the root group (shown) or any command below it (hidden)."""
-    return [
-        click.Option(declarations, expose_value=False, callback=_setter(attribute), hidden=hidden, **settings)
-        for declarations, attribute, settings in GLOBAL_OPTIONS
-    ]
+def global_options(*, hidden: bool, taken: frozenset[str] = frozenset()) -> list[click.Option]:
+    """The global options, for the root group (shown) or any command below it (hidden).
+
+    A spelling in ``taken`` (one the command has an option of its own for, as ``-p`` is
+    ``transitions create --parameters``, like in the official CLI) is left to the command.
+    """
+    options = []
+    for declarations, attribute, settings in GLOBAL_OPTIONS:
+        free = [spelling for spelling in declarations if spelling not in taken]
+        if free:
+            options.append(
+                click.Option(free, expose_value=False, callback=_setter(attribute), hidden=hidden, **settings)
+            )
+    return options
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
-@click.version_option(las.__version__, "--version", prog_name="las", message="%(prog)s %(version)s")
+@click.version_option(las.__version__, "--version", prog_name="las", message=VERSION_LINE)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """The Lucidtech AI Services API from a terminal.
@@ -134,7 +152,9 @@ def cli(ctx: click.Context) -> None:
     Exit codes: 0 ok, 1 the API refused or failed, 2 the command cannot run as given.
     The options below may also follow the command: `las documents list --json`.
     """
-    ctx.call_on_close(ctx.ensure_object(App).close)
+    app = ctx.ensure_object(App)
+    ctx.call_on_close(app.close)
+    app.check_output_environment()
 
 
 cli.params[:0] = global_options(hidden=False)  # before --version and --help
@@ -188,7 +208,8 @@ def _accept_global_options_anywhere(group: click.Group) -> None:
     for command in group.commands.values():
         if command.context_settings.get("ignore_unknown_options"):
             continue
-        command.params += global_options(hidden=True)
+        taken = frozenset(spelling for param in command.params for spelling in param.opts)
+        command.params += global_options(hidden=True, taken=taken)
         if isinstance(command, click.Group):
             _accept_global_options_anywhere(command)
 

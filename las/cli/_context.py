@@ -30,6 +30,9 @@ DEFAULT_REQUEST_TIMEOUT = 30.0
 """Seconds a request of a command may take, retries and the token fetch included."""
 REQUEST_TIMEOUT_ENV = "LAS_REQUEST_TIMEOUT"
 ENDPOINT_ENV = "LAS_ENDPOINT"
+OUTPUT_ENV = "LAS_OUTPUT"
+"""``json`` makes every command print JSON (as the official CLI always does) unless ``--output table``."""
+OUTPUTS = click.Choice(["table", "json"])
 
 
 def _seconds_from_environment() -> float | None:
@@ -92,8 +95,9 @@ class App:
             or ``default``).
         client_id, client_secret: credentials for the endpoint (or overrides of the profile's);
             without them ``LAS_CLIENT_ID`` / ``LAS_CLIENT_SECRET``.
-        json_output: print the API's JSON instead of tables.
-        field: print only this field of the answer (implies ``json_output``).
+        output: ``--output``: ``table`` or ``json``; without it ``LAS_OUTPUT``, then ``table``.
+        json_output: ``--json``, short for ``output="json"``.
+        field: print only this field of the answer (implies JSON).
         request_timeout: seconds each request may take, retries and the token fetch included;
             without it ``LAS_REQUEST_TIMEOUT``, then :data:`DEFAULT_REQUEST_TIMEOUT`.
     """
@@ -106,6 +110,7 @@ class App:
         endpoint: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        output: str | None = None,
         json_output: bool = False,
         field: str | None = None,
         request_timeout: float | None = None,
@@ -115,6 +120,7 @@ class App:
         self.endpoint = endpoint
         self.client_id = client_id
         self.client_secret = client_secret
+        self.output = output
         self.json_requested = json_output
         self.field = field
         self.request_timeout = request_timeout
@@ -123,8 +129,28 @@ class App:
 
     @property
     def json_output(self) -> bool:
-        """Whether to print JSON: ``--json`` or ``--field``, before or after the command."""
-        return self.json_requested or self.field is not None
+        """Whether to print JSON: ``--json``, ``--field`` or ``--output json``, before or after the
+        command, else ``LAS_OUTPUT=json``; ``--output table`` wins over the variable."""
+        if self.json_requested or self.field is not None:
+            return True
+        return (self.output or self.check_output_environment() or "table") == "json"
+
+    @staticmethod
+    def check_output_environment() -> str | None:
+        """``LAS_OUTPUT`` (``table`` or ``json``; None when unset or empty).
+
+        Raises:
+            click.UsageError: naming the variable, when it holds anything else.
+        """
+        value = os.environ.get(OUTPUT_ENV, "").strip().lower()
+        if not value:
+            return None
+        if value not in OUTPUTS.choices:
+            raise click.UsageError(
+                f"{OUTPUT_ENV}={os.environ[OUTPUT_ENV]!r}: expected table or json (json: every command "
+                "prints the API's answer, as the official CLI does)"
+            )
+        return value
 
     @property
     def client(self) -> Client:

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._context import App
+from ._words import counted
 
 # A column of a list table: its header, and the item field (or a function of the item) it shows.
 Column = tuple[str, str | Callable[[Mapping[str, Any]], Any]]
@@ -121,8 +122,10 @@ def _value_of(item: Mapping[str, Any], source: str | Callable[[Mapping[str, Any]
     return source(item) if callable(source) else item.get(source)
 
 
-def show_items(items: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, title: str) -> None:
-    """A table with one row per item."""
+def show_items(
+    items: Sequence[Mapping[str, Any]], columns: Sequence[Column], *, noun: str, summary: str = ""
+) -> None:
+    """A table with one row per item, then their number (``2 documents``) and ``summary``."""
     table = Table(title=None, show_edge=False, pad_edge=False, box=None, header_style="bold")
     for header, _ in columns:
         table.add_column(header, overflow="fold")
@@ -130,17 +133,15 @@ def show_items(items: Sequence[Mapping[str, Any]], columns: Sequence[Column], *,
         table.add_row(*(escape(cell(_value_of(item, source))) for _, source in columns))
     if items:
         emit(table)
-    emit(escape(f"{len(items)} {title}"))
+    emit(escape(counted(len(items), noun) + (f": {summary}" if summary else "")))
 
 
-def show_page(
-    app: App, page: Mapping[str, Any], key: str, columns: Sequence[Column], *, title: str | None = None
-) -> None:
+def show_page(app: App, page: Mapping[str, Any], key: str, columns: Sequence[Column], *, noun: str) -> None:
     """A list answer: the JSON as is, or a table plus how to get the next page."""
     if app.json_output:
         print_json(app, page)
         return
-    show_items(page.get(key) or [], columns, title=title or key)
+    show_items(page.get(key) or [], columns, noun=noun)
     if page.get("nextToken"):
         emit(escape(f"more: add --next-token {page['nextToken']} (or --all for every page)"))
 

@@ -17,6 +17,9 @@ import click
 from las import ids, paginate
 from las.exceptions import InvalidIdError
 
+from ._group import several
+from ._sources import SourceError, ground_truth_of
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by value; older clicks cannot subscript it at runtime
@@ -99,9 +102,64 @@ class SecondsType(ParamType):
         return seconds
 
 
+class GroundTruthType(JsonType):
+    """A ground truth file (or inline JSON): ``[{"label": ..., "value": ...}]`` or ``{"label": value}``."""
+
+    name = "JSON|PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, list):
+            return value
+        try:
+            return ground_truth_of(super().convert(value, param, ctx), value)
+        except SourceError as error:
+            self.fail(str(error), param, ctx)
+
+
+class StringMapType(JsonType):
+    """A JSON object of strings (``{"NAME": "value"}``), inline or the path of a file."""
+
+    name = "JSON|PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        data = super().convert(value, param, ctx)
+        if not isinstance(data, dict) or not all(isinstance(each, str) for each in data.values()):
+            self.fail(f'{value!r}: expected a JSON object of strings, {{"NAME": "value", ...}}', param, ctx)
+        return data
+
+
+class KeyValueOrMapType(ParamType):
+    """``KEY=VALUE``, or a JSON object of strings (inline or a file's path): a list of pairs."""
+
+    name = "KEY=VALUE|JSON|PATH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, list):
+            return value
+        text = str(value)
+        if "=" in text and not text.lstrip().startswith("{"):
+            return [KEY_VALUE.convert(text, param, ctx)]
+        return list(STRING_MAP.convert(text, param, ctx).items())
+
+
+class UrlType(ParamType):
+    """An http(s) URL (so that an id after a list of URLs is not taken for one)."""
+
+    name = "URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not str(value).startswith(("http://", "https://")):
+            self.fail(f"expected an http(s):// URL, got {value!r}", param, ctx)
+        return str(value)
+
+
 JSON = JsonType()
 SECONDS = SecondsType()
 KEY_VALUE = KeyValueType()
+GROUND_TRUTH = GroundTruthType()
+STRING_MAP = StringMapType()
+KEY_VALUE_OR_MAP = KeyValueOrMapType()
+URL = UrlType()
 DOCUMENT_ID = IdType(ids.DOCUMENT)
 DATASET_ID = IdType(ids.DATASET)
 MODEL_ID = IdType(ids.MODEL)
@@ -122,8 +180,39 @@ LOG_ID = IdType(ids.LOG)
 CONSENT_ID = IdType(ids.CONSENT)
 
 
-def ground_truth_list(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, Any]] | None:
-    """``--ground-truth label=value`` options as the API's ground truth list (None when none given)."""
+def ground_truth_options(function: F) -> F:
+    """Add ``--ground-truth/-g LABEL=VALUE`` (the official CLI's ``--ground-truth-fields``) and
+    ``--ground-truth-path FILE``; the command reads them with :func:`ground_truth_list`."""
+    function = click.option(
+        "--ground-truth-path",
+        "ground_truth_file",
+        type=GROUND_TRUTH,
+        help='JSON file (or inline JSON): [{"label": ..., "value": ...}] or {"label": value}.',
+    )(function)
+    return several(
+        "--ground-truth",
+        "--ground-truth-fields",
+        "-g",
+        "ground_truth",
+        type=KEY_VALUE,
+        help="LABEL=VALUE (repeat the flag, or list several after it).",
+    )(function)
+
+
+def ground_truth_list(
+    pairs: tuple[tuple[str, str], ...], from_file: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]] | None:
+    """The API's ground truth list from ``--ground-truth`` pairs or ``--ground-truth-path`` (None: neither).
+
+    Raises:
+        click.UsageError: both were given (as in the official CLI, they exclude each other).
+    """
+    if pairs and from_file is not None:
+        raise click.UsageError(
+            "give the ground truth either as --ground-truth LABEL=VALUE or --ground-truth-path FILE"
+        )
+    if from_file is not None:
+        return from_file
     truth: list[dict[str, Any]] = [{"label": label, "value": value} for label, value in pairs]
     return truth or None
 

@@ -23,6 +23,8 @@ from typing import Any
 from las.content import detect_content_type
 from las.exceptions import FileFormatException
 
+from ._words import counted
+
 _OPTION_NAMES = {
     "ground_truth": "ground_truth",
     "groundTruth": "ground_truth",
@@ -93,7 +95,7 @@ def _from_directory(directory: Path) -> tuple[list[Item], list[Skipped]]:
     items = []
     for path in documents:
         truth_path = path.with_suffix(".json")
-        truth = _ground_truth(_read_json(truth_path), truth_path) if truth_path.is_file() else None
+        truth = ground_truth_of(_read_json(truth_path), truth_path) if truth_path.is_file() else None
         items.append(Item(path, truth))
     skipped = []
     for path in files:
@@ -143,20 +145,20 @@ def _from_json(path: Path) -> list[Item]:
     for name, value in data.items():
         where = f"{path}, entry {name!r}"
         if isinstance(value, list):
-            items.append(Item(path.parent / name, _ground_truth(value, where)))
+            items.append(Item(path.parent / name, ground_truth_of(value, where)))
             continue
         if not isinstance(value, dict):
             raise SourceError(f"{where}: expected a ground truth list or an options object")
         unknown = sorted(set(value) - set(_OPTION_NAMES))
         if unknown:
             raise SourceError(
-                f"{where}: unknown option(s) {', '.join(unknown)}; known: ground_truth, consent_id, "
+                f"{where}: {counted(len(unknown), 'unknown option')}: {', '.join(unknown)}; known: ground_truth, consent_id, "
                 "retention_in_days, content_type"
             )
         options = {_OPTION_NAMES[key]: option for key, option in value.items()}
         truth = options.pop("ground_truth", None)
         items.append(
-            Item(path.parent / name, _ground_truth(truth, where) if truth is not None else None, options)
+            Item(path.parent / name, ground_truth_of(truth, where) if truth is not None else None, options)
         )
     return items
 
@@ -168,7 +170,12 @@ def _read_json(path: Path) -> Any:
         raise SourceError(f"cannot read {path} as JSON: {error}") from None
 
 
-def _ground_truth(value: Any, where: object) -> list[dict[str, Any]]:
+def ground_truth_of(value: Any, where: object) -> list[dict[str, Any]]:
+    """A ground truth as the API's list: ``[{"label": ..., "value": ...}]`` as is, ``{label: value}`` made one.
+
+    Raises:
+        SourceError: naming ``where``, when ``value`` is neither shape.
+    """
     if isinstance(value, dict):
         return [{"label": label, "value": item} for label, item in value.items()]
     if isinstance(value, list) and all(isinstance(entry, dict) and "label" in entry for entry in value):
@@ -181,13 +188,13 @@ def _ground_truth(value: Any, where: object) -> list[dict[str, Any]]:
 def _check_files_exist(items: list[Item]) -> None:
     missing = [str(item.path) for item in items if not item.path.is_file()]
     if missing:
-        raise SourceError(f"{len(missing)} file(s) not found: {_some(missing)}")
+        raise SourceError(f"{counted(len(missing), 'file')} not found: {_some(missing)}")
     unknown = [
         str(item.path) for item in items if "content_type" not in item.options and not _is_document(item.path)
     ]
     if unknown:
         raise SourceError(
-            f"{len(unknown)} file(s) not PDF, JPEG, PNG or TIFF (give content_type in a JSON source "
+            f"{counted(len(unknown), 'file')} not PDF, JPEG, PNG or TIFF (give content_type in a JSON source "
             f"to send another type): {_some(unknown)}"
         )
 

@@ -78,7 +78,7 @@ def standard_list(
     help: str,
     *,
     name: str = "list",
-    title: str | None = None,
+    noun: str | None = None,
     arguments: Sequence[Argument] = (),
     options: Sequence[Option] = (),
 ) -> click.Command:
@@ -88,7 +88,7 @@ def standard_list(
         method: the Client list method, e.g. ``"list_models"``.
         key: the answer's field holding the items, e.g. ``"models"``.
         columns: the table's columns.
-        title: what the items are called under the table (default: ``key``).
+        noun: what one item is called under the table (default: ``key`` without its ``s``).
         arguments: ids passed positionally to the method (a parent's, e.g. the model's).
         options: filter options; each value is passed by its name, repeatable ones as a list
             (None when not given).
@@ -112,7 +112,7 @@ def standard_list(
             key=key,
             **given,
         )
-        show_page(app, page, key, columns, title=title)
+        show_page(app, page, key, columns, noun=noun or key.removesuffix("s"))
 
     return _command(group, name, help, arguments, [*options, paging], run)
 
@@ -144,7 +144,9 @@ def standard_get(
 
         return _command(group, name, help, arguments, (), run)
 
-    def run_with_file(app: App, *ids: str, download_content: Path | None, overwrite: bool) -> None:
+    def run_with_file(
+        app: App, *ids: str, download_content: Path | None, overwrite: bool, output_content: bool
+    ) -> None:
         if overwrite and download_content is None:
             raise click.UsageError("--overwrite is for --download-content PATH: pass both, or neither")
         data = getattr(app.client, method)(*ids)
@@ -159,6 +161,8 @@ def standard_get(
                 raise click.BadParameter(
                     error.strerror or str(error), param_hint="--download-content"
                 ) from None
+        if output_content:
+            app.json_requested = True  # the official CLI's JSON, content in full (it cuts it without)
         show_file(app, data)
 
     download = click.option(
@@ -169,7 +173,12 @@ def standard_get(
         is_flag=True,
         help="Replace a file already at the --download-content path (else it is kept and the command exits 2).",
     )
-    return _command(group, name, help, arguments, [download, overwrite], run_with_file)
+    output_content = click.option(
+        "--output-content",
+        is_flag=True,
+        help="Print the answer as JSON with its content (as --json does; the official CLI's flag).",
+    )
+    return _command(group, name, help, arguments, [download, overwrite, output_content], run_with_file)
 
 
 def standard_delete(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from ._context import App, pass_app
-from ._group import Group
+from ._group import Group, several
 from ._output import Column, show_object
-from ._params import APP_CLIENT_ID, named
+from ._params import APP_CLIENT_ID, URL, named
 from ._standard import standard_delete, standard_list
 
 COLUMNS: list[Column] = [
@@ -24,7 +24,7 @@ def group() -> None:
     """App clients: credentials programs use to call the API."""
 
 
-standard_list(group, "list_app_clients", "appClients", COLUMNS, "List app clients.", title="app clients")
+standard_list(group, "list_app_clients", "appClients", COLUMNS, "List app clients.", noun="app client")
 
 
 @group.command("create")
@@ -35,9 +35,9 @@ standard_list(group, "list_app_clients", "appClients", COLUMNS, "List app client
     default=True,
     help="A confidential client (default) or a public one.",
 )
-@click.option("--login-url", multiple=True, help="Repeatable.")
-@click.option("--logout-url", multiple=True, help="Repeatable.")
-@click.option("--callback-url", multiple=True, help="Repeatable.")
+@several("--login-url", "--login-urls", "login_url", type=URL, help="One or more.")
+@several("--logout-url", "--logout-urls", "logout_url", type=URL, help="One or more.")
+@several("--callback-url", "--callback-urls", "callback_url", type=URL, help="One or more.")
 @click.option("--default-login-url")
 @pass_app
 def create(
@@ -66,7 +66,7 @@ def create(
 @click.argument("app_client_id", type=APP_CLIENT_ID)
 @click.option("--name")
 @click.option("--description")
-@click.option("--login-url", multiple=True, help="Repeatable; replaces all.")
+@several("--login-url", "--login-urls", "login_url", type=URL, help="One or more; replaces all.")
 @click.option("--default-login-url")
 @pass_app
 def update(

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import copy
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.markup import escape
 
 from las import bulk, paginate
 
 from ._context import App, pass_app
 from ._download import DownloadError, download_document, prepare_directory
-from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, answer_lost, one_line
+from ._errors import EXIT_API_ERROR, EXIT_OK, HANDLED, one_line, redact
 from ._group import Group
-from ._output import Column, emit, print_json, show_done, show_items, show_object
+from ._output import Column, emit, note, print_json, show_done, show_items, show_object
 from ._params import DATASET_ID, named
 from ._progress import progress_bar
 from ._sources import Item, Skipped, SourceError, read_items
 from ._standard import Argument, standard_get, standard_list, standard_rename
+from ._words import counted
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,6 +40,15 @@ REPORT_COLUMNS: list[Column] = [
     ("document id / error", lambda item: item.get("documentId") or item.get("error")),
 ]
 WORKERS = click.IntRange(1, 64)
+
+
+def workers(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--max-workers N`` (the official CLI's ``--num-threads N``): items in flight at once."""
+    return click.option(
+        "--max-workers", "--num-threads", "max_workers", type=WORKERS, default=4, show_default=True, help=help
+    )
+
+
 UPLOAD_STATUSES = ("created", "failed", "ambiguous")
 AMBIGUOUS = (
     "sent, but the answer was lost: the document may exist; "
@@ -43,8 +56,8 @@ AMBIGUOUS = (
 )
 AMBIGUOUS_IN_JOURNAL = "answer lost, may exist; not sent again: see `las datasets reconcile {}`"
 AMBIGUOUS_NEXT = (
-    "{count} ambiguous: sent, but the answer was lost, so the API may have created them; they are "
-    "not sent again. Run `las datasets reconcile {journal}` to look for them in the dataset (a re-run "
+    "The ambiguous items were sent, but their answers were lost, so the API may have created them; "
+    "they are not sent again. Run `las datasets reconcile {journal}` to look for them in the dataset (a re-run "
     "then sends those not found), or re-run with --retry-ambiguous to send them again, accepting "
     "possible duplicates."
 )
@@ -108,22 +121,53 @@ def _in_parallel(
     return results
 
 
+UPLOAD_JOURNALS = Path("~/.lucidtech/uploads")
+"""Where ``create-documents`` keeps a dataset's journal unless told otherwise (``--resume``)."""
+
+
+def default_journal(dataset_id: str) -> Path:
+    """The journal ``create-documents`` keeps for ``dataset_id``: ``~/.lucidtech/uploads/<hex>.jsonl``.
+
+    One journal a dataset, whatever folder or file is uploaded into it, so a file already
+    uploaded into the dataset from anywhere is not created twice. The folders are made 0700
+    (a journal copies ground truth; the journal itself is made 0600).
+
+    Raises:
+        click.UsageError: the folder cannot be made (no home directory, a read-only one).
+    """
+    folder = UPLOAD_JOURNALS
+    try:
+        folder = UPLOAD_JOURNALS.expanduser()
+        folder.parent.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except (OSError, RuntimeError) as error:  # RuntimeError: no home directory to expand ~ to
+        raise click.UsageError(
+            f"cannot keep the upload journal in {folder} ({error}): pass --resume JOURNAL to keep it "
+            "elsewhere, or --no-resume to keep none"
+        ) from None
+    return folder / f"{dataset_id.rpartition(':')[2]}.jsonl"
+
+
 @group.command("create-documents")
 @click.argument("dataset_id", type=DATASET_ID)
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--max-workers", type=WORKERS, default=4, show_default=True, help="Uploads at once.")
+@workers("Uploads at once.")
 @click.option("--delimiter", default=",", show_default=True, help="Cell delimiter of a CSV source.")
 @click.option(
     "--resume",
     "journal",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Journal file (created when missing, 0600; another file there is refused): a re-run skips "
-    "what it records as created.",
+    help="Keep the journal in this file instead (created when missing, 0600; another file there is refused).",
+)
+@click.option(
+    "--no-resume",
+    is_flag=True,
+    help="Keep no journal: send every item, even those an earlier run created.",
 )
 @click.option(
     "--retry-ambiguous",
     is_flag=True,
-    help="With --resume: send again items whose answer was lost (accepting possible duplicates).",
+    help="Send again items whose answer was lost in an earlier run (accepting possible duplicates).",
 )
 @pass_app
 def create_documents(
@@ -133,6 +177,7 @@ def create_documents(
     max_workers: int,
     delimiter: str,
     journal: Path | None,
+    no_resume: bool,
     retry_ambiguous: bool,
 ) -> int:
     """Upload the documents of SOURCE (a directory, a CSV or a JSON file) into DATASET_ID.
@@ -145,66 +190,52 @@ def create_documents(
       a JSON file  {"path": [ground truth] or {"ground_truth": ..., "consent_id": ...}}.
     Paths in a CSV or JSON file are relative to its folder. The input is checked before
     anything is uploaded. Prints one line per item: created, failed, or ambiguous (sent, but
-    the answer was lost: it may exist; it is never sent twice). Exits 1 unless all were created.
+    the answer was lost: it may exist; it is never sent twice).
 
-    With --resume JOURNAL, each item's fate is recorded in JOURNAL, so running the same command
-    again sends only what is not created yet: items the journal has created are `skipped`,
-    failed ones are sent again, ambiguous ones are not (see `las datasets reconcile`), and a
-    file with the same content as another is a `duplicate`, created once. Exits 0 when every
-    item is created, skipped or a duplicate, 1 when any failed or is ambiguous.
+    Each item's fate is recorded in the dataset's journal, ~/.lucidtech/uploads/<dataset>.jsonl
+    (or the --resume JOURNAL file), so running the command again sends only what is not created
+    yet: items the journal has created are `skipped`, failed ones are sent again, ambiguous ones
+    are not (see `las datasets reconcile`), and a file with the same content as another is a
+    `duplicate`, created once. --no-resume keeps no journal. Exits 0 when every item is created,
+    skipped or a duplicate, 1 when any failed or is ambiguous.
     """
-    if retry_ambiguous and journal is None:
-        raise click.UsageError("--retry-ambiguous needs --resume JOURNAL (what to retry is in the journal)")
+    if no_resume and journal is not None:
+        raise click.UsageError("--no-resume keeps no journal, --resume JOURNAL keeps one: give one of them")
+    if no_resume and retry_ambiguous:
+        raise click.UsageError(
+            "--retry-ambiguous resends what the journal records as ambiguous: drop --no-resume"
+        )
     try:
         items, skipped = read_items(source, delimiter=delimiter)
     except SourceError as error:
         raise click.BadParameter(str(error), param_hint="SOURCE") from None
-    if journal is not None:
-        return _create_with_journal(app, dataset_id, items, skipped, journal, max_workers, retry_ambiguous)
-    client = app.client
-
-    def upload(item: Item) -> dict[str, Any]:
-        row: dict[str, Any] = {"path": str(item.path), "status": "created", "documentId": None, "error": None}
-        try:
-            document = client.create_document(
-                item.path,
-                item.options.get("content_type"),
-                dataset_id=dataset_id,
-                ground_truth=item.ground_truth,
-                consent_id=item.options.get("consent_id"),
-                retention_in_days=item.options.get("retention_in_days"),
+    # One request before any journal is made or upload sent: a dataset that is not there, bad
+    # credentials or an endpoint that does not answer fail here, once, with the reason.
+    app.client.get_dataset(dataset_id)
+    if no_resume:  # the same engine, with a journal that lives only as long as this run
+        with tempfile.TemporaryDirectory(prefix="las-upload-") as scratch:
+            return _ingest(
+                app, dataset_id, items, skipped, Path(scratch) / "journal.jsonl", max_workers, kept=False
             )
-        except HANDLED as error:
-            if answer_lost(error):
-                return {**row, "status": "ambiguous", "error": AMBIGUOUS.format(dataset_id)}
-            return {**row, "status": "failed", "error": one_line(error).removeprefix("error: ")}
-        return {**row, "documentId": document["documentId"]}
-
-    with progress_bar("Uploading", len(items)) as bar:
-        report = _in_parallel(upload, items, max_workers, bar.advance)
-    counts = {status: sum(1 for row in report if row["status"] == status) for status in UPLOAD_STATUSES}
-    skipped_rows = [{"path": str(each.path), "status": "skipped", "reason": each.reason} for each in skipped]
-    if app.json_output:
-        print_json(app, {"datasetId": dataset_id, "items": report, "skipped": skipped_rows, **counts})
-    else:
-        shown = report + [{**row, "error": row["reason"]} for row in skipped_rows]
-        summary = ", ".join(
-            f"{count} {status}" for status, count in counts.items() if count or status != "ambiguous"
-        )
-        show_items(shown, REPORT_COLUMNS, title=f"items: {summary}, {len(skipped)} skipped")
-    return EXIT_OK if counts["created"] == len(report) else EXIT_API_ERROR
+    kept = journal or default_journal(dataset_id)
+    note(f"journal: {kept} (a re-run sends only what is not created yet; --no-resume keeps none)")
+    return _ingest(
+        app, dataset_id, items, skipped, kept, max_workers, kept=True, retry_ambiguous=retry_ambiguous
+    )
 
 
-def _create_with_journal(
+def _ingest(
     app: App,
     dataset_id: str,
     items: list[Item],
     skipped: list[Skipped],
     journal: Path,
     max_workers: int,
-    retry_ambiguous: bool,
+    *,
+    kept: bool,
+    retry_ambiguous: bool = False,
 ) -> int:
-    """``create-documents --resume``: :func:`las.bulk.ingest` over the items, and its report."""
+    """:func:`las.bulk.ingest` over the items, and its report (the journal's path when ``kept``)."""
     specs = [
         bulk.IngestItem(
             item.path,
@@ -228,15 +259,16 @@ def _create_with_journal(
                 on_progress=lambda progress: bar.advance(),
             )
     except bulk.JournalError as error:
-        raise click.BadParameter(str(error), param_hint="--resume") from None
+        raise click.BadParameter(str(error), param_hint="journal (--resume)") from None
     if report.torn_line is not None:
-        click.echo(f"warning: journal {journal}: {report.torn_line}", err=True)
+        note(f"warning: journal {journal}: {report.torn_line}")
+    shown_journal = journal if kept else None
     rows = [
         {
             "path": result.key,
             "status": result.status,
             "documentId": result.document_id,
-            "error": _error_shown(result, journal),
+            "error": _error_shown(result, dataset_id, shown_journal),
         }
         for result in report.results
     ]
@@ -247,7 +279,7 @@ def _create_with_journal(
             app,
             {
                 "datasetId": dataset_id,
-                "journal": str(journal),
+                "journal": str(shown_journal) if shown_journal else None,
                 "items": rows,
                 "skipped": skipped_rows,
                 "counts": counts,
@@ -262,19 +294,19 @@ def _create_with_journal(
         summary = ", ".join(
             f"{count} {status}" for status, count in total.items() if count or status in ("created", "failed")
         )
-        show_items(shown, REPORT_COLUMNS, title=f"items: {summary}")
-        if counts["ambiguous"]:
-            emit(AMBIGUOUS_NEXT.format(count=counts["ambiguous"], journal=journal))
+        show_items(shown, REPORT_COLUMNS, noun="item", summary=summary)
+        if counts["ambiguous"] and shown_journal:
+            emit(escape(AMBIGUOUS_NEXT.format(journal=shown_journal)))
     return EXIT_OK if report.ok else EXIT_API_ERROR
 
 
-def _error_shown(result: bulk.ItemResult, journal: Path) -> str | None:
+def _error_shown(result: bulk.ItemResult, dataset_id: str, journal: Path | None) -> str | None:
     """The report's error column for one item, with the command line's next step, not the SDK's."""
     if result.status == "ambiguous":
-        return AMBIGUOUS_IN_JOURNAL.format(journal)
+        return AMBIGUOUS_IN_JOURNAL.format(journal) if journal else AMBIGUOUS.format(dataset_id)
     if result.status == "duplicate" and "allow_duplicates" in (result.error or ""):
         return DUPLICATE  # the SDK's hint names a Python argument the command does not have
-    return result.error
+    return redact(result.error) if result.error else None
 
 
 @group.command("reconcile")
@@ -324,15 +356,17 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
         show_items(
             rows,
             [("key", "key"), ("status", "status"), ("document id / next step", "detail")],
-            title=(
-                f"ambiguous items: {len(found.found)} found, {len(found.not_found)} not created, "
-                f"{len(found.pending)} pending"
+            noun="ambiguous item",
+            summary=(
+                f"{len(found.found)} found, {len(found.not_found)} not created, {len(found.pending)} pending"
             ),
         )
         if found.extra_documents:
             emit(
-                f"{len(found.extra_documents)} duplicate document(s) of items already created: "
-                + ", ".join(found.extra_documents)
+                escape(
+                    f"{counted(len(found.extra_documents), 'duplicate document')} of items already created: "
+                    + ", ".join(found.extra_documents)
+                )
             )
     return EXIT_API_ERROR if found.pending else EXIT_OK
 
@@ -340,7 +374,7 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
 @group.command("download")
 @click.argument("dataset_id", type=DATASET_ID)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--max-workers", type=WORKERS, default=4, show_default=True, help="Downloads at once.")
+@workers("Downloads at once.")
 @pass_app
 def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> int:
     """Write every document of DATASET_ID into DIRECTORY: ID.pdf (or .jpg, ...) and ID.json.
@@ -377,9 +411,17 @@ def download(app: App, dataset_id: str, directory: Path, max_workers: int) -> in
     else:
         failures = [row for row in report if row["status"] == "failed"]
         if failures:
-            show_items(failures, [("document id", "documentId"), ("error", "error")], title="failed")
+            show_items(failures, [("document id", "documentId"), ("error", "error")], noun="failed document")
         emit(
             f"{counts['downloaded']} downloaded, {counts['existing']} already there, "
             f"{counts['failed']} failed, into {directory}"
         )
     return EXIT_API_ERROR if counts["failed"] else EXIT_OK
+
+
+# The official CLI's name for `download` (lucidtech-las-cli: `datasets get-documents DATASET DIR`).
+get_documents = copy.copy(download)
+get_documents.params = list(download.params)
+get_documents.hidden = True
+get_documents.help = "The official CLI's name for `las datasets download`."
+group.add_command(get_documents, "get-documents")

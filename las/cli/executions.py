@@ -15,6 +15,7 @@ from ._group import Group
 from ._output import EXECUTION_COLUMNS, print_json, show_items
 from ._params import WORKFLOW_EXECUTION_ID, WORKFLOW_ID
 from ._progress import progress_bar
+from ._words import counted
 
 # Statuses after which an execution does not change by itself ("retry" waits to run again).
 ENDED = frozenset({"succeeded", "failed", "rejected", "error"})
@@ -80,17 +81,18 @@ def wait(
     if app.json_output:
         print_json(app, {"executions": executions})
     else:
-        show_items(executions, EXECUTION_COLUMNS, title="executions")
+        show_items(executions, EXECUTION_COLUMNS, noun="execution")
     unfinished = len(pending) - len(ended)
     unsuccessful = [each for each in ended.values() if each.get("status") != "succeeded"]
     if unfinished:
         click.echo(
-            f"error: {unfinished} execution(s) still running after {timeout or 0:g}s; wait again or raise --timeout",
+            f"error: {counted(unfinished, 'execution')} still running after {timeout or 0:g}s; "
+            "wait again or raise --timeout",
             err=True,
         )
     if unsuccessful:
         click.echo(
-            f"error: {len(unsuccessful)} execution(s) did not succeed; "
+            f"error: {counted(len(unsuccessful), 'execution')} did not succeed; "
             f"`las workflows get-execution {workflow_id} ID` shows why",
             err=True,
         )

@@ -74,7 +74,7 @@ def list_(
         all_pages=all_pages,
         key="logs",
     )
-    show_page(app, page, "logs", COLUMNS)
+    show_page(app, page, "logs", COLUMNS, noun="log")
 
 
 @group.command("get")

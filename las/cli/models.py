@@ -26,7 +26,26 @@ BUNDLE_COLUMNS: list[Column] = [
     ("status", "status"),
     ("datasets", lambda item: ", ".join(d.get("datasetId", "?") for d in item.get("datasets") or [])),
 ]
-SIZE = click.IntRange(97, 1921)
+
+
+class SizeType(click.IntRange):
+    """A model's width or height; the official CLI's ``models create FIELD_CONFIG`` is told what is missing."""
+
+    def __init__(self) -> None:
+        super().__init__(97, 1921)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and (value.lstrip().startswith("{") or value.endswith(".json")):
+            self.fail(
+                "got a field config where WIDTH goes: the API contract this SDK speaks (2021-09-23) "
+                "needs a model's size: las models create WIDTH HEIGHT FIELD_CONFIG",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+SIZE = SizeType()
 
 
 @click.group("models", cls=Group)
@@ -45,7 +64,9 @@ standard_get(group, "get_model", MODEL, "Show a model.")
 @click.argument("width", type=SIZE)
 @click.argument("height", type=SIZE)
 @click.argument("field_config", type=JSON)
-@click.option("--preprocess-config", type=JSON, help="JSON or path: autoRotate, maxPages, imageQuality.")
+@click.option(
+    "--preprocess-config", "-p", type=JSON, help="JSON or path: autoRotate, maxPages, imageQuality."
+)
 @click.option("--name")
 @click.option("--description")
 @pass_app
@@ -128,7 +149,7 @@ standard_list(
     BUNDLE_COLUMNS,
     "List the data bundles of a model.",
     name="list-data-bundles",
-    title="data bundles",
+    noun="data bundle",
     arguments=MODEL,
 )
 standard_rename(

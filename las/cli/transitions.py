@@ -7,11 +7,11 @@ from typing import Any
 import click
 
 from ._context import App, pass_app
-from ._group import Group
+from ._group import Group, several
 from ._output import EXECUTION_COLUMNS, Column, show_done, show_object
 from ._params import (
     JSON,
-    KEY_VALUE,
+    KEY_VALUE_OR_MAP,
     ORDER,
     SECRET_ID,
     SORT_BY,
@@ -45,11 +45,7 @@ standard_list(
     "transitions",
     COLUMNS,
     "List transitions.",
-    options=[
-        click.option(
-            "--transition-type", "-t", type=TYPES, multiple=True, help="Only this type (repeatable)."
-        )
-    ],
+    options=[several("--transition-type", "-t", type=TYPES, help="Only these types (one or more).")],
 )
 standard_get(group, "get_transition", TRANSITION, "Show a transition.")
 
@@ -87,8 +83,18 @@ def create(
 @click.option("--in-schema", type=JSON, help="JSON or path.")
 @click.option("--out-schema", type=JSON, help="JSON or path.")
 @click.option("--assets", type=JSON, help="JSON or path: {name: asset id} of a manual transition.")
-@click.option("--environment", "-e", type=KEY_VALUE, multiple=True, help="NAME=VALUE (repeatable).")
-@click.option("--environment-secret", type=SECRET_ID, multiple=True, help="Secret id (repeatable).")
+@several(
+    "--environment",
+    "-e",
+    type=KEY_VALUE_OR_MAP,
+    help='NAME=VALUE, or a JSON file (or inline JSON) {"NAME": "value"}; one or more.',
+)
+@several(
+    "--environment-secret",
+    "--environment-secrets",
+    type=SECRET_ID,
+    help="Secret ids whose data become environment variables; one or more.",
+)
 @click.option("--name")
 @click.option("--description")
 @pass_app
@@ -98,7 +104,7 @@ def update(
     in_schema: Any,
     out_schema: Any,
     assets: Any,
-    environment: tuple[tuple[str, str], ...],
+    environment: tuple[list[tuple[str, str]], ...],
     environment_secret: tuple[str, ...],
     name: str | None,
     description: str | None,
@@ -109,7 +115,7 @@ def update(
         in_schema=in_schema,
         out_schema=out_schema,
         assets=assets,
-        environment=dict(environment) or None,
+        environment=dict(pair for pairs in environment for pair in pairs) or None,
         environment_secrets=list(environment_secret) or None,
         **named(name=name, description=description),
     )
@@ -138,12 +144,8 @@ standard_list(
     name="list-executions",
     arguments=TRANSITION,
     options=[
-        click.option(
-            "--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable)."
-        ),
-        click.option(
-            "--execution-id", type=TRANSITION_EXECUTION_ID, multiple=True, help="Only these (repeatable)."
-        ),
+        several("--status", "-s", type=STATUSES, help="Only these statuses (one or more)."),
+        several("--execution-id", type=TRANSITION_EXECUTION_ID, help="Only these executions (one or more)."),
         click.option("--sort-by", type=SORT_BY),
         click.option("--order", type=ORDER),
     ],
@@ -158,7 +160,7 @@ standard_get(
 @click.argument("execution_id", type=TRANSITION_EXECUTION_ID)
 @click.argument("status", type=click.Choice(["succeeded", "failed", "rejected", "retry"]))
 @click.option("--output", "-o", type=JSON, help="JSON or path: the output (with succeeded).")
-@click.option("--error", type=JSON, help='JSON or path: {"message": ...} (with failed).')
+@click.option("--error", "-e", type=JSON, help='JSON or path: {"message": ...} (with failed).')
 @click.option("--start-time", help="ISO 8601 time that replaces the start time.")
 @pass_app
 def update_execution(
@@ -183,5 +185,5 @@ def update_execution(
 @pass_app
 def heartbeat(app: App, transition_id: str, execution_id: str) -> None:
     """Tell the API a manual execution is still being worked on (at least every 60 s)."""
-    app.client.send_heartbeat(transition_id, execution_id)
+    app.client.send_heartbeat(transition_id, execution_id)  # 204: no answer to print
     show_done(app, None, f"Heartbeat sent for {execution_id}")

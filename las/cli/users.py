@@ -45,15 +45,28 @@ standard_get(group, "get_user", USER, "Show a user.", shown=_shown)
 
 @group.command("create")
 @click.argument("email")
-@click.option("--app-client-id", type=APP_CLIENT_ID, required=True, help="App client the user signs in with.")
+@click.argument("app_client", metavar="[APP_CLIENT_ID]", required=False, type=APP_CLIENT_ID)
+@click.option(
+    "--app-client-id", type=APP_CLIENT_ID, help="App client the user signs in with (or APP_CLIENT_ID)."
+)
 @click.option("--name")
 @click.option("--avatar", type=AVATAR, help="Path of a JPEG image.")
 @pass_app
-def create(app: App, email: str, app_client_id: str, name: str | None, avatar: Path | None) -> None:
-    """Invite a user by EMAIL."""
-    user = app.client.create_user(
-        email, app_client_id=app_client_id, **named(name=name, avatar=_avatar(avatar))
-    )
+def create(
+    app: App,
+    email: str,
+    app_client: str | None,
+    app_client_id: str | None,
+    name: str | None,
+    avatar: Path | None,
+) -> None:
+    """Invite a user by EMAIL, signing in with APP_CLIENT_ID (or --app-client-id)."""
+    if app_client and app_client_id and app_client != app_client_id:
+        raise click.UsageError(f"two app clients given: {app_client} and --app-client-id {app_client_id}")
+    chosen = app_client or app_client_id
+    if chosen is None:
+        raise click.UsageError("which app client does the user sign in with? give APP_CLIENT_ID after EMAIL")
+    user = app.client.create_user(email, app_client_id=chosen, **named(name=name, avatar=_avatar(avatar)))
     show_object(app, _shown(app, user), heading="Created user")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ._context import App, pass_app
-from ._group import Group
+from ._group import Group, several
 from ._output import EXECUTION_COLUMNS, Column, show_object
 from ._params import JSON, ORDER, SORT_BY, TRANSITION_ID, WORKFLOW_EXECUTION_ID, WORKFLOW_ID, named
 from ._standard import Argument, standard_delete, standard_get, standard_list
@@ -108,9 +108,7 @@ standard_list(
     name="list-executions",
     arguments=WORKFLOW,
     options=[
-        click.option(
-            "--status", "-s", type=STATUSES, multiple=True, help="Only these statuses (repeatable)."
-        ),
+        several("--status", "-s", type=STATUSES, help="Only these statuses (one or more)."),
         click.option("--sort-by", type=SORT_BY),
         click.option("--order", type=ORDER),
     ],
@@ -121,11 +119,23 @@ standard_get(group, "get_workflow_execution", EXECUTION, "Show a workflow execut
 @group.command("update-execution")
 @click.argument("workflow_id", type=WORKFLOW_ID)
 @click.argument("execution_id", type=WORKFLOW_EXECUTION_ID)
-@click.argument("next_transition_id", type=TRANSITION_ID)
+@click.argument("next_transition", metavar="[NEXT_TRANSITION_ID]", required=False, type=TRANSITION_ID)
+@click.option(
+    "--next-transition-id", type=TRANSITION_ID, help="The transition to go on from (or NEXT_TRANSITION_ID)."
+)
 @pass_app
-def update_execution(app: App, workflow_id: str, execution_id: str, next_transition_id: str) -> None:
+def update_execution(
+    app: App, workflow_id: str, execution_id: str, next_transition: str | None, next_transition_id: str | None
+) -> None:
     """Retry an execution from NEXT_TRANSITION_ID (las:transition:commons-failed ends it)."""
-    execution = app.client.update_workflow_execution(workflow_id, execution_id, next_transition_id)
+    if next_transition and next_transition_id and next_transition != next_transition_id:
+        raise click.UsageError(
+            f"two next transitions given: {next_transition} and --next-transition-id {next_transition_id}"
+        )
+    chosen = next_transition or next_transition_id
+    if chosen is None:
+        raise click.UsageError("which transition does the execution go on from? give NEXT_TRANSITION_ID")
+    execution = app.client.update_workflow_execution(workflow_id, execution_id, chosen)
     show_object(app, execution, heading="Updated execution")
 
 

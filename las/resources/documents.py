@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from .models import Model, Prediction
     from .trainings import Training
     from .transformations import DatasetTransformations
-    from .uploads import UploadItem, UploadResult
 
 __all__ = ["Dataset", "DatasetDocuments", "Document", "GroundTruthItem", "GroundTruthLike"]
 
@@ -365,10 +364,10 @@ class Uploads:
         items: Iterable[Any],
         *,
         max_workers: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
         progress_bar: bool = ...,
         journal: None = ...,
-    ) -> UploadResult: ...
+    ) -> IngestReport: ...
     @overload
     def upload(
         self,
@@ -385,13 +384,13 @@ class Uploads:
         items: Iterable[Any],
         *,
         max_workers: int = 4,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = None,
         progress_bar: bool = False,
         journal: str | os.PathLike[str] | None = None,
         retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
+    ) -> IngestReport:
         """Create many documents in the dataset, ``max_workers`` at a time (``dataset.upload`` and
-        ``dataset.documents.upload`` are the same verb).
+        ``dataset.documents.upload`` are the same verb; :mod:`las.bulk` runs it).
 
         Every item gets exactly one create request: a failed one is reported in the result,
         never sent again (so no document is created twice).
@@ -401,11 +400,13 @@ class Uploads:
                 - content: bytes, a path (str or Path) or a binary file object;
                 - a tuple ``(content,)`` or ``(content, ground_truth)``;
                 - a dict with ``content`` and optionally ``ground_truth``, ``content_type``,
-                  ``consent``, ``retention_in_days``.
+                  ``consent``, ``retention_in_days``;
+                - a :class:`las.bulk.IngestItem` (which can also name the item's journal key).
             max_workers: uploads in flight at once.
             on_progress: called in the calling thread after each item as
-                ``on_progress(item_result, done, total)`` (total is None for an unsized iterable).
-            progress_bar: print a one-line progress bar to stderr.
+                ``on_progress(item_result, done, total)``, with the item's
+                :class:`las.bulk.ItemResult` (total is None for an unsized iterable).
+            progress_bar: keep a status line on stderr (:func:`las.bulk.progress_printer`).
             journal: a JSON Lines file recording each item's fate, making the upload resumable:
                 run it again with the same items and journal after a crash or a failure, and
                 what was created is skipped, what failed is sent again, and an item whose
@@ -417,11 +418,13 @@ class Uploads:
                 may end up twice.
 
         Returns:
-            Without a journal, an :class:`UploadResult` with one entry per item, in order: its
-            Document or its error. With a journal, a :class:`las.bulk.IngestReport` with a
-            :class:`las.bulk.ItemResult` per item (a status and a document id, not a Document;
-            ``report.summary()`` says what to do about what is left), and ``on_progress``
-            receives that ItemResult as its first argument.
+            A :class:`las.bulk.IngestReport`: one :class:`las.bulk.ItemResult` per item, in
+            input order (iterate it, or read ``results``), with its ``status``, its
+            ``document`` (the created :class:`Document`) and ``document_id``, or its ``error``
+            and ``exception``; ``report.documents``, ``report.failed``, ``report.ok``,
+            ``report.raise_for_errors()`` and ``report.summary()``. Without a journal an item
+            is ``created`` or ``failed``; with one, also ``skipped``, ``duplicate``,
+            ``ambiguous`` or ``changed``.
 
         Raises:
             InvalidArgumentError: ``retry_ambiguous`` without a journal, ``max_workers`` < 1,
@@ -431,20 +434,21 @@ class Uploads:
 
         Example::
 
-            result = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
-            for failed in result.failed:
-                print(failed.source, failed.error)
+            report = dataset.upload([("a.pdf", {"total": "10"}), "b.pdf"], progress_bar=True)
+            for failed in report.failed:
+                print(failed.source, repr(failed.exception))
 
             report = dataset.upload(["a.pdf", "b.pdf"], journal="upload.jsonl")
             print(report.summary())  # a re-run creates only what is not created yet
         """
-        from . import uploads
+        from ..bulk import _upload  # at call time: las.bulk depends on the resources, not back
 
         cast(Any, self)._bound("upload")  # names this object in the error, before anything is read
-        return uploads.upload(
+        return _upload.upload(
             self._uploads_into(),
             items,
-            max_workers=max_workers,
+            limit=max_workers,
+            limit_name="max_workers",
             on_progress=on_progress,
             progress_bar=progress_bar,
             journal=journal,
@@ -457,10 +461,10 @@ class Uploads:
         items: Iterable[Any] | AsyncIterable[Any],
         *,
         max_concurrency: int = ...,
-        on_progress: Callable[[UploadItem, int, int | None], None] | None = ...,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = ...,
         progress_bar: bool = ...,
         journal: None = ...,
-    ) -> UploadResult: ...
+    ) -> IngestReport: ...
     @overload
     async def upload_async(
         self,
@@ -477,17 +481,16 @@ class Uploads:
         items: Iterable[Any] | AsyncIterable[Any],
         *,
         max_concurrency: int = 64,
-        on_progress: Callable[[Any, int, int | None], None] | None = None,
+        on_progress: Callable[[ItemResult, int, int | None], None] | None = None,
         progress_bar: bool = False,
         journal: str | os.PathLike[str] | None = None,
         retry_ambiguous: bool = False,
-    ) -> UploadResult | IngestReport:
+    ) -> IngestReport:
         """:meth:`upload`, awaited, for a dataset bound to an AsyncSession.
 
         The same item forms, the same results and the same promise: every item gets exactly
-        one create request (:meth:`Document.create_async`, or with a journal the same
-        ``Client.create_document`` call :func:`las.bulk.ingest` sends), a failed one is
-        reported, never sent again.
+        one create request (``AsyncClient.create_document``, the call :func:`las.bulk.ingest`
+        sends), a failed one is reported, never sent again.
 
         Args:
             items: as for :meth:`upload`, from an iterable or an async iterable. Items are taken
@@ -500,15 +503,15 @@ class Uploads:
             on_progress: called in the event loop's thread after each item as
                 ``on_progress(item_result, done, total)`` (total is None for an unsized or
                 async iterable); keep it quick, it runs between the uploads.
-            progress_bar: print a one-line progress bar to stderr.
+            progress_bar: keep a status line on stderr (:func:`las.bulk.progress_printer`).
             journal: as for :meth:`upload`: the same JSON Lines journal, which either variant
                 may resume. Its reads and fsyncs run in worker threads.
             retry_ambiguous: with a journal, send ambiguous items again, accepting that some
                 may end up twice.
 
-        A path or a file object is read in a worker thread (``asyncio.to_thread``), after the
-        size check; bytes are sent as they are. Each item's content is read when its create
-        starts, so at most ``max_concurrency`` contents are in memory at once.
+        Each item is read (a path or a file object, after the size check) and hashed in a
+        worker thread (``asyncio.to_thread``) when its create starts, so at most
+        ``max_concurrency`` contents are in memory at once; bytes are sent as they are.
 
         Cancelling the awaiting task (or ``asyncio.timeout()`` around it) cancels the creates
         in flight, waits for them to end and re-raises: no result and no further progress call.
@@ -516,8 +519,8 @@ class Uploads:
         journal such an item stays ``sending``, which the next run reports ``ambiguous``.
 
         Returns:
-            Without a journal, an :class:`UploadResult` with one entry per item, in input
-            order; with one, a :class:`las.bulk.IngestReport`, as :meth:`upload` does.
+            A :class:`las.bulk.IngestReport` with one :class:`las.bulk.ItemResult` per item, in
+            input order, as :meth:`upload` does.
 
         Raises:
             InvalidArgumentError: ``max_concurrency`` < 1, ``retry_ambiguous`` without a
@@ -529,18 +532,19 @@ class Uploads:
 
             async with las.AsyncSession() as session:
                 dataset = await las.Dataset.get_async(dataset_id, session=session)
-                result = await dataset.documents.upload_async(paths, max_concurrency=64)
-                print(len(result.documents), [failed.source for failed in result.failed])
+                report = await dataset.documents.upload_async(paths, max_concurrency=64)
+                print(len(report.documents), [failed.source for failed in report.failed])
                 report = await dataset.upload_async(paths, journal="upload.jsonl")
                 print(report.summary())  # a re-run creates only what is not created yet
         """
-        from . import uploads
+        from ..bulk import _upload  # at call time: las.bulk depends on the resources, not back
 
-        cast(Any, self)._bound_async("upload")
-        return await uploads.upload_async(
+        cast(Any, self)._bound_async("upload")  # names this object in the error
+        return await _upload.upload_async(
             self._uploads_into(),
             items,
-            max_concurrency=max_concurrency,
+            limit=max_concurrency,
+            limit_name="max_concurrency",
             on_progress=on_progress,
             progress_bar=progress_bar,
             journal=journal,

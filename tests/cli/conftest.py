@@ -109,18 +109,20 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     stdout: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> Result:
     """Run ``las ARGS`` in this process, as the console script would, and return what it left.
 
     Nothing of the run outlives it: ``os.environ``, the working directory and ``sys.std*``
     are restored, whatever the command did. With ``stdout`` (a pipe, say), the command writes
-    there, and the result's ``stdout`` is empty.
+    there, and the result's ``stdout`` is empty. stdin is empty and not a terminal, unless
+    ``stdin`` is given (a :class:`Terminal`, say).
     """
     # Text streams over bytes, as a process has: click writes bytes to ``.buffer``.
     out, err = (io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True) for _ in range(2))
     saved = sys.stdin, sys.stdout, sys.stderr
     with environment(env or clean_env(home)), working_directory(cwd):
-        sys.stdin, sys.stdout, sys.stderr = io.StringIO(), stdout or out, err
+        sys.stdin, sys.stdout, sys.stderr = stdin or io.StringIO(), stdout or out, err
         try:
             code = main(list(args))
         except SystemExit as exit:
@@ -128,6 +130,13 @@ def run(
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved
     return Result(code, printed(out), printed(err))
+
+
+class Terminal(io.StringIO):
+    """A stdin that is a terminal, on which a person has typed ``typed``."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def run_script(*args: str, home: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
@@ -143,6 +152,13 @@ def run_script(*args: str, home: Path, cwd: Path | None = None, env: dict[str, s
         check=False,
     )
     return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME is an empty directory in every test, also one calling ``las.cli.main`` directly:
+    no test reads the user's credentials or writes an upload journal under the real ~/.lucidtech."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("anyhome")))
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def test_create_documents_from_a_directory_reports_every_item(las: Las, folder: 
         [str(folder / "b.pdf"), "created"],
         [str(folder / "notes.txt"), "skipped"],
     ]
-    assert lines[-1] == "3 items: 2 created, 0 failed, 1 skipped"
+    assert lines[-1] == "3 items: 2 created, 1 skipped, 0 failed"
     assert "2/2" in result.stderr and "/s" in result.stderr  # the progress bar: counts and rate
     truths = sorted(json.dumps(each.get("groundTruth") or []) for each in documents_of(las, dataset_id))
     assert truths == ["[]", json.dumps([{"label": "invoice_number", "value": "A-1"}])]
@@ -123,7 +123,7 @@ def test_a_bad_source_is_refused_before_any_upload(las: Las, folder: Path) -> No
     source.write_text("path,label\na.pdf,x\nmissing.pdf,y\n")
     dataset_id = make_dataset(las)
     result = las("datasets", "create-documents", dataset_id, str(source))
-    assert result.code == 2 and "1 file(s) not found" in result.stderr and "missing.pdf" in result.stderr
+    assert result.code == 2 and "1 file not found" in result.stderr and "missing.pdf" in result.stderr
     assert documents_of(las, dataset_id) == []
 
 
@@ -131,7 +131,7 @@ def test_unknown_options_in_a_json_source_are_named(las: Las, folder: Path) -> N
     source = folder / "list.json"
     source.write_text(json.dumps({"a.pdf": {"groundtruth": []}}))
     result = las("datasets", "create-documents", make_dataset(las), str(source))
-    assert result.code == 2 and "unknown option(s) groundtruth" in result.stderr
+    assert result.code == 2 and "1 unknown option: groundtruth" in result.stderr
 
 
 def test_download_writes_content_and_ground_truth_then_skips_them(
@@ -177,7 +177,7 @@ def test_a_listed_file_that_is_not_a_document_is_refused_before_any_upload(las: 
     result = las("datasets", "create-documents", dataset_id, str(source))
     assert (
         result.code == 2
-        and "1 file(s) not PDF, JPEG, PNG or TIFF" in result.stderr
+        and "1 file not PDF, JPEG, PNG or TIFF" in result.stderr
         and "notes.txt" in result.stderr
     )
     assert documents_of(las, dataset_id) == []

@@ -52,7 +52,7 @@ def test_list_filters_by_dataset_and_prints_a_table(las: Las, pdf: Path, contrac
     assert table.code == 0
     header, row, count = table.stdout.splitlines()
     assert header.split()[:2] == ["document", "id"] and row.startswith(document_id)
-    assert count == "1 documents"
+    assert count == "1 document"
 
 
 def test_paging_prints_the_next_token_and_all_follows_it(las: Las, pdf: Path) -> None:

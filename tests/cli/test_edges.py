@@ -300,6 +300,15 @@ def test_a_global_option_after_the_command_still_warns_and_still_conflicts(
     assert both.code == 2 and "either --emulator or --endpoint" in both.stderr
 
 
+# Options the official CLI gives these commands under a global option's name: there the
+# command's meaning wins (as in the official CLI), and the global option goes before the command.
+OFFICIAL_MEANINGS = {
+    ("las transitions create", "-p"),  # --parameters
+    ("las models create", "-p"),  # --preprocess-config
+    ("las transitions update-execution", "--output"),  # the execution's output
+}
+
+
 def test_no_command_declares_an_option_of_the_global_options_names() -> None:
     """A command's own --json (or --endpoint...) would hide the global one after it."""
     from las.cli._app import GLOBAL_OPTIONS, cli
@@ -313,10 +322,10 @@ def test_no_command_declares_an_option_of_the_global_options_names() -> None:
         for name, sub in getattr(command, "commands", {}).items():
             yield from own_options(sub, f"{path} {name}")
 
-    clashes = [
+    clashes = {
         (path, name) for path, name in own_options(cli, "las") if path != "las" and name in global_names
-    ]
-    assert clashes == []
+    }
+    assert clashes == OFFICIAL_MEANINGS
 
 
 def test_output_options_after_the_command_are_the_same_as_before_it(las: Las) -> None:
@@ -515,5 +524,5 @@ def test_a_password_in_the_endpoint_is_not_in_an_upload_report(home: Path, tmp_p
     dataset_id = "las:dataset:" + "0" * 32
     for output in ([], ["--json"]):
         result = run(*output, "datasets", "create-documents", dataset_id, str(tmp_path), home=home, env=env)
-        assert result.code == 1 and "cannot connect" in result.stdout
-        assert "Pa55word" not in result.stdout + result.stderr and "user:***@" in result.stdout
+        assert result.code == 1 and "cannot connect" in result.stderr
+        assert "Pa55word" not in result.stdout + result.stderr and "user:***@" in result.stderr

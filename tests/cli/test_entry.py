@@ -35,7 +35,7 @@ def run_without_cli_extra(args: list[str], home: Path) -> subprocess.CompletedPr
 
 def test_version_prints_the_package_version(home: Path) -> None:
     result = run("--version", home=home)
-    assert (result.code, result.stdout) == (0, f"las {las.__version__}\n")
+    assert (result.code, result.stdout) == (0, f"las (lucidtech-las-sdk) {las.__version__}\n")
 
 
 def test_help_lists_every_command_group_and_the_exit_codes(home: Path) -> None:
@@ -91,7 +91,7 @@ def test_a_group_without_the_cli_extra_says_how_to_install_it(home: Path) -> Non
 
 
 def test_version_and_help_work_without_the_cli_extra(home: Path) -> None:
-    assert run_without_cli_extra(["--version"], home).stdout == f"las {las.__version__}\n"
+    assert run_without_cli_extra(["--version"], home).stdout == f"las (lucidtech-las-sdk) {las.__version__}\n"
     shown = run_without_cli_extra(["--help"], home)
     assert shown.returncode == 0 and "demo" in shown.stdout and "lucidtech-las-sdk[cli]" in shown.stdout
 
@@ -111,7 +111,7 @@ def test_python_m_las_is_the_same_command(home: Path) -> None:
         env=clean_env(home),
         check=False,
     )
-    assert result.stdout == f"las {las.__version__}\n" and LAS.exists()
+    assert result.stdout == f"las (lucidtech-las-sdk) {las.__version__}\n" and LAS.exists()
 
 
 def test_a_usage_error_is_one_line_naming_the_help_to_read(home: Path) -> None:
@@ -127,7 +127,11 @@ def test_a_usage_error_is_one_line_naming_the_help_to_read(home: Path) -> None:
 
 def test_the_console_script_is_installed_and_prints_the_version(home: Path) -> None:
     result = run_script("--version", home=home)
-    assert (result.code, result.stdout, result.stderr) == (0, f"las {las.__version__}\n", "")
+    assert (result.code, result.stdout, result.stderr) == (
+        0,
+        f"las (lucidtech-las-sdk) {las.__version__}\n",
+        "",
+    )
 
 
 def test_las_serve_from_the_console_script_serves_the_console_script_and_stops_on_sigterm(

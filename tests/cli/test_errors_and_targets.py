@@ -83,8 +83,9 @@ def test_emulator_runs_long_commands_too(home: Path, tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(sample_pdf("A", "1.00", "2026-01-01"))
     missing_dataset = "las:dataset:" + "0" * 32
     result = run("--emulator", "datasets", "create-documents", missing_dataset, str(tmp_path), home=home)
-    # The fresh emulator has no such dataset: the item fails, is reported, and the run exits 1.
-    assert result.code == 1 and "failed" in result.stdout and "1/1" in result.stderr
+    # The fresh emulator has no such dataset: the run says so before any upload, and exits 1.
+    assert result.code == 1 and result.stderr.startswith("error: 404") and missing_dataset in result.stderr
+    assert not (home / ".lucidtech" / "uploads").exists()  # no journal for a dataset that is not there
 
 
 def test_field_prints_one_field_bare_for_shell_variables(las: Las) -> None:

@@ -45,7 +45,7 @@ def test_a_dropped_create_is_ambiguous_not_failed_and_not_resent(
     assert code == 1
     assert (report["created"], report["failed"], report["ambiguous"]) == (2, 0, 1)
     (lost,) = [item for item in report["items"] if item["status"] == "ambiguous"]
-    assert "may exist" in lost["error"] and f"--dataset-id {dataset_id}" in lost["error"]
+    assert "may exist" in lost["error"] and f"las datasets reconcile {report['journal']}" in lost["error"]
     posts = [each for each in las_emulator.requests if each.method == "POST" and each.path == "/documents"]
     assert len(posts) == 3  # one per file: the lost one was not sent again
 
@@ -60,7 +60,8 @@ def test_the_human_report_counts_the_ambiguous_items(
     assert las(las_emulator, "datasets", "create-documents", dataset_id, str(tmp_path)) == 1
     out = capsys.readouterr().out
     assert "ambiguous" in out.splitlines()[1]
-    assert out.splitlines()[-1] == "1 items: 0 created, 0 failed, 1 ambiguous, 0 skipped"
+    assert out.splitlines()[-2] == "1 item: 0 created, 1 ambiguous, 0 failed"
+    assert out.splitlines()[-1].startswith("The ambiguous items were sent")
 
 
 def test_ctrl_c_stops_starting_uploads_and_exits_130(tmp_path: Path) -> None:
@@ -166,7 +167,7 @@ def test_waiting_for_many_executions_gets_each_one_once_it_ended(
     assert sorted(gets) == sorted(f"{listing}/{each['executionId']}" for each in executions)  # once each
 
 
-def test_an_upload_that_could_not_connect_failed_it_is_not_ambiguous(
+def test_an_upload_to_an_endpoint_that_cannot_be_reached_stops_before_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import socket
@@ -178,6 +179,8 @@ def test_an_upload_that_could_not_connect_failed_it_is_not_ambiguous(
     dataset_id = "las:dataset:" + "0" * 32
     target = ["--endpoint", f"http://127.0.0.1:{port}", "--client-secret", "s"]
     code = main([*target, "--json", "datasets", "create-documents", dataset_id, str(tmp_path)])
-    report = json.loads(capsys.readouterr().out)
-    assert code == 1 and (report["failed"], report["ambiguous"]) == (1, 0)
-    assert "cannot connect" in report["items"][0]["error"] or "not sent" in report["items"][0]["error"]
+    printed = capsys.readouterr()
+    assert (
+        code == 1 and printed.out == "" and f"error: cannot connect to http://127.0.0.1:{port}" in printed.err
+    )
+    assert not (Path.home() / ".lucidtech" / "uploads").exists()  # no journal for a run that never started

@@ -95,10 +95,11 @@ def test_a_new_file_is_the_only_one_sent_on_a_rerun(las: Las, folder: Path, tmp_
     assert len(documents_of(las, dataset_id)) == 3
 
 
-def test_retry_ambiguous_without_resume_is_a_usage_error(las: Las, folder: Path) -> None:
+def test_retry_ambiguous_without_a_journal_is_a_usage_error(las: Las, folder: Path) -> None:
     dataset_id = created_id(las("--json", "datasets", "create"), "datasetId")
-    result = las("datasets", "create-documents", dataset_id, str(folder), "--retry-ambiguous")
-    assert result.code == 2 and "--retry-ambiguous needs --resume" in result.stderr
+    command = ("datasets", "create-documents", dataset_id, str(folder), "--retry-ambiguous", "--no-resume")
+    result = las(*command)
+    assert result.code == 2 and "drop --no-resume" in result.stderr
     assert documents_of(las, dataset_id) == []
 
 
@@ -186,7 +187,7 @@ def test_an_answer_lost_is_ambiguous_never_resent_and_reconciled(
 
     assert run(las_emulator, *command) == 1  # still ambiguous: not sent again
     out = capsys.readouterr().out
-    assert "1 ambiguous: sent, but the answer was lost" in " ".join(out.split())
+    assert "The ambiguous items were sent, but their answers were lost" in " ".join(out.split())
     assert posts(las_emulator) == 2
 
     assert run(las_emulator, "--json", "datasets", "reconcile", journal) == 0
@@ -246,7 +247,7 @@ def test_an_item_dropped_before_the_work_is_pending_then_not_created_and_sent_ag
     capsys.readouterr()
 
     assert run(las_emulator, "datasets", "reconcile", journal) == 1  # sent moments ago: pending
-    assert capsys.readouterr().out.splitlines()[-1] == "1 ambiguous items: 0 found, 0 not created, 1 pending"
+    assert capsys.readouterr().out.splitlines()[-1] == "1 ambiguous item: 0 found, 0 not created, 1 pending"
     assert run(las_emulator, "datasets", "reconcile", journal, "--settle", "0") == 0
     assert "0 found, 1 not created, 0 pending" in capsys.readouterr().out
     assert posts(las_emulator) == 2

@@ -1,19 +1,74 @@
-"""One task per item, at most ``limit`` at once, items read only as slots free: the loop of the
-awaitable bulk verbs (``upload_async``, with or without a journal)."""
+"""The two loops of las.bulk: one item at a time through a bounded window, in threads or in tasks.
+
+These are the only parts of a bulk run written twice, because threads and tasks are run
+differently; what happens to one item (reading, claiming, sending, recording) is written once,
+and each loop only runs it:
+
+- :func:`each_bounded`: ``start(index, item)`` in a pool of ``limit`` threads (``las.bulk.ingest``,
+  ``dataset.upload``, ``las.bulk.predict``);
+- :func:`each_bounded_async`: ``start(index, item)`` as a task, ``limit`` at most at once
+  (``dataset.upload_async``).
+
+Both read ``items`` only as slots free, hand each result to ``take`` in the caller's thread as
+it comes, and when something goes wrong start nothing new, let what is running end (its result
+is not taken) and raise.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["each_bounded"]
+__all__ = ["each_bounded", "each_bounded_async"]
 
 T = TypeVar("T")
 
 
-async def each_bounded(
+def each_bounded(
+    items: Iterable[Any],
+    start: Callable[[int, Any], T],
+    limit: int,
+    take: Callable[[T], None],
+    *,
+    thread_name_prefix: str = "las-bulk",
+) -> None:
+    """Run ``start(index, item)`` for each item in a pool of ``limit`` threads.
+
+    At most ``2 * limit`` items are taken from ``items`` ahead of their results (so a thread
+    that finishes finds the next item waiting). ``take(result)`` is called in the calling
+    thread as items end.
+
+    On an error or an interrupt (from ``items``, ``take`` or ``start``), the items not yet
+    started are cancelled, the ones running end (their results are not taken), then the error
+    goes up.
+    """
+    with concurrent.futures.ThreadPoolExecutor(limit, thread_name_prefix=thread_name_prefix) as pool:
+        pending: set[concurrent.futures.Future[T]] = set()
+        try:
+            for index, item in enumerate(items):
+                pending.add(pool.submit(start, index, item))
+                if len(pending) >= 2 * limit:
+                    done, pending = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
+                    for future in done:
+                        take(future.result())
+            while pending:
+                done, pending = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                for future in done:
+                    take(future.result())
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+async def each_bounded_async(
     items: Iterable[Any] | AsyncIterable[Any],
     start: Callable[[int, Any], Coroutine[Any, Any, T]],
     limit: int,

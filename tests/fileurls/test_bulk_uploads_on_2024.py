@@ -1,0 +1,92 @@
+"""las.bulk's one upload engine on the 2024-11-29 contract: a document created whose bytes did
+not arrive is never created a second time, and a file uploaded without a journal is streamed
+from its path, never held whole in memory (there is no size cap of the SDK's on 2024)."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import las
+import las.bulk
+from tests.support.file_server import Fault, FileServer
+from tests.support.recorder import Recorder, Reply
+
+from .conftest import DOCUMENT_ID
+
+DATASET_ID = "las:dataset:" + "e" * 32
+SMALL = b"%PDF-1.7\n" + b"small" * 100
+SIZE = 40 * 1024 * 1024
+LIMIT = 8 * 1024 * 1024  # peak bytes allocated: a few pieces of the file, at most
+
+
+def created(files: FileServer, name: str = "doc") -> Reply:
+    return Reply(body={"documentId": DOCUMENT_ID, "datasetId": DATASET_ID, "fileUrl": files.url_for(name)})
+
+
+def test_a_document_whose_bytes_did_not_arrive_is_ambiguous_and_never_created_again(
+    session: las.Session, recorder: Recorder, files: FileServer, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    recorder.reply(created(files))
+    files.fail("PUT", Fault(status=403))
+
+    report = las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
+
+    [result] = report.results
+    assert result.status == "ambiguous" and result.document_id == DOCUMENT_ID
+    assert isinstance(result.exception, las.DocumentUploadError) and "put_file" in str(result.error)
+    last = json.loads(journal.read_text().splitlines()[-1])
+    assert (last["state"], last["documentId"]) == ("ambiguous", DOCUMENT_ID)
+    again = las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
+    assert [item.status for item in again] == ["ambiguous"]
+    assert len(recorder.api_requests) == 1  # one POST /documents in all: never a second document
+
+
+def test_without_a_journal_it_is_failed_with_the_error_that_names_the_document(
+    session: las.Session, recorder: Recorder, files: FileServer
+) -> None:
+    recorder.reply(created(files))
+    files.fail("PUT", Fault(status=403))
+    report = las.Dataset.ref(DATASET_ID, session=session).upload([SMALL])
+    [result] = report.results
+    assert result.status == "failed" and isinstance(result.exception, las.DocumentUploadError)
+    assert result.exception.document_id == DOCUMENT_ID and len(recorder.api_requests) == 1
+
+
+@pytest.fixture
+def big_file(tmp_path: Path) -> Path:
+    path = tmp_path / "forty-megabytes.pdf"
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        block = bytes(range(256)) * 4096  # 1 MiB
+        for _ in range(SIZE // len(block)):
+            handle.write(block)
+    return path
+
+
+@pytest.fixture
+def digests_only() -> Iterator[FileServer]:
+    server = FileServer(keep=False)  # keeps a digest of what arrives, not the bytes
+    yield server
+    server.close()
+
+
+def test_a_file_uploaded_without_a_journal_is_streamed_from_its_path(
+    session: las.Session, recorder: Recorder, digests_only: FileServer, big_file: Path
+) -> None:
+    recorder.reply(created(digests_only, "big"))
+    dataset = las.Dataset.ref(DATASET_ID, session=session)
+    tracemalloc.start()
+    try:
+        report = dataset.upload([big_file])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok and digests_only.files["big"].size == big_file.stat().st_size
+    assert report.results[0].sha256 == digests_only.files["big"].sha256  # hashed as it was read
+    assert peak < LIMIT, f"peak {peak:,} bytes allocated for a {SIZE:,}-byte upload"
