@@ -1583,3 +1583,12 @@ class AsyncClient:
                 execution_id=execution_id,
             )
         )
+
+    # -- issue 20 point 3 (branch n20-entities): operations of 2024-11-29 that lucidtech-las 11.4.1
+    # -- lacks, for the resource classes. Kept apart from the methods above for the merge. ---------
+
+    async def get_profile(self, profile_id: str) -> dict[str, Any]:
+        """Get a user's profile (email, names, locale), calls the GET /profiles/{profileId}
+        endpoint (2024-11-29; a user's ``profileId`` names it)."""
+        path = _path("/profiles/{profile_id}", profile_id=profile_id)
+        return await self._get(self._operation_of_2024("get_profile", path))

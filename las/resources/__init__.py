@@ -21,10 +21,19 @@ called: las.bulk depends on the resources, never the other way round at import.
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ._base import Collection, InvalidArgumentError, NotLoadedError, NotSupportedError, Page, Resource
+from ._base import (
+    Collection,
+    InvalidArgumentError,
+    NotInContractError,
+    NotLoadedError,
+    NotSupportedError,
+    Page,
+    Resource,
+)
 from ._session import get_default_session, set_default_session, using_session
 from .app_clients import AppClient
 from .assets import Asset
+from .billing import PaymentMethod, Plan
 from .documents import Dataset, DatasetDocuments, Document, GroundTruthItem
 from .logs import Log
 from .models import (
@@ -38,8 +47,10 @@ from .models import (
 )
 from .organizations import Organization
 from .secrets import Secret
+from .trainings import DeploymentEnvironment, ModelTrainings, Training
+from .transformations import DatasetTransformations, Transformation
 from .transitions import Transition, TransitionExecution, TransitionExecutions
-from .users import User
+from .users import Profile, Role, User
 from .workflows import (
     CompletedConfig,
     ErrorConfig,
@@ -58,6 +69,8 @@ __all__ = [
     "DataBundles",
     "Dataset",
     "DatasetDocuments",
+    "DatasetTransformations",
+    "DeploymentEnvironment",
     "Document",
     "ErrorConfig",
     "FieldConfigEntry",
@@ -65,15 +78,23 @@ __all__ = [
     "InvalidArgumentError",
     "Log",
     "Model",
+    "ModelTrainings",
+    "NotInContractError",
     "NotLoadedError",
     "NotSupportedError",
     "Organization",
     "Page",
+    "PaymentMethod",
+    "Plan",
     "Prediction",
     "PredictionItem",
     "PreprocessConfig",
+    "Profile",
     "Resource",
+    "Role",
     "Secret",
+    "Training",
+    "Transformation",
     "Transition",
     "TransitionExecution",
     "TransitionExecutions",

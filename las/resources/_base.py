@@ -50,9 +50,18 @@ from .. import ids
 from .._response import RawResponse, ResponseInfo
 from .._wire import given
 from ..client import Client
-from ..exceptions import ClientException, InvalidCredentialsException
+from ..exceptions import ClientException, ContractError, InvalidCredentialsException
 from ._collection import Collection, Page, list_filters
-from ._errors import InvalidArgumentError, NotSupportedError, invalid, snake, wrong_variant
+from ._errors import (
+    InvalidArgumentError,
+    NotInContractError,
+    NotSupportedError,
+    find_in_all,
+    invalid,
+    not_in_contract,
+    snake,
+    wrong_variant,
+)
 from ._plan import FILE_URL, LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
 from ._session import SessionLike, any_client_for, client_for, client_for_async
 
@@ -66,6 +75,7 @@ __all__ = [
     "Deletable",
     "InvalidArgumentError",
     "Listable",
+    "NotInContractError",
     "NotLoadedError",
     "NotRetrievable",
     "NotSupportedError",
@@ -208,6 +218,9 @@ class Resource:
     _id_field: ClassVar[str]
     _id_kind: ClassVar[str]
     _operations: ClassVar[Operations] = Operations()
+    _listed_where_not_got: ClassVar[bool] = False
+    """Whether ``Cls.all()`` finds one on a contract whose Client refuses its get (a prediction
+    on 2021-09-23): the error then says so."""
     _get_options: ClassVar[Mapping[str, Any]] = {}
     """Keyword arguments of the get operation (e.g. a Document's ``download_content=False``)."""
     _meta: _Meta
@@ -356,10 +369,17 @@ class Resource:
                 cast(threading.Event, event).set()
 
     def _get_operation(self) -> str:
-        """The Client method that gets this object by its key (:meth:`_key`)."""
-        raise NotSupportedError(
-            f"the API has no way to get one {type(self).__name__}; find it with {type(self).__name__}.all()"
-        )
+        """The Client method that gets this object by its key (:meth:`_key`): its ``_operations.get``."""
+        if self._operations.get is None:
+            raise NotSupportedError(
+                f"the API has no way to get one {type(self).__name__}; find it with {type(self).__name__}.all()"
+            )
+        return self._operations.get
+
+    @classmethod
+    def _no_get(cls, client: Any) -> NotInContractError:
+        """The error for a get by id that ``client``'s contract does not have."""
+        return not_in_contract(cls.__name__, client.contract, listed=cls._listed_where_not_got)
 
     def _key(self) -> tuple[str, ...]:
         """The ids that name this object in a request path (checked: an object may be built by hand);
@@ -383,7 +403,10 @@ class Resource:
     async def _fetch_async(self, client: AsyncClient) -> None:
         """Get the object again and take the answer as its full state (one request)."""
         operation = self._get_operation()
-        answer = await getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
+        try:
+            answer = await getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
+        except ContractError:  # refused before sending: the session's contract has no such get
+            raise type(self)._no_get(client) from None
         self._take_answer(operation, answer, full=True)
 
     async def _load_file_async(self, field: FieldPlan, client: AsyncClient) -> Any:
@@ -431,7 +454,10 @@ class Resource:
     def _fetch(self, client: Client) -> None:
         """Get the object again and take the answer as its full state (one request)."""
         operation = self._get_operation()
-        answer = getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
+        try:
+            answer = getattr(client.with_raw_response, operation)(*self._key(), **self._get_options)
+        except ContractError:  # refused before sending: the session's contract has no such get
+            raise type(self)._no_get(client) from None
         self._take_answer(operation, answer, full=True)
 
     def _load_file(self, field: FieldPlan, client: Client) -> Any:
@@ -623,6 +649,7 @@ class Refreshable(Resource):
 
         Raises:
             NotFoundError: the entity no longer exists.
+            NotInContractError: the contract the session speaks has no get for this class.
         """
         await self._fetch_async(self._bound_async("refresh", self._get_operation()))
         return self
@@ -639,6 +666,7 @@ class Refreshable(Resource):
 
         Raises:
             NotFoundError: the entity no longer exists.
+            NotInContractError: the contract the session speaks has no get for this class.
         """
         self._fetch(self._bound("refresh", self._get_operation()))
         return self
@@ -648,9 +676,6 @@ class Refreshable(Resource):
 
 class Retrievable(Refreshable):
     """Can be got by id: ``Cls.get(id)`` (one request) and ``Cls.ref(id)`` (none until used)."""
-
-    def _get_operation(self) -> str:
-        return self._operations.of(type(self), "get")
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     @classmethod
@@ -664,12 +689,17 @@ class Retrievable(Refreshable):
 
         Raises:
             InvalidIdError: ``id`` is not an id of this kind (before any request).
+            NotInContractError: the contract the session speaks has no get by id for this class
+                (a NotSupportedError and a las.ContractError; before any request).
             NotFoundError: no such entity.
         """
         checked = ids.require_id(cls._id_kind, id)
         client = client_for_async(session, cls, "get")
         operation = cls._operations.of(cls, "get")
-        answer = await getattr(client.with_raw_response, operation)(checked, **cls._get_options)
+        try:
+            answer = await getattr(client.with_raw_response, operation)(checked, **cls._get_options)
+        except ContractError:  # refused before sending: the session's contract has no such get
+            raise cls._no_get(client) from None
         obj = cls._from_answer(operation, answer, client, full=True)
         obj.__dict__[cls._id_field] = checked  # the id asked for: an organisation's model id is
         return obj  # answered without its prefix (2024-11-29), and the object must stay that model
@@ -686,12 +716,17 @@ class Retrievable(Refreshable):
 
         Raises:
             InvalidIdError: ``id`` is not an id of this kind (before any request).
+            NotInContractError: the contract the session speaks has no get by id for this class
+                (a NotSupportedError and a las.ContractError; before any request).
             NotFoundError: no such entity.
         """
         checked = ids.require_id(cls._id_kind, id)
         client = client_for(session, cls, "get")
         operation = cls._operations.of(cls, "get")
-        answer = getattr(client.with_raw_response, operation)(checked, **cls._get_options)
+        try:
+            answer = getattr(client.with_raw_response, operation)(checked, **cls._get_options)
+        except ContractError:  # refused before sending: the session's contract has no such get
+            raise cls._no_get(client) from None
         obj = cls._from_answer(operation, answer, client, full=True)
         obj.__dict__[cls._id_field] = checked  # the id asked for: an organisation's model id is
         return obj  # answered without its prefix (2024-11-29), and the object must stay that model
@@ -720,8 +755,7 @@ class NotRetrievable(Resource):
     async def get_async(cls, id: Any, *, session: AsyncSessionLike | None = None) -> Any:
         """Not offered by the API: raises :class:`NotSupportedError` saying how to find one."""
         raise NotSupportedError(
-            f"the API has no way to get one {cls.__name__} by id; find it in {cls.__name__}.all() "
-            f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
+            f"the API has no way to get one {cls.__name__} by id; {find_in_all(cls.__name__)}"
         )
 
     # ---- sync twins: generated from the async source above, do not edit ----
@@ -729,8 +763,7 @@ class NotRetrievable(Resource):
     def get(cls, id: Any, *, session: SessionLike | None = None) -> Any:
         """Not offered by the API: raises :class:`NotSupportedError` saying how to find one."""
         raise NotSupportedError(
-            f"the API has no way to get one {cls.__name__} by id; find it in {cls.__name__}.all() "
-            f"(which costs a request per page), e.g. next(x for x in {cls.__name__}.all() if x.id == id)"
+            f"the API has no way to get one {cls.__name__} by id; {find_in_all(cls.__name__)}"
         )
 
     # ---- end of generated sync twins ----

@@ -4,14 +4,56 @@ contract."""
 
 from __future__ import annotations
 
+from .. import contracts
 from .._response import ResponseInfo
-from ..exceptions import ClientException, InvalidResponseError
+from ..exceptions import ClientException, ContractError, InvalidResponseError
 
-__all__ = ["InvalidArgumentError", "NotSupportedError", "invalid", "snake", "wrong_variant"]
+__all__ = [
+    "InvalidArgumentError",
+    "NotInContractError",
+    "NotSupportedError",
+    "find_in_all",
+    "invalid",
+    "not_in_contract",
+    "snake",
+    "wrong_variant",
+]
 
 
 class NotSupportedError(ClientException, NotImplementedError):
     """The API has no such operation for this class (e.g. getting one Secret by id)."""
+
+
+class NotInContractError(NotSupportedError, ContractError):
+    """The API contract the session speaks has no such operation for this class, and the other
+    contract has (getting one Prediction by id on 2021-09-23): a :class:`NotSupportedError` and a
+    :class:`las.ContractError`. Raised before any request; the message names both contracts and
+    how to speak the other."""
+
+
+def find_in_all(owner: str) -> str:
+    """How to find one object of a class that has no get by id, for error messages."""
+    return (
+        f"find it in {owner}.all() (which costs a request per page), "
+        f"e.g. next(x for x in {owner}.all() if x.id == id)"
+    )
+
+
+def not_in_contract(owner: str, contract: str, *, listed: bool) -> NotInContractError:
+    """The error for getting one ``owner`` by id on a session whose ``contract`` has no such call.
+
+    Args:
+        owner: the class name (``"Prediction"``).
+        contract: the contract the session speaks.
+        listed: whether ``owner.all()`` finds one on that contract (the message then says so).
+    """
+    other = next(version for version in contracts.KNOWN if version != contract)
+    instead = f"{find_in_all(owner)}, or " if listed else ""
+    return NotInContractError(
+        f"the API contract {contract} this session speaks has no way to get one {owner} by id "
+        f"({other} has): {instead}speak {other} with {contracts.how_to_choose(other)}. "
+        "Nothing was sent."
+    )
 
 
 class InvalidArgumentError(ClientException, TypeError, ValueError):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .. import ids
-from ._base import Audited, Deletable, Listable, NotRetrievable, Operations, Updatable, given
+from ._base import Audited, Deletable, Listable, Operations, Retrievable, Updatable, given
 from ._session import SessionLike, client_for, client_for_async
 
 if TYPE_CHECKING:
@@ -18,12 +18,14 @@ __all__ = ["AppClient"]
 
 
 @attrs.define(slots=False, frozen=True, eq=False, repr=False)
-class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
+class AppClient(Audited, Retrievable, Listable, Updatable, Deletable):
     """An app client. ``client_secret`` and ``api_key`` are never shown in its repr.
 
     ``client_secret`` is only in the answer to :meth:`create`: keep it then. ``update``
-    changes ``name``, ``description``, ``login_urls`` and ``default_login_url``. The API has
-    no way to get one app client by id: find it with ``AppClient.all()``.
+    changes ``name``, ``description``, ``login_urls`` and ``default_login_url``.
+    ``AppClient.get(id)`` is the 2024-11-29 contract's: on 2021-09-23, which has no way to get
+    one app client by id, it raises :class:`NotInContractError` (a NotSupportedError) before any
+    request: find it with ``AppClient.all()`` there.
     """
 
     _id_field: ClassVar[str] = "app_client_id"
@@ -32,8 +34,9 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
         {"name", "description", "login_urls", "default_login_url"}
     )
     _operations: ClassVar[Operations] = Operations(
-        list="list_app_clients", update="update_app_client", delete="delete_app_client"
+        get="get_app_client", list="list_app_clients", update="update_app_client", delete="delete_app_client"
     )
+    _listed_where_not_got: ClassVar[bool] = True
 
     app_client_id: str
     client_id: str | None = None
@@ -46,6 +49,8 @@ class AppClient(Audited, NotRetrievable, Listable, Updatable, Deletable):
     login_urls: list[str] = attrs.field(factory=list)
     logout_urls: list[str] = attrs.field(factory=list)
     default_login_url: str | None = None
+    role_ids: list[str] = attrs.field(factory=list)
+    """The Roles it holds (2024-11-29)."""
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     @classmethod

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ..bulk import IngestReport, ItemResult
     from ._session import AsyncSessionLike
     from .models import Model, Prediction
+    from .trainings import Training
+    from .transformations import DatasetTransformations
 
 __all__ = ["Dataset", "DatasetDocuments", "Document", "GroundTruthItem", "GroundTruthLike"]
 
@@ -78,7 +80,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
     Create with :meth:`create`; get with ``Document.get(id)``; list with
     ``Document.all(dataset=..., consent=...)``. ``update`` changes ``ground_truth`` (``[]`` clears
-    it), ``dataset`` or ``retention_in_days``; the API cannot set any of them to null.
+    it), ``dataset``, ``retention_in_days`` or (2024-11-29) ``metadata``; the API cannot set any
+    of them to null.
 
     Lazy fields (left out of lists; reading one on a listed document loads it, once):
     ``content`` (bytes, decoded from base64 when read). On the 2024-11-29 contract the API keeps
@@ -89,7 +92,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
 
     _id_field: ClassVar[str] = "document_id"
     _id_kind: ClassVar[str] = ids.DOCUMENT
-    _updatable: ClassVar[frozenset[str]] = frozenset({"ground_truth", "dataset", "retention_in_days"})
+    _updatable: ClassVar[frozenset[str]] = frozenset(
+        {"ground_truth", "dataset", "retention_in_days", "metadata"}
+    )
     _clearable: ClassVar[frozenset[str]] = frozenset()
     _filters: ClassVar[Mapping[str, str | None]] = _DOCUMENT_FILTERS
     _operations: ClassVar[Operations] = Operations(
@@ -105,6 +110,8 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
     batch_id: str | None = None
     ground_truth: list[GroundTruthItem] = attrs.field(factory=list)
     retention_in_days: int | None = None
+    metadata: dict[str, Any] | None = None
+    """A dictionary of the caller's (2024-11-29)."""
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     @classmethod
@@ -117,6 +124,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: AsyncSessionLike | None = None,
     ) -> Document:
         """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
@@ -130,11 +138,13 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             consent: the consent id that marks the owner of the document (``las:consent:...``).
             ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
             retention_in_days: days before the API deletes the document.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
                 default session.
 
         Raises:
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
             FileFormatException: the content type could not be detected.
             ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
             DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
@@ -149,6 +159,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             dataset_id=_optional_id(ids.DATASET, dataset),
             ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
             retention_in_days=retention_in_days,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for_async(session, cls, "create")
         answer = await client.with_raw_response.create_document(content, content_type, **arguments)
@@ -182,6 +193,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         max_pages: int | None = None,
         auto_rotate: bool | None = None,
         image_quality: str | None = None,
+        training: Training | str | None = None,
     ) -> Prediction:
         """Run a model on this document (one request) and return the :class:`Prediction`.
 
@@ -190,6 +202,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages: pages to predict on (1 to 3).
             auto_rotate: let the API try rotations of the document.
             image_quality: ``"LOW"`` or ``"HIGH"`` (slower, sometimes better).
+            training: the model's Training (or its id) to predict with (2024-11-29).
 
         Raises:
             InvalidIdError: ``model`` is not a model (before any request).
@@ -207,6 +220,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages=max_pages,
             auto_rotate=auto_rotate,
             image_quality=image_quality,
+            training=training,
             session=self._bound_async("predict"),
         )
 
@@ -221,6 +235,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: SessionLike | None = None,
     ) -> Document:
         """Upload a document: one create request, never repeated by the SDK (on the 2024-11-29
@@ -234,11 +249,13 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             consent: the consent id that marks the owner of the document (``las:consent:...``).
             ground_truth: known values, ``{"total_amount": "120.00"}`` or a list of items.
             retention_in_days: days before the API deletes the document.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.Session` or :class:`las.Client`; default: the
                 default session.
 
         Raises:
             InvalidIdError: ``dataset`` or ``consent`` is not an id of its kind (before any request).
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
             FileFormatException: the content type could not be detected.
             ContentTooLargeError: the content is over the API's limit (2021-09-23, before any upload).
             DocumentUploadError: 2024-11-29: created, but its bytes did not arrive (it carries
@@ -253,6 +270,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             dataset_id=_optional_id(ids.DATASET, dataset),
             ground_truth=ground_truth_items(ground_truth) if ground_truth is not None else None,
             retention_in_days=retention_in_days,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for(session, cls, "create")
         answer = client.with_raw_response.create_document(content, content_type, **arguments)
@@ -285,6 +303,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
         max_pages: int | None = None,
         auto_rotate: bool | None = None,
         image_quality: str | None = None,
+        training: Training | str | None = None,
     ) -> Prediction:
         """Run a model on this document (one request) and return the :class:`Prediction`.
 
@@ -293,6 +312,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages: pages to predict on (1 to 3).
             auto_rotate: let the API try rotations of the document.
             image_quality: ``"LOW"`` or ``"HIGH"`` (slower, sometimes better).
+            training: the model's Training (or its id) to predict with (2024-11-29).
 
         Raises:
             InvalidIdError: ``model`` is not a model (before any request).
@@ -310,6 +330,7 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             max_pages=max_pages,
             auto_rotate=auto_rotate,
             image_quality=image_quality,
+            training=training,
             session=self._bound("predict"),
         )
 
@@ -321,8 +342,9 @@ class Document(Audited, Retrievable, Listable, Updatable, Deletable):
             result["ground_truth"] = ground_truth_items(changes["ground_truth"])
         if "dataset" in changes:
             result["dataset_id"] = ids.require_id(ids.DATASET, changes["dataset"])
-        if "retention_in_days" in changes:
-            result["retention_in_days"] = changes["retention_in_days"]
+        for name in ("retention_in_days", "metadata"):
+            if name in changes:
+                result[name] = to_wire(changes[name])
         return result
 
     def ground_truth_dict(self) -> dict[str, GroundTruthValue]:
@@ -535,12 +557,13 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
     """A named set of documents with ground truth, to train models on.
 
     ``dataset.documents`` is its documents (a lazy collection with ``create`` and ``upload``);
-    ``update`` changes ``name`` and ``description``.
+    ``dataset.transformations`` its transformations (2024-11-29). ``update`` changes ``name``
+    and ``description``, and (2024-11-29) ``metadata``.
     """
 
     _id_field: ClassVar[str] = "dataset_id"
     _id_kind: ClassVar[str] = ids.DATASET
-    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description"})
+    _updatable: ClassVar[frozenset[str]] = frozenset({"name", "description", "metadata"})
     _operations: ClassVar[Operations] = Operations(
         get="get_dataset", list="list_datasets", update="update_dataset", delete="delete_dataset"
     )
@@ -554,6 +577,8 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
     retention_in_days: int | None = None
     storage_location: str | None = None
     version: int | None = None
+    metadata: dict[str, Any] | None = None
+    """A dictionary of the caller's (2024-11-29)."""
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     @classmethod
@@ -564,6 +589,7 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
         description: str | None = None,
         retention_in_days: int | None = None,
         contains_personally_identifiable_information: bool | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: AsyncSessionLike | None = None,
     ) -> Dataset:
         """Create a dataset (one request).
@@ -572,14 +598,19 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
             name, description: free text.
             retention_in_days: days before the API deletes the dataset's documents.
             contains_personally_identifiable_information: mark the data as personal.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
                 default session.
+
+        Raises:
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
         """
         arguments = given(
             name=name,
             description=description,
             retention_in_days=retention_in_days,
             contains_personally_identifiable_information=contains_personally_identifiable_information,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for_async(session, cls, "create")
         answer = await client.with_raw_response.create_dataset(**arguments)
@@ -611,6 +642,7 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
         description: str | None = None,
         retention_in_days: int | None = None,
         contains_personally_identifiable_information: bool | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: SessionLike | None = None,
     ) -> Dataset:
         """Create a dataset (one request).
@@ -619,14 +651,19 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
             name, description: free text.
             retention_in_days: days before the API deletes the dataset's documents.
             contains_personally_identifiable_information: mark the data as personal.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.Session` or :class:`las.Client`; default: the
                 default session.
+
+        Raises:
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
         """
         arguments = given(
             name=name,
             description=description,
             retention_in_days=retention_in_days,
             contains_personally_identifiable_information=contains_personally_identifiable_information,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for(session, cls, "create")
         answer = client.with_raw_response.create_dataset(**arguments)
@@ -656,6 +693,14 @@ class Dataset(Audited, Retrievable, Listable, Updatable, Deletable, Uploads):
         """The documents in this dataset: iterate, ``filter(consent=...)``, ``create(...)``, ``upload(...)``."""
         return DatasetDocuments(self)
 
+    @property
+    def transformations(self) -> DatasetTransformations:
+        """This dataset's transformations (2024-11-29): iterate, ``filter(status=...)``,
+        ``create(operations)``."""
+        from .transformations import DatasetTransformations
+
+        return DatasetTransformations(self)
+
     def _uploads_into(self) -> Dataset:
         return self
 
@@ -682,6 +727,7 @@ class DatasetDocuments(Collection[Document], Uploads):
         consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> Document:
         """Create one document in this dataset; see :meth:`Document.create`."""
         return await Document.create_async(
@@ -691,6 +737,7 @@ class DatasetDocuments(Collection[Document], Uploads):
             consent=consent,
             ground_truth=ground_truth,
             retention_in_days=retention_in_days,
+            metadata=metadata,
             session=self._bound_async("create"),
         )
 
@@ -703,6 +750,7 @@ class DatasetDocuments(Collection[Document], Uploads):
         consent: str | None = None,
         ground_truth: GroundTruthLike | None = None,
         retention_in_days: int | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> Document:
         """Create one document in this dataset; see :meth:`Document.create`."""
         return Document.create(
@@ -712,6 +760,7 @@ class DatasetDocuments(Collection[Document], Uploads):
             consent=consent,
             ground_truth=ground_truth,
             retention_in_days=retention_in_days,
+            metadata=metadata,
             session=self._bound("create"),
         )
 

@@ -84,13 +84,14 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
     """A state machine of transitions (AWS States Language) that documents run through.
 
     ``workflow.execute(input)`` starts an execution; ``workflow.executions`` lists them.
-    ``update`` changes ``name``, ``description``, ``error_config`` and ``completed_config``.
+    ``update`` changes ``name``, ``description``, ``error_config`` and ``completed_config``, and
+    (2024-11-29) ``metadata``.
     """
 
     _id_field: ClassVar[str] = "workflow_id"
     _id_kind: ClassVar[str] = ids.WORKFLOW
     _updatable: ClassVar[frozenset[str]] = frozenset(
-        {"name", "description", "error_config", "completed_config"}
+        {"name", "description", "error_config", "completed_config", "metadata"}
     )
     _operations: ClassVar[Operations] = Operations(
         get="get_workflow", list="list_workflows", update="update_workflow", delete="delete_workflow"
@@ -102,6 +103,8 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
     error_config: ErrorConfig | None = None
     completed_config: CompletedConfig | None = None
     number_of_running_executions: int | None = None
+    metadata: dict[str, Any] | None = None
+    """A dictionary of the caller's (2024-11-29)."""
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     @classmethod
@@ -113,6 +116,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
         description: str | None = None,
         error_config: ErrorConfig | Mapping[str, Any] | None = None,
         completed_config: CompletedConfig | Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: AsyncSessionLike | None = None,
     ) -> Workflow:
         """Create a workflow (one request).
@@ -122,14 +126,19 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             name, description: free text.
             error_config: e.g. ``ErrorConfig(email="ops@example.com", manual_retry=True)``.
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.AsyncSession` or :class:`las.AsyncClient`; default: the
                 default session.
+
+        Raises:
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
         """
         arguments = given(
             error_config=to_wire(error_config),
             completed_config=to_wire(completed_config),
             name=name,
             description=description,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for_async(session, cls, "create")
         answer = await client.with_raw_response.create_workflow(dict(specification), **arguments)
@@ -156,6 +165,7 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
         description: str | None = None,
         error_config: ErrorConfig | Mapping[str, Any] | None = None,
         completed_config: CompletedConfig | Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
         session: SessionLike | None = None,
     ) -> Workflow:
         """Create a workflow (one request).
@@ -165,14 +175,19 @@ class Workflow(Audited, Retrievable, Listable, Updatable, Deletable):
             name, description: free text.
             error_config: e.g. ``ErrorConfig(email="ops@example.com", manual_retry=True)``.
             completed_config: e.g. ``CompletedConfig(image_url="registry/job:1")``.
+            metadata: a dictionary to store additional information in (2024-11-29).
             session: a :class:`las.Session` or :class:`las.Client`; default: the
                 default session.
+
+        Raises:
+            ContractError: ``metadata`` on 2021-09-23 (before any request).
         """
         arguments = given(
             error_config=to_wire(error_config),
             completed_config=to_wire(completed_config),
             name=name,
             description=description,
+            metadata=dict(metadata) if metadata is not None else None,
         )
         client = client_for(session, cls, "create")
         answer = client.with_raw_response.create_workflow(dict(specification), **arguments)

@@ -20,10 +20,10 @@ CLIENT_METHODS = sorted(
 )
 
 
-def test_the_client_still_has_its_64_operations_and_the_23_the_2024_contract_added() -> None:
+def test_the_client_still_has_its_64_operations_and_the_24_the_2024_contract_added() -> None:
     # beside them, the two transfers to a file URL the API answers (2024-11-29), not API operations
     operations = set(CLIENT_METHODS) - {"get_file", "put_file"}
-    assert len(operations) == 64 + 23  # lucidtech-las 11.4.1's 21, organizations list/create
+    assert len(operations) == 64 + 24  # lucidtech-las 11.4.1's 21, organizations list/create, get_profile
 
 
 @pytest.mark.parametrize("name", CLIENT_METHODS)

@@ -46,6 +46,12 @@ RELATIONS = [
     (las.WorkflowExecution, "completed_task_log"),
     (las.TransitionExecution, "transition"),
     (las.TransitionExecution, "log"),
+    (las.Training, "model"),
+    (las.Training, "deployment_environment"),
+    (las.Transformation, "dataset"),
+    (las.User, "profile"),
+    (las.Organization, "plan"),
+    (las.Organization, "payment_method"),
 ]
 
 
@@ -359,7 +365,7 @@ NO_REQUEST = frozenset(
         "items_for", "item_for", "as_dict", "confidences",
         # properties
         "id", "session", "loaded", "last_response", "last_response_info", "response_info", "extra", "is_final", "labels", "has_next",
-        "executions", "documents", "data_bundles", "assets",
+        "executions", "documents", "data_bundles", "assets", "trainings", "transformations",
     }
 )  # fmt: skip
 # Request-making verbs without a twin yet, each named: the walk fails when one gets its twin

@@ -884,6 +884,9 @@ CASES_2024 += [
     ("get_role", (ROLE,), {}, "GET", f"/roles/{ROLE}", {}, None),
     ("get_prediction", (PREDICTION,), {}, "GET", f"/predictions/{PREDICTION}", {}, None),
 ]  # fmt: skip
+# What the resource classes need of 2024-11-29 beyond lucidtech-las 11.4.1 (user.profile).
+PROFILE = f"las:profile:{HEX}"
+CASES_2024 += [("get_profile", (PROFILE,), {}, "GET", f"/profiles/{PROFILE}", {}, None)]
 NEW_IN_2024 = sorted({case[0] for case in CASES_2024} - {case[0] for case in CASES})
 
 # (contract the session speaks, client fixture, cases)
@@ -937,7 +940,7 @@ def test_every_method_has_a_request_case() -> None:
     public = {name for name in dir(las.Client) if not name.startswith("_")}
     operations = public - {"session", "credentials", "with_raw_response", "close", "is_async", "contract"}
     assert operations - FILE_URL_METHODS <= {case[0] for case in CASES} | {case[0] for case in CASES_2024}
-    assert len(NEW_IN_2024) == 23  # 21 of lucidtech-las 11.4.1, and organizations list/create
+    assert len(NEW_IN_2024) == 24  # 21 of lucidtech-las 11.4.1, organizations list/create, get_profile
 
 
 @pytest.mark.parametrize("name", NEW_IN_2024)

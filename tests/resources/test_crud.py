@@ -21,7 +21,6 @@ from las.resources import (
     User,
     Workflow,
 )
-from las.resources._base import Retrievable
 
 from .conftest import PDF, Requests
 
@@ -228,19 +227,29 @@ def test_organization_me_is_the_callers_own(
     assert api.calls[-1] == ("PATCH", f"/organizations/{organization.id}")
 
 
-def test_operations_the_api_lacks_are_not_there() -> None:
-    assert not issubclass(Prediction, Retrievable) and not hasattr(Prediction, "delete")
-    assert not hasattr(Organization, "delete") and not hasattr(Organization, "all")
-    assert not hasattr(las.resources.DataBundle, "get")
+def test_operations_neither_contract_has_are_not_there() -> None:
+    assert not hasattr(Prediction, "delete") and not hasattr(Prediction, "update")
+    assert not hasattr(Organization, "delete")
+    assert not hasattr(las.resources.DataBundle, "get")  # model.data_bundles.get(id): it needs its model
+    assert not hasattr(las.Training, "delete") and not hasattr(las.Training, "get")
+    assert not hasattr(las.Transformation, "update") and not hasattr(las.Transformation, "refresh")
+    for catalogue in (las.Plan, las.Role, las.DeploymentEnvironment):
+        assert not any(hasattr(catalogue, verb) for verb in ("create", "update", "delete")), catalogue
+    assert not hasattr(las.Profile, "all") and not hasattr(las.Profile, "update")
 
 
-@pytest.mark.parametrize("cls", [Secret, AppClient, Prediction])
-def test_get_by_id_where_the_api_has_none_says_how_to_find_one(cls: type, api: Requests) -> None:
+@pytest.mark.parametrize(
+    ("cls", "kind"), [(Secret, "secret"), (AppClient, "app-client"), (Prediction, "prediction")]
+)
+@pytest.mark.las_contract("2021-09-23")
+def test_get_by_id_where_the_contract_has_none_says_how_to_find_one(
+    cls: type, kind: str, api: Requests
+) -> None:
     with pytest.raises(
         las.NotSupportedError,
-        match=rf"no way to get one {cls.__name__} by id; find it in {cls.__name__}\.all\(\)",
+        match=rf"no way to get one {cls.__name__} by id\b.*find it in {cls.__name__}\.all\(\)",
     ):
-        cls.get("las:secret:" + "0" * 32)
+        cls.get(f"las:{kind}:" + "0" * 32)
     assert len(api) == 0
 
 

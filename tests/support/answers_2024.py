@@ -226,3 +226,58 @@ ANSWERS: dict[str, dict[str, Any]] = {
 #: The secrets list answers each secret without its data.
 SECRET_ANSWER: dict[str, Any] = {**_AUDIT, "secretId": f"las:secret:{HEX}", "name": None, "description": None}
 SECRETS_ANSWER: dict[str, Any] = {"secrets": [SECRET_ANSWER], "nextToken": None}
+
+# The entities only 2024-11-29 has (issue 20, point 3: tests/entities uses the emulator's answers).
+ANSWERS.update(
+    {
+        "/models/{modelId}/trainings/{trainingId}": {
+            **_AUDIT,
+            "trainingId": "las:model-training:first-run",
+            "modelId": NEW_MODEL,
+            "name": None,
+            "description": None,
+            "status": "running-final-evaluation",
+            "dataBundleIds": [f"las:model-data-bundle:{HEX}"],
+            "instanceType": "large-gpu",
+            "dataScientistAssistance": True,
+            "deploymentEnvironmentId": "las:organization:cradl/las:deployment-environment:shared:@latest",
+            "warmStartConfig": {},
+            "evaluation": {},
+            "gpuHours": None,
+            "statistics": None,
+            "metadata": None,
+        },
+        "/plans/{planId}": {
+            "planId": "las:plan:free:3",
+            "organizationId": "las:organization:cradl",
+            "name": "Free",
+            "description": None,
+            "available": True,
+            "currency": "NOK",
+            "latest": 3,
+            "license": None,
+            "users": {"included": 1},
+            "gpuHours": None,
+        },
+        "/roles/{roleId}": {
+            "roleId": "las:role:Team_Lead-1",
+            "permissions": [{"action": "delegate", "effect": "deny", "resourceId": "*"}],
+        },
+        "/paymentMethods/{paymentMethodId}": {
+            **_AUDIT,
+            "paymentMethodId": f"las:payment-method:{HEX}",
+            "name": None,
+            "description": None,
+            "details": None,
+        },
+        "/deploymentEnvironments/{deploymentEnvironmentId}": {
+            "deploymentEnvironmentId": "las:deployment-environment:shared:@latest",
+            "organizationId": "las:organization:cradl",
+            "name": "Shared",
+            "description": "",
+            "modelDeploymentUnits": 0,
+            "status": "unavailable",
+        },
+        "/profiles/{profileId}": {"profileId": f"las:profile:{HEX}", "locale": "nb-NO", "metadata": None},
+    }
+)
