@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import stat
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -92,11 +93,19 @@ def stored_documents(emulator: Emulator) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class StoredExecution:
+    """A transition execution as the store has it; ``completions``: how many times the API
+    recorded an end for it (from its log, which says it once per completion it accepted, also
+    when the answer to that completion was lost)."""
+
     execution_id: str
     status: str
     n: int
     output: Any
     error: Any
+    completions: int
+
+
+COMPLETION_EVENT = re.compile(r"transition execution (succeeded|failed|rejected|retry)\b")
 
 
 def stored_transition_executions(emulator: Emulator, transition_id: str) -> list[StoredExecution]:
@@ -104,7 +113,16 @@ def stored_transition_executions(emulator: Emulator, transition_id: str) -> list
     with state.lock:
         return [
             StoredExecution(
-                row["executionId"], row["status"], row["input"]["n"], row.get("_output"), row.get("_error")
+                row["executionId"],
+                row["status"],
+                row["input"]["n"],
+                row.get("_output"),
+                row.get("_error"),
+                sum(
+                    1
+                    for event in state.logs.require(row["logId"])["events"]
+                    if COMPLETION_EVENT.match(event["message"])
+                ),
             )
             for row in state.transition_executions
             if row["transitionId"] == transition_id
@@ -132,21 +150,6 @@ def document_posts(records: Iterable[RecordedRequest]) -> dict[bytes, list[int]]
 def sends_that_may_have_worked(statuses: Iterable[int]) -> int:
     """How many of these arrivals the API may have acted on (all but its refusals)."""
     return sum(1 for status in statuses if status not in REFUSED_BEFORE_ANY_WORK)
-
-
-def patches_by_execution(records: Iterable[RecordedRequest]) -> dict[str, list[int]]:
-    """Transition execution id -> statuses of the PATCHes (completions) it received."""
-    patches: dict[str, list[int]] = defaultdict(list)
-    for record in records:
-        parts = record.path.split("/")
-        if (
-            record.method == "PATCH"
-            and len(parts) == 5
-            and parts[1] == "transitions"
-            and parts[3] == "executions"
-        ):
-            patches[parts[4]].append(record.status)
-    return patches
 
 
 # -- the checks ----------------------------------------------------------------------------------

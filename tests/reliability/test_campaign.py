@@ -30,10 +30,11 @@ Invariants, after every step, from the emulator's store and request log:
   was done is reported ``ambiguous`` (``las.AnswerLostError`` or a timeout from a Client);
 - a create is never sent again after an answer the API may have acted on (only after 401, 403
   or 429), and a resumed ingest never sends content it knows created or ambiguous;
-- every transition execution that ended was completed exactly once (one PATCH answered 200, or
-  one whose answer was lost) with the status its function's result maps to, or released after a
-  second SIGTERM; each worker called the function at most once per execution; an execution still
-  running has no recorded completion;
+- every transition execution that ended was completed exactly once (the API recorded one
+  completion: its log says so once, whether the answer was lost or not; a PATCH's status cannot
+  tell, as an injected 200 was never handled and a lost answer is recorded 0) with the status its
+  function's result maps to, or released after a second SIGTERM; an execution still running has
+  no recorded completion; each worker called the function at most once per execution;
 - every walk of the documents sees each document once, and all of them when it completes;
 - the token cache file stays a private, well-formed JSON object, with no temporary file left;
 - (at the end of each run) every request the SDK sent conforms to the contract.
@@ -54,6 +55,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import itertools
 import os
 import signal
@@ -61,7 +63,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +95,6 @@ from tests.reliability._campaign import (
     check_token_cache,
     document_posts,
     outcome_of,
-    patches_by_execution,
     pdf,
     sends_that_may_have_worked,
     stored_documents,
@@ -134,6 +135,7 @@ TARGETS: dict[str, dict[str, Any]] = {
 }
 requests_concerned = st.sampled_from(sorted(TARGETS))
 counts = st.integers(1, 3)
+new_executions = st.integers(0, 3)  # started (through the faults) right before a worker runs
 
 
 SIGNAL_HANDLED = 0.05  # seconds for the main thread (or the loop) to run a signal's handler
@@ -149,6 +151,19 @@ class StopPlan:
 
 
 STOP_PLANS = {"none": None, "SIGTERM": StopPlan(twice=False), "SIGTERM twice": StopPlan(twice=True)}
+
+
+def logged(step: Callable[..., None]) -> Callable[..., None]:
+    """Note each step in the run's history, and name the steps in any failure: one that depends
+    on how threads interleave may not replay, and Hypothesis then cannot print them."""
+
+    @functools.wraps(step)
+    def run(self: Campaign, **arguments: Any) -> None:
+        self.history.append(f"{step.__name__}({', '.join(f'{k}={v!r}' for k, v in arguments.items())})")
+        with self.naming_the_steps():
+            step(self, **arguments)
+
+    return run
 
 
 def expected_status(n: int) -> str:
@@ -174,6 +189,7 @@ class Campaign(RuleBasedStateMachine):
         self.transition_id = manual_transition(self.client)
         self.workflow_id = single_step_workflow(self.client, self.transition_id)
         self.ledger = Ledger()
+        self.history: list[str] = []  # the steps of this run, for failure messages
         self.numbers = itertools.count()
         self.ingest_items: dict[str, bytes] = {}  # key -> content, in first-ingested order
         self.lock = threading.Lock()
@@ -182,6 +198,14 @@ class Campaign(RuleBasedStateMachine):
         self.releasable: set[int] = set()  # inputs whose execution a second SIGTERM may release
         self.stop_plan: StopPlan | None = None  # what the next function call signals
         self.worker = las.Worker(self.transition_id, self._work, session=self.client, **WORKER_OPTIONS)
+
+    @contextlib.contextmanager
+    def naming_the_steps(self) -> Iterator[None]:
+        try:
+            yield
+        except AssertionError as failure:
+            steps = "\n  ".join(self.history)
+            raise AssertionError(f"{failure}\nafter these steps:\n  {steps}") from failure
 
     def _credentials(self) -> las.Credentials:
         return las.Credentials(
@@ -203,40 +227,72 @@ class Campaign(RuleBasedStateMachine):
 
     # -- faults ------------------------------------------------------------------------------
 
-    @rule(status=st.sampled_from([500, 502, 503, 504]), n=counts, where=requests_concerned)
-    def fail(self, status: int, n: int, where: str) -> None:
-        self.emulator.fail_next(n, status=status, **TARGETS[where])
+    @rule(
+        status=st.sampled_from([500, 502, 503, 504]),
+        body=st.sampled_from([None, b"<html><title>502 Bad Gateway</title></html>", b""]),
+        n=counts,
+        where=requests_concerned,
+    )
+    @logged
+    def fail(self, status: int, body: bytes | None, n: int, where: str) -> None:
+        """5xx, in the API's JSON shape (``body`` None), as a proxy's HTML page, or empty."""
+        content_type = "text/html" if body else "application/json"
+        self.emulator.fail_next(n, status=status, body=body, content_type=content_type, **TARGETS[where])
+
+    @rule(
+        body=st.sampled_from([b"<html>maintenance</html>", b'{"documentId": "las:docu', b"[]", b"null"]),
+        where=requests_concerned,
+    )
+    @logged
+    def answer_200_with_a_body_outside_the_contract(self, body: bytes, where: str) -> None:
+        """A 200 whose body is not what the operation promises (the request was not handled)."""
+        self.emulator.fail_next(1, status=200, body=body, **TARGETS[where])
 
     @rule(n=counts, where=requests_concerned)
+    @logged
     def drop_connections(self, n: int, where: str) -> None:
         self.emulator.drop_next(n, **TARGETS[where])
 
     @rule(n=counts, where=requests_concerned)
+    @logged
     def lose_answers(self, n: int, where: str) -> None:
         self.emulator.lose_answer_next(n, **TARGETS[where])
 
-    @rule(n=st.integers(1, 6), retry_after=st.sampled_from([None, 0, 0.01]), where=requests_concerned)
-    def storm_of_429(self, n: int, retry_after: float | None, where: str) -> None:
+    @rule(
+        n=st.integers(1, 6),
+        retry_after=st.sampled_from([None, 0, 0.01, "-1", "nan", "soon"]),  # the last three count as absent
+        where=requests_concerned,
+    )
+    @logged
+    def storm_of_429(self, n: int, retry_after: float | str | None, where: str) -> None:
         self.emulator.fail_next(n, status=429, retry_after=retry_after, **TARGETS[where])
 
     @rule()
+    @logged
     def revoke_every_token(self) -> None:
         self.emulator.expire_tokens()
 
     @rule(n=counts, where=requests_concerned)
+    @logged
     def revoke_every_token_as_a_request_arrives(self, n: int, where: str) -> None:
         self.emulator.expire_tokens_next(n, **TARGETS[where])
 
-    @rule(kind=st.sampled_from(["503", "drop", "lose"]))
+    @rule(kind=st.sampled_from(["503", "drop", "lose", "HTML 200"]))
+    @logged
     def fault_the_token_endpoint(self, kind: str) -> None:
         if kind == "503":
             self.emulator.fail_next(1, status=503, path="/token")
+        elif kind == "HTML 200":
+            self.emulator.fail_next(
+                1, status=200, body=b"<html>sign in</html>", content_type="text/html", path="/token"
+            )
         elif kind == "drop":
             self.emulator.drop_next(1, path="/token")
         else:
             self.emulator.lose_answer_next(1, path="/token")
 
     @rule()
+    @logged
     def calm(self) -> None:
         self.emulator.clear_faults()
 
@@ -270,6 +326,7 @@ class Campaign(RuleBasedStateMachine):
         return set(stored_documents(self.emulator).values())
 
     @rule(n=counts, late=st.booleans())
+    @logged
     def client_creates_documents(self, n: int, late: bool) -> None:
         """``late``: the first create is answered after the client stopped waiting (read timeout):
         the API created the document, the client heard nothing."""
@@ -300,6 +357,7 @@ class Campaign(RuleBasedStateMachine):
             time.sleep(0.002)
 
     @rule()
+    @logged
     def resource_creates_a_document(self) -> None:
         label, content = self._new_document("Document")
         since = len(self.emulator.requests)
@@ -311,6 +369,7 @@ class Campaign(RuleBasedStateMachine):
         self._settle_document(label, "Document", content, answer, since=since)
 
     @rule(n=st.integers(1, 4))
+    @logged
     def dataset_uploads_without_journal(self, n: int) -> None:
         items = [self._new_document("upload") for _ in range(n)]
         since = len(self.emulator.requests)
@@ -322,6 +381,7 @@ class Campaign(RuleBasedStateMachine):
             self._settle_document(label, "dataset.upload", content, answer, since=since)
 
     @rule(n=st.integers(1, 4))
+    @logged
     def async_client_creates_documents(self, n: int) -> None:
         items = [self._new_document("AsyncClient") for _ in range(n)]
         since = len(self.emulator.requests)
@@ -345,14 +405,17 @@ class Campaign(RuleBasedStateMachine):
         new=st.integers(0, 4),
         copies=st.lists(st.integers(0, 99), max_size=2),
         max_workers=st.integers(1, 3),
+        answers_lost=st.integers(0, 2),
         interrupt_after=st.one_of(st.none(), st.integers(1, 3)),
     )
+    @logged
     def ingest_with_a_journal(
-        self, new: int, copies: list[int], max_workers: int, interrupt_after: int | None
+        self, new: int, copies: list[int], max_workers: int, answers_lost: int, interrupt_after: int | None
     ) -> None:
         """Ingest every item so far (a resume) plus ``new`` ones and ``copies`` (new keys with the
-        content of earlier items: created once, the others ``duplicate``); Ctrl-C in the progress
-        callback after ``interrupt_after`` items stops the run before its report."""
+        content of earlier items: created once, the others ``duplicate``), the answers to the first
+        ``answers_lost`` creates lost; Ctrl-C in the progress callback after ``interrupt_after``
+        items stops the run before its report."""
         earlier = list(self.ingest_items.values())
         for pick in copies if earlier else []:
             self.ingest_items[f"copy-{next(self.numbers)}"] = earlier[pick % len(earlier)]
@@ -368,6 +431,8 @@ class Campaign(RuleBasedStateMachine):
             if create.status in (CREATED, AMBIGUOUS)
         }
         progress = itertools.count(1)
+        if answers_lost:
+            self.emulator.lose_answer_next(answers_lost, method="POST", path="/documents")
 
         def on_progress(done: las.bulk.Progress) -> None:
             if next(progress) == interrupt_after:
@@ -429,6 +494,7 @@ class Campaign(RuleBasedStateMachine):
         )
 
     @rule()
+    @logged
     def reconcile_the_journal(self) -> None:
         unresolved = [
             key
@@ -462,6 +528,7 @@ class Campaign(RuleBasedStateMachine):
     # -- walking every document ------------------------------------------------------------------
 
     @rule(page_size=st.integers(1, 7), via=st.sampled_from(["Document.all", "las.paginate", "las.apaginate"]))
+    @logged
     def walk_every_document(self, page_size: int, via: str) -> None:
         expected = set(stored_documents(self.emulator))
         seen: list[str] = []
@@ -501,7 +568,11 @@ class Campaign(RuleBasedStateMachine):
     # -- workflow executions and the Worker ----------------------------------------------------
 
     @rule(n=counts)
+    @logged
     def start_workflow_executions(self, n: int) -> None:
+        self._start_executions(n)
+
+    def _start_executions(self, n: int) -> None:
         for _ in range(n):
             number = next(self.numbers)
             label = f"execution-{number}"
@@ -538,8 +609,11 @@ class Campaign(RuleBasedStateMachine):
         return plan
 
     def _arm_release_fault(self, fault: str | None) -> None:
-        # Not "expire": a release refused for its token leaves the execution running, and the
-        # worker runs its function again later (reported; see test_campaign's module docstring).
+        """Only ``fault`` (503, a drop, a lost answer) meets the release. A release the API refuses
+        for good (a token revoked twice, a 200 outside the contract) leaves its execution running,
+        and the worker later calls the function again: a defect of the workers, reproduced by
+        test_campaign_findings.py; the campaign keeps away from it until it is fixed."""
+        self.emulator.clear_faults()
         completions = TARGETS["completions"]
         if fault == "503":
             self.emulator.fail_next(1, status=503, **completions)
@@ -582,14 +656,36 @@ class Campaign(RuleBasedStateMachine):
             if execution.status == "running"
         ]
 
-    @rule()
-    def worker_drains_the_transition(self) -> None:
+    @rule(
+        new=new_executions,
+        completion_fault=st.sampled_from(
+            [None, "lost", "503", "a 200 outside the contract", "token revoked twice"]
+        ),
+    )
+    @logged
+    def worker_drains_the_transition(self, new: int, completion_fault: str | None) -> None:
+        """The first completion meets ``completion_fault``: the last two fail it for good this
+        time, so the worker must deliver it later without calling the function again."""
+        self._start_executions(new)
+        completions = TARGETS["completions"]
+        if completion_fault == "lost":
+            self.emulator.lose_answer_next(1, **completions)
+        elif completion_fault == "503":
+            self.emulator.fail_next(1, status=503, **completions)
+        elif completion_fault == "a 200 outside the contract":
+            self.emulator.fail_next(
+                1, status=200, body=b"<html>ok</html>", content_type="text/html", **completions
+            )
+        elif completion_fault == "token revoked twice":
+            self.emulator.expire_tokens_next(2, **completions)
         self.worker.run(until_idle=True, handle_signals=False)
         assert self._running() == [], "the worker went idle with executions still running"
 
     @precondition(lambda self: threading.current_thread() is threading.main_thread())
-    @rule(stop=st.sampled_from(["none", "SIGTERM", "SIGTERM twice"]))
-    def async_worker_drains_the_transition(self, stop: str) -> None:
+    @rule(new=new_executions, stop=st.sampled_from(["none", "SIGTERM", "SIGTERM twice"]))
+    @logged
+    def async_worker_drains_the_transition(self, new: int, stop: str) -> None:
+        self._start_executions(new)
         name = f"AsyncWorker-{next(self.async_workers)}"
 
         async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
@@ -599,6 +695,7 @@ class Campaign(RuleBasedStateMachine):
                 os.kill(os.getpid(), signal.SIGTERM)  # handled by the loop, between awaits
                 if plan.twice:
                     await asyncio.sleep(SIGNAL_HANDLED)
+                    self._arm_release_fault(plan.release_fault)
                     os.kill(os.getpid(), signal.SIGTERM)  # releases at once: cancels this function
                     await asyncio.sleep(SIGNAL_HANDLED)
             return self._outcome(event["n"])
@@ -614,8 +711,12 @@ class Campaign(RuleBasedStateMachine):
             assert self._running() == [], "the async worker went idle with executions still running"
 
     @precondition(lambda self: threading.current_thread() is threading.main_thread())
-    @rule(twice=st.booleans(), release_fault=st.sampled_from([None, "503", "drop", "lose"]))
-    def sigterm_stops_the_worker(self, twice: bool, release_fault: str | None) -> None:
+    @rule(
+        new=new_executions, twice=st.booleans(), release_fault=st.sampled_from([None, "503", "drop", "lose"])
+    )
+    @logged
+    def sigterm_stops_the_worker(self, new: int, twice: bool, release_fault: str | None) -> None:
+        self._start_executions(new)
         with self._stopped_by_signals(StopPlan(twice, release_fault)):
             self.worker.run(until_idle=True, handle_signals=True)
 
@@ -623,10 +724,11 @@ class Campaign(RuleBasedStateMachine):
 
     @invariant()
     def the_server_agrees_with_what_the_sdk_said(self) -> None:
-        check_documents(self.emulator, self.ledger)
-        self._check_workflow_executions()
-        self._check_transition_executions()
-        check_token_cache(self.cache_path)
+        with self.naming_the_steps():
+            check_documents(self.emulator, self.ledger)
+            self._check_workflow_executions()
+            self._check_transition_executions()
+            check_token_cache(self.cache_path)
 
     def _check_workflow_executions(self) -> None:
         """No workflow execution started twice, none lost, none the SDK called failed."""
@@ -641,7 +743,6 @@ class Campaign(RuleBasedStateMachine):
 
     def _check_transition_executions(self) -> None:
         """Every transition execution a worker took was completed once, as its function said."""
-        patches = patches_by_execution(self.emulator.requests)
         with self.lock:
             calls = Counter(self.calls)
         called: Counter[int] = Counter()
@@ -649,17 +750,15 @@ class Campaign(RuleBasedStateMachine):
             assert times <= 1, f"{worker} called the function {times} times for execution {n}"
             called[n] += times
         for execution in stored_transition_executions(self.emulator, self.transition_id):
-            n, statuses = execution.n, patches.get(execution.execution_id, [])
-            completions = statuses.count(200)
-            assert completions <= 1, f"execution {n} was completed {completions} times: {statuses}"
+            n = execution.n
+            expected_completions = 0 if execution.status == "running" else 1
+            assert execution.completions == expected_completions, (
+                f"execution {n} ({execution.status}) was completed {execution.completions} times"
+            )
             if execution.status == "running":
-                assert completions == 0, execution
                 continue
             assert called[n] >= 1, (
                 f"execution {n} ended ({execution.status}) without its function being called"
-            )
-            assert completions == 1 or 0 in statuses, (
-                f"execution {n} ended ({execution.status}) without a completion that may have landed: {statuses}"
             )
             if execution.status == "retry":
                 assert n in self.releasable, f"execution {n} was released without a second SIGTERM"
