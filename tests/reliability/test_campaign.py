@@ -10,7 +10,7 @@ Hypothesis draws a sequence of steps. Operations, through every layer:
 - ``las.bulk.ingest`` with a journal, re-run (a resume) with every earlier item plus new ones
   and copies of earlier ones (same content, new key: created once), sometimes stopped by a
   Ctrl-C in its progress callback, and ``las.bulk.reconcile`` of what it left ambiguous;
-- walks of every document: ``las.Document.all``, ``las.paginate``, ``las.apaginate``;
+- walks of every document: ``las.Document.all``, ``las.paginate``, ``las.paginate_async``;
 - workflow executions started with ``execute_workflow``; ``las.Worker`` and ``las.AsyncWorker``
   draining the manual transition until idle, or stopped by a SIGTERM that the function sends to
   this process (once: graceful; twice: release what is in hand, the release's PATCH faulted).
@@ -40,7 +40,7 @@ Invariants, after every step, from the emulator's store and request log:
 - (at the end of each run) every request the SDK sent conforms to the contract.
 
 The retry backoff is scaled down (``BACKOFF_BASE``) so that retries cost milliseconds; what is
-retried, and how often, is unchanged. CI runs a fixed sequence (``derandomize``) of 15 runs of up
+retried, and how often, is unchanged. CI runs a fixed sequence (``derandomize``) of 12 runs of up
 to 40 steps, about ten seconds. A longer, random run::
 
     LAS_CAMPAIGN_EXAMPLES=300 .venv/bin/python -m pytest tests/reliability/test_campaign.py
@@ -104,7 +104,7 @@ from tests.reliability._campaign import (
 from tests.workers.conftest import manual_transition, single_step_workflow
 
 LONG_RUN = os.environ.get("LAS_CAMPAIGN_EXAMPLES")
-EXAMPLES = int(LONG_RUN or 15)
+EXAMPLES = int(LONG_RUN or 12)
 STEPS = int(os.environ.get("LAS_CAMPAIGN_STEPS") or 40)
 TOKEN_TTL = 2.0  # seconds: tokens expire on their own during a run, as well as by faults
 SESSION_OPTIONS: dict[str, Any] = {
@@ -136,6 +136,8 @@ TARGETS: dict[str, dict[str, Any]] = {
 requests_concerned = st.sampled_from(sorted(TARGETS))
 counts = st.integers(1, 3)
 new_executions = st.integers(0, 3)  # started (through the faults) right before a worker runs
+COMPLETION_FAULTS = (None, "503", "drop", "lost", "a 200 outside the contract", "token revoked twice")
+completion_faults = st.sampled_from(COMPLETION_FAULTS)
 
 
 SIGNAL_HANDLED = 0.05  # seconds for the main thread (or the loop) to run a signal's handler
@@ -527,7 +529,10 @@ class Campaign(RuleBasedStateMachine):
 
     # -- walking every document ------------------------------------------------------------------
 
-    @rule(page_size=st.integers(1, 7), via=st.sampled_from(["Document.all", "las.paginate", "las.apaginate"]))
+    @rule(
+        page_size=st.integers(1, 7),
+        via=st.sampled_from(["Document.all", "las.paginate", "las.paginate_async"]),
+    )
     @logged
     def walk_every_document(self, page_size: int, via: str) -> None:
         expected = set(stored_documents(self.emulator))
@@ -554,12 +559,12 @@ class Campaign(RuleBasedStateMachine):
             assert set(seen) == expected, f"{via} missed {expected - set(seen)}"
 
     async def _walk_async(self, page_size: int) -> tuple[list[str], bool]:
-        """The ids ``las.apaginate`` saw, and whether it saw the last page."""
+        """The ids ``las.paginate_async`` saw, and whether it saw the last page."""
         seen: list[str] = []
         async with las.AsyncSession(self._credentials(), **SESSION_OPTIONS) as session:
             client = las.AsyncClient(session=session)
             try:
-                async for item in las.apaginate(client.list_documents, page_size=page_size):
+                async for item in las.paginate_async(client.list_documents, page_size=page_size):
                     seen.append(item["documentId"])
             except las.ClientException:
                 return seen, False
@@ -594,7 +599,7 @@ class Campaign(RuleBasedStateMachine):
             os.kill(os.getpid(), signal.SIGTERM)
             if plan.twice:
                 time.sleep(SIGNAL_HANDLED)  # the first signal is handled (two at once count once)
-                self._arm_release_fault(plan.release_fault)
+                self._fault_the_next_completion(plan.release_fault)
                 os.kill(os.getpid(), signal.SIGTERM)
                 time.sleep(SIGNAL_HANDLED)  # still running when the release comes
         return self._outcome(event["n"])
@@ -608,19 +613,23 @@ class Campaign(RuleBasedStateMachine):
             plan, self.stop_plan = self.stop_plan, None
         return plan
 
-    def _arm_release_fault(self, fault: str | None) -> None:
-        """Only ``fault`` (503, a drop, a lost answer) meets the release. A release the API refuses
-        for good (a token revoked twice, a 200 outside the contract) leaves its execution running,
-        and the worker later calls the function again: a defect of the workers, reproduced by
-        test_campaign_findings.py; the campaign keeps away from it until it is fixed."""
-        self.emulator.clear_faults()
+    def _fault_the_next_completion(self, fault: str | None) -> None:
+        """Arm ``fault`` (one of :data:`COMPLETION_FAULTS`) for the next completion or release.
+        The last two fail it for good this time: the worker must deliver it later, without
+        calling the function again."""
         completions = TARGETS["completions"]
         if fault == "503":
             self.emulator.fail_next(1, status=503, **completions)
         elif fault == "drop":
             self.emulator.drop_next(1, **completions)
-        elif fault == "lose":
+        elif fault == "lost":
             self.emulator.lose_answer_next(1, **completions)
+        elif fault == "a 200 outside the contract":
+            self.emulator.fail_next(
+                1, status=200, body=b"<html>ok</html>", content_type="text/html", **completions
+            )
+        elif fault == "token revoked twice":  # the completion, and its resend with a fresh token
+            self.emulator.expire_tokens_next(2, **completions)
 
     @contextlib.contextmanager
     def _stopped_by_signals(self, plan: StopPlan | None) -> Iterator[None]:
@@ -656,28 +665,11 @@ class Campaign(RuleBasedStateMachine):
             if execution.status == "running"
         ]
 
-    @rule(
-        new=new_executions,
-        completion_fault=st.sampled_from(
-            [None, "lost", "503", "a 200 outside the contract", "token revoked twice"]
-        ),
-    )
+    @rule(new=new_executions, completion_fault=completion_faults)
     @logged
     def worker_drains_the_transition(self, new: int, completion_fault: str | None) -> None:
-        """The first completion meets ``completion_fault``: the last two fail it for good this
-        time, so the worker must deliver it later without calling the function again."""
         self._start_executions(new)
-        completions = TARGETS["completions"]
-        if completion_fault == "lost":
-            self.emulator.lose_answer_next(1, **completions)
-        elif completion_fault == "503":
-            self.emulator.fail_next(1, status=503, **completions)
-        elif completion_fault == "a 200 outside the contract":
-            self.emulator.fail_next(
-                1, status=200, body=b"<html>ok</html>", content_type="text/html", **completions
-            )
-        elif completion_fault == "token revoked twice":
-            self.emulator.expire_tokens_next(2, **completions)
+        self._fault_the_next_completion(completion_fault)
         self.worker.run(until_idle=True, handle_signals=False)
         assert self._running() == [], "the worker went idle with executions still running"
 
@@ -695,7 +687,7 @@ class Campaign(RuleBasedStateMachine):
                 os.kill(os.getpid(), signal.SIGTERM)  # handled by the loop, between awaits
                 if plan.twice:
                     await asyncio.sleep(SIGNAL_HANDLED)
-                    self._arm_release_fault(plan.release_fault)
+                    self._fault_the_next_completion(plan.release_fault)
                     os.kill(os.getpid(), signal.SIGTERM)  # releases at once: cancels this function
                     await asyncio.sleep(SIGNAL_HANDLED)
             return self._outcome(event["n"])
@@ -711,9 +703,7 @@ class Campaign(RuleBasedStateMachine):
             assert self._running() == [], "the async worker went idle with executions still running"
 
     @precondition(lambda self: threading.current_thread() is threading.main_thread())
-    @rule(
-        new=new_executions, twice=st.booleans(), release_fault=st.sampled_from([None, "503", "drop", "lose"])
-    )
+    @rule(new=new_executions, twice=st.booleans(), release_fault=completion_faults)
     @logged
     def sigterm_stops_the_worker(self, new: int, twice: bool, release_fault: str | None) -> None:
         self._start_executions(new)

@@ -1,5 +1,5 @@
-"""Defects the adversarial campaign (test_campaign.py) found outside its own area, each as the
-smallest run that shows it. Marked xfail until fixed: remove the mark with the fix."""
+"""Defects the adversarial campaign (test_campaign.py) found, each as the smallest run that shows
+it, kept as regression tests."""
 
 from __future__ import annotations
 
@@ -12,17 +12,12 @@ from las.testing import Emulator
 from tests.workers.conftest import manual_transition, single_step_workflow, wait_until
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="workers: a release the API refuses for good leaves the execution running, the function's "
-    "result is dropped, and the next run takes the execution and calls the function again "
-    "(las.AsyncWorker too)",
-)
 @pytest.mark.parametrize("refusal", ["token revoked twice", "a 200 outside the contract"])
-def test_a_release_refused_for_good_never_makes_the_worker_call_the_function_twice(
+def test_a_release_refused_for_good_is_delivered_later_without_calling_the_function_again(
     las_emulator: Emulator, las_client: las.Client, refusal: str
 ) -> None:
+    # Found at 08faf63: the release was forgotten, so the execution stayed running and the next
+    # run took it and called the function a second time.
     transition_id = manual_transition(las_client)
     las_client.execute_workflow(single_step_workflow(las_client, transition_id), {"n": 1})
     calls: list[dict[str, Any]] = []
@@ -47,3 +42,6 @@ def test_a_release_refused_for_good_never_makes_the_worker_call_the_function_twi
     worker.run(until_idle=True, handle_signals=False)
 
     assert len(calls) == 1, f"the function ran {len(calls)} times for one execution"
+    [execution] = las_client.list_transition_executions(transition_id)["executions"]
+    assert execution["status"] == "retry"  # the release, delivered by the second run
+    assert worker.counters.released == 1
