@@ -377,9 +377,9 @@ class Campaign(RuleBasedStateMachine):
         since = len(self.emulator.requests)
         dataset = las.Dataset.ref(self.dataset_id, session=self.client)
         result = dataset.upload([content for _, content in items], max_workers=2)
-        assert [item.index for item in result.items] == list(range(n))
-        for (label, content), item in zip(items, result.items, strict=True):
-            answer = item.error if item.error is not None else item.document.id
+        assert [item.index for item in result.results] == list(range(n))
+        for (label, content), item in zip(items, result.results, strict=True):
+            answer = item.exception if item.exception is not None else item.document_id
             self._settle_document(label, "dataset.upload", content, answer, since=since)
 
     @rule(n=st.integers(1, 4))
