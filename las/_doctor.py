@@ -507,6 +507,7 @@ class _Run:
             found.auth_endpoint,
             found.api_endpoint,
             cached_profile=None,  # the doctor writes no token file
+            cache_path=found.cache_path,
             contract=chosen,
         )
         credentials.sources = dict(found.sources)
@@ -593,21 +594,12 @@ class _Run:
                 self.limits,
                 lambda _: basic,
             )
-        except InvalidCredentialsException as error:
-            self.add(
-                "token",
-                FAIL,
-                f"POST {url} refused the client id and secret ({error.status_code}: {_oauth_error(error)})",
-                [
-                    f"the client id {credentials.client_id!r} ({self.source('client_id')}) is not an app "
-                    f"client of this service, or the client secret ({self.source('client_secret')}) is "
-                    "not its secret",
-                    "use the pair of the credentials.cfg the service handed out, unchanged; if it is, the app "
-                    f"client may have been deleted, or {where} belongs to another service than the id",
-                ],
-                url=url,
-                status=error.status_code,
-            )
+        except APIError as error:  # a refusal still says what time it is there
+            if error.response is not None:
+                self.skews += filter(
+                    None, [_date_skew(error.response.headers, sent, time.time(), "the token's answer")]
+                )
+            self.token_refused(error, url, where)
             return
         except (APIConnectionError, APITimeoutError) as error:
             self.add(
@@ -616,24 +608,6 @@ class _Run:
                 f"cannot reach {url}: {_unreachable(error)}",
                 [f"check the {where}: its host, its port, a proxy or firewall between"],
                 url=url,
-            )
-            return
-        except APIError as error:
-            status = error.status_code
-            problem = (
-                "is not a token endpoint"
-                if status in (404, 405) or isinstance(error, InvalidResponseError)
-                else "failed; try again later"
-                if status >= 500
-                else "refused the request"
-            )
-            self.add(
-                "token",
-                FAIL,
-                f"POST {url} answered {status}: the {where} {problem}",
-                [error.message[:300]],
-                url=url,
-                status=status,
             )
             return
         received = time.time()
@@ -666,6 +640,43 @@ class _Run:
             expiresIn=outcome.data["expires_in"],
             tokenType=outcome.data.get("token_type"),
             seconds=round(received - sent, 3),
+        )
+
+    def token_refused(self, error: APIError, url: str, where: str) -> None:
+        """The token check of a token endpoint that answered with an error."""
+        assert self.credentials is not None
+        credentials = self.credentials
+        if isinstance(error, InvalidCredentialsException):
+            self.add(
+                "token",
+                FAIL,
+                f"POST {url} refused the client id and secret ({error.status_code}: {_oauth_error(error)})",
+                [
+                    f"the client id {credentials.client_id!r} ({self.source('client_id')}) is not an app "
+                    f"client of this service, or the client secret ({self.source('client_secret')}) is "
+                    "not its secret",
+                    "use the pair of the credentials.cfg the service handed out, unchanged; if it is, the app "
+                    f"client may have been deleted, or {where} belongs to another service than the id",
+                ],
+                url=url,
+                status=error.status_code,
+            )
+            return
+        status = error.status_code
+        problem = (
+            "is not a token endpoint"
+            if status in (404, 405) or isinstance(error, InvalidResponseError)
+            else "failed; try again later"
+            if status >= 500
+            else "refused the request"
+        )
+        self.add(
+            "token",
+            FAIL,
+            f"POST {url} answered {status}: the {where} {problem}",
+            [error.message[:300]],
+            url=url,
+            status=status,
         )
 
     # -- reads ----------------------------------------------------------------------------------
@@ -763,8 +774,8 @@ class _Run:
             self.add(
                 read.name,
                 WARN,
-                f"{answer.info.status}, as {contract} says, with {len(found)} more "
-                f"{'field' if len(found) == 1 else 'fields'} or values than it describes (see contract){nothing}",
+                f"{answer.info.status}, as {contract} says, with {len(found)} "
+                f"{'field or value' if len(found) == 1 else 'fields or values'} it does not describe (see contract){nothing}",
                 **facts,
             )
         else:
@@ -774,11 +785,12 @@ class _Run:
 
     def clock(self) -> None:
         if not self.skews:
-            self.add(
-                "clock",
-                SKIP,
-                "cannot tell: no Date header came, and the token carries no time claims",
+            claims = (
+                ", and the token carries no time claims"
+                if self.credentials and self.credentials.granted
+                else ""
             )
+            self.add("clock", SKIP, f"cannot tell: no answer carried a Date header{claims}")
             return
         # The worst that is sure: where the service's clocks disagree (its token's, its API's),
         # the one farthest from this clock, less its uncertainty.
@@ -872,8 +884,8 @@ class _Run:
             self.add(
                 "contract",
                 WARN,
-                f"the service speaks {mine} ({chosen}), and answers {len(found[mine])} more fields or values than "
-                f"it describes (the SDK keeps them: unknown fields in extra, unknown values as strings){also}",
+                f"the service speaks {mine} ({chosen}), and answers {len(found[mine])} fields or values it does not "
+                f"describe (the SDK keeps them: unknown fields in extra, unknown values as strings){also}",
                 [
                     *listed,
                     "a newer contract than this SDK knows? A newer lucidtech-las-sdk may describe them",
@@ -894,7 +906,8 @@ class _Run:
             self.add(
                 "contract",
                 FAIL,
-                f"the answers are not {mine}'s ({chosen}), nor those of another contract this SDK knows{nearest}",
+                f"the answers are neither those of {mine}, the contract this session speaks ({chosen}), nor those "
+                f"of another contract this SDK knows{nearest}",
                 [
                     *listed,
                     *([] if closest == mine else self.listed(closest, found[closest])),
