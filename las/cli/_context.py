@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from las import contracts
 from las.client import Client
 from las.credentials import Credentials, read_credentials
 from las.session import DEFAULT_TIMEOUT
@@ -225,7 +226,19 @@ class App:
                     "or pass --client-secret (start the server with `las serve --client-secret S` to choose it)"
                 )
             # No token cache: tokens of a throwaway server must not land in the user's cache.
-            credentials = Credentials(client_id, secret, auth_endpoint=endpoint, api_endpoint=endpoint)
+            # LAS_CONTRACT (which `las serve` prints beside the endpoint) says what it speaks.
+            contract = os.environ.get(contracts.ENVIRONMENT_VARIABLE) or None
+            credentials = Credentials(
+                client_id,
+                secret,
+                auth_endpoint=endpoint,
+                api_endpoint=endpoint,
+                contract=None
+                if contract is None
+                else contracts.check(contract, source=contracts.ENVIRONMENT_VARIABLE),
+            )
+            if contract is not None:
+                credentials.contract_source = f"environment ({contracts.ENVIRONMENT_VARIABLE})"
             credentials.sources = {
                 "client_id": _origin(self.client_id, "--client-id", "LAS_CLIENT_ID", "las serve's default"),
                 "client_secret": _origin(self.client_secret, "--client-secret", "LAS_CLIENT_SECRET", ""),

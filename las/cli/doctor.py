@@ -59,7 +59,7 @@ def doctor(app: App, contract: str | None) -> int:
             text = Text(line)
             if line[:1] in _STYLES:
                 text.stylize(_STYLES[line[:1]], 0, 1)
-            console.print(text)
+            console.print(text, soft_wrap=True)  # the terminal wraps; a copied line stays one
     else:
         sys.stdout.write("\n".join(report.lines()) + "\n")
     return EXIT_OK if report.ok else EXIT_API_ERROR
