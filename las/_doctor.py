@@ -975,7 +975,9 @@ def doctor(
     one item each) and whether their answers are those of the API contract the session speaks,
     or of which other one. Sends nothing but that token request and those GETs, once each
     (no retries); writes nothing, not even the token cache; never puts the client secret or a
-    token in the report. See :mod:`las._doctor` for what each check looks at.
+    token in the report. A clock more than 5 s off the service's warns, more than the 60 s before
+    expiry at which tokens are renewed fails; answers with fields the contract does not describe
+    warn (the SDK keeps them), a missing field or one of another type fails.
 
     Args:
         credentials: the credentials (or a :class:`las.Session`, for its credentials and

@@ -26,14 +26,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_API = Path(os.environ.get("LAS_SHARED_DIR") or ROOT.parent / "shared") / "api"
+from generate_emulator_contracts import ROOT, SHARED_API, formatted  # the same place, the same ruff
+
 MODULE = "las/_doctor_shapes.py"
 SOURCES = {"2021-09-23": "oas.json", "2024-11-29": "oas-2024-11-29.json"}
 OPERATIONS = (
@@ -161,21 +158,6 @@ def generate(documents: dict[str, dict[str, Any]]) -> str:
     return text + "}\n"
 
 
-def formatted(text: str) -> str:
-    """``text`` as ``ruff format`` leaves it (the project's settings)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", MODULE, "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"ruff format failed on {MODULE}: {done.stderr}")
-    return done.stdout
-
-
 def load() -> dict[str, dict[str, Any]]:
     """Both contracts, by version."""
     return {
@@ -190,13 +172,18 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     missing = [source for source in SOURCES.values() if not (SHARED_API / source).is_file()]
     if missing:
-        print(f"contracts not found in {SHARED_API}: {', '.join(missing)} (set LAS_SHARED_DIR)", file=sys.stderr)
+        print(
+            f"contracts not found in {SHARED_API}: {', '.join(missing)} (set LAS_SHARED_DIR)", file=sys.stderr
+        )
         return 2
-    text = formatted(generate(load()))
+    text = formatted(generate(load()), MODULE)
     path = ROOT / MODULE
     if options.check:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            print(f"{MODULE} differs from the contracts; run python tools/generate_doctor_shapes.py", file=sys.stderr)
+            print(
+                f"{MODULE} differs from the contracts; run python tools/generate_doctor_shapes.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     path.write_text(text, encoding="utf-8")
