@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeGuard
 
 import attrs
 import requests
@@ -44,6 +44,7 @@ import requests.auth
 
 from . import _token_cache, contracts
 from ._doctor_shapes import SHAPES, Field
+from ._options import SessionOptions
 from ._policy import Limits
 from ._response import RawResponse
 from ._transport import execute
@@ -64,6 +65,9 @@ from .exceptions import (
 )
 from .session import Session
 
+if TYPE_CHECKING:
+    from ._async_session import AsyncSession
+
 __all__ = ["DoctorCheck", "DoctorReport", "doctor"]
 
 Status = Literal["ok", "warn", "fail", "skip"]
@@ -78,6 +82,7 @@ _SYMBOLS: Final = {OK: "✓", WARN: "!", FAIL: "✗", SKIP: "-"}
 CLOCK_WARN_SECONDS: Final = 5.0
 #: Beyond the SDK's token refresh margin, a skew fails: cached tokens outlive their validity.
 CLOCK_FAIL_SECONDS: Final = REFRESH_MARGIN_SECONDS
+_SLOW = "on a slow link, give it longer (timeout=, or las doctor --request-timeout SECONDS)"
 _SHOWN_DIFFERENCES = 12  # per contract, in a check's details (--json has all)
 
 
@@ -404,12 +409,17 @@ def _from(source: str) -> str:
     return "from the arguments" if source == "argument" else f"from {source}"
 
 
+def _no_answer(error: BaseException, what: str, timeout: float) -> str:
+    """Why ``what`` did not answer: a timeout, or why a connection could not be made."""
+    if isinstance(error, APITimeoutError):
+        return f"no answer from {what} within {timeout:g} s"
+    return f"cannot reach {what}: {_unreachable(error)}"
+
+
 def _unreachable(error: BaseException) -> str:
     """Why a connection could not be made, from the requests error under a las one."""
     if isinstance(error, CertificateRefusedError):
         return str(error).partition(": ")[2] or str(error)
-    if isinstance(error, APITimeoutError):
-        return "no answer in time"
     cause = getattr(error, "request", None)
     reason = getattr(cause.args[0], "reason", None) if isinstance(cause, Exception) and cause.args else None
     text = str(reason if reason is not None else cause if isinstance(cause, Exception) else error)
@@ -474,7 +484,7 @@ class _Run:
 
     def resolve(
         self,
-        given: Credentials | Session | None,
+        given: Credentials | SessionOptions | None,
         profile: str | None,
         config_path: Path,
         contract: str | None,
@@ -486,16 +496,11 @@ class _Run:
                     found = read_credentials(profile, config_path, contract=contract, **overrides)
                 chosen, chosen_source = found.contract, found.contract_source
             else:
-                found = given.credentials if isinstance(given, Session) else given
-                chosen = (
-                    contracts.check(contract)
-                    if contract is not None
-                    else (given.contract if isinstance(given, Session) else found.contract)
-                )
+                found = given if isinstance(given, Credentials) else given.credentials
+                chosen = contracts.check(contract) if contract is not None else given.contract
                 chosen_source = (
                     "argument"
-                    if contract is not None
-                    or (isinstance(given, Session) and given.contract != found.contract)
+                    if contract is not None or given.contract != found.contract  # a session's contract=
                     else found.contract_source
                 )
         except (MissingCredentials, CredentialsFileError, CredentialsConflictError, ContractError) as error:
@@ -605,8 +610,8 @@ class _Run:
             self.add(
                 "token",
                 FAIL,
-                f"cannot reach {url}: {_unreachable(error)}",
-                [f"check the {where}: its host, its port, a proxy or firewall between"],
+                _no_answer(error, url, self.timeout),
+                [f"check the {where}: its host, its port, a proxy or firewall between; {_SLOW}"],
                 url=url,
             )
             return
@@ -695,7 +700,10 @@ class _Run:
                 answer = read.send(client)
             except (APIConnectionError, APITimeoutError) as error:
                 self.add(
-                    read.name, FAIL, f"cannot reach the API: {_unreachable(error)}", [f"check the {where}"]
+                    read.name,
+                    FAIL,
+                    _no_answer(error, "the API", self.timeout),
+                    [f"check the {where}; {_SLOW}"],
                 )
                 unreachable = "skipped: the API could not be reached"
                 continue
@@ -722,7 +730,9 @@ class _Run:
                 continue
             except APIError as error:
                 hint = (
-                    f"the {where} does not answer like the API: is its path right (e.g. /v1)?"
+                    f"the {where} redirects elsewhere: set it to the address it redirects to"
+                    if 300 <= error.status_code < 400
+                    else f"the {where} does not answer like the API: is its path right (e.g. /v1)?"
                     if isinstance(error, InvalidResponseError) or error.status_code in (404, 405)
                     else "the API failed; try again later"
                     if error.status_code >= 500
@@ -959,7 +969,7 @@ class _Run:
 
 
 def doctor(
-    credentials: Credentials | Session | None = None,
+    credentials: Credentials | Session | AsyncSession | None = None,
     *,
     profile: str | None = None,
     config_path: str | os.PathLike[str] | None = None,
@@ -980,8 +990,8 @@ def doctor(
     warn (the SDK keeps them), a missing field or one of another type fails.
 
     Args:
-        credentials: the credentials (or a :class:`las.Session`, for its credentials and
-            contract) to check; when None, they are read as :func:`las.read_credentials` reads
+        credentials: the credentials (or a :class:`las.Session` or :class:`las.AsyncSession`, for
+            its credentials and contract) to check; when None, they are read as :func:`las.read_credentials` reads
             them, and a failure to is reported as the first check's.
         profile: the credentials.cfg section to read (default ``LAS_PROFILE``, then ``default``).
         config_path: the credentials file (default ``~/.lucidtech/credentials.cfg``), also the one
@@ -997,6 +1007,7 @@ def doctor(
 
     Raises:
         ContractError: ``contract`` is not a contract this SDK knows (the message names them).
+        TypeError: ``credentials`` is neither credentials nor a session.
 
     Example::
 
@@ -1006,6 +1017,11 @@ def doctor(
     """
     if contract is not None:
         contracts.check(contract)
+    if credentials is not None and not isinstance(credentials, (Credentials, SessionOptions)):
+        raise TypeError(
+            f"las.doctor() takes las.Credentials, a las.Session or a las.AsyncSession, not "
+            f"{type(credentials).__name__}; or nothing, to read them as las.read_credentials() does"
+        )
     run = _Run(timeout)
     path = Path(config_path or DEFAULT_CONFIG_PATH).expanduser()
     run.resolve(credentials, profile, path, contract, overrides)

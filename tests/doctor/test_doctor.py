@@ -485,3 +485,39 @@ def test_the_report_reads_as_one_line_per_check_and_as_json(servers: dict[str, E
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ok"] is False and data["looksLike"] == V2021 and len(data["checks"]) == len(report.checks)
     assert copy.deepcopy(data) == report.to_dict()
+
+
+# -- answers that are not the API's ----------------------------------------------------------
+
+
+def test_a_redirect_html_and_silence_are_each_named_and_the_doctor_ends_in_time(
+    stub: Recorder, home: Path
+) -> None:
+    stub.reply(
+        Reply(status=301, raw=b"", headers={"Location": "https://api.example/v1/organizations/me"}),
+        path="/organizations/me",
+    )
+    stub.reply(Reply(raw=b"<html>sign in</html>", headers={"Content-Type": "text/html"}), path="/models")
+    stub.reply(Reply(stall=5.0, body={"datasets": [], "nextToken": None}), path="/datasets")
+    started = time.monotonic()
+    report = las.doctor(stub_credentials(stub), timeout=0.5)
+    assert time.monotonic() - started < 4.0  # the silent answer is not waited for
+    redirect = report.check("GET /organizations/me")
+    assert redirect.status == "fail" and "https://api.example/v1/organizations/me" in redirect.summary
+    assert "redirects elsewhere: set it to the address it redirects to" in redirect.details[0]
+    html = report.check("GET /models?maxResults=1")
+    assert html.status == "fail" and "does not answer like the API" in html.details[0]
+    silent = report.check("GET /datasets?maxResults=1")
+    assert silent.status == "fail" and silent.summary == "no answer from the API within 0.5 s"
+    assert report.check("GET /workflows?maxResults=1").status == "skip"
+    assert [(r.method, r.path) for r in stub.requests].count(("GET", "/datasets")) == 1  # no retry
+
+
+def test_an_async_session_is_checked_too_and_anything_else_is_refused(
+    servers: dict[str, Emulator], home: Path
+) -> None:
+    pytest.importorskip("aiohttp")
+    session = las.AsyncSession(credentials_of(servers[V2024], V2024))
+    assert las.doctor(session).ok
+    with pytest.raises(TypeError, match=r"las.doctor\(\) takes las.Credentials"):
+        las.doctor("las-emulator-client")  # type: ignore[arg-type]
