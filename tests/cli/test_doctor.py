@@ -11,6 +11,7 @@ from pathlib import Path
 
 from las.testing import Emulator
 from tests.cli.conftest import SECRET, Result, Server, clean_env, run, write_profile
+from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder, Reply
 
 
 def test_against_las_serve_every_check_passes_in_plain_words(las: Callable[..., Result]) -> None:
@@ -156,3 +157,18 @@ def test_the_report_prints_as_json_without_any_secret(las: Callable[..., Result]
     assert result.code == 1
     assert SECRET not in result.stdout
     assert json.loads(result.stdout)["checks"][-1]["status"] == "fail"
+
+
+def test_the_request_timeout_bounds_each_request_of_the_doctor(tmp_path: Path) -> None:
+    stub = Recorder()
+    try:
+        stub.reply(Reply(stall=5.0, body={}), path="/organizations/me")
+        env = clean_env(tmp_path, LAS_CLIENT_SECRET=CLIENT_SECRET)
+        result = run(
+            "--endpoint", stub.url, "--client-id", CLIENT_ID, "doctor", "--request-timeout", "0.5",
+            home=tmp_path, env=env,
+        )  # fmt: skip
+    finally:
+        stub.close()
+    assert result.code == 1
+    assert "FAIL GET /organizations/me        no answer from the API within 0.5 s" in result.stdout

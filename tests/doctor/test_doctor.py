@@ -407,10 +407,12 @@ def test_without_a_date_or_time_claims_the_clock_is_skipped(
     ],
 )
 def test_a_credentials_file_others_can_read_warns_with_the_chmod_fix(
-    servers: dict[str, Emulator], home: Path, mode: int, who: str, can: str
+    servers: dict[str, Emulator], home: Path, mode: int, who: str, can: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = write_profile(home, servers[V2021].url, mode=mode)
-    report = las.doctor()
+    with caplog.at_level("WARNING", logger="las"):
+        report = las.doctor()
+    assert caplog.records == []  # said once, in the report, not again in the log
     check = report.check("credentials file")
     assert check.status == "warn" and report.ok  # a warning: it works, and should be fixed
     assert check.summary == f"{config}: mode {mode:04o}: {who} can {can} it"
