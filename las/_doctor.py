@@ -950,7 +950,7 @@ class _Run:
         def clean(value: Any) -> Any:
             if isinstance(value, str):
                 for secret in self.secrets:
-                    if secret:
+                    if len(secret) >= 4:  # a shorter one would star every word holding its letters
                         value = value.replace(secret, "***")
                 return value
             if isinstance(value, Mapping):
