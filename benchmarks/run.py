@@ -25,7 +25,8 @@ import tempfile
 import threading
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -233,11 +234,30 @@ LISTED_DOCUMENT: dict[str, object] = {
 }
 
 
-def cpu_timed(call: Callable[[], Any]) -> float:
-    """CPU seconds this process spent in ``call`` (the server's work is in another process)."""
-    started = time.process_time()
-    call()
-    return time.process_time() - started
+def lockstep(variants: dict[str, Callable[[], Iterator[object]]], rounds: int) -> dict[str, list[float]]:
+    """Run the variants side by side, one step of each in turn (a step is a page: about a
+    millisecond), rotating which goes first, and add up each one's CPU time (this process only:
+    the server is another). Noise on a shared machine comes and goes over seconds, so at this
+    grain it hits every variant alike. Returns each variant's CPU seconds, one figure per round."""
+    clock = time.process_time
+    figures: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        running = {name: iter(variant()) for name, variant in variants.items()}
+        spent = dict.fromkeys(variants, 0.0)
+        turn = 0
+        while running:
+            order = list(running)
+            turn += 1
+            for name in order[turn % len(order) :] + order[: turn % len(order)]:
+                started = clock()
+                try:
+                    next(running[name])
+                except StopIteration:
+                    del running[name]
+                spent[name] += clock() - started
+        for name, seconds in spent.items():
+            figures[name].append(seconds)
+    return figures
 
 
 def bench_listing(cache_dir: Path, documents: int, rounds: int) -> None:
@@ -253,59 +273,71 @@ def bench_listing(cache_dir: Path, documents: int, rounds: int) -> None:
         bare = bare_session(credentials.access_token(session.http))
         url = f"{canned.url}/documents"
 
-        def bare_pages() -> Iterator[list[dict[str, Any]]]:
-            """The floor: GET each page with requests, json.loads it, follow nextToken."""
-            next_token = None
-            while True:
-                params: dict[str, Any] = {"maxResults": 100}
-                if next_token:
-                    params["nextToken"] = next_token
-                response = bare.get(url, params=params, timeout=las.session.DEFAULT_TIMEOUT)
-                if response.status_code >= 400:
-                    raise RuntimeError(response.text)
-                page = json.loads(response.content)
-                yield page["documents"]
-                next_token = page.get("nextToken")
-                if not next_token:
-                    return
+        def bare_page(next_token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+            """The floor: GET a page with requests, json.loads it, give its items and nextToken."""
+            params: dict[str, Any] = {"maxResults": 100}
+            if next_token:
+                params["nextToken"] = next_token
+            response = bare.get(url, params=params, timeout=las.session.DEFAULT_TIMEOUT)
+            if response.status_code >= 400:
+                raise RuntimeError(response.text)
+            page = json.loads(response.content)
+            return page["documents"], page.get("nextToken") or None
 
-        def bare_loop() -> int:
-            seen = 0
-            for items in bare_pages():
+        # Each loop yields after a page's worth of items (the steps of lockstep), and returns
+        # how many items it saw.
+        def bare_loop() -> Iterator[int]:
+            seen, next_token = 0, None
+            while True:
+                items, next_token = bare_page(next_token)
                 for _ in items:
                     seen += 1
-            return seen
+                yield seen
+                if next_token is None:
+                    return
 
-        def resources() -> int:
-            seen = 0
-            for _ in las.Document.all(page_size=100, session=session):
-                seen += 1
-            return seen
-
-        def bare_fields() -> int:
+        def bare_fields() -> Iterator[int]:
             """The bare loop, reading every contract field of every item from its dict."""
-            seen = 0
-            for items in bare_pages():
+            seen, next_token = 0, None
+            while True:
+                items, next_token = bare_page(next_token)
                 for item in items:
                     for key in DOCUMENT_KEYS:
                         item.get(key)
                     seen += 1
-            return seen
+                yield seen
+                if next_token is None:
+                    return
 
-        def resource_fields() -> int:
+        def counted(listed: Iterable[Any]) -> Iterator[int]:
+            """Count the items of ``listed``, a page's worth per step."""
+            items, seen = iter(listed), 0
+            while True:
+                before = seen
+                for _ in islice(items, 100):
+                    seen += 1
+                yield seen
+                if seen - before < 100:
+                    return
+
+        def resources() -> Iterator[int]:
+            return counted(las.Document.all(page_size=100, session=session))
+
+        def paginate() -> Iterator[int]:
+            return counted(las.paginate(client.list_documents, page_size=100))
+
+        def resource_fields() -> Iterator[int]:
             """Document.all(), reading every contract field (the typed attributes) of every item."""
-            seen = 0
-            for document in las.Document.all(page_size=100, session=session):
-                for name in DOCUMENT_FIELDS:
-                    getattr(document, name)
-                seen += 1
-            return seen
-
-        def paginate() -> int:
-            seen = 0
-            for _ in las.paginate(client.list_documents, page_size=100):
-                seen += 1
-            return seen
+            listed, seen = iter(las.Document.all(page_size=100, session=session)), 0
+            while True:
+                before = seen
+                for document in islice(listed, 100):
+                    for name in DOCUMENT_FIELDS:
+                        getattr(document, name)
+                    seen += 1
+                yield seen
+                if seen - before < 100:
+                    return
 
         loops = {
             "bare": bare_loop,
@@ -314,32 +346,40 @@ def bench_listing(cache_dir: Path, documents: int, rounds: int) -> None:
             "bare fields": bare_fields,
             "resource fields": resource_fields,
         }
+
+        def run(name: str) -> int:
+            return max(loops[name](), default=0)
+
         responses: list[int] = []
         session.http.hooks["response"].append(lambda response, *args, **kwargs: responses.append(1))
-        counts = {name: loop() for name, loop in loops.items()}  # also warms up
+        counts = {name: run(name) for name in loops}  # also warms up
         if set(counts.values()) != {documents}:
             raise RuntimeError(f"listing saw {counts}, expected {documents} each")
         responses.clear()
-        resource_fields()
+        run("resource fields")
         requests_reading_fields = len(responses)  # pages only: reading a field never costs a request
-        figures = interleaved(
-            {name: (lambda loop=loop: cpu_timed(loop)) for name, loop in loops.items()}, rounds
-        )
+        # Two groups, each run side by side with its own floor: the garbage collector's counts
+        # are the process's, so a loop that builds many objects would make a loop beside it pay
+        # for collections it did not cause.
+        figures = lockstep({name: loops[name] for name in ("bare", "resource", "paginate")}, rounds)
+        figures.update(lockstep({name: loops[name] for name in ("bare fields", "resource fields")}, rounds))
         cpu = {name: statistics.median(values) for name, values in figures.items()}
-        memory = {name: peak_growth(loops[name]) for name in ("bare", "resource", "paginate")}
+        memory = {name: peak_growth(lambda name=name: run(name)) for name in ("bare", "resource", "paginate")}
         session.close()
         bare.close()
     section(
         f"2. listing {documents:,} documents in pages of 100, client CPU time against a server that "
-        f"answers pre-built pages ({canned.where}; every contract field in each item; median of "
-        f"{rounds} interleaved rounds)"
+        f"answers pre-built pages ({canned.where}; every contract field in each item; run side by "
+        f"side a page at a time, median of {rounds} rounds)"
     )
 
     def per_item(name: str) -> str:
         return f"{cpu[name] / documents * 1e6:5.2f} us/doc"
 
     def versus(name: str, floor: str, label: str, limit: float | None) -> None:
-        ratio = cpu[name] / cpu[floor]
+        ratio = statistics.median(
+            mine / theirs for mine, theirs in zip(figures[name], figures[floor], strict=True)
+        )
         figure = f"{per_item(name)}  {ratio:4.2f}x"
         if limit is None:
             row(label, figure, "(info)")
