@@ -198,17 +198,40 @@ class _Meta:
 
 class _Field:
     """Answers a read of a field the object does not hold (a non-data descriptor: held values
-    are plain attribute reads). Installed on each resource class when its plan is compiled;
-    ``convert`` is the generated converter of a deferred field (see ``_plan.reader``)."""
+    are plain attribute reads). Installed on each resource class when its plan is compiled.
+
+    A field whose value is built from the kept body (a deferred field of a listed object, with
+    its generated converter, see ``_plan.reader``; base64 content, decoded) is converted here,
+    once, and held; a value the converter refuses raises InvalidResponseError naming the object
+    and the field. Anything else (load the body, or the field's default) is ``_missing``."""
 
     def __init__(self, field: FieldPlan) -> None:
         self.field = field
-        self.convert = reader(field) if field.deferred else None
+        self.name, self.wire = field.name, field.wire
+        self.convert: Callable[[Any, Any], Any] | None = (
+            reader(field) if field.deferred else _decoded if field.base64 else None
+        )
 
     def __get__(self, obj: Resource | None, owner: type[Any]) -> Any:
         if obj is None:
             return self
-        return obj._missing(self.field, self.convert)
+        convert = self.convert
+        if convert is not None:
+            meta = obj._meta
+            raw = meta.wire.get(self.wire) if meta.wire is not None else None
+            if raw is not None:
+                try:  # a deferred field was only type-checked on arrival: its converter checks the rest
+                    value = convert(raw, meta.client)
+                except WireError as error:
+                    problem = f"{type(obj).__name__} {obj.id!r} {self.wire}: {error}"
+                    raise invalid(None, problem, meta.info) from None
+                obj.__dict__[self.name] = value
+                return value
+        return obj._missing(self.field)
+
+
+def _decoded(raw: Any, client: Any) -> bytes:
+    return decode_base64(raw)
 
 
 _READY: dict[type[Any], Plan] = {}
@@ -299,22 +322,14 @@ class Resource:
         if full or meta.state == REF:
             meta.state = FULL if full else PARTIAL
 
-    def _missing(self, field: FieldPlan, convert: Callable[[Any, Any], Any] | None) -> Any:
-        """A field not held: convert it from the kept body (a deferred field of a listed object,
-        base64 content), load the body, or give its default; held from then on."""
+    def _missing(self, field: FieldPlan) -> Any:
+        """A field not held and not in the kept body: load the body (a ref, or a lazy field of a
+        partial object), or give its default, held from then on."""
         meta = self._meta
-        raw = meta.wire.get(field.wire) if meta.wire is not None else None
-        if raw is not None and (convert is not None or field.base64):
-            try:  # a deferred field's converter checks the value (it was only type-checked on arrival)
-                value = decode_base64(raw) if convert is None else convert(raw, meta.client)
-            except WireError as error:
-                problem = f"{type(self).__name__} {self.id!r} {field.wire}: {error}"
-                raise invalid(None, problem, meta.info) from None
-        elif meta.state == REF or (meta.state == PARTIAL and field.lazy):
+        if meta.state == REF or (meta.state == PARTIAL and field.lazy):
             self._wait_for_load(field)
             return getattr(self, field.name)
-        else:
-            value = None if field.factory is None else field.factory()
+        value = None if field.factory is None else field.factory()
         self.__dict__[field.name] = value
         return value
 
