@@ -377,14 +377,14 @@ def bench_listing(cache_dir: Path, documents: int, rounds: int) -> None:
         return f"{cpu[name] / documents * 1e6:5.2f} us/doc"
 
     def versus(name: str, floor: str, label: str, limit: float | None) -> None:
-        ratio = statistics.median(
-            mine / theirs for mine, theirs in zip(figures[name], figures[floor], strict=True)
-        )
+        ratios = [mine / theirs for mine, theirs in zip(figures[name], figures[floor], strict=True)]
+        ratio = statistics.median(ratios)
         figure = f"{per_item(name)}  {ratio:4.2f}x"
         if limit is None:
             row(label, figure, "(info)")
         else:
             row(label, figure, f"<= {limit}x", check(ratio, limit))
+        print(f"      rounds: {' '.join(f'{each:.2f}x' for each in ratios)}", flush=True)
 
     row("bare nextToken loop (CPU)", per_item("bare"))
     versus("resource", "bare", "las.Document.all(page_size=100) / bare (CPU)", 1.1)
