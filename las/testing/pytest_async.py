@@ -4,8 +4,8 @@ They need pytest-asyncio and the ``async`` extra (aiohttp); without them this pl
 nothing, so installing las never breaks a test run.
 
 * ``las_async_session``: an :class:`las.AsyncSession` authenticated against ``las_emulator``
-  (from the ``las`` plugin), speaking its contract, its token cache in the test's ``tmp_path``,
-  closed after the test (``las_emulator.async_session()``).
+  (from the ``las`` plugin), speaking its contract, with a token cache of its own (as
+  ``las_session``'s), closed after the test (``las_emulator.async_session()``).
 * ``las_async_client``: an :class:`las.AsyncClient` using ``las_async_session``.
 
 Both run in the test's own event loop (``loop_scope="function"``, declared, so they do not
@@ -34,7 +34,6 @@ import importlib.util
 import inspect
 import warnings
 from collections.abc import AsyncIterator, Generator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,9 +50,9 @@ if importlib.util.find_spec("pytest_asyncio") and importlib.util.find_spec("aioh
     from las.testing._emulator import Emulator
 
     @pytest_asyncio.fixture(loop_scope="function")
-    async def las_async_session(las_emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
+    async def las_async_session(las_emulator: Emulator) -> AsyncIterator[Any]:
         """An ``las.AsyncSession`` authenticated against ``las_emulator`` (closed after the test)."""
-        async with las_emulator.async_session(cache_path=tmp_path / "token-cache.json") as session:
+        async with las_emulator.async_session() as session:
             yield session
 
     @pytest_asyncio.fixture(loop_scope="function")
