@@ -19,9 +19,8 @@ import pytest
 import pytest_asyncio
 
 import las
-from las.bulk import IngestReport
-from las.exceptions import APIConnectionError, ServerError
 from las.bulk import IngestReport, ItemResult
+from las.exceptions import APIConnectionError, ServerError
 from las.resources import Dataset
 from las.testing import Emulator
 
@@ -246,7 +245,9 @@ async def test_a_bad_item_is_reported_and_the_others_go_on(
     )
     assert [item.ok for item in result] == [True, False, False, False, False, False]
     assert isinstance(result.results[1].exception, las.resources.InvalidArgumentError)
-    assert isinstance(result.results[2].exception, ValueError) and result.results[2].source == "<invalid item>"
+    assert (
+        isinstance(result.results[2].exception, ValueError) and result.results[2].source == "<invalid item>"
+    )
     assert isinstance(result.results[3].exception, las.FileFormatException)
     assert isinstance(result.results[4].exception, las.ContentNotFoundError)
     assert isinstance(result.results[5].exception, TypeError)

@@ -89,3 +89,12 @@ def test_ci_runs_every_release_itself_against_las_serve() -> None:
     assert "bash .ci/real-clients" in (ci / "run").read_text().splitlines()
     assert "from tests.client.compatibility import RELEASES" in (ci / "real_clients.py").read_text()
     assert ".ci/real_clients.py" in (ci / "real-clients").read_text()
+
+
+def test_the_readme_states_the_releases_and_contracts_tested() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Compatibility with lucidtech-las") :]
+    section = section[: section.index("\n## ")]
+    for release in RELEASES:
+        assert f"lucidtech-las {release.version}**" in section and release.contract in section
+    assert ".ci/real-clients" in section and "docs/migrating.md" in section

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import las
-from las.exceptions import ServerError
 from las.bulk import IngestError, ItemResult
+from las.exceptions import ServerError
 from las.resources import Dataset, Document
 from las.testing import Emulator
 

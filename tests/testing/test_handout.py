@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import importlib.metadata
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,10 @@ def test_a_users_run_with_the_option_set_shows_no_warning_at_all(pytester: pytes
     result.assert_outcomes(passed=3)
     output = result.stdout.str() + result.stderr.str()
     assert "Warning" not in output and "warnings summary" not in output
+
+
+def test_the_readme_names_what_the_emulator_hands_out() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    named = set(re.findall(r"`emulator\.(\w+)\(", readme))
+    assert named >= {"session", "client", "async_session", "async_client", "credentials"}
+    assert all(callable(getattr(Emulator, name)) for name in named)
