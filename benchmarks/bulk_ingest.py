@@ -83,14 +83,7 @@ def main() -> int:
 
     with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        credentials = las.Credentials(
-            emulator.client_id,
-            emulator.client_secret,
-            emulator.auth_endpoint,
-            emulator.api_endpoint,
-            cache_path=folder / "token.json",
-        )
-        session = las.Session(credentials, pool_maxsize=args.max_workers)
+        session = emulator.session(pool_maxsize=args.max_workers)
         client = las.Client(session=session)
         items_dir = folder / "items"
         items_dir.mkdir()

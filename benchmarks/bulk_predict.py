@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,16 +54,9 @@ def main() -> int:
     n = 60 if args.quick else args.documents
     rate = 20.0 if args.quick else args.rate
 
-    with Emulator() as emulator, tempfile.TemporaryDirectory() as tmp:
-        credentials = las.Credentials(
-            emulator.client_id,
-            emulator.client_secret,
-            emulator.auth_endpoint,
-            emulator.api_endpoint,
-            cache_path=Path(tmp, "token.json"),
-        )
+    with Emulator() as emulator:
         # Retries enough that the fixed pool finishes too: it is the number of 429s we compare.
-        session = las.Session(credentials, max_retries=100, max_retry_wait=600, pool_maxsize=args.max_workers)
+        session = emulator.session(max_retries=100, max_retry_wait=600, pool_maxsize=args.max_workers)
         client = las.Client(session=session)
         model_id = client.create_model(300, 400, FIELDS, name="bulk-benchmark")["modelId"]
         ids = emulator.seed_documents(n)

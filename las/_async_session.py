@@ -162,6 +162,17 @@ class AsyncSession(SessionOptions):
         lazy: stored for the resource layer, as on :class:`las.Session`.
         max_connections: connections open to the API at most; at least your concurrency.
         contract: the API contract to speak (:mod:`las.contracts`); default the credentials'.
+        profile: the section of ``~/.lucidtech/credentials.cfg`` to read the credentials from
+            when ``credentials`` is not given (as ``LAS_PROFILE`` does; the environment's
+            ``LAS_CLIENT_ID`` and the rest still come first); default ``LAS_PROFILE``, else
+            ``default``.
+
+    Raises:
+        MissingCredentials: ``credentials`` not given, and a value is in neither the environment
+            nor the profile (the message names each value and every place looked at).
+        CredentialsFileError: the credentials file cannot be read or parsed.
+        TypeError: both ``credentials`` and ``profile``.
+        ValueError: an empty ``profile``, or an option no call could honour.
 
     The connections are opened on the first request, in the running event loop, and belong to
     it until ``await session.close()`` (or the end of ``async with``); after that the session
@@ -189,10 +200,13 @@ class AsyncSession(SessionOptions):
         lazy: bool = True,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         contract: str | None = None,
+        profile: str | None = None,
     ) -> None:
         if max_connections < 1:
             raise ValueError(f"max_connections must be 1 or more, got {max_connections}")
-        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract)
+        self._set_options(
+            credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract, profile
+        )
         self._shared: _Shared = _Shared(max_connections)
 
     @property

@@ -64,9 +64,19 @@ class SessionOptions:
         deadline: float,
         lazy: bool,
         contract: str | None = None,
+        profile: str | None = None,
     ) -> None:
         check_options(max_retries, max_retry_wait, deadline)
-        self.credentials = credentials or read_credentials()
+        if profile is not None:
+            if credentials is not None:
+                raise TypeError(
+                    "pass credentials or profile=, not both: the profile names where credentials are read"
+                )
+            if not isinstance(profile, str) or not profile.strip():
+                raise ValueError(
+                    f"profile must name a section of ~/.lucidtech/credentials.cfg, got {profile!r}"
+                )
+        self.credentials = credentials or read_credentials(profile)
         self.api_endpoint = self.credentials.api_endpoint
         self.contract = self.credentials.contract if contract is None else contracts.check(contract)
         self.timeout = timeout

@@ -49,10 +49,35 @@ from .content import (
 )
 from .contracts import CONTRACTS
 from .credentials import Credentials, read_credentials
-from .exceptions import ClientException, ContractError, DocumentUploadError, InvalidResponseError
+from .exceptions import (
+    BadRequestError,
+    ClientException,
+    ContractError,
+    DocumentUploadError,
+    FileFormatException,
+    InvalidCredentialsException,
+    InvalidResponseError,
+    LimitExceededException,
+    NotFoundError,
+    TooManyRequestsException,
+)
 from .session import Session
 
 __all__ = ["Client", "RawResponseClient"]
+
+# lucidtech-las (6.x to 11.x) defines its exceptions in this module and its users import them from
+# here (``from las.client import NotFound``): the same names, for the same errors.
+__all__ += [
+    "BadRequest",
+    "ClientException",
+    "FileFormatException",
+    "InvalidCredentialsException",
+    "LimitExceededException",
+    "NotFound",
+    "TooManyRequestsException",
+]
+BadRequest = BadRequestError
+NotFound = NotFoundError
 
 _RawMethod = Callable[..., RawResponse[Any]]
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import las
@@ -61,15 +59,7 @@ def run(emulator: Emulator, out: Any = sys.stdout) -> None:
     def say(text: str = "") -> None:
         print(text, file=out)
 
-    cache = Path(tempfile.mkdtemp(prefix="las-demo-")) / "token-cache.json"
-    credentials = las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        auth_endpoint=emulator.auth_endpoint,
-        api_endpoint=emulator.api_endpoint,
-        cache_path=cache,
-    )
-    session = las.Session(credentials)
+    session = emulator.session()  # its own app client; a token cache that goes with the emulator
     las.set_default_session(session)
 
     say(f"Emulator serving the API at {emulator.url}\n")

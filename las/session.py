@@ -89,6 +89,17 @@ class Session(SessionOptions):
             layer; the Session itself only stores it).
         pool_maxsize: connections kept open to the API (one per concurrent thread is ideal).
         contract: the API contract to speak (:mod:`las.contracts`); default the credentials'.
+        profile: the section of ``~/.lucidtech/credentials.cfg`` to read the credentials from
+            when ``credentials`` is not given (as ``LAS_PROFILE`` does; the environment's
+            ``LAS_CLIENT_ID`` and the rest still come first); default ``LAS_PROFILE``, else
+            ``default``.
+
+    Raises:
+        MissingCredentials: ``credentials`` not given, and a value is in neither the environment
+            nor the profile (the message names each value and every place looked at).
+        CredentialsFileError: the credentials file cannot be read or parsed.
+        TypeError: both ``credentials`` and ``profile``.
+        ValueError: an empty ``profile``, or an option no call could honour.
 
     Example::
 
@@ -108,8 +119,11 @@ class Session(SessionOptions):
         lazy: bool = True,
         pool_maxsize: int = 32,
         contract: str | None = None,
+        profile: str | None = None,
     ) -> None:
-        self._set_options(credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract)
+        self._set_options(
+            credentials, timeout, max_retries, max_retry_wait, deadline, lazy, contract, profile
+        )
         self._shared: _Shared = _Shared(pool_maxsize)
         track(self._shared)
 

@@ -6,10 +6,7 @@ from las.testing import Emulator
 
 with Emulator() as emulator:
     emulator.clock.freeze()  # workflow time now moves only by emulator.clock.advance()
-    credentials = las.Credentials(
-        emulator.client_id, emulator.client_secret, emulator.auth_endpoint, emulator.api_endpoint
-    )
-    las.set_default_session(las.Session(credentials))  # every call below goes to the emulator
+    las.set_default_session(emulator.session())  # every call below goes to the emulator
 
     model = las.Model.create(300, 300, {"total": las.FieldConfigEntry("amount", 10)})
     predict = las.Transition.create("docker", parameters={"imageUrl": "example/predict"}, name="predict")

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import base64
+import itertools
+import os
 import secrets
+import shutil
+import tempfile
 import threading
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from las.testing._clock import Clock
 from las.testing._contracts import DEFAULT_CONTRACT, V2024
@@ -24,6 +30,13 @@ from las.testing._limits import (
 from las.testing._server import HTTPServer, RecordedRequest, Service
 from las.testing._store import now_iso
 from las.testing._tls import ThrowawayCA, require_trustme
+
+if TYPE_CHECKING:  # the SDK's classes, for the handed-out sessions' types only
+    from las._async_client import AsyncClient
+    from las._async_session import AsyncSession
+    from las.client import Client
+    from las.credentials import Credentials
+    from las.session import Session
 
 DEFAULT_CONTENT = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -44,9 +57,9 @@ class Emulator:
     Example::
 
         with Emulator() as emu:
-            credentials = Credentials(emu.client_id, emu.client_secret,
-                                      emu.auth_endpoint, emu.api_endpoint)
+            client = emu.client()               # a las.Client of its own app client
             emu.fail_next(2, status=503)        # the next two API requests get a 503
+            client.create_dataset(name="receipts")   # retried, then answered
             ...
 
     Args:
@@ -103,6 +116,9 @@ class Emulator:
         self._port = port
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._scratch: Path | None = None  # token caches of handed-out credentials
+        self._scratch_lock = threading.Lock()
+        self._cache_numbers = itertools.count(1)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -199,6 +215,92 @@ class Emulator:
     def app_client_id(self) -> str:
         """Id of the emulator's own app client: ``createdBy`` of what its tokens create."""
         return self._service.app_client_id
+
+    # -- a ready session and client --------------------------------------------------------
+    # The SDK is imported only to hand out its objects: the emulator answers without it.
+
+    def credentials(
+        self, *, cache_path: str | os.PathLike[str] | None = None, contract: str | None = None
+    ) -> Credentials:
+        """:class:`las.Credentials` of the emulator's own app client, speaking its contract.
+
+        Args:
+            cache_path: the token cache file. Default: a new file, one per call, in a private
+                temporary directory of this emulator (removed when the emulator is
+                garbage-collected or the process exits), so a test never reads or writes
+                ``~/.lucidtech`` and each session fetches its own token.
+            contract: the API contract the credentials speak; default :attr:`contract`, the one
+                served (the other lets a test see what a session of that contract refuses).
+
+        With ``tls=True`` the SDK must trust :attr:`ca_path`: ``REQUESTS_CA_BUNDLE`` for
+        :class:`las.Session`, ``SSL_CERT_FILE`` for :class:`las.AsyncSession`.
+
+        Raises:
+            RuntimeError: the emulator is not running.
+            ContractError: ``contract`` names neither contract.
+        """
+        import las
+
+        return las.Credentials(
+            self.client_id,
+            self.client_secret,
+            self.auth_endpoint,
+            self.api_endpoint,
+            cached_profile=_CACHE_PROFILE,
+            cache_path=self._new_cache_path() if cache_path is None else cache_path,
+            contract=self.contract if contract is None else contract,
+        )
+
+    def session(
+        self, *, cache_path: str | os.PathLike[str] | None = None, contract: str | None = None, **options: Any
+    ) -> Session:
+        """A new :class:`las.Session` of :meth:`credentials` (``cache_path``, ``contract``);
+        ``options`` go to :class:`las.Session` (``max_retries``, ``timeout``, ...). Close it
+        (``with``) when done.
+
+        Example::
+
+            with Emulator() as emu, emu.session(max_retries=0) as session:
+                las.set_default_session(session)
+                dataset = las.Dataset.create(name="receipts")
+        """
+        import las
+
+        return las.Session(self.credentials(cache_path=cache_path, contract=contract), **options)
+
+    def client(
+        self, *, cache_path: str | os.PathLike[str] | None = None, contract: str | None = None, **options: Any
+    ) -> Client:
+        """A :class:`las.Client` on a new :meth:`session` (same arguments)."""
+        import las
+
+        return las.Client(session=self.session(cache_path=cache_path, contract=contract, **options))
+
+    def async_session(
+        self, *, cache_path: str | os.PathLike[str] | None = None, contract: str | None = None, **options: Any
+    ) -> AsyncSession:
+        """A new :class:`las.AsyncSession` of :meth:`credentials` (needs the ``async`` extra);
+        ``options`` go to :class:`las.AsyncSession`. Close it (``async with``) when done."""
+        import las
+
+        return las.AsyncSession(self.credentials(cache_path=cache_path, contract=contract), **options)
+
+    def async_client(
+        self, *, cache_path: str | os.PathLike[str] | None = None, contract: str | None = None, **options: Any
+    ) -> AsyncClient:
+        """A :class:`las.AsyncClient` on a new :meth:`async_session` (same arguments)."""
+        import las
+
+        return las.AsyncClient(
+            session=self.async_session(cache_path=cache_path, contract=contract, **options)
+        )
+
+    def _new_cache_path(self) -> Path:
+        with self._scratch_lock:
+            if self._scratch is None:
+                self._scratch = Path(tempfile.mkdtemp(prefix="las-emulator-tokens-"))
+                self._scratch_finalizer = weakref.finalize(self, _remove_scratch, self._scratch, os.getpid())
+            return self._scratch / f"token-cache-{next(self._cache_numbers)}.json"
 
     # -- state -----------------------------------------------------------------------------
 
@@ -405,3 +507,13 @@ class Emulator:
     def __repr__(self) -> str:
         where = self.url if self._server else "not running"
         return f"<Emulator {where}>"
+
+
+# The token cache key of handed-out credentials: not "default", so a cache_path pointing at a
+# user's real cache would never replace the token of their default profile.
+_CACHE_PROFILE = "las-emulator"
+
+
+def _remove_scratch(path: Path, owner: int) -> None:
+    if os.getpid() == owner:  # a forked child that exits leaves its parent's caches alone
+        shutil.rmtree(path, ignore_errors=True)

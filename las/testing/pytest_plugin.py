@@ -2,9 +2,11 @@
 
 * ``las_emulator``: the running :class:`~las.testing.Emulator`, reset before each test (one
   server per test session, so a test costs no start-up).
-* ``las_session``: a ``las.Session`` with credentials for the emulator and a token cache in
-  the test's ``tmp_path``; it is the default session during the test (``las.Document.get(id)``
-  without ``session=`` uses it), and the default from before is restored after it.
+* ``las_session``: ``las_emulator.session()``, a ``las.Session`` of the emulator's own app
+  client speaking the contract it serves, with a token cache of its own (neither
+  ``~/.lucidtech`` nor the test's ``tmp_path``: nothing is written there); it is the default
+  session during the test (``las.Document.get(id)`` without ``session=`` uses it), the
+  default from before is restored after it, and it is closed.
 * ``las_client``: a ``las.Client`` using ``las_session``.
 * ``las_recording``: a session whose conversation with the real service is recorded once
   (``pytest --las-record``) and replayed from a cassette ever after
@@ -135,24 +137,12 @@ def las_emulator(_las_emulator_server: Emulator) -> Emulator:
 
 
 @pytest.fixture
-def las_session(las_emulator: Emulator, tmp_path: Path) -> Iterator[Any]:
+def las_session(las_emulator: Emulator) -> Iterator[Any]:
     """A ``las.Session`` authenticated against ``las_emulator`` (closed after the test)."""
     import las
 
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        auth_endpoint=las_emulator.auth_endpoint,
-        api_endpoint=las_emulator.api_endpoint,
-        cache_path=tmp_path / "token-cache.json",
-        contract=las_emulator.contract,  # the session speaks the contract the emulator serves
-    )
-    session = las.Session(credentials)
-    with las.using_session(session):
+    with las_emulator.session() as session, las.using_session(session):
         yield session
-    close = getattr(session, "close", None)
-    if callable(close):
-        close()
 
 
 @pytest.fixture

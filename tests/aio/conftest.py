@@ -61,17 +61,6 @@ class Variant:
         return await asyncio.to_thread(lambda: list(las.paginate(method, *args, **kwargs)))
 
 
-def credentials_for(emulator: Emulator, cache: Path) -> las.Credentials:
-    return las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        auth_endpoint=emulator.auth_endpoint,
-        api_endpoint=emulator.api_endpoint,
-        cached_profile="default",
-        cache_path=cache,
-    )
-
-
 SESSION_OPTIONS: dict[str, Any] = {"max_retries": 4, "timeout": (2.0, 5.0)}
 
 
@@ -79,7 +68,7 @@ SESSION_OPTIONS: dict[str, Any] = {"max_retries": 4, "timeout": (2.0, 5.0)}
 async def api(
     request: pytest.FixtureRequest, las_emulator: Emulator, tmp_path: Path
 ) -> AsyncIterator[Variant]:
-    credentials = credentials_for(las_emulator, tmp_path / "token-cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "token-cache.json")
     if request.param == "sync":
         with las.Session(credentials, **SESSION_OPTIONS) as session:
             yield Variant("sync", las.Client(session=session), (las.APIConnectionError,))

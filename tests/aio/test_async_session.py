@@ -13,7 +13,6 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.aio.conftest import credentials_for
 
 
 def api_arrivals(emulator: Emulator) -> list[Any]:
@@ -135,11 +134,11 @@ async def test_sync_and_async_sessions_share_one_token_cache_file(
     cache = tmp_path / "token-cache.json"
 
     async def with_async() -> None:
-        async with las.AsyncClient(credentials_for(las_emulator, cache)) as client:
+        async with las.AsyncClient(las_emulator.credentials(cache_path=cache)) as client:
             await client.list_models()
 
     def with_sync() -> None:
-        with las.Session(credentials_for(las_emulator, cache)) as session:
+        with las.Session(las_emulator.credentials(cache_path=cache)) as session:
             las.Client(session=session).list_models()
 
     if first == "sync":
@@ -150,7 +149,7 @@ async def test_sync_and_async_sessions_share_one_token_cache_file(
         await asyncio.to_thread(with_sync)
 
     assert las_emulator.token_requests == 1  # the second read what the first wrote
-    assert set(json.loads(cache.read_text())) == {"default"}
+    assert set(json.loads(cache.read_text())) == {las_emulator.credentials().cached_profile}
     assert cache.stat().st_mode & 0o777 == 0o600
 
 
@@ -163,7 +162,7 @@ async def test_a_session_is_reusable_after_close(las_async_session: las.AsyncSes
 
 
 def test_a_closed_session_serves_the_next_event_loop(las_emulator: Emulator, tmp_path: Path) -> None:
-    client = las.AsyncClient(credentials_for(las_emulator, tmp_path / "cache.json"))
+    client = las.AsyncClient(las_emulator.credentials(cache_path=tmp_path / "cache.json"))
 
     async def list_and_close() -> Any:
         async with client:
@@ -176,7 +175,7 @@ def test_a_closed_session_serves_the_next_event_loop(las_emulator: Emulator, tmp
 def test_a_session_in_use_by_a_running_loop_refuses_another_loop(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    session = las.AsyncSession(credentials_for(las_emulator, tmp_path / "cache.json"))
+    session = las.AsyncSession(las_emulator.credentials(cache_path=tmp_path / "cache.json"))
     client = las.AsyncClient(session=session)
     loop = asyncio.new_event_loop()
     try:

@@ -11,13 +11,12 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.aio.conftest import credentials_for
 
 
 def test_a_session_as_the_first_argument_is_the_clients_session(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    with las.Session(credentials_for(las_emulator, tmp_path / "cache.json")) as session:
+    with las.Session(las_emulator.credentials(cache_path=tmp_path / "cache.json")) as session:
         client = las.Client(session)
         assert client.session is session and client.credentials is session.credentials
         assert client.list_models()["models"] == []
@@ -28,7 +27,7 @@ def test_an_async_session_as_the_first_argument_is_the_async_clients_session(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
     async def run() -> None:
-        async with las.AsyncSession(credentials_for(las_emulator, tmp_path / "cache.json")) as session:
+        async with las.AsyncSession(las_emulator.credentials(cache_path=tmp_path / "cache.json")) as session:
             client = las.AsyncClient(session)
             assert client.session is session
             assert (await client.list_models())["models"] == []
@@ -40,7 +39,7 @@ def test_an_async_session_as_the_first_argument_is_the_async_clients_session(
 def test_the_other_variants_session_is_refused_at_construction_naming_the_fix(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "cache.json")
     sync, asynchronous = las.Session(credentials), las.AsyncSession(credentials)
     for make in (lambda: las.Client(asynchronous), lambda: las.Client(session=asynchronous)):
         with pytest.raises(TypeError) as raised:
@@ -62,7 +61,7 @@ def test_the_other_variants_session_is_refused_at_construction_naming_the_fix(
 def test_other_first_arguments_are_refused_at_construction(
     client_class: type[las.Client] | type[las.AsyncClient], las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "cache.json")
     session_class = las.Session if client_class is las.Client else las.AsyncSession
     session = session_class(credentials)
     name = client_class.__name__

@@ -14,7 +14,6 @@ import pytest_asyncio
 
 import las
 from las.testing import Emulator
-from tests.aio.conftest import credentials_for
 
 DOCUMENT = {"documentId": "las:document:" + "a" * 32}
 
@@ -102,7 +101,7 @@ async def test_no_proxy_bypasses_the_proxy(
 ) -> None:
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    async with las.AsyncClient(credentials_for(las_emulator, tmp_path / "cache.json")) as client:
+    async with las.AsyncClient(las_emulator.credentials(cache_path=tmp_path / "cache.json")) as client:
         assert (await client.list_models())["models"] == []
     assert proxy.request_lines == []
 
@@ -117,7 +116,7 @@ async def test_a_netrc_entry_for_the_api_host_does_not_replace_the_token(
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("NETRC", str(netrc))
 
-    async with las.AsyncClient(credentials_for(las_emulator, tmp_path / "cache.json")) as client:
+    async with las.AsyncClient(las_emulator.credentials(cache_path=tmp_path / "cache.json")) as client:
         await client.list_models()
 
     (sent,) = [record for record in las_emulator.requests if record.path == "/models"]
@@ -136,7 +135,7 @@ def _closed_port() -> int:
 async def test_an_unreachable_proxy_is_a_connection_error_that_names_it_never_a_lost_answer(
     variant: str, las_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "cache.json")
     credentials.access_token()  # before the proxy is set: the call below goes straight to its POST
     las_emulator.clear_requests()
     monkeypatch.setenv("HTTP_PROXY", f"http://someone:proxy-pass-123@127.0.0.1:{_closed_port()}")

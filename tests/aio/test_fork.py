@@ -21,7 +21,6 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.aio.conftest import credentials_for
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -106,7 +105,7 @@ def test_what_a_forked_child_does_with_the_session_leaves_the_parents_connection
     expected: str,
     child_creates: int,
 ) -> None:
-    session = las.AsyncSession(credentials_for(las_emulator, tmp_path / "cache.json"), timeout=TIMEOUT)
+    session = las_emulator.async_session(cache_path=tmp_path / "cache.json", timeout=TIMEOUT)
     client = las.AsyncClient(session=session)
     loop.run_until_complete(client.create_document(PDF, "application/pdf"))  # a pooled connection now
 
@@ -120,7 +119,7 @@ def test_what_a_forked_child_does_with_the_session_leaves_the_parents_connection
 
 
 async def _all_documents(emulator: Emulator, tmp_path: Path) -> list[dict[str, Any]]:
-    async with las.AsyncClient(credentials_for(emulator, tmp_path / "cache.json")) as client:
+    async with las.AsyncClient(emulator.credentials(cache_path=tmp_path / "cache.json")) as client:
         return [document async for document in las.paginate_async(client.list_documents)]
 
 
@@ -133,11 +132,7 @@ _EXITING_CHILD = textwrap.dedent(
     from las.testing import Emulator
 
     emulator = Emulator().start()  # not in a `with`: the child must not stop the parent's server
-    credentials = las.Credentials(
-        emulator.client_id, emulator.client_secret, emulator.auth_endpoint,
-        emulator.api_endpoint, cache_path=sys.argv[1],
-    )
-    client = las.AsyncClient(session=las.AsyncSession(credentials, timeout=(2.0, 3.0)))
+    client = emulator.async_client(cache_path=sys.argv[1], timeout=(2.0, 3.0))
     loop = asyncio.new_event_loop()
     loop.run_until_complete(client.create_document(b"%PDF-1.4 a", "application/pdf"))
     pid = os.fork()

@@ -10,7 +10,7 @@ import pytest
 import las
 from las.testing import Emulator
 from las.testing._server import RecordedRequest
-from tests.aio.conftest import Variant, credentials_for
+from tests.aio.conftest import Variant
 
 pytestmark = pytest.mark.asyncio
 
@@ -231,7 +231,7 @@ async def test_the_token_comes_from_the_file_cache_a_previous_session_wrote(
     await api.list_datasets()
     cache_path = api.credentials.cache_path
     assert cache_path.exists() and las_emulator.token_requests == 1
-    later = credentials_for(las_emulator, cache_path)
+    later = las_emulator.credentials(cache_path=cache_path)
 
     if api.name == "async":
         async with las.AsyncClient(later) as client:

@@ -19,9 +19,9 @@ import pytest
 import pytest_asyncio
 
 import las
-from las.bulk import IngestReport
+from las.bulk import IngestReport, ItemResult
 from las.exceptions import APIConnectionError, ServerError
-from las.resources import Dataset, UploadItem, UploadResult
+from las.resources import Dataset
 from las.testing import Emulator
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -123,7 +123,7 @@ async def test_upload_async_creates_one_document_per_item_in_every_form(
 
     result = await dataset.upload_async(items, max_concurrency=3)
 
-    assert isinstance(result, UploadResult) and result.ok and len(result) == len(items)
+    assert isinstance(result, IngestReport) and result.ok and len(result) == len(items)
     assert [item.index for item in result] == list(range(len(items)))
     assert [item.source for item in result][:3] == [str(path), str(path), f"<{len(pdf(1))} bytes>"]
     documents = result.documents
@@ -200,7 +200,7 @@ async def test_failures_in_the_middle_are_reported_and_not_resent(
     items = [(pdf(number), {"total_amount": str(number)}) for number in range(20)]
     created_before: list[int] = []
 
-    def fail_some_after_five(item: UploadItem, done: int, total: int | None) -> None:
+    def fail_some_after_five(item: ItemResult, done: int, total: int | None) -> None:
         if done <= 5:
             created_before.append(item.index)
         if done == 5:  # five created: the next three creates get a 500, then one is dropped
@@ -212,12 +212,12 @@ async def test_failures_in_the_middle_are_reported_and_not_resent(
     assert [item.index for item in result] == list(range(20))
     assert len(result.failed) == 4 and len(result.documents) == 16
     assert not {item.index for item in result.failed} & set(created_before)
-    assert sum(isinstance(item.error, ServerError) for item in result.failed) == 3
-    assert sum(isinstance(item.error, APIConnectionError) for item in result.failed) == 1
+    assert sum(isinstance(item.exception, ServerError) for item in result.failed) == 3
+    assert sum(isinstance(item.exception, APIConnectionError) for item in result.failed) == 1
     assert len(posts(las_emulator)) == 20  # one request per item: none sent again
     stored = list(las.Document.all(dataset=dataset.id, session=las_session))
     assert {d.id for d in stored} == {d.id for d in result.documents}
-    with pytest.raises(las.resources.UploadError, match="4 of 20 uploads failed"):
+    with pytest.raises(las.bulk.IngestError, match="4 of 20 uploads failed"):
         result.raise_for_errors()
 
 
@@ -230,7 +230,7 @@ async def test_a_lost_answer_is_reported_and_never_sent_twice(
     result = await dataset.upload_async([pdf(n) for n in range(6)], max_concurrency=2)
 
     [lost] = result.failed
-    assert isinstance(lost.error, APIConnectionError) and len(result.documents) == 5
+    assert isinstance(lost.exception, APIConnectionError) and len(result.documents) == 5
     assert len(posts(las_emulator)) == 6
     # the API did create it: the report says "failed", the dataset has six, never seven
     assert len(list(las.Document.all(dataset=dataset.id, session=las_session))) == 6
@@ -244,11 +244,13 @@ async def test_a_bad_item_is_reported_and_the_others_go_on(
         [pdf(1), (pdf(2), {}, "extra"), {"bytes": pdf(3)}, b"not a document", tmp_path / "missing.pdf", 42]
     )
     assert [item.ok for item in result] == [True, False, False, False, False, False]
-    assert isinstance(result.items[1].error, las.resources.InvalidArgumentError)
-    assert isinstance(result.items[2].error, ValueError) and result.items[2].source == "<invalid item>"
-    assert isinstance(result.items[3].error, las.FileFormatException)
-    assert isinstance(result.items[4].error, las.ContentNotFoundError)
-    assert isinstance(result.items[5].error, TypeError)
+    assert isinstance(result.results[1].exception, las.resources.InvalidArgumentError)
+    assert (
+        isinstance(result.results[2].exception, ValueError) and result.results[2].source == "<invalid item>"
+    )
+    assert isinstance(result.results[3].exception, las.FileFormatException)
+    assert isinstance(result.results[4].exception, las.ContentNotFoundError)
+    assert isinstance(result.results[5].exception, TypeError)
     assert len(posts(las_emulator)) == 1
 
 
@@ -410,7 +412,7 @@ async def test_with_a_journal_an_item_of_no_known_form_is_refused(
 async def test_progress_is_reported_for_every_item_in_the_loops_thread(dataset: Dataset) -> None:
     seen: list[tuple[int, int | None, bool, int]] = []
 
-    def on_progress(item: UploadItem, done: int, total: int | None) -> None:
+    def on_progress(item: ItemResult, done: int, total: int | None) -> None:
         seen.append((done, total, item.ok, threading.get_ident()))
 
     await dataset.upload_async(

@@ -28,10 +28,8 @@ async def what_mypy_sees(client: las.AsyncClient, document_id: str) -> None:
 
 
 async def what_mypy_sees_of_upload_async(dataset: las.Dataset) -> None:
-    assert_type(await dataset.upload_async([b"%PDF"]), las.resources.UploadResult)
-    assert_type(
-        await dataset.documents.upload_async([b"%PDF"], max_concurrency=8), las.resources.UploadResult
-    )
+    assert_type(await dataset.upload_async([b"%PDF"]), las.bulk.IngestReport)
+    assert_type(await dataset.documents.upload_async([b"%PDF"], max_concurrency=8), las.bulk.IngestReport)
     assert_type(await dataset.upload_async([b"%PDF"], journal="upload.jsonl"), las.bulk.IngestReport)
     await dataset.upload_async([b"%PDF"], max_workers=8)  # type: ignore[call-overload]
 

@@ -17,7 +17,6 @@ import pytest
 import las
 import las.bulk
 from tests.bulk.conftest import pdf
-from tests.reliability.conftest import credentials_for
 
 MODEL_FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -36,7 +35,7 @@ def default(las_emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("HOME", str(tmp_path / "empty-home"))  # no ~/.lucidtech/credentials.cfg
     with pytest.raises(las.MissingCredentials):
         las.Session()
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "cache.json")
     with las.Session(credentials) as session, las.using_session(session):
         yield session
 

@@ -352,16 +352,9 @@ def test_a_success_status_with_a_body_that_is_not_json_is_ambiguous(
 def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
     las_emulator: Emulator, las_client: las.Client, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        las_emulator.auth_endpoint,
-        las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-    )
     journal = tmp_path / "upload.jsonl"
     las_emulator.delay_next(1, 1.0, method="POST", path="/documents")
-    with las.Session(credentials, timeout=(5.0, 0.2)) as impatient:
+    with las_emulator.session(timeout=(5.0, 0.2)) as impatient:
         report = las.bulk.ingest(
             scans[:2], dataset=dataset_id, journal=journal, session=impatient, max_workers=1
         )

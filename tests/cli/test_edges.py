@@ -41,11 +41,7 @@ def against(emulator: Emulator, *args: str, home: Path, **env: str) -> Result:
 
 
 def client_of(emulator: Emulator) -> sdk.Client:
-    return sdk.Client(
-        sdk.Credentials(
-            emulator.client_id, emulator.client_secret, emulator.auth_endpoint, emulator.api_endpoint
-        )
-    )
+    return emulator.client()
 
 
 # -- 10: an explicit flag wins over the environment, the environment over the profile ----------
@@ -164,8 +160,7 @@ def test_ctrl_c_during_the_prediction_deletes_the_upload(tmp_path: Path) -> None
         "from las.cli import main\n"
         "from las.testing import Emulator\n"
         "with Emulator() as emulator:\n"
-        "    client = las.Client(las.Credentials(emulator.client_id, emulator.client_secret,\n"
-        "                                        emulator.auth_endpoint, emulator.api_endpoint))\n"
+        "    client = emulator.client()\n"
         "    fields = {'total': {'type': 'amount', 'maxLength': 12, 'description': 'Total'}}\n"
         "    model_id = client.create_model(700, 900, fields)['modelId']\n"
         "    emulator.delay_next(1, seconds=3, method='POST', path='/predictions')\n"

@@ -80,8 +80,7 @@ def test_ctrl_c_stops_starting_uploads_and_exits_130(tmp_path: Path) -> None:
         "    (folder / f'{number}.pdf').write_bytes(sample_pdf(str(number), '1.00', '2026-01-01'))\n"
         "with Emulator() as emulator:\n"
         "    import las\n"
-        "    client = las.Client(las.Credentials(emulator.client_id, emulator.client_secret,\n"
-        "                                        emulator.auth_endpoint, emulator.api_endpoint))\n"
+        "    client = emulator.client()\n"
         "    dataset_id = client.create_dataset()['datasetId']\n"
         "    emulator.delay_next(100, seconds=0.4, method='POST', path='/documents')\n"
         "    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
@@ -127,14 +126,7 @@ def test_waiting_for_many_executions_gets_each_one_once_it_ended(
 
     import las as sdk
 
-    client = sdk.Client(
-        sdk.Credentials(
-            las_emulator.client_id,
-            las_emulator.client_secret,
-            las_emulator.auth_endpoint,
-            las_emulator.api_endpoint,
-        )
-    )
+    client = las_emulator.client()
     review = client.create_transition("manual")["transitionId"]
     spec = {
         "language": "ASL",

@@ -39,10 +39,7 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def client(emulator: Emulator) -> las.Client:
-    credentials = las.Credentials(
-        emulator.client_id, emulator.client_secret, emulator.auth_endpoint, emulator.api_endpoint
-    )
-    return las.Client(credentials)
+    return emulator.client()
 
 
 Las = Callable[..., Result]

@@ -350,15 +350,7 @@ def test_update_transition_puts_the_same_arguments_where_each_contract_wants_the
 def test_get_document_sends_11_4_conversion_arguments_to_the_file_download(
     emulator_2024: Any, tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        emulator_2024.client_id,
-        emulator_2024.client_secret,
-        emulator_2024.auth_endpoint,
-        emulator_2024.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-        contract=emulator_2024.contract,
-    )
-    client = las.Client(credentials)
+    client = emulator_2024.client(cache_path=tmp_path / "cache.json")
     created = client.create_document(b"%PDF-1.4 an invoice")
     document = client.get_document(created["documentId"], width=100, page=-1, quality="low")
     assert document["content"]  # the emulator converts nothing: the bytes as uploaded

@@ -133,14 +133,7 @@ def test_the_token_endpoint_failing_is_retried_like_a_get(
         las_emulator.fail_next(2, status=503, path="/token")
     else:
         las_emulator.drop_next(2, path="/token")
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        las_emulator.auth_endpoint,
-        las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-    )
-    with las.Session(credentials) as session:
+    with las_emulator.session(cache_path=tmp_path / "cache.json") as session:
         las.Client(session=session).list_models()
     assert _token_requests(las_emulator) == 3
 
@@ -149,14 +142,10 @@ def test_a_token_endpoint_that_keeps_failing_raises_a_las_error(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
     las_emulator.fail_next(10, status=502, path="/token")
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        las_emulator.auth_endpoint,
-        las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-    )
-    with las.Session(credentials) as session, pytest.raises(las.ClientException) as raised:
+    with (
+        las_emulator.session(cache_path=tmp_path / "cache.json") as session,
+        pytest.raises(las.ClientException) as raised,
+    ):
         las.Client(session=session).list_models()
     assert isinstance(raised.value, las.APIError) and raised.value.status_code == 502
     assert _token_requests(las_emulator) == 1 + las.credentials.TOKEN_LIMITS.max_retries

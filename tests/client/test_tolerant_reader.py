@@ -207,15 +207,7 @@ def test_hostile_ids_are_still_refused_with_nothing_sent(
 def test_the_issues_two_calls_against_the_2024_emulator(emulator_2024: Any, tmp_path: Any) -> None:
     """The same two calls against the 2024 emulator, whose public model answers predictions with
     its organisation's prefix; every API request the 2024 contract's."""
-    credentials = las.Credentials(
-        emulator_2024.client_id,
-        emulator_2024.client_secret,
-        emulator_2024.auth_endpoint,
-        emulator_2024.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-        contract=emulator_2024.contract,
-    )
-    with las.Session(credentials) as session:
+    with emulator_2024.session(cache_path=tmp_path / "cache.json") as session:
         assert las.Model.get("las:model:invoice-v2", session=session).id == "las:model:invoice-v2"
         document = las.Document.create(b"%PDF-1.4 an invoice", session=session)
         prediction = document.predict(las.Model.ref("las:model:invoice-v2", session=session))

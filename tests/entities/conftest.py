@@ -49,14 +49,7 @@ class Sent:
 
 
 def _credentials(emulator: Emulator, tmp_path: Path, contract: str) -> las.Credentials:
-    return las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        auth_endpoint=emulator.auth_endpoint,
-        api_endpoint=emulator.api_endpoint,
-        cache_path=tmp_path / f"token-{contract}.json",
-        contract=contract,
-    )
+    return emulator.credentials(cache_path=tmp_path / f"token-{contract}.json", contract=contract)
 
 
 @pytest.fixture

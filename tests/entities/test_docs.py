@@ -37,16 +37,7 @@ def test_the_guides_training_example_runs(
     emulator.clock.freeze()
     monkeypatch.setattr(time, "sleep", emulator.clock.advance)  # the waits move the clock
     namespace: dict[str, Any] = {}
-    with las.Session(
-        las.Credentials(
-            emulator.client_id,
-            emulator.client_secret,
-            auth_endpoint=emulator.auth_endpoint,
-            api_endpoint=emulator.api_endpoint,
-            cache_path=tmp_path / "setup-token.json",
-            contract="2024-11-29",
-        )
-    ) as setup:
+    with emulator.session(cache_path=tmp_path / "setup-token.json") as setup:
         made = las.Dataset.create(name="scans", session=setup)
         namespace["dataset_id"] = made.id
         [namespace["document_id"]] = emulator.seed_documents(1, dataset_id=made.id)

@@ -35,7 +35,7 @@ def test_dataset_upload_sends_a_document_over_the_2021_cap(
 ) -> None:
     recorder.reply(created(files))
     result = las.Dataset.ref(DATASET_ID, session=session).upload([big])
-    assert [failed.error for failed in result.failed] == []
+    assert [failed.exception for failed in result.failed] == []
     assert files.files["big"].data == SIX_MB
 
 
@@ -56,7 +56,7 @@ async def test_dataset_upload_async_sends_a_document_over_the_2021_cap(
         recorder.reply(created(files))
         dataset = las.Dataset.ref(DATASET_ID, session=speaking(asession, "2024-11-29"))
         result = await dataset.upload_async([big])
-    assert [failed.error for failed in result.failed] == []
+    assert [failed.exception for failed in result.failed] == []
     assert files.files["big"].data == SIX_MB
 
 
@@ -66,5 +66,5 @@ def test_on_2021_the_cap_still_refuses_it_before_anything_is_sent(
     speaking(session, "2021-09-23")
     result = las.Dataset.ref(DATASET_ID, session=session).upload([big])
     [failed] = result.failed
-    assert isinstance(failed.error, las.ContentTooLargeError)
+    assert isinstance(failed.exception, las.ContentTooLargeError)
     assert recorder.api_requests == [] and files.arrivals == []

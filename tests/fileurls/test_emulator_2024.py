@@ -16,11 +16,10 @@ import pytest_asyncio
 
 import las
 import las.bulk
-from las.content import CONTRACT_2024
 from las.testing import Emulator
 from tests.contract import Contract
 
-from .conftest import Variant, speaking
+from .conftest import Variant
 
 TEN_MB = b"%PDF-1.7\n" + os.urandom(10 * 1024 * 1024)
 FILES = "/_files/"
@@ -28,21 +27,14 @@ FILES = "/_files/"
 
 @pytest_asyncio.fixture(params=["sync", "async"])
 async def emulated(
-    request: pytest.FixtureRequest, emulator_2024: Emulator, tmp_path: Path, contract_2024: Contract
+    request: pytest.FixtureRequest, emulator_2024: Emulator, contract_2024: Contract
 ) -> AsyncIterator[Variant]:
-    credentials = las.Credentials(
-        emulator_2024.client_id,
-        emulator_2024.client_secret,
-        auth_endpoint=emulator_2024.auth_endpoint,
-        api_endpoint=emulator_2024.api_endpoint,
-        cache_path=tmp_path / "token-cache.json",
-    )
     if request.param == "sync":
-        with las.Session(credentials, max_retries=3) as session:
-            yield Variant("sync", las.Client(session=speaking(session, CONTRACT_2024)), ())
+        with emulator_2024.session(max_retries=3) as session:
+            yield Variant("sync", las.Client(session=session), ())
     else:
-        async with las.AsyncSession(credentials, max_retries=3) as asession:
-            yield Variant("async", las.AsyncClient(session=speaking(asession, CONTRACT_2024)), ())
+        async with emulator_2024.async_session(max_retries=3) as asession:
+            yield Variant("async", las.AsyncClient(session=asession), ())
     for sent in emulator_2024.requests:  # what the SDK sent the API is the contract's
         if sent.path.startswith(FILES):
             assert not any(name.lower() == "authorization" for name in sent.headers)
@@ -87,15 +79,7 @@ async def test_the_put_is_retried_on_the_emulators_503_and_dropped_connection(
 def test_documents_through_the_resource_layer_and_bulk_read_back(
     emulator_2024: Emulator, tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        emulator_2024.client_id,
-        emulator_2024.client_secret,
-        auth_endpoint=emulator_2024.auth_endpoint,
-        api_endpoint=emulator_2024.api_endpoint,
-        cache_path=tmp_path / "token-cache.json",
-    )
-    with las.Session(credentials) as session:
-        speaking(session, CONTRACT_2024)
+    with emulator_2024.session() as session:
         dataset = las.Dataset.create(name="file urls", session=session)
         document = dataset.documents.create(TEN_MB)
         assert document.content == TEN_MB

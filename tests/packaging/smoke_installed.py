@@ -52,14 +52,7 @@ def check_against_the_emulator() -> None:
     from las.testing import Emulator
 
     with Emulator() as emulator, tempfile.TemporaryDirectory() as cache:
-        credentials = las.Credentials(
-            emulator.client_id,
-            emulator.client_secret,
-            auth_endpoint=emulator.auth_endpoint,
-            api_endpoint=emulator.api_endpoint,
-            cache_path=Path(cache) / "token-cache.json",
-        )
-        with las.Session(credentials) as session:
+        with emulator.session(cache_path=Path(cache) / "token-cache.json") as session:
             created = las.Client(session=session).create_dataset(name="Smoke")
             assert created["name"] == "Smoke", created
             dataset = las.Dataset.get(created["datasetId"], session=session)

@@ -15,34 +15,21 @@ from las.testing import Emulator
 MODEL_FIELDS = {"total_amount": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
 
-def credentials_for(emulator: Emulator, cache_path: Path, **options: Any) -> las.Credentials:
-    return las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        emulator.auth_endpoint,
-        emulator.api_endpoint,
-        cache_path=cache_path,
-        **options,
-    )
-
-
 @pytest.fixture
 def patient_client(las_emulator: Emulator, tmp_path: Path) -> Iterator[las.Client]:
     """A Client whose Session retries many times (faults come in runs), with short timeouts."""
-    session = las.Session(
-        credentials_for(las_emulator, tmp_path / "token-cache.json"), max_retries=25, timeout=(2.0, 10.0)
-    )
-    with session:
+    with las_emulator.session(
+        cache_path=tmp_path / "token-cache.json", max_retries=25, timeout=(2.0, 10.0)
+    ) as session:
         yield las.Client(session=session)
 
 
 @pytest.fixture
 def blunt_client(las_emulator: Emulator, tmp_path: Path) -> Iterator[las.Client]:
     """A Client whose Session never retries: the first answer is what the caller gets."""
-    session = las.Session(
-        credentials_for(las_emulator, tmp_path / "token-cache.json"), max_retries=0, timeout=(2.0, 10.0)
-    )
-    with session:
+    with las_emulator.session(
+        cache_path=tmp_path / "token-cache.json", max_retries=0, timeout=(2.0, 10.0)
+    ) as session:
         yield las.Client(session=session)
 
 

@@ -12,7 +12,6 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.reliability.conftest import credentials_for
 
 WORKERS = 4
 GETS_PER_WORKER = 120
@@ -39,7 +38,7 @@ def test_forked_workers_never_share_the_parents_pooled_sockets(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
     ids = las_emulator.seed_documents(50)
-    session = las.Session(credentials_for(las_emulator, tmp_path / "cache.json"))
+    session = las_emulator.session(cache_path=tmp_path / "cache.json")
     client = las.Client(session=session)
     assert client.get_document(ids[0])["documentId"] == ids[0]  # the pool now holds an open socket
 
@@ -73,7 +72,7 @@ def test_forked_workers_never_share_the_parents_pooled_sockets(
 
 
 def test_pickling_a_session_says_why_not_and_what_to_do(las_emulator: Emulator, tmp_path: Path) -> None:
-    session = las.Session(credentials_for(las_emulator, tmp_path / "cache.json"))
+    session = las_emulator.session(cache_path=tmp_path / "cache.json")
     for holder in (session, las.Client(session=session), session.with_options(timeout=1)):
         with pytest.raises(las.SessionNotPicklableError) as raised:
             pickle.dumps(holder)
@@ -86,7 +85,7 @@ def test_pickling_a_session_says_why_not_and_what_to_do(las_emulator: Emulator, 
 def test_credentials_pickle_as_their_values_and_work_in_the_copy(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    credentials = credentials_for(las_emulator, tmp_path / "cache.json")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "cache.json")
     credentials.access_token()
     copy = pickle.loads(pickle.dumps(credentials))
     assert (copy.client_id, copy.client_secret, copy.api_endpoint) == (

@@ -18,7 +18,7 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.reliability.conftest import MODEL_FIELDS, credentials_for
+from tests.reliability.conftest import MODEL_FIELDS
 from tests.support import cassettes
 
 SECRET_VALUE = "hunter2-very-secret-value"
@@ -32,7 +32,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
     cassette = tmp_path / "scenario.yaml"
     recorder = cassettes.cassette_vcr("all")  # the project's one cassette configuration
     shown: list[str] = []  # every repr/str/exception message produced along the way
-    credentials = credentials_for(las_emulator, tmp_path / "token-cache.json", cached_profile="default")
+    credentials = las_emulator.credentials(cache_path=tmp_path / "token-cache.json")
 
     with recorder.use_cassette(str(cassette)):
         session = las.Session(credentials, max_retries=5)

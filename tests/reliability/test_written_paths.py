@@ -245,15 +245,7 @@ def writer(request: pytest.FixtureRequest, las_emulator: Emulator, tmp_path: Pat
     if name == "token cache":
         yield TokenCache(las_emulator)
         return
-    session = las.Session(
-        las.Credentials(
-            las_emulator.client_id,
-            las_emulator.client_secret,
-            las_emulator.auth_endpoint,
-            las_emulator.api_endpoint,
-        )
-    )
-    with session:
+    with las_emulator.session() as session:
         client = las.Client(session=session)
         dataset_id = client.create_dataset(name="written paths")["datasetId"]
         if name == "journal":

@@ -27,14 +27,7 @@ def second_emulator() -> Iterator[Emulator]:
 
 @pytest.fixture
 def second_session(second_emulator: Emulator, tmp_path: Path) -> las.Session:
-    credentials = las.Credentials(
-        second_emulator.client_id,
-        second_emulator.client_secret,
-        auth_endpoint=second_emulator.auth_endpoint,
-        api_endpoint=second_emulator.api_endpoint,
-        cache_path=tmp_path / "second-token-cache.json",
-    )
-    return las.Session(credentials)
+    return second_emulator.session(cache_path=tmp_path / "second-token-cache.json")
 
 
 def test_two_sessions_side_by_side(

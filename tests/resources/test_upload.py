@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 import las
+from las.bulk import IngestError, ItemResult
 from las.exceptions import ServerError
-from las.resources import Dataset, Document, UploadError, UploadItem
+from las.resources import Dataset, Document
 from las.testing import Emulator
 
 from .conftest import PDF, Requests
@@ -35,9 +36,9 @@ def test_upload_creates_one_document_per_item(dataset: Dataset, tmp_path: Path, 
     result = dataset.upload(items, max_workers=3)
     assert result.ok and len(result) == len(items)
     assert [item.index for item in result] == list(range(len(items)))
-    assert result.items[0].source == str(path)
-    assert result.items[4].document is not None
-    assert result.items[4].document.ground_truth_dict() == {"total_amount": "3.00"}
+    assert result.results[0].source == str(path)
+    assert result.results[4].document is not None
+    assert result.results[4].document.ground_truth_dict() == {"total_amount": "3.00"}
     assert sorted(d.id for d in dataset.documents) == sorted(d.id for d in result.documents)
     assert sum(1 for request in api.all if request.method == "POST") == len(items)
 
@@ -48,7 +49,7 @@ def test_failures_in_the_middle_are_reported_and_not_resent(
     items = [(pdf(number), {"total_amount": str(number)}) for number in range(20)]
     created_before: list[int] = []
 
-    def fail_some_after_five(item: UploadItem, done: int, total: int | None) -> None:
+    def fail_some_after_five(item: ItemResult, done: int, total: int | None) -> None:
         if done <= 5:
             created_before.append(item.index)
         if done == 5:  # five created: the next three creates get a 500, then one loses its connection
@@ -60,27 +61,27 @@ def test_failures_in_the_middle_are_reported_and_not_resent(
     assert len(result) == 20 and [item.index for item in result] == list(range(20))
     assert len(result.failed) == 4 and len(result.documents) == 16
     assert not {item.index for item in result.failed} & set(created_before)
-    assert sum(isinstance(item.error, ServerError) for item in result.failed) == 3
+    assert sum(isinstance(item.exception, ServerError) for item in result.failed) == 3
     posts = [request for request in api.all if request.method == "POST" and request.path == "/documents"]
     assert len(posts) == 20  # one request per item: the failed ones were not sent again
     stored = list(Document.all(dataset=dataset, session=session))
     assert len(stored) == 16 == len({document.id for document in stored})
     assert {document.id for document in stored} == {document.id for document in result.documents}
-    with pytest.raises(UploadError, match="4 of 20 uploads failed"):
+    with pytest.raises(IngestError, match="4 of 20 uploads failed"):
         result.raise_for_errors()
 
 
 def test_a_bad_item_is_reported_and_the_others_go_on(dataset: Dataset) -> None:
     result = dataset.upload([pdf(1), (pdf(2), {}, "extra"), {"bytes": pdf(3)}, b"not a document"])
     assert [item.ok for item in result] == [True, False, False, False]
-    assert isinstance(result.items[1].error, ValueError)
-    assert isinstance(result.items[3].error, las.FileFormatException)
+    assert isinstance(result.results[1].exception, ValueError)
+    assert isinstance(result.results[3].exception, las.FileFormatException)
 
 
 def test_progress_is_reported_for_every_item(dataset: Dataset) -> None:
     seen: list[tuple[int, int | None, bool]] = []
 
-    def on_progress(item: UploadItem, done: int, total: int | None) -> None:
+    def on_progress(item: ItemResult, done: int, total: int | None) -> None:
         seen.append((done, total, item.ok))
 
     dataset.upload([pdf(n) for n in range(5)], on_progress=on_progress, max_workers=2)

@@ -29,7 +29,6 @@ from las.testing._limits import (
     MAX_JSON_DEPTH,
 )
 from las.testing.cli import serve
-from tests.reliability.conftest import credentials_for
 from tests.testing._api import Api, token_for
 from tests.testing._raw_http import (
     assert_error_shape,
@@ -298,7 +297,7 @@ def test_a_slow_loris_is_answered_408_and_closed_within_the_request_timeout() ->
 
 def test_two_hundred_slow_sockets_are_closed_while_an_sdk_client_keeps_working(tmp_path: Path) -> None:
     with emulator_with(idle_timeout=1.0, request_timeout=1.5) as emulator:
-        credentials = credentials_for(emulator, tmp_path / "token-cache.json")
+        credentials = emulator.credentials(cache_path=tmp_path / "token-cache.json")
         client = las.Client(session=las.Session(credentials, max_retries=0, timeout=(5.0, 5.0)))
         client.list_datasets()
         silent = [socket.create_connection((emulator.host, emulator.port), timeout=10) for _ in range(100)]

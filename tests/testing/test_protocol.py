@@ -249,14 +249,7 @@ def test_las_client_refreshes_a_forbidden_token_once(las_client: las.Client, las
 def test_las_client_raises_too_many_requests_with_the_gateways_message(
     las_emulator: Emulator, tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        las_emulator.client_id,
-        las_emulator.client_secret,
-        auth_endpoint=las_emulator.auth_endpoint,
-        api_endpoint=las_emulator.api_endpoint,
-        cache_path=tmp_path / "cache.json",
-    )
-    client = las.Client(credentials, max_retries=0)
+    client = las_emulator.client(cache_path=tmp_path / "cache.json", max_retries=0)
     client.list_datasets()
     las_emulator.set_rate_limit(0.001)
     client.list_datasets()

@@ -1,9 +1,11 @@
 """A script as a lucidtech-las 11.4.1 user writes it: its Client's signatures (not the reference's),
-credentials and contract from the environment. tests/client/test_scripts_11_4.py runs it unchanged."""
+credentials and contract from the environment. tests/client/test_compatibility.py runs it unchanged on
+this SDK; .ci/real-clients runs it with lucidtech-las 11.4.1 itself."""
 
 import datetime
 
 from las import Client
+from las.client import NotFound
 
 client = Client()
 dataset = client.create_dataset(name="invoices", metadata={"source": "email"})
@@ -52,3 +54,10 @@ payment_method = client.create_payment_method(name="card")
 client.update_organization(
     client.get_organization("me")["organizationId"], payment_method_id=payment_method["paymentMethodId"]
 )
+client.delete_dataset(dataset["datasetId"], delete_documents=True)
+try:
+    client.get_document(document["documentId"])
+except NotFound:
+    pass
+else:
+    raise AssertionError("the deleted document is still there")
