@@ -466,7 +466,9 @@ class AsyncClient:
         await self._put_created_document(answer.data, source, content_type)
         return cast("dict[str, Any]", self._result(answer))
 
-    async def _before_upload(self, callback: Callable[[dict[str, Any]], object], document: dict[str, Any]) -> None:
+    async def _before_upload(
+        self, callback: Callable[[dict[str, Any]], object], document: dict[str, Any]
+    ) -> None:
         """``callback(document)`` between the ``POST`` of a document and the ``PUT`` of its bytes (on
         the async client, an awaitable it answers is awaited).
 

@@ -49,8 +49,8 @@ import attrs
 
 from ..client import Client
 from ..content import detect_content_type
-from ..exceptions import NotFoundError
-from ..ids import DATASET, require_id
+from ..exceptions import InvalidIdError, NotFoundError
+from ..ids import DATASET, DOCUMENT, require_id
 from ..resources import Document, InvalidArgumentError
 from ..resources._session import client_for
 from ..session import Session
@@ -294,6 +294,8 @@ class _IngestRun:
     async def _on_created_async(self, begun: _Prepared, answers: list[dict[str, Any]], answer: Any) -> None:
         """2024-11-29: the POST was answered; before the bytes are PUT, the journal learns the
         document and where they go."""
+        if not _names_a_document(answer):  # not the contract's answer: the create is ambiguous
+            return
         answers.append(answer)
         if self.journal is not None:
             await _blocking_async(self.awaiting_content, begun, answer)
@@ -381,6 +383,8 @@ class _IngestRun:
     def _on_created(self, begun: _Prepared, answers: list[dict[str, Any]], answer: Any) -> None:
         """2024-11-29: the POST was answered; before the bytes are PUT, the journal learns the
         document and where they go."""
+        if not _names_a_document(answer):  # not the contract's answer: the create is ambiguous
+            return
         answers.append(answer)
         if self.journal is not None:
             _blocking(self.awaiting_content, begun, answer)
@@ -740,6 +744,17 @@ class _IngestRun:
                 )
             self.owners.setdefault(item.sha256, item.key)
             return None
+
+
+def _names_a_document(answer: object) -> bool:
+    """Whether a create's answer names the document it created with a usable id."""
+    if not isinstance(answer, dict):
+        return False
+    try:
+        require_id(DOCUMENT, answer.get("documentId"))
+    except InvalidIdError:
+        return False
+    return True
 
 
 _URL_NOT_KEPT = (

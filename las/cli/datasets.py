@@ -66,6 +66,10 @@ INCOMPLETE = (
     "created as {} without its bytes (the upload to its file URL failed): a re-run uploads them while "
     "that URL is valid; once it is not, --recreate-incomplete deletes that document and creates it again"
 )
+INCOMPLETE_NO_JOURNAL = (
+    "created as {0} without its bytes (the upload to its file URL failed), and no journal was kept to "
+    "finish it: delete it (`las documents delete {0}`) and upload the file again"
+)
 INCOMPLETE_NEXT = (
     "The incomplete items were created, but their bytes did not arrive. Run the same command again to "
     "upload them while their upload URLs are valid (the journal keeps them); an item whose URL was refused "
@@ -344,8 +348,8 @@ def _error_shown(result: bulk.ItemResult, dataset_id: str, journal: Path | None)
         return AMBIGUOUS_IN_JOURNAL.format(journal) if journal else AMBIGUOUS.format(dataset_id)
     if result.status == "duplicate" and "allow_duplicates" in (result.error or ""):
         return DUPLICATE  # the SDK's hint names a Python argument the command does not have
-    if result.status == "incomplete" and journal:
-        return INCOMPLETE.format(result.document_id)  # likewise recreate_incomplete=True
+    if result.status == "incomplete":  # likewise recreate_incomplete=True
+        return (INCOMPLETE if journal else INCOMPLETE_NO_JOURNAL).format(result.document_id)
     return redact(result.error) if result.error else None
 
 

@@ -39,7 +39,9 @@ def test_a_document_whose_bytes_were_refused_is_incomplete_and_never_created_aga
 
     [result] = report.results
     assert result.status == "incomplete" and result.document_id == DOCUMENT_ID
-    assert isinstance(result.exception, las.DocumentUploadError) and "recreate_incomplete" in str(result.error)
+    assert isinstance(result.exception, las.DocumentUploadError) and "recreate_incomplete" in str(
+        result.error
+    )
     lines = [json.loads(line) for line in journal.read_text().splitlines()]
     assert [line["state"] for line in lines[1:]] == ["sending", "created-awaiting-content", "incomplete"]
     assert lines[-1]["documentId"] == DOCUMENT_ID
@@ -97,3 +99,19 @@ def test_a_file_uploaded_without_a_journal_is_streamed_from_its_path(
     assert report.ok and digests_only.files["big"].size == big_file.stat().st_size
     assert report.results[0].sha256 == digests_only.files["big"].sha256  # hashed as it was read
     assert peak < LIMIT, f"peak {peak:,} bytes allocated for a {SIZE:,}-byte upload"
+
+
+@pytest.mark.parametrize("document_id", [None, 42, "", "../../etc"])
+def test_an_answer_without_a_usable_document_id_journals_no_document_awaiting_its_bytes(
+    session: las.Session, recorder: Recorder, files: FileServer, tmp_path: Path, document_id: object
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    answer = (
+        {"fileUrl": files.url_for("doc")}
+        if document_id is None
+        else {"documentId": document_id, "fileUrl": files.url_for("doc")}
+    )
+    recorder.reply(Reply(body=answer))
+    las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
+    states = [json.loads(line)["state"] for line in journal.read_text().splitlines()[1:]]
+    assert "created-awaiting-content" not in states and states[0] == "sending"

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,78 +15,16 @@ import las.bulk
 from las.testing import Emulator
 from las.testing._files import FILE_URL_SECONDS, FILES_PATH
 from tests.bulk.conftest import documents_in, pdf, post_documents
-from tests.conftest import requests_outside_the_contract
 
-V2024 = "2024-11-29"
-
-
-@pytest.fixture
-def emulator(emulator_2024: Emulator) -> Iterator[Emulator]:
-    """The 2024-11-29 emulator; every request the SDK sent it is checked against its contract."""
-    yield emulator_2024
-    problems = requests_outside_the_contract(emulator_2024)
-    assert not problems, "the SDK sent requests outside the contract:\n" + "\n".join(problems)
-
-
-def session_for(emulator: Emulator, folder: Path, **options: Any) -> las.Session:
-    credentials = las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        emulator.auth_endpoint,
-        emulator.api_endpoint,
-        cache_path=folder / "token.json",
-        contract=emulator.contract,
-    )
-    return las.Session(credentials, **options)
-
-
-@pytest.fixture
-def session(emulator: Emulator, tmp_path: Path) -> Iterator[las.Session]:
-    with session_for(emulator, tmp_path, max_retries=1) as session:  # one retry: fast failures
-        yield session
-
-
-@pytest.fixture
-def client(session: las.Session) -> las.Client:
-    return las.Client(session=session)
-
-
-@pytest.fixture
-def dataset(client: las.Client) -> str:
-    return str(client.create_dataset(name="bulk")["datasetId"])
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Path:
-    return tmp_path / "upload.jsonl"
-
-
-def md5_of(data: bytes) -> str:
-    return base64.b64encode(hashlib.md5(data).digest()).decode()
-
-
-def puts(emulator: Emulator) -> int:
-    return sum(1 for sent in emulator.requests if sent.method == "PUT" and sent.path.startswith(FILES_PATH))
-
-
-def requests_to(emulator: Emulator, method: str, prefix: str) -> int:
-    return sum(1 for sent in emulator.requests if sent.method == method and sent.path.startswith(prefix))
-
-
-def states(journal: Path) -> list[str]:
-    return [json.loads(line)["state"] for line in journal.read_text().splitlines()[1:]]
-
-
-def last_line(journal: Path) -> dict[str, Any]:
-    return dict(json.loads(journal.read_text().splitlines()[-1]))
-
-
-def assert_each_item_once_with_its_bytes(client: las.Client, dataset: str, contents: list[bytes]) -> None:
-    """Exactly one document per item in the whole emulator, each holding that item's bytes."""
-    everywhere = list(las.paginate(client.list_documents))
-    assert len(everywhere) == len(contents), [doc["documentId"] for doc in everywhere]
-    in_dataset = documents_in(client, dataset)
-    assert sorted(str(doc["contentMD5"]) for doc in in_dataset) == sorted(md5_of(data) for data in contents)
+from .conftest import (
+    assert_each_item_once_with_its_bytes,
+    credentials_for,
+    last_line,
+    md5_of,
+    puts,
+    requests_to,
+    states,
+)
 
 
 def test_a_put_answered_503_is_retried_by_the_session_and_the_item_created(
@@ -197,6 +133,24 @@ def test_an_upload_url_that_says_it_expired_is_not_tried(
     assert puts(emulator) == 0 and requests_to(emulator, "GET", "/documents/") == 1
 
 
+def test_recreate_incomplete_never_deletes_a_document_that_holds_the_bytes(
+    session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
+) -> None:
+    emulator.fail_next(2, status=503, method="PUT", path=FILES_PATH)
+    [first] = las.bulk.ingest([pdf(1)], dataset=dataset, journal=journal, session=session).results
+    with las.bulk.Journal(journal) as book:
+        entry = book.get(first.key)
+        assert entry is not None and entry.file_url is not None
+        client.put_file(entry.file_url, pdf(1))  # the bytes arrive after all (by hand, say)
+        book.record(first.key, "incomplete", documentId=first.document_id, error="as if the URL was refused")
+    [again] = las.bulk.ingest(
+        [pdf(1)], dataset=dataset, journal=journal, session=session, recreate_incomplete=True
+    ).results
+    assert again.status == "created" and again.document_id == first.document_id
+    assert requests_to(emulator, "DELETE", "/documents") == 0 and post_documents(emulator) == 1
+    assert_each_item_once_with_its_bytes(client, dataset, [pdf(1)])
+
+
 def test_an_item_whose_document_was_deleted_meanwhile_is_created_again(
     session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
 ) -> None:
@@ -259,14 +213,7 @@ def test_without_a_journal_a_failed_put_is_failed_and_names_the_document(
 async def test_upload_async_journals_and_finishes_the_same_way(
     emulator: Emulator, client: las.Client, dataset: str, journal: Path, tmp_path: Path
 ) -> None:
-    credentials = las.Credentials(
-        emulator.client_id,
-        emulator.client_secret,
-        emulator.auth_endpoint,
-        emulator.api_endpoint,
-        cache_path=tmp_path / "async-token.json",
-        contract=emulator.contract,
-    )
+    credentials = credentials_for(emulator, tmp_path / "async-token.json")
     async with las.AsyncSession(credentials, max_retries=1) as asession:
         target = las.Dataset.ref(dataset, session=asession)
         emulator.fail_next(2, status=503, method="PUT", path=FILES_PATH)
@@ -308,6 +255,7 @@ def test_reconcile_takes_a_byteless_document_for_the_lost_post_that_made_it(
     assert sorted(early.pending) == sorted(first.results[index].key for index in (0, 1))
     report = las.bulk.reconcile(journal, session=session, settle=0)
     assert report.not_found == [] and sorted(report.incomplete) == sorted(early.pending)
+    assert requests_to(emulator, "DELETE", "/documents") == 0  # reconcile deletes nothing
     assert set(report.incomplete.values()) <= {doc["documentId"] for doc in documents_in(client, dataset)}
 
     stuck = las.bulk.ingest(items, dataset=dataset, journal=journal, session=session)

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,8 @@ import las.bulk
 from las.testing import Emulator
 from las.testing._files import FILES_PATH
 from tests.bulk.conftest import pdf, post_documents
-from tests.bulk.test_awaiting_content import (
-    assert_each_item_once_with_its_bytes,
-    puts,
-    requests_to,
-    session_for,
-)
+
+from .conftest import assert_each_item_once_with_its_bytes, puts, requests_to
 
 ITEMS = 4
 KILL_AT = 3  # the third item's PUT (or journal line, or DELETE): some before it done, one after
@@ -94,27 +89,6 @@ RUN = textwrap.dedent(
     print(report.counts, flush=True)
     """
 )
-
-
-@pytest.fixture
-def emulator(emulator_2024: Emulator) -> Emulator:
-    return emulator_2024
-
-
-@pytest.fixture
-def session(emulator: Emulator, tmp_path: Path) -> Iterator[las.Session]:
-    with session_for(emulator, tmp_path, max_retries=1) as session:
-        yield session
-
-
-@pytest.fixture
-def client(session: las.Session) -> las.Client:
-    return las.Client(session=session)
-
-
-@pytest.fixture
-def dataset(client: las.Client) -> str:
-    return str(client.create_dataset(name="bulk")["datasetId"])
 
 
 @pytest.fixture
