@@ -4,12 +4,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from las.testing import Emulator
 from las.testing._files import FILES_PATH
 from tests.contract import Contract, load_contract
 
 pytest_plugins = ["pytester"]  # tests of the las pytest plugin (tests/testing/test_contract_choice.py)
+
+# Hypothesis' own timing checks (a deadline per example, "input generation is slow") measure the
+# machine, not the code: on a shared 2-core machine they fail tests that are right. Off for every
+# test; the fuzz tests' settings (tests/reliability/_fuzz.py) turn them off too.
+settings.register_profile("las", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("las")
 
 
 @pytest.fixture(scope="session")
