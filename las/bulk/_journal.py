@@ -11,10 +11,26 @@ The last event of a key is its state:
 
 - ``sending``: the POST was about to go out when the journal last heard of it (the process
   stopped, or was killed, before the answer came back): read as ``ambiguous``.
-- ``created``: the document exists; its id is ``documentId``. Never sent again.
+- ``created-awaiting-content`` (2024-11-29): the API created ``documentId``; its bytes were
+  about to be PUT to ``fileUrl`` (expiring at ``fileUrlExpires`` when the URL says so) and may
+  not have arrived. A re-run checks the document (its ``contentMD5`` against ``md5``) and PUTs
+  them again while the URL may be valid. The URL is a credential (whoever holds it can write
+  the document's bytes until it expires): it is written only to a journal no one else may read.
+- ``created``: the document exists with its bytes; its id is ``documentId``. Never sent again.
+- ``incomplete`` (2024-11-29): ``documentId`` exists without its bytes, and there is no upload
+  URL known to work (refused or expired; neither contract offers a new one for an existing
+  document). Never created again on its own: ``recreate_incomplete=True`` replaces it.
+- ``replacing``: ``documentId``, found without bytes, was about to be deleted so the item could
+  be created again; a re-run checks whether it is still there before doing anything else.
 - ``ambiguous``: the POST was sent but its answer was lost; the API may or may not have created
-  the document. Never sent again on its own: :func:`las.bulk.reconcile` resolves it.
-- ``failed``: the document was certainly not created (never sent, or refused); a re-run sends it.
+  the document. Never sent again on its own: :func:`las.bulk.reconcile` resolves it. (Journals
+  of earlier versions also wrote ``ambiguous`` with a ``documentId`` for a document created
+  without its bytes: read as ``incomplete``.)
+- ``failed``: the document was certainly not created (never sent, or refused) or is gone; a
+  re-run sends it.
+
+Lines also carry ``sha256`` (hex) and ``md5`` (base64, as the API's ``contentMD5``) of the
+bytes, ``error`` and ``hint`` for people, and ``time``.
 
 Each line is written with a single ``write`` on a file opened for appending, then fsynced, so a
 crash leaves at most one torn (unterminated) last line. Reading tolerates it, reports it
@@ -51,10 +67,27 @@ from .._files import HEAD_BYTES, NotARegularFile, open_regular
 from ..exceptions import ClientException
 from ..resources import InvalidArgumentError
 
-__all__ = ["FORMAT_VERSION", "Entry", "Journal", "JournalError", "TornLine"]
+__all__ = [
+    "AWAITING_CONTENT",
+    "CREATED",
+    "FORMAT_VERSION",
+    "INCOMPLETE",
+    "REPLACING",
+    "SENDING",
+    "Entry",
+    "Journal",
+    "JournalError",
+    "TornLine",
+]
 
 FORMAT_VERSION = 1
-STATES = ("sending", "created", "ambiguous", "failed")
+SENDING = "sending"
+AWAITING_CONTENT = "created-awaiting-content"
+CREATED = "created"
+INCOMPLETE = "incomplete"
+REPLACING = "replacing"
+STATES = (SENDING, AWAITING_CONTENT, CREATED, INCOMPLETE, REPLACING, "ambiguous", "failed")
+_UNFINISHED = frozenset({AWAITING_CONTENT, INCOMPLETE, REPLACING, "ambiguous"})
 # How every journal starts (whatever the spacing): a torn first line must, to be taken for ours.
 HEADER_START = re.compile(rb'\A\{\s*"lasBulkJournal"\s*:')
 
@@ -97,11 +130,24 @@ class Entry:
     error: str | None = None
     sent_time: str | None = None
     """When the last POST for the item was about to be sent (ISO 8601, UTC)."""
+    md5: str | None = None
+    """The MD5 of the item's bytes, base64 (the form of the API's ``contentMD5``)."""
+    file_url: str | None = None
+    """``created-awaiting-content``: where the bytes go (a presigned URL: a secret)."""
+    file_url_expires: str | None = None
+    """When ``file_url`` expires (ISO 8601, UTC), when the URL says so."""
 
     @property
     def unresolved(self) -> bool:
-        """Whether the API may or may not have created the document (``ambiguous``/``sending``)."""
-        return self.state in ("ambiguous", "sending")
+        """Whether the API may or may not have created the document (``ambiguous`` or
+        ``sending``, without a document id)."""
+        return self.state in ("ambiguous", SENDING) and self.document_id is None
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether the document ``document_id`` exists (or did) but its bytes were not known to
+        have arrived (``created-awaiting-content``, ``incomplete``, ``replacing``)."""
+        return self.document_id is not None and self.state in _UNFINISHED
 
 
 def now_iso() -> str:
@@ -323,7 +369,10 @@ class Journal:
             content_type=record.get("contentType", before.content_type if before else None),
             ground_truth=record.get("groundTruth", before.ground_truth if before else None),
             error=record.get("error"),
-            sent_time=record.get("time") if state == "sending" else before.sent_time if before else None,
+            sent_time=record.get("time") if state == SENDING else before.sent_time if before else None,
+            md5=record.get("md5", before.md5 if before else None),
+            file_url=record.get("fileUrl"),
+            file_url_expires=record.get("fileUrlExpires"),
         )
 
     # -- the entries -----------------------------------------------------------------------
@@ -345,13 +394,20 @@ class Journal:
         with self._lock:
             return len(self._entries)
 
+    @property
+    def private(self) -> bool:
+        """Whether only its owner may read or write the file (no group or other permission):
+        where an upload URL, a credential, may be written."""
+        return not stat.S_IMODE(os.fstat(self._fd).st_mode) & 0o077
+
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, key: str, state: str, **fields: Any) -> Entry:
         """Append one event (fsynced before returning) and return the item's new state.
 
-        ``fields`` use the wire names: ``sha256``, ``documentId``, ``contentType``,
-        ``groundTruth``, ``error``, ``hint``; None values are left out.
+        ``fields`` use the wire names: ``sha256``, ``md5``, ``documentId``, ``contentType``,
+        ``groundTruth``, ``fileUrl``, ``fileUrlExpires``, ``replaces``, ``error``, ``hint``;
+        None values are left out.
         """
         if state not in STATES:
             raise InvalidArgumentError(f"state must be one of {STATES}, got {state!r}")

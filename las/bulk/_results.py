@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["IN_DATASET", "STATUSES", "IngestError", "IngestReport", "ItemResult"]
 
-STATUSES = ("created", "skipped", "duplicate", "ambiguous", "failed", "changed")
+STATUSES = ("created", "skipped", "duplicate", "ambiguous", "incomplete", "failed", "changed")
 IN_DATASET = frozenset({"created", "skipped", "duplicate"})
 """The statuses of an item whose document is in the dataset."""
 
@@ -35,18 +35,20 @@ class ItemResult:
         index: the item's position in the input.
         key: what identifies the item in a journal: the ``key`` of its :class:`IngestItem`,
             its path as given, or ``sha256:<hash>`` of in-memory content.
-        status: ``created``, ``skipped``, ``duplicate``, ``ambiguous``, ``failed`` or
-            ``changed``. Without a journal, only ``created`` or ``failed`` (nothing is kept to
+        status: ``created``, ``skipped``, ``duplicate``, ``ambiguous``, ``incomplete``,
+            ``failed`` or ``changed``. Without a journal, only ``created`` or ``failed`` (nothing is kept to
             tell a lost answer from a refusal, so an item whose create raised is ``failed``
             and its ``exception`` says which).
-        document_id: the id of its document (created now or by an earlier run, or the one a
-            duplicate shares), else None.
+        document_id: the id of its document (created now or by an earlier run, the one a
+            duplicate shares, or the one created without its bytes of an ``incomplete`` item),
+            else None.
         sha256: the sha256 (hex) of its content, once read.
         error: why it is not created, for people, with what to do about it (e.g.
             ``"ServerError: ..."``); None when it is.
         source: a short description of the item: its path, ``<N bytes>``, a file's name.
         document: the :class:`las.Document` this run created for it (None when it did not
-            create one now: skipped, duplicate, failed...).
+            create one now: skipped, duplicate, failed..., or finished the upload of a document
+            an earlier run created).
         exception: the exception raised for it in this run (None when none was, as for an
             item the journal settled).
     """
@@ -154,6 +156,12 @@ class IngestReport:
         return self.with_status("ambiguous")
 
     @property
+    def incomplete(self) -> list[ItemResult]:
+        """The items created without their bytes (2024-11-29): each ``document_id`` exists and
+        awaits them (see :func:`las.bulk.ingest` for what a re-run does)."""
+        return self.with_status("incomplete")
+
+    @property
     def failed(self) -> list[ItemResult]:
         """The items certainly not created (without a journal: every item whose create raised)."""
         return self.with_status("failed")
@@ -207,6 +215,12 @@ class IngestReport:
                 f"them. Run las.bulk.reconcile({str(self.journal)!r}) to find them in the dataset by content "
                 "hash (then re-run to send those it did not find), or re-run with retry_ambiguous=True "
                 "to send them again and accept possible duplicates."
+            )
+        incomplete = self.incomplete
+        if incomplete:
+            lines.append(
+                f"{len(incomplete)} incomplete: created without their bytes; first: {incomplete[0].key}: "
+                f"{incomplete[0]._error}"
             )
         failed = self.failed
         if failed:

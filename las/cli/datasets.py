@@ -49,7 +49,7 @@ def workers(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
-UPLOAD_STATUSES = ("created", "failed", "ambiguous")
+UPLOAD_STATUSES = ("created", "failed", "ambiguous", "incomplete")
 AMBIGUOUS = (
     "sent, but the answer was lost: the document may exist; "
     "check `las documents list --dataset-id {}` before uploading it again"
@@ -62,6 +62,20 @@ AMBIGUOUS_NEXT = (
     "possible duplicates."
 )
 DUPLICATE = "same content as another item: created once"
+INCOMPLETE = (
+    "created as {} without its bytes (the upload to its file URL failed): a re-run uploads them while "
+    "that URL is valid; once it is not, --recreate-incomplete deletes that document and creates it again"
+)
+INCOMPLETE_NO_JOURNAL = (
+    "created as {0} without its bytes (the upload to its file URL failed), and no journal was kept to "
+    "finish it: delete it (`las documents delete {0}`) and upload the file again"
+)
+INCOMPLETE_NEXT = (
+    "The incomplete items were created, but their bytes did not arrive. Run the same command again to "
+    "upload them while their upload URLs are valid (the journal keeps them); an item whose URL was refused "
+    "or expired stays incomplete until a run with --recreate-incomplete deletes its document (it holds no "
+    "bytes) and creates it again."
+)
 
 
 @click.group("datasets", cls=Group)
@@ -169,6 +183,14 @@ def default_journal(dataset_id: str) -> Path:
     is_flag=True,
     help="Send again items whose answer was lost in an earlier run (accepting possible duplicates).",
 )
+@click.option(
+    "--recreate-incomplete",
+    is_flag=True,
+    help=(
+        "Delete the document of an item created without its bytes whose upload URL no longer works "
+        "(only once it is seen to hold no bytes), and create the item again."
+    ),
+)
 @pass_app
 def create_documents(
     app: App,
@@ -179,6 +201,7 @@ def create_documents(
     journal: Path | None,
     no_resume: bool,
     retry_ambiguous: bool,
+    recreate_incomplete: bool,
 ) -> int:
     """Upload the documents of SOURCE (a directory, a CSV or a JSON file) into DATASET_ID.
 
@@ -196,14 +219,21 @@ def create_documents(
     (or the --resume JOURNAL file), so running the command again sends only what is not created
     yet: items the journal has created are `skipped`, failed ones are sent again, ambiguous ones
     are not (see `las datasets reconcile`), and a file with the same content as another is a
-    `duplicate`, created once. --no-resume keeps no journal. Exits 0 when every item is created,
-    skipped or a duplicate, 1 when any failed or is ambiguous.
+    `duplicate`, created once. An item created whose bytes did not reach its upload URL
+    (API 2024-11-29) is `incomplete`: a re-run uploads them while the URL is valid, and
+    --recreate-incomplete replaces its document once it is not. --no-resume keeps no journal.
+    Exits 0 when every item is created, skipped or a duplicate, 1 when any failed, is ambiguous
+    or incomplete.
     """
     if no_resume and journal is not None:
         raise click.UsageError("--no-resume keeps no journal, --resume JOURNAL keeps one: give one of them")
     if no_resume and retry_ambiguous:
         raise click.UsageError(
             "--retry-ambiguous resends what the journal records as ambiguous: drop --no-resume"
+        )
+    if no_resume and recreate_incomplete:
+        raise click.UsageError(
+            "--recreate-incomplete replaces what the journal records as incomplete: drop --no-resume"
         )
     try:
         items, skipped = read_items(source, delimiter=delimiter)
@@ -220,7 +250,15 @@ def create_documents(
     kept = journal or default_journal(dataset_id)
     note(f"journal: {kept} (a re-run sends only what is not created yet; --no-resume keeps none)")
     return _ingest(
-        app, dataset_id, items, skipped, kept, max_workers, kept=True, retry_ambiguous=retry_ambiguous
+        app,
+        dataset_id,
+        items,
+        skipped,
+        kept,
+        max_workers,
+        kept=True,
+        retry_ambiguous=retry_ambiguous,
+        recreate_incomplete=recreate_incomplete,
     )
 
 
@@ -234,6 +272,7 @@ def _ingest(
     *,
     kept: bool,
     retry_ambiguous: bool = False,
+    recreate_incomplete: bool = False,
 ) -> int:
     """:func:`las.bulk.ingest` over the items, and its report (the journal's path when ``kept``)."""
     specs = [
@@ -256,6 +295,7 @@ def _ingest(
                 session=app.client,
                 max_workers=max_workers,
                 retry_ambiguous=retry_ambiguous,
+                recreate_incomplete=recreate_incomplete,
                 on_progress=lambda progress: bar.advance(),
             )
     except bulk.JournalError as error:
@@ -297,6 +337,8 @@ def _ingest(
         show_items(shown, REPORT_COLUMNS, noun="item", summary=summary)
         if counts["ambiguous"] and shown_journal:
             emit(escape(AMBIGUOUS_NEXT.format(journal=shown_journal)))
+        if counts["incomplete"] and shown_journal:
+            emit(escape(INCOMPLETE_NEXT))
     return EXIT_OK if report.ok else EXIT_API_ERROR
 
 
@@ -306,6 +348,8 @@ def _error_shown(result: bulk.ItemResult, dataset_id: str, journal: Path | None)
         return AMBIGUOUS_IN_JOURNAL.format(journal) if journal else AMBIGUOUS.format(dataset_id)
     if result.status == "duplicate" and "allow_duplicates" in (result.error or ""):
         return DUPLICATE  # the SDK's hint names a Python argument the command does not have
+    if result.status == "incomplete":  # likewise recreate_incomplete=True
+        return (INCOMPLETE if journal else INCOMPLETE_NO_JOURNAL).format(result.document_id)
     return redact(result.error) if result.error else None
 
 
@@ -325,7 +369,10 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
     Looks in the journal's dataset for a document with each ambiguous item's content: one found
     is recorded created (a re-run skips it); one not found is recorded failed (a re-run sends
     it), unless it was sent less than --settle seconds ago: then it stays ambiguous (pending).
-    Exits 0 when every ambiguous item is resolved, 1 when some are pending.
+    On API 2024-11-29, a document without bytes that an ambiguous item's lost answer left, and
+    the documents of items created without their bytes, are listed incomplete: a re-run of
+    create-documents uploads their bytes while it can, --recreate-incomplete replaces them.
+    Exits 0 when every ambiguous item is resolved, 1 when some are pending or incomplete.
     """
     try:
         found = bulk.reconcile(journal, session=app.client, settle=settle)
@@ -341,6 +388,14 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
             {"key": key, "status": "pending", "detail": "sent recently: reconcile again later"}
             for key in found.pending
         ]
+        + [
+            {
+                "key": key,
+                "status": "incomplete",
+                "detail": f"{document_id}: without its bytes; re-run create-documents",
+            }
+            for key, document_id in found.incomplete.items()
+        ]
     )
     if app.json_output:
         print_json(
@@ -349,6 +404,7 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
                 "found": found.found,
                 "notFound": found.not_found,
                 "pending": found.pending,
+                "incomplete": found.incomplete,
                 "extraDocuments": found.extra_documents,
             },
         )
@@ -359,6 +415,7 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
             noun="ambiguous item",
             summary=(
                 f"{len(found.found)} found, {len(found.not_found)} not created, {len(found.pending)} pending"
+                + (f", {len(found.incomplete)} incomplete" if found.incomplete else "")
             ),
         )
         if found.extra_documents:
@@ -368,7 +425,7 @@ def reconcile(app: App, journal: Path, settle: float) -> int:
                     + ", ".join(found.extra_documents)
                 )
             )
-    return EXIT_API_ERROR if found.pending else EXIT_OK
+    return EXIT_API_ERROR if found.pending or found.incomplete else EXIT_OK
 
 
 @group.command("download")

@@ -277,3 +277,66 @@ def test_a_rerun_naming_the_folder_another_way_still_creates_nothing(
     assert [row["status"] for row in report["items"]] == ["duplicate", "duplicate"]  # same content
     assert all(row["documentId"] for row in report["items"])
     assert posts(las_emulator) == 2
+
+
+# -- API 2024-11-29: documents created without their bytes ---------------------------------------
+
+
+def test_an_item_whose_bytes_were_refused_is_incomplete_and_recreate_incomplete_replaces_it(
+    emulator_2024: Emulator,
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The credentials, and the contract the endpoint speaks, from the environment.
+    for name, value in (
+        ("LAS_CLIENT_ID", emulator_2024.client_id),
+        ("LAS_CLIENT_SECRET", emulator_2024.client_secret),
+        ("LAS_AUTH_ENDPOINT", emulator_2024.auth_endpoint),
+        ("LAS_API_ENDPOINT", emulator_2024.api_endpoint),
+        ("LAS_CONTRACT", emulator_2024.contract),
+    ):
+        monkeypatch.setenv(name, value)
+    assert main(["--field", "datasetId", "datasets", "create"]) == 0
+    dataset_id = capsys.readouterr().out.strip()
+    journal = str(tmp_path / "upload.jsonl")
+    command = (
+        "datasets",
+        "create-documents",
+        dataset_id,
+        str(folder),
+        "--resume",
+        journal,
+        "--max-workers",
+        "1",
+    )
+    emulator_2024.fail_next(1, status=403, method="PUT", path="/_files/")
+
+    assert main(["--json", *command]) == 1
+    report = json.loads(capsys.readouterr().out)
+    [incomplete, created] = report["items"]
+    assert (incomplete["status"], created["status"]) == ("incomplete", "created")
+    assert report["incomplete"] == 1 and "--recreate-incomplete" in incomplete["error"]
+    assert incomplete["documentId"] in incomplete["error"]
+
+    assert main([*command]) == 1  # not replaced unless asked
+    assert "--recreate-incomplete deletes its document" in " ".join(capsys.readouterr().out.split())
+    assert main(["--json", "datasets", "reconcile", journal]) == 1
+    assert json.loads(capsys.readouterr().out)["incomplete"] == {incomplete["path"]: incomplete["documentId"]}
+    assert posts(emulator_2024) == 2
+
+    assert main(["--json", *command, "--recreate-incomplete"]) == 0
+    assert [row["status"] for row in json.loads(capsys.readouterr().out)["items"]] == ["created", "skipped"]
+    assert posts(emulator_2024) == 3
+    deletes = [sent.path for sent in emulator_2024.requests if sent.method == "DELETE"]
+    assert deletes == [f"/documents/{incomplete['documentId']}"]
+
+
+def test_recreate_incomplete_without_a_journal_is_a_usage_error(las: Las, folder: Path) -> None:
+    dataset_id = created_id(las("--json", "datasets", "create"), "datasetId")
+    result = las(
+        "datasets", "create-documents", dataset_id, str(folder), "--recreate-incomplete", "--no-resume"
+    )
+    assert result.code == 2 and "drop --no-resume" in result.stderr
+    assert documents_of(las, dataset_id) == []

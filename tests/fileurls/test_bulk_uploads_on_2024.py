@@ -1,5 +1,5 @@
 """las.bulk's one upload engine on the 2024-11-29 contract: a document created whose bytes did
-not arrive is never created a second time, and a file uploaded without a journal is streamed
+not arrive is never created a second time on its own, and a file uploaded without a journal is streamed
 from its path, never held whole in memory (there is no size cap of the SDK's on 2024)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def created(files: FileServer, name: str = "doc") -> Reply:
     return Reply(body={"documentId": DOCUMENT_ID, "datasetId": DATASET_ID, "fileUrl": files.url_for(name)})
 
 
-def test_a_document_whose_bytes_did_not_arrive_is_ambiguous_and_never_created_again(
+def test_a_document_whose_bytes_were_refused_is_incomplete_and_never_created_again(
     session: las.Session, recorder: Recorder, files: FileServer, tmp_path: Path
 ) -> None:
     journal = tmp_path / "upload.jsonl"
@@ -38,13 +38,22 @@ def test_a_document_whose_bytes_did_not_arrive_is_ambiguous_and_never_created_ag
     report = las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
 
     [result] = report.results
-    assert result.status == "ambiguous" and result.document_id == DOCUMENT_ID
-    assert isinstance(result.exception, las.DocumentUploadError) and "put_file" in str(result.error)
-    last = json.loads(journal.read_text().splitlines()[-1])
-    assert (last["state"], last["documentId"]) == ("ambiguous", DOCUMENT_ID)
+    assert result.status == "incomplete" and result.document_id == DOCUMENT_ID
+    assert isinstance(result.exception, las.DocumentUploadError) and "recreate_incomplete" in str(
+        result.error
+    )
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert [line["state"] for line in lines[1:]] == ["sending", "created-awaiting-content", "incomplete"]
+    assert lines[-1]["documentId"] == DOCUMENT_ID
+    # The re-run looks at the document (still without bytes), and creates nothing.
+    recorder.reply(Reply(body={"documentId": DOCUMENT_ID, "contentMD5": None, "fileUrl": None}))
     again = las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
-    assert [item.status for item in again] == ["ambiguous"]
-    assert len(recorder.api_requests) == 1  # one POST /documents in all: never a second document
+    assert [item.status for item in again] == ["incomplete"]
+    assert [(r.method, r.path) for r in recorder.api_requests] == [
+        ("POST", "/documents"),
+        ("GET", f"/documents/{DOCUMENT_ID}"),
+    ]  # one POST /documents in all: never a second document
+    assert files.count("PUT") == 1  # the refused URL is not tried again
 
 
 def test_without_a_journal_it_is_failed_with_the_error_that_names_the_document(
@@ -90,3 +99,19 @@ def test_a_file_uploaded_without_a_journal_is_streamed_from_its_path(
     assert report.ok and digests_only.files["big"].size == big_file.stat().st_size
     assert report.results[0].sha256 == digests_only.files["big"].sha256  # hashed as it was read
     assert peak < LIMIT, f"peak {peak:,} bytes allocated for a {SIZE:,}-byte upload"
+
+
+@pytest.mark.parametrize("document_id", [None, 42, "", "../../etc"])
+def test_an_answer_without_a_usable_document_id_journals_no_document_awaiting_its_bytes(
+    session: las.Session, recorder: Recorder, files: FileServer, tmp_path: Path, document_id: object
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    answer = (
+        {"fileUrl": files.url_for("doc")}
+        if document_id is None
+        else {"documentId": document_id, "fileUrl": files.url_for("doc")}
+    )
+    recorder.reply(Reply(body=answer))
+    las.bulk.ingest([SMALL], dataset=DATASET_ID, journal=journal, session=session)
+    states = [json.loads(line)["state"] for line in journal.read_text().splitlines()[1:]]
+    assert "created-awaiting-content" not in states and states[0] == "sending"
