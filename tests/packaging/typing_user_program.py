@@ -17,13 +17,13 @@ def first_dataset_of(documents: list[las.Document]) -> las.Dataset | None:
     return documents[0].dataset if documents else None
 
 
-def invoice_totals(model: las.Model) -> dict[str, str | None]:
+def invoice_totals(model: las.Model) -> dict[str, object]:
     dataset: las.Dataset = las.Dataset.create(name="Invoices")
     document = las.Document.create(b"%PDF-1.4 ...", dataset=dataset, ground_truth={"total": "1.00"})
     prediction: las.Prediction = document.predict(model)
     predicted_on: las.Document = prediction.document
     assert archive(predicted_on) == document.id
-    totals: dict[str, str | None] = {}
+    totals: dict[str, object] = {}
     for each in las.Document.all(dataset_id=dataset.id):
         totals[archive(each)] = None
     try:
@@ -31,6 +31,6 @@ def invoice_totals(model: las.Model) -> dict[str, str | None]:
     except las.NotFoundError as error:
         print(f"gone: {error}")
     else:
-        item = prediction.get("total")
+        item = prediction.item_for("total")
         totals[again.id] = item.value if item else prediction["total"].value
     return totals
