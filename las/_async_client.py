@@ -616,10 +616,9 @@ class AsyncClient:
             )
         if conversion or (download_content and document.get("content") is None and isinstance(file_url, str)):
             query = "&" if urllib.parse.urlsplit(file_url).query else "?"
-            data = await self.get_file(
-                file_url + (query + urllib.parse.urlencode(conversion) if conversion else "")
-            )
-            document["content"] = base64.b64encode(data).decode("ascii")
+            url = file_url + (query + urllib.parse.urlencode(conversion) if conversion else "")
+            downloaded = await self._request(make_file_call("GET", url))  # the bytes, also when raw
+            document["content"] = base64.b64encode(downloaded.data).decode("ascii")
         return cast("dict[str, Any]", self._result(answer))
 
     async def update_document(

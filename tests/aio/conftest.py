@@ -69,6 +69,7 @@ def credentials_for(emulator: Emulator, cache: Path) -> las.Credentials:
         api_endpoint=emulator.api_endpoint,
         cached_profile="default",
         cache_path=cache,
+        contract=emulator.contract,  # speak the contract the emulator serves
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 FIELDS = {"total_amount": {"type": "amount", "maxLength": 12, "description": "Total"}}
@@ -60,7 +61,7 @@ async def test_get_async_builds_the_same_object_as_get(
 async def test_create_predict_update_delete_awaited(
     las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
 ) -> None:
-    model = las.Model.create(300, 300, FIELDS, name="invoices", session=las_session)
+    model = las.Model.create(FIELDS, **model_size(las_session.contract), name="invoices", session=las_session)
     dataset = await las.Dataset.create_async(name="scans", session=las_async_session)
     document = await las.Document.create_async(PDF, dataset=dataset, session=las_async_session)
 
@@ -191,7 +192,7 @@ async def test_wait_async_times_out_with_the_same_message(
 async def test_a_ref_of_an_async_session_sends_nothing_until_a_twin_is_awaited(
     las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
 ) -> None:
-    model = las.Model.create(300, 300, FIELDS, name="invoices", session=las_session)
+    model = las.Model.create(FIELDS, **model_size(las_session.contract), name="invoices", session=las_session)
     document_id = las.Document.create(PDF, session=las_session).id
     las_emulator.clear_requests()
     reference = las.Document.ref(document_id, session=las_async_session)

@@ -17,6 +17,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 FIELDS = {"total_amount": {"type": "amount", "maxLength": 12}}
@@ -88,7 +89,7 @@ async def test_a_relationship_of_an_async_object_names_its_twin_then_is_kept_onc
 async def test_prediction_relationships_awaited(
     las_async_session: las.AsyncSession, las_session: las.Session, las_emulator: Emulator
 ) -> None:
-    model = las.Model.create(300, 300, FIELDS, session=las_session)
+    model = las.Model.create(FIELDS, **model_size(las_session.contract), session=las_session)
     document = await las.Document.create_async(PDF, session=las_async_session)
     prediction = await document.predict_async(model)
 
@@ -161,7 +162,7 @@ async def test_create_async_of_every_class_posts_once_and_builds_what_get_builds
     s = las_async_session
     las_emulator.clear_requests()
 
-    model = await las.Model.create_async(300, 300, FIELDS, name="invoices", session=s)
+    model = await las.Model.create_async(FIELDS, **model_size(s.contract), name="invoices", session=s)
     transition = await las.Transition.create_async("manual", name="review", session=s)
     definition = {"StartAt": "r", "States": {"r": {"Type": "Task", "Resource": transition.id, "End": True}}}
     workflow = await las.Workflow.create_async(

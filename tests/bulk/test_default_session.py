@@ -18,6 +18,7 @@ import las
 import las.bulk
 from tests.bulk.conftest import pdf
 from tests.reliability.conftest import credentials_for
+from tests.support.contracts import model_size
 
 MODEL_FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -63,7 +64,9 @@ def _reconcile(client: las.Client, emulator: Any, tmp_path: Path) -> Prepared:
 
 
 def _predict(client: las.Client, emulator: Any, tmp_path: Path) -> Prepared:
-    model_id = client.create_model(300, 400, MODEL_FIELDS, name="default")["modelId"]
+    model_id = client.create_model(MODEL_FIELDS, **model_size(client.contract, 300, 400), name="default")[
+        "modelId"
+    ]
     document_id = client.create_document(pdf(4), "application/pdf")["documentId"]
     return lambda: las.bulk.predict(model_id, [document_id])
 

@@ -13,6 +13,7 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 FIELDS = {
     "total": {"type": "amount", "maxLength": 10, "description": "Total"},
@@ -22,7 +23,9 @@ FIELDS = {
 
 @pytest.fixture
 def model_id(las_client: las.Client) -> str:
-    return str(las_client.create_model(300, 400, FIELDS, name="bulk")["modelId"])
+    return str(
+        las_client.create_model(FIELDS, **model_size(las_client.contract, 300, 400), name="bulk")["modelId"]
+    )
 
 
 def predictions_sent(emulator: Emulator) -> list[int]:

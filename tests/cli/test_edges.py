@@ -28,6 +28,7 @@ from las.cli import main as cli_main
 from las.demo import sample_pdf
 from las.testing import Emulator
 from tests.cli.conftest import LAS, SECRET, TIMEOUT, Result, Server, clean_env, run, write_profile
+from tests.support.contracts import model_size
 
 Las = Callable[..., Result]
 UNREACHABLE = "http://127.0.0.1:9"
@@ -105,7 +106,9 @@ def posts_of_documents(emulator: Emulator) -> int:
 @pytest.fixture
 def model_id(las_emulator: Emulator) -> str:
     """A model of the emulator's, made without the command line (its requests are not counted)."""
-    created = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
+    created = client_of(las_emulator).create_model(
+        json.loads(FIELDS), **model_size(las_emulator.contract, 700, 900)
+    )["modelId"]
     las_emulator.clear_requests()
     assert isinstance(created, str)
     return created

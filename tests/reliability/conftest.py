@@ -11,6 +11,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 MODEL_FIELDS = {"total_amount": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -22,7 +23,7 @@ def credentials_for(emulator: Emulator, cache_path: Path, **options: Any) -> las
         emulator.auth_endpoint,
         emulator.api_endpoint,
         cache_path=cache_path,
-        **options,
+        **{"contract": emulator.contract, **options},  # speak the contract the emulator serves
     )
 
 
@@ -48,7 +49,11 @@ def blunt_client(las_emulator: Emulator, tmp_path: Path) -> Iterator[las.Client]
 
 @pytest.fixture
 def model_id(las_client: las.Client) -> str:
-    return str(las_client.create_model(300, 400, MODEL_FIELDS, name="reliability")["modelId"])
+    return str(
+        las_client.create_model(
+            MODEL_FIELDS, **model_size(las_client.contract, 300, 400), name="reliability"
+        )["modelId"]
+    )
 
 
 @pytest.fixture

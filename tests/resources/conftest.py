@@ -9,6 +9,7 @@ import pytest
 import las
 import las.resources
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 
 class Requests:
@@ -60,12 +61,11 @@ def dataset(session: las.Session) -> las.resources.Dataset:
 @pytest.fixture
 def model(session: las.Session) -> las.resources.Model:
     return las.resources.Model.create(
-        300,
-        300,
         {
             "total_amount": las.resources.FieldConfigEntry("amount", 20),
             "due_date": {"type": "date", "maxLength": 10},
         },
+        **model_size(session.contract),
         name="invoices",
         session=session,
     )
