@@ -453,6 +453,15 @@ class AsyncClient:
             "POST", "/documents", json={"contentType": content_type, **fields}, expect=EXPECT_OBJECT
         )
         answer = await self._request(call)
+        if not isinstance(answer.data.get("documentId"), str):  # nothing to name, nowhere known to PUT
+            raise InvalidResponseError(
+                "POST /documents answered a success without a documentId: a document may have been "
+                "created, without its bytes (none were uploaded)",
+                status_code=answer.info.status,
+                method="POST",
+                path="/documents",
+                request_id=answer.info.request_id,
+            )
         await self._put_created_document(answer.data, source, content_type)
         return cast("dict[str, Any]", self._result(answer))
 

@@ -16,6 +16,7 @@ import pytest
 
 import las
 import las.bulk
+from las.testing._files import FILES_PATH
 from tests.bulk.conftest import pdf
 from tests.reliability.conftest import credentials_for
 from tests.support.contracts import model_size
@@ -86,7 +87,8 @@ def test_bulk_entry_points_without_session_send_through_the_default_one(
         run = prepare(las.Client(session=other), las_emulator, tmp_path)
         sent_before = len(las_emulator.requests)
         run()
-    sent = len(las_emulator.requests) - sent_before
+    # API requests: the bytes PUT to a file URL (2024-11-29) carry no token, and are not counted
+    sent = len([r for r in las_emulator.requests[sent_before:] if not r.path.startswith(FILES_PATH)])
     assert sent > 0 and default.request_count == sent  # every request of the call, on the default
 
 
