@@ -57,6 +57,15 @@ def contract_2024() -> Contract:
     return loaded
 
 
+@pytest.fixture
+def las_emulator_contract(las_emulator: Emulator) -> Contract:
+    """The contract ``las_emulator`` serves (per ``--las-contract``); skips the test when absent."""
+    loaded = load_contract(las_emulator.contract)
+    if loaded is None:
+        pytest.skip(f"the {las_emulator.contract} contract is not in ../shared/api (set LAS_SHARED_DIR)")
+    return loaded
+
+
 # --- other fixtures below ----------------------------------------------------------------------
 
 

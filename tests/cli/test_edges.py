@@ -37,14 +37,20 @@ FIELDS = json.dumps({"total_amount": {"type": "amount", "maxLength": 12, "descri
 
 def against(emulator: Emulator, *args: str, home: Path, **env: str) -> Result:
     """``las --endpoint URL ARGS`` against a pytest-owned emulator, the secret in the environment."""
-    environment = clean_env(home, LAS_CLIENT_SECRET=emulator.client_secret, **env)
+    environment = clean_env(
+        home, LAS_CLIENT_SECRET=emulator.client_secret, LAS_CONTRACT=emulator.contract, **env
+    )  # the command speaks the contract the emulator serves, as `las serve` says to
     return run("--endpoint", emulator.url, *args, home=home, env=environment)
 
 
 def client_of(emulator: Emulator) -> sdk.Client:
     return sdk.Client(
         sdk.Credentials(
-            emulator.client_id, emulator.client_secret, emulator.auth_endpoint, emulator.api_endpoint
+            emulator.client_id,
+            emulator.client_secret,
+            emulator.auth_endpoint,
+            emulator.api_endpoint,
+            contract=emulator.contract,
         )
     )
 
