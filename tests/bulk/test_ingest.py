@@ -202,6 +202,7 @@ def test_a_connection_that_never_opened_is_failed_not_ambiguous(
         las_emulator.auth_endpoint,
         dead,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     with las.Session(credentials, max_retries=0) as session:
         report = las.bulk.ingest(scans[:2], dataset=dataset_id, journal=tmp_path / "j.jsonl", session=session)
@@ -351,6 +352,7 @@ def test_a_success_status_with_a_body_that_is_not_json_is_ambiguous(
     assert len(documents_in(las_client, dataset_id)) == 3
 
 
+@RECONCILE_ON_2024
 def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
     las_emulator: Emulator, las_client: las.Client, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
@@ -360,6 +362,7 @@ def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
         las_emulator.auth_endpoint,
         las_emulator.api_endpoint,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     journal = tmp_path / "upload.jsonl"
     las_emulator.delay_next(1, 1.0, method="POST", path="/documents")

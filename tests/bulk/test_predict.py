@@ -219,6 +219,7 @@ def test_a_connection_that_never_opened_is_tried_again_up_to_max_attempts(
         las_emulator.auth_endpoint,
         dead,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     with las.Session(credentials) as session:
         report = las.bulk.predict(model_id, ["las:document:" + "0" * 32], session=session, max_attempts=3)

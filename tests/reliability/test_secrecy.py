@@ -79,6 +79,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
             las_emulator.auth_endpoint,
             las_emulator.api_endpoint,
             cache_path=tmp_path / "worker-cache.json",
+            contract=las_emulator.contract,
         )
         las.Client(worker).list_models()
         try:
@@ -89,6 +90,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
                     las_emulator.auth_endpoint,
                     las_emulator.api_endpoint,
                     cache_path=tmp_path / "bad.json",
+                    contract=las_emulator.contract,
                 )
             ).list_models()
         except las.InvalidCredentialsException as error:

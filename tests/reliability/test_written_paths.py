@@ -151,6 +151,7 @@ class TokenCache(Writer):
             self.emulator.api_endpoint,
             cached_profile="default",
             cache_path=path,
+            contract=self.emulator.contract,
         )
         seen = _Warnings()
         logger = logging.getLogger("las.credentials")
@@ -251,6 +252,7 @@ def writer(request: pytest.FixtureRequest, las_emulator: Emulator, tmp_path: Pat
             las_emulator.client_secret,
             las_emulator.auth_endpoint,
             las_emulator.api_endpoint,
+            contract=las_emulator.contract,
         )
     )
     with session:
@@ -398,6 +400,7 @@ def test_threads_sharing_a_token_cache_leave_every_profile_in_valid_private_json
             las_emulator.api_endpoint,
             cached_profile=f"profile-{index}",
             cache_path=cache,
+            contract=las_emulator.contract,
         )
         for _ in range(3):
             credentials.invalidate()

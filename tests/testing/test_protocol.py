@@ -259,6 +259,7 @@ def test_las_client_raises_too_many_requests_with_the_gateways_message(
         auth_endpoint=las_emulator.auth_endpoint,
         api_endpoint=las_emulator.api_endpoint,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     client = las.Client(credentials, max_retries=0)
     client.list_datasets()
