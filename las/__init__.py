@@ -17,6 +17,7 @@ Three layers, each usable on its own:
 
 from typing import TYPE_CHECKING, Any
 
+from ._doctor import DoctorCheck, DoctorReport, doctor
 from ._pagination import apaginate, paginate, paginate_async
 from ._response import RawResponse, ResponseInfo
 from ._version import __version__, warn_if_installed_beside_another_las
@@ -82,6 +83,8 @@ __all__ = [
     "CredentialsConflictError",
     "CredentialsFileError",
     "DeadlineExceeded",
+    "DoctorCheck",
+    "DoctorReport",
     "DocumentUploadError",
     "FileFormatException",
     "InvalidCredentialsException",
@@ -98,6 +101,7 @@ __all__ = [
     "TooManyRequestsException",
     "__version__",
     "apaginate",
+    "doctor",
     "paginate",
     "paginate_async",
     "read_credentials",

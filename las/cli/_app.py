@@ -21,6 +21,7 @@ from . import (
     app_clients,
     assets,
     datasets,
+    doctor,
     documents,
     executions,
     logs,
@@ -198,6 +199,7 @@ for _module in (
 ):
     cli.add_command(_module.group)
 cli.add_command(predict.predict)
+cli.add_command(doctor.doctor)
 
 
 def _accept_global_options_anywhere(group: click.Group) -> None:

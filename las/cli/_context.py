@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from las import contracts
 from las.client import Client
 from las.credentials import Credentials, read_credentials
 from las.session import DEFAULT_TIMEOUT
@@ -79,6 +80,13 @@ def checked_endpoint(endpoint: str, origin: str) -> str:
     if problem:
         raise click.UsageError(f"{origin} {shown!r}: {problem}; expected http(s)://HOST[:PORT][/PATH]")
     return endpoint
+
+
+def _origin(flag_value: str | None, flag: str, variable: str, otherwise: str) -> str:
+    """Where a value of ``--endpoint``'s credentials came from, as ``Credentials.sources`` says it."""
+    if flag_value:
+        return flag
+    return f"environment ({variable})" if os.environ.get(variable) else otherwise
 
 
 class App:
@@ -162,30 +170,53 @@ class App:
             MissingCredentials: no credentials for the profile.
         """
         if self._client is None:
-            if self.use_emulator and self.endpoint:
-                raise click.UsageError("use either --emulator or --endpoint, not both")
-            seconds = self.request_timeout or _seconds_from_environment() or DEFAULT_REQUEST_TIMEOUT
+            seconds = self.request_seconds
             self._client = Client(
                 self._credentials(), timeout=(DEFAULT_TIMEOUT[0], seconds), deadline=seconds
             )
             self._closers.append(self._client.session.close)
         return self._client
 
+    @property
+    def request_seconds(self) -> float:
+        """Seconds each request may take: ``--request-timeout``, ``LAS_REQUEST_TIMEOUT``, or the default.
+
+        Raises:
+            click.UsageError: ``LAS_REQUEST_TIMEOUT`` is not a number of seconds above 0.
+        """
+        return self.request_timeout or _seconds_from_environment() or DEFAULT_REQUEST_TIMEOUT
+
     def _credentials(self) -> Credentials:
+        return self.target_credentials() or read_credentials(
+            self.profile, client_id=self.client_id, client_secret=self.client_secret
+        )
+
+    def target_credentials(self) -> Credentials | None:
+        """The credentials of ``--emulator`` (started here) or ``--endpoint``/``LAS_ENDPOINT``; None
+        when commands go to the API of a profile (which :func:`las.read_credentials` reads).
+
+        Raises:
+            click.UsageError: both targets, a malformed endpoint, or an endpoint without a secret.
+        """
+        if self.use_emulator and self.endpoint:
+            raise click.UsageError("use either --emulator or --endpoint, not both")
         if self.use_emulator:
             from las.testing import Emulator
 
             emulator = Emulator().start()
             self._closers.append(emulator.stop)
-            return Credentials(
+            credentials = Credentials(
                 emulator.client_id,
                 emulator.client_secret,
                 auth_endpoint=emulator.auth_endpoint,
                 api_endpoint=emulator.api_endpoint,
             )
+            credentials.sources = dict.fromkeys(credentials.sources, "--emulator")
+            return credentials
+        endpoint_source = "--endpoint"
         endpoint = checked_endpoint(self.endpoint, "--endpoint") if self.endpoint else None
         if endpoint is None and self.profile is None and os.environ.get(ENDPOINT_ENV):
-            endpoint = checked_endpoint(os.environ[ENDPOINT_ENV], ENDPOINT_ENV)
+            endpoint, endpoint_source = checked_endpoint(os.environ[ENDPOINT_ENV], ENDPOINT_ENV), ENDPOINT_ENV
         if endpoint:
             client_id = self.client_id or os.environ.get("LAS_CLIENT_ID") or SERVE_DEFAULT_CLIENT_ID
             secret = self.client_secret or os.environ.get("LAS_CLIENT_SECRET")
@@ -195,8 +226,27 @@ class App:
                     "or pass --client-secret (start the server with `las serve --client-secret S` to choose it)"
                 )
             # No token cache: tokens of a throwaway server must not land in the user's cache.
-            return Credentials(client_id, secret, auth_endpoint=endpoint, api_endpoint=endpoint)
-        return read_credentials(self.profile, client_id=self.client_id, client_secret=self.client_secret)
+            # LAS_CONTRACT (which `las serve` prints beside the endpoint) says what it speaks.
+            contract = os.environ.get(contracts.ENVIRONMENT_VARIABLE) or None
+            credentials = Credentials(
+                client_id,
+                secret,
+                auth_endpoint=endpoint,
+                api_endpoint=endpoint,
+                contract=None
+                if contract is None
+                else contracts.check(contract, source=contracts.ENVIRONMENT_VARIABLE),
+            )
+            if contract is not None:
+                credentials.contract_source = f"environment ({contracts.ENVIRONMENT_VARIABLE})"
+            credentials.sources = {
+                "client_id": _origin(self.client_id, "--client-id", "LAS_CLIENT_ID", "las serve's default"),
+                "client_secret": _origin(self.client_secret, "--client-secret", "LAS_CLIENT_SECRET", ""),
+                "auth_endpoint": endpoint_source,
+                "api_endpoint": endpoint_source,
+            }
+            return credentials
+        return None
 
     def close(self) -> None:
         """Close the client's connections and stop the emulator, if they were started."""

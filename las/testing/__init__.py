@@ -1,7 +1,7 @@
 """Test tools for code that uses the Lucidtech AI Services API, without the real API.
 
 :class:`Emulator` serves the API on loopback from memory (standard library only; HTTPS with
-``tls=True`` needs the ``tls`` extra), with fault injection (errors, dropped connections, latency, rate limits) and a record of every request::
+``tls=True`` needs the ``tls`` extra), with fault injection (errors, dropped connections, lost answers, latency, rate limits, expired tokens) and a record of every request::
 
     from las.testing import Emulator
 

@@ -10,8 +10,8 @@ exactly when a 30-minute timeout happens::
     emulator.clock.advance(1801)   # the transition execution has now timed out
 
 Timers fire one at a time (never two at once), and a timer's callback may set new timers,
-also due ones: :meth:`advance` fires those too before returning. :meth:`freeze` stops the clock
-following real time, so that only :meth:`advance` moves it (exact boundaries in tests).
+also due ones: :meth:`Clock.advance` fires those too before returning. :meth:`Clock.freeze` stops the clock
+following real time, so that only :meth:`Clock.advance` moves it (exact boundaries in tests).
 """
 
 from __future__ import annotations

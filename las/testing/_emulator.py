@@ -93,6 +93,7 @@ class Emulator:
     ) -> None:
         self._limits = ConnectionLimits(idle_timeout, request_timeout, max_connections)
         self._service = Service(client_id, client_secret or secrets.token_urlsafe(32), token_ttl, contract)
+        self._service.faults.expire_tokens = self._service.expire_tokens
         if tls:
             require_trustme()
         self._tls = tls
@@ -334,6 +335,16 @@ class Emulator:
         """Wait ``seconds`` before answering the next ``n`` matching requests."""
         self._service.faults.add(Fault("delay", n, method, path, seconds=seconds))
 
+    def expire_tokens_next(self, n: int = 1, *, method: str | None = None, path: str | None = None) -> None:
+        """As each of the next ``n`` matching requests arrives, make every access token issued so
+        far invalid (:meth:`expire_tokens`), before the request is handled.
+
+        The request itself is refused (403) and its client must fetch a new token in the middle of
+        what it was doing: a token revoked, or expired early, during a listing, an upload or a
+        worker's run. Combines with another fault concerning the same request (e.g. a drop).
+        """
+        self._service.faults.add(Fault("expire", n, method, path))
+
     def set_rate_limit(self, requests_per_second: float | None) -> None:
         """Above this rate (token bucket) answer as the API Gateway does, 429 ``{"message": "Too Many
         Requests"}``, with ``Retry-After``; None removes the limit."""
@@ -353,8 +364,9 @@ class Emulator:
         """Fault each matching request with ``probability`` (reproducible with ``seed``).
 
         ``kinds`` picks among ``"status"`` (answer ``status``), ``"drop"`` (close the
-        connection before handling the request) and ``"lose"`` (handle it, then close the
-        connection without the answer). Call with probability 0 or :meth:`clear_faults` to stop.
+        connection before handling the request), ``"lose"`` (handle it, then close the
+        connection without the answer) and ``"expire"`` (make every token issued so far invalid,
+        then handle it: see :meth:`expire_tokens_next`). Call with probability 0 or :meth:`clear_faults` to stop.
         """
         self._service.faults.set_random(
             probability,

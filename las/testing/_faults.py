@@ -1,8 +1,13 @@
-"""Fault injection: failing, dropping, losing answers, delaying and rate limiting requests on demand.
+"""Fault injection: failing, dropping, losing answers, delaying, rate limiting requests and
+expiring tokens on demand.
 
 A "drop" closes the connection before the request is handled; a "lose" handles the request (the
 work is done: a document created, a prediction made) and then closes the connection without the
-answer, as a network failure after the API answered would.
+answer, as a network failure after the API answered would. An "expire" makes every access token
+issued so far invalid as the request arrives, before it is handled: the request itself is refused
+403 and its client must fetch a new token in the middle of what it was doing (a token revoked, or
+expired early, during a listing, an upload or a worker's run). An expiry combines with any other
+fault concerning the same request.
 
 Filters: ``method`` (e.g. ``"POST"``) and ``path``. A path filter is either a template with
 ``{placeholders}`` (``"/documents/{documentId}"``: exact template match) or a plain path that
@@ -22,13 +27,14 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from las.testing._routes import match_template
 
 TOKEN_PATHS: Final = ("/token", "/oauth2/token")
-FAULT_KINDS: Final = ("status", "drop", "lose")
+FAULT_KINDS: Final = ("status", "drop", "lose", "expire")
 
 
 def path_matches(path_filter: str | None, path: str) -> bool:
@@ -52,7 +58,7 @@ def format_retry_after(value: float | str) -> str:
 class Fault:
     """One injected fault that concerns the next ``remaining`` matching requests."""
 
-    kind: str  # "status", "drop", "lose" or "delay"
+    kind: str  # "status", "drop", "lose", "delay" or "expire"
     remaining: int
     method: str | None = None
     path: str | None = None
@@ -114,9 +120,14 @@ class _RandomFaults:
 
 
 class Faults:
-    """The faults currently armed; :meth:`decide` consumes them request by request."""
+    """The faults currently armed; :meth:`decide` consumes them request by request.
+
+    ``expire_tokens`` is what an "expire" fault calls (under the faults' lock): the emulator sets
+    it to the function that makes every token it has issued invalid.
+    """
 
     def __init__(self) -> None:
+        self.expire_tokens: Callable[[], None] = lambda: None
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._rate: float | None = None
@@ -164,7 +175,8 @@ class Faults:
             self._random = None
 
     def decide(self, method: str, path: str) -> Action:
-        """Consume the faults concerning this request and say what to do with it."""
+        """Consume the faults concerning this request and say what to do with it; expire the
+        tokens first when an "expire" fault (armed or random) concerns it."""
         with self._lock:
             delay = 0.0
             chosen: Fault | None = None
@@ -174,6 +186,9 @@ class Faults:
                 if fault.kind == "delay":
                     fault.remaining -= 1
                     delay += fault.seconds
+                elif fault.kind == "expire":
+                    fault.remaining -= 1
+                    self.expire_tokens()
                 elif chosen is None:
                     fault.remaining -= 1
                     chosen = fault
@@ -202,6 +217,9 @@ class Faults:
                 and chance.rng.random() < chance.probability
             ):
                 kind = chance.rng.choice(chance.kinds)
+                if kind == "expire":
+                    self.expire_tokens()
+                    return Action(delay=delay)
                 if kind in ("drop", "lose"):
                     return Action(delay=delay, drop=kind == "drop", lose=kind == "lose")
                 return error_action(

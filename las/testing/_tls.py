@@ -3,7 +3,7 @@
 Clients that only know an auth host name fetch tokens from ``https://{auth_endpoint}/token``;
 with TLS the emulator serves them. Each :class:`ThrowawayCA` is new: its CA certificate is
 written to a private temporary directory (:attr:`ThrowawayCA.ca_path`) for clients to trust
-(``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``, ``curl --cacert``), and removed by :meth:`remove`.
+(``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``, ``curl --cacert``), and removed by :meth:`ThrowawayCA.remove`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import las
 from tests.cli.conftest import LAS, SECRET, clean_env, run, run_script
 
 GROUPS = (
-    "app-clients assets datasets demo documents executions logs models organizations predict "
+    "app-clients assets datasets demo doctor documents executions logs models organizations predict "
     "predictions secrets serve transitions users workflows"
 ).split()
 

@@ -135,3 +135,41 @@ def test_requests_are_recorded_with_decoded_json(las_emulator: Emulator) -> None
         200,
     )
     assert record.headers["Authorization"].startswith("Bearer ")
+
+
+def test_expire_tokens_next_revokes_every_token_as_the_matching_request_arrives(
+    las_emulator: Emulator,
+) -> None:
+    api = Api(las_emulator, check=False)
+    las_emulator.expire_tokens_next(1, method="GET", path="/datasets")
+    api.post("/datasets", {})  # not concerned: the token still works
+    assert api.get("/datasets", expect=403) == {"message": "Forbidden"}  # revoked before handling
+    api.get("/documents", expect=403)  # the old token stays revoked
+    fresh = token_for(las_emulator).json()["access_token"]
+    api.http.headers["Authorization"] = f"Bearer {fresh}"
+    api.get("/datasets")  # the fault concerned one request only
+    assert [(r.method, r.path, r.status) for r in las_emulator.requests if r.path != "/token"] == [
+        ("POST", "/datasets", 200),
+        ("GET", "/datasets", 403),
+        ("GET", "/documents", 403),
+        ("GET", "/datasets", 200),
+    ]
+
+
+def test_random_expire_faults_revoke_the_token_of_the_requests_they_fall_on(las_emulator: Emulator) -> None:
+    def run() -> list[int]:
+        las_emulator.fail_randomly(0.5, kinds=("expire",), method="GET", seed=3)
+        statuses = []
+        for _ in range(12):
+            token = token_for(las_emulator).json()["access_token"]  # fresh: only a fault revokes it
+            statuses.append(
+                requests.get(
+                    f"{las_emulator.url}/datasets", headers={"Authorization": f"Bearer {token}"}, timeout=5
+                ).status_code
+            )
+        las_emulator.clear_faults()
+        return statuses
+
+    first = run()
+    assert set(first) == {200, 403}
+    assert run() == first  # reproducible with the seed

@@ -38,7 +38,7 @@ Semantics, by the spec's sections:
 
 Limits (:mod:`.limits`): every state's input after ``Parameters``, result and output, every
 intrinsic result and a Map's or Parallel's results as they come in are measured; over
-:data:`MAX_PAYLOAD` (or :data:`MAX_DEPTH` deep) the state fails with
+:data:`MAX_PAYLOAD` (or :data:`~las.testing._asl.limits.MAX_DEPTH` deep) the state fails with
 ``States.DataLimitExceeded``. An execution enters at most :data:`MAX_STATES_ENTERED` states
 (retries and every branch and item included; a Map with more items than that fails at once) and
 produces at most :data:`MAX_DATA_PRODUCED` of new data; past either it fails with
