@@ -38,7 +38,7 @@ def test_ci_runs_the_suite_once_against_each_contract() -> None:
     lowest = [
         line for line in (ROOT / ".ci" / "lowest-versions").read_text().splitlines() if "-m pytest" in line
     ]
-    assert len(run) == 1 and "--las-contract" not in run[0]  # the default: 2021-09-23
+    assert run and not any("--las-contract" in line for line in run)  # the default: 2021-09-23
     assert len(lowest) == 1 and lowest[0].endswith("--las-contract 2024-11-29")
     development = (ROOT / "README.md").read_text().split("\n## Development\n", 1)[1]
     assert "--las-contract 2024-11-29" in development
