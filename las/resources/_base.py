@@ -5,10 +5,14 @@ How a call becomes an object, and how an attribute read is answered::
     Document.get(id)                      verb: checks the id, picks the object's Client
       -> client.with_raw_response         the API (path, fields: las.Client), then the Session
            .get_document(id)              (HTTP): the answer is a RawResponse (data and info)
-      -> Document._from_answer(answer)    the one builder: the class's Plan (see _plan) checks and
-                                          converts each field, once; a bad body raises
+      -> Document._from_answer(answer)    the builder of one object: the class's Plan (see _plan)
+                                          checks and converts each field, once; a bad body raises
                                           InvalidResponseError, never half an object; the info
                                           is kept as obj.last_response_info
+    Document.all() -> a page's answer     the builder of a page (_from_page, Plan.listed): every
+                                          field of every item checked when the page arrives (a
+                                          bad item fails the page); timestamps and nested
+                                          objects are converted when first read, then held
     document.name                         a plain attribute: set by the builder, no code runs
     listed.content                        declared lazy(): absent from list answers, so the
                                           _Field descriptor runs -> one GET, once
@@ -62,7 +66,18 @@ from ._errors import (
     snake,
     wrong_variant,
 )
-from ._plan import FILE_URL, LAZY, FieldPlan, Plan, WireError, decode_base64, plan_of, to_wire
+from ._plan import (
+    EXTRA_FIELD,
+    FILE_URL,
+    LAZY,
+    FieldPlan,
+    Plan,
+    WireError,
+    decode_base64,
+    plan_of,
+    reader,
+    to_wire,
+)
 from ._session import SessionLike, any_client_for, client_for, client_for_async
 
 if TYPE_CHECKING:
@@ -168,31 +183,84 @@ class Struct:
     extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
 
 
+class _NoExtra:
+    """``extra`` of a Struct built from a body without unknown fields: an empty dict, made on
+    first read. The builders hold ``extra`` only when it has something, so the object's dict
+    holds no container and the garbage collector does not track it: reading the ground truth of
+    listed documents (three items each) ran half as many collections, 1.61x -> 1.36x a bare loop."""
+
+    def __get__(self, obj: Any, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        value: dict[str, Any] = {}
+        obj.__dict__[EXTRA_FIELD] = value
+        return value
+
+
+Struct.extra = _NoExtra()  # type: ignore[assignment]
+
+
 class _Meta:
     """What an object knows besides its fields: its client, the body it was built from, its state."""
 
     __slots__ = ("client", "info", "loading", "relations", "state", "wire")
 
-    def __init__(self, client: Any, wire: dict[str, Any] | None, state: str, info: Any) -> None:
+    def __init__(self, client: Any, info: Any, state: str, wire: dict[str, Any] | None) -> None:
         self.client = client
-        self.wire = wire
-        self.state = state
         self.info = info
+        self.state = state
+        self.wire = wire
         self.loading: threading.Event | None = None
-        self.relations: dict[str, tuple[Any, Any]] = {}
+        self.relations: dict[str, tuple[Any, Any]] | None = None  # made when the first is kept
+
+    def related(self, key: str, related_id: Any) -> Any:
+        """The value kept for relation ``key`` while it was made for ``related_id`` (None: none kept)."""
+        cached = self.relations.get(key) if self.relations is not None else None
+        return cached[1] if cached is not None and cached[0] == related_id else None
+
+    def keep(self, key: str, related_id: Any, value: Any) -> None:
+        """Keep ``value`` as relation ``key``, made for ``related_id``."""
+        if self.relations is None:
+            self.relations = {}
+        self.relations[key] = (related_id, value)
 
 
 class _Field:
     """Answers a read of a field the object does not hold (a non-data descriptor: held values
-    are plain attribute reads). Installed on each resource class when its plan is compiled."""
+    are plain attribute reads). Installed on each resource class when its plan is compiled.
+
+    A field whose value is built from the kept body (a deferred field of a listed object, with
+    its generated converter, see ``_plan.reader``; base64 content, decoded) is converted here,
+    once, and held; a value the converter refuses raises InvalidResponseError naming the object
+    and the field. Anything else (load the body, or the field's default) is ``_missing``."""
 
     def __init__(self, field: FieldPlan) -> None:
         self.field = field
+        self.name, self.wire = field.name, field.wire
+        self.convert: Callable[[Any, Any], Any] | None = (
+            reader(field) if field.deferred else _decoded if field.base64 else None
+        )
 
     def __get__(self, obj: Resource | None, owner: type[Any]) -> Any:
         if obj is None:
             return self
+        convert = self.convert
+        if convert is not None:
+            meta = obj._meta
+            raw = meta.wire.get(self.wire) if meta.wire is not None else None
+            if raw is not None:
+                try:  # a deferred field was only type-checked on arrival: its converter checks the rest
+                    value = convert(raw, meta.client)
+                except WireError as error:
+                    problem = f"{type(obj).__name__} {obj.id!r} {self.wire}: {error}"
+                    raise invalid(None, problem, meta.info) from None
+                obj.__dict__[self.name] = value
+                return value
         return obj._missing(self.field)
+
+
+def _decoded(raw: Any, client: Any) -> bytes:
+    return decode_base64(raw)
 
 
 _READY: dict[type[Any], Plan] = {}
@@ -214,6 +282,10 @@ class Resource:
     An object remembers the session it came from (the default one when unpickled); its
     relationships and verbs use it. Attributes are read-only: change the entity with ``update``.
     """
+
+    # The metadata sits in a slot, not in the instance dict: a listed object's dict then holds
+    # only strings and numbers, which the garbage collector does not track (see Plan.listed).
+    __slots__ = ("_meta",)
 
     _id_field: ClassVar[str]
     _id_kind: ClassVar[str]
@@ -240,14 +312,25 @@ class Resource:
             WireError: the body is not the contract's (callers turn it into InvalidResponseError).
         """
         obj = cls.__new__(cls)
-        state = _plan(cls).values(data, client, not full, obj.__dict__)  # fills the new object
-        state["_meta"] = _Meta(client, data, FULL if full else PARTIAL, info)
+        _plan(cls).values(data, client, not full, obj.__dict__)  # fills the new object
+        _set_meta(obj, _Meta(client, info, FULL if full else PARTIAL, data))
         return obj
 
     @classmethod
     def _field(cls, name: str) -> FieldPlan:
         """How the field ``name`` is read from the wire."""
         return _plan(cls).by_name[name]
+
+    @classmethod
+    def _from_page(cls: type[R], items: list[Any], client: Any, info: Any) -> list[R]:
+        """Build the objects of a list page (the only way listed objects are built): every field
+        of every item is checked now; timestamps and nested objects are converted on first read
+        (see :meth:`Plan.listed`).
+
+        Raises:
+            WireError: an item is not the contract's (callers turn it into InvalidResponseError).
+        """
+        return cast("list[R]", _plan(cls).listed(items, _Meta, client, info, PARTIAL))
 
     @classmethod
     def _from_answer(
@@ -282,24 +365,18 @@ class Resource:
             meta.state = FULL if full else PARTIAL
 
     def _missing(self, field: FieldPlan) -> Any:
-        """A field not held: decode it, load the body, or give its default."""
+        """A field not held and not in the kept body: load the body (a ref, or a lazy field of a
+        partial object), or give its default, held from then on."""
         meta = self._meta
-        raw = meta.wire.get(field.wire) if meta.wire is not None else None
-        if field.base64 and raw is not None:
-            try:
-                value = decode_base64(raw)
-            except WireError as error:
-                problem = f"{type(self).__name__} {self.id!r} {field.wire}: {error}"
-                raise invalid(None, problem, meta.info) from None
-            self.__dict__[field.name] = value
-            return value
         if field.file_url is not None and self._file_pending(field):
             self._wait_for_load(field, download=True)
             return self.__dict__.get(field.name)
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
             self._wait_for_load(field)
             return getattr(self, field.name)
-        return None if field.factory is None else field.factory()
+        value = None if field.factory is None else field.factory()
+        self.__dict__[field.name] = value
+        return value
 
     def _file_pending(self, field: FieldPlan) -> bool:
         """Whether a bytes field with a file URL is still to be downloaded: the object is not
@@ -391,12 +468,11 @@ class Resource:
         stays the same (None when it is None)."""
         if related_id is None:
             return None
-        relations = self._meta.relations
-        cached = relations.get(key)
-        if cached is not None and cached[0] == related_id:
-            return cast(T, cached[1])
+        cached = self._meta.related(key, related_id)
+        if cached is not None:
+            return cast(T, cached)
         value = load(related_id)
-        relations[key] = (related_id, value)
+        self._meta.keep(key, related_id, value)
         return value
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
@@ -419,9 +495,12 @@ class Resource:
         meta = self._meta
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
             await self._fetch_async(client)
-        url = (meta.wire or {}).get(cast(str, field.file_url))
-        if (meta.wire or {}).get(field.wire) is not None or not isinstance(url, str):
-            return self._missing(field)  # decoded from the body, or the field's default
+        wire = meta.wire or {}
+        if wire.get(field.wire) is not None:
+            return getattr(self, field.name)  # inline: decoded from the body by the field's descriptor
+        url = wire.get(cast(str, field.file_url))
+        if not isinstance(url, str):
+            return self._missing(field)  # neither bytes nor a URL: the field's default
         try:
             data = await client.get_file(url)
         except InvalidCredentialsException:  # 401/403: a presigned URL that expired
@@ -438,12 +517,11 @@ class Resource:
         kept while ``related_id`` stays the same); None when ``related_id`` is None."""
         if related_id is None:
             return None
-        relations = self._meta.relations
-        cached = relations.get(key)
-        if cached is not None and cached[0] == related_id:
-            return cast(RR, cached[1])
+        cached = self._meta.related(key, related_id)
+        if cached is not None:
+            return cast(RR, cached)
         value = await target.get_async(related_id, session=self._bound_async(key, relation=True))
-        relations[key] = (related_id, value)
+        self._meta.keep(key, related_id, value)
         return value
 
     async def _parent_async(self, key: str, related_id: str, target: type[RR]) -> RR:
@@ -470,9 +548,12 @@ class Resource:
         meta = self._meta
         if meta.state == REF or (meta.state == PARTIAL and field.lazy):
             self._fetch(client)
-        url = (meta.wire or {}).get(cast(str, field.file_url))
-        if (meta.wire or {}).get(field.wire) is not None or not isinstance(url, str):
-            return self._missing(field)  # decoded from the body, or the field's default
+        wire = meta.wire or {}
+        if wire.get(field.wire) is not None:
+            return getattr(self, field.name)  # inline: decoded from the body by the field's descriptor
+        url = wire.get(cast(str, field.file_url))
+        if not isinstance(url, str):
+            return self._missing(field)  # neither bytes nor a URL: the field's default
         try:
             data = client.get_file(url)
         except InvalidCredentialsException:  # 401/403: a presigned URL that expired
@@ -489,12 +570,11 @@ class Resource:
         kept while ``related_id`` stays the same); None when ``related_id`` is None."""
         if related_id is None:
             return None
-        relations = self._meta.relations
-        cached = relations.get(key)
-        if cached is not None and cached[0] == related_id:
-            return cast(RR, cached[1])
+        cached = self._meta.related(key, related_id)
+        if cached is not None:
+            return cast(RR, cached)
         value = target.get(related_id, session=self._bound(key, relation=True))
-        relations[key] = (related_id, value)
+        self._meta.keep(key, related_id, value)
         return value
 
     def _parent(self, key: str, related_id: str, target: type[RR]) -> RR:
@@ -613,6 +693,9 @@ class Resource:
         return f"{type(self).__name__}(id={self.id!r}{shown})"
 
 
+_set_meta = Resource.__dict__["_meta"].__set__  # a resource is frozen: builders set its slot directly
+
+
 def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
     if state == REF:
         return _ref(cls, data[_plan(cls).by_name[cls._id_field].wire], None)
@@ -626,7 +709,7 @@ def _ref(cls: type[R], entity_id: str, client: Any) -> R:
     _plan(cls)
     obj = cls.__new__(cls)
     obj.__dict__[cls._id_field] = entity_id
-    obj.__dict__["_meta"] = _Meta(client, None, REF, None)
+    _set_meta(obj, _Meta(client, None, REF, None))
     return obj
 
 

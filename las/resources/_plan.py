@@ -14,6 +14,14 @@ a string), a timestamp that is not ISO 8601, a list where an object is expected,
 are decoded when read (:func:`decode_base64`), so a listed or fetched object costs no decoding
 until its content is used.
 
+A list page is built by :meth:`Plan.listed`, which checks more cheaply and converts later: every
+field of every item is checked when the page arrives (its JSON type, and the items of nested
+lists and objects, field by field), so a mistyped value still fails the page; values kept as
+they are (strings, numbers, lists of strings...) are held at once; the *deferred* fields, whose
+value is built (timestamps, nested objects), are converted on first read from the kept body and
+then held. A timestamp that is a string but not ISO 8601 therefore raises when first read on a
+listed object (when its answer arrives on a fetched one).
+
 Dictionary *keys* (labels, asset names, environment variables) are data and are never renamed.
 """
 
@@ -46,6 +54,7 @@ __all__ = [
     "format_timestamp",
     "parse_timestamp",
     "plan_of",
+    "reader",
     "to_camel",
     "to_wire",
     "wire_name",
@@ -187,6 +196,10 @@ class FieldPlan:
     """A bytes field: kept as base64 text in the wire body, decoded when read."""
     required: bool
     """No default: a body without it is not the contract's."""
+    type: Any
+    """The field's type without None (what the arrival check of a listed item checks)."""
+    deferred: bool
+    """Its value is built (a timestamp, nested objects): on a listed object, converted on first read."""
     file_url: str | None = None
     """A bytes field whose content may be at a URL instead: the wire name of that URL's field."""
 
@@ -218,6 +231,7 @@ class Plan:
         self.known = frozenset(field.wire for field in self.fields)
         self.by_name = {field.name: field for field in self.fields}
         self.values = _compile(self)
+        self._listed: Callable[..., list[Any]] | None = None
 
     values: Callable[..., dict[str, Any]]
     """``values(data, client, skip_absent_lazy=False, result=None)``: the Python value of each
@@ -231,7 +245,26 @@ class Plan:
 
     def extra(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The wire fields this class does not declare."""
+        if self.known.issuperset(data):
+            return {}
         return {key: value for key, value in data.items() if key not in self.known}
+
+    def listed(
+        self, items: list[Any], meta: Callable[..., Any], client: Any, info: Any, state: Any
+    ) -> list[Any]:
+        """The objects of a list page's ``items``, each checked now (every field's JSON type,
+        nested items included), its kept values held, its deferred fields left to be converted on
+        first read, and ``meta(client, info, state, item)`` as its ``_meta`` (a direct call: a
+        ``functools.partial`` there costs more than the checks of three fields). Generated on
+        first use, as ``values``.
+
+        Raises:
+            WireError: an item that is not the contract's (the message is :attr:`values`'s).
+        """
+        listed = self._listed
+        if listed is None:
+            listed = self._listed = _compile_listed(self)
+        return listed(items, meta, client, info, state)
 
 
 def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
@@ -287,6 +320,229 @@ def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
     return cast("Callable[..., dict[str, Any]]", scope["values"])
 
 
+def reader(field: FieldPlan) -> Convert:
+    """The converter of a deferred field, generated (straight-line code, nested objects built
+    in one loop): the values ``field.convert`` gives, at a fraction of the calls. A value it does
+    not take as it expects goes to ``field.convert``, which raises naming the problem (or, if the
+    generated code was stricter than it, converts it anyway)."""
+    typ, slow = field.type, cast(Convert, field.convert)
+    scope: dict[str, Any] = {"slow": slow, "WireError": WireError, "fromisoformat": datetime.fromisoformat}
+    scope["utc"] = timezone.utc
+    origin, args = typing.get_origin(typ), typing.get_args(typ)
+    lines = ["def read(raw, client):"]
+    if typ is datetime:
+        lines += [
+            "    try:",
+            *(
+                ["        raw = raw[:-1] + '+00:00' if raw[-1:] == 'Z' else raw"]
+                if _ISO_Z_NEEDS_OFFSET
+                else []
+            ),
+            "        value = fromisoformat(raw)",
+            "    except (TypeError, ValueError):",
+            "        return slow(raw, client)",
+            "    return value if value.tzinfo is not None else value.replace(tzinfo=utc)",
+        ]
+    elif isinstance(typ, type) and attrs.has(typ):
+        lines += _indented(["item = raw", *_object_lines("item", typ, scope), "return obj"])
+    elif origin is list and args and isinstance(args[0], type) and attrs.has(args[0]):
+        loop = ["for item in raw:", *_indented(_object_lines("item", args[0], scope)), "    append(obj)"]
+        lines += _indented(["if type(raw) is not list:", "    return slow(raw, client)", "result = []"])
+        lines += _indented(["append = result.append", *loop, "return result"])
+    elif origin is dict and len(args) == 2 and isinstance(args[1], type) and attrs.has(args[1]):
+        loop = [
+            "for key, item in raw.items():",
+            *_indented(_object_lines("item", args[1], scope)),
+            "    result[key] = obj",
+        ]
+        lines += _indented(
+            [
+                "if type(raw) is not dict:",
+                "    return slow(raw, client)",
+                "result = {}",
+                *loop,
+                "return result",
+            ]
+        )
+    else:
+        return slow  # other shapes (a list of timestamps, ...) are rare: the generic converter
+    exec(compile("\n".join(lines), f"<reader of {field.wire}>", "exec"), scope)
+    return cast(Convert, scope["read"])
+
+
+def _object_lines(item: str, cls: type[Any], scope: dict[str, Any]) -> list[str]:
+    """Lines that build ``obj``, an object of ``cls``, from the wire object ``item`` as
+    ``plan_of(cls).values`` and ``extra`` would, or ``return slow(raw, client)`` on anything else."""
+    name = f"cls_{len(scope)}"
+    scope[name] = cls
+    build = getattr(cls, "_from_wire", None)
+    if build is not None:  # a resource builds itself, bound to the client
+        return [
+            "try:",
+            f"    obj = {name}._from_wire({item}, client)",
+            "except WireError:",
+            "    return slow(raw, client)",
+        ]
+    plan = plan_of(cls)
+    scope[f"{name}_plan"] = plan
+    lines = [
+        f"if type({item}) is not dict:",
+        "    return slow(raw, client)",
+        f"obj = {name}.__new__({name})",
+        "held = obj.__dict__",
+    ]
+    for field in plan.eager:
+        target, field_name = f"held[{field.name!r}]", f"{name}_{field.name}"
+        scope[field_name] = field
+        lines.append(f"value = {item}.get({field.wire!r})")
+        if field.required:
+            lines += ["if value is None:", "    return slow(raw, client)"]
+        else:
+            default = "None" if field.factory is None else f"{field_name}.factory()"
+            lines += ["if value is None:", f"    {target} = {default}"]
+        if field.kept is None:
+            lines += ["else:", f"    {target} = value"]
+            continue
+        scope[f"{field_name}_kept"] = field.kept
+        lines += [f"elif type(value) in {field_name}_kept:", f"    {target} = value"]
+        if field.convert is None:
+            lines += ["else:", "    return slow(raw, client)"]
+        else:
+            lines += ["else:", "    try:", f"        {target} = {field_name}.convert(value, client)"]
+            lines += ["    except WireError:", "        return slow(raw, client)"]
+    lines += [f"extra = {name}_plan.extra({item})", "if extra:", f"    held[{EXTRA_FIELD!r}] = extra"]
+    return lines
+
+
+# Nested objects deeper than this are checked on arrival by converting them (and dropping the result).
+_INLINE_DEPTH = 4
+
+
+def _compile_listed(plan: Plan) -> Callable[..., list[Any]]:
+    """Generate the builder of list pages (see :meth:`Plan.listed`).
+
+    Each field takes one block: get it, check it (:func:`_arrival_check`), hold it unless it is
+    deferred. A failed check calls ``refuse(item)``, which runs :attr:`Plan.values` on the item
+    so that the error names the field and the value exactly as for a fetched object.
+    """
+
+    def refuse(data: Any) -> None:
+        plan.values(data, None)
+        raise WireError(f"{plan.cls.__name__} item refused on arrival: {_shown(data)}")  # pragma: no cover
+
+    scope: dict[str, Any] = {
+        "new": plan.cls.__new__,
+        "cls": plan.cls,
+        "refuse": refuse,
+        "set_attribute": object.__setattr__,
+        "WireError": WireError,
+    }
+    lines = [
+        "def listed(items, meta, client, info, state):",
+        "    objects = []",
+        "    append = objects.append",
+        "    for data in items:",
+        "        if type(data) is not dict:",
+        "            refuse(data)",
+        "        get = data.get",
+        "        obj = new(cls)",
+        "        held = obj.__dict__",
+    ]
+    for index, field in enumerate(plan.eager):
+        scope[f"factory{index}"] = field.factory
+        target = f"held[{field.name!r}]"
+        default = "None" if field.factory is None else f"factory{index}()"
+        hold = [] if field.deferred else [f"{target} = raw"]
+        block = [f"raw = get({field.wire!r})"]
+        test = _type_test("raw", field.type, scope)
+        if (
+            test is not None
+            and not (field.required or field.lazy)
+            and (field.deferred or field.factory is None)
+        ):
+            block += [f"if {test} and raw is not None:", "    refuse(data)", *hold]  # the common case
+        elif field.required:
+            block += (
+                _arrival_check("raw", field.type, 0, scope) or ["if raw is None:", "    refuse(data)"]
+            ) + hold
+        else:
+            block += ["if raw is not None:", *_indented(_arrival_check("raw", field.type, 0, scope) + hold)]
+            if field.lazy:  # absent: loaded when read; null: its default, as values() does
+                block += [f"elif {field.wire!r} in data:", f"    {target} = {default}"]
+            elif not field.deferred:  # (a deferred one is given its default when read)
+                block += ["else:", f"    {target} = {default}"]
+        lines += _indented(block, 2)
+    lines += [
+        "        set_attribute(obj, '_meta', meta(client, info, state, data))",
+        "        append(obj)",
+        "    return objects",
+    ]
+    exec(compile("\n".join(lines), f"<listed plan of {plan.cls.__qualname__}>", "exec"), scope)
+    return cast("Callable[..., list[Any]]", scope["listed"])
+
+
+def _arrival_check(value: str, typ: Any, depth: int, scope: dict[str, Any]) -> list[str]:
+    """Lines that call ``refuse(data)`` unless ``value`` (a local name, not None) holds a wire
+    value of ``typ``: its JSON type, then each item of a list or dict and each field of a nested
+    object, as :attr:`Plan.values` would read them (None is refused where it would be)."""
+    if typ is Any:
+        return []
+    test = _type_test(value, typ, scope)
+    if test is not None:
+        return [f"if {test}:", "    refuse(data)"]
+    origin, args = typing.get_origin(typ), typing.get_args(typ)
+    item, inner = f"item{depth}", f"raw{depth + 1}"
+    if origin is list or typ is list:
+        lines = [f"if type({value}) is not list:", "    refuse(data)"]
+        check = _arrival_check(item, args[0] if args else Any, depth + 1, scope)
+        return lines + ([f"for {item} in {value}:", *_indented(check)] if check else [])
+    if origin is dict or typ is dict:
+        lines = [f"if type({value}) is not dict:", "    refuse(data)"]
+        check = _arrival_check(item, args[1] if args else Any, depth + 1, scope)
+        return lines + ([f"for {item} in {value}.values():", *_indented(check)] if check else [])
+    if isinstance(typ, type) and attrs.has(typ):
+        if depth >= _INLINE_DEPTH:  # deep nesting: convert to check (slower, as strict)
+            name = f"convert_{len(scope)}"
+            scope[name] = _reader(typ)[1]
+            return ["try:", f"    {name}({value}, None)", "except WireError:", "    refuse(data)"]
+        lines = [f"if type({value}) is not dict:", "    refuse(data)"]
+        for field in plan_of(typ).eager:
+            lines.append(f"{inner} = {value}.get({field.wire!r})")
+            test = _type_test(inner, field.type, scope)
+            check = _arrival_check(inner, field.type, depth + 1, scope)
+            if field.required:
+                lines += check or [f"if {inner} is None:", "    refuse(data)"]
+            elif test is not None:
+                lines += [f"if {test} and {inner} is not None:", "    refuse(data)"]
+            elif check:
+                lines += [f"if {inner} is not None:", *_indented(check)]
+        return lines
+    raise TypeError(
+        f"the plan cannot check fields of type {typ}"
+    )  # pragma: no cover - _reader refused it first
+
+
+def _type_test(value: str, typ: Any, scope: dict[str, Any]) -> str | None:
+    """The condition under which ``value`` is not a wire value of ``typ``, for a scalar, a union
+    of scalars or a timestamp (None for other types)."""
+    if typ is datetime:
+        return f"type({value}) is not str"
+    if typ in _SCALARS or typing.get_origin(typ) in (Union, types.UnionType):
+        kept = cast("frozenset[type[Any]]", _reader(typ)[0])
+        if len(kept) <= 3:  # a chain of `is not`, strings first, costs less than a set lookup
+            ordered = sorted(kept, key=lambda kind: (kind is not str, kind.__name__))
+            scope.update((kind.__name__, kind) for kind in ordered)
+            return " and ".join(f"type({value}) is not {kind.__name__}" for kind in ordered)
+        name = f"kept_{len(scope)}"
+        scope[name] = kept
+        return f"type({value}) not in {name}"
+    return None
+
+
+def _indented(lines: list[str], levels: int = 1) -> list[str]:
+    return [("    " * levels) + line for line in lines]
+
+
 _PLANS: dict[type[Any], Plan] = {}
 _PLANS_LOCK = threading.Lock()
 
@@ -318,8 +574,20 @@ def _field_plan(cls: type[Any], field: attrs.Attribute, typ: Any) -> FieldPlan: 
         lazy=bool(field.metadata.get(LAZY)),
         base64=inner is bytes,
         required=default is attrs.NOTHING and not optional,
+        type=inner,
+        deferred=inner is not bytes and _builds(inner),
         file_url=field.metadata.get(FILE_URL),
     )
+
+
+def _builds(typ: Any) -> bool:
+    """Whether reading ``typ`` builds a new value (a datetime, an object) rather than keeping the wire's."""
+    if typ is datetime or (isinstance(typ, type) and attrs.has(typ)):
+        return True
+    origin, args = typing.get_origin(typ), typing.get_args(typ)
+    if origin is list or origin is dict:
+        return _builds(args[-1]) if args else False
+    return False
 
 
 def _without_none(typ: Any) -> tuple[Any, bool]:
@@ -367,7 +635,7 @@ def _reader(typ: Any) -> tuple[frozenset[type[Any]] | None, Convert | None]:
             return frozenset({dict}), None
         return frozenset(), lambda value, client: _dict(value, client, item)
     if isinstance(typ, type) and attrs.has(typ):
-        return frozenset(), lambda value, client: _nested(typ, value, client)
+        return frozenset(), _nested(typ)
     raise TypeError(f"the plan cannot read fields of type {typ}")
 
 
@@ -376,6 +644,8 @@ def _checked(typ: Any) -> Convert | None:
     kept, convert = _reader(typ)
     if kept is None:
         return None
+    if not kept and convert is not None:
+        return convert  # an object: its converter checks it
 
     def item(value: Any, client: Any) -> Any:
         if type(value) in kept:
@@ -406,15 +676,27 @@ def _dict(value: Any, client: Any, item: Convert) -> dict[str, Any]:
     return {key: item(entry, client) for key, entry in value.items()}
 
 
-def _nested(cls: type[Any], value: Any, client: Any) -> Any:
-    build = getattr(cls, "_from_wire", None)  # resources (bound to a client) build themselves
+def _nested(cls: type[Any]) -> Convert:
+    """The converter of a nested object of ``cls``: a resource builds itself (bound to the
+    client); any other class is filled by its plan, compiled on first use."""
+    build = getattr(cls, "_from_wire", None)
     if build is not None:
-        return build(value, client)
-    plan = plan_of(cls)
-    obj = object.__new__(cls)
-    plan.values(value, client, False, obj.__dict__)
-    obj.__dict__[EXTRA_FIELD] = plan.extra(value)
-    return obj
+        return cast(Convert, build)
+    plan: Plan | None = None
+    new = cast("Callable[[type[Any]], Any]", cls.__new__)
+
+    def nested(value: Any, client: Any) -> Any:
+        nonlocal plan
+        if plan is None:
+            plan = plan_of(cls)
+        obj = new(cls)
+        held = plan.values(value, client, False, obj.__dict__)
+        extra = plan.extra(value)
+        if extra:  # else the class gives an empty one when read (see _base.Struct)
+            held[EXTRA_FIELD] = extra
+        return obj
+
+    return nested
 
 
 # --- to the wire -------------------------------------------------------------------------------

@@ -111,12 +111,28 @@ def exchange(
     emulator: Server, data: bytes, *, half_close: bool = True, timeout: float = 10.0
 ) -> list[Answer]:
     """Send ``data`` on a fresh connection (then close our side unless ``half_close=False``), read
-    until the server closes, and return its answers, checked to be well formed."""
+    until the server closes, and return its answers, checked to be well formed.
+
+    The sending goes on in a thread while the answers are read, as an HTTP client does: a server
+    that refuses a large request from its headers answers at once and stops reading what is
+    still on its way (after a grace period), so a client still sending then gets a broken pipe,
+    not the answer it would have read meanwhile. A reset before any answer still fails."""
     with socket.create_connection((emulator.host, emulator.port), timeout=timeout) as connection:
-        connection.sendall(data)
-        if half_close:
-            connection.shutdown(socket.SHUT_WR)
-        return parse_answers(read_to_end(connection, timeout))
+
+        def send() -> None:
+            try:
+                connection.sendall(data)
+                if half_close:
+                    connection.shutdown(socket.SHUT_WR)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server stopped reading: its answer, read below, is what counts
+
+        sender = threading.Thread(target=send, name="raw-http-send", daemon=True)
+        sender.start()
+        try:
+            return parse_answers(read_to_end(connection, timeout))
+        finally:
+            sender.join(timeout)
 
 
 def assert_error_shape(answer: Answer, status: int | None = None) -> None:
