@@ -14,6 +14,13 @@ from las.testing.pytest_plugin import served_contract
 from tests.contract import Contract, load_contract
 
 pytest_plugins = ["pytester"]  # tests of the las pytest plugin (tests/testing/test_contract_choice.py)
+
+# Hypothesis' own timing checks (a deadline per example, "input generation is slow") measure the
+# machine, not the code: on a shared 2-core machine they fail tests that are right. Off for every
+# test; the fuzz tests' settings (tests/reliability/_fuzz.py) turn them off too.
+settings.register_profile("las", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("las")
+
 OPEN_ON_CONTRACT = "open_on_contract"
 
 
@@ -33,12 +40,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if marker.args[0] == served:
                 reason = f"open on {served}: {marker.kwargs['reason']}"
                 item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
-
-# Hypothesis' own timing checks (a deadline per example, "input generation is slow") measure the
-# machine, not the code: on a shared 2-core machine they fail tests that are right. Off for every
-# test; the fuzz tests' settings (tests/reliability/_fuzz.py) turn them off too.
-settings.register_profile("las", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("las")
 
 
 @pytest.fixture(scope="session")
