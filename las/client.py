@@ -474,6 +474,15 @@ class Client:
             "POST", "/documents", json={"contentType": content_type, **fields}, expect=EXPECT_OBJECT
         )
         answer = self._request(call)
+        if not isinstance(answer.data.get("documentId"), str):  # nothing to name, nowhere known to PUT
+            raise InvalidResponseError(
+                "POST /documents answered a success without a documentId: a document may have been "
+                "created, without its bytes (none were uploaded)",
+                status_code=answer.info.status,
+                method="POST",
+                path="/documents",
+                request_id=answer.info.request_id,
+            )
         if before_upload is not None:
             self._before_upload(before_upload, answer.data)
         self._put_created_document(answer.data, source, content_type)
@@ -659,10 +668,9 @@ class Client:
             )
         if conversion or (download_content and document.get("content") is None and isinstance(file_url, str)):
             query = "&" if urllib.parse.urlsplit(file_url).query else "?"
-            data = self.get_file(
-                file_url + (query + urllib.parse.urlencode(conversion) if conversion else "")
-            )
-            document["content"] = base64.b64encode(data).decode("ascii")
+            url = file_url + (query + urllib.parse.urlencode(conversion) if conversion else "")
+            downloaded = self._request(make_file_call("GET", url))  # the bytes, also when raw
+            document["content"] = base64.b64encode(downloaded.data).decode("ascii")
         return cast("dict[str, Any]", self._result(answer))
 
     def update_document(

@@ -119,7 +119,11 @@ async def test_a_refused_fresh_token_is_raised_after_one_refresh(
 @pytest.mark.asyncio
 async def test_wrong_client_secret_names_the_fix(las_emulator: Emulator, tmp_path: Path) -> None:
     credentials = las.Credentials(
-        las_emulator.client_id, "wrong", las_emulator.auth_endpoint, las_emulator.api_endpoint
+        las_emulator.client_id,
+        "wrong",
+        las_emulator.auth_endpoint,
+        las_emulator.api_endpoint,
+        contract=las_emulator.contract,
     )
     async with las.AsyncClient(credentials) as client:
         with pytest.raises(las.InvalidCredentialsException, match="LAS_CLIENT_SECRET"):

@@ -11,6 +11,7 @@ import las
 from las.testing import Emulator
 from las.testing._server import RecordedRequest
 from tests.aio.conftest import Variant
+from tests.support.contracts import manual_transition_schemas
 
 pytestmark = pytest.mark.asyncio
 
@@ -87,7 +88,9 @@ async def test_delete_documents_refuses_max_results_with_delete_all_before_any_r
 
 async def test_workflow_with_a_manual_step_runs_to_the_end(api: Variant, las_emulator: Emulator) -> None:
     check = await api.create_transition("docker", parameters={"imageUrl": "example/check:1"})
-    review = await api.create_transition("manual", out_schema={"type": "object"})
+    review = await api.create_transition(
+        "manual", **manual_transition_schemas(las_emulator.contract, {"type": "object"})
+    )
     definition = {
         "StartAt": "check",
         "States": {
@@ -286,7 +289,7 @@ async def test_a_raw_response_carries_the_final_answers_info(api: Variant, las_e
 async def test_hooks_see_each_call_once_and_the_counter_every_request(
     api: Variant, las_emulator: Emulator
 ) -> None:
-    document_id = las_emulator.seed_documents(1)[0]
+    dataset_id = (await api.create_dataset())["datasetId"]  # one request a call on either contract
     session = api.client.session
     seen: list[las.ResponseInfo] = []
     session.add_response_hook(seen.append)
@@ -294,7 +297,7 @@ async def test_hooks_see_each_call_once_and_the_counter_every_request(
     las_emulator.fail_next(2, status=429, retry_after=0, method="GET")
 
     for _ in range(3):
-        await api.get_document(document_id)
+        await api.get_dataset(dataset_id)
 
     assert [(info.status, info.attempts) for info in seen] == [(200, 3), (200, 1), (200, 1)]
     assert session.request_count - before == 5

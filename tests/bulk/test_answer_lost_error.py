@@ -41,6 +41,7 @@ def test_a_connection_that_never_opened_is_a_plain_connection_error(
         las_emulator.auth_endpoint,
         dead,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     with las.Session(credentials, max_retries=0) as session, pytest.raises(las.APIConnectionError) as raised:
         las.Client(session=session).create_dataset(name="never sent")

@@ -16,7 +16,9 @@ import pytest
 
 import las
 import las.bulk
+from las.testing._files import FILES_PATH
 from tests.bulk.conftest import pdf
+from tests.support.contracts import model_size
 
 MODEL_FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -62,7 +64,9 @@ def _reconcile(client: las.Client, emulator: Any, tmp_path: Path) -> Prepared:
 
 
 def _predict(client: las.Client, emulator: Any, tmp_path: Path) -> Prepared:
-    model_id = client.create_model(300, 400, MODEL_FIELDS, name="default")["modelId"]
+    model_id = client.create_model(MODEL_FIELDS, **model_size(client.contract, 300, 400), name="default")[
+        "modelId"
+    ]
     document_id = client.create_document(pdf(4), "application/pdf")["documentId"]
     return lambda: las.bulk.predict(model_id, [document_id])
 
@@ -82,7 +86,8 @@ def test_bulk_entry_points_without_session_send_through_the_default_one(
         run = prepare(las.Client(session=other), las_emulator, tmp_path)
         sent_before = len(las_emulator.requests)
         run()
-    sent = len(las_emulator.requests) - sent_before
+    # API requests: the bytes PUT to a file URL (2024-11-29) carry no token, and are not counted
+    sent = len([r for r in las_emulator.requests[sent_before:] if not r.path.startswith(FILES_PATH)])
     assert sent > 0 and default.request_count == sent  # every request of the call, on the default
 
 

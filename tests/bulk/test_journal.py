@@ -17,6 +17,7 @@ import las
 import las.bulk
 from las.testing import Emulator
 from tests.bulk.conftest import documents_in, pdf, post_documents
+from tests.support.contracts import RECONCILE_ON_2024
 
 KILLED_RUN = textwrap.dedent(
     """
@@ -37,6 +38,7 @@ KILLED_RUN = textwrap.dedent(
 )
 
 
+@RECONCILE_ON_2024
 def test_a_killed_run_resumes_and_every_item_ends_in_the_dataset_once(
     las_session: las.Session,
     las_client: las.Client,
@@ -227,6 +229,7 @@ def document_gets(emulator: Emulator) -> int:
     )
 
 
+@RECONCILE_ON_2024
 def test_reconcile_fetches_only_unknown_documents_that_could_be_an_ambiguous_item(
     las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
@@ -311,6 +314,7 @@ def test_hostile_keys_round_trip_through_the_journal(
         )
 
 
+@RECONCILE_ON_2024
 def test_reconcile_matches_by_content_even_if_the_api_reshaped_the_ground_truth(
     las_session: las.Session, las_emulator: Emulator, dataset_id: str, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 FIELDS = {
     "total": {"type": "amount", "maxLength": 10, "description": "Total"},
@@ -22,7 +23,9 @@ FIELDS = {
 
 @pytest.fixture
 def model_id(las_client: las.Client) -> str:
-    return str(las_client.create_model(300, 400, FIELDS, name="bulk")["modelId"])
+    return str(
+        las_client.create_model(FIELDS, **model_size(las_client.contract, 300, 400), name="bulk")["modelId"]
+    )
 
 
 def predictions_sent(emulator: Emulator) -> list[int]:
@@ -216,6 +219,7 @@ def test_a_connection_that_never_opened_is_tried_again_up_to_max_attempts(
         las_emulator.auth_endpoint,
         dead,
         cache_path=tmp_path / "cache.json",
+        contract=las_emulator.contract,
     )
     with las.Session(credentials) as session:
         report = las.bulk.predict(model_id, ["las:document:" + "0" * 32], session=session, max_attempts=3)

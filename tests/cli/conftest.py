@@ -168,10 +168,17 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    """One emulator for the module, with the secret ``las serve --client-secret SECRET`` would have."""
+def server_emulator() -> Iterator[Emulator]:
+    """One emulator for the module, with the secret ``las serve --client-secret SECRET`` would
+    have (a fixture of its own, so tests/conftest.py checks what each test's commands send it)."""
     with Emulator(client_secret=SECRET) as emulator:
-        yield Server(emulator.url, emulator.organization_id)
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def server(server_emulator: Emulator) -> Server:
+    """The module's emulator, as ``las serve`` prints it."""
+    return Server(server_emulator.url, server_emulator.organization_id)
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from las.cli import main as cli_main
 from las.demo import sample_pdf
 from las.testing import Emulator
 from tests.cli.conftest import LAS, SECRET, TIMEOUT, Result, Server, clean_env, run, write_profile
+from tests.support.contracts import model_size
 
 Las = Callable[..., Result]
 UNREACHABLE = "http://127.0.0.1:9"
@@ -36,7 +37,9 @@ FIELDS = json.dumps({"total_amount": {"type": "amount", "maxLength": 12, "descri
 
 def against(emulator: Emulator, *args: str, home: Path, **env: str) -> Result:
     """``las --endpoint URL ARGS`` against a pytest-owned emulator, the secret in the environment."""
-    environment = clean_env(home, LAS_CLIENT_SECRET=emulator.client_secret, **env)
+    environment = clean_env(
+        home, LAS_CLIENT_SECRET=emulator.client_secret, LAS_CONTRACT=emulator.contract, **env
+    )  # the command speaks the contract the emulator serves, as `las serve` says to
     return run("--endpoint", emulator.url, *args, home=home, env=environment)
 
 
@@ -101,7 +104,9 @@ def posts_of_documents(emulator: Emulator) -> int:
 @pytest.fixture
 def model_id(las_emulator: Emulator) -> str:
     """A model of the emulator's, made without the command line (its requests are not counted)."""
-    created = client_of(las_emulator).create_model(700, 900, json.loads(FIELDS))["modelId"]
+    created = client_of(las_emulator).create_model(
+        json.loads(FIELDS), **model_size(las_emulator.contract, 700, 900)
+    )["modelId"]
     las_emulator.clear_requests()
     assert isinstance(created, str)
     return created

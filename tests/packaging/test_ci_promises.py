@@ -33,6 +33,17 @@ def test_ci_builds_and_tests_the_wheel_and_the_lowest_versions() -> None:
     assert "bash .ci/lowest-versions" in ci
 
 
+def test_ci_runs_the_suite_once_against_each_contract() -> None:
+    run = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if "-m pytest" in line]
+    lowest = [
+        line for line in (ROOT / ".ci" / "lowest-versions").read_text().splitlines() if "-m pytest" in line
+    ]
+    assert run and not any("--las-contract" in line for line in run)  # the default: 2021-09-23
+    assert len(lowest) == 1 and lowest[0].endswith("--las-contract 2024-11-29")
+    development = (ROOT / "README.md").read_text().split("\n## Development\n", 1)[1]
+    assert "--las-contract 2024-11-29" in development
+
+
 def test_the_install_section_installs_the_distribution_pyproject_names() -> None:
     name = re.search(r'^name = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.MULTILINE)
     assert name and name.group(1) == "lucidtech-las-sdk"

@@ -11,6 +11,8 @@ import pytest
 
 import las
 from las.testing import Emulator
+from las.testing._files import FILES_PATH
+from tests.support.contracts import model_size
 
 MODEL_FIELDS = {"total_amount": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
@@ -35,7 +37,11 @@ def blunt_client(las_emulator: Emulator, tmp_path: Path) -> Iterator[las.Client]
 
 @pytest.fixture
 def model_id(las_client: las.Client) -> str:
-    return str(las_client.create_model(300, 400, MODEL_FIELDS, name="reliability")["modelId"])
+    return str(
+        las_client.create_model(
+            MODEL_FIELDS, **model_size(las_client.contract, 300, 400), name="reliability"
+        )["modelId"]
+    )
 
 
 @pytest.fixture
@@ -53,5 +59,9 @@ def workflow_id(las_client: las.Client) -> str:
 
 
 def api_requests(emulator: Emulator) -> list[Any]:
-    """The recorded requests to the API (the token endpoint left out)."""
-    return [record for record in emulator.requests if record.path != "/token"]
+    """The recorded requests to the API (the token endpoint and 2024-11-29's file URLs left out)."""
+    return [
+        record
+        for record in emulator.requests
+        if record.path != "/token" and not record.path.startswith(FILES_PATH)
+    ]

@@ -26,7 +26,9 @@ def test_every_call_completes_under_30_percent_429_and_each_retry_honours_retry_
     document_id = las_emulator.seed_documents(1)[0]
     patient_client.get_document(document_id)  # token fetched before the faults start
     las_emulator.clear_requests()
-    las_emulator.fail_randomly(0.3, status=429, retry_after=0.01, method="GET", seed=7)
+    las_emulator.fail_randomly(  # the API's GET (on 2024-11-29 the bytes' download follows it)
+        0.3, status=429, retry_after=0.01, method="GET", path="/documents/{documentId}", seed=7
+    )
     caplog.set_level(logging.INFO, logger="las.session")
 
     answers = [patient_client.get_document(document_id) for _ in range(1000)]

@@ -21,6 +21,7 @@ import las
 from las.testing import Emulator
 from tests.reliability._bodies import contract_bodies
 from tests.reliability._fuzz import OPERATIONS, OPERATIONS_2024, fuzz_settings
+from tests.support.contracts import model_size
 from tests.testing._api import Api, token_for
 
 METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT")
@@ -189,7 +190,9 @@ def known_ids(las_emulator: Emulator, las_client: las.Client) -> dict[str, list[
     document = client.create_document(b"%PDF-1.4\n%%EOF\n", "application/pdf", dataset_id=dataset)[
         "documentId"
     ]
-    model = client.create_model(300, 400, {"total": {"type": "amount", "maxLength": 10}})["modelId"]
+    model = client.create_model(
+        {"total": {"type": "amount", "maxLength": 10}}, **model_size(client.contract, 300, 400)
+    )["modelId"]
     transition = client.create_transition("manual", name="fuzz")["transitionId"]
     workflow = client.create_workflow(
         {

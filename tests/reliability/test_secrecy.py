@@ -20,6 +20,7 @@ import las
 from las.testing import Emulator
 from tests.reliability.conftest import MODEL_FIELDS
 from tests.support import cassettes
+from tests.support.contracts import model_size
 
 SECRET_VALUE = "hunter2-very-secret-value"
 
@@ -43,7 +44,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
         assert generated_secret
         dataset = las.Dataset.create(name="secrecy", session=session)
         document = las.Document.create(b"%PDF-1.4\n%%EOF\n", dataset=dataset, session=session)
-        model = las.Model.create(300, 400, MODEL_FIELDS, session=session)
+        model = las.Model.create(MODEL_FIELDS, **model_size(session.contract, 300, 400), session=session)
         prediction = document.predict(model)
         transition = las.Transition.create("manual", name="Review", session=session)
         workflow = las.Workflow.create(
@@ -78,6 +79,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
             las_emulator.auth_endpoint,
             las_emulator.api_endpoint,
             cache_path=tmp_path / "worker-cache.json",
+            contract=las_emulator.contract,
         )
         las.Client(worker).list_models()
         try:
@@ -88,6 +90,7 @@ def test_secrets_appear_in_no_log_repr_exception_or_cassette(
                     las_emulator.auth_endpoint,
                     las_emulator.api_endpoint,
                     cache_path=tmp_path / "bad.json",
+                    contract=las_emulator.contract,
                 )
             ).list_models()
         except las.InvalidCredentialsException as error:

@@ -151,6 +151,7 @@ class TokenCache(Writer):
             self.emulator.api_endpoint,
             cached_profile="default",
             cache_path=path,
+            contract=self.emulator.contract,
         )
         seen = _Warnings()
         logger = logging.getLogger("las.credentials")
@@ -390,6 +391,7 @@ def test_threads_sharing_a_token_cache_leave_every_profile_in_valid_private_json
             las_emulator.api_endpoint,
             cached_profile=f"profile-{index}",
             cache_path=cache,
+            contract=las_emulator.contract,
         )
         for _ in range(3):
             credentials.invalidate()

@@ -9,10 +9,13 @@ import pytest
 import las
 import las.resources
 from las.testing import Emulator
+from las.testing._files import FILES_PATH
+from tests.support.contracts import model_size
 
 
 class Requests:
-    """The API requests the emulator received since the last ``clear()`` (token requests left out)."""
+    """The API requests the emulator received since the last ``clear()`` (token requests left
+    out, and the file URLs' of 2024-11-29: ``files``)."""
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
@@ -22,7 +25,16 @@ class Requests:
 
     @property
     def all(self) -> list[Any]:
-        return [request for request in self.emulator.requests if request.path != "/token"]
+        return [
+            request
+            for request in self.emulator.requests
+            if request.path != "/token" and not request.path.startswith(FILES_PATH)
+        ]
+
+    @property
+    def files(self) -> list[str]:
+        """The method of each request to a file URL (2024-11-29: a document's bytes), in order."""
+        return [request.method for request in self.emulator.requests if request.path.startswith(FILES_PATH)]
 
     @property
     def calls(self) -> list[tuple[str, str]]:
@@ -60,12 +72,11 @@ def dataset(session: las.Session) -> las.resources.Dataset:
 @pytest.fixture
 def model(session: las.Session) -> las.resources.Model:
     return las.resources.Model.create(
-        300,
-        300,
         {
             "total_amount": las.resources.FieldConfigEntry("amount", 20),
             "due_date": {"type": "date", "maxLength": 10},
         },
+        **model_size(session.contract),
         name="invoices",
         session=session,
     )

@@ -75,6 +75,7 @@ def test_dataset_crud_and_delete_with_documents(session: las.Session) -> None:
         dataset.refresh()
 
 
+@pytest.mark.las_contract("2021-09-23")  # width and height; 2024's models: tests/entities
 def test_model_crud(session: las.Session) -> None:
     model = Model.create(
         300,
@@ -147,6 +148,7 @@ def test_workflow_crud(session: las.Session) -> None:
         workflow.refresh()
 
 
+@pytest.mark.las_contract("2021-09-23")  # transitions' JSON schemas (test_transition_crud_by_name: both)
 def test_transition_crud(session: las.Session) -> None:
     transition = Transition.create(
         "manual", input_json_schema={"type": "object"}, name="review", session=session
@@ -156,6 +158,18 @@ def test_transition_crud(session: las.Session) -> None:
     transition.update(name="review v2", output_json_schema={"type": "object", "required": ["ok"]})
     assert transition.name == "review v2"
     assert transition.output_json_schema == {"type": "object", "required": ["ok"]}
+    assert Transition.all(transition_type="manual", session=session).first() == transition
+    assert Transition.all(transition_type="docker", session=session).first() is None
+    transition.delete()
+    with pytest.raises(NotFoundError):
+        Transition.get(transition.id, session=session)
+
+
+def test_transition_crud_by_name(session: las.Session) -> None:
+    transition = Transition.create("manual", name="review", description="by a person", session=session)
+    assert (transition.transition_type, transition.name) == ("manual", "review")
+    transition.update(name="review v2")
+    assert Transition.get(transition.id, session=session).name == "review v2"
     assert Transition.all(transition_type="manual", session=session).first() == transition
     assert Transition.all(transition_type="docker", session=session).first() is None
     transition.delete()
@@ -186,6 +200,7 @@ def test_secret_create_list_update_delete(session: las.Session) -> None:
     assert list(Secret.all(session=session)) == []
 
 
+@pytest.mark.las_contract("2021-09-23")  # users' names; 2024's users (roles, no name): tests/entities
 def test_user_crud(session: las.Session, las_emulator: object) -> None:
     user = User.create("jane@example.com", name="Jane", session=session)
     assert user.email == "jane@example.com"

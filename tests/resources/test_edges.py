@@ -195,6 +195,7 @@ def test_an_empty_ground_truth_clears_it(document: Document) -> None:
         ),
     ],
 )
+@pytest.mark.las_contract("2021-09-23")  # its sizes and limits; 2024's: tests/entities
 def test_model_create_checks_the_contracts_shapes_before_any_request(
     arguments: tuple[Any, ...], error: type[Exception], message: str, session: las.Session, api: Requests
 ) -> None:
@@ -203,6 +204,7 @@ def test_model_create_checks_the_contracts_shapes_before_any_request(
     assert len(api) == 0
 
 
+@pytest.mark.las_contract("2021-09-23")  # 2021 requires all three keys; 2024 takes any one
 def test_model_update_checks_the_preprocess_config(model: Model, api: Requests) -> None:
     api.clear()
     with pytest.raises(ValueError, match="preprocess_config needs max_pages"):

@@ -12,6 +12,7 @@ import las
 from las.resources import Asset, Dataset, Document, Resource
 from las.resources._plan import LAZY
 from las.testing import Emulator
+from tests.support.contracts import content_downloads
 
 from .conftest import PDF, Requests
 
@@ -61,6 +62,7 @@ def test_a_lazy_field_loads_once_and_the_object_says_so(
     assert listed.content == PDF and listed.content == PDF
     assert listed.loaded
     assert api.calls == [("GET", f"/documents/{listed.id}")]
+    assert len(api.files) == content_downloads(session.contract)  # and its bytes once, if at a file URL
 
 
 def test_load_fetches_only_what_is_missing_and_refresh_always_fetches(
@@ -117,6 +119,7 @@ def test_concurrent_readers_never_see_a_default_and_cost_one_request(
         thread.join()
     assert seen == [PDF] * 8
     assert api.calls == [("GET", f"/documents/{document.id}")]
+    assert len(api.files) == content_downloads(session.contract)
 
 
 def test_a_resource_pickles_as_its_data_and_uses_the_default_session_where_unpickled(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import las
 from las.resources import Asset, Dataset, Document, Model, Transition, Workflow
+from tests.support.contracts import content_downloads
 
 from .conftest import PDF, Requests
 
@@ -27,8 +28,8 @@ def test_prediction_document_costs_one_request_then_none(
     assert loaded == document
     assert api.calls == [("GET", f"/documents/{document.id}")]
     assert prediction.document is loaded
-    assert loaded is not None and loaded.content == PDF  # complete: no more requests
-    assert len(api) == 1
+    assert loaded is not None and loaded.content == PDF  # complete: no more API requests
+    assert len(api) == 1 and len(api.files) == content_downloads(document.session.contract)
 
 
 def test_prediction_model_costs_one_request_then_none(
@@ -121,6 +122,7 @@ def test_list_entries_complete_themselves_once(session: las.Session, dataset: Da
     assert listed.consent_id is None  # absent from the full body too: no second fetch
     assert listed.content_type == "application/pdf"
     assert api.calls == [("GET", "/documents"), ("GET", f"/documents/{listed.id}")]
+    assert len(api.files) == content_downloads(session.contract)
 
 
 def test_a_ref_costs_nothing_until_an_attribute_is_read(
@@ -130,7 +132,7 @@ def test_a_ref_costs_nothing_until_an_attribute_is_read(
     assert reference.id == model.id
     assert len(api) == 0
     assert reference.name == "invoices"
-    assert reference.width == 300
+    assert list(reference.field_config) == ["total_amount", "due_date"]
     assert api.calls == [("GET", f"/models/{model.id}")]
 
 

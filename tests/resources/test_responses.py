@@ -9,6 +9,7 @@ import pytest
 import las
 from las.resources import Dataset, Document
 from las.testing import Emulator
+from tests.support.contracts import content_downloads
 
 from .conftest import PDF, Requests
 
@@ -86,8 +87,8 @@ def test_with_lazy_false_reading_an_unloaded_field_raises_naming_the_field_and_t
         reference.content_type  # noqa: B018
     assert listed.content_type == "application/pdf"  # held fields read as usual
     assert len(api) == 0
-    assert listed.load().content == PDF  # the explicit call loads
-    assert len(api) == 1
+    assert listed.load_content() == PDF  # the explicit call loads
+    assert len(api) == 1 and len(api.files) == content_downloads(session.contract)
 
 
 def test_a_page_that_repeats_its_token_stops_with_invalid_response(

@@ -15,6 +15,7 @@ import las
 import las.resources
 from las.resources import Dataset, Document, Model, _session
 from las.testing import Emulator
+from tests.support.contracts import model_size
 
 from .conftest import PDF, Requests
 
@@ -51,7 +52,11 @@ def test_two_sessions_side_by_side(
 def test_verbs_use_the_objects_session(
     session: las.Session, second_session: las.Session, second_emulator: Emulator
 ) -> None:
-    model = Model.create(300, 300, {"total": {"type": "amount", "maxLength": 10}}, session=second_session)
+    model = Model.create(
+        {"total": {"type": "amount", "maxLength": 10}},
+        **model_size(second_session.contract),
+        session=second_session,
+    )
     document = Document.create(PDF, session=second_session)
     prediction = document.predict(model)
     assert prediction.session is second_session

@@ -74,6 +74,7 @@ def test_fail_is_called_the_same_way_on_both_executions() -> None:
         assert all(parameter.default is None for parameter in parameters), cls
 
 
+@pytest.mark.las_contract("2021-09-23")  # 2024-11-29 has GET /predictions/{id}
 def test_prediction_get_is_the_classmethod_and_item_for_reads_a_label(api: Requests) -> None:
     assert inspect.ismethod(las.Prediction.get)  # bound to the class, like every other get
     with pytest.raises(las.NotSupportedError, match=r"find it in Prediction\.all\(\)"):

@@ -18,6 +18,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.contracts import model_size
 from tests.testing._machines import confidence_router, events, pages_fan_out, review_with_fallback, spec
 
 from .conftest import Requests
@@ -59,7 +60,9 @@ def _only_running(transition: las.Transition) -> las.TransitionExecution:
 def router(
     session: las.Session, las_client: las.Client, las_emulator: Emulator
 ) -> tuple[las.Workflow, las.Transition, las.Transition, las.Transition]:
-    model = las.Model.create(300, 300, {"total": las.FieldConfigEntry("amount", 10)}, name="invoices")
+    model = las.Model.create(
+        {"total": las.FieldConfigEntry("amount", 10)}, **model_size(session.contract), name="invoices"
+    )
     predict = las.Transition.create("docker", parameters={"imageUrl": "example/predict"}, name="predict")
     review = las.Transition.create("manual", name="review")
     export = las.Transition.create("docker", parameters={"imageUrl": "example/export"}, name="export")

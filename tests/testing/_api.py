@@ -9,6 +9,7 @@ import requests
 
 from las.testing import Emulator
 from tests.contract import Contract, load_contract
+from tests.support.contracts import model_size
 
 PDF = base64.b64encode(b"%PDF-1.4 test document").decode()
 
@@ -88,8 +89,7 @@ class Api:
 
     def model(self, **fields: Any) -> dict[str, Any]:
         body = {
-            "width": 300,
-            "height": 300,
+            **model_size(self.emulator.contract),  # 2021-09-23 only
             "fieldConfig": {
                 "total": {"type": "amount", "maxLength": 10},
                 "date": {"type": "date", "maxLength": 10},

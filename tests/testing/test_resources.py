@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from las.testing import Emulator
 from tests.testing._api import PDF, Api
 
@@ -27,6 +29,7 @@ def test_dataset_with_documents_cannot_be_deleted(las_emulator: Emulator) -> Non
     assert "delete them first" in message
 
 
+@pytest.mark.las_contract("2021-09-23")  # inline content; 2024's: test_v2024_files
 def test_documents_keep_ground_truth_and_content(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     truth = [{"label": "total", "value": "9.99"}, {"label": "paid", "value": False}]
@@ -36,6 +39,7 @@ def test_documents_keep_ground_truth_and_content(las_emulator: Emulator) -> None
     assert (fetched["groundTruth"], fetched["content"]) == (truth, PDF)
 
 
+@pytest.mark.las_contract("2021-09-23")  # a bundle ready at once; 2024's run: test_v2024_progress
 def test_model_counts_data_bundles_and_refuses_deletion_while_it_has_some(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     model = api.model()["modelId"]
@@ -49,6 +53,7 @@ def test_model_counts_data_bundles_and_refuses_deletion_while_it_has_some(las_em
     api.delete(f"/models/{model}")
 
 
+@pytest.mark.las_contract("2021-09-23")  # 2021's field types (phone)
 def test_predictions_are_deterministic_and_respect_field_config(las_emulator: Emulator) -> None:
     api = Api(las_emulator)
     model = api.model(

@@ -15,11 +15,13 @@ from las.testing import Emulator
 from tests.testing._api import PDF, Api
 
 
+@pytest.mark.las_contract("2021-09-23")  # a model's width; 2024's refusals: test_v2024_validation
 def test_out_of_range_integer_names_field_bounds_and_value(las_emulator: Emulator) -> None:
     body = Api(las_emulator).post("/models", {"width": 5, "height": 200, "fieldConfig": {}}, expect=400)
     assert body["message"] == "body.width: must be an integer between 97 and 1921, got 5"
 
 
+@pytest.mark.las_contract("2021-09-23")  # content is required; 2024-11-29 uploads to a file URL
 def test_missing_required_field_is_named(las_emulator: Emulator) -> None:
     body = Api(las_emulator).post("/documents", {"content": PDF}, expect=400)
     assert body["message"] == "body.contentType: is required"

@@ -16,6 +16,7 @@ import requests
 
 import las
 from las.testing import Emulator
+from tests.support.contracts import model_size
 from tests.testing._machines import confidence_router, pages_fan_out, review_with_fallback
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +36,9 @@ def _running(client: las.Client, transition_id: str) -> list[dict[str, Any]]:
 
 
 def _confidence_router(client: las.Client, emulator: Emulator) -> tuple[str, str, str, str]:
-    model = client.create_model(300, 300, {"total": {"type": "amount", "maxLength": 10}})["modelId"]
+    model = client.create_model(
+        {"total": {"type": "amount", "maxLength": 10}}, **model_size(client.contract)
+    )["modelId"]
     predict = client.create_transition("docker", parameters={"imageUrl": "example/predict"}, name="predict")
     export = client.create_transition("docker", parameters={"imageUrl": "example/export"}, name="export")
     review = client.create_transition("manual", name="review")
