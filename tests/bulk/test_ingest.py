@@ -15,7 +15,7 @@ import las
 import las.bulk
 from las.testing import Emulator
 from tests.bulk.conftest import documents_in, pdf, post_documents
-from tests.support.contracts import RECONCILE_ON_2024
+from tests.support.contracts import BYTES_IN_THE_POST
 
 
 def journal_lines(path: Path) -> list[dict[str, object]]:
@@ -111,7 +111,7 @@ def test_answers_lost_are_ambiguous_and_never_sent_again(
     assert post_documents(las_emulator) == 20  # nothing sent a second time
 
 
-@RECONCILE_ON_2024
+@BYTES_IN_THE_POST
 def test_reconcile_finds_the_documents_of_ambiguous_items_and_a_rerun_sends_nothing(
     las_session: las.Session,
     las_client: las.Client,
@@ -352,7 +352,7 @@ def test_a_success_status_with_a_body_that_is_not_json_is_ambiguous(
     assert len(documents_in(las_client, dataset_id)) == 3
 
 
-@RECONCILE_ON_2024
+@BYTES_IN_THE_POST
 def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
     las_emulator: Emulator, las_client: las.Client, dataset_id: str, scans: list[Path], tmp_path: Path
 ) -> None:
@@ -389,7 +389,7 @@ def test_progress_printer_keeps_a_status_line_for_an_unsized_input(
     assert "3 created" in updates[-1] and not out.getvalue().endswith("\n")
 
 
-@RECONCILE_ON_2024
+@BYTES_IN_THE_POST
 def test_under_lost_answers_drops_and_5xx_every_item_ends_in_the_dataset_exactly_once(
     las_session: las.Session, las_client: las.Client, las_emulator: Emulator, dataset_id: str, tmp_path: Path
 ) -> None:

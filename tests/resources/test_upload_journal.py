@@ -13,7 +13,7 @@ import las
 from las.bulk import IngestItem, IngestReport, ItemResult, JournalError
 from las.resources import Dataset, InvalidArgumentError
 from las.testing import Emulator
-from tests.support.contracts import RECONCILE_ON_2024
+from tests.support.contracts import BYTES_IN_THE_POST
 
 from .conftest import PDF, Requests
 
@@ -66,7 +66,7 @@ def test_after_a_crash_only_what_is_missing_is_sent(
     assert posts(api) == len(files)
 
 
-@RECONCILE_ON_2024
+@BYTES_IN_THE_POST
 def test_an_answer_lost_after_the_work_is_ambiguous_and_not_resent(
     dataset: Dataset, files: list[Path], tmp_path: Path, las_emulator: Emulator, api: Requests
 ) -> None:
