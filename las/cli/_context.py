@@ -203,14 +203,16 @@ class App:
         if self.use_emulator:
             from las.testing import Emulator
 
-            emulator = Emulator().start()
+            # It serves the contract LAS_CONTRACT names (as `las serve --contract` would), else the default.
+            contract = os.environ.get(contracts.ENVIRONMENT_VARIABLE) or None
+            if contract is not None:
+                contract = contracts.check(contract, source=contracts.ENVIRONMENT_VARIABLE)
+            emulator = Emulator() if contract is None else Emulator(contract=contract)
+            emulator.start()
             self._closers.append(emulator.stop)
-            credentials = Credentials(
-                emulator.client_id,
-                emulator.client_secret,
-                auth_endpoint=emulator.auth_endpoint,
-                api_endpoint=emulator.api_endpoint,
-            )
+            credentials = emulator.credentials()
+            if contract is not None:
+                credentials.contract_source = f"environment ({contracts.ENVIRONMENT_VARIABLE})"
             credentials.sources = dict.fromkeys(credentials.sources, "--emulator")
             return credentials
         endpoint_source = "--endpoint"

@@ -77,6 +77,18 @@ def test_emulator_runs_a_command_against_a_fresh_emulator(home: Path) -> None:
     assert listed.json() == {"datasets": [], "nextToken": None}  # a fresh one each run
 
 
+def test_emulator_serves_the_contract_las_contract_names(home: Path) -> None:
+    env = clean_env(home, LAS_CONTRACT="2024-11-29")
+    today = run("--emulator", "doctor", home=home, env=env)
+    assert today.code == 0, today.stderr
+    assert "contract 2024-11-29 (from environment (LAS_CONTRACT))" in today.stdout
+    assert "the service speaks 2024-11-29, as this session does" in today.stdout
+    default = run("--emulator", "doctor", home=home)
+    assert "the service speaks 2021-09-23" in default.stdout
+    wrong = run("--emulator", "models", "list", home=home, env=clean_env(home, LAS_CONTRACT="2019-01-01"))
+    assert_one_line_error(wrong, 1, "LAS_CONTRACT", "2021-09-23", "2024-11-29")  # as with --endpoint
+
+
 def test_emulator_runs_long_commands_too(home: Path, tmp_path: Path) -> None:
     from las.demo import sample_pdf
 
