@@ -436,8 +436,8 @@ HANDLER_SCRIPT = textwrap.dedent(
 
     @las.transition_handler(heartbeat_interval=0.05)
     def handle(las_client, event):
-        (flags / "started").touch()
         try:
+            (flags / "started").touch()  # inside the try: a SIGTERM right after it is cleaned up too
             time.sleep(60)
         finally:
             (flags / "cleaned-up").touch()  # the function's own cleanup runs
