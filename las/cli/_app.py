@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 import las
+from las import contracts
 from las._version import VERSION_LINE
 
 from . import (
@@ -60,6 +61,15 @@ GLOBAL_OPTIONS: list[tuple[list[str], str, dict[str, Any]]] = [
         ["--endpoint"],
         "endpoint",
         {"metavar": "URL", "help": "Run against a `las serve` at URL (default: LAS_ENDPOINT)."},
+    ),
+    (
+        ["--contract"],
+        "contract",
+        {
+            "type": click.Choice(contracts.KNOWN),
+            "help": "API contract the commands speak, and --emulator serves (default: LAS_CONTRACT, the "
+            "profile's `contract`, else the endpoint's: 2021-09-23 for --emulator and --endpoint).",
+        },
     ),
     (
         ["--client-id"],

@@ -108,6 +108,8 @@ class App:
         field: print only this field of the answer (implies JSON).
         request_timeout: seconds each request may take, retries and the token fetch included;
             without it ``LAS_REQUEST_TIMEOUT``, then :data:`DEFAULT_REQUEST_TIMEOUT`.
+        contract: ``--contract``: the API contract to speak (and, with ``--emulator``, to serve);
+            without it ``LAS_CONTRACT``, then the profile's, then the endpoint's.
     """
 
     def __init__(
@@ -122,6 +124,7 @@ class App:
         json_output: bool = False,
         field: str | None = None,
         request_timeout: float | None = None,
+        contract: str | None = None,
     ) -> None:
         self.profile = profile
         self.use_emulator = emulator
@@ -132,6 +135,7 @@ class App:
         self.json_requested = json_output
         self.field = field
         self.request_timeout = request_timeout
+        self.contract = contract
         self._client: Client | None = None
         self._closers: list[Callable[[], None]] = []
 
@@ -188,8 +192,23 @@ class App:
 
     def _credentials(self) -> Credentials:
         return self.target_credentials() or read_credentials(
-            self.profile, client_id=self.client_id, client_secret=self.client_secret
+            self.profile, client_id=self.client_id, client_secret=self.client_secret, contract=self.contract
         )
+
+    def _contract_choice(self) -> tuple[str | None, str]:
+        """The contract ``--contract`` or else ``LAS_CONTRACT`` names (None: neither), and where
+        it came from.
+
+        Raises:
+            ContractError: ``LAS_CONTRACT`` names no known contract (the message names them).
+        """
+        if self.contract is not None:
+            return self.contract, "--contract"
+        variable = contracts.ENVIRONMENT_VARIABLE
+        value = os.environ.get(variable) or None
+        if value is None:
+            return None, ""
+        return contracts.check(value, source=variable), f"environment ({variable})"
 
     def target_credentials(self) -> Credentials | None:
         """The credentials of ``--emulator`` (started here) or ``--endpoint``/``LAS_ENDPOINT``; None
@@ -203,16 +222,15 @@ class App:
         if self.use_emulator:
             from las.testing import Emulator
 
-            # It serves the contract LAS_CONTRACT names (as `las serve --contract` would), else the default.
-            contract = os.environ.get(contracts.ENVIRONMENT_VARIABLE) or None
-            if contract is not None:
-                contract = contracts.check(contract, source=contracts.ENVIRONMENT_VARIABLE)
+            # It serves the contract --contract or LAS_CONTRACT names (as `las serve --contract`
+            # would), else the default.
+            contract, source = self._contract_choice()
             emulator = Emulator() if contract is None else Emulator(contract=contract)
             emulator.start()
             self._closers.append(emulator.stop)
             credentials = emulator.credentials()
             if contract is not None:
-                credentials.contract_source = f"environment ({contracts.ENVIRONMENT_VARIABLE})"
+                credentials.contract_source = source
             credentials.sources = dict.fromkeys(credentials.sources, "--emulator")
             return credentials
         endpoint_source = "--endpoint"
@@ -228,19 +246,13 @@ class App:
                     "or pass --client-secret (start the server with `las serve --client-secret S` to choose it)"
                 )
             # No token cache: tokens of a throwaway server must not land in the user's cache.
-            # LAS_CONTRACT (which `las serve` prints beside the endpoint) says what it speaks.
-            contract = os.environ.get(contracts.ENVIRONMENT_VARIABLE) or None
+            # --contract or LAS_CONTRACT (which `las serve` prints beside the endpoint) says what it speaks.
+            contract, source = self._contract_choice()
             credentials = Credentials(
-                client_id,
-                secret,
-                auth_endpoint=endpoint,
-                api_endpoint=endpoint,
-                contract=None
-                if contract is None
-                else contracts.check(contract, source=contracts.ENVIRONMENT_VARIABLE),
+                client_id, secret, auth_endpoint=endpoint, api_endpoint=endpoint, contract=contract
             )
             if contract is not None:
-                credentials.contract_source = f"environment ({contracts.ENVIRONMENT_VARIABLE})"
+                credentials.contract_source = source
             credentials.sources = {
                 "client_id": _origin(self.client_id, "--client-id", "LAS_CLIENT_ID", "las serve's default"),
                 "client_secret": _origin(self.client_secret, "--client-secret", "LAS_CLIENT_SECRET", ""),

@@ -11,7 +11,6 @@ import sys
 import click
 from rich.text import Text
 
-from las import contracts
 from las._doctor import doctor as run_doctor
 
 from ._context import App, pass_app
@@ -23,30 +22,26 @@ _STYLES = {"✓": "green", "!": "yellow", "✗": "bold red", "-": "dim"}
 
 
 @click.command("doctor")
-@click.option(
-    "--contract",
-    type=click.Choice(contracts.KNOWN),
-    help="Check against this API contract instead of the session's (LAS_CONTRACT, the profile's "
-    "`contract`, else the endpoint's).",
-)
 @pass_app
-def doctor(app: App, contract: str | None) -> int:
+def doctor(app: App) -> int:
     """Check the credentials, the token, the clock and the API contract against the service.
 
     Reads where each credential came from, checks that only you can read the credentials file
     and the token cache, asks for one token, compares this machine's clock with the service's,
     and sends a few GETs (your organization; models, datasets and workflows, one each) whose
     answers it compares with the API contract the session speaks: it says whether the service
-    speaks it, and if not, which fields differ and what to set. It changes nothing, and prints
+    speaks it, and if not, which fields differ and what to set (`las --contract 2024-11-29
+    doctor` checks that the service speaks today's contract). It changes nothing, and prints
     no secret or token.
 
     Exit code 0 when no check failed (a warning does not fail), 1 when one did. With --json,
     the report as JSON.
     """
+    target = app.target_credentials()  # they speak --contract already
     report = run_doctor(
-        app.target_credentials(),
+        target,
         profile=app.profile,
-        contract=contract,
+        contract=app.contract if target is None else None,
         timeout=app.request_seconds,
         client_id=app.client_id,
         client_secret=app.client_secret,

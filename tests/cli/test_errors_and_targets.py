@@ -89,6 +89,40 @@ def test_emulator_serves_the_contract_las_contract_names(home: Path) -> None:
     assert_one_line_error(wrong, 1, "LAS_CONTRACT", "2021-09-23", "2024-11-29")  # as with --endpoint
 
 
+def test_contract_flag_wins_over_las_contract_for_the_emulator_and_an_endpoint(
+    home: Path, server: Server
+) -> None:
+    seed = clean_env(home, LAS_CONTRACT="2021-09-23")
+    today = run("--contract", "2024-11-29", "--emulator", "doctor", home=home, env=seed)
+    assert "contract 2024-11-29 (from --contract)" in today.stdout, today.stdout
+    assert "the service speaks 2024-11-29" in today.stdout
+    pdf = home / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.4 scan")
+    after = run(
+        "--emulator",
+        "documents",
+        "create",
+        str(pdf),
+        "--contract",
+        "2024-11-29",
+        "--json",
+        home=home,
+        env=seed,
+    )
+    assert "fileUrl" in after.json()  # after the command too: the bytes went to today's file URL
+    assert (
+        "fileUrl"
+        not in run("--emulator", "--json", "documents", "create", str(pdf), home=home, env=seed).json()
+    )
+    # A 2021 server told it speaks 2024: the session refuses 2021-only calls before sending.
+    against = clean_env(home, LAS_CLIENT_SECRET=SECRET)
+    refused = run("--contract", "2024-11-29", "--endpoint", server.url, "doctor", home=home, env=against)
+    assert refused.code == 1 and "contract 2024-11-29 (from --contract)" in refused.stdout
+    assert "the service speaks 2021-09-23" in refused.stdout or "2021-09-23" in refused.stdout
+    bad = run("--contract", "2019-01-01", "--emulator", "models", "list", home=home)
+    assert bad.code == 2 and "2024-11-29" in bad.stderr
+
+
 def test_emulator_runs_long_commands_too(home: Path, tmp_path: Path) -> None:
     from las.demo import sample_pdf
 
