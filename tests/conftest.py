@@ -93,13 +93,19 @@ def _sdk_requests_conform_to_the_contract(
     Watched: every emulator the test's fixtures give it (``las_emulator``, ``emulator_2024``, a
     module's own), and every one the test or a fixture starts, resets or clears. A log is checked
     before :meth:`Emulator.reset` or :meth:`Emulator.clear_requests` forgets it, so what a fixture
-    sent before the test cleared the log is checked too. Left out (see
+    sent before the test cleared the log is checked too; an emulator the test stops is checked
+    then and no longer held (a test may watch it being garbage collected). Left out (see
     :func:`requests_outside_the_contract`): other clients' requests, the token, file URLs, and
     requests the emulator refused as malformed (400: tests send those on purpose).
     """
     watched: dict[int, Emulator] = {}
     problems: list[str] = []
-    reset, clear_requests, start = Emulator.reset, Emulator.clear_requests, Emulator.start
+    reset, clear_requests, start, stop = (
+        Emulator.reset,
+        Emulator.clear_requests,
+        Emulator.start,
+        Emulator.stop,
+    )
 
     def check(emulator: Emulator) -> None:
         watched[id(emulator)] = emulator
@@ -121,7 +127,15 @@ def _sdk_requests_conform_to_the_contract(
         watched[id(emulator)] = emulator
         return start(emulator)
 
+    def checked_stop(emulator: Emulator) -> None:
+        # Checked as it stops, then let go: the test may see the emulator garbage collected.
+        if watched.pop(id(emulator), None) is not None:
+            check(emulator)
+            watched.pop(id(emulator), None)
+        stop(emulator)
+
     monkeypatch.setattr(Emulator, "reset", checked_reset)
+    monkeypatch.setattr(Emulator, "stop", checked_stop)
     monkeypatch.setattr(Emulator, "clear_requests", checked_clear_requests)
     monkeypatch.setattr(Emulator, "start", watched_start)
     yield

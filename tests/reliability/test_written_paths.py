@@ -27,6 +27,7 @@ import las
 import las.bulk
 from las.cli import main
 from las.cli._download import download_document
+from las.contracts import CONTRACTS
 from las.testing import Emulator
 from tests.bulk.conftest import pdf, post_documents
 from tests.support.filesystem import read_only
@@ -493,8 +494,14 @@ def test_a_journal_torn_while_its_header_was_written_is_started_again(
     journal.write_bytes(b'{"lasBulkJournal":1,"datasetId":"las:da')  # a power cut mid-header
     report = las.bulk.ingest([pdf(1)], dataset=dataset_id, journal=journal, session=las_session)
     assert report.torn_line is not None and report.counts["created"] == 1
-    lines = journal.read_text().splitlines()
-    assert json.loads(lines[0])["datasetId"] == dataset_id and len(lines) == 3
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert lines[0]["datasetId"] == dataset_id  # a header again, then the item's lines
+    # sending, created; 2024-11-29 notes between them that the document awaits its bytes
+    assert [line["state"] for line in lines[1:]] == (
+        ["sending", "created"]
+        if CONTRACTS[las_session.contract].inline_uploads
+        else ["sending", "created-awaiting-content", "created"]
+    )
 
 
 @pytest.mark.parametrize(
