@@ -523,7 +523,9 @@ def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, r
         return Done(call.into if call.into is not None else body)
     if call.expect == EXPECT_NOTHING:
         if body:  # not object storage's answer: the bytes may not have been stored
-            detail = f"expected an empty body (object storage's answer to a {call.method}), got {snippet(body)}"
+            detail = (
+                f"expected an empty body (object storage's answer to a {call.method}), got {snippet(body)}"
+            )
             return Fail(_invalid(call, status, headers, detail, response))
         return Done(None)
     if not body or status == 204:
