@@ -14,7 +14,9 @@ The rules, decided on status and method alone, never on whether the body parsed:
 
 - 2xx: the decoded JSON; a body that is not what the call expects (not JSON, or not a JSON
   object where one is promised, or empty) is an :class:`InvalidResponseError`. A call to a file
-  URL (:func:`make_file_call`) expects bytes: its 2xx body is the data, as it came.
+  URL (:func:`make_file_call`) expects bytes: its 2xx body is the data, as it came; except a
+  ``PUT``, which object storage answers with an empty body: a 2xx with a body came from something
+  else (a proxy's page), which did not store the bytes, so it is an :class:`InvalidResponseError`.
 - 429, on every method: the API refused before doing any work. Waits ``Retry-After`` when it is
   a finite number of seconds >= 0 or a future HTTP date (other values count as absent), else
   exponential backoff with full jitter. The API's "Limit Exceeded" (monthly quota) is final.
@@ -102,6 +104,7 @@ _WAITS_HONOURED = frozenset({429, *RETRYABLE_SERVER_STATUSES})  # statuses whose
 EXPECT_OBJECT = "object"  # a JSON object (every API operation but heartbeats)
 EXPECT_ANY = "any"  # any JSON, or None for an empty body (Session.request's default)
 EXPECT_BYTES = "bytes"  # the body as it came, not JSON (a file URL's answer to a GET)
+EXPECT_NOTHING = "nothing"  # an empty body (a file URL's answer to a PUT: object storage's)
 
 
 class Call(NamedTuple):
@@ -168,7 +171,8 @@ def make_file_call(
     into: Any = None,
 ) -> Call:
     """Describe a request to a file URL the API answered (a presigned ``fileUrl``): sent to
-    ``url`` as it is, without the API's token; its answer is bytes, not JSON.
+    ``url`` as it is, without the API's token; its answer is bytes (a GET) or nothing (a PUT), not
+    JSON.
 
     Args:
         method: ``"PUT"`` (upload ``body``) or ``"GET"`` (download); both idempotent, so a 5xx,
@@ -199,7 +203,7 @@ def make_file_call(
         None,
         body,
         method in IDEMPOTENT_METHODS,
-        EXPECT_BYTES,
+        EXPECT_NOTHING if method == "PUT" else EXPECT_BYTES,
         content_type=content_type or "application/octet-stream",
         url=url,
         into=into,
@@ -517,6 +521,13 @@ def _retry_or_fail(error: Exception, retry_after: float | None, so_far: SoFar, l
 def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:
     if call.expect == EXPECT_BYTES:
         return Done(call.into if call.into is not None else body)
+    if call.expect == EXPECT_NOTHING:
+        if body:  # not object storage's answer: the bytes may not have been stored
+            detail = (
+                f"expected an empty body (object storage's answer to a {call.method}), got {snippet(body)}"
+            )
+            return Fail(_invalid(call, status, headers, detail, response))
+        return Done(None)
     if not body or status == 204:
         if call.expect == EXPECT_OBJECT:
             return Fail(

@@ -579,6 +579,8 @@ class Client:
         Raises:
             FileFormatException: the type could not be detected.
             APIError: the file server refused (e.g. 403 for an expired URL).
+            InvalidResponseError: a success with a body, which object storage never answers to a
+                PUT (a proxy's page, say): the bytes may not have been stored; PUT them again.
         """
         source = read_content(content)  # type: ignore[arg-type]
         if content_type is None:

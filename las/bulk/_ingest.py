@@ -6,7 +6,8 @@ What happens to each item, in its :class:`ItemResult`:
 - ``created``: sent now, the API created the document (``document_id``, and ``document``).
 - ``skipped``: the journal says an earlier run created it (same key, same content).
 - ``duplicate``: another item with the same content was (or is being) created in this dataset:
-  not sent again; ``document_id`` is that document (``allow_duplicates=True`` sends it anyway).
+  not sent again; ``document_id`` is that document once it is created with its bytes (None
+  while it is being sent, finished or replaced); ``allow_duplicates=True`` sends it anyway.
 - ``ambiguous``: sent, but the answer was lost (a dropped connection, a timeout, a 5xx), now or
   in an earlier run that stopped mid-request. The API may or may not have created the document,
   so it is never sent again on its own: run :func:`reconcile`, or pass ``retry_ambiguous=True``
@@ -733,11 +734,12 @@ class _IngestRun:
             owner = self.owners.get(item.sha256)
             if owner is not None and owner != item.key and not self.allow_duplicates:
                 owned = self.journal.get(owner)
+                # its document only once created: one without its bytes may be replaced in this run
                 return ItemResult(
                     index,
                     item.key,
                     "duplicate",
-                    owned.document_id if owned is not None else None,
+                    owned.document_id if owned is not None and owned.state == CREATED else None,
                     item.sha256,
                     error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
                     source=item.spec.source,

@@ -76,6 +76,23 @@ async def test_the_put_is_retried_on_the_emulators_503_and_dropped_connection(
     assert got["contentMD5"] is not None and len(got["content"]) == 4 * ((len(TEN_MB) + 2) // 3)
 
 
+@pytest.mark.asyncio
+async def test_a_success_with_a_body_to_the_put_is_not_taken_as_the_bytes_stored(
+    emulated: Variant, emulator_2024: Emulator
+) -> None:
+    """Object storage answers a PUT with an empty body: a 200 with a page (a proxy's, which
+    stored nothing) leaves the document without its bytes, and the create says so (found by
+    the campaign: it was reported created)."""
+    emulator_2024.fail_next(1, status=200, body=b"<html>maintenance</html>", method="PUT", path=FILES)
+    with pytest.raises(las.DocumentUploadError) as raised:
+        await emulated.create_document(b"%PDF-1.4 a small document")
+    assert isinstance(raised.value.__cause__, las.InvalidResponseError)
+    assert "expected an empty body" in str(raised.value.__cause__)
+    got = await emulated.get_document(raised.value.document_id)
+    assert got["contentMD5"] is None  # what the SDK said: created, without its bytes
+    assert len(file_requests(emulator_2024, "PUT")) == 1
+
+
 def test_documents_through_the_resource_layer_and_bulk_read_back(
     emulator_2024: Emulator, tmp_path: Path
 ) -> None:

@@ -487,7 +487,7 @@ def test_an_empty_file_becomes_a_new_private_journal(
 
 
 def test_a_journal_torn_while_its_header_was_written_is_started_again(
-    las_session: las.Session, las_client: las.Client, tmp_path: Path
+    las_emulator: Emulator, las_session: las.Session, las_client: las.Client, tmp_path: Path
 ) -> None:
     dataset_id = las_client.create_dataset(name="torn")["datasetId"]
     journal = tmp_path / "upload.jsonl"

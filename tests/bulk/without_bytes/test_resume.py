@@ -94,6 +94,28 @@ def test_a_put_answered_403_is_incomplete_not_tried_again_and_replaced_only_when
         client.get_document(str(result.document_id))
 
 
+def test_a_duplicate_of_an_item_being_replaced_does_not_name_the_document_deleted(
+    session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
+) -> None:
+    """Found by the campaign: the copy named its owner's byte-less document, which the same run
+    deleted to create the owner again."""
+    emulator.fail_next(1, status=403, method="PUT", path=FILES_PATH)
+    [first] = las.bulk.ingest(
+        [las.bulk.IngestItem(pdf(1), key="a")], dataset=dataset, journal=journal, session=session
+    )
+    assert first.status == "incomplete"
+
+    items = [las.bulk.IngestItem(pdf(1), key="a"), las.bulk.IngestItem(pdf(1), key="copy")]
+    replaced = las.bulk.ingest(
+        items, dataset=dataset, journal=journal, session=session, recreate_incomplete=True
+    )
+    owner, copy = replaced.results
+    assert owner.status == "created" and owner.document_id != first.document_id
+    assert copy.status == "duplicate"
+    assert copy.document_id in (None, owner.document_id)  # not first.document_id, deleted
+    assert_each_item_once_with_its_bytes(client, dataset, [pdf(1)])
+
+
 def test_the_upload_url_expiring_between_runs(
     session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
 ) -> None:
