@@ -154,8 +154,10 @@ def upload_refused(error: BaseException) -> bool:
         if error.file_url is None:
             return True
         error = error.__cause__ if error.__cause__ is not None else error
-    if isinstance(error, InvalidResponseError):  # not a URL the SDK can send to
-        return True
+    if isinstance(error, InvalidResponseError):
+        # No answer at all: the API's URL is not one the SDK can send to. An answer that was not
+        # object storage's (a proxy's page to the PUT): the URL may take the bytes next time.
+        return getattr(error, "response", None) is None
     return isinstance(error, APIError) and 400 <= error.status_code < 500 and error.status_code != 429
 
 

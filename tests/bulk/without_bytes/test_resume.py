@@ -62,6 +62,21 @@ def test_a_put_failing_past_the_retries_is_incomplete_and_a_rerun_puts_the_bytes
     assert_each_item_once_with_its_bytes(client, dataset, items)
 
 
+def test_a_page_answered_to_the_put_leaves_the_item_incomplete_and_a_rerun_puts_it_again(
+    session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
+) -> None:
+    """A 200 with a body is not object storage's answer to a PUT (a proxy's page, which stored
+    nothing): the bytes may not be there, and the same URL may take them on the next run."""
+    page = b"<html><body>Welcome to the hotel network</body></html>"
+    emulator.fail_next(1, status=200, body=page, content_type="text/html", method="PUT", path=FILES_PATH)
+    [first] = las.bulk.ingest([pdf(1)], dataset=dataset, journal=journal, session=session).results
+    assert first.status == "incomplete" and states(journal)[-1] == "created-awaiting-content"
+    [again] = las.bulk.ingest([pdf(1)], dataset=dataset, journal=journal, session=session).results
+    assert again.status == "created" and again.document_id == first.document_id
+    assert puts(emulator) == 2 and post_documents(emulator) == 1  # the same URL, no new document
+    assert_each_item_once_with_its_bytes(client, dataset, [pdf(1)])
+
+
 def test_a_put_answered_403_is_incomplete_not_tried_again_and_replaced_only_when_asked(
     session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
 ) -> None:
