@@ -29,7 +29,7 @@ import urllib.parse
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import IO, Any, ClassVar, cast, overload
 
-from . import contracts
+from . import contracts, ids
 from ._async_session import AsyncSession
 from ._options import client_session_argument
 from ._pagination import items_key
@@ -486,10 +486,11 @@ class AsyncClient:
             "POST", "/documents", json={"contentType": content_type, **fields}, expect=EXPECT_OBJECT
         )
         answer = await self._request(call)
-        if not isinstance(answer.data.get("documentId"), str):  # nothing to name, nowhere known to PUT
+        if not ids.is_id(ids.DOCUMENT, answer.data.get("documentId")):  # nothing to name or PUT to
             raise InvalidResponseError(
-                "POST /documents answered a success without a documentId: a document may have been "
-                "created, without its bytes (none were uploaded)",
+                f"POST /documents answered a success without a document id (documentId "
+                f"{str(answer.data.get('documentId'))[:60]!r}): a document may have been created, "
+                "without its bytes (none were uploaded)",
                 status_code=answer.info.status,
                 method="POST",
                 path="/documents",

@@ -339,9 +339,16 @@ class Resource:
         """Build the object from the answer of ``Client.<operation>``; a body that is not the
         contract's raises InvalidResponseError naming the operation."""
         try:
-            return cls._from_wire(answer.data, client, full=full, info=answer.info)
+            obj = cls._from_wire(answer.data, client, full=full, info=answer.info)
         except WireError as error:
             raise invalid(operation, str(error), answer.info) from None
+        if operation.startswith("create_"):  # an id no request could carry names nothing it made
+            made = getattr(obj, "id", None)
+            kind = getattr(cls, "_id_kind", None)
+            if kind is not None and not ids.is_id(kind, made):
+                problem = f"its id {made!r} is not a {kind} id; whether anything was created is unknown"
+                raise invalid(operation, problem, answer.info)
+        return obj
 
     def _take_answer(self, operation: str, answer: RawResponse[Any], *, full: bool = False) -> None:
         """Take the answer of ``Client.<operation>`` as the object's new state: every field in one

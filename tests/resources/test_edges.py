@@ -241,3 +241,28 @@ def test_every_argument_the_resource_layer_refuses_is_a_client_exception(
     assert isinstance(raised.value, las.ClientException)
     assert isinstance(raised.value, TypeError) and isinstance(raised.value, ValueError)
     assert len(api) == 0
+
+
+# -- hostile ids in the answer to a create --------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", HOSTILE)
+@pytest.mark.parametrize("kind", ["document", "dataset"])
+def test_a_create_answered_with_a_hostile_id_raises_and_nothing_uses_it(
+    bad: str, kind: str, las_emulator: Emulator, las_session: las.Session
+) -> None:
+    """Whatever the emulator serves: the id of what was made is checked as ids given are, so no
+    object holds an id no request could carry, and no PUT goes anywhere on its account."""
+    answer = (
+        {"documentId": bad, "contentType": "application/pdf"} if kind == "document" else {"datasetId": bad}
+    )
+    path = f"/{kind}s"
+    las_emulator.fail_next(1, status=200, body=json.dumps(answer).encode(), method="POST", path=path)
+    with pytest.raises(las.InvalidResponseError, match=r"not a .* id|without a document id") as raised:
+        if kind == "document":
+            Document.create(PDF, session=las_session)
+        else:
+            Dataset.create(name="hostile", session=las_session)
+    assert "created" in str(raised.value)  # it says a create may have happened
+    after = [r for r in las_emulator.requests if r.method != "POST" or r.path != path]
+    assert [r.path for r in after if r.path != "/token"] == []  # no PUT, no follow-up request
