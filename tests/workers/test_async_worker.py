@@ -135,13 +135,20 @@ async def test_never_above_concurrency_and_never_one_execution_twice_at_once(
     in_hand: collections.Counter[int] = collections.Counter()
     overlaps: list[int] = []
     most = 0
+    full = asyncio.Event()  # five in hand at once: the first five wait for it, however slow the machine
 
     async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
         nonlocal most
         in_hand[event["n"]] += 1
         overlaps.extend([event["n"]] if in_hand[event["n"]] > 1 else [])
         most = max(most, sum(in_hand.values()))
+        if most >= 5:
+            full.set()
         await client.list_transition_executions(transition_id, status="running")  # work on the wire
+        try:
+            await asyncio.wait_for(full.wait(), 10)
+        except asyncio.TimeoutError:
+            pass  # the bound was never reached: the assertion below says so
         await asyncio.sleep(0.01)
         in_hand[event["n"]] -= 1
         return {}
