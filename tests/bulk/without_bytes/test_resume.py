@@ -388,3 +388,28 @@ def test_content_md5_is_recognised_in_base64_hex_and_etag_forms() -> None:
     assert normal_md5(base) == normal_md5(digest.hex()) == normal_md5(f'"{digest.hex().upper()}"') == base
     assert normal_md5("d41d8cd98f00b204e9800998ecf8427e-2") is None  # a multipart ETag: the bytes decide
     assert normal_md5("not md5") is None
+
+
+def test_only_a_url_that_cannot_take_the_bytes_counts_as_refused(
+    client: las.Client, emulator: Emulator
+) -> None:
+    """What ``ingest`` keeps trying (the same URL, next run) and what it leaves to
+    ``recreate_incomplete``, read from the errors a real create raises."""
+    from las.bulk._unfinished import upload_refused
+
+    def failed_create() -> las.DocumentUploadError:
+        with pytest.raises(las.DocumentUploadError) as raised:
+            client.create_document(pdf(1), "application/pdf")
+        return raised.value
+
+    answer = {"documentId": "las:document:" + "a" * 32, "contentType": "application/pdf"}
+    not_a_url = json.dumps({**answer, "fileUrl": "ftp://files.example/x"}).encode()
+    emulator.fail_next(1, status=200, body=not_a_url, method="POST", path="/documents")
+    assert upload_refused(failed_create())  # no request can carry the bytes there
+    emulator.fail_next(1, status=403, method="PUT", path=FILES_PATH)
+    assert upload_refused(failed_create())  # the file server said no (an expired URL)
+    page = b"<html>Sign in to the hotel network</html>"
+    emulator.fail_next(1, status=200, body=page, content_type="text/html", method="PUT", path=FILES_PATH)
+    assert not upload_refused(failed_create())  # someone else's answer: the URL may take them
+    emulator.fail_next(2, status=503, method="PUT", path=FILES_PATH)
+    assert not upload_refused(failed_create())  # a fault past the retries: try again later
