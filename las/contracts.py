@@ -23,6 +23,7 @@ refused with :class:`las.ContractError` before anything is sent (:func:`refuse_f
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
@@ -34,6 +35,7 @@ __all__ = [
     "CONTRACTS",
     "DEFAULT",
     "ENVIRONMENT_VARIABLE",
+    "FROM_ENVIRONMENT",
     "KNOWN",
     "ONLY_IN",
     "SERVICE_HOSTS",
@@ -42,6 +44,7 @@ __all__ = [
     "ContractInfo",
     "check",
     "for_endpoint",
+    "from_environment",
     "how_to_choose",
     "preprocess_as_2021_fields",
     "refuse_fields",
@@ -80,6 +83,20 @@ DEFAULT: Final = V2021
 ENVIRONMENT_VARIABLE: Final = "LAS_CONTRACT"
 #: Hosts of the real service and the contract they speak today (the servers of both contracts).
 SERVICE_HOSTS: Final[Mapping[str, str]] = {"api.lucidtech.ai": V2024}
+
+
+def from_environment() -> str | None:
+    """The contract ``LAS_CONTRACT`` names, checked; None when it is unset or empty.
+
+    Raises:
+        ContractError: it names no known contract (the message names the variable and them).
+    """
+    value = os.environ.get(ENVIRONMENT_VARIABLE)
+    return check(value, source=ENVIRONMENT_VARIABLE) if value else None
+
+
+#: How a contract taken from :func:`from_environment` is described, for messages and reports.
+FROM_ENVIRONMENT: Final = f"environment ({ENVIRONMENT_VARIABLE})"
 
 
 def check(value: object, *, source: str = "contract") -> str:

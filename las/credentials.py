@@ -424,9 +424,9 @@ def _contract_choice(
     """The contract chosen (None: the endpoint's) and where it came from, checked."""
     if argument is not None:
         return contracts.check(argument, source="contract argument"), "argument"
-    variable = contracts.ENVIRONMENT_VARIABLE
-    if os.environ.get(variable):
-        return contracts.check(os.environ[variable], source=variable), f"environment ({variable})"
+    chosen = contracts.from_environment()
+    if chosen is not None:
+        return chosen, contracts.FROM_ENVIRONMENT
     if config is not None and profile is not None and config.parser[profile].get("contract"):
         value = config.parser[profile]["contract"].strip()
         if value not in contracts.KNOWN:  # the message names the line, never quotes it

@@ -204,11 +204,8 @@ class App:
         """
         if self.contract is not None:
             return self.contract, "--contract"
-        variable = contracts.ENVIRONMENT_VARIABLE
-        value = os.environ.get(variable) or None
-        if value is None:
-            return None, ""
-        return contracts.check(value, source=variable), f"environment ({variable})"
+        chosen = contracts.from_environment()
+        return (None, "") if chosen is None else (chosen, contracts.FROM_ENVIRONMENT)
 
     def target_credentials(self) -> Credentials | None:
         """The credentials of ``--emulator`` (started here) or ``--endpoint``/``LAS_ENDPOINT``; None
