@@ -322,18 +322,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="las-async-bench-") as directory:
         cache_dir = Path(directory)
         with ServerProcess() as server:
-            asyncio.run(bench_cpu(server, cache_dir, rounds=3 if quick else 9, calls=50 if quick else 300))
+            asyncio.run(bench_cpu(server, cache_dir, rounds=2 if quick else 9, calls=20 if quick else 300))
         bench_throughput(
             cache_dir,
             rounds=1 if quick else 3,
-            total=1280 if quick else 12_800,
-            thread_total=320 if quick else 3200,
+            total=256 if quick else 12_800,
+            thread_total=64 if quick else 3200,
         )
         bench_upload(
             cache_dir,
             rounds=1 if quick else 3,
-            total=640 if quick else 6400,
-            thread_total=320 if quick else 3200,
+            total=256 if quick else 6400,
+            thread_total=64 if quick else 3200,
         )
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0

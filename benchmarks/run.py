@@ -703,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="small counts: a smoke test in < 60 s")
+    parser.add_argument("--quick", action="store_true", help="smoke-test counts (a few seconds): every figure printed, none meaningful")
     parser.add_argument("--reference-python", help="a Python with the published lucidtech-las installed")
     parser.add_argument(
         "--listing-only",
@@ -721,20 +721,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="las-bench-") as directory:
         cache_dir = Path(directory)
         if options.listing_only:
-            bench_listing(cache_dir, documents=10_000 if quick else 100_000, rounds=1 if quick else 7)
+            bench_listing(cache_dir, documents=2_000 if quick else 100_000, rounds=1 if quick else 7)
             return summary(started)
         with ServerProcess() as server:
-            bench_latency(server, cache_dir, rounds=5 if quick else 15, calls=40 if quick else 200)
-            bench_listing(cache_dir, documents=10_000 if quick else 100_000, rounds=1 if quick else 7)
+            bench_latency(server, cache_dir, rounds=3 if quick else 15, calls=16 if quick else 200)
+            bench_listing(cache_dir, documents=2_000 if quick else 100_000, rounds=1 if quick else 7)
             bench_upload(server, cache_dir, rounds=1 if quick else 5)
             bench_threads(
                 server,
                 cache_dir,
-                total=400 if quick else 3000,
+                total=96 if quick else 3000,
                 rounds=1 if quick else 3,
-                latency_total=160 if quick else 800,
+                latency_total=48 if quick else 800,
             )
-            bench_emulator(server, cache_dir, count=600 if quick else 6000)
+            bench_emulator(server, cache_dir, count=120 if quick else 6000)
             if options.reference_python:
                 bench_reference(
                     server,
