@@ -30,12 +30,6 @@ def test_the_quick_start_has_exactly_two_commands_and_ci_runs_them_verbatim() ->
         assert command in ci, f"CI does not run the quick start command verbatim: {command}"
 
 
-def test_ci_builds_and_tests_the_wheel_and_the_lowest_versions() -> None:
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert "bash .ci/packaging" in ci
-    assert "bash .ci/lowest-versions" in ci
-
-
 def test_ci_runs_the_suite_once_against_each_contract() -> None:
     run = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if "-m pytest" in line]
     lowest = [

@@ -1,0 +1,39 @@
+# Jobs that .ci/run runs in the background (sourced by it). `background NAME TITLE COMMAND...`
+# starts one, `finish NAME` waits for it and prints its output under its title; a job that failed
+# fails the run with its exit status. The run's exit stops the jobs still running.
+# tests/packaging/test_ci_jobs.py checks all three.
+
+jobs_dir=$(mktemp -d "${TMPDIR:-/tmp}/las-ci.XXXXXX")
+declare -A job_pids=() job_titles=()
+
+stop_jobs() {
+    local pid
+    for pid in "${job_pids[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || true # its process group: the job and what it started
+    done
+    rm -rf "$jobs_dir"
+}
+trap stop_jobs EXIT
+
+background() {
+    local name=$1 title=$2
+    shift 2
+    echo "(in the background from here: $title)"
+    set -m # the job gets a process group of its own, which stop_jobs ends whole
+    "$@" >"$jobs_dir/$name.log" 2>&1 &
+    job_pids[$name]=$!
+    set +m
+    job_titles[$name]=$title
+}
+
+finish() {
+    local name=$1 status=0
+    wait "${job_pids[$name]}" || status=$?
+    unset "job_pids[$name]"
+    echo "== ${job_titles[$name]} (ran in the background)"
+    cat "$jobs_dir/$name.log"
+    if [ "$status" -ne 0 ]; then
+        echo "FAILED: ${job_titles[$name]} (exit status $status)"
+        exit "$status"
+    fi
+}

@@ -1,0 +1,81 @@
+""".ci/jobs.sh, the background jobs of .ci/run: a job's output is printed under its title when
+it is finished, a failed job fails the run with its status, and the run's exit stops what is
+still running (the job and the processes it started)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash runs .ci/run")
+
+
+def run(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", f"set -euo pipefail\n. {ROOT / '.ci' / 'jobs.sh'}\n{script}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+
+
+def test_a_job_that_passes_prints_its_output_under_its_title_and_the_run_goes_on(tmp_path: Path) -> None:
+    done = run('background one "the first job" bash -c "echo from the job"\nfinish one\necho after', tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == [
+        "(in the background from here: the first job)",
+        "== the first job (ran in the background)",
+        "from the job",
+        "after",
+    ]
+    assert [path.name for path in tmp_path.iterdir()] == []  # its logs are removed at exit
+
+
+def test_a_job_that_fails_fails_the_run_with_its_status_after_printing_its_output(tmp_path: Path) -> None:
+    done = run(
+        'background two "a failing job" bash -c "echo what went wrong; exit 3"\nfinish two\necho after',
+        tmp_path,
+    )
+    assert done.returncode == 3
+    assert "what went wrong" in done.stdout
+    assert "FAILED: a failing job (exit status 3)" in done.stdout
+    assert "after" not in done.stdout
+
+
+def test_the_runs_exit_stops_a_job_still_running_and_what_it_started(tmp_path: Path) -> None:
+    started = tmp_path / "pid"
+    script = f"background slow 'a slow job' bash -c 'sleep 600 & echo $! > {started}; wait'\n"
+    script += f"while [ ! -s {started} ]; do sleep 0.05; done\nexit 5"
+    done = run(script, tmp_path)
+    assert done.returncode == 5
+    child = int(started.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        pytest.fail("the job's child kept running after the run exited")
+
+
+def test_ci_runs_the_floors_the_wheel_and_the_real_clients_as_jobs_and_finishes_each() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    for name, script in [
+        ("floors", ".ci/lowest-versions"),
+        ("wheel", ".ci/packaging"),
+        ("clients", ".ci/real-clients"),
+    ]:
+        assert f"background {name} " in ci and f"bash {script}\n" in ci
+        assert f"\nfinish {name}\n" in ci
