@@ -79,3 +79,21 @@ def test_ci_runs_the_floors_the_wheel_and_the_real_clients_as_jobs_and_finishes_
     ]:
         assert f"background {name} " in ci and f"bash {script}\n" in ci
         assert f"\nfinish {name}\n" in ci
+
+
+def test_the_docs_requirements_are_the_docs_extras(tmp_path: Path) -> None:
+    """.ci/run installs the docs extra's tools from .ci/extra_requirements.py's list: every
+    requirement of the extra, and an extra that does not exist is an error, not an empty list."""
+    import sys
+    from importlib import metadata
+
+    script = str(ROOT / ".ci" / "extra_requirements.py")
+    listed = subprocess.run([sys.executable, script, "docs"], capture_output=True, text=True, check=True)
+    declared = [
+        requirement.split(";")[0].strip()
+        for requirement in metadata.requires("lucidtech-las-sdk") or []
+        if 'extra == "docs"' in requirement
+    ]
+    assert declared and listed.stdout.split() == declared
+    missing = subprocess.run([sys.executable, script, "nothing"], capture_output=True, text=True)
+    assert missing.returncode != 0 and "no extra 'nothing'" in missing.stderr
