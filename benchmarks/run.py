@@ -703,7 +703,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="smoke-test counts (a few seconds): every figure printed, none meaningful")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke-test counts (a few seconds): every figure printed, none meaningful",
+    )
     parser.add_argument("--reference-python", help="a Python with the published lucidtech-las installed")
     parser.add_argument(
         "--listing-only",
