@@ -249,14 +249,11 @@ class Plan:
             return {}
         return {key: value for key, value in data.items() if key not in self.known}
 
-    def listed(
-        self, items: list[Any], meta: Callable[..., Any], client: Any, info: Any, state: Any
-    ) -> list[Any]:
+    def listed(self, items: list[Any], page: Any, hold: Callable[[Any, Any], None]) -> list[Any]:
         """The objects of a list page's ``items``, each checked now (every field's JSON type,
         nested items included), its kept values held, its deferred fields left to be converted on
-        first read, and ``meta(client, info, state, item)`` as its ``_meta`` (a direct call: a
-        ``functools.partial`` there costs more than the checks of three fields). Generated on
-        first use, as ``values``.
+        first read, and ``hold(obj, (page, item))`` called (the page's metadata and the item's
+        body, which the object keeps). Generated on first use, as ``values``.
 
         Raises:
             WireError: an item that is not the contract's (the message is :attr:`values`'s).
@@ -264,7 +261,7 @@ class Plan:
         listed = self._listed
         if listed is None:
             listed = self._listed = _compile_listed(self)
-        return listed(items, meta, client, info, state)
+        return listed(items, page, hold)
 
 
 def _compile(plan: Plan) -> Callable[..., dict[str, Any]]:
@@ -434,11 +431,10 @@ def _compile_listed(plan: Plan) -> Callable[..., list[Any]]:
         "new": plan.cls.__new__,
         "cls": plan.cls,
         "refuse": refuse,
-        "set_attribute": object.__setattr__,
         "WireError": WireError,
     }
     lines = [
-        "def listed(items, meta, client, info, state):",
+        "def listed(items, page, hold):",
         "    objects = []",
         "    append = objects.append",
         "    for data in items:",
@@ -473,7 +469,7 @@ def _compile_listed(plan: Plan) -> Callable[..., list[Any]]:
                 block += ["else:", f"    {target} = {default}"]
         lines += _indented(block, 2)
     lines += [
-        "        set_attribute(obj, '_meta', meta(client, info, state, data))",
+        "        hold(obj, (page, data))",
         "        append(obj)",
         "    return objects",
     ]
