@@ -97,3 +97,18 @@ def test_the_docs_requirements_are_the_docs_extras(tmp_path: Path) -> None:
     assert declared and listed.stdout.split() == declared
     missing = subprocess.run([sys.executable, script, "nothing"], capture_output=True, text=True)
     assert missing.returncode != 0 and "no extra 'nothing'" in missing.stderr
+
+
+def test_ci_caches_bytecode_and_starts_the_floors_right_after_the_demo() -> None:
+    """README: .ci/run unsets PYTHONDONTWRITEBYTECODE before anything runs, and the floors' run
+    starts after the demo (whose install it reads the floors from) and before the first suite."""
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    demo = lines.index(
+        "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/python -m las demo"
+    )
+    suite = lines.index(
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/python -m pytest"
+    )
+    assert lines.index("unset PYTHONDONTWRITEBYTECODE") < demo
+    floors = next(number for number, line in enumerate(lines) if line.startswith("background floors "))
+    assert demo < floors < suite
