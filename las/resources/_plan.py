@@ -382,10 +382,12 @@ def _object_lines(item: str, cls: type[Any], scope: dict[str, Any]) -> list[str]
         ]
     plan = plan_of(cls)
     scope[f"{name}_plan"] = plan
+    scope[f"{name}_new"] = cls.__new__
+    scope[f"{name}_known"] = plan.known
     lines = [
         f"if type({item}) is not dict:",
         "    return slow(raw, client)",
-        f"obj = {name}.__new__({name})",
+        f"obj = {name}_new({name})",
         "held = obj.__dict__",
     ]
     for field in plan.eager:
@@ -407,7 +409,10 @@ def _object_lines(item: str, cls: type[Any], scope: dict[str, Any]) -> list[str]
         else:
             lines += ["else:", "    try:", f"        {target} = {field_name}.convert(value, client)"]
             lines += ["    except WireError:", "        return slow(raw, client)"]
-    lines += [f"extra = {name}_plan.extra({item})", "if extra:", f"    held[{EXTRA_FIELD!r}] = extra"]
+    lines += [  # Plan.extra, without a call for the common item that has no field unknown here
+        f"if not {name}_known.issuperset({item}):",
+        f"    held[{EXTRA_FIELD!r}] = {name}_plan.extra({item})",
+    ]
     return lines
 
 
