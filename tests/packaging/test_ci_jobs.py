@@ -112,3 +112,33 @@ def test_ci_caches_bytecode_and_starts_the_floors_right_after_the_demo() -> None
     assert lines.index("unset PYTHONDONTWRITEBYTECODE") < demo
     floors = next(number for number, line in enumerate(lines) if line.startswith("background floors "))
     assert demo < floors < suite
+
+
+def test_the_floors_run_tries_a_quarter_of_each_fuzz_tests_examples() -> None:
+    """.ci/lowest-versions sets LAS_FUZZ_SHARE=0.25 (tests/support/examples.py); the share is
+    applied (never below 10 examples, never above the test's own), and a share outside (0, 1] is refused."""
+    import sys
+
+    [line] = [
+        line for line in (ROOT / ".ci" / "lowest-versions").read_text().splitlines() if "-m pytest" in line
+    ]
+    assert line.startswith("LAS_FUZZ_SHARE=0.25 ")
+    code = "from tests.support.examples import share_of; print(share_of(150), share_of(25), share_of(8))"
+    for share, printed in [("0.25", "38 10 8"), ("", "150 25 8"), ("1", "150 25 8")]:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "LAS_FUZZ_SHARE": share},
+        )
+        assert done.stdout.split() == printed.split(), done.stderr
+    for share in ("0", "1.5", "-1"):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "LAS_FUZZ_SHARE": share},
+        )
+        assert done.returncode != 0 and "LAS_FUZZ_SHARE must be above 0 and at most 1" in done.stderr

@@ -9,6 +9,7 @@ import os
 from hypothesis import HealthCheck, settings
 
 from tests.contract import load_contract
+from tests.support.examples import share_of
 
 EXAMPLES = int(os.environ.get("LAS_FUZZ_EXAMPLES") or 0)
 
@@ -26,10 +27,11 @@ OPERATIONS = _operations()  # every (METHOD, path template) of the seed's contra
 OPERATIONS_2024 = _operations("2024-11-29")  # and of today's
 
 
-def fuzz_settings(ci_examples: int) -> settings:
-    """Hypothesis settings: ``ci_examples`` examples from a fixed seed, or ``LAS_FUZZ_EXAMPLES``."""
+def fuzz_settings(ci_examples: int, *, shared: bool = True) -> settings:
+    """Hypothesis settings: ``ci_examples`` examples from a fixed seed (with ``shared``, this run's
+    share of them: tests/support/examples.py), or ``LAS_FUZZ_EXAMPLES``."""
     return settings(
-        max_examples=EXAMPLES or ci_examples,
+        max_examples=EXAMPLES or (share_of(ci_examples) if shared else ci_examples),
         derandomize=not EXAMPLES,
         database=None,
         deadline=None,

@@ -31,11 +31,12 @@ from las.resources import Document, GroundTruthItem
 from las.resources._base import Listable, Resource, Struct
 from las.resources._plan import WireError, plan_of
 from las.testing import Emulator
+from tests.support.examples import share_of
 
 from .conftest import Requests
 
 HEX = "ab" * 16
-EXAMPLES = int(os.environ.get("LAS_PLAN_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("LAS_PLAN_EXAMPLES") or share_of(25))
 PROPERTY = settings(
     max_examples=EXAMPLES,
     derandomize=True,

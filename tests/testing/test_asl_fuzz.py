@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from las.testing import Emulator
 from las.testing._asl import definition as asl_definition
 from las.testing._asl.limits import MAX_STATES_ENTERED
+from tests.support.examples import share_of
 from tests.testing._api import Api
 from tests.testing._resident import Resident
 
@@ -40,7 +41,7 @@ LONGER_RUN = os.environ.get("LAS_FUZZ_EXAMPLES")
 def fuzz_settings(examples: int) -> settings:
     """``examples`` from a fixed seed in CI; ``$LAS_FUZZ_EXAMPLES`` fresh ones when set."""
     return settings(
-        max_examples=int(LONGER_RUN) if LONGER_RUN else examples,
+        max_examples=int(LONGER_RUN) if LONGER_RUN else share_of(examples),
         derandomize=not LONGER_RUN,
         database=None,
         deadline=None,
