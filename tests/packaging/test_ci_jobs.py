@@ -142,3 +142,22 @@ def test_the_floors_run_tries_a_quarter_of_each_fuzz_tests_examples() -> None:
             env={**os.environ, "LAS_FUZZ_SHARE": share},
         )
         assert done.returncode != 0 and "LAS_FUZZ_SHARE must be above 0 and at most 1" in done.stderr
+
+
+def test_copy_tracked_copies_what_git_tracks_and_nothing_else_into_a_new_directory(tmp_path: Path) -> None:
+    """.ci/copy_tracked.py (the wheel's build and the floors' install on python3 work from its
+    copy, so nothing is written in the checkout while a suite runs there)."""
+    import sys
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    script = str(ROOT / ".ci" / "copy_tracked.py")
+    copy = tmp_path / "copy"
+    subprocess.run([sys.executable, script, str(copy)], cwd=ROOT, check=True, timeout=60)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    expected = {name for name in tracked.stdout.splitlines() if (ROOT / name).is_file()}
+    copied = {str(path.relative_to(copy)) for path in copy.rglob("*") if path.is_file()}
+    assert copied == expected
+    assert (copy / "las" / "__init__.py").read_bytes() == (ROOT / "las" / "__init__.py").read_bytes()
+    again = subprocess.run([sys.executable, script, str(copy)], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode != 0 and "FileExistsError" in again.stderr
