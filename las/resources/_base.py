@@ -113,6 +113,7 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 REF, PARTIAL, FULL = "ref", "partial", "full"
+_OWN_META = threading.Lock()  # held while a listed object makes its own _Meta (Resource._meta)
 _LOADING = threading.Lock()  # held only to elect which thread loads an object, never across a request
 
 
@@ -310,12 +311,16 @@ class Resource:
 
     @property
     def _meta(self) -> _Meta:
-        """What the object knows besides its fields (a listed object's own is made here, once)."""
+        """What the object knows besides its fields (a listed object's own is made here, once:
+        two threads that touch it first at the same time get the same one)."""
         held = self._held
         if isinstance(held, tuple):
-            page, wire = held
-            held = _Meta(page.client, page.info, page.state, wire)
-            _set_meta(self, held)
+            with _OWN_META:
+                held = self._held
+                if isinstance(held, tuple):
+                    page, wire = held
+                    held = _Meta(page.client, page.info, page.state, wire)
+                    _set_meta(self, held)
         return held
 
     # -- the builder ----------------------------------------------------------------------------

@@ -147,3 +147,58 @@ def test_a_got_object_pickles_with_its_content(document: Document, session: las.
     got = Document.get(document.id, session=session)
     restored = pickle.loads(pickle.dumps(got))
     assert restored.loaded and restored.content == PDF
+
+
+def test_objects_of_one_page_share_nothing_that_changes(
+    dataset: Dataset, session: las.Session, api: Requests
+) -> None:
+    """A listed object keeps its page's metadata until it needs its own (resources/_base.py): loading,
+    refreshing or pickling one object of a page changes nothing of the others."""
+    for _ in range(3):
+        dataset.documents.create(PDF, ground_truth={"total_amount": "1.00"})
+    first, second, third = Document.all(session=session, page_size=3)
+    page_info = second.last_response_info
+    assert page_info is not None and first.last_response_info is page_info
+    api.clear()
+    first.load()
+    assert first.loaded and not second.loaded and not third.loaded
+    assert first.last_response_info is not page_info and second.last_response_info is page_info
+    assert api.calls == [("GET", f"/documents/{first.id}")]  # one load, for the one object
+    copy = pickle.loads(pickle.dumps(second))
+    assert copy.id == second.id and not copy.loaded and not second.loaded
+    assert second.ground_truth[0].label == "total_amount" and second.created_time is not None
+    assert not third.loaded and third.ground_truth == second.ground_truth
+    assert len(api) == 1  # reading a listed object's fields sent nothing
+
+
+def test_threads_that_first_touch_a_listed_objects_metadata_at_once_share_one(
+    dataset: Dataset, session: las.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listed object makes its own metadata on first use (resources/_base.py), atomically: two
+    threads must not each make one, or both would think themselves the one that loads it. The
+    first to make it waits (up to 0.3 s) for a second to start making one too, which only a race
+    lets happen."""
+    from las.resources import _base
+
+    dataset.documents.create(PDF)
+    [listed] = Document.all(session=session)
+    making, second = threading.Event(), threading.Event()
+    made = _base._Meta.__init__
+
+    def init(meta: object, *args: object) -> None:
+        if making.is_set():  # a second maker: only a race lets one in
+            second.set()
+        else:
+            making.set()
+            second.wait(0.3)
+        made(meta, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_base._Meta, "__init__", init)
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(listed._meta)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not second.is_set(), "a second thread made the object's metadata while the first did"
+    assert len(seen) == 2 and seen[0] is seen[1]
