@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -84,7 +85,6 @@ def test_ci_runs_the_floors_the_wheel_and_the_real_clients_as_jobs_and_finishes_
 def test_the_docs_requirements_are_the_docs_extras(tmp_path: Path) -> None:
     """.ci/run installs the docs extra's tools from .ci/extra_requirements.py's list: every
     requirement of the extra, and an extra that does not exist is an error, not an empty list."""
-    import sys
     from importlib import metadata
 
     script = str(ROOT / ".ci" / "extra_requirements.py")
@@ -117,38 +117,33 @@ def test_ci_caches_bytecode_and_starts_the_floors_right_after_the_demo() -> None
 def test_the_floors_run_tries_a_quarter_of_each_fuzz_tests_examples() -> None:
     """.ci/lowest-versions sets LAS_FUZZ_SHARE=0.25 (tests/support/examples.py); the share is
     applied (never below 10 examples, never above the test's own), and a share outside (0, 1] is refused."""
-    import sys
-
     [line] = [
         line for line in (ROOT / ".ci" / "lowest-versions").read_text().splitlines() if "-m pytest" in line
     ]
     assert line.startswith("LAS_FUZZ_SHARE=0.25 ")
-    code = "from tests.support.examples import share_of; print(share_of(150), share_of(25), share_of(8))"
     for share, printed in [("0.25", "38 10 8"), ("", "150 25 8"), ("1", "150 25 8")]:
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "LAS_FUZZ_SHARE": share},
-        )
+        done = shares_with(share)
         assert done.stdout.split() == printed.split(), done.stderr
     for share in ("0", "1.5", "-1"):
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "LAS_FUZZ_SHARE": share},
-        )
+        done = shares_with(share)
         assert done.returncode != 0 and "LAS_FUZZ_SHARE must be above 0 and at most 1" in done.stderr
+
+
+def shares_with(share: str) -> subprocess.CompletedProcess[str]:
+    """share_of(150), share_of(25) and share_of(8), printed by a Python with LAS_FUZZ_SHARE=share."""
+    code = "from tests.support.examples import share_of; print(share_of(150), share_of(25), share_of(8))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "LAS_FUZZ_SHARE": share},
+    )
 
 
 def test_copy_tracked_copies_what_git_tracks_and_nothing_else_into_a_new_directory(tmp_path: Path) -> None:
     """.ci/copy_tracked.py (the wheel's build and the floors' install on python3 work from its
     copy, so nothing is written in the checkout while a suite runs there)."""
-    import sys
-
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     script = str(ROOT / ".ci" / "copy_tracked.py")
