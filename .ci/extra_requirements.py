@@ -4,22 +4,23 @@ its egg-info in the checkout while another job's tests read it)."""
 
 from __future__ import annotations
 
-import re
 import sys
 from importlib import metadata
+
+from lowest_constraints import DISTRIBUTION, extra_of  # .ci/, this script's directory
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         sys.exit("usage: extra_requirements.py EXTRA")
     (extra,) = argv
-    wanted = []
-    for requirement in metadata.requires("lucidtech-las-sdk") or []:
-        spec, _, marker = requirement.partition(";")
-        if re.search(rf"""extra\s*==\s*["']{re.escape(extra)}["']""", marker):
-            wanted.append(spec.strip())
+    wanted = [
+        requirement.partition(";")[0].strip()
+        for requirement in metadata.requires(DISTRIBUTION) or []
+        if extra_of(requirement) == extra
+    ]
     if not wanted:
-        sys.exit(f"lucidtech-las-sdk has no extra {extra!r} (or it requires nothing)")
+        sys.exit(f"{DISTRIBUTION} has no extra {extra!r} (or it requires nothing)")
     print("\n".join(wanted))
     return 0
 

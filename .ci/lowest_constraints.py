@@ -35,6 +35,14 @@ def build_requirements() -> list[str]:
     return re.findall(r'"([^"]+)"', match.group(1))
 
 
+def extra_of(requirement: str) -> str | None:
+    """The extra a requirement of the distribution's metadata belongs to (its ``extra == "x"``
+    marker), or None for a runtime dependency."""
+    marker = requirement.partition(";")[2].replace(" ", "").replace("'", '"')
+    extra = re.search(r'extra=="([^"]+)"', marker)
+    return extra.group(1) if extra else None
+
+
 def extras() -> list[str]:
     """The extras a user may install, whose floors are tested."""
     provided = metadata.metadata(DISTRIBUTION).get_all("Provides-Extra") or []
@@ -51,9 +59,8 @@ def main(argv: list[str]) -> int:
         if not match:
             problems.append(f"cannot read requirement {requirement!r}")
             continue
-        marker = (match["marker"] or "").replace(" ", "").replace("'", '"')
-        extra = re.search(r'extra=="([^"]+)"', marker)
-        if extra and extra.group(1) not in extras():
+        extra = extra_of(requirement)
+        if extra and extra not in extras():
             continue
         name, spec = match["name"], match["spec"].replace(" ", "")
         if name.lower().replace("_", "-") == DISTRIBUTION:
