@@ -1,6 +1,6 @@
 # Jobs that .ci/run runs in the background (sourced by it). `background NAME TITLE COMMAND...`
 # starts one, `finish NAME` waits for it and prints its output under its title; a job that failed
-# fails the run with its exit status. The run's exit stops the jobs still running.
+# fails the run with its exit status. The run's exit (or a TERM or INT) stops the jobs still running.
 # tests/packaging/test_ci_jobs.py checks all three.
 
 jobs_dir=$(mktemp -d "${TMPDIR:-/tmp}/las-ci.XXXXXX")
@@ -14,6 +14,10 @@ stop_jobs() {
     rm -rf "$jobs_dir"
 }
 trap stop_jobs EXIT
+# A TERM or an INT (a run stopped from outside, or a job of another run's, as .ci/lowest-versions
+# is of .ci/run's) ends the run through its EXIT trap too, so its own jobs stop with it.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 background() {
     local name=$1 title=$2

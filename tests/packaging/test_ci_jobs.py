@@ -71,6 +71,43 @@ def test_the_runs_exit_stops_a_job_still_running_and_what_it_started(tmp_path: P
         pytest.fail("the job's child kept running after the run exited")
 
 
+def test_a_term_to_the_run_stops_its_jobs_too(tmp_path: Path) -> None:
+    """.ci/run stops .ci/lowest-versions by a TERM to its process group, and lowest-versions runs a
+    job of its own in a group of that job's own: the TERM must end that job as well."""
+    import signal
+
+    started = tmp_path / "pid"
+    script = f"set -euo pipefail\n. {ROOT / '.ci' / 'jobs.sh'}\n"
+    script += f"background slow 'a slow job' bash -c 'sleep 600 & echo $! > {started}; wait'\n"
+    script += "sleep 600\n"
+    run = subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (started.exists() and started.read_text().strip()):
+            assert time.monotonic() < deadline, "the job did not start"
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGTERM)  # the run and its foreground command, as .ci/run does
+        assert run.wait(timeout=30) == 143
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    child = int(started.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the job's child kept running after the run was sent TERM")
+
+
 def test_ci_runs_the_floors_the_wheel_and_the_real_clients_as_jobs_and_finishes_each() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     for name, script in [
