@@ -161,7 +161,7 @@ def test_the_floors_run_tries_a_quarter_of_each_fuzz_tests_examples() -> None:
     for share, printed in [("0.25", "38 10 8"), ("", "150 25 8"), ("1", "150 25 8")]:
         done = shares_with(share)
         assert done.stdout.split() == printed.split(), done.stderr
-    for share in ("0", "1.5", "-1"):
+    for share in ("0", "1.5", "-1", "a quarter", "nan"):
         done = shares_with(share)
         assert done.returncode != 0 and "LAS_FUZZ_SHARE must be above 0 and at most 1" in done.stderr
 

@@ -152,8 +152,8 @@ def test_a_got_object_pickles_with_its_content(document: Document, session: las.
 def test_objects_of_one_page_share_nothing_that_changes(
     dataset: Dataset, session: las.Session, api: Requests
 ) -> None:
-    """A listed object keeps its page's metadata until it needs its own (resources/_base.py): loading,
-    refreshing or pickling one object of a page changes nothing of the others."""
+    """A listed object keeps its page's metadata until it needs its own (resources/_base.py): loading
+    or pickling one object of a page changes nothing of the others."""
     for _ in range(3):
         dataset.documents.create(PDF, ground_truth={"total_amount": "1.00"})
     first, second, third = Document.all(session=session, page_size=3)
