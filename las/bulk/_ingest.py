@@ -161,7 +161,7 @@ async def create_documents_async(
     return IngestReport(
         dataset_id,
         None if journal is None else Path(journal),
-        tally.in_order(),
+        ingestion.shared(tally.in_order()),
         tally.elapsed(),
         None if book is None else book.torn_line,
     )
@@ -222,7 +222,7 @@ def create_documents(
     return IngestReport(
         dataset_id,
         None if journal is None else Path(journal),
-        tally.in_order(),
+        ingestion.shared(tally.in_order()),
         tally.elapsed(),
         None if book is None else book.torn_line,
     )
@@ -258,6 +258,24 @@ class _IngestRun:
         for entry in journal.entries() if journal is not None else ():
             if entry.sha256 and entry.state != FAILED:
                 self.owners.setdefault(entry.sha256, entry.key)
+
+    def shared(self, results: list[ItemResult]) -> list[ItemResult]:
+        """``results``, each duplicate naming the document it shares once the run is over: its
+        owner (the first of its key, or of its content, to be claimed, which depends on the order
+        in which threads or tasks get there) may have been created after it was settled."""
+        if self.journal is None:
+            return results
+        named = []
+        for result in results:
+            if result.status == "duplicate" and result.document_id is None:
+                # a key given twice shares its own key's document; content given twice, its owner's
+                for key in (result.key, self.owners.get(result.sha256 or "")):
+                    entry = self.journal.get(key) if key else None
+                    if entry is not None and entry.state == CREATED:
+                        result = attrs.evolve(result, document_id=entry.document_id)
+                        break
+            named.append(result)
+        return named
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     async def one_async(self, index: int, item: Any) -> ItemResult:
