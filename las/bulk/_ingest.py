@@ -5,9 +5,11 @@ What happens to each item, in its :class:`ItemResult`:
 
 - ``created``: sent now, the API created the document (``document_id``, and ``document``).
 - ``skipped``: the journal says an earlier run created it (same key, same content).
-- ``duplicate``: another item with the same content was (or is being) created in this dataset:
-  not sent again; ``document_id`` is that document once it is created with its bytes (None
-  while it is being sent, finished or replaced); ``allow_duplicates=True`` sends it anyway.
+- ``duplicate``: another item with the same key, or the same content, is created in this
+  dataset (``document_id``): not sent again; ``allow_duplicates=True`` sends a copy of content
+  anyway. An item not sent for that reason whose twin is not created by the end of the run
+  takes the twin's status instead (``failed``, ``ambiguous`` or ``incomplete``): its content is
+  in the dataset only if the twin's is.
 - ``ambiguous``: sent, but the answer was lost (a dropped connection, a timeout, a 5xx), now or
   in an earlier run that stopped mid-request. The API may or may not have created the document,
   so it is never sent again on its own: run :func:`reconcile`, or pass ``retry_ambiguous=True``
@@ -21,8 +23,9 @@ What happens to each item, in its :class:`ItemResult`:
   neither two documents nor none.
 - ``failed``: certainly not created (never sent, or refused with a 4xx); ``error`` says why. A
   re-run sends it again.
-- ``changed``: the journal has this key created with other content: not sent; use a new key, or
-  delete the document and the journal's lines for the key.
+- ``changed``: the journal has this key created with other content, or an item before it in
+  this run had the key with other content: not sent; use a new key, or delete the document and
+  the journal's lines for the key.
 
 Without a journal nothing is remembered between runs, so there is no ``skipped``,
 ``duplicate``, ``ambiguous``, ``incomplete`` or ``changed``: an item is ``created``, or
@@ -252,30 +255,50 @@ class _IngestRun:
         self.allow_duplicates = allow_duplicates
         self.recreate_incomplete = recreate_incomplete
         self.lock = threading.Lock()
-        self.seen_keys: set[str] = set()
+        # key -> sha256 of its first item in this run (a key given again is not sent again)
+        self.first_of_key: dict[str, str] = {}
         # content hash -> key of the item that owns it (created, or maybe created)
         self.owners: dict[str, str] = {}
+        # index of a duplicate -> key of the item it was settled against (see `shared`)
+        self.settled_against: dict[int, str] = {}
         for entry in journal.entries() if journal is not None else ():
             if entry.sha256 and entry.state != FAILED:
                 self.owners.setdefault(entry.sha256, entry.key)
 
     def shared(self, results: list[ItemResult]) -> list[ItemResult]:
-        """``results``, each duplicate naming the document it shares once the run is over: its
-        owner (the first of its key, or of its content, to be claimed, which depends on the order
-        in which threads or tasks get there) may have been created after it was settled."""
+        """``results``, each duplicate settled once the run is over (see :meth:`_copy_result`):
+        the item it was settled against (the first of its key, or of its content, to be claimed,
+        which depends on the order in which threads or tasks get there) may have ended after it."""
         if self.journal is None:
             return results
-        named = []
-        for result in results:
-            if result.status == "duplicate" and result.document_id is None:
-                # a key given twice shares its own key's document; content given twice, its owner's
-                for key in (result.key, self.owners.get(result.sha256 or "")):
-                    entry = self.journal.get(key) if key else None
-                    if entry is not None and entry.state == CREATED:
-                        result = attrs.evolve(result, document_id=entry.document_id)
-                        break
-            named.append(result)
-        return named
+        return [self._copy_result(result) if result.status == "duplicate" else result for result in results]
+
+    def _copy_result(self, result: ItemResult) -> ItemResult:
+        """A duplicate, not sent: ``duplicate`` naming the document that holds its content when
+        there is one (its key's, its content's owner's now, or that of the item it was settled
+        against); else the status of that item, since its content is in the dataset only if that
+        item's is: ``failed`` (a re-run sends it), ``ambiguous`` (reconcile settles it) or
+        ``incomplete`` (created without its bytes)."""
+        assert self.journal is not None
+        against = self.settled_against.get(result.index, result.key)
+        for key in (result.key, self.owners.get(result.sha256 or ""), against):
+            entry = self.journal.get(key) if key else None
+            if entry is not None and entry.state == CREATED and entry.sha256 in (None, result.sha256):
+                return attrs.evolve(result, document_id=entry.document_id)
+        entry = self.journal.get(against)
+        same = "its key's first item" if against == result.key else repr(against)
+        if entry is not None and entry.unresolved:
+            status, why = AMBIGUOUS, f"{same}, which the API may have created: {RECONCILE_HINT}"
+        elif entry is not None and entry.unfinished:
+            why = (
+                f"{same}, created as {entry.document_id} without its bytes: {entry.error or 'see that item'}"
+            )
+            status = INCOMPLETE
+        else:
+            status, why = FAILED, f"{same}, which was not created: a re-run sends it"
+        return attrs.evolve(
+            result, status=status, document_id=None, error=f"{result.error}; not sent, as {why}"
+        )
 
     # ---- async source: tools/unasync.py derives the sync twins below ----
     async def one_async(self, index: int, item: Any) -> ItemResult:
@@ -480,6 +503,8 @@ class _IngestRun:
                 return ItemResult(
                     index, entry.key, "skipped", entry.document_id, entry.sha256, source=spec.source
                 )
+            if entry is not None and entry.unresolved:  # the API may have created it: as it was
+                return _unresolved(index, entry, spec.source)
             if entry is not None and entry.unfinished:  # its bytes are needed to finish it
                 assert entry.document_id is not None
                 return self._failure(
@@ -734,30 +759,43 @@ class _IngestRun:
         send it, its journal entry to finish its document."""
         assert self.journal is not None
         with self.lock:
-            if item.key in self.seen_keys:
-                entry = self.journal.get(item.key)
+            first = self.first_of_key.get(item.key)
+            if first is not None:
+                if first != item.sha256:
+                    return ItemResult(
+                        index,
+                        item.key,
+                        "changed",
+                        None,
+                        item.sha256,
+                        error=(
+                            f"the same key appears twice in the input with other content (sha256 "
+                            f"{first[:12]}... first): not sent; give each content its own key"
+                        ),
+                        source=item.spec.source,
+                    )
+                self.settled_against[index] = item.key
                 return ItemResult(
                     index,
                     item.key,
                     "duplicate",
-                    entry.document_id if entry is not None else None,
+                    None,  # named once the run is over (`shared`): its key's first item may be in flight
                     item.sha256,
                     error="the same key appears twice in the input",
                     source=item.spec.source,
                 )
-            self.seen_keys.add(item.key)
+            self.first_of_key[item.key] = item.sha256
             decided = self._decide_from_journal(index, item)
             if decided is not None:
                 return decided
             owner = self.owners.get(item.sha256)
             if owner is not None and owner != item.key and not self.allow_duplicates:
-                owned = self.journal.get(owner)
-                # its document only once created: one without its bytes may be replaced in this run
+                self.settled_against[index] = owner
                 return ItemResult(
                     index,
                     item.key,
                     "duplicate",
-                    owned.document_id if owned is not None and owned.state == CREATED else None,
+                    None,  # named once the run is over (`shared`): its owner may be in flight
                     item.sha256,
                     error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
                     source=item.spec.source,

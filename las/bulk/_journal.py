@@ -419,7 +419,10 @@ class Journal:
             return self._entries[key]
 
     def _append(self, record: Mapping[str, Any]) -> None:
-        line = json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+        try:
+            line = json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+        except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): JSON escapes it
+            line = json.dumps(record, separators=(",", ":")).encode() + b"\n"
         written = os.write(self._fd, line)  # O_APPEND: one write lands as a whole, at the end
         if written != len(line):  # pragma: no cover - a full disk
             raise JournalError(f"journal {str(self.path)!r}: short write ({written} of {len(line)} bytes)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -465,4 +466,132 @@ def test_a_duplicate_names_the_document_it_shares_even_when_settled_before_it_wa
     [created] = [result for result in report.results if result.status == "created"]
     [duplicate] = [result for result in report.results if result.status == "duplicate"]
     assert created.document_id is not None and duplicate.document_id == created.document_id
+    assert post_documents(las_emulator) == 1
+
+
+def _twice(twice: str, content: bytes) -> list[object]:
+    """Two items of the same content: under one key, or under two."""
+    keys = ["k", "k"] if twice == "the same key" else ["first", "second"]
+    return [las.bulk.IngestItem(content, key=key) for key in keys]
+
+
+@pytest.mark.parametrize("twice", ["the same key", "the same content under two keys"])
+def test_a_copy_of_an_item_that_was_refused_is_reported_failed_and_the_rerun_creates_it_once(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    tmp_path: Path,
+    twice: str,
+) -> None:
+    """Found by a review: the copy, settled a duplicate while the first create was in flight,
+    was reported in the dataset (ok) although that create was refused and the dataset was empty."""
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.delay_next(1, 0.5, method="POST", path="/documents")
+    las_emulator.fail_next(1, status=400, method="POST", path="/documents")
+    report = las.bulk.ingest(
+        _twice(twice, pdf(1)), dataset=dataset_id, journal=journal, session=las_session, max_workers=2
+    )
+    assert [result.status for result in report] == ["failed", "failed"] and not report.ok
+    assert documents_in(las_client, dataset_id) == [] and post_documents(las_emulator) == 1
+    copy = next(result for result in report if result.exception is None)
+    assert (
+        copy.document_id is None and "not sent" in str(copy.error) and "a re-run sends it" in str(copy.error)
+    )
+
+    again = las.bulk.ingest(
+        _twice(twice, pdf(1)), dataset=dataset_id, journal=journal, session=las_session, max_workers=2
+    )
+    assert sorted(result.status for result in again) == ["created", "duplicate"] and again.ok
+    [document] = documents_in(las_client, dataset_id)
+    assert {result.document_id for result in again} == {document["documentId"]}
+
+
+@pytest.mark.parametrize("twice", ["the same key", "the same content under two keys"])
+def test_a_copy_of_an_item_whose_answer_was_lost_is_ambiguous_like_it(
+    las_session: las.Session,
+    las_client: las.Client,
+    las_emulator: Emulator,
+    dataset_id: str,
+    tmp_path: Path,
+    twice: str,
+) -> None:
+    """Its content is in the dataset only if the first item's create happened: reconcile tells."""
+    journal = tmp_path / "upload.jsonl"
+    las_emulator.delay_next(1, 0.5, method="POST", path="/documents")
+    las_emulator.drop_next(1, method="POST", path="/documents")
+    report = las.bulk.ingest(
+        _twice(twice, pdf(1)), dataset=dataset_id, journal=journal, session=las_session, max_workers=2
+    )
+    assert [result.status for result in report] == ["ambiguous", "ambiguous"] and not report.ok
+    assert all("reconcile" in str(result.error) for result in report)
+    assert post_documents(las_emulator) == 1
+
+    found = las.bulk.reconcile(journal, session=las_session, settle=0)
+    assert found.not_found == [report.results[0].key]  # the one journaled: the copy never was
+    again = las.bulk.ingest(_twice(twice, pdf(1)), dataset=dataset_id, journal=journal, session=las_session)
+    assert sorted(result.status for result in again) == ["created", "duplicate"]
+    assert len(documents_in(las_client, dataset_id)) == 1
+
+
+def test_a_copy_of_an_item_an_earlier_run_left_sending_is_ambiguous_and_not_sent(
+    las_session: las.Session, las_client: las.Client, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    journal = tmp_path / "upload.jsonl"
+    with las.bulk.Journal(journal, dataset_id=dataset_id) as book:  # as a process killed mid-POST leaves it
+        book.record("a", "sending", sha256=hashlib.sha256(pdf(1)).hexdigest())
+    report = las.bulk.ingest(
+        [las.bulk.IngestItem(pdf(1), key="b")], dataset=dataset_id, journal=journal, session=las_session
+    )
+    [copy] = report.results
+    assert copy.status == "ambiguous" and not report.ok and "'a'" in str(copy.error)
+    assert post_documents(las_emulator) == 0 and documents_in(las_client, dataset_id) == []
+
+
+def test_the_same_key_with_other_content_is_changed_and_not_sent(
+    las_session: las.Session, las_client: las.Client, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    """Found by a review: the second content was reported a duplicate (ok) and never sent."""
+    items = [las.bulk.IngestItem(pdf(1), key="invoice.pdf"), las.bulk.IngestItem(pdf(2), key="invoice.pdf")]
+    report = las.bulk.ingest(
+        items, dataset=dataset_id, journal=tmp_path / "j.jsonl", session=las_session, max_workers=1
+    )
+    first, second = report.results
+    assert first.status == "created" and second.status == "changed" and not report.ok
+    assert "other content" in str(second.error) and "its own key" in str(second.error)
+    assert post_documents(las_emulator) == 1 and len(documents_in(las_client, dataset_id)) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_journaled_and_skipped_by_the_rerun(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, tmp_path: Path
+) -> None:
+    """Found by a review: a Latin-1 file name (which Python reads with surrogate escapes) stopped
+    a journaled run when its line was written, and every re-run the same way."""
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / os.fsdecode(b"r\xe9sum\xe9.pdf")).write_bytes(pdf(1))
+    journal = tmp_path / "j.jsonl"
+    items = sorted(folder.iterdir())
+    assert [
+        result.status
+        for result in las.bulk.ingest(items, dataset=dataset_id, journal=journal, session=las_session)
+    ] == ["created"]
+    again = las.bulk.ingest(
+        sorted(folder.iterdir()), dataset=dataset_id, journal=journal, session=las_session
+    )
+    assert [result.status for result in again] == ["skipped"] and post_documents(las_emulator) == 1
+    assert {line["key"] for line in journal_lines(journal)[1:]} == {str(items[0])}  # read back as written
+
+
+def test_an_ambiguous_item_whose_file_is_gone_stays_ambiguous(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, scans: list[Path], tmp_path: Path
+) -> None:
+    """Found by a review: it was reported failed ("certainly not created") on the re-run."""
+    journal = tmp_path / "j.jsonl"
+    las_emulator.drop_next(1, method="POST", path="/documents")
+    [lost] = las.bulk.ingest(scans[:1], dataset=dataset_id, journal=journal, session=las_session).results
+    assert lost.status == "ambiguous"
+    scans[0].unlink()
+    [again] = las.bulk.ingest(scans[:1], dataset=dataset_id, journal=journal, session=las_session).results
+    assert again.status == "ambiguous" and "reconcile" in str(again.error)
     assert post_documents(las_emulator) == 1

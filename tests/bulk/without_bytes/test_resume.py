@@ -413,3 +413,24 @@ def test_only_a_url_that_cannot_take_the_bytes_counts_as_refused(
     assert not upload_refused(failed_create())  # someone else's answer: the URL may take them
     emulator.fail_next(2, status=503, method="PUT", path=FILES_PATH)
     assert not upload_refused(failed_create())  # a fault past the retries: try again later
+
+
+def test_the_same_key_twice_whose_first_is_incomplete_is_incomplete_too_and_then_names_the_new_document(
+    session: las.Session, client: las.Client, emulator: Emulator, dataset: str, journal: Path
+) -> None:
+    """Found by a review: the key's second item was reported in the dataset naming the first's
+    byte-less document, and after a run that replaced it, the document that run deleted."""
+    items = [las.bulk.IngestItem(pdf(1), key="k"), las.bulk.IngestItem(pdf(1), key="k")]
+    emulator.fail_next(1, status=403, method="PUT", path=FILES_PATH)
+    first = las.bulk.ingest(items, dataset=dataset, journal=journal, session=session, max_workers=1)
+    assert [item.status for item in first] == ["incomplete", "incomplete"] and not first.ok
+    assert first.results[1].document_id is None and "without its bytes" in str(first.results[1].error)
+
+    emulator.delay_next(1, 0.5, method="GET", path="/documents/{documentId}")  # the copy is claimed meanwhile
+    replaced = las.bulk.ingest(
+        items, dataset=dataset, journal=journal, session=session, max_workers=2, recreate_incomplete=True
+    )
+    owner, copy = sorted(replaced.results, key=lambda item: item.status != "created")  # either may be first
+    assert (owner.status, copy.status) == ("created", "duplicate") and replaced.ok
+    assert copy.document_id == owner.document_id != first.results[0].document_id
+    assert_each_item_once_with_its_bytes(client, dataset, [pdf(1)])
