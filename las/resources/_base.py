@@ -261,8 +261,8 @@ class _Field:
                 except WireError as error:
                     problem = f"{type(obj).__name__} {obj.id!r} {self.wire}: {error}"
                     raise invalid(None, problem, meta.info) from None
-                obj.__dict__[self.name] = value
-                return value
+                # Held unless an answer taken meanwhile (update, refresh, load) holds its own.
+                return obj.__dict__.setdefault(self.name, value)
         return obj._missing(self.field)
 
 
@@ -704,8 +704,35 @@ class Resource:
         return copy.deepcopy(wire) if wire is not None else cast("dict[str, Any]", to_wire(self))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its data, without its session: it uses the default session where unpickled.
-        return (_unpickle, (type(self), self.to_dict(), self._meta.state))
+        # Pickled as its data and its id (the one it was made with, which an organisation's model
+        # is not answered with), without its session: it uses the default session where unpickled.
+        return (_unpickle, (type(self), self.to_dict(), self._meta.state, self.id))
+
+    def __copy__(self: R) -> R:
+        """A copy that talks through the same session (a pickled one takes the default session
+        where it is unpickled); its fields are the same values."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        new.__dict__.update(self.__dict__)
+        held = self._held
+        if not isinstance(held, tuple):  # its own metadata: loading and kept relations are not shared
+            held = _Meta(held.client, held.info, held.state, held.wire)
+        _set_meta(new, held)
+        return new
+
+    def __deepcopy__(self: R, memo: dict[int, Any]) -> R:
+        """As :meth:`__copy__`, with copies of the field values and of the body kept."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        held = self._held
+        if isinstance(held, tuple):  # a listed object: its page's metadata, its own body
+            held = (held[0], copy.deepcopy(held[1], memo))
+        else:
+            held = _Meta(held.client, held.info, held.state, copy.deepcopy(held.wire, memo))
+        _set_meta(new, held)
+        return new
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Resource):
@@ -726,11 +753,16 @@ class Resource:
 _set_meta = Resource.__dict__["_held"].__set__  # a resource is frozen: builders set its slot directly
 
 
-def _unpickle(cls: type[R], data: dict[str, Any], state: str) -> R:
+def _unpickle(cls: type[R], data: dict[str, Any], state: str, entity_id: str | None = None) -> R:
     if state == REF:
-        return _ref(cls, data[_plan(cls).by_name[cls._id_field].wire], None)
-    obj = cls._from_wire(data, None, full=state == FULL)
+        return _ref(cls, entity_id or data[_plan(cls).by_name[cls._id_field].wire], None)
+    try:
+        obj = cls._from_wire(data, None, full=state == FULL)
+    except WireError:  # a listed object, accepted with fields checked only when read (a timestamp)
+        [obj] = cls._from_page([data], None, None)
     obj._meta.state = state
+    if entity_id:
+        obj.__dict__[cls._id_field] = entity_id
     return obj
 
 

@@ -202,6 +202,8 @@ class FieldPlan:
     """Its value is built (a timestamp, nested objects): on a listed object, converted on first read."""
     file_url: str | None = None
     """A bytes field whose content may be at a URL instead: the wire name of that URL's field."""
+    empty_object: bool = False
+    """A list the contract may answer as ``{}`` (no items): see :data:`EMPTY_OBJECT`."""
 
     def value(self, raw: Any, client: Any) -> Any:
         """The Python value of a present, non-null wire value."""
@@ -462,16 +464,18 @@ def _compile_listed(plan: Plan) -> Callable[..., list[Any]]:
             and (field.deferred or field.factory is None)
         ):
             block += [f"if {test} and raw is not None:", "    refuse(data)", *hold]  # the common case
-        elif field.required:
-            block += (
-                _arrival_check("raw", field.type, 0, scope) or ["if raw is None:", "    refuse(data)"]
-            ) + hold
         else:
-            block += ["if raw is not None:", *_indented(_arrival_check("raw", field.type, 0, scope) + hold)]
-            if field.lazy:  # absent: loaded when read; null: its default, as values() does
-                block += [f"elif {field.wire!r} in data:", f"    {target} = {default}"]
-            elif not field.deferred:  # (a deferred one is given its default when read)
-                block += ["else:", f"    {target} = {default}"]
+            check = _arrival_check("raw", field.type, 0, scope)
+            if field.empty_object and check:  # {} is no items, as the field's converter reads it
+                check = ["if type(raw) is not dict or raw:", *_indented(check)]
+            if field.required:
+                block += (check or ["if raw is None:", "    refuse(data)"]) + hold
+            else:
+                block += ["if raw is not None:", *_indented(check + hold)]
+                if field.lazy:  # absent: loaded when read; null: its default, as values() does
+                    block += [f"elif {field.wire!r} in data:", f"    {target} = {default}"]
+                elif not field.deferred:  # (a deferred one is given its default when read)
+                    block += ["else:", f"    {target} = {default}"]
         lines += _indented(block, 2)
     lines += [
         "        hold(obj, (page, data))",
@@ -578,6 +582,7 @@ def _field_plan(cls: type[Any], field: attrs.Attribute, typ: Any) -> FieldPlan: 
         type=inner,
         deferred=inner is not bytes and _builds(inner),
         file_url=field.metadata.get(FILE_URL),
+        empty_object=bool(field.metadata.get(EMPTY_OBJECT)),
     )
 
 
