@@ -181,7 +181,8 @@ class Audited:
 class Struct:
     """A typed part of a response (a config, an item). Fields the SDK does not know are in ``extra``."""
 
-    extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
+    # Left out of the hash (not of equality): a struct whose fields are hashable hashes.
+    extra: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False, hash=False)
 
 
 class _NoExtra:

@@ -104,6 +104,14 @@ def test_unknown_fields_are_kept_and_written_back() -> None:
     assert again["fieldConfig"]["total_amount"]["confidenceThreshold"] == 0.5
 
 
+def test_a_struct_of_hashable_fields_hashes_whatever_its_unknown_fields() -> None:
+    """Found by a review: ``extra`` (a dict) was part of the hash, so no struct could be hashed."""
+    item = GroundTruthItem(label="total", value="1")
+    assert len({item, GroundTruthItem(label="total", value="1")}) == 1
+    with_unknown = GroundTruthItem(label="total", value="1", extra={"confidence": 0.5})
+    assert hash(with_unknown) == hash(item) and with_unknown != item  # still compared
+
+
 def test_a_null_where_a_list_is_promised_becomes_an_empty_list() -> None:
     document = build({"documentId": f"las:document:{HEX}", "groundTruth": None}, Document)
     assert document.ground_truth == []
