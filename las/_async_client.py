@@ -32,7 +32,7 @@ from typing import IO, Any, ClassVar, cast, overload
 from . import contracts, ids
 from ._async_session import AsyncSession
 from ._options import client_session_argument
-from ._pagination import items_key
+from ._pagination import Walk, items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call, make_file_call
 from ._response import RawResponse
 from ._wire import Queryparam, empty_lists, given, model_arguments
@@ -373,9 +373,10 @@ class AsyncClient:
             delete_documents: first delete every document in the dataset (the API refuses to
                 delete a dataset that still has documents).
         """
+        path = _path("/datasets/{dataset_id}", dataset_id=dataset_id)  # checks the id before any request
         if delete_documents:
             await self.delete_documents(dataset_id=dataset_id, delete_all=True)
-        return await self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
+        return await self._delete(path)
 
     async def create_transformation(
         self, dataset_id: str, operations: list[dict[str, Any]]
@@ -745,14 +746,19 @@ class AsyncClient:
         )
         if not delete_all:
             return await self._delete("/documents", params)
+        walk = Walk(
+            next_token, None, "DELETE", "/documents"
+        )  # the nextToken rule: stops on a token seen before
         answer = await self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+        walk.check(answer)
         response, info = answer.data, answer.info
-        while response.get("nextToken"):
-            params["nextToken"] = response["nextToken"]
+        while walk.next_token is not None:
+            params["nextToken"] = walk.next_token
             page = await self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
-            response["documents"].extend(page.data.get("documents") or [])
-            response["nextToken"] = page.data.get("nextToken")
+            walk.check(page)
+            response.setdefault("documents", []).extend(page.data.get("documents") or [])
             info = page.info
+        response["nextToken"] = None
         return cast("dict[str, Any]", self._result(RawResponse(response, info)))
 
     # -- logs ------------------------------------------------------------------------------

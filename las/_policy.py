@@ -142,7 +142,9 @@ def make_call(
     Raises:
         InvalidIdError: ``path`` has an empty, ``.`` or ``..`` segment (URL normalisation would
             send the request elsewhere), or does not start with ``/``.
+        ValueError: a query parameter given as an empty list (see :func:`_empty_parameter`).
     """
+    _empty_parameter(params)
     if (
         not path.startswith("/")
         or "//" in path
@@ -160,6 +162,19 @@ def make_call(
     if json is not None:
         body = jsonlib.dumps(json, separators=(",", ":")).encode()
     return Call(method, path, params, body, idempotent, expect)
+
+
+def _empty_parameter(params: Mapping[str, Any] | None) -> None:
+    """Refuse a query parameter given as an empty list: HTTP has no way to send one, so the
+    request would go without it, and the API reads a missing filter as none at all (a listing of
+    everything; ``DELETE /documents`` of every document) where the caller asked for nothing."""
+    for name, value in (params or {}).items():
+        if isinstance(value, (list, tuple, set, frozenset)) and not value:
+            raise ValueError(
+                f"{name} is an empty list, which selects nothing; sent as it is, the request would "
+                f"carry no {name} at all and apply to every one. Give at least one value, or leave "
+                f"{name} out to mean every one"
+            )
 
 
 def make_file_call(

@@ -31,7 +31,7 @@ from typing import IO, Any, ClassVar, cast, overload
 
 from . import contracts, ids
 from ._options import client_session_argument
-from ._pagination import items_key
+from ._pagination import Walk, items_key
 from ._policy import EXPECT_ANY, EXPECT_OBJECT, Call, make_call, make_file_call
 from ._response import RawResponse
 from ._wire import Queryparam, empty_lists, given, model_arguments
@@ -365,9 +365,10 @@ class Client:
             delete_documents: first delete every document in the dataset (the API refuses to
                 delete a dataset that still has documents).
         """
+        path = _path("/datasets/{dataset_id}", dataset_id=dataset_id)  # checks the id before any request
         if delete_documents:
             self.delete_documents(dataset_id=dataset_id, delete_all=True)
-        return self._delete(_path("/datasets/{dataset_id}", dataset_id=dataset_id))
+        return self._delete(path)
 
     def create_transformation(self, dataset_id: str, operations: list[dict[str, Any]]) -> dict[str, Any]:
         """Creates a transformation of a dataset's documents, calls the POST
@@ -728,14 +729,19 @@ class Client:
         )
         if not delete_all:
             return self._delete("/documents", params)
+        walk = Walk(
+            next_token, None, "DELETE", "/documents"
+        )  # the nextToken rule: stops on a token seen before
         answer = self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
+        walk.check(answer)
         response, info = answer.data, answer.info
-        while response.get("nextToken"):
-            params["nextToken"] = response["nextToken"]
+        while walk.next_token is not None:
+            params["nextToken"] = walk.next_token
             page = self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
-            response["documents"].extend(page.data.get("documents") or [])
-            response["nextToken"] = page.data.get("nextToken")
+            walk.check(page)
+            response.setdefault("documents", []).extend(page.data.get("documents") or [])
             info = page.info
+        response["nextToken"] = None
         return cast("dict[str, Any]", self._result(RawResponse(response, info)))
 
     # -- logs ------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, s
     Raises:
         TypeError: a filter ``owner`` does not take.
         InvalidIdError: an id of the wrong kind.
+        InvalidArgumentError: a filter given as an empty list.
     """
     unknown = sorted(set(filters) - set(allowed))
     if unknown:
@@ -46,6 +47,12 @@ def list_filters(owner: str, filters: Mapping[str, Any], allowed: Mapping[str, s
         raise InvalidArgumentError(f"{owner} takes {takes}; not {', '.join(unknown)}")
     result: dict[str, Any] = {}
     for name, value in given(**filters).items():
+        if isinstance(value, (list, tuple, set, frozenset)) and not value:
+            raise InvalidArgumentError(
+                f"{owner}: {name}=[] selects nothing, and a request cannot carry an empty list (the "
+                f"API would take it as no {name} filter: every one). Give at least one, or leave "
+                f"{name} out"
+            )
         kind = allowed[name]
         if kind is None:
             result[name] = value
