@@ -163,9 +163,29 @@ def released(why: str) -> Completion:
 
 
 def _described(error: BaseException) -> str:
-    """``Type: message`` then the traceback."""
-    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return f"{type(error).__name__}: {error}\n\n{trace}"
+    """``Type: message`` then the traceback (what cannot be formatted is said to be so)."""
+    try:
+        message = str(error)
+    except Exception as broken:  # its __str__ raised
+        message = (
+            f"(its message could not be made: {type(broken).__name__} in {type(error).__name__}.__str__)"
+        )
+    try:
+        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    except Exception:  # pragma: no cover - a traceback that cannot be formatted
+        trace = "(its traceback could not be formatted)"
+    return f"{type(error).__name__}: {message}\n\n{trace}"
+
+
+def _as_message(reason: object) -> str:
+    """A reason as the execution's error message: a string as it is, else as indented JSON (the
+    official SDK's habit), else its repr."""
+    if isinstance(reason, str):
+        return reason
+    try:
+        return json.dumps(reason, indent=2, allow_nan=False)
+    except (TypeError, ValueError):
+        return repr(reason)
 
 
 def completion_for_exception(error: BaseException) -> Completion:
@@ -174,8 +194,10 @@ def completion_for_exception(error: BaseException) -> Completion:
     the error (``Type: message`` first, then the traceback, cut to
     :data:`MAX_ERROR_MESSAGE_LENGTH`)."""
     if isinstance(error, TransitionOutcome):
+        reason = error.reason
         return Completion(
-            error.status, error_message=truncate(error.reason or f"{error.status} by the handler")
+            error.status,
+            error_message=truncate(_as_message(reason) if reason else f"{error.status} by the handler"),
         )
     if isinstance(error, _RELEASING):
         return released(f"the function raised {_described(error)}")
@@ -183,6 +205,12 @@ def completion_for_exception(error: BaseException) -> Completion:
 
 
 _STATUSES: Final = ("succeeded", "failed", "rejected", "retry")
+
+
+def _unmappable(broken: Exception) -> Completion:
+    """``failed``, for an outcome that could not be turned into a completion (without this its
+    execution would be neither ended nor released, and taken again at once)."""
+    return _failed(f"the transition function's outcome could not be reported ({type(broken).__name__})")
 
 
 def completion_for_result(result: object) -> Completion:
@@ -199,14 +227,7 @@ def completion_for_result(result: object) -> Completion:
         output, status = result
         if status == "succeeded":
             return completion_for_result(output)
-        if isinstance(output, str):
-            message = output
-        else:
-            try:
-                message = json.dumps(output, indent=2, allow_nan=False)
-            except (TypeError, ValueError):
-                message = repr(output)
-        return Completion(status, error_message=truncate(message))
+        return Completion(status, error_message=truncate(_as_message(output)))
     if inspect.isawaitable(result):
         if inspect.iscoroutine(result):
             result.close()  # never awaited, on purpose: no "was never awaited" warning
@@ -350,7 +371,10 @@ class _Outcome:
         return self
 
     def returned(self, result: object) -> None:
-        self.completion = completion_for_result(result)
+        try:
+            self.completion = completion_for_result(result)
+        except Exception as broken:  # a result whose own methods raise (its repr, say): still an end
+            self.completion = _unmappable(broken)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -358,7 +382,10 @@ class _Outcome:
         _CURRENT.reset(self._token)
         if error is None or isinstance(error, self.passing):
             return False  # a return, or what the caller handles itself
-        self.completion = completion_for_exception(error)
+        try:
+            self.completion = completion_for_exception(error)
+        except Exception as broken:  # the mapping must end the execution whatever it was given
+            self.completion = _unmappable(broken)
         if not isinstance(error, TransitionOutcome):
             self.raised = error
         return True

@@ -9,8 +9,9 @@ API accepts a completion only while the execution is ``running`` and refuses any
 2. on an ambiguous failure, GET the execution (GETs are retried by the Session): still
    ``running`` means the PATCH did not land, so wait and send it again; ended means it did
    (the status is ours) or someone else ended it first;
-3. a 400 refusal is read the same way: the execution has ended (our earlier attempt landed,
-   or it was ended elsewhere), or the body is wrong and the error is raised.
+3. a refusal of the body (400, 413, 422) is read the same way: the execution has ended (our
+   earlier attempt landed, or it was ended elsewhere), or the body is wrong and the error is
+   raised.
 
 So at most one completion is ever recorded per execution, and a lost answer never makes
 the function run again.
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from ..client import Client
-from ..exceptions import BadRequestError, LimitExceededException, ServerError, TooManyRequestsException
+from ..exceptions import APIError, LimitExceededException, ServerError, TooManyRequestsException
 from ._outcomes import Completion, truncate
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("las.workers")
+
+_REFUSED_BODY = frozenset({400, 413, 422})
+"""Statuses by which the API refuses a request's body itself (malformed, too large): the same
+completion would be refused again, a simpler one may not."""
 
 DEFAULT_PATIENCE = 300.0
 """Seconds :func:`deliver` keeps trying through ambiguous failures before it gives up."""
@@ -112,7 +117,11 @@ def delivery_plan(execution_id: str, completion: Completion, patience: float) ->
             return Delivery((yield Send(completion)), recorded=True)
         except LimitExceededException:
             raise  # the monthly quota: no work was done, and waiting minutes will not help
-        except BadRequestError:
+        except _AMBIGUOUS as error:
+            failure: Exception = error
+        except APIError as error:
+            if error.status_code not in _REFUSED_BODY:
+                raise
             found = yield Look()
             if found.get("status") == "running":
                 raise
@@ -120,8 +129,6 @@ def delivery_plan(execution_id: str, completion: Completion, patience: float) ->
             # (only possible after an ambiguous attempt), or by someone else.
             recorded = attempt > 1 and found.get("status") == completion.status
             return Delivery(found, recorded=recorded)
-        except _AMBIGUOUS as error:
-            failure: Exception = error
         log.info("completing %s: %s; checking whether it landed", execution_id, failure)
         current: dict[str, Any] | None
         try:
@@ -143,9 +150,9 @@ def completion_plan(execution_id: str, completion: Completion, patience: float) 
     reason if it refuses the completion itself."""
     try:
         return (yield from delivery_plan(execution_id, completion, patience))
-    except BadRequestError as refusal:
-        if completion.status == "failed":
-            raise  # a failed completion is as small as it gets: nothing simpler to send
+    except APIError as refusal:
+        if refusal.status_code not in _REFUSED_BODY or completion.status == "failed":
+            raise  # not a refusal of the body; or a failed completion, as small as it gets
         log.warning("the API refused the %s completion of %s: %s", completion.status, execution_id, refusal)
         fallback = Completion(
             "failed", error_message=truncate(f"the API refused the {completion.status} completion: {refusal}")
@@ -233,8 +240,9 @@ def deliver(
     the API, though, accepts a completion only while the execution is running. So after an
     ambiguous failure (dropped connection, timeout, 5xx, 429) this GETs the execution: still
     ``running`` means the PATCH did not land, and it is sent again after a backoff; ended
-    means it landed (the status is ours: ``recorded``) or someone else ended it first. A 400
-    is read the same way. At most one completion is recorded per execution.
+    means it landed (the status is ours: ``recorded``) or someone else ended it first. A
+    refusal of the body (400, 413, 422) is read the same way. At most one completion is
+    recorded per execution.
 
     Args:
         completion: the fields to send.
@@ -265,7 +273,7 @@ def complete(
     never stays running because of a body the API will not take.
 
     Raises:
-        What :func:`deliver` raises, but for the first 400.
+        What :func:`deliver` raises, but for the first refusal of the body (400, 413, 422).
     """
     plan = completion_plan(execution_id, completion, patience)
     return _follow(plan, _performer(client, transition_id, execution_id, time.sleep))

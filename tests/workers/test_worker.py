@@ -8,7 +8,7 @@ import gc
 import json
 import threading
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -500,3 +500,60 @@ def test_a_function_returning_a_coroutine_fails_the_execution_saying_so(
     assert patch.json["status"] == "failed"
     assert "returned coroutine, not a dict" in patch.json["error"]["message"]
     assert "las.AsyncWorker" in patch.json["error"]["message"]
+
+
+class _Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no message")
+
+
+def _unprintable(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+    raise _Unprintable
+
+
+def _rejects_with_a_number(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+    raise las.workers.Reject(404)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("function", "status", "said"),
+    [(_unprintable, "failed", "could not be made"), (_rejects_with_a_number, "rejected", "404")],
+    ids=["exception-whose-str-raises", "reject-with-a-number"],
+)
+def test_an_outcome_that_cannot_be_formatted_still_ends_its_execution_once(
+    client: las.Client, las_emulator: Emulator, function: Any, status: str, said: str
+) -> None:
+    """Found by a review: the mapping of the outcome raised, so the execution was neither ended
+    nor released and the function was called again at once, hundreds of times a second."""
+    calls: list[int] = []
+
+    def counted(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(1)
+        if len(calls) > 3:  # the defect: end the test instead of looping
+            worker.stop()
+        return cast(dict[str, Any], function(client, event))
+
+    transition_id, _ = _executions(client, [{}])
+    worker = las.Worker(transition_id, counted, session=client, poll_interval=0.05)
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert len(calls) == 1 and counters.taken == 1
+    [patch] = [r for r in las_emulator.requests if r.method == "PATCH"]
+    assert patch.json["status"] == status and said in str(patch.json["error"]["message"])
+
+
+@pytest.mark.parametrize("status", [413, 422])
+def test_a_completion_the_api_refuses_as_too_large_is_sent_as_failed_once(
+    client: las.Client, las_emulator: Emulator, status: int
+) -> None:
+    """Found by a review: only a 400 fell back to ``failed``; a 413 (an output over the API's
+    size limit) was kept undelivered and the same body sent again until the API timed out the
+    execution."""
+    transition_id, _ = _executions(client, [{}])
+    las_emulator.fail_next(1, status=status, method="PATCH")
+    worker = las.Worker(transition_id, lambda c, e: {"big": "x"}, session=client, poll_interval=0.05)
+    counters = worker.run(until_idle=True, handle_signals=False)
+    patches = [r for r in las_emulator.requests if r.method == "PATCH"]
+    assert len(patches) == 2 and patches[1].json["status"] == "failed"
+    assert "refused the succeeded completion" in patches[1].json["error"]["message"]
+    assert (counters.taken, counters.failed, counters.succeeded) == (1, 1, 0)
+    assert _statuses(client, transition_id) == {"failed": 1}
