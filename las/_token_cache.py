@@ -19,6 +19,7 @@ import base64
 import contextlib
 import json
 import logging
+import math
 import os
 import tempfile
 import time
@@ -52,8 +53,12 @@ def token_from_answer(body: Any, now: float | None = None) -> tuple[str, float]:
     token, expires_in = body.get("access_token"), body.get("expires_in")
     if not isinstance(token, str) or not token:
         raise ValueError("no access_token string")
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not expires_in > 0:
-        raise ValueError("no positive expires_in")
+    if (
+        isinstance(expires_in, bool)
+        or not isinstance(expires_in, (int, float))
+        or not 0 < expires_in < math.inf  # inf, which JSON cannot hold, from 1e400
+    ):
+        raise ValueError("no positive, finite expires_in")
     margin = min(REFRESH_MARGIN_SECONDS, float(expires_in) / 10)
     return token, (time.time() if now is None else now) + float(expires_in) - margin
 
@@ -134,6 +139,8 @@ class TokenCache:
             data: Any = json.loads(raw)
         except ValueError:
             return self._not_a_cache("not valid JSON")
+        except RecursionError:  # nested past the parser's depth: no token cache is
+            return self._not_a_cache("JSON nested too deep")
         if not isinstance(data, dict) or not all(
             isinstance(entry, dict) and "access_token" in entry for entry in data.values()
         ):

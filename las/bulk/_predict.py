@@ -150,6 +150,9 @@ class _PredictionRun:
                     index, document_id, "failed", error=f"not sent: {self.stopped}", attempts=attempts
                 )
             ticket = self.limit.acquire()
+            if self.stopped is not None:  # stopped while this one waited for a slot: not sent
+                self.limit.release(ticket, "error")
+                continue
             attempts += 1
             try:
                 prediction = self.client.create_prediction(document_id, self.model_id, **self.options)

@@ -123,6 +123,19 @@ def test_the_monthly_quota_stops_the_run_without_sending_the_rest(
     assert predictions_sent(las_emulator) == [429]
 
 
+def test_the_monthly_quota_stops_threads_already_waiting_for_a_slot_too(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, model_id: str
+) -> None:
+    """Found by a review: threads that waited for a slot when the quota ran out sent anyway."""
+    documents = las_emulator.seed_documents(6, dataset_id=dataset_id)
+    las_emulator.fail_next(
+        1, status=429, body=b'{"message": "Limit Exceeded"}', method="POST", path="/predictions"
+    )
+    report = las.bulk.predict(model_id, documents, session=las_session, max_workers=6, initial_concurrency=1)
+    assert report.counts == {"predicted": 0, "failed": 6}
+    assert predictions_sent(las_emulator) == [429]
+
+
 def test_a_lost_answer_is_not_resent_and_says_the_prediction_may_exist(
     las_session: las.Session, las_emulator: Emulator, model_id: str
 ) -> None:

@@ -140,7 +140,17 @@ def test_cache_keeps_other_profiles(recorder: Recorder, cache_path: Path) -> Non
     assert data["other"]["access_token"] == "keep-me" and "prod" in data
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"prod": "not an object"}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"prod": "not an object"}',
+        "[" * 100_000 + "]" * 100_000,  # past the parser's depth: raised RecursionError (a review)
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+    ],
+    ids=["not-json", "a-list", "not-entries", "deep-list", "deep-object"],
+)
 def test_a_file_that_is_not_a_token_cache_is_ignored_with_a_warning_and_kept(
     recorder: Recorder, cache_path: Path, content: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -221,3 +231,14 @@ def test_concurrent_writer_processes_never_leave_a_broken_file(cache_path: Path)
     data = json.loads(cache_path.read_text())
     assert {f"profile{n}" for n in range(6)} <= set(data)  # the lock keeps every writer's profile
     assert all(data[f"profile{n}"]["access_token"] == f"profile{n}-39" for n in range(6))
+
+
+@pytest.mark.parametrize("expires_in", [0, -5, "3600", True, float("nan"), float("inf")])
+def test_a_token_answer_without_a_positive_finite_lifetime_is_refused(expires_in: object) -> None:
+    """``1e400`` in the answer is infinity once parsed: a token never refreshed by time, and an
+    ``Infinity`` in the shared cache file that strict JSON readers refuse (found by a review)."""
+    from las._token_cache import token_from_answer
+
+    with pytest.raises(ValueError, match="positive, finite expires_in"):
+        token_from_answer({"access_token": "token", "expires_in": expires_in})
+    assert token_from_answer({"access_token": "token", "expires_in": 60}, now=0)[1] > 0
