@@ -639,6 +639,15 @@ def error_for_status(
                 response=response,
                 request_id=rid,
             )
+        if status in (401, 403):  # the status says enough: the token was refused, whatever the body
+            return InvalidCredentialsException(
+                f"the API refused the access token; body {snippet(body)}",
+                status_code=status,
+                method=method,
+                path=path,
+                response=response,
+                request_id=rid,
+            )
         # Not the API's error shape: a proxy page, an empty or truncated body.
         return InvalidResponseError(
             f"the server answered without the API's JSON error body: {snippet(body)}",

@@ -56,6 +56,24 @@ def test_an_empty_body_401_refreshes_the_token(client: las.Client, recorder: Rec
     assert len(recorder.api_requests) == 2
 
 
+@pytest.mark.parametrize(
+    ("status", "raw", "content_type"),
+    [(401, b"", "application/json"), (403, b"<html>Forbidden</html>", "text/html")],
+    ids=["empty-401", "html-403"],
+)
+def test_a_refusal_of_the_fresh_token_without_a_body_is_invalid_credentials(
+    client: las.Client, recorder: Recorder, status: int, raw: bytes, content_type: str
+) -> None:
+    """The README: 401 or 403, with or without a body, refreshes once, then a refusal is raised
+    as InvalidCredentialsException; without the API's JSON body it was InvalidResponseError
+    (found by a review)."""
+    refusal = Reply(status, raw=raw, headers={"Content-Type": content_type})
+    recorder.reply(refusal, refusal)
+    with pytest.raises(las.InvalidCredentialsException, match="refused the access token"):
+        client.list_models()
+    assert recorder.token_requests == 2 and len(recorder.api_requests) == 2
+
+
 def test_an_html_503_on_a_creating_post_is_not_resent(client: las.Client, recorder: Recorder) -> None:
     recorder.reply(HTML_503)
     with pytest.raises(las.InvalidResponseError):

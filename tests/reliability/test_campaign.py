@@ -548,6 +548,13 @@ class Campaign(RuleBasedStateMachine):
     def _ingest_outcome(self, result: las.bulk.ItemResult, previous: Create | None, recreate: bool) -> Create:
         """The ledger entry for an ingest result, checked against what the item was before."""
         content = self.ingest_items[result.key]
+        if result.exception is None and "; not sent, as " in (result.error or ""):
+            # a copy (its key or content given before it) whose twin was not created: it takes the
+            # twin's status, sent nothing and is not journaled; like a duplicate, the twin holds its fate
+            assert result.status in ("failed", "ambiguous", "incomplete") and result.document_id is None, (
+                result
+            )
+            return Create(result.key, "ingest", DUPLICATE, content, error=result.error)
         was = previous.status if previous is not None else None
         unsent = (None, FAILED, DUPLICATE, UNKNOWN)  # the journal does not settle these: ingest may send them
         maybe_resolved = previous is not None and previous.maybe_resolved
