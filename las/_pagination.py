@@ -75,6 +75,14 @@ def iter_pages(
             return
 
 
+def count_problem(name: str, value: object, least: int) -> str | None:
+    """What is wrong with ``value`` as a count (a page size, a limit) of at least ``least``:
+    None when it is one, or None. A bool or a float is not: the API takes whole numbers."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= least):
+        return None
+    return f"{name} must be {least} or more, a whole number; got {value!r}"
+
+
 class Walk:
     """Where one listing stands: the token to ask for next (None once the last page is in),
     and every token followed so far. The one nextToken rule, for sync and async iteration."""
@@ -148,8 +156,9 @@ def _plan(
     if inspect.iscoroutinefunction(list_method) != awaited:
         fix = "las.paginate_async(...) with `async for`" if not awaited else "las.paginate(...) with `for`"
         raise TypeError(f"{name!r} is {'not ' if awaited else ''}a coroutine function: use {fix}")
-    if limit is not None and limit < 0:
-        raise ValueError(f"limit must be 0 or more, got {limit}")
+    for problem in (count_problem("limit", limit, 0), count_problem("page_size", page_size, 1)):
+        if problem is not None:
+            raise ValueError(problem)
     if page_size is not None:
         kwargs["max_results"] = page_size
     return key, kwargs.pop("next_token", None)

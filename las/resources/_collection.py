@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .. import ids
-from .._pagination import Walk
+from .._pagination import Walk, count_problem
 from .._response import RawResponse
 from .._wire import given
 from ..client import Client
@@ -204,14 +204,16 @@ class Collection(Generic[T]):
 
     def page_size(self: C, count: int | None) -> C:
         """A collection that asks for ``count`` items per request."""
-        if count is not None and count < 1:
-            raise InvalidArgumentError(f"page_size must be 1 or more, got {count}")
+        problem = count_problem("page_size", count, 1)
+        if problem is not None:
+            raise InvalidArgumentError(problem)
         return self._copy(_page_size=count)
 
     def limit(self: C, count: int | None) -> C:
         """A collection that stops after ``count`` items."""
-        if count is not None and count < 0:
-            raise InvalidArgumentError(f"limit must be 0 or more, got {count}")
+        problem = count_problem("limit", count, 0)
+        if problem is not None:
+            raise InvalidArgumentError(problem)
         return self._copy(_limit=count)
 
     def _page(self, answer: RawResponse[Any]) -> Page[T]:
@@ -297,7 +299,7 @@ class Collection(Generic[T]):
     async def first_async(self) -> T | None:
         """The first item (one request of one item), or None when there is none."""
         self._bound_async("first")
-        async for item in self.limit(1):
+        async for item in self.limit(1 if self._limit is None else min(1, self._limit)):
             return item
         return None
 
@@ -361,7 +363,7 @@ class Collection(Generic[T]):
     def first(self) -> T | None:
         """The first item (one request of one item), or None when there is none."""
         self._bound("first")
-        for item in self.limit(1):
+        for item in self.limit(1 if self._limit is None else min(1, self._limit)):
             return item
         return None
 

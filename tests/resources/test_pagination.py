@@ -98,3 +98,26 @@ def test_memory_is_bounded_by_one_page(
     iterator = iter(Document.all(page_size=100, session=session))
     next(iterator)
     assert len(api) == 1  # the second page is not fetched until the first is used up
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("page_size", True), ("page_size", 2.5), ("page_size", "3"), ("limit", 2.5), ("limit", True)],
+)
+def test_a_count_that_is_not_a_whole_number_is_refused_before_any_request(
+    session: las.Session, name: str, value: object
+) -> None:
+    """Found by a review: True and 2.5 reached the server as maxResults, "3" raised a bare
+    TypeError, and limit=True was taken as 1."""
+    with pytest.raises(las.resources.InvalidArgumentError, match=f"{name} must be"):
+        Document.all(session=session, **{name: value})
+    with pytest.raises(ValueError, match=f"{name} must be"):
+        list(las.paginate(las.Client(session=session).list_documents, **{name: value}))
+
+
+def test_first_and_exists_keep_a_limit_of_zero(session: las.Session) -> None:
+    """Found by a review: ``limit(0).first()`` returned an item, as iterating it does not."""
+    Document.create(b"%PDF-1.4 first", "application/pdf", session=session)
+    nothing = Document.all(session=session).limit(0)
+    assert list(nothing) == [] and nothing.first() is None and not nothing.exists()
+    assert Document.all(session=session).limit(5).first() is not None
