@@ -235,13 +235,16 @@ class AsyncWorker(WorkerBase):
     # -- the loop ----------------------------------------------------------------------------
 
     def _install_signal_handlers(self, loop: asyncio.AbstractEventLoop) -> dict[int, Any]:
-        """Stop on SIGTERM/SIGINT through the loop; the Python-level handlers they replace
-        (``asyncio.run``'s own for SIGINT, say), by signal."""
+        """Stop on SIGTERM/SIGINT through the loop; what they replace, by signal: the
+        Python-level handler (``asyncio.run``'s own for SIGINT, say) and the loop's own handler
+        that the application added (``loop.add_signal_handler``, as asyncio servers do)."""
         if threading.current_thread() is not threading.main_thread():
             return {}
         installed: dict[int, Any] = {}
         for number in STOP_SIGNALS:
-            previous = signal.getsignal(number)
+            # asyncio's own loops keep their handlers there (no public way to read one back)
+            on_loop = getattr(loop, "_signal_handlers", {}).get(number)
+            previous = (signal.getsignal(number), on_loop)
             try:
                 loop.add_signal_handler(number, self._signalled, number)
             except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main loop
@@ -254,9 +257,12 @@ class AsyncWorker(WorkerBase):
 
     @staticmethod
     def _restore_signal_handlers(loop: asyncio.AbstractEventLoop, installed: dict[int, Any]) -> None:
-        for number, previous in installed.items():
+        for number, (previous, on_loop) in installed.items():
             loop.remove_signal_handler(number)
-            if previous is not None:  # None: set outside Python, cannot be put back
+            if isinstance(on_loop, asyncio.Handle) and not on_loop.cancelled():  # the application's
+                callback = cast(Any, on_loop)._callback  # private to asyncio, as _signal_handlers
+                loop.add_signal_handler(number, callback, *on_loop._args)
+            elif previous is not None:  # None: set outside Python, cannot be put back
                 signal.signal(number, previous)
 
     async def _poll_loop(self, until_idle: bool) -> None:

@@ -124,3 +124,47 @@ def test_a_second_signal_releases_at_once(client: las.Client, las_emulator: Emul
         process.kill()
     assert (counters["taken"], counters["released"]) == (2, 2)
     assert len(_by_status(client, transition_id)["retry"]) == 2
+
+
+APP_HANDLER_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    import las
+
+    async def main():
+        seen = []
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, seen.append, "the application's")  # as servers do
+        async with las.AsyncSession() as session:
+            async def work(client, event):
+                return {}
+            await las.AsyncWorker(sys.argv[1], work, session=session, poll_interval=0.05).run(until_idle=True)
+        os.kill(os.getpid(), signal.SIGTERM)  # after run(): the application's handler, not death
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        print(seen)
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_the_applications_own_loop_signal_handler_comes_back_after_run(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    """Found by a review: run() replaced a handler the application had added to the loop, then
+    removed it, so SIGTERM killed the process instead of reaching the application."""
+    transition_id = manual_transition(client)
+    script = tmp_path / "app.py"
+    script.write_text(APP_HANDLER_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), transition_id],
+        env=environment_for(las_emulator, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.strip() == '["the application\'s"]'
