@@ -135,8 +135,13 @@ class _PredictionRun:
         self.limit = limit
         self.max_attempts = max_attempts
         self.options = options
-        self.stopped: str | None = None  # why the run stops sending (the monthly quota is used up)
+        self.stopped: str | None = None  # why the run stops sending (the quota is used up, an interrupt)
         self.lock = threading.Lock()
+
+    def interrupted(self) -> None:
+        """The run was stopped (an interrupt, an error): what is running sends nothing more."""
+        if self.stopped is None:
+            self.stopped = "the run was stopped"
 
     def one(self, index: int, document: Any) -> PredictionResult:
         try:
@@ -267,6 +272,11 @@ def predict(
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     tally: Tally[PredictionResult] = Tally(total, on_progress)
     each_bounded(
-        _documents(lister, documents), run.one, max_workers, tally.add, thread_name_prefix="las-predict"
+        _documents(lister, documents),
+        run.one,
+        max_workers,
+        tally.add,
+        thread_name_prefix="las-predict",
+        stop=run.interrupted,
     )
     return PredictionReport(model_id, tally.in_order(), tally.elapsed(), limit.stats())

@@ -34,6 +34,7 @@ def each_bounded(
     take: Callable[[T], None],
     *,
     thread_name_prefix: str = "las-bulk",
+    stop: Callable[[], None] | None = None,
 ) -> None:
     """Run ``start(index, item)`` for each item in a pool of ``limit`` threads.
 
@@ -41,9 +42,9 @@ def each_bounded(
     that finishes finds the next item waiting). ``take(result)`` is called in the calling
     thread as items end.
 
-    On an error or an interrupt (from ``items``, ``take`` or ``start``), the items not yet
-    started are cancelled, the ones running end (their results are not taken), then the error
-    goes up.
+    On an error or an interrupt (from ``items``, ``take`` or ``start``), ``stop()`` is called
+    (it tells the running items to send nothing more), the items not yet started are cancelled,
+    the ones running end (their results are not taken), then the error goes up.
     """
     with concurrent.futures.ThreadPoolExecutor(limit, thread_name_prefix=thread_name_prefix) as pool:
         pending: set[concurrent.futures.Future[T]] = set()
@@ -63,6 +64,8 @@ def each_bounded(
                 for future in done:
                     take(future.result())
         except BaseException:
+            if stop is not None:
+                stop()
             for future in pending:
                 future.cancel()
             raise

@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,33 @@ def test_the_monthly_quota_stops_threads_already_waiting_for_a_slot_too(
     report = las.bulk.predict(model_id, documents, session=las_session, max_workers=6, initial_concurrency=1)
     assert report.counts == {"predicted": 0, "failed": 6}
     assert predictions_sent(las_emulator) == [429]
+
+
+def test_an_interrupt_stops_the_threads_already_running_from_sending_more(
+    las_session: las.Session, las_emulator: Emulator, dataset_id: str, model_id: str
+) -> None:
+    """Found by a review: Ctrl-C cancelled the documents not started, but the threads running
+    went on, each waiting for a slot or out a 429 and sending again (23 POSTs after the interrupt
+    in a 429 storm, the interrupt reaching the caller seconds later)."""
+    documents = las_emulator.seed_documents(30, dataset_id=dataset_id)
+    las_emulator.fail_next(1000, status=429, retry_after=0.5, method="POST", path="/predictions")
+    sent_at_interrupt: list[int] = []
+
+    def interrupt(progress: object) -> None:
+        sent_at_interrupt.append(len(predictions_sent(las_emulator)))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # the first result (a bad id, at once) interrupts
+        las.bulk.predict(
+            model_id,
+            ["bad", *documents],
+            session=las_session,
+            max_workers=4,
+            max_attempts=6,
+            on_progress=interrupt,
+        )
+    time.sleep(0.2)  # anything a thread left running would send meanwhile
+    assert len(predictions_sent(las_emulator)) <= sent_at_interrupt[0] + 4  # at most those in flight
 
 
 def test_a_lost_answer_is_not_resent_and_says_the_prediction_may_exist(
