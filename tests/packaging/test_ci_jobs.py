@@ -58,17 +58,20 @@ def test_the_runs_exit_stops_a_job_still_running_and_what_it_started(tmp_path: P
     script += f"while [ ! -s {started} ]; do sleep 0.05; done\nexit 5"
     done = run(script, tmp_path)
     assert done.returncode == 5
-    child = int(started.read_text())
+    assert_ends(int(started.read_text()), "the job's child kept running after the run exited")
+
+
+def assert_ends(pid: int, failure: str) -> None:
+    """Wait up to 10 s for process ``pid`` to end; kill it and fail with ``failure`` if it does not."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            os.kill(child, 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            break
+            return
         time.sleep(0.05)
-    else:
-        os.kill(child, 9)
-        pytest.fail("the job's child kept running after the run exited")
+    os.kill(pid, 9)
+    pytest.fail(failure)
 
 
 def test_a_term_to_the_run_stops_its_jobs_too(tmp_path: Path) -> None:
@@ -96,16 +99,7 @@ def test_a_term_to_the_run_stops_its_jobs_too(tmp_path: Path) -> None:
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
-    child = int(started.read_text())
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            os.kill(child, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    os.kill(child, signal.SIGKILL)
-    pytest.fail("the job's child kept running after the run was sent TERM")
+    assert_ends(int(started.read_text()), "the job's child kept running after the run was sent TERM")
 
 
 def test_ci_runs_the_floors_the_wheel_and_the_real_clients_as_jobs_and_finishes_each() -> None:
