@@ -76,8 +76,8 @@ def iter_pages(
 
 
 def count_problem(name: str, value: object, least: int) -> str | None:
-    """What is wrong with ``value`` as a count (a page size, a limit) of at least ``least``:
-    None when it is one, or None. A bool or a float is not: the API takes whole numbers."""
+    """What is wrong with ``value`` as a count (a page size, a limit) of at least ``least``, or
+    None when nothing is (None included: no count given). A bool or a float is not a count."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= least):
         return None
     return f"{name} must be {least} or more, a whole number; got {value!r}"

@@ -729,9 +729,8 @@ class Client:
         )
         if not delete_all:
             return self._delete("/documents", params)
-        walk = Walk(
-            next_token, None, "DELETE", "/documents"
-        )  # the nextToken rule: stops on a token seen before
+        # The one nextToken rule of every listing: a token seen before stops the walk.
+        walk = Walk(next_token, None, "DELETE", "/documents")
         answer = self._request(make_call("DELETE", "/documents", params=params, expect=EXPECT_OBJECT))
         walk.check(answer)
         response, info = answer.data, answer.info
