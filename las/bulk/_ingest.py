@@ -259,8 +259,6 @@ class _IngestRun:
         self.first_of_key: dict[str, str] = {}
         # content hash -> key of the item that owns it (created, or maybe created)
         self.owners: dict[str, str] = {}
-        # index of a duplicate -> key of the item it was settled against (see `shared`)
-        self.settled_against: dict[int, str] = {}
         for entry in journal.entries() if journal is not None else ():
             if entry.sha256 and entry.state != FAILED:
                 self.owners.setdefault(entry.sha256, entry.key)
@@ -280,7 +278,7 @@ class _IngestRun:
         item's is: ``failed`` (a re-run sends it), ``ambiguous`` (reconcile settles it) or
         ``incomplete`` (created without its bytes)."""
         assert self.journal is not None
-        against = self.settled_against.get(result.index, result.key)
+        against = result.shares or result.key
         for key in (result.key, self.owners.get(result.sha256 or ""), against):
             entry = self.journal.get(key) if key else None
             if entry is not None and entry.state == CREATED and entry.sha256 in (None, result.sha256):
@@ -774,7 +772,6 @@ class _IngestRun:
                         ),
                         source=item.spec.source,
                     )
-                self.settled_against[index] = item.key
                 return ItemResult(
                     index,
                     item.key,
@@ -783,6 +780,7 @@ class _IngestRun:
                     item.sha256,
                     error="the same key appears twice in the input",
                     source=item.spec.source,
+                    shares=item.key,
                 )
             self.first_of_key[item.key] = item.sha256
             decided = self._decide_from_journal(index, item)
@@ -790,7 +788,6 @@ class _IngestRun:
                 return decided
             owner = self.owners.get(item.sha256)
             if owner is not None and owner != item.key and not self.allow_duplicates:
-                self.settled_against[index] = owner
                 return ItemResult(
                     index,
                     item.key,
@@ -799,6 +796,7 @@ class _IngestRun:
                     item.sha256,
                     error=f"same content as {owner!r} (pass allow_duplicates=True to create it anyway)",
                     source=item.spec.source,
+                    shares=owner,
                 )
             self.owners.setdefault(item.sha256, item.key)
             return None

@@ -51,6 +51,9 @@ class ItemResult:
             an earlier run created).
         exception: the exception raised for it in this run (None when none was, as for an
             item the journal settled).
+        shares: the key of the item given before it with its key or content, whose document it
+            shares (``duplicate``) or whose status it took because that one was not created;
+            None for an item that was sent or settled on its own.
     """
 
     index: int
@@ -62,6 +65,7 @@ class ItemResult:
     source: str = attrs.field(default=attrs.Factory(lambda self: self.key, takes_self=True))
     document: Document | None = attrs.field(default=None, eq=False)
     exception: BaseException | None = attrs.field(default=None, eq=False)
+    shares: str | None = attrs.field(default=None, kw_only=True)
     # dataset.upload without a journal: `error` is still the exception until 1.0 (see `error`)
     _exception_as_error: bool = attrs.field(default=False, eq=False, repr=False, alias="_exception_as_error")
 

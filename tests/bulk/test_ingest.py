@@ -466,6 +466,7 @@ def test_a_duplicate_names_the_document_it_shares_even_when_settled_before_it_wa
     [created] = [result for result in report.results if result.status == "created"]
     [duplicate] = [result for result in report.results if result.status == "duplicate"]
     assert created.document_id is not None and duplicate.document_id == created.document_id
+    assert duplicate.shares == created.key and created.shares is None
     assert post_documents(las_emulator) == 1
 
 
@@ -495,6 +496,8 @@ def test_a_copy_of_an_item_that_was_refused_is_reported_failed_and_the_rerun_cre
     assert [result.status for result in report] == ["failed", "failed"] and not report.ok
     assert documents_in(las_client, dataset_id) == [] and post_documents(las_emulator) == 1
     copy = next(result for result in report if result.exception is None)
+    [twin] = [result for result in report if result is not copy]
+    assert copy.shares == twin.key and twin.shares is None  # which item it followed
     assert (
         copy.document_id is None and "not sent" in str(copy.error) and "a re-run sends it" in str(copy.error)
     )

@@ -548,7 +548,7 @@ class Campaign(RuleBasedStateMachine):
     def _ingest_outcome(self, result: las.bulk.ItemResult, previous: Create | None, recreate: bool) -> Create:
         """The ledger entry for an ingest result, checked against what the item was before."""
         content = self.ingest_items[result.key]
-        if result.exception is None and "; not sent, as " in (result.error or ""):
+        if result.shares is not None and result.status != "duplicate":
             # a copy (its key or content given before it) whose twin was not created: it takes the
             # twin's status, sent nothing and is not journaled; like a duplicate, the twin holds its fate
             assert result.status in ("failed", "ambiguous", "incomplete") and result.document_id is None, (
