@@ -446,9 +446,6 @@ async def _attempt(
             raise
         return _expired(call, attempt, timeout, attempts), 0, {}
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-        elapsed = time.monotonic() - started
-        if elapsed >= limits.deadline:
-            return Fail(deadline_exceeded(call, limits)), 0, {}
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -496,7 +496,7 @@ def judge_failure(
     call: Call, reason: str, detail: str, so_far: SoFar, limits: Limits, cause: Any = None
 ) -> Verdict:
     """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
-    CERTIFICATE_REFUSED)."""
+    CERTIFICATE_REFUSED); past the deadline (``so_far.elapsed``), it is the deadline's."""
     where = f"{call.method} {call.path}"
     error: Exception
     if reason == CERTIFICATE_REFUSED:
@@ -508,6 +508,10 @@ def judge_failure(
                 request=cause,
             )
         )
+    if so_far.elapsed >= limits.deadline:
+        # The attempt's timeouts were cut to the deadline, so a failure after it passed is the
+        # deadline's (the socket gave up because the call's time was up), whatever its kind.
+        return Fail(deadline_exceeded(call, limits))
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
     else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import IO
+from typing import IO, Any
 
 import requests
 import requests.auth
@@ -51,6 +51,7 @@ _JSON = "application/json"
 _JSON_HEADERS = {"Content-Type": _JSON}
 _READ_SIZE = 256 * 1024
 _URLLIB3_RESPONSE = urllib3.response.HTTPResponse
+_LAST_LOOK = 0.001  # seconds a read past the deadline may wait: what already arrived is taken
 
 
 class BearerAuth(requests.auth.AuthBase):
@@ -174,9 +175,9 @@ def _attempt(
     headers = response.headers
     try:
         if call.into is not None and 200 <= status < 300:
-            content = _read_into(response, call.into, started + limits.deadline)
+            content = _read_into(response, call.into, timeout[1], started + limits.deadline)
         else:
-            content = _read_body(response, started + limits.deadline)
+            content = _read_body(response, timeout[1], started + limits.deadline)
     except _DeadlinePassed:
         response.close()
         return Fail(deadline_exceeded(call, limits)), status, headers
@@ -214,7 +215,32 @@ class _DeadlinePassed(Exception):
     pass
 
 
-def _read_body(response: requests.Response, deadline_at: float) -> bytes:
+class _Pacer:
+    """Called before each read of a body: raises :class:`_DeadlinePassed` once the deadline has
+    passed, and cuts the socket's timeout to what is left of it, so that a server that stops
+    sending cannot hold one read past the deadline. (urllib3 sets the socket's timeout again
+    before the connection's next request.)"""
+
+    __slots__ = ("_cut", "_deadline_at", "_settimeout")
+
+    def __init__(self, raw: Any, read_timeout: float, deadline_at: float) -> None:
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        self._settimeout: Callable[[float], None] | None = getattr(sock, "settimeout", None)
+        self._cut = read_timeout
+        self._deadline_at = deadline_at
+
+    def __call__(self, first: bool = False) -> None:
+        left = self._deadline_at - time.monotonic()
+        if left <= 0:
+            if not first:
+                raise _DeadlinePassed
+            left = _LAST_LOOK  # the first read still takes what arrived with the headers
+        if self._settimeout is not None and left < self._cut:
+            self._settimeout(left)
+            self._cut = left
+
+
+def _read_body(response: requests.Response, read_timeout: float, deadline_at: float) -> bytes:
     """The whole (decoded) body, read a piece at a time; stops when the deadline passes."""
     raw = response.raw
     read1 = getattr(raw, "read1", None)
@@ -222,13 +248,16 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
         # a test double (vcrpy's): read it whole
         content: bytes = response.content
         return content
+    pace = _Pacer(raw, read_timeout, deadline_at)
+    pace(first=True)
     chunk: bytes = read1(_READ_SIZE, decode_content=True)
+    if chunk:
+        pace()
     rest = read1(_READ_SIZE, decode_content=True) if chunk else b""
     if rest:
         chunks = [chunk, rest]
         while True:
-            if time.monotonic() > deadline_at:
-                raise _DeadlinePassed
+            pace()
             piece = read1(_READ_SIZE, decode_content=True)
             if not piece:
                 break
@@ -240,16 +269,19 @@ def _read_body(response: requests.Response, deadline_at: float) -> bytes:
     return chunk
 
 
-def _read_into(response: requests.Response, sink: IO[bytes], deadline_at: float) -> bytes:
+def _read_into(
+    response: requests.Response, sink: IO[bytes], read_timeout: float, deadline_at: float
+) -> bytes:
     """Stream the (decoded) body into ``sink``, rewound and emptied first (a retry starts over),
     a piece at a time; stops when the deadline passes. Returns no bytes: they are in ``sink``."""
     sink.seek(0)
     sink.truncate()
+    pace = _Pacer(response.raw, read_timeout, deadline_at)
+    pace(first=True)
     pieces = response.raw.stream(_READ_SIZE, decode_content=True)
     for piece in pieces:
         sink.write(piece)
-        if time.monotonic() > deadline_at:
-            raise _DeadlinePassed
+        pace()
     sink.flush()
     return b""
 

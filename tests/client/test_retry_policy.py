@@ -16,7 +16,7 @@ import pytest
 import requests
 
 import las
-from las._policy import parse_retry_after
+from las._policy import LOST, NOT_SENT, TIMED_OUT, Call, Fail, Limits, SoFar, judge_failure, parse_retry_after
 from las.testing import Emulator
 from tests.support.recorder import Recorder, Reply
 
@@ -218,6 +218,30 @@ def test_the_deadline_can_be_set_per_call_and_per_view(
     assert len(recorder.api_requests) == 2
 
 
+@pytest.mark.parametrize("into", [False, True], ids=["body", "into a file"])
+def test_a_server_that_stops_sending_cannot_hold_a_read_past_the_deadline(
+    credentials: las.Credentials, recorder: Recorder, tmp_path: Path, into: bool
+) -> None:
+    """The headers and half the body come 1.8 s into a 2 s deadline, then nothing for 10 s. The
+    read timeout (cut to the deadline when the attempt began) would let the next read wait until
+    3.8 s; each read's timeout is cut to what is left instead, so the call ends at the deadline."""
+    session = las.Session(credentials, deadline=2.0, timeout=(2.0, 30.0))
+    session.credentials.access_token(session.http)
+    recorder.reply(Reply(body={"documentId": DOC, "padding": "x" * 2000}, delay=1.8, stall=10.0))
+    client = las.Client(session=session)
+    with open(tmp_path / "copy", "w+b") as sink:
+        started = time.monotonic()
+        if into:
+            error = _finishes(lambda: client.get_file(f"{recorder.url}/files/doc", into=sink), bound=15)
+        else:
+            error = _finishes(lambda: client.get_document(DOC), bound=15)
+        took = time.monotonic() - started
+    assert isinstance(error, las.DeadlineExceeded), error
+    assert "deadline of 2 s" in str(error)
+    assert took < 3.3, f"the call ended {took - 2:.1f} s after its deadline"  # 3.8 without the cut
+    assert len(recorder.api_requests) == 1  # nothing was sent again
+
+
 def test_a_server_that_never_answers_costs_the_deadline_not_six_read_timeouts(
     credentials: las.Credentials, recorder: Recorder
 ) -> None:
@@ -225,8 +249,24 @@ def test_a_server_that_never_answers_costs_the_deadline_not_six_read_timeouts(
     session.credentials.access_token(session.http)
     recorder.reply(Reply(delay=10.0))
     error = _finishes(lambda: las.Client(session=session).get_document(DOC), bound=8)
-    assert isinstance(error, las.APITimeoutError), error
+    # The read timeout was cut to the deadline, so its firing is the deadline's (as async says)
+    assert isinstance(error, las.DeadlineExceeded), error
+    assert "deadline of 1 s" in str(error)
     assert len(recorder.api_requests) == 1  # no time was left for a second attempt
+
+
+@pytest.mark.parametrize("reason", [NOT_SENT, LOST, TIMED_OUT])
+@pytest.mark.parametrize("idempotent", [True, False])
+def test_a_failure_once_the_deadline_passed_is_the_deadlines(reason: str, idempotent: bool) -> None:
+    """Both executors judge a send without an answer here: a socket timeout cut to the deadline
+    fires when it passes, and that is DeadlineExceeded, not a plain timeout or a retry."""
+    call = Call("GET" if idempotent else "POST", "/documents", None, None, idempotent)
+    limits = Limits((2.0, 60.0), 5, 60.0, 1.0)
+    past = judge_failure(call, reason, "ReadTimeout", SoFar(0, False, 0.0, 1.0), limits)
+    assert isinstance(past, Fail) and isinstance(past.error, las.DeadlineExceeded)
+    assert "deadline of 1 s" in str(past.error)
+    before = judge_failure(call, reason, "ReadTimeout", SoFar(0, False, 0.0, 0.5), limits)
+    assert not isinstance(getattr(before, "error", None), las.DeadlineExceeded)
 
 
 def test_a_deadline_stops_the_retries_before_a_wait_that_would_pass_it(

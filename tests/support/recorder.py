@@ -136,7 +136,8 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
                 self._send(200, json.dumps(recorder._issue_token()).encode())
                 return
             auth = self.headers.get("Authorization", "")
-            if auth.removeprefix("Bearer ") not in recorder.valid_tokens:
+            presigned = path.startswith("/files/")  # a file URL: no token, as object storage
+            if not presigned and auth.removeprefix("Bearer ") not in recorder.valid_tokens:
                 self._send(401, b'{"message":"Unauthorized"}')
                 return
             reply = recorder._next_reply(path)

@@ -47,8 +47,10 @@ def test_a_worker_drains_100_executions_exactly_once_through_faults(
     client: las.Client, las_session: las.Session, las_emulator: Emulator
 ) -> None:
     transition_id, workflow_id = _executions(client, [{"n": n} for n in range(100)])
-    # Reads give up after 0.5 s: a PATCH the server holds for 1 s is applied after the worker
-    # lost its answer (the emulator's drops come before any work; this loses a done one).
+    # Reads give up after 0.5 s: a PATCH the server holds for 3 s is applied after the worker
+    # lost its answer (the emulator's drops come before any work; this loses a done one). The
+    # worker then looks (still running) and sends again, well within the 3 s even on a loaded
+    # machine (1 s was not: a slow look saw the late PATCH landed and sent nothing to refuse).
     impatient = las.Client(session=las.Session(las_session.credentials, timeout=(5.0, 0.5)))
     las_emulator.clear_requests()
     calls: collections.Counter[int] = collections.Counter()
@@ -60,7 +62,7 @@ def test_a_worker_drains_100_executions_exactly_once_through_faults(
             if sum(calls.values()) == 50:
                 las_emulator.expire_tokens()  # every token in use is refused from now on
             if sum(calls.values()) == 60:  # after the armed PATCH faults, most likely
-                las_emulator.delay_next(3, 1.0, method="PATCH")
+                las_emulator.delay_next(3, 3.0, method="PATCH")
         return {"n": event["n"], "double": 2 * event["n"]}
 
     las_emulator.fail_next(5, status=503, method="PATCH")
