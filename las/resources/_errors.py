@@ -91,6 +91,11 @@ def wrong_variant(
         return InvalidArgumentError(
             f"{sends} would need a request, and this belongs to an AsyncSession: {fix}"
         )
+    if verb == "__iter__":
+        return InvalidArgumentError(
+            f"`async for` over {shown} would await its pages, and it belongs to a las.Session: "
+            f"iterate it with `for` (for item in {shown}: ...), or get it through an las.AsyncSession"
+        )
     return InvalidArgumentError(
         f"{sends} would be awaited, and this belongs to a las.Session: call {shown}.{verb}(...) "
         "instead, or get the object through an las.AsyncSession"

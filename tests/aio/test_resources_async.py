@@ -138,6 +138,25 @@ async def test_sync_verbs_on_async_objects_say_which_twin_to_await(
 
 
 @pytest.mark.asyncio
+async def test_async_verbs_on_sync_objects_say_what_to_call_instead(
+    las_session: las.Session, las_emulator: Emulator
+) -> None:
+    document_id = las_emulator.seed_documents(1)[0]
+    document = las.Document.get(document_id, session=las_session)
+    las_emulator.clear_requests()
+
+    with pytest.raises(TypeError, match=r"call document\.refresh\(\.\.\.\) instead"):
+        await document.refresh_async()
+    with pytest.raises(TypeError) as caught:
+        [d async for d in las.Document.all(session=las_session)]
+    message = str(caught.value)
+    assert "iterate it with `for` (for item in" in message and "__iter__" not in message, message
+    with pytest.raises(TypeError, match="AsyncSession"):
+        await las.Document.all(session=las_session).first_async()
+    assert las_emulator.requests == []
+
+
+@pytest.mark.asyncio
 async def test_get_async_without_a_session_uses_the_default_sessions_credentials(
     las_session: las.Session, las_emulator: Emulator
 ) -> None:
