@@ -80,6 +80,7 @@ __all__ = [
     "make_file_call",
     "parse_retry_after",
     "request_id",
+    "retry_or_fail",
 ]
 
 Timeout = float | tuple[float, float]
@@ -268,6 +269,7 @@ class Refresh(NamedTuple):
 
 class Fail(NamedTuple):
     error: Exception
+    why: str | None = None  # which budget refused a retry the error allowed (retry_or_fail); else None
 
 
 Verdict = Done | Resend | Refresh | Fail
@@ -444,9 +446,9 @@ def judge(
     if status in (401, 403) and not call.token_request and call.url is None and not so_far.refreshed:
         return Refresh(error)  # (a file URL carries no token: a new one would change nothing)
     if status == 429 and not isinstance(error, LimitExceededException):
-        return _retry_or_fail(error, retry_after, so_far, limits)
+        return retry_or_fail(error, retry_after, so_far, limits)
     if status in RETRYABLE_SERVER_STATUSES and (call.idempotent or call.token_request):
-        return _retry_or_fail(error, retry_after, so_far, limits)
+        return retry_or_fail(error, retry_after, so_far, limits)
     return Fail(error)
 
 
@@ -518,23 +520,49 @@ def judge_failure(
         kind = AnswerLostError if reason == LOST else APIConnectionError
         error = kind(f"{where}: {reason} ({detail})", request=cause)
     if reason == NOT_SENT or call.idempotent or call.token_request:
-        return _retry_or_fail(error, None, so_far, limits)
+        return retry_or_fail(error, None, so_far, limits)
     return Fail(error)
 
 
-def _retry_or_fail(error: Exception, retry_after: float | None, so_far: SoFar, limits: Limits) -> Verdict:
+def retry_or_fail(
+    error: Exception, retry_after: float | None, so_far: SoFar, limits: Limits
+) -> Resend | Fail:
+    """Whether a call that failed with a retryable ``error`` is sent again, and after what wait.
+
+    The wait is ``retry_after`` (the answer's ``Retry-After``) when given, else exponential
+    backoff with full jitter. The call is sent again (:class:`Resend`) only when every budget of
+    ``limits`` allows it: a retry is left, the waits stay within ``max_retry_wait`` and the wait
+    ends before the deadline; else :class:`Fail`, whose ``why`` names the budget. The one rule
+    for every wait between attempts: the Session's, and ``las.bulk.predict``'s for its 429s.
+    """
     if so_far.retries >= limits.max_retries:
-        return Fail(error)
+        return Fail(error, f"tried {so_far.retries + 1} times, the most allowed")
     if retry_after is None:
         ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**so_far.retries)
         wait = random.uniform(0, ceiling)  # full jitter
+        what = "a backoff"
     else:
         wait = retry_after
+        what = "the Retry-After"
     if so_far.waited + wait > limits.max_retry_wait:
-        return Fail(error)
+        left = limits.max_retry_wait - so_far.waited
+        return Fail(
+            error,
+            f"not waited: {what} of {_seconds(wait)} s is more than the {_seconds(left)} s left of "
+            f"max_retry_wait ({_seconds(limits.max_retry_wait)} s)",
+        )
     if so_far.elapsed + wait >= limits.deadline:
-        return Fail(error)
+        left = limits.deadline - so_far.elapsed
+        return Fail(
+            error,
+            f"not waited: {what} of {_seconds(wait)} s would pass the deadline "
+            f"({_seconds(limits.deadline)} s, {_seconds(left)} s left)",
+        )
     return Resend(wait, error)
+
+
+def _seconds(value: float) -> str:
+    return f"{round(value, 2):g}"
 
 
 def _success(call: Call, status: int, headers: Mapping[str, str], body: bytes, response: Any) -> Verdict:
