@@ -3,16 +3,17 @@
 Each document gets a :class:`PredictionResult` (``predicted`` with the API's prediction, or
 ``failed`` with the reason), in input order. A 429 halves the number of requests in flight
 (see :class:`AdaptiveLimit`), waits the ``Retry-After`` and sends the document again; a
-connection that could not be opened is tried again too. Nothing else is repeated: a prediction
-whose answer was lost may have been made (and counted against the quota), so it is reported
-``failed`` with that said. A 429 "Limit Exceeded" (the monthly quota) stops the run: the
+connection that could not be opened is tried again too. Every such wait obeys the Session's own
+rule (``retry_or_fail`` of ``las._policy``): a wait longer than its ``max_retry_wait``, or past its
+``deadline``, is not waited: the document fails, saying so. Nothing else is repeated: a
+prediction whose answer was lost may have been made (and counted against the quota), so it is
+reported ``failed`` with that said. A 429 "Limit Exceeded" (the monthly quota) stops the run: the
 documents not yet sent are reported ``failed`` without a request.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
 from collections import Counter
@@ -22,6 +23,7 @@ from typing import Any
 import attrs
 
 from .._pagination import paginate
+from .._policy import Fail, Limits, Resend, SoFar, retry_or_fail
 from ..client import Client
 from ..exceptions import LimitExceededException, TooManyRequestsException
 from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
@@ -36,9 +38,6 @@ from ._progress import Progress, Tally
 from ._window import each_bounded
 
 __all__ = ["PredictionReport", "PredictionResult", "predict"]
-
-_BACKOFF_BASE = 0.25
-_BACKOFF_MAX = 8.0
 
 
 @attrs.frozen
@@ -128,12 +127,12 @@ class _PredictionRun:
     """One model over many documents: the limit they share, and why the run stopped sending."""
 
     def __init__(
-        self, client: Client, model_id: str, limit: AdaptiveLimit, max_attempts: int, options: dict[str, Any]
+        self, client: Client, model_id: str, limit: AdaptiveLimit, limits: Limits, options: dict[str, Any]
     ) -> None:
         self.client = client
         self.model_id = model_id
         self.limit = limit
-        self.max_attempts = max_attempts
+        self.limits = limits  # the Session's bounds on one document's attempts and waits
         self.options = options
         self.stopped: str | None = None  # why the run stops sending (the quota is used up, an interrupt)
         self.lock = threading.Lock()
@@ -149,6 +148,8 @@ class _PredictionRun:
         except (TypeError, ValueError) as error:
             return PredictionResult(index, str(document), "failed", error=f"{type(error).__name__}: {error}")
         attempts = 0
+        waited = 0.0
+        started = 0.0  # when the first request for this document went out
         while True:
             if self.stopped is not None:
                 return PredictionResult(
@@ -158,45 +159,60 @@ class _PredictionRun:
             if self.stopped is not None:  # stopped while this one waited for a slot: not sent
                 self.limit.release(ticket, "error")
                 continue
+            if not attempts:
+                started = time.monotonic()
             attempts += 1
             try:
                 prediction = self.client.create_prediction(document_id, self.model_id, **self.options)
             except LimitExceededException as error:
                 self.limit.release(ticket, "error")
                 self.stopped = f"the monthly quota is used up ({error})"
-                return PredictionResult(
-                    index, document_id, "failed", error=f"{type(error).__name__}: {error}", attempts=attempts
-                )
+                return self._failed(index, document_id, error, attempts)
             except TooManyRequestsException as error:
-                wait = error.retry_after if error.retry_after is not None else _backoff(attempts)
-                self.limit.release(ticket, "rate_limited", pause=wait)  # the limit waits for all
-                if attempts >= self.max_attempts:
-                    return self._failed(index, document_id, error, attempts)
+                verdict = self._retry(error, error.retry_after, attempts, waited, started)
+                if isinstance(verdict, Fail):  # given up: its wait is imposed on no other document
+                    self.limit.release(ticket, "rate_limited")
+                    return self._failed(index, document_id, error, attempts, why=verdict.why)
+                self.limit.release(ticket, "rate_limited", pause=verdict.wait)  # the limit waits for all
+                waited += verdict.wait
                 continue
             except Exception as error:
                 self.limit.release(ticket, "error")
                 if classify_failure(error) == AMBIGUOUS:
                     return self._failed(
-                        index, document_id, error, attempts, "the prediction may have been made: "
+                        index, document_id, error, attempts, prefix="the prediction may have been made: "
                     )
-                if never_sent(error) and attempts < self.max_attempts:
-                    time.sleep(_backoff(attempts))
-                    continue
-                return self._failed(index, document_id, error, attempts)
+                if not never_sent(error):
+                    return self._failed(index, document_id, error, attempts)
+                verdict = self._retry(error, None, attempts, waited, started)
+                if isinstance(verdict, Fail):
+                    return self._failed(index, document_id, error, attempts, why=verdict.why)
+                time.sleep(verdict.wait)
+                waited += verdict.wait
+                continue
             self.limit.release(ticket, "ok")
             return PredictionResult(index, document_id, "predicted", prediction, attempts=attempts)
 
+    def _retry(
+        self, error: Exception, retry_after: float | None, attempts: int, waited: float, started: float
+    ) -> Resend | Fail:
+        """The Session's verdict on sending a document again: what it has spent so far against
+        ``max_attempts``, the session's ``max_retry_wait`` and its ``deadline``."""
+        so_far = SoFar(attempts - 1, False, waited, time.monotonic() - started)
+        return retry_or_fail(error, retry_after, so_far, self.limits)
+
     @staticmethod
     def _failed(
-        index: int, document_id: str, error: Exception, attempts: int, prefix: str = ""
+        index: int,
+        document_id: str,
+        error: Exception,
+        attempts: int,
+        *,
+        prefix: str = "",
+        why: str | None = None,
     ) -> PredictionResult:
-        return PredictionResult(
-            index, document_id, "failed", error=f"{prefix}{type(error).__name__}: {error}", attempts=attempts
-        )
-
-
-def _backoff(attempt: int) -> float:
-    return random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
+        reason = f"{prefix}{type(error).__name__}: {error}" + (f" ({why})" if why else "")
+        return PredictionResult(index, document_id, "failed", error=reason, attempts=attempts)
 
 
 def _clients(session: Session | Client | None) -> tuple[Client, Client]:
@@ -224,7 +240,9 @@ def predict(
 
     Concurrency adapts to the API's rate limit: a 429 halves the requests in flight and the
     document is sent again after the ``Retry-After``; after a run of successes as long as the
-    limit, it grows by one, up to ``max_workers``.
+    limit, it grows by one, up to ``max_workers``. The session's ``max_retry_wait`` and
+    ``deadline`` bound one document's waits as they bound a call's: a ``Retry-After`` longer than
+    what is left of them is not waited, and the document fails saying so.
 
     Args:
         model: the model id (or an object with an ``id``).
@@ -268,7 +286,9 @@ def predict(
     }
     lister, client = _clients(session)
     limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
-    run = _PredictionRun(client, model_id, limit, max_attempts, options)
+    # One document's attempts and waits, within the session's bounds on one call's.
+    limits = lister.session._limits(None, max_attempts - 1, None)
+    run = _PredictionRun(client, model_id, limit, limits, options)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     tally: Tally[PredictionResult] = Tally(total, on_progress)
     each_bounded(
