@@ -42,6 +42,7 @@ __all__ = [
     "V2021",
     "V2024",
     "ContractInfo",
+    "carries",
     "check",
     "for_endpoint",
     "from_environment",
@@ -213,6 +214,20 @@ _TEMPLATES: Final[tuple[tuple[str, re.Pattern[str], str], ...]] = tuple(
 
 def _snake(name: str) -> str:
     return re.sub(r"([A-Z])", lambda match: "_" + match.group(1).lower(), name)
+
+
+def carries(contract: str, method: str, template: str, name: str) -> bool:
+    """Whether ``contract`` has the body field or query parameter ``name`` for the operation
+    (``method`` and the path ``template`` as the contracts write it): False only when another
+    contract alone has it.
+
+    >>> carries(V2021, "GET", "/predictions", "modelId"), carries(V2024, "GET", "/predictions", "modelId")
+    (False, True)
+    """
+    operation = (method, template)
+    if name in ONLY_IN[contract].get(operation, frozenset()):
+        return True
+    return not any(name in ONLY_IN[other].get(operation, frozenset()) for other in KNOWN if other != contract)
 
 
 def refuse_fields(contract: str, method: str, path: str, names: Iterable[str]) -> None:
