@@ -1,20 +1,21 @@
 """Bulk prediction: one model over many documents, with concurrency that adapts to 429s.
 
-Each document gets a :class:`PredictionResult` (``predicted`` with the API's prediction, or
-``failed`` with the reason), in input order. A 429 halves the number of requests in flight
-(see :class:`AdaptiveLimit`), waits the ``Retry-After`` and sends the document again; a
-connection that could not be opened is tried again too. Every such wait obeys the Session's own
-rule (``retry_or_fail`` of ``las._policy``): a wait longer than its ``max_retry_wait``, or past its
-``deadline``, is not waited: the document fails, saying so. Nothing else is repeated: a
-prediction whose answer was lost may have been made (and counted against the quota), so it is
-reported ``failed`` with that said. A 429 "Limit Exceeded" (the monthly quota) stops the run: the
-documents not yet sent are reported ``failed`` without a request.
+Each document gets a :class:`PredictionResult` (``predicted`` with the API's prediction,
+``skipped`` with an earlier one when asked, or ``failed`` with the reason), in input order. A 429
+halves the number of requests in flight (see :class:`AdaptiveLimit`), waits the ``Retry-After``
+and sends the document again; a connection that could not be opened is tried again too. Every
+such wait obeys the Session's own rule (``retry_or_fail`` of ``las._policy``): a wait longer than
+its ``max_retry_wait``, or past its ``deadline``, is not waited: the document fails, saying so.
+Nothing else is repeated: a prediction whose answer was lost may have been made (and counted
+against the quota), so it is reported ``failed`` with that said. A 429 "Limit Exceeded" (the
+monthly quota) stops the run: the documents not yet sent are reported ``failed`` without a
+request. A dataset's documents are listed page by page as the run goes; a page that fails for
+good ends the listing, and the report keeps what was done and says why it stopped.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,10 +23,11 @@ from typing import Any
 
 import attrs
 
+from .. import contracts
 from .._pagination import paginate
 from .._policy import Fail, Limits, Resend, SoFar, retry_or_fail
 from ..client import Client
-from ..exceptions import LimitExceededException, TooManyRequestsException
+from ..exceptions import ClientException, LimitExceededException, TooManyRequestsException
 from ..ids import DATASET, DOCUMENT, MODEL, is_id, require_id
 from ..resources import InvalidArgumentError
 from ..resources._session import client_for
@@ -37,13 +39,18 @@ from ._outcome import AMBIGUOUS, classify_failure, never_sent
 from ._progress import Progress, Tally
 from ._window import each_bounded
 
-__all__ = ["PredictionReport", "PredictionResult", "predict"]
+__all__ = ["STATUSES", "PredictionReport", "PredictionResult", "predict"]
+
+STATUSES = ("predicted", "skipped", "failed")
+"""What can happen to a document, in the order :attr:`PredictionReport.counts` lists them."""
 
 
 @attrs.frozen
 class PredictionResult:
-    """What happened to one document: ``predicted`` (``prediction`` is the API's answer) or
-    ``failed`` (``error`` says why); ``attempts`` counts the requests sent for it."""
+    """What happened to one document: ``predicted`` (``prediction`` is the API's answer),
+    ``skipped`` (predicted by this model before, ``skip_predicted=True``: ``prediction`` is the
+    one the API lists) or ``failed`` (``error`` says why); ``attempts`` counts the requests sent
+    for it in this run."""
 
     index: int
     document_id: str
@@ -55,17 +62,34 @@ class PredictionResult:
 
 @attrs.frozen
 class PredictionReport:
-    """Every document's result in input order, and what the adaptive concurrency did."""
+    """Every document's result in input order, what the adaptive concurrency did, and why the
+    run stopped before the end, if it did.
+
+    Attributes:
+        model_id: the model predicted with.
+        results: one :class:`PredictionResult` per document reached, in input order.
+        elapsed: seconds the run took.
+        concurrency: what the adaptive limit did (:class:`LimitStats`).
+        stopped: why the run stopped before it reached every document, for people; None when it
+            did not. ``"the monthly quota is used up (...)"`` (the documents after it are
+            ``failed``, not sent) or ``"listing the documents of dataset ... failed after N of
+            them (...)"``: the documents not listed have no result at all.
+        exception: what stopped it (the ``LimitExceededException``, or the listing's error);
+            None when nothing did.
+    """
 
     model_id: str
     results: list[PredictionResult]
     elapsed: float
     concurrency: LimitStats
+    stopped: str | None = None
+    exception: BaseException | None = attrs.field(default=None, eq=False)
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many documents ended in each status (every status present, zeros included)."""
         found = Counter(result.status for result in self.results)
-        return {status: found.get(status, 0) for status in ("predicted", "failed")}
+        return {status: found.get(status, 0) for status in STATUSES}
 
     @property
     def failed(self) -> list[PredictionResult]:
@@ -73,8 +97,9 @@ class PredictionReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every document was predicted."""
-        return not self.failed
+        """Whether every document has a prediction (made now or skipped) and the run reached
+        them all (``stopped`` is None: a listing that failed part-way leaves documents out)."""
+        return not self.failed and self.stopped is None
 
     def to_jsonl(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write one JSON object per document (see :func:`las.bulk.export_jsonl`: an existing
@@ -105,14 +130,48 @@ def _an_id(value: Any) -> str:
     )
 
 
-def _documents(client: Client, documents: Any) -> Iterator[Any]:
+class _Listing:
+    """A dataset's document ids, listed page by page as the run takes them.
+
+    A page that fails for good (the Session has retried what it retries) ends the listing:
+    ``error`` keeps the error and the documents listed before it are still predicted. A failure
+    before the first document is raised instead: nothing was sent, so nothing is lost.
+    """
+
+    def __init__(self, client: Client, dataset_id: str) -> None:
+        self.client = client
+        self.dataset_id = dataset_id
+        self.listed = 0
+        self.error: ClientException | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        try:
+            for listed in paginate(self.client.list_documents, dataset_id=self.dataset_id):
+                self.listed += 1
+                yield listed["documentId"]
+        except ClientException as error:
+            if not self.listed:
+                raise
+            self.error = error
+
+    def why_stopped(self) -> str | None:
+        if self.error is None:
+            return None
+        return (
+            f"listing the documents of dataset {self.dataset_id} failed after {self.listed} of them "
+            f"({type(self.error).__name__}: {self.error}); those not listed were not predicted: "
+            "run again with skip_predicted=True to predict only those without a prediction by this model"
+        )
+
+
+def _documents(client: Client, documents: Any) -> Iterable[Any]:
     """The documents to predict: a dataset's (given by id or as an object with that id) or those given."""
     dataset_id = getattr(documents, "id", None)
     if isinstance(dataset_id, str) and is_id(DATASET, dataset_id):
         documents = dataset_id
     if isinstance(documents, str):
         if is_id(DATASET, documents):
-            return (listed["documentId"] for listed in paginate(client.list_documents, dataset_id=documents))
+            return _Listing(client, documents)
         raise InvalidArgumentError(
             f"documents must be a dataset id or an iterable of documents, got the string {documents!r}"
         )
@@ -120,22 +179,50 @@ def _documents(client: Client, documents: Any) -> Iterator[Any]:
         raise InvalidArgumentError(
             f"documents must be a dataset id or an iterable of documents, got {type(documents).__name__}"
         )
-    return iter(documents)
+    given: Iterable[Any] = documents
+    return given
+
+
+def _predicted_before(client: Client, model_id: str) -> dict[str, dict[str, Any]]:
+    """The predictions of ``model_id`` the API lists, by document id (the last listed when a
+    document has several); those not succeeded (2024-11-29: ``pending``, ``failed``) left out."""
+    # Filtered by the API where the contract can (2024-11-29), else here.
+    by_model = contracts.carries(client.contract, "GET", "/predictions", "modelId")
+    listing = (
+        paginate(client.list_predictions, model_id=model_id)
+        if by_model
+        else paginate(client.list_predictions)
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for prediction in listing:
+        document_id = prediction.get("documentId")
+        if not isinstance(document_id, str) or prediction.get("status", "succeeded") != "succeeded":
+            continue
+        if by_model or prediction.get("modelId") == model_id:
+            found[document_id] = prediction
+    return found
 
 
 class _PredictionRun:
     """One model over many documents: the limit they share, and why the run stopped sending."""
 
     def __init__(
-        self, client: Client, model_id: str, limit: AdaptiveLimit, limits: Limits, options: dict[str, Any]
+        self,
+        client: Client,
+        model_id: str,
+        limit: AdaptiveLimit,
+        limits: Limits,
+        options: dict[str, Any],
+        predicted_before: Mapping[str, dict[str, Any]],
     ) -> None:
         self.client = client
         self.model_id = model_id
         self.limit = limit
         self.limits = limits  # the Session's bounds on one document's attempts and waits
         self.options = options
+        self.predicted_before = predicted_before
         self.stopped: str | None = None  # why the run stops sending (the quota is used up, an interrupt)
-        self.lock = threading.Lock()
+        self.stopped_by: BaseException | None = None
 
     def interrupted(self) -> None:
         """The run was stopped (an interrupt, an error): what is running sends nothing more."""
@@ -147,6 +234,9 @@ class _PredictionRun:
             document_id = require_id(DOCUMENT, _an_id(document))
         except (TypeError, ValueError) as error:
             return PredictionResult(index, str(document), "failed", error=f"{type(error).__name__}: {error}")
+        earlier = self.predicted_before.get(document_id)
+        if earlier is not None:
+            return PredictionResult(index, document_id, "skipped", earlier)
         attempts = 0
         waited = 0.0
         started = 0.0  # when the first request for this document went out
@@ -166,7 +256,8 @@ class _PredictionRun:
                 prediction = self.client.create_prediction(document_id, self.model_id, **self.options)
             except LimitExceededException as error:
                 self.limit.release(ticket, "error")
-                self.stopped = f"the monthly quota is used up ({error})"
+                if self.stopped is None:
+                    self.stopped, self.stopped_by = f"the monthly quota is used up ({error})", error
                 return self._failed(index, document_id, error, attempts)
             except TooManyRequestsException as error:
                 verdict = self._retry(error, error.retry_after, attempts, waited, started)
@@ -231,6 +322,7 @@ def predict(
     max_workers: int = 8,
     initial_concurrency: int | None = None,
     max_attempts: int = 30,
+    skip_predicted: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
     max_pages: int | None = None,
     auto_rotate: bool | None = None,
@@ -244,6 +336,11 @@ def predict(
     ``deadline`` bound one document's waits as they bound a call's: a ``Retry-After`` longer than
     what is left of them is not waited, and the document fails saying so.
 
+    A dataset's documents are listed as the run goes. If a page of the listing fails for good
+    part-way (after the session's retries), the documents listed are still predicted and the
+    report says where and why it stopped (``report.stopped``, ``report.ok`` is False). Running
+    again predicts every document again, unless ``skip_predicted=True``.
+
     Args:
         model: the model id (or an object with an ``id``).
         documents: a dataset id or object (every document in it), or an iterable of document ids,
@@ -256,6 +353,11 @@ def predict(
         initial_concurrency: where the limit starts; default ``max_workers``.
         max_attempts: requests sent at most for one document (429s and refused connections
             included; a document that reaches it fails with the last error).
+        skip_predicted: first list this model's predictions (``GET /predictions``, every page; on
+            2021-09-23, which cannot filter by model, the organization's every prediction) and
+            send nothing for a document that has one: it is ``skipped``, with that prediction.
+            For a re-run after a run that stopped part-way; leave it False to predict anew (a
+            model retrained under the same id).
         on_progress: called (from the calling thread) with a :class:`Progress` after each document.
         max_pages, auto_rotate, image_quality: as :meth:`las.Client.create_prediction`.
 
@@ -264,11 +366,15 @@ def predict(
 
     Raises:
         InvalidIdError: ``model`` is not a model id.
+        ClientException: listing the dataset failed before its first document, or listing the
+            predictions (``skip_predicted``) failed; nothing was sent.
 
     Example::
 
         report = las.bulk.predict(model_id, dataset_id, max_workers=16)
         report.to_csv("predictions.csv")
+        if report.stopped:  # e.g. a page of the dataset could not be listed
+            report = las.bulk.predict(model_id, dataset_id, skip_predicted=True)
     """
     if max_workers < 1:
         raise InvalidArgumentError(f"max_workers must be 1 or more, got {max_workers}")
@@ -285,18 +391,25 @@ def predict(
         if value is not None
     }
     lister, client = _clients(session)
+    source = _documents(lister, documents)
+    predicted_before = _predicted_before(lister, model_id) if skip_predicted else {}
     limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
     # One document's attempts and waits, within the session's bounds on one call's.
     limits = lister.session._limits(None, max_attempts - 1, None)
-    run = _PredictionRun(client, model_id, limit, limits, options)
+    run = _PredictionRun(client, model_id, limit, limits, options, predicted_before)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     tally: Tally[PredictionResult] = Tally(total, on_progress)
     each_bounded(
-        _documents(lister, documents),
+        source,
         run.one,
         max_workers,
         tally.add,
         thread_name_prefix="las-predict",
         stop=run.interrupted,
     )
-    return PredictionReport(model_id, tally.in_order(), tally.elapsed(), limit.stats())
+    stopped, exception = run.stopped, run.stopped_by
+    if stopped is None and isinstance(source, _Listing):
+        stopped, exception = source.why_stopped(), source.error
+    return PredictionReport(
+        model_id, tally.in_order(), tally.elapsed(), limit.stats(), stopped=stopped, exception=exception
+    )

@@ -16,12 +16,14 @@ PAIRS = re.findall(r"```python\n(.*?)```\s*```text\n(.*?)```", PAGE.read_text(),
 
 
 def test_the_page_has_its_examples() -> None:
-    assert len(PAIRS) == 4
+    assert len(PAIRS) == 5
     assert PAGE.read_text().count("```python") == len(PAIRS)  # no example without its output
 
 
 @pytest.mark.parametrize(
-    ("code", "output"), PAIRS, ids=["ingest", "ambiguous-and-reconcile", "without-bytes", "predict"]
+    ("code", "output"),
+    PAIRS,
+    ids=["ingest", "ambiguous-and-reconcile", "without-bytes", "predict", "predict-stopped"],
 )
 def test_example_prints_what_the_page_shows(code: str, output: str, tmp_path: Path) -> None:
     environment = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}

@@ -41,7 +41,7 @@ def test_predict_over_a_dataset_gives_one_result_per_document(
     ids = las_emulator.seed_documents(25, dataset_id=dataset_id)
     las_emulator.seed_documents(5)  # outside the dataset: not predicted
     report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=4)
-    assert report.ok and report.counts == {"predicted": 25, "failed": 0}
+    assert report.ok and report.counts == {"predicted": 25, "skipped": 0, "failed": 0}
     assert sorted(r.document_id for r in report.results) == sorted(ids)
     assert all(
         r.prediction and {p["label"] for p in r.prediction["predictions"]} == set(FIELDS)
@@ -119,8 +119,10 @@ def test_the_monthly_quota_stops_the_run_without_sending_the_rest(
         1, status=429, body=b'{"message": "Limit Exceeded"}', method="POST", path="/predictions"
     )
     report = las.bulk.predict(model_id, dataset_id, session=las_session, max_workers=1)
-    assert report.counts == {"predicted": 0, "failed": 10}
+    assert report.counts == {"predicted": 0, "skipped": 0, "failed": 10}
     assert "monthly quota" in str(report.results[-1].error)
+    assert not report.ok and report.stopped is not None and "monthly quota" in report.stopped
+    assert isinstance(report.exception, las.LimitExceededException)
     assert predictions_sent(las_emulator) == [429]
 
 
@@ -133,7 +135,7 @@ def test_the_monthly_quota_stops_threads_already_waiting_for_a_slot_too(
         1, status=429, body=b'{"message": "Limit Exceeded"}', method="POST", path="/predictions"
     )
     report = las.bulk.predict(model_id, documents, session=las_session, max_workers=6, initial_concurrency=1)
-    assert report.counts == {"predicted": 0, "failed": 6}
+    assert report.counts == {"predicted": 0, "skipped": 0, "failed": 6}
     assert predictions_sent(las_emulator) == [429]
 
 
