@@ -310,7 +310,7 @@ class AsyncSession(SessionOptions):
             outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
         return self._answer(call, outcome, raw)
 
-    async def _access_token(self, seconds_left: float) -> str:
+    async def _access_token(self, attempts: Attempts) -> str:
         """The current token, fetched once for all tasks when there is none or it expired.
 
         The steps are the sync Session's (:meth:`las.Credentials.known_token`, ``token_call``,
@@ -326,6 +326,7 @@ class AsyncSession(SessionOptions):
                 "fetching access token for client %s from %s", credentials.client_id, credentials.token_url
             )
             limits = TOKEN_LIMITS
+            seconds_left = attempts.seconds_left()
             if seconds_left < limits.deadline:
                 limits = limits._replace(deadline=max(seconds_left, 0.001))
             pair = f"{credentials.client_id}:{credentials.client_secret}".encode("latin-1")  # as requests
@@ -336,7 +337,9 @@ class AsyncSession(SessionOptions):
                 outcome = await self._run(token_url, credentials.token_call(), limits, basic, proxy)
             finally:
                 credentials.token_fetches += 1
-            return await asyncio.to_thread(credentials.accept_token_answer, (outcome.status, outcome.data))
+            answer = (outcome.status, outcome.data)
+            accept = credentials.accept_token_answer
+            return await asyncio.to_thread(accept, answer, deadline=attempts.seconds_left())
 
     async def _run(
         self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
@@ -363,7 +366,7 @@ class AsyncSession(SessionOptions):
                 # The fast path reads the token in memory without a lock or an await.
                 token = credentials._token or ""
                 if not token or time.time() >= credentials._expires_at:
-                    token = await self._access_token(attempts.seconds_left())
+                    token = await self._access_token(attempts)
                 shared.count += 1
             timeout = attempts.next()
             verdict, status, headers = await _attempt(
@@ -382,7 +385,7 @@ class AsyncSession(SessionOptions):
             if isinstance(step, Outcome):
                 return step
             if step is None:
-                await asyncio.to_thread(credentials.invalidate, token)
+                await asyncio.to_thread(credentials.invalidate, token, deadline=attempts.seconds_left())
             else:
                 await asyncio.sleep(step)
 

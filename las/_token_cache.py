@@ -7,7 +7,9 @@ endpoint) that fetched it: by those two keys, or, for an entry the reference cli
 by the ``client_id`` claim of the token itself (a JWT). Anything else is not used.
 
 The file is written atomically (temporary file, then rename) with mode 0600, under an exclusive
-lock, in a directory created with mode 0700. Only a token cache is ever replaced: a path that
+lock, in a directory created with mode 0700. The cache is an aid, never a reason to wait: a
+caller with a deadline waits for the lock (another process holding it) until then at most, and
+then writes nothing, with a warning. Only a token cache is ever replaced: a path that
 holds anything else (a file that is not a JSON object of token entries, a symbolic link, a FIFO)
 is neither read nor written, with a warning naming it; the SDK then works without a cache.
 An empty file holds nothing to lose and is used as an empty cache.
@@ -113,13 +115,18 @@ class TokenCache:
         self.path = path
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, deadline_at: float | None) -> Iterator[None]:
+        """Hold the cache's lock for the block, waiting for it until ``deadline_at`` at most.
+
+        Raises:
+            TimeoutError: another holder kept the lock until ``deadline_at``.
+        """
         _make_private_dir(self.path.parent)
         lock_path = self.path.with_name(self.path.name + ".lock")
         fd = open_regular(lock_path, os.O_RDWR | os.O_CREAT)  # mode 0600; never through a link
         try:
             if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                _lock_within(fd, deadline_at, lock_path)
             yield
         finally:
             os.close(fd)  # closing releases the lock
@@ -160,11 +167,13 @@ class TokenCache:
         """The whole cache; {} when absent, empty, or not a token cache (with a warning)."""
         return self._read() or {}
 
-    def update(self, change: Callable[[dict[str, Any]], None]) -> None:
+    def update(self, change: Callable[[dict[str, Any]], None], *, deadline_at: float | None = None) -> None:
         """Read-modify-write the cache under the lock, replacing the file atomically; nothing is
-        written when the path holds something that is not a token cache."""
+        written when the path holds something that is not a token cache, nor (with a warning) when
+        the lock is still held by another process at ``deadline_at`` (a ``time.monotonic()``
+        instant; None waits as long as it takes)."""
         try:
-            with self._locked():
+            with self._locked(deadline_at):
                 data = self._read()
                 if data is None:
                     return
@@ -182,6 +191,33 @@ class TokenCache:
                     raise
         except OSError as error:
             log.warning("could not write token cache %s: %s", self.path, error.strerror or error)
+
+
+_FIRST_PAUSE = 0.001  # seconds between tries for a held lock, doubling up to _LONGEST_PAUSE
+_LONGEST_PAUSE = 0.05
+
+
+def _lock_within(fd: int, deadline_at: float | None, lock_path: Path) -> None:
+    """Take the exclusive lock of ``fd``, waiting until ``deadline_at`` (``time.monotonic()``) at
+    most; None waits as long as it takes. ``flock`` has no timeout: a held lock is tried again.
+
+    Raises:
+        TimeoutError: the lock was still held at ``deadline_at``.
+    """
+    if deadline_at is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline_at - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"its lock {lock_path} was still held at the call's deadline") from None
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, _LONGEST_PAUSE)
 
 
 def _make_private_dir(directory: Path) -> None:

@@ -96,7 +96,7 @@ def execute(
     call: Call,
     limits: Limits,
     authorize: Callable[[float], requests.auth.AuthBase],
-    refresh: Callable[[requests.auth.AuthBase], None] | None = None,
+    refresh: Callable[[requests.auth.AuthBase, float], None] | None = None,
     on_send: Callable[[], None] | None = None,
 ) -> Outcome:
     """Send ``call`` to ``url`` until the policy says it is done, and return the outcome.
@@ -104,7 +104,8 @@ def execute(
     Args:
         authorize: gives the auth of the next attempt (e.g. a bearer token), given the seconds
             left before the deadline (a token fetch must fit in them).
-        refresh: called with the auth the API refused, before the one resend it allows.
+        refresh: called with the auth the API refused and the seconds left before the deadline,
+            before the one resend it allows.
         on_send: called before each request goes out (a counter).
 
     Raises:
@@ -122,7 +123,7 @@ def execute(
             return step
         if step is None:
             if refresh is not None:
-                refresh(auth)
+                refresh(auth, attempts.seconds_left())
         else:
             time.sleep(step)
 

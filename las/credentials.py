@@ -174,8 +174,10 @@ class Credentials:
 
         Args:
             session: the ``requests.Session`` to fetch with (a new one when None).
-            deadline: seconds a fetch may take at most (the calling request's time left);
-                :data:`TOKEN_LIMITS` bounds it otherwise.
+            deadline: seconds this may take at most (the calling request's time left): the fetch,
+                then the wait for the cache file's lock (when another process holds it until then,
+                the token is kept in memory only). When None, :data:`TOKEN_LIMITS` bounds the
+                fetch, and the lock is waited for as long as it takes.
 
         Raises:
             InvalidCredentialsException: the token endpoint refused the client id and secret.
@@ -185,16 +187,18 @@ class Credentials:
         """
         if self._token is not None and time.time() < self._expires_at:
             return self._token
+        deadline_at = _instant(deadline)
         with self._lock:
             token = self.known_token()
             if token is not None:
                 return token
-            return self.accept_token_answer(self._fetch(session, deadline))
+            answer = self._fetch(session, deadline)
+            return self.accept_token_answer(answer, deadline=_seconds_until(deadline_at))
 
     # The HTTP-free steps of access_token, for an executor that fetches the token its own way
     # (the async one): under its own lock, known_token(); if None, send token_call() to
     # token_url with HTTP Basic auth (client_id, client_secret) through las._policy, then
-    # accept_token_answer(status, decoded JSON).
+    # accept_token_answer(status, decoded JSON), each with the calling request's time left.
 
     def known_token(self) -> str | None:
         """The token in memory or, failing that, a usable one in the cache file; None if neither."""
@@ -220,8 +224,12 @@ class Credentials:
             content_type="application/x-www-form-urlencoded",
         )
 
-    def accept_token_answer(self, answer: tuple[int, Any]) -> str:
+    def accept_token_answer(self, answer: tuple[int, Any], *, deadline: float | None = None) -> str:
         """Keep (in memory and the cache file) the token from the endpoint's (status, JSON).
+
+        ``deadline``: seconds the cache file's lock may be waited for (the calling request's time
+        left); when another process holds it until then, the token is kept in memory only, with a
+        warning. None waits as long as it takes.
 
         Raises:
             InvalidResponseError: the answer has no usable ``access_token`` / ``expires_in``.
@@ -237,20 +245,23 @@ class Credentials:
                 path="/token",
             ) from None
         self._token, self._expires_at = token, expires_at
-        self._write_cache(token, expires_at)
+        self._write_cache(token, expires_at, _instant(deadline))
         return token
 
-    def invalidate(self, token: str | None = None) -> None:
+    def invalidate(self, token: str | None = None, *, deadline: float | None = None) -> None:
         """Forget the current token (e.g. after a 401) so the next call fetches a new one.
 
         When ``token`` is given, only forget it if it is still the current one, so that many
-        threads seeing the same 401 cause one refresh.
+        threads seeing the same 401 cause one refresh. ``deadline``: seconds the cache file's lock
+        may be waited for (the calling request's time left); when another process holds it until
+        then, the token stays in the file, with a warning. None waits as long as it takes.
         """
+        deadline_at = _instant(deadline)
         with self._lock:
             if token is None or token == self._token:
                 self._token = None
                 self._expires_at = 0.0
-                self._drop_from_cache(token)
+                self._drop_from_cache(token, deadline_at)
 
     # -- pickling and forking --------------------------------------------------------------
 
@@ -297,14 +308,14 @@ class Credentials:
         entry = self._cache.load().get(self.cached_profile)
         return _token_cache.usable_entry(entry, self.client_id, self.auth_endpoint)
 
-    def _write_cache(self, token: str, expires_at: float) -> None:
+    def _write_cache(self, token: str, expires_at: float, deadline_at: float | None = None) -> None:
         if not self.cached_profile:
             return
         profile = self.cached_profile
         entry = _token_cache.entry_for(token, expires_at, self.client_id, self.auth_endpoint)
-        self._cache.update(lambda data: data.__setitem__(profile, entry))
+        self._cache.update(lambda data: data.__setitem__(profile, entry), deadline_at=deadline_at)
 
-    def _drop_from_cache(self, token: str | None) -> None:
+    def _drop_from_cache(self, token: str | None, deadline_at: float | None) -> None:
         if not self.cached_profile or not self.cache_path.exists():
             return
         profile = self.cached_profile
@@ -314,7 +325,17 @@ class Credentials:
             if isinstance(entry, dict) and (token is None or entry.get("access_token") == token):
                 data.pop(profile, None)
 
-        self._cache.update(drop)
+        self._cache.update(drop, deadline_at=deadline_at)
+
+
+def _instant(seconds: float | None) -> float | None:
+    """The ``time.monotonic()`` instant ``seconds`` from now (None: no bound)."""
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def _seconds_until(instant: float | None) -> float | None:
+    """Seconds from now to a ``time.monotonic()`` instant (None: no bound)."""
+    return None if instant is None else instant - time.monotonic()
 
 
 def read_credentials(

@@ -239,6 +239,6 @@ class Session(SessionOptions):
     def _authorize(self, seconds_left: float) -> BearerAuth:
         return BearerAuth(self.credentials.access_token(self._shared.http, deadline=seconds_left))
 
-    def _refresh(self, refused: Any) -> None:
+    def _refresh(self, refused: Any, seconds_left: float) -> None:
         # One fetch for all threads: only the thread whose token is still current drops it.
-        self.credentials.invalidate(getattr(refused, "token", None))
+        self.credentials.invalidate(getattr(refused, "token", None), deadline=seconds_left)

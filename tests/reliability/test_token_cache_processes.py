@@ -1,9 +1,12 @@
-"""Eight processes refreshing tokens through one cache file, one of them killed mid-way: the file
-stays valid JSON with mode 0600 the whole time."""
+"""The token cache file shared by processes: eight refreshing through it, one of them killed
+mid-way, keep it valid JSON with mode 0600 the whole time; a process that holds its lock keeps no
+call past its deadline."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import signal
 import stat
@@ -12,6 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+import las
 from las.testing import Emulator
 
 REFRESHER = """
@@ -84,3 +90,54 @@ def test_eight_processes_sharing_a_token_cache_keep_it_valid_json_and_private(
     assert set(data) <= {"default"}
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
     assert observations > 10
+
+
+HOLDER = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def _list_models(variant: str, credentials: las.Credentials, deadline: float) -> None:
+    if variant == "sync":
+        with las.Session(credentials, deadline=deadline) as session:
+            session.request("GET", "/models")
+        return
+
+    async def in_loop() -> None:
+        async with las.AsyncSession(credentials, deadline=deadline) as session:
+            await session.request("GET", "/models")
+
+    asyncio.run(in_loop())
+
+
+@pytest.mark.parametrize("variant", ["sync", "async"])
+def test_a_process_holding_the_cache_lock_keeps_no_call_past_its_deadline(
+    las_emulator: Emulator, tmp_path: Path, caplog: pytest.LogCaptureFixture, variant: str
+) -> None:
+    """A process that holds the cache's lock (stopped with Ctrl-Z, stuck on a network file system)
+    held every call that fetched a token until it let go, past any deadline (found by a review).
+    The call now waits for the lock until its deadline at most, keeps the token in memory only,
+    and says so."""
+    cache = tmp_path / "lucidtech" / "token-cache.json"
+    cache.parent.mkdir(mode=0o700)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, f"{cache}.lock"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        credentials = las_emulator.credentials(cache_path=cache)
+        with caplog.at_level(logging.WARNING, logger="las.credentials"), pytest.raises(las.DeadlineExceeded):
+            _list_models(variant, credentials, deadline=1.0)
+        assert holder.poll() is None  # the call ended while the lock was still held
+        assert f"could not write token cache {cache}" in caplog.text
+        assert not cache.exists()
+
+        _list_models(variant, credentials, deadline=30.0)  # the token kept in memory is used
+        assert las_emulator.token_requests == 1
+    finally:
+        holder.kill()
+        holder.wait()
