@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ._files import open_regular, read_regular
+from ._fork import track
 
 try:  # POSIX advisory locks; on other platforms writes stay atomic but unserialized.
     import fcntl
@@ -124,12 +125,19 @@ class TokenCache:
         _make_private_dir(self.path.parent)
         lock_path = self.path.with_name(self.path.name + ".lock")
         fd = open_regular(lock_path, os.O_RDWR | os.O_CREAT)  # mode 0600; never through a link
+        track(_HELD)
+        _HELD.descriptors.add(fd)
         try:
             if fcntl is not None:
                 _lock_within(fd, deadline_at, lock_path)
             yield
         finally:
-            os.close(fd)  # closing releases the lock
+            try:
+                if fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)  # closing alone keeps it while a forked child has a copy
+            finally:
+                _HELD.descriptors.discard(fd)
+                os.close(fd)
 
     def _read(self) -> dict[str, Any] | None:
         """The cache ({} when there is no file or it is empty); None, with a warning, when the path
@@ -192,6 +200,28 @@ class TokenCache:
         except OSError as error:
             log.warning("could not write token cache %s: %s", self.path, error.strerror or error)
 
+
+class _HeldLocks:
+    """The descriptors of the cache's lock file this process has open, to let go of in a fork.
+
+    A ``flock`` belongs to the open file description, which a process forked meanwhile shares: the
+    lock is released when the last descriptor of it is closed, so the parent closing its own would
+    leave the lock held for the child's whole life (and every process's next cache write waiting).
+    The holder unlocks before closing, and a forked child closes its copies without unlocking
+    (:mod:`las._fork`): the lock is the parent's.
+    """
+
+    def __init__(self) -> None:
+        self.descriptors: set[int] = set()
+
+    def after_fork_in_child(self) -> None:
+        for descriptor in list(self.descriptors):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+        self.descriptors.clear()
+
+
+_HELD = _HeldLocks()
 
 _FIRST_PAUSE = 0.001  # seconds between tries for a held lock, doubling up to _LONGEST_PAUSE
 _LONGEST_PAUSE = 0.05

@@ -1,6 +1,6 @@
 """The token cache file shared by processes: eight refreshing through it, one of them killed
 mid-way, keep it valid JSON with mode 0600 the whole time; a process that holds its lock keeps no
-call past its deadline."""
+call past its deadline, and a forked child does not keep the parent's."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import las
+from las._token_cache import TokenCache
 from las.testing import Emulator
 
 REFRESHER = """
@@ -141,3 +144,39 @@ def test_a_process_holding_the_cache_lock_keeps_no_call_past_its_deadline(
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_while_a_thread_writes_the_cache_leaves_the_lock_to_the_parent(
+    las_emulator: Emulator, tmp_path: Path
+) -> None:
+    """A child forked while another thread held the cache's lock (a ``fork`` pool started during a
+    token refresh) kept the lock for its whole life: a flock belongs to the open file, which the
+    child shares, so the parent's next cache write waited for the child (found by a review)."""
+    cache = tmp_path / "lucidtech" / "token-cache.json"
+    credentials = las_emulator.credentials(cache_path=cache)
+    inside, finish = threading.Event(), threading.Event()
+
+    def slow_change(data: dict[str, Any]) -> None:
+        inside.set()
+        finish.wait(30)
+
+    writer = threading.Thread(target=TokenCache(cache).update, args=(slow_change,))
+    writer.start()
+    assert inside.wait(30)
+    pid = os.fork()
+    if pid == 0:  # the child lives on, as a pool's worker does, and never returns into pytest
+        try:
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    try:
+        finish.set()
+        writer.join(30)
+        with las.Session(credentials, deadline=10) as session:
+            session.request("GET", "/models")  # fetches a token and writes it to the cache
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0)  # the child still lives
+        assert set(json.loads(cache.read_text())) == {credentials.cached_profile}
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
