@@ -9,9 +9,9 @@ prepare -> send -> judge -> (sleep | refresh | return | raise).
 Its own rules:
 
 - One access token for all tasks: the first task that needs one fetches it while the others
-  wait on an ``asyncio.Lock``; the token's lifetime and its file cache are
-  :class:`las.Credentials`' (shared with the sync Session), the fetch goes through aiohttp and
-  the same policy.
+  wait on an ``asyncio.Lock``, each until its own deadline at most; the token's lifetime and its
+  file cache are :class:`las.Credentials`' (shared with the sync Session), the fetch goes
+  through aiohttp and the same policy.
 - The success path is one send and one decode: nothing is built for retrying until an attempt
   has failed in a retryable way.
 - Cancellation is never retried or swallowed, so ``asyncio.timeout()`` (or ``wait_for``) around
@@ -29,6 +29,7 @@ import base64
 import functools
 import io
 import logging
+import math
 import time
 import urllib.parse
 import urllib.request
@@ -60,6 +61,7 @@ from ._policy import (
     judge_failure,
     make_call,
     refused_certificate,
+    token_wait_expired,
 )
 from ._response import RawResponse
 from ._version import __version__
@@ -316,9 +318,17 @@ class AsyncSession(SessionOptions):
         The steps are the sync Session's (:meth:`las.Credentials.known_token`, ``token_call``,
         ``accept_token_answer``: memory, the shared cache file, then the token endpoint through
         the same policy); the lock is an ``asyncio.Lock``, and the fetch goes through aiohttp.
+
+        Raises:
+            DeadlineExceeded: the call's, when its deadline passed while another task was fetching
+                the token (this one sends nothing), as the sync Session raises it.
         """
         credentials = self.credentials
-        async with self._shared.token_lock:
+        lock = self._shared.token_lock
+        wait = attempts.seconds_left()
+        if not await _acquire_within(lock, wait):
+            raise deadline_exceeded(attempts.call, attempts.limits) from token_wait_expired(wait)
+        try:
             token = await asyncio.to_thread(credentials.known_token)  # memory, then the cache file
             if token is not None:
                 return token
@@ -340,6 +350,8 @@ class AsyncSession(SessionOptions):
             answer = (outcome.status, outcome.data)
             accept = credentials.accept_token_answer
             return await asyncio.to_thread(accept, answer, deadline=attempts.seconds_left())
+        finally:
+            lock.release()
 
     async def _run(
         self, url: str, call: Call, limits: Limits, authorization: str | None, proxy: str | None
@@ -388,6 +400,28 @@ class AsyncSession(SessionOptions):
                 await asyncio.to_thread(credentials.invalidate, token, deadline=attempts.seconds_left())
             else:
                 await asyncio.sleep(step)
+
+
+async def _acquire_within(lock: asyncio.Lock, seconds: float) -> bool:
+    """Take ``lock`` unless ``seconds`` pass first (False then: not taken).
+
+    Not ``asyncio.wait_for(lock.acquire(), seconds)``: before Python 3.12 that can swallow a
+    cancellation that arrives as the lock is taken. Here a cancellation is always raised, and the
+    lock is never left taken on the way out.
+    """
+    acquiring = asyncio.ensure_future(lock.acquire())
+    try:
+        await asyncio.wait((acquiring,), timeout=max(seconds, 0.0) if seconds < math.inf else None)
+    except BaseException:  # cancelled while waiting
+        if acquiring.done():
+            lock.release()
+        else:
+            acquiring.cancel()  # a pending acquire that is cancelled never takes the lock
+        raise
+    if acquiring.done():
+        return True
+    acquiring.cancel()
+    return False
 
 
 async def _attempt(

@@ -73,6 +73,7 @@ __all__ = [
     "Refresh",
     "Resend",
     "SoFar",
+    "TokenWaitExpired",
     "attempt_timeout",
     "judge",
     "judge_failure",
@@ -81,6 +82,7 @@ __all__ = [
     "parse_retry_after",
     "request_id",
     "retry_or_fail",
+    "token_wait_expired",
 ]
 
 Timeout = float | tuple[float, float]
@@ -416,6 +418,21 @@ def _deadline_message(limits: Limits) -> str:
 def deadline_exceeded(call: Call, limits: Limits) -> DeadlineExceeded:
     """The error for an answer still arriving when the deadline passed."""
     return DeadlineExceeded(f"{call.method} {call.path}: {_deadline_message(limits)}")
+
+
+class TokenWaitExpired(DeadlineExceeded):
+    """The deadline passed while another caller was fetching the access token this one waited for;
+    this one sent nothing. :meth:`las.Credentials.access_token` raises it; an executor raises its
+    call's :func:`deadline_exceeded` from it, so both executors say the same."""
+
+
+def token_wait_expired(seconds: float) -> TokenWaitExpired:
+    """The error for a caller that waited ``seconds``, all the time it had, for the access token
+    another caller was fetching (a caller never fetches one itself while another does)."""
+    return TokenWaitExpired(
+        f"another caller was still fetching the access token when the {max(seconds, 0.0):g} s left "
+        "to wait for it had passed; nothing was sent for this call"
+    )
 
 
 def judge(

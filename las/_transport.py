@@ -34,6 +34,7 @@ from ._policy import (
     Fail,
     Limits,
     Outcome,
+    TokenWaitExpired,
     Verdict,
     deadline_exceeded,
     invalid_body,
@@ -103,7 +104,8 @@ def execute(
 
     Args:
         authorize: gives the auth of the next attempt (e.g. a bearer token), given the seconds
-            left before the deadline (a token fetch must fit in them).
+            left before the deadline (a token fetch, or the wait for another's, must fit in them;
+            a :class:`las._policy.TokenWaitExpired` it raises becomes the call's DeadlineExceeded).
         refresh: called with the auth the API refused and the seconds left before the deadline,
             before the one resend it allows.
         on_send: called before each request goes out (a counter).
@@ -113,7 +115,10 @@ def execute(
     """
     attempts = Attempts(call, limits)
     while True:
-        auth = authorize(attempts.seconds_left())
+        try:
+            auth = authorize(attempts.seconds_left())
+        except TokenWaitExpired as waited:
+            raise deadline_exceeded(call, limits) from waited
         timeout = attempts.next()
         if on_send is not None:
             on_send()

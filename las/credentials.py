@@ -34,7 +34,7 @@ import requests.auth
 
 from . import _token_cache, contracts
 from ._fork import track
-from ._policy import Call, Limits
+from ._policy import Call, Limits, token_wait_expired
 from ._transport import execute
 from .exceptions import (
     CredentialsConflictError,
@@ -92,7 +92,8 @@ class Credentials:
         ContractError: ``contract`` is not a known contract (the message names them).
 
     Tokens are fetched lazily on first use and refreshed shortly before they expire, once
-    per expiry even when many threads ask at the same moment.
+    per expiry even when many threads ask at the same moment: the others wait for that fetch,
+    each until its own deadline at most.
     """
 
     def __init__(
@@ -174,12 +175,14 @@ class Credentials:
 
         Args:
             session: the ``requests.Session`` to fetch with (a new one when None).
-            deadline: seconds this may take at most (the calling request's time left): the fetch,
-                then the wait for the cache file's lock (when another process holds it until then,
-                the token is kept in memory only). When None, :data:`TOKEN_LIMITS` bounds the
-                fetch, and the lock is waited for as long as it takes.
+            deadline: seconds this may take at most (the calling request's time left): the wait
+                for another thread's fetch, the fetch, then the wait for the cache file's lock (when
+                another process holds it until then, the token is kept in memory only). When None,
+                :data:`TOKEN_LIMITS` bounds the fetch, and the waits last as long as they take.
 
         Raises:
+            DeadlineExceeded: another thread was still fetching the token when ``deadline`` passed
+                (this call sent nothing).
             InvalidCredentialsException: the token endpoint refused the client id and secret.
             APIConnectionError, APITimeoutError, ServerError: the token endpoint could not be
                 reached or failed, after the retries allowed (:data:`TOKEN_LIMITS`).
@@ -188,12 +191,17 @@ class Credentials:
         if self._token is not None and time.time() < self._expires_at:
             return self._token
         deadline_at = _instant(deadline)
-        with self._lock:
+        wait = _lock_timeout(deadline)
+        if not self._lock.acquire(timeout=wait):
+            raise token_wait_expired(wait)
+        try:
             token = self.known_token()
             if token is not None:
                 return token
-            answer = self._fetch(session, deadline)
+            answer = self._fetch(session, _seconds_until(deadline_at))
             return self.accept_token_answer(answer, deadline=_seconds_until(deadline_at))
+        finally:
+            self._lock.release()
 
     # The HTTP-free steps of access_token, for an executor that fetches the token its own way
     # (the async one): under its own lock, known_token(); if None, send token_call() to
@@ -252,16 +260,22 @@ class Credentials:
         """Forget the current token (e.g. after a 401) so the next call fetches a new one.
 
         When ``token`` is given, only forget it if it is still the current one, so that many
-        threads seeing the same 401 cause one refresh. ``deadline``: seconds the cache file's lock
-        may be waited for (the calling request's time left); when another process holds it until
-        then, the token stays in the file, with a warning. None waits as long as it takes.
+        threads seeing the same 401 cause one refresh. ``deadline``: seconds this may wait at most
+        (the calling request's time left). When another thread is still fetching (or forgetting)
+        the token then, nothing is forgotten here: a new token is on its way; when another process
+        holds the cache file's lock then, the token stays in the file, with a warning. None waits
+        as long as it takes.
         """
         deadline_at = _instant(deadline)
-        with self._lock:
+        if not self._lock.acquire(timeout=_lock_timeout(deadline)):
+            return
+        try:
             if token is None or token == self._token:
                 self._token = None
                 self._expires_at = 0.0
                 self._drop_from_cache(token, deadline_at)
+        finally:
+            self._lock.release()
 
     # -- pickling and forking --------------------------------------------------------------
 
@@ -336,6 +350,11 @@ def _instant(seconds: float | None) -> float | None:
 def _seconds_until(instant: float | None) -> float | None:
     """Seconds from now to a ``time.monotonic()`` instant (None: no bound)."""
     return None if instant is None else instant - time.monotonic()
+
+
+def _lock_timeout(seconds: float | None) -> float:
+    """``seconds`` as ``threading.Lock.acquire`` takes a timeout (-1: no bound)."""
+    return -1 if seconds is None else min(max(seconds, 0.0), threading.TIMEOUT_MAX)
 
 
 def read_credentials(

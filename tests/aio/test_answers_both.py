@@ -1,8 +1,9 @@
-"""Answers outside the contract, judged the same by both executors (one pure policy): scripted
-by a loopback server that says exactly what each test needs."""
+"""Answers outside the contract, and slow ones, judged the same by both executors (one pure
+policy): scripted by a loopback server that says exactly what each test needs."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -125,3 +126,24 @@ async def test_a_body_dribbled_past_the_deadline_raises_deadline_exceeded(
     with pytest.raises(las.DeadlineExceeded):
         await api.with_options(deadline=0.5).get_document(DOC)
     assert len(recorder.api_requests) == 1
+
+
+async def test_a_call_waiting_for_another_calls_token_fetch_ends_at_its_own_deadline(
+    api: Variant, recorder: Recorder
+) -> None:
+    """A call that found another one fetching the token waited for that fetch however long it
+    took, past its own deadline (found by a review). Its deadline now ends the wait: it raises
+    its DeadlineExceeded having sent nothing, and the fetch it waited for goes on."""
+    recorder.token_delay = 4.0
+    fetching = asyncio.create_task(api.get_document(DOC))
+    while not recorder.requests:  # its token request has arrived; the answer takes 4 s
+        await asyncio.sleep(0.01)
+
+    with pytest.raises(las.DeadlineExceeded, match=r"GET /documents/\S+: .* deadline of 0.5 s") as raised:
+        await api.with_options(deadline=0.5).get_document(DOC)
+
+    assert not fetching.done()  # it ended while the fetch it waited for went on
+    assert "another caller was still fetching the access token" in str(raised.value.__cause__)
+    await fetching
+    assert [request.path for request in recorder.requests].count("/token") == 1
+    assert len(recorder.api_requests) == 1  # the first call's: the second sent nothing

@@ -13,6 +13,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
 
 
 def api_arrivals(emulator: Emulator) -> list[Any]:
@@ -64,6 +65,39 @@ async def test_a_task_cancelled_during_a_retry_wait_stops_there(
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 10)  # returns at once: the wait itself was cancelled
     assert [record.status for record in api_arrivals(las_emulator)] == [429]
+
+
+@pytest.mark.asyncio
+async def test_a_task_cancelled_while_it_waits_for_another_tasks_token_fetch_stops_there(
+    tmp_path: Path,
+) -> None:
+    """The wait for another task's token fetch ends at the call's deadline (not asyncio.wait_for,
+    which can swallow a cancellation before Python 3.12): a cancellation still ends it at once,
+    and leaves neither the fetch nor the lock disturbed."""
+    recorder = Recorder()
+    try:
+        recorder.token_delay = 2.0
+        credentials = las.Credentials(
+            CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, cache_path=tmp_path / "cache.json"
+        )
+        async with las.AsyncSession(credentials) as session:
+            fetching = asyncio.create_task(session.request("GET", "/models"))
+            while not recorder.requests:  # its token request has arrived; the answer takes 2 s
+                await asyncio.sleep(0.01)
+            waiting = asyncio.create_task(session.request("GET", "/models"))
+            await asyncio.sleep(0.1)
+
+            waiting.cancel()
+
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            assert not fetching.done()
+            await fetching
+            await session.request("GET", "/models")  # the lock was left free
+        assert recorder.token_requests == 1
+        assert len(recorder.api_requests) == 2
+    finally:
+        recorder.close()
 
 
 @pytest.mark.asyncio

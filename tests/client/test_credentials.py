@@ -206,6 +206,27 @@ def test_many_threads_asking_at_expiry_cause_one_fetch(recorder: Recorder, cache
     assert len(set(tokens)) == 1 and recorder.token_requests == 1
 
 
+def test_a_thread_waits_for_another_threads_fetch_until_its_deadline_at_most(
+    recorder: Recorder, cache_path: Path
+) -> None:
+    """Waiting for the token another thread was fetching had no bound (found by a review)."""
+    recorder.token_delay = 4.0
+    credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, "p", cache_path)
+    fetching = threading.Thread(target=credentials.access_token)
+    fetching.start()
+    while not recorder.requests:  # its token request has arrived; the answer takes 4 s
+        time.sleep(0.01)
+
+    with pytest.raises(las.DeadlineExceeded, match="another caller was still fetching the access token"):
+        credentials.access_token(deadline=0.3)
+    credentials.invalidate(deadline=0.3)  # returns, forgetting nothing: that fetch brings a new token
+
+    assert fetching.is_alive()  # both ended while the fetch went on
+    fetching.join()
+    assert credentials.access_token().startswith("token-")
+    assert recorder.token_requests == 1
+
+
 def _hammer_cache(cache_path: str, profile: str, rounds: int) -> None:
     credentials = las.Credentials("i", "s", "a", "b", profile, Path(cache_path))
     for round_number in range(rounds):
