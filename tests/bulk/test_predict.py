@@ -14,25 +14,8 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
-from tests.support.contracts import model_size
-
-FIELDS = {
-    "total": {"type": "amount", "maxLength": 10, "description": "Total"},
-    "date": {"type": "date", "maxLength": 10, "description": "Date"},
-}
-
-
-@pytest.fixture
-def model_id(las_client: las.Client) -> str:
-    return str(
-        las_client.create_model(FIELDS, **model_size(las_client.contract, 300, 400), name="bulk")["modelId"]
-    )
-
-
-def predictions_sent(emulator: Emulator) -> list[int]:
-    return [
-        sent.status for sent in emulator.requests if sent.method == "POST" and sent.path == "/predictions"
-    ]
+from tests.bulk.conftest import MODEL_FIELDS as FIELDS
+from tests.bulk.conftest import predictions_sent
 
 
 def test_predict_over_a_dataset_gives_one_result_per_document(

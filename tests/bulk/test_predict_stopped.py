@@ -8,18 +8,7 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
-from tests.support.contracts import model_size
-
-FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
-
-
-def new_model(client: las.Client, name: str) -> str:
-    return str(client.create_model(FIELDS, **model_size(client.contract, 300, 400), name=name)["modelId"])
-
-
-@pytest.fixture
-def model_id(las_client: las.Client) -> str:
-    return new_model(las_client, "stopped")
+from tests.bulk.conftest import new_model
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ import pytest
 import las
 import las.bulk
 from las.testing import Emulator
-from tests.support.contracts import model_size
+from tests.bulk.conftest import predictions_sent
 
 ROOT = Path(__file__).resolve().parents[2]
-FIELDS = {"total": {"type": "amount", "maxLength": 10, "description": "Total"}}
 
 # Run in a child process, so that a predict which did sleep out the hour fails the test when the
 # child is killed, instead of holding the test run (its threads cannot be stopped from outside).
@@ -30,19 +29,6 @@ with las.Session(credentials) as session:  # the default bounds: max_retry_wait=
     report = las.bulk.predict(given["model_id"], given["documents"], session=session, max_workers=1)
 print(json.dumps([[r.status, r.error, r.attempts] for r in report.results]))
 """
-
-
-@pytest.fixture
-def model_id(las_client: las.Client) -> str:
-    return str(
-        las_client.create_model(FIELDS, **model_size(las_client.contract, 300, 400), name="waits")["modelId"]
-    )
-
-
-def predictions_sent(emulator: Emulator) -> list[int]:
-    return [
-        sent.status for sent in emulator.requests if sent.method == "POST" and sent.path == "/predictions"
-    ]
 
 
 def test_a_retry_after_of_an_hour_fails_the_document_at_once_and_the_others_go_on(
