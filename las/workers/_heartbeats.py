@@ -1,18 +1,21 @@
-"""Heartbeats: one background thread (or asyncio task) that tells the API executions are
-still being worked on.
+"""Heartbeats: background threads (or asyncio tasks) that tell the API executions are still
+being worked on.
 
 The API times out a transition execution that goes 60 seconds without a heartbeat (the
 reference client: "Must be done at minimum once every 60 seconds"). :class:`Heartbeats` sends
-one for every registered execution right away and then every ``interval`` seconds, from one
-daemon thread however many executions there are; :class:`AsyncHeartbeats` does the same from
-one asyncio task. Which execution is due when is :class:`Schedule`'s, shared by both. A
-heartbeat that fails is logged (and counted), never raised: losing one is survivable, crashing
-the work is not.
+one for every registered execution right away and then every ``interval`` seconds;
+:class:`AsyncHeartbeats` does the same on asyncio. Which execution is due when, and which has a
+heartbeat on the wire, is :class:`Schedule`'s, shared by both. The heartbeats that are due go
+out at the same time, at most one per execution (so never more at once than the executions
+registered: a worker's ``concurrency``): one sent after another, the last of many executions
+in hand would wait for the answers to all the others and could pass the API's limit however
+healthy the worker. A heartbeat that fails is logged (and counted), never raised: losing one is
+survivable, crashing the work is not.
 
 Each heartbeat gets ``interval`` seconds (at least :data:`BEAT_DEADLINE_FLOOR`) to be answered,
 retries included, then counts as failed: the next one is due anyway, and one whose answer
-never comes must not hold up the heartbeats of every other execution (nor the completion
-that waits for it) until the API times them all out.
+never comes must not hold up that execution's next heartbeat (nor the completion that waits
+for it) until the API times it out.
 
 A refusal is different when the execution has ended: the API answers 400 (404 once it is gone)
 to a heartbeat of an execution that is no longer ``running``. After a 400, 404 or 409 the
@@ -96,25 +99,36 @@ def ended_reason(execution_id: str, looked: dict[str, Any] | Exception) -> str |
 
 
 class Schedule:
-    """When each registered execution's next heartbeat is due (no clock of its own, no I/O)."""
+    """When each registered execution's next heartbeat is due, and which executions have one on
+    the wire (no clock of its own, no I/O, no lock: its owner's). An execution whose heartbeat
+    is on the wire is not due again until :meth:`sent`: at most one heartbeat per execution is
+    in flight, so never more at once than the executions registered."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._due: dict[Key, float] = {}
         self._on_end: dict[Key, OnEnd] = {}
+        self._sending: set[Key] = set()
+
+    def __len__(self) -> int:
+        """The registered executions."""
+        return len(self._due)
 
     def add(self, key: Key, on_end: OnEnd | None = None) -> None:
-        """Register ``key``, its first heartbeat due at once."""
+        """Register ``key``, its first heartbeat due at once (once its heartbeat on the wire, if
+        any, is answered)."""
         self._due[key] = 0.0
         self._on_end.pop(key, None)
         if on_end is not None:
             self._on_end[key] = on_end
 
     def discard(self, key: Key) -> None:
+        """No more heartbeats for ``key`` (one on the wire stays there until :meth:`sent`)."""
         self._due.pop(key, None)
         self._on_end.pop(key, None)
 
     def clear(self) -> None:
+        """:meth:`discard` every key."""
         self._due.clear()
         self._on_end.clear()
 
@@ -125,15 +139,27 @@ class Schedule:
         return self._on_end.pop(key, None)
 
     def take(self, now: float) -> Key | None:
-        """A key whose heartbeat is due at ``now`` (its next one then moved ``interval`` on), or None."""
-        key = next((key for key, due in self._due.items() if due <= now), None)
+        """A key whose heartbeat is due at ``now`` and not on the wire, or None. The key is then
+        on the wire until :meth:`sent`, its next heartbeat due ``interval`` after ``now``."""
+        key = next((key for key, due in self._due.items() if due <= now and key not in self._sending), None)
         if key is not None:
             self._due[key] = now + self.interval
+            self._sending.add(key)
         return key
 
+    def sent(self, key: Key) -> None:
+        """The heartbeat of ``key`` taken by :meth:`take` is answered (or given up)."""
+        self._sending.discard(key)
+
+    def sending(self, key: Key) -> bool:
+        """Whether a heartbeat of ``key`` is on the wire."""
+        return key in self._sending
+
     def wait(self, now: float) -> float:
-        """Seconds from ``now`` until the next heartbeat is due (``interval`` when none is registered)."""
-        return min(self._due.values(), default=now + self.interval) - now
+        """Seconds from ``now`` until the next heartbeat not held up by one on the wire is due
+        (``interval`` when there is none: a :meth:`sent` or :meth:`add` is waited for)."""
+        due = (due for key, due in self._due.items() if key not in self._sending)
+        return min(due, default=now + self.interval) - now
 
 
 def bounded(client: Any, interval: float) -> Any:
@@ -164,6 +190,11 @@ def _tell(on_end: OnEnd | None, reason: str) -> None:
 class Heartbeats:
     """Send heartbeats for the registered executions until they are removed or this is closed.
 
+    The due heartbeats go out at the same time, each from a daemon thread named
+    ``las-heartbeats``: one thread per execution registered at once at most, started when
+    needed and kept until :meth:`close`. ``client``'s Session is shared by those threads (a
+    :class:`las.Session` is thread-safe).
+
     Args:
         client: sends the heartbeats (``POST .../heartbeats``; the Session retries them).
         interval: seconds between two heartbeats of one execution (below 60).
@@ -188,43 +219,45 @@ class Heartbeats:
         self.failures = 0
         self._schedule = Schedule(self.interval)
         self._condition = threading.Condition()
-        self._sending: tuple[str, str] | None = None  # the execution whose heartbeat is on the wire
         self._closed = False
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     def add(self, transition_id: str, execution_id: str, on_end: OnEnd | None = None) -> None:
         """Start beating for this execution: the first heartbeat goes out at once (nothing
-        happens once these Heartbeats are closed). ``on_end(reason)`` is called, from the
+        happens once these Heartbeats are closed). ``on_end(reason)`` is called, from a
         heartbeat thread, if the API answers that the execution has ended; its heartbeats
         stop then."""
         with self._condition:
             if self._closed:
                 return
             self._schedule.add((transition_id, execution_id), on_end)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="las-heartbeats", daemon=True)
-                self._thread.start()
+            if len(self._threads) < len(self._schedule):  # one sender per execution at most
+                thread = threading.Thread(target=self._run, name="las-heartbeats", daemon=True)
+                self._threads.append(thread)
+                thread.start()
             self._condition.notify_all()
 
     def remove(self, transition_id: str, execution_id: str) -> None:
         """Stop beating for this execution. If its heartbeat is on the wire, wait for the
         answer: once this returns, no heartbeat for it is sent or in flight (so a completion
-        sent next never races one)."""
+        sent next never races one). From ``on_end`` (a heartbeat thread), it does not wait."""
         key = (transition_id, execution_id)
         with self._condition:
             self._schedule.discard(key)
-            while self._sending == key and self._thread is not threading.current_thread():
+            while self._schedule.sending(key) and threading.current_thread() not in self._threads:
                 self._condition.wait()
 
     def close(self) -> None:
-        """Stop the thread and wait for it. Idempotent."""
+        """Stop the threads and wait for them (each ends once its heartbeat on the wire, if
+        any, is answered or given up). Idempotent."""
         with self._condition:
             self._closed = True
             self._schedule.clear()
             self._condition.notify_all()
-            thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+            threads = list(self._threads)
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join()
 
     def __enter__(self) -> Heartbeats:
         return self
@@ -235,23 +268,22 @@ class Heartbeats:
         self.close()
 
     def _run(self) -> None:
+        """One sender: the next due heartbeat, whichever execution's, until closed."""
         while True:
-            key: tuple[str, str] | None = None
             with self._condition:
-                while not self._closed:
+                key = None
+                while not self._closed and key is None:
                     now = time.monotonic()
                     key = self._schedule.take(now)
-                    if key is not None:
-                        self._sending = key
-                        break
-                    self._condition.wait(timeout=self._schedule.wait(now))
-                if self._closed or key is None:
+                    if key is None:
+                        self._condition.wait(timeout=self._schedule.wait(now))
+                if key is None:
                     return
             try:
                 self._beat(*key)
             finally:
                 with self._condition:
-                    self._sending = None
+                    self._schedule.sent(key)
                     self._condition.notify_all()
 
     def _beat(self, transition_id: str, execution_id: str) -> None:
@@ -284,10 +316,12 @@ class Heartbeats:
 
 
 class AsyncHeartbeats:
-    """:class:`Heartbeats` for asyncio: one task sends them, awaiting an :class:`las.AsyncClient`.
+    """:class:`Heartbeats` for asyncio: one task keeps the schedule and starts a task per
+    heartbeat due (named ``las-heartbeats:...``), awaiting an :class:`las.AsyncClient`; the due
+    ones go out at the same time, at most one per execution.
 
-    Create and use it inside the running event loop; the task starts with the first
-    :meth:`add` and ends with :meth:`aclose` (or ``async with``).
+    Create and use it inside the running event loop; the tasks start with the first
+    :meth:`add` and end with :meth:`aclose` (or ``async with``).
 
     Example::
 
@@ -308,15 +342,15 @@ class AsyncHeartbeats:
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
-        self._changed = asyncio.Event()  # a key was added: look at the schedule again
-        self._sending: Key | None = None
+        self._changed = asyncio.Event()  # a key was added or answered: look at the schedule again
         self._sent_one = asyncio.Condition()  # notified when a heartbeat on the wire is answered
         self._closed = False
         self._task: asyncio.Task[None] | None = None
+        self._beats: set[asyncio.Task[None]] = set()  # heartbeats on the wire
 
     def add(self, transition_id: str, execution_id: str, on_end: OnEnd | None = None) -> None:
         """Start beating for this execution: the first heartbeat goes out at once (nothing
-        happens once these heartbeats are closed). ``on_end(reason)`` is called, from the
+        happens once these heartbeats are closed). ``on_end(reason)`` is called, from a
         heartbeat task, if the API answers that the execution has ended; its heartbeats stop
         then."""
         if self._closed:
@@ -332,17 +366,19 @@ class AsyncHeartbeats:
         key = (transition_id, execution_id)
         self._schedule.discard(key)
         async with self._sent_one:
-            await self._sent_one.wait_for(lambda: self._sending != key)
+            await self._sent_one.wait_for(lambda: not self._schedule.sending(key))
 
     async def aclose(self) -> None:
-        """Stop the task (a heartbeat on the wire is cancelled) and wait for it. Idempotent."""
+        """Stop the tasks (the heartbeats on the wire are cancelled) and wait for them. Idempotent."""
         self._closed = True
         self._schedule.clear()
+        self._changed.set()  # the scheduler ends even if its cancellation is lost (wait_for < 3.12)
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            # Its CancelledError is returned, not raised; a cancellation of the caller is raised.
-            await asyncio.gather(task, return_exceptions=True)
+        tasks = [task, *self._beats] if task is not None else list(self._beats)
+        for each in tasks:
+            each.cancel()
+        # Their CancelledErrors are returned, not raised; a cancellation of the caller is raised.
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def __aenter__(self) -> AsyncHeartbeats:
         return self
@@ -353,8 +389,9 @@ class AsyncHeartbeats:
         await self.aclose()
 
     async def _run(self) -> None:
+        """Start each heartbeat when it is due, on a task of its own."""
         loop = asyncio.get_running_loop()
-        while True:
+        while not self._closed:
             now = loop.time()
             key = self._schedule.take(now)
             if key is None:
@@ -364,13 +401,18 @@ class AsyncHeartbeats:
                 except asyncio.TimeoutError:  # not the builtin one before Python 3.11
                     pass
                 continue
-            self._sending = key
-            try:
-                await self._beat(*key)
-            finally:
-                self._sending = None
-                async with self._sent_one:
-                    self._sent_one.notify_all()
+            beat = loop.create_task(self._send(key), name=f"las-heartbeats:{key[1][-8:]}")
+            self._beats.add(beat)
+            beat.add_done_callback(self._beats.discard)
+
+    async def _send(self, key: Key) -> None:
+        try:
+            await self._beat(*key)
+        finally:
+            self._schedule.sent(key)
+            self._changed.set()
+            async with self._sent_one:
+                self._sent_one.notify_all()
 
     async def _beat(self, transition_id: str, execution_id: str) -> None:
         try:

@@ -98,6 +98,28 @@ def recorded(
     return counts
 
 
+HEARTBEATS_PATH = "/transitions/{transitionId}/executions/{executionId}/heartbeats"
+"""The heartbeat endpoint, as the emulator's fault injection matches paths."""
+
+
+def heartbeat_arrivals(emulator: Emulator) -> dict[str, list[float]]:
+    """Per execution id: when each of its heartbeats reached the emulator (``time.monotonic()``),
+    in order. A request shows up here once the emulator has answered it."""
+    arrivals: dict[str, list[float]] = collections.defaultdict(list)
+    for request in emulator.requests:
+        execution_id = execution_of(request)
+        if execution_id and request.method == "POST" and request.path.endswith("/heartbeats"):
+            arrivals[execution_id].append(request.received_at)
+    return {execution_id: sorted(times) for execution_id, times in arrivals.items()}
+
+
+def running_execution_ids(client: las.Client, n: int) -> tuple[str, list[str]]:
+    """:func:`running_executions`, and the ids of its ``n`` running transition executions."""
+    transition_id = running_executions(client, n)
+    listed = client.list_transition_executions(transition_id, status="running")["executions"]
+    return transition_id, [str(execution["executionId"]) for execution in listed]
+
+
 def heartbeats_for(emulator: Emulator, execution_id: str) -> int:
     return sum(
         1
