@@ -1,8 +1,8 @@
 """``las.AsyncWorker``: :class:`las.Worker` for ``async def`` functions, on one event loop.
 
 The same decisions (:mod:`._worker_base`, :mod:`._outcomes`, :mod:`._reporting`); here only
-the loop: asyncio tasks instead of threads, one heartbeat task, :func:`las.paginate_async` for the
-polls. Importing this module does not import aiohttp; building a worker needs it.
+the loop: asyncio tasks instead of threads, :class:`AsyncHeartbeats`, :func:`las.paginate_async`
+for the polls. Importing this module does not import aiohttp; building a worker needs it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ._outcomes import (
 )
 from ._reporting import DEFAULT_PATIENCE, complete_async
 from ._worker import STOP_SIGNALS, is_async_callable
-from ._worker_base import RELEASE, WorkerBase, WorkerCounters
+from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
 
 if TYPE_CHECKING:
     from .._async_client import AsyncClient
@@ -58,16 +58,20 @@ class AsyncWorker(WorkerBase):
     :class:`las.Worker` for coroutines: the same polling, outcomes (a dict: ``succeeded``;
     ``las.Reject``: ``rejected``; ``las.Retry``: ``retry``; an exception: ``failed``), exactly-once
     completion, counters and stopping, with the functions run as asyncio tasks on the running
-    event loop (up to ``concurrency`` at once), heartbeats sent by one task, and
+    event loop (up to ``concurrency`` at once), heartbeats sent by asyncio tasks, and
     ``client`` an :class:`las.AsyncClient`. Inside the function, :func:`las.workers.current_execution`
     is the execution it runs.
 
     Stopping: :meth:`stop`, SIGTERM or SIGINT (during :meth:`run`, where the loop can handle
     signals) stop the taking of new executions; executions in hand finish for up to
-    ``grace_period`` seconds, then the functions still running are cancelled and their
-    executions released (status ``retry``). A second signal releases at once. Cancelling the
-    task that awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises
-    the cancellation.
+    ``grace_period`` seconds, then the functions still running are cancelled and each
+    execution released (status ``retry``) as soon as its coroutine has ended. A coroutine still
+    running a second after its cancellation (it delays or swallows ``CancelledError``) is
+    abandoned: a warning names its execution, which is released anyway; the coroutine is left
+    on the loop and what it returns is dropped. So :meth:`run` returns in bounded time
+    whatever the coroutines do. A second signal releases at once. Cancelling the task that
+    awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises the
+    cancellation.
 
     Whatever the coroutine raises, its execution is completed once and the event loop goes
     on: an exception (or another BaseException) ends it ``failed``, naming it; a
@@ -170,7 +174,7 @@ class AsyncWorker(WorkerBase):
 
         Args:
             release: cancel the functions in hand and release their executions now instead of
-                waiting ``grace_period``.
+                waiting ``grace_period`` (each as soon as its coroutine ends, a second at most).
         """
         self._stop_requested(release)
         loop, wake = self._loop, self._wake
@@ -367,7 +371,7 @@ class AsyncWorker(WorkerBase):
             await self._deliver(execution_id, completion)
         finally:
             await heartbeats.remove(transition_id, execution_id)
-            self._tasks.pop(execution_id, None)
+            self._let_go(task, self._tasks)
             if self._wake is not None:
                 self._wake.set()
 
@@ -391,11 +395,14 @@ class AsyncWorker(WorkerBase):
     # -- stopping ----------------------------------------------------------------------------
 
     async def _drain(self) -> None:
-        """Wait for executions in hand (up to the grace period), then cancel the functions
-        still running and release their executions; completions on the wire land first."""
+        """Wait for executions in hand (up to the grace period), then cancel the functions still
+        running and release each execution as soon as its coroutine has ended, or
+        :data:`ABANDON_AFTER` later if it has not (then it is abandoned); completions on the wire
+        land meanwhile."""
         self._stopping = True  # tasks not yet started stay untouched
         wake, loop = self._wake, asyncio.get_running_loop()
         assert wake is not None
+        self._draining(len(self._tasks))
         deadline = None if self.grace_period is None else loop.time() + self.grace_period
         while self._tasks and not self._release_now:
             remaining = None if deadline is None else deadline - loop.time()
@@ -404,18 +411,24 @@ class AsyncWorker(WorkerBase):
             wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=remaining)
-        released = [task for task in self._tasks.values() if task.state == "working"]
-        for task in released:
-            task.state = "released"
-            task.cancelled.cancel(RELEASE.error_message or "released")
-            assert task.handle is not None
-            task.handle.cancel()
-        handles = [task.handle for task in self._tasks.values() if task.handle is not None]
-        await asyncio.gather(*handles, return_exceptions=True)  # cancelled ones end, reports land
-        await asyncio.gather(*(self._release(task.execution_id) for task in released))
+        released = self._release_working(self._tasks.values())
+        finishing = [task.handle for task in self._tasks.values() if task.state != "released"]
+        await asyncio.gather(
+            *(self._release(task) for task in released),
+            asyncio.gather(*(handle for handle in finishing if handle is not None), return_exceptions=True),
+        )
 
-    async def _release(self, execution_id: str) -> None:
-        await self._deliver(execution_id, RELEASE)
+    async def _release(self, task: _Task) -> None:
+        """Cancel the coroutine of ``task`` (released); release its execution once the coroutine
+        has ended, or :data:`ABANDON_AFTER` later, leaving it running (it may swallow the
+        cancellation) and no longer in hand."""
+        assert task.handle is not None and self._heartbeats is not None
+        task.handle.cancel()
+        ended, _ = await asyncio.wait({task.handle}, timeout=ABANDON_AFTER)
+        if not ended:
+            self._abandon(task, self._tasks)
+        await self._heartbeats.remove(self.transition_id, task.execution_id)
+        await self._deliver(task.execution_id, RELEASE)
 
 
 def _uncancel(handle: asyncio.Task[None] | None) -> None:

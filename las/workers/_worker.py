@@ -18,7 +18,7 @@ from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats
 from ._outcomes import Cancellation, Completion, TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete
-from ._worker_base import RELEASE, WorkerBase, WorkerCounters
+from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
 
 __all__ = ["Worker", "WorkerCounters", "is_async_callable"]
 
@@ -70,10 +70,13 @@ class Worker(WorkerBase):
 
     Stopping: :meth:`stop`, SIGTERM or SIGINT (during :meth:`run` on the main thread) stop the
     taking of new executions; executions in hand finish (heartbeats go on) for up to
-    ``grace_period`` seconds, then those whose function is still running are released: their
-    status is set to ``retry`` with a message saying the worker stopped, and
-    :func:`las.workers.cancellation` tells the function. A second signal releases at once.
-    No execution the Worker took is left running without a status.
+    ``grace_period`` seconds, then those whose function is still running are released:
+    :func:`las.workers.cancellation` tells the function, and once it has returned (a second
+    later at most) the execution's status is set to ``retry`` with a message saying the worker
+    stopped. A function that has not returned by then is abandoned: a warning names its
+    execution, its thread is left running and what it returns is dropped. A second signal
+    releases at once. No execution the Worker took is left running without a status, and none
+    is completed twice.
 
     Whatever the function raises, its execution is completed once: an exception (or another
     BaseException) ends it ``failed``, naming it; ``asyncio.CancelledError`` releases it;
@@ -149,7 +152,8 @@ class Worker(WorkerBase):
         """Ask :meth:`run` to stop (from any thread or a signal handler); returns at once.
 
         Args:
-            release: release executions in hand now instead of waiting ``grace_period``.
+            release: release executions in hand now instead of waiting ``grace_period`` (each
+                function is told, and given up to a second to return, first).
         """
         with self._condition:
             self._stop_requested(release)
@@ -291,7 +295,7 @@ class Worker(WorkerBase):
         finally:
             heartbeats.remove(transition_id, execution_id)
             with self._condition:
-                self._tasks.pop(execution_id, None)
+                self._let_go(task, self._tasks)
                 self._departures += 1
                 self._condition.notify_all()
 
@@ -308,9 +312,11 @@ class Worker(WorkerBase):
     # -- stopping ----------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        """Wait for executions in hand (up to the grace period), then release the rest. An
-        interruption of the wait (a second Ctrl-C without the worker's signal handlers)
-        releases at once, then is raised."""
+        """Wait for executions in hand (up to the grace period), then tell the functions still
+        running and release each execution as soon as its function has ended, or
+        :data:`ABANDON_AFTER` later if it has not (then it is abandoned). An interruption of the
+        waits (a second Ctrl-C without the worker's signal handlers) releases at once, then is
+        raised."""
         deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
         interrupted: BaseException | None = None
         with self._condition:
@@ -324,17 +330,41 @@ class Worker(WorkerBase):
                     self._condition.wait(timeout=remaining)
             except BaseException as error:  # raised below, once the work in hand is released
                 interrupted = error
-            released = [task for task in self._tasks.values() if task.state == "working"]
-            for task in released:
-                task.state = "released"
-                task.cancelled.cancel(RELEASE.error_message or "released")
-        for task in released:
-            self._release(task.execution_id)
+            released = self._release_working(self._tasks.values())
+        interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
             raise interrupted
         with self._condition:  # completions on the wire: let them land
             while any(task.state == "reporting" for task in self._tasks.values()):
                 self._condition.wait()
+
+    def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
+        """Release the executions of ``released`` (their functions told to stop), each once its
+        function has ended; those still running :data:`ABANDON_AFTER` later (at once unless
+        ``patient``) are abandoned, no longer in hand. What interrupted the wait is returned."""
+        deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
+        interrupted: BaseException | None = None
+        pending = list(released)
+        while pending:
+            with self._condition:
+                try:
+                    while not self._gone(pending) and time.monotonic() < deadline:
+                        self._condition.wait(timeout=deadline - time.monotonic())
+                except BaseException as error:  # release the rest at once, then raise it
+                    interrupted, deadline = error, 0.0
+                ended = self._gone(pending)
+                if not ended:  # past the deadline: the rest will not end
+                    ended = list(pending)
+                    for task in ended:
+                        self._abandon(task, self._tasks)
+            for task in ended:
+                pending.remove(task)
+                self._release(task.execution_id)
+        return interrupted
+
+    def _gone(self, tasks: list[_Task]) -> list[_Task]:
+        """Those of ``tasks`` no longer in hand: their thread has ended."""
+        return [task for task in tasks if self._tasks.get(task.execution_id) is not task]
 
     def _release(self, execution_id: str) -> None:
         assert self._heartbeats is not None

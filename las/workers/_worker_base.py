@@ -9,18 +9,18 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from .. import ids
 from ..exceptions import NotFoundError
 from ..resources import Transition
 from ._heartbeats import check_interval
-from ._outcomes import INTERRUPTIONS, Completion, released
+from ._outcomes import INTERRUPTIONS, Cancellation, Completion, released
 from ._reporting import Delivery
 
-__all__ = ["RELEASE", "WorkerBase", "WorkerCounters"]
+__all__ = ["ABANDON_AFTER", "RELEASE", "WorkerBase", "WorkerCounters"]
 
 log = logging.getLogger("las.workers")
 
@@ -29,6 +29,25 @@ _SETBACK_MAX = 60.0  # seconds: the API times out an execution left without hear
 
 RELEASE: Final = released("the worker stopped before the function finished")
 """What a stop sends for an execution whose function is still running after the grace period."""
+
+ABANDON_AFTER: Final = 1.0
+"""Seconds a function still running when a stop's grace period ends has to end, once told
+(:func:`las.workers.cancellation`; a coroutine is also cancelled), before the worker releases
+its execution anyway and abandons it: left running, unwaited, whatever it returns dropped.
+Short, so that a stop still ends within a supervisor's kill timeout (``grace_period`` + this +
+the releases)."""
+
+
+class Held(Protocol):
+    """An execution in a worker's hands, as the shared bookkeeping sees it: ``state`` moves
+    taking -> working -> reporting, or working -> released (by a stop), or taking -> end."""
+
+    execution_id: str
+    state: str
+    cancelled: Cancellation
+
+
+HeldT = TypeVar("HeldT", bound=Held)
 
 
 @dataclass(frozen=True)
@@ -177,6 +196,38 @@ class WorkerBase:
     def stop(self, *, release: bool = False) -> None:
         raise NotImplementedError
 
+    def _release_working(self, tasks: Iterable[HeldT]) -> list[HeldT]:
+        """The end of a stop's grace period: the tasks whose function is still running, each now
+        ``released`` (what its function returns from now on is dropped) and its function told.
+        The caller waits up to :data:`ABANDON_AFTER` for each function to end, then releases its
+        execution (:meth:`_abandon` first if it has not ended): each execution is released
+        once, by the worker, so that the work is handed back (status ``retry``) and never lost
+        to the API's heartbeat timeout, nor completed twice."""
+        with self._condition:
+            working = [task for task in tasks if task.state == "working"]
+            for task in working:
+                task.state = "released"
+                task.cancelled.cancel(RELEASE.error_message or "released")
+        return working
+
+    def _abandon(self, task: HeldT, in_hand: dict[str, HeldT]) -> None:
+        """``task``'s function did not end within :data:`ABANDON_AFTER` of being told to stop: it
+        is no longer in hand (nor waited for), and a warning names its execution, which the
+        caller releases next."""
+        self._let_go(task, in_hand)
+        log.warning(
+            "the function on %s did not end within %g s of being told to stop: it is abandoned "
+            "(left running; whatever it returns is dropped) and its execution released",
+            task.execution_id,
+            ABANDON_AFTER,
+        )
+
+    def _let_go(self, task: HeldT, in_hand: dict[str, HeldT]) -> None:
+        """``task`` is out of the worker's hands (unless it already was: abandoned by a stop)."""
+        with self._condition:
+            if in_hand.get(task.execution_id) is task:
+                del in_hand[task.execution_id]
+
     # -- polling -----------------------------------------------------------------------------
 
     def _listing_filters(self) -> dict[str, Any]:
@@ -240,11 +291,11 @@ class WorkerBase:
                 self._counts["taken"] += 1
         return completion
 
-    def _returned(self, task: Any, completion: Completion, raised: BaseException | None) -> bool:
-        """The function of ``task`` (which has ``execution_id`` and ``state``) is done: whether
-        its completion is to be delivered (``task`` is then ``reporting``), or dropped because a
-        stop released the execution meanwhile. What it raised is logged; an interruption stops
-        the run (after the state moved on: that stop never releases this execution)."""
+    def _returned(self, task: Held, completion: Completion, raised: BaseException | None) -> bool:
+        """The function of ``task`` is done: whether its completion is to be delivered (``task``
+        is then ``reporting``), or dropped because a stop released the execution meanwhile. What
+        it raised is logged; an interruption stops the run (after the state moved on: that stop
+        never releases this execution)."""
         with self._condition:
             dropped = task.state == "released"
             if not dropped:

@@ -6,6 +6,7 @@ import asyncio
 import collections
 import functools
 import json
+import logging
 import signal
 import threading
 from typing import Any
@@ -357,6 +358,70 @@ async def test_a_result_returned_after_the_release_is_dropped(
     counters = await worker.run(handle_signals=False)
     assert (counters.released, counters.succeeded) == (1, 0)
     assert [r.json["status"] for r in las_emulator.requests if r.method == "PATCH"] == ["retry"]
+
+
+async def test_a_coroutine_that_will_not_stop_is_abandoned_and_holds_up_no_other_release(
+    las_client: las.Client,
+    las_async_client: las.AsyncClient,
+    las_emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transition_id, _ = _executions(las_client, [{"kind": kind} for kind in ("stops", "swallows", "lingers")])
+    execution_of_kind: dict[str, str] = {}
+    finished = asyncio.Event()  # the test is over: the stubborn coroutines may end
+    seen_while_lingering: list[bool] = []
+    ended: list[str] = []
+
+    def released(kind: str) -> bool:
+        return any(
+            r.method == "PATCH" and execution_of(r) == execution_of_kind.get(kind)
+            for r in las_emulator.requests
+        )
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        kind = event["kind"]
+        execution_of_kind[kind] = current_execution()["executionId"]
+        try:
+            if kind == "stops":
+                await asyncio.sleep(3600)
+            while not finished.is_set():  # "swallows": a retry loop that eats every cancellation
+                try:
+                    await asyncio.sleep(0.01)
+                except asyncio.CancelledError:
+                    if kind == "lingers":  # a long cleanup, then it ends as it was asked
+                        while not released("stops") and not finished.is_set():
+                            await asyncio.sleep(0.01)
+                        seen_while_lingering.append(released("stops"))
+                        await finished.wait()
+                        raise
+            return {"late": True}
+        finally:
+            ended.append(kind)
+
+    worker = las.AsyncWorker(
+        transition_id, work, session=las_async_client, concurrency=3, poll_interval=0.05, grace_period=0
+    )
+    running = asyncio.create_task(worker.run(handle_signals=False))
+    await _until(lambda: len(execution_of_kind) == 3, "three coroutines running")
+    with caplog.at_level(logging.WARNING, logger="las.workers"):
+        worker.stop()
+        returned, _ = await asyncio.wait({running}, timeout=20)  # not cancelled: it would not end
+        finished.set()
+        if not returned:
+            await asyncio.wait({running}, timeout=20)
+    assert returned, "run() waited for coroutines that ignored their cancellation"
+    assert seen_while_lingering == [True]  # released while another coroutine still ran
+    counters = running.result()
+    assert (counters.taken, counters.released, counters.succeeded) == (3, 3, 0)
+    assert _statuses(las_client, transition_id) == {"retry": 3}
+    abandoned = [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
+    named = {kind for kind, execution_id in execution_of_kind.items() for m in abandoned if execution_id in m}
+    assert (len(abandoned), named) == (2, {"swallows", "lingers"}), abandoned
+    await _until(lambda: len(ended) == 3, "the abandoned coroutines to end once let go")
+    await asyncio.sleep(0.1)  # what they return is dropped, not sent
+    assert set(recorded(las_emulator, "PATCH").values()) == {1}
+    assert {r.json["status"] for r in las_emulator.requests if r.method == "PATCH"} == {"retry"}
+    _no_worker_tasks()
 
 
 async def test_cancelling_run_releases_the_work_in_hand_and_is_raised(

@@ -6,7 +6,9 @@ import collections
 import functools
 import gc
 import json
+import logging
 import threading
+import time
 import warnings
 from typing import Any, cast
 
@@ -257,6 +259,49 @@ def test_a_stop_past_its_grace_period_releases_the_work_in_hand(
     [patch] = [r for r in las_emulator.requests if r.method == "PATCH"]
     assert patch.json["status"] == "retry"
     assert patch.json["error"]["message"].startswith("released: the worker stopped")
+
+
+def test_a_function_that_will_not_stop_is_abandoned_and_one_told_to_stop_ends_before_its_release(
+    client: las.Client, las_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    transition_id, _ = _executions(client, [{"kind": "stops"}, {"kind": "ignores"}])
+    execution_of_kind: dict[str, str] = {}
+    patched_when_it_ended: list[int] = []
+    finish = threading.Event()  # the test is over: the stubborn function may return
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        execution_id = current_execution()["executionId"]
+        execution_of_kind[event["kind"]] = execution_id
+        if event["kind"] == "stops":
+            las.workers.cancellation().wait(30)
+            time.sleep(0.1)  # some cleanup: the release waits for it
+            patched_when_it_ended.append(recorded(las_emulator, "PATCH")[execution_id])
+        else:
+            finish.wait(30)  # deaf to its cancellation
+        return {"late": True}
+
+    worker = las.Worker(
+        transition_id, work, session=client, concurrency=2, poll_interval=0.05, grace_period=0
+    )
+    stopper = threading.Thread(
+        target=lambda: (wait_until(lambda: len(execution_of_kind) == 2, what="both running"), worker.stop())
+    )
+    stopper.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="las.workers"):
+            counters = worker.run(handle_signals=False)
+    finally:
+        finish.set()
+        stopper.join()
+    assert (counters.taken, counters.released, counters.succeeded) == (2, 2, 0)
+    assert patched_when_it_ended == [0]  # its execution was released once it had ended
+    abandoned = [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
+    assert len(abandoned) == 1 and execution_of_kind["ignores"] in abandoned[0], abandoned
+    wait_until(
+        lambda: not [t for t in threading.enumerate() if t.name.startswith("las-worker:")], what="the tasks"
+    )
+    assert set(recorded(las_emulator, "PATCH").values()) == {1}  # the late results dropped
+    assert _statuses(client, transition_id) == {"retry": 2}
 
 
 @pytest.mark.parametrize(
