@@ -8,8 +8,8 @@ by the ``client_id`` claim of the token itself (a JWT). Anything else is not use
 
 The file is written atomically (temporary file, then rename) with mode 0600, under an exclusive
 lock, in a directory created with mode 0700. The cache is an aid, never a reason to wait: a
-caller with a deadline waits for the lock (another process holding it) until then at most, and
-then writes nothing, with a warning. Only a token cache is ever replaced: a path that
+caller with a deadline waits for the lock (another process holding it) :data:`LOCK_PATIENCE`
+at most, and never past its deadline, and then writes nothing, with a warning. Only a token cache is ever replaced: a path that
 holds anything else (a file that is not a JSON object of token entries, a symbolic link, a FIFO)
 is neither read nor written, with a warning naming it; the SDK then works without a cache.
 An empty file holds nothing to lose and is used as an empty cache.
@@ -179,7 +179,10 @@ class TokenCache:
         """Read-modify-write the cache under the lock, replacing the file atomically; nothing is
         written when the path holds something that is not a token cache, nor (with a warning) when
         the lock is still held by another process at ``deadline_at`` (a ``time.monotonic()``
-        instant; None waits as long as it takes)."""
+        instant), or :data:`LOCK_PATIENCE` from now if that comes first (None waits as long as
+        it takes)."""
+        if deadline_at is not None:
+            deadline_at = min(deadline_at, time.monotonic() + LOCK_PATIENCE)
         try:
             with self._locked(deadline_at):
                 data = self._read()
@@ -222,6 +225,12 @@ class _HeldLocks:
 
 
 _HELD = _HeldLocks()
+
+LOCK_PATIENCE = 1.0
+"""Seconds a caller with a deadline waits for the cache's lock at most: a holder keeps it for
+one read and one atomic replace (milliseconds), so a lock held longer is stuck (a process
+stopped with Ctrl-Z, a hung network file system), and the token is then kept in memory only
+rather than spending the call's deadline."""
 
 _FIRST_PAUSE = 0.001  # seconds between tries for a held lock, doubling up to _LONGEST_PAUSE
 _LONGEST_PAUSE = 0.05

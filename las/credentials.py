@@ -131,6 +131,7 @@ class Credentials:
         self.cache_path = Path(cache_path).expanduser()
         self._token: str | None = None
         self._expires_at = 0.0
+        self._refused: str | None = None  # the token the API refused last: never read back from the cache
         self._cache = _token_cache.TokenCache(self.cache_path)
         self._lock = threading.Lock()
         self.token_fetches = 0
@@ -213,7 +214,7 @@ class Credentials:
         if self._token is not None and time.time() < self._expires_at:
             return self._token
         cached = self._read_cache()
-        if cached is None:
+        if cached is None or cached[0] == self._refused:  # (left in the file if its lock was held)
             return None
         self._token, self._expires_at = cached
         return cached[0]
@@ -271,6 +272,7 @@ class Credentials:
             return
         try:
             if token is None or token == self._token:
+                self._refused = self._token if token is None else token
                 self._token = None
                 self._expires_at = 0.0
                 self._drop_from_cache(token, deadline_at)
@@ -284,7 +286,7 @@ class Credentials:
         # the lock and the token stay behind, the copy reads the cache or fetches its own.
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_token"], state["_expires_at"] = None, 0.0
+        state["_token"], state["_expires_at"], state["_refused"] = None, 0.0, None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

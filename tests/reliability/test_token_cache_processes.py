@@ -117,6 +117,37 @@ def _list_models(variant: str, credentials: las.Credentials, deadline: float) ->
     asyncio.run(in_loop())
 
 
+def test_a_refused_token_is_not_read_back_from_a_cache_whose_lock_is_held(
+    las_emulator: Emulator, tmp_path: Path
+) -> None:
+    """After a 403, the refused token is forgotten in memory; when another process holds the
+    cache's lock the entry stays in the file, and must not be read back and sent again: the
+    calls after the first fetch a new token and succeed, each waiting LOCK_PATIENCE at most."""
+    import fcntl
+
+    cache = tmp_path / "lucidtech" / "token-cache.json"
+    credentials = las_emulator.credentials(cache_path=cache)
+    with las.Session(credentials, deadline=1.0) as session:
+        session.request("GET", "/models")  # the first token, written to the cache
+        holder = os.open(f"{cache}.lock", os.O_RDWR)  # "another process": its own open file
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        try:
+            las_emulator.expire_tokens()  # the cached token is refused from now on
+            outcomes = []
+            for _ in range(3):
+                try:
+                    session.request("GET", "/models", deadline=2.5)
+                    outcomes.append("ok")
+                except las.ClientException as error:
+                    outcomes.append(type(error).__name__)
+        finally:
+            fcntl.flock(holder, fcntl.LOCK_UN)
+            os.close(holder)
+    assert outcomes[1:] == ["ok", "ok"], outcomes
+    assert las_emulator.token_requests == 2  # one new token, not one per call
+    assert json.loads(cache.read_text()) != {}  # the stale entry is still there: nothing was lost
+
+
 @pytest.mark.parametrize("variant", ["sync", "async"])
 def test_a_process_holding_the_cache_lock_keeps_no_call_past_its_deadline(
     las_emulator: Emulator, tmp_path: Path, caplog: pytest.LogCaptureFixture, variant: str
