@@ -86,7 +86,17 @@ class SessionOptions:
         self.lazy = lazy
 
     def _limits(self, timeout: Timeout | None, max_retries: int | None, deadline: float | None) -> Limits:
-        """The limits of one call: the session's options, each overridden where the call says."""
+        """The limits of one call: the session's options, each overridden where the call says.
+
+        Raises:
+            ValueError: an override no call could honour (as :func:`check_options`).
+        """
+        if max_retries is not None or deadline is not None:  # (the common call overrides nothing)
+            check_options(
+                self.max_retries if max_retries is None else max_retries,
+                self.max_retry_wait,
+                self.deadline if deadline is None else deadline,
+            )
         return Limits(
             self.timeout if timeout is None else timeout,
             self.max_retries if max_retries is None else max_retries,

@@ -515,7 +515,8 @@ def judge_failure(
     call: Call, reason: str, detail: str, so_far: SoFar, limits: Limits, cause: Any = None
 ) -> Verdict:
     """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
-    CERTIFICATE_REFUSED); past the deadline (``so_far.elapsed``), it is the deadline's."""
+    CERTIFICATE_REFUSED); past the deadline (``so_far.elapsed``), it is the deadline's, unless
+    nothing was sent."""
     where = f"{call.method} {call.path}"
     error: Exception
     if reason == CERTIFICATE_REFUSED:
@@ -527,9 +528,10 @@ def judge_failure(
                 request=cause,
             )
         )
-    if so_far.elapsed >= limits.deadline:
+    if so_far.elapsed >= limits.deadline and reason != NOT_SENT:
         # The attempt's timeouts were cut to the deadline, so a failure after it passed is the
-        # deadline's (the socket gave up because the call's time was up), whatever its kind.
+        # deadline's (the socket gave up because the call's time was up). A request never sent
+        # stays an APIConnectionError: callers read it as "nothing was done" (las.bulk does).
         return Fail(deadline_exceeded(call, limits))
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
 import requests
@@ -222,57 +222,78 @@ class _DeadlinePassed(Exception):
 
 
 class _Pacer:
-    """Called before each read of a body: raises :class:`_DeadlinePassed` once the deadline has
-    passed, and cuts the socket's timeout to what is left of it, so that a server that stops
-    sending cannot hold one read past the deadline. (urllib3 sets the socket's timeout again
-    before the connection's next request.)"""
+    """Paces the reads of one body against the call's deadline.
 
-    __slots__ = ("_cut", "_deadline_at", "_settimeout")
+    Before each read (:meth:`before`), the socket's timeout is cut to what is left of the
+    deadline, so a server that stops sending cannot hold a read past it; once it has passed, to
+    :data:`_LAST_LOOK`, so a read still takes what has already arrived. After a read that gave
+    bytes (:meth:`after`), bytes read past the deadline mean the body was still arriving, unless
+    that read completed it. The socket is looked up at each read: once the body is read, urllib3
+    has put the connection back in the pool (another call's), and it is not touched.
+    """
+
+    __slots__ = ("_cut", "_deadline_at", "_raw")
 
     def __init__(self, raw: Any, read_timeout: float, deadline_at: float) -> None:
-        sock = getattr(getattr(raw, "connection", None), "sock", None)
-        self._settimeout: Callable[[float], None] | None = getattr(sock, "settimeout", None)
+        self._raw = raw
         self._cut = read_timeout
         self._deadline_at = deadline_at
 
-    def __call__(self, first: bool = False) -> None:
+    def before(self) -> None:
         left = self._deadline_at - time.monotonic()
         if left <= 0:
-            if not first:
-                raise _DeadlinePassed
-            left = _LAST_LOOK  # the first read still takes what arrived with the headers
-        if self._settimeout is not None and left < self._cut:
-            self._settimeout(left)
-            self._cut = left
+            left = _LAST_LOOK
+        if left < self._cut:
+            sock = getattr(getattr(self._raw, "connection", None), "sock", None)
+            if sock is not None:
+                sock.settimeout(left)
+                self._cut = left
+
+    def after(self) -> None:
+        if time.monotonic() > self._deadline_at and not _complete(self._raw):
+            raise _DeadlinePassed
+
+
+def _complete(raw: Any) -> bool:
+    """Whether the whole body has been read (its length reached, or the connection let go)."""
+    return getattr(raw, "length_remaining", None) == 0 or getattr(raw, "connection", None) is None
+
+
+def _pieces(raw: Any, read_timeout: float, deadline_at: float) -> Iterator[bytes]:
+    """The (decoded) body, a piece at a time as it arrives, paced by the deadline (:class:`_Pacer`).
+
+    Raises:
+        _DeadlinePassed: the body was still arriving when the deadline passed.
+    """
+    if type(raw) is not _URLLIB3_RESPONSE:  # a test double (vcrpy's): no socket to pace
+        yield from raw.stream(_READ_SIZE, decode_content=True)
+        return
+    pacer = _Pacer(raw, read_timeout, deadline_at)
+    read1 = raw.read1
+    while True:
+        pacer.before()
+        piece: bytes = read1(_READ_SIZE, decode_content=True)
+        if not piece:
+            return
+        pacer.after()
+        yield piece
 
 
 def _read_body(response: requests.Response, read_timeout: float, deadline_at: float) -> bytes:
     """The whole (decoded) body, read a piece at a time; stops when the deadline passes."""
     raw = response.raw
-    read1 = getattr(raw, "read1", None)
-    if read1 is None or type(raw) is not _URLLIB3_RESPONSE:
-        # a test double (vcrpy's): read it whole
+    if type(raw) is not _URLLIB3_RESPONSE:  # a test double (vcrpy's): read it whole
         content: bytes = response.content
         return content
-    pace = _Pacer(raw, read_timeout, deadline_at)
-    pace(first=True)
-    chunk: bytes = read1(_READ_SIZE, decode_content=True)
-    if chunk:
-        pace()
-    rest = read1(_READ_SIZE, decode_content=True) if chunk else b""
-    if rest:
-        chunks = [chunk, rest]
-        while True:
-            pace()
-            piece = read1(_READ_SIZE, decode_content=True)
-            if not piece:
-                break
-            chunks.append(piece)
-        chunk = b"".join(chunks)
+    pieces = _pieces(raw, read_timeout, deadline_at)
+    body = next(pieces, b"")
+    rest = next(pieces, b"") if body else b""
+    if rest:  # more than one piece (the common answer is one)
+        body = b"".join([body, rest, *pieces])
     # Let requests' own accessors (``.content``, ``.json()``) see the body already read.
-    response._content = chunk
+    response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]
-    return chunk
+    return body
 
 
 def _read_into(
@@ -282,12 +303,8 @@ def _read_into(
     a piece at a time; stops when the deadline passes. Returns no bytes: they are in ``sink``."""
     sink.seek(0)
     sink.truncate()
-    pace = _Pacer(response.raw, read_timeout, deadline_at)
-    pace(first=True)
-    pieces = response.raw.stream(_READ_SIZE, decode_content=True)
-    for piece in pieces:
+    for piece in _pieces(response.raw, read_timeout, deadline_at):
         sink.write(piece)
-        pace()
     sink.flush()
     return b""
 

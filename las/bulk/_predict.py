@@ -214,6 +214,7 @@ class _PredictionRun:
         limits: Limits,
         options: dict[str, Any],
         predicted_before: Mapping[str, dict[str, Any]],
+        once: bool = False,
     ) -> None:
         self.client = client
         self.model_id = model_id
@@ -221,6 +222,9 @@ class _PredictionRun:
         self.limits = limits  # the Session's bounds on one document's attempts and waits
         self.options = options
         self.predicted_before = predicted_before
+        self.once = once  # skip_predicted: a document given again is not sent again
+        self.first_of: dict[str, int] = {}  # document id -> the index of its first appearance
+        self.twins: dict[int, int] = {}  # index of a later appearance -> that first index
         self.stopped: str | None = None  # why the run stops sending (the quota is used up, an interrupt)
         self.stopped_by: BaseException | None = None
 
@@ -237,6 +241,11 @@ class _PredictionRun:
         earlier = self.predicted_before.get(document_id)
         if earlier is not None:
             return PredictionResult(index, document_id, "skipped", earlier)
+        if self.once:
+            first = self.first_of.setdefault(document_id, index)  # atomic: one first appearance
+            if first != index:
+                self.twins[index] = first
+                return PredictionResult(index, document_id, "skipped")  # settled by settle()
         attempts = 0
         waited = 0.0
         started = 0.0  # when the first request for this document went out
@@ -291,6 +300,26 @@ class _PredictionRun:
         ``max_attempts``, the session's ``max_retry_wait`` and its ``deadline``."""
         so_far = SoFar(attempts - 1, False, waited, time.monotonic() - started)
         return retry_or_fail(error, retry_after, so_far, self.limits)
+
+    def settle(self, results: list[PredictionResult]) -> list[PredictionResult]:
+        """``results`` with each later appearance of a document (``skip_predicted``) given what
+        its first appearance got: its prediction, or ``failed`` (not sent) if it has none."""
+        if not self.twins:
+            return results
+        by_index = {result.index: result for result in results}
+        settled = []
+        for result in results:
+            first = self.twins.get(result.index)
+            twin = None if first is None else by_index.get(first)
+            if first is None:
+                settled.append(result)
+            elif twin is not None and twin.prediction is not None:
+                settled.append(attrs.evolve(result, prediction=twin.prediction))
+            else:
+                why = "it was not reached" if twin is None else f"it failed: {twin.error}"
+                error = f"not sent: the same document as item {first}, and {why}"
+                settled.append(attrs.evolve(result, status="failed", error=error))
+        return settled
 
     @staticmethod
     def _failed(
@@ -355,9 +384,11 @@ def predict(
             included; a document that reaches it fails with the last error).
         skip_predicted: first list this model's predictions (``GET /predictions``, every page; on
             2021-09-23, which cannot filter by model, the organization's every prediction) and
-            send nothing for a document that has one: it is ``skipped``, with that prediction.
-            For a re-run after a run that stopped part-way; leave it False to predict anew (a
-            model retrained under the same id).
+            send nothing for a document that has one: it is ``skipped``, with that prediction;
+            a document given more than once is sent once, and its later appearances are
+            ``skipped`` with that prediction (``failed``, not sent, if it got none). For a re-run
+            after a run that stopped part-way; leave it False to predict anew (a model retrained
+            under the same id).
         on_progress: called (from the calling thread) with a :class:`Progress` after each document.
         max_pages, auto_rotate, image_quality: as :meth:`las.Client.create_prediction`.
 
@@ -396,7 +427,7 @@ def predict(
     limit = AdaptiveLimit(max_workers, initial=initial_concurrency)
     # One document's attempts and waits, within the session's bounds on one call's.
     limits = lister.session._limits(None, max_attempts - 1, None)
-    run = _PredictionRun(client, model_id, limit, limits, options, predicted_before)
+    run = _PredictionRun(client, model_id, limit, limits, options, predicted_before, skip_predicted)
     total = len(documents) if isinstance(documents, Sequence) and not isinstance(documents, str) else None
     tally: Tally[PredictionResult] = Tally(total, on_progress)
     each_bounded(
@@ -410,6 +441,7 @@ def predict(
     stopped, exception = run.stopped, run.stopped_by
     if stopped is None and isinstance(source, _Listing):
         stopped, exception = source.why_stopped(), source.error
+    results = run.settle(tally.in_order())
     return PredictionReport(
-        model_id, tally.in_order(), tally.elapsed(), limit.stats(), stopped=stopped, exception=exception
+        model_id, results, tally.elapsed(), limit.stats(), stopped=stopped, exception=exception
     )

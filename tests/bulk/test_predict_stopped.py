@@ -91,3 +91,29 @@ def test_a_listing_that_fails_before_its_first_document_raises_having_sent_nothi
     with pytest.raises(las.ServerError):
         las.bulk.predict(model_id, dataset_id, session=once)
     assert predicted_documents(las_emulator) == []
+
+
+def test_skip_predicted_sends_a_document_given_twice_once(
+    las_emulator: Emulator, las_session: las.Session, model_id: str
+) -> None:
+    """With skip_predicted, a document that appears again in the input (its id, then its
+    listed item) is not sent again: the later appearance is skipped with the prediction made."""
+    (document_id,) = las_emulator.seed_documents(1)
+    given = [document_id, {"documentId": document_id}]
+    report = las.bulk.predict(model_id, given, session=las_session, skip_predicted=True, max_workers=4)
+    assert predicted_documents(las_emulator) == [document_id]
+    assert sorted(r.status for r in report.results) == ["predicted", "skipped"] and report.ok
+    assert report.results[0].prediction == report.results[1].prediction is not None
+
+
+def test_skip_predicted_fails_a_later_appearance_of_a_document_that_got_no_prediction(
+    las_emulator: Emulator, once: las.Session, model_id: str
+) -> None:
+    (document_id,) = las_emulator.seed_documents(1)
+    las_emulator.fail_next(1, status=400, method="POST", path="/predictions")
+    report = las.bulk.predict(model_id, [document_id] * 3, session=once, skip_predicted=True, max_workers=1)
+    assert [r.status for r in report.results] == ["failed"] * 3 and not report.ok
+    assert predicted_documents(las_emulator) == []
+    assert len([r for r in las_emulator.requests if r.method == "POST" and r.path == "/predictions"]) == 1
+    assert all("not sent: the same document as item 0" in str(r.error) for r in report.results[1:])
+    assert report.counts == {"predicted": 0, "skipped": 0, "failed": 3}
