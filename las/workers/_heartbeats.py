@@ -178,12 +178,13 @@ def _log_failure(execution_id: str, error: Exception) -> None:
 
 
 def _tell(on_end: OnEnd | None, reason: str) -> None:
-    """Call ``on_end``; what it raises is logged, never raised into the heartbeats."""
+    """Call ``on_end``; what it raises is logged, never raised into the heartbeats (not even
+    SystemExit: it would end a sender that the other executions' heartbeats need)."""
     if on_end is None:
         return
     try:
         on_end(reason)
-    except Exception:
+    except BaseException:
         log.exception("telling the function that its execution ended failed")
 
 

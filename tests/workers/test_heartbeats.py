@@ -4,6 +4,7 @@ most one per execution, and remove() still means none is sent or on the wire aft
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 
@@ -15,6 +16,7 @@ from las.workers import Heartbeats
 from tests.workers.conftest import (
     HEARTBEATS_PATH,
     heartbeat_arrivals,
+    heartbeats_for,
     running_execution_ids,
     wait_until,
 )
@@ -83,3 +85,25 @@ def test_remove_waits_for_its_heartbeat_on_the_wire_and_the_others_go_on(
             what="two more heartbeats of the execution still registered",
         )
     assert len(heartbeat_arrivals(las_emulator).get(removed, [])) == beats_of_removed
+
+
+def test_an_on_end_that_raises_systemexit_does_not_stop_the_heartbeats_of_others(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """``sys.exit()`` in ``on_end`` (a bot whose work was taken away) is logged: the sender
+    thread lives on, and an execution added next gets heartbeats."""
+    transition_id, (ended, next_one) = running_execution_ids(client, 2)
+    told: list[str] = []
+
+    def on_end(reason: str) -> None:
+        told.append(reason)
+        sys.exit("the work was taken away")
+
+    with Heartbeats(client, interval=0.2) as heartbeats:
+        heartbeats.add(transition_id, ended, on_end)
+        wait_until(lambda: heartbeats.sent >= 1, timeout=10, what="a first heartbeat")
+        client.update_transition_execution(transition_id, ended, status="rejected")
+        wait_until(lambda: bool(told), timeout=10, what="on_end")
+        heartbeats.remove(transition_id, ended)
+        heartbeats.add(transition_id, next_one)
+        wait_until(lambda: heartbeats_for(las_emulator, next_one) >= 2, timeout=10, what="its heartbeats")
