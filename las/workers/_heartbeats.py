@@ -132,6 +132,10 @@ class Schedule:
         self._due.clear()
         self._on_end.clear()
 
+    def forget_sending(self) -> None:
+        """No heartbeat is on the wire any more (its sender was stopped before it could say so)."""
+        self._sending.clear()
+
     def ended(self, key: Key, reason: str) -> OnEnd | None:
         """Drop ``key`` for good (the API ended its execution): who to tell, if anyone."""
         self._due.pop(key, None)
@@ -378,8 +382,15 @@ class AsyncHeartbeats:
         tasks = [task, *self._beats] if task is not None else list(self._beats)
         for each in tasks:
             each.cancel()
-        # Their CancelledErrors are returned, not raised; a cancellation of the caller is raised.
-        await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            # Their CancelledErrors are returned, not raised; a cancellation of the caller is raised.
+            await asyncio.gather(*tasks, return_exceptions=True)
+        finally:
+            # A heartbeat task cancelled before its first step never said it was answered: nothing
+            # is on the wire now, so no remove() waits for it.
+            self._schedule.forget_sending()
+            async with self._sent_one:
+                self._sent_one.notify_all()
 
     async def __aenter__(self) -> AsyncHeartbeats:
         return self

@@ -88,3 +88,14 @@ async def test_remove_waits_for_its_heartbeat_on_the_wire_and_the_others_go_on(
         )
     assert len(heartbeat_arrivals(las_emulator).get(removed, [])) == beats_of_removed
     assert not _heartbeat_tasks()
+
+
+async def test_remove_after_aclose_returns_even_for_a_heartbeat_cancelled_before_it_started(
+    las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
+) -> None:
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    heartbeats = AsyncHeartbeats(las_async_client, interval=5)
+    heartbeats.add(transition_id, execution_id)
+    await asyncio.sleep(0)  # the scheduler takes the due heartbeat and creates its task
+    await heartbeats.aclose()  # ...which is cancelled before its first step
+    await asyncio.wait_for(heartbeats.remove(transition_id, execution_id), timeout=5)
