@@ -37,8 +37,8 @@ def is_async_callable(function: object) -> bool:
 
 @dataclass
 class _Task:
-    """One execution in the worker's hands; ``state`` moves under the worker's lock:
-    taking -> working -> reporting, or working -> released (by a stop), or taking -> end.
+    """One execution in the worker's hands; ``state`` moves under the worker's lock as
+    :class:`las.workers._worker_base.Held` says.
     ``cancelled`` tells the function when the execution is no longer its own."""
 
     execution_id: str
@@ -280,7 +280,9 @@ class Worker(WorkerBase):
                 self._remember_ended(execution_id)
                 return
             with self._condition:
-                if self._stopping:  # not started: leave it untouched for whoever comes next
+                # Not started: leave it untouched for whoever comes next. A take that outlived
+                # its run (one interrupted) is no later run's: that one has its own heartbeats.
+                if self._stopping or self._heartbeats is not heartbeats:
                     return
                 task.state = "working"
                 completion = self._taken(execution_id)
@@ -316,7 +318,9 @@ class Worker(WorkerBase):
         running and release each execution as soon as its function has ended, or
         :data:`ABANDON_AFTER` later if it has not (then it is abandoned). An interruption of the
         waits (a second Ctrl-C without the worker's signal handlers) releases at once, then is
-        raised."""
+        raised. Otherwise it returns once nothing is in hand but the abandoned: takes whose
+        GET is on the wire (they leave their execution untouched) and completions on the wire
+        included, so no take outlives its run."""
         deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
         interrupted: BaseException | None = None
         with self._condition:
@@ -334,14 +338,15 @@ class Worker(WorkerBase):
         interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
             raise interrupted
-        with self._condition:  # completions on the wire: let them land
-            while any(task.state == "reporting" for task in self._tasks.values()):
+        with self._condition:  # takes and completions on the wire: let them land
+            while self._tasks:
                 self._condition.wait()
 
     def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
         """Release the executions of ``released`` (their functions told to stop), each once its
         function has ended; those still running :data:`ABANDON_AFTER` later (at once unless
-        ``patient``) are abandoned, no longer in hand. What interrupted the wait is returned."""
+        ``patient``) are abandoned, no longer in hand. An interruption (a second Ctrl-C) of the
+        waits or of a release releases the rest at once; it is returned."""
         deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
         interrupted: BaseException | None = None
         pending = list(released)
@@ -359,14 +364,29 @@ class Worker(WorkerBase):
                         self._abandon(task, self._tasks)
             for task in ended:
                 pending.remove(task)
-                self._release(task.execution_id)
+                cut = self._release(task.execution_id)
+                if cut is not None:
+                    interrupted, deadline = interrupted or cut, 0.0
         return interrupted
 
     def _gone(self, tasks: list[_Task]) -> list[_Task]:
-        """Those of ``tasks`` no longer in hand: their thread has ended."""
-        return [task for task in tasks if self._tasks.get(task.execution_id) is not task]
+        """Those of ``tasks`` whose function has ended (or whose thread has: no longer in hand)."""
+        return [
+            task
+            for task in tasks
+            if task.state == "dropped" or self._tasks.get(task.execution_id) is not task
+        ]
 
-    def _release(self, execution_id: str) -> None:
+    def _release(self, execution_id: str) -> BaseException | None:
+        """Release ``execution_id``. An interruption (Ctrl-C) that cuts the release is returned,
+        once the release was sent again (the first may not have left; the API records one)."""
         assert self._heartbeats is not None
-        self._heartbeats.remove(self.transition_id, execution_id)
-        self._deliver(execution_id, RELEASE)
+        interrupted: BaseException | None = None
+        for _ in range(2):
+            try:
+                self._heartbeats.remove(self.transition_id, execution_id)
+                self._deliver(execution_id, RELEASE)
+                break
+            except BaseException as error:  # raised by run() once the rest are released
+                interrupted = interrupted or error
+        return interrupted

@@ -40,7 +40,8 @@ the releases)."""
 
 class Held(Protocol):
     """An execution in a worker's hands, as the shared bookkeeping sees it: ``state`` moves
-    taking -> working -> reporting, or working -> released (by a stop), or taking -> end."""
+    taking -> working -> reporting, or working -> released (by a stop) -> dropped (its function
+    ended; what it returned is dropped) or abandoned (it did not end in time), or taking -> end."""
 
     execution_id: str
     state: str
@@ -213,7 +214,9 @@ class WorkerBase:
     def _abandon(self, task: HeldT, in_hand: dict[str, HeldT]) -> None:
         """``task``'s function did not end within :data:`ABANDON_AFTER` of being told to stop: it
         is no longer in hand (nor waited for), and a warning names its execution, which the
-        caller releases next."""
+        caller releases next. What it returns or raises later belongs to no run: it is logged."""
+        with self._condition:
+            task.state = "abandoned"
         self._let_go(task, in_hand)
         log.warning(
             "the function on %s did not end within %g s of being told to stop: it is abandoned "
@@ -293,19 +296,29 @@ class WorkerBase:
 
     def _returned(self, task: Held, completion: Completion, raised: BaseException | None) -> bool:
         """The function of ``task`` is done: whether its completion is to be delivered (``task``
-        is then ``reporting``), or dropped because a stop released the execution meanwhile. What
-        it raised is logged; an interruption stops the run (after the state moved on: that stop
-        never releases this execution)."""
+        is then ``reporting``), or dropped because a stop released the execution meanwhile
+        (``task`` is then ``dropped``). What it raised is logged; an interruption stops the run
+        (after the state moved on: that stop never releases this execution), unless the
+        function was abandoned: its outcome, interruptions included, belongs to no run."""
         with self._condition:
-            dropped = task.state == "released"
-            if not dropped:
+            state = task.state
+            if state == "working":
                 task.state = "reporting"
+            elif state == "released":
+                task.state = "dropped"
+        if state == "abandoned":
+            log.warning(
+                "the abandoned function on %s ended (%s): dropped, as its execution was released",
+                task.execution_id,
+                completion.status if raised is None else type(raised).__name__,
+            )
+            return False
         self._ran(task.execution_id, completion, raised)
-        if dropped:
+        if state != "working":
             log.warning(
                 "%s was released by the stop; its %s result is dropped", task.execution_id, completion.status
             )
-        return not dropped
+        return state == "working"
 
     def _ran(self, execution_id: str, completion: Completion, raised: BaseException | None) -> None:
         """Log what the function raised; an interruption stops the run, to be raised by it."""

@@ -18,6 +18,7 @@ import las
 from las.testing import Emulator
 from las.workers import current_execution
 from tests.workers.conftest import (
+    HEARTBEATS_PATH,
     execution_of,
     heartbeats_for,
     manual_transition,
@@ -302,6 +303,88 @@ def test_a_function_that_will_not_stop_is_abandoned_and_one_told_to_stop_ends_be
     )
     assert set(recorded(las_emulator, "PATCH").values()) == {1}  # the late results dropped
     assert _statuses(client, transition_id) == {"retry": 2}
+
+
+def test_a_function_that_ends_when_told_is_not_reported_abandoned_while_its_heartbeat_is_slow(
+    client: las.Client, las_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    transition_id, _ = _executions(client, [{}])
+    started = threading.Event()
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        las.workers.cancellation().wait(30)
+        return {}
+
+    worker = las.Worker(
+        transition_id,
+        work,
+        session=client,
+        concurrency=1,
+        poll_interval=0.05,
+        grace_period=0,
+        heartbeat_interval=5,
+    )
+    las_emulator.delay_next(1000, 3.0, method="POST", path=HEARTBEATS_PATH)  # answered after the release
+
+    def stop_once_started() -> None:
+        started.wait(10)
+        time.sleep(0.3)  # its first heartbeat is on the wire, held
+        worker.stop()
+
+    stopper = threading.Thread(target=stop_once_started)
+    stopper.start()
+    with caplog.at_level(logging.WARNING, logger="las.workers"):
+        counters = worker.run(handle_signals=False)
+    stopper.join()
+    assert counters.released == 1
+    abandoned = [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
+    assert not abandoned, abandoned
+
+
+def test_a_take_on_the_wire_when_a_run_stops_is_not_run_by_the_next_run_without_heartbeats(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """Run #1 stops (grace_period=0) while its take's GET is held by the API, and run #2
+    starts at once: if the function is called, its execution gets heartbeats."""
+    transition_id, _ = _executions(client, [{}])
+    las_emulator.delay_next(1, 1.5, method="GET", path="/transitions/{transitionId}/executions/{executionId}")
+    called: list[str] = []
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        called.append(current_execution()["executionId"])
+        time.sleep(1.0)
+        return {"done": True}
+
+    worker = las.Worker(
+        transition_id,
+        work,
+        session=client,
+        concurrency=1,
+        poll_interval=0.05,
+        grace_period=0,
+        heartbeat_interval=0.2,
+    )
+
+    def stop_while_taking() -> None:
+        wait_until(lambda: len(worker._tasks) == 1, timeout=10, what="a take")
+        time.sleep(0.2)  # the take's GET is on the wire
+        worker.stop()
+
+    stopper = threading.Thread(target=stop_while_taking)
+    stopper.start()
+    worker.run(handle_signals=False)
+    stopper.join()
+    second = threading.Thread(target=worker.run, kwargs={"handle_signals": False}, daemon=True)
+    second.start()
+    try:
+        wait_until(lambda: bool(called), timeout=10, what="the function to be called")
+        time.sleep(1.2)  # the function runs for a second
+    finally:
+        worker.stop(release=True)
+        second.join(20)
+    assert not second.is_alive()
+    assert called and heartbeats_for(las_emulator, called[0]) >= 2, "the function ran without heartbeats"
 
 
 @pytest.mark.parametrize(

@@ -324,6 +324,113 @@ def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_rai
     assert [p["status"] for p in patches(las_emulator)] == ["retry", "retry"]
 
 
+RELEASE_CTRL_C_SCRIPT = textwrap.dedent(
+    """
+    import pathlib, sys
+    import las
+
+    transition_id, flags = sys.argv[1], pathlib.Path(sys.argv[2])
+
+    def work(client, event):
+        (flags / f"started-{event['n']}").touch()
+        las.workers.cancellation().wait(60)
+        (flags / f"ended-{event['n']}").touch()
+        return {}
+
+    worker = las.Worker(transition_id, work, concurrency=2, poll_interval=0.05, grace_period=0)
+    worker.run(handle_signals=False)  # Ctrl-C is Python's KeyboardInterrupt here
+    """
+)
+
+
+def test_a_second_ctrl_c_while_a_release_is_on_the_wire_still_releases_the_rest_and_is_raised(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    transition_id = running_executions(client, 3)
+    script, flags = tmp_path / "worker.py", tmp_path / "flags"
+    script.write_text(RELEASE_CTRL_C_SCRIPT)
+    flags.mkdir()
+    las_emulator.delay_next(1, 3.0, method="PATCH")  # the first release's answer is slow
+    process = subprocess.Popen(
+        [sys.executable, str(script), transition_id, str(flags)],
+        env=environment_for(las_emulator, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: len(list(flags.glob("started-*"))) == 2, what="two executions in hand")
+        process.send_signal(signal.SIGINT)  # the stop tells both functions, which end at once
+        wait_until(lambda: len(list(flags.glob("ended-*"))) == 2, what="both functions to end")
+        time.sleep(0.7)  # the first release's PATCH is on the wire
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode != 0 and "KeyboardInterrupt" in err
+    wait_until(lambda: len(patches(las_emulator)) >= 2, timeout=10, what="the held PATCH to land")
+    statuses = sorted(e["status"] for e in client.list_transition_executions(transition_id)["executions"])
+    assert statuses == ["retry", "retry", "running"]  # none taken left without a status
+
+
+def test_an_abandoned_function_raising_systemexit_later_does_not_stop_the_next_run(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """What an abandoned function raises belongs to no run, not to the one running then."""
+    transition_id = manual_transition(client)
+    workflow_id = single_step_workflow(client, transition_id)
+    client.execute_workflow(workflow_id, {"n": 0})
+    let_go = threading.Event()
+    calls: list[int] = []
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event["n"])
+        if event["n"] == 0:
+            let_go.wait(30)  # deaf to its cancellation: abandoned by the first run
+            raise SystemExit(7)
+        let_go.set()
+        time.sleep(0.5)  # the abandoned function's SystemExit lands meanwhile
+        return {"n": event["n"]}
+
+    worker = las.Worker(
+        transition_id, work, session=client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+
+    def stop_once_called() -> None:
+        wait_until(lambda: calls == [0], what="the first call")
+        worker.stop()
+
+    stopper = threading.Thread(target=stop_once_called)
+    stopper.start()
+    try:
+        worker.run(handle_signals=False)
+    finally:
+        stopper.join()
+    assert worker.counters.released == 1
+    client.execute_workflow(workflow_id, {"n": 1})
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            outcome.append(worker.run(until_idle=True, handle_signals=False))
+        except BaseException as error:  # what the second run raised is the finding
+            outcome.append(error)
+
+    runner = threading.Thread(target=second, daemon=True)
+    runner.start()
+    runner.join(20)
+    if runner.is_alive():
+        worker.stop(release=True)
+        runner.join(10)
+    let_go.set()
+    [result] = outcome
+    assert isinstance(result, las.workers.WorkerCounters), f"the second run raised {result!r}"
+    assert result.succeeded == 1, result
+    wait_until(
+        lambda: not [t for t in threading.enumerate() if t.name.startswith("las-worker:")], what="the tasks"
+    )
+
+
 # -- the handler --------------------------------------------------------------------------------
 
 
