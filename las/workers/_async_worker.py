@@ -42,9 +42,10 @@ log = logging.getLogger("las.workers")
 
 @dataclass
 class _Task:
-    """One execution in the worker's hands: taking -> working -> reporting, or working ->
-    released (by a stop: its function is cancelled), or taking -> end. ``cancelled`` tells
-    the function when the execution is no longer its own (its task is cancelled too)."""
+    """One execution in the worker's hands; ``state`` moves as
+    :class:`las.workers._worker_base.Held` says (a stop's release cancels the function).
+    ``cancelled`` tells the function when the execution is no longer its own (its task is
+    cancelled too)."""
 
     execution_id: str
     state: str = "taking"
@@ -228,11 +229,13 @@ class AsyncWorker(WorkerBase):
                 await self._drain()
         finally:
             heartbeats = self._heartbeats
-            await heartbeats.aclose()
-            self._restore_signal_handlers(loop, installed)
-            self._heartbeats = None
-            self._loop = self._wake = None
-            self._end(heartbeats.failures)
+            try:
+                await heartbeats.aclose()
+            finally:  # even if cancelled again: the worker can run again
+                self._restore_signal_handlers(loop, installed)
+                self._heartbeats = None
+                self._loop = self._wake = None
+                self._end(heartbeats.failures)
         self._raise_interruption()
         return self.counters
 
@@ -370,10 +373,12 @@ class AsyncWorker(WorkerBase):
             await heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
             await self._deliver(execution_id, completion)
         finally:
-            await heartbeats.remove(transition_id, execution_id)
-            self._let_go(task, self._tasks)
-            if self._wake is not None:
-                self._wake.set()
+            try:
+                await heartbeats.remove(transition_id, execution_id)
+            finally:  # even if the stop's release cancels it there (its function just returned)
+                self._let_go(task, self._tasks)
+                if self._wake is not None:
+                    self._wake.set()
 
     def _ended_by_api(self, task: _Task, reason: str) -> None:
         """The heartbeats' word that the API ended the execution: tell its function, cancel it."""
@@ -397,26 +402,42 @@ class AsyncWorker(WorkerBase):
     async def _drain(self) -> None:
         """Wait for executions in hand (up to the grace period), then cancel the functions still
         running and release each execution as soon as its coroutine has ended, or
-        :data:`ABANDON_AFTER` later if it has not (then it is abandoned); completions on the wire
-        land meanwhile."""
+        :data:`ABANDON_AFTER` later if it has not (then it is abandoned); takes and completions
+        on the wire land meanwhile. A cancellation of the caller (a second one, when the first
+        stopped :meth:`run`) ends the grace period; it is raised once the releases are done,
+        however often it comes: they are not cancelled with it."""
         self._stopping = True  # tasks not yet started stay untouched
         wake, loop = self._wake, asyncio.get_running_loop()
         assert wake is not None
         self._draining(len(self._tasks))
         deadline = None if self.grace_period is None else loop.time() + self.grace_period
-        while self._tasks and not self._release_now:
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                break
-            wake.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=remaining)
+        cancelled: asyncio.CancelledError | None = None
+        try:
+            while self._tasks and not self._release_now:
+                remaining = None if deadline is None else deadline - loop.time()
+                if remaining is not None and remaining <= 0:
+                    break
+                wake.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=remaining)
+        except asyncio.CancelledError as error:  # raised below, once the work in hand is released
+            cancelled = error
         released = self._release_working(self._tasks.values())
         finishing = [task.handle for task in self._tasks.values() if task.state != "released"]
-        await asyncio.gather(
+        ending = asyncio.gather(
             *(self._release(task) for task in released),
             asyncio.gather(*(handle for handle in finishing if handle is not None), return_exceptions=True),
         )
+        while not ending.done():
+            try:
+                await asyncio.shield(ending)
+            except asyncio.CancelledError as error:
+                if ending.done():  # not the caller's: the releases themselves were cancelled
+                    raise
+                cancelled = cancelled or error
+        ending.result()
+        if cancelled is not None:
+            raise cancelled
 
     async def _release(self, task: _Task) -> None:
         """Cancel the coroutine of ``task`` (released); release its execution once the coroutine

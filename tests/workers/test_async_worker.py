@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import functools
 import json
 import logging
@@ -16,7 +17,13 @@ import pytest
 import las
 from las.testing import Emulator
 from las.workers import current_execution
-from tests.workers.conftest import execution_of, manual_transition, recorded, single_step_workflow
+from tests.workers.conftest import (
+    HEARTBEATS_PATH,
+    execution_of,
+    manual_transition,
+    recorded,
+    single_step_workflow,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -446,6 +453,107 @@ async def test_cancelling_run_releases_the_work_in_hand_and_is_raised(
         await running
     assert (worker.counters.taken, worker.counters.released) == (2, 2)
     assert _statuses(las_client, transition_id) == {"retry": 2, "running": 1}
+    _no_worker_tasks()
+
+
+async def test_a_second_cancellation_during_the_release_still_releases_the_work_in_hand(
+    las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
+) -> None:
+    """What anyio cancel scopes, a TaskGroup or ``asyncio.run``'s shutdown do: cancel the task
+    awaiting run() again while the stop's releases wait for the coroutines' cleanup."""
+    transition_id, _ = _executions(las_client, [{"n": n} for n in range(2)])
+    started: list[int] = []
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        started.append(event["n"])
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            await asyncio.shield(asyncio.sleep(0.3))  # a short cleanup, then it ends as asked
+            raise
+        return {}
+
+    worker = las.AsyncWorker(transition_id, work, session=las_async_client, concurrency=2, poll_interval=0.05)
+    running = asyncio.create_task(worker.run(handle_signals=False))
+    await _until(lambda: len(started) == 2, "two coroutines to start")
+    running.cancel()
+    await asyncio.sleep(0.1)  # the release is under way: the coroutines are cleaning up
+    running.cancel()
+    await asyncio.wait({running}, timeout=20)
+    assert running.cancelled()
+    assert (worker.counters.taken, worker.counters.released) == (2, 2)
+    assert _statuses(las_client, transition_id) == {"retry": 2}
+    _no_worker_tasks()
+
+
+async def test_a_coroutine_returning_as_the_stop_releases_it_leaves_nothing_in_hand(
+    las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
+) -> None:
+    """It returns in the loop turn between the stop marking it released and the release
+    cancelling its task, while its heartbeat is on the wire: the next run with
+    ``concurrency=1`` still has a free slot."""
+    transition_id, _ = _executions(las_client, [{"n": n} for n in range(2)])
+    las_emulator.delay_next(1000, 1.5, method="POST", path=HEARTBEATS_PATH)
+    worker: las.AsyncWorker
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        if event["n"] == 0:
+            await asyncio.sleep(0.3)  # its first heartbeat is on the wire (held 1.5 s)
+            worker.stop(release=True)
+            for _ in range(50):  # return as soon as the stop has marked it released
+                if all(task.state == "released" for task in worker._tasks.values()):
+                    break
+                await asyncio.sleep(0)
+            return {"late": True}
+        return {"done": event["n"]}
+
+    worker = las.AsyncWorker(
+        transition_id, work, session=las_async_client, concurrency=1, poll_interval=0.05, grace_period=5
+    )
+    first = await asyncio.wait_for(worker.run(handle_signals=False), 20)
+    assert first.released == 1, first
+    assert not worker._tasks
+    second = await asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), 20)
+    assert second.succeeded == 1, second
+    _no_worker_tasks()
+
+
+async def test_an_abandoned_coroutine_raising_systemexit_later_does_not_stop_the_next_run(
+    las_client: las.Client, las_async_client: las.AsyncClient, las_emulator: Emulator
+) -> None:
+    """What an abandoned coroutine raises belongs to no run, not to the one running then."""
+    transition_id, workflow_id = _executions(las_client, [{"n": 0}])
+    let_go = asyncio.Event()
+    calls: list[int] = []
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event["n"])
+        if event["n"] == 0:
+            while not let_go.is_set():
+                with contextlib.suppress(asyncio.CancelledError):  # deaf to its cancellation
+                    await let_go.wait()
+            raise SystemExit(7)
+        let_go.set()
+        await asyncio.sleep(0.5)  # the abandoned coroutine's SystemExit lands meanwhile
+        return {"n": event["n"]}
+
+    worker = las.AsyncWorker(
+        transition_id, work, session=las_async_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    running = asyncio.create_task(worker.run(handle_signals=False))
+    await _until(lambda: calls == [0], "the first call")
+    worker.stop()
+    assert (await asyncio.wait_for(running, 20)).released == 1
+    las_client.execute_workflow(workflow_id, {"n": 1})
+    second = asyncio.create_task(worker.run(until_idle=True, handle_signals=False))
+    done, _ = await asyncio.wait({second}, timeout=20)
+    if not done:
+        worker.stop(release=True)
+    try:
+        counters = await asyncio.wait_for(second, 20)
+    except SystemExit as error:  # the abandoned coroutine's, not this run's
+        pytest.fail(f"the second run raised {error!r}")
+    assert counters.succeeded == 1, counters
     _no_worker_tasks()
 
 
