@@ -295,12 +295,12 @@ CTRL_C_SCRIPT = textwrap.dedent(
 )
 
 
-def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_raised(
-    client: las.Client, las_emulator: Emulator, tmp_path: Path
-) -> None:
-    transition_id = running_executions(client, 3)
+def _start(
+    script_text: str, transition_id: str, las_emulator: Emulator, tmp_path: Path
+) -> tuple[subprocess.Popen[str], Path]:
+    """Run a worker script (argv: the transition id, a folder for its flags) against the emulator."""
     script, flags = tmp_path / "worker.py", tmp_path / "flags"
-    script.write_text(CTRL_C_SCRIPT)
+    script.write_text(script_text)
     flags.mkdir()
     process = subprocess.Popen(
         [sys.executable, str(script), transition_id, str(flags)],
@@ -309,6 +309,14 @@ def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_rai
         stderr=subprocess.PIPE,
         text=True,
     )
+    return process, flags
+
+
+def test_a_second_ctrl_c_while_a_stop_waits_releases_the_work_in_hand_and_is_raised(
+    client: las.Client, las_emulator: Emulator, tmp_path: Path
+) -> None:
+    transition_id = running_executions(client, 3)
+    process, flags = _start(CTRL_C_SCRIPT, transition_id, las_emulator, tmp_path)
     try:
         wait_until(lambda: len(list(flags.glob("started-*"))) == 2, what="two executions in hand")
         process.send_signal(signal.SIGINT)  # KeyboardInterrupt in run(): a graceful stop waits
@@ -347,17 +355,8 @@ def test_a_second_ctrl_c_while_a_release_is_on_the_wire_still_releases_the_rest_
     client: las.Client, las_emulator: Emulator, tmp_path: Path
 ) -> None:
     transition_id = running_executions(client, 3)
-    script, flags = tmp_path / "worker.py", tmp_path / "flags"
-    script.write_text(RELEASE_CTRL_C_SCRIPT)
-    flags.mkdir()
     las_emulator.delay_next(1, 3.0, method="PATCH")  # the first release's answer is slow
-    process = subprocess.Popen(
-        [sys.executable, str(script), transition_id, str(flags)],
-        env=environment_for(las_emulator, tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, flags = _start(RELEASE_CTRL_C_SCRIPT, transition_id, las_emulator, tmp_path)
     try:
         wait_until(lambda: len(list(flags.glob("started-*"))) == 2, what="two executions in hand")
         process.send_signal(signal.SIGINT)  # the stop tells both functions, which end at once
