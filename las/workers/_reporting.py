@@ -106,11 +106,28 @@ Step = Send | Look | Wait
 Plan = Generator[Step, Any, Delivery]
 
 
-def delivery_plan(execution_id: str, completion: Completion, patience: float) -> Plan:
-    """The steps of :func:`deliver`: send, and after an ambiguous failure look, wait, resend."""
+Hurry = Callable[[], bool]
+"""Says whether a delivery is out of time (its worker's stop is): once it does, the delivery
+waits no more: it makes at most one last attempt, then raises the last failure."""
+
+
+def _never() -> bool:
+    return False
+
+
+def is_ambiguous(error: BaseException) -> bool:
+    """Whether ``error`` leaves a completion's fate open (the API may or may not have it): what
+    a delivery tries again through, and what it raises when out of time or patience."""
+    return isinstance(error, _AMBIGUOUS)
+
+
+def delivery_plan(execution_id: str, completion: Completion, patience: float, hurry: Hurry = _never) -> Plan:
+    """The steps of :func:`deliver`: send, and after an ambiguous failure look, wait, resend;
+    once ``hurry()`` is true, no more waits and at most one last attempt."""
     started = time.monotonic()
     waited = 0.0  # besides the clock: a test's sleep may not take time
     attempt = 0
+    last_attempt = False
     while True:
         attempt += 1
         try:
@@ -138,18 +155,26 @@ def delivery_plan(execution_id: str, completion: Completion, patience: float) ->
             failure = error
         if current is not None and current.get("status") != "running":
             return Delivery(current, recorded=current.get("status") == completion.status)
+        if last_attempt:
+            raise failure
+        if hurry():
+            last_attempt = True  # out of time: one last attempt, at once
+            continue
         wait = random.uniform(0, min(_BACKOFF_MAX, _BACKOFF_BASE * 2 ** (attempt - 1)))
         if max(time.monotonic() - started, waited) + wait > patience:
             raise failure
         yield Wait(wait)
         waited += wait
+        last_attempt = hurry()  # the wait was cut short: this attempt is the last
 
 
-def completion_plan(execution_id: str, completion: Completion, patience: float) -> Plan:
+def completion_plan(
+    execution_id: str, completion: Completion, patience: float, hurry: Hurry = _never
+) -> Plan:
     """The steps of :func:`complete`: :func:`delivery_plan`, then ``failed`` with the API's
     reason if it refuses the completion itself."""
     try:
-        return (yield from delivery_plan(execution_id, completion, patience))
+        return (yield from delivery_plan(execution_id, completion, patience, hurry))
     except APIError as refusal:
         if refusal.status_code not in _REFUSED_BODY or completion.status == "failed":
             raise  # not a refusal of the body; or a failed completion, as small as it gets
@@ -157,7 +182,7 @@ def completion_plan(execution_id: str, completion: Completion, patience: float) 
         fallback = Completion(
             "failed", error_message=truncate(f"the API refused the {completion.status} completion: {refusal}")
         )
-        return (yield from delivery_plan(execution_id, fallback, patience))
+        return (yield from delivery_plan(execution_id, fallback, patience, hurry))
 
 
 def _follow(plan: Plan, perform: Callable[[Step], Any]) -> Delivery:
@@ -198,7 +223,7 @@ async def _follow_async(plan: Plan, perform: Callable[[Step], Any]) -> Delivery:
 
 
 def _performer(
-    client: Client, transition_id: str, execution_id: str, sleep: Callable[[float], None]
+    client: Client, transition_id: str, execution_id: str, sleep: Callable[[float], object]
 ) -> Callable[[Step], Any]:
     def perform(step: Step) -> Any:
         if isinstance(step, Send):
@@ -232,7 +257,7 @@ def deliver(
     completion: Completion,
     *,
     patience: float = DEFAULT_PATIENCE,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> Delivery:
     """Record ``completion`` on the execution once, through lost answers and 5xx.
 
@@ -279,6 +304,23 @@ def complete(
     return _follow(plan, _performer(client, transition_id, execution_id, time.sleep))
 
 
+def complete_for_worker(
+    client: Client,
+    transition_id: str,
+    execution_id: str,
+    completion: Completion,
+    *,
+    patience: float,
+    hurry: Hurry,
+    sleep: Callable[[float], object],
+) -> Delivery:
+    """:func:`complete` for a worker that may stop meanwhile: ``sleep`` returns early once
+    ``hurry()`` is true, and from then on the delivery makes at most one last attempt (see
+    :data:`Hurry`) before it raises what the API last answered."""
+    plan = completion_plan(execution_id, completion, patience, hurry)
+    return _follow(plan, _performer(client, transition_id, execution_id, sleep))
+
+
 async def deliver_async(
     client: AsyncClient,
     transition_id: str,
@@ -314,3 +356,18 @@ async def complete_async(
     """:func:`complete` with an :class:`las.AsyncClient`: the same steps and fallback, awaited."""
     plan = completion_plan(execution_id, completion, patience)
     return await _follow_async(plan, _async_performer(client, transition_id, execution_id, asyncio.sleep))
+
+
+async def complete_for_worker_async(
+    client: AsyncClient,
+    transition_id: str,
+    execution_id: str,
+    completion: Completion,
+    *,
+    patience: float,
+    hurry: Hurry,
+    sleep: Callable[[float], Any],
+) -> Delivery:
+    """:func:`complete_for_worker` with an :class:`las.AsyncClient` (``sleep`` a coroutine function)."""
+    plan = completion_plan(execution_id, completion, patience, hurry)
+    return await _follow_async(plan, _async_performer(client, transition_id, execution_id, sleep))

@@ -18,7 +18,7 @@ from ..exceptions import NotFoundError
 from ..resources import Transition
 from ._heartbeats import check_interval
 from ._outcomes import INTERRUPTIONS, Cancellation, Completion, released
-from ._reporting import Delivery
+from ._reporting import Delivery, is_ambiguous
 
 __all__ = ["ABANDON_AFTER", "RELEASE", "WorkerBase", "WorkerCounters"]
 
@@ -65,8 +65,9 @@ class WorkerCounters:
             ended another way (completed elsewhere, timed out).
         errors: API failures the worker survived: polls, takes, and completions it could not
             deliver (those are tried again, without calling the function, when the execution
-            is seen running again). An execution whose take or completion failed is left
-            alone for a while, ``poll_interval`` doubled at each failure in a row up to a minute.
+            is seen running again; when a stop's time ran out, the API times it out). An
+            execution whose take or completion failed is left alone for a while,
+            ``poll_interval`` doubled at each failure in a row up to a minute.
         heartbeat_errors: heartbeats that failed (logged; the work went on).
     """
 
@@ -136,6 +137,9 @@ class WorkerBase:
         self._running = False
         self._stopping = False
         self._release_now = False
+        # Set once a stop's time is up (its grace period over, or a second signal): completions
+        # still being delivered wait no more and make one last attempt at most.
+        self._time_up = threading.Event()
         self._interruption: BaseException | None = None  # what a function raised to stop the run
 
     def __repr__(self) -> str:
@@ -160,6 +164,7 @@ class WorkerBase:
                 raise RuntimeError(f"{self!r} is already running")
             self._running = True
             self._stopping = self._release_now = False
+            self._time_up.clear()
             self._interruption = None
 
     def _end(self, heartbeat_failures: int) -> None:
@@ -360,12 +365,21 @@ class WorkerBase:
             log.warning("%s is gone; its %s was not recorded: %s", execution_id, completion.status, error)
             self._remember_ended(execution_id)
             return
-        log.error(
-            "could not record %s on %s (tried again when it is seen running): %s",
-            completion.status,
-            execution_id,
-            error,
-        )
+        if self._time_up.is_set() and is_ambiguous(error):
+            log.warning(
+                "the stop's time ran out before the %s of %s was recorded (%s): its heartbeats have "
+                "stopped, so the API will time it out",
+                completion.status,
+                execution_id,
+                error,
+            )
+        else:
+            log.error(
+                "could not record %s on %s (tried again when it is seen running): %s",
+                completion.status,
+                execution_id,
+                error,
+            )
         with self._condition:
             self._undelivered[execution_id] = completion
         self._set_back(execution_id)
