@@ -17,7 +17,7 @@ from ..resources import Transition
 from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats
 from ._outcomes import Cancellation, Completion, TransitionFunction, run_function
-from ._reporting import DEFAULT_PATIENCE, complete
+from ._reporting import DEFAULT_PATIENCE, complete_for_worker
 from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
 
 __all__ = ["Worker", "WorkerCounters", "is_async_callable"]
@@ -74,9 +74,12 @@ class Worker(WorkerBase):
     :func:`las.workers.cancellation` tells the function, and once it has returned (a second
     later at most) the execution's status is set to ``retry`` with a message saying the worker
     stopped. A function that has not returned by then is abandoned: a warning names its
-    execution, its thread is left running and what it returns is dropped. A second signal
-    releases at once. No execution the Worker took is left running without a status, and none
-    is completed twice.
+    execution, its thread is left running and what it returns is dropped. The releases are sent
+    at the same time. A second signal releases at once. From the end of the grace period (or a
+    second signal) on, a completion still being delivered waits no more between retries: it
+    gets one last attempt at most, and if the API still does not take it, a warning names its
+    execution (counted in ``errors``), which the API times out. No execution the Worker took
+    is otherwise left running without a status, and none is completed twice.
 
     Whatever the function raises, its execution is completed once: an exception (or another
     BaseException) ends it ``failed``, naming it; ``asyncio.CancelledError`` releases it;
@@ -303,8 +306,14 @@ class Worker(WorkerBase):
 
     def _deliver(self, execution_id: str, completion: Completion) -> None:
         try:
-            delivery = complete(
-                self.client, self.transition_id, execution_id, completion, patience=self.patience
+            delivery = complete_for_worker(
+                self.client,
+                self.transition_id,
+                execution_id,
+                completion,
+                patience=self.patience,
+                hurry=self._time_up.is_set,
+                sleep=self._time_up.wait,  # a stop's time up cuts the wait short
             )
         except Exception as error:
             self._not_delivered(execution_id, completion, error)
@@ -316,11 +325,14 @@ class Worker(WorkerBase):
     def _drain(self) -> None:
         """Wait for executions in hand (up to the grace period), then tell the functions still
         running and release each execution as soon as its function has ended, or
-        :data:`ABANDON_AFTER` later if it has not (then it is abandoned). An interruption of the
-        waits (a second Ctrl-C without the worker's signal handlers) releases at once, then is
-        raised. Otherwise it returns once nothing is in hand but the abandoned: takes whose
-        GET is on the wire (they leave their execution untouched) and completions on the wire
-        included, so no take outlives its run."""
+        :data:`ABANDON_AFTER` later if it has not (then it is abandoned); the releases are sent
+        at the same time, each on its own thread. From the end of the grace period on, the
+        stop's time is up: completions still being delivered wait no more and make one last
+        attempt at most (then their execution is left to the API's timeout, with a warning).
+        An interruption of the waits (a second Ctrl-C without the worker's signal handlers)
+        releases at once, then is raised. Otherwise it returns once nothing is in hand but the
+        abandoned: takes whose GET is on the wire (they leave their execution untouched) and
+        completions on the wire included, so no take outlives its run."""
         deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
         interrupted: BaseException | None = None
         with self._condition:
@@ -334,22 +346,26 @@ class Worker(WorkerBase):
                     self._condition.wait(timeout=remaining)
             except BaseException as error:  # raised below, once the work in hand is released
                 interrupted = error
+            self._time_up.set()
             released = self._release_working(self._tasks.values())
         interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
             raise interrupted
-        with self._condition:  # takes and completions on the wire: let them land
+        with self._condition:  # takes and completions on the wire (a last attempt at most): let them land
             while self._tasks:
                 self._condition.wait()
 
     def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
         """Release the executions of ``released`` (their functions told to stop), each once its
-        function has ended; those still running :data:`ABANDON_AFTER` later (at once unless
-        ``patient``) are abandoned, no longer in hand. An interruption (a second Ctrl-C) of the
-        waits or of a release releases the rest at once; it is returned."""
+        function has ended, all at the same time (a thread each); those still running
+        :data:`ABANDON_AFTER` later (at once unless ``patient``) are abandoned, no longer in
+        hand. Returns once every release has been sent. An interruption (a second Ctrl-C) of
+        the waits releases the rest at once; one of the waits for the releases lets them land;
+        either is returned."""
         deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
         interrupted: BaseException | None = None
         pending = list(released)
+        senders: list[threading.Thread] = []
         while pending:
             with self._condition:
                 try:
@@ -364,9 +380,15 @@ class Worker(WorkerBase):
                         self._abandon(task, self._tasks)
             for task in ended:
                 pending.remove(task)
-                cut = self._release(task.execution_id)
-                if cut is not None:
-                    interrupted, deadline = interrupted or cut, 0.0
+                senders.append(self._sender(task))
+            interrupted = self._start_senders(senders, interrupted)
+            deadline = 0.0 if interrupted is not None else deadline
+        for sender in senders:
+            while sender.is_alive():
+                try:
+                    sender.join()
+                except BaseException as error:  # the release goes on: let it land, then raise it
+                    interrupted = interrupted or error
         return interrupted
 
     def _gone(self, tasks: list[_Task]) -> list[_Task]:
@@ -377,16 +399,30 @@ class Worker(WorkerBase):
             if task.state == "dropped" or self._tasks.get(task.execution_id) is not task
         ]
 
-    def _release(self, execution_id: str) -> BaseException | None:
-        """Release ``execution_id``. An interruption (Ctrl-C) that cuts the release is returned,
-        once the release was sent again (the first may not have left; the API records one)."""
-        assert self._heartbeats is not None
-        interrupted: BaseException | None = None
-        for _ in range(2):
-            try:
-                self._heartbeats.remove(self.transition_id, execution_id)
-                self._deliver(execution_id, RELEASE)
-                break
-            except BaseException as error:  # raised by run() once the rest are released
-                interrupted = interrupted or error
+    def _sender(self, task: _Task) -> threading.Thread:
+        """A thread (not started) that releases ``task``'s execution."""
+        return threading.Thread(
+            target=self._release,
+            args=(task.execution_id,),
+            name=f"las-worker-release:{task.execution_id[-8:]}",
+            daemon=True,
+        )
+
+    @staticmethod
+    def _start_senders(
+        senders: list[threading.Thread], interrupted: BaseException | None
+    ) -> BaseException | None:
+        """Start those of ``senders`` not started yet, through interruptions (the first is returned)."""
+        for sender in senders:
+            while sender.ident is None:
+                try:
+                    sender.start()
+                except BaseException as error:  # started or not: ident says, and it is raised later
+                    interrupted = interrupted or error
         return interrupted
+
+    def _release(self, execution_id: str) -> None:
+        """Release ``execution_id`` (on a thread of its own: no signal interrupts it)."""
+        assert self._heartbeats is not None
+        self._heartbeats.remove(self.transition_id, execution_id)
+        self._deliver(execution_id, RELEASE)
