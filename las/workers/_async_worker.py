@@ -27,7 +27,7 @@ from ._outcomes import (
     completion_for_exception,
     run_coroutine_function,
 )
-from ._reporting import DEFAULT_PATIENCE, complete_async
+from ._reporting import DEFAULT_PATIENCE, complete_for_worker_async
 from ._worker import STOP_SIGNALS, is_async_callable
 from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
 
@@ -72,7 +72,9 @@ class AsyncWorker(WorkerBase):
     on the loop and what it returns is dropped. So :meth:`run` returns in bounded time
     whatever the coroutines do. A second signal releases at once. Cancelling the task that
     awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises the
-    cancellation.
+    cancellation, held back only by the requests on the wire (further cancellations too):
+    takes under way are cancelled, and completions still being delivered get one last
+    attempt at most, as for :class:`las.Worker`.
 
     Whatever the coroutine raises, its execution is completed once and the event loop goes
     on: an exception (or another BaseException) ends it ``failed``, naming it; a
@@ -152,6 +154,7 @@ class AsyncWorker(WorkerBase):
         self._heartbeats: AsyncHeartbeats | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None  # set when stopped or an execution left the hands
+        self._time_up_on_loop: asyncio.Event | None = None  # self._time_up, for the loop's waits
 
     @staticmethod
     def _client_for(session: Any) -> AsyncClient:
@@ -213,7 +216,7 @@ class AsyncWorker(WorkerBase):
                 self.client = self._client_for(None)
             client = self.client
             assert client is not None
-            self._loop, self._wake = loop, asyncio.Event()
+            self._loop, self._wake, self._time_up_on_loop = loop, asyncio.Event(), asyncio.Event()
             self._heartbeats = AsyncHeartbeats(client, self.heartbeat_interval)
         except BaseException:
             self._end(0)
@@ -234,7 +237,7 @@ class AsyncWorker(WorkerBase):
             finally:  # even if cancelled again: the worker can run again
                 self._restore_signal_handlers(loop, installed)
                 self._heartbeats = None
-                self._loop = self._wake = None
+                self._loop = self._wake = self._time_up_on_loop = None
                 self._end(heartbeats.failures)
         self._raise_interruption()
         return self.counters
@@ -389,26 +392,44 @@ class AsyncWorker(WorkerBase):
     async def _deliver(self, execution_id: str, completion: Completion) -> None:
         assert self.client is not None
         try:
-            delivery = await complete_async(
-                self.client, self.transition_id, execution_id, completion, patience=self.patience
+            delivery = await complete_for_worker_async(
+                self.client,
+                self.transition_id,
+                execution_id,
+                completion,
+                patience=self.patience,
+                hurry=self._time_up.is_set,
+                sleep=self._backoff,
             )
         except Exception as error:
             self._not_delivered(execution_id, completion, error)
         else:
             self._delivered(execution_id, completion, delivery)
 
+    async def _backoff(self, seconds: float) -> None:
+        """A delivery's wait between attempts: ``seconds``, or until the stop's time is up."""
+        time_up = self._time_up_on_loop
+        if time_up is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(time_up.wait(), timeout=seconds)
+
     # -- stopping ----------------------------------------------------------------------------
 
     async def _drain(self) -> None:
         """Wait for executions in hand (up to the grace period), then cancel the functions still
         running and release each execution as soon as its coroutine has ended, or
-        :data:`ABANDON_AFTER` later if it has not (then it is abandoned); takes and completions
-        on the wire land meanwhile. A cancellation of the caller (a second one, when the first
-        stopped :meth:`run`) ends the grace period; it is raised once the releases are done,
-        however often it comes: they are not cancelled with it."""
+        :data:`ABANDON_AFTER` later if it has not (then it is abandoned). From then on the
+        stop's time is up: takes are cancelled (they would leave their execution untouched),
+        and completions still being delivered wait no more and make one last attempt at most
+        (then their execution is left to the API's timeout, with a warning). A cancellation
+        of the caller (a second one, when the first stopped :meth:`run`) ends the grace period;
+        it is raised once the releases and the requests on the wire are done, however often
+        it comes: they are not cancelled with it, and no retry wait is left to hold it back."""
         self._stopping = True  # tasks not yet started stay untouched
         wake, loop = self._wake, asyncio.get_running_loop()
-        assert wake is not None
+        assert wake is not None and self._time_up_on_loop is not None
         self._draining(len(self._tasks))
         deadline = None if self.grace_period is None else loop.time() + self.grace_period
         cancelled: asyncio.CancelledError | None = None
@@ -422,8 +443,14 @@ class AsyncWorker(WorkerBase):
                     await asyncio.wait_for(wake.wait(), timeout=remaining)
         except asyncio.CancelledError as error:  # raised below, once the work in hand is released
             cancelled = error
+        self._time_up.set()
+        self._time_up_on_loop.set()
         released = self._release_working(self._tasks.values())
         finishing = [task.handle for task in self._tasks.values() if task.state != "released"]
+        taking = [task for task in self._tasks.values() if task.state == "taking"]
+        for task in taking:  # its GET gains nothing: a take while stopping leaves it be
+            if task.handle is not None:
+                task.handle.cancel()
         ending = asyncio.gather(
             *(self._release(task) for task in released),
             asyncio.gather(*(handle for handle in finishing if handle is not None), return_exceptions=True),
@@ -435,6 +462,8 @@ class AsyncWorker(WorkerBase):
                 if ending.done():  # not the caller's: the releases themselves were cancelled
                     raise
                 cancelled = cancelled or error
+        for task in taking:  # cancelled before it began, its own cleanup never ran
+            self._let_go(task, self._tasks)
         ending.result()
         if cancelled is not None:
             raise cancelled

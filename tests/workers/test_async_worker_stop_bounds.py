@@ -1,0 +1,124 @@
+"""How long las.AsyncWorker.run() holds back a cancellation (``asyncio.wait_for``, a TaskGroup,
+repeated cancels) when the API is slow or failing: only for the requests on the wire, never
+for a completion's retry waits nor for a take's GET. Each scenario runs on its own loop in a
+thread, joined with a timeout, so that the test stays bounded whatever the worker does."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+import las
+from las.testing import Emulator
+from tests.workers.conftest import recorded, running_execution_ids, wait_until
+
+pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
+
+EXECUTION_PATH = "/transitions/{transitionId}/executions/{executionId}"
+
+Main = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+
+
+def _on_own_loop(main: Main) -> tuple[threading.Thread, dict[str, Any]]:
+    """Run ``main(out)`` with asyncio.run on a thread; what it raised, and when, land in ``out``."""
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            asyncio.run(main(out))
+        except BaseException as error:  # what the run raised is the finding
+            out["raised"] = error
+        out["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, out
+
+
+async def _quick(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True}
+
+
+def test_a_cancellation_is_not_held_back_by_a_completions_retries(
+    las_client: las.Client, las_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A completion meeting 503s (retries for up to ``patience``, 300 s) when the task awaiting
+    run() is cancelled, then three more cancellations: run() ends after one last attempt, with a
+    warning that the API will time the execution out."""
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    las_emulator.fail_next(1000, status=503, method="PATCH")
+    caplog.set_level(logging.WARNING, logger="las.workers")
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(transition_id, _quick, session=client, concurrency=1, poll_interval=0.05)
+            out["task"], out["loop"] = asyncio.current_task(), asyncio.get_running_loop()
+
+            async def cancel_once_refused() -> None:  # a timeout around run(), as asyncio.timeout
+                while not recorded(las_emulator, "PATCH", status=503):
+                    await asyncio.sleep(0.01)
+                out["task"].cancel()
+                out["refused"] = True
+
+            canceller = asyncio.ensure_future(cancel_once_refused())
+            try:
+                await worker.run(handle_signals=False)
+            finally:
+                canceller.cancel()
+
+    thread, out = _on_own_loop(main)
+    try:
+        wait_until(lambda: "refused" in out or "ended" in out, timeout=20, what="a refused completion")
+        time.sleep(0.5)
+        for _ in range(3):  # a TaskGroup, an anyio scope, asyncio.run's shutdown...
+            if "ended" not in out:
+                out["loop"].call_soon_threadsafe(out["task"].cancel)
+            time.sleep(0.2)
+        thread.join(15)  # the retries alone would last 300 s
+        assert not thread.is_alive(), "run() held back a cancellation and three more for > 15 s"
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    assert isinstance(out.get("raised"), asyncio.CancelledError), out
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(execution_id in m and "will time it out" in m for m in warnings), warnings
+
+
+def test_a_take_on_the_wire_does_not_hold_back_a_cancellation(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """A take's GET held 8 s by the API when a timeout of 0.5 s around run() fires: the take is
+    cancelled (a take that finds the worker stopping leaves its execution untouched)."""
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    las_emulator.delay_next(1, 8.0, method="GET", path=EXECUTION_PATH)  # the take; the listing is quick
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(transition_id, _quick, session=client, concurrency=1, poll_interval=0.05)
+            started = time.monotonic()
+            try:
+                await asyncio.wait_for(worker.run(handle_signals=False), 0.5)
+            except asyncio.TimeoutError:
+                pass
+            out["took"] = time.monotonic() - started
+            out["counters"] = worker.counters
+
+    thread, out = _on_own_loop(main)
+    try:
+        thread.join(30)
+        assert "took" in out, out
+        assert out["took"] < 4.0, (
+            f"a timeout of 0.5 s around run() took {out['took']:.1f} s (a take's GET held it)"
+        )
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    assert out["counters"].taken == 0, out
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
