@@ -26,11 +26,10 @@ OPEN_ON_CONTRACT = "open_on_contract"
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: three workers per core, at least 6 and at most 24. Half of the suite's time is
+    """``-n auto``: two workers per core, at least 4 and at most 16. Half of the suite's time is
     spent waiting (on timeouts, delays, other processes), so on CI's 2 cores 4 workers finish it
-    in about 0.7 of the time 2 take (measured: 119 s against 165 s), and 6 in 0.92 of the time 4
-    take (101.6 s against 110.7 s)."""
-    return min(24, max(6, 3 * (os.cpu_count() or 1)))
+    in about 0.7 of the time 2 take (measured: 119 s against 165 s)."""
+    return min(16, max(4, 2 * (os.cpu_count() or 1)))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -47,11 +47,11 @@ def test_the_install_section_installs_the_distribution_pyproject_names() -> None
     assert f"pip install {name.group(1)}" in _shell_blocks(_section("Install"))
 
 
-def test_the_suite_runs_three_workers_per_core_at_least_six(monkeypatch: pytest.MonkeyPatch) -> None:
-    """README: pytest-xdist runs the suite with three workers per core (``-n auto`` in pyproject)."""
+def test_the_suite_runs_two_workers_per_core_at_least_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: pytest-xdist runs the suite with two workers per core (``-n auto`` in pyproject)."""
     from tests.conftest import pytest_xdist_auto_num_workers
 
     assert "-n auto" in (ROOT / "pyproject.toml").read_text()
-    for cores, workers in [(None, 6), (1, 6), (2, 6), (3, 9), (8, 24), (64, 24)]:
+    for cores, workers in [(None, 4), (1, 4), (2, 4), (3, 6), (8, 16), (64, 16)]:
         monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
         assert pytest_xdist_auto_num_workers(None) == workers  # type: ignore[arg-type]
