@@ -134,9 +134,9 @@ async def test_a_call_waiting_for_another_calls_token_fetch_ends_at_its_own_dead
     """A call that found another one fetching the token waited for that fetch however long it
     took, past its own deadline (found by a review). Its deadline now ends the wait: it raises
     its DeadlineExceeded having sent nothing, and the fetch it waited for goes on."""
-    recorder.token_delay = 4.0
+    recorder.token_delay = 2.0
     fetching = asyncio.create_task(api.get_document(DOC))
-    while not recorder.requests:  # its token request has arrived; the answer takes 4 s
+    while not recorder.requests:  # its token request has arrived; the answer takes 2 s
         await asyncio.sleep(0.01)
 
     with pytest.raises(las.DeadlineExceeded, match=r"GET /documents/\S+: .* deadline of 0.5 s") as raised:

@@ -210,11 +210,11 @@ def test_a_thread_waits_for_another_threads_fetch_until_its_deadline_at_most(
     recorder: Recorder, cache_path: Path
 ) -> None:
     """Waiting for the token another thread was fetching had no bound (found by a review)."""
-    recorder.token_delay = 4.0
+    recorder.token_delay = 2.0
     credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, recorder.url, "p", cache_path)
     fetching = threading.Thread(target=credentials.access_token)
     fetching.start()
-    while not recorder.requests:  # its token request has arrived; the answer takes 4 s
+    while not recorder.requests:  # its token request has arrived; the answer takes 2 s
         time.sleep(0.01)
 
     with pytest.raises(las.DeadlineExceeded, match="another caller was still fetching the access token"):
