@@ -54,6 +54,7 @@ from ._policy import (
     Limits,
     Outcome,
     Timeout,
+    TokenWaitExpired,
     Verdict,
     deadline_exceeded,
     invalid_body,
@@ -67,6 +68,7 @@ from ._response import RawResponse
 from ._version import __version__
 from ._watchdog import DEADLINE, Attempt, Watchdog, WatchedConnector
 from .credentials import TOKEN_LIMITS, Credentials
+from .exceptions import DeadlineExceeded
 
 __all__ = ["AsyncSession"]
 
@@ -320,14 +322,15 @@ class AsyncSession(SessionOptions):
         the same policy); the lock is an ``asyncio.Lock``, and the fetch goes through aiohttp.
 
         Raises:
-            DeadlineExceeded: the call's, when its deadline passed while another task was fetching
-                the token (this one sends nothing), as the sync Session raises it.
+            TokenWaitExpired: the call's deadline passed while another task was fetching the
+                token (this one sends nothing); :meth:`_run` raises the call's DeadlineExceeded
+                from it, as the sync Session does.
         """
         credentials = self.credentials
         lock = self._shared.token_lock
         wait = attempts.seconds_left()
         if not await _acquire_within(lock, wait):
-            raise deadline_exceeded(attempts.call, attempts.limits) from token_wait_expired(wait)
+            raise token_wait_expired(wait)  # the call's DeadlineExceeded, from _run
         try:
             token = await asyncio.to_thread(credentials.known_token)  # memory, then the cache file
             if token is not None:
@@ -378,7 +381,13 @@ class AsyncSession(SessionOptions):
                 # The fast path reads the token in memory without a lock or an await.
                 token = credentials._token or ""
                 if not token or time.time() >= credentials._expires_at:
-                    token = await self._access_token(attempts)
+                    try:
+                        token = await self._access_token(attempts)
+                    except DeadlineExceeded as fetching:
+                        if isinstance(fetching, TokenWaitExpired) or attempts.seconds_left() <= 0:
+                            # the token took this call's time: the error names the call
+                            raise deadline_exceeded(call, limits) from fetching
+                        raise  # the token endpoint's own bound (TOKEN_LIMITS), not this call's
                 shared.count += 1
             timeout = attempts.next()
             verdict, status, headers = await _attempt(

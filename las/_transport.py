@@ -43,6 +43,7 @@ from ._policy import (
     refused_certificate,
     request_id,
 )
+from .exceptions import DeadlineExceeded
 
 __all__ = ["NO_AUTH", "BearerAuth", "execute"]
 
@@ -105,7 +106,8 @@ def execute(
     Args:
         authorize: gives the auth of the next attempt (e.g. a bearer token), given the seconds
             left before the deadline (a token fetch, or the wait for another's, must fit in them;
-            a :class:`las._policy.TokenWaitExpired` it raises becomes the call's DeadlineExceeded).
+            a :class:`las._policy.TokenWaitExpired` it raises, or a DeadlineExceeded once the
+            call's time is up, becomes the call's DeadlineExceeded).
         refresh: called with the auth the API refused and the seconds left before the deadline,
             before the one resend it allows.
         on_send: called before each request goes out (a counter).
@@ -117,8 +119,12 @@ def execute(
     while True:
         try:
             auth = authorize(attempts.seconds_left())
-        except TokenWaitExpired as waited:
-            raise deadline_exceeded(call, limits) from waited
+        except DeadlineExceeded as waited:
+            if isinstance(waited, TokenWaitExpired) or attempts.seconds_left() <= 0:
+                # the token (its fetch, or the wait for another's) took this call's time: the
+                # call's deadline is what passed, so the error names the call, not POST /token
+                raise deadline_exceeded(call, limits) from waited
+            raise
         timeout = attempts.next()
         if on_send is not None:
             on_send()

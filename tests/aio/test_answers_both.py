@@ -147,3 +147,16 @@ async def test_a_call_waiting_for_another_calls_token_fetch_ends_at_its_own_dead
     await fetching
     assert [request.path for request in recorder.requests].count("/token") == 1
     assert len(recorder.api_requests) == 1  # the first call's: the second sent nothing
+
+
+async def test_a_call_whose_deadline_passes_while_its_token_is_fetched_names_itself(
+    api: Variant, recorder: Recorder
+) -> None:
+    """The token's fetch took the call's whole deadline: the DeadlineExceeded names the call and
+    its deadline, in both executors (it named POST /token and the seconds left when it began)."""
+    recorder.token_delay = 3.0
+    with pytest.raises(las.DeadlineExceeded) as raised:
+        await api.with_options(deadline=0.5).get_document(DOC)
+    assert str(raised.value).startswith(f"GET /documents/{DOC}: "), raised.value
+    assert "deadline of 0.5 s" in str(raised.value)
+    assert recorder.api_requests == []
