@@ -522,6 +522,11 @@ def _expired(
 ) -> Verdict:
     """The verdict on an attempt the watchdog cancelled: past the deadline, or silent too long."""
     if attempt.expired == DEADLINE:
+        if not attempt.has_connection():  # no connection by the deadline: nothing was sent
+            error = asyncio.TimeoutError("no connection before the deadline")
+            return judge_failure(
+                call, NOT_SENT, f"TimeoutError: {error}", attempts.so_far(timed=True), attempts.limits, error
+            )
         return Fail(deadline_exceeded(call, attempts.limits))
     error = asyncio.TimeoutError(f"no progress from the server for the read timeout of {timeout[1]:g} s")
     log.debug("%s %s failed: read timeout (%s)", call.method, call.path, TIMED_OUT)

@@ -58,6 +58,10 @@ class Attempt:
     def expires_at(self) -> float:
         return min(self.deadline_at, self.progress_at + self.read_timeout)
 
+    def has_connection(self) -> bool:
+        """Whether the attempt got its connection (so its request may have gone out)."""
+        return self.progress_at != _NEVER
+
     def answered(self, response: Any) -> None:
         """The answer's headers arrived: progress."""
         self.response = response

@@ -281,3 +281,34 @@ async def test_a_raw_answer_of_a_call_with_several_requests_is_the_last_ones(
     assert heartbeat.__doc__ == las.Client.send_heartbeat.__doc__
     with pytest.raises(AttributeError, match="has no method 'close'"):
         las_async_client.with_raw_response.close  # noqa: B018
+
+
+@pytest.mark.asyncio
+async def test_a_connection_not_opened_by_the_deadline_sent_nothing_in_both_sessions(
+    tmp_path: Path,
+) -> None:
+    """The API's host accepts no connection (its accept queue is full, so the SYN is dropped)
+    until the deadline: nothing was sent, so both sessions raise an APIConnectionError, which
+    callers (las.bulk) read as "not done", not a DeadlineExceeded ("may have been done")."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname(), timeout=1)  # fills the queue
+    api = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    recorder = Recorder()  # the token endpoint
+    credentials = las.Credentials(CLIENT_ID, CLIENT_SECRET, recorder.url, api, cache_path=tmp_path / "c.json")
+    try:
+        with las.Session(credentials, deadline=1.0, timeout=(5.0, 5.0)) as session:
+            with pytest.raises(las.APIConnectionError) as sync_error:
+                await asyncio.to_thread(session.request, "POST", "/predictions", json={})
+        async with las.AsyncSession(credentials, deadline=1.0, timeout=(5.0, 5.0)) as async_session:
+            with pytest.raises(las.APIConnectionError) as async_error:
+                await asyncio.wait_for(async_session.request("POST", "/predictions", json={}), 20)
+    finally:
+        filler.close()
+        listener.close()
+        recorder.close()
+    for error in (sync_error.value, async_error.value):
+        assert not isinstance(error, (las.APITimeoutError, las.AnswerLostError)), repr(error)
