@@ -250,7 +250,7 @@ def test_a_server_that_stops_sending_cannot_hold_a_read_past_the_deadline(
         took = time.monotonic() - started
     assert isinstance(error, las.DeadlineExceeded), error
     assert "deadline of 2 s" in str(error)
-    assert took < 3.3, f"the call ended {took - 2:.1f} s after its deadline"
+    assert took < 3.5, f"the call ended {took - 2:.1f} s after its deadline"  # 3.8 and 20 s without the fix
     assert len(recorder.api_requests) == 1  # nothing was sent again
 
 
