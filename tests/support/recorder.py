@@ -115,8 +115,11 @@ def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
             for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.end_headers()
+                self.wfile.write(body)
+            except OSError:  # the client gave up (its deadline) and closed the connection
+                self.close_connection = True
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
