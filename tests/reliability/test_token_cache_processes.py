@@ -172,6 +172,12 @@ def test_a_process_holding_the_cache_lock_keeps_no_call_past_its_deadline(
 
         _list_models(variant, credentials, deadline=30.0)  # the token kept in memory is used
         assert las_emulator.token_requests == 1
+
+        # A call with time to spare does not spend it on the cache: LOCK_PATIENCE (1 s), not 30 s.
+        started = time.monotonic()
+        _list_models(variant, las_emulator.credentials(cache_path=cache), deadline=30.0)
+        assert time.monotonic() - started < 10, "the cache's lock was waited for past LOCK_PATIENCE"
+        assert las_emulator.token_requests == 2 and holder.poll() is None and not cache.exists()
     finally:
         holder.kill()
         holder.wait()
