@@ -13,6 +13,7 @@ import functools
 import logging
 import signal
 import threading
+import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["AsyncWorker"]
 
 log = logging.getLogger("las.workers")
+
+_CANCELLED_END = 0.1  # seconds a stop gives the requests it left behind to end once cancelled
 
 
 @dataclass
@@ -154,6 +157,7 @@ class AsyncWorker(WorkerBase):
         self._heartbeats: AsyncHeartbeats | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None  # set when stopped or an execution left the hands
+        self._stopped: asyncio.Event | None = None  # set when stopped
         self._time_up_on_loop: asyncio.Event | None = None  # self._time_up, for the loop's waits
 
     @staticmethod
@@ -189,10 +193,15 @@ class AsyncWorker(WorkerBase):
         except RuntimeError:
             running = None
         if running is loop:
-            wake.set()
+            self._wake_on_stop()
         else:
             with contextlib.suppress(RuntimeError):  # the loop has closed: the run is over
-                loop.call_soon_threadsafe(wake.set)
+                loop.call_soon_threadsafe(self._wake_on_stop)
+
+    def _wake_on_stop(self) -> None:
+        for event in (self._wake, self._stopped):
+            if event is not None:
+                event.set()
 
     async def run(self, *, until_idle: bool = False, handle_signals: bool = True) -> WorkerCounters:
         """Take and complete executions until stopped; returns the counters.
@@ -217,6 +226,9 @@ class AsyncWorker(WorkerBase):
             client = self.client
             assert client is not None
             self._loop, self._wake, self._time_up_on_loop = loop, asyncio.Event(), asyncio.Event()
+            self._stopped = asyncio.Event()
+            if self._stopping:  # stopped before the events were there
+                self._wake_on_stop()
             self._heartbeats = AsyncHeartbeats(client, self.heartbeat_interval)
         except BaseException:
             self._end(0)
@@ -237,7 +249,7 @@ class AsyncWorker(WorkerBase):
             finally:  # even if cancelled again: the worker can run again
                 self._restore_signal_handlers(loop, installed)
                 self._heartbeats = None
-                self._loop = self._wake = self._time_up_on_loop = None
+                self._loop = self._wake = self._stopped = self._time_up_on_loop = None
                 self._end(heartbeats.failures)
         self._raise_interruption()
         return self.counters
@@ -288,11 +300,13 @@ class AsyncWorker(WorkerBase):
             busy = bool(self._tasks)
             wake.clear()  # a departure from now on wakes the wait below at once
             try:
-                found = await self._poll(free)
+                found = await self._poll_unless_stopped(free)
             except Exception as error:
                 self._poll_failed(error)
                 await self._wait(self.poll_interval)
                 continue
+            if found is None:  # stopped while the listing was on the wire
+                return
             for execution_id in found:
                 self._start(execution_id)
             if not found:
@@ -308,6 +322,23 @@ class AsyncWorker(WorkerBase):
             return
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def _poll_unless_stopped(self, free: int) -> list[str] | None:
+        """:meth:`_poll`, or None (the poll cancelled) if the worker stops first: a listing
+        held by the API holds up no stop."""
+        assert self._stopped is not None
+        polling = asyncio.ensure_future(self._poll(free))
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+            if not polling.done():
+                polling.cancel()
+                await asyncio.wait({polling})  # its connection is given back before the drain
+        if polling.cancelled():
+            return None
+        return polling.result()
 
     async def _poll(self, free: int) -> list[str]:
         """Ids of up to ``free`` running executions not in hand, oldest first, through
@@ -346,7 +377,7 @@ class AsyncWorker(WorkerBase):
         assert client is not None and heartbeats is not None
         try:
             try:
-                current = await client.get_transition_execution(transition_id, execution_id)
+                current = await self._bounded(client).get_transition_execution(transition_id, execution_id)
             except Exception as error:
                 self._take_failed(execution_id, error)
                 return
@@ -392,8 +423,9 @@ class AsyncWorker(WorkerBase):
     async def _deliver(self, execution_id: str, completion: Completion) -> None:
         assert self.client is not None
         try:
+            client = self.client
             delivery = await complete_for_worker_async(
-                self.client,
+                lambda: self._bounded(client),
                 self.transition_id,
                 execution_id,
                 completion,
@@ -427,15 +459,15 @@ class AsyncWorker(WorkerBase):
         of the caller (a second one, when the first stopped :meth:`run`) ends the grace period;
         it is raised once the releases and the requests on the wire are done, however often
         it comes: they are not cancelled with it, and no retry wait is left to hold it back."""
-        self._stopping = True  # tasks not yet started stay untouched
-        wake, loop = self._wake, asyncio.get_running_loop()
+        self._stop_requested(release=False)  # tasks not yet started stay untouched
+        wake = self._wake
         assert wake is not None and self._time_up_on_loop is not None
         self._draining(len(self._tasks))
-        deadline = None if self.grace_period is None else loop.time() + self.grace_period
+        deadline = self._grace_ends
         cancelled: asyncio.CancelledError | None = None
         try:
             while self._tasks and not self._release_now:
-                remaining = None if deadline is None else deadline - loop.time()
+                remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
                 wake.clear()
@@ -443,7 +475,7 @@ class AsyncWorker(WorkerBase):
                     await asyncio.wait_for(wake.wait(), timeout=remaining)
         except asyncio.CancelledError as error:  # raised below, once the work in hand is released
             cancelled = error
-        self._time_up.set()
+        self._set_time_up()
         self._time_up_on_loop.set()
         released = self._release_working(self._tasks.values())
         finishing = [task.handle for task in self._tasks.values() if task.state != "released"]
@@ -451,20 +483,30 @@ class AsyncWorker(WorkerBase):
         for task in taking:  # its GET gains nothing: a take while stopping leaves it be
             if task.handle is not None:
                 task.handle.cancel()
+        releases = [(task, asyncio.ensure_future(self._release(task))) for task in released]
         ending = asyncio.gather(
-            *(self._release(task) for task in released),
+            *(release for _, release in releases),
             asyncio.gather(*(handle for handle in finishing if handle is not None), return_exceptions=True),
         )
-        while not ending.done():
-            try:
-                await asyncio.shield(ending)
+        until = self._answers_end()
+        assert until is not None  # the time is up
+        while not ending.done() and time.monotonic() < until:
+            try:  # a cancellation of the caller does not cancel what is waited for
+                await asyncio.wait({ending}, timeout=until - time.monotonic())
             except asyncio.CancelledError as error:
-                if ending.done():  # not the caller's: the releases themselves were cancelled
-                    raise
                 cancelled = cancelled or error
         for task in taking:  # cancelled before it began, its own cleanup never ran
             self._let_go(task, self._tasks)
-        ending.result()
+        if not ending.done():  # requests sent before the stop, still on the wire
+            behind = [*self._tasks.values(), *(task for task, release in releases if not release.done())]
+            self._left_behind(behind, self._tasks)
+            ending.cancel()
+            try:
+                await asyncio.wait({ending}, timeout=_CANCELLED_END)
+            except asyncio.CancelledError as error:
+                cancelled = cancelled or error
+        else:
+            ending.result()
         if cancelled is not None:
             raise cancelled
 

@@ -169,11 +169,18 @@ class Schedule:
 def bounded(client: Any, interval: float) -> Any:
     """A client of the same kind on ``client``'s connections whose calls end within a heartbeat's
     time (see the module's docstring); ``client`` itself if its session has no such option."""
+    return with_deadline(client, max(interval, BEAT_DEADLINE_FLOOR))
+
+
+def with_deadline(client: Any, seconds: float) -> Any:
+    """A client of the same kind on ``client``'s connections (and token) whose calls end
+    within ``seconds`` (or its session's deadline, if shorter); ``client`` itself if its
+    session has no such option (a test double)."""
     session = getattr(client, "session", None)
     with_options = getattr(session, "with_options", None)
     if with_options is None:
         return client
-    deadline = min(getattr(session, "deadline", math.inf), max(interval, BEAT_DEADLINE_FLOOR))
+    deadline = min(getattr(session, "deadline", math.inf), seconds)
     return type(client)(session=with_options(deadline=deadline))
 
 
@@ -252,9 +259,12 @@ class Heartbeats:
             while self._schedule.sending(key) and threading.current_thread() not in self._threads:
                 self._condition.wait()
 
-    def close(self) -> None:
+    def close(self, timeout: float | None = None) -> None:
         """Stop the threads and wait for them (each ends once its heartbeat on the wire, if
-        any, is answered or given up). Idempotent."""
+        any, is answered or given up), for ``timeout`` seconds at most in all: a thread
+        still waiting for an answer then ends on its own, within its heartbeat's time.
+        Idempotent."""
+        until = None if timeout is None else time.monotonic() + timeout
         with self._condition:
             self._closed = True
             self._schedule.clear()
@@ -262,7 +272,7 @@ class Heartbeats:
             threads = list(self._threads)
         for thread in threads:
             if thread is not threading.current_thread():
-                thread.join()
+                thread.join(None if until is None else max(until - time.monotonic(), 0.0))
 
     def __enter__(self) -> Heartbeats:
         return self

@@ -223,13 +223,19 @@ async def _follow_async(plan: Plan, perform: Callable[[Step], Any]) -> Delivery:
 
 
 def _performer(
-    client: Client, transition_id: str, execution_id: str, sleep: Callable[[float], object]
+    client: Client | Callable[[], Client],
+    transition_id: str,
+    execution_id: str,
+    sleep: Callable[[float], object],
 ) -> Callable[[Step], Any]:
+    """Performs a plan's steps; ``client`` may be a function giving the client of each request."""
+    client_now = client if callable(client) else lambda: client
+
     def perform(step: Step) -> Any:
         if isinstance(step, Send):
-            return step.completion.send(client, transition_id, execution_id)
+            return step.completion.send(client_now(), transition_id, execution_id)
         if isinstance(step, Look):
-            return client.get_transition_execution(transition_id, execution_id)
+            return client_now().get_transition_execution(transition_id, execution_id)
         sleep(step.seconds)
         return None
 
@@ -237,13 +243,19 @@ def _performer(
 
 
 def _async_performer(
-    client: AsyncClient, transition_id: str, execution_id: str, sleep: Callable[[float], Any]
+    client: AsyncClient | Callable[[], AsyncClient],
+    transition_id: str,
+    execution_id: str,
+    sleep: Callable[[float], Any],
 ) -> Callable[[Step], Any]:
+    """:func:`_performer` with an :class:`las.AsyncClient` (``sleep`` a coroutine function)."""
+    client_now = client if callable(client) else lambda: client
+
     async def perform(step: Step) -> Any:
         if isinstance(step, Send):
-            return await step.completion.send(client, transition_id, execution_id)
+            return await step.completion.send(client_now(), transition_id, execution_id)
         if isinstance(step, Look):
-            return await client.get_transition_execution(transition_id, execution_id)
+            return await client_now().get_transition_execution(transition_id, execution_id)
         await sleep(step.seconds)
         return None
 
@@ -305,7 +317,7 @@ def complete(
 
 
 def complete_for_worker(
-    client: Client,
+    client: Callable[[], Client],
     transition_id: str,
     execution_id: str,
     completion: Completion,
@@ -314,9 +326,10 @@ def complete_for_worker(
     hurry: Hurry,
     sleep: Callable[[float], object],
 ) -> Delivery:
-    """:func:`complete` for a worker that may stop meanwhile: ``sleep`` returns early once
-    ``hurry()`` is true, and from then on the delivery makes at most one last attempt (see
-    :data:`Hurry`) before it raises what the API last answered."""
+    """:func:`complete` for a worker that may stop meanwhile: ``client()`` is the client of
+    each request (bounded by what is left of a stop), ``sleep`` returns early once ``hurry()``
+    is true, and from then on the delivery makes at most one last attempt (see :data:`Hurry`)
+    before it raises what the API last answered."""
     plan = completion_plan(execution_id, completion, patience, hurry)
     return _follow(plan, _performer(client, transition_id, execution_id, sleep))
 
@@ -359,7 +372,7 @@ async def complete_async(
 
 
 async def complete_for_worker_async(
-    client: AsyncClient,
+    client: Callable[[], AsyncClient],
     transition_id: str,
     execution_id: str,
     completion: Completion,

@@ -187,7 +187,8 @@ class Worker(WorkerBase):
                 self._drain()
             finally:
                 heartbeats = self._heartbeats
-                heartbeats.close()
+                until = self._answers_end()  # a heartbeat on the wire holds up no bounded stop
+                heartbeats.close(None if until is None else max(until - time.monotonic(), 0.0))
                 with self._condition:
                     self._heartbeats = None
                     self._end(heartbeats.failures)
@@ -217,13 +218,14 @@ class Worker(WorkerBase):
                 free = self.concurrency - len(self._tasks)
                 busy = bool(self._tasks)
                 departures = self._departures
-            self._deferred.clear()
             try:
-                found = self._poll(free)
+                found = self._poll_unless_stopped(free)
             except Exception as error:
                 self._poll_failed(error)
                 self._wait(self.poll_interval, departures)
                 continue
+            if found is None:  # stopped while the listing was on the wire
+                return
             for execution_id in found:
                 self._start(execution_id)
             if not found:
@@ -238,8 +240,36 @@ class Worker(WorkerBase):
             if not self._stopping and self._departures == departures:
                 self._condition.wait(timeout=seconds)
 
-    def _poll(self, free: int) -> list[str]:
-        """Ids of up to ``free`` running executions not in hand, oldest first.
+    def _poll_unless_stopped(self, free: int) -> list[str] | None:
+        """:meth:`_poll` on a thread of its own, or None if the worker stops first: a listing
+        held by the API holds up no stop (it is left to end on its own; it changes nothing)."""
+        outcome: list[tuple[list[str], list[str]] | Exception] = []
+
+        def poll() -> None:
+            deferred: list[str] = []
+            try:
+                result: tuple[list[str], list[str]] | Exception = (self._poll(free, deferred), deferred)
+            except Exception as error:  # the loop's to count
+                result = error
+            with self._condition:
+                outcome.append(result)
+                self._condition.notify_all()
+
+        threading.Thread(target=poll, name="las-worker-poll", daemon=True).start()
+        with self._condition:
+            while not outcome and not self._stopping:
+                self._condition.wait()
+            if not outcome:
+                return None
+        [result] = outcome
+        if isinstance(result, Exception):
+            raise result
+        found, self._deferred = result
+        return found
+
+    def _poll(self, free: int, deferred: list[str]) -> list[str]:
+        """Ids of up to ``free`` running executions not in hand, oldest first; those left alone
+        for now (see :meth:`_offered`) are added to ``deferred``.
 
         A page outside the contract (not a JSON object, items that are not objects, a
         ``nextToken`` that repeats) raises :class:`las.InvalidResponseError` from the one
@@ -251,7 +281,7 @@ class Worker(WorkerBase):
             self.client.list_transition_executions, self.transition_id, **self._listing_filters()
         )
         for item in listing:
-            execution_id = self._offered(item, self._tasks, found, self._deferred)
+            execution_id = self._offered(item, self._tasks, found, deferred)
             if execution_id is not None:
                 found.append(execution_id)
                 if len(found) == free:
@@ -275,7 +305,7 @@ class Worker(WorkerBase):
         assert heartbeats is not None
         try:
             try:
-                current = self.client.get_transition_execution(transition_id, execution_id)
+                current = self._bounded(self.client).get_transition_execution(transition_id, execution_id)
             except Exception as error:
                 self._take_failed(execution_id, error)
                 return
@@ -307,7 +337,7 @@ class Worker(WorkerBase):
     def _deliver(self, execution_id: str, completion: Completion) -> None:
         try:
             delivery = complete_for_worker(
-                self.client,
+                lambda: self._bounded(self.client),
                 self.transition_id,
                 execution_id,
                 completion,
@@ -333,10 +363,10 @@ class Worker(WorkerBase):
         releases at once, then is raised. Otherwise it returns once nothing is in hand but the
         abandoned: takes whose GET is on the wire (they leave their execution untouched) and
         completions on the wire included, so no take outlives its run."""
-        deadline = None if self.grace_period is None else time.monotonic() + self.grace_period
         interrupted: BaseException | None = None
         with self._condition:
-            self._stopping = True  # tasks not yet started stay untouched
+            self._stop_requested(release=False)  # tasks not yet started stay untouched
+            deadline = self._grace_ends
             self._draining(len(self._tasks))
             try:
                 while self._tasks and not self._release_now:
@@ -346,14 +376,18 @@ class Worker(WorkerBase):
                     self._condition.wait(timeout=remaining)
             except BaseException as error:  # raised below, once the work in hand is released
                 interrupted = error
-            self._time_up.set()
+            self._set_time_up()
             released = self._release_working(self._tasks.values())
         interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
             raise interrupted
         with self._condition:  # takes and completions on the wire (a last attempt at most): let them land
-            while self._tasks:
-                self._condition.wait()
+            until = self._answers_end()
+            while self._tasks and until is not None and time.monotonic() < until:
+                self._condition.wait(timeout=until - time.monotonic())
+            self._left_behind(
+                list(self._tasks.values()), self._tasks
+            )  # sent before the stop, still on the wire
 
     def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
         """Release the executions of ``released`` (their functions told to stop), each once its
@@ -383,10 +417,11 @@ class Worker(WorkerBase):
                 senders.append(self._sender(task))
             interrupted = self._start_senders(senders, interrupted)
             deadline = 0.0 if interrupted is not None else deadline
+        until = self._answers_end()
         for sender in senders:
-            while sender.is_alive():
+            while sender.is_alive() and (until is None or time.monotonic() < until):
                 try:
-                    sender.join()
+                    sender.join(None if until is None else until - time.monotonic())
                 except BaseException as error:  # the release goes on: let it land, then raise it
                     interrupted = interrupted or error
         return interrupted

@@ -16,11 +16,11 @@ from typing import Any, ClassVar, Final, Protocol, TypeVar
 from .. import ids
 from ..exceptions import NotFoundError
 from ..resources import Transition
-from ._heartbeats import check_interval
+from ._heartbeats import check_interval, with_deadline
 from ._outcomes import INTERRUPTIONS, Cancellation, Completion, released
 from ._reporting import Delivery, is_ambiguous
 
-__all__ = ["ABANDON_AFTER", "RELEASE", "WorkerBase", "WorkerCounters"]
+__all__ = ["ABANDON_AFTER", "LAST_REQUESTS", "RELEASE", "STOP_BOUND", "WorkerBase", "WorkerCounters"]
 
 log = logging.getLogger("las.workers")
 
@@ -37,6 +37,21 @@ its execution anyway and abandons it: left running, unwaited, whatever it return
 Short, so that a stop still ends within a supervisor's kill timeout (``grace_period`` + this +
 the releases)."""
 
+LAST_REQUESTS: Final = 3.0
+"""Seconds past :data:`ABANDON_AFTER`, once a stop's time is up, that the stop's requests
+(releases, completions' last attempts and the GETs that check them, takes) have to end. From
+the stop on, each request the worker sends has a deadline of what is left of them (see
+:data:`STOP_BOUND`); a request that was already on the wire and outlives them is left behind."""
+
+_LAST_ANSWERS = 0.5
+"""Seconds past the requests' time the end of a stop waits for their answers to come in."""
+
+STOP_BOUND: Final = ABANDON_AFTER + LAST_REQUESTS + _LAST_ANSWERS
+"""Seconds, past the end of its grace period (or the release, whichever comes first), within
+which a stop's ``run()`` returns whatever the API does: functions told to stop get
+:data:`ABANDON_AFTER`, then the stop's requests :data:`LAST_REQUESTS`, then their answers half
+a second. ``docker stop`` (10 s) fits ``grace_period=5``; Kubernetes (30 s) the default 25."""
+
 
 class Held(Protocol):
     """An execution in a worker's hands, as the shared bookkeeping sees it: ``state`` moves
@@ -49,6 +64,9 @@ class Held(Protocol):
 
 
 HeldT = TypeVar("HeldT", bound=Held)
+ClientT = TypeVar("ClientT")
+
+_LEAST_DEADLINE = 0.001  # seconds: a request of a stop whose time is spent fails at once
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,10 @@ class WorkerBase:
         # Set once a stop's time is up (its grace period over, or a second signal): completions
         # still being delivered wait no more and make one last attempt at most.
         self._time_up = threading.Event()
+        # time.monotonic() by which the stop's requests end (None: no stop, or one without a
+        # grace period whose time is not up); and the end of the stop's grace period.
+        self._requests_end: float | None = None
+        self._grace_ends: float | None = None
         self._interruption: BaseException | None = None  # what a function raised to stop the run
 
     def __repr__(self) -> str:
@@ -164,6 +186,7 @@ class WorkerBase:
                 raise RuntimeError(f"{self!r} is already running")
             self._running = True
             self._stopping = self._release_now = False
+            self._requests_end = self._grace_ends = None
             self._time_up.clear()
             self._interruption = None
 
@@ -188,9 +211,56 @@ class WorkerBase:
             )
 
     def _stop_requested(self, release: bool) -> None:
+        """Note a stop (the first sets the end of the grace period, and so the stop's bound);
+        ``release``: the stop's time is up now."""
         with self._condition:
+            if not self._stopping and self.grace_period is not None:
+                self._grace_ends = time.monotonic() + self.grace_period
+                self._requests_end = self._grace_ends + ABANDON_AFTER + LAST_REQUESTS
             self._stopping = True
             self._release_now = self._release_now or release
+            if release:
+                self._set_requests_end()
+
+    def _set_time_up(self) -> None:
+        """The stop's time is up (its grace period over, a release, an interruption): the
+        completions under way wait no more, and the stop's requests end within
+        :data:`ABANDON_AFTER` + :data:`LAST_REQUESTS` from now at most."""
+        with self._condition:
+            self._set_requests_end()
+            self._time_up.set()
+
+    def _set_requests_end(self) -> None:
+        end = time.monotonic() + ABANDON_AFTER + LAST_REQUESTS
+        self._requests_end = end if self._requests_end is None else min(self._requests_end, end)
+
+    def _answers_end(self) -> float | None:
+        """time.monotonic() by which a stop stops waiting for its requests' answers (None: no bound)."""
+        end = self._requests_end
+        return None if end is None else end + _LAST_ANSWERS
+
+    def _bounded(self, client: ClientT) -> ClientT:
+        """``client``, or once stopping, a view of it whose requests end with the stop's
+        requests (a deadline of what is left of :data:`LAST_REQUESTS`), so that no request
+        sent during a stop holds it up for the session's deadline (300 s by default)."""
+        end = self._requests_end
+        if end is None:
+            return client
+        bounded: ClientT = with_deadline(client, max(end - time.monotonic(), _LEAST_DEADLINE))
+        return bounded
+
+    def _left_behind(self, tasks: Iterable[HeldT], in_hand: dict[str, HeldT]) -> None:
+        """The end of a stop's wait for its requests: ``tasks`` still have one on the wire,
+        sent before the stop with the session's deadline. They are let go, each named in a
+        warning (a completion on the wire may still land; if not, the API times it out)."""
+        for task in list(tasks):
+            self._let_go(task, in_hand)
+            log.warning(
+                "a request for %s (%s) was still on the wire when the stop's time ran out: left "
+                "to end on its own; if it does not complete the execution, the API will time it out",
+                task.execution_id,
+                task.state,
+            )
 
     def _signalled(self, number: int) -> None:
         """A stop signal: the first stops, the next one releases at once."""
