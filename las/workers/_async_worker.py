@@ -75,7 +75,8 @@ class AsyncWorker(WorkerBase):
     on the loop and what it returns is dropped. So :meth:`run` returns in bounded time
     whatever the coroutines do. A second signal releases at once. Cancelling the task that
     awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises the
-    cancellation, held back only by the requests on the wire (further cancellations too):
+    cancellation, held back only by the requests on the wire, within the stop's bound of
+    4.5 s past the release (as for :class:`las.Worker`; further cancellations too):
     takes under way are cancelled, and completions still being delivered get one last
     attempt at most, as for :class:`las.Worker`.
 
@@ -484,10 +485,10 @@ class AsyncWorker(WorkerBase):
             if task.handle is not None:
                 task.handle.cancel()
         releases = [(task, asyncio.ensure_future(self._release(task))) for task in released]
-        ending = asyncio.gather(
-            *(release for _, release in releases),
-            asyncio.gather(*(handle for handle in finishing if handle is not None), return_exceptions=True),
+        finished = asyncio.gather(
+            *(handle for handle in finishing if handle is not None), return_exceptions=True
         )
+        ending = asyncio.gather(*(release for _, release in releases), finished)
         until = self._answers_end()
         assert until is not None  # the time is up
         while not ending.done() and time.monotonic() < until:
@@ -505,6 +506,10 @@ class AsyncWorker(WorkerBase):
                 await asyncio.wait({ending}, timeout=_CANCELLED_END)
             except asyncio.CancelledError as error:
                 cancelled = cancelled or error
+            futures: list[asyncio.Future[Any]] = [finished, *(release for _, release in releases)]
+            for future in futures:  # cancelled: not an error
+                if future.done() and not future.cancelled():
+                    future.exception()
         else:
             ending.result()
         if cancelled is not None:

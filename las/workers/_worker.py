@@ -78,7 +78,11 @@ class Worker(WorkerBase):
     at the same time. A second signal releases at once. From the end of the grace period (or a
     second signal) on, a completion still being delivered waits no more between retries: it
     gets one last attempt at most, and if the API still does not take it, a warning names its
-    execution (counted in ``errors``), which the API times out. No execution the Worker took
+    execution (counted in ``errors``), which the API times out. Every request sent from the
+    stop on has a deadline of what is left of the stop's time; one sent before and still on
+    the wire then is left behind, named in a warning. So :meth:`run` returns within
+    ``grace_period`` + 4.5 s of the stop (``STOP_BOUND``; 4.5 s after a second signal), whatever
+    the API does: ``docker stop``'s 10 s fit ``grace_period=5``. No execution the Worker took
     is otherwise left running without a status, and none is completed twice.
 
     Whatever the function raises, its execution is completed once: an exception (or another
@@ -188,7 +192,7 @@ class Worker(WorkerBase):
             finally:
                 heartbeats = self._heartbeats
                 until = self._answers_end()  # a heartbeat on the wire holds up no bounded stop
-                heartbeats.close(None if until is None else max(until - time.monotonic(), 0.0))
+                heartbeats.close(None if until is None else max(until - time.monotonic(), 0.1))
                 with self._condition:
                     self._heartbeats = None
                     self._end(heartbeats.failures)

@@ -37,20 +37,21 @@ its execution anyway and abandons it: left running, unwaited, whatever it return
 Short, so that a stop still ends within a supervisor's kill timeout (``grace_period`` + this +
 the releases)."""
 
-LAST_REQUESTS: Final = 3.0
+LAST_REQUESTS: Final = 2.5
 """Seconds past :data:`ABANDON_AFTER`, once a stop's time is up, that the stop's requests
 (releases, completions' last attempts and the GETs that check them, takes) have to end. From
 the stop on, each request the worker sends has a deadline of what is left of them (see
 :data:`STOP_BOUND`); a request that was already on the wire and outlives them is left behind."""
 
-_LAST_ANSWERS = 0.5
-"""Seconds past the requests' time the end of a stop waits for their answers to come in."""
+_LAST_ANSWERS = 1.0
+"""Seconds past the requests' time the end of a stop waits for their answers to come in (a
+delivery's check and last attempt, each given :data:`_LEAST_DEADLINE`, included)."""
 
 STOP_BOUND: Final = ABANDON_AFTER + LAST_REQUESTS + _LAST_ANSWERS
 """Seconds, past the end of its grace period (or the release, whichever comes first), within
 which a stop's ``run()`` returns whatever the API does: functions told to stop get
-:data:`ABANDON_AFTER`, then the stop's requests :data:`LAST_REQUESTS`, then their answers half
-a second. ``docker stop`` (10 s) fits ``grace_period=5``; Kubernetes (30 s) the default 25."""
+:data:`ABANDON_AFTER`, then the stop's requests :data:`LAST_REQUESTS`, then their answers (a
+check and a last attempt of a quarter of a second each) a second: 4.5 s in all. ``docker stop`` (10 s) fits ``grace_period=5``; Kubernetes (30 s) the default 25."""
 
 
 class Held(Protocol):
@@ -66,7 +67,9 @@ class Held(Protocol):
 HeldT = TypeVar("HeldT", bound=Held)
 ClientT = TypeVar("ClientT")
 
-_LEAST_DEADLINE = 0.001  # seconds: a request of a stop whose time is spent fails at once
+_LEAST_DEADLINE = (
+    0.25  # seconds a request of a stop gets even when its time is spent: a check, a last attempt
+)
 
 
 @dataclass(frozen=True)

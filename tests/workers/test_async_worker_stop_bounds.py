@@ -16,7 +16,8 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.workers.conftest import recorded, running_execution_ids, wait_until
+from las.workers import _worker_base
+from tests.workers.conftest import recorded, running_execution_ids, running_executions, wait_until
 
 pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
 
@@ -122,3 +123,59 @@ def test_a_take_on_the_wire_does_not_hold_back_a_cancellation(
         thread.join(30)
     assert out["counters"].taken == 0, out
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
+
+
+def test_a_stop_ends_within_its_bound_while_the_api_holds_its_answers(
+    las_client: las.Client,
+    las_emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As for las.Worker: a completion's PATCH sent before the stop and the release's PATCH
+    held 10 s by the API; stop(release=True) with grace_period=0 returns within STOP_BOUND
+    (LAST_REQUESTS cut to 0.5 s): the release ends at the stop's deadline and its last attempt
+    lands; the completion is cancelled on the wire, named in a warning."""
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.5)
+    bound = _worker_base.ABANDON_AFTER + 0.5 + _worker_base._LAST_ANSWERS
+    transition_id = running_executions(las_client, 2)
+    ended: dict[str, str] = {}
+    caplog.set_level(logging.WARNING, logger="las.workers")
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        if event["n"] == 1:
+            await asyncio.sleep(60)  # cancelled by the release
+        ended[las.workers.current_execution()["executionId"]] = "quick"
+        return {}
+
+    las_emulator.delay_next(2, 10.0, method="PATCH", path=EXECUTION_PATH)
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(
+                transition_id, work, session=client, concurrency=2, poll_interval=0.05, grace_period=0
+            )
+            out["worker"] = worker
+            out["counters"] = await worker.run(handle_signals=False)
+
+    thread, out = _on_own_loop(main)
+    try:
+        wait_until(
+            lambda: "worker" in out and out["worker"].counters.taken == 2 and ended,
+            timeout=20,
+            what="a completion",
+        )
+        time.sleep(0.2)  # its PATCH reaches the API
+        stopped = time.monotonic()
+        out["worker"].stop(release=True)
+        thread.join(bound + 6)
+        assert not thread.is_alive(), f"run() still going {bound + 6:g} s after the stop (the API holds 10 s)"
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    took = out["ended"] - stopped
+    assert took < bound + 1.5, f"run() took {took:.1f} s after stop(release=True); its bound is {bound:g} s"
+    assert "raised" not in out, out
+    assert out["counters"].released == 1, out
+    [quick] = ended
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(quick in m and "still on the wire" in m for m in warnings), warnings

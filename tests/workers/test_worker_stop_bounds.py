@@ -14,6 +14,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from las.workers import _worker_base
 from tests.workers.conftest import recorded, running_execution_ids, running_executions, wait_until
 
 pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
@@ -127,3 +128,50 @@ def test_a_stop_without_a_grace_period_still_waits_for_a_completion_through_its_
         thread.join(30)
     assert out["counters"].succeeded == 1, out
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "succeeded"
+
+
+def test_a_stop_ends_within_its_bound_while_the_api_holds_its_answers(
+    las_client: las.Client,
+    las_emulator: Emulator,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two answers held 10 s by the API: a completion's PATCH sent before the stop, and the
+    release's PATCH sent by it (the Session would wait up to its 300 s deadline for each).
+    stop(release=True) with grace_period=0 returns within STOP_BOUND (ABANDON_AFTER, then
+    LAST_REQUESTS, here cut to 0.5 s, then half a second): the release's PATCH ends at the
+    stop's deadline and its last attempt lands; the completion is left on the wire, named."""
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.5)
+    bound = _worker_base.ABANDON_AFTER + 0.5 + _worker_base._LAST_ANSWERS
+    transition_id = running_executions(las_client, 2)
+    ended: dict[str, str] = {}
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        if event["n"] == 1:
+            las.workers.cancellation().wait(60)  # ends at once when told
+        ended[las.workers.current_execution()["executionId"]] = "stuck" if event["n"] else "quick"
+        return {}
+
+    las_emulator.delay_next(2, 10.0, method="PATCH", path=EXECUTION_PATH)
+    worker = las.Worker(
+        transition_id, work, session=las_client, concurrency=2, poll_interval=0.05, grace_period=0
+    )
+    caplog.set_level(logging.WARNING, logger="las.workers")
+    thread, out = _run_in_thread(worker)
+    try:
+        wait_until(lambda: worker.counters.taken == 2 and ended, timeout=20, what="a completion on the wire")
+        time.sleep(0.2)  # its PATCH reaches the API
+        stopped = time.monotonic()
+        worker.stop(release=True)
+        thread.join(bound + 6)
+        assert not thread.is_alive(), f"run() still going {bound + 6:g} s after the stop (the API holds 10 s)"
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    took = out["ended"] - stopped
+    assert took < bound + 1.5, f"run() took {took:.1f} s after stop(release=True); its bound is {bound:g} s"
+    assert "raised" not in out, out
+    assert out["counters"].released == 1, out
+    [quick] = [execution_id for execution_id, how in ended.items() if how == "quick"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(quick in m and "still on the wire" in m for m in warnings), warnings
