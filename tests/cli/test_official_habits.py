@@ -9,11 +9,11 @@ test runs ``las`` in-process against this module's emulator and reads what reach
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import stat
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -674,8 +674,16 @@ def test_a_file_already_in_the_dataset_from_another_folder_is_not_created_twice(
 
 
 def test_no_resume_writes_no_journal_and_sends_everything_again(
-    las_: Las, emulator: Emulator, client: las.Client, folder: Path, tmp_path: Path
+    las_: Las,
+    emulator: Emulator,
+    client: las.Client,
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    scratch = tmp_path / "tmp"  # this test's own: other tests' uploads use the shared one meanwhile
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     dataset_id = new_dataset(client)
     emulator.clear_requests()
     for _ in range(2):
@@ -683,9 +691,7 @@ def test_no_resume_writes_no_journal_and_sends_everything_again(
         assert result.code == 0, result.stderr and "journal:" not in result.stderr
     assert len(sent(emulator, "POST", "/documents")) == 4
     assert not (tmp_path / "home" / ".lucidtech").exists()  # nothing written under HOME
-    assert (
-        list(Path(os.environ.get("TMPDIR", "/tmp")).glob("las-upload-*")) == []
-    )  # the scratch journal is gone
+    assert list(scratch.iterdir()) == []  # the scratch journal is gone
 
 
 def test_no_resume_with_resume_is_a_usage_error(
