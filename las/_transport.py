@@ -43,6 +43,7 @@ from ._policy import (
     refused_certificate,
     request_id,
 )
+from ._sync_watchdog import WATCHDOG
 from .exceptions import DeadlineExceeded
 
 __all__ = ["NO_AUTH", "BearerAuth", "execute"]
@@ -128,7 +129,13 @@ def execute(
         timeout = attempts.next()
         if on_send is not None:
             on_send()
-        verdict, status, headers = _attempt(http, url, call, auth, timeout, attempts)
+        watched = WATCHDOG.watch(attempts.started + limits.deadline)
+        try:
+            verdict, status, headers = _attempt(http, url, call, auth, timeout, attempts)
+        finally:
+            WATCHDOG.forget(watched)
+        if watched.cut:  # whatever the read made of its socket's shutdown: the deadline's
+            verdict = Fail(deadline_exceeded(call, limits))
         step = attempts.obey(verdict, status, headers)
         if isinstance(step, Outcome):
             return step

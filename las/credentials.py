@@ -35,6 +35,7 @@ import requests.auth
 from . import _token_cache, contracts
 from ._fork import track
 from ._policy import Call, Limits, token_wait_expired
+from ._sync_watchdog import watched_http
 from ._transport import execute
 from .exceptions import (
     CredentialsConflictError,
@@ -307,7 +308,7 @@ class Credentials:
         limits = TOKEN_LIMITS
         if deadline is not None and deadline < limits.deadline:
             limits = limits._replace(deadline=deadline)
-        http = session or requests.Session()
+        http = session or watched_http()
         try:
             outcome = execute(http, self.token_url, self.token_call(), limits, lambda seconds_left: basic)
         finally:

@@ -23,12 +23,12 @@ from typing import Any, Literal, overload
 
 import requests
 import requests.auth
-from requests.adapters import HTTPAdapter
 
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, Call, Timeout, make_call
 from ._response import RawResponse
+from ._sync_watchdog import watched_http
 from ._transport import NO_AUTH, BearerAuth, execute
 from ._version import __version__
 from .credentials import Credentials
@@ -55,10 +55,7 @@ class _Shared:
         self.hooks: tuple[ResponseHook, ...] = ()
 
     def new_http(self) -> requests.Session:
-        http = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_maxsize, max_retries=0)
-        http.mount("http://", adapter)
-        http.mount("https://", adapter)
+        http = watched_http(pool_connections=4, pool_maxsize=self.pool_maxsize)
         http.headers["Accept"] = "application/json"
         http.headers["User-Agent"] = f"las-python/{__version__}"
         return http

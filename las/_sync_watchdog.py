@@ -1,0 +1,295 @@
+"""The deadline of the sync attempts in flight, enforced by one timer thread per process.
+
+:class:`las._transport`'s pacer cuts each socket read to what is left of the deadline, but it
+runs only between the reads it makes itself. Inside one read, urllib3 and http.client may loop
+on the socket on their own: urllib3's ``read1`` keeps receiving while what arrived decodes to
+nothing (a gzip body of empty blocks), http.client's ``readline`` keeps receiving until a
+chunk-size line or a header line ends, and sending a request body keeps writing while a slow
+server keeps reading. Each receive or send is bounded by the cut timeout, the loop is not: a
+server that sends (or takes) a byte every few milliseconds holds the call for as long as it likes.
+
+The :class:`Watchdog` is the backstop. An attempt is watched from before its request goes out
+until its answer is read (:meth:`Watchdog.watch` / :meth:`Watchdog.forget`); once it is
+:data:`GRACE` seconds past its call's deadline (the pacer and the cut timeouts end it at the
+deadline itself whenever they can see the clock), the watchdog shuts the attempt's socket down
+(``SHUT_RDWR``: a blocked receive or send returns at once) and marks the attempt
+:attr:`Attempt.cut`. The executor then fails the attempt with the call's ``DeadlineExceeded``,
+whatever the read made of the cut (an error, or an end of body that looks complete), and the
+connection is closed, never put back in the pool.
+
+Who owns a connection is decided by the pool (:class:`WatchedAdapter`): an attempt owns the
+connection it took from the pool until it gives it back, and the socket is shut down only under
+the connection's lock, while the attempt that passed its deadline still owns it and the
+connection is open (connected: a connection still being opened is timed by its connect timeout,
+and a request whose connection never opened stays "not sent"). A connection given back and
+taken by another call is never touched, nor is a socket being closed. An answer that ends its
+connection (``Connection: close``, or a body read until the close) has its socket let go by
+http.client's connection: the attempt keeps a duplicate of it until forgotten, to shut it down.
+A connection class that is not urllib3's own (a test double such as vcrpy's) is not watched.
+
+The thread starts on the first watched attempt (never at import, nor for a call without a
+deadline), waits for the earliest expiry (it looks at least every :data:`LINGER` seconds while
+attempts are in flight; the common call, over long before its deadline, never wakes it), and ends
+when no attempt has been watched for :data:`LINGER` seconds; a forked child starts its own
+(:mod:`las._fork`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.poolmanager import PoolManager
+
+from ._fork import track
+
+__all__ = ["GRACE", "LINGER", "WATCHDOG", "Attempt", "Watchdog", "WatchedAdapter", "watched_http"]
+
+GRACE = 0.05
+"""Seconds past its deadline before an attempt's socket is shut down."""
+LINGER = 1.0
+"""Seconds the thread stays without any attempt to watch before it ends."""
+_AGAIN = 0.01  # seconds before looking again at an expired attempt whose connection is not open
+_NEVER = float("inf")
+
+
+class Attempt:
+    """One send in flight: when it expires, the connection it owns, and whether it was cut."""
+
+    __slots__ = ("conn", "cut", "expires_at", "sock")
+
+    def __init__(self, expires_at: float) -> None:
+        self.expires_at = expires_at
+        self.conn: Any = None  # the pool's connection this attempt took (it may have given it back)
+        self.sock: socket.socket | None = None  # a duplicate of the socket its answer alone reads
+        self.cut = False  # the watchdog shut the socket down: the attempt is the deadline's
+
+
+_current = threading.local()  # the attempt the calling thread is making (read by the pool)
+
+
+class Watchdog:
+    """The sync attempts in flight in this process, and the one thread that cuts expired ones."""
+
+    def __init__(self) -> None:
+        self._reset()
+        self._tracked = False
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._live: set[Attempt] = set()
+        self._thread: threading.Thread | None = None
+        self._wake_at = _NEVER  # when the thread looks next (never: it is not running)
+        self._last_watch = 0.0
+
+    def watch(self, deadline_at: float) -> Attempt:
+        """Watch the calling thread's next attempt, whose call must end by ``deadline_at``
+        (``time.monotonic()``); :meth:`forget` it once its answer is read or it failed."""
+        attempt = Attempt(deadline_at + GRACE)
+        _current.attempt = attempt
+        if deadline_at == _NEVER:
+            return attempt
+        with self._lock:
+            self._live.add(attempt)
+            self._last_watch = time.monotonic()
+            if attempt.expires_at < self._wake_at:
+                if self._thread is None:
+                    self._start()
+                else:
+                    self._wake.notify()
+        return attempt
+
+    def forget(self, attempt: Attempt) -> None:
+        """Stop watching ``attempt``: from now on it is never cut (read :attr:`Attempt.cut` after)."""
+        _current.attempt = None
+        if attempt.expires_at != _NEVER:
+            with self._lock:
+                self._live.discard(attempt)
+                if attempt.sock is not None:
+                    attempt.sock.close()  # the duplicate only: the answer closed its own
+
+    def after_fork_in_child(self) -> None:
+        # The parent's thread is not in the child, and its lock may have been held at the fork.
+        self._reset()
+
+    def _start(self) -> None:
+        if not self._tracked:
+            track(self)
+            self._tracked = True
+        self._wake_at = 0.0
+        self._thread = threading.Thread(target=self._run, name="las-deadline-watchdog", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                soonest = now + LINGER
+                for attempt in self._live:
+                    if attempt.cut:
+                        continue
+                    if now < attempt.expires_at:
+                        soonest = min(soonest, attempt.expires_at)
+                    elif not _cut(attempt):
+                        soonest = min(soonest, now + _AGAIN)
+                if not self._live and now - self._last_watch >= LINGER:
+                    self._thread = None
+                    self._wake_at = _NEVER
+                    return
+                self._wake_at = soonest
+                self._wake.wait(soonest - now)
+
+
+def _cut(attempt: Attempt) -> bool:
+    """Shut down the socket of the connection ``attempt`` owns; False when it owns none open yet."""
+    conn = attempt.conn
+    lock = getattr(conn, "_las_lock", None)
+    if lock is None:
+        return False
+    with lock:
+        if conn._las_owner is attempt and conn._las_open and conn.sock is not None:
+            _shutdown(conn.sock)
+        elif attempt.sock is not None:  # the answer alone reads its socket: no one else's
+            _shutdown(attempt.sock)
+        else:  # not connected yet, or the connection given back
+            return False
+        attempt.cut = True
+    return True
+
+
+def _shutdown(sock: Any) -> None:
+    while not isinstance(sock, socket.socket) and sock is not None:
+        sock = getattr(sock, "socket", None)  # TLS in TLS (urllib3's SSLTransport): its socket
+    if sock is not None:
+        try:
+            # socket.socket's own: an SSLSocket's would also drop its TLS state under the reader
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+WATCHDOG = Watchdog()
+"""The process's watchdog (its thread starts with the first attempt watched)."""
+
+
+class _WatchedConnection(HTTPConnection):
+    """urllib3's connection, with the attempt that owns it and a lock that keeps the watchdog's
+    shutdown and the connection's close apart (a socket is never shut down once closed)."""
+
+    _las_owner: Attempt | None = None
+    _las_open = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._las_lock = threading.Lock()
+
+    def connect(self) -> None:
+        super().connect()
+        self._las_open = True
+
+    def close(self) -> None:
+        with self._las_lock:
+            self._las_open = False
+            super().close()
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        sock = self.sock
+        response = super().getresponse(*args, **kwargs)
+        owner = self._las_owner
+        if self.sock is None and sock is not None and owner is not None and owner.expires_at != _NEVER:
+            # An answer that ends the connection (``Connection: close``, or no length): http.client
+            # closed the connection and left the socket to the answer alone. A duplicate of it
+            # lets the watchdog shut it down until the attempt is forgotten, and never another's.
+            try:
+                owner.sock = socket.socket(fileno=os.dup(sock.fileno()))
+            except (OSError, ValueError):
+                pass
+        return response
+
+
+class _WatchedPool(HTTPConnectionPool):
+    """urllib3's pool, telling which attempt owns each connection it lends."""
+
+    @property
+    def ConnectionCls(self) -> Any:  # type: ignore[override]
+        # The pool class's own, looked up at each connection (a test double such as vcrpy patches
+        # it on urllib3's classes): urllib3's classes get their watched twin, others are used as
+        # they are (an attempt on them is bounded by the pacer alone).
+        base: Any = None
+        for klass in type(self).__mro__:
+            if klass is not _WatchedPool and "ConnectionCls" in vars(klass):
+                base = vars(klass)["ConnectionCls"]
+                break
+        if base.__module__.partition(".")[0] != "urllib3":
+            return base
+        return _watched(base, _WatchedConnection)
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn: Any = super()._get_conn(timeout)
+        attempt: Attempt | None = getattr(_current, "attempt", None)
+        conn._las_owner = attempt
+        if attempt is not None:
+            attempt.conn = conn
+        return conn
+
+    def _put_conn(self, conn: Any) -> None:
+        lock = getattr(conn, "_las_lock", None)
+        if lock is not None:
+            with lock:  # waits for a shutdown under way: then it is seen as cut
+                owner, conn._las_owner = conn._las_owner, None
+            if owner is not None and owner.cut:
+                conn.close()  # its socket is shut down: never lent again
+        super()._put_conn(conn)
+
+
+_WATCHED: dict[type[Any], type[Any]] = {}
+
+
+def _watched(cls: type[Any], mixin: type[Any]) -> type[Any]:
+    """``cls`` with ``mixin`` first (one class per pair, made once)."""
+    if issubclass(cls, mixin):
+        return cls
+    watched = _WATCHED.get(cls)
+    if watched is None:
+        namespace = {"__module__": __name__}
+        watched = _WATCHED.setdefault(cls, type("Watched" + cls.__name__, (mixin, cls), namespace))
+    return watched
+
+
+def _watch_pools(manager: PoolManager) -> PoolManager:
+    by_scheme = manager.pool_classes_by_scheme
+    manager.pool_classes_by_scheme = {
+        scheme: _watched(pool, _WatchedPool) for scheme, pool in by_scheme.items()
+    }
+    return manager
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' adapter whose pools (direct and through a proxy) tell the :data:`WATCHDOG`
+    which attempt owns each connection."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = _watch_pools(super().proxy_manager_for(proxy, **proxy_kwargs))
+        return manager
+
+
+def watched_http(pool_connections: int = 10, pool_maxsize: int = 10) -> requests.Session:
+    """A ``requests.Session`` whose http and https pools are :class:`WatchedAdapter`'s (requests
+    makes no retry of its own: the policy decides)."""
+    http = requests.Session()
+    adapter = WatchedAdapter(pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http

@@ -1,0 +1,365 @@
+"""The sync deadline holds whatever the server does once the connection is open: reads and sends
+that urllib3 and http.client loop on inside one call (a gzip body of empty blocks, a chunk-size
+line or a header dribbled a byte at a time, an upload the server takes slowly) end at the
+deadline, because the watchdog (las/_sync_watchdog.py) shuts the attempt's socket down. And the
+watchdog's own surface: a cut is never a truncated success, a cut connection is never lent
+again, a connection given back is never cut, many threads, a forked child, a closed Session."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import las
+from las._sync_watchdog import GRACE, LINGER, WATCHDOG, Watchdog
+from tests.support.raw_server import RawServer, gzip_of_nothing
+from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
+
+DEADLINE = 0.4
+MARGIN = 0.8  # seconds past the deadline a call may end on a loaded CI machine (~GRACE when idle)
+CHUNKED = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 2\r\n\r\nok"
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[las.Session]:
+    """A Session for file URLs (no token needed): deadline 0.4 s, read timeouts far longer."""
+    credentials = las.Credentials(
+        CLIENT_ID, CLIENT_SECRET, "http://127.0.0.1:9", "http://127.0.0.1:9", cache_path=tmp_path / "c.json"
+    )
+    with las.Session(credentials, deadline=DEADLINE, timeout=(2.0, 5.0), max_retries=0) as session:
+        yield session
+
+
+def _outcome(call: Callable[[], object], bound: float = 10.0) -> tuple[object, float]:
+    """What ``call`` returned or raised, and the seconds it took; the test fails (instead of
+    hanging) if it runs past ``bound``."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as error:
+            outcome.append(error)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(bound)
+    assert not thread.is_alive(), f"the call was still running after {bound} s"
+    return outcome[0], time.monotonic() - started
+
+
+def _ends_at_the_deadline(outcome: object, took: float, deadline: float = DEADLINE) -> None:
+    assert isinstance(outcome, las.DeadlineExceeded), (outcome, took)
+    assert f"deadline of {deadline:g} s" in str(outcome)
+    assert took < deadline + MARGIN, f"the call with deadline={deadline} s took {took:.2f} s"
+
+
+def _gzip_nothing_answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+    """A gzip body that decodes to nothing, 5 bytes every 10 ms (1.5 s): urllib3's read1 loops
+    on it inside one read, where the pacer cannot look at the clock."""
+    if b"/fast" in head.split(b"\r\n")[0]:
+        conn.sendall(OK)
+        return
+    header, blocks, end = gzip_of_nothing(150)
+    length = len(header) + 5 * len(blocks) + len(end)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n" % length + header
+    )
+    server.send_spaced(conn, [*blocks, end], 0.01)
+
+
+def _chunk_size_answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+    """A chunked body whose last chunk-size line's extension comes a byte every 10 ms (1.5 s):
+    http.client reads that line with one readline()."""
+    if b"/fast" in head.split(b"\r\n")[0]:
+        conn.sendall(OK)
+        return
+    conn.sendall(CHUNKED + b"2\r\nok\r\n0;")
+    server.send_spaced(conn, [b"x"] * 150 + [b"\r\n\r\n"], 0.01)
+
+
+def test_a_dribbled_gzip_body_that_decodes_to_nothing_ends_at_the_deadline(session: las.Session) -> None:
+    """Without the watchdog the call succeeds after the whole 1.5 s body (or 6 s, or as long as
+    the server likes)."""
+    server = RawServer(_gzip_nothing_answer)
+    try:
+        _ends_at_the_deadline(*_outcome(lambda: las.Client(session=session).get_file(server.url + "/f")))
+    finally:
+        server.close()
+
+
+def test_a_dribbled_chunk_size_line_ends_at_the_deadline(session: las.Session, tmp_path: Path) -> None:
+    """Into memory and into a file alike; without the watchdog each succeeds after 1.5 s."""
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    try:
+        _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/f")))
+        with open(tmp_path / "copy", "w+b") as sink:
+            _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/f", into=sink)))
+    finally:
+        server.close()
+
+
+def test_a_json_call_whose_header_line_dribbles_ends_at_the_deadline(tmp_path: Path) -> None:
+    """http.client reads each header line with one readline(): a header sent a byte every 10 ms
+    held the call (with its token fetched first, inside the same deadline) for 1.5 s, then
+    answered it."""
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ")
+        server.send_spaced(conn, [b"x"] * 150 + [b"\r\nContent-Length: 2\r\n\r\n{}"], 0.01)
+
+    server, recorder = RawServer(answer), Recorder()  # the API, and the token endpoint
+    credentials = las.Credentials(
+        CLIENT_ID, CLIENT_SECRET, recorder.url, server.url, cache_path=tmp_path / "c.json"
+    )
+    try:
+        with las.Session(credentials, deadline=DEADLINE, timeout=(2.0, 5.0), max_retries=0) as session:
+            _ends_at_the_deadline(*_outcome(lambda: session.request("GET", "/documents")))
+    finally:
+        server.close()
+        recorder.close()
+
+
+def test_an_upload_the_server_takes_slowly_ends_at_the_deadline(session: las.Session, tmp_path: Path) -> None:
+    """A file body is sent 8 KiB per send, each bounded by the cut timeout, not the whole: a server
+    that reads 4 KiB every 10 ms (8 MiB: 20 s) held put_file past its deadline."""
+    (tmp_path / "big").write_bytes(b"%PDF-1.4\n" + b"\0" * (8 << 20))
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        left = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        while left > 0 and not server.stopped.wait(0.01):
+            got = conn.recv(4096)
+            if not got:
+                return
+            left -= len(got)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    server = RawServer(answer, read_body=False, receive_buffer=16384)
+    try:
+        client = las.Client(session=session)
+        _ends_at_the_deadline(*_outcome(lambda: client.put_file(server.url + "/f", tmp_path / "big")))
+    finally:
+        server.close()
+
+
+def test_a_cut_body_read_until_close_is_never_a_truncated_success(session: las.Session) -> None:
+    """A body with no length is read until the connection closes, and a socket shut down reads as
+    closed: without the cut being the deadline's, an answer whose gzip payload comes after the
+    cut "succeeds" with an empty body. The payload is sent around the moment the watchdog cuts
+    (from just before to 1 s after): each call returns the whole payload or raises
+    DeadlineExceeded, never less."""
+    deadline = 0.2
+    payload = b"the whole answer " * 64
+    deflate = zlib.compressobj(wbits=-15)
+    compressed = deflate.compress(payload) + deflate.flush()
+    trailer = zlib.crc32(payload).to_bytes(4, "little") + len(payload).to_bytes(4, "little")
+    header, _, _ = gzip_of_nothing(0)
+    offsets = iter([-0.02, 0.0, 0.02, 1.0])  # payload sent at deadline + GRACE + offset
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        arrived = time.monotonic()
+        payload_at = arrived + deadline + GRACE + next(offsets)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\n"
+            b"Connection: close\r\n\r\n" + header
+        )
+        while time.monotonic() < payload_at - 0.01 and not server.stopped.wait(0.01):
+            conn.sendall(b"\x00\x00\x00\xff\xff")  # an empty block: decodes to nothing
+        if server.stopped.wait(max(0.0, payload_at - time.monotonic())):
+            return
+        conn.sendall(compressed + trailer)
+        conn.shutdown(socket.SHUT_WR)
+
+    server = RawServer(answer)
+    client = las.Client(session=session.with_options(deadline=deadline))
+    try:
+        for _ in range(4):
+            outcome, took = _outcome(lambda: client.get_file(server.url + "/f"))
+            assert outcome == payload or isinstance(outcome, las.DeadlineExceeded), (outcome, took)
+            assert took < deadline + MARGIN
+        assert isinstance(outcome, las.DeadlineExceeded)  # the payload 1 s after the cut
+    finally:
+        server.close()
+
+
+def test_a_cut_connection_is_never_lent_again(session: las.Session) -> None:
+    """The connection whose socket the watchdog shut down is closed, not put back in the pool:
+    the next call opens a new one (and the one after reuses that: the pool works)."""
+    server = RawServer(_gzip_nothing_answer)
+    client = las.Client(session=session)
+    try:
+        _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/slow")))
+        assert client.get_file(server.url + "/fast") == b"ok"
+        assert client.get_file(server.url + "/fast") == b"ok"
+        assert server.connections == 2
+    finally:
+        server.close()
+
+
+def test_an_expired_attempt_never_cuts_a_connection_it_gave_back(session: las.Session) -> None:
+    """An attempt whose answer was read gave its connection back to the pool; another call took
+    it. When the first attempt passes its deadline (not yet forgotten: the race of an attempt
+    that finished just as the watchdog fires), the connection, now the other call's, is left
+    alone: the other call succeeds on the same connection."""
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        if b"/late" in head.split(b"\r\n")[0] and server.stopped.wait(3 * GRACE + 0.1):
+            return
+        conn.sendall(OK)
+
+    server = RawServer(answer)
+    first = WATCHDOG.watch(time.monotonic() + GRACE)
+    try:
+        assert session.http.get(server.url + "/fast").content == b"ok"  # given back, not forgotten
+        second = WATCHDOG.watch(time.monotonic() + 30)
+        try:
+            late = session.http.get(server.url + "/late")  # the first attempt expires meanwhile
+        finally:
+            WATCHDOG.forget(second)
+        assert late.content == b"ok"
+        assert not first.cut and not second.cut
+        assert server.connections == 1
+    finally:
+        WATCHDOG.forget(first)
+        server.close()
+
+
+def _watchdog_threads() -> int:
+    return sum(thread.name == "las-deadline-watchdog" for thread in threading.enumerate())
+
+
+def test_many_threads_each_end_at_their_own_deadline_on_one_session(session: las.Session) -> None:
+    """Three calls dribbled to with deadlines 0.2, 0.35 and 0.5 s, beside three threads making
+    quick calls on the same Session: each dribbled one ends at its own deadline, every quick one
+    succeeds, and one watchdog thread serves them all."""
+    server = RawServer(_chunk_size_answer)
+    slow_calls: list[tuple[object, float, float]] = []
+    fast_calls: list[tuple[object, float]] = []
+
+    def slow(deadline: float) -> None:
+        quick = las.Client(session=session.with_options(deadline=deadline))
+        slow_calls.append((*_outcome(lambda: quick.get_file(server.url + "/slow")), deadline))
+
+    relaxed = las.Client(session=session.with_options(deadline=5))
+
+    def fast() -> None:
+        for _ in range(10):
+            fast_calls.append(_outcome(lambda: relaxed.get_file(server.url + "/fast")))
+
+    threads = [threading.Thread(target=slow, args=(d,)) for d in (0.2, 0.35, 0.5)]
+    threads += [threading.Thread(target=fast) for _ in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.1)
+        assert _watchdog_threads() == 1
+        for thread in threads:
+            thread.join(15)
+        assert not any(thread.is_alive() for thread in threads)
+        assert len(slow_calls) == 3 and len(fast_calls) == 30
+        for outcome, took, deadline in slow_calls:
+            _ends_at_the_deadline(outcome, took, deadline)
+        assert all(outcome == b"ok" for outcome, _ in fast_calls), fast_calls
+    finally:
+        server.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_childs_calls_still_end_at_their_deadline(session: las.Session) -> None:
+    """Forked while the parent's watchdog thread is waiting on an attempt in flight: the child
+    has no such thread (nor the parent's lock), starts its own, and its call ends at its deadline."""
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    parent = threading.Thread(target=lambda: _outcome(lambda: client.get_file(server.url + "/p")))
+    parent.start()
+    time.sleep(0.1)
+    assert _watchdog_threads() == 1
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():  # Python >= 3.12 warns of a fork with threads running
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        try:
+            outcome, took = _outcome(lambda: client.get_file(server.url + "/c"))
+            report = f"{type(outcome).__name__} {took:.2f}"
+        except BaseException as error:
+            report = repr(error)
+        finally:
+            os.write(write_fd, report.encode())
+            os._exit(0)
+    os.close(write_fd)
+    ready: list[int] = []
+    try:
+        ready, _, _ = select.select([read_fd], [], [], 10)
+        report = os.read(read_fd, 1000).decode() if ready else "no report in 10 s"
+    finally:
+        os.close(read_fd)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        parent.join(10)
+        server.close()
+    kind, _, took = report.partition(" ")
+    assert kind == "DeadlineExceeded", report
+    assert float(took) < DEADLINE + MARGIN
+
+
+def test_closing_the_session_while_a_call_is_watched(session: las.Session) -> None:
+    """The Session closed while a call's read is blocked: the call still ends at its deadline,
+    and the Session (and the watchdog) serve the next calls."""
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    try:
+        results: list[tuple[object, float]] = []
+        slow = threading.Thread(
+            target=lambda: results.append(_outcome(lambda: client.get_file(server.url + "/s")))
+        )
+        slow.start()
+        time.sleep(0.1)
+        session.close()
+        slow.join(10)
+        _ends_at_the_deadline(*results[0])
+        assert client.get_file(server.url + "/fast") == b"ok"
+        _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/s")))
+    finally:
+        server.close()
+
+
+def test_no_watchdog_thread_at_import_nor_for_a_session_not_yet_used() -> None:
+    code = (
+        "import threading, las\n"
+        "las.Session(las.Credentials('i', 's', 'http://127.0.0.1:9', 'http://127.0.0.1:9'))\n"
+        "print(threading.active_count())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert ran.stdout.strip() == "1", ran
+
+
+def test_the_watchdog_thread_ends_once_nothing_was_watched_for_its_linger() -> None:
+    watchdog = Watchdog()
+    attempt = watchdog.watch(time.monotonic() + 30)
+    thread = watchdog._thread
+    assert thread is not None and thread.is_alive()
+    watchdog.forget(attempt)
+    thread.join(LINGER + 5)
+    assert not thread.is_alive()
+    again = watchdog.watch(time.monotonic() + 30)  # a next attempt starts a new one
+    assert watchdog._thread is not None and watchdog._thread is not thread
+    watchdog.forget(again)
