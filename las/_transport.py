@@ -2,7 +2,9 @@
 
 A short loop, prepare -> send -> judge -> (sleep | refresh | return | raise); every decision is
 :mod:`las._policy`'s. Nothing is built for retrying until an attempt fails. The body is read in
-pieces so a server that dribbles its answer cannot keep a call past its deadline.
+pieces so a server that dribbles its answer cannot keep a call past its deadline; what the pieces
+cannot see (a read or send that urllib3 or http.client loops on inside one call) the
+:mod:`las._sync_watchdog` cuts, and a cut attempt is the deadline's.
 
 An async executor is the same loop around another client library, reusing everything else:
 ``_policy.attempt_timeout`` (each attempt's timeouts), ``_policy.judge`` (an answer: status,

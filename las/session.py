@@ -8,7 +8,9 @@ lists the rules); the loop that sends and obeys is :mod:`las._transport`.
 Defaults: ``timeout=(5, 60)`` seconds (connect, each read), ``max_retries=5``,
 ``max_retry_wait=120`` seconds of waiting between attempts, ``deadline=300`` seconds for a whole
 call (attempts and waits together). Each can be set per Session, per block of calls
-(:meth:`Session.with_options`) and per call (:meth:`Session.request`).
+(:meth:`Session.with_options`) and per call (:meth:`Session.request`). The deadline holds
+whatever the server does once the connection is open: past it, a watchdog thread (one per
+process, see :mod:`las._sync_watchdog`) shuts the call's connection down.
 
 A Session is safe to share across threads. After ``os.fork()`` the child gets fresh
 connections of its own (never the parent's sockets). It cannot be pickled: it holds a secret.
