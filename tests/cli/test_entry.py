@@ -195,4 +195,7 @@ def test_an_in_process_run_leaves_no_state_behind(home: Path, tmp_path: Path) ->
     assert dict(os.environ) == environment and Path.cwd() == directory
     assert (sys.stdin, sys.stdout, sys.stderr) == streams
     assert {name: list(logging.getLogger(name).handlers) for name in handlers} == handlers
-    assert set(threading.enumerate()) <= threads  # the --emulator it started is stopped
+    # the --emulator it started is stopped; the process's deadline watchdog ends on its own once
+    # idle (tests/client/test_deadline_watchdog.py)
+    left = {thread for thread in threading.enumerate() if thread.name != "las-deadline-watchdog"}
+    assert left <= threads
