@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 import las
-from las._sync_watchdog import GRACE, LINGER, WATCHDOG, Watchdog
+import las._sync_watchdog
+from las._sync_watchdog import GRACE, WATCHDOG, Watchdog
 from tests.support.raw_server import RawServer, gzip_of_nothing
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
 
@@ -352,14 +353,19 @@ def test_no_watchdog_thread_at_import_nor_for_a_session_not_yet_used() -> None:
     assert ran.stdout.strip() == "1", ran
 
 
-def test_the_watchdog_thread_ends_once_nothing_was_watched_for_its_linger() -> None:
+def test_the_watchdog_thread_ends_once_nothing_was_watched_for_its_linger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its thread ends LINGER seconds (0.1 here) after the last attempt, and the next attempt
+    starts another."""
+    monkeypatch.setattr(las._sync_watchdog, "LINGER", 0.1)
     watchdog = Watchdog()
-    attempt = watchdog.watch(time.monotonic() + 30)
-    thread = watchdog._thread
-    assert thread is not None and thread.is_alive()
-    watchdog.forget(attempt)
-    thread.join(LINGER + 5)
-    assert not thread.is_alive()
-    again = watchdog.watch(time.monotonic() + 30)  # a next attempt starts a new one
-    assert watchdog._thread is not None and watchdog._thread is not thread
-    watchdog.forget(again)
+    ended = []
+    for _ in range(2):
+        attempt = watchdog.watch(time.monotonic() + 30)
+        thread = watchdog._thread
+        assert thread is not None and thread.is_alive() and thread not in ended
+        watchdog.forget(attempt)
+        thread.join(5)
+        assert not thread.is_alive()
+        ended.append(thread)
