@@ -179,3 +179,52 @@ def test_a_stop_ends_within_its_bound_while_the_api_holds_its_answers(
     [quick] = ended
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(quick in m and "still on the wire" in m for m in warnings), warnings
+
+
+LISTING_PATH = "/transitions/{transitionId}/executions"
+
+
+def test_a_stop_while_a_listing_is_held_returns_before_its_answer_and_the_listing_takes_nothing(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """As for las.Worker: a poll's listing held 1 s by the API when stop() comes: run()
+    returns before the API could answer it (the poll is cancelled), and the listing takes
+    nothing: no GET of the execution it lists, no PATCH."""
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    las_emulator.clear_requests()  # the worker's listing is the only one
+    las_emulator.delay_next(1, 1.0, method="GET", path=LISTING_PATH)
+    listing_path = f"/transitions/{transition_id}/executions"
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(
+                transition_id, _quick, session=client, concurrency=1, poll_interval=0.05, grace_period=0
+            )
+            out["worker"] = worker
+            out["counters"] = await worker.run(handle_signals=False)
+            out["returned"] = time.monotonic()
+
+    thread, out = _on_own_loop(main)
+    try:
+        wait_until(lambda: "worker" in out, timeout=10, what="the worker")
+        time.sleep(0.3)  # the listing reaches the API (checked below)
+        stopped = time.monotonic()
+        out["worker"].stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        wait_until(
+            lambda: any(r.path == listing_path for r in las_emulator.requests),
+            timeout=10,
+            what="the listing's answer",
+        )
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    [listing] = [r for r in las_emulator.requests if r.method == "GET" and r.path == listing_path]
+    assert listing.received_at < stopped, "the listing had not reached the API when stop() came"
+    assert out["returned"] < listing.received_at + 1.0, "run() waited for the held listing's answer"
+    assert "raised" not in out, out
+    assert recorded(las_emulator, "GET") == {}, "the listing took its execution"
+    assert recorded(las_emulator, "PATCH") == {}
+    assert out["counters"].taken == 0, out
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"

@@ -590,3 +590,71 @@ def test_sigterm_to_a_handler_releases_its_execution_and_exits_143(
     assert patch["status"] == "retry"
     assert patch["error"]["message"].startswith("released: the function raised SystemExit: 143")
     assert client.get_transition_execution(transition_id, execution_id)["status"] == "retry"
+
+
+# -- the poll, on a thread of its own --------------------------------------------------------
+
+LISTING = "/transitions/{transitionId}/executions"
+
+
+def test_a_listing_outside_the_contract_is_counted_as_an_error_and_the_worker_polls_again(
+    client: las.Client, las_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page that is not a JSON object raises InvalidResponseError on the poll's own thread:
+    the loop counts it in ``errors``, logs it, polls again and takes the execution."""
+    transition_id = running_executions(client, 1)
+    las_emulator.fail_next(1, status=200, body=b"[]", method="GET", path=LISTING)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=client, concurrency=1, poll_interval=0.05)
+    runner = threading.Thread(target=worker.run, kwargs={"until_idle": True, "handle_signals": False})
+    runner.start()
+    runner.join(20)
+    assert not runner.is_alive(), "the worker did not go on after the failed poll"
+    assert worker.counters.errors == 1, worker.counters
+    assert worker.counters.succeeded == 1, worker.counters
+    failures = [r.getMessage() for r in caplog.records if "listing the running executions" in r.getMessage()]
+    assert len(failures) == 1, failures
+    assert not [t.name for t in threading.enumerate() if t.name == "las-worker-poll"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_a_listing_is_held_stops_the_worker_before_its_answer(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """SIGINT (handle_signals=True, run() on the main thread) while the API holds a poll's
+    listing 1 s: the worker's handler stops it at once; run() returns before the listing's
+    answer, which takes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set on the main thread only")
+    transition_id = running_executions(client, 1)
+    las_emulator.clear_requests()  # the worker's listing is the only one
+    las_emulator.delay_next(1, 1.0, method="GET", path=LISTING)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=client, concurrency=1, poll_interval=0.05)
+    sent: list[float] = []
+
+    def ctrl_c() -> None:
+        time.sleep(0.3)  # the listing reaches the API (checked below)
+        sent.append(time.monotonic())
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    # A SIGINT outside run() (no handler of the worker's) must not end the test session.
+    previous = signal.signal(signal.SIGINT, lambda number, frame: None)
+    interrupter = threading.Thread(target=ctrl_c, daemon=True)
+    try:
+        interrupter.start()
+        counters = worker.run(handle_signals=True)
+        returned = time.monotonic()
+        interrupter.join(5)
+        wait_until(lambda: las_emulator.requests, timeout=10, what="the listing's answer")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        las_emulator.clear_faults()
+    [listing] = [r for r in las_emulator.requests if r.path == f"/transitions/{transition_id}/executions"]
+    assert sent and listing.received_at < sent[0], "the listing had not reached the API at the signal"
+    assert returned < listing.received_at + 1.0, "run() waited for the held listing's answer"
+    assert counters.taken == 0, counters
+    wait_until(
+        lambda: not [t for t in threading.enumerate() if t.name == "las-worker-poll"],
+        timeout=10,
+        what="the poll's thread to end",
+    )
+    assert [(r.method, r.path) for r in las_emulator.requests] == [("GET", listing.path)]

@@ -175,3 +175,50 @@ def test_a_stop_ends_within_its_bound_while_the_api_holds_its_answers(
     [quick] = [execution_id for execution_id, how in ended.items() if how == "quick"]
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(quick in m and "still on the wire" in m for m in warnings), warnings
+
+
+LISTING_PATH = "/transitions/{transitionId}/executions"
+
+
+def _listing(emulator: Emulator, transition_id: str) -> list[Any]:
+    """The listings of the transition's executions the emulator has answered."""
+    path = f"/transitions/{transition_id}/executions"
+    return [request for request in emulator.requests if request.method == "GET" and request.path == path]
+
+
+def _no_poll_threads_left() -> bool:
+    return not [thread for thread in threading.enumerate() if thread.name == "las-worker-poll"]
+
+
+def test_a_stop_while_a_listing_is_held_returns_before_its_answer_and_the_listing_takes_nothing(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """A poll's listing held 1 s by the API when stop() comes: run() returns before the API
+    could answer it (the listing is left behind), and once answered it takes nothing: no GET
+    of the execution it lists, no PATCH."""
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    las_emulator.clear_requests()  # the worker's listing is the only one
+    las_emulator.delay_next(1, 1.0, method="GET", path=LISTING_PATH)
+    worker = las.Worker(
+        transition_id, lambda c, e: {}, session=las_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    thread, out = _run_in_thread(worker)
+    try:
+        time.sleep(0.3)  # the listing reaches the API (checked below)
+        stopped = time.monotonic()
+        worker.stop()
+        thread.join(10)
+        assert not thread.is_alive()
+        wait_until(lambda: _listing(las_emulator, transition_id), timeout=10, what="the listing's answer")
+        wait_until(_no_poll_threads_left, timeout=10, what="the poll's thread to end")
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    [listing] = _listing(las_emulator, transition_id)
+    assert listing.received_at < stopped, "the listing had not reached the API when stop() came"
+    assert out["ended"] < listing.received_at + 1.0, "run() waited for the held listing's answer"
+    assert "raised" not in out, out
+    assert recorded(las_emulator, "GET") == {}, "the listing left behind took its execution"
+    assert recorded(las_emulator, "PATCH") == {}
+    assert out["counters"].taken == 0, out
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
