@@ -405,11 +405,12 @@ class AsyncWorker(WorkerBase):
                     completion, raised = completion_for_exception(cancellation), cancellation
             if not self._returned(task, completion, raised):  # it swallowed the stop's cancellation
                 return
-            await heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
+            # No heartbeat races the completion (but for one the stop's time cannot wait for).
+            await heartbeats.remove(transition_id, execution_id, self._heartbeat_wait())
             await self._deliver(execution_id, completion)
         finally:
             try:
-                await heartbeats.remove(transition_id, execution_id)
+                await heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
             finally:  # even if the stop's release cancels it there (its function just returned)
                 self._let_go(task, self._tasks)
                 if self._wake is not None:
@@ -524,7 +525,7 @@ class AsyncWorker(WorkerBase):
         ended, _ = await asyncio.wait({task.handle}, timeout=ABANDON_AFTER)
         if not ended:
             self._abandon(task, self._tasks)
-        await self._heartbeats.remove(self.transition_id, task.execution_id)
+        await self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
         await self._deliver(task.execution_id, RELEASE)
 
 

@@ -27,6 +27,7 @@ it has ended, its heartbeats stop for good and its ``on_end`` callback is told w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import threading
@@ -249,15 +250,22 @@ class Heartbeats:
                 thread.start()
             self._condition.notify_all()
 
-    def remove(self, transition_id: str, execution_id: str) -> None:
+    def remove(self, transition_id: str, execution_id: str, timeout: float | None = None) -> bool:
         """Stop beating for this execution. If its heartbeat is on the wire, wait for the
-        answer: once this returns, no heartbeat for it is sent or in flight (so a completion
-        sent next never races one). From ``on_end`` (a heartbeat thread), it does not wait."""
+        answer (within the heartbeat's time), for ``timeout`` seconds at most: once this returns
+        True, no heartbeat for it is sent or in flight (so a completion sent next never races
+        one); False: one is still on the wire (a worker's stop cannot wait for it). From
+        ``on_end`` (a heartbeat thread), it does not wait."""
         key = (transition_id, execution_id)
+        until = None if timeout is None else time.monotonic() + timeout
         with self._condition:
             self._schedule.discard(key)
             while self._schedule.sending(key) and threading.current_thread() not in self._threads:
-                self._condition.wait()
+                remaining = None if until is None else until - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                self._condition.wait(remaining)
+            return not self._schedule.sending(key)
 
     def close(self, timeout: float | None = None) -> None:
         """Stop the threads and wait for them (each ends once its heartbeat on the wire, if
@@ -375,13 +383,18 @@ class AsyncHeartbeats:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="las-heartbeats")
         self._changed.set()
 
-    async def remove(self, transition_id: str, execution_id: str) -> None:
+    async def remove(self, transition_id: str, execution_id: str, timeout: float | None = None) -> bool:
         """Stop beating for this execution. If its heartbeat is on the wire, wait for the
-        answer: once this returns, no heartbeat for it is sent or in flight."""
+        answer, for ``timeout`` seconds at most: as :meth:`Heartbeats.remove`."""
         key = (transition_id, execution_id)
         self._schedule.discard(key)
+        if not self._schedule.sending(key):
+            return True
         async with self._sent_one:
-            await self._sent_one.wait_for(lambda: not self._schedule.sending(key))
+            answered = self._sent_one.wait_for(lambda: not self._schedule.sending(key))
+            with contextlib.suppress(asyncio.TimeoutError):  # not the builtin one before Python 3.11
+                await asyncio.wait_for(answered, timeout=timeout)
+        return not self._schedule.sending(key)
 
     async def aclose(self) -> None:
         """Stop the tasks (the heartbeats on the wire are cancelled) and wait for them. Idempotent."""

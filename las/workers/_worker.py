@@ -329,10 +329,11 @@ class Worker(WorkerBase):
                 completion, raised = run_function(self.function, self.client, current, task.cancelled)
             if not self._returned(task, completion, raised):
                 return
-            heartbeats.remove(transition_id, execution_id)  # no heartbeat races the completion
+            # No heartbeat races the completion (but for one the stop's time cannot wait for).
+            heartbeats.remove(transition_id, execution_id, self._heartbeat_wait())
             self._deliver(execution_id, completion)
         finally:
-            heartbeats.remove(transition_id, execution_id)
+            heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
             with self._condition:
                 self._let_go(task, self._tasks)
                 self._departures += 1
@@ -463,5 +464,5 @@ class Worker(WorkerBase):
     def _release(self, execution_id: str) -> None:
         """Release ``execution_id`` (on a thread of its own: no signal interrupts it)."""
         assert self._heartbeats is not None
-        self._heartbeats.remove(self.transition_id, execution_id)
+        self._heartbeats.remove(self.transition_id, execution_id, self._heartbeat_wait())
         self._deliver(execution_id, RELEASE)

@@ -252,6 +252,13 @@ class WorkerBase:
         bounded: ClientT = with_deadline(client, max(end - time.monotonic(), _LEAST_DEADLINE))
         return bounded
 
+    def _heartbeat_wait(self) -> float | None:
+        """Seconds a completion or release may wait for its execution's heartbeat on the wire
+        (see :meth:`Heartbeats.remove`): until the stop's requests end once stopping, so that
+        it is still sent in the stop's time; None (the heartbeat's own time) otherwise."""
+        end = self._requests_end
+        return None if end is None else max(end - time.monotonic(), 0.0)
+
     def _left_behind(self, tasks: Iterable[HeldT], in_hand: dict[str, HeldT]) -> None:
         """The end of a stop's wait for its requests: ``tasks`` still have one on the wire,
         sent before the stop with the session's deadline. They are let go, each named in a

@@ -228,3 +228,48 @@ def test_a_stop_while_a_listing_is_held_returns_before_its_answer_and_the_listin
     assert recorded(las_emulator, "PATCH") == {}
     assert out["counters"].taken == 0, out
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
+
+
+HEARTBEATS_PATH = "/transitions/{transitionId}/executions/{executionId}/heartbeats"
+
+
+def test_a_release_is_sent_within_the_stops_time_while_a_heartbeat_of_its_execution_is_held(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As for las.Worker: the execution's heartbeat held 1.5 s by the API when
+    stop(release=True) comes; the release waits for it no longer than the stop's requests end,
+    and lands before run() returns (it was cancelled waiting, the execution left running)."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.2)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.3)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.5)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    started = threading.Event()
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        await asyncio.sleep(30)  # cancelled by the release
+        return {}
+
+    las_emulator.delay_next(1, 1.5, method="POST", path=HEARTBEATS_PATH)
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(transition_id, work, session=client, concurrency=1, poll_interval=0.05)
+            out["worker"] = worker
+            out["counters"] = await worker.run(handle_signals=False)
+
+    thread, out = _on_own_loop(main)
+    try:
+        assert started.wait(10)
+        time.sleep(0.2)  # its first heartbeat reaches the API, held
+        stopped = time.monotonic()
+        out["worker"].stop(release=True)
+        thread.join(10)
+        assert not thread.is_alive()
+        status = las_client.get_transition_execution(transition_id, execution_id)["status"]
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    assert out["counters"].released == 1, out
+    assert status == "retry"
+    assert out["ended"] - stopped < 2.0

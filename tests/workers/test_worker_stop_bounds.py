@@ -222,3 +222,55 @@ def test_a_stop_while_a_listing_is_held_returns_before_its_answer_and_the_listin
     assert recorded(las_emulator, "PATCH") == {}
     assert out["counters"].taken == 0, out
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "running"
+
+
+HEARTBEATS_PATH = "/transitions/{transitionId}/executions/{executionId}/heartbeats"
+
+
+def _short_stop(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Cut the stop's times (ABANDON_AFTER 0.2 s, LAST_REQUESTS 0.3 s, the last answers 0.5 s)
+    for the stop's own bookkeeping; the bound of run() past a release, in seconds."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.2)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.3)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.5)
+    return 0.2 + 0.3 + 0.5
+
+
+def test_a_release_is_sent_within_the_stops_time_while_a_heartbeat_of_its_execution_is_held(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The execution's heartbeat held 1.5 s by the API (its deadline is the heartbeat interval,
+    20 s) when stop(release=True) comes: the release waits for it no longer than the stop's
+    requests end, so it lands before run() returns (it waited for the heartbeat's answer and
+    ran out of the stop's time, leaving the execution running)."""
+    bound = _short_stop(monkeypatch)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    started = threading.Event()
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        las.workers.cancellation().wait(30)  # ends at once when told
+        return {}
+
+    las_emulator.delay_next(1, 1.5, method="POST", path=HEARTBEATS_PATH)
+    worker = las.Worker(transition_id, work, session=las_client, concurrency=1, poll_interval=0.05)
+    thread, out = _run_in_thread(worker)
+    try:
+        assert started.wait(10)
+        time.sleep(0.2)  # its first heartbeat reaches the API, held
+        stopped = time.monotonic()
+        worker.stop(release=True)
+        thread.join(10)
+        assert not thread.is_alive()
+        status = las_client.get_transition_execution(transition_id, execution_id)["status"]
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+        wait_until(
+            lambda: not [t for t in threading.enumerate() if t.name == "las-heartbeats"],
+            timeout=10,
+            what="the held heartbeat's thread to end",
+        )
+    assert out["counters"].released == 1, out
+    assert status == "retry"
+    assert out["ended"] - stopped < bound + 1.0
