@@ -54,6 +54,7 @@ class _Task:
     state: str = "taking"
     handle: asyncio.Task[None] | None = field(default=None, repr=False)
     cancelled: Cancellation = field(default_factory=Cancellation, repr=False)
+    completion: Completion | None = field(default=None, repr=False)  # once being delivered
 
 
 class AsyncWorker(WorkerBase):
@@ -407,6 +408,7 @@ class AsyncWorker(WorkerBase):
                 return
             # No heartbeat races the completion (but for one the stop's time cannot wait for).
             await heartbeats.remove(transition_id, execution_id, self._heartbeat_wait())
+            task.completion = completion
             await self._deliver(execution_id, completion)
         finally:
             try:
@@ -502,6 +504,9 @@ class AsyncWorker(WorkerBase):
         if not ending.done():  # requests sent before the stop, still on the wire
             behind = [*self._tasks.values(), *(task for task, release in releases if not release.done())]
             self._left_behind(behind, self._tasks)
+            for task in behind:  # cancelled on the wire: it may land or not
+                if task.completion is not None:
+                    self._may_not_have_landed(task.execution_id, task.completion)
             ending.cancel()
             try:
                 await asyncio.wait({ending}, timeout=_CANCELLED_END)
@@ -525,8 +530,12 @@ class AsyncWorker(WorkerBase):
         ended, _ = await asyncio.wait({task.handle}, timeout=ABANDON_AFTER)
         if not ended:
             self._abandon(task, self._tasks)
-        await self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
-        await self._deliver(task.execution_id, RELEASE)
+        try:
+            await self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
+            task.completion = RELEASE
+            await self._deliver(task.execution_id, RELEASE)
+        finally:
+            self._no_longer_behind(task)
 
 
 def _uncancel(handle: asyncio.Task[None] | None) -> None:

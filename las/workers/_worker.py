@@ -383,24 +383,31 @@ class Worker(WorkerBase):
                 interrupted = error
             self._set_time_up()
             released = self._release_working(self._tasks.values())
-        interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
+        releasing: list[tuple[_Task, threading.Thread]] = []
+        interrupted = (
+            self._release_when_ended(released, releasing, patient=interrupted is None) or interrupted
+        )
+        # Releases still on the wire (their thread ends within the heartbeat's and the request's time).
+        behind = [task for task, sender in releasing if sender.is_alive()]
         if interrupted is not None:
+            self._left_behind(behind, self._tasks)
             raise interrupted
         with self._condition:  # takes and completions on the wire (a last attempt at most): let them land
             until = self._answers_end()
             while self._tasks and until is not None and time.monotonic() < until:
                 self._condition.wait(timeout=until - time.monotonic())
-            self._left_behind(
-                list(self._tasks.values()), self._tasks
-            )  # sent before the stop, still on the wire
+            # Sent before the stop, still on the wire.
+            self._left_behind([*self._tasks.values(), *behind], self._tasks)
 
-    def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
+    def _release_when_ended(
+        self, released: list[_Task], releasing: list[tuple[_Task, threading.Thread]], *, patient: bool
+    ) -> BaseException | None:
         """Release the executions of ``released`` (their functions told to stop), each once its
-        function has ended, all at the same time (a thread each); those still running
-        :data:`ABANDON_AFTER` later (at once unless ``patient``) are abandoned, no longer in
-        hand. Returns once every release has been sent. An interruption (a second Ctrl-C) of
-        the waits releases the rest at once; one of the waits for the releases lets them land;
-        either is returned."""
+        function has ended, all at the same time (a thread each, added to ``releasing``); those
+        still running :data:`ABANDON_AFTER` later (at once unless ``patient``) are abandoned,
+        no longer in hand. Returns once every release has been sent and answered, or the stop's
+        answers are due. An interruption (a second Ctrl-C) of the waits releases the rest at
+        once; one of the waits for the releases lets them land; either is returned."""
         deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
         interrupted: BaseException | None = None
         pending = list(released)
@@ -420,6 +427,7 @@ class Worker(WorkerBase):
             for task in ended:
                 pending.remove(task)
                 senders.append(self._sender(task))
+                releasing.append((task, senders[-1]))
             interrupted = self._start_senders(senders, interrupted)
             deadline = 0.0 if interrupted is not None else deadline
         until = self._answers_end()
@@ -443,7 +451,7 @@ class Worker(WorkerBase):
         """A thread (not started) that releases ``task``'s execution."""
         return threading.Thread(
             target=self._release,
-            args=(task.execution_id,),
+            args=(task,),
             name=f"las-worker-release:{task.execution_id[-8:]}",
             daemon=True,
         )
@@ -461,8 +469,11 @@ class Worker(WorkerBase):
                     interrupted = interrupted or error
         return interrupted
 
-    def _release(self, execution_id: str) -> None:
-        """Release ``execution_id`` (on a thread of its own: no signal interrupts it)."""
+    def _release(self, task: _Task) -> None:
+        """Release ``task``'s execution (on a thread of its own: no signal interrupts it)."""
         assert self._heartbeats is not None
-        self._heartbeats.remove(self.transition_id, execution_id, self._heartbeat_wait())
-        self._deliver(execution_id, RELEASE)
+        try:
+            self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
+            self._deliver(task.execution_id, RELEASE)
+        finally:
+            self._no_longer_behind(task)

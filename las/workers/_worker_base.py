@@ -166,6 +166,9 @@ class WorkerBase:
         self._requests_end: float | None = None
         self._grace_ends: float | None = None
         self._interruption: BaseException | None = None  # what a function raised to stop the run
+        # Executions whose request a stop left behind, still on the wire (a thread or a task
+        # of this worker still on it): no run takes them (their completion may yet land).
+        self._behind: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"{self.variant}({self.transition_id!r}, concurrency={self.concurrency})"
@@ -265,6 +268,8 @@ class WorkerBase:
         warning (a completion on the wire may still land; if not, the API times it out)."""
         for task in list(tasks):
             self._let_go(task, in_hand)
+            with self._condition:
+                self._behind[task.execution_id] = task
             log.warning(
                 "a request for %s (%s) was still on the wire when the stop's time ran out: left "
                 "to end on its own; if it does not complete the execution, the API will time it out",
@@ -315,6 +320,19 @@ class WorkerBase:
         with self._condition:
             if in_hand.get(task.execution_id) is task:
                 del in_hand[task.execution_id]
+        self._no_longer_behind(task)
+
+    def _no_longer_behind(self, task: Held) -> None:
+        """The request ``task`` had on the wire when a stop left it behind (if any) has ended."""
+        with self._condition:
+            if self._behind.get(task.execution_id) is task:
+                del self._behind[task.execution_id]
+
+    def _level(self, execution_id: str, level: int) -> int:
+        """``level``, or INFO for the end of a request left behind by a stop: its warning was
+        given then (it ends after run() returned; a program may be exiting)."""
+        with self._condition:
+            return logging.INFO if execution_id in self._behind else level
 
     # -- polling -----------------------------------------------------------------------------
 
@@ -332,7 +350,8 @@ class WorkerBase:
     ) -> str | None:
         """The id of a listed execution to take, or None: an item without a transition-execution
         id is skipped (logged), and so is one in hand, ended or already found in this poll, and
-        one whose last take or completion failed a moment ago (added to ``deferred``)."""
+        one whose last take or completion failed a moment ago or whose request a stop left
+        behind is still on the wire (added to ``deferred``)."""
         execution_id = item.get("executionId")
         if not ids.is_id(ids.TRANSITION_EXECUTION, execution_id):
             log.warning("skipping a listed execution without a valid id: %.100r", item)
@@ -340,6 +359,9 @@ class WorkerBase:
         execution_id = str(execution_id)
         with self._condition:
             if execution_id in in_hand or execution_id in self._ended or execution_id in found:
+                return None
+            if execution_id in self._behind:  # not to be had until its request has ended
+                deferred.append(execution_id)
                 return None
             setback = self._setbacks.get(execution_id)
             if setback is not None and time.monotonic() < setback[1]:
@@ -431,7 +453,8 @@ class WorkerBase:
             self._count(_COUNTER_OF_STATUS.get(str(delivery.execution.get("status")), "errors"))
         else:
             self._count("superseded")
-            log.warning(
+            log.log(
+                self._level(execution_id, logging.WARNING),
                 "%s had already ended (%s); the worker's %s was not recorded",
                 execution_id,
                 delivery.execution.get("status"),
@@ -442,11 +465,18 @@ class WorkerBase:
     def _not_delivered(self, execution_id: str, completion: Completion, error: Exception) -> None:
         self._count("errors")
         if isinstance(error, NotFoundError):
-            log.warning("%s is gone; its %s was not recorded: %s", execution_id, completion.status, error)
+            log.log(
+                self._level(execution_id, logging.WARNING),
+                "%s is gone; its %s was not recorded: %s",
+                execution_id,
+                completion.status,
+                error,
+            )
             self._remember_ended(execution_id)
             return
         if self._time_up.is_set() and is_ambiguous(error):
-            log.warning(
+            log.log(
+                self._level(execution_id, logging.WARNING),
                 "the stop's time ran out before the %s of %s was recorded (%s): its heartbeats have "
                 "stopped, so the API will time it out",
                 completion.status,
@@ -454,12 +484,18 @@ class WorkerBase:
                 error,
             )
         else:
-            log.error(
+            log.log(
+                self._level(execution_id, logging.ERROR),
                 "could not record %s on %s (tried again when it is seen running): %s",
                 completion.status,
                 execution_id,
                 error,
             )
+        self._may_not_have_landed(execution_id, completion)
+
+    def _may_not_have_landed(self, execution_id: str, completion: Completion) -> None:
+        """``completion`` may or may not have been recorded: the next time the execution is
+        seen running (not at once), it is delivered again, without calling the function."""
         with self._condition:
             self._undelivered[execution_id] = completion
         self._set_back(execution_id)

@@ -273,3 +273,59 @@ def test_a_release_is_sent_within_the_stops_time_while_a_heartbeat_of_its_execut
     assert out["counters"].released == 1, out
     assert status == "retry"
     assert out["ended"] - stopped < 2.0
+
+
+def test_a_completion_cancelled_on_the_wire_by_a_stop_is_delivered_by_the_next_run_not_run_again(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A completion's PATCH held 2 s by the API when stop(release=True) comes: the stop cancels
+    it on the wire (the API may still record it), and a run started at once, which finds the
+    execution still running, delivers that same completion without calling the function
+    again: one function call, one PATCH accepted."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.2)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.3)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.5)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    called: list[str] = []
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        called.append(las.workers.current_execution()["executionId"])
+        return {"n": event["n"]}
+
+    las_emulator.delay_next(1, 2.0, method="PATCH", path=EXECUTION_PATH)
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            worker = las.AsyncWorker(
+                transition_id, work, session=client, concurrency=1, poll_interval=0.05, grace_period=0
+            )
+
+            async def stop_once_sent() -> None:
+                while not called:
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.2)  # its PATCH reaches the API, held
+                worker.stop(release=True)
+
+            stopper = asyncio.ensure_future(stop_once_sent())
+            await worker.run(handle_signals=False)
+            await stopper
+            out["counters"] = await worker.run(until_idle=True, handle_signals=False)
+
+    thread, out = _on_own_loop(main)
+    try:
+        thread.join(20)
+        assert not thread.is_alive()
+        wait_until(
+            lambda: sum(1 for r in las_emulator.requests if r.method == "PATCH") == 2,
+            timeout=10,
+            what="the held PATCH to end",
+        )
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    assert "raised" not in out, out
+    assert called == [execution_id], "the next run called the function again"
+    accepted = [r for r in las_emulator.requests if r.method == "PATCH" and r.status == 200]
+    assert len(accepted) == 1, [(r.method, r.status) for r in las_emulator.requests]
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "succeeded"
+    assert out["counters"].taken == 1, out

@@ -15,7 +15,13 @@ import pytest
 import las
 from las.testing import Emulator
 from las.workers import _worker_base
-from tests.workers.conftest import recorded, running_execution_ids, running_executions, wait_until
+from tests.workers.conftest import (
+    execution_of,
+    recorded,
+    running_execution_ids,
+    running_executions,
+    wait_until,
+)
 
 pytestmark = pytest.mark.usefixtures("no_stray_heartbeat_threads")
 
@@ -274,3 +280,100 @@ def test_a_release_is_sent_within_the_stops_time_while_a_heartbeat_of_its_execut
     assert out["counters"].released == 1, out
     assert status == "retry"
     assert out["ended"] - stopped < bound + 1.0
+
+
+def _accepted_patches(emulator: Emulator, execution_id: str) -> int:
+    """PATCHes of the execution the API accepted (the one completion it records)."""
+    return sum(
+        1
+        for r in emulator.requests
+        if r.method == "PATCH" and r.status == 200 and execution_of(r) == execution_id
+    )
+
+
+def test_a_completion_left_behind_by_a_stop_is_not_taken_again_by_the_next_run(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A completion's PATCH held 2 s by the API when stop(release=True) comes: the stop leaves
+    it behind, and a run started at once does not take its execution (which the API still
+    shows running) while it is on the wire: the function is called once, the execution gets
+    one PATCH, and the next run (until_idle) ends once the PATCH has landed."""
+    _short_stop(monkeypatch)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    called: list[str] = []
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        called.append(las.workers.current_execution()["executionId"])
+        return {"n": event["n"]}
+
+    las_emulator.delay_next(1, 2.0, method="PATCH", path=EXECUTION_PATH)
+    worker = las.Worker(
+        transition_id, work, session=las_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    thread, _ = _run_in_thread(worker)
+    try:
+        wait_until(lambda: called, timeout=10, what="the function")
+        time.sleep(0.2)  # its PATCH reaches the API, held
+        worker.stop(release=True)
+        thread.join(10)
+        assert not thread.is_alive()
+        again = threading.Thread(target=worker.run, kwargs={"until_idle": True, "handle_signals": False})
+        again.start()
+        again.join(15)
+        assert not again.is_alive(), "the next run did not end once the execution had ended"
+        wait_until(_no_worker_threads_left, timeout=10, what="the worker's threads to end")
+    finally:
+        las_emulator.clear_faults()
+        worker.stop(release=True)
+        thread.join(30)
+    assert called == [execution_id], "the next run took the execution whose completion was on the wire"
+    assert recorded(las_emulator, "PATCH")[execution_id] == 1
+    assert _accepted_patches(las_emulator, execution_id) == 1
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "succeeded"
+    assert worker.counters.taken == 1 and worker.counters.succeeded == 1, worker.counters
+
+
+def _no_worker_threads_left() -> bool:
+    return not [t for t in threading.enumerate() if t.name.startswith(("las-worker", "las-heartbeats"))]
+
+
+def test_a_request_left_behind_by_a_stop_ends_without_a_warning_after_run_returns(
+    las_client: las.Client,
+    las_emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A completion's PATCH held 1.5 s, then answered 503 (and its last attempt too): the stop
+    leaves it behind with a warning; how it ends, after run() has returned (a program may be
+    exiting), is logged at INFO, not as a second warning."""
+    _short_stop(monkeypatch)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    called: list[str] = []
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        called.append(las.workers.current_execution()["executionId"])
+        return {}
+
+    las_emulator.delay_next(1, 1.5, method="PATCH", path=EXECUTION_PATH)
+    las_emulator.fail_next(2, status=503, method="PATCH", path=EXECUTION_PATH)  # and its last attempt
+    caplog.set_level(logging.INFO, logger="las.workers")
+    worker = las.Worker(
+        transition_id, work, session=las_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    thread, _ = _run_in_thread(worker)
+    try:
+        wait_until(lambda: called, timeout=10, what="the function")
+        time.sleep(0.2)  # its PATCH reaches the API, held
+        worker.stop(release=True)
+        thread.join(10)
+        assert not thread.is_alive()
+        returned = len(caplog.records)
+        wait_until(_no_worker_threads_left, timeout=10, what="the request left behind to end")
+    finally:
+        las_emulator.clear_faults()
+        thread.join(30)
+    before = [r.getMessage() for r in caplog.records[:returned] if r.levelno >= logging.WARNING]
+    assert any(execution_id in m and "still on the wire" in m for m in before), before
+    after = caplog.records[returned:]
+    assert any(execution_id in r.getMessage() for r in after), "the request left behind did not end"
+    assert [r.getMessage() for r in after if r.levelno >= logging.WARNING] == []
