@@ -45,6 +45,7 @@ class _Task:
     state: str = "taking"
     thread: threading.Thread | None = field(default=None, repr=False)
     cancelled: Cancellation = field(default_factory=Cancellation, repr=False)
+    releasing: bool = field(default=False, repr=False)  # its release's thread is under way
 
 
 class Worker(WorkerBase):
@@ -383,27 +384,22 @@ class Worker(WorkerBase):
                 interrupted = error
             self._set_time_up()
             released = self._release_working(self._tasks.values())
-        releasing: list[tuple[_Task, threading.Thread]] = []
-        interrupted = (
-            self._release_when_ended(released, releasing, patient=interrupted is None) or interrupted
-        )
-        # Releases still on the wire (their thread ends within the heartbeat's and the request's time).
-        behind = [task for task, sender in releasing if sender.is_alive()]
+        interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
-            self._left_behind(behind, self._tasks)
+            with self._condition:  # releases still on the wire
+                self._left_behind([task for task in released if task.releasing], self._tasks)
             raise interrupted
         with self._condition:  # takes and completions on the wire (a last attempt at most): let them land
             until = self._answers_end()
             while self._tasks and until is not None and time.monotonic() < until:
                 self._condition.wait(timeout=until - time.monotonic())
-            # Sent before the stop, still on the wire.
-            self._left_behind([*self._tasks.values(), *behind], self._tasks)
+            # Sent before the stop, or releases, still on the wire.
+            behind = [*self._tasks.values(), *(task for task in released if task.releasing)]
+            self._left_behind(behind, self._tasks)
 
-    def _release_when_ended(
-        self, released: list[_Task], releasing: list[tuple[_Task, threading.Thread]], *, patient: bool
-    ) -> BaseException | None:
+    def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
         """Release the executions of ``released`` (their functions told to stop), each once its
-        function has ended, all at the same time (a thread each, added to ``releasing``); those
+        function has ended, all at the same time (a thread each); those
         still running :data:`ABANDON_AFTER` later (at once unless ``patient``) are abandoned,
         no longer in hand. Returns once every release has been sent and answered, or the stop's
         answers are due. An interruption (a second Ctrl-C) of the waits releases the rest at
@@ -427,7 +423,6 @@ class Worker(WorkerBase):
             for task in ended:
                 pending.remove(task)
                 senders.append(self._sender(task))
-                releasing.append((task, senders[-1]))
             interrupted = self._start_senders(senders, interrupted)
             deadline = 0.0 if interrupted is not None else deadline
         until = self._answers_end()
@@ -449,6 +444,8 @@ class Worker(WorkerBase):
 
     def _sender(self, task: _Task) -> threading.Thread:
         """A thread (not started) that releases ``task``'s execution."""
+        with self._condition:
+            task.releasing = True
         return threading.Thread(
             target=self._release,
             args=(task,),
@@ -476,4 +473,6 @@ class Worker(WorkerBase):
             self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
             self._deliver(task.execution_id, RELEASE)
         finally:
-            self._no_longer_behind(task)
+            with self._condition:
+                task.releasing = False
+                self._no_longer_behind(task)
