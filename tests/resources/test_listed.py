@@ -12,6 +12,7 @@ read), and a body both take reads the same, field by field.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -151,6 +152,7 @@ def valid(typ: Any, depth: int = 0) -> st.SearchStrategy[Any]:
 ABSENT = object()
 
 
+@functools.cache  # built once per class and depth, drawn from by every example
 def body(cls: type[Any], depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
     """A wire object for ``cls``: every field valid, null or absent (required ones present), at
     times with one field spoiled (any JSON value, any string, or left out), and at times with a
