@@ -41,3 +41,14 @@ finish() {
         exit "$status"
     fi
 }
+
+# warm_caches PYTHON [PYTEST OPTION...]: one collection of the suite with PYTHON, before a run of
+# it with workers. The workers start together and each would compile las and rewrite the tests'
+# asserts while no cache is there yet (about 5 s of CPU each); the one collection leaves the
+# caches (__pycache__, per Python and pytest version) for all of them. Its output and status are
+# not the check: the run after it reports any collection error.
+warm_caches() {
+    local python=$1
+    shift
+    "$python" -m pytest -q -p no:cacheprovider -n 0 --collect-only "$@" >/dev/null 2>&1 || true
+}
