@@ -30,25 +30,37 @@ json_values = st.recursive(
 WRONG_VALUES = st.sampled_from([None, True, 0, -1, 2**64, 1.5, "", "x" * 5000, [], {}, [None], {"": None}])
 
 
-def _from_schema(schema: Mapping[str, Any], definitions: Mapping[str, Any]) -> st.SearchStrategy[Any]:
-    """Values valid for one OpenAPI 3.0 schema (the subset the contract's requests use)."""
+def _from_schema(
+    schema: Mapping[str, Any], definitions: Mapping[str, Any], named: dict[str, Any] | None = None
+) -> st.SearchStrategy[Any]:
+    """Values valid for one OpenAPI 3.0 schema (the subset the contract's requests use).
+    ``named``: the strategy of each named schema met so far; a schema that contains itself (a
+    2024-11-29 ground truth value may be a list of ground truths) refers to its own strategy."""
+    named = {} if named is None else named
     if "$ref" in schema:
-        return _from_schema(definitions[schema["$ref"].rsplit("/", 1)[-1]], definitions)
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in named:
+            built: list[st.SearchStrategy[Any]] = []
+            named[name] = st.deferred(lambda: built[0])  # drawn after it is built below
+            built.append(_from_schema(definitions[name], definitions, named))
+        return named[name]  # type: ignore[no-any-return]
     if "anyOf" in schema:
-        base = st.one_of([_from_schema(option, definitions) for option in schema["anyOf"]])
+        base = st.one_of([_from_schema(option, definitions, named) for option in schema["anyOf"]])
     elif "enum" in schema:
         base = st.sampled_from(schema["enum"])
     else:
-        base = _typed(schema, definitions)
+        base = _typed(schema, definitions, named)
     return st.none() | base if schema.get("nullable") else base
 
 
-def _typed(schema: Mapping[str, Any], definitions: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+def _typed(
+    schema: Mapping[str, Any], definitions: Mapping[str, Any], named: dict[str, Any]
+) -> st.SearchStrategy[Any]:
     kind = schema.get("type")
     if kind == "object":
-        return _object(schema, definitions)
+        return _object(schema, definitions, named)
     if kind == "array":
-        items = _from_schema(schema.get("items", {}), definitions)
+        items = _from_schema(schema.get("items", {}), definitions, named)
         return st.lists(items, min_size=schema.get("minItems", 0), max_size=3)
     if kind == "string":
         low, high = schema.get("minLength", 0), min(schema.get("maxLength", 40), 40)
@@ -66,18 +78,22 @@ def _typed(schema: Mapping[str, Any], definitions: Mapping[str, Any]) -> st.Sear
     return json_values
 
 
-def _object(schema: Mapping[str, Any], definitions: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+def _object(
+    schema: Mapping[str, Any], definitions: Mapping[str, Any], named: dict[str, Any]
+) -> st.SearchStrategy[Any]:
     properties = schema.get("properties", {})
     required = set(schema.get("required", ()))
     fixed = st.fixed_dictionaries(
-        {name: _from_schema(properties[name], definitions) for name in properties if name in required},
+        {name: _from_schema(properties[name], definitions, named) for name in properties if name in required},
         optional={
-            name: _from_schema(rule, definitions) for name, rule in properties.items() if name not in required
+            name: _from_schema(rule, definitions, named)
+            for name, rule in properties.items()
+            if name not in required
         },
     )
     additional = schema.get("additionalProperties", not properties)
     if additional:
-        rule = json_values if additional is True else _from_schema(additional, definitions)
+        rule = json_values if additional is True else _from_schema(additional, definitions, named)
         extra = st.dictionaries(st.from_regex(r"[A-Za-z_]{1,12}", fullmatch=True), rule, max_size=3)
         fixed = st.tuples(fixed, extra).map(lambda parts: {**parts[1], **parts[0]})
     least = schema.get("minProperties", 0)
