@@ -359,7 +359,7 @@ def test_a_read_timeout_is_ambiguous_and_reconcile_finds_the_late_document(
 ) -> None:
     journal = tmp_path / "upload.jsonl"
     las_emulator.delay_next(1, 1.0, method="POST", path="/documents")
-    with las_emulator.session(timeout=(5.0, 0.2)) as impatient:
+    with las_emulator.session(timeout=(5.0, 0.5)) as impatient:
         report = las.bulk.ingest(
             scans[:2], dataset=dataset_id, journal=journal, session=impatient, max_workers=1
         )
