@@ -19,25 +19,35 @@ connection is closed, never put back in the pool.
 
 Who owns a connection is decided by the pool (:class:`WatchedAdapter`): an attempt owns the
 connection it took from the pool until it gives it back, and the socket is shut down only under
-the connection's lock, while the attempt that passed its deadline still owns it and the
-connection is open (connected: a connection still being opened is timed by its connect timeout,
-and a request whose connection never opened stays "not sent"). A connection given back and
-taken by another call is never touched, nor is a socket being closed. An answer that ends its
-connection (``Connection: close``, or a body read until the close) has its socket let go by
-http.client's connection: the attempt keeps a duplicate of it until forgotten, to shut it down.
+the connection's lock, while the attempt that passed its deadline still owns it. A connection
+still being opened (the TCP connect, a proxy's ``CONNECT`` tunnel, the TLS handshake: urllib3 and
+http.client loop there too) is shut down through a duplicate of its socket, made with the socket;
+nothing was sent on it, so that cut is :attr:`Attempt.unsent` and the executor reports the
+connection as not opened by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. Each
+of a host's addresses gets what is left of the deadline to connect (urllib3 gives each the whole
+connect timeout), none once it passed. A connection given back and taken by another call is
+never touched, nor is a socket being closed. An answer that ends its connection (``Connection:
+close``, or a body read until the close) has its socket let go by http.client's connection: the
+attempt keeps a duplicate of it until forgotten, to shut it down.
 A connection class that is not urllib3's own (a test double such as vcrpy's) is not watched.
 
 The thread starts on the first watched attempt (never at import, nor for a call without a
 deadline), waits for the earliest expiry (it looks at least every :data:`LINGER` seconds while
 attempts are in flight; the common call, over long before its deadline, never wakes it), and ends
 when no attempt has been watched for :data:`LINGER` seconds; a forked child starts its own
-(:mod:`las._fork`).
+(:mod:`las._fork`). A failure never disables it, nor fails a call: a thread that cannot start (a
+limit on threads; Python >= 3.12 at interpreter exit) leaves the attempt unwatched, bounded by its
+cut timeouts, and the next attempt tries again; an error inside the thread is logged and it looks
+again :data:`_AGAIN` later; however the thread ends, it says so (and one found gone is replaced).
+The first failure is a WARNING (on the ``las.session`` logger), later ones DEBUG.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -46,7 +56,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    LocationParseError,
+    NameResolutionError,
+    NewConnectionError,
+)
 from urllib3.poolmanager import PoolManager
+from urllib3.util.connection import _set_socket_options, allowed_gai_family
 
 from ._fork import track
 
@@ -56,20 +73,23 @@ GRACE = 0.05
 """Seconds past its deadline before an attempt's socket is shut down."""
 LINGER = 1.0
 """Seconds the thread stays without any attempt to watch before it ends."""
-_AGAIN = 0.01  # seconds before looking again at an expired attempt whose connection is not open
+_AGAIN = 0.01  # seconds before looking again at an expired attempt not cut yet
 _NEVER = float("inf")
+
+log = logging.getLogger("las.session")
 
 
 class Attempt:
     """One send in flight: when it expires, the connection it owns, and whether it was cut."""
 
-    __slots__ = ("conn", "cut", "expires_at", "sock")
+    __slots__ = ("conn", "cut", "expires_at", "sock", "unsent")
 
     def __init__(self, expires_at: float) -> None:
         self.expires_at = expires_at
         self.conn: Any = None  # the pool's connection this attempt took (it may have given it back)
         self.sock: socket.socket | None = None  # a duplicate of the socket its answer alone reads
         self.cut = False  # the watchdog shut the socket down: the attempt is the deadline's
+        self.unsent = False  # ... while its connection was still being opened: nothing was sent
 
 
 _current = threading.local()  # the attempt the calling thread is making (read by the pool)
@@ -81,25 +101,33 @@ class Watchdog:
     def __init__(self) -> None:
         self._reset()
         self._tracked = False
+        self._warned = False
 
     def _reset(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._live: set[Attempt] = set()
-        self._thread: threading.Thread | None = None
+        self._thread: threading.Thread | None = None  # set only once started, None once it ends
         self._wake_at = _NEVER  # when the thread looks next (never: it is not running)
         self._last_watch = 0.0
 
     def watch(self, deadline_at: float) -> Attempt:
         """Watch the calling thread's next attempt, whose call must end by ``deadline_at``
-        (``time.monotonic()``); :meth:`forget` it once its answer is read or it failed."""
+        (``time.monotonic()``); :meth:`forget` it once its answer is read or it failed.
+
+        Never raises: when no thread can be started (a limit on threads, or the interpreter
+        shutting down), the attempt goes on unwatched, bounded by its cut timeouts alone, and the
+        next attempt tries again."""
         attempt = Attempt(deadline_at + GRACE)
         _current.attempt = attempt
         if deadline_at == _NEVER:
             return attempt
         with self._lock:
             self._live.add(attempt)
-            self._last_watch = time.monotonic()
+            now = self._last_watch = time.monotonic()
+            if self._wake_at < now and self._thread is not None and not self._thread.is_alive():
+                # late to look: a thread gone without saying so (it always says; belt and braces)
+                self._thread, self._wake_at = None, _NEVER
             if attempt.expires_at < self._wake_at:
                 if self._thread is None:
                     self._start()
@@ -124,42 +152,80 @@ class Watchdog:
         if not self._tracked:
             track(self)
             self._tracked = True
-        self._wake_at = 0.0
-        self._thread = threading.Thread(target=self._run, name="las-deadline-watchdog", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=self._run, name="las-deadline-watchdog", daemon=True)
+        try:
+            thread.start()
+        except Exception as error:  # RuntimeError: "can't start new thread" (or create, at exit)
+            # Python >= 3.12 starts no thread once the interpreter is shutting down (a call from an
+            # atexit handler): expected there, so not worth a warning.
+            exiting = getattr(threading, "_SHUTTING_DOWN", False) is True
+            self._complain(
+                "the deadline watchdog thread could not start (%s: %s): calls go on unwatched, "
+                "their reads bounded by their timeouts; the next call tries again",
+                type(error).__name__,
+                error,
+                quiet=exiting,
+            )
+            return
+        self._thread = thread
+        self._wake_at = 0.0  # it looks at every attempt first thing
+
+    def _complain(self, message: str, *args: object, quiet: bool = False, exc_info: bool = False) -> None:
+        """Log a failure of the watchdog: at WARNING the first time in the process, else at DEBUG."""
+        loud = not quiet and not self._warned
+        if loud:
+            self._warned = True
+        log.log(logging.WARNING if loud else logging.DEBUG, message, *args, exc_info=exc_info)
 
     def _run(self) -> None:
         with self._lock:
-            while True:
-                now = time.monotonic()
-                soonest = now + LINGER
-                for attempt in self._live:
-                    if attempt.cut:
-                        continue
-                    if now < attempt.expires_at:
-                        soonest = min(soonest, attempt.expires_at)
-                    elif not _cut(attempt):
-                        soonest = min(soonest, now + _AGAIN)
-                if not self._live and now - self._last_watch >= LINGER:
-                    self._thread = None
-                    self._wake_at = _NEVER
-                    return
-                self._wake_at = soonest
-                self._wake.wait(soonest - now)
+            try:
+                while self._look():
+                    pass
+            finally:  # however it ends: the next watch() starts another
+                self._thread = None
+                self._wake_at = _NEVER
+
+    def _look(self) -> bool:
+        """One look at the attempts: cut the expired ones, then wait for the next expiry; False
+        when it is time to end (nothing watched for :data:`LINGER` seconds)."""
+        now = time.monotonic()
+        soonest = now + LINGER
+        try:
+            for attempt in self._live:
+                if attempt.cut:
+                    continue
+                if now < attempt.expires_at:
+                    soonest = min(soonest, attempt.expires_at)
+                elif not _cut(attempt):
+                    soonest = min(soonest, now + _AGAIN)
+        except Exception:  # a connection class that does not behave: look again soon
+            self._complain("the deadline watchdog failed to cut an attempt (it tries again)", exc_info=True)
+            soonest = now + _AGAIN
+        if not self._live and now - self._last_watch >= LINGER:
+            return False
+        self._wake_at = soonest
+        self._wake.wait(soonest - now)
+        return True
 
 
 def _cut(attempt: Attempt) -> bool:
-    """Shut down the socket of the connection ``attempt`` owns; False when it owns none open yet."""
+    """Shut down the socket of the connection ``attempt`` owns (open, or still being opened);
+    False when it owns none yet."""
     conn = attempt.conn
     lock = getattr(conn, "_las_lock", None)
     if lock is None:
         return False
     with lock:
-        if conn._las_owner is attempt and conn._las_open and conn.sock is not None:
+        owned = conn._las_owner is attempt
+        if owned and conn._las_open and conn.sock is not None:
             _shutdown(conn.sock)
         elif attempt.sock is not None:  # the answer alone reads its socket: no one else's
             _shutdown(attempt.sock)
-        else:  # not connected yet, or the connection given back
+        elif owned and conn._las_opening is not None:  # connecting, a proxy's tunnel, TLS
+            _shutdown(conn._las_opening)
+            attempt.unsent = True
+        else:  # no socket yet (the name being resolved), or the connection given back
             return False
         attempt.cut = True
     return True
@@ -182,23 +248,66 @@ WATCHDOG = Watchdog()
 
 class _WatchedConnection(HTTPConnection):
     """urllib3's connection, with the attempt that owns it and a lock that keeps the watchdog's
-    shutdown and the connection's close apart (a socket is never shut down once closed)."""
+    shutdown and the connection's close apart (a socket is never shut down once closed).
+
+    While a watched attempt opens it (TCP connect, a proxy's CONNECT tunnel, the TLS handshake),
+    a duplicate of its socket lets the watchdog shut that down too, and the connect to each of
+    the host's addresses is cut to what is left of the deadline (urllib3 gives each the whole
+    connect timeout)."""
 
     _las_owner: Attempt | None = None
     _las_open = False
+    _las_opening: socket.socket | None = None  # a duplicate of the socket being opened
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._las_lock = threading.Lock()
 
     def connect(self) -> None:
-        super().connect()
-        self._las_open = True
+        opened = False
+        try:
+            super().connect()
+            opened = True
+        finally:
+            with self._las_lock:
+                opening, self._las_opening = self._las_opening, None
+                self._las_open = opened
+            if opening is not None:
+                opening.close()  # the duplicate only
+
+    def _new_conn(self) -> socket.socket:
+        owner = self._las_owner
+        if owner is None or owner.expires_at == _NEVER:
+            sock: socket.socket = super()._new_conn()
+            return sock
+        # urllib3's, with _open_socket for its create_connection
+        try:
+            sock = _open_socket(self, owner.expires_at - GRACE)
+        except socket.gaierror as error:
+            raise NameResolutionError(self.host, self, error) from error
+        except TimeoutError as error:
+            timeout = f"connect timeout={self.timeout}"
+            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. ({timeout})") from error
+        except OSError as error:
+            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+        sys.audit("http.client.connect", self, self.host, self.port)
+        return sock
+
+    def _las_show(self, sock: socket.socket) -> None:
+        """Let the watchdog shut ``sock`` (being opened) down, through a duplicate of it."""
+        duplicate = socket.socket(fileno=os.dup(sock.fileno()))
+        with self._las_lock:
+            previous, self._las_opening = self._las_opening, duplicate
+        if previous is not None:
+            previous.close()
 
     def close(self) -> None:
         with self._las_lock:
             self._las_open = False
+            opening, self._las_opening = self._las_opening, None
             super().close()
+        if opening is not None:
+            opening.close()
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         sock = self.sock
@@ -248,6 +357,48 @@ class _WatchedPool(HTTPConnectionPool):
             if owner is not None and owner.cut:
                 conn.close()  # its socket is shut down: never lent again
         super()._put_conn(conn)
+
+
+def _open_socket(conn: _WatchedConnection, deadline_at: float) -> socket.socket:
+    """urllib3's ``create_connection`` for ``conn``, except that each socket is shown to the
+    watchdog as soon as it is made, and each address's connect is cut to what is left before
+    ``deadline_at``: none is tried once it passed.
+
+    Raises:
+        OSError: as urllib3's (``socket.gaierror``, ``TimeoutError``: the last address's error).
+    """
+    host, port = conn._dns_host, conn.port
+    if host.startswith("["):
+        host = host.strip("[]")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise LocationParseError(f"'{host}', label empty or too long") from None
+    timeout = conn.timeout if isinstance(conn.timeout, (int, float)) else _NEVER
+    failed: OSError | None = None
+    for family, kind, proto, _, address in socket.getaddrinfo(
+        host, port, allowed_gai_family(), socket.SOCK_STREAM
+    ):
+        left = deadline_at - time.monotonic()
+        if left <= 0:
+            failed = failed or TimeoutError("timed out")
+            break
+        sock = socket.socket(family, kind, proto)
+        try:
+            conn._las_show(sock)
+            _set_socket_options(sock, conn.socket_options)
+            sock.settimeout(min(timeout, left))
+            if conn.source_address:
+                sock.bind(conn.source_address)
+            sock.connect(address)
+            return sock
+        except OSError as error:
+            failed = error
+            sock.close()
+    try:
+        raise failed or OSError("getaddrinfo returns an empty list")
+    finally:
+        failed = None  # no reference cycle through the traceback
 
 
 _WATCHED: dict[type[Any], type[Any]] = {}

@@ -4,7 +4,8 @@ A short loop, prepare -> send -> judge -> (sleep | refresh | return | raise); ev
 :mod:`las._policy`'s. Nothing is built for retrying until an attempt fails. The body is read in
 pieces so a server that dribbles its answer cannot keep a call past its deadline; what the pieces
 cannot see (a read or send that urllib3 or http.client loops on inside one call) the
-:mod:`las._sync_watchdog` cuts, and a cut attempt is the deadline's.
+:mod:`las._sync_watchdog` cuts, and a cut attempt is the deadline's (an APIConnectionError when
+its connection was still being opened: nothing was sent).
 
 An async executor is the same loop around another client library, reusing everything else:
 ``_policy.attempt_timeout`` (each attempt's timeouts), ``_policy.judge`` (an answer: status,
@@ -137,7 +138,7 @@ def execute(
         finally:
             WATCHDOG.forget(watched)
         if watched.cut:  # whatever the read made of its socket's shutdown: the deadline's
-            verdict = Fail(deadline_exceeded(call, limits))
+            verdict = _cut_verdict(call, limits, attempts, watched.unsent)
         step = attempts.obey(verdict, status, headers)
         if isinstance(step, Outcome):
             return step
@@ -146,6 +147,15 @@ def execute(
                 refresh(auth, attempts.seconds_left())
         else:
             time.sleep(step)
+
+
+def _cut_verdict(call: Call, limits: Limits, attempts: Attempts, unsent: bool) -> Verdict:
+    """The verdict on an attempt the watchdog cut: the deadline's, unless its connection was still
+    being opened (nothing was sent: as a connect that timed out at the deadline)."""
+    if not unsent:
+        return Fail(deadline_exceeded(call, limits))
+    why = f"the connection could not be opened by the deadline of {limits.deadline:g} s"
+    return judge_failure(call, NOT_SENT, why, attempts.so_far(timed=True), limits)
 
 
 def _attempt(

@@ -7,6 +7,7 @@ again, a connection given back is never cut, many threads, a forked child, a clo
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import signal
@@ -19,11 +20,13 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import las
 import las._sync_watchdog
+import las._transport
 from las._sync_watchdog import GRACE, WATCHDOG, Watchdog
 from tests.support.raw_server import RawServer, gzip_of_nothing
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
@@ -369,3 +372,192 @@ def test_the_watchdog_thread_ends_once_nothing_was_watched_for_its_linger(
         thread.join(5)
         assert not thread.is_alive()
         ended.append(thread)
+
+
+# -- the watchdog's own failures: it goes on, and a call never fails for them ----------------------
+
+
+@pytest.fixture
+def watchdog(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watchdog]:
+    """A watchdog of the test's own in place of the process's (whose state a test breaks on
+    purpose), lingering 0.05 s; its thread ends with the test."""
+    monkeypatch.setattr(las._sync_watchdog, "LINGER", 0.05)
+    own = Watchdog()
+    monkeypatch.setattr(las._transport, "WATCHDOG", own)
+    yield own
+    thread = own._thread
+    if thread is not None:
+        with own._lock:
+            own._wake.notify()
+        thread.join(5)
+
+
+def _failing_watchdog_starts(monkeypatch: pytest.MonkeyPatch, times: int) -> list[threading.Thread]:
+    """Make the watchdog's next ``times`` thread starts fail as at a limit on threads (or, on
+    Python >= 3.12, in an atexit handler); returns the threads refused."""
+    real_start = threading.Thread.start
+    refused: list[threading.Thread] = []
+
+    def start(self: threading.Thread) -> None:
+        if self.name == "las-deadline-watchdog" and len(refused) < times:
+            refused.append(self)
+            raise RuntimeError("can't start new thread")
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    return refused
+
+
+def test_a_watchdog_thread_that_could_not_start_is_started_by_the_next_call(
+    session: las.Session, watchdog: Watchdog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One failed start left the watchdog marked running (a thread never started, looking "now"):
+    no later call in the process was ever watched again."""
+    refused = _failing_watchdog_starts(monkeypatch, times=1)
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    try:
+        assert client.get_file(server.url + "/fast") == b"ok"
+        assert refused
+        _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/slow")))
+    finally:
+        server.close()
+
+
+def test_a_call_goes_on_unwatched_when_no_watchdog_thread_can_start(
+    session: las.Session,
+    watchdog: Watchdog,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every start failing (Python 3.12 at interpreter exit): each call is answered as without
+    the watchdog, nothing is left watched, and one warning says so (once, not per call). Before,
+    the call raised the bare RuntimeError and left its attempt watched for good."""
+    refused = _failing_watchdog_starts(monkeypatch, times=1000)
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="las.session"):
+            for _ in range(3):
+                assert client.get_file(server.url + "/fast") == b"ok"
+        assert len(refused) == 3  # each call tried again
+        assert not watchdog._live and watchdog._thread is None
+        assert getattr(las._sync_watchdog._current, "attempt", None) is None
+        warnings_ = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings_) == 1 and "could not start" in warnings_[0].getMessage(), caplog.records
+    finally:
+        server.close()
+
+
+def test_an_error_inside_the_watchdog_thread_neither_ends_it_nor_spares_the_attempt(
+    session: las.Session,
+    watchdog: Watchdog,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The shutdown raising once (a connection class that does not behave): the thread died,
+    leaving the dribbled call held (1.5 s) and every later call in the process unwatched. Now it
+    warns and tries again: the same call ends at its deadline, and so does the next."""
+    real = las._sync_watchdog._shutdown
+    failures: list[object] = []
+
+    def shutdown(sock: object) -> None:
+        if not failures:
+            failures.append(sock)
+            raise ValueError("injected")
+        real(sock)
+
+    monkeypatch.setattr(las._sync_watchdog, "_shutdown", shutdown)
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    quick = las.Client(session=session.with_options(deadline=0.1))
+    try:
+        with caplog.at_level(logging.WARNING, logger="las.session"):
+            _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/slow")))
+        assert failures and "failed to cut" in caplog.text
+        _ends_at_the_deadline(*_outcome(lambda: quick.get_file(server.url + "/slow")), deadline=0.1)
+    finally:
+        server.close()
+
+
+def test_a_watchdog_thread_gone_without_a_word_is_started_again() -> None:
+    """Belt and braces: a thread that ended without clearing its state (it always does) is
+    replaced by the first attempt watched once it is late to look."""
+    watchdog = Watchdog()
+    gone = threading.Thread(target=lambda: None)
+    gone.start()
+    gone.join(5)
+    watchdog._thread, watchdog._wake_at = gone, time.monotonic() - 1
+    attempt = watchdog.watch(time.monotonic() + 30)
+    try:
+        thread = watchdog._thread
+        assert thread is not None and thread is not gone and thread.is_alive()
+    finally:
+        watchdog.forget(attempt)
+
+
+# -- a connection still being opened: bounded by the deadline, and nothing was sent --------------
+
+
+def test_https_through_a_proxy_whose_connect_reply_dribbles_ends_by_the_deadline(
+    session: las.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTPS_PROXY: http.client reads the proxy's reply to CONNECT inside connect(), each line
+    with one readline(): a reply dribbled a byte every 10 ms held the call for its whole 1.5 s
+    (each receive bounded by the connect timeout alone). The watchdog shuts the connection being
+    opened down: an APIConnectionError (the request never went out), at the deadline."""
+
+    def proxy_answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\nX-Slow: ")
+        server.send_spaced(conn, [b"x"] * 150 + [b"\r\n\r\n"], 0.01)
+
+    proxy = RawServer(proxy_answer)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.setenv("https_proxy", proxy.url)
+    try:
+        outcome, took = _outcome(lambda: las.Client(session=session).get_file("https://127.0.0.1:9/f"))
+        assert isinstance(outcome, las.APIConnectionError), (outcome, took)
+        assert "could not be opened by the deadline of 0.4 s" in str(outcome)
+        assert took < DEADLINE + MARGIN, f"the call with deadline={DEADLINE} s took {took:.2f} s"
+        assert [head.split(b" ")[0] for head in proxy.heads] == [b"CONNECT"]
+    finally:
+        proxy.close()
+
+
+def test_a_host_with_several_unanswering_addresses_ends_by_the_deadline(
+    session: las.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name with 8 addresses that drop SYNs (a listener with a full accept queue stands in for
+    each): urllib3 gives each address the whole connect timeout (cut to the deadline once, as
+    the attempt began), 8 x 0.2 s in all; each is cut to what is left, so the call ends at its
+    deadline, an APIConnectionError (nothing was sent)."""
+    deadline = 0.2
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(4):  # fill the accept queue: later SYNs are dropped
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "unanswering.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))] * 8
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    client = las.Client(session=session.with_options(deadline=deadline))
+    try:
+        outcome, took = _outcome(lambda: client.get_file(f"http://unanswering.test:{port}/f"))
+        assert isinstance(outcome, las.APIConnectionError), (outcome, took)
+        assert took < deadline + MARGIN, f"the call with deadline={deadline} s took {took:.2f} s"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
