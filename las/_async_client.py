@@ -567,7 +567,9 @@ class AsyncClient:
         Args:
             file_url: the URL, as the API answered it.
             into: a seekable binary file to stream the bytes into instead of returning them
-                (emptied first; a retry starts it over); then ``b""`` is returned.
+                (emptied first; a retry starts it over); then ``b""`` is returned. If the call
+                fails (e.g. the deadline passes half-way), the file is left empty: it never
+                holds part of the body, nor what it held before.
 
         Raises:
             APIError: the file server refused (e.g. 403 for an expired URL: get the document

@@ -38,6 +38,7 @@ from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
+from ._files import discard_download
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
 from ._policy import (
@@ -308,10 +309,16 @@ class AsyncSession(SessionOptions):
         limits = self._limits(timeout, max_retries, deadline)
         shared = self._shared
         shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
-        if call.url is not None:  # a file URL: no token, not counted, its own proxy rule
-            outcome = await self._run(call.url, call, limits, "", proxy_from_environment(call.url))
-        else:
-            outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
+        try:
+            if call.url is not None:  # a file URL: no token, not counted, its own proxy rule
+                outcome = await self._run(call.url, call, limits, "", proxy_from_environment(call.url))
+            else:
+                outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
+        except BaseException:
+            if call.into is not None:
+                # in this thread, not a worker's: a cancelled task still empties it (one truncate)
+                discard_download(call.into)
+            raise
         return self._answer(call, outcome, raw)
 
     async def _access_token(self, attempts: Attempts) -> str:

@@ -13,6 +13,8 @@ Every file the SDK writes (the bulk journal, the token cache, exports, downloads
   or a directory is never opened as a file (reading a FIFO would wait forever).
 - A file that cannot be written (a read-only or missing directory) raises the system's
   :class:`OSError` with the path and the reason in its message, and leaves nothing behind.
+- A file object the caller gives a download (``get_file(into=...)``) is emptied first and left
+  empty when the download fails (:func:`discard_download`): it never holds part of a body.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import IO, Any
 __all__ = [
     "NotARegularFile",
     "check_target",
+    "discard_download",
     "kind_of",
     "open_regular",
     "read_regular",
@@ -182,6 +185,17 @@ def written_whole(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def discard_download(sink: IO[bytes]) -> None:
+    """Empty ``sink`` (a call's ``into``) after the call failed, so a failed download leaves
+    nothing of itself: part of a body, or a whole one the deadline cut as it ended. A sink that
+    cannot be emptied (closed, not seekable) is left as it is: the call's own error is raised."""
+    try:
+        sink.seek(0)
+        sink.truncate()
+    except (OSError, ValueError):
+        pass
 
 
 def _move(temporary: str, path: Path, *, replace: bool) -> None:

@@ -199,7 +199,8 @@ def make_file_call(
             again whole on a retry.
         content_type: the ``Content-Type`` of ``body``.
         into: for a GET, a seekable binary file to stream the answer into instead of memory
-            (rewound and truncated before each attempt); the call's data is then ``into``.
+            (rewound and truncated before each attempt, and left empty if the call fails); the
+            call's data is then ``into``.
 
     Raises:
         InvalidResponseError: ``url`` is not an absolute ``http(s)`` URL.

@@ -26,6 +26,7 @@ import requests
 import requests.auth
 import urllib3
 
+from ._files import discard_download
 from ._policy import (
     CERTIFICATE_REFUSED,
     LOST,
@@ -116,37 +117,44 @@ def execute(
             before the one resend it allows.
         on_send: called before each request goes out (a counter).
 
+    A call with ``into`` that fails leaves that file empty (:func:`discard_download`).
+
     Raises:
         ClientException: the policy's error (an APIError, a connection error, a timeout).
     """
     attempts = Attempts(call, limits)
-    while True:
-        try:
-            auth = authorize(attempts.seconds_left())
-        except DeadlineExceeded as waited:
-            if isinstance(waited, TokenWaitExpired) or attempts.seconds_left() <= 0:
-                # the token (its fetch, or the wait for another's) took this call's time: the
-                # call's deadline is what passed, so the error names the call, not POST /token
-                raise deadline_exceeded(call, limits) from waited
-            raise
-        timeout = attempts.next()
-        if on_send is not None:
-            on_send()
-        watched = WATCHDOG.watch(attempts.started + limits.deadline)
-        try:
-            verdict, status, headers = _attempt(http, url, call, auth, timeout, attempts)
-        finally:
-            WATCHDOG.forget(watched)
-        if watched.cut:  # whatever the read made of its socket's shutdown: the deadline's
-            verdict = _cut_verdict(call, limits, attempts, watched.unsent)
-        step = attempts.obey(verdict, status, headers)
-        if isinstance(step, Outcome):
-            return step
-        if step is None:
-            if refresh is not None:
-                refresh(auth, attempts.seconds_left())
-        else:
-            time.sleep(step)
+    try:
+        while True:
+            try:
+                auth = authorize(attempts.seconds_left())
+            except DeadlineExceeded as waited:
+                if isinstance(waited, TokenWaitExpired) or attempts.seconds_left() <= 0:
+                    # the token (its fetch, or the wait for another's) took this call's time: the
+                    # call's deadline is what passed, so the error names the call, not POST /token
+                    raise deadline_exceeded(call, limits) from waited
+                raise
+            timeout = attempts.next()
+            if on_send is not None:
+                on_send()
+            watched = WATCHDOG.watch(attempts.started + limits.deadline)
+            try:
+                verdict, status, headers = _attempt(http, url, call, auth, timeout, attempts)
+            finally:
+                WATCHDOG.forget(watched)
+            if watched.cut:  # whatever the read made of its socket's shutdown: the deadline's
+                verdict = _cut_verdict(call, limits, attempts, watched.unsent)
+            step = attempts.obey(verdict, status, headers)
+            if isinstance(step, Outcome):
+                return step
+            if step is None:
+                if refresh is not None:
+                    refresh(auth, attempts.seconds_left())
+            else:
+                time.sleep(step)
+    except BaseException:
+        if call.into is not None:
+            discard_download(call.into)
+        raise
 
 
 def _cut_verdict(call: Call, limits: Limits, attempts: Attempts, unsent: bool) -> Verdict:

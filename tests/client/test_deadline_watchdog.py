@@ -561,3 +561,26 @@ def test_a_host_with_several_unanswering_addresses_ends_by_the_deadline(
         for filler in fillers:
             filler.close()
         listener.close()
+
+
+def test_a_download_into_a_file_cut_mid_write_leaves_the_file_empty(
+    session: las.Session, tmp_path: Path
+) -> None:
+    """The cut lands while the body is being written into the caller's file (16 bytes, then 3 x 16
+    more 10 ms apart, then a dribbled chunk-size line): the call raises DeadlineExceeded, and the
+    file holds nothing of the download (it held the 64 bytes written before the cut)."""
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        conn.sendall(CHUNKED + b"10\r\n" + b"A" * 16 + b"\r\n")
+        server.send_spaced(conn, [b"10\r\n" + b"B" * 16 + b"\r\n"] * 3 + [b"0;"] + [b"x"] * 150, 0.01)
+
+    server = RawServer(answer)
+    try:
+        with open(tmp_path / "copy", "w+b") as sink:
+            sink.write(b"the user's earlier content")
+            _ends_at_the_deadline(
+                *_outcome(lambda: las.Client(session=session).get_file(server.url + "/f", into=sink))
+            )
+        assert (tmp_path / "copy").read_bytes() == b""
+    finally:
+        server.close()

@@ -15,6 +15,7 @@ import pytest
 import las
 from las.content import CONTRACT_2021, MAX_BASE64_CONTENT_LENGTH
 from tests.support.file_server import Fault, FileServer
+from tests.support.raw_server import RawServer
 from tests.support.recorder import Recorder, Reply
 
 from .conftest import DOCUMENT_ID, Variant, speaking
@@ -276,3 +277,28 @@ async def test_a_file_server_that_cannot_be_reached_is_reported_without_the_urls
     assert "secret-signature" not in str(raised.value)
     assert "secret-signature" not in str(raised.value.__cause__)
     assert raised.value.file_url == url
+
+
+async def test_a_download_into_a_file_that_fails_half_way_leaves_the_file_empty(
+    variant: Variant, tmp_path: Path
+) -> None:
+    """The file server sends 64 of the 112 bytes it announced, then nothing: the call ends at its
+    deadline, and the file (emptied when the download began) holds none of the body. Before, it
+    held the 64 bytes, as if something of the download could be used."""
+
+    def answer(server: RawServer, conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 112\r\n\r\n")
+        conn.sendall(b"A" * 64)
+        server.stopped.wait(10)
+
+    server = RawServer(answer)
+    quick = variant.with_options(deadline=0.3, max_retries=0)
+    target = tmp_path / "copy.pdf"
+    try:
+        with open(target, "w+b") as into:
+            into.write(b"the user's earlier content")
+            with pytest.raises(las.APITimeoutError):
+                await quick.get_file(server.url + "/doc", into=into)
+        assert target.read_bytes() == b""
+    finally:
+        server.close()
