@@ -277,7 +277,7 @@ class _WatchedConnection(HTTPConnection):
 
     def _new_conn(self) -> socket.socket:
         owner = self._las_owner
-        if owner is None or owner.expires_at == _NEVER:
+        if owner is None or owner.expires_at == _NEVER or not _opens_directly(type(self)):
             sock: socket.socket = super()._new_conn()
             return sock
         # urllib3's, with _open_socket for its create_connection
@@ -357,6 +357,21 @@ class _WatchedPool(HTTPConnectionPool):
             if owner is not None and owner.cut:
                 conn.close()  # its socket is shut down: never lent again
         super()._put_conn(conn)
+
+
+_DIRECTLY: dict[type[Any], bool] = {}
+
+
+def _opens_directly(cls: type[Any]) -> bool:
+    """Whether ``cls`` opens its socket with urllib3's own ``HTTPConnection._new_conn`` (to the
+    host, or to an HTTP proxy), which :func:`_open_socket` stands in for. A connection that
+    opens it another way (urllib3's SOCKS connection, through its proxy) is left to do so."""
+    directly = _DIRECTLY.get(cls)
+    if directly is None:
+        after = cls.__mro__[cls.__mro__.index(_WatchedConnection) + 1 :]
+        opener = next((vars(klass)["_new_conn"] for klass in after if "_new_conn" in vars(klass)), None)
+        directly = _DIRECTLY.setdefault(cls, opener is vars(HTTPConnection)["_new_conn"])
+    return directly
 
 
 def _open_socket(conn: _WatchedConnection, deadline_at: float) -> socket.socket:

@@ -584,3 +584,36 @@ def test_a_download_into_a_file_cut_mid_write_leaves_the_file_empty(
         assert (tmp_path / "copy").read_bytes() == b""
     finally:
         server.close()
+
+
+def test_a_connection_that_opens_its_socket_its_own_way_is_left_to_do_so() -> None:
+    """urllib3's SOCKS connection (``urllib3.contrib.socks``, with PySocks) opens its socket
+    through its proxy by its own ``_new_conn``; the watched twin stands in for urllib3's plain
+    one only, so such a connection still goes through its proxy (the host here does not even
+    resolve), never straight to the host."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen(1)
+    opened_through: list[tuple[str, int]] = []
+
+    class ThroughAProxy(HTTPConnection):  # as urllib3.contrib.socks.SOCKSConnection does
+        def _new_conn(self) -> socket.socket:
+            opened_through.append(proxy.getsockname())
+            return socket.create_connection(proxy.getsockname(), timeout=5)
+
+    watched = las._sync_watchdog._watched(ThroughAProxy, las._sync_watchdog._WatchedConnection)
+    conn = watched("never-resolved.invalid", 80)
+    conn._las_owner = las._sync_watchdog.Attempt(time.monotonic() + 30)
+    try:
+        conn.connect()
+        assert opened_through == [proxy.getsockname()]
+        assert conn.sock is not None and conn.sock.getpeername() == proxy.getsockname()
+    finally:
+        conn.close()
+        proxy.close()
+    for plain in (HTTPConnection, HTTPSConnection):
+        assert las._sync_watchdog._opens_directly(
+            las._sync_watchdog._watched(plain, las._sync_watchdog._WatchedConnection)
+        )
