@@ -30,7 +30,7 @@ from ._outcomes import (
 )
 from ._reporting import DEFAULT_PATIENCE, complete_for_worker_async
 from ._worker import STOP_SIGNALS, is_async_callable
-from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
+from ._worker_base import ABANDON_AFTER, RELEASE, RELEASING, TASKS_OWN, WorkerBase, WorkerCounters
 
 if TYPE_CHECKING:
     from .._async_client import AsyncClient
@@ -415,6 +415,7 @@ class AsyncWorker(WorkerBase):
                 await heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
             finally:  # even if the stop's release cancels it there (its function just returned)
                 self._let_go(task, self._tasks)
+                self._no_longer_behind(task, TASKS_OWN)
                 if self._wake is not None:
                     self._wake.set()
 
@@ -502,9 +503,12 @@ class AsyncWorker(WorkerBase):
         for task in taking:  # cancelled before it began, its own cleanup never ran
             self._let_go(task, self._tasks)
         if not ending.done():  # requests sent before the stop, still on the wire
-            behind = [*self._tasks.values(), *(task for task, release in releases if not release.done())]
+            behind = [
+                *((task, TASKS_OWN) for task in self._tasks.values()),
+                *((task, RELEASING) for task, release in releases if not release.done()),
+            ]
             self._left_behind(behind, self._tasks)
-            for task in behind:  # cancelled on the wire: it may land or not
+            for task, _ in behind:  # cancelled on the wire: it may land or not
                 if task.completion is not None:
                     self._may_not_have_landed(task.execution_id, task.completion)
             ending.cancel()
@@ -535,7 +539,7 @@ class AsyncWorker(WorkerBase):
             task.completion = RELEASE
             await self._deliver(task.execution_id, RELEASE)
         finally:
-            self._no_longer_behind(task)
+            self._no_longer_behind(task, RELEASING)
 
 
 def _uncancel(handle: asyncio.Task[None] | None) -> None:

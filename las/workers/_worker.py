@@ -18,7 +18,7 @@ from ..resources._session import SessionLike, client_for
 from ._heartbeats import DEFAULT_HEARTBEAT_INTERVAL, Heartbeats
 from ._outcomes import Cancellation, Completion, TransitionFunction, run_function
 from ._reporting import DEFAULT_PATIENCE, complete_for_worker
-from ._worker_base import ABANDON_AFTER, RELEASE, WorkerBase, WorkerCounters
+from ._worker_base import ABANDON_AFTER, RELEASE, RELEASING, TASKS_OWN, WorkerBase, WorkerCounters
 
 __all__ = ["Worker", "WorkerCounters", "is_async_callable"]
 
@@ -337,6 +337,7 @@ class Worker(WorkerBase):
             heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
             with self._condition:
                 self._let_go(task, self._tasks)
+                self._no_longer_behind(task, TASKS_OWN)
                 self._departures += 1
                 self._condition.notify_all()
 
@@ -387,14 +388,17 @@ class Worker(WorkerBase):
         interrupted = self._release_when_ended(released, patient=interrupted is None) or interrupted
         if interrupted is not None:
             with self._condition:  # releases still on the wire
-                self._left_behind([task for task in released if task.releasing], self._tasks)
+                self._left_behind([(task, RELEASING) for task in released if task.releasing], self._tasks)
             raise interrupted
         with self._condition:  # takes and completions on the wire (a last attempt at most): let them land
             until = self._answers_end()
             while self._tasks and until is not None and time.monotonic() < until:
                 self._condition.wait(timeout=until - time.monotonic())
             # Sent before the stop, or releases, still on the wire.
-            behind = [*self._tasks.values(), *(task for task in released if task.releasing)]
+            behind = [
+                *((task, TASKS_OWN) for task in self._tasks.values()),
+                *((task, RELEASING) for task in released if task.releasing),
+            ]
             self._left_behind(behind, self._tasks)
 
     def _release_when_ended(self, released: list[_Task], *, patient: bool) -> BaseException | None:
@@ -475,4 +479,4 @@ class Worker(WorkerBase):
         finally:
             with self._condition:
                 task.releasing = False
-                self._no_longer_behind(task)
+                self._no_longer_behind(task, RELEASING)

@@ -20,7 +20,16 @@ from ._heartbeats import check_interval, with_deadline
 from ._outcomes import INTERRUPTIONS, Cancellation, Completion, released
 from ._reporting import Delivery, is_ambiguous
 
-__all__ = ["ABANDON_AFTER", "LAST_REQUESTS", "RELEASE", "STOP_BOUND", "WorkerBase", "WorkerCounters"]
+__all__ = [
+    "ABANDON_AFTER",
+    "LAST_REQUESTS",
+    "RELEASE",
+    "RELEASING",
+    "STOP_BOUND",
+    "TASKS_OWN",
+    "WorkerBase",
+    "WorkerCounters",
+]
 
 log = logging.getLogger("las.workers")
 
@@ -52,6 +61,12 @@ STOP_BOUND: Final = ABANDON_AFTER + LAST_REQUESTS + _LAST_ANSWERS
 which a stop's ``run()`` returns whatever the API does: functions told to stop get
 :data:`ABANDON_AFTER`, then the stop's requests :data:`LAST_REQUESTS`, then their answers (a
 check and a last attempt of a quarter of a second each) a second: 4.5 s in all. ``docker stop`` (10 s) fits ``grace_period=5``; Kubernetes (30 s) the default 25."""
+
+
+TASKS_OWN: Final = "its take or completion"
+"""Whose request a stop leaves behind: the take or completion of an execution's own thread (or task)."""
+RELEASING: Final = "its release"
+"""Whose request a stop leaves behind: the release the stop sent."""
 
 
 class Held(Protocol):
@@ -167,8 +182,11 @@ class WorkerBase:
         self._grace_ends: float | None = None
         self._interruption: BaseException | None = None  # what a function raised to stop the run
         # Executions whose request a stop left behind, still on the wire (a thread or a task
-        # of this worker still on it): no run takes them (their completion may yet land).
-        self._behind: dict[str, Any] = {}
+        # of this worker still on it): no run takes them (their completion may yet land). Per
+        # execution, each request's (task, whose: TAKE_OR_COMPLETION or RELEASING): only the
+        # end of that request clears it (an abandoned function ending says nothing of its
+        # release on the wire).
+        self._behind: dict[str, list[tuple[Any, str]]] = {}
 
     def __repr__(self) -> str:
         return f"{self.variant}({self.transition_id!r}, concurrency={self.concurrency})"
@@ -262,19 +280,23 @@ class WorkerBase:
         end = self._requests_end
         return None if end is None else max(end - time.monotonic(), 0.0)
 
-    def _left_behind(self, tasks: Iterable[HeldT], in_hand: dict[str, HeldT]) -> None:
-        """The end of a stop's wait for its requests: ``tasks`` still have one on the wire,
-        sent before the stop with the session's deadline. They are let go, each named in a
-        warning (a completion on the wire may still land; if not, the API times it out)."""
-        for task in list(tasks):
+    def _left_behind(self, requests: Iterable[tuple[HeldT, str]], in_hand: dict[str, HeldT]) -> None:
+        """The end of a stop's wait for its requests: each ``(task, whose)`` of ``requests``
+        still has one on the wire (``whose``: :data:`TASKS_OWN`, the take or completion of the
+        task's own thread or coroutine; :data:`RELEASING`, the release the stop sent), some
+        sent before the stop with the session's deadline. Their tasks are let go, each request
+        named in a warning (a completion on the wire may still land; if not, the API times it
+        out), and until it has ended (:meth:`_no_longer_behind`) no run takes its execution."""
+        for task, whose in list(requests):
             self._let_go(task, in_hand)
             with self._condition:
-                self._behind[task.execution_id] = task
+                self._behind.setdefault(task.execution_id, []).append((task, whose))
             log.warning(
-                "a request for %s (%s) was still on the wire when the stop's time ran out: left "
+                "a request for %s (%s, %s) was still on the wire when the stop's time ran out: left "
                 "to end on its own; if it does not complete the execution, the API will time it out",
                 task.execution_id,
                 task.state,
+                whose,
             )
 
     def _signalled(self, number: int) -> None:
@@ -320,13 +342,15 @@ class WorkerBase:
         with self._condition:
             if in_hand.get(task.execution_id) is task:
                 del in_hand[task.execution_id]
-        self._no_longer_behind(task)
 
-    def _no_longer_behind(self, task: Held) -> None:
-        """The request ``task`` had on the wire when a stop left it behind (if any) has ended."""
+    def _no_longer_behind(self, task: Held, whose: str) -> None:
+        """``task``'s request of ``whose`` (see :meth:`_left_behind`) has ended: if a stop left
+        it behind, it bars its execution no more (once no other request of it is on the wire)."""
         with self._condition:
-            if self._behind.get(task.execution_id) is task:
-                del self._behind[task.execution_id]
+            requests = self._behind.get(task.execution_id, [])
+            requests[:] = [(each, who) for each, who in requests if each is not task or who != whose]
+            if not requests:
+                self._behind.pop(task.execution_id, None)
 
     def _level(self, execution_id: str, level: int) -> int:
         """``level``, or INFO for the end of a request left behind by a stop: its warning was

@@ -377,3 +377,62 @@ def test_a_request_left_behind_by_a_stop_ends_without_a_warning_after_run_return
     after = caplog.records[returned:]
     assert any(execution_id in r.getMessage() for r in after), "the request left behind did not end"
     assert [r.getMessage() for r in after if r.levelno >= logging.WARNING] == []
+
+
+def test_an_abandoned_function_ending_does_not_let_a_later_run_take_an_execution_whose_release_is_on_the_wire(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A function that ignores its cancellation is abandoned and its release left behind on
+    the wire (held here until the test lets it go). The abandoned function then returns: the
+    release is still on the wire, so a later run does not take the execution (it called the
+    function a second time); once the release lands, that run finds nothing and ends."""
+    from las.workers import _worker
+
+    _short_stop(monkeypatch)
+    monkeypatch.setattr(_worker, "ABANDON_AFTER", 0.2)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    real = _worker.complete_for_worker
+    release_held, let_release_go, let_function_end = threading.Event(), threading.Event(), threading.Event()
+
+    def held_release(client: Any, tid: str, eid: str, completion: Any, **options: Any) -> Any:
+        if completion is _worker_base.RELEASE:  # on the wire past the stop's time
+            release_held.set()
+            let_release_go.wait(10)
+        return real(client, tid, eid, completion, **options)
+
+    monkeypatch.setattr(_worker, "complete_for_worker", held_release)
+    called: list[str] = []
+
+    def stubborn(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        called.append(las.workers.current_execution()["executionId"])
+        let_function_end.wait(10)  # deaf to its cancellation: abandoned
+        return {}
+
+    worker = las.Worker(transition_id, stubborn, session=las_client, poll_interval=0.05, grace_period=0)
+    thread, _ = _run_in_thread(worker)
+    later = threading.Thread(target=worker.run, kwargs={"until_idle": True, "handle_signals": False})
+    try:
+        wait_until(lambda: called, timeout=10, what="the function")
+        worker.stop()
+        thread.join(5)
+        assert not thread.is_alive() and release_held.is_set()
+        let_function_end.set()  # the abandoned function returns; its release is still on the wire
+        wait_until(
+            lambda: not [t for t in threading.enumerate() if t.name == f"las-worker:{execution_id[-8:]}"],
+            timeout=5,
+            what="the abandoned function's thread to end",
+        )
+        later.start()
+        time.sleep(0.3)  # several polls of the later run
+        let_release_go.set()
+        later.join(5)
+        assert not later.is_alive(), "the later run did not end once the release had landed"
+    finally:
+        let_function_end.set()
+        let_release_go.set()
+        worker.stop(release=True)
+        thread.join(10)
+        if later.ident is not None:
+            later.join(10)
+    assert called == [execution_id], "a later run called the function again while its release was on the wire"
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "retry"
