@@ -182,6 +182,12 @@ class AsyncWorker(WorkerBase):
     def stop(self, *, release: bool = False) -> None:
         """Ask :meth:`run` to stop; returns at once. Safe from any thread and from signal handlers.
 
+        A stop asked for while no run is in progress is kept for the next :meth:`run`, which
+        returns at once without taking anything: so ``asyncio.create_task(worker.run())``
+        followed by ``worker.stop()`` stops that run although its task has not started yet.
+        That run uses the stop up: the one after runs as usual. (A stop asked for after a run
+        returned is kept too: it stops the next run at once.)
+
         Args:
             release: cancel the functions in hand and release their executions now instead of
                 waiting ``grace_period`` (each as soon as its coroutine ends, a second at most).

@@ -159,6 +159,12 @@ class Worker(WorkerBase):
     def stop(self, *, release: bool = False) -> None:
         """Ask :meth:`run` to stop (from any thread or a signal handler); returns at once.
 
+        A stop asked for while no run is in progress is kept for the next :meth:`run`, which
+        returns at once without taking anything: so ``Thread(target=worker.run).start()``
+        followed by ``worker.stop()`` stops that run even if it has not begun yet. That run
+        uses the stop up: the one after runs as usual. (A stop asked for after a run returned
+        is kept too: it stops the next run at once.)
+
         Args:
             release: release executions in hand now instead of waiting ``grace_period`` (each
                 function is told, and given up to a second to return, first).

@@ -172,6 +172,7 @@ class WorkerBase:
         self._heartbeat_failures = 0  # of heartbeats objects already closed
         self._running = False
         self._stopping = False
+        self._stop_pending = False  # a stop asked for while no run was in progress: the next run's
         self._release_now = False
         # Set once a stop's time is up (its grace period over, or a second signal): completions
         # still being delivered wait no more and make one last attempt at most.
@@ -204,15 +205,19 @@ class WorkerBase:
         raise NotImplementedError
 
     def _begin(self) -> None:
-        """Mark the start of a run; RuntimeError if one is in progress."""
+        """Mark the start of a run; RuntimeError if one is in progress. A stop asked for since
+        the last run ended (before this one began) stops this one (see ``stop()``)."""
         with self._condition:
             if self._running:
                 raise RuntimeError(f"{self!r} is already running")
             self._running = True
-            self._stopping = self._release_now = False
+            pending, release = self._stop_pending, self._release_now
+            self._stopping = self._release_now = self._stop_pending = False
             self._requests_end = self._grace_ends = None
             self._time_up.clear()
             self._interruption = None
+            if pending:
+                self._stop_requested(release)
 
     def _end(self, heartbeat_failures: int) -> None:
         with self._condition:
@@ -238,10 +243,13 @@ class WorkerBase:
         """Note a stop (the first sets the end of the grace period, and so the stop's bound);
         ``release``: the stop's time is up now."""
         with self._condition:
+            if not self._running and not self._stop_pending:
+                self._release_now = False  # what the last run's stop asked is not this one's
             if not self._stopping and self.grace_period is not None:
                 self._grace_ends = time.monotonic() + self.grace_period
                 self._requests_end = self._grace_ends + ABANDON_AFTER + LAST_REQUESTS
             self._stopping = True
+            self._stop_pending = not self._running  # for the next run (one on its way, say)
             self._release_now = self._release_now or release
             if release:
                 self._set_requests_end()

@@ -1,0 +1,82 @@
+"""A worker's life across runs: a stop asked for before run() began, options no wait can
+take, threads that cannot start, and what a worker keeps (threads, bookkeeping) from one run to
+the next. Every wait is bounded: runs are on threads joined with a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import las
+from las.testing import Emulator
+from tests.workers.conftest import running_executions
+
+
+def _run_in_thread(worker: las.Worker, **options: Any) -> tuple[threading.Thread, dict[str, Any]]:
+    """Run ``worker`` on a thread; what it returned or raised lands in the dict."""
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["counters"] = worker.run(handle_signals=False, **options)
+        except BaseException as error:  # what run() raised is the finding
+            out["raised"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def _finish(worker: las.Worker, thread: threading.Thread) -> None:
+    """Stop a run the test did not see end (a stop after a run returned would stop the next)."""
+    if thread.is_alive():
+        worker.stop(release=True)
+        thread.join(10)
+
+
+def test_a_stop_before_run_begins_stops_that_run_and_not_the_next(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """stop() lands before the run started on a thread has begun: that run returns having
+    taken nothing (it ran until stopped again); the run after it drains as usual."""
+    transition_id = running_executions(las_client, 1)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
+    worker.stop()
+    thread, out = _run_in_thread(worker)
+    try:
+        thread.join(5)
+        assert not thread.is_alive(), "run() ignored the stop() asked for before it began"
+    finally:
+        _finish(worker, thread)
+    assert out["counters"].taken == 0, out
+    assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
+
+
+def test_an_async_stop_before_its_run_task_starts_stops_that_run_and_not_the_next(
+    las_emulator: Emulator,
+) -> None:
+    """``task = create_task(worker.run()); worker.stop()``: the stop comes before the task's
+    first step; the run returns having taken nothing, and the next one drains as usual."""
+
+    async def work(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    async def main() -> tuple[bool, int, int]:
+        async with las_emulator.async_client() as client:
+            transition_id = (await client.create_transition("manual"))["transitionId"]
+            await client.execute_transition(transition_id)
+            worker = las.AsyncWorker(transition_id, work, session=client, poll_interval=0.05)
+            task = asyncio.ensure_future(worker.run(handle_signals=False))
+            worker.stop()
+            done, _ = await asyncio.wait({task}, timeout=5)
+            if not done:
+                worker.stop(release=True)
+                await asyncio.wait({task}, timeout=10)
+                return False, 0, 0
+            later = await asyncio.wait_for(worker.run(until_idle=True, handle_signals=False), 10)
+            return True, task.result().taken, later.succeeded
+
+    stopped, taken, succeeded = asyncio.run(main())
+    assert stopped, "AsyncWorker.run() ignored the stop() asked for before its task started"
+    assert (taken, succeeded) == (0, 1)
