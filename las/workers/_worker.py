@@ -183,7 +183,8 @@ class Worker(WorkerBase):
                 (a second one releases at once); the previous handlers come back on return.
 
         Raises:
-            RuntimeError: the worker is already running.
+            RuntimeError: the worker is already running, or a thread could not be started
+                ("can't start new thread"; the execution it was for is left untouched).
             SystemExit, KeyboardInterrupt: what the function raised to stop the program, once
                 its execution was released and the executions in hand were finished or released.
         """
@@ -306,7 +307,13 @@ class Worker(WorkerBase):
         )
         with self._condition:
             self._tasks[execution_id] = task
-        task.thread.start()
+        try:
+            task.thread.start()
+        except BaseException:  # "can't start new thread", or Ctrl-C there: raised by run()
+            with self._condition:  # its take never begins (see _process): not in hand
+                self._let_go(task, self._tasks)
+                self._condition.notify_all()
+            raise
 
     # -- one execution -----------------------------------------------------------------------
 
@@ -315,6 +322,9 @@ class Worker(WorkerBase):
         heartbeats = self._heartbeats
         assert heartbeats is not None
         try:
+            with self._condition:
+                if self._tasks.get(execution_id) is not task:  # its start raised: given up
+                    return
             try:
                 current = self._bounded(self.client).get_transition_execution(transition_id, execution_id)
             except Exception as error:

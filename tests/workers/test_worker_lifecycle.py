@@ -8,6 +8,8 @@ import asyncio
 import threading
 from typing import Any
 
+import pytest
+
 import las
 from las.testing import Emulator
 from tests.workers.conftest import running_executions
@@ -80,3 +82,38 @@ def test_an_async_stop_before_its_run_task_starts_stops_that_run_and_not_the_nex
     stopped, taken, succeeded = asyncio.run(main())
     assert stopped, "AsyncWorker.run() ignored the stop() asked for before its task started"
     assert (taken, succeeded) == (0, 1)
+
+
+def test_a_task_thread_that_cannot_start_leaves_its_execution_to_the_next_run(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thread.start() raising for an execution's thread ("can't start new thread"): run()
+    raises it without waiting the grace period for a thread that never ran, and the execution
+    is not held nor barred: the next run takes and completes it."""
+    transition_id = running_executions(las_client, 1)
+    start = threading.Thread.start
+    failures = [RuntimeError("can't start new thread")]
+
+    def failing_start(thread: threading.Thread) -> None:
+        if failures and thread.name.startswith("las-worker:"):
+            raise failures.pop()
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", failing_start)
+    worker = las.Worker(
+        transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05, grace_period=5
+    )
+    thread, out = _run_in_thread(worker)
+    try:
+        thread.join(3)
+        assert not thread.is_alive(), "the stop waited for a thread that never started"
+    finally:
+        _finish(worker, thread)
+    assert isinstance(out.get("raised"), RuntimeError), out
+    thread, out = _run_in_thread(worker, until_idle=True)
+    try:
+        thread.join(5)
+        assert not thread.is_alive(), "the next run never took the execution"
+    finally:
+        _finish(worker, thread)
+    assert out["counters"].taken == out["counters"].succeeded == 1, out
