@@ -163,16 +163,17 @@ def released(why: str) -> Completion:
 
 
 def _described(error: BaseException) -> str:
-    """``Type: message`` then the traceback (what cannot be formatted is said to be so)."""
+    """``Type: message`` then the traceback (what cannot be formatted is said to be so, even
+    when that is a BaseException such as SystemExit: describing is no way to stop a worker)."""
     try:
         message = str(error)
-    except Exception as broken:  # its __str__ raised
+    except BaseException as broken:  # its __str__ raised
         message = (
             f"(its message could not be made: {type(broken).__name__} in {type(error).__name__}.__str__)"
         )
     try:
         trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    except Exception:  # pragma: no cover - a traceback that cannot be formatted
+    except BaseException:  # pragma: no cover - a traceback that cannot be formatted
         trace = "(its traceback could not be formatted)"
     return f"{type(error).__name__}: {message}\n\n{trace}"
 
@@ -207,7 +208,7 @@ def completion_for_exception(error: BaseException) -> Completion:
 _STATUSES: Final = ("succeeded", "failed", "rejected", "retry")
 
 
-def _unmappable(broken: Exception) -> Completion:
+def _unmappable(broken: BaseException) -> Completion:
     """``failed``, for an outcome that could not be turned into a completion (without this its
     execution would be neither ended nor released, and taken again at once)."""
     return _failed(f"the transition function's outcome could not be reported ({type(broken).__name__})")
@@ -373,7 +374,7 @@ class _Outcome:
     def returned(self, result: object) -> None:
         try:
             self.completion = completion_for_result(result)
-        except Exception as broken:  # a result whose own methods raise (its repr, say): still an end
+        except BaseException as broken:  # a result whose own methods raise (its repr, say): still an end
             self.completion = _unmappable(broken)
 
     def __exit__(
@@ -384,7 +385,7 @@ class _Outcome:
             return False  # a return, or what the caller handles itself
         try:
             self.completion = completion_for_exception(error)
-        except Exception as broken:  # the mapping must end the execution whatever it was given
+        except BaseException as broken:  # the mapping must end the execution whatever it was given
             self.completion = _unmappable(broken)
         if not isinstance(error, TransitionOutcome):
             self.raised = error

@@ -188,6 +188,17 @@ def test_run_function_reports_every_base_exception_and_lets_none_escape(
     assert completion.error_message.startswith("released: the function raised ") == release
 
 
+class _ExitsWhenShown:
+    def __repr__(self) -> str:
+        raise SystemExit("from __repr__")
+
+
+def test_a_returned_outcome_whose_reason_raises_systemexit_when_shown_still_fails_once() -> None:
+    completion, raised = run_function(lambda c, e: las.Reject(_ExitsWhenShown()), None, {"input": {}})  # type: ignore[arg-type]
+    assert (completion.status, raised) == ("failed", None)
+    assert completion.error_message == "the transition function's outcome could not be reported (SystemExit)"
+
+
 def test_run_coroutine_function_reports_an_interruption_instead_of_ending_the_loop() -> None:
     async def exits(client: Any, event: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0)

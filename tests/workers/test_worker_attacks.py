@@ -110,6 +110,39 @@ def test_another_base_exception_fails_its_execution_once_naming_it_and_the_worke
     assert counters == las.WorkerCounters(taken=3, succeeded=2, failed=1)
 
 
+class _ExitsWhenDescribed(Exception):
+    def __str__(self) -> str:
+        raise SystemExit("from __str__")
+
+
+def test_an_exception_whose_message_raises_systemexit_fails_its_execution_once(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """Describing what the function raised raises SystemExit (its ``__str__``): the execution
+    still ends ``failed``, once, saying the message could not be made; the task's thread died
+    and the function was called again at each poll."""
+    transition_id = running_executions(client, 1)
+    calls: list[int] = []
+
+    def broken(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event["n"])
+        raise _ExitsWhenDescribed()
+
+    worker = las.Worker(transition_id, broken, session=client, poll_interval=0.05)
+    out: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: out.update(c=worker.run(until_idle=True, handle_signals=False)))
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():
+        worker.stop(release=True)
+        thread.join(10)
+    assert calls == [0], f"the function was called {len(calls)} times"
+    [failed] = patches(las_emulator)
+    assert failed["status"] == "failed"
+    assert "could not be made: SystemExit" in failed["error"]["message"]
+    assert out["c"] == las.WorkerCounters(taken=1, failed=1)
+
+
 def test_a_cancellation_raised_by_a_plain_function_releases_its_execution_not_fails_it(
     client: las.Client, las_emulator: Emulator
 ) -> None:
