@@ -311,7 +311,7 @@ class AsyncWorker(WorkerBase):
                 found = await self._poll_unless_stopped(free)
             except Exception as error:
                 self._poll_failed(error)
-                await self._wait(self.poll_interval)
+                await self._wait(self._idle_wait())
                 continue
             if found is None:  # stopped while the listing was on the wire
                 return
@@ -320,7 +320,7 @@ class AsyncWorker(WorkerBase):
             if not found:
                 if until_idle and not busy and not self._deferred:
                     return
-                await self._wait(self.poll_interval)
+                await self._wait(self._idle_wait())
 
     async def _wait(self, seconds: float) -> None:
         """Sleep up to ``seconds``, unless stopped or an execution has left the worker's hands

@@ -102,7 +102,8 @@ class Worker(WorkerBase):
         poll_interval: seconds between polls when there is nothing to take (an execution
             leaving the worker's hands also starts a poll).
         heartbeat_interval: seconds between heartbeats, below the API's 60-second limit.
-        grace_period: seconds a stop waits for executions in hand; None waits for them all.
+        grace_period: seconds a stop waits for executions in hand; None waits for them all
+            (``inf`` is refused, naming None).
         patience: seconds to keep trying to record a completion through 5xx and lost answers.
         page_size: executions asked per listing page.
 
@@ -234,7 +235,7 @@ class Worker(WorkerBase):
                 found = self._poll_unless_stopped(free)
             except Exception as error:
                 self._poll_failed(error)
-                self._wait(self.poll_interval, departures)
+                self._wait(self._idle_wait(), departures)
                 continue
             if found is None:  # stopped while the listing was on the wire
                 return
@@ -243,7 +244,7 @@ class Worker(WorkerBase):
             if not found:
                 if until_idle and not busy and not self._deferred:
                     return
-                self._wait(self.poll_interval, departures)
+                self._wait(self._idle_wait(), departures)
 
     def _wait(self, seconds: float, departures: int) -> None:
         """Sleep up to ``seconds``, unless stopped or an execution has left the worker's hands

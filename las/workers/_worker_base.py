@@ -6,6 +6,7 @@ what a release sends). The two classes are the loops around it, on threads or on
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -35,6 +36,9 @@ log = logging.getLogger("las.workers")
 
 _REMEMBERED = 10_000  # ids of ended executions kept to ignore them in stale listings
 _SETBACK_MAX = 60.0  # seconds: the API times out an execution left without heartbeats as long
+_LONGEST_WAIT = threading.TIMEOUT_MAX / 2
+"""Seconds a grace period or poll interval is cut to (half of what a thread can wait at once,
+about 24 days on Windows, centuries elsewhere): the waits built on it stay within TIMEOUT_MAX."""
 
 RELEASE: Final = released("the worker stopped before the function finished")
 """What a stop sends for an execution whose function is still running after the grace period."""
@@ -148,12 +152,16 @@ class WorkerBase:
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be 1 or more, got {concurrency!r}")
-        if not poll_interval > 0:
+        if not 0 < poll_interval < math.inf:
             raise ValueError(
-                f"poll_interval must be above 0 seconds (an idle worker would flood the API), got {poll_interval!r}"
+                "poll_interval must be a number of seconds above 0 (an idle worker would flood the "
+                f"API) and finite, got {poll_interval!r}"
             )
-        if grace_period is not None and grace_period < 0:
-            raise ValueError(f"grace_period must be 0 or more seconds, or None, got {grace_period!r}")
+        if grace_period is not None and not 0 <= grace_period < math.inf:
+            raise ValueError(
+                "grace_period must be a finite number of seconds, 0 or more, or None to wait for the "
+                f"executions in hand until they end, got {grace_period!r}"
+            )
         if not 1 <= page_size <= 1000:
             raise ValueError(f"page_size must be between 1 and 1000, got {page_size!r}")
         self.transition_id = ids.require_id(ids.TRANSITION, transition)
@@ -246,7 +254,7 @@ class WorkerBase:
             if not self._running and not self._stop_pending:
                 self._release_now = False  # what the last run's stop asked is not this one's
             if not self._stopping and self.grace_period is not None:
-                self._grace_ends = time.monotonic() + self.grace_period
+                self._grace_ends = time.monotonic() + min(self.grace_period, _LONGEST_WAIT)
                 self._requests_end = self._grace_ends + ABANDON_AFTER + LAST_REQUESTS
             self._stopping = True
             self._stop_pending = not self._running  # for the next run (one on its way, say)
@@ -411,6 +419,11 @@ class WorkerBase:
             self._setbacks[execution_id] = (failures, time.monotonic() + delay)
             while len(self._setbacks) > _REMEMBERED:
                 self._setbacks.popitem(last=False)
+
+    def _idle_wait(self) -> float:
+        """Seconds an idle worker waits before it polls again: ``poll_interval``, within what a
+        thread can wait at once."""
+        return min(self.poll_interval, _LONGEST_WAIT)
 
     def _poll_failed(self, error: Exception) -> None:
         self._count("errors")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -117,3 +118,47 @@ def test_a_task_thread_that_cannot_start_leaves_its_execution_to_the_next_run(
     finally:
         _finish(worker, thread)
     assert out["counters"].taken == out["counters"].succeeded == 1, out
+
+
+@pytest.mark.parametrize("worker_class", [las.Worker, las.AsyncWorker])
+@pytest.mark.parametrize(
+    ("option", "fix"), [("grace_period", "or None to wait"), ("poll_interval", "finite")]
+)
+def test_an_infinite_grace_period_or_poll_interval_is_refused_naming_the_fix(
+    worker_class: Any, option: str, fix: str
+) -> None:
+    async def work(client: Any, event: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    function = work if worker_class is las.AsyncWorker else (lambda c, e: {})
+    with pytest.raises(ValueError, match=f"{option} must be .*{fix}.*got inf"):
+        worker_class("las:transition:" + "0" * 32, function, **{option: float("inf")})
+
+
+def test_a_grace_period_and_a_poll_interval_longer_than_a_thread_can_wait_still_work(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """grace_period and poll_interval of 1e12 s (past threading.TIMEOUT_MAX): the idle worker
+    waits, and a stop waits for the function in hand (the waits raised OverflowError)."""
+    transition_id = running_executions(las_client, 1)
+    started, go_on = threading.Event(), threading.Event()
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        go_on.wait(5)
+        return {}
+
+    worker = las.Worker(transition_id, work, session=las_client, poll_interval=1e12, grace_period=1e12)
+    thread, out = _run_in_thread(worker)
+    try:
+        assert started.wait(5)
+        time.sleep(0.1)  # the idle wait begins
+        worker.stop()
+        time.sleep(0.1)  # the stop waits for the function
+        go_on.set()
+        thread.join(5)
+    finally:
+        go_on.set()
+        _finish(worker, thread)
+    assert "raised" not in out, out
+    assert out["counters"].succeeded == 1, out
