@@ -148,6 +148,8 @@ class Worker(WorkerBase):
         self.client: Client = client_for(session)
         self._tasks: dict[str, _Task] = {}
         self._deferred: list[str] = []  # executions the last poll left alone for now (the loop's)
+        # The poll's result once it comes; a stop may leave it on the wire for the next poll.
+        self._listing: list[tuple[list[str], list[str]] | Exception] | None = None
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._heartbeats: Heartbeats | None = None
 
@@ -255,8 +257,27 @@ class Worker(WorkerBase):
 
     def _poll_unless_stopped(self, free: int) -> list[str] | None:
         """:meth:`_poll` on a thread of its own, or None if the worker stops first: a listing
-        held by the API holds up no stop (it is left to end on its own; it changes nothing)."""
-        outcome: list[tuple[list[str], list[str]] | Exception] = []
+        held by the API holds up no stop (it is left to end on its own; it changes nothing).
+        A listing a stop left on the wire is the next poll's (of this run or the next): a
+        worker has one on the wire at most, however many stops and runs come while it is held."""
+        with self._condition:
+            outcome = self._listing
+            if outcome is None:
+                outcome = self._listing = []
+                self._start_poll(outcome, free)
+            while not outcome and not self._stopping:
+                self._condition.wait()
+            if not outcome:
+                return None
+            self._listing = None
+        [result] = outcome
+        if isinstance(result, Exception):
+            raise result
+        found, self._deferred = result
+        return found[:free]  # a listing an earlier run left behind was made for its own free slots
+
+    def _start_poll(self, outcome: list[tuple[list[str], list[str]] | Exception], free: int) -> None:
+        """Start the thread of a poll, which puts its result (or error) in ``outcome``."""
 
         def poll() -> None:
             deferred: list[str] = []
@@ -268,17 +289,11 @@ class Worker(WorkerBase):
                 outcome.append(result)
                 self._condition.notify_all()
 
-        threading.Thread(target=poll, name="las-worker-poll", daemon=True).start()
-        with self._condition:
-            while not outcome and not self._stopping:
-                self._condition.wait()
-            if not outcome:
-                return None
-        [result] = outcome
-        if isinstance(result, Exception):
-            raise result
-        found, self._deferred = result
-        return found
+        try:
+            threading.Thread(target=poll, name="las-worker-poll", daemon=True).start()
+        except BaseException:
+            self._listing = None
+            raise
 
     def _poll(self, free: int, deferred: list[str]) -> list[str]:
         """Ids of up to ``free`` running executions not in hand, oldest first; those left alone

@@ -13,7 +13,7 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.workers.conftest import running_executions
+from tests.workers.conftest import running_executions, wait_until
 
 
 def _run_in_thread(worker: las.Worker, **options: Any) -> tuple[threading.Thread, dict[str, Any]]:
@@ -162,3 +162,29 @@ def test_a_grace_period_and_a_poll_interval_longer_than_a_thread_can_wait_still_
         _finish(worker, thread)
     assert "raised" not in out, out
     assert out["counters"].succeeded == 1, out
+
+
+def _poll_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "las-worker-poll"]
+
+
+def test_stops_and_runs_while_the_api_holds_a_listing_leave_one_listing_on_the_wire(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """Four runs of one worker, each stopped while the API holds the listing (1 s): a listing
+    a stop left on the wire is the next run's, so one poll thread (and connection) is left,
+    not one per run (each kept for the Session's deadline, 300 s)."""
+    transition_id = running_executions(las_client, 0)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
+    las_emulator.delay_next(4, 1.0, method="GET", path="/transitions/{transitionId}/executions")
+    try:
+        for _ in range(4):
+            thread, out = _run_in_thread(worker)
+            wait_until(lambda: bool(_poll_threads()), timeout=5, what="a poll")
+            worker.stop()
+            thread.join(5)
+            assert not thread.is_alive() and "raised" not in out, out
+        assert len(_poll_threads()) == 1
+    finally:
+        las_emulator.clear_faults()
+        wait_until(lambda: not _poll_threads(), timeout=10, what="the listings to end")
