@@ -137,10 +137,10 @@ class Schedule:
         """No heartbeat is on the wire any more (its sender was stopped before it could say so)."""
         self._sending.clear()
 
-    def ended(self, key: Key, reason: str) -> OnEnd | None:
+    def ended(self, key: Key, reason: str, level: int = logging.WARNING) -> OnEnd | None:
         """Drop ``key`` for good (the API ended its execution): who to tell, if anyone."""
         self._due.pop(key, None)
-        log.warning("%s", reason)
+        log.log(level, "%s", reason)
         return self._on_end.pop(key, None)
 
     def take(self, now: float) -> Key | None:
@@ -160,6 +160,10 @@ class Schedule:
         """Whether a heartbeat of ``key`` is on the wire."""
         return key in self._sending
 
+    def on_the_wire(self) -> list[Key]:
+        """The keys whose heartbeat is on the wire."""
+        return sorted(self._sending)
+
     def wait(self, now: float) -> float:
         """Seconds from ``now`` until the next heartbeat not held up by one on the wire is due
         (``interval`` when there is none: a :meth:`sent` or :meth:`add` is waited for)."""
@@ -167,10 +171,15 @@ class Schedule:
         return min(due, default=now + self.interval) - now
 
 
+def beat_deadline(interval: float) -> float:
+    """Seconds a heartbeat may take, retries included, for heartbeats ``interval`` apart."""
+    return max(interval, BEAT_DEADLINE_FLOOR)
+
+
 def bounded(client: Any, interval: float) -> Any:
     """A client of the same kind on ``client``'s connections whose calls end within a heartbeat's
     time (see the module's docstring); ``client`` itself if its session has no such option."""
-    return with_deadline(client, max(interval, BEAT_DEADLINE_FLOOR))
+    return with_deadline(client, beat_deadline(interval))
 
 
 def with_deadline(client: Any, seconds: float) -> Any:
@@ -185,8 +194,8 @@ def with_deadline(client: Any, seconds: float) -> Any:
     return type(client)(session=with_options(deadline=deadline))
 
 
-def _log_failure(execution_id: str, error: Exception) -> None:
-    log.warning("heartbeat for %s failed (the work goes on): %s", execution_id, error)
+def _log_failure(execution_id: str, error: Exception, level: int = logging.WARNING) -> None:
+    log.log(level, "heartbeat for %s failed (the work goes on): %s", execution_id, error)
 
 
 def _tell(on_end: OnEnd | None, reason: str) -> None:
@@ -228,6 +237,8 @@ class Heartbeats:
         self.client = client
         self.interval = check_interval(interval)
         self._beating: Client = bounded(client, self.interval)
+        self.deadline = beat_deadline(self.interval)
+        """Seconds a heartbeat may take, retries included (see the module's docstring)."""
         self.sent = 0
         self.failures = 0
         self._schedule = Schedule(self.interval)
@@ -267,11 +278,12 @@ class Heartbeats:
                 self._condition.wait(remaining)
             return not self._schedule.sending(key)
 
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = None) -> list[str]:
         """Stop the threads and wait for them (each ends once its heartbeat on the wire, if
         any, is answered or given up), for ``timeout`` seconds at most in all: a thread
-        still waiting for an answer then ends on its own, within its heartbeat's time.
-        Idempotent."""
+        still waiting for an answer then ends on its own, within its heartbeat's time
+        (:attr:`deadline`). Idempotent. Returns the ids of the executions whose heartbeat is
+        still on the wire (their threads are left running)."""
         until = None if timeout is None else time.monotonic() + timeout
         with self._condition:
             self._closed = True
@@ -281,6 +293,8 @@ class Heartbeats:
         for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(None if until is None else max(until - time.monotonic(), 0.0))
+        with self._condition:
+            return [execution_id for _, execution_id in self._schedule.on_the_wire()]
 
     def __enter__(self) -> Heartbeats:
         return self
@@ -317,10 +331,16 @@ class Heartbeats:
                 self.failures += 1
             if isinstance(error, _MAYBE_ENDED) and self._ended(transition_id, execution_id):
                 return
-            _log_failure(execution_id, error)
+            _log_failure(execution_id, error, self._level())
         else:
             with self._condition:
                 self.sent += 1
+
+    def _level(self) -> int:
+        """WARNING, or INFO once closed: a heartbeat that ends after :meth:`close` gave up on it
+        was named then (by a worker, when its run() returned; a program may be exiting)."""
+        with self._condition:
+            return logging.INFO if self._closed else logging.WARNING
 
     def _ended(self, transition_id: str, execution_id: str) -> bool:
         """After a refusal: whether the execution has ended (then its beats stop, it is told)."""
@@ -333,7 +353,7 @@ class Heartbeats:
         if reason is None:
             return False
         with self._condition:
-            on_end = self._schedule.ended((transition_id, execution_id), reason)
+            on_end = self._schedule.ended((transition_id, execution_id), reason, self._level())
         _tell(on_end, reason)
         return True
 

@@ -203,7 +203,14 @@ class Worker(WorkerBase):
             finally:
                 heartbeats = self._heartbeats
                 until = self._answers_end()  # a heartbeat on the wire holds up no bounded stop
-                heartbeats.close(None if until is None else max(until - time.monotonic(), 0.1))
+                held = heartbeats.close(None if until is None else max(until - time.monotonic(), 0.1))
+                for execution_id in held:
+                    log.warning(
+                        "a heartbeat for %s was on the wire when run() returned: its thread is left "
+                        "to end on its own, within %g s",
+                        execution_id,
+                        heartbeats.deadline,
+                    )
                 with self._condition:
                     self._heartbeats = None
                     self._end(heartbeats.failures)

@@ -436,3 +436,50 @@ def test_an_abandoned_function_ending_does_not_let_a_later_run_take_an_execution
             later.join(10)
     assert called == [execution_id], "a later run called the function again while its release was on the wire"
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "retry"
+
+
+def test_a_heartbeat_held_past_the_stop_is_named_in_a_warning_when_run_returns(
+    las_client: las.Client,
+    las_emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The execution's heartbeat held 1.2 s by the API when stop(release=True) comes: run()
+    returns before its answer (0.5 s after the stop, the stop's times cut), leaving its thread
+    running; a warning names the execution (nothing else of the worker's was left running
+    unnamed), and how the heartbeat ends (refused: the execution was released) is no second
+    warning after run() returned."""
+    _short_stop(monkeypatch)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.2)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.1)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    started = threading.Event()
+
+    def work(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        las.workers.cancellation().wait(10)
+        return {}
+
+    las_emulator.delay_next(1, 1.2, method="POST", path=HEARTBEATS_PATH)
+    caplog.set_level(logging.WARNING, logger="las.workers")
+    worker = las.Worker(transition_id, work, session=las_client, poll_interval=0.05, grace_period=0)
+    thread, _ = _run_in_thread(worker)
+    try:
+        assert started.wait(10)
+        time.sleep(0.05)  # its first heartbeat reaches the API, held
+        worker.stop(release=True)
+        thread.join(10)
+        assert not thread.is_alive()
+        left = [t for t in threading.enumerate() if t.name == "las-heartbeats"]
+        named = [r.getMessage() for r in caplog.records if "heartbeat" in r.getMessage()]
+    finally:
+        las_emulator.clear_faults()
+        wait_until(lambda: not [t for t in threading.enumerate() if t.name == "las-heartbeats"], timeout=10)
+    assert left, "the heartbeat was answered before run() returned (test premise)"
+    assert any(execution_id in message for message in named), named
+    later = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "heartbeat" in r.getMessage()
+    ]
+    assert later == named, "how the held heartbeat ended was a second warning, after run() returned"
