@@ -174,7 +174,8 @@ class WorkerBase:
         self._condition = threading.Condition(threading.RLock())
         self._counts: dict[str, int] = dict.fromkeys(WorkerCounters.__dataclass_fields__, 0)
         self._ended: OrderedDict[str, None] = OrderedDict()
-        self._undelivered: dict[str, Completion] = {}
+        # completions that may not have landed, to deliver again when seen running (oldest first)
+        self._undelivered: OrderedDict[str, Completion] = OrderedDict()
         # execution id -> (failures in a row, time.monotonic() before which it is left alone)
         self._setbacks: OrderedDict[str, tuple[int, float]] = OrderedDict()
         self._heartbeat_failures = 0  # of heartbeats objects already closed
@@ -542,7 +543,10 @@ class WorkerBase:
         """``completion`` may or may not have been recorded: the next time the execution is
         seen running (not at once), it is delivered again, without calling the function."""
         with self._condition:
+            self._undelivered.pop(execution_id, None)
             self._undelivered[execution_id] = completion
+            while len(self._undelivered) > _REMEMBERED:
+                self._undelivered.popitem(last=False)
         self._set_back(execution_id)
 
     def _count(self, name: str) -> None:
@@ -552,6 +556,7 @@ class WorkerBase:
     def _remember_ended(self, execution_id: str) -> None:
         with self._condition:
             self._setbacks.pop(execution_id, None)
+            self._undelivered.pop(execution_id, None)
             self._ended[execution_id] = None
             while len(self._ended) > _REMEMBERED:
                 self._ended.popitem(last=False)

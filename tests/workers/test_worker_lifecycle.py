@@ -13,6 +13,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from las.workers import Completion, _worker_base
 from tests.workers.conftest import running_executions, wait_until
 
 
@@ -188,3 +189,19 @@ def test_stops_and_runs_while_the_api_holds_a_listing_leave_one_listing_on_the_w
     finally:
         las_emulator.clear_faults()
         wait_until(lambda: not _poll_threads(), timeout=10, what="the listings to end")
+
+
+def test_completions_kept_to_deliver_again_are_forgotten_once_their_execution_ended_and_bounded(
+    las_client: las.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a long-running worker keeps of completions that may not have landed (to deliver
+    them again when their execution is seen running): dropped once the execution is seen
+    ended, and no more than the ended ids it remembers (the oldest go first)."""
+    monkeypatch.setattr(_worker_base, "_REMEMBERED", 3)
+    worker = las.Worker("las:transition:" + "0" * 32, lambda c, e: {}, session=las_client)
+    execution_ids = [f"las:transition-execution:{n:032x}" for n in range(5)]
+    for execution_id in execution_ids:
+        worker._may_not_have_landed(execution_id, Completion("succeeded", output={}))
+    assert list(worker._undelivered) == execution_ids[2:]
+    worker._remember_ended(execution_ids[4])
+    assert list(worker._undelivered) == execution_ids[2:4]
