@@ -226,6 +226,11 @@ class WorkerBase:
             self._time_up.clear()
             self._interruption = None
             if pending:
+                log.info(
+                    "%r: stop() was asked for before this run began (or after the last one "
+                    "returned): the run returns at once; the next one runs as usual",
+                    self,
+                )
                 self._stop_requested(release)
 
     def _end(self, heartbeat_failures: int) -> None:

@@ -5,6 +5,7 @@ the next. Every wait is bounded: runs are on threads joined with a timeout."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from typing import Any
@@ -40,20 +41,26 @@ def _finish(worker: las.Worker, thread: threading.Thread) -> None:
 
 
 def test_a_stop_before_run_begins_stops_that_run_and_not_the_next(
-    las_client: las.Client, las_emulator: Emulator
+    las_client: las.Client, las_emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     """stop() lands before the run started on a thread has begun: that run returns having
-    taken nothing (it ran until stopped again); the run after it drains as usual."""
+    taken nothing (it ran until stopped again), and says why at INFO (a stop() left over from
+    a cleanup would otherwise end a run without a word); the run after it drains as usual."""
     transition_id = running_executions(las_client, 1)
     worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
     worker.stop()
-    thread, out = _run_in_thread(worker)
-    try:
-        thread.join(5)
-        assert not thread.is_alive(), "run() ignored the stop() asked for before it began"
-    finally:
-        _finish(worker, thread)
+    with caplog.at_level(logging.INFO, logger="las.workers"):
+        thread, out = _run_in_thread(worker)
+        try:
+            thread.join(5)
+            assert not thread.is_alive(), "run() ignored the stop() asked for before it began"
+        finally:
+            _finish(worker, thread)
     assert out["counters"].taken == 0, out
+    said = [
+        record.getMessage() for record in caplog.records if "before this run began" in record.getMessage()
+    ]
+    assert len(said) == 1 and repr(worker) in said[0], caplog.text
     assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
 
 
