@@ -150,6 +150,8 @@ class Worker(WorkerBase):
         self._deferred: list[str] = []  # executions the last poll left alone for now (the loop's)
         # The poll's result once it comes; a stop may leave it on the wire for the next poll.
         self._listing: list[tuple[list[str], list[str]] | Exception] | None = None
+        self._runs = 0  # runs begun
+        self._listing_run = 0  # the run whose poll sent the listing on the wire
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._heartbeats: Heartbeats | None = None
 
@@ -193,6 +195,7 @@ class Worker(WorkerBase):
         """
         with self._condition:
             self._begin()
+            self._runs += 1
             self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
         previous = self._install_signal_handlers() if handle_signals else {}
         try:
@@ -265,23 +268,29 @@ class Worker(WorkerBase):
     def _poll_unless_stopped(self, free: int) -> list[str] | None:
         """:meth:`_poll` on a thread of its own, or None if the worker stops first: a listing
         held by the API holds up no stop (it is left to end on its own; it changes nothing).
-        A listing a stop left on the wire is the next poll's (of this run or the next): a
-        worker has one on the wire at most, however many stops and runs come while it is held."""
+        A listing a stop left on the wire is waited for by the next run's first poll, so a
+        worker has one on the wire at most, however many stops and runs come while it is held;
+        its answer is then dropped and a listing sent afresh: what it found (or did not find,
+        which would end a run ``until_idle``) was seen while the earlier run held executions."""
         with self._condition:
-            outcome = self._listing
-            if outcome is None:
-                outcome = self._listing = []
-                self._start_poll(outcome, free)
-            while not outcome and not self._stopping:
-                self._condition.wait()
-            if not outcome:
-                return None
-            self._listing = None
+            while True:
+                outcome = self._listing
+                if outcome is None:
+                    outcome = self._listing = []
+                    self._listing_run = self._runs
+                    self._start_poll(outcome, free)
+                while not outcome and not self._stopping:
+                    self._condition.wait()
+                if not outcome:
+                    return None
+                self._listing = None
+                if self._listing_run == self._runs:
+                    break
         [result] = outcome
         if isinstance(result, Exception):
             raise result
         found, self._deferred = result
-        return found[:free]  # a listing an earlier run left behind was made for its own free slots
+        return found
 
     def _start_poll(self, outcome: list[tuple[list[str], list[str]] | Exception], free: int) -> None:
         """Start the thread of a poll, which puts its result (or error) in ``outcome``."""

@@ -198,6 +198,42 @@ def test_stops_and_runs_while_the_api_holds_a_listing_leave_one_listing_on_the_w
         wait_until(lambda: not _poll_threads(), timeout=10, what="the listings to end")
 
 
+def test_a_listing_an_earlier_run_left_on_the_wire_is_not_what_the_next_run_finds(
+    las_client: las.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run 1 is stopped while its listing is held; the listing then answers what it saw for
+    run 1 (here: nothing to take, as when run 1 held the executions). Run 2 (``until_idle``)
+    waits for that listing (one on the wire at most) but lists afresh: it found the running
+    execution and completed it, where taking the stale answer ended it idle having taken
+    nothing (seen in test_campaign_findings as a release never delivered)."""
+    transition_id = running_executions(las_client, 1)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
+    held, answer = threading.Event(), threading.Event()
+    real_poll = worker._poll
+
+    def poll(free: int, deferred: list[str]) -> list[str]:
+        if not held.is_set():  # run 1's listing: held, then answers what run 1 saw
+            held.set()
+            answer.wait(5)
+            return []
+        return real_poll(free, deferred)
+
+    monkeypatch.setattr(worker, "_poll", poll)
+    thread, out = _run_in_thread(worker)
+    try:
+        assert held.wait(5)
+        worker.stop()
+        thread.join(5)
+        assert not thread.is_alive() and out["counters"].taken == 0, out
+        threading.Timer(0.2, answer.set).start()
+        later = worker.run(until_idle=True, handle_signals=False)
+    finally:
+        answer.set()
+        _finish(worker, thread)
+    assert (later.taken, later.succeeded) == (1, 1), later
+    assert len(_poll_threads()) <= 1
+
+
 def test_completions_kept_to_deliver_again_are_forgotten_once_their_execution_ended_and_bounded(
     las_client: las.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
