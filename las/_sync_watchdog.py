@@ -20,12 +20,15 @@ connection is closed, never put back in the pool.
 Who owns a connection is decided by the pool (:class:`WatchedAdapter`): an attempt owns the
 connection it took from the pool until it gives it back, and the socket is shut down only under
 the connection's lock, while the attempt that passed its deadline still owns it. A connection
-still being opened (the TCP connect, a proxy's ``CONNECT`` tunnel, the TLS handshake: urllib3 and
-http.client loop there too) is shut down through a duplicate of its socket, made with the socket;
-nothing was sent on it, so that cut is :attr:`Attempt.unsent` and the executor reports the
-connection as not opened by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. Each
-of a host's addresses gets what is left of the deadline to connect (urllib3 gives each the whole
-connect timeout), none once it passed. A connection given back and taken by another call is
+still being opened is shut down, once its socket is connected (a proxy's ``CONNECT`` tunnel, the
+TLS handshake: http.client loops there too), through a duplicate of that socket; nothing was sent
+on it, so that cut is :attr:`Attempt.unsent` and the executor reports the connection as not
+opened by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. The socket itself is
+opened by the connection class's own ``_new_conn`` (urllib3's ``create_connection``, as a program
+may have patched it, or a SOCKS proxy's): the name lookup and each address's connect are bounded
+by the connect timeout, cut to what is left of the deadline as the attempt began, not by the
+watchdog. A socket that cannot be duplicated (no descriptor left) is opened unwatched, bounded by
+its timeouts. A connection given back and taken by another call is
 never touched, nor is a socket being closed. An answer that ends its connection (``Connection:
 close``, or a body read until the close) has its socket let go by http.client's connection: the
 attempt keeps a duplicate of it until forgotten, to shut it down.
@@ -45,9 +48,7 @@ The first failure is a WARNING (on the ``las.session`` logger), later ones DEBUG
 from __future__ import annotations
 
 import logging
-import os
 import socket
-import sys
 import threading
 import time
 from typing import Any
@@ -56,14 +57,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    LocationParseError,
-    NameResolutionError,
-    NewConnectionError,
-)
+from urllib3.exceptions import NewConnectionError
 from urllib3.poolmanager import PoolManager
-from urllib3.util.connection import _set_socket_options, allowed_gai_family
 
 from ._fork import track
 
@@ -250,10 +245,8 @@ class _WatchedConnection(HTTPConnection):
     """urllib3's connection, with the attempt that owns it and a lock that keeps the watchdog's
     shutdown and the connection's close apart (a socket is never shut down once closed).
 
-    While a watched attempt opens it (TCP connect, a proxy's CONNECT tunnel, the TLS handshake),
-    a duplicate of its socket lets the watchdog shut that down too, and the connect to each of
-    the host's addresses is cut to what is left of the deadline (urllib3 gives each the whole
-    connect timeout)."""
+    While a watched attempt opens it, once its socket is connected (a proxy's CONNECT tunnel, the
+    TLS handshake), a duplicate of that socket lets the watchdog shut it down too."""
 
     _las_owner: Attempt | None = None
     _las_open = False
@@ -276,30 +269,26 @@ class _WatchedConnection(HTTPConnection):
                 opening.close()  # the duplicate only
 
     def _new_conn(self) -> socket.socket:
+        # The class's own opener (urllib3's, with whatever create_connection or
+        # allowed_gai_family a program patched in; a SOCKS connection's, through its proxy): each
+        # address's connect is bounded by the connect timeout, cut to the deadline as the attempt
+        # began. The watchdog can shut the socket down from here on (proxy tunnel, TLS).
+        sock: socket.socket = super()._new_conn()
         owner = self._las_owner
-        if owner is None or owner.expires_at == _NEVER or not _opens_directly(type(self)):
-            sock: socket.socket = super()._new_conn()
+        if owner is None or owner.expires_at == _NEVER:
             return sock
-        # urllib3's, with _open_socket for its create_connection
-        try:
-            sock = _open_socket(self, owner.expires_at - GRACE)
-        except socket.gaierror as error:
-            raise NameResolutionError(self.host, self, error) from error
-        except TimeoutError as error:
-            timeout = f"connect timeout={self.timeout}"
-            raise ConnectTimeoutError(self, f"Connection to {self.host} timed out. ({timeout})") from error
-        except OSError as error:
-            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
-        sys.audit("http.client.connect", self, self.host, self.port)
-        return sock
-
-    def _las_show(self, sock: socket.socket) -> None:
-        """Let the watchdog shut ``sock`` (being opened) down, through a duplicate of it."""
-        duplicate = socket.socket(fileno=os.dup(sock.fileno()))
+        duplicate = _duplicate(sock)  # None: it goes on unwatched while it is opened
         with self._las_lock:
             previous, self._las_opening = self._las_opening, duplicate
+            cut = owner.cut
+            if cut:
+                owner.unsent = True  # nothing goes out on it: the request is sent once opened
         if previous is not None:
             previous.close()
+        if cut:  # cut before this socket could be shown (it cannot be: the attempt is over)
+            sock.close()
+            raise NewConnectionError(self, "the connection was cut by the deadline while being opened")
+        return sock
 
     def close(self) -> None:
         with self._las_lock:
@@ -317,10 +306,7 @@ class _WatchedConnection(HTTPConnection):
             # An answer that ends the connection (``Connection: close``, or no length): http.client
             # closed the connection and left the socket to the answer alone. A duplicate of it
             # lets the watchdog shut it down until the attempt is forgotten, and never another's.
-            try:
-                owner.sock = socket.socket(fileno=os.dup(sock.fileno()))
-            except (OSError, ValueError):
-                pass
+            owner.sock = _duplicate(sock)
         return response
 
 
@@ -359,61 +345,14 @@ class _WatchedPool(HTTPConnectionPool):
         super()._put_conn(conn)
 
 
-_DIRECTLY: dict[type[Any], bool] = {}
-
-
-def _opens_directly(cls: type[Any]) -> bool:
-    """Whether ``cls`` opens its socket with urllib3's own ``HTTPConnection._new_conn`` (to the
-    host, or to an HTTP proxy), which :func:`_open_socket` stands in for. A connection that
-    opens it another way (urllib3's SOCKS connection, through its proxy) is left to do so."""
-    directly = _DIRECTLY.get(cls)
-    if directly is None:
-        after = cls.__mro__[cls.__mro__.index(_WatchedConnection) + 1 :]
-        opener = next((vars(klass)["_new_conn"] for klass in after if "_new_conn" in vars(klass)), None)
-        directly = _DIRECTLY.setdefault(cls, opener is vars(HTTPConnection)["_new_conn"])
-    return directly
-
-
-def _open_socket(conn: _WatchedConnection, deadline_at: float) -> socket.socket:
-    """urllib3's ``create_connection`` for ``conn``, except that each socket is shown to the
-    watchdog as soon as it is made, and each address's connect is cut to what is left before
-    ``deadline_at``: none is tried once it passed.
-
-    Raises:
-        OSError: as urllib3's (``socket.gaierror``, ``TimeoutError``: the last address's error).
-    """
-    host, port = conn._dns_host, conn.port
-    if host.startswith("["):
-        host = host.strip("[]")
+def _duplicate(sock: Any) -> socket.socket | None:
+    """A socket of its own on ``sock``'s connection (``socket.dup``: a descriptor on POSIX, a
+    handle on Windows), for the watchdog to shut that connection down; None when none can be made
+    (out of descriptors): the connection goes on unwatched, bounded by its timeouts."""
     try:
-        host.encode("idna")
-    except UnicodeError:
-        raise LocationParseError(f"'{host}', label empty or too long") from None
-    timeout = conn.timeout if isinstance(conn.timeout, (int, float)) else _NEVER
-    failed: OSError | None = None
-    for family, kind, proto, _, address in socket.getaddrinfo(
-        host, port, allowed_gai_family(), socket.SOCK_STREAM
-    ):
-        left = deadline_at - time.monotonic()
-        if left <= 0:
-            failed = failed or TimeoutError("timed out")
-            break
-        sock = socket.socket(family, kind, proto)
-        try:
-            conn._las_show(sock)
-            _set_socket_options(sock, conn.socket_options)
-            sock.settimeout(min(timeout, left))
-            if conn.source_address:
-                sock.bind(conn.source_address)
-            sock.connect(address)
-            return sock
-        except OSError as error:
-            failed = error
-            sock.close()
-    try:
-        raise failed or OSError("getaddrinfo returns an empty list")
-    finally:
-        failed = None  # no reference cycle through the traceback
+        return socket.socket(fileno=socket.dup(sock.fileno()))
+    except (OSError, ValueError):
+        return None
 
 
 _WATCHED: dict[type[Any], type[Any]] = {}

@@ -8,10 +8,12 @@ lists the rules); the loop that sends and obeys is :mod:`las._transport`.
 Defaults: ``timeout=(5, 60)`` seconds (connect, each read), ``max_retries=5``,
 ``max_retry_wait=120`` seconds of waiting between attempts, ``deadline=300`` seconds for a whole
 call (attempts and waits together). Each can be set per Session, per block of calls
-(:meth:`Session.with_options`) and per call (:meth:`Session.request`). The deadline holds
-whatever the server (or a proxy) does while the connection is opened and once it is open: past
-it, a watchdog thread (one per process, see :mod:`las._sync_watchdog`) shuts the call's
-connection down (one not yet open is an ``APIConnectionError``: nothing was sent).
+(:meth:`Session.with_options`) and per call (:meth:`Session.request`). The name lookup and
+each address's TCP connect are bounded by the connect timeout, cut to what is left of the
+deadline as the attempt begins; from the connected socket on (a proxy's tunnel, TLS, the request,
+the answer), the deadline holds whatever the server (or a proxy) does: past it, a watchdog thread
+(one per process, see :mod:`las._sync_watchdog`) shuts the call's connection down (one not yet
+open is an ``APIConnectionError``: nothing was sent).
 
 A Session is safe to share across threads. After ``os.fork()`` the child gets fresh
 connections of its own (never the parent's sockets). It cannot be pickled: it holds a secret.

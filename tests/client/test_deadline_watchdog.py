@@ -526,43 +526,6 @@ def test_https_through_a_proxy_whose_connect_reply_dribbles_ends_by_the_deadline
         proxy.close()
 
 
-def test_a_host_with_several_unanswering_addresses_ends_by_the_deadline(
-    session: las.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A name with 8 addresses that drop SYNs (a listener with a full accept queue stands in for
-    each): urllib3 gives each address the whole connect timeout (cut to the deadline once, as
-    the attempt began), 8 x 0.2 s in all; each is cut to what is left, so the call ends at its
-    deadline, an APIConnectionError (nothing was sent)."""
-    deadline = 0.2
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    for _ in range(4):  # fill the accept queue: later SYNs are dropped
-        filler = socket.socket()
-        filler.setblocking(False)
-        filler.connect_ex(("127.0.0.1", port))
-        fillers.append(filler)
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host: str, *args: Any, **kwargs: Any) -> Any:
-        if host == "unanswering.test":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))] * 8
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    client = las.Client(session=session.with_options(deadline=deadline))
-    try:
-        outcome, took = _outcome(lambda: client.get_file(f"http://unanswering.test:{port}/f"))
-        assert isinstance(outcome, las.APIConnectionError), (outcome, took)
-        assert took < deadline + MARGIN, f"the call with deadline={deadline} s took {took:.2f} s"
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()
-
-
 def test_a_download_into_a_file_cut_mid_write_leaves_the_file_empty(
     session: las.Session, tmp_path: Path
 ) -> None:
@@ -586,34 +549,87 @@ def test_a_download_into_a_file_cut_mid_write_leaves_the_file_empty(
         server.close()
 
 
+def _dribbled_connect_reply(server: RawServer, conn: socket.socket, head: bytes) -> None:
+    conn.sendall(b"HTTP/1.1 200 Connection established\r\nX-Slow: ")
+    server.send_spaced(conn, [b"x"] * 150 + [b"\r\n\r\n"], 0.01)
+
+
 def test_a_connection_that_opens_its_socket_its_own_way_is_left_to_do_so() -> None:
     """urllib3's SOCKS connection (``urllib3.contrib.socks``, with PySocks) opens its socket
-    through its proxy by its own ``_new_conn``; the watched twin stands in for urllib3's plain
-    one only, so such a connection still goes through its proxy (the host here does not even
-    resolve), never straight to the host."""
-    from urllib3.connection import HTTPConnection, HTTPSConnection
+    through its proxy by its own ``_new_conn``: the watched twin uses it (the host here does not
+    even resolve, so it never connects straight to the host), and still cuts what follows on
+    that socket at the deadline (here a tunnel whose reply dribbles), as not sent."""
+    from urllib3.connection import HTTPConnection
 
-    proxy = socket.socket()
-    proxy.bind(("127.0.0.1", 0))
-    proxy.listen(1)
+    proxy = RawServer(_dribbled_connect_reply)
+    address = ("127.0.0.1", int(proxy.url.rsplit(":", 1)[1]))
     opened_through: list[tuple[str, int]] = []
 
     class ThroughAProxy(HTTPConnection):  # as urllib3.contrib.socks.SOCKSConnection does
         def _new_conn(self) -> socket.socket:
-            opened_through.append(proxy.getsockname())
-            return socket.create_connection(proxy.getsockname(), timeout=5)
+            opened_through.append(address)
+            return socket.create_connection(address, timeout=5)
 
     watched = las._sync_watchdog._watched(ThroughAProxy, las._sync_watchdog._WatchedConnection)
-    conn = watched("never-resolved.invalid", 80)
-    conn._las_owner = las._sync_watchdog.Attempt(time.monotonic() + 30)
+    conn = watched("never-resolved.invalid", 80, timeout=5)
+    conn.set_tunnel("never-resolved.invalid", 443)
+    attempt = WATCHDOG.watch(time.monotonic() + DEADLINE)
+    conn._las_owner, attempt.conn = attempt, conn
     try:
-        conn.connect()
-        assert opened_through == [proxy.getsockname()]
-        assert conn.sock is not None and conn.sock.getpeername() == proxy.getsockname()
+        _, took = _outcome(conn.connect)  # http.client takes a tunnel reply cut short as complete
+        assert took < DEADLINE + MARGIN, f"the opening with deadline={DEADLINE} s took {took:.2f} s"
+        assert opened_through == [address] and attempt.cut and attempt.unsent
     finally:
+        WATCHDOG.forget(attempt)
         conn.close()
         proxy.close()
-    for plain in (HTTPConnection, HTTPSConnection):
-        assert las._sync_watchdog._opens_directly(
-            las._sync_watchdog._watched(plain, las._sync_watchdog._WatchedConnection)
-        )
+
+
+def test_a_patched_create_connection_is_honoured(
+    session: las.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual recipe for a custom name resolution patches urllib3's ``create_connection``; the
+    watched connection opened its socket with a copy of it, ignoring the patch (and a patched
+    ``allowed_gai_family``, the recipe that forces IPv4): the call failed to resolve the name."""
+    import urllib3.util.connection
+
+    server = RawServer(lambda server, conn, head: conn.sendall(OK))
+    real = urllib3.util.connection.create_connection
+    pinned: list[str] = []
+
+    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        host, port = address
+        if host == "pinned.invalid":
+            pinned.append(host)
+            host = "127.0.0.1"
+        return real((host, port), *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
+    port = int(server.url.rsplit(":", 1)[1])
+    try:
+        outcome, _ = _outcome(lambda: las.Client(session=session).get_file(f"http://pinned.invalid:{port}/f"))
+        assert outcome == b"ok" and pinned == ["pinned.invalid"], outcome
+    finally:
+        server.close()
+
+
+def test_a_socket_that_cannot_be_duplicated_does_not_fail_the_connection(
+    session: las.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watchdog sees a socket being opened (and an answer's that ends its connection) through
+    a duplicate of it. Where none can be made (``os.dup`` of a socket handle on Windows, no
+    descriptor left) every watched connection failed; now it goes on unwatched."""
+
+    def no_dup(*args: object) -> int:
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(os, "dup", no_dup)
+    monkeypatch.setattr(socket, "dup", no_dup)
+    monkeypatch.setattr(socket.socket, "dup", no_dup)
+    close = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+    server = RawServer(lambda server, conn, head: conn.sendall(close))
+    try:
+        outcome, _ = _outcome(lambda: las.Client(session=session).get_file(server.url + "/f"))
+        assert outcome == b"ok", outcome
+    finally:
+        server.close()
