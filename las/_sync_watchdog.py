@@ -42,7 +42,8 @@ when no attempt has been watched for :data:`LINGER` seconds; a forked child star
 limit on threads; Python >= 3.12 at interpreter exit) leaves the attempt unwatched, bounded by its
 cut timeouts, and the next attempt tries again; an error inside the thread is logged and it looks
 again :data:`_AGAIN` later; however the thread ends, it says so (and one found gone is replaced).
-The first failure is a WARNING (on the ``las.session`` logger), later ones DEBUG.
+The first failure is a WARNING (on the ``las.session`` logger), later ones DEBUG; a cut that keeps
+failing is logged once per attempt, not at every look.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ log = logging.getLogger("las.session")
 class Attempt:
     """One send in flight: when it expires, the connection it owns, and whether it was cut."""
 
-    __slots__ = ("conn", "cut", "expires_at", "sock", "unsent")
+    __slots__ = ("conn", "cut", "expires_at", "failed", "sock", "unsent")
 
     def __init__(self, expires_at: float) -> None:
         self.expires_at = expires_at
@@ -85,6 +86,7 @@ class Attempt:
         self.sock: socket.socket | None = None  # a duplicate of the socket its answer alone reads
         self.cut = False  # the watchdog shut the socket down: the attempt is the deadline's
         self.unsent = False  # ... while its connection was still being opened: nothing was sent
+        self.failed = False  # a cut of it raised (logged once)
 
 
 _current = threading.local()  # the attempt the calling thread is making (read by the pool)
@@ -186,17 +188,22 @@ class Watchdog:
         when it is time to end (nothing watched for :data:`LINGER` seconds)."""
         now = time.monotonic()
         soonest = now + LINGER
-        try:
-            for attempt in self._live:
-                if attempt.cut:
+        for attempt in self._live:
+            if attempt.cut:
+                continue
+            if now < attempt.expires_at:
+                soonest = min(soonest, attempt.expires_at)
+                continue
+            try:
+                if _cut(attempt):
                     continue
-                if now < attempt.expires_at:
-                    soonest = min(soonest, attempt.expires_at)
-                elif not _cut(attempt):
-                    soonest = min(soonest, now + _AGAIN)
-        except Exception:  # a connection class that does not behave: look again soon
-            self._complain("the deadline watchdog failed to cut an attempt (it tries again)", exc_info=True)
-            soonest = now + _AGAIN
+            except Exception:  # a connection class that does not behave: look again soon
+                if not attempt.failed:  # said once per attempt, not at every look
+                    attempt.failed = True
+                    self._complain(
+                        "the deadline watchdog failed to cut an attempt (it tries again)", exc_info=True
+                    )
+            soonest = min(soonest, now + _AGAIN)
         if not self._live and now - self._last_watch >= LINGER:
             return False
         self._wake_at = soonest

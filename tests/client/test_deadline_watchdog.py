@@ -480,6 +480,34 @@ def test_an_error_inside_the_watchdog_thread_neither_ends_it_nor_spares_the_atte
         server.close()
 
 
+def test_a_cut_that_keeps_failing_is_logged_once_per_attempt(
+    session: las.Session,
+    watchdog: Watchdog,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A cut that raises at every look (every 10 ms) logged a DEBUG traceback at each: ~100 a
+    second per attempt. Now each attempt's failure is logged once: a WARNING, then DEBUG."""
+    tries: list[object] = []
+
+    def cut(attempt: object) -> bool:
+        tries.append(attempt)
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(las._sync_watchdog, "_cut", cut)
+    server = RawServer(lambda server, conn, head: server.send_spaced(conn, [b"H"] * 30, 0.01))
+    client = las.Client(session=session.with_options(deadline=0.05, timeout=(2.0, 1.0)))
+    try:
+        with caplog.at_level(logging.DEBUG, logger="las.session"):
+            for _ in range(2):
+                _outcome(lambda: client.get_file(server.url + "/f"))
+    finally:
+        server.close()
+    records = [r for r in caplog.records if "failed to cut" in r.getMessage()]
+    assert len(set(tries)) == 2 and len(tries) > 4, len(tries)
+    assert [r.levelno for r in records] == [logging.WARNING, logging.DEBUG], records
+
+
 def test_a_watchdog_thread_gone_without_a_word_is_started_again() -> None:
     """Belt and braces: a thread that ended without clearing its state (it always does) is
     replaced by the first attempt watched once it is late to look."""
