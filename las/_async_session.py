@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 import io
 import logging
@@ -33,7 +34,7 @@ import math
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
@@ -619,12 +620,28 @@ async def _streamed(body: Any, attempt: Attempt) -> AsyncIterator[bytes | memory
 
 async def _read_into(response: aiohttp.ClientResponse, sink: Any) -> bytes:
     """Stream the answer into ``sink``, rewound and emptied first (a retry starts over); the
-    writes run in a worker thread. Returns no bytes: they are in ``sink``."""
-    await asyncio.to_thread(_emptied, sink)
+    writes run in a worker thread, and a cancellation (the deadline's too) waits for the one in
+    flight, so the sink can be emptied after it. Returns no bytes: they are in ``sink``."""
+    await _to_thread_to_its_end(_emptied, sink)
     async for piece in response.content.iter_chunked(_UPLOAD_CHUNK):
-        await asyncio.to_thread(sink.write, piece)
-    await asyncio.to_thread(sink.flush)
+        await _to_thread_to_its_end(sink.write, piece)
+    await _to_thread_to_its_end(sink.flush)
     return b""
+
+
+async def _to_thread_to_its_end(function: Callable[..., object], *args: object) -> None:
+    """``function(*args)`` in a worker thread; cancelled, it still waits for that thread to
+    return (a thread cannot be stopped) before the cancellation goes on."""
+    running = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        await asyncio.shield(running)
+    except asyncio.CancelledError:
+        while not running.done():
+            with contextlib.suppress(asyncio.CancelledError):  # a second cancel: still the same
+                await asyncio.wait({running})
+        if not running.cancelled():
+            running.exception()  # retrieved: the cancellation is what the caller gets
+        raise
 
 
 def _emptied(sink: Any) -> None:

@@ -4,8 +4,10 @@ loop per session, the token and its file cache shared with the sync side."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from tests.support.raw_server import RawServer
 from tests.support.recorder import CLIENT_ID, CLIENT_SECRET, Recorder
 
 
@@ -312,3 +315,49 @@ async def test_a_connection_not_opened_by_the_deadline_sent_nothing_in_both_sess
         recorder.close()
     for error in (sync_error.value, async_error.value):
         assert not isinstance(error, (las.APITimeoutError, las.AnswerLostError)), repr(error)
+
+
+class _HeldSink(io.BytesIO):
+    """A file whose write is held (a slow disk, a network share) until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing = threading.Event()
+        self.release = threading.Event()
+        self.written = threading.Event()
+
+    def write(self, data: Any) -> int:
+        self.writing.set()
+        self.release.wait(5)
+        try:
+            return super().write(data)
+        finally:
+            self.written.set()
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_download_into_a_file_leaves_it_empty(tmp_path: Path) -> None:
+    """Cancelled while a write into the file ran in a worker thread, the call emptied the file at
+    once, and the write then landed: the file held the body of a call that raised. Now the
+    cancellation waits for that write, then empties the file."""
+    body = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"
+    server = RawServer(lambda server, conn, head: conn.sendall(body))
+    sink = _HeldSink()
+    credentials = las.Credentials(
+        CLIENT_ID, CLIENT_SECRET, "http://127.0.0.1:9", "http://127.0.0.1:9", cache_path=tmp_path / "c.json"
+    )
+    try:
+        async with las.AsyncSession(credentials, deadline=5, max_retries=0) as session:
+            task = asyncio.ensure_future(
+                las.AsyncClient(session=session).get_file(server.url + "/f", into=sink)
+            )
+            assert await asyncio.to_thread(sink.writing.wait, 5)
+            task.cancel()
+            asyncio.get_running_loop().call_later(0.1, sink.release.set)
+            with pytest.raises(asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+            assert await asyncio.to_thread(sink.written.wait, 5)
+        assert sink.getvalue() == b""
+    finally:
+        sink.release.set()
+        server.close()
