@@ -517,7 +517,8 @@ def judge_failure(
 ) -> Verdict:
     """Decide what a send without an answer means (``reason``: NOT_SENT, LOST, TIMED_OUT or
     CERTIFICATE_REFUSED); past the deadline (``so_far.elapsed``), it is the deadline's, unless
-    nothing was sent."""
+    nothing was sent: then the connection could not be opened by the deadline (its ``detail``,
+    whichever timeout or cut said so, is that)."""
     where = f"{call.method} {call.path}"
     error: Exception
     if reason == CERTIFICATE_REFUSED:
@@ -529,11 +530,13 @@ def judge_failure(
                 request=cause,
             )
         )
-    if so_far.elapsed >= limits.deadline and reason != NOT_SENT:
+    if so_far.elapsed >= limits.deadline:
         # The attempt's timeouts were cut to the deadline, so a failure after it passed is the
         # deadline's (the socket gave up because the call's time was up). A request never sent
         # stays an APIConnectionError: callers read it as "nothing was done" (las.bulk does).
-        return Fail(deadline_exceeded(call, limits))
+        if reason != NOT_SENT:
+            return Fail(deadline_exceeded(call, limits))
+        detail = f"the connection could not be opened by the deadline of {limits.deadline:g} s"
     if reason == TIMED_OUT:
         error = APITimeoutError(f"{where}: no answer in time ({detail})", request=cause)
     else:

@@ -162,8 +162,7 @@ def _cut_verdict(call: Call, limits: Limits, attempts: Attempts, unsent: bool) -
     being opened (nothing was sent: as a connect that timed out at the deadline)."""
     if not unsent:
         return Fail(deadline_exceeded(call, limits))
-    why = f"the connection could not be opened by the deadline of {limits.deadline:g} s"
-    return judge_failure(call, NOT_SENT, why, attempts.so_far(timed=True), limits)
+    return judge_failure(call, NOT_SENT, "cut by the watchdog", attempts.so_far(timed=True), limits)
 
 
 def _attempt(

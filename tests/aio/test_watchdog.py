@@ -4,6 +4,7 @@ promises, measured at the server (arrivals) and in the loop (timers armed)."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -137,3 +138,29 @@ async def test_a_cancellation_from_outside_is_never_taken_for_a_timeout(
         with pytest.raises(asyncio.CancelledError):
             await task
     assert len(recorder.api_requests) == 1
+
+
+async def test_a_connection_not_opened_by_the_deadline_says_so(api: Variant) -> None:
+    """A server that drops the SYNs (a listener with a full accept queue): the connect timeout,
+    cut to the deadline, ends the attempt at it. The error said "not sent (ConnectTimeout)" (sync)
+    or "(TimeoutError: no connection before the deadline)" (async); both executors now say what
+    the sync watchdog's cut of an opening says: the connection could not be opened by the deadline."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):  # fill the accept queue: later SYNs are dropped
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        quick = api.with_options(deadline=0.2, timeout=(2.0, 2.0))
+        with pytest.raises(las.APIConnectionError) as raised:
+            await quick.get_file(f"http://127.0.0.1:{port}/f")
+        assert "not sent (the connection could not be opened by the deadline of 0.2 s)" in str(raised.value)
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
