@@ -25,9 +25,9 @@ TLS handshake: http.client loops there too), through a duplicate of that socket;
 on it, so that cut is :attr:`Attempt.unsent` and the executor reports the connection as not
 opened by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. The socket itself is
 opened by the connection class's own ``_new_conn`` (urllib3's ``create_connection``, as a program
-may have patched it, or a SOCKS proxy's): the name lookup and each address's connect are bounded
-by the connect timeout, cut to what is left of the deadline as the attempt began, not by the
-watchdog. A socket that cannot be duplicated (no descriptor left) is opened unwatched, bounded by
+may have patched it, or a SOCKS proxy's): each address's connect is bounded by the
+connect timeout, cut to what is left of the deadline as the attempt began, not by the watchdog
+(the name lookup by nothing: the system resolver cannot be cut). A socket that cannot be duplicated (no descriptor left) is opened unwatched, bounded by
 its timeouts. A connection given back and taken by another call is
 never touched, nor is a socket being closed. An answer that ends its connection (``Connection:
 close``, or a body read until the close) has its socket let go by http.client's connection: the

@@ -8,9 +8,9 @@ lists the rules); the loop that sends and obeys is :mod:`las._transport`.
 Defaults: ``timeout=(5, 60)`` seconds (connect, each read), ``max_retries=5``,
 ``max_retry_wait=120`` seconds of waiting between attempts, ``deadline=300`` seconds for a whole
 call (attempts and waits together). Each can be set per Session, per block of calls
-(:meth:`Session.with_options`) and per call (:meth:`Session.request`). The name lookup and
-each address's TCP connect are bounded by the connect timeout, cut to what is left of the
-deadline as the attempt begins; from the connected socket on (a proxy's tunnel, TLS, the request,
+(:meth:`Session.with_options`) and per call (:meth:`Session.request`). Each address's TCP
+connect is bounded by the connect timeout, cut to what is left of the deadline as the attempt
+begins (the name lookup is the system resolver's, which nothing can cut); from the connected socket on (a proxy's tunnel, TLS, the request,
 the answer), the deadline holds whatever the server (or a proxy) does: past it, a watchdog thread
 (one per process, see :mod:`las._sync_watchdog`) shuts the call's connection down (one not yet
 open is an ``APIConnectionError``: nothing was sent).
