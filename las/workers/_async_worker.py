@@ -55,6 +55,7 @@ class _Task:
     handle: asyncio.Task[None] | None = field(default=None, repr=False)
     cancelled: Cancellation = field(default_factory=Cancellation, repr=False)
     completion: Completion | None = field(default=None, repr=False)  # once being delivered
+    sending_release: bool = field(default=False, repr=False)  # a stop's release is on its way
 
 
 class AsyncWorker(WorkerBase):
@@ -499,8 +500,7 @@ class AsyncWorker(WorkerBase):
             *(handle for handle in finishing if handle is not None), return_exceptions=True
         )
         ending = asyncio.gather(*(release for _, release in releases), finished)
-        until = self._answers_end()
-        assert until is not None  # the time is up
+        until = self._releases_end()
         while not ending.done() and time.monotonic() < until:
             try:  # a cancellation of the caller does not cancel what is waited for
                 await asyncio.wait({ending}, timeout=until - time.monotonic())
@@ -509,9 +509,18 @@ class AsyncWorker(WorkerBase):
         for task in taking:  # cancelled before it began, its own cleanup never ran
             self._let_go(task, self._tasks)
         if not ending.done():  # requests sent before the stop, still on the wire
+            for task, release in releases:  # no release request sent: none on the wire
+                if not release.done() and not task.sending_release:
+                    assert task.handle is not None
+                    task.handle.cancel()
+                    self._release_deferred(task, self._tasks)
             behind = [
                 *((task, TASKS_OWN) for task in self._tasks.values()),
-                *((task, RELEASING) for task, release in releases if not release.done()),
+                *(
+                    (task, RELEASING)
+                    for task, release in releases
+                    if task.sending_release and not release.done()
+                ),
             ]
             self._left_behind(behind, self._tasks)
             for task, _ in behind:  # cancelled on the wire: it may land or not
@@ -522,7 +531,7 @@ class AsyncWorker(WorkerBase):
                 await asyncio.wait({ending}, timeout=_CANCELLED_END)
             except asyncio.CancelledError as error:
                 cancelled = cancelled or error
-            futures: list[asyncio.Future[Any]] = [finished, *(release for _, release in releases)]
+            futures: list[asyncio.Future[Any]] = [ending, finished, *(release for _, release in releases)]
             for future in futures:  # cancelled: not an error
                 if future.done() and not future.cancelled():
                     future.exception()
@@ -542,7 +551,7 @@ class AsyncWorker(WorkerBase):
             self._abandon(task, self._tasks)
         try:
             await self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
-            task.completion = RELEASE
+            task.completion, task.sending_release = RELEASE, True
             await self._deliver(task.execution_id, RELEASE)
         finally:
             self._no_longer_behind(task, RELEASING)

@@ -285,6 +285,15 @@ class WorkerBase:
         end = self._requests_end
         return None if end is None else end + _LAST_ANSWERS
 
+    def _releases_end(self) -> float:
+        """time.monotonic() by which a stop whose time is up stops waiting for its releases:
+        :meth:`_answers_end`, but :data:`_LAST_ANSWERS` from now at least, so that a release
+        begins even when the stop's time passed meanwhile (an event loop blocked by its
+        functions): one cancelled before it began would send nothing."""
+        end = self._answers_end()
+        assert end is not None  # the time is up
+        return max(end, time.monotonic() + _LAST_ANSWERS)
+
     def _bounded(self, client: ClientT) -> ClientT:
         """``client``, or once stopping, a view of it whose requests end with the stop's
         requests (a deadline of what is left of :data:`LAST_REQUESTS`), so that no request
@@ -357,6 +366,21 @@ class WorkerBase:
             "(left running; whatever it returns is dropped) and its execution released",
             task.execution_id,
             ABANDON_AFTER,
+        )
+
+    def _release_deferred(self, task: HeldT, in_hand: dict[str, HeldT]) -> None:
+        """The stop's time ran out before ``task``'s release was sent (the caller cancelled it
+        and the function): like :meth:`_abandon`, ``task`` is no longer in hand, and its
+        release is sent, without calling the function, when its execution is next seen running."""
+        with self._condition:
+            task.state = "abandoned"
+        self._let_go(task, in_hand)
+        self._may_not_have_landed(task.execution_id, RELEASE)
+        log.warning(
+            "the stop's time ran out before the release of %s was sent (the event loop was blocked?): "
+            "its function is cancelled and abandoned; the release is sent when the execution is "
+            "next seen running (if not, the API will time it out)",
+            task.execution_id,
         )
 
     def _let_go(self, task: HeldT, in_hand: dict[str, HeldT]) -> None:

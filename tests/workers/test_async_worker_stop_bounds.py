@@ -329,3 +329,80 @@ def test_a_completion_cancelled_on_the_wire_by_a_stop_is_delivered_by_the_next_r
     assert len(accepted) == 1, [(r.method, r.status) for r in las_emulator.requests]
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] == "succeeded"
     assert out["counters"].taken == 1, out
+
+
+def test_a_release_due_before_the_blocked_loop_came_back_is_still_sent(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stop(release=True) while the function blocks the event loop (time.sleep) past the
+    stop's bound: the drain finds the stop's answers due already, yet the release begins and is
+    sent (once cancelled before its first step, it sent nothing and barred its execution from
+    every later run of the worker)."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.0)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.0)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.5)  # the stop's answers: due 0.5 s after it
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+
+    async def blocking(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        out["worker"].stop(release=True)
+        time.sleep(0.8)  # blocking code in a coroutine: the loop stands still past the stop's bound
+        await asyncio.sleep(5)
+        return {"ok": True}
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            out["worker"] = las.AsyncWorker(
+                transition_id, blocking, session=client, concurrency=1, poll_interval=0.05, grace_period=0
+            )
+            await out["worker"].run(handle_signals=False)
+
+    out: dict[str, Any] = {}
+    thread, ran = _on_own_loop(lambda _: main(out))
+    thread.join(10)
+    assert not thread.is_alive() and "raised" not in ran, ran
+    sent = [r.json.get("status") for r in las_emulator.requests if r.method == "PATCH" and r.status == 200]
+    assert sent == ["retry"], sent
+    assert recorded(las_emulator, "PATCH") == {execution_id: 1}
+    assert not out["worker"]._behind, "its execution is barred from later runs"
+
+
+def test_a_release_the_stop_had_no_time_to_send_is_sent_by_the_next_run(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, but the function swallows the cancellation beyond the time the release is
+    given: no release was sent, so none is said to be on the wire; the function is abandoned and
+    the next run sends the release without calling it again."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.0)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.0)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.3)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    calls: list[str] = []
+
+    async def stubborn(client: las.AsyncClient, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(execution_id)
+        out["worker"].stop(release=True)
+        time.sleep(0.5)
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.6)  # swallowed once: longer than the release is given
+        return {"ok": True}
+
+    async def main(out: dict[str, Any]) -> None:
+        async with las_emulator.async_client() as client:
+            out["worker"] = worker = las.AsyncWorker(
+                transition_id, stubborn, session=client, concurrency=1, poll_interval=0.05, grace_period=0
+            )
+            await worker.run(handle_signals=False)
+            out["patches after run 1"] = sum(recorded(las_emulator, "PATCH").values())
+            out["behind after run 1"] = dict(worker._behind)
+            await worker.run(until_idle=True, handle_signals=False)
+
+    out: dict[str, Any] = {}
+    thread, ran = _on_own_loop(lambda _: main(out))
+    thread.join(10)
+    assert not thread.is_alive() and "raised" not in ran, ran
+    assert out["patches after run 1"] == 0 and not out["behind after run 1"], out
+    sent = [r.json.get("status") for r in las_emulator.requests if r.method == "PATCH" and r.status == 200]
+    assert sent == ["retry"] and calls == [execution_id], (sent, calls)
+    assert out["worker"].counters.released == 1
