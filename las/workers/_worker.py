@@ -35,6 +35,9 @@ def is_async_callable(function: object) -> bool:
     )
 
 
+_START_AGAIN = 0.01  # seconds between tries to start a release's thread that could not start
+
+
 @dataclass
 class _Task:
     """One execution in the worker's hands; ``state`` moves under the worker's lock as
@@ -459,7 +462,7 @@ class Worker(WorkerBase):
         deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
         interrupted: BaseException | None = None
         pending = list(released)
-        senders: list[threading.Thread] = []
+        senders: list[tuple[_Task, threading.Thread]] = []
         while pending:
             with self._condition:
                 try:
@@ -474,11 +477,11 @@ class Worker(WorkerBase):
                         self._abandon(task, self._tasks)
             for task in ended:
                 pending.remove(task)
-                senders.append(self._sender(task))
+                senders.append((task, self._sender(task)))
             interrupted = self._start_senders(senders, interrupted)
             deadline = 0.0 if interrupted is not None else deadline
         until = self._answers_end()
-        for sender in senders:
+        for _, sender in senders:
             while sender.is_alive() and (until is None or time.monotonic() < until):
                 try:
                     sender.join(None if until is None else until - time.monotonic())
@@ -505,18 +508,40 @@ class Worker(WorkerBase):
             daemon=True,
         )
 
-    @staticmethod
     def _start_senders(
-        senders: list[threading.Thread], interrupted: BaseException | None
+        self, senders: list[tuple[_Task, threading.Thread]], interrupted: BaseException | None
     ) -> BaseException | None:
-        """Start those of ``senders`` not started yet, through interruptions (the first is returned)."""
-        for sender in senders:
-            while sender.ident is None:
+        """Start those of ``senders`` (a released task's, its thread) not started yet, through
+        interruptions (the first is returned); one that cannot start ("can't start new thread")
+        is tried again every :data:`_START_AGAIN` seconds until the stop's answers are due, then
+        given up: its release is sent when its execution is next seen running (none is on the wire)."""
+        until = self._answers_end()
+        for task, sender in senders:
+            while sender.ident is None and task.releasing:  # not started, nor given up
                 try:
                     sender.start()
                 except BaseException as error:  # started or not: ident says, and it is raised later
                     interrupted = interrupted or error
+                if sender.ident is not None:
+                    break
+                if until is not None and time.monotonic() >= until:
+                    self._sender_given_up(task)
+                    break
+                try:
+                    time.sleep(_START_AGAIN)
+                except BaseException as error:  # raised later, as the start's
+                    interrupted = interrupted or error
         return interrupted
+
+    def _sender_given_up(self, task: _Task) -> None:
+        with self._condition:
+            task.releasing = False
+        self._may_not_have_landed(task.execution_id, RELEASE)
+        log.warning(
+            "the release of %s was not sent: its thread could not be started within the stop's time; "
+            "it is sent when the execution is next seen running (if not, the API will time it out)",
+            task.execution_id,
+        )
 
     def _release(self, task: _Task) -> None:
         """Release ``task``'s execution (on a thread of its own: no signal interrupts it)."""

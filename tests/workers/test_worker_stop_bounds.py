@@ -483,3 +483,51 @@ def test_a_heartbeat_held_past_the_stop_is_named_in_a_warning_when_run_returns(
         if r.levelno >= logging.WARNING and "heartbeat" in r.getMessage()
     ]
     assert later == named, "how the held heartbeat ended was a second warning, after run() returned"
+
+
+def test_a_release_thread_that_cannot_start_holds_up_no_stop_and_the_next_run_sends_it(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stop(release=True) while no release thread can be started ("can't start new thread"):
+    run() ends within the stop's bound (it tried to start the thread in an endless busy loop),
+    and the next run sends the release without calling the function again."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.0)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.2)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.2)  # the stop's bound: 0.4 s
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    calls: list[str] = []
+
+    def honest(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(execution_id)
+        las.workers.cancellation().wait(10)
+        return {}
+
+    real_start, failing = threading.Thread.start, threading.Event()
+
+    def start(self: threading.Thread) -> None:
+        if failing.is_set() and self.name.startswith("las-worker-release"):
+            raise RuntimeError("can't start new thread")
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    worker = las.Worker(
+        transition_id, honest, session=las_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    thread, out = _run_in_thread(worker)
+    try:
+        wait_until(lambda: worker.counters.taken == 1, timeout=10, what="taken")
+        failing.set()
+        stopped = time.monotonic()
+        worker.stop(release=True)
+        thread.join(3)
+        alive = thread.is_alive()
+    finally:
+        failing.clear()
+        thread.join(10)
+    assert not alive, "run() still running 3 s after a stop bound to 0.4 s"
+    assert out["ended"] - stopped < 2.0
+    assert isinstance(out.get("raised"), RuntimeError), out  # as run() documents
+    assert not recorded(las_emulator, "PATCH") and not worker._behind
+    assert worker.run(until_idle=True, handle_signals=False).released == 1
+    assert calls == [execution_id]
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] != "running"
