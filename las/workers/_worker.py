@@ -345,9 +345,13 @@ class Worker(WorkerBase):
         try:
             task.thread.start()
         except BaseException:  # "can't start new thread", or Ctrl-C there: raised by run()
-            with self._condition:  # its take never begins (see _process): not in hand
-                self._let_go(task, self._tasks)
-                self._condition.notify_all()
+            if task.thread.ident is None:  # its take never begins (see _process): not in hand
+                with self._condition:
+                    self._let_go(task, self._tasks)
+                    self._condition.notify_all()
+            # Otherwise its thread began (a Ctrl-C in start()'s wait): it stays in hand, for
+            # the stop to wait for or release (let go, its thread would take the execution
+            # out of the worker's hands).
             raise
 
     # -- one execution -----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from tests.workers.conftest import (
     manual_transition,
     patches,
     recorded,
+    running_execution_ids,
     running_executions,
     single_step_workflow,
     wait_until,
@@ -691,3 +692,40 @@ def test_ctrl_c_while_a_listing_is_held_stops_the_worker_before_its_answer(
         what="the poll's thread to end",
     )
     assert [(r.method, r.path) for r in las_emulator.requests] == [("GET", listing.path)]
+
+
+def test_a_ctrl_c_in_thread_start_after_the_thread_began_keeps_its_execution_in_hand(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KeyboardInterrupt raised in Thread.start() once the execution's thread has begun (a
+    Ctrl-C in start()'s wait for it): run() raises it once that execution is released, and the
+    next run does not call the function on it again (let go, the thread took it out of the
+    worker's hands, and the next run took it a second time)."""
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    calls: list[str] = []
+
+    def honest(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(execution_id)
+        las.workers.cancellation().wait(0.5)
+        return {}
+
+    real_start, armed = threading.Thread.start, threading.Event()
+    armed.set()
+
+    def start(self: threading.Thread) -> None:
+        real_start(self)
+        if armed.is_set() and self.name.startswith("las-worker:"):
+            armed.clear()
+            time.sleep(0.1)  # the thread is under way when the Ctrl-C lands
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    worker = las.Worker(
+        transition_id, honest, session=las_client, concurrency=1, poll_interval=0.05, grace_period=0
+    )
+    with pytest.raises(KeyboardInterrupt):
+        worker.run(handle_signals=False)
+    worker.run(until_idle=True, handle_signals=False)
+    time.sleep(0.6)  # a function taken out of the worker's hands would have been called again by now
+    assert calls == [execution_id]
+    assert las_client.get_transition_execution(transition_id, execution_id)["status"] != "running"
