@@ -198,9 +198,16 @@ class Worker(WorkerBase):
         """
         with self._condition:
             self._begin()
-            self._runs += 1
-            self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
-        previous = self._install_signal_handlers() if handle_signals else {}
+        try:  # an error or a Ctrl-C from here on leaves the worker able to run again
+            with self._condition:
+                self._runs += 1
+                self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
+            previous = self._install_signal_handlers() if handle_signals else {}
+        except BaseException:
+            with self._condition:
+                self._heartbeats = None  # no thread of it started yet
+                self._end(0)
+            raise
         try:
             self._loop(until_idle)
         finally:
@@ -220,8 +227,7 @@ class Worker(WorkerBase):
                 with self._condition:
                     self._heartbeats = None
                     self._end(heartbeats.failures)
-                for number, handler in previous.items():
-                    signal.signal(number, handler)
+                _restore_signal_handlers(previous)
         self._raise_interruption()
         return self.counters
 
@@ -234,7 +240,15 @@ class Worker(WorkerBase):
         def on_signal(number: int, frame: FrameType | None) -> None:
             self._signalled(number)
 
-        return {number: signal.signal(number, on_signal) for number in STOP_SIGNALS}
+        previous: dict[int, Any] = {}
+        try:
+            for number in STOP_SIGNALS:
+                previous[number] = signal.getsignal(number)
+                signal.signal(number, on_signal)
+        except BaseException:  # a Ctrl-C meanwhile: the handlers installed go back
+            _restore_signal_handlers(previous)
+            raise
+        return previous
 
     def _loop(self, until_idle: bool) -> None:
         while True:
@@ -359,10 +373,9 @@ class Worker(WorkerBase):
     def _process(self, task: _Task) -> None:
         transition_id, execution_id = self.transition_id, task.execution_id
         heartbeats = self._heartbeats
-        assert heartbeats is not None
         try:
             with self._condition:
-                if self._tasks.get(execution_id) is not task:  # its start raised: given up
+                if self._tasks.get(execution_id) is not task or heartbeats is None:  # given up
                     return
             try:
                 current = self._bounded(self.client).get_transition_execution(transition_id, execution_id)
@@ -389,7 +402,8 @@ class Worker(WorkerBase):
             heartbeats.remove(transition_id, execution_id, self._heartbeat_wait())
             self._deliver(execution_id, completion)
         finally:
-            heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
+            if heartbeats is not None:
+                heartbeats.remove(transition_id, execution_id, 0.0)  # a release waits, if any
             with self._condition:
                 self._let_go(task, self._tasks)
                 self._no_longer_behind(task, TASKS_OWN)
@@ -549,11 +563,19 @@ class Worker(WorkerBase):
 
     def _release(self, task: _Task) -> None:
         """Release ``task``'s execution (on a thread of its own: no signal interrupts it)."""
-        assert self._heartbeats is not None
+        heartbeats = self._heartbeats  # None once run() returned: no heartbeat is sent any more
         try:
-            self._heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
+            if heartbeats is not None:
+                heartbeats.remove(self.transition_id, task.execution_id, self._heartbeat_wait())
             self._deliver(task.execution_id, RELEASE)
         finally:
             with self._condition:
                 task.releasing = False
                 self._no_longer_behind(task, RELEASING)
+
+
+def _restore_signal_handlers(previous: dict[int, Any]) -> None:
+    """Put back the signal handlers ``previous`` holds, by signal (None: set outside Python)."""
+    for number, handler in previous.items():
+        if handler is not None:
+            signal.signal(number, handler)

@@ -14,7 +14,13 @@ import pytest
 
 import las
 from las.testing import Emulator
-from tests.workers.conftest import environment_for, manual_transition, single_step_workflow, wait_until
+from tests.workers.conftest import (
+    environment_for,
+    manual_transition,
+    running_execution_ids,
+    single_step_workflow,
+    wait_until,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -143,3 +149,29 @@ def test_a_second_signal_releases_at_once(client: las.Client, las_emulator: Emul
         process.kill()
     assert (counters["taken"], counters["released"]) == (2, 2)
     assert len(_by_status(client, transition_id)["retry"]) == 2
+
+
+@pytest.mark.parametrize("installed", [0, 1], ids=["before-any-handler", "between-the-handlers"])
+def test_a_ctrl_c_as_run_installs_its_signal_handlers_leaves_the_worker_able_to_run_again(
+    installed: int, las_client: las.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KeyboardInterrupt while run() installs its signal handlers (after it marked the worker
+    running): the handlers it installed go back and the next run() runs (it raised "already
+    running", for good)."""
+    transition_id, _ = running_execution_ids(las_client, 1)
+    worker = las.Worker(transition_id, lambda client, event: {}, session=las_client, poll_interval=0.05)
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+    real_signal, calls = signal.signal, [0]
+
+    def interrupted(number: int, handler: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == installed + 1:
+            raise KeyboardInterrupt  # Ctrl-C as run() begins
+        return real_signal(number, handler)
+
+    monkeypatch.setattr(signal, "signal", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.run(until_idle=True)
+    monkeypatch.setattr(signal, "signal", real_signal)
+    assert {number: signal.getsignal(number) for number in before} == before
+    assert worker.run(until_idle=True, handle_signals=False).succeeded == 1

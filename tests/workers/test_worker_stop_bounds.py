@@ -531,3 +531,37 @@ def test_a_release_thread_that_cannot_start_holds_up_no_stop_and_the_next_run_se
     assert worker.run(until_idle=True, handle_signals=False).released == 1
     assert calls == [execution_id]
     assert las_client.get_transition_execution(transition_id, execution_id)["status"] != "running"
+
+
+def test_a_take_whose_thread_begins_after_run_returned_bars_its_execution_no_longer(
+    las_client: las.Client, las_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A take's thread that gets its first step only after its run returned (the stop left it
+    behind, barring its execution while it is under way) ends cleanly, so the next run takes
+    the execution (it failed an assertion before its cleanup, barring the execution for good)."""
+    monkeypatch.setattr(_worker_base, "ABANDON_AFTER", 0.0)
+    monkeypatch.setattr(_worker_base, "LAST_REQUESTS", 0.1)
+    monkeypatch.setattr(_worker_base, "_LAST_ANSWERS", 0.1)
+    transition_id, [execution_id] = running_execution_ids(las_client, 1)
+    real_process, go = las.Worker._process, threading.Event()
+
+    def late(self: las.Worker, task: Any) -> None:
+        go.wait(10)  # a thread the machine did not schedule before the stop's time ran out
+        real_process(self, task)
+
+    monkeypatch.setattr(las.Worker, "_process", late)
+    worker = las.Worker(
+        transition_id, lambda client, event: {}, session=las_client, poll_interval=0.05, grace_period=0
+    )
+    thread, out = _run_in_thread(worker)
+    try:
+        wait_until(lambda: execution_id in worker._tasks, timeout=10, what="a take")
+        worker.stop()
+        thread.join(5)
+        assert not thread.is_alive() and execution_id in worker._behind, out
+    finally:
+        go.set()
+        thread.join(10)
+    wait_until(lambda: execution_id not in worker._behind, timeout=5, what="the late take's end")
+    monkeypatch.setattr(las.Worker, "_process", real_process)
+    assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
