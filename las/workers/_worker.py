@@ -36,6 +36,8 @@ def is_async_callable(function: object) -> bool:
 
 
 _START_AGAIN = 0.01  # seconds between tries to start a release's thread that could not start
+_EARLIER_LISTING_WAIT = 2.0  # seconds (or poll_interval, if shorter) a run waits for an earlier run's listing
+_EARLIER_LISTINGS = 2  # listings of earlier runs left on the wire beside the one of the run in progress
 
 
 @dataclass
@@ -155,6 +157,8 @@ class Worker(WorkerBase):
         self._listing: list[tuple[list[str], list[str]] | Exception] | None = None
         self._runs = 0  # runs begun
         self._listing_run = 0  # the run whose poll sent the listing on the wire
+        # Listings of earlier runs still held by the API that a later run listed afresh beside.
+        self._earlier_listings: list[list[tuple[list[str], list[str]] | Exception]] = []
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._heartbeats: Heartbeats | None = None
 
@@ -285,10 +289,13 @@ class Worker(WorkerBase):
     def _poll_unless_stopped(self, free: int) -> list[str] | None:
         """:meth:`_poll` on a thread of its own, or None if the worker stops first: a listing
         held by the API holds up no stop (it is left to end on its own; it changes nothing).
-        A listing a stop left on the wire is waited for by the next run's first poll, so a
-        worker has one on the wire at most, however many stops and runs come while it is held;
-        its answer is then dropped and a listing sent afresh: what it found (or did not find,
-        which would end a run ``until_idle``) was seen while the earlier run held executions."""
+        A listing a stop left on the wire is the next run's first poll's to wait for, for
+        ``poll_interval`` (two seconds at most); its answer is dropped and a listing sent
+        afresh: what it found (or did not find, which would end a run ``until_idle``) was seen
+        while the earlier run held executions. Still held by then, it is left on the wire
+        beside the new one, unless :data:`_EARLIER_LISTINGS` are already: then it is waited
+        for, so a worker has a few listings on the wire at most, however many stops and runs
+        come while the API holds them."""
         with self._condition:
             while True:
                 outcome = self._listing
@@ -296,6 +303,8 @@ class Worker(WorkerBase):
                     outcome = self._listing = []
                     self._listing_run = self._runs
                     self._start_poll(outcome, free)
+                elif self._listing_run != self._runs and self._leave_earlier_listing(outcome):
+                    continue
                 while not outcome and not self._stopping:
                     self._condition.wait()
                 if not outcome:
@@ -308,6 +317,20 @@ class Worker(WorkerBase):
             raise result
         found, self._deferred = result
         return found
+
+    def _leave_earlier_listing(self, outcome: list[Any]) -> bool:
+        """Wait a little for ``outcome``, an earlier run's listing (under the lock); whether it
+        is left on the wire, to list afresh beside it (still held, and room for it)."""
+        wait = min(self._idle_wait(), _EARLIER_LISTING_WAIT)
+        self._condition.wait_for(lambda: outcome or self._stopping, timeout=wait)
+        if outcome or self._stopping:
+            return False
+        self._earlier_listings = [each for each in self._earlier_listings if not each]  # still held
+        if len(self._earlier_listings) >= _EARLIER_LISTINGS:
+            return False
+        self._earlier_listings.append(outcome)
+        self._listing = None
+        return True
 
     def _start_poll(self, outcome: list[tuple[list[str], list[str]] | Exception], free: int) -> None:
         """Start the thread of a poll, which puts its result (or error) in ``outcome``."""

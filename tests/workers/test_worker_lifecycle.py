@@ -176,26 +176,53 @@ def _poll_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name == "las-worker-poll"]
 
 
-def test_stops_and_runs_while_the_api_holds_a_listing_leave_one_listing_on_the_wire(
+def test_stops_and_runs_while_the_api_holds_the_listings_leave_a_few_listings_on_the_wire(
     las_client: las.Client, las_emulator: Emulator
 ) -> None:
-    """Four runs of one worker, each stopped while the API holds the listing (1 s): a listing
-    a stop left on the wire is the next run's, so one poll thread (and connection) is left,
-    not one per run (each kept for the Session's deadline, 300 s)."""
+    """Five runs of one worker, each stopped while the API holds the listing (1 s): a run
+    lists afresh beside the listings earlier runs left on the wire only while they are few
+    (two), then waits for one, so a few poll threads (and connections) are left, not one per
+    run (each kept for the Session's deadline, 300 s)."""
     transition_id = running_executions(las_client, 0)
     worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
-    las_emulator.delay_next(4, 1.0, method="GET", path="/transitions/{transitionId}/executions")
+    las_emulator.delay_next(5, 1.0, method="GET", path="/transitions/{transitionId}/executions")
+    most = 0
     try:
-        for _ in range(4):
+        for _ in range(5):
             thread, out = _run_in_thread(worker)
-            wait_until(lambda: bool(_poll_threads()), timeout=5, what="a poll")
+            time.sleep(0.1)  # the poll of the run, after a wait for the last run's
+            most = max(most, len(_poll_threads()))
             worker.stop()
             thread.join(5)
             assert not thread.is_alive() and "raised" not in out, out
-        assert len(_poll_threads()) == 1
+        assert len(_poll_threads()) <= 3
     finally:
         las_emulator.clear_faults()
         wait_until(lambda: not _poll_threads(), timeout=10, what="the listings to end")
+    assert most == 3, "a run listed afresh beside the held listings of earlier runs, two at most"
+
+
+def test_a_listing_an_earlier_run_left_on_the_wire_holds_up_the_next_runs_poll_briefly(
+    las_client: las.Client, las_emulator: Emulator
+) -> None:
+    """Run 1 is stopped while the API holds its listing (1.5 s): run 2 (``until_idle``) waits
+    for it ``poll_interval`` at most, then lists afresh and completes the execution while the
+    old listing is still held (it waited for it, up to the Session's deadline, 300 s)."""
+    transition_id = running_executions(las_client, 1)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=las_client, poll_interval=0.05)
+    las_emulator.delay_next(1, 1.5, method="GET", path="/transitions/{transitionId}/executions")
+    thread, out = _run_in_thread(worker)
+    try:
+        wait_until(lambda: bool(_poll_threads()), timeout=5, what="a poll")
+        worker.stop()
+        thread.join(5)
+        assert not thread.is_alive() and "raised" not in out, out
+        thread, out = _run_in_thread(worker, until_idle=True)
+        thread.join(1.0)
+        assert not thread.is_alive() and out["counters"].succeeded == 1, out
+    finally:
+        _finish(worker, thread)
+        wait_until(lambda: not _poll_threads(), timeout=10, what="the held listing to end")
 
 
 def test_a_listing_an_earlier_run_left_on_the_wire_is_not_what_the_next_run_finds(
