@@ -575,6 +575,7 @@ class AsyncClient:
             APIError: the file server refused (e.g. 403 for an expired URL: get the document
                 again for a fresh one); as for API calls otherwise.
             InvalidResponseError: ``file_url`` is not an absolute http(s) URL.
+            TypeError: ``into`` is not seekable (a pipe, say), before anything is sent.
         """
         answer = await self._request(make_file_call("GET", file_url, into=into))
         if into is not None:

@@ -204,7 +204,17 @@ def make_file_call(
 
     Raises:
         InvalidResponseError: ``url`` is not an absolute ``http(s)`` URL.
+        TypeError: ``into`` is not a seekable file (a pipe, a socket, a writer without
+            ``seek``), before anything is sent.
     """
+    if into is not None:
+        seekable = getattr(into, "seekable", None)
+        if not callable(seekable) or not seekable():
+            raise TypeError(
+                f"into= must be a seekable binary file, not {type(into).__name__}: the download is "
+                "written from its start, again on a retry, and emptied if the call fails; open a "
+                "file with mode 'w+b' or pass io.BytesIO(), then copy it where it should go"
+            )
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
         shown = f"{parts.scheme}:..." if parts.scheme else repr(url[:8] + "...") if url else "''"

@@ -302,3 +302,23 @@ async def test_a_download_into_a_file_that_fails_half_way_leaves_the_file_empty(
         assert target.read_bytes() == b""
     finally:
         server.close()
+
+
+async def test_a_download_into_a_pipe_is_refused_before_anything_is_sent(
+    variant: Variant, tmp_path: Path
+) -> None:
+    """``into=`` must be seekable (written from its start, again on a retry, emptied if the call
+    fails): a pipe is a TypeError naming the fix, raised before any request, where it was an
+    AnswerLostError ("lost while reading the body") after the GET had gone out."""
+    server = RawServer(
+        lambda server, conn, head: conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    )
+    read_end, write_end = os.pipe()
+    try:
+        with open(write_end, "wb") as pipe:
+            with pytest.raises(TypeError, match=r"into= must be a seekable binary file.*io\.BytesIO"):
+                await variant.get_file(server.url + "/doc", into=pipe)
+        assert server.connections == 0
+    finally:
+        os.close(read_end)
+        server.close()
