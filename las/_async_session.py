@@ -31,6 +31,7 @@ import functools
 import io
 import logging
 import math
+import os
 import time
 import urllib.parse
 import urllib.request
@@ -503,6 +504,9 @@ async def _attempt(
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
         detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        number = getattr(getattr(error, "os_error", None), "errno", None)
+        if isinstance(number, int) and number:  # asyncio says "Connect call failed", not why
+            detail += f" ({os.strerror(number)})"
         if isinstance(error, aiohttp.ClientProxyConnectionError):
             detail += f"; {PROXY_HINT}"
         return (

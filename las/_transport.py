@@ -18,6 +18,7 @@ slowly or could not be decoded), ``Credentials.known_token`` / ``token_call`` /
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
@@ -205,7 +206,7 @@ def _attempt(
     except requests.RequestException as error:
         reason = _reason(error)
         log.debug("%s %s failed: %s (%s)", call.method, call.path, type(error).__name__, reason)
-        detail = type(error).__name__
+        detail = _detail(error)
         if isinstance(error, requests.exceptions.ProxyError):
             detail += f": {PROXY_HINT}"
         return judge_failure(call, reason, detail, attempts.so_far(timed=True), limits, error), 0, {}
@@ -339,6 +340,21 @@ def _read_into(
         sink.write(piece)
     sink.flush()
     return b""
+
+
+def _detail(error: requests.RequestException) -> str:
+    """What went wrong, for the error's message: the exception's type and urllib3's reason
+    (``Connection refused``, ``Failed to resolve 'host'``), not requests' wrapper, whose message
+    names the URL (a file URL's query is its signature)."""
+    inner = error.args[0] if error.args else None
+    inner = getattr(inner, "reason", inner)
+    text = str(inner) if isinstance(inner, BaseException) else ""
+    # urllib3 starts with its connection's repr, which the call's method and path already say
+    text = _CONNECTION_REPR.sub("", text).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+_CONNECTION_REPR = re.compile(r"^<?[\w.]*(?:Connection|Pool)(?:\([^)]*\)| object at 0x[0-9a-f]+)>?:\s*")
 
 
 def _reason(error: requests.RequestException) -> str:

@@ -322,3 +322,19 @@ async def test_a_download_into_a_pipe_is_refused_before_anything_is_sent(
     finally:
         os.close(read_end)
         server.close()
+
+
+async def test_a_connection_refused_says_why_and_not_the_urls_signature(variant: Variant) -> None:
+    """The error of a connection that could not be opened says why (the system's "Connection
+    refused"), where the sync session said only "not sent (ConnectionError)"; the presigned
+    URL's query (its signature) is in neither session's message."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there
+    quick = variant.with_options(max_retries=0)
+    with pytest.raises(las.APIConnectionError) as raised:
+        await quick.get_file(f"http://127.0.0.1:{port}/doc?X-Amz-Signature=s3cr3t")
+    message = str(raised.value)
+    assert "not sent" in message and "refused" in message.lower(), message
+    assert "s3cr3t" not in message, message
