@@ -200,40 +200,44 @@ class Worker(WorkerBase):
             SystemExit, KeyboardInterrupt: what the function raised to stop the program, once
                 its execution was released and the executions in hand were finished or released.
         """
+        previous: dict[int, Any] = {}
         with self._condition:
             self._begin()
-        try:  # an error or a Ctrl-C from here on leaves the worker able to run again
+        try:  # an error or a Ctrl-C from here on, even as the run ends, leaves it able to run again
             with self._condition:
                 self._runs += 1
                 self._heartbeats = Heartbeats(self.client, self.heartbeat_interval)
             previous = self._install_signal_handlers() if handle_signals else {}
-        except BaseException:
-            with self._condition:
-                self._heartbeats = None  # no thread of it started yet
-                self._end(0)
-            raise
-        try:
-            self._loop(until_idle)
-        finally:
             try:
-                self._drain()
+                self._loop(until_idle)
             finally:
-                heartbeats = self._heartbeats
-                until = self._answers_end()  # a heartbeat on the wire holds up no bounded stop
-                held = heartbeats.close(None if until is None else max(until - time.monotonic(), 0.1))
-                for execution_id in held:
-                    log.warning(
-                        "a heartbeat for %s was on the wire when run() returned: its thread is left "
-                        "to end on its own, within %g s",
-                        execution_id,
-                        heartbeats.deadline,
-                    )
-                with self._condition:
-                    self._heartbeats = None
-                    self._end(heartbeats.failures)
-                _restore_signal_handlers(previous)
+                self._drain()
+        finally:
+            heartbeats = self._heartbeats  # None if it could not be made (no thread of it started)
+            try:
+                if heartbeats is not None:
+                    self._close_heartbeats(heartbeats)
+            finally:
+                try:
+                    with self._condition:
+                        self._heartbeats = None
+                        self._end(0 if heartbeats is None else heartbeats.failures)
+                finally:
+                    _restore_signal_handlers(previous)
         self._raise_interruption()
         return self.counters
+
+    def _close_heartbeats(self, heartbeats: Heartbeats) -> None:
+        """Stop ``heartbeats``; a heartbeat on the wire holds up no bounded stop (named in a warning)."""
+        until = self._answers_end()
+        held = heartbeats.close(None if until is None else max(until - time.monotonic(), 0.1))
+        for execution_id in held:
+            log.warning(
+                "a heartbeat for %s was on the wire when run() returned: its thread is left "
+                "to end on its own, within %g s",
+                execution_id,
+                heartbeats.deadline,
+            )
 
     # -- the loop ----------------------------------------------------------------------------
 

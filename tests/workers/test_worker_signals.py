@@ -14,6 +14,7 @@ import pytest
 
 import las
 from las.testing import Emulator
+from las.workers import _heartbeats
 from tests.workers.conftest import (
     environment_for,
     manual_transition,
@@ -173,5 +174,29 @@ def test_a_ctrl_c_as_run_installs_its_signal_handlers_leaves_the_worker_able_to_
     with pytest.raises(KeyboardInterrupt):
         worker.run(until_idle=True)
     monkeypatch.setattr(signal, "signal", real_signal)
+    assert {number: signal.getsignal(number) for number in before} == before
+    assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
+
+
+@pytest.mark.parametrize("handle_signals", [True, False], ids=["own-handlers", "no-handlers"])
+def test_a_ctrl_c_while_run_closes_its_heartbeats_leaves_the_worker_able_to_run_again(
+    handle_signals: bool, las_client: las.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KeyboardInterrupt while run() ends, in the join of its heartbeats' threads: run()
+    raises it, the previous signal handlers are back and the next run() runs (it raised
+    "already running", for good)."""
+    transition_id, _ = running_execution_ids(las_client, 1)
+    worker = las.Worker(transition_id, lambda client, event: {}, session=las_client, poll_interval=0.05)
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT)}
+    real_close = _heartbeats.Heartbeats.close
+
+    def interrupted(self: _heartbeats.Heartbeats, timeout: float | None = None) -> list[str]:
+        real_close(self, timeout)
+        raise KeyboardInterrupt  # a Ctrl-C in close()'s join
+
+    monkeypatch.setattr(_heartbeats.Heartbeats, "close", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.run(until_idle=True, handle_signals=handle_signals)
+    monkeypatch.setattr(_heartbeats.Heartbeats, "close", real_close)
     assert {number: signal.getsignal(number) for number in before} == before
     assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
