@@ -218,12 +218,12 @@ class Worker(WorkerBase):
                 if heartbeats is not None:
                     self._close_heartbeats(heartbeats)
             finally:
-                try:
+                try:  # first: a signal from here on is the program's, not a stop of the next run
+                    _restore_signal_handlers(previous)
+                finally:
                     with self._condition:
                         self._heartbeats = None
                         self._end(0 if heartbeats is None else heartbeats.failures)
-                finally:
-                    _restore_signal_handlers(previous)
         self._raise_interruption()
         return self.counters
 

@@ -200,3 +200,31 @@ def test_a_ctrl_c_while_run_closes_its_heartbeats_leaves_the_worker_able_to_run_
     monkeypatch.setattr(_heartbeats.Heartbeats, "close", real_close)
     assert {number: signal.getsignal(number) for number in before} == before
     assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
+
+
+def test_a_ctrl_c_as_run_returns_is_raised_and_does_not_stop_the_next_run(
+    las_client: las.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SIGINT as run() marks its run ended: the program's own handler gets it (a
+    KeyboardInterrupt), not the worker's, which made it a stop kept for the next run: that run
+    returned at once, taking nothing, and the Ctrl-C was swallowed."""
+    transition_id, _ = running_execution_ids(las_client, 1)
+    real_end, signalled = las.Worker._end, []
+
+    def end(self: las.Worker, heartbeat_failures: int) -> None:
+        real_end(self, heartbeat_failures)
+        if not signalled:
+            signalled.append(True)
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C as the run ends
+
+    monkeypatch.setattr(las.Worker, "_end", end)
+    worker = las.Worker(transition_id, lambda client, event: {}, session=las_client, poll_interval=0.05)
+    worker.stop()  # the run returns at once
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's, whatever the runner's
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            worker.run()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert worker.run(until_idle=True).taken == 1
+    finally:
+        signal.signal(signal.SIGINT, before)
