@@ -503,9 +503,12 @@ class Worker(WorkerBase):
         still running :data:`ABANDON_AFTER` later (at once unless ``patient``) are abandoned,
         no longer in hand. Returns once every release has been sent and answered, or the stop's
         answers are due. An interruption (a second Ctrl-C) of the waits releases the rest at
-        once; one of the waits for the releases lets them land; either is returned."""
+        once; one of the waits for the releases lets them land; either is returned, else the
+        error of a release thread that could not be started, if its release was given up (a
+        thread started on a later try holds up nothing)."""
         deadline = time.monotonic() + (ABANDON_AFTER if patient else 0.0)
         interrupted: BaseException | None = None
+        not_started: Exception | None = None
         pending = list(released)
         senders: list[tuple[_Task, threading.Thread]] = []
         while pending:
@@ -523,7 +526,8 @@ class Worker(WorkerBase):
             for task in ended:
                 pending.remove(task)
                 senders.append((task, self._sender(task)))
-            interrupted = self._start_senders(senders, interrupted)
+            interrupted, given_up = self._start_senders(senders, interrupted)
+            not_started = not_started or given_up
             deadline = 0.0 if interrupted is not None else deadline
         until = self._answers_end()
         for _, sender in senders:
@@ -532,7 +536,7 @@ class Worker(WorkerBase):
                     sender.join(None if until is None else until - time.monotonic())
                 except BaseException as error:  # the release goes on: let it land, then raise it
                     interrupted = interrupted or error
-        return interrupted
+        return interrupted or not_started
 
     def _gone(self, tasks: list[_Task]) -> list[_Task]:
         """Those of ``tasks`` whose function has ended (or whose thread has: no longer in hand)."""
@@ -555,28 +559,34 @@ class Worker(WorkerBase):
 
     def _start_senders(
         self, senders: list[tuple[_Task, threading.Thread]], interrupted: BaseException | None
-    ) -> BaseException | None:
+    ) -> tuple[BaseException | None, Exception | None]:
         """Start those of ``senders`` (a released task's, its thread) not started yet, through
         interruptions (the first is returned); one that cannot start ("can't start new thread")
         is tried again every :data:`_START_AGAIN` seconds until the stop's answers are due, then
-        given up: its release is sent when its execution is next seen running (none is on the wire)."""
+        given up: its release is sent when its execution is next seen running (none is on the
+        wire), and the error of its last try is returned beside the interruption."""
         until = self._answers_end()
+        given_up: Exception | None = None
         for task, sender in senders:
+            failed: Exception | None = None
             while sender.ident is None and task.releasing:  # not started, nor given up
                 try:
                     sender.start()
-                except BaseException as error:  # started or not: ident says, and it is raised later
+                except Exception as error:  # "can't start new thread": tried again, no interruption
+                    failed = error
+                except BaseException as error:  # a Ctrl-C, started or not: ident says; raised later
                     interrupted = interrupted or error
                 if sender.ident is not None:
                     break
                 if until is not None and time.monotonic() >= until:
                     self._sender_given_up(task)
+                    given_up = given_up or failed
                     break
                 try:
                     time.sleep(_START_AGAIN)
                 except BaseException as error:  # raised later, as the start's
                     interrupted = interrupted or error
-        return interrupted
+        return interrupted, given_up
 
     def _sender_given_up(self, task: _Task) -> None:
         with self._condition:

@@ -565,3 +565,47 @@ def test_a_take_whose_thread_begins_after_run_returned_bars_its_execution_no_lon
     wait_until(lambda: execution_id not in worker._behind, timeout=5, what="the late take's end")
     monkeypatch.setattr(las.Worker, "_process", real_process)
     assert worker.run(until_idle=True, handle_signals=False).succeeded == 1
+
+
+def test_a_release_thread_that_starts_on_a_second_try_abandons_no_other_function(
+    las_client: las.Client,
+    las_emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two functions told to stop: one returns at once, the other 0.3 s later (within the
+    second it is given). The first one's release thread fails to start once ("can't start new
+    thread"), then starts: the other function still gets its second and both are released, none
+    abandoned, and run() raises nothing (that one failure was taken for a Ctrl-C: the other
+    function was abandoned at once, its release sent while it ran, and run() raised it)."""
+    transition_id, _ = running_execution_ids(las_client, 2)
+    real_start, failures = threading.Thread.start, [RuntimeError("can't start new thread")]
+
+    def start(self: threading.Thread) -> None:
+        if failures and self.name.startswith("las-worker-release"):
+            raise failures.pop()
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+
+    def honest(client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        las.workers.cancellation().wait(10)
+        if event["n"] == 1:
+            time.sleep(0.3)  # cleaning up
+        return {}
+
+    worker = las.Worker(
+        transition_id, honest, session=las_client, concurrency=2, poll_interval=0.05, grace_period=0
+    )
+    caplog.set_level(logging.WARNING, logger="las.workers")
+    thread, out = _run_in_thread(worker)
+    try:
+        wait_until(lambda: worker.counters.taken == 2, timeout=10, what="both taken")
+        worker.stop()
+        thread.join(10)
+    finally:
+        failures.clear()
+    assert not thread.is_alive()
+    assert not [r.getMessage() for r in caplog.records if "abandoned" in r.getMessage()]
+    assert "raised" not in out, out
+    assert out["counters"].released == 2, out
