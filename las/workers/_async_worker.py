@@ -75,7 +75,9 @@ class AsyncWorker(WorkerBase):
     running a second after its cancellation (it delays or swallows ``CancelledError``) is
     abandoned: a warning names its execution, which is released anyway; the coroutine is left
     on the loop and what it returns is dropped. So :meth:`run` returns in bounded time
-    whatever the coroutines do. A second signal releases at once. Cancelling the task that
+    whatever the coroutines do, but for blocking code in one (``time.sleep``, a sync HTTP
+    call): it holds up the loop, the stop included, for as long as it blocks; no bound holds
+    then (run such code with ``asyncio.to_thread``). A second signal releases at once. Cancelling the task that
     awaits :meth:`run` does the same as a stop with ``release=True``, then re-raises the
     cancellation, held back only by the requests on the wire, within the stop's bound of
     4.5 s past the release (as for :class:`las.Worker`; further cancellations too):
