@@ -58,7 +58,6 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool
-from urllib3.exceptions import NewConnectionError
 from urllib3.poolmanager import PoolManager
 
 from ._fork import track
@@ -284,17 +283,11 @@ class _WatchedConnection(HTTPConnection):
         owner = self._las_owner
         if owner is None or owner.expires_at == _NEVER:
             return sock
+        # No cut can have come before: with no socket to shut down, _cut leaves the attempt be.
+        # connect() closes the duplicate once the connection is open (or failed to open).
         duplicate = _duplicate(sock)  # None: it goes on unwatched while it is opened
         with self._las_lock:
-            previous, self._las_opening = self._las_opening, duplicate
-            cut = owner.cut
-            if cut:
-                owner.unsent = True  # nothing goes out on it: the request is sent once opened
-        if previous is not None:
-            previous.close()
-        if cut:  # cut before this socket could be shown (it cannot be: the attempt is over)
-            sock.close()
-            raise NewConnectionError(self, "the connection was cut by the deadline while being opened")
+            self._las_opening = duplicate
         return sock
 
     def close(self) -> None:
