@@ -193,7 +193,7 @@ class WorkerBase:
         self._interruption: BaseException | None = None  # what a function raised to stop the run
         # Executions whose request a stop left behind, still on the wire (a thread or a task
         # of this worker still on it): no run takes them (their completion may yet land). Per
-        # execution, each request's (task, whose: TAKE_OR_COMPLETION or RELEASING): only the
+        # execution, each request's (task, whose: TASKS_OWN or RELEASING): only the
         # end of that request clears it (an abandoned function ending says nothing of its
         # release on the wire).
         self._behind: dict[str, list[tuple[Any, str]]] = {}
