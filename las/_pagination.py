@@ -108,6 +108,9 @@ class Walk:
             self.followed.add(self.next_token)
 
 
+_ONLY_DICTS = frozenset({dict})
+
+
 def _check_page(
     page: Any, key: str | None, followed: set[str], status: int, where: tuple[str, str]
 ) -> str | None:
@@ -126,9 +129,12 @@ def _check_page(
         items = page.get(key)
         if not isinstance(items, list):
             raise invalid(f"has no list of items under {key!r}")
-        for item in items:
-            if not isinstance(item, Mapping):
-                raise invalid(f"holds an item that is not a JSON object ({type(item).__name__} {item!r:.60})")
+        if not _ONLY_DICTS.issuperset(map(type, items)):  # JSON's objects are dicts: looked at once, in C
+            for item in items:
+                if not isinstance(item, Mapping):
+                    raise invalid(
+                        f"holds an item that is not a JSON object ({type(item).__name__} {item!r:.60})"
+                    )
     token = page.get("nextToken")
     if token is None or token == "":
         return None

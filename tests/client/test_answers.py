@@ -88,9 +88,13 @@ def _page(items: Any, token: str | None) -> Reply:
         (Reply(body={"nextToken": None}), "no list of items under 'documents'"),
         (Reply(body={"documents": None, "nextToken": None}), "no list of items"),
         (Reply(body={"documents": ["a", "b"], "nextToken": None}), "not a JSON object"),
+        (
+            Reply(body={"documents": [{"documentId": "2"}, [3]], "nextToken": None}),
+            r"not a JSON object \(list \[3\]\)",
+        ),
         (Reply(body={"documents": [{"documentId": "2"}], "nextToken": 7}), "not a string"),
     ],
-    ids=["missing-key", "null-items", "string-items", "int-token"],
+    ids=["missing-key", "null-items", "string-items", "a-list-after-an-object", "int-token"],
 )
 def test_a_malformed_page_raises_and_stops_the_paginator(
     client: las.Client, recorder: Recorder, bad_page: Reply, problem: str
