@@ -60,6 +60,7 @@ from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.poolmanager import PoolManager
 
+from ._environment import EnvironmentSession
 from ._fork import track
 
 __all__ = ["GRACE", "LINGER", "WATCHDOG", "Attempt", "Watchdog", "WatchedAdapter", "watched_http"]
@@ -392,8 +393,9 @@ class WatchedAdapter(HTTPAdapter):
 
 def watched_http(pool_connections: int = 10, pool_maxsize: int = 10) -> requests.Session:
     """A ``requests.Session`` whose http and https pools are :class:`WatchedAdapter`'s (requests
-    makes no retry of its own: the policy decides)."""
-    http = requests.Session()
+    makes no retry of its own: the policy decides), reading the environment's settings only when
+    they changed (:class:`las._environment.EnvironmentSession`)."""
+    http = EnvironmentSession()
     adapter = WatchedAdapter(pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0)
     http.mount("http://", adapter)
     http.mount("https://", adapter)

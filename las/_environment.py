@@ -1,0 +1,113 @@
+"""The process environment's settings for a request (proxies, CA bundle), read in full only when
+the variables they come from have changed.
+
+requests reads them on every request (:meth:`requests.Session.merge_environment_settings`): it
+walks the whole environment twice to find the ``*_proxy`` variables, 40 µs with 80 variables,
+as much CPU as reading a page of 25 listed documents. :class:`EnvironmentSession` gives the same
+answer, computed by requests, kept per host and looked up again while the variables requests
+reads (every ``*_proxy`` in any case, ``REQUEST_METHOD``, ``REQUESTS_CA_BUNDLE``,
+``CURL_CA_BUNDLE``) and the session's own settings are unchanged: a variable set, changed or
+removed between two requests is seen by the second one, as with requests.
+
+Where the proxies do not come from the environment alone (macOS and Windows also read the
+system's settings), or the environment cannot be read as a whole, requests answers every time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.request
+from collections.abc import Hashable
+from typing import Any
+
+import requests
+
+# Proxies come from the environment alone: the urllib functions requests calls are the
+# environment's (POSIX other than macOS). Elsewhere requests answers each time.
+_ENVIRONMENT_ONLY = (
+    urllib.request.getproxies is urllib.request.getproxies_environment
+    and urllib.request.proxy_bypass is getattr(urllib.request, "proxy_bypass_environment", None)
+)
+# The names of the proxy variables, any case, in the names joined by NUL.
+_PROXY_NAMES = re.compile(rb"(?:^|(?<=\0))[^\0]*_proxy(?=\0|\Z)", re.IGNORECASE)
+_OTHER_NAMES = (b"REQUEST_METHOD", b"REQUESTS_CA_BUNDLE", b"CURL_CA_BUNDLE")
+_MAX_KEPT = 64  # hosts x settings kept; past it, the kept answers start over
+
+
+def environment_fingerprint() -> tuple[object, ...] | None:
+    """The names and values of every variable requests reads for a request's settings, or None
+    where they cannot be read cheaply (requests then reads them itself)."""
+    if not _ENVIRONMENT_ONLY:
+        return None
+    # The environment as the os module keeps it, read where requests reads it: os.environ,
+    # whose names and values are bytes on POSIX. Anything else (os.environ replaced by a plain
+    # dict, say) is left to requests.
+    data = getattr(os.environ, "_data", None)
+    if type(data) is not dict:
+        return None
+    try:
+        names = b"\0".join(data)
+    except TypeError:  # not bytes
+        return None
+    proxies: tuple[bytes, ...] = ()
+    if b"_proxy" in names.lower():
+        proxies = tuple(_PROXY_NAMES.findall(names))
+    return (*proxies, *map(data.get, proxies), *map(data.get, _OTHER_NAMES))
+
+
+def _host_part(url: str) -> str:
+    """The start of ``url`` up to the first ``/`` after its scheme's ``//``: it holds the whole
+    host and port (they cannot hold a ``/``), so URLs with the same start share host and port."""
+    end = url.find("/", 8)
+    return url if end < 0 else url[:end]
+
+
+class EnvironmentSession(requests.Session):
+    """A ``requests.Session`` that reads the environment's proxies and CA bundle again only when
+    the variables they come from changed (see the module's docstring); same answers as requests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept: dict[Hashable, tuple[dict[str, str], dict[str, Any]]] = {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)  # type: ignore[misc]  # requests has it; its stubs do not
+        self._kept = {}
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        """requests' settings for a request to ``url``; kept while the environment and the
+        session's settings are unchanged, for a call that gives an empty dict of proxies and no
+        verify or cert of its own, as ``Session.request`` does (requests computes the others)."""
+        fingerprint = environment_fingerprint() if self.trust_env else None
+        if (
+            fingerprint is None
+            or type(proxies) is not dict  # None: requests leaves the environment's proxies out
+            or proxies
+            or verify is not None
+            or cert is not None
+            or type(url) is not str
+        ):
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        session_verify, session_cert = self.verify, self.cert
+        key = (
+            _host_part(url),
+            fingerprint,
+            stream,
+            self.stream,
+            session_verify if isinstance(session_verify, (bool, str)) else id(session_verify),
+            session_cert if isinstance(session_cert, (str, tuple)) else id(session_cert),
+            tuple(self.proxies.items()),
+        )
+        kept = self._kept.get(key)
+        if kept is None:
+            from_environment: dict[str, str] = {}
+            settings: dict[str, Any] = dict(
+                super().merge_environment_settings(url, from_environment, stream, verify, cert)
+            )
+            if len(self._kept) >= _MAX_KEPT:
+                self._kept.clear()
+            kept = self._kept[key] = (from_environment, settings)
+        from_environment, settings = kept
+        proxies.update(from_environment)  # as requests does, the caller's dict gets them
+        return {**settings, "proxies": dict(settings["proxies"])}
