@@ -60,8 +60,8 @@ from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.poolmanager import PoolManager
 
-from ._environment import EnvironmentSession
 from ._fork import track
+from ._lean_session import LeanSession
 
 __all__ = ["GRACE", "LINGER", "WATCHDOG", "Attempt", "Watchdog", "WatchedAdapter", "watched_http"]
 
@@ -393,9 +393,9 @@ class WatchedAdapter(HTTPAdapter):
 
 def watched_http(pool_connections: int = 10, pool_maxsize: int = 10) -> requests.Session:
     """A ``requests.Session`` whose http and https pools are :class:`WatchedAdapter`'s (requests
-    makes no retry of its own: the policy decides), reading the environment's settings only when
-    they changed (:class:`las._environment.EnvironmentSession`)."""
-    http = EnvironmentSession()
+    makes no retry of its own: the policy decides), with requests' per-request work done leaner
+    (:class:`las._lean_session.LeanSession`)."""
+    http = LeanSession()
     adapter = WatchedAdapter(pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=0)
     http.mount("http://", adapter)
     http.mount("https://", adapter)

@@ -1,6 +1,7 @@
-"""The sync Session reads the environment's proxies and CA bundle again only when they changed
-(las._environment), and its answers are requests' own whatever the environment does between
-two requests."""
+"""The sync Session's requests.Session (las._lean_session): it reads the environment's proxies and
+CA bundle again only when they changed and merges headers and parameters without requests'
+protocol checks, and its answers are requests' own whatever the environment, the session's
+settings or the request are."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import las
-import las._environment
-from las._environment import EnvironmentSession
+import las._lean_session
+import las._transport
+from las._lean_session import LeanSession
 from las.testing import Emulator
 from tests.support.raw_server import RawServer
 
@@ -114,11 +116,11 @@ _step = st.one_of(
 def test_every_answer_is_requests_own_whatever_the_environment_does_between_requests(
     restored_environment: None, steps: list[tuple[Any, ...]]
 ) -> None:
-    """One EnvironmentSession through a run of environment and settings changes and requests:
+    """One LeanSession through a run of environment and settings changes and requests:
     after every request, its settings equal those a plain requests.Session computes afresh."""
     for name in _NAMES:  # each example starts from none of them (the fixture runs once for all)
         os.environ.pop(name, None)
-    kept = EnvironmentSession()
+    kept = LeanSession()
     for step in steps:
         if step[0] == "set":
             os.environ[step[1]] = step[2]
@@ -138,7 +140,7 @@ def test_every_answer_is_requests_own_whatever_the_environment_does_between_requ
 
 def test_the_answer_given_is_a_copy_a_caller_may_change(restored_environment: None) -> None:
     os.environ["HTTP_PROXY"] = "http://p1:1"
-    session = EnvironmentSession()
+    session = LeanSession()
     first = session.merge_environment_settings("http://api.test/x", {}, True, None, None)
     first["proxies"]["http"] = "http://changed:9"
     first["verify"] = "/elsewhere.pem"
@@ -176,7 +178,7 @@ def test_an_unchanged_environment_is_read_once_per_host(
 def test_where_the_environment_cannot_be_read_cheaply_requests_reads_it_each_time(
     las_emulator: Emulator, tmp_path: Path, environment_reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(las._environment, "_ENVIRONMENT_ONLY", False)  # macOS, Windows: system settings
+    monkeypatch.setattr(las._lean_session, "_ENVIRONMENT_ONLY", False)  # macOS, Windows: system settings
     client = las.Client(session=las.Session(las_emulator.credentials(cache_path=tmp_path / "cache.json")))
     client.credentials.access_token(client.session.http)
     environment_reads.clear()
@@ -227,7 +229,7 @@ def test_a_proxy_set_or_removed_between_two_requests_is_obeyed_by_the_next(
 def test_a_ca_bundle_set_between_two_requests_is_used_by_the_next(
     restored_environment: None, tmp_path: Path
 ) -> None:
-    session = EnvironmentSession()
+    session = LeanSession()
     url = "https://api.test/documents"
     assert session.merge_environment_settings(url, {}, True, None, None)["verify"] is True
     os.environ["REQUESTS_CA_BUNDLE"] = str(tmp_path / "corporate.pem")
@@ -238,7 +240,7 @@ def test_a_ca_bundle_set_between_two_requests_is_used_by_the_next(
 
 def test_an_environment_replaced_by_a_plain_dict_is_read_by_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test suite may swap os.environ for a dict: requests reads that, and so do we."""
-    session = EnvironmentSession()
+    session = LeanSession()
     url = "http://api.test/x"
     session.merge_environment_settings(url, {}, True, None, None)  # kept for the real environment
     monkeypatch.setattr(os, "environ", {"HTTP_PROXY": "http://p9:9"})
@@ -247,10 +249,10 @@ def test_an_environment_replaced_by_a_plain_dict_is_read_by_requests(monkeypatch
 
 def test_a_pickled_session_answers_as_before(restored_environment: None) -> None:
     os.environ["HTTPS_PROXY"] = "http://p1:1"
-    session = EnvironmentSession()
+    session = LeanSession()
     before = session.merge_environment_settings("https://api.test/x", {}, True, None, None)
     copy = pickle.loads(pickle.dumps(session))
-    assert isinstance(copy, EnvironmentSession)
+    assert isinstance(copy, LeanSession)
     assert copy.merge_environment_settings("https://api.test/x", {}, True, None, None) == before
     os.environ["HTTPS_PROXY"] = "http://p2:2"
     assert copy.merge_environment_settings("https://api.test/x", {}, True, None, None)["proxies"] == {
@@ -259,7 +261,94 @@ def test_a_pickled_session_answers_as_before(restored_environment: None) -> None
 
 
 def test_the_kept_answers_stay_bounded_however_many_hosts(restored_environment: None) -> None:
-    session = EnvironmentSession()
+    session = LeanSession()
     for port in range(1, 500):
         session.merge_environment_settings(f"http://host-{port}.test/x", {}, True, None, None)
-    assert len(session._kept) <= las._environment._MAX_KEPT
+    assert len(session._kept) <= las._lean_session._MAX_KEPT
+
+
+def _hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    pass
+
+
+_session_change = st.one_of(
+    st.tuples(
+        st.just("header"), st.sampled_from(["Accept", "X-A", "user-agent"]), st.sampled_from(["1", None])
+    ),
+    st.tuples(st.just("param"), st.sampled_from(["a", "b"]), st.sampled_from(["1", None, ["x", "y"]])),
+    st.tuples(st.just("auth"), st.sampled_from([None, ("user", "pass")])),
+    st.tuples(st.just("cookie"), st.sampled_from(["session", "other"])),
+    st.tuples(st.just("trust_env"), st.booleans()),
+    st.tuples(st.just("hook"), st.just(_hook)),
+)
+_request = st.fixed_dictionaries(
+    {
+        "method": st.sampled_from(["GET", "post", "Patch"]),
+        "url": st.sampled_from(
+            ["http://api.test/documents", "https://api.test/a?b=1", "http://127.0.0.1:9/x"]
+        ),
+        "headers": st.sampled_from(
+            [None, {}, {"Accept": None}, {"x-a": "2"}, {"Content-Type": "application/json"}, {"X-A": None}]
+        ),
+        "params": st.sampled_from(
+            [
+                None,
+                {},
+                {"b": 2},
+                {"a": None},
+                {"l": [1, 2]},
+                {"maxResults": 100, "nextToken": "t"},
+                [("c", "3")],
+            ]
+        ),
+        "data": st.sampled_from([None, b"raw", {"k": "v"}]),
+        "auth": st.sampled_from([None, "bearer", ("u", "p")]),
+        "cookies": st.sampled_from([None, {"c": "v"}]),
+        "hooks": st.sampled_from([None, {"response": [_hook]}]),
+    }
+)
+
+
+def _prepared(prepared: requests.PreparedRequest) -> object:
+    return (
+        prepared.method,
+        prepared.url,
+        list(prepared.headers.items()),
+        prepared.body,
+        {event: list(hooks) for event, hooks in prepared.hooks.items()},
+        sorted((cookie.name, cookie.value, cookie.domain) for cookie in prepared._cookies),  # type: ignore[attr-defined]
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(_session_change, max_size=6), request=_request)
+def test_every_prepared_request_is_requests_own(
+    restored_environment: None, tmp_path: Path, changes: list[tuple[Any, ...]], request: dict[str, Any]
+) -> None:
+    """Whatever the session's headers, parameters, auth, cookies and hooks and whatever the
+    request gives, the prepared request is the one a plain requests.Session prepares."""
+    netrc = tmp_path / "netrc"  # applied by both where no auth is given and trust_env holds
+    netrc.write_text("machine api.test login from-netrc password secret\n")
+    netrc.chmod(0o600)
+    os.environ["NETRC"] = str(netrc)
+    sessions = [requests.Session(), las._lean_session.LeanSession()]
+    for session in sessions:
+        for change in changes:
+            kind = change[0]
+            if kind == "header":
+                session.headers[change[1]] = change[2]
+            elif kind == "param":
+                session.params[change[1]] = change[2]
+            elif kind == "auth":
+                session.auth = change[1]
+            elif kind == "cookie":
+                session.cookies.set(change[1], "value", domain="api.test")
+            elif kind == "trust_env":
+                session.trust_env = change[1]
+            else:
+                session.hooks["response"].append(change[1])
+    given = dict(request)
+    if given["auth"] == "bearer":
+        given["auth"] = las._transport.BearerAuth("token")
+    plain, lean = (_prepared(session.prepare_request(requests.Request(**given))) for session in sessions)
+    assert lean == plain
