@@ -40,6 +40,7 @@ from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
 
+from ._environment import environment_fingerprint, host_part
 from ._files import discard_download
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
@@ -91,7 +92,6 @@ class _Shared:
         "http",
         "loop",
         "max_connections",
-        "proxy",
         "token_lock",
         "watchdog",
     )
@@ -99,7 +99,6 @@ class _Shared:
     def __init__(self, max_connections: int) -> None:
         self.max_connections = max_connections
         self.http: aiohttp.ClientSession | None = None
-        self.proxy: str | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.token_lock = asyncio.Lock()
         self.watchdog: Watchdog | None = None  # with the pool
@@ -141,7 +140,6 @@ class _Shared:
         )
         self.loop = loop
         self.token_lock = asyncio.Lock()
-        self.proxy = proxy_from_environment(api_endpoint)
         return self.http
 
 
@@ -310,12 +308,13 @@ class AsyncSession(SessionOptions):
         """Send a described call (see :func:`las._policy.make_call`); as :meth:`request`."""
         limits = self._limits(timeout, max_retries, deadline)
         shared = self._shared
-        shared.pool(self.api_endpoint)  # opens the pool (and reads the proxy) on first use
+        shared.pool(self.api_endpoint)  # opens the pool on first use
         try:
             if call.url is not None:  # a file URL: no token, not counted, its own proxy rule
                 outcome = await self._run(call.url, call, limits, "", proxy_from_environment(call.url))
             else:
-                outcome = await self._run(self.api_endpoint + call.path, call, limits, None, shared.proxy)
+                url = self.api_endpoint + call.path
+                outcome = await self._run(url, call, limits, None, proxy_from_environment(url))
         except BaseException:
             if call.into is not None:
                 # in this thread, not a worker's: a cancelled task still empties it (one truncate)
@@ -572,8 +571,30 @@ def _reason(error: BaseException) -> str:
 
 def proxy_from_environment(url: str) -> str | None:
     """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
-    unless ``NO_PROXY`` names its host. Read once per connection pool, not per request (aiohttp's
-    own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header)."""
+    unless ``NO_PROXY`` names its host. Looked up for each request, so a variable changed between
+    two requests applies to the second, as in the sync Session; the environment is walked again
+    only when the variables it comes from changed (:func:`las._environment.environment_fingerprint`).
+    (aiohttp's own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header.)"""
+    fingerprint = environment_fingerprint()
+    if fingerprint is None:  # proxies from the system's settings too (macOS, Windows): read each time
+        return _environment_proxy(url)
+    key = (host_part(url), fingerprint)
+    try:
+        return _PROXIES[key]
+    except KeyError:
+        pass
+    proxy = _environment_proxy(url)
+    if len(_PROXIES) >= _MAX_PROXIES:
+        _PROXIES.clear()
+    _PROXIES[key] = proxy
+    return proxy
+
+
+_PROXIES: dict[tuple[str, tuple[object, ...]], str | None] = {}
+_MAX_PROXIES = 64  # hosts x environments kept; past it, the kept answers start over
+
+
+def _environment_proxy(url: str) -> str | None:
     proxies = urllib.request.getproxies_environment()
     if not proxies:
         return None

@@ -20,9 +20,6 @@ Two steps of ``Session.request`` cost more than the rest of requests' own work o
 
 from __future__ import annotations
 
-import os
-import re
-import urllib.request
 from collections.abc import Hashable
 from http import cookiejar
 from typing import Any, cast
@@ -33,44 +30,9 @@ from requests.sessions import merge_hooks, merge_setting
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_netrc_auth
 
-# Proxies come from the environment alone: the urllib functions requests calls are the
-# environment's (POSIX other than macOS). Elsewhere requests answers each time.
-_ENVIRONMENT_ONLY = (
-    urllib.request.getproxies is urllib.request.getproxies_environment
-    and urllib.request.proxy_bypass is getattr(urllib.request, "proxy_bypass_environment", None)
-)
-# The names of the proxy variables, any case, in the names joined by NUL.
-_PROXY_NAMES = re.compile(rb"(?:^|(?<=\0))[^\0]*_proxy(?=\0|\Z)", re.IGNORECASE)
-_OTHER_NAMES = (b"REQUEST_METHOD", b"REQUESTS_CA_BUNDLE", b"CURL_CA_BUNDLE")
+from ._environment import environment_fingerprint, host_part
+
 _MAX_KEPT = 64  # hosts x settings kept; past it, the kept answers start over
-
-
-def environment_fingerprint() -> tuple[object, ...] | None:
-    """The names and values of every variable requests reads for a request's settings, or None
-    where they cannot be read cheaply (requests then reads them itself)."""
-    if not _ENVIRONMENT_ONLY:
-        return None
-    # The environment as the os module keeps it, read where requests reads it: os.environ,
-    # whose names and values are bytes on POSIX. Anything else (os.environ replaced by a plain
-    # dict, say) is left to requests.
-    data = getattr(os.environ, "_data", None)
-    if type(data) is not dict:
-        return None
-    try:
-        names = b"\0".join(data)
-    except TypeError:  # not bytes
-        return None
-    proxies: tuple[bytes, ...] = ()
-    if b"_proxy" in names.lower():
-        proxies = tuple(_PROXY_NAMES.findall(names))
-    return (*proxies, *map(data.get, proxies), *map(data.get, _OTHER_NAMES))
-
-
-def _host_part(url: str) -> str:
-    """The start of ``url`` up to the first ``/`` after its scheme's ``//``: it holds the whole
-    host and port (they cannot hold a ``/``), so URLs with the same start share host and port."""
-    end = url.find("/", 8)
-    return url if end < 0 else url[:end]
 
 
 class LeanSession(requests.Session):
@@ -102,7 +64,7 @@ class LeanSession(requests.Session):
             return super().merge_environment_settings(url, proxies, stream, verify, cert)
         session_verify, session_cert = self.verify, self.cert
         key = (
-            _host_part(url),
+            host_part(url),
             fingerprint,
             stream,
             self.stream,

@@ -1,16 +1,21 @@
 """The user's environment, as the sync Session (requests) reads it: proxies from HTTP_PROXY /
-NO_PROXY are used; a ~/.netrc entry for the API host never replaces the bearer token."""
+NO_PROXY are used, looked up for each request; a ~/.netrc entry for the API host never replaces
+the bearer token."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import las
 from las.testing import Emulator
@@ -153,3 +158,75 @@ async def test_an_unreachable_proxy_is_a_connection_error_that_names_it_never_a_
     assert message.startswith("POST /datasets: not sent (") and "NO_PROXY" in message
     assert "proxy-pass-123" not in message
     assert las_emulator.requests == []
+
+
+@pytest.mark.asyncio
+async def test_a_proxy_set_or_removed_after_the_pool_opened_applies_to_the_next_request(
+    proxy: FakeProxy, las_emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the sync Session: the proxy is looked up for each request, not once per pool."""
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with las.AsyncClient(las_emulator.credentials(cache_path=tmp_path / "cache.json")) as client:
+        await client.list_models()  # opens the pool, direct
+        las_emulator.clear_requests()
+
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        assert await client.get_document(DOCUMENT["documentId"]) == DOCUMENT
+        assert proxy.request_lines == [f"GET {las_emulator.url}/documents/{DOCUMENT['documentId']} HTTP/1.1"]
+        assert las_emulator.requests == []
+
+        monkeypatch.delenv("HTTP_PROXY")
+        await client.list_models()
+        assert len(proxy.request_lines) == 1
+        assert [record.path for record in las_emulator.requests] == ["/models"]
+
+
+_PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "http_proxy",
+    "Https_Proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "REQUEST_METHOD",
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.tuples(
+                st.sampled_from(_PROXY_VARIABLES),
+                st.sampled_from(["http://p1:1", "http://p2:2", "", "api.test", "127.0.0.1", "*", None]),
+            ),
+            st.sampled_from(
+                [
+                    "http://api.test/documents",
+                    "https://api.test/x",
+                    "http://127.0.0.1:8000/a",
+                    "http://b.test",
+                ]
+            ),
+        ),
+        max_size=25,
+    )
+)
+def test_the_proxy_kept_per_host_is_the_environments_whatever_changes_between_requests(
+    monkeypatch: pytest.MonkeyPatch, steps: list[Any]
+) -> None:
+    from las._async_session import _environment_proxy, proxy_from_environment
+
+    with monkeypatch.context() as patched:
+        for name in list(os.environ):
+            if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+                patched.delenv(name)
+        for step in steps:
+            if isinstance(step, tuple):
+                if step[1] is None:
+                    patched.delenv(step[0], raising=False)
+                else:
+                    patched.setenv(step[0], step[1])
+            else:
+                assert proxy_from_environment(step) == _environment_proxy(step), (step, dict(os.environ))

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import las
+import las._environment
 import las._lean_session
 import las._transport
 from las._lean_session import LeanSession
@@ -178,7 +179,7 @@ def test_an_unchanged_environment_is_read_once_per_host(
 def test_where_the_environment_cannot_be_read_cheaply_requests_reads_it_each_time(
     las_emulator: Emulator, tmp_path: Path, environment_reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(las._lean_session, "_ENVIRONMENT_ONLY", False)  # macOS, Windows: system settings
+    monkeypatch.setattr(las._environment, "_ENVIRONMENT_ONLY", False)  # macOS, Windows: system settings
     client = las.Client(session=las.Session(las_emulator.credentials(cache_path=tmp_path / "cache.json")))
     client.credentials.access_token(client.session.http)
     environment_reads.clear()
