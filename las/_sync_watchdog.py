@@ -38,7 +38,10 @@ The thread starts on the first watched attempt (never at import, nor for a call 
 deadline), waits for the earliest expiry (it looks at least every :data:`LINGER` seconds while
 attempts are in flight; the common call, over long before its deadline, never wakes it), and ends
 when no attempt has been watched for :data:`LINGER` seconds; a forked child starts its own
-(:mod:`las._fork`). A failure never disables it, nor fails a call: a thread that cannot start (a
+(:mod:`las._fork`). Just before a fork with no attempt in flight, the thread is ended at once
+(:meth:`Watchdog.before_fork`), so that a program that forks right after a call (a
+``multiprocessing`` pool) forks with no thread of ours: nothing of ours for the child to
+inherit half-way, and no "multi-threaded fork" DeprecationWarning on Python >= 3.12. A failure never disables it, nor fails a call: a thread that cannot start (a
 limit on threads; Python >= 3.12 at interpreter exit) leaves the attempt unwatched, bounded by its
 cut timeouts, and the next attempt tries again; an error inside the thread is logged and it looks
 again :data:`_AGAIN` later; however the thread ends, it says so (and one found gone is replaced).
@@ -49,6 +52,7 @@ failing is logged once per attempt, not at every look.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -70,6 +74,7 @@ GRACE = 0.05
 LINGER = 1.0
 """Seconds the thread stays without any attempt to watch before it ends."""
 _AGAIN = 0.01  # seconds before looking again at an expired attempt not cut yet
+_JOIN_BEFORE_FORK = 1.0  # seconds a fork waits at most for the idle thread to end
 _NEVER = float("inf")
 
 log = logging.getLogger("las.session")
@@ -107,6 +112,7 @@ class Watchdog:
         self._thread: threading.Thread | None = None  # set only once started, None once it ends
         self._wake_at = _NEVER  # when the thread looks next (never: it is not running)
         self._last_watch = 0.0
+        self._ending = False  # a fork is coming: end now if nothing is watched
 
     def watch(self, deadline_at: float) -> Attempt:
         """Watch the calling thread's next attempt, whose call must end by ``deadline_at``
@@ -145,9 +151,24 @@ class Watchdog:
         # The parent's thread is not in the child, and its lock may have been held at the fork.
         self._reset()
 
+    def before_fork(self) -> None:
+        """Called just before this process forks: end the thread now if no attempt is in flight
+        (the next attempt starts another). With attempts in flight it stays: they need it."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or self._live:
+                return
+            self._ending = True
+            self._wake.notify()
+        thread.join(_JOIN_BEFORE_FORK)
+        with self._lock:
+            self._ending = False
+
     def _start(self) -> None:
         if not self._tracked:
             track(self)
+            if hasattr(os, "register_at_fork"):
+                os.register_at_fork(before=self.before_fork)
             self._tracked = True
         thread = threading.Thread(target=self._run, name="las-deadline-watchdog", daemon=True)
         try:
@@ -204,7 +225,7 @@ class Watchdog:
                         "the deadline watchdog failed to cut an attempt (it tries again)", exc_info=True
                     )
             soonest = min(soonest, now + _AGAIN)
-        if not self._live and now - self._last_watch >= LINGER:
+        if not self._live and (self._ending or now - self._last_watch >= LINGER):
             return False
         self._wake_at = soonest
         self._wake.wait(soonest - now)

@@ -324,6 +324,54 @@ def test_a_forked_childs_calls_still_end_at_their_deadline(session: las.Session)
     assert float(took) < DEADLINE + MARGIN
 
 
+def _fork_and_count_watchdog_threads() -> int:
+    """Fork (the child exits at once) and count this process's watchdog threads right after."""
+    with warnings.catch_warnings():  # Python >= 3.12 warns of a fork with threads running
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+    threads = _watchdog_threads()
+    os.waitpid(pid, 0)
+    return threads
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_fork_right_after_a_call_forks_no_watchdog_thread(session: las.Session) -> None:
+    """The thread lingers a second after a call; a fork in that second (a multiprocessing pool)
+    ends it first, so the fork has no thread of ours (on Python >= 3.12, no "multi-threaded
+    fork" DeprecationWarning for it). The next call starts another, and its deadline holds."""
+    server = RawServer(_chunk_size_answer)
+    try:
+        client = las.Client(session=session)
+        assert client.get_file(server.url + "/fast") == b"ok"
+        assert _watchdog_threads() == 1  # lingering
+        assert _fork_and_count_watchdog_threads() == 0
+        _ends_at_the_deadline(*_outcome(lambda: client.get_file(server.url + "/slow")))
+    finally:
+        server.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_fork_while_a_call_is_in_flight_keeps_the_watchdog_for_it(session: las.Session) -> None:
+    """The thread is ended before a fork only when no call needs it: a call dribbled to in
+    another thread still ends at its deadline."""
+    server = RawServer(_chunk_size_answer)
+    client = las.Client(session=session)
+    outcomes: list[tuple[object, float]] = []
+    slow = threading.Thread(
+        target=lambda: outcomes.append(_outcome(lambda: client.get_file(server.url + "/s")))
+    )
+    try:
+        slow.start()
+        time.sleep(0.1)
+        assert _fork_and_count_watchdog_threads() == 1
+        slow.join(10)
+        _ends_at_the_deadline(*outcomes[0])
+    finally:
+        server.close()
+
+
 def test_closing_the_session_while_a_call_is_watched(session: las.Session) -> None:
     """The Session closed while a call's read is blocked: the call still ends at its deadline,
     and the Session (and the watchdog) serve the next calls."""
