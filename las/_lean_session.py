@@ -7,9 +7,9 @@ Two steps of ``Session.request`` cost more than the rest of requests' own work o
   walks the whole environment twice per request to find the ``*_proxy`` variables, 40 µs with
   40 variables. :class:`LeanSession` keeps requests' answer per host and looks it up again while
   the variables requests reads (every ``*_proxy`` in any case, ``REQUEST_METHOD``,
-  ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``) and the session's own settings are unchanged: a
-  variable set, changed or removed between two requests is seen by the second one, as with
-  requests. Where the proxies do not come from the environment alone (macOS and Windows also
+  ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``: :func:`las._environment.environment_fingerprint`)
+  and the session's own settings are unchanged: a variable set, changed or removed between two
+  requests is seen by the second one, as with requests. Where the proxies do not come from the environment alone (macOS and Windows also
   read the system's settings), or the environment cannot be read as a whole, requests answers
   every time.
 - **Merging the session's headers and parameters with the request's**
