@@ -75,6 +75,7 @@ LINGER = 1.0
 """Seconds the thread stays without any attempt to watch before it ends."""
 _AGAIN = 0.01  # seconds before looking again at an expired attempt not cut yet
 _JOIN_BEFORE_FORK = 1.0  # seconds a fork waits at most for the idle thread to end
+_LOCK_BEFORE_FORK = 0.1  # seconds a fork waits at most for the watchdog's lock
 _NEVER = float("inf")
 
 log = logging.getLogger("las.session")
@@ -153,16 +154,23 @@ class Watchdog:
 
     def before_fork(self) -> None:
         """Called just before this process forks: end the thread now if no attempt is in flight
-        (the next attempt starts another). With attempts in flight it stays: they need it."""
-        with self._lock:
+        (the next attempt starts another). With attempts in flight it stays: they need it.
+
+        Never blocks the fork for long: the lock is waited for at most :data:`_LOCK_BEFORE_FORK`
+        seconds (a fork from a signal handler may interrupt this very thread while it holds
+        it), the thread's end at most :data:`_JOIN_BEFORE_FORK`."""
+        if not self._lock.acquire(timeout=_LOCK_BEFORE_FORK):
+            return
+        try:
             thread = self._thread
             if thread is None or self._live:
                 return
             self._ending = True
             self._wake.notify()
+        finally:
+            self._lock.release()
         thread.join(_JOIN_BEFORE_FORK)
-        with self._lock:
-            self._ending = False
+        self._ending = False  # read under the lock by the thread; a bool's write needs none
 
     def _start(self) -> None:
         if not self._tracked:

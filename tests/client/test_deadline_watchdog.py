@@ -372,6 +372,25 @@ def test_a_fork_while_a_call_is_in_flight_keeps_the_watchdog_for_it(session: las
         server.close()
 
 
+def test_a_fork_while_the_watchdog_lock_is_held_is_not_held_up(session: las.Session) -> None:
+    """A fork from a signal handler can interrupt the very thread that holds the watchdog's lock:
+    the hook before the fork gives up on the lock quickly instead of waiting for it for ever."""
+    server = RawServer(_chunk_size_answer)
+    try:
+        las.Client(session=session).get_file(server.url + "/fast")  # the thread lingers
+        done = threading.Event()
+        WATCHDOG._lock.acquire()
+        try:
+            hook = threading.Thread(target=lambda: (WATCHDOG.before_fork(), done.set()), daemon=True)
+            hook.start()
+            assert done.wait(5), "before_fork waited for a lock that would never be released"
+        finally:
+            WATCHDOG._lock.release()
+        hook.join(5)
+    finally:
+        server.close()
+
+
 def test_closing_the_session_while_a_call_is_watched(session: las.Session) -> None:
     """The Session closed while a call's read is blocked: the call still ends at its deadline,
     and the Session (and the watchdog) serve the next calls."""
