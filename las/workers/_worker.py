@@ -154,11 +154,11 @@ class Worker(WorkerBase):
         self._tasks: dict[str, _Task] = {}
         self._deferred: list[str] = []  # executions the last poll left alone for now (the loop's)
         # The poll's result once it comes; a stop may leave it on the wire for the next poll.
-        self._listing: list[tuple[list[str], list[str]] | Exception] | None = None
+        self._listing: list[tuple[list[str], list[str]] | BaseException] | None = None
         self._runs = 0  # runs begun
         self._listing_run = 0  # the run whose poll sent the listing on the wire
         # Listings of earlier runs still held by the API that a later run listed afresh beside.
-        self._earlier_listings: list[list[tuple[list[str], list[str]] | Exception]] = []
+        self._earlier_listings: list[list[tuple[list[str], list[str]] | BaseException]] = []
         self._departures = 0  # executions that left the worker's hands: wakes an idle poll loop
         self._heartbeats: Heartbeats | None = None
 
@@ -317,7 +317,7 @@ class Worker(WorkerBase):
                 if self._listing_run == self._runs:
                     break
         [result] = outcome
-        if isinstance(result, Exception):
+        if isinstance(result, BaseException):
             raise result
         found, self._deferred = result
         return found
@@ -336,14 +336,14 @@ class Worker(WorkerBase):
         self._listing = None
         return True
 
-    def _start_poll(self, outcome: list[tuple[list[str], list[str]] | Exception], free: int) -> None:
+    def _start_poll(self, outcome: list[tuple[list[str], list[str]] | BaseException], free: int) -> None:
         """Start the thread of a poll, which puts its result (or error) in ``outcome``."""
 
         def poll() -> None:
             deferred: list[str] = []
             try:
-                result: tuple[list[str], list[str]] | Exception = (self._poll(free, deferred), deferred)
-            except Exception as error:  # the loop's to count
+                result: tuple[list[str], list[str]] | BaseException = (self._poll(free, deferred), deferred)
+            except BaseException as error:  # an Exception is the loop's to count; any other, run()'s to raise
                 result = error
             with self._condition:
                 outcome.append(result)

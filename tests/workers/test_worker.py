@@ -198,6 +198,43 @@ def test_listing_failures_are_counted_and_survived(client: las.Client, las_emula
     assert (counters.errors, counters.succeeded) == (2, 2)
 
 
+class _HookStop(BaseException):
+    """Raised by a user's response hook: not an Exception (as SystemExit is not)."""
+
+
+def test_a_base_exception_on_the_poll_thread_ends_run_instead_of_leaving_it_waiting(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """The listing runs on a thread of its own; a BaseException there (a user's response hook
+    calling sys.exit, say) used to end that thread without a word, and run() waited for its
+    answer until stopped. It is raised by run(), as it would be were the poll on run()'s thread."""
+    transition_id, _ = _executions(client, [{}])
+    session = las_emulator.session()
+
+    def hook(info: las.ResponseInfo) -> None:
+        if info.method == "GET" and info.path.endswith("/executions"):
+            raise _HookStop
+
+    session.add_response_hook(hook)
+    worker = las.Worker(transition_id, lambda c, e: {}, session=session, poll_interval=0.05)
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            worker.run(until_idle=True, handle_signals=False)
+        except BaseException as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():
+        worker.stop()
+        thread.join(10)
+        pytest.fail("run() was still waiting for a poll whose thread had died")
+    assert len(raised) == 1 and isinstance(raised[0], _HookStop), raised
+
+
 def test_each_execution_in_hand_gets_heartbeats(client: las.Client, las_emulator: Emulator) -> None:
     transition_id, _ = _executions(client, [{}, {}])
 
