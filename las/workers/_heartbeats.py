@@ -85,13 +85,13 @@ _MAYBE_ENDED: Final = (BadRequestError, NotFoundError, ConflictError)
 """A heartbeat refused with one of these may mean the execution is no longer running."""
 
 
-def ended_reason(execution_id: str, looked: dict[str, Any] | Exception) -> str | None:
+def ended_reason(execution_id: str, looked: dict[str, Any] | BaseException) -> str | None:
     """Why the heartbeats of an execution whose heartbeat was refused stop for good: ``looked``
     is the execution as read after the refusal (or the read's error). None when it is still
     running, or the read failed another way: the refusal was a fault, survived as any other."""
     if isinstance(looked, NotFoundError):
         return f"{execution_id} is gone at the API (404); its heartbeats stopped"
-    if isinstance(looked, Exception) or looked.get("status") == "running":
+    if isinstance(looked, BaseException) or looked.get("status") == "running":
         return None
     return (
         f"{execution_id} is no longer running at the API (status {looked.get('status')!r}); "
@@ -194,7 +194,7 @@ def with_deadline(client: Any, seconds: float) -> Any:
     return type(client)(session=with_options(deadline=deadline))
 
 
-def _log_failure(execution_id: str, error: Exception, level: int = logging.WARNING) -> None:
+def _log_failure(execution_id: str, error: BaseException, level: int = logging.WARNING) -> None:
     log.log(level, "heartbeat for %s failed (the work goes on): %s", execution_id, error)
 
 
@@ -326,8 +326,8 @@ class Heartbeats:
     def _beat(self, transition_id: str, execution_id: str) -> None:
         try:
             self._beating.send_heartbeat(transition_id, execution_id)
-        except Exception as error:
-            with self._condition:
+        except BaseException as error:  # a user's response hook may sys.exit(): a failed beat,
+            with self._condition:  # never the end of a sender the other executions need
                 self.failures += 1
             if isinstance(error, _MAYBE_ENDED) and self._ended(transition_id, execution_id):
                 return
@@ -344,10 +344,10 @@ class Heartbeats:
 
     def _ended(self, transition_id: str, execution_id: str) -> bool:
         """After a refusal: whether the execution has ended (then its beats stop, it is told)."""
-        looked: dict[str, Any] | Exception
+        looked: dict[str, Any] | BaseException
         try:
             looked = self._beating.get_transition_execution(transition_id, execution_id)
-        except Exception as error:
+        except BaseException as error:  # as in _beat: a hook's sys.exit() ends no sender
             looked = error
         reason = ended_reason(execution_id, looked)
         if reason is None:

@@ -406,8 +406,8 @@ class Worker(WorkerBase):
                     return
             try:
                 current = self._bounded(self.client).get_transition_execution(transition_id, execution_id)
-            except Exception as error:
-                self._take_failed(execution_id, error)
+            except BaseException as error:  # a user's response hook may sys.exit(): on this thread,
+                self._take_failed(execution_id, error)  # nothing would say so; a failed take does
                 return
             if current.get("status") != "running":
                 self._remember_ended(execution_id)
@@ -448,7 +448,7 @@ class Worker(WorkerBase):
                 hurry=self._time_up.is_set,
                 sleep=self._time_up.wait,  # a stop's time up cuts the wait short
             )
-        except Exception as error:
+        except BaseException as error:  # a hook's sys.exit() too: recorded, so never run twice
             self._not_delivered(execution_id, completion, error)
         else:
             self._delivered(execution_id, completion, delivery)

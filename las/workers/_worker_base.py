@@ -461,7 +461,7 @@ class WorkerBase:
 
     # -- one execution -----------------------------------------------------------------------
 
-    def _take_failed(self, execution_id: str, error: Exception) -> None:
+    def _take_failed(self, execution_id: str, error: BaseException) -> None:
         self._set_back(execution_id)  # listed running, but not to be had: not again at once
         if not isinstance(error, NotFoundError):
             self._count("errors")
@@ -537,7 +537,7 @@ class WorkerBase:
             )
         self._remember_ended(execution_id)
 
-    def _not_delivered(self, execution_id: str, completion: Completion, error: Exception) -> None:
+    def _not_delivered(self, execution_id: str, completion: Completion, error: BaseException) -> None:
         self._count("errors")
         if isinstance(error, NotFoundError):
             log.log(

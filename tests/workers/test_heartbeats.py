@@ -87,6 +87,59 @@ def test_remove_waits_for_its_heartbeat_on_the_wire_and_the_others_go_on(
     assert len(heartbeat_arrivals(las_emulator).get(removed, [])) == beats_of_removed
 
 
+def test_a_response_hook_that_raises_systemexit_is_a_failed_heartbeat_not_a_dead_sender(
+    las_emulator: Emulator, client: las.Client
+) -> None:
+    """A user's response hook runs after every call, heartbeats included: ``sys.exit()`` there
+    ended the sender thread without a word, and with it every later heartbeat (the API then
+    times the execution out). It is now a failed heartbeat, counted and logged."""
+    transition_id, (execution_id,) = running_execution_ids(client, 1)
+    session = las_emulator.session()
+    exited: list[str] = []
+
+    def hook(info: las.ResponseInfo) -> None:
+        if info.path.endswith("/heartbeats") and not exited:
+            exited.append(info.path)
+            sys.exit("a hook that exits")
+
+    session.add_response_hook(hook)
+    with Heartbeats(las.Client(session=session), interval=0.1) as heartbeats:
+        heartbeats.add(transition_id, execution_id)
+        wait_until(
+            lambda: heartbeats_for(las_emulator, execution_id) >= 3,
+            timeout=10,
+            what="heartbeats after the exit",
+        )
+        heartbeats.remove(transition_id, execution_id)
+        assert exited and heartbeats.failures == 1
+
+
+def test_a_hook_exiting_on_the_read_after_a_refused_heartbeat_does_not_stop_the_sender(
+    las_emulator: Emulator, client: las.Client
+) -> None:
+    """A refused heartbeat is followed by a read of the execution; ``sys.exit()`` in a response
+    hook on that read is survived too: the next execution added gets its heartbeats."""
+    transition_id, (ended, next_one) = running_execution_ids(client, 2)
+    session = las_emulator.session()
+    exited: list[str] = []
+
+    def hook(info: las.ResponseInfo) -> None:
+        if info.method == "GET" and info.path.endswith(ended) and not exited:
+            exited.append(info.path)
+            sys.exit("a hook that exits")
+
+    session.add_response_hook(hook)
+    with Heartbeats(las.Client(session=session), interval=0.1) as heartbeats:
+        heartbeats.add(transition_id, ended)
+        wait_until(lambda: heartbeats.sent >= 1, timeout=10, what="a first heartbeat")
+        client.update_transition_execution(transition_id, ended, status="rejected")
+        wait_until(lambda: bool(exited), timeout=10, what="the read after the refusal")
+        heartbeats.remove(transition_id, ended)
+        heartbeats.add(transition_id, next_one)
+        wait_until(lambda: heartbeats_for(las_emulator, next_one) >= 2, timeout=10, what="its heartbeats")
+        heartbeats.remove(transition_id, next_one)
+
+
 def test_an_on_end_that_raises_systemexit_does_not_stop_the_heartbeats_of_others(
     client: las.Client, las_emulator: Emulator
 ) -> None:

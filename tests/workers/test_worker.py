@@ -7,6 +7,7 @@ import functools
 import gc
 import json
 import logging
+import sys
 import threading
 import time
 import warnings
@@ -187,6 +188,58 @@ def test_a_completion_not_delivered_is_sent_again_without_calling_the_function_a
     assert len(calls) == 1
     assert (counters.taken, counters.succeeded, counters.errors) == (1, 1, 1)
     assert [r.status for r in las_emulator.requests if r.method == "PATCH"] == [503, 200]
+
+
+def test_a_hook_exiting_on_the_completion_is_counted_not_a_silent_end_of_the_task(
+    client: las.Client, las_emulator: Emulator
+) -> None:
+    """``sys.exit()`` in a user's response hook, on the answer to the completion's PATCH, ended
+    the task's thread without a word: nothing counted, nothing logged. It is now a completion
+    whose fate is not known (counted as an error, logged, sent again if the execution is seen
+    running again); the function is called once."""
+    transition_id, _ = _executions(client, [{}])
+    session = las_emulator.session()
+    exited: list[str] = []
+
+    def hook(info: las.ResponseInfo) -> None:
+        if info.method == "PATCH" and not exited:
+            exited.append(info.path)
+            sys.exit("a hook that exits")
+
+    session.add_response_hook(hook)
+    calls: list[dict[str, Any]] = []
+
+    def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
+        calls.append(event)
+        return {"ok": True}
+
+    worker = las.Worker(transition_id, work, session=session, poll_interval=0.05, patience=0)
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert exited and len(calls) == 1
+    assert (counters.taken, counters.errors) == (1, 1)
+    assert _statuses(client, transition_id) == {"succeeded": 1}  # the PATCH had landed
+
+
+def test_a_hook_exiting_on_the_take_is_a_failed_take(client: las.Client, las_emulator: Emulator) -> None:
+    """The same on the take's GET: counted as a failed take (not a silent end of its thread),
+    and the execution is taken at a later poll."""
+    transition_id, _ = _executions(client, [{}])
+    session = las_emulator.session()
+    exited: list[str] = []
+
+    def hook(info: las.ResponseInfo) -> None:
+        if info.method == "GET" and "/executions/" in info.path and not exited:
+            exited.append(info.path)
+            sys.exit("a hook that exits")
+
+    session.add_response_hook(hook)
+    calls: list[dict[str, Any]] = []
+    worker = las.Worker(
+        transition_id, lambda c, e: calls.append(e) or {}, session=session, poll_interval=0.05
+    )
+    counters = worker.run(until_idle=True, handle_signals=False)
+    assert exited and len(calls) == 1
+    assert (counters.errors, counters.succeeded) == (1, 1)
 
 
 def test_listing_failures_are_counted_and_survived(client: las.Client, las_emulator: Emulator) -> None:
