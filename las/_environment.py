@@ -47,7 +47,10 @@ def environment_fingerprint() -> tuple[object, ...] | None:
 
 
 def host_part(url: str) -> str:
-    """The start of ``url`` up to the first ``/`` after its scheme's ``//``: it holds the whole
-    host and port (they cannot hold a ``/``), so URLs with the same start share host and port."""
-    end = url.find("/", 8)
+    """The start of ``url`` up to the first ``/`` after its first ``//`` (the whole ``url`` when it
+    has none): it holds the scheme and the whole host and port (they cannot hold a ``/``), so
+    URLs with the same start share host and port, whatever the scheme's length (``http+unix://``,
+    a scheme a mounted adapter serves)."""
+    start = url.find("//")
+    end = url.find("/", start + 2) if start >= 0 else -1
     return url if end < 0 else url[:end]

@@ -353,3 +353,14 @@ def test_every_prepared_request_is_requests_own(
         given["auth"] = las._transport.BearerAuth("token")
     plain, lean = (_prepared(session.prepare_request(requests.Request(**given))) for session in sessions)
     assert lean == plain
+
+
+def test_hosts_behind_a_long_scheme_are_told_apart(restored_environment: None) -> None:
+    """A scheme a mounted adapter serves (requests-unixsocket's ``http+unix://``) is longer than
+    https's: the host after it still decides whether NO_PROXY bypasses the proxy."""
+    os.environ["ALL_PROXY"] = "http://p1:1"
+    os.environ["NO_PROXY"] = "%2fb.sock"
+    lean, plain = LeanSession(), requests.Session()
+    for url in ("http+unix://%2Fa.sock/info", "http+unix://%2Fb.sock/info"):
+        ours = lean.merge_environment_settings(url, {}, None, None, None)
+        assert ours == plain.merge_environment_settings(url, {}, None, None, None), url
