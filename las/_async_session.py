@@ -584,9 +584,10 @@ def proxy_from_environment(url: str) -> str | None:
     except KeyError:
         pass
     proxy = _environment_proxy(url)
-    if len(_PROXIES) >= _MAX_PROXIES:
-        _PROXIES.clear()
-    _PROXIES[key] = proxy
+    if environment_fingerprint() == fingerprint:  # not changed by another thread meanwhile
+        if len(_PROXIES) >= _MAX_PROXIES:
+            _PROXIES.clear()
+        _PROXIES[key] = proxy
     return proxy
 
 

@@ -78,9 +78,11 @@ class LeanSession(requests.Session):
             settings: dict[str, Any] = dict(
                 super().merge_environment_settings(url, from_environment, stream, verify, cert)
             )
-            if len(self._kept) >= _MAX_KEPT:
-                self._kept.clear()
-            kept = self._kept[key] = (from_environment, settings)
+            kept = (from_environment, settings)
+            if environment_fingerprint() == fingerprint:  # not changed by another thread meanwhile
+                if len(self._kept) >= _MAX_KEPT:
+                    self._kept.clear()
+                self._kept[key] = kept
         from_environment, settings = kept
         proxies.update(from_environment)  # as requests does, the caller's dict gets them
         return {**settings, "proxies": dict(settings["proxies"])}

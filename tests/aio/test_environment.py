@@ -230,3 +230,31 @@ def test_the_proxy_kept_per_host_is_the_environments_whatever_changes_between_re
                     patched.setenv(step[0], step[1])
             else:
                 assert proxy_from_environment(step) == _environment_proxy(step), (step, dict(os.environ))
+
+
+def test_a_proxy_read_while_another_thread_changed_the_environment_is_not_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another thread sets a proxy while the proxy is looked up, then puts it back: the next
+    lookup sees the environment as it is, not the answer read in between."""
+    import urllib.request
+
+    from las._async_session import proxy_from_environment
+
+    original = urllib.request.getproxies_environment
+
+    def changed_meanwhile() -> dict[str, str]:
+        os.environ["HTTP_PROXY"] = "http://p2:2"  # as another thread would, mid-read
+        return original()
+
+    with monkeypatch.context() as patched:
+        for name in list(os.environ):
+            if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+                patched.delenv(name)
+        patched.setenv("HTTP_PROXY", "http://p1:1")
+        url = "http://raced.test/x"
+        with monkeypatch.context() as racing:
+            racing.setattr(urllib.request, "getproxies_environment", changed_meanwhile)
+            proxy_from_environment(url)
+        os.environ["HTTP_PROXY"] = "http://p1:1"
+        assert proxy_from_environment(url) == "http://p1:1"

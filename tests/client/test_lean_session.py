@@ -364,3 +364,24 @@ def test_hosts_behind_a_long_scheme_are_told_apart(restored_environment: None) -
     for url in ("http+unix://%2Fa.sock/info", "http+unix://%2Fb.sock/info"):
         ours = lean.merge_environment_settings(url, {}, None, None, None)
         assert ours == plain.merge_environment_settings(url, {}, None, None, None), url
+
+
+def test_an_answer_read_while_another_thread_changed_the_environment_is_not_kept(
+    restored_environment: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another thread sets a proxy while requests reads the environment, then puts it back: the
+    next request sees the environment as it is, not the answer read in between."""
+    os.environ["HTTP_PROXY"] = "http://p1:1"
+    original = requests.sessions.get_environ_proxies
+
+    def changed_meanwhile(url: str, no_proxy: str | None = None) -> dict[str, str]:
+        os.environ["HTTP_PROXY"] = "http://p2:2"  # as another thread would, mid-read
+        return original(url, no_proxy=no_proxy)
+
+    session = LeanSession()
+    with monkeypatch.context() as patched:
+        patched.setattr(requests.sessions, "get_environ_proxies", changed_meanwhile)
+        session.merge_environment_settings("http://api.test/x", {}, None, None, None)
+    os.environ["HTTP_PROXY"] = "http://p1:1"
+    settings = session.merge_environment_settings("http://api.test/x", {}, None, None, None)
+    assert settings["proxies"] == {"http": "http://p1:1"}
