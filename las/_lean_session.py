@@ -60,6 +60,7 @@ class LeanSession(requests.Session):
             or verify is not None
             or cert is not None
             or type(url) is not str
+            or type(self.proxies) is not dict  # None, say: requests then takes the request's alone
         ):
             return super().merge_environment_settings(url, proxies, stream, verify, cert)
         session_verify, session_cert = self.verify, self.cert

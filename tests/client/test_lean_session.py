@@ -385,3 +385,13 @@ def test_an_answer_read_while_another_thread_changed_the_environment_is_not_kept
     os.environ["HTTP_PROXY"] = "http://p1:1"
     settings = session.merge_environment_settings("http://api.test/x", {}, None, None, None)
     assert settings["proxies"] == {"http": "http://p1:1"}
+
+
+def test_a_session_whose_proxies_are_none_answers_as_requests(restored_environment: None) -> None:
+    os.environ["HTTP_PROXY"] = "http://p1:1"
+    lean, plain = LeanSession(), requests.Session()
+    lean.proxies = plain.proxies = None  # type: ignore[assignment]  # requests takes it: no session proxies
+    url = "http://api.test/x"
+    assert lean.merge_environment_settings(url, {}, None, None, None) == plain.merge_environment_settings(
+        url, {}, None, None, None
+    )
