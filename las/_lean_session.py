@@ -86,7 +86,7 @@ class LeanSession(requests.Session):
                 self._kept[key] = kept
         from_environment, settings = kept
         proxies.update(from_environment)  # as requests does, the caller's dict gets them
-        return {**settings, "proxies": dict(settings["proxies"])}
+        return {**settings, "proxies": settings["proxies"].copy()}  # of the type requests gives
 
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
         """requests' own ``prepare_request``, its three ``merge_setting`` calls done directly

@@ -395,3 +395,13 @@ def test_a_session_whose_proxies_are_none_answers_as_requests(restored_environme
     assert lean.merge_environment_settings(url, {}, None, None, None) == plain.merge_environment_settings(
         url, {}, None, None, None
     )
+
+
+def test_the_proxies_given_are_of_the_type_requests_gives(restored_environment: None) -> None:
+    os.environ["HTTP_PROXY"] = "http://p1:1"
+    url = "http://api.test/x"
+    lean = LeanSession()
+    lean.merge_environment_settings(url, {}, None, None, None)  # then kept
+    ours = lean.merge_environment_settings(url, {}, None, None, None)["proxies"]
+    theirs = requests.Session().merge_environment_settings(url, {}, None, None, None)["proxies"]
+    assert (type(ours), ours) == (type(theirs), theirs)
