@@ -169,7 +169,9 @@ class Watchdog:
             self._wake.notify()
         finally:
             self._lock.release()
+        until = time.monotonic() + _JOIN_BEFORE_FORK
         thread.join(_JOIN_BEFORE_FORK)
+        _wait_for_the_system_thread(thread, until)
         self._ending = False  # read under the lock by the thread; a bool's write needs none
 
     def _start(self) -> None:
@@ -238,6 +240,21 @@ class Watchdog:
         self._wake_at = soonest
         self._wake.wait(soonest - now)
         return True
+
+
+def _wait_for_the_system_thread(thread: threading.Thread, until: float) -> None:
+    """Wait, until ``until`` (``time.monotonic()``) at most, for the system thread of ``thread``
+    to be gone once Python has seen it end: ``Thread.join`` returns before it exits (Python <
+    3.13), and Python >= 3.12 counts the system's threads (Linux: ``/proc``) to warn of a fork
+    with threads. Where the system's threads cannot be seen (not Linux), it returns at once."""
+    task = f"/proc/self/task/{thread.native_id}"
+    while (
+        thread.native_id is not None
+        and not thread.is_alive()
+        and os.path.exists(task)
+        and time.monotonic() < until
+    ):
+        time.sleep(0.0001)
 
 
 def _cut(attempt: Attempt) -> bool:
