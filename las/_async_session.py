@@ -39,6 +39,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, ClassVar, Literal, cast, overload
 
 import aiohttp
+import requests.utils
 
 from ._environment import environment_fingerprint, host_part
 from ._files import discard_download
@@ -599,10 +600,13 @@ def _environment_proxy(url: str) -> str | None:
     proxies = urllib.request.getproxies_environment()
     if not proxies:
         return None
-    parts = urllib.parse.urlsplit(url)
-    if urllib.request.proxy_bypass(parts.hostname or ""):
+    try:  # requests' own NO_PROXY rule: also an IPv4 network (10.0.0.0/8) and a host:port
+        bypass = requests.utils.should_bypass_proxies(url, no_proxy=None)
+    except ValueError:  # a port out of range: aiohttp refuses the URL itself
+        bypass = False
+    if bypass:
         return None
-    return proxies.get(parts.scheme) or proxies.get("all")
+    return proxies.get(urllib.parse.urlsplit(url).scheme) or proxies.get("all")
 
 
 def _query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:

@@ -258,3 +258,29 @@ def test_a_proxy_read_while_another_thread_changed_the_environment_is_not_kept(
             proxy_from_environment(url)
         os.environ["HTTP_PROXY"] = "http://p1:1"
         assert proxy_from_environment(url) == "http://p1:1"
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "url"),
+    [
+        ("10.0.0.0/8", "http://10.1.2.3:8000/documents"),  # a network
+        ("api.test:8080", "http://api.test:8080/documents"),  # a host and port
+        ("api.test:8080", "http://api.test:9090/documents"),
+        ("test", "http://api.test/documents"),
+    ],
+)
+def test_no_proxy_is_read_as_requests_reads_it(
+    monkeypatch: pytest.MonkeyPatch, no_proxy: str, url: str
+) -> None:
+    import requests
+    import requests.utils
+
+    from las._async_session import proxy_from_environment
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HTTP_PROXY", "http://p1:1")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    settings = requests.Session().merge_environment_settings(url, {}, None, None, None)
+    assert proxy_from_environment(url) == requests.utils.select_proxy(url, settings["proxies"])
