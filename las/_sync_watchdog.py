@@ -75,6 +75,7 @@ LINGER = 1.0
 """Seconds the thread stays without any attempt to watch before it ends."""
 _AGAIN = 0.01  # seconds before looking again at an expired attempt not cut yet
 _JOIN_BEFORE_FORK = 1.0  # seconds a fork waits at most for the idle thread to end
+_JOIN_SLICE = 0.001  # seconds between two looks, while waiting, at whether an attempt came
 _LOCK_BEFORE_FORK = 0.1  # seconds a fork waits at most for the watchdog's lock
 _NEVER = float("inf")
 
@@ -158,7 +159,8 @@ class Watchdog:
 
         Never blocks the fork for long: the lock is waited for at most :data:`_LOCK_BEFORE_FORK`
         seconds (a fork from a signal handler may interrupt this very thread while it holds
-        it), the thread's end at most :data:`_JOIN_BEFORE_FORK`."""
+        it), the thread's end at most :data:`_JOIN_BEFORE_FORK`, and not at all once an attempt
+        is watched meanwhile (the thread then stays for it)."""
         if not self._lock.acquire(timeout=_LOCK_BEFORE_FORK):
             return
         try:
@@ -167,10 +169,13 @@ class Watchdog:
                 return
             self._ending = True
             self._wake.notify()
+            watched = self._last_watch
         finally:
             self._lock.release()
         until = time.monotonic() + _JOIN_BEFORE_FORK
-        thread.join(_JOIN_BEFORE_FORK)
+        # An attempt watched meanwhile (another thread's call) keeps the thread: stop waiting then.
+        while thread.is_alive() and self._last_watch == watched and time.monotonic() < until:
+            thread.join(_JOIN_SLICE)
         _wait_for_the_system_thread(thread, until)
         self._ending = False  # read under the lock by the thread; a bool's write needs none
 

@@ -384,6 +384,32 @@ def test_after_the_hook_before_a_fork_the_system_counts_no_watchdog_thread() -> 
         assert not os.path.exists(f"/proc/self/task/{thread.native_id}")
 
 
+def test_a_fork_while_another_thread_keeps_calling_is_not_held_up() -> None:
+    """The hook ends the idle thread; a call that starts in another thread before the thread has
+    ended keeps it (the call needs it): the fork then goes on at once, not a second later."""
+    stop = threading.Event()
+
+    def calls() -> None:
+        while not stop.is_set():
+            attempt = WATCHDOG.watch(time.monotonic() + 60)
+            time.sleep(0)  # in flight: the calls' I/O lets other threads run
+            WATCHDOG.forget(attempt)
+            time.sleep(0.0002)
+
+    caller = threading.Thread(target=calls)
+    caller.start()
+    try:
+        for _ in range(100):  # before: often one waited the whole second for a thread that stays
+            started = time.monotonic()
+            WATCHDOG.before_fork()
+            assert time.monotonic() - started < 0.5
+            time.sleep(0.001)
+    finally:
+        stop.set()
+        caller.join(5)
+    WATCHDOG.before_fork()  # the thread ends now, not a second after the test
+
+
 def test_a_fork_while_the_watchdog_lock_is_held_is_not_held_up(session: las.Session) -> None:
     """A fork from a signal handler can interrupt the very thread that holds the watchdog's lock:
     the hook before the fork gives up on the lock quickly instead of waiting for it for ever."""
