@@ -12,12 +12,18 @@ import os
 import re
 import urllib.request
 
+import requests.utils
+
 # Proxies come from the environment alone: the urllib functions requests calls are the
 # environment's (POSIX other than macOS). Elsewhere requests answers each time.
 _ENVIRONMENT_ONLY = (
     urllib.request.getproxies is urllib.request.getproxies_environment
     and urllib.request.proxy_bypass is getattr(urllib.request, "proxy_bypass_environment", None)
 )
+# The environment's functions, as requests calls them (through its own names for them, which a
+# program may patch: requests' answers then come from elsewhere, and are not kept).
+_GETPROXIES = urllib.request.getproxies_environment
+_PROXY_BYPASS = getattr(urllib.request, "proxy_bypass_environment", None)
 # The names of the proxy variables, any case, in the names joined by NUL.
 _PROXY_NAMES = re.compile(rb"(?:^|(?<=\0))[^\0]*_proxy(?=\0|\Z)", re.IGNORECASE)
 _OTHER_NAMES = (b"REQUEST_METHOD", b"REQUESTS_CA_BUNDLE", b"CURL_CA_BUNDLE")
@@ -28,7 +34,11 @@ def environment_fingerprint() -> tuple[object, ...] | None:
     CA bundle (every ``*_proxy`` in any case, ``REQUEST_METHOD``, ``REQUESTS_CA_BUNDLE``,
     ``CURL_CA_BUNDLE``), or None where they cannot be read cheaply or are not the only source
     (the caller then reads the environment itself)."""
-    if not _ENVIRONMENT_ONLY:
+    if (
+        not _ENVIRONMENT_ONLY
+        or getattr(requests.utils, "getproxies", None) is not _GETPROXIES  # (not in its stubs)
+        or getattr(requests.utils, "proxy_bypass", None) is not _PROXY_BYPASS
+    ):
         return None
     # The environment as the os module keeps it, read where requests reads it: os.environ,
     # whose names and values are bytes on POSIX. Anything else (os.environ replaced by a plain

@@ -405,3 +405,18 @@ def test_the_proxies_given_are_of_the_type_requests_gives(restored_environment: 
     ours = lean.merge_environment_settings(url, {}, None, None, None)["proxies"]
     theirs = requests.Session().merge_environment_settings(url, {}, None, None, None)["proxies"]
     assert (type(ours), ours) == (type(theirs), theirs)
+
+
+def test_proxies_from_a_function_a_program_patched_into_requests_are_not_kept(
+    restored_environment: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program (or a test) may give requests its proxies from elsewhere than the environment,
+    by patching requests' own names for urllib's functions: requests' answer is then its own."""
+    url = "http://api.test/x"
+    session = LeanSession()
+    with monkeypatch.context() as patched:
+        patched.setattr(requests.utils, "getproxies", lambda: {"http": "http://pac:1"})
+        assert session.merge_environment_settings(url, {}, None, None, None)["proxies"] == {
+            "http": "http://pac:1"
+        }
+    assert session.merge_environment_settings(url, {}, None, None, None)["proxies"] == {}
