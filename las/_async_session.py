@@ -41,7 +41,7 @@ from typing import Any, ClassVar, Literal, cast, overload
 import aiohttp
 import requests.utils
 
-from ._environment import environment_fingerprint, host_part
+from ._environment import KeptAnswers, host_part
 from ._files import discard_download
 from ._fork import track
 from ._options import ResponseHook, SessionOptions
@@ -574,26 +574,12 @@ def proxy_from_environment(url: str) -> str | None:
     """The proxy requests would use for ``url``: ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``
     unless ``NO_PROXY`` names its host. Looked up for each request, so a variable changed between
     two requests applies to the second, as in the sync Session; the environment is walked again
-    only when the variables it comes from changed (:func:`las._environment.environment_fingerprint`).
+    only when the variables it comes from changed (:class:`las._environment.KeptAnswers`).
     (aiohttp's own ``trust_env`` would also read ``~/.netrc`` and refuse our Authorization header.)"""
-    fingerprint = environment_fingerprint()
-    if fingerprint is None:  # proxies from the system's settings too (macOS, Windows): read each time
-        return _environment_proxy(url)
-    key = (host_part(url), fingerprint)
-    try:
-        return _PROXIES[key]
-    except KeyError:
-        pass
-    proxy = _environment_proxy(url)
-    if environment_fingerprint() == fingerprint:  # not changed by another thread meanwhile
-        if len(_PROXIES) >= _MAX_PROXIES:
-            _PROXIES.clear()
-        _PROXIES[key] = proxy
-    return proxy
+    return _PROXIES.answer(host_part(url), lambda: _environment_proxy(url))
 
 
-_PROXIES: dict[tuple[str, tuple[object, ...]], str | None] = {}
-_MAX_PROXIES = 64  # hosts x environments kept; past it, the kept answers start over
+_PROXIES: KeptAnswers[str | None] = KeptAnswers()
 
 
 def _environment_proxy(url: str) -> str | None:

@@ -2,8 +2,8 @@
 
 requests and urllib find the proxy variables by walking the whole environment (twice per
 request, in requests: 40 µs with 40 variables). :func:`environment_fingerprint` gives the names
-and values of just the variables they read, found in one pass in C, so that an answer computed
-from the environment can be kept until one of them changes.
+and values of just the variables they read, found in one pass in C, and :class:`KeptAnswers`
+keeps an answer computed from the environment until one of them changes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import urllib.request
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 import requests.utils
 
@@ -64,3 +66,38 @@ def host_part(url: str) -> str:
     start = url.find("//")
     end = url.find("/", start + 2) if start >= 0 else -1
     return url if end < 0 else url[:end]
+
+
+T = TypeVar("T")
+
+
+class KeptAnswers(Generic[T]):
+    """Answers computed from the environment (a proxy, requests' settings), each kept under its
+    key until the environment's fingerprint changes; at most :attr:`size` of them (past it,
+    they start over). Where there is no fingerprint, every answer is computed afresh."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._kept: dict[tuple[Hashable, tuple[object, ...]], T] = {}
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def answer(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer kept for ``key`` in the current environment, or ``compute()``'s, kept unless
+        the environment changed while it was computed (another thread's change: kept under the
+        earlier fingerprint, it would be served once the variables were put back)."""
+        fingerprint = environment_fingerprint()
+        if fingerprint is None:
+            return compute()
+        full_key = (key, fingerprint)
+        try:
+            return self._kept[full_key]
+        except KeyError:
+            pass
+        answer = compute()
+        if environment_fingerprint() == fingerprint:
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            self._kept[full_key] = answer
+        return answer

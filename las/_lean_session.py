@@ -20,7 +20,6 @@ Two steps of ``Session.request`` cost more than the rest of requests' own work o
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from http import cookiejar
 from typing import Any, cast
 
@@ -30,9 +29,7 @@ from requests.sessions import merge_hooks, merge_setting
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_netrc_auth
 
-from ._environment import environment_fingerprint, host_part
-
-_MAX_KEPT = 64  # hosts x settings kept; past it, the kept answers start over
+from ._environment import KeptAnswers, host_part
 
 
 class LeanSession(requests.Session):
@@ -42,19 +39,18 @@ class LeanSession(requests.Session):
 
     def __init__(self) -> None:
         super().__init__()
-        self._kept: dict[Hashable, tuple[dict[str, str], dict[str, Any]]] = {}
+        self._kept: KeptAnswers[tuple[dict[str, str], dict[str, Any]]] = KeptAnswers()
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)  # type: ignore[misc]  # requests has it; its stubs do not
-        self._kept = {}
+        self._kept = KeptAnswers()
 
     def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
         """requests' settings for a request to ``url``; kept while the environment and the
         session's settings are unchanged, for a call that gives an empty dict of proxies and no
         verify or cert of its own, as ``Session.request`` does (requests computes the others)."""
-        fingerprint = environment_fingerprint() if self.trust_env else None
         if (
-            fingerprint is None
+            not self.trust_env  # requests reads no environment then
             or type(proxies) is not dict  # None: requests leaves the environment's proxies out
             or proxies
             or verify is not None
@@ -66,25 +62,21 @@ class LeanSession(requests.Session):
         session_verify, session_cert = self.verify, self.cert
         key = (
             host_part(url),
-            fingerprint,
             stream,
             self.stream,
             session_verify if isinstance(session_verify, (bool, str)) else id(session_verify),
             session_cert if isinstance(session_cert, (str, tuple)) else id(session_cert),
             tuple(self.proxies.items()),
         )
-        kept = self._kept.get(key)
-        if kept is None:
-            from_environment: dict[str, str] = {}
-            settings: dict[str, Any] = dict(
-                super().merge_environment_settings(url, from_environment, stream, verify, cert)
+
+        def compute() -> tuple[dict[str, str], dict[str, Any]]:
+            from_environment: dict[str, str] = {}  # requests adds the environment's proxies to it
+            settings = super(LeanSession, self).merge_environment_settings(
+                url, from_environment, stream, verify, cert
             )
-            kept = (from_environment, settings)
-            if environment_fingerprint() == fingerprint:  # not changed by another thread meanwhile
-                if len(self._kept) >= _MAX_KEPT:
-                    self._kept.clear()
-                self._kept[key] = kept
-        from_environment, settings = kept
+            return from_environment, dict(settings)
+
+        from_environment, settings = self._kept.answer(key, compute)
         proxies.update(from_environment)  # as requests does, the caller's dict gets them
         return {**settings, "proxies": settings["proxies"].copy()}  # of the type requests gives
 

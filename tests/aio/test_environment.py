@@ -284,3 +284,29 @@ def test_no_proxy_is_read_as_requests_reads_it(
     monkeypatch.setenv("NO_PROXY", no_proxy)
     settings = requests.Session().merge_environment_settings(url, {}, None, None, None)
     assert proxy_from_environment(url) == requests.utils.select_proxy(url, settings["proxies"])
+
+
+def test_an_unchanged_environment_is_read_once_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proxy is looked up for each request, but the environment is read again only for a
+    new host or once a variable changed (README: "walk the whole environment again only when one
+    of them changed")."""
+    from las import _async_session
+    from las._environment import KeptAnswers, environment_fingerprint
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HTTP_PROXY", "http://p1:1")
+    if environment_fingerprint() is None:
+        pytest.skip("proxies come from the system's settings here too: read for each request")
+    reads: list[str] = []
+    read = _async_session._environment_proxy
+    monkeypatch.setattr(_async_session, "_environment_proxy", lambda url: reads.append(url) or read(url))
+    monkeypatch.setattr(_async_session, "_PROXIES", KeptAnswers())
+    for path in ("a", "b", "a"):
+        assert _async_session.proxy_from_environment(f"http://api.test/{path}") == "http://p1:1"
+    assert reads == ["http://api.test/a"]
+    assert _async_session.proxy_from_environment("http://other.test/a") == "http://p1:1"
+    monkeypatch.setenv("HTTP_PROXY", "http://p2:2")
+    assert _async_session.proxy_from_environment("http://api.test/a") == "http://p2:2"
+    assert reads == ["http://api.test/a", "http://other.test/a", "http://api.test/a"]

@@ -265,7 +265,7 @@ def test_the_kept_answers_stay_bounded_however_many_hosts(restored_environment: 
     session = LeanSession()
     for port in range(1, 500):
         session.merge_environment_settings(f"http://host-{port}.test/x", {}, True, None, None)
-    assert len(session._kept) <= las._lean_session._MAX_KEPT
+    assert len(session._kept) <= session._kept.size
 
 
 def _hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
