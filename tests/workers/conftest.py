@@ -130,6 +130,20 @@ def heartbeats_for(emulator: Emulator, execution_id: str) -> int:
     )
 
 
+def exit_once_in_a_hook(session: las.Session, when: Callable[[las.ResponseInfo], bool]) -> list[str]:
+    """Add a response hook to ``session`` that calls ``sys.exit()`` (a BaseException, not an
+    Exception) the first time ``when(info)`` holds; gives the list of paths it exited on."""
+    exited: list[str] = []
+
+    def hook(info: las.ResponseInfo) -> None:
+        if when(info) and not exited:
+            exited.append(info.path)
+            sys.exit("a hook that exits")
+
+    session.add_response_hook(hook)
+    return exited
+
+
 def wait_until(condition: Callable[[], bool], *, timeout: float = 30.0, what: str = "condition") -> None:
     """Poll ``condition`` until true; fail the test (not hang) after a generous ``timeout``."""
     deadline = time.monotonic() + timeout

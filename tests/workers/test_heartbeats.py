@@ -15,6 +15,7 @@ from las.testing import Emulator
 from las.workers import Heartbeats
 from tests.workers.conftest import (
     HEARTBEATS_PATH,
+    exit_once_in_a_hook,
     heartbeat_arrivals,
     heartbeats_for,
     running_execution_ids,
@@ -95,14 +96,7 @@ def test_a_response_hook_that_raises_systemexit_is_a_failed_heartbeat_not_a_dead
     times the execution out). It is now a failed heartbeat, counted and logged."""
     transition_id, (execution_id,) = running_execution_ids(client, 1)
     session = las_emulator.session()
-    exited: list[str] = []
-
-    def hook(info: las.ResponseInfo) -> None:
-        if info.path.endswith("/heartbeats") and not exited:
-            exited.append(info.path)
-            sys.exit("a hook that exits")
-
-    session.add_response_hook(hook)
+    exited = exit_once_in_a_hook(session, lambda info: info.path.endswith("/heartbeats"))
     with Heartbeats(las.Client(session=session), interval=0.1) as heartbeats:
         heartbeats.add(transition_id, execution_id)
         wait_until(
@@ -121,14 +115,7 @@ def test_a_hook_exiting_on_the_read_after_a_refused_heartbeat_does_not_stop_the_
     hook on that read is survived too: the next execution added gets its heartbeats."""
     transition_id, (ended, next_one) = running_execution_ids(client, 2)
     session = las_emulator.session()
-    exited: list[str] = []
-
-    def hook(info: las.ResponseInfo) -> None:
-        if info.method == "GET" and info.path.endswith(ended) and not exited:
-            exited.append(info.path)
-            sys.exit("a hook that exits")
-
-    session.add_response_hook(hook)
+    exited = exit_once_in_a_hook(session, lambda info: info.method == "GET" and info.path.endswith(ended))
     with Heartbeats(las.Client(session=session), interval=0.1) as heartbeats:
         heartbeats.add(transition_id, ended)
         wait_until(lambda: heartbeats.sent >= 1, timeout=10, what="a first heartbeat")

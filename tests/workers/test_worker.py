@@ -7,7 +7,6 @@ import functools
 import gc
 import json
 import logging
-import sys
 import threading
 import time
 import warnings
@@ -21,6 +20,7 @@ from las.workers import current_execution
 from tests.workers.conftest import (
     HEARTBEATS_PATH,
     execution_of,
+    exit_once_in_a_hook,
     heartbeats_for,
     manual_transition,
     recorded,
@@ -199,14 +199,7 @@ def test_a_hook_exiting_on_the_completion_is_counted_not_a_silent_end_of_the_tas
     running again); the function is called once."""
     transition_id, _ = _executions(client, [{}])
     session = las_emulator.session()
-    exited: list[str] = []
-
-    def hook(info: las.ResponseInfo) -> None:
-        if info.method == "PATCH" and not exited:
-            exited.append(info.path)
-            sys.exit("a hook that exits")
-
-    session.add_response_hook(hook)
+    exited = exit_once_in_a_hook(session, lambda info: info.method == "PATCH")
     calls: list[dict[str, Any]] = []
 
     def work(las_client: las.Client, event: dict[str, Any]) -> dict[str, Any]:
@@ -225,14 +218,7 @@ def test_a_hook_exiting_on_the_take_is_a_failed_take(client: las.Client, las_emu
     and the execution is taken at a later poll."""
     transition_id, _ = _executions(client, [{}])
     session = las_emulator.session()
-    exited: list[str] = []
-
-    def hook(info: las.ResponseInfo) -> None:
-        if info.method == "GET" and "/executions/" in info.path and not exited:
-            exited.append(info.path)
-            sys.exit("a hook that exits")
-
-    session.add_response_hook(hook)
+    exited = exit_once_in_a_hook(session, lambda info: info.method == "GET" and "/executions/" in info.path)
     calls: list[dict[str, Any]] = []
     worker = las.Worker(
         transition_id, lambda c, e: calls.append(e) or {}, session=session, poll_interval=0.05
