@@ -10,10 +10,11 @@ Defaults: ``timeout=(5, 60)`` seconds (connect, each read), ``max_retries=5``,
 call (attempts and waits together). Each can be set per Session, per block of calls
 (:meth:`Session.with_options`) and per call (:meth:`Session.request`). Each address's TCP
 connect is bounded by the connect timeout, cut to what is left of the deadline as the attempt
-begins (the name lookup is the system resolver's, which nothing can cut); from the connected socket on (a proxy's tunnel, TLS, the request,
-the answer), the deadline holds whatever the server (or a proxy) does: past it, a watchdog thread
-(one per process, see :mod:`las._sync_watchdog`) shuts the call's connection down (one not yet
-open is an ``APIConnectionError``: nothing was sent).
+begins (the name lookup is the system resolver's, which nothing can cut); from the connected
+socket on (a proxy's tunnel, TLS, the request, the answer), the deadline holds whatever the
+server (or a proxy) does: past it, a watchdog thread (one per process, see
+:mod:`las._sync_watchdog`) shuts the call's connection down (one not yet open is an
+``APIConnectionError``: nothing was sent).
 
 A Session is safe to share across threads. After ``os.fork()`` the child gets fresh
 connections of its own (never the parent's sockets). It cannot be pickled: it holds a secret.
