@@ -9,9 +9,9 @@ Two steps of ``Session.request`` cost more than the rest of requests' own work o
   the variables requests reads (every ``*_proxy`` in any case, ``REQUEST_METHOD``,
   ``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``: :func:`las._environment.environment_fingerprint`)
   and the session's own settings are unchanged: a variable set, changed or removed between two
-  requests is seen by the second one, as with requests. Where the proxies do not come from the environment alone (macOS and Windows also
-  read the system's settings), or the environment cannot be read as a whole, requests answers
-  every time.
+  requests is seen by the second one, as with requests. Where the proxies do not come from the
+  environment alone (macOS and Windows also read the system's settings), or the environment
+  cannot be read as a whole, requests answers every time.
 - **Merging the session's headers and parameters with the request's**
   (:meth:`requests.Session.prepare_request`): requests 2.34 tells a mapping by a runtime
   protocol check, about 3 µs each, four per request. :class:`LeanSession` merges plain dicts

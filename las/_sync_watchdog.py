@@ -22,17 +22,17 @@ connection it took from the pool until it gives it back, and the socket is shut 
 the connection's lock, while the attempt that passed its deadline still owns it. A connection
 still being opened is shut down, once its socket is connected (a proxy's ``CONNECT`` tunnel, the
 TLS handshake: http.client loops there too), through a duplicate of that socket; nothing was sent
-on it, so that cut is :attr:`Attempt.unsent` and the executor reports the connection as not
-opened by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. The socket itself is
-opened by the connection class's own ``_new_conn`` (urllib3's ``create_connection``, as a program
-may have patched it, or a SOCKS proxy's): each address's connect is bounded by the
-connect timeout, cut to what is left of the deadline as the attempt began, not by the watchdog
-(the name lookup by nothing: the system resolver cannot be cut). A socket that cannot be duplicated (no descriptor left) is opened unwatched, bounded by
-its timeouts. A connection given back and taken by another call is
-never touched, nor is a socket being closed. An answer that ends its connection (``Connection:
-close``, or a body read until the close) has its socket let go by http.client's connection: the
-attempt keeps a duplicate of it until forgotten, to shut it down.
-A connection class that is not urllib3's own (a test double such as vcrpy's) is not watched.
+on it, so that cut is :attr:`Attempt.unsent` and the executor reports the connection as not opened
+by the deadline (``APIConnectionError``), not ``DeadlineExceeded``. The socket itself is opened by
+the connection class's own ``_new_conn`` (urllib3's ``create_connection``, as a program may have
+patched it, or a SOCKS proxy's): each address's connect is bounded by the connect timeout, cut to
+what is left of the deadline as the attempt began, not by the watchdog (the name lookup by
+nothing: the system resolver cannot be cut). A socket that cannot be duplicated (no descriptor
+left) is opened unwatched, bounded by its timeouts. A connection given back and taken by another
+call is never touched, nor is a socket being closed. An answer that ends its connection
+(``Connection: close``, or a body read until the close) has its socket let go by http.client's
+connection: the attempt keeps a duplicate of it until forgotten, to shut it down. A connection
+class that is not urllib3's own (a test double such as vcrpy's) is not watched.
 
 The thread starts on the first watched attempt (never at import, nor for a call without a
 deadline), waits for the earliest expiry (it looks at least every :data:`LINGER` seconds while
@@ -40,13 +40,14 @@ attempts are in flight; the common call, over long before its deadline, never wa
 when no attempt has been watched for :data:`LINGER` seconds; a forked child starts its own
 (:mod:`las._fork`). Just before a fork with no attempt in flight, the thread is ended at once
 (:meth:`Watchdog.before_fork`), so that a program that forks right after a call (a
-``multiprocessing`` pool) forks with no thread of ours: nothing of ours for the child to
-inherit half-way, and no "multi-threaded fork" DeprecationWarning on Python >= 3.12. A failure never disables it, nor fails a call: a thread that cannot start (a
-limit on threads; Python >= 3.12 at interpreter exit) leaves the attempt unwatched, bounded by its
-cut timeouts, and the next attempt tries again; an error inside the thread is logged and it looks
-again :data:`_AGAIN` later; however the thread ends, it says so (and one found gone is replaced).
-The first failure is a WARNING (on the ``las.session`` logger), later ones DEBUG; a cut that keeps
-failing is logged once per attempt, not at every look.
+``multiprocessing`` pool) forks with no thread of ours: nothing of ours for the child to inherit
+half-way, and no "multi-threaded fork" DeprecationWarning on Python >= 3.12. A failure never
+disables it, nor fails a call: a thread that cannot start (a limit on threads; Python >= 3.12 at
+interpreter exit) leaves the attempt unwatched, bounded by its cut timeouts, and the next attempt
+tries again; an error inside the thread is logged and it looks again :data:`_AGAIN` later; however
+the thread ends, it says so (and one found gone is replaced). The first failure is a WARNING (on
+the ``las.session`` logger), later ones DEBUG; a cut that keeps failing is logged once per
+attempt, not at every look.
 """
 
 from __future__ import annotations
